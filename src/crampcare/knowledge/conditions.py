@@ -1,0 +1,149 @@
+"""The condition language shared by interview branching and assessment rules.
+
+A condition is plain data, so a clinician can read it in the YAML files:
+
+    {"fact": "age", "op": "ge", "value": 60}          a leaf
+    {"all": [cond, ...]}                               every one holds
+    {"any": [cond, ...]}                               at least one holds
+    {"not": cond}                                      the inner one does not hold
+
+Operators: ``eq ne lt le gt ge`` (comparisons), ``in`` (the answer is one of ``value``),
+``contains`` (a multiple-choice answer includes ``value``), ``intersects`` (it includes
+any of ``value``), ``answered`` and ``unanswered``. A leaf whose fact was not answered is
+false (except ``unanswered``), so an unanswered question never fires a rule. There is no
+``eval``: the evaluator below is the whole language, and every leaf it visits is traced so
+the trace is the explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Operator = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "contains", "intersects", "answered", "unanswered"]
+
+
+class Leaf(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    fact: str
+    op: Operator
+    value: Any = None
+
+
+class All(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    any: list[Condition] = Field(min_length=1)
+
+
+class Not(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    not_: Condition = Field(alias="not")
+
+
+Condition = Union[Leaf, All, AnyOf, Not]
+All.model_rebuild()
+AnyOf.model_rebuild()
+Not.model_rebuild()
+
+
+class LeafResult(BaseModel):
+    """One visited leaf: what was asked, what the answer was, whether it held."""
+
+    fact: str
+    op: Operator
+    value: Any = None
+    actual: Any = None
+    result: bool
+
+
+def _compare(op: str, actual: Any, expected: Any) -> bool:
+    if op == "answered":
+        return actual is not None
+    if op == "unanswered":
+        return actual is None
+    if actual is None:
+        return False
+    try:
+        if op == "eq":
+            return bool(actual == expected)
+        if op == "ne":
+            return bool(actual != expected)
+        if op == "lt":
+            return bool(actual < expected)
+        if op == "le":
+            return bool(actual <= expected)
+        if op == "gt":
+            return bool(actual > expected)
+        if op == "ge":
+            return bool(actual >= expected)
+        if op == "in":
+            return actual in expected
+        if op == "contains":
+            return expected in actual
+        if op == "intersects":
+            return any(item in actual for item in expected)
+    except TypeError:
+        # A wrongly typed answer never fires a rule; validation reports it elsewhere.
+        return False
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def evaluate(condition: Condition, facts: Mapping[str, Any], trace: list[LeafResult] | None = None) -> bool:
+    """Evaluate ``condition`` against ``facts``; append every visited leaf to ``trace``.
+
+    ``all`` and ``any`` visit every child (no short-circuit) so the trace shows the whole
+    picture, not just the first deciding leaf.
+    """
+    if isinstance(condition, Leaf):
+        actual = facts.get(condition.fact)
+        result = _compare(condition.op, actual, condition.value)
+        if trace is not None:
+            trace.append(
+                LeafResult(fact=condition.fact, op=condition.op, value=condition.value, actual=actual, result=result)
+            )
+        return result
+    if isinstance(condition, All):
+        results = [evaluate(child, facts, trace) for child in condition.all]
+        return all(results)
+    if isinstance(condition, AnyOf):
+        results = [evaluate(child, facts, trace) for child in condition.any]
+        return any(results)
+    if isinstance(condition, Not):
+        return not evaluate(condition.not_, facts, trace)
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def facts_of(condition: Condition) -> set[str]:
+    """Every fact a condition reads, for cross-reference checks."""
+    if isinstance(condition, Leaf):
+        return {condition.fact}
+    if isinstance(condition, All):
+        return set().union(*(facts_of(c) for c in condition.all))
+    if isinstance(condition, AnyOf):
+        return set().union(*(facts_of(c) for c in condition.any))
+    if isinstance(condition, Not):
+        return facts_of(condition.not_)
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+def leaves_of(condition: Condition) -> list[Leaf]:
+    if isinstance(condition, Leaf):
+        return [condition]
+    if isinstance(condition, All):
+        return [leaf for c in condition.all for leaf in leaves_of(c)]
+    if isinstance(condition, AnyOf):
+        return [leaf for c in condition.any for leaf in leaves_of(c)]
+    if isinstance(condition, Not):
+        return leaves_of(condition.not_)
+    raise TypeError(f"not a condition: {condition!r}")

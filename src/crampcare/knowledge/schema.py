@@ -1,0 +1,220 @@
+"""Typed schema of the knowledge base.
+
+Every entry a person can see carries ``sources`` (ids from ``sources.yaml``) and an
+``evidence`` grade. Where the article (source ``seed``) and clinical guidance disagree,
+``guidance_note`` says what the guidance says instead; the guidance wins.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from crampcare.knowledge.conditions import Condition
+
+Evidence = Literal["supported", "mixed", "not_supported", "unsafe"]
+Urgency = Literal["emergency", "urgent", "doctor", "self_care"]
+
+# Lowest first: urgency only ever rises to the highest level any fired rule asks for.
+URGENCY_ORDER: tuple[Urgency, ...] = ("self_care", "doctor", "urgent", "emergency")
+URGENCY_RANK: dict[str, int] = {level: rank for rank, level in enumerate(URGENCY_ORDER)}
+
+EVIDENCE_LABELS: dict[str, str] = {
+    "supported": "supported by clinical sources",
+    "mixed": "mixed or weak evidence",
+    "not_supported": "not supported by clinical sources",
+    "unsafe": "unsafe for self-use",
+}
+
+ARTICLE_SOURCE = "seed"
+
+# Facts the engine derives from answers before rules run (documented for reviewers).
+DERIVED_FACTS: dict[str, str] = {
+    "is_child": "age is under 18",
+    "is_infant": "age is under 1",
+    "age_over_60": "age is 60 or more",
+    "trimester": "1, 2 or 3 from pregnancy_week (weeks 1-13, 14-27, 28+)",
+    "fluid_target_ml": "the article's 20 ml per kg of body weight",
+    "fluid_below_target": "daily fluids are below 20 ml per kg of body weight",
+    "cramp_causing_medicine": "at least one medicine taken is known to cause cramps",
+    "frequent": "cramps on most nights or every week",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    id: str
+    title: str
+    kind: Literal["article", "guideline", "review", "trial", "regulator", "triage", "label"]
+    year: int | None = None
+    url: str | None = None
+    citation: str
+
+
+class Sourced(_Strict):
+    """Base of everything shown to a person: it names its sources and evidence."""
+
+    id: str
+    sources: list[str] = Field(min_length=1)
+    evidence: Evidence
+    evidence_note: str = Field(min_length=1, description="Why this grade, in plain words.")
+    guidance_note: str | None = Field(
+        default=None, description="Where the article is contradicted, what the clinical guidance says instead."
+    )
+
+    @property
+    def from_article(self) -> bool:
+        return ARTICLE_SOURCE in self.sources
+
+
+class Choice(_Strict):
+    id: str
+    text: str
+
+
+class Question(_Strict):
+    id: str
+    section: Literal["warning_signs", "about_you", "the_cramps", "daily_life", "health", "child", "pregnancy"]
+    text: str
+    help: str = ""
+    type: Literal["yes_no", "number", "single", "multiple"]
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    choices: list[Choice] = Field(default_factory=list)
+    show_if: Condition | None = None
+
+    @model_validator(mode="after")
+    def _type_fits(self) -> Question:
+        if self.type in ("single", "multiple") and len(self.choices) < 2:
+            raise ValueError("a choice question needs at least two choices")
+        if self.type not in ("single", "multiple") and self.choices:
+            raise ValueError(f"a {self.type} question has no choices")
+        if self.type == "number" and (self.min is None or self.max is None or self.unit is None):
+            raise ValueError("a number question needs unit, min and max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is above max")
+        return self
+
+    @property
+    def choice_ids(self) -> list[str]:
+        return [c.id for c in self.choices]
+
+
+class Factor(Sourced):
+    """A contributing cause the article or the guidance names."""
+
+    title: str
+    explanation: str
+    category: Literal[
+        "daily_habits", "environment", "nutrition", "disease", "medicine", "pregnancy", "child", "age", "location"
+    ]
+    when: Condition
+    weight: int = Field(ge=1, le=5, description="Ranking strength: 5 strongest.")
+    urgency: Urgency | None = None
+    referrals: list[str] = Field(default_factory=list)
+    tests: list[str] = Field(default_factory=list)
+    advice: list[str] = Field(default_factory=list)
+
+
+class CrampType(Sourced):
+    title: str
+    description: str
+    axis: Literal["duration", "extent"]
+    when: Condition
+
+
+class WarningSign(Sourced):
+    title: str
+    text: str
+    action: str
+    urgency: Urgency
+    when: Condition
+    referrals: list[str] = Field(default_factory=list)
+    tests: list[str] = Field(default_factory=list)
+
+
+class LookAlike(Sourced):
+    name: str
+    distinguishing: str
+    when: Condition
+    urgency: Urgency | None = None
+    referrals: list[str] = Field(default_factory=list)
+    tests: list[str] = Field(default_factory=list)
+
+
+class Advice(Sourced):
+    category: Literal["fluids", "exercises", "shoes", "diet", "stress", "warmth", "activity", "sleep", "medicines"]
+    title: str
+    text: str
+    when: Condition | None = None
+    exercises: list[str] = Field(default_factory=list)
+
+
+class DoNot(Sourced):
+    title: str
+    text: str
+    when: Condition | None = None
+    medicines: list[str] = Field(default_factory=list)
+
+
+class Medicine(Sourced):
+    """A medicine a person may take, or that the article mentions."""
+
+    name: str
+    examples: str = ""
+    prescription: bool
+    role: Literal["may_cause_cramps", "article_treatment", "pain_relief", "supplement"]
+    dangers: list[str] = Field(default_factory=list)
+    pregnancy_warning: str | None = None
+    recommendation: str = Field(description="What crampcare says about it: at most 'discuss with your doctor'.")
+
+
+class Exercise(Sourced):
+    title: str
+    steps: list[str] = Field(min_length=1)
+    seconds: int = Field(gt=0, le=900, description="Timer for one round.")
+    repetitions: int = Field(ge=1, le=30)
+    during_cramp: bool = False
+
+
+class FirstAidStep(Sourced):
+    phase: Literal["first_aid", "self_help", "afterwards"]
+    title: str
+    text: str
+    seconds: int | None = Field(default=None, gt=0, le=900)
+    in_now: bool = Field(description="Shown in the step-by-step `now` walk-through.")
+
+
+class EscalationQuestion(Sourced):
+    text: str
+    yes_urgency: Urgency
+    yes_action: str
+
+
+class Referral(_Strict):
+    id: str
+    specialty: str
+    text: str
+
+
+class MedicalTest(_Strict):
+    id: str
+    name: str
+    text: str
+
+
+class Claim(Sourced):
+    text: str
+
+
+class Topic(_Strict):
+    id: str
+    title: str
+    summary: str
+    claims: list[Claim] = Field(min_length=1)
