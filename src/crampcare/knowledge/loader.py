@@ -168,8 +168,13 @@ _UNTRANSLATED_FIELDS = frozenset(
 )
 
 
-@functools.cache
-def _catalog_for(kb_id: int, kb: KnowledgeBase) -> dict[str, str]:
+_CATALOGS: dict[int, tuple[KnowledgeBase, dict[str, str]]] = {}
+
+
+def _catalog_for(kb: KnowledgeBase) -> dict[str, str]:
+    cached = _CATALOGS.get(id(kb))
+    if cached is not None and cached[0] is kb:
+        return cached[1]
     catalog: dict[str, str] = {}
     for attr, _model in FILES.values():
         if attr == "sources":
@@ -177,12 +182,13 @@ def _catalog_for(kb_id: int, kb: KnowledgeBase) -> dict[str, str]:
         for entry_id, entry in getattr(kb, attr).items():
             for key, text in _text_items(f"{attr}.{entry_id}", entry):
                 catalog[key] = text
+    _CATALOGS[id(kb)] = (kb, catalog)
     return catalog
 
 
 def text_catalog(kb: KnowledgeBase) -> dict[str, str]:
     """Every translatable text keyed ``collection.entry_id.field[.index]`` (English)."""
-    return _catalog_for(id(kb), kb)
+    return _catalog_for(kb)
 
 
 def _read_yaml(path: Path, problems: list[str]) -> Any:

@@ -1,0 +1,267 @@
+"""The assessment engine: answers in, an explained :class:`Assessment` out. Pure: no I/O.
+
+Urgency is the highest level asked for by any fired rule (warning sign, look-alike or
+factor), so a further warning sign can only raise it. Nothing here recommends a
+prescription drug: medicines appear only inside do-nots, as "discuss with your doctor".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from crampcare.assess.answers import validate_answers
+from crampcare.assess.facts import derive_facts
+from crampcare.assess.model import (
+    Assessment,
+    Because,
+    CrampTypeFound,
+    DoNotItem,
+    ExerciseRef,
+    FactorFound,
+    FluidTarget,
+    LookAlikeFound,
+    MedicineNote,
+    PlanItem,
+    PreventionPlan,
+    ReferralSuggestion,
+    RuleTrace,
+    SourceRef,
+    TestSuggestion,
+    UrgencyReason,
+    WarningSignFound,
+)
+from crampcare.knowledge.conditions import Condition, LeafResult, evaluate
+from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
+from crampcare.knowledge.schema import URGENCY_RANK, Sourced
+
+DISCLAIMER = (
+    "crampcare explains and organises; it does not diagnose. If you are worried, or anything "
+    "gets worse, contact a doctor. In an emergency call your local emergency number."
+)
+TESTS_NOTE = (
+    "Tests to ask your doctor about, not to order yourself: guidance says most people with ordinary "
+    "night cramps need none, and tests help only when a cause is suspected."
+)
+FLUID_CAVEAT = (
+    "The 20 ml per kg rule is the article's; guidance thinks ordinary night cramps come from muscle "
+    "fatigue and nerve dysfunction rather than too little fluid, so drinking enough is a sensible "
+    "habit, not a proven cure."
+)
+FLUID_LIMIT_CAVEAT = (
+    "You have heart failure or kidney disease: follow the fluid limit your doctor set, not this rule."
+)
+# Referrals most pressing first.
+REFERRAL_ORDER = ("emergency_services", "same_day_doctor")
+
+
+class _Run:
+    """One evaluation: the facts and the trace of every rule visited."""
+
+    def __init__(self, facts: Mapping[str, Any]):
+        self.facts = facts
+        self.trace: list[RuleTrace] = []
+
+    def fires(self, rule: str, condition: Condition | None) -> tuple[bool, dict[str, Any]]:
+        if condition is None:
+            self.trace.append(RuleTrace(rule=rule, fired=True, leaves=[]))
+            return True, {}
+        leaves: list[LeafResult] = []
+        fired = evaluate(condition, self.facts, leaves)
+        self.trace.append(RuleTrace(rule=rule, fired=fired, leaves=leaves))
+        # The answers behind a conclusion are the leaves that held.
+        return fired, {leaf.fact: leaf.actual for leaf in leaves if leaf.result and leaf.actual is not None}
+
+
+def _evidence(entry: Sourced) -> dict[str, Any]:
+    return {
+        "sources": list(entry.sources),
+        "evidence": entry.evidence,
+        "evidence_note": entry.evidence_note,
+        "guidance_note": entry.guidance_note,
+    }
+
+
+def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Assessment:
+    """Validate ``answers`` and return the explained assessment.
+
+    Raises :class:`crampcare.assess.answers.AnswerError` for an unknown question or an
+    invalid value.
+    """
+    kb = kb or load_knowledge()
+    clean = validate_answers(kb, answers)
+    run = _Run(derive_facts(kb, clean))
+
+    warning_signs: list[WarningSignFound] = []
+    urgency_reasons: list[UrgencyReason] = []
+    referral_reasons: dict[str, list[Because]] = {}
+    test_reasons: dict[str, list[Because]] = {}
+    advice_reasons: dict[str, list[Because]] = {}
+
+    def note(targets: dict[str, list[Because]], ids: Iterable[str], because: Because) -> None:
+        for target in ids:
+            targets.setdefault(target, []).append(because)
+
+    for sign in kb.warning_signs.values():
+        rule = f"warning_signs.{sign.id}"
+        fired, used = run.fires(rule, sign.when)
+        if not fired:
+            continue
+        warning_signs.append(
+            WarningSignFound(id=sign.id, title=sign.title, text=sign.text, action=sign.action,
+                             urgency=sign.urgency, answers=used, **_evidence(sign))
+        )
+        because = Because(rule=rule, title=sign.title)
+        urgency_reasons.append(UrgencyReason(rule=rule, title=sign.title, urgency=sign.urgency))
+        note(referral_reasons, sign.referrals, because)
+        note(test_reasons, sign.tests, because)
+
+    lookalikes: list[LookAlikeFound] = []
+    for look in kb.lookalikes.values():
+        rule = f"lookalikes.{look.id}"
+        fired, used = run.fires(rule, look.when)
+        if not fired:
+            continue
+        lookalikes.append(
+            LookAlikeFound(id=look.id, name=look.name, distinguishing=look.distinguishing,
+                           urgency=look.urgency, answers=used, **_evidence(look))
+        )
+        because = Because(rule=rule, title=look.name)
+        if look.urgency is not None:
+            urgency_reasons.append(UrgencyReason(rule=rule, title=look.name, urgency=look.urgency))
+        note(referral_reasons, look.referrals, because)
+        note(test_reasons, look.tests, because)
+
+    cramp_types: list[CrampTypeFound] = []
+    for cramp_type in kb.cramp_types.values():
+        rule = f"cramp_types.{cramp_type.id}"
+        fired, used = run.fires(rule, cramp_type.when)
+        if fired:
+            cramp_types.append(
+                CrampTypeFound(id=cramp_type.id, title=cramp_type.title, description=cramp_type.description,
+                               axis=cramp_type.axis, answers=used, **_evidence(cramp_type))
+            )
+
+    fired_factors = []
+    for factor in kb.factors.values():
+        rule = f"factors.{factor.id}"
+        fired, used = run.fires(rule, factor.when)
+        if not fired:
+            continue
+        fired_factors.append((factor, used))
+        because = Because(rule=rule, title=factor.title)
+        if factor.urgency is not None:
+            urgency_reasons.append(UrgencyReason(rule=rule, title=factor.title, urgency=factor.urgency))
+        note(referral_reasons, factor.referrals, because)
+        note(test_reasons, factor.tests, because)
+        note(advice_reasons, factor.advice, because)
+
+    # Strongest first; among equals, the one more answers point to.
+    fired_factors.sort(key=lambda pair: (-pair[0].weight, -len(pair[1])))
+    factors = [
+        FactorFound(id=f.id, rank=rank, title=f.title, explanation=f.explanation, category=f.category,
+                    weight=f.weight, answers=used, **_evidence(f))
+        for rank, (f, used) in enumerate(fired_factors, start=1)
+    ]
+
+    urgency = max((r.urgency for r in urgency_reasons), key=URGENCY_RANK.__getitem__, default="self_care")
+    urgency_reasons.sort(key=lambda r: -URGENCY_RANK[r.urgency])
+
+    plan_items: list[PlanItem] = []
+    for advice in kb.advice.values():
+        rule = f"advice.{advice.id}"
+        fired, _used = run.fires(rule, advice.when)
+        because = list(advice_reasons.get(advice.id, []))
+        if fired and advice.when is not None:
+            because.insert(0, Because(rule=rule, title=advice.title))
+        if not (fired or because):
+            continue
+        plan_items.append(
+            PlanItem(id=advice.id, category=advice.category, title=advice.title, text=advice.text,
+                     because=because,
+                     exercises=[ExerciseRef(id=e, title=kb.exercises[e].title) for e in advice.exercises],
+                     **_evidence(advice))
+        )
+
+    do_nots: list[DoNotItem] = []
+    for do_not in kb.do_nots.values():
+        rule = f"do_nots.{do_not.id}"
+        fired, _used = run.fires(rule, do_not.when)
+        if not fired:
+            continue
+        medicines = [
+            MedicineNote(id=m.id, name=m.name, recommendation=m.recommendation, dangers=list(m.dangers),
+                         pregnancy_warning=m.pregnancy_warning, **_evidence(m))
+            for m in (kb.medicines[mid] for mid in do_not.medicines)
+        ]
+        do_nots.append(DoNotItem(id=do_not.id, title=do_not.title, text=do_not.text, medicines=medicines,
+                                 **_evidence(do_not)))
+
+    referrals = [
+        ReferralSuggestion(id=rid, specialty=kb.referrals[rid].specialty, text=kb.referrals[rid].text,
+                           because=because)
+        for rid, because in sorted(
+            referral_reasons.items(),
+            key=lambda item: REFERRAL_ORDER.index(item[0]) if item[0] in REFERRAL_ORDER else len(REFERRAL_ORDER),
+        )
+    ]
+    tests = [
+        TestSuggestion(id=tid, name=kb.tests[tid].name, text=kb.tests[tid].text, because=because)
+        for tid, because in test_reasons.items()
+    ]
+
+    fluid_target = _fluid_target(clean, run.facts)
+    warning_questions = [q.id for q in kb.questions.values() if q.section == "warning_signs"]
+    used_sources = _used_sources(kb, warning_signs, lookalikes, cramp_types, factors, plan_items, do_nots)
+
+    return Assessment(
+        urgency=urgency,
+        urgency_reasons=urgency_reasons,
+        warning_signs=warning_signs,
+        warning_signs_asked={qid: clean.get(qid) for qid in warning_questions},
+        lookalikes=lookalikes,
+        cramp_types=cramp_types,
+        factors=factors,
+        referrals=referrals,
+        tests=tests,
+        tests_note=TESTS_NOTE,
+        plan=PreventionPlan(fluid_target=fluid_target, items=plan_items),
+        do_nots=do_nots,
+        sources=[SourceRef(id=s.id, title=s.title, citation=s.citation, url=s.url)
+                 for s in (kb.sources[sid] for sid in used_sources)],
+        answers=clean,
+        trace=run.trace,
+        disclaimer=DISCLAIMER,
+    )
+
+
+def _fluid_target(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> FluidTarget | None:
+    weight = answers.get("weight_kg")
+    if weight is None:
+        return None
+    target = int(facts["fluid_target_ml"])
+    fluids = answers.get("fluids_l")
+    current = None if fluids is None else round(fluids * 1000)
+    caveats = [FLUID_CAVEAT]
+    if set(answers.get("conditions") or ()) & {"heart_failure", "kidney"}:
+        caveats.insert(0, FLUID_LIMIT_CAVEAT)
+    return FluidTarget(
+        weight_kg=weight,
+        target_ml=target,
+        current_ml=current,
+        shortfall_ml=None if current is None else max(0, target - current),
+        caveats=caveats,
+        sources=["seed", "aafp-2012"],
+    )
+
+
+def _used_sources(kb: KnowledgeBase, *groups: Iterable[Any]) -> list[str]:
+    seen: dict[str, None] = {"seed": None, "aafp-2012": None}
+    for group in groups:
+        for item in group:
+            for sid in item.sources:
+                seen[sid] = None
+            for medicine in getattr(item, "medicines", []) or []:
+                for sid in medicine.sources:
+                    seen[sid] = None
+    return [sid for sid in kb.sources if sid in seen]

@@ -1,0 +1,158 @@
+"""The explained assessment: what the engine concludes and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from crampcare.knowledge.conditions import LeafResult
+from crampcare.knowledge.schema import Evidence, Urgency
+
+
+class SourceRef(BaseModel):
+    id: str
+    title: str
+    citation: str
+    url: str | None = None
+
+
+class Evidenced(BaseModel):
+    """Anything shown to a person: with its sources and evidence grade."""
+
+    sources: list[str]
+    evidence: Evidence
+    evidence_note: str
+    guidance_note: str | None = None
+
+
+class UrgencyReason(BaseModel):
+    rule: str = Field(description="The rule that asked for this level, e.g. warning_signs.ws_dvt.")
+    title: str
+    urgency: Urgency
+
+
+class WarningSignFound(Evidenced):
+    id: str
+    title: str
+    text: str
+    action: str
+    urgency: Urgency
+    answers: dict[str, Any] = Field(description="The answers that raised it.")
+
+
+class LookAlikeFound(Evidenced):
+    id: str
+    name: str
+    distinguishing: str
+    urgency: Urgency | None = None
+    answers: dict[str, Any]
+
+
+class CrampTypeFound(Evidenced):
+    id: str
+    title: str
+    description: str
+    axis: str
+    answers: dict[str, Any]
+
+
+class FactorFound(Evidenced):
+    id: str
+    rank: int
+    title: str
+    explanation: str
+    category: str
+    weight: int
+    answers: dict[str, Any]
+
+
+class Because(BaseModel):
+    rule: str
+    title: str
+
+
+class ReferralSuggestion(BaseModel):
+    id: str
+    specialty: str
+    text: str
+    because: list[Because]
+
+
+class TestSuggestion(BaseModel):
+    id: str
+    name: str
+    text: str
+    because: list[Because]
+
+
+class FluidTarget(BaseModel):
+    weight_kg: float
+    target_ml: int = Field(description="The article's 20 ml per kg of body weight.")
+    current_ml: int | None = None
+    shortfall_ml: int | None = None
+    caveats: list[str]
+    sources: list[str]
+
+
+class ExerciseRef(BaseModel):
+    id: str
+    title: str
+
+
+class PlanItem(Evidenced):
+    id: str
+    category: str
+    title: str
+    text: str
+    because: list[Because]
+    exercises: list[ExerciseRef] = Field(default_factory=list)
+
+
+class PreventionPlan(BaseModel):
+    fluid_target: FluidTarget | None = None
+    items: list[PlanItem]
+
+
+class MedicineNote(Evidenced):
+    id: str
+    name: str
+    recommendation: str
+    dangers: list[str]
+    pregnancy_warning: str | None = None
+
+
+class DoNotItem(Evidenced):
+    id: str
+    title: str
+    text: str
+    medicines: list[MedicineNote] = Field(default_factory=list)
+
+
+class RuleTrace(BaseModel):
+    rule: str
+    fired: bool
+    leaves: list[LeafResult]
+
+
+class Assessment(BaseModel):
+    """An explained assessment. Every conclusion names the rules and answers behind it."""
+
+    urgency: Urgency
+    urgency_reasons: list[UrgencyReason]
+    warning_signs: list[WarningSignFound]
+    warning_signs_asked: dict[str, Any] = Field(
+        description="Every warning-sign question and its answer (None if not answered)."
+    )
+    lookalikes: list[LookAlikeFound]
+    cramp_types: list[CrampTypeFound]
+    factors: list[FactorFound]
+    referrals: list[ReferralSuggestion]
+    tests: list[TestSuggestion]
+    tests_note: str
+    plan: PreventionPlan
+    do_nots: list[DoNotItem]
+    sources: list[SourceRef]
+    answers: dict[str, Any]
+    trace: list[RuleTrace]
+    disclaimer: str

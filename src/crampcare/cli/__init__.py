@@ -1,0 +1,196 @@
+"""The `crampcare` command line: a thin layer that parses, calls the core and renders.
+
+Heavy modules are imported inside commands so that `crampcare now` starts at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+
+from crampcare import __version__
+
+app = typer.Typer(
+    name="crampcare",
+    help="Help for night leg cramps: first aid now, an explained assessment, a diary, and a report for your doctor.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class QuestionnaireFormat(str, Enum):
+    json = "json"
+    markdown = "markdown"
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """One clear line on stderr and a non-zero exit; never a traceback."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"crampcare {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """crampcare."""
+
+
+@app.command()
+def now(
+    plain: bool = typer.Option(False, "--plain", help="Print every step at once and exit."),
+    lang: str = typer.Option("en", "--lang", help="Language of the steps (en, ru)."),
+) -> None:
+    """First aid for a cramp happening right now, one step at a time."""
+    from crampcare.cli import now_command
+
+    now_command.run(plain=plain, lang=lang)
+
+
+@app.command()
+def exercises(
+    plain: bool = typer.Option(False, "--plain", help="Print the routine and exit."),
+    lang: str = typer.Option("en", "--lang", help="Language (en, ru)."),
+) -> None:
+    """The bedtime exercise routine, with a timer for each exercise."""
+    from crampcare.cli import now_command
+
+    now_command.run_exercises(plain=plain, lang=lang)
+
+
+def _read_answers(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8") if str(path) != "-" else sys.stdin.read()
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+    if not isinstance(data, dict):
+        fail(f"{path} must hold a JSON object mapping question ids to answers")
+    answers = data.get("answers", data) if "answers" in data and isinstance(data.get("answers"), dict) else data
+    return dict(answers)
+
+
+@app.command()
+def assess(
+    answers_file: Path | None = typer.Option(None, "--answers", help="JSON file of answers (- for stdin); no prompts."),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text, json or markdown."),
+    save: bool = typer.Option(False, "--save", help="Store the assessment in the diary."),
+    db: str | None = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="Diary database (path or URL)."),
+) -> None:
+    """A short interview, then an explained assessment: urgency, causes, whom to see, a plan."""
+    from crampcare.assess import AnswerError
+    from crampcare.assess import assess as run_assessment
+
+    if answers_file is not None:
+        answers = _read_answers(answers_file)
+    else:
+        from crampcare.cli.interview_prompt import ask_interactively
+
+        answers = ask_interactively()
+    try:
+        result = run_assessment(answers)
+    except AnswerError as exc:
+        fail(str(exc))
+    if save:
+        from crampcare.diary.database import resolve_db_url
+        from crampcare.diary.store import DiaryStore
+
+        store = DiaryStore(resolve_db_url(db))
+        store.save_assessment(result.answers, result.model_dump(mode="json"))
+    if output_format is OutputFormat.json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    from crampcare.assess.render import assessment_markdown
+
+    markdown = assessment_markdown(result)
+    if output_format is OutputFormat.markdown:
+        typer.echo(markdown)
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(markdown))
+
+
+@app.command()
+def questionnaire(
+    output_format: QuestionnaireFormat = typer.Option(QuestionnaireFormat.markdown, "--format", help="json or markdown."),
+) -> None:
+    """Print the interview's questions, answer types and show-conditions."""
+    from crampcare.assess.render import questionnaire_json, questionnaire_markdown
+    from crampcare.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    if output_format is QuestionnaireFormat.json:
+        typer.echo(json.dumps(questionnaire_json(kb), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(questionnaire_markdown(kb))
+
+
+@app.command()
+def learn(
+    topic: str | None = typer.Argument(None, help="A topic id; leave out to list them."),
+    lang: str = typer.Option("en", "--lang", help="Language (en, ru)."),
+) -> None:
+    """Browse what crampcare knows — causes, types, first aid, exercises, medicines — with sources."""
+    from crampcare.cli.learn_command import show
+
+    show(topic, lang=lang)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of an assessment (the output of `assess --format json`)."""
+    from crampcare.assess.model import Assessment
+
+    typer.echo(json.dumps(Assessment.model_json_schema(), indent=2))
+
+
+def _register_extensions() -> None:
+    import importlib
+
+    for module_name in ("diary_commands", "insights_commands", "report_commands", "web_commands"):
+        try:
+            module = importlib.import_module(f"crampcare.cli.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"crampcare.cli.{module_name}":
+                raise
+            continue
+        module.register(app)
+
+
+_register_extensions()
+
+
+def main() -> None:
+    from crampcare.cli import fast
+
+    if fast.handles(sys.argv[1:]):
+        fast.run(sys.argv[1:])
+        return
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("", err=True)
+        raise SystemExit(130) from None

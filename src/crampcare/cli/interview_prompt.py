@@ -1,0 +1,54 @@
+"""The interactive interview: one question at a time, re-asking on invalid input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from crampcare.assess.answers import AnswerError, allowed, parse_text_answer
+from crampcare.assess.interview import next_question
+from crampcare.knowledge import load_knowledge
+
+SECTION_TITLES = {
+    "warning_signs": "First, warning signs",
+    "about_you": "About you",
+    "pregnancy": "Pregnancy",
+    "the_cramps": "The cramps",
+    "daily_life": "Daily life",
+    "health": "Health and medicines",
+    "child": "About the child",
+}
+
+
+def ask_interactively() -> dict[str, Any]:
+    kb = load_knowledge()
+    console = Console(stderr=True)
+    console.print("[bold]crampcare assessment[/bold] — about 3 minutes. Press Enter to skip a question.\n")
+    answers: dict[str, Any] = {}
+    skipped: set[str] = set()
+    section = None
+    while (question := next_question(kb, answers, skipped)) is not None:
+        if question.section != section:
+            section = question.section
+            console.print(f"\n[bold cyan]{SECTION_TITLES.get(section, section)}[/bold cyan]")
+        if question.help:
+            console.print(f"[dim]{question.help}[/dim]")
+        if question.choices:
+            for number, choice in enumerate(question.choices, start=1):
+                console.print(f"  {number}. {choice.text} [dim]({choice.id})[/dim]")
+        while True:
+            try:
+                raw = typer.prompt(f"{question.text} [{allowed(question)}]", default="", show_default=False)
+            except typer.Abort:
+                raise typer.Exit(130) from None
+            if not raw.strip():
+                skipped.add(question.id)
+                break
+            try:
+                answers[question.id] = parse_text_answer(question, raw)
+                break
+            except AnswerError as exc:
+                console.print(f"[red]{exc.message}[/red]")
+    return answers

@@ -1,0 +1,55 @@
+"""Shared fixtures: one suite, run on SQLite and on a real PostgreSQL the suite starts.
+
+``CRAMPCARE_TEST_DATABASES`` chooses the back ends (default ``sqlite,postgresql``); the
+PostgreSQL server is started once per session with initdb + pg_ctl and each test gets a
+fresh database in it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from pg import PostgresServer  # noqa: E402
+
+BACKENDS = [b.strip() for b in os.environ.get("CRAMPCARE_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'diary.db'}"
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    return postgres_server.create_database(f"t{os.getpid()}_{next(_counter)}")
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database URL on each back end (the schema is not yet created)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'diary.db'}"
+    if request.param == "postgresql":
+        request.applymarker(pytest.mark.postgres)
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        return server.create_database(f"t{os.getpid()}_{next(_counter)}")
+    raise ValueError(f"unknown test database back end {request.param!r}")

@@ -1,0 +1,105 @@
+"""A throwaway PostgreSQL server for the test suite: initdb + pg_ctl in a temporary folder.
+
+Debian installs the binaries under /usr/lib/postgresql/<version>/bin; the suite's setup
+script installs the package when it is missing. PostgreSQL refuses to run as root, so
+under root the server runs as the unprivileged ``postgres`` (or ``nobody``) user.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+
+def find_pg_bin() -> Path | None:
+    override = os.environ.get("CRAMPCARE_PG_BIN")
+    if override:
+        return Path(override)
+    on_path = shutil.which("pg_ctl")
+    if on_path:
+        return Path(os.path.realpath(on_path)).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
+    return Path(candidates[0]).parent if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PostgresServer:
+    def __init__(self) -> None:
+        bin_dir = find_pg_bin()
+        if bin_dir is None:
+            raise RuntimeError("PostgreSQL binaries not found; run the README's test command, which installs them")
+        self.bin_dir = bin_dir
+        self.root = Path(tempfile.mkdtemp(prefix="crampcare-pg-"))
+        self.data = self.root / "data"
+        self.port = _free_port()
+        self.user_name: str | None = None
+        if os.geteuid() == 0:
+            for name in ("postgres", "nobody"):
+                try:
+                    pwd.getpwnam(name)
+                except KeyError:
+                    continue
+                self.user_name = name
+                break
+            if self.user_name is None:
+                raise RuntimeError("running as root and no unprivileged user to run PostgreSQL")
+            entry = pwd.getpwnam(self.user_name)
+            os.chown(self.root, entry.pw_uid, entry.pw_gid)
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bin_dir / args[0]), *args[1:]]
+        if self.user_name is not None:
+            entry = pwd.getpwnam(self.user_name)
+
+            def demote() -> None:
+                os.setgid(entry.pw_gid)
+                os.setuid(entry.pw_uid)
+
+            subprocess.run(command, check=True, capture_output=True, preexec_fn=demote, cwd=self.root)
+        else:
+            subprocess.run(command, check=True, capture_output=True, cwd=self.root)
+
+    def start(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-U", "crampcare", "--auth=trust", "-E", "UTF8", "--no-sync")
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://crampcare@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=crampcare dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on port {port}")
