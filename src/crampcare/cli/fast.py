@@ -70,7 +70,7 @@ def run(argv: list[str]) -> None:
         out.write(f"   {t(key + '.text', step['text'])}\n")
         note = f"   (source: {', '.join(step['sources'])}; evidence: {step['evidence'].replace('_', ' ')}"
         if step.get("guidance_note"):
-            note += f"; guidance: {step['guidance_note']}"
+            note += f"; guidance: {t(key + '.guidance_note', step['guidance_note'])}"
         out.write(note + ")\n")
         if number == 1:
             out.flush()

@@ -40,9 +40,10 @@ def ask_interactively() -> dict[str, Any]:
                 console.print(f"  {number}. {choice.text} [dim]({choice.id})[/dim]")
         while True:
             try:
-                raw = typer.prompt(f"{question.text} [{allowed(question)}]", default="", show_default=False)
-            except typer.Abort:
-                raise typer.Exit(130) from None
+                # Prompts go to stderr so that `--format json` output stays clean on stdout.
+                raw = console.input(f"{question.text} [dim]\\[{allowed(question)}][/dim] ")
+            except EOFError:
+                return answers
             if not raw.strip():
                 skipped.add(question.id)
                 break

@@ -1,0 +1,134 @@
+"""The `crampcare` command end to end, through a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CASES = Path(__file__).parent.parent / "examples" / "cases"
+EXPECTED_URGENCY = {"P1": "self_care", "P2": "doctor", "P3": "urgent", "P4": "self_care", "P5": "doctor",
+                    "P6": "self_care", "P7": "self_care", "P8": "doctor", "P9": "emergency", "P10": "self_care",
+                    "P11": "doctor", "P12": "doctor"}
+
+
+def crampcare(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "crampcare", *args], input=input, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "COLUMNS": "120", **(env or {})},
+    )
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED_URGENCY))
+def test_assess_answers_file_json_for_each_case(case: str) -> None:
+    result = crampcare("assess", "--answers", str(CASES / f"{case}.json"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["urgency"] == EXPECTED_URGENCY[case]
+    assert data["trace"] and data["sources"]
+
+
+def test_assess_markdown_and_text() -> None:
+    markdown = crampcare("assess", "--answers", str(CASES / "P4.json"), "--format", "markdown")
+    assert markdown.returncode == 0
+    assert "# Self-care" in markdown.stdout and "1.6 L a day" in markdown.stdout and "Sources" in markdown.stdout
+    text = crampcare("assess", "--answers", str(CASES / "P9.json"))
+    assert text.returncode == 0 and "EMERGENCY" in text.stdout
+
+
+def test_assess_reads_answers_from_stdin() -> None:
+    result = crampcare("assess", "--answers", "-", "--format", "json", input='{"seizure_signs": true}')
+    assert json.loads(result.stdout)["urgency"] == "emergency"
+
+
+def test_interactive_assess_reasks_on_invalid_input() -> None:
+    # Enter skips; "maybe" is re-asked; age 300 is re-asked.
+    answers = ["", "maybe", "yes"] + [""] * 8 + ["300", "70"] + [""] * 80
+    result = crampcare("assess", "--format", "json", input="\n".join(answers) + "\n")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["answers"]["seizure_signs"] is True and data["answers"]["age"] == 70
+    assert data["urgency"] == "emergency"
+    assert "please answer yes or no" in result.stderr and "out of range" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("{not json", "not valid JSON"),
+        ('["a list"]', "must hold a JSON object"),
+        ('{"favourite_colour": "blue"}', "favourite_colour: unknown question id"),
+        ('{"age": 300}', "age: 300 is out of range; expected a number from 0 to 120"),
+        ('{"age": "old"}', "age: expected a number"),
+        ('{"pregnancy_week": 20.5}', "pregnancy_week: expected a whole number"),
+        ('{"seizure_signs": "yes"}', "seizure_signs: expected true or false"),
+        ('{"frequency": "hourly"}', "frequency: unknown choice 'hourly'; expected one of: rarely"),
+        ('{"muscles": ["calf", "ear"]}', "muscles: unknown choice 'ear'"),
+        ('{"medicines": ["none", "statin"]}', "medicines: 'none' cannot be combined"),
+    ],
+)
+def test_bad_answers_give_one_clear_line_and_exit_2(tmp_path: Path, content: str, needle: str) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(content)
+    result = crampcare("assess", "--answers", str(path))
+    assert result.returncode == 2
+    assert needle in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_answers_file() -> None:
+    result = crampcare("assess", "--answers", "/no/such/file.json")
+    assert result.returncode == 2 and "cannot read" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_now_plain_prints_every_step_with_sources() -> None:
+    result = crampcare("now", "--plain")
+    assert result.returncode == 0
+    assert "1. " in result.stdout and "source:" in result.stdout and "Get help if" in result.stdout
+    assert "pin prick" not in result.stdout.lower()  # the article's pin prick is not recommended
+
+
+def test_now_plain_in_russian() -> None:
+    result = crampcare("now", "--plain", "--lang", "ru")
+    assert result.returncode == 0 and any("\u0400" <= ch <= "\u04ff" for ch in result.stdout)
+
+
+def test_now_interactive_escalates_on_swollen_calf() -> None:
+    result = crampcare("now", input="n\ny\nn\nn\n")
+    assert result.returncode == 0
+    assert "See a doctor today" in result.stdout
+
+
+def test_questionnaire_json_and_markdown() -> None:
+    data = json.loads(crampcare("questionnaire", "--format", "json").stdout)
+    by_id = {q["id"]: q for q in data}
+    assert by_id["pregnancy_week"]["show_if"] == {"fact": "pregnant", "op": "eq", "value": True}
+    assert by_id["age"]["unit"] == "years"
+    markdown = crampcare("questionnaire", "--format", "markdown").stdout
+    assert "`pregnancy_week`" in markdown and "asked only if" in markdown
+
+
+def test_learn_lists_and_shows_topics_with_sources() -> None:
+    listing = crampcare("learn")
+    assert "causes" in listing.stdout and "mechanism" in listing.stdout
+    causes = crampcare("learn", "causes")
+    assert "Varicose veins" in causes.stdout and "seed" in causes.stdout
+    mechanism = crampcare("learn", "mechanism")
+    assert "aafp-2012" in mechanism.stdout
+    unknown = crampcare("learn", "astrology")
+    assert unknown.returncode == 2 and "unknown topic" in unknown.stderr
+
+
+def test_exercises_plain() -> None:
+    result = crampcare("exercises", "--plain")
+    assert result.returncode == 0 and "wall" in result.stdout.lower()
+
+
+def test_schema_and_version() -> None:
+    schema = json.loads(crampcare("schema").stdout)
+    assert schema["title"] == "Assessment" and "urgency" in schema["properties"]
+    assert crampcare("--version").stdout.startswith("crampcare ")

@@ -1,0 +1,82 @@
+"""Safety invariants of the engine, checked on generated answers (hypothesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import answer_sets
+
+from crampcare.assess import Assessment, assess
+from crampcare.knowledge import load_knowledge
+from crampcare.knowledge.schema import URGENCY_RANK
+
+KB = load_knowledge()
+WARNING_QUESTIONS = [q.id for q in KB.questions.values() if q.section == "warning_signs"]
+# The level each warning-sign question alone demands, from the knowledge base.
+SIGN_LEVEL = {
+    leaf_fact: sign.urgency
+    for sign in KB.warning_signs.values()
+    for leaf_fact in [getattr(sign.when, "fact", None)]
+    if leaf_fact in WARNING_QUESTIONS
+}
+PRESCRIPTION = {m.id: m.name.lower() for m in KB.medicines.values() if m.prescription}
+ARTICLE_DRUGS = ("diazepam", "phenytoin", "valproate", "benzonal", "quinine")
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(answers=answer_sets(), sign=st.sampled_from(WARNING_QUESTIONS))
+def test_adding_a_warning_sign_never_lowers_urgency(answers: dict[str, Any], sign: str) -> None:
+    before = assess(answers)
+    after = assess({**answers, sign: True})
+    assert URGENCY_RANK[after.urgency] >= URGENCY_RANK[before.urgency]
+    if sign in SIGN_LEVEL:
+        assert URGENCY_RANK[after.urgency] >= URGENCY_RANK[SIGN_LEVEL[sign]]
+        assert any(w.urgency == SIGN_LEVEL[sign] for w in after.warning_signs)
+
+
+@SETTINGS
+@given(answers=answer_sets())
+def test_emergency_signs_win_whatever_else_was_answered(answers: dict[str, Any]) -> None:
+    for sign in ("breathless_chest_pain", "seizure_signs", "stroke_signs", "cold_pale_limb", "child_fever_convulsions"):
+        assert assess({**answers, sign: True}).urgency == "emergency"
+    for sign in ("calf_swollen_red_warm", "dark_urine_muscle_pain"):
+        assert URGENCY_RANK[assess({**answers, sign: True}).urgency] >= URGENCY_RANK["urgent"]
+
+
+@SETTINGS
+@given(answers=answer_sets())
+def test_any_valid_answers_give_a_valid_explained_assessment(answers: dict[str, Any]) -> None:
+    result = assess(answers)
+    again = Assessment.model_validate_json(result.model_dump_json())
+    assert again == result
+    fired = {t.rule for t in result.trace if t.fired}
+    assert all(f"factors.{f.id}" in fired for f in result.factors)
+    assert [f.rank for f in result.factors] == list(range(1, len(result.factors) + 1))
+    if result.urgency != "self_care":
+        assert any(r.urgency == result.urgency for r in result.urgency_reasons)
+    source_ids = {s.id for s in result.sources}
+    for group in (result.factors, result.warning_signs, result.lookalikes, result.plan.items, result.do_nots):
+        for item in group:
+            assert item.sources and set(item.sources) <= source_ids
+
+
+@SETTINGS
+@given(answers=answer_sets())
+def test_no_plan_ever_advises_a_prescription_drug(answers: dict[str, Any]) -> None:
+    result = assess(answers)
+    for item in result.plan.items:
+        text = f"{item.title} {item.text}".lower()
+        for drug in ARTICLE_DRUGS:
+            assert drug not in text
+    # Prescription medicines appear only inside do-nots, framed as a talk with the doctor.
+    for do_not in result.do_nots:
+        for medicine in do_not.medicines:
+            if medicine.id in PRESCRIPTION:
+                assert "doctor" in medicine.recommendation.lower()
+    assert "no_prescription_self_medication" in [d.id for d in result.do_nots]
+    if answers.get("pregnant") is True:
+        warned = {m.id for d in result.do_nots for m in d.medicines if m.pregnancy_warning}
+        assert {"valproate", "phenytoin"} <= warned
