@@ -7,6 +7,7 @@ under root the server runs as the unprivileged ``postgres`` (or ``nobody``) user
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -77,10 +78,8 @@ class PostgresServer:
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, database: str = "postgres") -> str:

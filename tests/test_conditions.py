@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter
 
-from crampcare.knowledge.conditions import Condition, LeafResult, evaluate, facts_of
+from crampcare.knowledge.conditions import Condition, evaluate, facts_of
 
 adapter: TypeAdapter[Condition] = TypeAdapter(Condition)
 
@@ -37,9 +37,9 @@ def test_unanswered_fact_never_fires_a_comparison() -> None:
 def test_all_any_not_and_full_trace() -> None:
     condition = cond({"all": [{"fact": "a", "op": "eq", "value": 1},
                               {"any": [{"fact": "b", "op": "gt", "value": 5}, {"not": {"fact": "c", "op": "eq", "value": True}}]}]})
-    trace: list[LeafResult] = []
+    trace: list[dict[str, object]] = []
     assert evaluate(condition, {"a": 1, "b": 2, "c": False}, trace) is True
-    assert [(leaf.fact, leaf.result) for leaf in trace] == [("a", True), ("b", False), ("c", False)]
+    assert [(leaf["fact"], leaf["result"]) for leaf in trace] == [("a", True), ("b", False), ("c", False)]
     assert facts_of(condition) == {"a", "b", "c"}
 
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import answer_sets
 
 from crampcare.assess import Assessment, assess
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
+from strategies import answer_sets
 
 KB = load_knowledge()
 WARNING_QUESTIONS = [q.id for q in KB.questions.values() if q.section == "warning_signs"]

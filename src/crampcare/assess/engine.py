@@ -31,7 +31,7 @@ from crampcare.assess.model import (
     UrgencyReason,
     WarningSignFound,
 )
-from crampcare.knowledge.conditions import Condition, LeafResult, evaluate
+from crampcare.knowledge.conditions import Condition, evaluate
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK, Sourced
 
@@ -60,17 +60,17 @@ class _Run:
 
     def __init__(self, facts: Mapping[str, Any]):
         self.facts = facts
-        self.trace: list[RuleTrace] = []
+        self.trace: list[dict[str, Any]] = []
 
     def fires(self, rule: str, condition: Condition | None) -> tuple[bool, dict[str, Any]]:
         if condition is None:
-            self.trace.append(RuleTrace(rule=rule, fired=True, leaves=[]))
+            self.trace.append({"rule": rule, "fired": True, "leaves": []})
             return True, {}
-        leaves: list[LeafResult] = []
+        leaves: list[dict[str, Any]] = []
         fired = evaluate(condition, self.facts, leaves)
-        self.trace.append(RuleTrace(rule=rule, fired=fired, leaves=leaves))
+        self.trace.append({"rule": rule, "fired": fired, "leaves": leaves})
         # The answers behind a conclusion are the leaves that held.
-        return fired, {leaf.fact: leaf.actual for leaf in leaves if leaf.result and leaf.actual is not None}
+        return fired, {leaf["fact"]: leaf["actual"] for leaf in leaves if leaf["result"] and leaf["actual"] is not None}
 
 
 def _evidence(entry: Sourced) -> dict[str, Any]:
@@ -171,14 +171,14 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
     for advice in kb.advice.values():
         rule = f"advice.{advice.id}"
         fired, _used = run.fires(rule, advice.when)
-        because = list(advice_reasons.get(advice.id, []))
+        advice_because = list(advice_reasons.get(advice.id, []))
         if fired and advice.when is not None:
-            because.insert(0, Because(rule=rule, title=advice.title))
-        if not (fired or because):
+            advice_because.insert(0, Because(rule=rule, title=advice.title))
+        if not (fired or advice_because):
             continue
         plan_items.append(
             PlanItem(id=advice.id, category=advice.category, title=advice.title, text=advice.text,
-                     because=because,
+                     because=advice_because,
                      exercises=[ExerciseRef(id=e, title=kb.exercises[e].title) for e in advice.exercises],
                      **_evidence(advice))
         )
@@ -230,7 +230,7 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
         sources=[SourceRef(id=s.id, title=s.title, citation=s.citation, url=s.url)
                  for s in (kb.sources[sid] for sid in used_sources)],
         answers=clean,
-        trace=run.trace,
+        trace=run.trace,  # dicts shaped like RuleTrace, validated here in one pass
         disclaimer=DISCLAIMER,
     )
 

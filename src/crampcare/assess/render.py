@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crampcare.assess.answers import allowed
 from crampcare.assess.model import Assessment
 from crampcare.knowledge.loader import KnowledgeBase
@@ -15,10 +17,10 @@ URGENCY_HEADLINES: dict[str, str] = {
 }
 
 
-def _evidence_line(item: object) -> str:
+def _evidence_line(item: Any) -> str:
     sources = ", ".join(getattr(item, "sources", []))
-    grade = EVIDENCE_LABELS[getattr(item, "evidence")]
-    line = f"  *Evidence: {grade}. {getattr(item, 'evidence_note')} Sources: {sources}.*"
+    grade = EVIDENCE_LABELS[item.evidence]
+    line = f"  *Evidence: {grade}. {item.evidence_note} Sources: {sources}.*"
     guidance = getattr(item, "guidance_note", None)
     if guidance:
         line += f"\n  *Guidance differs from the article: {guidance}*"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 import time
 
-import typer
 from rich.console import Console
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -56,9 +55,8 @@ def run(*, plain: bool, lang: str) -> None:
                             border_style="cyan"))
         if interactive and step.seconds:
             _countdown(console, step.seconds, title)
-        if interactive and number < len(steps):
-            if typer.prompt("Enter for the next step, q to stop", default="", show_default=False).lower() == "q":
-                break
+        if interactive and number < len(steps) and input("Enter for the next step, q to stop: ").strip().lower() == "q":
+            break
     urgency = "self_care"
     console.print()
     for question in kb.escalation.values():

@@ -99,8 +99,9 @@ def _compare(op: str, actual: Any, expected: Any) -> bool:
     raise ValueError(f"unknown operator {op!r}")
 
 
-def evaluate(condition: Condition, facts: Mapping[str, Any], trace: list[LeafResult] | None = None) -> bool:
-    """Evaluate ``condition`` against ``facts``; append every visited leaf to ``trace``.
+def evaluate(condition: Condition, facts: Mapping[str, Any], trace: list[dict[str, Any]] | None = None) -> bool:
+    """Evaluate ``condition`` against ``facts``; append every visited leaf to ``trace``
+    as a dict with the fields of :class:`LeafResult`.
 
     ``all`` and ``any`` visit every child (no short-circuit) so the trace shows the whole
     picture, not just the first deciding leaf.
@@ -109,8 +110,10 @@ def evaluate(condition: Condition, facts: Mapping[str, Any], trace: list[LeafRes
         actual = facts.get(condition.fact)
         result = _compare(condition.op, actual, condition.value)
         if trace is not None:
+            # Plain dicts (shaped like LeafResult): the assessment validates them all at once.
             trace.append(
-                LeafResult(fact=condition.fact, op=condition.op, value=condition.value, actual=actual, result=result)
+                {"fact": condition.fact, "op": condition.op, "value": condition.value, "actual": actual,
+                 "result": result}
             )
         return result
     if isinstance(condition, All):

@@ -216,7 +216,7 @@ def _validate_entries(path: Path, raw: Any, model: type[M], problems: list[str])
                 where = ".".join(str(part) for part in error["loc"]) or "(entry)"
                 problems.append(f"{path.name}: entry {label!r}: {where}: {error['msg']}")
             continue
-        entry_id = getattr(entry, "id")
+        entry_id: str = getattr(entry, "id")  # noqa: B009 - every model here has an id
         if entry_id in entries:
             problems.append(f"{path.name}: entry {entry_id!r}: duplicate id")
         entries[entry_id] = entry
@@ -248,9 +248,9 @@ def _check_condition(
                     )
         if question.type == "yes_no" and leaf.op in ("eq", "ne") and not isinstance(leaf.value, bool):
             problems.append(f"{where}: yes/no question {leaf.fact!r} compared with non-boolean {leaf.value!r}")
-        if question.type == "number" and leaf.op in ("lt", "le", "gt", "ge", "eq", "ne"):
-            if not isinstance(leaf.value, (int, float)) or isinstance(leaf.value, bool):
-                problems.append(f"{where}: number question {leaf.fact!r} compared with non-number {leaf.value!r}")
+        numeric = isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool)
+        if question.type == "number" and leaf.op in ("lt", "le", "gt", "ge", "eq", "ne") and not numeric:
+            problems.append(f"{where}: number question {leaf.fact!r} compared with non-number {leaf.value!r}")
 
 
 def _check_references(kb: dict[str, dict[str, Any]], problems: list[str]) -> None:

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything the tests need on a fresh Debian machine, then runs every test:
+# lint, type check, unit, property, CLI, API, PostgreSQL and browser tests.
+# The PostgreSQL tests start their own server (initdb + pg_ctl); the browser tests start
+# Debian's /usr/bin/chromium through Playwright (never a downloaded browser).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v /usr/bin/chromium >/dev/null 2>&1 || need_apt+=(chromium)
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_apt+=(postgresql)
+# WeasyPrint (PDF reports) needs Pango; fonts make PDFs and screenshots readable.
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+[ -d /usr/share/fonts/truetype/dejavu ] || need_apt+=(fonts-dejavu-core)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "==> apt-get install ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+
+echo "==> ruff"
+.venv/bin/ruff check src tests bench
+echo "==> mypy (core)"
+.venv/bin/mypy
+echo "==> pytest (SQLite and PostgreSQL, CLI, API, browser)"
+mkdir -p test-artifacts
+.venv/bin/python -m pytest -p no:cacheprovider "$@"
