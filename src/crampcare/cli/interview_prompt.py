@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import typer
 from rich.console import Console
 
 from crampcare.assess.answers import AnswerError, allowed, parse_text_answer
