@@ -132,3 +132,32 @@ def test_schema_and_version() -> None:
     schema = json.loads(crampcare("schema").stdout)
     assert schema["title"] == "Assessment" and "urgency" in schema["properties"]
     assert crampcare("--version").stdout.startswith("crampcare ")
+
+
+def test_assessment_prefilled_from_diary_and_saved(tmp_path: Path) -> None:
+    import datetime as dt
+
+    db = f"sqlite:///{tmp_path / 'diary.db'}"
+    today = dt.date.today()
+    for offset in range(1, 15):
+        date = (today - dt.timedelta(days=offset)).isoformat()
+        if offset % 2:
+            args = ["log", "night", "--db", db, "--date", date, "--time", "03:10", "--duration", "5m",
+                    "--leg", "left", "--muscle", "calf", "--severity", "6"]
+        else:
+            args = ["log", "night", "--db", db, "--date", date, "--none"]
+        logged = crampcare(*args)
+        assert logged.returncode == 0, logged.stderr
+    result = crampcare("assess", "--from-diary", "--save", "--db", db, "--answers", "-", "--format", "json",
+                       input='{"age": 50}')
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["answers"]["frequency"] == "weekly" and data["answers"]["duration_minutes"] == 5
+    assert "tonic" in [t["id"] for t in data["cramp_types"]]
+    assert "saved as assessment" in result.stderr
+
+    from crampcare.diary.store import open_store
+
+    with open_store(db) as store:
+        stored = store.latest_assessment()
+    assert stored is not None and stored.answers["age"] == 50 and stored.result["urgency"] == data["urgency"]

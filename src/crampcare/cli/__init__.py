@@ -76,6 +76,16 @@ def exercises(
     now_command.run_exercises(plain=plain, lang=lang)
 
 
+def _open_diary(db: str | None) -> Any:
+    from crampcare.diary.errors import DiaryError
+    from crampcare.diary.store import open_store
+
+    try:
+        return open_store(db)
+    except DiaryError as exc:
+        fail(str(exc))
+
+
 def _read_answers(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8") if str(path) != "-" else sys.stdin.read()
@@ -96,28 +106,34 @@ def assess(
     answers_file: Path | None = typer.Option(None, "--answers", help="JSON file of answers (- for stdin); no prompts."),
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text, json or markdown."),
     save: bool = typer.Option(False, "--save", help="Store the assessment in the diary."),
+    from_diary: bool = typer.Option(False, "--from-diary", help="Pre-fill answers from the diary's last 8 weeks."),
     db: str | None = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="Diary database (path or URL)."),
 ) -> None:
     """A short interview, then an explained assessment: urgency, causes, whom to see, a plan."""
     from crampcare.assess import AnswerError
     from crampcare.assess import assess as run_assessment
 
+    suggested: dict[str, Any] = {}
+    if from_diary:
+        from crampcare.diary.prefill import prefill_answers
+
+        with _open_diary(db) as store:
+            suggested = prefill_answers(store.list_nights(), store.list_days())
     if answers_file is not None:
-        answers = _read_answers(answers_file)
+        # What the file says wins over what the diary suggests.
+        answers = {**suggested, **_read_answers(answers_file)}
     else:
         from crampcare.cli.interview_prompt import ask_interactively
 
-        answers = ask_interactively()
+        answers = ask_interactively(suggested)
     try:
         result = run_assessment(answers)
     except AnswerError as exc:
         fail(str(exc))
     if save:
-        from crampcare.diary.database import resolve_db_url
-        from crampcare.diary.store import DiaryStore
-
-        store = DiaryStore(resolve_db_url(db))
-        store.save_assessment(result.answers, result.model_dump(mode="json"))
+        with _open_diary(db) as store:
+            assessment_id = store.save_assessment(result.answers, result.model_dump(mode="json"))
+        typer.echo(f"saved as assessment {assessment_id}", err=True)
     if output_format is OutputFormat.json:
         typer.echo(result.model_dump_json(indent=2))
         return

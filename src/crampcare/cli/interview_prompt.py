@@ -21,10 +21,14 @@ SECTION_TITLES = {
 }
 
 
-def ask_interactively() -> dict[str, Any]:
+def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Ask the visible questions; Enter accepts a suggestion from the diary, or skips."""
     kb = load_knowledge()
+    suggested = suggested or {}
     console = Console(stderr=True)
     console.print("[bold]crampcare assessment[/bold] — about 3 minutes. Press Enter to skip a question.\n")
+    if suggested:
+        console.print("[dim]Suggestions from your diary are shown in brackets; Enter accepts them.[/dim]")
     answers: dict[str, Any] = {}
     skipped: set[str] = set()
     section = None
@@ -40,9 +44,13 @@ def ask_interactively() -> dict[str, Any]:
         while True:
             try:
                 # Prompts go to stderr so that `--format json` output stays clean on stdout.
-                raw = console.input(f"{question.text} [dim]\\[{allowed(question)}][/dim] ")
+                hint = f" [green](diary: {suggested[question.id]})[/green]" if question.id in suggested else ""
+                raw = console.input(f"{question.text} [dim]\\[{allowed(question)}][/dim]{hint} ")
             except EOFError:
                 return answers
+            if not raw.strip() and question.id in suggested:
+                answers[question.id] = suggested[question.id]
+                break
             if not raw.strip():
                 skipped.add(question.id)
                 break
