@@ -1,0 +1,222 @@
+"""Accounts: sign-up, log-in with rate limiting, sessions, API tokens, password change,
+account deletion with all its data. No web code here; the web layer calls these.
+
+Nothing is kept in memory between calls (sessions, attempts and tokens live in the
+database), so any number of worker processes can serve the same users.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from crampcare.accounts.models import ApiTokenRow, LoginAttemptRow, SessionRow, UserRow
+from crampcare.diary.store import DiaryStore
+
+SESSION_LIFETIME = dt.timedelta(days=14)
+# At most this many failed log-ins per e-mail and per client address in the window.
+MAX_FAILED_LOGINS = 5
+LOGIN_WINDOW = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+_EMAIL = re.compile(r"^[^@\s]{1,200}@[^@\s]{1,100}\.[^@\s]{1,20}$")
+
+_hasher = PasswordHasher()
+# Verifying against this when the e-mail is unknown keeps the response time the same, so
+# timing does not reveal which e-mails have accounts.
+_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+class AccountError(ValueError):
+    """A refused account operation; ``field`` names the form field at fault, if any."""
+
+    def __init__(self, message: str, field: str | None = None, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class TooManyAttemptsError(AccountError):
+    def __init__(self) -> None:
+        super().__init__("too many failed log-ins; wait 15 minutes and try again", code="rate_limited")
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    owner_id: str
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf_token: str
+    expires_at: dt.datetime
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything is stored in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def normalise_email(email: str) -> str:
+    value = email.strip().lower()
+    if not _EMAIL.match(value):
+        raise AccountError("enter a valid e-mail address", field="email")
+    return value
+
+
+def check_password_strength(password: str, email: str = "") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"use at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    if len(password) > 1000:
+        raise AccountError("use at most 1000 characters", field="password")
+    if email and password.lower() == email.lower():
+        raise AccountError("the password must not be your e-mail address", field="password")
+
+
+class AccountService:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # --- sign-up and log-in ---------------------------------------------------------
+    def sign_up(self, email: str, password: str) -> User:
+        address = normalise_email(email)
+        check_password_strength(password, address)
+        owner_id = f"u-{uuid.uuid4().hex}"
+        try:
+            with self.engine.begin() as conn:
+                user_id = conn.execute(
+                    insert(UserRow).values(email=address, password_hash=_hasher.hash(password), owner_id=owner_id,
+                                           created_at=_now()).returning(UserRow.id)
+                ).scalar_one()
+        except IntegrityError:
+            raise AccountError("an account with this e-mail already exists", field="email", code="conflict") from None
+        return User(id=user_id, email=address, owner_id=owner_id)
+
+    def authenticate(self, email: str, password: str, client: str = "") -> User:
+        """Check credentials; raises :class:`TooManyAttemptsError` past the limit."""
+        address = email.strip().lower()
+        keys = [f"email:{address}"] + ([f"client:{client}"] if client else [])
+        since = _now() - LOGIN_WINDOW
+        with self.engine.begin() as conn:
+            conn.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < since))
+            for key in keys:
+                failures = conn.execute(
+                    select(func.count()).select_from(LoginAttemptRow).where(LoginAttemptRow.key == key,
+                                                                              LoginAttemptRow.at >= since)
+                ).scalar_one()
+                if failures >= MAX_FAILED_LOGINS:
+                    raise TooManyAttemptsError()
+            row = conn.execute(
+                select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.password_hash).where(UserRow.email == address)
+            ).one_or_none()
+        stored_hash = row.password_hash if row is not None else _DUMMY_HASH
+        try:
+            _hasher.verify(stored_hash, password)
+            valid = row is not None
+        except (VerificationError, InvalidHashError):
+            valid = False
+        if not valid:
+            with self.engine.begin() as conn:
+                conn.execute(insert(LoginAttemptRow), [{"key": key, "at": _now()} for key in keys])
+            raise AccountError("wrong e-mail or password", code="unauthorized")
+        assert row is not None
+        if _hasher.check_needs_rehash(row.password_hash):
+            with self.engine.begin() as conn:
+                conn.execute(update(UserRow).where(UserRow.id == row.id)
+                             .values(password_hash=_hasher.hash(password)))
+        return User(id=row.id, email=row.email, owner_id=row.owner_id)
+
+    # --- sessions -------------------------------------------------------------------
+    def create_session(self, user: User) -> tuple[str, Session]:
+        token = secrets.token_urlsafe(32)
+        csrf = secrets.token_urlsafe(32)
+        now = _now()
+        expires = now + SESSION_LIFETIME
+        with self.engine.begin() as conn:
+            conn.execute(insert(SessionRow).values(token_hash=_hash_token(token), user_id=user.id, csrf_token=csrf,
+                                                   created_at=now, expires_at=expires))
+            conn.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+        return token, Session(user=user, csrf_token=csrf, expires_at=expires)
+
+    def session(self, token: str | None) -> Session | None:
+        """The live session for a cookie value, or ``None`` (unknown or expired)."""
+        if not token or len(token) > 200:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(SessionRow.csrf_token, SessionRow.expires_at, UserRow.id, UserRow.email, UserRow.owner_id)
+                .join(UserRow, UserRow.id == SessionRow.user_id)
+                .where(SessionRow.token_hash == _hash_token(token))
+            ).one_or_none()
+        if row is None or _aware(row.expires_at) <= _now():
+            return None
+        return Session(user=User(id=row.id, email=row.email, owner_id=row.owner_id), csrf_token=row.csrf_token,
+                       expires_at=_aware(row.expires_at))
+
+    def end_session(self, token: str | None) -> None:
+        if token:
+            with self.engine.begin() as conn:
+                conn.execute(delete(SessionRow).where(SessionRow.token_hash == _hash_token(token)))
+
+    # --- API tokens -----------------------------------------------------------------
+    def create_api_token(self, user: User, name: str = "api") -> str:
+        token = "cc_" + secrets.token_urlsafe(32)
+        with self.engine.begin() as conn:
+            conn.execute(insert(ApiTokenRow).values(token_hash=_hash_token(token), user_id=user.id, name=name[:100],
+                                                    created_at=_now()))
+        return token
+
+    def user_for_api_token(self, token: str | None) -> User | None:
+        if not token or len(token) > 200:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(UserRow.id, UserRow.email, UserRow.owner_id)
+                .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
+                .where(ApiTokenRow.token_hash == _hash_token(token))
+            ).one_or_none()
+        return None if row is None else User(id=row.id, email=row.email, owner_id=row.owner_id)
+
+    # --- account changes ------------------------------------------------------------
+    def change_password(self, user: User, current: str, new: str, keep_session: str | None = None) -> None:
+        """Change the password and end every other session and API token of the user."""
+        self.authenticate(user.email, current)
+        check_password_strength(new, user.email)
+        with self.engine.begin() as conn:
+            conn.execute(update(UserRow).where(UserRow.id == user.id).values(password_hash=_hasher.hash(new)))
+            sessions = delete(SessionRow).where(SessionRow.user_id == user.id)
+            if keep_session:
+                sessions = sessions.where(SessionRow.token_hash != _hash_token(keep_session))
+            conn.execute(sessions)
+            conn.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
+
+    def delete_account(self, user: User, password: str) -> dict[str, int]:
+        """Delete the user and every diary row they own; the caller should offer an export first."""
+        self.authenticate(user.email, password)
+        with DiaryStore(self.engine, owner=user.owner_id) as store:
+            removed = store.delete_everything()
+        with self.engine.begin() as conn:
+            conn.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
+            conn.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
+            conn.execute(delete(UserRow).where(UserRow.id == user.id))
+        return removed

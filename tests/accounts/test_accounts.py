@@ -1,0 +1,94 @@
+"""Accounts on SQLite and on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import update
+
+from crampcare.accounts import AccountError, AccountService, TooManyAttemptsError
+from crampcare.accounts.models import SessionRow
+from crampcare.diary.database import make_engine, upgrade
+from crampcare.diary.records import NightRecord
+from crampcare.diary.store import DiaryStore
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def service(db_url: str) -> AccountService:
+    upgrade(db_url)
+    return AccountService(make_engine(db_url))
+
+
+def test_sign_up_and_log_in(service: AccountService) -> None:
+    user = service.sign_up("  Ann@Example.org ", PASSWORD)
+    assert user.email == "ann@example.org" and user.owner_id.startswith("u-")
+    assert service.authenticate("ann@example.org", PASSWORD) == user
+    with pytest.raises(AccountError, match="already exists"):
+        service.sign_up("ann@example.org", PASSWORD)
+
+
+@pytest.mark.parametrize(("email", "password", "field"), [
+    ("not-an-email", PASSWORD, "email"), ("a@b.org", "short", "password"), ("abcdefghij@x.org", "abcdefghij@x.org", "password"),
+])
+def test_sign_up_refuses_bad_input(service: AccountService, email: str, password: str, field: str) -> None:
+    with pytest.raises(AccountError) as info:
+        service.sign_up(email, password)
+    assert info.value.field == field
+
+
+def test_wrong_password_and_rate_limit(service: AccountService) -> None:
+    service.sign_up("bob@example.org", PASSWORD)
+    for _ in range(5):
+        with pytest.raises(AccountError, match="wrong e-mail or password"):
+            service.authenticate("bob@example.org", "wrong password!", client="10.0.0.1")
+    with pytest.raises(TooManyAttemptsError):
+        service.authenticate("bob@example.org", PASSWORD, client="10.0.0.2")
+    with pytest.raises(AccountError, match="wrong e-mail or password"):
+        service.authenticate("nobody@example.org", PASSWORD)
+
+
+def test_sessions_expire_and_end(service: AccountService) -> None:
+    user = service.sign_up("cat@example.org", PASSWORD)
+    token, session = service.create_session(user)
+    assert service.session(token) == session
+    assert service.session("forged") is None and service.session(None) is None
+    with service.engine.begin() as conn:
+        conn.execute(update(SessionRow).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+    assert service.session(token) is None
+    token2, _ = service.create_session(user)
+    service.end_session(token2)
+    assert service.session(token2) is None
+
+
+def test_api_tokens_and_password_change(service: AccountService) -> None:
+    user = service.sign_up("dan@example.org", PASSWORD)
+    api = service.create_api_token(user, "phone")
+    assert service.user_for_api_token(api) == user
+    keep, _ = service.create_session(user)
+    other, _ = service.create_session(user)
+    with pytest.raises(AccountError):
+        service.change_password(user, "not the password", "a brand new password")
+    service.change_password(user, PASSWORD, "a brand new password", keep_session=keep)
+    assert service.session(keep) is not None and service.session(other) is None
+    assert service.user_for_api_token(api) is None
+    assert service.authenticate("dan@example.org", "a brand new password") == user
+
+
+def test_delete_account_removes_only_that_users_data(service: AccountService) -> None:
+    ann = service.sign_up("ann@example.org", PASSWORD)
+    bob = service.sign_up("bob@example.org", PASSWORD)
+    night = NightRecord(date=dt.date(2026, 11, 1))
+    for user in (ann, bob):
+        with DiaryStore(service.engine, owner=user.owner_id) as store:
+            store.add_night(night)
+    removed = service.delete_account(ann, PASSWORD)
+    assert removed["nights"] == 1
+    with pytest.raises(AccountError):
+        service.authenticate("ann@example.org", PASSWORD)
+    with DiaryStore(service.engine, owner=ann.owner_id) as store:
+        assert store.list_nights() == []
+    with DiaryStore(service.engine, owner=bob.owner_id) as store:
+        assert store.list_nights() == [night]
