@@ -106,6 +106,8 @@ class DayRecord(BaseModel):
     @field_validator("medicines")
     @classmethod
     def _known_medicines(cls, values: list[str]) -> list[str]:
+        if not values:  # most days: no need to load the knowledge base at all
+            return values
         from crampcare.knowledge import load_knowledge
 
         known = load_knowledge().medicine_ids

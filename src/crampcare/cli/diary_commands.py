@@ -1,0 +1,1023 @@
+"""Diary commands: ``log night|day``, ``diary list|show|edit|delete|undo``, ``export``, ``import``.
+
+The module is deliberately thin: it parses flags with :mod:`crampcare.diary.units`, builds
+records, calls :class:`~crampcare.diary.store.DiaryStore` or
+:mod:`~crampcare.diary.transfer`, and renders. Heavy imports (SQLAlchemy, pydantic, Rich)
+happen inside the commands so ``crampcare --help`` stays fast.
+
+Any refused input ends the same way: one line on stderr, exit code 2, nothing stored
+changed, no traceback. (Failures that are not the person's input, such as an unreachable
+database, exit with 1; set ``CRAMPCARE_DEBUG=1`` to see the traceback.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from crampcare.diary.records import Cramp, DayRecord, NightRecord
+    from crampcare.diary.store import DiaryStore
+
+__all__ = ["register"]
+
+BAD_INPUT = 2
+FAILURE = 1
+
+
+class _Refused(Exception):
+    """Bad input found by the CLI itself (before any record is built)."""
+
+
+# --------------------------------------------------------------------------- options
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="CRAMPCARE_DB",
+        show_envvar=True,
+        show_default=False,
+        help="Diary database: a SQLite file path, sqlite:///… or postgresql+psycopg://… URL "
+        "(default: crampcare.db in your user data folder).",
+    ),
+]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="YYYY-MM-DD, today, tonight or yesterday.", show_default=False)
+]
+FromOption = Annotated[str | None, typer.Option("--from", help="First date (inclusive).", show_default=False)]
+ToOption = Annotated[str | None, typer.Option("--to", help="Last date (inclusive).", show_default=False)]
+NotesOption = Annotated[str | None, typer.Option("--notes", help="Free text.", show_default=False)]
+
+# Night / cramp flags
+TimeOption = Annotated[
+    str | None,
+    typer.Option("--time", help="When it began: 03:10, 3:10, 0310, now (default now).", show_default=False),
+]
+DurationOption = Annotated[
+    str | None, typer.Option("--duration", help="How long: 90s, 3m, 1m30s, 2 min.", show_default=False)
+]
+LegOption = Annotated[str | None, typer.Option("--leg", help="left, right or both.", show_default=False)]
+MuscleOption = Annotated[
+    list[str] | None,
+    typer.Option("--muscle", help="calf, foot, toes, thigh or other (repeat for several).", show_default=False),
+]
+SeverityOption = Annotated[str | None, typer.Option("--severity", help="Pain 0-10.", show_default=False)]
+HelpedOption = Annotated[
+    list[str] | None,
+    typer.Option("--helped", help="stretch, walk, massage, warmth, pain_reliever, other (repeat).", show_default=False),
+]
+ReliefOption = Annotated[
+    str | None, typer.Option("--relief-minutes", help="Minutes until it eased.", show_default=False)
+]
+SignOption = Annotated[
+    list[str] | None,
+    typer.Option("--sign", help="hard_knot, twitching, whole_limb (repeat).", show_default=False),
+]
+CrampOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--cramp",
+        help="A whole cramp in one go: TIME,DURATION,LEG,MUSCLE[+MUSCLE],SEVERITY[,HELPED[+HELPED][,RELIEF_MIN]] "
+        "(repeat for several).",
+        show_default=False,
+    ),
+]
+NoneOption = Annotated[bool, typer.Option("--none", help="A quiet night: no cramp.")]
+SleepOption = Annotated[
+    bool | None, typer.Option("--sleep-disturbed/--no-sleep-disturbed", help="Did it disturb your sleep?")
+]
+
+# Day flags
+FluidsOption = Annotated[
+    str | None, typer.Option("--fluids", help="Drunk today: 1.5L, 1,5 l, 1500ml.", show_default=False)
+]
+ActivityOption = Annotated[str | None, typer.Option("--activity", help="low, normal or high.", show_default=False)]
+UnusualOption = Annotated[
+    bool | None,
+    typer.Option("--unusual-activity/--no-unusual-activity", help="First activity in a while, or much more."),
+]
+SittingOption = Annotated[str | None, typer.Option("--sitting", help="Hours sitting: 9, 8.5.", show_default=False)]
+ColdOption = Annotated[bool | None, typer.Option("--cold/--no-cold", help="Legs got cold.")]
+SwingOption = Annotated[str | None, typer.Option("--temp-swing", help="Temperature swing in °C.", show_default=False)]
+StressOption = Annotated[str | None, typer.Option("--stress", help="none, some or high.", show_default=False)]
+ShoesOption = Annotated[bool | None, typer.Option("--shoes/--no-shoes", help="Wore uncomfortable shoes.")]
+DietOption = Annotated[
+    list[str] | None, typer.Option("--diet", help="protein_diet, strict_diet (repeat).", show_default=False)
+]
+AlcoholOption = Annotated[str | None, typer.Option("--alcohol", help="Units of alcohol.", show_default=False)]
+CaffeineOption = Annotated[bool | None, typer.Option("--caffeine/--no-caffeine", help="Had coffee, tea or cola.")]
+MedicineOption = Annotated[
+    list[str] | None,
+    typer.Option("--medicine", help="Medicine id, e.g. statin, diuretic (repeat; 'none' clears).", show_default=False),
+]
+PregnancyOption = Annotated[
+    str | None, typer.Option("--pregnancy-week", help="Week of pregnancy, 1-42.", show_default=False)
+]
+ExercisesOption = Annotated[bool | None, typer.Option("--exercises/--no-exercises", help="Did the bedtime exercises.")]
+TagOption = Annotated[list[str] | None, typer.Option("--tag", help="Your own label (repeat).", show_default=False)]
+
+
+# --------------------------------------------------------------------------- error handling
+
+
+def _fail(message: str, code: int = BAD_INPUT) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+_FLAGS = {
+    "start": "--time",
+    "duration_s": "--duration",
+    "leg": "--leg",
+    "muscles": "--muscle",
+    "severity": "--severity",
+    "signs": "--sign",
+    "helped": "--helped",
+    "minutes_to_relief": "--relief-minutes",
+    "date": "--date",
+    "cramps": "--cramp",
+    "sleep_disturbed": "--sleep-disturbed",
+    "notes": "--notes",
+    "fluids_ml": "--fluids",
+    "activity": "--activity",
+    "unusual_activity": "--unusual-activity",
+    "sitting_hours": "--sitting",
+    "cold_exposure": "--cold",
+    "temperature_swing_c": "--temp-swing",
+    "stress": "--stress",
+    "uncomfortable_shoes": "--shoes",
+    "diet": "--diet",
+    "alcohol_units": "--alcohol",
+    "caffeine": "--caffeine",
+    "medicines": "--medicine",
+    "pregnancy_week": "--pregnancy-week",
+    "exercises_done": "--exercises",
+    "tags": "--tag",
+}
+
+
+def _validation_message(error: Any, label: str | None = None) -> str:
+    """The first pydantic error as ``--flag: what is wrong (got …)``."""
+    first = error.errors()[0]
+    names = [part for part in first["loc"] if isinstance(part, str)]
+    flag = label or (_FLAGS.get(names[-1], names[-1]) if names else "input")
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] not in ("value_error", "missing"):
+        message += f" (got {first['input']!r})"
+    return f"{flag}: {message}"
+
+
+@contextmanager
+def _friendly_errors() -> Iterator[None]:
+    """Turn every expected failure into one line on stderr and an exit code."""
+    from pydantic import ValidationError
+
+    from crampcare.diary.errors import DiaryError
+
+    try:
+        yield
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except ValidationError as exc:
+        _fail(_validation_message(exc))
+    except (DiaryError, _Refused, ValueError) as exc:
+        _fail(str(exc))
+    except Exception as exc:
+        if os.environ.get("CRAMPCARE_DEBUG"):
+            raise
+        from crampcare.diary.database import SchemaOutOfDateError
+
+        if isinstance(exc, SchemaOutOfDateError):
+            _fail(str(exc), FAILURE)
+        if isinstance(exc, OSError):
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), FAILURE)
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        _fail(f"{type(exc).__name__}: {detail} (set CRAMPCARE_DEBUG=1 for details)", FAILURE)
+
+
+def _open(db: str | None) -> DiaryStore:
+    """The local owner's diary, migrated to the current schema (local CLI only; servers must not)."""
+    from crampcare.diary.store import open_store
+
+    return open_store(db, auto_upgrade=True)
+
+
+def _interactive() -> bool:
+    """True when a person is at the keyboard (tests patch this)."""
+    return sys.stdin.isatty()
+
+
+# --------------------------------------------------------------------------- parsing helpers
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now()
+
+
+def _date_arg(text: str, flag: str = "DATE") -> dt.date:
+    from crampcare.diary import units
+
+    try:
+        return units.parse_date(text)
+    except ValueError as exc:
+        raise _Refused(f"{flag}: {exc}") from None
+
+
+def _optional_date(text: str | None, flag: str) -> dt.date | None:
+    return _date_arg(text, flag) if text else None
+
+
+def _parsed(flag: str, text: str | None, parser: Callable[[str], Any]) -> Any:
+    """``parser(text)``, with the flag named in the error; ``None`` when the flag was not given."""
+    if text is None:
+        return None
+    try:
+        return parser(text)
+    except ValueError as exc:
+        raise _Refused(f"{flag}: {exc}") from None
+
+
+def _list_option(values: Sequence[str] | None) -> list[str] | None:
+    """Repeated flag values (``a,b`` also splits); ``None`` if not given, ``[]`` for ``none``."""
+    if not values:
+        return None
+    items = [part.strip().lower() for value in values for part in value.split(",") if part.strip()]
+    return [] if items == ["none"] else items
+
+
+def _decimal(what: str, unit: str = "") -> Callable[[str], float]:
+    from crampcare.diary import units
+
+    return lambda text: units.parse_decimal(text, what=what, unit=unit)
+
+
+def _int_in(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not low <= int(text) <= high:
+            raise ValueError(f"{what} {text!r} must be a whole number from {low} to {high}")
+        return int(text)
+
+    return parse
+
+
+def _duration(text: str) -> int:
+    from crampcare.diary import units
+    from crampcare.diary.records import MAX_CRAMP_SECONDS
+
+    seconds = units.parse_duration_s(text)
+    if seconds > MAX_CRAMP_SECONDS:
+        raise ValueError(f"duration {text!r} is over {MAX_CRAMP_SECONDS // 3600} hours; cramps last seconds to minutes")
+    return seconds
+
+
+def _cramp_changes(
+    time: str | None,
+    duration: str | None,
+    leg: str | None,
+    muscle: list[str] | None,
+    severity: str | None,
+    helped: list[str] | None,
+    relief_minutes: str | None,
+    sign: list[str] | None,
+) -> dict[str, Any]:
+    """The cramp fields given as separate flags (only those given)."""
+    from crampcare.diary import units
+
+    changes: dict[str, Any] = {
+        "start": _parsed("--time", time, units.parse_time),
+        "duration_s": _parsed("--duration", duration, _duration),
+        "leg": leg.strip().lower() if leg is not None else None,
+        "muscles": _list_option(muscle),
+        "severity": _parsed("--severity", severity, units.parse_severity),
+        "helped": _list_option(helped),
+        "minutes_to_relief": _parsed("--relief-minutes", relief_minutes, _decimal("minutes to relief", "m")),
+        "signs": _list_option(sign),
+    }
+    return {name: value for name, value in changes.items() if value is not None}
+
+
+def _make_cramp(values: dict[str, Any], label: str | None = None) -> Cramp:
+    from pydantic import ValidationError
+
+    from crampcare.diary.records import Cramp
+
+    try:
+        return Cramp.model_validate(values)
+    except ValidationError as exc:
+        raise _Refused(_validation_message(exc, label)) from None
+
+
+def _spec_cramps(specs: list[str] | None) -> list[Cramp]:
+    from crampcare.diary import units
+
+    cramps = []
+    for spec in specs or []:
+        try:
+            values = units.parse_cramp_spec(spec, now=_now())
+        except ValueError as exc:
+            raise _Refused(f"--cramp: {exc}") from None
+        cramps.append(_make_cramp(values, f"--cramp {spec!r}"))
+    return cramps
+
+
+def _check_not_future(night: dt.date, cramps: Sequence[Cramp]) -> None:
+    from crampcare.diary import units
+
+    now = _now()
+    for cramp in cramps:
+        if units.cramp_moment(night, cramp.start) > now:
+            hint = " (times before 12:00 belong to the previous evening's night)" if cramp.start.hour < 12 else ""
+            raise _Refused(
+                f"--time: a cramp at {cramp.start.strftime('%H:%M')} in the night of {night} has not happened yet{hint}"
+            )
+
+
+def _day_changes(
+    fluids: str | None,
+    activity: str | None,
+    unusual_activity: bool | None,
+    sitting: str | None,
+    cold: bool | None,
+    temp_swing: str | None,
+    stress: str | None,
+    shoes: bool | None,
+    diet: list[str] | None,
+    alcohol: str | None,
+    caffeine: bool | None,
+    medicine: list[str] | None,
+    pregnancy_week: str | None,
+    exercises: bool | None,
+    tag: list[str] | None,
+) -> dict[str, Any]:
+    """The day fields given as flags (only those given)."""
+    from crampcare.diary import units
+
+    changes: dict[str, Any] = {
+        "fluids_ml": _parsed("--fluids", fluids, units.parse_volume_ml),
+        "activity": activity.strip().lower() if activity is not None else None,
+        "unusual_activity": unusual_activity,
+        "sitting_hours": _parsed("--sitting", sitting, units.parse_hours),
+        "cold_exposure": cold,
+        "temperature_swing_c": _parsed("--temp-swing", temp_swing, _decimal("temperature swing", "c")),
+        "stress": stress.strip().lower() if stress is not None else None,
+        "uncomfortable_shoes": shoes,
+        "diet": _list_option(diet),
+        "alcohol_units": _parsed("--alcohol", alcohol, _decimal("alcohol units")),
+        "caffeine": caffeine,
+        "medicines": _list_option(medicine),
+        "pregnancy_week": _parsed("--pregnancy-week", pregnancy_week, _int_in(1, 42, "pregnancy week")),
+        "exercises_done": exercises,
+        "tags": [t for t in tag if t.strip()] if tag else None,
+    }
+    if tag and [t.strip().lower() for t in tag] == ["none"]:
+        changes["tags"] = []
+    return {name: value for name, value in changes.items() if value is not None}
+
+
+# --------------------------------------------------------------------------- interactive forms
+
+
+def _ask(prompt: str, default: str, parse: Callable[[str], Any]) -> Any:
+    """Prompt until ``parse`` accepts the answer; Enter takes ``default``."""
+
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    return typer.prompt(prompt, default=default, value_proc=convert)
+
+
+def _ask_night_form(date_text: str | None) -> tuple[dt.date, list[Cramp], bool]:
+    """A quick form: Enter accepts every default (a cramp now, left calf, 1 minute, severity 5)."""
+    from crampcare.diary import units
+
+    cramps: list[Cramp] = []
+    if typer.confirm("Any cramp?", default=True):
+        while True:
+            now = _now()
+            values = {
+                "start": _ask("Time", now.strftime("%H:%M"), units.parse_time),
+                "duration_s": _ask("How long", "1m", _duration),
+                "leg": _ask("Leg (left/right/both)", "left", str.lower),
+                "muscles": _ask("Muscle (calf/foot/toes/thigh/other, + for several)", "calf", _split_plus),
+                "severity": _ask("Severity 0-10", "5", units.parse_severity),
+                "helped": _ask(
+                    "What helped (stretch/walk/massage/warmth/pain_reliever/other, - for nothing)",
+                    "-",
+                    lambda t: [] if t.strip() in ("", "-") else _split_plus(t),
+                ),
+            }
+            try:
+                cramps.append(_make_cramp(values))
+            except _Refused as exc:
+                typer.echo(f"error: {exc}", err=True)
+                continue
+            if not typer.confirm("Another cramp?", default=False):
+                break
+    if date_text:
+        night = _date_arg(date_text, "--date")
+    else:
+        default = units.night_date_for(cramps[0].start, _now()) if cramps else units.default_night_date(_now())
+        night = _ask("Night of (the evening's date)", default.isoformat(), units.parse_date)
+    disturbed = typer.confirm("Sleep disturbed?", default=bool(cramps))
+    return night, cramps, disturbed
+
+
+def _split_plus(text: str) -> list[str]:
+    return [part.strip().lower() for part in text.replace(",", "+").split("+") if part.strip()]
+
+
+def _ask_day_form() -> dict[str, Any]:
+    """A quick day form; Enter leaves a factor unlogged (missing, not "no")."""
+    from crampcare.diary import units
+
+    def optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+        return lambda text: None if text.strip() in ("", "-") else parse(text)
+
+    def yes_no(text: str) -> bool:
+        lowered = text.strip().lower()
+        if lowered in ("y", "yes"):
+            return True
+        if lowered in ("n", "no"):
+            return False
+        raise ValueError("answer y or n (or - to skip)")
+
+    questions: list[tuple[str, str, Callable[[str], Any]]] = [
+        ("fluids_ml", "Fluids drunk (e.g. 1.5L)", units.parse_volume_ml),
+        ("activity", "Activity (low/normal/high)", str.lower),
+        ("unusual_activity", "Unusual activity? (y/n)", yes_no),
+        ("sitting_hours", "Hours sitting", units.parse_hours),
+        ("stress", "Stress (none/some/high)", str.lower),
+        ("cold_exposure", "Legs got cold? (y/n)", yes_no),
+        ("alcohol_units", "Alcohol units", _decimal("alcohol units")),
+        ("caffeine", "Caffeine? (y/n)", yes_no),
+        ("exercises_done", "Bedtime exercises done? (y/n)", yes_no),
+    ]
+    answers = {field: _ask(prompt, "-", optional(parse)) for field, prompt, parse in questions}
+    return {name: value for name, value in answers.items() if value is not None}
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _fmt_duration(seconds: int) -> str:
+    minutes, secs = divmod(seconds, 60)
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min" + (f" {secs} s" if secs else "")
+
+
+def _fmt_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _cramp_line(cramp: Cramp) -> str:
+    parts = [
+        cramp.start.strftime("%H:%M"),
+        _fmt_duration(cramp.duration_s),
+        f"{cramp.leg} {'+'.join(cramp.muscles)}",
+        f"severity {cramp.severity}",
+    ]
+    if cramp.signs:
+        parts.append("signs: " + ", ".join(cramp.signs))
+    if cramp.helped:
+        parts.append("helped: " + ", ".join(cramp.helped))
+    if cramp.minutes_to_relief is not None:
+        parts.append(f"eased after {_fmt_number(cramp.minutes_to_relief)} min")
+    return " · ".join(parts)
+
+
+def _night_summary(night: NightRecord) -> str:
+    if not night.cramps:
+        text = "quiet night"
+    else:
+        count = len(night.cramps)
+        worst = max(c.severity for c in night.cramps)
+        longest = max(c.duration_s for c in night.cramps)
+        text = f"{count} cramp{'s' if count > 1 else ''}, worst {worst}/10, longest {_fmt_duration(longest)}"
+    return text + (", sleep disturbed" if night.sleep_disturbed else "")
+
+
+def _day_summary(day: DayRecord) -> str:
+    parts: list[str] = []
+    if day.fluids_ml is not None:
+        parts.append(f"fluids {_fmt_number(day.fluids_ml / 1000)} L")
+    if day.activity is not None:
+        parts.append(f"activity {day.activity}")
+    flags = [
+        (day.unusual_activity, "unusual activity"),
+        (day.cold_exposure, "cold"),
+        (day.uncomfortable_shoes, "uncomfortable shoes"),
+        (day.caffeine, "caffeine"),
+        (day.exercises_done, "exercises done"),
+    ]
+    for value, label in flags:
+        if value is not None:
+            parts.append(label if value else f"no {label}")
+    if day.sitting_hours is not None:
+        parts.append(f"sitting {_fmt_number(day.sitting_hours)} h")
+    if day.temperature_swing_c is not None:
+        parts.append(f"temperature swing {_fmt_number(day.temperature_swing_c)} °C")
+    if day.stress is not None:
+        parts.append(f"stress {day.stress}")
+    if day.alcohol_units is not None:
+        parts.append(f"alcohol {_fmt_number(day.alcohol_units)} units")
+    if day.pregnancy_week is not None:
+        parts.append(f"pregnancy week {day.pregnancy_week}")
+    for label, values in (("diet", day.diet), ("medicines", day.medicines), ("tags", day.tags)):
+        if values:
+            parts.append(f"{label} {', '.join(values)}")
+    return ", ".join(parts) or "nothing logged"
+
+
+# --------------------------------------------------------------------------- commands: log
+
+
+def log_night(
+    date: DateOption = None,
+    none: NoneOption = False,
+    time: TimeOption = None,
+    duration: DurationOption = None,
+    leg: LegOption = None,
+    muscle: MuscleOption = None,
+    severity: SeverityOption = None,
+    helped: HelpedOption = None,
+    relief_minutes: ReliefOption = None,
+    sign: SignOption = None,
+    cramp: CrampOption = None,
+    sleep_disturbed: SleepOption = None,
+    notes: NotesOption = None,
+    db: DbOption = None,
+) -> None:
+    """Log a night: a cramp (--time 03:10 --duration 3m --leg left --muscle calf --severity 7), --cramp …, or --none.
+
+    Nights are keyed by the evening's date: a cramp at 03:10 belongs to the previous evening.
+    Without --date, the most recent night in which that time has passed is used.
+    """
+    with _friendly_errors():
+        from crampcare.diary import units
+        from crampcare.diary.records import NightRecord
+
+        flag_values = _cramp_changes(time, duration, leg, muscle, severity, helped, relief_minutes, sign)
+        cramps = _spec_cramps(cramp)
+        if none and (cramps or flag_values):
+            raise _Refused("--none records a night without cramps; leave out the cramp details or --none")
+        if flag_values:
+            missing = [_FLAGS[name] for name in ("duration_s", "leg", "muscles", "severity") if name not in flag_values]
+            if missing:
+                raise _Refused(
+                    f"a cramp also needs {', '.join(missing)} (e.g. --duration 3m --leg left "
+                    "--muscle calf --severity 7), or use --none for a quiet night"
+                )
+            flag_values.setdefault("start", units.parse_time("now", now=_now()))
+            cramps.append(_make_cramp(flag_values))
+        disturbed = bool(sleep_disturbed)
+        if cramps or none:
+            if date:
+                night = _date_arg(date, "--date")
+            elif cramps:
+                night = units.night_date_for(cramps[0].start, _now())
+            else:
+                night = units.default_night_date(_now())
+        elif _interactive():
+            night, cramps, disturbed = _ask_night_form(date)
+            if sleep_disturbed is not None:
+                disturbed = sleep_disturbed
+        else:
+            raise _Refused(
+                "say what happened: --time 03:10 --duration 3m --leg left --muscle calf --severity 7, "
+                "--cramp 03:10,3m,left,calf,7 or --none for a quiet night"
+            )
+        _check_not_future(night, cramps)
+        record = NightRecord(date=night, cramps=cramps, sleep_disturbed=disturbed, notes=notes or "")
+        store = _open(db)
+        try:
+            _add_or_explain(lambda: store.add_night(record), "night", night)
+        finally:
+            store.close()
+        typer.echo(f"Logged the night of {night}: {_night_summary(record)}.")
+
+
+def log_day(
+    date: DateOption = None,
+    fluids: FluidsOption = None,
+    activity: ActivityOption = None,
+    unusual_activity: UnusualOption = None,
+    sitting: SittingOption = None,
+    cold: ColdOption = None,
+    temp_swing: SwingOption = None,
+    stress: StressOption = None,
+    shoes: ShoesOption = None,
+    diet: DietOption = None,
+    alcohol: AlcoholOption = None,
+    caffeine: CaffeineOption = None,
+    medicine: MedicineOption = None,
+    pregnancy_week: PregnancyOption = None,
+    exercises: ExercisesOption = None,
+    tag: TagOption = None,
+    notes: NotesOption = None,
+    db: DbOption = None,
+) -> None:
+    """Log a day's factors (default: today), e.g. --fluids 1.5L --activity high --stress some.
+
+    Factors you leave out are stored as "not logged", which insights treat as missing, not as "no".
+    """
+    with _friendly_errors():
+        from crampcare.diary.records import DayRecord
+
+        day = _date_arg(date, "--date") if date else dt.date.today()
+        values = _day_changes(
+            fluids, activity, unusual_activity, sitting, cold, temp_swing, stress, shoes,
+            diet, alcohol, caffeine, medicine, pregnancy_week, exercises, tag,
+        )  # fmt: skip
+        if not values and notes is None:
+            if not _interactive():
+                raise _Refused("give at least one factor, e.g. --fluids 1.5L --activity normal (see --help)")
+            values = _ask_day_form()
+        record = DayRecord(date=day, notes=notes or "", **values)
+        store = _open(db)
+        try:
+            _add_or_explain(lambda: store.add_day(record), "day", day)
+        finally:
+            store.close()
+        typer.echo(f"Logged the day of {day}: {_day_summary(record)}.")
+
+
+def _add_or_explain(add: Callable[[], None], kind: str, date: dt.date) -> None:
+    from crampcare.diary.errors import DuplicateRecordError
+
+    try:
+        add()
+    except DuplicateRecordError:
+        raise _Refused(
+            f"the {kind} of {date} is already logged; change it with 'crampcare diary edit {date}' "
+            f"or remove it with 'crampcare diary delete {date} --kind {kind}'"
+        ) from None
+
+
+# --------------------------------------------------------------------------- commands: diary
+
+
+def diary_list(
+    start: FromOption = None,
+    end: ToOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    db: DbOption = None,
+) -> None:
+    """List logged nights and days, oldest first."""
+    with _friendly_errors():
+        first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
+        if fmt not in ("text", "json"):
+            raise _Refused(f"--format {fmt!r} is not known; use text or json")
+        store = _open(db)
+        try:
+            nights, days = store.list_nights(first, last), store.list_days(first, last)
+        finally:
+            store.close()
+        if fmt == "json":
+            from crampcare.diary.transfer import DiaryExport, export_json
+
+            sys.stdout.write(export_json(DiaryExport(nights=nights, days=days)))
+            return
+        _print_table(nights, days)
+
+
+def _print_table(nights: list[NightRecord], days: list[DayRecord]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not nights and not days:
+        console.print("Nothing logged yet. Start with: crampcare log night --none  (or --time 03:10 …)")
+        return
+    by_night = {n.date: n for n in nights}
+    by_day = {d.date: d for d in days}
+    table = Table(title="crampcare diary", show_lines=False)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Night")
+    table.add_column("Cramps")
+    table.add_column("Day")
+    for date in sorted(by_night.keys() | by_day.keys()):
+        night, day = by_night.get(date), by_day.get(date)
+        table.add_row(
+            date.isoformat(),
+            _night_summary(night) if night else "—",
+            "\n".join(_cramp_line(c) for c in night.cramps) if night else "",
+            _day_summary(day) if day else "—",
+        )
+    console.print(table)
+    with_cramps = sum(1 for n in nights if n.cramps)
+    console.print(f"{_plural(len(nights), 'night')} ({with_cramps} with cramps), {_plural(len(days), 'day')}.")
+
+
+def diary_show(
+    date: Annotated[str, typer.Argument(help="YYYY-MM-DD, today, yesterday.", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    db: DbOption = None,
+) -> None:
+    """Show everything logged for one date."""
+    with _friendly_errors():
+        day_date = _date_arg(date)
+        if fmt not in ("text", "json"):
+            raise _Refused(f"--format {fmt!r} is not known; use text or json")
+        store = _open(db)
+        try:
+            night, day = store.get_night(day_date), store.get_day(day_date)
+        finally:
+            store.close()
+        if night is None and day is None:
+            raise _Refused(f"nothing is logged for {day_date}")
+        if fmt == "json":
+            import json
+
+            document = {
+                "date": day_date.isoformat(),
+                "night": night.model_dump(mode="json") if night else None,
+                "day": day.model_dump(mode="json") if day else None,
+            }
+            typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+            return
+        typer.echo(f"{day_date}")
+        if night is not None:
+            typer.echo(f"  Night: {_night_summary(night)}")
+            for index, cramp in enumerate(night.cramps, start=1):
+                typer.echo(f"    {index}. {_cramp_line(cramp)}")
+            if night.notes:
+                typer.echo(f"    notes: {night.notes}")
+        else:
+            typer.echo("  Night: not logged")
+        if day is not None:
+            typer.echo(f"  Day: {_day_summary(day)}")
+            if day.notes:
+                typer.echo(f"    notes: {day.notes}")
+        else:
+            typer.echo("  Day: not logged")
+
+
+def diary_edit(
+    date: Annotated[str, typer.Argument(help="The date to change.", show_default=False)],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="night or day (only needed for --notes).", show_default=False)
+    ] = None,
+    cramp_number: Annotated[
+        str | None,
+        typer.Option("--cramp-number", help="Which cramp the cramp flags change (1 = first).", show_default=False),
+    ] = None,
+    none: NoneOption = False,
+    time: TimeOption = None,
+    duration: DurationOption = None,
+    leg: LegOption = None,
+    muscle: MuscleOption = None,
+    severity: SeverityOption = None,
+    helped: HelpedOption = None,
+    relief_minutes: ReliefOption = None,
+    sign: SignOption = None,
+    cramp: CrampOption = None,
+    sleep_disturbed: SleepOption = None,
+    fluids: FluidsOption = None,
+    activity: ActivityOption = None,
+    unusual_activity: UnusualOption = None,
+    sitting: SittingOption = None,
+    cold: ColdOption = None,
+    temp_swing: SwingOption = None,
+    stress: StressOption = None,
+    shoes: ShoesOption = None,
+    diet: DietOption = None,
+    alcohol: AlcoholOption = None,
+    caffeine: CaffeineOption = None,
+    medicine: MedicineOption = None,
+    pregnancy_week: PregnancyOption = None,
+    exercises: ExercisesOption = None,
+    tag: TagOption = None,
+    notes: NotesOption = None,
+    db: DbOption = None,
+) -> None:
+    """Change only the given fields of a logged night and/or day (undo with 'diary undo').
+
+    Cramp flags change one cramp (--cramp-number when there are several); --cramp replaces all
+    cramps; --none removes them. List flags replace the list; give 'none' to clear it.
+    """
+    with _friendly_errors():
+        from crampcare.diary.records import DayRecord, NightRecord
+
+        day_date = _date_arg(date)
+        if kind not in (None, "night", "day"):
+            raise _Refused(f"--kind {kind!r} is not known; use night or day")
+        cramp_flags = _cramp_changes(time, duration, leg, muscle, severity, helped, relief_minutes, sign)
+        new_cramps = _spec_cramps(cramp)
+        day_values = _day_changes(
+            fluids, activity, unusual_activity, sitting, cold, temp_swing, stress, shoes,
+            diet, alcohol, caffeine, medicine, pregnancy_week, exercises, tag,
+        )  # fmt: skip
+        night_values: dict[str, Any] = {}
+        if sleep_disturbed is not None:
+            night_values["sleep_disturbed"] = sleep_disturbed
+        if none and (new_cramps or cramp_flags):
+            raise _Refused("--none removes all cramps; do not combine it with cramp details")
+        touches_night = bool(cramp_flags or new_cramps or none or night_values or kind == "night")
+        touches_day = bool(day_values or kind == "day")
+        store = _open(db)
+        try:
+            night, day = store.get_night(day_date), store.get_day(day_date)
+            if notes is not None:
+                target = kind or _notes_target(touches_night, touches_day, night is not None, day is not None)
+                if target == "night":
+                    night_values["notes"] = notes
+                    touches_night = True
+                else:
+                    day_values["notes"] = notes
+                    touches_day = True
+            if not touches_night and not touches_day:
+                raise _Refused("nothing to change; give the fields to change, e.g. --severity 5 or --fluids 2L")
+            changed_nights: list[NightRecord] = []
+            changed_days: list[DayRecord] = []
+            if touches_night:
+                if night is None:
+                    raise _Refused(
+                        f"no night is logged for {day_date}; log it with 'crampcare log night --date {day_date}'"
+                    )
+                cramps = list(night.cramps)
+                if none:
+                    cramps = []
+                if new_cramps:
+                    cramps = new_cramps
+                if cramp_flags:
+                    number = _parsed("--cramp-number", cramp_number, _int_in(1, 99, "cramp number"))
+                    cramps = _edit_one_cramp(cramps, cramp_flags, number)
+                _check_not_future(day_date, cramps)
+                changed_nights.append(
+                    NightRecord.model_validate({**night.model_dump(), **night_values, "cramps": cramps})
+                )
+            if touches_day:
+                if day is None:
+                    raise _Refused(
+                        f"no day is logged for {day_date}; log it with 'crampcare log day --date {day_date}'"
+                    )
+                changed_days.append(DayRecord.model_validate({**day.model_dump(), **day_values}))
+            store.put_records(changed_nights, changed_days)
+        finally:
+            store.close()
+        for changed_night in changed_nights:
+            typer.echo(f"Changed the night of {day_date}: {_night_summary(changed_night)}.")
+        for changed_day in changed_days:
+            typer.echo(f"Changed the day of {day_date}: {_day_summary(changed_day)}.")
+
+
+def _notes_target(touches_night: bool, touches_day: bool, has_night: bool, has_day: bool) -> str:
+    """Which record --notes means when --kind was not given; refuse to guess when both could be meant."""
+    if touches_night != touches_day:
+        return "night" if touches_night else "day"
+    if has_night != has_day:
+        return "night" if has_night else "day"
+    raise _Refused("--notes: say whose notes with --kind night or --kind day")
+
+
+def _edit_one_cramp(cramps: list[Cramp], changes: dict[str, Any], number: int | None) -> list[Cramp]:
+    if not cramps:
+        raise _Refused("this night has no cramp to change; add one with --cramp 03:10,3m,left,calf,7")
+    if number is None:
+        if len(cramps) > 1:
+            raise _Refused(f"this night has {len(cramps)} cramps; say which with --cramp-number 1..{len(cramps)}")
+        number = 1
+    if not 1 <= number <= len(cramps):
+        raise _Refused(f"--cramp-number {number}: this night has {len(cramps)} cramp(s)")
+    edited = list(cramps)
+    edited[number - 1] = _make_cramp({**cramps[number - 1].model_dump(), **changes})
+    return edited
+
+
+def diary_delete(
+    date: Annotated[str, typer.Argument(help="The date to delete.", show_default=False)],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="night or day (default: both).", show_default=False)
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Delete the night and/or day of a date (undo with 'diary undo')."""
+    with _friendly_errors():
+        day_date = _date_arg(date)
+        if kind not in (None, "night", "day"):
+            raise _Refused(f"--kind {kind!r} is not known; use night or day")
+        store = _open(db)
+        try:
+            if kind == "night":
+                store.delete_night(day_date)
+                deleted = ["night"]
+            elif kind == "day":
+                store.delete_day(day_date)
+                deleted = ["day"]
+            else:
+                deleted = store.delete_date(day_date)
+        finally:
+            store.close()
+        typer.echo(f"Deleted the {' and '.join(deleted)} of {day_date}. Undo with 'crampcare diary undo'.")
+
+
+def diary_undo(db: DbOption = None) -> None:
+    """Revert the last change: a log, edit, delete or import."""
+    with _friendly_errors():
+        store = _open(db)
+        try:
+            message = store.undo()
+        finally:
+            store.close()
+        typer.echo(message)
+
+
+# --------------------------------------------------------------------------- commands: export / import
+
+
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", help="csv or json (both re-import losslessly).")] = "json",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of the screen.", show_default=False)
+    ] = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    db: DbOption = None,
+) -> None:
+    """Export the diary (CSV: one row per date; JSON: the records as they are)."""
+    with _friendly_errors():
+        from crampcare.diary.transfer import EXPORTERS, collect
+
+        first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
+        exporter = EXPORTERS.get(fmt.lower())
+        if exporter is None:
+            raise _Refused(f"--format {fmt!r} is not known; use {' or '.join(sorted(EXPORTERS))}")
+        store = _open(db)
+        try:
+            data = collect(store, first, last)
+        finally:
+            store.close()
+        text = exporter(data)
+        if out is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        out.write_text(text, encoding="utf-8", newline="")
+        typer.echo(f"Exported {len(data.nights)} nights and {len(data.days)} days to {out}.", err=True)
+
+
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A CSV or JSON file exported by crampcare (or shaped like one).")],
+    db: DbOption = None,
+) -> None:
+    """Import a CSV or JSON diary: all rows are checked first; any problem imports nothing."""
+    with _friendly_errors():
+        from crampcare.diary.errors import ConflictError
+        from crampcare.diary.transfer import read_import_file
+
+        if not file.is_file():
+            raise _Refused(f"{file}: no such file")
+        batch = read_import_file(file)
+        store = _open(db)
+        try:
+            result = store.add_many(batch.nights, batch.days)
+        except ConflictError as exc:
+            where = batch.where(exc.kind, exc.date)
+            raise _Refused(
+                f"{file.name} {where}: {exc}; nothing was imported (edit or delete the stored {exc.kind} first)"
+            ) from None
+        finally:
+            store.close()
+        unchanged = result.nights_unchanged + result.days_unchanged
+        typer.echo(
+            f"Imported {result.nights_added} nights and {result.days_added} days"
+            + (f" ({unchanged} already in the diary, skipped)." if unchanged else ".")
+        )
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def register(app: typer.Typer) -> None:
+    """Add the diary commands to ``app`` (the main ``crampcare`` app or a test app)."""
+    log_app = typer.Typer(help="Log a night or a day.", no_args_is_help=True)
+    log_app.command("night")(log_night)
+    log_app.command("day")(log_day)
+    app.add_typer(log_app, name="log")
+
+    diary_app = typer.Typer(help="Look at and change the diary.", no_args_is_help=True)
+    diary_app.command("list")(diary_list)
+    diary_app.command("show")(diary_show)
+    diary_app.command("edit")(diary_edit)
+    diary_app.command("delete")(diary_delete)
+    diary_app.command("undo")(diary_undo)
+    app.add_typer(diary_app, name="diary")
+
+    app.command("export")(export_command)
+    app.command("import")(import_command)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

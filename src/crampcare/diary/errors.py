@@ -1,0 +1,44 @@
+"""Diary errors: each is a person-readable message, safe to print as one line.
+
+Kept apart from the store so import/export code and the CLI can catch them without
+importing SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+__all__ = ["ConflictError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError"]
+
+
+class DiaryError(Exception):
+    """Base class: the operation was refused and nothing stored changed."""
+
+
+class DuplicateRecordError(DiaryError):
+    """A record for that date already exists (use edit / put instead of add)."""
+
+    def __init__(self, kind: str, date: dt.date) -> None:
+        self.kind, self.date = kind, date
+        super().__init__(f"a {kind} record for {date.isoformat()} already exists")
+
+
+class NotFoundError(DiaryError):
+    """The requested record (or an undoable change) does not exist for this owner."""
+
+
+class ConflictError(DiaryError):
+    """A bulk write holds a record that differs from the stored one for the same date."""
+
+    def __init__(self, kind: str, date: dt.date, detail: str = "") -> None:
+        self.kind, self.date = kind, date
+        message = f"the {kind} of {date.isoformat()} differs from the one already stored"
+        super().__init__(f"{message} ({detail})" if detail else message)
+
+
+class ImportFormatError(DiaryError):
+    """A file to import is malformed; ``location`` names the row/column or JSON path."""
+
+    def __init__(self, location: str, message: str) -> None:
+        self.location, self.message = location, message
+        super().__init__(f"{location}: {message}" if location else message)

@@ -1,0 +1,139 @@
+"""SQLAlchemy tables for the diary.
+
+The schema is owned by the Alembic migrations in ``crampcare/diary/migrations``; these
+classes must match them (a test compares the two). Conversions to and from the pydantic
+records live in :mod:`crampcare.diary.store`, so this module stays a plain schema.
+
+Every table carries an ``owner`` column: local mode has one owner (``"local"``), server
+mode many, and every query in the store filters on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
+
+DEFAULT_OWNER = "local"
+OWNER_LENGTH = 200
+
+# JSONB on PostgreSQL so cohort queries can index into lists; plain JSON text elsewhere.
+JsonType: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _owner_column() -> Mapped[str]:
+    return mapped_column(
+        String(OWNER_LENGTH), nullable=False, index=True, default=DEFAULT_OWNER, server_default=DEFAULT_OWNER
+    )
+
+
+class Base(DeclarativeBase):
+    """Declarative base; its ``metadata`` is the migrations' target."""
+
+
+class NightRow(Base):
+    """One night (keyed by its evening's date); no cramps means a quiet night."""
+
+    __tablename__ = "nights"
+    __table_args__ = (UniqueConstraint("owner", "date", name="uq_nights_owner_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = _owner_column()
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    sleep_disturbed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class CrampRow(Base):
+    """One cramp; ``position`` keeps the order the person logged them in."""
+
+    __tablename__ = "cramps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = _owner_column()
+    night_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("nights.id", ondelete="CASCADE", name="fk_cramps_night_id"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    start: Mapped[dt.time] = mapped_column(Time, nullable=False)
+    duration_s: Mapped[int] = mapped_column(Integer, nullable=False)
+    leg: Mapped[str] = mapped_column(String(10), nullable=False)
+    muscles: Mapped[list[str]] = mapped_column(JsonType, nullable=False)
+    severity: Mapped[int] = mapped_column(Integer, nullable=False)
+    signs: Mapped[list[str]] = mapped_column(JsonType, nullable=False)
+    helped: Mapped[list[str]] = mapped_column(JsonType, nullable=False)
+    minutes_to_relief: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class DayRow(Base):
+    """One day's factors; ``NULL`` means "not logged", never "no"."""
+
+    __tablename__ = "days"
+    __table_args__ = (UniqueConstraint("owner", "date", name="uq_days_owner_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = _owner_column()
+    date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    fluids_ml: Mapped[int | None] = mapped_column(Integer)
+    activity: Mapped[str | None] = mapped_column(String(10))
+    unusual_activity: Mapped[bool | None] = mapped_column(Boolean)
+    sitting_hours: Mapped[float | None] = mapped_column(Float)
+    cold_exposure: Mapped[bool | None] = mapped_column(Boolean)
+    temperature_swing_c: Mapped[float | None] = mapped_column(Float)
+    stress: Mapped[str | None] = mapped_column(String(10))
+    uncomfortable_shoes: Mapped[bool | None] = mapped_column(Boolean)
+    diet: Mapped[list[str]] = mapped_column(JsonType, nullable=False)
+    alcohol_units: Mapped[float | None] = mapped_column(Float)
+    caffeine: Mapped[bool | None] = mapped_column(Boolean)
+    medicines: Mapped[list[str]] = mapped_column(JsonType, nullable=False)
+    pregnancy_week: Mapped[int | None] = mapped_column(Integer)
+    exercises_done: Mapped[bool | None] = mapped_column(Boolean)
+    tags: Mapped[list[str]] = mapped_column(JsonType, nullable=False)
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class AssessmentRow(Base):
+    """A finished assessment; answers and result are stored as given (opaque to the diary)."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = _owner_column()
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    answers: Mapped[dict[str, Any]] = mapped_column(JsonType, nullable=False)
+    result: Mapped[dict[str, Any]] = mapped_column(JsonType, nullable=False)
+
+
+class ChangeLogRow(Base):
+    """One undoable diary change and the state it replaced.
+
+    ``previous`` is a list of ``{"kind": "night"|"day", "date": ISO, "record": dict|None}``:
+    undo puts each (kind, date) back to ``record`` (``None`` = absent). The same shape covers a
+    single add, edit or delete and a bulk import.
+    """
+
+    __tablename__ = "change_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = _owner_column()
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    previous: Mapped[list[dict[str, Any]]] = mapped_column(JsonType, nullable=False)

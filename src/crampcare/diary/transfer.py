@@ -1,0 +1,541 @@
+"""Import and export of the diary as JSON and CSV, both lossless.
+
+JSON (``crampcare-diary``, version 1) is the records as they are::
+
+    {"format": "crampcare-diary", "version": 1,
+     "nights": [{"date": "2026-11-20", "cramps": [{"start": "03:10:00", ...}], ...}],
+     "days": [{"date": "2026-11-20", "fluids_ml": 1500, ...}]}
+
+CSV is **one row per date**, which is what people open in a spreadsheet and what doctors
+read. Columns, in this order:
+
+* ``date`` (YYYY-MM-DD);
+* the night: ``night_logged`` (yes/no: "no" means no night was logged, which is not the same
+  as a quiet night), ``cramp_count`` (checked on import), ``sleep_disturbed``, ``night_notes``;
+* the day: ``day_logged`` (yes/no) and every :class:`DayRecord` field by its name
+  (``fluids_ml`` … ``tags``), its notes as ``day_notes``;
+* each cramp as a group ``cramp1_start, cramp1_duration_s, cramp1_leg, cramp1_muscles,
+  cramp1_severity, cramp1_signs, cramp1_helped, cramp1_minutes_to_relief``, then ``cramp2_…``,
+  as many groups as the busiest night needs (at least one).
+
+Cells: booleans are ``yes``/``no``, empty means "not logged"; lists are ``;``-separated
+(``calf;toes``), or a JSON array when an item itself contains ``;``; times are ``HH:MM``
+(``HH:MM:SS`` when seconds matter); durations are whole seconds; fluids are millilitres.
+On import the friendlier spellings of :mod:`crampcare.diary.units` are accepted too
+(``1.5L``, ``3m``, ``3:10``), columns may be omitted, and ``*_logged`` may be left empty to
+mean "if anything of it is filled in". Exporting, importing into an empty diary and
+exporting again gives the same bytes.
+
+Exporters are looked up in :data:`EXPORTERS` by format name, so new formats (FHIR) plug in
+with :func:`register_exporter` without touching the CLI.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from crampcare.diary import units
+from crampcare.diary.errors import ImportFormatError
+from crampcare.diary.records import Cramp, DayRecord, NightRecord
+
+if TYPE_CHECKING:
+    from crampcare.diary.store import DiaryStore
+
+__all__ = [
+    "CRAMP_FIELDS",
+    "CSV_BASE_COLUMNS",
+    "EXPORTERS",
+    "JSON_FORMAT",
+    "DiaryExport",
+    "Exporter",
+    "ImportBatch",
+    "collect",
+    "csv_columns",
+    "detect_format",
+    "export_csv",
+    "export_json",
+    "parse_csv",
+    "parse_import",
+    "parse_json",
+    "read_import_file",
+    "register_exporter",
+]
+
+JSON_FORMAT = "crampcare-diary"
+JSON_VERSION = 1
+
+DAY_FIELDS: tuple[str, ...] = tuple(name for name in DayRecord.model_fields if name not in ("date", "notes"))
+CRAMP_FIELDS: tuple[str, ...] = tuple(Cramp.model_fields)
+NIGHT_COLUMNS = ("night_logged", "cramp_count", "sleep_disturbed", "night_notes")
+DAY_COLUMNS = ("day_logged", *DAY_FIELDS, "day_notes")
+CSV_BASE_COLUMNS: tuple[str, ...] = ("date", *NIGHT_COLUMNS, *DAY_COLUMNS)
+_CRAMP_COLUMN = re.compile(r"cramp([1-9]\d*)_([a-z_]+)")
+
+_BOOL_FIELDS = {"sleep_disturbed", "unusual_activity", "cold_exposure", "uncomfortable_shoes", "caffeine"}
+_BOOL_FIELDS |= {"exercises_done"}
+_LIST_FIELDS = {"muscles", "signs", "helped", "diet", "medicines", "tags"}
+_FLOAT_FIELDS = {"sitting_hours", "temperature_swing_c", "alcohol_units", "minutes_to_relief"}
+_INT_FIELDS = {"severity", "pregnancy_week"}
+
+
+# --------------------------------------------------------------------------- export
+
+
+@dataclass(frozen=True)
+class DiaryExport:
+    """Everything an exporter may need; FHIR will also want the assessments."""
+
+    nights: list[NightRecord]
+    days: list[DayRecord]
+    owner: str = "local"
+    assessments: list[Any] = field(default_factory=list)
+
+
+Exporter = Callable[[DiaryExport], str]
+
+
+def collect(store: DiaryStore, start: dt.date | None = None, end: dt.date | None = None) -> DiaryExport:
+    """Read what to export from ``store`` (dates inclusive)."""
+    return DiaryExport(
+        nights=store.list_nights(start, end),
+        days=store.list_days(start, end),
+        owner=store.owner,
+        assessments=store.list_assessments(),
+    )
+
+
+def export_json(data: DiaryExport) -> str:
+    """The lossless JSON document (no timestamps, so equal diaries give equal files)."""
+    document = {
+        "format": JSON_FORMAT,
+        "version": JSON_VERSION,
+        "nights": [n.model_dump(mode="json") for n in sorted(data.nights, key=lambda r: r.date)],
+        "days": [d.model_dump(mode="json") for d in sorted(data.days, key=lambda r: r.date)],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def csv_columns(max_cramps: int) -> list[str]:
+    """The CSV header for a diary whose busiest night has ``max_cramps`` cramps."""
+    cramp_columns = [f"cramp{i}_{name}" for i in range(1, max(1, max_cramps) + 1) for name in CRAMP_FIELDS]
+    return [*CSV_BASE_COLUMNS, *cramp_columns]
+
+
+def export_csv(data: DiaryExport) -> str:
+    """One row per date; see the module docstring for the columns."""
+    nights = {n.date: n for n in data.nights}
+    days = {d.date: d for d in data.days}
+    max_cramps = max((len(n.cramps) for n in data.nights), default=0)
+    columns = csv_columns(max_cramps)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for date in sorted(nights.keys() | days.keys()):
+        row: dict[str, str] = {"date": date.isoformat()}
+        night, day = nights.get(date), days.get(date)
+        row["night_logged"] = _cell(night is not None)
+        if night is not None:
+            row["cramp_count"] = str(len(night.cramps))
+            row["sleep_disturbed"] = _cell(night.sleep_disturbed)
+            row["night_notes"] = night.notes
+            for index, cramp in enumerate(night.cramps, start=1):
+                for name in CRAMP_FIELDS:
+                    row[f"cramp{index}_{name}"] = _cell(getattr(cramp, name))
+        row["day_logged"] = _cell(day is not None)
+        if day is not None:
+            for name in DAY_FIELDS:
+                row[name] = _cell(getattr(day, name))
+            row["day_notes"] = day.notes
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _cell(value: object) -> str:
+    """One CSV cell, written so that :func:`parse_csv` reads back exactly ``value``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.time):
+        if value.second == 0 and value.microsecond == 0:
+            return value.strftime("%H:%M")
+        return value.isoformat()
+    if isinstance(value, list):
+        items = [str(item) for item in value]
+        joined = ";".join(items)
+        if any(";" in item or item != item.strip() or not item for item in items) or joined.startswith("["):
+            return json.dumps(items, ensure_ascii=False)
+        return joined
+    return str(value)
+
+
+EXPORTERS: dict[str, Exporter] = {"json": export_json, "csv": export_csv}
+"""Format name -> exporter; the CLI offers exactly these keys."""
+
+
+def register_exporter(name: str, exporter: Exporter) -> None:
+    """Add (or replace) an export format, e.g. ``register_exporter("fhir", export_fhir)``."""
+    EXPORTERS[name] = exporter
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass
+class ImportBatch:
+    """Validated records ready for :meth:`DiaryStore.add_many`, and where each came from."""
+
+    nights: list[NightRecord] = field(default_factory=list)
+    days: list[DayRecord] = field(default_factory=list)
+    origins: dict[tuple[str, dt.date], str] = field(default_factory=dict)
+
+    def where(self, kind: str, date: dt.date) -> str:
+        """``"row 7"`` / ``"nights[3]"`` for the record of ``kind`` on ``date`` ("" if unknown)."""
+        return self.origins.get((kind, date), "")
+
+
+class _Problems:
+    """Collects every problem so the person hears about the first one and how many more."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, location: str, message: str) -> None:
+        self.items.append((location, message))
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        location, message = self.items[0]
+        more = len(self.items) - 1
+        if more:
+            message += f" (and {more} more problem{'s' if more > 1 else ''}; nothing was imported)"
+        else:
+            message += " (nothing was imported)"
+        prefix = f"{self.source} {location}" if self.source else location
+        raise ImportFormatError(prefix.strip(), message)
+
+
+def _pydantic_problems(error: ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
+    found = []
+    for item in error.errors():
+        message = str(item["msg"])
+        message = message.removeprefix("Value error, ")
+        if item["type"] not in ("value_error", "missing", "extra_forbidden"):
+            message += f" (got {item['input']!r})"
+        found.append((tuple(item["loc"]), message))
+    return found
+
+
+def detect_format(name: str, text: str) -> str:
+    """``"json"`` or ``"csv"`` from the file name's extension, else from the content."""
+    suffix = Path(name).suffix.lower()
+    if suffix in (".json", ".csv"):
+        return suffix[1:]
+    return "json" if text.lstrip().startswith(("{", "[")) else "csv"
+
+
+def read_import_file(path: Path) -> ImportBatch:
+    """Read and validate a CSV or JSON diary file; :class:`ImportFormatError` names the first problem."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFormatError(path.name, "is not UTF-8 text; save it as UTF-8 CSV or JSON") from None
+    return parse_import(text, source=path.name, fmt=detect_format(path.name, text))
+
+
+def parse_import(text: str, *, source: str = "", fmt: str = "csv") -> ImportBatch:
+    """Validate ``text`` in format ``fmt`` (``csv`` or ``json``)."""
+    if fmt == "json":
+        return parse_json(text, source=source)
+    if fmt == "csv":
+        return parse_csv(text, source=source)
+    raise ImportFormatError(source, f"cannot import format {fmt!r}; use csv or json")
+
+
+# ----------------------------------------------------------------- JSON
+
+
+def parse_json(text: str, *, source: str = "") -> ImportBatch:
+    """Validate a ``crampcare-diary`` JSON document."""
+    problems = _Problems(source)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.add(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")
+        problems.raise_if_any()
+    if not isinstance(document, dict):
+        problems.add("", 'expected a JSON object with "nights" and "days" lists')
+        problems.raise_if_any()
+    unknown = sorted(set(document) - {"format", "version", "nights", "days"})
+    if unknown:
+        problems.add(unknown[0], 'unknown key; allowed: "format", "version", "nights", "days"')
+    if document.get("format", JSON_FORMAT) != JSON_FORMAT:
+        problems.add("format", f"expected {JSON_FORMAT!r}")
+    if document.get("version", JSON_VERSION) != JSON_VERSION:
+        problems.add("version", f"version {document.get('version')!r} is not supported; this crampcare reads 1")
+    batch = ImportBatch()
+    for key, model, target in (("nights", NightRecord, batch.nights), ("days", DayRecord, batch.days)):
+        items = document.get(key, [])
+        if not isinstance(items, list):
+            problems.add(key, "must be a list")
+            continue
+        kind = key[:-1]
+        first_seen: dict[dt.date, str] = {}
+        for index, item in enumerate(items):
+            where = f"{key}[{index}]"
+            try:
+                record = model.model_validate(item)
+            except ValidationError as exc:
+                for loc, message in _pydantic_problems(exc):
+                    problems.add(where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc), message)
+                continue
+            if record.date in first_seen:
+                problems.add(f"{where}.date", f"{record.date} appears twice (also {first_seen[record.date]})")
+                continue
+            first_seen[record.date] = where
+            target.append(record)  # type: ignore[arg-type]
+            batch.origins[(kind, record.date)] = where
+    problems.raise_if_any()
+    return batch
+
+
+# ----------------------------------------------------------------- CSV
+
+
+def parse_csv(text: str, *, source: str = "") -> ImportBatch:
+    """Validate a one-row-per-date CSV (see the module docstring)."""
+    problems = _Problems(source)
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    header = [name.strip() for name in next(reader, [])]
+    if not header or header == [""]:
+        problems.add("", "the file is empty; expected a header row starting with 'date'")
+        problems.raise_if_any()
+    cramp_indexes: set[int] = set()
+    for number, name in enumerate(header, start=1):
+        match = _CRAMP_COLUMN.fullmatch(name)
+        if match and match[2] in CRAMP_FIELDS:
+            cramp_indexes.add(int(match[1]))
+        elif name not in CSV_BASE_COLUMNS:
+            problems.add(f"row 1, column {number}", f"unknown column {name!r}; expected: {', '.join(csv_columns(1))}")
+    if len(set(header)) != len(header):
+        duplicate = next(name for name in header if header.count(name) > 1)
+        problems.add("row 1", f"column {duplicate!r} appears twice")
+    if "date" not in header:
+        problems.add("row 1", "a 'date' column is required")
+    problems.raise_if_any()
+
+    batch = ImportBatch()
+    first_seen: dict[dt.date, int] = {}
+    for row_number, values in enumerate(reader, start=2):
+        if not any(value.strip() for value in values):
+            continue  # blank line
+        if len(values) > len(header):
+            problems.add(f"row {row_number}", f"has {len(values)} cells but the header has {len(header)} columns")
+            continue
+        row = dict(zip(header, values, strict=False))
+        _parse_csv_row(row, row_number, sorted(cramp_indexes), batch, first_seen, problems)
+    problems.raise_if_any()
+    return batch
+
+
+def _parse_csv_row(
+    row: Mapping[str, str],
+    row_number: int,
+    cramp_indexes: list[int],
+    batch: ImportBatch,
+    first_seen: dict[dt.date, int],
+    problems: _Problems,
+) -> None:
+    where = f"row {row_number}"
+
+    def cell(name: str) -> str:
+        return row.get(name, "").strip()
+
+    def fail(column: str, message: str) -> None:
+        problems.add(f"{where}, column {column}", message)
+
+    date = _parse_iso_date(cell("date"))
+    if date is None:
+        fail("date", f"date {cell('date')!r} not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20")
+        return
+    if date in first_seen:
+        fail("date", f"{date} appears twice (also row {first_seen[date]}); one row per date")
+        return
+    first_seen[date] = row_number
+    before = len(problems.items)
+
+    # ---- the night
+    cramps: list[Cramp] = []
+    filled = 0  # cramp groups with anything in them, valid or not (so one error is reported once)
+    for index in cramp_indexes:
+        prefix = f"cramp{index}_"
+        raw = {name: cell(prefix + name) for name in CRAMP_FIELDS}
+        if not any(raw.values()):
+            continue
+        filled += 1
+        values: dict[str, Any] = {}
+        for name, text in raw.items():
+            if text:
+                try:
+                    values[name] = _parse_cell(name, text)
+                except ValueError as exc:
+                    fail(prefix + name, str(exc))
+        cramp = _validated(
+            Cramp, values, _columns({name: prefix + name for name in CRAMP_FIELDS}, prefix + "start"), fail
+        )
+        if cramp is not None:
+            cramps.append(cramp)
+    night_cells = [cell(name) for name in ("cramp_count", "sleep_disturbed", "night_notes")]
+    night_logged = _logged(cell("night_logged"), bool(filled) or any(night_cells), "night_logged", fail)
+    if night_logged is False and (filled or any(night_cells)):
+        fail("night_logged", "says no, but night or cramp cells are filled in")
+    count = cell("cramp_count")
+    if night_logged and count and count != str(filled):
+        fail("cramp_count", f"says {count} but {filled} cramp(s) are filled in")
+    if night_logged:
+        night_values: dict[str, Any] = {"date": date, "cramps": cramps, "notes": row.get("night_notes", "")}
+        if cell("sleep_disturbed"):
+            try:
+                night_values["sleep_disturbed"] = _parse_cell("sleep_disturbed", cell("sleep_disturbed"))
+            except ValueError as exc:
+                fail("sleep_disturbed", str(exc))
+        night = _validated(NightRecord, night_values, _columns({"notes": "night_notes"}, "date"), fail)
+        if night is not None and len(problems.items) == before:
+            batch.nights.append(night)
+            batch.origins[("night", date)] = where
+
+    # ---- the day
+    day_cells = {name: cell(name) for name in DAY_FIELDS}
+    day_logged = _logged(cell("day_logged"), any(day_cells.values()) or bool(cell("day_notes")), "day_logged", fail)
+    if day_logged is False and (any(day_cells.values()) or cell("day_notes")):
+        fail("day_logged", "says no, but day cells are filled in")
+    if day_logged:
+        day_values: dict[str, Any] = {"date": date, "notes": row.get("day_notes", "")}
+        for name, text in day_cells.items():
+            if text:
+                try:
+                    day_values[name] = _parse_cell(name, text)
+                except ValueError as exc:
+                    fail(name, str(exc))
+        day = _validated(DayRecord, day_values, _columns({"notes": "day_notes"}, "tags"), fail)
+        if day is not None and len(problems.items) == before:
+            batch.days.append(day)
+            batch.origins[("day", date)] = where
+    if not night_logged and not day_logged and len(problems.items) == before:
+        problems.add(where, "neither a night nor a day is filled in")
+
+
+def _columns(renamed: Mapping[str, str], fallback: str) -> Callable[[tuple[str | int, ...]], str]:
+    """Map a pydantic error location to the CSV column the person should look at."""
+
+    def column_for(loc: tuple[str | int, ...]) -> str:
+        return renamed.get(str(loc[0]), str(loc[0])) if loc else fallback
+
+    return column_for
+
+
+def _logged(text: str, inferred: bool, column: str, fail: Callable[[str, str], None]) -> bool | None:
+    if not text:
+        return inferred
+    try:
+        return _parse_bool(text)
+    except ValueError as exc:
+        fail(column, str(exc))
+        return None
+
+
+def _validated(
+    model: type[BaseModel],
+    values: dict[str, Any],
+    column_for: Callable[[tuple[str | int, ...]], str],
+    fail: Callable[[str, str], None],
+) -> Any:
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        for loc, message in _pydantic_problems(exc):
+            fail(column_for(loc), message)
+        return None
+
+
+def _parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("yes", "y", "true", "1"):
+        return True
+    if lowered in ("no", "n", "false", "0"):
+        return False
+    raise ValueError(f"{text!r} is not yes or no (leave the cell empty if not logged)")
+
+
+def _parse_list(text: str) -> list[str]:
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError:
+            raise ValueError(f"{text!r} looks like a JSON list but is not valid JSON") from None
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise ValueError(f"{text!r} must be a list of texts")
+        return items
+    return [item.strip() for item in text.split(";") if item.strip()]
+
+
+def _parse_float(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = units.parse_decimal(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
+def _parse_int(text: str) -> int:
+    if not re.fullmatch(r"-?\d+", text):
+        raise ValueError(f"{text!r} is not a whole number")
+    return int(text)
+
+
+def _parse_cell(name: str, text: str) -> Any:
+    """Turn one non-empty cell into the Python value for field ``name``."""
+    if name in _BOOL_FIELDS:
+        return _parse_bool(text)
+    if name in _LIST_FIELDS:
+        return _parse_list(text)
+    if name in _FLOAT_FIELDS:
+        return _parse_float(text)
+    if name in _INT_FIELDS:
+        return _parse_int(text)
+    if name == "start":
+        if re.fullmatch(r"\d{2}:\d{2}:\d{2}\.\d{1,6}", text):  # exported with sub-second precision
+            return dt.time.fromisoformat(text)
+        return units.parse_time(text)
+    if name == "duration_s":
+        return int(text) if text.isdigit() else units.parse_duration_s(text)
+    if name == "fluids_ml":
+        return units.parse_volume_ml(text)
+    return text.lower() if name in ("leg", "activity", "stress") else text
+
+
+def _parse_iso_date(text: str) -> dt.date | None:
+    """Only YYYY-MM-DD in files: "today" would change meaning with the day of the import."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None

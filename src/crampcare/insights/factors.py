@@ -1,0 +1,167 @@
+"""Turn logged days into binary day factors (present / absent / missing).
+
+Each factor is a yes/no question about one day ("drank under 1.5 l?", "sat 8 hours or more?").
+A value that was not logged is *missing*, never "no": a day without a fluids entry says nothing
+about fluids. List-valued entries (diet tags, medicines, free tags) are answered for every logged
+day once the person has used that entry at least once: on a logged day without it, it is absent.
+
+The table is dense over calendar dates so that "the day before a night" is an array shift.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from crampcare.diary.records import DayRecord
+
+MISSING, ABSENT, PRESENT = -1, 0, 1
+
+LOW_FLUIDS_ML = 1500
+LONG_SITTING_HOURS = 8.0
+TEMP_SWING_C = 10.0  # the article: "sudden temperature fluctuations - more than 10 degrees"
+ALCOHOL_UNITS = 2.0
+
+MEDICINE_PREFIX = "medicine:"
+TAG_PREFIX = "tag:"
+
+# Fixed factors: id -> (label, the DayRecord field it is read from, test on a numpy column).
+# Numeric fields become float columns (NaN = not logged), booleans/choices object columns
+# (None = not logged); the test gives True/False per logged day.
+_FIXED: dict[str, tuple[str, str, Callable[[np.ndarray, int], np.ndarray]]] = {
+    "low_fluids": ("Low fluids", "fluids_ml", lambda v, target: v < target),
+    "high_activity": ("High activity", "activity", lambda v, _t: v == "high"),
+    "unusual_activity": ("Unusual activity", "unusual_activity", lambda v, _t: v == True),  # noqa: E712
+    "long_sitting": ("Sitting 8 h or more", "sitting_hours", lambda v, _t: v >= LONG_SITTING_HOURS),
+    "cold_exposure": ("Cold exposure", "cold_exposure", lambda v, _t: v == True),  # noqa: E712
+    "temp_swing_over_10": ("Temperature swing over 10 °C", "temperature_swing_c", lambda v, _t: v > TEMP_SWING_C),
+    "high_stress": ("High stress", "stress", lambda v, _t: v == "high"),
+    "uncomfortable_shoes": ("Uncomfortable shoes", "uncomfortable_shoes", lambda v, _t: v == True),  # noqa: E712
+    "protein_diet": ("Protein diet", "diet", lambda v, _t: v == "protein_diet"),
+    "strict_diet": ("Strict diet", "diet", lambda v, _t: v == "strict_diet"),
+    "alcohol": ("Alcohol (2 units or more)", "alcohol_units", lambda v, _t: v >= ALCOHOL_UNITS),
+    "caffeine": ("Caffeine", "caffeine", lambda v, _t: v == True),  # noqa: E712
+    "no_exercises": ("No bedtime exercises", "exercises_done", lambda v, _t: v == False),  # noqa: E712
+}
+_NUMERIC_FIELDS = frozenset({"fluids_ml", "sitting_hours", "temperature_swing_c", "alcohol_units"})
+
+#: Factors read from list entries: absent (not missing) on a logged day without them, and only
+#: reported once used at least once.
+LIST_FACTORS = frozenset({"protein_diet", "strict_diet"})
+
+#: The ids of the fixed (non-medicine, non-tag) factors, in display order.
+FACTOR_IDS: tuple[str, ...] = tuple(_FIXED)
+
+
+def factor_label(factor_id: str) -> str:
+    """A short human label for a factor id (fixed, ``medicine:<id>`` or ``tag:<text>``)."""
+    if factor_id in _FIXED:
+        return _FIXED[factor_id][0]
+    if factor_id.startswith(MEDICINE_PREFIX):
+        return "Medicine: " + factor_id[len(MEDICINE_PREFIX) :].replace("_", " ")
+    if factor_id.startswith(TAG_PREFIX):
+        return "Tag: " + factor_id[len(TAG_PREFIX) :]
+    return factor_id.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class FactorTable:
+    """Day factors over a dense run of dates.
+
+    ``values[i, j]`` is PRESENT (1), ABSENT (0) or MISSING (-1) for factor ``ids[j]`` on date
+    ``start + i days``. ``logged[i]`` says whether any DayRecord exists for that date.
+    """
+
+    start: dt.date | None
+    ids: tuple[str, ...]
+    values: np.ndarray  # int8, shape (n_dates, n_factors)
+    logged: np.ndarray  # bool, shape (n_dates,)
+
+    @property
+    def n_dates(self) -> int:
+        return int(self.values.shape[0])
+
+    def dates(self) -> list[dt.date]:
+        if self.start is None:
+            return []
+        return [self.start + dt.timedelta(days=i) for i in range(self.n_dates)]
+
+    def column(self, factor_id: str) -> np.ndarray:
+        return self.values[:, self.ids.index(factor_id)]
+
+    def window(self, start: dt.date, n_dates: int) -> FactorTable:
+        """The table re-indexed onto ``n_dates`` dates from ``start`` (MISSING outside its range)."""
+        values = np.full((n_dates, len(self.ids)), MISSING, dtype=np.int8)
+        logged = np.zeros(n_dates, dtype=bool)
+        if self.start is not None and self.n_dates:
+            off = (self.start - start).days  # where our row 0 lands in the new window
+            src0, dst0 = max(0, -off), max(0, off)
+            count = min(self.n_dates - src0, n_dates - dst0)
+            if count > 0:
+                values[dst0 : dst0 + count] = self.values[src0 : src0 + count]
+                logged[dst0 : dst0 + count] = self.logged[src0 : src0 + count]
+        return FactorTable(start, self.ids, values, logged)
+
+
+def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None) -> FactorTable:
+    """Binary day factors for ``days``.
+
+    ``fluid_target_ml`` is the person's own daily target (e.g. 20 ml per kg from the assessment);
+    below it counts as low fluids. Without one, the fixed 1500 ml threshold is used.
+
+    A factor appears in the table once it was logged at least once (for list entries: used at
+    least once). Several records for the same date are merged: present if any says present, else
+    absent if any says absent, else missing.
+    """
+    recs: Sequence[DayRecord] = sorted(days, key=lambda d: d.date)
+    if not recs:
+        return FactorTable(None, (), np.zeros((0, 0), dtype=np.int8), np.zeros(0, dtype=bool))
+    target = int(fluid_target_ml) if fluid_target_ml else LOW_FLUIDS_ML
+    start = recs[0].date
+    n_dates = (recs[-1].date - start).days + 1
+    rows = np.fromiter(((r.date - start).days for r in recs), dtype=np.int64, count=len(recs))
+
+    columns: dict[str, np.ndarray] = {}
+    ids: list[str] = []
+    cols: list[np.ndarray] = []
+    for fid, (_label, field, test) in _FIXED.items():
+        if fid in LIST_FACTORS:
+            col = np.fromiter((fid in r.diet for r in recs), dtype=bool, count=len(recs)).astype(np.int8)
+            if col.any():
+                ids.append(fid)
+                cols.append(col)
+            continue
+        if field not in columns:
+            raw = [getattr(r, field) for r in recs]
+            if field in _NUMERIC_FIELDS:
+                columns[field] = np.array([np.nan if v is None else v for v in raw], dtype=float)
+            else:
+                columns[field] = np.array(raw, dtype=object)
+        raw_col = columns[field]
+        is_missing = np.isnan(raw_col) if raw_col.dtype == float else np.equal(raw_col, None)
+        if is_missing.all():
+            continue
+        with np.errstate(invalid="ignore"):
+            present = np.asarray(test(raw_col, target), dtype=bool)
+        ids.append(fid)
+        cols.append(np.where(is_missing, MISSING, present.astype(np.int8)).astype(np.int8))
+
+    medicines = sorted({m for r in recs for m in r.medicines})
+    tags = sorted({t for r in recs for t in r.tags})
+    for med in medicines:
+        ids.append(MEDICINE_PREFIX + med)
+        cols.append(np.fromiter((med in r.medicines for r in recs), dtype=bool, count=len(recs)).astype(np.int8))
+    for tag in tags:
+        ids.append(TAG_PREFIX + tag)
+        cols.append(np.fromiter((tag in r.tags for r in recs), dtype=bool, count=len(recs)).astype(np.int8))
+
+    per_record = np.column_stack(cols) if cols else np.zeros((len(recs), 0), dtype=np.int8)
+    values = np.full((n_dates, len(ids)), MISSING, dtype=np.int8)
+    # Merge duplicates: max over records gives present > absent > missing.
+    np.maximum.at(values, rows, per_record)
+    logged = np.zeros(n_dates, dtype=bool)
+    logged[rows] = True
+    return FactorTable(start, tuple(ids), values, logged)

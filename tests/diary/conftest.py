@@ -1,0 +1,86 @@
+"""Fixtures for the diary tests: a migrated store per back end, and the CLI against it.
+
+``db_url`` comes from the root conftest (SQLite file and a real PostgreSQL, fresh per test).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from crampcare.diary.database import upgrade
+from crampcare.diary.store import DiaryStore
+
+MEDICINE_IDS = {
+    "diuretic", "beta_agonist", "statin", "nifedipine", "oestrogen", "raloxifene", "teriparatide",
+    "iv_iron", "naproxen", "imatinib", "paracetamol", "ibuprofen", "magnesium_supplement", "vitamin_complex",
+}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def known_medicines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use the real knowledge base when it loads; otherwise the agreed medicine ids.
+
+    The knowledge package is developed in parallel; the diary only needs its medicine ids.
+    """
+    import crampcare.knowledge as knowledge
+
+    try:
+        knowledge.load_knowledge()
+    except Exception:
+        fake = SimpleNamespace(medicine_ids=frozenset(MEDICINE_IDS))
+        monkeypatch.setattr(knowledge, "load_knowledge", lambda *args, **kwargs: fake)
+
+
+@pytest.fixture
+def migrated_url(db_url: str) -> str:
+    upgrade(db_url)
+    return db_url
+
+
+@pytest.fixture
+def store(migrated_url: str) -> Iterator[DiaryStore]:
+    with DiaryStore(migrated_url) as diary:
+        yield diary
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+    exception: BaseException | None
+
+
+@pytest.fixture
+def cli_app() -> typer.Typer:
+    from crampcare.cli.diary_commands import register
+
+    app = typer.Typer(pretty_exceptions_enable=False)
+
+    @app.callback()
+    def _root() -> None:
+        """Test app: makes the diary commands subcommands, as in the real app."""
+
+    register(app)
+    return app
+
+
+@pytest.fixture
+def run_cli(cli_app: typer.Typer, migrated_url: str) -> Callable[..., CliResult]:
+    """Run a diary command against the test database; ``input`` feeds prompts."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, db: str | None = migrated_url) -> CliResult:
+        argv = [*args, "--db", db] if db is not None else list(args)
+        result = runner.invoke(cli_app, argv, input=input)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(f"crashed: {argv}") from result.exception
+        return CliResult(result.exit_code, result.stdout, result.stderr, result.exception)
+
+    return run
