@@ -161,3 +161,11 @@ def test_assessment_prefilled_from_diary_and_saved(tmp_path: Path) -> None:
     with open_store(db) as store:
         stored = store.latest_assessment()
     assert stored is not None and stored.answers["age"] == 50 and stored.result["urgency"] == data["urgency"]
+
+
+@pytest.mark.parametrize("args", [["log", "night", "--bogus"], ["assess", "--format", "xml"], ["nosuch"]])
+def test_usage_errors_are_one_line_exit_2(args: list[str]) -> None:
+    result = crampcare(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr

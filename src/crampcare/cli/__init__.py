@@ -205,8 +205,22 @@ def main() -> None:
     if fast.handles(sys.argv[1:]):
         fast.run(sys.argv[1:])
         return
+    try:  # Typer >= 0.20 vendors Click under typer._click.
+        from typer._click import exceptions as click_errors
+    except ImportError:  # pragma: no cover - older Typer with Click installed separately
+        from click import exceptions as click_errors  # type: ignore[no-redef]
+
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else "", err=False)
+        raise SystemExit(0) from None
+    except click_errors.UsageError as exc:
+        # One line, like every other refusal, instead of a usage box.
+        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        typer.echo(f"error: {exc.format_message()}{where}", err=True)
+        raise SystemExit(2) from None
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("", err=True)
         raise SystemExit(130) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
