@@ -186,7 +186,7 @@ def schema() -> None:
 def _register_extensions() -> None:
     import importlib
 
-    for module_name in ("diary_commands", "insights_commands", "report_commands", "web_commands"):
+    for module_name in ("diary_commands", "insights_commands", "report_commands", "web_commands", "db_commands"):
         try:
             module = importlib.import_module(f"crampcare.cli.{module_name}")
         except ModuleNotFoundError as exc:
