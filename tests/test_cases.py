@@ -121,7 +121,7 @@ def test_no_case_is_advised_a_prescription_drug(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_every_conclusion_is_explained(name: str) -> None:
     result = assess(load_case(name))
-    fired = {t.rule for t in result.trace if t.fired}
+    fired = {t["rule"] for t in result.trace if t["fired"]}
     for factor in result.factors:
         assert f"factors.{factor.id}" in fired
         assert factor.answers, factor.id

@@ -52,7 +52,7 @@ def test_any_valid_answers_give_a_valid_explained_assessment(answers: dict[str, 
     result = assess(answers)
     again = Assessment.model_validate_json(result.model_dump_json())
     assert again == result
-    fired = {t.rule for t in result.trace if t.fired}
+    fired = {t["rule"] for t in result.trace if t["fired"]}
     assert all(f"factors.{f.id}" in fired for f in result.factors)
     assert [f.rank for f in result.factors] == list(range(1, len(result.factors) + 1))
     if result.urgency != "self_care":

@@ -12,25 +12,7 @@ from typing import Any
 
 from crampcare.assess.answers import validate_answers
 from crampcare.assess.facts import derive_facts
-from crampcare.assess.model import (
-    Assessment,
-    Because,
-    CrampTypeFound,
-    DoNotItem,
-    ExerciseRef,
-    FactorFound,
-    FluidTarget,
-    LookAlikeFound,
-    MedicineNote,
-    PlanItem,
-    PreventionPlan,
-    ReferralSuggestion,
-    RuleTrace,
-    SourceRef,
-    TestSuggestion,
-    UrgencyReason,
-    WarningSignFound,
-)
+from crampcare.assess.model import Assessment
 from crampcare.knowledge.conditions import Condition, evaluate
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK, Sourced
@@ -92,13 +74,13 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
     clean = validate_answers(kb, answers)
     run = _Run(derive_facts(kb, clean))
 
-    warning_signs: list[WarningSignFound] = []
-    urgency_reasons: list[UrgencyReason] = []
-    referral_reasons: dict[str, list[Because]] = {}
-    test_reasons: dict[str, list[Because]] = {}
-    advice_reasons: dict[str, list[Because]] = {}
+    warning_signs: list[dict[str, Any]] = []
+    urgency_reasons: list[dict[str, Any]] = []
+    referral_reasons: dict[str, list[dict[str, Any]]] = {}
+    test_reasons: dict[str, list[dict[str, Any]]] = {}
+    advice_reasons: dict[str, list[dict[str, Any]]] = {}
 
-    def note(targets: dict[str, list[Because]], ids: Iterable[str], because: Because) -> None:
+    def note(targets: dict[str, list[dict[str, Any]]], ids: Iterable[str], because: dict[str, Any]) -> None:
         for target in ids:
             targets.setdefault(target, []).append(because)
 
@@ -108,37 +90,37 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
         if not fired:
             continue
         warning_signs.append(
-            WarningSignFound(id=sign.id, title=sign.title, text=sign.text, action=sign.action,
+            dict(id=sign.id, title=sign.title, text=sign.text, action=sign.action,
                              urgency=sign.urgency, answers=used, **_evidence(sign))
         )
-        because = Because(rule=rule, title=sign.title)
-        urgency_reasons.append(UrgencyReason(rule=rule, title=sign.title, urgency=sign.urgency))
+        because = dict(rule=rule, title=sign.title)
+        urgency_reasons.append(dict(rule=rule, title=sign.title, urgency=sign.urgency))
         note(referral_reasons, sign.referrals, because)
         note(test_reasons, sign.tests, because)
 
-    lookalikes: list[LookAlikeFound] = []
+    lookalikes: list[dict[str, Any]] = []
     for look in kb.lookalikes.values():
         rule = f"lookalikes.{look.id}"
         fired, used = run.fires(rule, look.when)
         if not fired:
             continue
         lookalikes.append(
-            LookAlikeFound(id=look.id, name=look.name, distinguishing=look.distinguishing,
+            dict(id=look.id, name=look.name, distinguishing=look.distinguishing,
                            urgency=look.urgency, answers=used, **_evidence(look))
         )
-        because = Because(rule=rule, title=look.name)
+        because = dict(rule=rule, title=look.name)
         if look.urgency is not None:
-            urgency_reasons.append(UrgencyReason(rule=rule, title=look.name, urgency=look.urgency))
+            urgency_reasons.append(dict(rule=rule, title=look.name, urgency=look.urgency))
         note(referral_reasons, look.referrals, because)
         note(test_reasons, look.tests, because)
 
-    cramp_types: list[CrampTypeFound] = []
+    cramp_types: list[dict[str, Any]] = []
     for cramp_type in kb.cramp_types.values():
         rule = f"cramp_types.{cramp_type.id}"
         fired, used = run.fires(rule, cramp_type.when)
         if fired:
             cramp_types.append(
-                CrampTypeFound(id=cramp_type.id, title=cramp_type.title, description=cramp_type.description,
+                dict(id=cramp_type.id, title=cramp_type.title, description=cramp_type.description,
                                axis=cramp_type.axis, answers=used, **_evidence(cramp_type))
             )
 
@@ -149,9 +131,9 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
         if not fired:
             continue
         fired_factors.append((factor, used))
-        because = Because(rule=rule, title=factor.title)
+        because = dict(rule=rule, title=factor.title)
         if factor.urgency is not None:
-            urgency_reasons.append(UrgencyReason(rule=rule, title=factor.title, urgency=factor.urgency))
+            urgency_reasons.append(dict(rule=rule, title=factor.title, urgency=factor.urgency))
         note(referral_reasons, factor.referrals, because)
         note(test_reasons, factor.tests, because)
         note(advice_reasons, factor.advice, because)
@@ -159,46 +141,46 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
     # Strongest first; among equals, the one more answers point to.
     fired_factors.sort(key=lambda pair: (-pair[0].weight, -len(pair[1])))
     factors = [
-        FactorFound(id=f.id, rank=rank, title=f.title, explanation=f.explanation, category=f.category,
+        dict(id=f.id, rank=rank, title=f.title, explanation=f.explanation, category=f.category,
                     weight=f.weight, answers=used, **_evidence(f))
         for rank, (f, used) in enumerate(fired_factors, start=1)
     ]
 
-    urgency = max((r.urgency for r in urgency_reasons), key=URGENCY_RANK.__getitem__, default="self_care")
-    urgency_reasons.sort(key=lambda r: -URGENCY_RANK[r.urgency])
+    urgency = max((r["urgency"] for r in urgency_reasons), key=URGENCY_RANK.__getitem__, default="self_care")
+    urgency_reasons.sort(key=lambda r: -URGENCY_RANK[r["urgency"]])
 
-    plan_items: list[PlanItem] = []
+    plan_items: list[dict[str, Any]] = []
     for advice in kb.advice.values():
         rule = f"advice.{advice.id}"
         fired, _used = run.fires(rule, advice.when)
         advice_because = list(advice_reasons.get(advice.id, []))
         if fired and advice.when is not None:
-            advice_because.insert(0, Because(rule=rule, title=advice.title))
+            advice_because.insert(0, dict(rule=rule, title=advice.title))
         if not (fired or advice_because):
             continue
         plan_items.append(
-            PlanItem(id=advice.id, category=advice.category, title=advice.title, text=advice.text,
+            dict(id=advice.id, category=advice.category, title=advice.title, text=advice.text,
                      because=advice_because,
-                     exercises=[ExerciseRef(id=e, title=kb.exercises[e].title) for e in advice.exercises],
+                     exercises=[dict(id=e, title=kb.exercises[e].title) for e in advice.exercises],
                      **_evidence(advice))
         )
 
-    do_nots: list[DoNotItem] = []
+    do_nots: list[dict[str, Any]] = []
     for do_not in kb.do_nots.values():
         rule = f"do_nots.{do_not.id}"
         fired, _used = run.fires(rule, do_not.when)
         if not fired:
             continue
         medicines = [
-            MedicineNote(id=m.id, name=m.name, recommendation=m.recommendation, dangers=list(m.dangers),
+            dict(id=m.id, name=m.name, recommendation=m.recommendation, dangers=list(m.dangers),
                          pregnancy_warning=m.pregnancy_warning, **_evidence(m))
             for m in (kb.medicines[mid] for mid in do_not.medicines)
         ]
-        do_nots.append(DoNotItem(id=do_not.id, title=do_not.title, text=do_not.text, medicines=medicines,
+        do_nots.append(dict(id=do_not.id, title=do_not.title, text=do_not.text, medicines=medicines,
                                  **_evidence(do_not)))
 
     referrals = [
-        ReferralSuggestion(id=rid, specialty=kb.referrals[rid].specialty, text=kb.referrals[rid].text,
+        dict(id=rid, specialty=kb.referrals[rid].specialty, text=kb.referrals[rid].text,
                            because=because)
         for rid, because in sorted(
             referral_reasons.items(),
@@ -206,7 +188,7 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
         )
     ]
     tests = [
-        TestSuggestion(id=tid, name=kb.tests[tid].name, text=kb.tests[tid].text, because=because)
+        dict(id=tid, name=kb.tests[tid].name, text=kb.tests[tid].text, because=because)
         for tid, because in test_reasons.items()
     ]
 
@@ -214,7 +196,8 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
     warning_questions = [q.id for q in kb.questions.values() if q.section == "warning_signs"]
     used_sources = _used_sources(kb, warning_signs, lookalikes, cramp_types, factors, plan_items, do_nots)
 
-    return Assessment(
+    # Built as plain data and validated once: far cheaper than one model per finding.
+    return Assessment.model_validate(dict(
         urgency=urgency,
         urgency_reasons=urgency_reasons,
         warning_signs=warning_signs,
@@ -225,17 +208,17 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
         referrals=referrals,
         tests=tests,
         tests_note=TESTS_NOTE,
-        plan=PreventionPlan(fluid_target=fluid_target, items=plan_items),
+        plan=dict(fluid_target=fluid_target, items=plan_items),
         do_nots=do_nots,
-        sources=[SourceRef(id=s.id, title=s.title, citation=s.citation, url=s.url)
+        sources=[dict(id=s.id, title=s.title, citation=s.citation, url=s.url)
                  for s in (kb.sources[sid] for sid in used_sources)],
         answers=clean,
         trace=run.trace,  # dicts shaped like RuleTrace, validated here in one pass
         disclaimer=DISCLAIMER,
-    )
+    ))
 
 
-def _fluid_target(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> FluidTarget | None:
+def _fluid_target(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any] | None:
     weight = answers.get("weight_kg")
     if weight is None:
         return None
@@ -245,7 +228,7 @@ def _fluid_target(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> Fluid
     caveats = [FLUID_CAVEAT]
     if set(answers.get("conditions") or ()) & {"heart_failure", "kidney"}:
         caveats.insert(0, FLUID_LIMIT_CAVEAT)
-    return FluidTarget(
+    return dict(
         weight_kg=weight,
         target_ml=target,
         current_ml=current,
@@ -259,9 +242,9 @@ def _used_sources(kb: KnowledgeBase, *groups: Iterable[Any]) -> list[str]:
     seen: dict[str, None] = {"seed": None, "aafp-2012": None}
     for group in groups:
         for item in group:
-            for sid in item.sources:
+            for sid in item["sources"]:
                 seen[sid] = None
-            for medicine in getattr(item, "medicines", []) or []:
-                for sid in medicine.sources:
+            for medicine in item.get("medicines", ()):
+                for sid in medicine["sources"]:
                     seen[sid] = None
     return [sid for sid in kb.sources if sid in seen]

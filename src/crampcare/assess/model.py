@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SkipValidation
 
 from crampcare.knowledge.conditions import LeafResult
 from crampcare.knowledge.schema import Evidence, Urgency
@@ -154,5 +154,10 @@ class Assessment(BaseModel):
     do_nots: list[DoNotItem]
     sources: list[SourceRef]
     answers: dict[str, Any]
-    trace: list[RuleTrace]
+    # The engine builds the trace itself from validated rules; re-validating hundreds of
+    # leaves per assessment would cost more than the whole evaluation.
+    trace: SkipValidation[list[dict[str, Any]]] = Field(
+        description="Every rule evaluated, in order: {rule, fired, leaves: [{fact, op, value, actual, result}]} "
+        "(the shape of RuleTrace)."
+    )
     disclaimer: str
