@@ -40,8 +40,10 @@ def main() -> None:
     first = [f for f, _ in now]
     total = [t for _, t in now]
     print(f"python -c pass:                  median {statistics.median(bare) * 1000:6.0f} ms")
-    print(f"crampcare now --plain, 1st step: median {statistics.median(first) * 1000:6.0f} ms  "
-          f"(max {max(first) * 1000:.0f} ms; target < 300 ms)")
+    print(
+        f"crampcare now --plain, 1st step: median {statistics.median(first) * 1000:6.0f} ms  "
+        f"(max {max(first) * 1000:.0f} ms; target < 300 ms)"
+    )
     print(f"crampcare now --plain, exit:     median {statistics.median(total) * 1000:6.0f} ms")
     print(f"crampcare --help (full CLI):     median {statistics.median(helps) * 1000:6.0f} ms")
     print(f"overhead over bare python:       {(statistics.median(first) - statistics.median(bare)) * 1000:6.0f} ms")
