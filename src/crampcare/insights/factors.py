@@ -125,6 +125,7 @@ def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None
     rows = np.fromiter(((r.date - start).days for r in recs), dtype=np.int64, count=len(recs))
 
     columns: dict[str, np.ndarray] = {}
+    missing: dict[str, np.ndarray] = {}
     ids: list[str] = []
     cols: list[np.ndarray] = []
     for fid, (_label, field, test) in _FIXED.items():
@@ -140,8 +141,8 @@ def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None
                 columns[field] = np.array([np.nan if v is None else v for v in raw], dtype=float)
             else:
                 columns[field] = np.array(raw, dtype=object)
-        raw_col = columns[field]
-        is_missing = np.isnan(raw_col) if raw_col.dtype == float else np.equal(raw_col, None)
+            missing[field] = np.fromiter((v is None for v in raw), dtype=bool, count=len(raw))
+        raw_col, is_missing = columns[field], missing[field]
         if is_missing.all():
             continue
         with np.errstate(invalid="ignore"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -162,6 +163,7 @@ def simulate_diary(
     seasonal: float = 0.0,
     skip_share: float = 0.06,
     field_missing: float = 0.03,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[NightRecord], list[DayRecord]]:
     """A synthetic diary of ``days`` consecutive dates ending on ``end`` (default: today).
 
@@ -174,6 +176,8 @@ def simulate_diary(
     - ``seasonal``: relative amplitude of a yearly cycle in the cramp rate (peak in July).
     - ``skip_share``: share of dates with neither night nor day logged (plus about half as many
       with only one of the two); ``field_missing``: share of single entries left blank.
+    - ``progress``: called now and then with the number of days built so far (for a progress bar);
+      it does not change the result.
 
     Returns ``(nights, days)`` sorted by date.
     """
@@ -196,9 +200,7 @@ def simulate_diary(
     others = [pool[i] for i in order[: max(0, other_factors)]]
     extra = max(0, other_factors - len(pool))
     others += [TAG_PREFIX + t for t in _EXTRA_TAGS[:extra] if TAG_PREFIX + t != trigger]
-    prevalence = {
-        f: float(np.clip(DEFAULT_PREVALENCE.get(f, 0.1) * rng.uniform(0.7, 1.3), 0.02, 0.9)) for f in others
-    }
+    prevalence = {f: float(np.clip(DEFAULT_PREVALENCE.get(f, 0.1) * rng.uniform(0.7, 1.3), 0.02, 0.9)) for f in others}
     factors = ([trigger] if trigger else []) + others
     if trigger:
         prevalence[trigger] = trigger_share
@@ -240,4 +242,8 @@ def simulate_diary(
                 count = 1 + min(3, int(rng.poisson(0.35)))
                 cramps = [_cramp(rng, t) for t in _night_times(rng, count)]
             nights.append(NightRecord(date=date, cramps=cramps, sleep_disturbed=bool(cramps)))
+        if progress is not None and (i + 1) % 64 == 0:
+            progress(i + 1)
+    if progress is not None:
+        progress(days)
     return nights, day_records

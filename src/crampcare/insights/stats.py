@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import gammaln
+from scipy.special import expit, gammaln
 
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
 
@@ -254,7 +254,7 @@ class LogisticTrend:
 
 
 def _expit(x):
-    return 1.0 / (1.0 + np.exp(-x))
+    return expit(x)
 
 
 def logistic_trend(t, y, *, max_iter: int = 50, tol: float = 1e-10) -> LogisticTrend | None:

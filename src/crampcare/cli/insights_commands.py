@@ -1,0 +1,328 @@
+"""Insight commands: ``insights`` (what the diary shows) and ``simulate`` (a made-up diary).
+
+Thin: parse, read the diary through :class:`~crampcare.diary.store.DiaryStore`, call
+:func:`crampcare.insights.compute_insights`, render with Rich (or JSON). Everything heavy is
+imported inside the commands, since this module is imported whenever ``crampcare`` starts.
+
+Refused input: one line on stderr, exit code 2; other failures (database unreachable) exit 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from crampcare.insights.analysis import Insights
+
+__all__ = ["register"]
+
+BAD_INPUT = 2
+FAILURE = 1
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="CRAMPCARE_DB",
+        show_envvar=True,
+        show_default=False,
+        help="Diary database: a SQLite file path, sqlite:///… or postgresql+psycopg://… URL "
+        "(default: crampcare.db in your user data folder).",
+    ),
+]
+
+
+class InsightsFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class _Refused(Exception):
+    """Bad input found by the command itself."""
+
+
+def _fail(message: str, code: int = BAD_INPUT) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _friendly_errors() -> Iterator[None]:
+    """Expected failures become one line on stderr and an exit code, never a traceback."""
+    from crampcare.diary.errors import DiaryError
+
+    try:
+        yield
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except (DiaryError, _Refused, ValueError) as exc:
+        _fail(str(exc))
+    except Exception as exc:
+        if os.environ.get("CRAMPCARE_DEBUG"):
+            raise
+        if isinstance(exc, OSError):
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), FAILURE)
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        _fail(f"{type(exc).__name__}: {detail} (set CRAMPCARE_DEBUG=1 for details)", FAILURE)
+
+
+def _date(text: str | None, flag: str) -> dt.date | None:
+    if text is None:
+        return None
+    from crampcare.diary import units
+
+    try:
+        return units.parse_date(text)
+    except ValueError as exc:
+        raise _Refused(f"{flag}: {exc}") from None
+
+
+def _fluid_target(store: Any) -> int | None:
+    """The person's fluid target from their latest saved assessment, if any (shared with the API)."""
+    try:
+        from crampcare.web.api import personal_fluid_target
+    except ImportError:  # pragma: no cover - the web extra is part of the install
+        return None
+    return personal_fluid_target(store)
+
+
+# --------------------------------------------------------------------------- insights
+
+
+def insights_command(
+    db: DbOption = None,
+    start: Annotated[str | None, typer.Option("--from", help="First night (inclusive).", show_default=False)] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last night (inclusive).", show_default=False)] = None,
+    output_format: Annotated[InsightsFormat, typer.Option("--format", help="text or json.")] = InsightsFormat.text,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also draw the charts to FILE.png or FILE.svg.", show_default=False)
+    ] = None,
+) -> None:
+    """How often and how bad, the trend, time of night, what helped, and possible triggers."""
+    with _friendly_errors():
+        first, last = _date(start, "--from"), _date(end, "--to")
+        if first and last and first > last:
+            raise _Refused(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+        if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
+            raise _Refused(f"--chart: the file must end in .png or .svg, not {chart.name!r}")
+
+        from crampcare.diary.store import open_store
+        from crampcare.insights import compute_insights
+
+        with open_store(db) as store:
+            nights = store.list_nights(first, last)
+            # The day before the first night is its "day before" for the next-night timing.
+            days = store.list_days(first - dt.timedelta(days=1) if first else None, last)
+            target = _fluid_target(store)
+        result = compute_insights(nights, days, start=first, end=last, fluid_target_ml=target)
+
+        if output_format is InsightsFormat.json:
+            data = result.model_dump(mode="json")
+            data["summary"] = result.summary()
+            typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        else:
+            _render_text(result)
+        if chart is not None:
+            from crampcare.insights.charts import write_chart
+
+            write_chart(result, chart)
+            typer.echo(f"Chart written to {chart}", err=output_format is InsightsFormat.json)
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.0f}%"
+
+
+def _num(x: float | None, digits: int = 1) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def _render_text(ins: Insights) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    console = _console()
+    console.print(Panel("\n".join(f"• {s}" for s in ins.summary()), title="Your diary", expand=False))
+    if not ins.nights_logged:
+        return
+
+    overview = Table(title="Overview", show_header=False, box=None, padding=(0, 2))
+    overview.add_column(style="bold")
+    overview.add_column()
+    share = ins.cramp_night_share
+    overview.add_row("Period", f"{ins.period_start} to {ins.period_end}")
+    overview.add_row("Nights logged", f"{ins.nights_logged} ({ins.cramp_nights} with cramps, {ins.quiet_nights} quiet)")
+    if share is not None:
+        overview.add_row("Cramp nights", f"{_pct(share.estimate)} (95% CI {_pct(share.low)}-{_pct(share.high)})")
+        overview.add_row(
+            "Per week",
+            f"{_num(ins.cramp_nights_per_week)} "
+            f"(95% CI {_num(ins.cramp_nights_per_week_low)}-{_num(ins.cramp_nights_per_week_high)})",
+        )
+    if ins.cramps_per_cramp_night:
+        c = ins.cramps_per_cramp_night
+        overview.add_row("Cramps per cramp night", f"mean {c.mean:.1f}, median {c.median:g}, range {c.min:g}-{c.max:g}")
+    if ins.duration_seconds:
+        d = ins.duration_seconds
+        overview.add_row("Duration (s)", f"median {d.median:g}, range {d.min:g}-{d.max:g}")
+    if ins.severity:
+        s = ins.severity
+        overview.add_row("Severity (0-10)", f"median {s.median:g}, mean {s.mean:.1f}, range {s.min:g}-{s.max:g}")
+    overview.add_row("Trend", ins.trend.status.replace("_", " "))
+    console.print(overview)
+
+    if ins.relief:
+        relief = Table(title="What helped (fastest first)")
+        for col in ("Method", "Times helped", "Timed", "Median min", "Range min"):
+            relief.add_column(col, justify="left" if col == "Method" else "right")
+        for r in ins.relief:
+            rng = "-" if r.min_minutes is None else f"{r.min_minutes:g}-{r.max_minutes:g}"
+            relief.add_row(
+                r.method.replace("_", " "),
+                str(r.times_helped),
+                str(r.timed),
+                "-" if r.median_minutes is None else f"{r.median_minutes:g}",
+                rng,
+            )
+        console.print(relief)
+
+    tr = ins.triggers
+    if tr.status == "ok" and tr.factors:
+        table = Table(title="Possible triggers: cramp nights after days with vs without")
+        for col in ("Factor", "Night", "With", "Without", "Risk ratio (95% CI)", "q", "Verdict"):
+            table.add_column(col, justify="right" if col == "q" else "left", overflow="fold")
+        style = {"seems_linked": "bold red", "seems_protective": "bold green", "not_enough_data": "dim"}
+        verdicts = {
+            "seems_linked": "seems linked",
+            "seems_protective": "fewer cramps",
+            "no_clear_link": "no clear link",
+            "not_enough_data": "too little data",
+        }
+        for f in tr.factors:
+            for t in sorted(f.tests, key=lambda t: t.lag):
+                rr = "-" if t.risk_ratio is None else f"{t.risk_ratio:.2f} ({t.rr_low:.2f}-{t.rr_high:.2f})"
+                table.add_row(
+                    f.label if t.lag == 0 else "",
+                    "same" if t.lag == 0 else "next",
+                    f"{t.cramp_nights_with}/{t.nights_with}",
+                    f"{t.cramp_nights_without}/{t.nights_without}",
+                    rr,
+                    "-" if t.q_value is None else f"{t.q_value:.3f}",
+                    verdicts[t.verdict],
+                    style=style.get(t.verdict, ""),
+                )
+        console.print(table)
+        console.print(f"[dim]{tr.caveat}[/dim]")
+
+
+# --------------------------------------------------------------------------- simulate
+
+
+def simulate_command(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            show_default=False,
+            help="Diary database to fill. Required, and never taken from $CRAMPCARE_DB, so made-up nights "
+            "do not land in your real diary by accident.",
+        ),
+    ] = None,
+    days: Annotated[int, typer.Option("--days", min=1, max=36500, help="How many days to simulate.")] = 84,
+    trigger: Annotated[
+        str | None,
+        typer.Option(
+            "--trigger", help="Factor id to plant as a trigger (e.g. low_fluids); omit for none.", show_default=False
+        ),
+    ] = None,
+    rr: Annotated[float, typer.Option("--rr", min=0.01, help="Risk ratio of the planted trigger.")] = 2.5,
+    base_rate: Annotated[
+        float, typer.Option("--base-rate", min=0.001, max=0.999, help="Cramp-night probability without the trigger.")
+    ] = 0.3,
+    trigger_share: Annotated[
+        float, typer.Option("--trigger-share", min=0.01, max=0.99, help="Share of days with the trigger.")
+    ] = 0.3,
+    seasonal: Annotated[float, typer.Option("--seasonal", min=0.0, max=0.9, help="Yearly swing in the rate.")] = 0.0,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same diary).")] = 0,
+    end: Annotated[str | None, typer.Option("--end", help="Last date (default today).", show_default=False)] = None,
+) -> None:
+    """Fill a diary with realistic made-up nights and days (for demos and for checking the insights)."""
+    with _friendly_errors():
+        if not db:
+            raise _Refused("give --db FILE (a separate diary): simulate writes made-up records")
+        from crampcare.insights.factors import FACTOR_IDS, TAG_PREFIX
+
+        trigger_id = None if trigger is not None and trigger.strip().lower() in ("", "none") else trigger
+        if trigger_id is not None and trigger_id not in FACTOR_IDS and not trigger_id.startswith(TAG_PREFIX):
+            raise _Refused(
+                f"--trigger: unknown factor {trigger_id!r}; choose one of {', '.join(FACTOR_IDS)} or tag:<text>"
+            )
+        last = _date(end, "--end") or dt.date.today()
+
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from crampcare.diary.store import open_store
+        from crampcare.insights.simulate import simulate_diary
+
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            transient=False,
+            console=_progress_console(),
+        ) as progress:
+            sim_task = progress.add_task("Simulating days", total=days)
+            nights, day_records = simulate_diary(
+                days,
+                trigger=trigger_id,
+                rr=rr,
+                base_rate=base_rate,
+                trigger_share=trigger_share,
+                seed=seed,
+                end=last,
+                seasonal=seasonal,
+                progress=lambda n: progress.update(sim_task, completed=n),
+            )
+            total = len(nights) + len(day_records)
+            write_task = progress.add_task("Writing records", total=total)
+            with open_store(db) as store:
+                # One transaction: all of the diary is written, or none of it.
+                result = store.add_many(nights, day_records)
+            progress.update(write_task, completed=total)
+
+        planted = f"planted trigger {trigger_id} (risk ratio {rr:g})" if trigger_id else "no planted trigger"
+        typer.echo(
+            f"Added {result.nights_added} nights and {result.days_added} days "
+            f"({result.nights_unchanged + result.days_unchanged} already there), {planted}, seed {seed}."
+        )
+        typer.echo(f"See what the insights find: crampcare insights --db {db}")
+
+
+def _progress_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``insights`` and ``simulate`` to the ``crampcare`` app."""
+    app.command("insights")(insights_command)
+    app.command("simulate")(simulate_command)

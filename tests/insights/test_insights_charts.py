@@ -1,0 +1,78 @@
+"""Charts are written as valid PNG and SVG files, with and without data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from crampcare.insights import compute_insights
+from crampcare.insights.charts import chart_svg, render, write_chart
+from crampcare.insights.simulate import simulate_diary
+
+END = dt.date(2024, 6, 30)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def insights():  # type: ignore[no-untyped-def]
+    nights, days = simulate_diary(120, trigger="low_fluids", rr=2.5, seed=1, end=END)
+    return compute_insights(nights, days, today=END)
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert data.endswith(b"IEND\xaeB`\x82")
+    return width, height
+
+
+def _svg_root(text: str) -> ET.Element:
+    root = ET.fromstring(text)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return root
+
+
+@pytest.mark.parametrize("kind", ["overview", "weekly", "time_of_night", "triggers"])
+def test_png_and_svg_files(tmp_path: Path, insights, kind: str) -> None:  # type: ignore[no-untyped-def]
+    png = write_chart(insights, tmp_path / f"{kind}.png", kind=kind)  # type: ignore[arg-type]
+    width, height = _png_size(png.read_bytes())
+    assert width > 400 and height > 200
+    svg = write_chart(insights, tmp_path / f"{kind}.SVG", kind=kind)  # type: ignore[arg-type]
+    _svg_root(svg.read_text(encoding="utf-8"))
+
+
+def test_chart_svg_is_inline_text_and_deterministic(insights) -> None:  # type: ignore[no-untyped-def]
+    text = chart_svg(insights)
+    assert text.startswith("<svg")
+    root = _svg_root(text)
+    words = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "Cramp nights per week" in words and "Low fluids" in words  # text kept as text
+    assert chart_svg(insights) == text
+
+
+def test_charts_of_an_empty_diary(tmp_path: Path) -> None:
+    empty = compute_insights([], [], today=END)
+    _png_size(write_chart(empty, tmp_path / "empty.png").read_bytes())
+    _svg_root(render(empty, "svg").decode())
+
+
+def test_bad_requests(tmp_path: Path, insights) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=r"\.png or \.svg"):
+        write_chart(insights, tmp_path / "chart.jpg")
+    with pytest.raises(ValueError):
+        render(insights, "pdf")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        render(insights, "svg", "pie")  # type: ignore[arg-type]
+
+
+def test_charts_never_use_pyplot() -> None:
+    """Figures get their own canvas: drawing touches no global backend state (safe in web threads)."""
+    import crampcare.insights.charts as charts
+
+    source = Path(charts.__file__).read_text(encoding="utf-8")
+    assert "import matplotlib.pyplot" not in source and "from matplotlib import pyplot" not in source
