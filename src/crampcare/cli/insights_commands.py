@@ -90,10 +90,8 @@ def _date(text: str | None, flag: str) -> dt.date | None:
 
 def _fluid_target(store: Any) -> int | None:
     """The person's fluid target from their latest saved assessment, if any (shared with the API)."""
-    try:
-        from crampcare.web.api import personal_fluid_target
-    except ImportError:  # pragma: no cover - the web extra is part of the install
-        return None
+    from crampcare.insights.from_diary import personal_fluid_target
+
     return personal_fluid_target(store)
 
 
