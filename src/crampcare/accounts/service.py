@@ -8,6 +8,7 @@ database), so any number of worker processes can serve the same users.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -30,9 +31,13 @@ MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]{1,200}@[^@\s]{1,100}\.[^@\s]{1,20}$")
 
 _hasher = PasswordHasher()
-# Verifying against this when the e-mail is unknown keeps the response time the same, so
-# timing does not reveal which e-mails have accounts.
-_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this when the e-mail is unknown keeps the response time the same, so
+    timing does not reveal which e-mails have accounts. Made on first use: hashing is slow."""
+    return _hasher.hash("not a real password, only for timing")
 
 
 class AccountError(ValueError):
@@ -129,7 +134,7 @@ class AccountService:
             row = conn.execute(
                 select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.password_hash).where(UserRow.email == address)
             ).one_or_none()
-        stored_hash = row.password_hash if row is not None else _DUMMY_HASH
+        stored_hash = row.password_hash if row is not None else _dummy_hash()
         try:
             _hasher.verify(stored_hash, password)
             valid = row is not None
