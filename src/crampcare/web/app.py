@@ -1,0 +1,152 @@
+"""The app factory: ``create_app(Settings(...))``.
+
+Everything is served from this package (templates, CSS, JS, the service worker): no CDN, no
+external fonts, no build step.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+from crampcare import __version__
+from crampcare.web.errors import install_handlers
+from crampcare.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from crampcare.web.settings import Settings
+
+HERE = Path(__file__).parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+# Inlined into /now (the critical CSS); allowed by the CSP through its hash, never 'unsafe-inline'.
+NOW_CSS_FILE = STATIC_DIR / "now.css"
+
+
+class CachedStatic(StaticFiles):
+    """Static files with caching headers: versioned URLs (``?v=hash``) are immutable for a year."""
+
+    def __init__(self, *args: Any, max_age: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_age = max_age
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            versioned = b"v=" in scope.get("query_string", b"")
+            response.headers["Cache-Control"] = (
+                f"public, max-age={self.max_age}, immutable" if versioned else "public, max-age=3600"
+            )
+        return response
+
+
+def _static_versions() -> dict[str, str]:
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        for path in sorted(STATIC_DIR.iterdir())
+        if path.is_file()
+    }
+
+
+def _csp(style_hashes: list[str]) -> str:
+    styles = " ".join(f"'sha256-{h}'" for h in style_hashes)
+    return (
+        "default-src 'self'; script-src 'self'; "
+        f"style-src 'self' {styles}; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def _open_engine(settings: Settings) -> Any:
+    from crampcare.diary.database import is_up_to_date, make_engine, require_up_to_date, resolve_db_url, upgrade
+
+    engine = make_engine(resolve_db_url(settings.db))
+    try:
+        if settings.auto_upgrade:
+            if not is_up_to_date(engine):
+                upgrade(engine)
+        else:
+            require_up_to_date(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app. Opens (and in local mode migrates) the diary database once."""
+    settings = settings or Settings()
+    engine = _open_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="crampcare",
+        version=__version__,
+        description=(
+            "Night leg cramps: first aid now, an explained assessment, a diary that finds your triggers. "
+            "Errors always have the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+
+    versions = _static_versions()
+    now_css = NOW_CSS_FILE.read_text(encoding="utf-8")
+    now_css_hash = base64.b64encode(hashlib.sha256(now_css.encode()).digest()).decode()
+    app.state.static_versions = versions
+    app.state.now_css = now_css
+
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True, default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def static_url(name: str) -> str:
+        return f"/static/{name}?v={versions[name]}"
+
+    env.globals.update(static_url=static_url, version=__version__)
+    env.filters["zip_self"] = lambda items: [(item, str(item).replace("_", " ")) for item in items]
+    app.state.templates = Jinja2Templates(env=env)
+
+    install_handlers(app)
+
+    from crampcare.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", CachedStatic(directory=str(STATIC_DIR), max_age=settings.static_max_age), name="static")
+
+    security = [
+        ("Content-Security-Policy", _csp([now_css_hash])),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    # Added innermost first: the security headers wrap everything, the body limit sits next to the app.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=settings.gzip_level)
+    app.add_middleware(SecurityHeadersMiddleware, headers=security)
+    return app

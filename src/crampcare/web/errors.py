@@ -1,0 +1,199 @@
+"""One error shape for the whole API: ``{"error": {"code", "message", "fields"}}``.
+
+``fields`` lists ``{"field": ..., "message": ...}`` for every bad input (empty otherwise).
+Pages (non-API paths asked for by a browser) get the same information as a small HTML page.
+Bad input is never a 500: every error the core raises for bad input maps to a 4xx here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("crampcare.web")
+
+STATUS_CODES: dict[int, str] = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    411: "length_required",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "internal_error",
+    501: "not_implemented",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    """Raise anywhere in a route to answer with the shared error shape."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: Sequence[dict[str, str]] = (),
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code or STATUS_CODES.get(status, "error")
+        self.message = message
+        self.fields = list(fields)
+        self.headers = headers
+
+
+def error_body(code: str, message: str, fields: Iterable[dict[str, str]] = ()) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": list(fields)}}
+
+
+def field_path(loc: Sequence[Any], *, drop_body: bool = True) -> str:
+    """``("body", "cramps", 0, "severity")`` -> ``"cramps[0].severity"``."""
+    parts = list(loc)
+    if drop_body and parts and parts[0] == "body":
+        parts = parts[1:]
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "body"
+
+
+def pydantic_fields(errors: Iterable[Any], prefix: Sequence[Any] = ()) -> list[dict[str, str]]:
+    found = []
+    for error in errors:
+        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        found.append({"field": field_path([*prefix, *error.get("loc", ())]), "message": message})
+    return found
+
+
+def wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def _respond(request: Request, status: int, code: str, message: str, fields: Sequence[dict[str, str]] = (),
+             headers: dict[str, str] | None = None) -> Response:
+    if wants_html(request):
+        templates = request.app.state.templates
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "code": code, "message": message, "fields": fields, "lang": "en"},
+            status_code=status,
+            headers=headers,
+        )
+    return JSONResponse(error_body(code, message, fields), status_code=status, headers=headers)
+
+
+def install_handlers(app: FastAPI) -> None:
+    from sqlalchemy.exc import DataError, OperationalError
+
+    from crampcare.assess.answers import AnswerError
+    from crampcare.diary.errors import (
+        ConflictError,
+        DiaryError,
+        DuplicateRecordError,
+        ImportFormatError,
+        NotFoundError,
+    )
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return _respond(request, exc.status, exc.code, exc.message, exc.fields, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        status = exc.status_code
+        default = {404: "Not found.", 405: "Method not allowed."}.get(status, "Request refused.")
+        message = exc.detail if isinstance(exc.detail, str) and exc.detail else default
+        if status == 404 and message == "Not Found":
+            message = f"Nothing at {request.url.path}."
+        return _respond(request, status, STATUS_CODES.get(status, "error"), message, (),
+                        dict(exc.headers) if exc.headers else None)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        fields = pydantic_fields(exc.errors())
+        return _respond(request, 422, "validation_error", _summary(fields), fields)
+
+    @app.exception_handler(ValidationError)
+    async def _model_validation(request: Request, exc: ValidationError) -> Response:
+        fields = pydantic_fields(exc.errors())
+        return _respond(request, 422, "validation_error", _summary(fields), fields)
+
+    @app.exception_handler(AnswerError)
+    async def _answer(request: Request, exc: AnswerError) -> Response:
+        fields = [{"field": f"answers.{exc.question_id}", "message": exc.message}]
+        return _respond(request, 422, "validation_error", str(exc), fields)
+
+    @app.exception_handler(DuplicateRecordError)
+    async def _duplicate(request: Request, exc: DuplicateRecordError) -> Response:
+        return _respond(request, 409, "duplicate", str(exc), [{"field": "date", "message": str(exc)}])
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(request: Request, exc: ConflictError) -> Response:
+        return _respond(request, 409, "conflict", str(exc), [{"field": "date", "message": str(exc)}])
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(request: Request, exc: NotFoundError) -> Response:
+        return _respond(request, 404, "not_found", str(exc))
+
+    @app.exception_handler(ImportFormatError)
+    async def _import_format(request: Request, exc: ImportFormatError) -> Response:
+        fields = [{"field": exc.location or "body", "message": exc.message}]
+        return _respond(request, 422, "validation_error", str(exc), fields)
+
+    @app.exception_handler(DiaryError)
+    async def _diary(request: Request, exc: DiaryError) -> Response:
+        return _respond(request, 409, "conflict", str(exc))
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> Response:
+        # e.g. a NUL character PostgreSQL refuses to store: bad input, not a server fault.
+        return _respond(request, 422, "validation_error", "a value could not be stored; remove unusual characters")
+
+    @app.exception_handler(OperationalError)
+    async def _operational(request: Request, exc: OperationalError) -> Response:
+        log.error("database unavailable: %s", exc)
+        return _respond(request, 503, "unavailable", "the diary database is unavailable; try again shortly")
+
+    try:
+        from crampcare.report.errors import ReportError
+    except ImportError:  # reports not installed: their routes answer 501
+        pass
+    else:
+
+        @app.exception_handler(ReportError)
+        async def _report(request: Request, exc: ReportError) -> Response:
+            return _respond(request, 422, "validation_error", str(exc), [{"field": "query", "message": str(exc)}])
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _respond(request, 500, "internal_error", "something went wrong on our side")
+
+
+def _summary(fields: Sequence[dict[str, str]]) -> str:
+    if not fields:
+        return "invalid request"
+    first = fields[0]
+    more = len(fields) - 1
+    text = f"{first['field']}: {first['message']}"
+    return text + (f" (and {more} more)" if more else "")

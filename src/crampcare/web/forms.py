@@ -1,0 +1,221 @@
+"""Turning HTML form fields into answers and diary records, with a message per bad field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from crampcare.assess.answers import AnswerError, check_answer
+from crampcare.knowledge.loader import KnowledgeBase
+
+MAX_FIELD = 4000
+
+
+class FormErrors(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    if not isinstance(value, str):
+        return ""
+    return value.strip()[:MAX_FIELD]
+
+
+def values(form: FormData, name: str) -> list[str]:
+    return [v.strip()[:MAX_FIELD] for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+
+
+def _number(raw: str) -> float:
+    value = float(raw.replace(",", ".").replace(" ", ""))
+    if not math.isfinite(value):
+        raise ValueError(raw)
+    return value
+
+
+# --------------------------------------------------------------------------- interview
+
+
+def answers_from_form(kb: KnowledgeBase, form: FormData) -> tuple[dict[str, Any], dict[str, str]]:
+    """(valid answers, errors by question id). Unanswered questions are left out."""
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for question in kb.questions.values():
+        qid = question.id
+        try:
+            if question.type == "multiple":
+                chosen = values(form, qid)
+                if chosen:
+                    answers[qid] = check_answer(question, chosen)
+                continue
+            raw = text(form, qid)
+            if not raw:
+                continue
+            if question.type == "yes_no":
+                if raw not in ("yes", "no"):
+                    raise AnswerError(qid, "choose yes or no")
+                answers[qid] = raw == "yes"
+            elif question.type == "number":
+                try:
+                    number = _number(raw)
+                except (ValueError, OverflowError):
+                    raise AnswerError(qid, f"write a number from {question.min:g} to {question.max:g}") from None
+                if question.integer and number.is_integer():
+                    number = int(number)
+                answers[qid] = check_answer(question, number)
+            else:
+                answers[qid] = check_answer(question, raw)
+        except AnswerError as exc:
+            errors[qid] = exc.message
+    return answers, errors
+
+
+def answer_text(kb: KnowledgeBase, qid: str, value: Any) -> str:
+    """An answer in words: choice texts, yes/no, a number with its unit."""
+    question = kb.questions.get(qid)
+    if question is None:
+        return str(value)
+    if value is None:
+        return "not answered"
+    if question.type == "yes_no":
+        return "yes" if value else "no"
+    if question.type == "number":
+        return f"{value:g} {question.unit or ''}".strip() if isinstance(value, (int, float)) else str(value)
+    names = {c.id: c.text for c in question.choices}
+    items = value if isinstance(value, list) else [value]
+    return ", ".join(names.get(str(v), str(v)) for v in items)
+
+
+# --------------------------------------------------------------------------- diary
+
+
+def parse_date(raw: str, field: str, errors: dict[str, str], default: dt.date | None = None) -> dt.date | None:
+    if not raw:
+        if default is None:
+            errors[field] = "choose a date"
+        return default
+    try:
+        value = dt.date.fromisoformat(raw)
+    except ValueError:
+        errors[field] = "write the date as YYYY-MM-DD"
+        return None
+    if value > dt.date.today():
+        errors[field] = "is in the future; the diary records nights that happened"
+        return None
+    return value
+
+
+def cramp_from_form(form: FormData, prefix: str = "") -> tuple[dict[str, Any], dict[str, str]]:
+    """Values for a :class:`Cramp` from the night form (``prefix`` for the edit form's rows)."""
+    from crampcare.diary import units
+
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    start = text(form, prefix + "start")
+    try:
+        out["start"] = units.parse_time(start) if start else dt.datetime.now().time().replace(second=0, microsecond=0)
+    except (ValueError, OverflowError) as exc:
+        errors[prefix + "start"] = str(exc)
+    duration = text(form, prefix + "duration") or text(form, prefix + "duration_other")
+    try:
+        if not duration:
+            raise ValueError("choose how long it lasted")
+        out["duration_s"] = int(duration) if duration.isdigit() and len(duration) < 7 else units.parse_duration_s(duration)
+    except (ValueError, OverflowError) as exc:
+        errors[prefix + "duration"] = str(exc)
+    out["leg"] = text(form, prefix + "leg") or None
+    out["muscles"] = values(form, prefix + "muscles")
+    severity = text(form, prefix + "severity")
+    try:
+        out["severity"] = units.parse_severity(severity) if severity else None
+    except (ValueError, OverflowError) as exc:
+        errors[prefix + "severity"] = str(exc)
+    out["helped"] = values(form, prefix + "helped")
+    relief = text(form, prefix + "minutes_to_relief")
+    if relief:
+        try:
+            out["minutes_to_relief"] = _number(relief)
+        except (ValueError, OverflowError):
+            errors[prefix + "minutes_to_relief"] = "write a number of minutes"
+    return out, errors
+
+
+def validation_messages(exc: ValidationError, prefix: str = "") -> dict[str, str]:
+    found: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ())]
+        name = prefix + (loc[0] if loc else "form")
+        if name == prefix + "cramps" and len(loc) >= 3:
+            name = f"cramp{loc[1]}_{loc[2]}"
+        found.setdefault(name, str(error.get("msg", "invalid")).removeprefix("Value error, "))
+    return found
+
+
+DAY_BOOLS = ("unusual_activity", "cold_exposure", "uncomfortable_shoes", "caffeine", "exercises_done")
+
+
+def day_from_form(form: FormData, date: dt.date) -> dict[str, Any]:
+    """Values for a :class:`DayRecord`; empty fields stay ``None`` (not logged)."""
+    from crampcare.diary import units
+
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {"date": date}
+    fluids = text(form, "fluids")
+    if fluids:
+        try:
+            out["fluids_ml"] = units.parse_volume_ml(fluids)
+        except (ValueError, OverflowError) as exc:
+            errors["fluids"] = str(exc)
+    for name in ("activity", "stress"):
+        out[name] = text(form, name) or None
+    for name in DAY_BOOLS:
+        raw = text(form, name)
+        if raw:
+            if raw not in ("yes", "no"):
+                errors[name] = "choose yes or no"
+            else:
+                out[name] = raw == "yes"
+    for name, parse in (("sitting_hours", units.parse_hours), ("temperature_swing_c", _number),
+                        ("alcohol_units", _number)):
+        raw = text(form, name)
+        if raw:
+            try:
+                out[name] = parse(raw)
+            except (ValueError, OverflowError):
+                errors[name] = "write a number"
+    week = text(form, "pregnancy_week")
+    if week:
+        if week.isdigit() and len(week) < 4:
+            out["pregnancy_week"] = int(week)
+        else:
+            errors["pregnancy_week"] = "write a whole number of weeks"
+    out["diet"] = values(form, "diet")
+    out["medicines"] = values(form, "medicines")
+    out["tags"] = [t.strip() for t in text(form, "tags").split(",") if t.strip()]
+    out["notes"] = text(form, "notes")
+    if errors:
+        raise FormErrors(errors)
+    return out
+
+
+def form_dict(form: FormData) -> dict[str, Any]:
+    """The submitted values, to re-fill a form after an error (lists for repeated names)."""
+    out: dict[str, Any] = {}
+    for key in form:
+        items = [v for v in form.getlist(key) if isinstance(v, str)]
+        out[key] = items if len(items) != 1 else items[0]
+    return out
+
+
+def as_list(data: Mapping[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,253 @@
+"""The JSON API: CRUD on SQLite and PostgreSQL, undo, import/export, insights, assessment, owner scoping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from crampcare.web.app import create_app
+from crampcare.web.deps import get_owner
+from crampcare.web.settings import Settings
+
+CASES = Path(__file__).resolve().parents[2] / "examples" / "cases"
+TODAY = dt.date.today()
+
+
+def night(date: dt.date, *severities: int) -> dict[str, Any]:
+    return {
+        "date": date.isoformat(),
+        "cramps": [
+            {"start": "03:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": s,
+             "helped": ["stretch"], "minutes_to_relief": 2}
+            for s in severities
+        ],
+    }
+
+
+def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "fields"}
+    assert body["error"]["code"] == code
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return dict(body["error"])
+
+
+def test_nights_crud_and_undo(db_client: TestClient) -> None:
+    c = db_client
+    d1, d2 = TODAY - dt.timedelta(days=3), TODAY - dt.timedelta(days=2)
+    created = c.post("/api/v1/nights", json=night(d1, 7))
+    assert created.status_code == 201
+    assert created.headers["location"] == f"/api/v1/nights/{d1.isoformat()}"
+    assert c.post("/api/v1/nights", json=night(d2)).status_code == 201  # a quiet night
+
+    got = c.get(f"/api/v1/nights/{d1.isoformat()}").json()
+    assert got["cramps"][0]["severity"] == 7 and got["cramps"][0]["start"] == "03:10:00"
+
+    assert_error(c.post("/api/v1/nights", json=night(d1, 3)), 409, "duplicate")
+    assert_error(c.get(f"/api/v1/nights/{(TODAY - dt.timedelta(days=30)).isoformat()}"), 404, "not_found")
+
+    listed = c.get("/api/v1/nights", params={"from": d1.isoformat(), "to": d1.isoformat()}).json()
+    assert [n["date"] for n in listed] == [d1.isoformat()]
+    assert len(c.get("/api/v1/nights").json()) == 2
+    assert c.get("/api/v1/nights", params={"from": d2.isoformat()}).json()[0]["date"] == d2.isoformat()
+    assert_error(c.get("/api/v1/nights", params={"from": d2.isoformat(), "to": d1.isoformat()}), 422,
+                 "validation_error")
+
+    updated = c.put(f"/api/v1/nights/{d1.isoformat()}", json=night(d1, 9, 4))
+    assert updated.status_code == 200
+    assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [9, 4]
+    mismatch = assert_error(c.put(f"/api/v1/nights/{d2.isoformat()}", json=night(d1, 1)), 422, "validation_error")
+    assert mismatch["fields"][0]["field"] == "date"
+
+    assert c.delete(f"/api/v1/nights/{d1.isoformat()}").status_code == 200
+    assert_error(c.delete(f"/api/v1/nights/{d1.isoformat()}"), 404, "not_found")
+    assert c.get(f"/api/v1/nights/{d1.isoformat()}").status_code == 404
+
+    undone = c.post("/api/v1/undo")
+    assert undone.status_code == 200 and "deleting" in undone.json()["message"]
+    assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [9, 4]
+    c.post("/api/v1/undo")  # the edit
+    assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [7]
+    c.post("/api/v1/undo")
+    c.post("/api/v1/undo")
+    assert c.get("/api/v1/nights").json() == []
+    assert_error(c.post("/api/v1/undo"), 404, "not_found")
+
+
+def test_days_crud(db_client: TestClient) -> None:
+    c = db_client
+    day = {"date": TODAY.isoformat(), "fluids_ml": 1500, "activity": "high", "medicines": ["statin"], "tags": ["gym"]}
+    assert c.post("/api/v1/days", json=day).status_code == 201
+    assert_error(c.post("/api/v1/days", json=day), 409, "duplicate")
+    assert c.get(f"/api/v1/days/{TODAY.isoformat()}").json()["medicines"] == ["statin"]
+    assert c.put(f"/api/v1/days/{TODAY.isoformat()}", json={**day, "fluids_ml": 2500}).status_code == 200
+    assert c.get("/api/v1/days", params={"to": TODAY.isoformat()}).json()[0]["fluids_ml"] == 2500
+    assert c.delete(f"/api/v1/days/{TODAY.isoformat()}").status_code == 200
+    assert c.get("/api/v1/days").json() == []
+    assert c.post("/api/v1/undo").status_code == 200
+    assert len(c.get("/api/v1/days").json()) == 1
+
+
+def test_validation_errors_name_each_field(client: TestClient) -> None:
+    bad = {"date": "2020-01-01", "cramps": [{"start": "03:10", "duration_s": -1, "leg": "middle", "muscles": [],
+                                              "severity": 70}]}
+    error = assert_error(client.post("/api/v1/nights", json=bad), 422, "validation_error")
+    fields = {f["field"] for f in error["fields"]}
+    assert {"cramps[0].duration_s", "cramps[0].leg", "cramps[0].muscles", "cramps[0].severity"} <= fields
+    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    error = assert_error(client.post("/api/v1/days", json={"date": future}), 422, "validation_error")
+    assert error["fields"][0]["field"] == "date"
+    error = assert_error(client.post("/api/v1/days", json={"date": "2020-01-01", "medicines": ["unicorn"]}), 422,
+                         "validation_error")
+    assert error["fields"][0]["field"] == "medicines"
+    error = assert_error(client.get("/api/v1/nights/not-a-date"), 422, "validation_error")
+    assert error["fields"][0]["field"] == "path.date"
+    error = assert_error(client.get("/api/v1/export", params={"format": "xml"}), 422, "validation_error")
+    assert error["fields"][0]["field"] == "query.format"
+
+
+def test_assess_and_save(db_client: TestClient) -> None:
+    c = db_client
+    answers = json.loads((CASES / "P1.json").read_text())
+    result = c.post("/api/v1/assess", json={"answers": answers})
+    assert result.status_code == 200
+    assert result.json()["urgency"] in ("self_care", "doctor", "urgent", "emergency")
+    assert result.json()["trace"] == [] and result.json()["factors"][0]["answers"]  # the trace is opt-in
+    traced = c.post("/api/v1/assess", json={"answers": answers, "trace": True}).json()
+    assert traced["trace"] and {k: v for k, v in traced.items() if k != "trace"} == {
+        k: v for k, v in result.json().items() if k != "trace"}
+    assert c.get("/api/v1/assessments/latest").status_code == 404
+    saved = c.post("/api/v1/assess", json={"answers": answers, "save": True})
+    assert saved.status_code == 201 and saved.json() == result.json()
+    latest = c.get("/api/v1/assessments/latest").json()
+    assert latest["result"]["trace"]  # the diary keeps the full explanation
+    assert latest["result"]["urgency"] == result.json()["urgency"]
+    assert c.get(saved.headers["location"]).json()["id"] == latest["id"]
+    error = assert_error(c.post("/api/v1/assess", json={"answers": {"age": 400}}), 422, "validation_error")
+    assert error["fields"] == [{"field": "answers.age", "message": error["fields"][0]["message"]}]
+    assert_error(c.post("/api/v1/assess", json={"answers": {"nonsense": 1}}), 422, "validation_error")
+    assert_error(c.post("/api/v1/assess", json={"answers": {}, "extra": 1}), 422, "validation_error")
+
+
+def test_emergency_answer(client: TestClient) -> None:
+    response = client.post("/api/v1/assess", json={"answers": {"breathless_chest_pain": True}})
+    assert response.json()["urgency"] == "emergency"
+
+
+def test_questionnaire_and_health(client: TestClient) -> None:
+    questions = client.get("/api/v1/questionnaire").json()
+    by_id = {q["id"]: q for q in questions}
+    assert by_id["pregnancy_week"]["show_if"] == {"fact": "pregnant", "op": "eq", "value": True}
+    assert client.get("/api/v1/health").json() == {"status": "ok"}
+    spec = client.get("/openapi.json").json()
+    assert "/api/v1/nights/{date}" in spec["paths"]
+    assert "/api/v1/import" in spec["paths"]
+
+
+def test_export_import_round_trip(db_client: TestClient) -> None:
+    c = db_client
+    d = TODAY - dt.timedelta(days=5)
+    c.post("/api/v1/nights", json=night(d, 6))
+    c.post("/api/v1/days", json={"date": d.isoformat(), "fluids_ml": 900, "stress": "high"})
+    csv_export = c.get("/api/v1/export", params={"format": "csv"})
+    assert csv_export.headers["content-type"].startswith("text/csv")
+    assert "attachment" in csv_export.headers["content-disposition"]
+    json_export = c.get("/api/v1/export", params={"format": "json"})
+    assert json_export.json()["format"] == "crampcare-diary"
+
+    # Same data again: nothing new, nothing refused.
+    again = c.post("/api/v1/import", content=csv_export.content, headers={"content-type": "text/csv"})
+    assert again.status_code == 200 and again.json()["nights_unchanged"] == 1
+
+    c.delete(f"/api/v1/nights/{d.isoformat()}")
+    c.delete(f"/api/v1/days/{d.isoformat()}")
+    imported = c.post("/api/v1/import", files={"file": ("diary.json", json_export.content, "application/json")})
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["nights_added"] == 1 and imported.json()["days_added"] == 1
+    assert c.get("/api/v1/export", params={"format": "csv"}).content == csv_export.content
+
+    changed = json_export.json()
+    changed["nights"][0]["cramps"][0]["severity"] = 1
+    assert_error(c.post("/api/v1/import", json=changed), 409, "conflict")
+    bad_csv = "date,cramp1_severity\n2020-01-01,eleven\n"
+    error = assert_error(c.post("/api/v1/import", content=bad_csv, headers={"content-type": "text/csv"}), 422,
+                         "validation_error")
+    assert "row 2" in error["fields"][0]["field"]
+    assert c.post("/api/v1/undo").status_code == 200  # undoes the import
+    assert c.get("/api/v1/nights").json() == []
+
+
+def test_insights(db_client: TestClient) -> None:
+    c = db_client
+    for i in range(10):
+        date = TODAY - dt.timedelta(days=i + 1)
+        c.post("/api/v1/nights", json=night(date, 5) if i % 2 else night(date))
+    data = c.get("/api/v1/insights").json()
+    assert data["nights_logged"] == 10 and data["cramp_nights"] == 5
+    assert data["summary"] and isinstance(data["summary"][0], str)
+    ranged = c.get("/api/v1/insights", params={"from": (TODAY - dt.timedelta(days=2)).isoformat()}).json()
+    assert ranged["nights_logged"] == 2
+
+
+def test_each_owner_sees_only_their_diary(sqlite_url: str) -> None:
+    """The accounts engineer overrides get_owner; every data route must follow it."""
+    app = create_app(Settings(db=sqlite_url))
+    owner = {"name": "alice"}
+    app.dependency_overrides[get_owner] = lambda: owner["name"]
+    with TestClient(app) as c:
+        d = TODAY - dt.timedelta(days=1)
+        assert c.post("/api/v1/nights", json=night(d, 8)).status_code == 201
+        c.post("/api/v1/assess", json={"answers": {"age": 40}, "save": True})
+        owner["name"] = "bob"
+        assert c.get("/api/v1/nights").json() == []
+        assert c.get(f"/api/v1/nights/{d.isoformat()}").status_code == 404
+        assert c.get("/api/v1/assessments/latest").status_code == 404
+        assert c.get("/api/v1/insights").json()["nights_logged"] == 0
+        assert c.post("/api/v1/undo").status_code == 404
+        assert "night_logged" in c.get("/api/v1/export").text and d.isoformat() not in c.get("/api/v1/export").text
+        assert c.post("/api/v1/nights", json=night(d, 2)).status_code == 201  # same date, other owner
+        owner["name"] = "alice"
+        assert c.get(f"/api/v1/nights/{d.isoformat()}").json()["cramps"][0]["severity"] == 8
+        assert d.isoformat() in c.get("/diary").text
+
+
+def test_server_mode_without_accounts_refuses_data_routes(sqlite_url: str) -> None:
+    from crampcare.diary.database import upgrade
+
+    upgrade(sqlite_url)
+    with TestClient(create_app(Settings(db=sqlite_url, mode="server"))) as c:
+        assert_error(c.get("/api/v1/nights"), 401, "unauthorized")
+        assert c.get("/api/v1/health").status_code == 200
+
+
+def test_server_mode_refuses_an_old_schema(sqlite_url: str) -> None:
+    from crampcare.diary.database import SchemaOutOfDateError
+
+    with pytest.raises(SchemaOutOfDateError):
+        create_app(Settings(db=sqlite_url, mode="server"))
+
+
+def test_report_downloads(client: TestClient) -> None:
+    pytest.importorskip("crampcare.report")
+    import importlib.util
+
+    d = TODAY - dt.timedelta(days=1)
+    client.post("/api/v1/nights", json=night(d, 6))
+    html = client.get("/report.html")
+    assert html.status_code == 200 and "<html" in html.text.lower()
+    assert "script-src" not in html.headers["content-security-policy"]  # default-src 'none': no scripts at all
+    fhir = client.get("/api/v1/export/fhir")
+    assert fhir.status_code == 200 and fhir.json()["resourceType"] == "Bundle"
+    assert_error(client.get("/report.html", params={"from": "2025-02-01", "to": "2025-01-01"}), 422,
+                 "validation_error")
+    if importlib.util.find_spec("crampcare.report.reminders") is not None:
+        ics = client.get("/reminders.ics", params={"exercises": "21:00"})
+        assert ics.status_code == 200 and b"BEGIN:VCALENDAR" in ics.content
+    assert_error(client.get("/reminders.ics", params={"diary": "25:99"}), 422, "validation_error")

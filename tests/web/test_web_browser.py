@@ -1,0 +1,155 @@
+"""Browser tests: Debian's Chromium through Playwright against a real `crampcare serve`.
+
+Screenshots go to test-artifacts/ (gitignored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.csp_errors = errors
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def no_csp_violations(page: Any) -> None:
+    blocked = [e for e in page.csp_errors if "Content Security Policy" in e or "Refused" in e]
+    assert not blocked, blocked
+
+
+def test_complete_an_assessment(page: Any, screenshot: Callable[[Any, str], Path]) -> None:
+    page.goto("/assess")
+    interview = page.locator("#interview")
+    # Warning signs: all no.
+    for qid in ("breathless_chest_pain", "seizure_signs", "stroke_signs", "cold_pale_limb", "calf_swollen_red_warm"):
+        interview.locator(f"#q-{qid} label:has-text('No')").click()
+    assert page.locator("#q-pregnancy_week").is_hidden()
+    page.fill("#q-age input", "34")
+    page.locator("#q-sex label:has-text('Female')").click()
+    page.locator("#q-pregnant label:has-text('Yes')").click()
+    # Shown at once by the client-side evaluator of show_if, without a round trip.
+    assert page.locator("#q-pregnancy_week").is_visible()
+    page.fill("#q-pregnancy_week input", "30")
+    page.fill("#q-weight_kg input", "70")
+    page.fill("#q-fluids_l input", "1")
+    page.locator("#q-frequency label:has-text('Every week')").click()
+    page.locator("#q-muscles label:has-text('Calf')").click()
+    page.locator("#q-pregnant label:has-text('No')").click()
+    assert page.locator("#q-pregnancy_week").is_hidden()
+    page.locator("#q-pregnant label:has-text('Yes')").click()
+    page.get_by_role("button", name="See my assessment").click()
+    banner = page.locator("#urgency")
+    banner.wait_for()
+    assert "urgency-" in (banner.get_attribute("class") or "")
+    why = page.locator("details.why").first
+    why.locator("summary").click()
+    assert why.locator("text=Because you answered").is_visible() or why.locator("text=Evidence").is_visible()
+    assert page.locator("text=Fluids: about 1.4 L a day").is_visible()
+    screenshot(page, "assessment-result")
+    page.get_by_role("button", name="Save to my diary").click()
+    page.locator("text=Saved to your diary").wait_for()
+    no_csp_violations(page)
+
+
+def test_log_a_night_and_see_it_in_insights(page: Any, screenshot: Callable[[Any, str], Path]) -> None:
+    page.goto("/diary")
+    form = page.locator("#night-form")
+    for name, value in (("leg", "left"), ("muscles", "calf"), ("duration", "60"), ("severity", "8"),
+                        ("helped", "stretch")):
+        form.locator(f"input[name={name}][value='{value}'] + span").click()  # the big button of the choice
+    screenshot(page, "diary-form")
+    form.get_by_role("button", name="Save the cramp").click()
+    page.locator("#flash").wait_for()
+    assert "saved" in page.locator("#flash").inner_text()
+    page.get_by_role("link", name="Insights").click()
+    page.wait_for_url("**/insights")
+    summary = page.locator(".summary").inner_text()
+    assert "1 with a cramp" in summary
+    assert page.locator("svg.chart").count() >= 2
+    screenshot(page, "insights")
+    # Undo from the diary removes it again.
+    page.goto("/diary")
+    page.get_by_role("button", name="Undo the last change").click()
+    page.locator("#flash").wait_for()
+    assert page.locator(".entry").count() == 0 or "cramp" not in page.locator(".entries").inner_text()
+    no_csp_violations(page)
+
+
+def test_now_steps_one_at_a_time_and_offline(page: Any, screenshot: Callable[[Any, str], Path]) -> None:
+    page.goto("/now")
+    steps = page.locator(".step")
+    assert steps.nth(0).is_visible() and steps.nth(1).is_hidden()
+    page.locator("#step-1").get_by_role("link", name="Next step").click()
+    assert steps.nth(1).is_visible() and steps.nth(0).is_hidden()
+    timer = page.locator("#step-2 .timer button")
+    assert timer.is_visible()
+    timer.click()
+    page.wait_for_timeout(1300)
+    assert page.locator("#step-2 output").inner_text() != "0:10"
+    screenshot(page, "now-step")
+    # The service worker takes control, then the page reloads with the network off.
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        page.locator("h1").wait_for()
+        assert "Cramp now?" in page.locator("h1").inner_text()
+        # Still on step 2 (#step-2), one step at a time: the script came from the cache too.
+        assert steps.nth(1).is_visible() and steps.nth(0).is_hidden()
+        screenshot(page, "now-offline")
+    finally:
+        page.context.set_offline(False)
+    no_csp_violations(page)
+
+
+def test_now_without_javascript_lists_all_steps(browser: Any, live_server: Any) -> None:
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/now")
+        steps = page.locator(".step")
+        assert steps.count() >= 5
+        assert all(steps.nth(i).is_visible() for i in range(steps.count()))
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/now", "/now?lang=ru", "/assess", "/diary", "/insights", "/learn",
+                                  "/learn/causes", "/docs"])
+def test_360_pixel_layout_has_no_horizontal_scroll(browser: Any, live_server: Any, path: str,
+                                                   screenshot: Callable[[Any, str], Path]) -> None:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740},
+                                  device_scale_factor=1, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(path)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
+        name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
+        screenshot(page, f"360-{name}")
+    finally:
+        context.close()
+
+
+def test_now_paints_quickly(page: Any) -> None:
+    page.goto("/now")
+    paint = page.evaluate(
+        "() => Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]))")
+    assert 0 < paint.get("first-contentful-paint", 0) < 3000
