@@ -309,7 +309,7 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["diary", "delete", "2026-11-01", "--kind", "week"], "--kind 'week' is not known"),
     (["diary", "show", "yesterday-ish"], "DATE: date 'yesterday-ish' not understood"),
     (["diary", "list", "--format", "xml"], "--format 'xml' is not known"),
-    (["export", "--format", "xml"], "--format 'xml' is not known; use csv or json"),
+    (["export", "--format", "xml"], "--format 'xml' is not known; use csv or fhir or json"),
 ]
 
 

@@ -938,7 +938,9 @@ def diary_undo(db: DbOption = None) -> None:
 
 
 def export_command(
-    fmt: Annotated[str, typer.Option("--format", help="csv or json (both re-import losslessly).")] = "json",
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv, json or fhir (a FHIR R4 Bundle); all re-import losslessly.")
+    ] = "json",
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to this file instead of the screen.", show_default=False)
     ] = None,
@@ -948,8 +950,10 @@ def export_command(
 ) -> None:
     """Export the diary (CSV: one row per date; JSON: the records as they are)."""
     with _friendly_errors():
-        from crampcare.diary.transfer import EXPORTERS, collect
+        from crampcare.diary.transfer import EXPORTERS, collect, register_exporter
+        from crampcare.report.fhir import export_fhir
 
+        register_exporter("fhir", export_fhir)
         first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
         exporter = EXPORTERS.get(fmt.lower())
         if exporter is None:
@@ -972,13 +976,23 @@ def import_command(
     file: Annotated[Path, typer.Argument(help="A CSV or JSON file exported by crampcare (or shaped like one).")],
     db: DbOption = None,
 ) -> None:
-    """Import a CSV or JSON diary: all rows are checked first; any problem imports nothing."""
+    """Import a CSV, JSON or FHIR diary: everything is checked first; any problem imports nothing."""
     with _friendly_errors():
         from crampcare.diary.errors import ConflictError
         from crampcare.diary.transfer import read_import_file
 
         if not file.is_file():
             raise _Refused(f"{file}: no such file")
+        from crampcare.report.fhir import import_fhir_file, read_fhir_file
+
+        document = read_fhir_file(file)  # a FHIR Bundle (JSON with "resourceType"), else None
+        if document is not None:
+            store = _open(db)
+            try:
+                typer.echo(import_fhir_file(store, file, document).message)
+            finally:
+                store.close()
+            return
         batch = read_import_file(file)
         store = _open(db)
         try:

@@ -1,0 +1,197 @@
+"""Report commands: ``report`` (HTML or PDF for the doctor) and ``reminders`` (.ics calendar).
+
+Thin: parse the flags, call :mod:`crampcare.report`, write the file. WeasyPrint, matplotlib
+and icalendar are imported inside the commands, so ``crampcare --help`` stays fast.
+
+Refused input (a bad date, ``--from`` after ``--to``, an unknown file type, a file that
+cannot be written) ends with one line on stderr and exit code 2, never a traceback.
+Failures that are not the person's input (an unreachable database) exit with 1; set
+``CRAMPCARE_DEBUG=1`` to see the traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+__all__ = ["register"]
+
+BAD_INPUT = 2
+FAILURE = 1
+REPORT_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="CRAMPCARE_DB",
+        show_envvar=True,
+        show_default=False,
+        help="Diary database: a SQLite file path or a sqlite:///… / postgresql+psycopg://… URL "
+        "(default: crampcare.db in your user data folder).",
+    ),
+]
+
+
+class _Refused(Exception):
+    """The person's input cannot be used; the message is one sentence."""
+
+
+def _fail(message: str, code: int = BAD_INPUT) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _friendly_errors() -> Iterator[None]:
+    from crampcare.report.errors import ReportError
+
+    try:
+        yield
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except (_Refused, ReportError) as exc:
+        _fail(str(exc))
+    except Exception as exc:
+        if os.environ.get("CRAMPCARE_DEBUG"):
+            raise
+        from crampcare.diary.errors import DiaryError
+
+        if isinstance(exc, DiaryError):
+            _fail(str(exc))
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        _fail(f"{type(exc).__name__}: {detail} (set CRAMPCARE_DEBUG=1 for details)", FAILURE)
+
+
+def _date(text: str | None, flag: str) -> dt.date | None:
+    if text is None:
+        return None
+    from crampcare.diary.units import parse_date
+
+    try:
+        return parse_date(text, allow_future=True)
+    except ValueError as exc:
+        raise _Refused(f"{flag}: {exc}") from None
+
+
+def _not_a_folder(path: Path, example: str) -> None:
+    if path.is_dir():
+        raise _Refused(f"--out {path}: is a folder; give a file name such as {path / example}")
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse early (before any slow work) a path that cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise _Refused(f"--out {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise _Refused(f"--out {path}: cannot write there (permission denied)")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` in one step: a crash never leaves half a file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
+        os.replace(temporary, path)
+    except OSError as exc:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
+        raise _Refused(f"--out {path}: cannot write: {exc.strerror or exc}") from None
+
+
+def report_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write it: a .pdf or .html file.")] = Path(
+        "crampcare-report.pdf"
+    ),
+    start: Annotated[
+        str | None, typer.Option("--from", help="First date (YYYY-MM-DD, today, yesterday).", show_default=False)
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last date (inclusive).", show_default=False)] = None,
+    db: DbOption = None,
+) -> None:
+    """A one- to two-page report for your doctor (PDF or HTML): how often, how long, where, what helped,
+    possible triggers, medicines, and your latest assessment with its sources."""
+    with _friendly_errors():
+        _not_a_folder(out, "report.pdf")
+        kind = REPORT_SUFFIXES.get(out.suffix.lower())
+        if kind is None:
+            shown = f"'{out.suffix}'" if out.suffix else "no extension"
+            raise _Refused(f"--out {out}: {shown} is not a report type; use a .pdf or .html file name")
+        first, last = _date(start, "--from"), _date(end, "--to")
+        if first and last and first > last:
+            raise _Refused(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+        _check_writable(out)
+
+        from rich.console import Console
+
+        from crampcare.diary.store import open_store
+        from crampcare.report import document
+
+        console = Console(stderr=True)
+        with console.status("Opening the diary…") as status:
+            store = open_store(db, auto_upgrade=True)
+            try:
+                if kind == "pdf":
+                    data = document.report_pdf(store, first, last, progress=status.update)
+                else:
+                    data = document.report_html(store, first, last, progress=status.update).encode("utf-8")
+            finally:
+                store.close()
+            status.update("Saving…")
+            _write(out, data)
+        typer.echo(f"Wrote the report to {out} ({len(data) // 1024 + 1} KB).")
+
+
+def reminders_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The calendar file to write (.ics).")] = Path(
+        "crampcare.ics"
+    ),
+    exercises: Annotated[
+        str, typer.Option("--exercises", help="Time of the bedtime-exercise reminder, or 'off'.")
+    ] = "21:30",
+    diary: Annotated[str, typer.Option("--diary", help="Time of the evening diary reminder, or 'off'.")] = "21:45",
+    start: Annotated[str | None, typer.Option("--start", help="First day (default today).", show_default=False)] = None,
+) -> None:
+    """Daily calendar reminders (.ics) for the bedtime exercises and the evening diary;
+    import the file into your phone's or computer's calendar."""
+    with _friendly_errors():
+        _not_a_folder(out, "crampcare.ics")
+        if out.suffix.lower() not in (".ics", ".ical", ".ifb", ".icalendar"):
+            shown = f"'{out.suffix}'" if out.suffix else "no extension"
+            raise _Refused(f"--out {out}: {shown} is not a calendar file; use a name ending in .ics")
+        first = _date(start, "--start")
+        _check_writable(out)
+
+        from crampcare.report.reminders import reminders_ics
+
+        def when(text: str) -> str | None:
+            return None if text.strip().lower() in ("off", "none", "no") else text
+
+        data = reminders_ics(when(exercises), when(diary), first)
+        _write(out, data)
+        parts = []
+        if when(exercises):
+            parts.append(f"bedtime exercises at {exercises}")
+        if when(diary):
+            parts.append(f"diary at {diary}")
+        typer.echo(f"Wrote daily reminders ({' and '.join(parts)}) to {out}; open it with your calendar app.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` and ``reminders`` to ``app`` (the main ``crampcare`` app or a test app)."""
+    app.command("report")(report_command)
+    app.command("reminders")(reminders_command)

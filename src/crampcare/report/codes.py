@@ -1,0 +1,85 @@
+"""Systems, codes and URLs used in crampcare's FHIR R4 resources.
+
+Only two standard codes are used, both verified (see the engineering notes):
+
+* LOINC 72514-3, "Pain severity - 0-10 verbal numeric rating [Score] - Reported";
+* ICD-10-CM G47.62, "Sleep related leg cramps".
+
+No SNOMED CT code for night leg cramps was verified, so none is sent: the cramp carries a
+``text`` and the ICD-10-CM coding. Everything else crampcare-specific (diary entries, day
+factors, answer choices) uses code systems under :data:`BASE`, a placeholder domain that
+names crampcare without pretending to be a registered terminology.
+"""
+
+from __future__ import annotations
+
+BASE = "https://crampcare.example/fhir"
+
+UCUM = "http://unitsofmeasure.org"
+LOINC = "http://loinc.org"
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
+
+PAIN_SEVERITY_LOINC = "72514-3"
+PAIN_SEVERITY_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
+CRAMP_ICD10CM = "G47.62"
+CRAMP_ICD10CM_DISPLAY = "Sleep related leg cramps"
+CRAMP_TEXT = "Night leg cramp"
+
+# Code systems of crampcare (placeholders under BASE).
+CS_DIARY = f"{BASE}/CodeSystem/diary"  # what a diary Observation or component is
+CS_DAY_FACTOR = f"{BASE}/CodeSystem/day-factor"  # a day factor, by its DayRecord field name
+CS_LEG = f"{BASE}/CodeSystem/leg"
+CS_MUSCLE = f"{BASE}/CodeSystem/muscle"
+CS_SIGN = f"{BASE}/CodeSystem/cramp-sign"
+CS_RELIEF = f"{BASE}/CodeSystem/relief"
+CS_ACTIVITY = f"{BASE}/CodeSystem/activity-level"
+CS_STRESS = f"{BASE}/CodeSystem/stress-level"
+CS_DIET = f"{BASE}/CodeSystem/diet"
+CS_MEDICINE = f"{BASE}/CodeSystem/medicine"
+CS_ANSWER_PREFIX = f"{BASE}/CodeSystem/answer/"  # + question id: the choices of one question
+
+QUESTIONNAIRE_URL = f"{BASE}/Questionnaire/assessment"
+
+# Extensions.
+EXT_SHOW_IF = f"{BASE}/StructureDefinition/show-if"
+EXT_URGENCY = f"{BASE}/StructureDefinition/assessment-urgency"
+EXT_MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+EXT_MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+EXT_UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+EXT_ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+
+# Diary codes (CS_DIARY).
+NIGHT = "night"
+DAY = "day"
+CRAMP = "cramp"
+DURATION = "duration"
+LEG = "leg"
+MUSCLE = "muscle"
+SIGN = "sign"
+HELPED = "helped"
+MINUTES_TO_RELIEF = "minutes-to-relief"
+SLEEP_DISTURBED = "sleep-disturbed"
+
+DIARY_DISPLAY = {
+    NIGHT: "Night diary entry (the night beginning on this date)",
+    DAY: "Day diary entry",
+    CRAMP: "Night leg cramp",
+    DURATION: "Cramp duration",
+    LEG: "Leg",
+    MUSCLE: "Muscle",
+    SIGN: "Sign during the cramp",
+    HELPED: "What helped",
+    MINUTES_TO_RELIEF: "Minutes until relief",
+    SLEEP_DISTURBED: "Sleep disturbed",
+}
+
+# UCUM codes for the questionnaire's units (crampcare unit -> (UCUM code, display)).
+UCUM_UNITS: dict[str, tuple[str, str]] = {
+    "years": ("a", "years"),
+    "kg": ("kg", "kg"),
+    "L": ("L", "L"),
+    "minutes": ("min", "minutes"),
+    "hours": ("h", "hours"),
+    "weeks": ("wk", "weeks"),
+}

@@ -1,0 +1,554 @@
+"""The report for the doctor: one Jinja2 template, rendered as an HTML page or an A4 PDF.
+
+:func:`report_context` gathers everything from the diary (insights over the period, the
+medicines logged) and the latest saved assessment; :func:`render_html` fills the single
+template ``templates/report.html`` (print CSS for A4 included), and :func:`report_pdf`
+hands the same HTML to WeasyPrint. The web app and the CLI call :func:`report_html` and
+:func:`report_pdf`.
+
+A period without data gives a report that says so. Sources are numbered footnotes, in the
+order the report first cites them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from crampcare.report.errors import ReportError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from crampcare.assess.model import Assessment
+    from crampcare.diary.records import DayRecord, NightRecord
+    from crampcare.diary.store import DiaryStore, StoredAssessment
+    from crampcare.insights.analysis import Insights
+    from crampcare.knowledge.loader import KnowledgeBase
+
+__all__ = ["check_period", "render_html", "report_context", "report_html", "report_pdf"]
+
+Progress = Callable[[str], None]
+
+RELIEF_LABELS = {
+    "stretch": "Stretching",
+    "walk": "Walking about",
+    "massage": "Massage",
+    "warmth": "Warmth",
+    "pain_reliever": "A pain reliever",
+    "other": "Something else",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a long assessment is shown in full (the rest is named or counted)."""
+
+    factors_in_full: int = 8
+    reasons: int = 2  # reasons per specialist or test
+    list_values: int = 4  # values of one multiple-choice answer
+    compact: bool = False
+
+
+NORMAL = Limits()
+# Used by the PDF when the normal layout runs past two A4 pages (very long assessments).
+COMPACT = Limits(factors_in_full=5, reasons=1, list_values=3, compact=True)
+MAX_PAGES = 2
+
+SEX_LABELS = {"female": "female", "male": "male", "other": "sex not stated"}
+URGENCY_LABELS = {
+    "emergency": "Emergency: call emergency services now",
+    "urgent": "Urgent: see a doctor today",
+    "doctor": "See a doctor: book an appointment",
+    "self_care": "Self-care, with the prevention plan",
+}
+
+
+def _quiet(_message: str) -> None:
+    return None
+
+
+def check_period(start: dt.date | None, end: dt.date | None) -> None:
+    """Refuse a range that ends before it starts (one clear sentence)."""
+    if start is not None and end is not None and start > end:
+        raise ReportError(f"the period starts ({start.isoformat()}) after it ends ({end.isoformat()})")
+
+
+def fmt_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {value:%b %Y}"
+
+
+def _fmt_duration(seconds: float) -> str:
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s} s"
+    m, s = divmod(s, 60)
+    return f"{m} min" if s == 0 else f"{m} min {s} s"
+
+
+def _fmt_number(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
+
+
+def _humanise(text: str) -> str:
+    return text.replace("_", " ")
+
+
+# --------------------------------------------------------------------------- footnotes
+
+
+class Footnotes:
+    """Numbers sources in order of first citation; ``cite(ids)`` returns their numbers."""
+
+    def __init__(self, kb: KnowledgeBase, refs: Sequence[Any] = ()) -> None:
+        self._kb = kb
+        self._refs = {ref.id: ref for ref in refs}
+        self.order: list[str] = []
+
+    def know(self, refs: Sequence[Any]) -> None:
+        """Prefer these references (e.g. an assessment's own) over the knowledge base's."""
+        self._refs.update({ref.id: ref for ref in refs})
+
+    def cite(self, ids: Sequence[str]) -> list[int]:
+        numbers = []
+        for source_id in ids:
+            if source_id not in self.order:
+                self.order.append(source_id)
+            numbers.append(self.order.index(source_id) + 1)
+        return sorted(set(numbers))
+
+    def items(self) -> list[dict[str, Any]]:
+        out = []
+        for number, source_id in enumerate(self.order, start=1):
+            ref = self._refs.get(source_id) or self._kb.sources.get(source_id)
+            citation = getattr(ref, "citation", None) or source_id
+            out.append({"number": number, "id": source_id, "citation": citation, "url": getattr(ref, "url", None)})
+        return out
+
+
+# --------------------------------------------------------------------------- the parts
+
+
+def _answers_text(kb: KnowledgeBase, answers: Mapping[str, Any], limits: Limits = NORMAL) -> str:
+    """The answers behind a conclusion, in words: ``medicines: diuretic; age over 60``."""
+    parts = []
+    for key, value in answers.items():
+        label = _humanise(key)
+        question = kb.questions.get(key)
+        if isinstance(value, bool):
+            parts.append(label if value else f"no {label}")
+        elif isinstance(value, list):
+            shown = [_humanise(str(v)) for v in value[: limits.list_values]]
+            more = len(value) - len(shown)
+            parts.append(f"{label}: {', '.join(shown)}" + (f" and {more} more" if more > 0 else ""))
+        elif isinstance(value, (int, float)):
+            unit = f" {question.unit}" if question is not None and question.unit else ""
+            parts.append(f"{label} {_fmt_number(value)}{unit}")
+        else:
+            parts.append(f"{label}: {_humanise(str(value))}")
+    return "; ".join(parts)
+
+
+def _reasons(because: Sequence[Any], limits: Limits) -> str:
+    titles = [b.title for b in because]
+    text = "; ".join(titles[: limits.reasons])
+    more = len(titles) - limits.reasons
+    return text + (f"; and {more} more" if more > 0 else "")
+
+
+def _load_assessment(stored: StoredAssessment) -> Assessment:
+    """The stored result, or (if saved by an older version) a fresh one from its answers."""
+    from pydantic import ValidationError
+
+    from crampcare.assess import assess
+    from crampcare.assess.model import Assessment
+
+    try:
+        return Assessment.model_validate(stored.result)
+    except ValidationError:
+        return assess(stored.answers)
+
+
+def _assessment_part(
+    kb: KnowledgeBase, stored: StoredAssessment, notes: Footnotes, limits: Limits = NORMAL
+) -> dict[str, Any]:
+    result = _load_assessment(stored)
+    notes.know(result.sources)
+    asked = []
+    for question_id, answer in result.warning_signs_asked.items():
+        question = kb.questions.get(question_id)
+        asked.append(
+            {
+                "text": question.text if question else _humanise(question_id),
+                "answer": "Yes" if answer is True else "No" if answer is False else "not answered",
+                "positive": answer is True,
+            }
+        )
+    found_ids = {look.id for look in result.lookalikes}
+    return {
+        "date": fmt_date(stored.created_at),
+        "urgency": result.urgency,
+        "urgency_label": URGENCY_LABELS.get(result.urgency, result.urgency),
+        "urgency_reasons": [r.title for r in result.urgency_reasons if r.urgency == result.urgency][:3],
+        "urgency_more": max(
+            0, len(result.urgency_reasons) - len([r for r in result.urgency_reasons if r.urgency == result.urgency][:3])
+        ),
+        "asked": asked,
+        "warning_signs": [
+            {
+                "title": w.title,
+                "action": w.action,
+                "because": _answers_text(kb, w.answers, limits),
+                "notes": notes.cite(w.sources),
+            }
+            for w in result.warning_signs
+        ],
+        "lookalikes": [
+            {
+                "name": look.name,
+                "distinguishing": look.distinguishing,
+                "because": _answers_text(kb, look.answers, limits),
+                "notes": notes.cite(look.sources),
+            }
+            for look in result.lookalikes
+        ],
+        "lookalikes_not_suggested": [look.name for look in kb.lookalikes.values() if look.id not in found_ids],
+        "cramp_types": [{"title": c.title, "notes": notes.cite(c.sources)} for c in result.cramp_types],
+        "factors": [
+            {
+                "rank": f.rank,
+                "title": f.title,
+                "because": _answers_text(kb, f.answers, limits),
+                "evidence": f.evidence.replace("_", " "),
+                "notes": notes.cite(f.sources),
+            }
+            for f in result.factors[: limits.factors_in_full]
+        ],
+        "factors_more": [f.title for f in result.factors[limits.factors_in_full :]],
+        "referrals": [{"specialty": r.specialty, "because": _reasons(r.because, limits)} for r in result.referrals],
+        "tests": [{"name": t.name, "because": _reasons(t.because, limits)} for t in result.tests],
+        "tests_note": result.tests_note,
+        "disclaimer": result.disclaimer,
+    }
+
+
+def _person(kb: KnowledgeBase, stored: StoredAssessment | None, days: Sequence[DayRecord]) -> str:
+    """Who the report is about: age and sex from the latest assessment, pregnancy week if any."""
+    answers = stored.answers if stored is not None else {}
+    bits = []
+    age = answers.get("age")
+    if isinstance(age, (int, float)) and not isinstance(age, bool):
+        bits.append(f"age {_fmt_number(age)}")
+    if answers.get("sex") in SEX_LABELS:
+        bits.append(SEX_LABELS[answers["sex"]])
+    if stored is None:
+        sentences = ["Age and sex not given (no assessment saved)"]
+    elif bits:
+        sentences = [", ".join(bits).capitalize() + f" (assessment of {fmt_date(stored.created_at)})"]
+    else:
+        sentences = ["Age and sex not given in the assessment"]
+    logged = [d for d in days if d.pregnancy_week is not None]
+    if logged:
+        latest = max(logged, key=lambda d: d.date)
+        sentences.append(f"Pregnant: week {latest.pregnancy_week} on {fmt_date(latest.date)} (diary)")
+    elif stored is not None and answers.get("pregnant") is True:
+        week = answers.get("pregnancy_week")
+        sentences.append(f"Pregnant: week {week} at the assessment" if week is not None else "Pregnant")
+    return ". ".join(sentences) + "."
+
+
+def _medicines(kb: KnowledgeBase, days: Sequence[DayRecord], answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    counts: Counter[str] = Counter()
+    first: dict[str, dt.date] = {}
+    last: dict[str, dt.date] = {}
+    for day in days:
+        for medicine in day.medicines:
+            counts[medicine] += 1
+            first.setdefault(medicine, day.date)
+            last[medicine] = day.date
+    rows = []
+    for medicine, count in counts.most_common():
+        entry = kb.medicines.get(medicine)
+        rows.append(
+            {
+                "name": entry.name if entry else _humanise(medicine),
+                "days": count,
+                "from": fmt_date(first[medicine]),
+                "to": fmt_date(last[medicine]),
+                "prescription": bool(entry and entry.prescription),
+            }
+        )
+    taken = [m for m in answers.get("medicines") or [] if m != "none" and m not in counts]
+    for medicine in taken:
+        entry = kb.medicines.get(medicine)
+        rows.append(
+            {
+                "name": entry.name if entry else _humanise(medicine),
+                "days": None,
+                "from": "",
+                "to": "",
+                "prescription": False,
+            }
+        )
+    return rows
+
+
+def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[DayRecord]) -> dict[str, Any]:
+    cramps = [c for n in nights for c in n.cramps]
+    share = ins.cramp_night_share
+    part: dict[str, Any] = {
+        "nights": ins.nights_logged,
+        "days": ins.days_logged,
+        "cramp_nights": ins.cramp_nights,
+        "quiet_nights": ins.quiet_nights,
+        "total_cramps": ins.total_cramps,
+        "share": None,
+        "per_week": None,
+        "trend": ins.trend.message,
+        "trend_status": ins.trend.status,
+        "recent": None,
+    }
+    if share is not None and ins.cramp_nights_per_week is not None:
+        part["share"] = f"{100 * share.estimate:.0f}% of nights (95% CI {100 * share.low:.0f}-{100 * share.high:.0f}%)"
+        part["per_week"] = (
+            f"{ins.cramp_nights_per_week:.1f} "
+            f"(95% CI {ins.cramp_nights_per_week_low or 0:.1f}-{ins.cramp_nights_per_week_high or 0:.1f})"
+        )
+    if ins.recent.nights_logged:
+        part["recent"] = (
+            f"{ins.recent.cramp_nights} cramp nights of {ins.recent.nights_logged} logged "
+            f"in the last {ins.recent.days} days"
+        )
+    tn = ins.time_of_night
+    if tn.total and tn.peak_hour is not None:
+        part["time"] = (
+            f"half started between {tn.typical_from} and {tn.typical_to}; busiest hour "
+            f"{tn.peak_hour:02d}:00-{(tn.peak_hour + 1) % 24:02d}:00; "
+            f"{100 * (tn.share_1_to_5am or 0):.0f}% between 01:00 and 05:00"
+        )
+    if ins.duration_seconds is not None:
+        d = ins.duration_seconds
+        part["duration"] = f"median {_fmt_duration(d.median)} (range {_fmt_duration(d.min)} to {_fmt_duration(d.max)})"
+    if ins.severity is not None:
+        s = ins.severity
+        part["severity"] = f"median {_fmt_number(s.median)} of 10 (range {s.min:.0f}-{s.max:.0f})"
+    if ins.cramps_per_cramp_night is not None:
+        c = ins.cramps_per_cramp_night
+        part["per_night"] = f"{c.mean:.1f} on average (range {c.min:.0f}-{c.max:.0f})"
+    part["legs"] = ", ".join(f"{i.name} {100 * i.share:.0f}%" for i in ins.legs)
+    part["muscles"] = ", ".join(f"{i.name} {100 * i.share:.0f}%" for i in ins.muscles)
+    part["relief"] = [
+        {
+            "method": RELIEF_LABELS.get(r.method, _humanise(r.method)),
+            "times": r.times_helped,
+            "median": f"{_fmt_number(r.median_minutes)} min" if r.median_minutes is not None else "—",
+            "share": f"{100 * r.times_helped / len(cramps):.0f}%" if cramps else "",
+        }
+        for r in ins.relief
+    ]
+    part["nothing_helped"] = sum(1 for c in cramps if not c.helped)
+    exercise_days = [d for d in days if d.exercises_done is not None]
+    part["exercises"] = (
+        f"bedtime exercises done on {sum(1 for d in exercise_days if d.exercises_done)} "
+        f"of {len(exercise_days)} days where it was logged"
+        if exercise_days
+        else None
+    )
+    triggers = ins.triggers
+    part["triggers"] = {
+        "ok": triggers.status == "ok",
+        "message": triggers.message,
+        "linked": [f.message for f in triggers.factors if f.verdict in ("seems_linked", "seems_protective")],
+        "unclear": [f.label.lower() for f in triggers.factors if f.verdict == "no_clear_link"],
+        "thin": [f.label.lower() for f in triggers.factors if f.verdict == "not_enough_data"],
+        "caveat": triggers.caveat,
+    }
+    return part
+
+
+def _chart(ins: Insights) -> str | None:
+    """The weekly chart as inline SVG (the insights module's matplotlib chart)."""
+    if not ins.weekly:
+        return None
+    from crampcare.insights.charts import chart_svg
+
+    svg = chart_svg(ins, "weekly")
+    # Let CSS size it to the column: drop the fixed width/height (the viewBox keeps the shape).
+    head, sep, rest = svg.partition(">")
+    for attribute in ("width", "height"):
+        start = head.find(f' {attribute}="')
+        if start >= 0:
+            end = head.find('"', start + len(attribute) + 3)
+            head = head[:start] + head[end + 1 :]
+    return head + sep + rest
+
+
+# --------------------------------------------------------------------------- context and rendering
+
+
+@dataclass
+class _Gathered:
+    """What the report is made of, read once; contexts at any :class:`Limits` are built from it."""
+
+    kb: KnowledgeBase
+    today: dt.date
+    start: dt.date | None
+    end: dt.date | None
+    nights: list[NightRecord]
+    days: list[DayRecord]
+    stored: StoredAssessment | None
+    insights: Insights
+    chart: str | None
+
+
+def _gather(
+    store: DiaryStore, start: dt.date | None, end: dt.date | None, today: dt.date | None, progress: Progress
+) -> _Gathered:
+    from crampcare.insights import compute_insights
+    from crampcare.knowledge import load_knowledge
+
+    check_period(start, end)
+    today = today or dt.date.today()
+    kb = load_knowledge()
+    progress("Reading the diary…")
+    nights = store.list_nights(start, end)
+    # The day before the first night is that night's "day before" for the trigger analysis.
+    days_all = store.list_days(start - dt.timedelta(days=1) if start else None, end)
+    stored = store.latest_assessment()
+    target = None
+    if stored is not None:
+        fluid = (stored.result.get("plan") or {}).get("fluid_target") or {}
+        target = fluid.get("target_ml") if isinstance(fluid.get("target_ml"), int) else None
+    progress("Computing insights…")
+    ins = compute_insights(nights, days_all, today=today, start=start, end=end, fluid_target_ml=target)
+    progress("Drawing the chart…")
+    days = [d for d in days_all if start is None or d.date >= start]
+    return _Gathered(kb, today, start, end, nights, days, stored, ins, _chart(ins))
+
+
+def _context(data: _Gathered, limits: Limits = NORMAL) -> dict[str, Any]:
+    from crampcare import __version__
+
+    ins = data.insights
+    first = data.start or ins.period_start
+    last = data.end or ins.period_end
+    if first and last:
+        span = (last - first).days + 1
+        period = f"{fmt_date(first)} to {fmt_date(last)} ({span} day{'s' if span != 1 else ''})"
+    elif first or last:
+        period = f"from {fmt_date(first)}" if first else f"up to {fmt_date(last)}"
+    else:
+        period = "the whole diary (nothing logged yet)"
+    notes = Footnotes(data.kb)
+    stored = data.stored
+    context: dict[str, Any] = {
+        "title": "Night leg cramps: report for the doctor",
+        "generated": fmt_date(data.today),
+        "version": __version__,
+        "period": period,
+        "compact": limits.compact,
+        "has_data": bool(data.nights or data.days),
+        "person": _person(data.kb, stored, data.days),
+        "diary": _diary_part(ins, data.nights, data.days),
+        "chart": data.chart,
+        "medicines": _medicines(data.kb, data.days, stored.answers if stored is not None else {}),
+        "assessment": _assessment_part(data.kb, stored, notes, limits) if stored is not None else None,
+    }
+    context["footnotes"] = notes.items()
+    return context
+
+
+def report_context(
+    store: DiaryStore,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+    progress: Progress = _quiet,
+    limits: Limits = NORMAL,
+) -> dict[str, Any]:
+    """Everything the template shows, as plain values (JSON-friendly except the SVG string)."""
+    return _context(_gather(store, start, end, today, progress), limits)
+
+
+@functools.cache
+def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("crampcare.report", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def render_html(context: Mapping[str, Any]) -> str:
+    """Fill the report template (the single source of the HTML page and the PDF)."""
+    from markupsafe import Markup
+
+    values = dict(context)
+    if values.get("chart"):
+        values["chart"] = Markup(values["chart"])  # our own SVG, made from numbers
+    return _environment().get_template("report.html").render(**values)
+
+
+def report_html(
+    store: DiaryStore,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+    progress: Progress = _quiet,
+) -> str:
+    """The report as a standalone HTML page (styles inline, chart as inline SVG)."""
+    return render_html(report_context(store, start, end, today=today, progress=progress))
+
+
+def report_pdf(
+    store: DiaryStore,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+    progress: Progress = _quiet,
+) -> bytes:
+    """The same report as an A4 PDF (WeasyPrint, the template's print CSS).
+
+    When a very long assessment would push it past two pages, it is laid out again in the
+    compact form (fewer factors in full, one reason each, smaller type).
+    """
+    data = _gather(store, start, end, today, progress)
+    progress("Laying out the PDF…")
+    document = _layout(render_html(_context(data, NORMAL)))
+    if len(document.pages) > MAX_PAGES:
+        progress("Making it fit on two pages…")
+        compact = _layout(render_html(_context(data, COMPACT)))
+        if len(compact.pages) < len(document.pages):
+            document = compact
+    progress("Writing the PDF…")
+    return document.write_pdf()
+
+
+def _layout(html: str) -> Any:
+    import logging
+
+    from weasyprint import HTML
+
+    # WeasyPrint logs every CSS property it does not support at WARNING; the template is ours.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return HTML(string=html).render()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Any report HTML (from :func:`render_html`) as PDF bytes."""
+    return bytes(_layout(html).write_pdf())

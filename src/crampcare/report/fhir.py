@@ -1,0 +1,951 @@
+"""The diary and assessments as a FHIR R4 Bundle, and back.
+
+:func:`fhir_bundle` (or :func:`export_fhir` for the diary's exporter registry) builds a
+``collection`` Bundle of plain JSON (R4; validated with ``fhir.resources.R4B`` in the
+tests) holding:
+
+* the interview as a **Questionnaire** (see :mod:`crampcare.report.questionnaire`);
+* a **Patient** with no name and a generated id; gender and an approximate birth year come
+  from the latest assessment's answers when given;
+* one **QuestionnaireResponse** per saved assessment (with its urgency in an extension);
+* per logged night, a *night entry* **Observation** (crampcare code ``night``; value: the
+  number of cramps, so a quiet night is an explicit 0; sleep disturbed; notes) whose
+  ``hasMember`` lists that night's cramps;
+* one **Observation per cramp**: code text "Night leg cramp" with ICD-10-CM G47.62;
+  ``effectiveDateTime`` the real moment (a 03:10 cramp of the night of 20 November is
+  21 November 03:10, with the local UTC offset FHIR requires); ``valueQuantity`` the
+  duration in seconds (UCUM ``s``); a component coded LOINC 72514-3 with the 0–10 severity;
+  ``bodySite`` text such as "left calf"; components for leg, muscles, signs, what helped and
+  minutes to relief (crampcare codes, so the record comes back exactly); a note in words;
+* per logged day, a *day entry* Observation (notes) whose ``hasMember`` lists one
+  **Observation per logged day factor** (fluids in mL, sitting hours, stress, …), coded in
+  ``https://crampcare.example/fhir/CodeSystem/day-factor`` by the diary field name.
+
+:func:`import_fhir` reads such a Bundle back into a diary. Everything is checked before
+anything is stored: unknown resource types, invalid FHIR (per ``fhir.resources.R4B``),
+unknown codes and values a diary cannot hold are refused with :class:`FhirImportError`
+naming the resource and the field, and nothing is imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crampcare.diary.records import Cramp, DayRecord, NightRecord
+from crampcare.diary.units import NIGHT_SPLIT, cramp_moment
+from crampcare.report import codes
+from crampcare.report.errors import FhirImportError
+
+if TYPE_CHECKING:
+    from crampcare.diary.store import DiaryStore, StoredAssessment
+    from crampcare.diary.transfer import DiaryExport
+    from crampcare.knowledge.loader import KnowledgeBase
+
+__all__ = [
+    "FhirBatch",
+    "FhirImportError",
+    "FhirImportResult",
+    "bundle_from_records",
+    "export_fhir",
+    "fhir_bundle",
+    "import_fhir",
+    "import_fhir_file",
+    "is_fhir_bundle",
+    "parse_fhir_bundle",
+    "read_fhir_file",
+]
+
+ALLOWED_RESOURCES = ("Questionnaire", "Patient", "QuestionnaireResponse", "Observation")
+
+_LEG_WORDS = {"left": "left leg", "right": "right leg", "both": "both legs"}
+_RELIEF_WORDS = {
+    "stretch": "stretching",
+    "walk": "walking",
+    "massage": "massage",
+    "warmth": "warmth",
+    "pain_reliever": "a pain reliever",
+    "other": "something else",
+}
+_SIGN_WORDS = {"hard_knot": "hard knot in the muscle", "twitching": "twitching", "whole_limb": "whole leg"}
+_GENDER = {"female": "female", "male": "male", "other": "unknown"}
+
+
+# --------------------------------------------------------------------------- small builders
+
+
+def _coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:
+    coding = {"system": system, "code": code}
+    if display:
+        coding["display"] = display
+    return coding
+
+
+def _concept(system: str, code: str, display: str | None = None, text: str | None = None) -> dict[str, Any]:
+    concept: dict[str, Any] = {"coding": [_coding(system, code, display)]}
+    if text:
+        concept["text"] = text
+    return concept
+
+
+def _diary_code(code: str, text: str | None = None) -> dict[str, Any]:
+    return _concept(codes.CS_DIARY, code, codes.DIARY_DISPLAY[code], text or codes.DIARY_DISPLAY[code])
+
+
+def _quantity(value: float, unit: str, code: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": codes.UCUM, "code": code}
+
+
+def _urn(value: uuid.UUID) -> str:
+    return f"urn:uuid:{value}"
+
+
+def _local_iso(moment: dt.datetime) -> str:
+    """A FHIR dateTime with the local UTC offset (FHIR requires an offset when a time is given)."""
+    return moment.astimezone().isoformat(timespec="seconds")
+
+
+# --------------------------------------------------------------------------- day factors
+
+# DayRecord field -> (kind, detail). Kinds: quantity (detail = (unit display, UCUM code)),
+# boolean, code (detail = code system), codes (list field; one Observation per item), strings.
+_FACTOR_SPEC: dict[str, tuple[str, Any]] = {
+    "fluids_ml": ("quantity", ("mL", "mL")),
+    "activity": ("code", codes.CS_ACTIVITY),
+    "unusual_activity": ("boolean", None),
+    "sitting_hours": ("quantity", ("h", "h")),
+    "cold_exposure": ("boolean", None),
+    "temperature_swing_c": ("quantity", ("°C", "Cel")),
+    "stress": ("code", codes.CS_STRESS),
+    "uncomfortable_shoes": ("boolean", None),
+    "diet": ("codes", codes.CS_DIET),
+    "alcohol_units": ("quantity", ("units of alcohol", "{unit}")),
+    "caffeine": ("boolean", None),
+    "medicines": ("codes", codes.CS_MEDICINE),
+    "pregnancy_week": ("quantity", ("weeks", "wk")),
+    "exercises_done": ("boolean", None),
+    "tags": ("strings", None),
+}
+FACTOR_LABELS: dict[str, str] = {
+    "fluids_ml": "Fluids drunk",
+    "activity": "Physical activity",
+    "unusual_activity": "Unusual activity (first in a while, or much more than usual)",
+    "sitting_hours": "Hours sitting",
+    "cold_exposure": "Legs got cold",
+    "temperature_swing_c": "Temperature swing",
+    "stress": "Stress",
+    "uncomfortable_shoes": "Uncomfortable shoes",
+    "diet": "Diet",
+    "alcohol_units": "Alcohol",
+    "caffeine": "Caffeine (coffee, tea, cola)",
+    "medicines": "Medicine taken",
+    "pregnancy_week": "Week of pregnancy",
+    "exercises_done": "Bedtime exercises done",
+    "tags": "Own label",
+}
+_INTEGER_FIELDS = {"fluids_ml", "pregnancy_week"}
+assert set(_FACTOR_SPEC) == {name for name in DayRecord.model_fields if name not in ("date", "notes")}
+
+
+def _factor_values(kb: KnowledgeBase, name: str, value: Any) -> list[dict[str, Any]]:
+    """The ``value[x]`` of each Observation for day field ``name`` (several for list fields)."""
+    kind, detail = _FACTOR_SPEC[name]
+    if kind == "quantity":
+        unit, code = detail
+        return [{"valueQuantity": _quantity(value, unit, code)}]
+    if kind == "boolean":
+        return [{"valueBoolean": bool(value)}]
+    if kind == "code":
+        return [{"valueCodeableConcept": _concept(detail, value, text=str(value))}]
+    if kind == "codes":
+        out = []
+        for item in value:
+            display = (
+                kb.medicines[item].name if name == "medicines" and item in kb.medicines else item.replace("_", " ")
+            )
+            out.append({"valueCodeableConcept": _concept(detail, item, display, display)})
+        return out
+    return [{"valueString": item} for item in value]
+
+
+# --------------------------------------------------------------------------- export
+
+
+@dataclass
+class _Builder:
+    kb: KnowledgeBase
+    patient: uuid.UUID
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def uid(self, name: str) -> uuid.UUID:
+        """Stable within one export: derived from the patient id and what the resource is."""
+        return uuid.uuid5(self.patient, name)
+
+    def add(self, ident: uuid.UUID, resource: dict[str, Any]) -> str:
+        url = _urn(ident)
+        self.entries.append(
+            {"fullUrl": url, "resource": {"resourceType": resource.pop("resourceType"), "id": str(ident), **resource}}
+        )
+        return url
+
+    @property
+    def subject(self) -> dict[str, str]:
+        return {"reference": _urn(self.patient)}
+
+
+def _patient(assessments: Sequence[StoredAssessment]) -> dict[str, Any]:
+    resource: dict[str, Any] = {"resourceType": "Patient"}
+    for stored in reversed(assessments):
+        sex = stored.answers.get("sex")
+        if sex in _GENDER and "gender" not in resource:
+            resource["gender"] = _GENDER[sex]
+        age = stored.answers.get("age")
+        if isinstance(age, (int, float)) and not isinstance(age, bool) and "birthDate" not in resource:
+            # Approximate: the year the person turned that age (±1), all the answers allow.
+            resource["birthDate"] = f"{stored.created_at.year - math.floor(age):04d}"
+    return resource
+
+
+def _questionnaire_response(builder: _Builder, stored: StoredAssessment, index: int) -> None:
+    from crampcare import __version__
+    from crampcare.report.questionnaire import answer_items, questionnaire_canonical
+
+    resource: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
+    urgency = stored.result.get("urgency") if isinstance(stored.result, Mapping) else None
+    if isinstance(urgency, str):
+        resource["extension"] = [{"url": codes.EXT_URGENCY, "valueCode": urgency}]
+    created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=dt.UTC)
+    resource |= {
+        "questionnaire": questionnaire_canonical(__version__),
+        "status": "completed",
+        "subject": builder.subject,
+        "authored": created.isoformat(timespec="seconds"),
+        "item": answer_items(builder.kb, stored.answers),
+    }
+    builder.add(builder.uid(f"assessment/{index}"), resource)
+
+
+def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cramp: Cramp) -> str:
+    muscles = " and ".join(cramp.muscles)
+    body_site = f"{cramp.leg} {muscles}" if cramp.leg != "both" else f"both legs, {muscles}"
+    components: list[dict[str, Any]] = [
+        {
+            "code": {
+                "coding": [_coding(codes.LOINC, codes.PAIN_SEVERITY_LOINC, codes.PAIN_SEVERITY_DISPLAY)],
+                "text": "Pain severity 0-10",
+            },
+            "valueInteger": cramp.severity,
+        },
+        {
+            "code": _diary_code(codes.LEG),
+            "valueCodeableConcept": _concept(codes.CS_LEG, cramp.leg, text=_LEG_WORDS[cramp.leg]),
+        },
+    ]
+    components += [
+        {"code": _diary_code(codes.MUSCLE), "valueCodeableConcept": _concept(codes.CS_MUSCLE, m, text=m)}
+        for m in cramp.muscles
+    ]
+    components += [
+        {"code": _diary_code(codes.SIGN), "valueCodeableConcept": _concept(codes.CS_SIGN, s, text=_SIGN_WORDS[s])}
+        for s in cramp.signs
+    ]
+    components += [
+        {"code": _diary_code(codes.HELPED), "valueCodeableConcept": _concept(codes.CS_RELIEF, h, text=_RELIEF_WORDS[h])}
+        for h in cramp.helped
+    ]
+    if cramp.minutes_to_relief is not None:
+        components.append(
+            {
+                "code": _diary_code(codes.MINUTES_TO_RELIEF),
+                "valueQuantity": _quantity(cramp.minutes_to_relief, "min", "min"),
+            }
+        )
+    if cramp.helped:
+        note = "Helped: " + ", ".join(_RELIEF_WORDS[h] for h in cramp.helped)
+        if cramp.minutes_to_relief is not None:
+            note += f"; eased after {cramp.minutes_to_relief:g} min"
+    else:
+        note = "Nothing logged as helping."
+    resource = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {
+            "coding": [
+                _coding(codes.ICD10CM, codes.CRAMP_ICD10CM, codes.CRAMP_ICD10CM_DISPLAY),
+                _coding(codes.CS_DIARY, codes.CRAMP, codes.DIARY_DISPLAY[codes.CRAMP]),
+            ],
+            "text": codes.CRAMP_TEXT,
+        },
+        "subject": builder.subject,
+        "effectiveDateTime": _local_iso(cramp_moment(night.date, cramp.start)),
+        "valueQuantity": _quantity(cramp.duration_s, "s", "s"),
+        "note": [{"text": note + "."}],
+        "bodySite": {"text": body_site},
+        "component": components,
+    }
+    return builder.add(builder.uid(f"cramp/{night.date.isoformat()}/{position}"), resource)
+
+
+def _night_observation(builder: _Builder, night: NightRecord) -> None:
+    members = [_cramp_observation(builder, night, i, c) for i, c in enumerate(night.cramps)]
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": _diary_code(codes.NIGHT, "Night leg cramps: night diary entry"),
+        "subject": builder.subject,
+        "effectiveDateTime": night.date.isoformat(),
+        "valueInteger": len(night.cramps),
+        "component": [{"code": _diary_code(codes.SLEEP_DISTURBED), "valueBoolean": night.sleep_disturbed}],
+    }
+    if night.notes:
+        resource["note"] = [{"text": night.notes}]
+    if members:
+        resource["hasMember"] = [{"reference": url} for url in members]
+    builder.add(builder.uid(f"night/{night.date.isoformat()}"), resource)
+
+
+def _day_observations(builder: _Builder, day: DayRecord) -> None:
+    members = []
+    for name in _FACTOR_SPEC:
+        value = getattr(day, name)
+        if value is None or (isinstance(value, list) and not value):
+            continue
+        for index, value_x in enumerate(_factor_values(builder.kb, name, value)):
+            resource = {
+                "resourceType": "Observation",
+                "status": "final",
+                "code": _concept(codes.CS_DAY_FACTOR, name, FACTOR_LABELS[name], FACTOR_LABELS[name]),
+                "subject": builder.subject,
+                "effectiveDateTime": day.date.isoformat(),
+                **value_x,
+            }
+            members.append(builder.add(builder.uid(f"day/{day.date.isoformat()}/{name}/{index}"), resource))
+    entry: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": _diary_code(codes.DAY, "Night leg cramps: day diary entry"),
+        "subject": builder.subject,
+        "effectiveDateTime": day.date.isoformat(),
+    }
+    if day.notes:
+        entry["note"] = [{"text": day.notes}]
+    if members:
+        entry["hasMember"] = [{"reference": url} for url in members]
+    builder.add(builder.uid(f"day/{day.date.isoformat()}"), entry)
+
+
+def bundle_from_records(
+    nights: Sequence[NightRecord],
+    days: Sequence[DayRecord],
+    assessments: Sequence[StoredAssessment] = (),
+    *,
+    patient_id: uuid.UUID | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """A FHIR R4 ``collection`` Bundle (plain JSON) of these records and assessments."""
+    from crampcare import __version__
+    from crampcare.knowledge import load_knowledge
+    from crampcare.report.questionnaire import questionnaire_resource
+
+    kb = load_knowledge()
+    builder = _Builder(kb, patient_id or uuid.uuid4())
+    builder.add(builder.uid("questionnaire"), questionnaire_resource(kb, version=__version__))
+    builder.add(builder.patient, _patient(assessments))
+    for index, stored in enumerate(assessments):
+        _questionnaire_response(builder, stored, index)
+    for night in sorted(nights, key=lambda n: n.date):
+        _night_observation(builder, night)
+    for day in sorted(days, key=lambda d: d.date):
+        _day_observations(builder, day)
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    return {
+        "resourceType": "Bundle",
+        "id": str(builder.uid("bundle/" + stamp.isoformat())),
+        "meta": {"lastUpdated": stamp.isoformat(timespec="seconds")},
+        "type": "collection",
+        "timestamp": stamp.isoformat(timespec="seconds"),
+        "entry": builder.entries,
+    }
+
+
+def fhir_bundle(store: DiaryStore, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
+    """The whole diary of ``store`` (or the nights and days from ``start`` to ``end``) as a Bundle."""
+    return bundle_from_records(store.list_nights(start, end), store.list_days(start, end), store.list_assessments())
+
+
+def export_fhir(data: DiaryExport) -> str:
+    """Exporter for :data:`crampcare.diary.transfer.EXPORTERS` (``export --format fhir``)."""
+    bundle = bundle_from_records(data.nights, data.days, data.assessments)
+    return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- import: checking
+
+
+@dataclass
+class FhirBatch:
+    """What a Bundle holds, validated and ready to store."""
+
+    nights: list[NightRecord] = field(default_factory=list)
+    days: list[DayRecord] = field(default_factory=list)
+    assessments: list[dict[str, Any]] = field(default_factory=list)  # validated answers, oldest first
+
+
+@dataclass(frozen=True)
+class FhirImportResult:
+    nights_added: int
+    days_added: int
+    nights_unchanged: int
+    days_unchanged: int
+    assessments_added: int
+    assessments_unchanged: int
+
+    @property
+    def message(self) -> str:
+        unchanged = self.nights_unchanged + self.days_unchanged + self.assessments_unchanged
+        text = (
+            f"Imported {_plural(self.nights_added, 'night')}, {_plural(self.days_added, 'day')} and "
+            f"{_plural(self.assessments_added, 'assessment')} from FHIR"
+        )
+        return text + (f" ({unchanged} already in the diary, skipped)." if unchanged else ".")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+class _Refuse(Exception):
+    """Internal: a problem at ``field`` of the current resource."""
+
+    def __init__(self, field_path: str, message: str) -> None:
+        self.field_path, self.message = field_path, message
+        super().__init__(f"{field_path}: {message}")
+
+
+def _loc(parts: Sequence[Any]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+@dataclass
+class _Entry:
+    index: int
+    url: str
+    resource: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        kind = self.resource.get("resourceType", "resource")
+        return f"{kind} {self.url} (entry {self.index})" if self.url else f"{kind} (entry {self.index})"
+
+
+def _model_problems(kind: str, resource: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first R4B validation problem of ``resource`` as (field, message), or None."""
+    from fhir.resources.R4B import get_fhir_model_class
+    from pydantic import ValidationError
+
+    model = get_fhir_model_class(kind)
+    try:
+        model.model_validate(dict(resource))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] not in ("missing", "extra_forbidden") and "input" in first:
+            shown = repr(first["input"])
+            message += f" (got {shown[:60] + '…' if len(shown) > 60 else shown})"
+        more = len(exc.errors()) - 1
+        if more:
+            message += f" (and {more} more in this resource)"
+        return _loc(first["loc"]) or "(resource)", message
+    except Exception as exc:  # the library raises a few non-pydantic errors on odd input
+        return "(resource)", str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return None
+
+
+def _bundle_entries(bundle: Any) -> list[_Entry]:
+    if not isinstance(bundle, Mapping):
+        raise FhirImportError("Bundle", "expected a JSON object (a FHIR Bundle); nothing was imported")
+    if bundle.get("resourceType") != "Bundle":
+        found = bundle.get("resourceType")
+        raise FhirImportError("Bundle.resourceType", f"expected 'Bundle', found {found!r}; nothing was imported")
+    if bundle.get("type") != "collection":
+        raise FhirImportError(
+            "Bundle.type",
+            f"expected 'collection' (as crampcare exports), found {bundle.get('type')!r}; nothing was imported",
+        )
+    problem = _model_problems("Bundle", {**bundle, "entry": []})
+    if problem is not None:
+        raise FhirImportError(f"Bundle.{problem[0]}", problem[1] + "; nothing was imported")
+    raw = bundle.get("entry") or []
+    if not isinstance(raw, list):
+        raise FhirImportError("Bundle.entry", "must be a list; nothing was imported")
+    entries = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw):
+        where = f"Bundle.entry[{index}]"
+        if not isinstance(item, Mapping) or not isinstance(item.get("resource"), Mapping):
+            raise FhirImportError(where, "has no resource; nothing was imported")
+        resource = dict(item["resource"])
+        kind = resource.get("resourceType")
+        url = item.get("fullUrl") or ""
+        entry = _Entry(index, str(url), resource)
+        if kind not in ALLOWED_RESOURCES:
+            raise FhirImportError(
+                f"{where}.resource.resourceType",
+                f"{kind!r} is not a resource crampcare imports (only {', '.join(ALLOWED_RESOURCES)}); nothing was imported",
+            )
+        problem = _model_problems(kind, resource)
+        if problem is not None:
+            raise FhirImportError(f"{entry.name} {problem[0]}", problem[1] + "; nothing was imported")
+        if url:
+            if url in seen:
+                raise FhirImportError(f"{where}.fullUrl", f"{url} also names entry {seen[url]}; nothing was imported")
+            seen[url] = index
+        entries.append(entry)
+    return entries
+
+
+def _has_coding(concept: Any, system: str, code: str | None = None) -> str | None:
+    """The code of the first coding in ``concept`` from ``system`` (and equal to ``code`` if given)."""
+    if not isinstance(concept, Mapping):
+        return None
+    for coding in concept.get("coding") or []:
+        if coding.get("system") == system and (code is None or coding.get("code") == code):
+            return coding.get("code")
+    return None
+
+
+def _observation_kind(resource: Mapping[str, Any]) -> tuple[str, str | None]:
+    concept = resource.get("code")
+    if _has_coding(concept, codes.ICD10CM, codes.CRAMP_ICD10CM) or _has_coding(concept, codes.CS_DIARY, codes.CRAMP):
+        return "cramp", None
+    diary = _has_coding(concept, codes.CS_DIARY)
+    if diary in (codes.NIGHT, codes.DAY):
+        return diary, None
+    factor = _has_coding(concept, codes.CS_DAY_FACTOR)
+    if factor is not None:
+        if factor not in _FACTOR_SPEC:
+            raise _Refuse("code.coding", f"unknown day factor {factor!r}; known: {', '.join(_FACTOR_SPEC)}")
+        return "factor", factor
+    shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in (concept or {}).get("coding") or []) or (
+        concept or {}
+    ).get("text", "no coding")
+    raise _Refuse("code", f"not a crampcare diary observation ({shown})")
+
+
+def _date_of(resource: Mapping[str, Any]) -> dt.date:
+    value = resource.get("effectiveDateTime")
+    if not isinstance(value, str):
+        raise _Refuse("effectiveDateTime", "is required (the date of the diary entry)")
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise _Refuse("effectiveDateTime", f"{value!r} is not a full date (YYYY-MM-DD)") from None
+
+
+def _moment_of(resource: Mapping[str, Any]) -> dt.datetime:
+    """The wall-clock moment as written (the offset says where it was; the diary keeps local time)."""
+    value = resource.get("effectiveDateTime")
+    if not isinstance(value, str) or len(value) < 16:
+        raise _Refuse("effectiveDateTime", "needs a date and a time for a cramp")
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        raise _Refuse("effectiveDateTime", f"{value!r} is not a date and time") from None
+
+
+def _night_of(moment: dt.datetime) -> dt.date:
+    return moment.date() - dt.timedelta(days=1) if moment.time() < NIGHT_SPLIT else moment.date()
+
+
+def _quantity_value(quantity: Any, where: str, units: Mapping[str, float]) -> float:
+    if not isinstance(quantity, Mapping) or quantity.get("value") is None:
+        raise _Refuse(where, "needs a value")
+    code = str(quantity.get("code") or quantity.get("unit"))
+    if code not in units:
+        raise _Refuse(f"{where}.code", f"unit {code!r} not understood; use {' or '.join(units)} (UCUM)")
+    return float(quantity["value"]) * units[code] if units[code] != 1 else quantity["value"]
+
+
+def _component_code(component: Mapping[str, Any]) -> str:
+    concept = component.get("code")
+    if _has_coding(concept, codes.LOINC, codes.PAIN_SEVERITY_LOINC):
+        return "severity"
+    code = _has_coding(concept, codes.CS_DIARY)
+    return code or ""
+
+
+def _concept_code(value: Any, system: str, where: str) -> str:
+    code = _has_coding(value, system)
+    if code is None:
+        raise _Refuse(where, f"needs a coding from {system}")
+    return code
+
+
+def _cramp_from(resource: Mapping[str, Any]) -> tuple[dt.datetime, dict[str, Any]]:
+    moment = _moment_of(resource)
+    values: dict[str, Any] = {
+        "start": moment.time(),
+        "duration_s": _quantity_value(resource.get("valueQuantity"), "valueQuantity", {"s": 1, "min": 60}),
+        "muscles": [],
+        "signs": [],
+        "helped": [],
+    }
+    if isinstance(values["duration_s"], float):
+        if not values["duration_s"].is_integer():
+            raise _Refuse("valueQuantity.value", "the duration must be whole seconds")
+        values["duration_s"] = int(values["duration_s"])
+    lists = {
+        codes.MUSCLE: ("muscles", codes.CS_MUSCLE),
+        codes.SIGN: ("signs", codes.CS_SIGN),
+        codes.HELPED: ("helped", codes.CS_RELIEF),
+    }
+    for index, component in enumerate(resource.get("component") or []):
+        where = f"component[{index}]"
+        kind = _component_code(component)
+        if kind == "severity":
+            if "valueInteger" not in component:
+                raise _Refuse(f"{where}.valueInteger", "pain severity (LOINC 72514-3) must be an integer 0-10")
+            values["severity"] = component["valueInteger"]
+        elif kind == codes.LEG:
+            values["leg"] = _concept_code(
+                component.get("valueCodeableConcept"), codes.CS_LEG, f"{where}.valueCodeableConcept"
+            )
+        elif kind in lists:
+            name, system = lists[kind]
+            values[name].append(
+                _concept_code(component.get("valueCodeableConcept"), system, f"{where}.valueCodeableConcept")
+            )
+        elif kind == codes.MINUTES_TO_RELIEF:
+            values["minutes_to_relief"] = _quantity_value(
+                component.get("valueQuantity"), f"{where}.valueQuantity", {"min": 1, "s": 1 / 60}
+            )
+        else:
+            raise _Refuse(f"{where}.code", "unknown component for a cramp")
+    for required, what in (("severity", "a pain severity component (LOINC 72514-3)"), ("leg", "a leg component")):
+        if required not in values:
+            raise _Refuse("component", f"a cramp needs {what}")
+    return moment, values
+
+
+def _member_urls(resource: Mapping[str, Any]) -> list[tuple[int, str]]:
+    return [(i, str(m.get("reference", ""))) for i, m in enumerate(resource.get("hasMember") or [])]
+
+
+def _factor_value(name: str, resource: Mapping[str, Any]) -> Any:
+    kind, detail = _FACTOR_SPEC[name]
+    if kind == "quantity":
+        unit_code = detail[1]
+        units = {unit_code: 1.0}
+        if name == "fluids_ml":
+            units["L"] = 1000.0
+        value = _quantity_value(resource.get("valueQuantity"), "valueQuantity", units)
+        if name in _INTEGER_FIELDS:
+            if not float(value).is_integer():
+                raise _Refuse("valueQuantity.value", f"{FACTOR_LABELS[name].lower()} must be a whole number")
+            return int(value)
+        return value
+    if kind == "boolean":
+        if "valueBoolean" not in resource:
+            raise _Refuse("valueBoolean", f"{name} needs a true/false value")
+        return resource["valueBoolean"]
+    if kind in ("code", "codes"):
+        return _concept_code(resource.get("valueCodeableConcept"), detail, "valueCodeableConcept")
+    if "valueString" not in resource:
+        raise _Refuse("valueString", f"{name} needs a text value")
+    return resource["valueString"]
+
+
+# Where a diary field lives in a cramp or night Observation, for error messages.
+_CRAMP_PATHS = {
+    "start": "effectiveDateTime",
+    "duration_s": "valueQuantity.value",
+    "severity": "component (LOINC 72514-3).valueInteger",
+    "leg": "component (leg).valueCodeableConcept",
+    "muscles": "component (muscle).valueCodeableConcept",
+    "signs": "component (sign).valueCodeableConcept",
+    "helped": "component (helped).valueCodeableConcept",
+    "minutes_to_relief": "component (minutes-to-relief).valueQuantity",
+}
+_NIGHT_PATHS = {"date": "effectiveDateTime", "notes": "note", "sleep_disturbed": "component (sleep-disturbed)"}
+
+
+def _validated(model: type[Any], values: dict[str, Any], locate: Callable[[tuple[Any, ...]], str]) -> Any:
+    """``model`` built from ``values``; a pydantic error becomes a FhirImportError at ``locate(loc)``."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] not in ("value_error", "missing"):
+            message += f" (got {first['input']!r})"
+        raise FhirImportError(locate(tuple(first["loc"])), message + "; nothing was imported") from None
+
+
+def _at(entry: _Entry, paths: Mapping[str, str]) -> Callable[[tuple[Any, ...]], str]:
+    def locate(loc: tuple[Any, ...]) -> str:
+        head = str(loc[0]) if loc else ""
+        return f"{entry.name} {paths.get(head, head or '(resource)')}"
+
+    return locate
+
+
+def _notes(resource: Mapping[str, Any]) -> str:
+    return "\n".join(str(n.get("text", "")) for n in resource.get("note") or [])
+
+
+class _Reader:
+    """Reads the checked entries of one Bundle into diary records (see :func:`parse_fhir_bundle`)."""
+
+    def __init__(self, kb: KnowledgeBase, entries: list[_Entry]) -> None:
+        self.kb = kb
+        self.by_url = {e.url: e for e in entries if e.url}
+        self.assessments: list[dict[str, Any]] = []
+        self.night_entries: dict[dt.date, tuple[_Entry, dict[str, Any]]] = {}
+        self.day_entries: dict[dt.date, tuple[_Entry, dict[str, Any]]] = {}
+        self.cramps: dict[str, tuple[_Entry, dt.datetime, dict[str, Any]]] = {}
+        self.factors: dict[str, tuple[_Entry, dt.date, str, Any]] = {}
+        for entry in entries:
+            try:
+                if entry.resource["resourceType"] == "QuestionnaireResponse":
+                    self._response(entry.resource)
+                elif entry.resource["resourceType"] == "Observation":
+                    self._observation(entry)
+            except _Refuse as problem:
+                raise self.refuse(entry, problem) from None
+
+    @staticmethod
+    def refuse(entry: _Entry, problem: _Refuse) -> FhirImportError:
+        return FhirImportError(f"{entry.name} {problem.field_path}", problem.message + "; nothing was imported")
+
+    # ----------------------------------------------------------------- one resource at a time
+
+    def _response(self, resource: Mapping[str, Any]) -> None:
+        from crampcare.assess.answers import AnswerError, validate_answers
+        from crampcare.report.questionnaire import answers_from_items
+
+        canonical = str(resource.get("questionnaire", ""))
+        if canonical.split("|")[0] != codes.QUESTIONNAIRE_URL:
+            raise _Refuse(
+                "questionnaire", f"{canonical or 'missing'}; crampcare imports answers to {codes.QUESTIONNAIRE_URL}"
+            )
+        if resource.get("status") not in ("completed", "amended"):
+            raise _Refuse("status", f"{resource.get('status')!r}: only completed assessments are imported")
+        items = resource.get("item") or []
+        try:
+            answers = answers_from_items(self.kb, items, "")
+        except ValueError as exc:
+            field_path, _, message = str(exc).partition(": ")
+            raise _Refuse(field_path.lstrip("."), message) from None
+        try:
+            self.assessments.append(validate_answers(self.kb, answers))
+        except AnswerError as exc:
+            position = next((i for i, item in enumerate(items) if item.get("linkId") == exc.question_id), None)
+            at = f"item[{position}].answer" if position is not None else "item"
+            raise _Refuse(at, f"{exc.question_id}: {exc.message}") from None
+
+    def _observation(self, entry: _Entry) -> None:
+        resource = entry.resource
+        key = entry.url or f"#{entry.index}"
+        kind, factor = _observation_kind(resource)
+        if kind == "cramp":
+            moment, cramp = _cramp_from(resource)
+            self.cramps[key] = (entry, moment, cramp)
+        elif kind == "factor":
+            assert factor is not None
+            self.factors[key] = (entry, _date_of(resource), factor, _factor_value(factor, resource))
+        elif kind == "night":
+            date = self._new_date(self.night_entries, resource, "night")
+            values: dict[str, Any] = {"date": date, "sleep_disturbed": False, "notes": _notes(resource), "cramps": []}
+            for index, component in enumerate(resource.get("component") or []):
+                if _component_code(component) != codes.SLEEP_DISTURBED or "valueBoolean" not in component:
+                    raise _Refuse(
+                        f"component[{index}]", "a night entry takes only a sleep-disturbed true/false component"
+                    )
+                values["sleep_disturbed"] = component["valueBoolean"]
+            if "valueInteger" in resource and not isinstance(resource["valueInteger"], int):
+                raise _Refuse("valueInteger", "must be the number of cramps")
+            self.night_entries[date] = (entry, values)
+        else:
+            date = self._new_date(self.day_entries, resource, "day")
+            self.day_entries[date] = (entry, {"date": date, "notes": _notes(resource)})
+
+    @staticmethod
+    def _new_date(seen: Mapping[dt.date, tuple[_Entry, Any]], resource: Mapping[str, Any], what: str) -> dt.date:
+        date = _date_of(resource)
+        if date in seen:
+            raise _Refuse("effectiveDateTime", f"a {what} entry for {date} appears twice (also {seen[date][0].name})")
+        return date
+
+    def _members(self, entry: _Entry, pool: Mapping[str, Any], what: str) -> list[str]:
+        urls = []
+        for index, url in _member_urls(entry.resource):
+            if url not in pool:
+                target = self.by_url.get(url)
+                found = f"a {target.resource['resourceType']}, not {what}" if target else "not in the Bundle"
+                raise self.refuse(entry, _Refuse(f"hasMember[{index}].reference", f"{url} is {found}"))
+            urls.append(url)
+        return urls
+
+    # ----------------------------------------------------------------- records
+
+    def nights(self) -> list[NightRecord]:
+        """Cramps listed by a night entry belong to it, in that order; the others go by their time."""
+        listed: set[str] = set()
+        for date, (entry, values) in self.night_entries.items():
+            for url in self._members(entry, self.cramps, "a cramp"):
+                cramp_entry, moment, cramp_values = self.cramps[url]
+                if url in listed:
+                    raise self.refuse(entry, _Refuse("hasMember", f"{url} is listed by two nights"))
+                if _night_of(moment) != date:
+                    problem = f"{moment:%Y-%m-%d %H:%M} is not in the night of {date} that lists it"
+                    raise self.refuse(cramp_entry, _Refuse("effectiveDateTime", problem))
+                listed.add(url)
+                values["cramps"].append((cramp_entry, cramp_values))
+        for url, (cramp_entry, moment, cramp_values) in sorted(self.cramps.items(), key=lambda item: item[1][1]):
+            if url not in listed:
+                date = _night_of(moment)
+                new = {"date": date, "sleep_disturbed": False, "notes": "", "cramps": []}
+                self.night_entries.setdefault(date, (cramp_entry, new))[1]["cramps"].append((cramp_entry, cramp_values))
+        out = []
+        for date in sorted(self.night_entries):
+            entry, values = self.night_entries[date]
+            count = entry.resource.get("valueInteger")
+            if _observation_kind(entry.resource)[0] == "night" and count not in (None, len(values["cramps"])):
+                problem = f"says {count} cramps but the Bundle holds {len(values['cramps'])} for that night"
+                raise self.refuse(entry, _Refuse("valueInteger", problem))
+            cramps = [_validated(Cramp, cv, _at(ce, _CRAMP_PATHS)) for ce, cv in values["cramps"]]
+            out.append(_validated(NightRecord, {**values, "cramps": cramps}, _at(entry, _NIGHT_PATHS)))
+        return out
+
+    def days(self) -> list[DayRecord]:
+        """Day factors are gathered by their date (a day entry's hasMember must agree)."""
+        for date, (entry, _values) in self.day_entries.items():
+            for url in self._members(entry, self.factors, "a day factor"):
+                factor_entry, factor_date = self.factors[url][:2]
+                if factor_date != date:
+                    problem = f"{factor_date} differs from the date of its day entry ({date})"
+                    raise self.refuse(factor_entry, _Refuse("effectiveDateTime", problem))
+        gathered = {date: (entry, dict(values)) for date, (entry, values) in self.day_entries.items()}
+        sources: dict[dt.date, dict[str, _Entry]] = {}
+        for factor_entry, date, name, value in self.factors.values():
+            values = gathered.setdefault(date, (factor_entry, {"date": date, "notes": ""}))[1]
+            sources.setdefault(date, {})[name] = factor_entry
+            if _FACTOR_SPEC[name][0] in ("codes", "strings"):
+                values.setdefault(name, []).append(value)
+            elif name in values:
+                raise self.refuse(factor_entry, _Refuse("code", f"{name} is logged twice for {date}"))
+            else:
+                values[name] = value
+        out = []
+        for date in sorted(gathered):
+            entry, values = gathered[date]
+            out.append(_validated(DayRecord, values, self._day_locator(entry, sources.get(date, {}))))
+        return out
+
+    @staticmethod
+    def _day_locator(entry: _Entry, sources: Mapping[str, _Entry]) -> Callable[[tuple[Any, ...]], str]:
+        def locate(loc: tuple[Any, ...]) -> str:
+            head = str(loc[0]) if loc else ""
+            if head in sources:
+                return f"{sources[head].name} value"
+            return f"{entry.name} {_NIGHT_PATHS.get(head, head or '(resource)')}"
+
+        return locate
+
+
+def parse_fhir_bundle(bundle: Any, *, kb: KnowledgeBase | None = None) -> FhirBatch:
+    """Check ``bundle`` completely and return its records; :class:`FhirImportError` on the first problem.
+
+    Nothing is stored: :func:`import_fhir` stores the result.
+    """
+    from crampcare.knowledge import load_knowledge
+
+    reader = _Reader(kb or load_knowledge(), _bundle_entries(bundle))
+    return FhirBatch(nights=reader.nights(), days=reader.days(), assessments=reader.assessments)
+
+
+# --------------------------------------------------------------------------- import: storing
+
+
+def import_fhir(store: DiaryStore, bundle: Mapping[str, Any]) -> FhirImportResult:
+    """Import a crampcare FHIR Bundle into ``store``; all or nothing.
+
+    Nights and days go in with :meth:`DiaryStore.add_many` (one transaction; records equal
+    to stored ones are skipped, differing ones refused with ``ConflictError``). Assessments
+    are re-assessed from their answers (the engine's result is not part of FHIR) and saved
+    unless the diary already holds one with the same answers. (Their date becomes the import
+    date: the store does not take a creation time.)
+    """
+    from crampcare.assess import assess
+
+    batch = parse_fhir_bundle(bundle)
+    results = [assess(answers) for answers in batch.assessments]
+    added = store.add_many(batch.nights, batch.days)
+    known = [stored.answers for stored in store.list_assessments()]
+    saved = skipped = 0
+    for result in results:
+        if result.answers in known:
+            skipped += 1
+            continue
+        store.save_assessment(result.answers, result.model_dump(mode="json"))
+        known.append(result.answers)
+        saved += 1
+    return FhirImportResult(
+        added.nights_added, added.days_added, added.nights_unchanged, added.days_unchanged, saved, skipped
+    )
+
+
+def is_fhir_bundle(document: Any) -> bool:
+    """True for a parsed JSON document that is a FHIR resource (crampcare then imports it as FHIR)."""
+    return isinstance(document, Mapping) and "resourceType" in document
+
+
+def read_fhir_file(path: Path) -> dict[str, Any] | None:
+    """The parsed document if ``path`` holds FHIR JSON (an object with ``resourceType``), else ``None``.
+
+    ``None`` means "not FHIR: let the diary's own CSV/JSON import read it". A file that
+    mentions ``resourceType`` but is not valid JSON raises :class:`FhirImportError`.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    except OSError as exc:
+        raise FhirImportError(str(path), f"cannot be read: {exc.strerror or exc}; nothing was imported") from None
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if '"resourceType"' not in text:
+            return None
+        raise FhirImportError(
+            f"{path.name} line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}; nothing was imported"
+        ) from None
+    return document if is_fhir_bundle(document) else None
+
+
+def import_fhir_file(store: DiaryStore, path: Path, document: Mapping[str, Any] | None = None) -> FhirImportResult:
+    """Import the FHIR Bundle in ``path`` (``document``: already read by :func:`read_fhir_file`).
+
+    Errors name the file: ``bundle.json: Observation urn:uuid:… (entry 7) component[1]…``.
+    """
+    if document is None:
+        document = read_fhir_file(path)
+    if document is None:
+        raise FhirImportError(path.name, "is not a FHIR JSON resource; nothing was imported")
+    try:
+        return import_fhir(store, document)
+    except FhirImportError as exc:
+        raise FhirImportError(f"{path.name}: {exc.location}", exc.message) from None
