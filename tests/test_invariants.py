@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crampcare.assess import Assessment, assess
+from crampcare.assess.engine import assess_data
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
 from strategies import answer_sets
@@ -52,6 +54,9 @@ def test_any_valid_answers_give_a_valid_explained_assessment(answers: dict[str, 
     result = assess(answers)
     again = Assessment.model_validate_json(result.model_dump_json())
     assert again == result
+    # The API's fast path returns the same data without the model, ready for json.dumps.
+    raw = assess_data(answers)
+    assert json.loads(json.dumps(raw)) == json.loads(result.model_dump_json())
     fired = {t["rule"] for t in result.trace if t["fired"]}
     assert all(f"factors.{f.id}" in fired for f in result.factors)
     assert [f.rank for f in result.factors] == list(range(1, len(result.factors) + 1))

@@ -70,6 +70,16 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
     Raises :class:`crampcare.assess.answers.AnswerError` for an unknown question or an
     invalid value.
     """
+    return Assessment.model_validate(assess_data(answers, kb))
+
+
+def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> dict[str, Any]:
+    """The assessment as plain JSON-ready data, shaped exactly like :class:`Assessment`.
+
+    For hot paths (the API) that serialise straight to JSON: it skips the model's
+    validation, which costs more than the evaluation itself. The property tests check that
+    every result validates as an :class:`Assessment`.
+    """
     kb = kb or load_knowledge()
     clean = validate_answers(kb, answers)
     run = _Run(derive_facts(kb, clean))
@@ -196,8 +206,7 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
     warning_questions = [q.id for q in kb.questions.values() if q.section == "warning_signs"]
     used_sources = _used_sources(kb, warning_signs, lookalikes, cramp_types, factors, plan_items, do_nots)
 
-    # Built as plain data and validated once: far cheaper than one model per finding.
-    return Assessment.model_validate(dict(
+    return dict(
         urgency=urgency,
         urgency_reasons=urgency_reasons,
         warning_signs=warning_signs,
@@ -215,7 +224,7 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
         answers=clean,
         trace=run.trace,  # dicts shaped like RuleTrace, validated here in one pass
         disclaimer=DISCLAIMER,
-    ))
+    )
 
 
 def _fluid_target(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any] | None:
