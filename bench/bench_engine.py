@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from crampcare.assess import assess
+from crampcare.assess.engine import assess_data
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import Question
 
@@ -53,6 +54,11 @@ def main() -> None:
     print(f"throughput:  {count / elapsed:,.0f} assessments per second (target: thousands per core)")
     print(f"per call:    {elapsed / count * 1e6:,.0f} µs")
     print(f"urgency mix: {levels}")
+    start = time.perf_counter()
+    for answers in sets:
+        assess_data(answers)
+    raw = time.perf_counter() - start
+    print(f"assess_data (plain data, no model validation, used by the API): {count / raw:,.0f} per second")
 
 
 if __name__ == "__main__":
