@@ -13,14 +13,15 @@ database, exit with 1; set ``CRAMPCARE_DEBUG=1`` to see the traceback.)
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from crampcare.cli.errors import Refused as _Refused
+from crampcare.cli.errors import friendly_errors, validation_message
 
 if TYPE_CHECKING:
     from crampcare.diary.records import Cramp, DayRecord, NightRecord
@@ -28,12 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-BAD_INPUT = 2
-FAILURE = 1
 
 
-class _Refused(Exception):
-    """Bad input found by the CLI itself (before any record is built)."""
 
 
 # --------------------------------------------------------------------------- options
@@ -128,9 +125,6 @@ TagOption = Annotated[list[str] | None, typer.Option("--tag", help="Your own lab
 # --------------------------------------------------------------------------- error handling
 
 
-def _fail(message: str, code: int = BAD_INPUT) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 _FLAGS = {
@@ -164,43 +158,8 @@ _FLAGS = {
 }
 
 
-def _validation_message(error: Any, label: str | None = None) -> str:
-    """The first pydantic error as ``--flag: what is wrong (got …)``."""
-    first = error.errors()[0]
-    names = [part for part in first["loc"] if isinstance(part, str)]
-    flag = label or (_FLAGS.get(names[-1], names[-1]) if names else "input")
-    message = str(first["msg"]).removeprefix("Value error, ")
-    if first["type"] not in ("value_error", "missing"):
-        message += f" (got {first['input']!r})"
-    return f"{flag}: {message}"
 
 
-@contextmanager
-def _friendly_errors() -> Iterator[None]:
-    """Turn every expected failure into one line on stderr and an exit code."""
-    from pydantic import ValidationError
-
-    from crampcare.diary.errors import DiaryError
-
-    try:
-        yield
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except ValidationError as exc:
-        _fail(_validation_message(exc))
-    except (DiaryError, _Refused, ValueError) as exc:
-        _fail(str(exc))
-    except Exception as exc:
-        if os.environ.get("CRAMPCARE_DEBUG"):
-            raise
-        from crampcare.diary.database import SchemaOutOfDateError
-
-        if isinstance(exc, SchemaOutOfDateError):
-            _fail(str(exc), FAILURE)
-        if isinstance(exc, OSError):
-            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), FAILURE)
-        detail = str(exc).splitlines()[0] if str(exc) else ""
-        _fail(f"{type(exc).__name__}: {detail} (set CRAMPCARE_DEBUG=1 for details)", FAILURE)
 
 
 def _open(db: str | None) -> DiaryStore:
@@ -1035,3 +994,11 @@ def register(app: typer.Typer) -> None:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _validation_message(error: Any, label: str | None = None) -> str:
+    return validation_message(error, _FLAGS, label)
+
+
+def _friendly_errors() -> Any:
+    return friendly_errors(_FLAGS)

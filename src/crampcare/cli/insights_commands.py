@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+from crampcare.cli.errors import Refused as _Refused
+from crampcare.cli.errors import friendly_errors as _friendly_errors
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-BAD_INPUT = 2
-FAILURE = 1
 
 DbOption = Annotated[
     str | None,
@@ -48,33 +46,10 @@ class InsightsFormat(str, Enum):
     json = "json"
 
 
-class _Refused(Exception):
-    """Bad input found by the command itself."""
 
 
-def _fail(message: str, code: int = BAD_INPUT) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
-@contextmanager
-def _friendly_errors() -> Iterator[None]:
-    """Expected failures become one line on stderr and an exit code, never a traceback."""
-    from crampcare.diary.errors import DiaryError
-
-    try:
-        yield
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except (DiaryError, _Refused, ValueError) as exc:
-        _fail(str(exc))
-    except Exception as exc:
-        if os.environ.get("CRAMPCARE_DEBUG"):
-            raise
-        if isinstance(exc, OSError):
-            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), FAILURE)
-        detail = str(exc).splitlines()[0] if str(exc) else ""
-        _fail(f"{type(exc).__name__}: {detail} (set CRAMPCARE_DEBUG=1 for details)", FAILURE)
 
 
 def _date(text: str | None, flag: str) -> dt.date | None:

@@ -14,17 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from crampcare.cli.errors import Refused as _Refused
+from crampcare.cli.errors import friendly_errors as _friendly_errors
+
 __all__ = ["register"]
 
-BAD_INPUT = 2
-FAILURE = 1
 REPORT_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
 DbOption = Annotated[
@@ -40,34 +39,10 @@ DbOption = Annotated[
 ]
 
 
-class _Refused(Exception):
-    """The person's input cannot be used; the message is one sentence."""
 
 
-def _fail(message: str, code: int = BAD_INPUT) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
-@contextmanager
-def _friendly_errors() -> Iterator[None]:
-    from crampcare.report.errors import ReportError
-
-    try:
-        yield
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except (_Refused, ReportError) as exc:
-        _fail(str(exc))
-    except Exception as exc:
-        if os.environ.get("CRAMPCARE_DEBUG"):
-            raise
-        from crampcare.diary.errors import DiaryError
-
-        if isinstance(exc, DiaryError):
-            _fail(str(exc))
-        detail = str(exc).splitlines()[0] if str(exc) else ""
-        _fail(f"{type(exc).__name__}: {detail} (set CRAMPCARE_DEBUG=1 for details)", FAILURE)
 
 
 def _date(text: str | None, flag: str) -> dt.date | None:
