@@ -10,6 +10,16 @@ from crampcare.knowledge.conditions import evaluate
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
 
+SECTION_TITLES: dict[str, str] = {
+    "warning_signs": "Warning signs first",
+    "about_you": "About you",
+    "pregnancy": "Pregnancy",
+    "the_cramps": "The cramps",
+    "daily_life": "Daily life",
+    "health": "Health and medicines",
+    "child": "About the child",
+}
+
 
 def is_shown(kb: KnowledgeBase, question: Question, answers: Mapping[str, Any]) -> bool:
     if question.show_if is None:

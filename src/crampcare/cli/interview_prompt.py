@@ -7,18 +7,8 @@ from typing import Any
 from rich.console import Console
 
 from crampcare.assess.answers import AnswerError, allowed, parse_text_answer
-from crampcare.assess.interview import next_question
+from crampcare.assess.interview import SECTION_TITLES, next_question
 from crampcare.knowledge import load_knowledge
-
-SECTION_TITLES = {
-    "warning_signs": "First, warning signs",
-    "about_you": "About you",
-    "pregnancy": "Pregnancy",
-    "the_cramps": "The cramps",
-    "daily_life": "Daily life",
-    "health": "Health and medicines",
-    "child": "About the child",
-}
 
 
 def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]:

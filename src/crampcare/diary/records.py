@@ -29,6 +29,12 @@ RELIEFS: tuple[str, ...] = ("stretch", "walk", "massage", "warmth", "pain_reliev
 MAX_CRAMP_SECONDS = 2 * 60 * 60
 
 
+def _not_in_future(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise ValueError(f"{value.isoformat()} is in the future")
+    return value
+
+
 class Cramp(BaseModel):
     """One cramp in a night."""
 
@@ -59,12 +65,7 @@ class NightRecord(BaseModel):
     sleep_disturbed: bool = False
     notes: str = Field(default="", max_length=2000)
 
-    @field_validator("date")
-    @classmethod
-    def _not_future(cls, value: dt.date) -> dt.date:
-        if value > dt.date.today():
-            raise ValueError(f"{value.isoformat()} is in the future")
-        return value
+    _not_future = field_validator("date")(_not_in_future)
 
     @property
     def had_cramp(self) -> bool:
@@ -96,12 +97,7 @@ class DayRecord(BaseModel):
     tags: list[str] = Field(default_factory=list)
     notes: str = Field(default="", max_length=2000)
 
-    @field_validator("date")
-    @classmethod
-    def _not_future(cls, value: dt.date) -> dt.date:
-        if value > dt.date.today():
-            raise ValueError(f"{value.isoformat()} is in the future")
-        return value
+    _not_future = field_validator("date")(_not_in_future)
 
     @field_validator("medicines")
     @classmethod

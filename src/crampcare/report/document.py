@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from crampcare.insights.analysis import _fmt_duration, _fmt_number  # one wording for report and insights
 from crampcare.report.errors import ReportError
 
 if TYPE_CHECKING:
@@ -82,18 +83,6 @@ def fmt_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {value:%b %Y}"
-
-
-def _fmt_duration(seconds: float) -> str:
-    s = int(round(seconds))
-    if s < 60:
-        return f"{s} s"
-    m, s = divmod(s, 60)
-    return f"{m} min" if s == 0 else f"{m} min {s} s"
-
-
-def _fmt_number(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
 
 
 def _humanise(text: str) -> str:
