@@ -314,6 +314,10 @@ def _fmt_number(x: float) -> str:
     return f"{x:.0f}" if abs(x - round(x)) < 1e-9 else f"{x:.1f}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _hour_label(h: int) -> str:
     return f"{h:02d}:00"
 
@@ -485,7 +489,7 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
             status="not_enough_data",
             paired_nights=paired,
             message=(
-                f"Not enough data yet to look for triggers: {paired} logged nights have their day logged too; "
+                f"Not enough data yet to look for triggers: {_count(paired, 'logged night')} with its day logged too; "
                 f"log {need} more days and nights (at least {MIN_PAIRED_NIGHTS} in all)."
             ),
         )
@@ -786,21 +790,21 @@ def summary_sentences(ins: Insights) -> list[str]:
     sh = ins.cramp_night_share
     assert sh is not None and ins.period_start and ins.period_end
     out.append(
-        f"You logged {ins.nights_logged} nights from {ins.period_start.isoformat()} to {ins.period_end.isoformat()}: "
+        f"You logged {_count(ins.nights_logged, 'night')} from {ins.period_start.isoformat()} to {ins.period_end.isoformat()}: "
         f"{ins.cramp_nights} with a cramp and {ins.quiet_nights} without "
         f"({_pct(sh.estimate)} of nights, 95% CI {_pct(sh.low)}-{_pct(sh.high)}; "
         f"about {ins.cramp_nights_per_week:.1f} cramp nights a week)."
     )
     if ins.recent.nights_logged:
         out.append(
-            f"In the last {ins.recent.days} days: {ins.recent.cramp_nights} cramp nights out of "
+            f"In the last {ins.recent.days} days: {_count(ins.recent.cramp_nights, 'cramp night')} out of "
             f"{ins.recent.nights_logged} logged."
         )
     cpn = ins.cramps_per_cramp_night
     if cpn:
         out.append(
             f"On a cramp night you had {cpn.mean:.1f} cramps on average "
-            f"(median {_fmt_number(cpn.median)}, range {cpn.min:.0f}-{cpn.max:.0f}); {ins.total_cramps} cramps in all."
+            f"(median {_fmt_number(cpn.median)}, range {cpn.min:.0f}-{cpn.max:.0f}); {_count(ins.total_cramps, 'cramp')} in all."
         )
     if ins.duration_seconds and ins.severity:
         d, s = ins.duration_seconds, ins.severity
