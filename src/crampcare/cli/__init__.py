@@ -200,6 +200,17 @@ _register_extensions()
 
 
 def main() -> None:
+    try:
+        _main()
+    except BrokenPipeError:
+        # The reader went away (`crampcare now --plain | head`): stop quietly, like other tools.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(0) from None
+
+
+def _main() -> None:
     from crampcare.cli import fast
 
     if fast.handles(sys.argv[1:]):
