@@ -10,9 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import os
 import re
 import secrets
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -24,20 +28,50 @@ from crampcare.accounts.models import ApiTokenRow, LoginAttemptRow, SessionRow, 
 from crampcare.diary.store import DiaryStore
 
 SESSION_LIFETIME = dt.timedelta(days=14)
-# At most this many failed log-ins per e-mail and per client address in the window.
+# At most this many failed log-ins per e-mail in the window...
 MAX_FAILED_LOGINS = 5
+# ...and per client address: higher, because a clinic's staff and patients may share one
+# address (NAT, or a load balancer whose forwarded headers are not trusted), and one person's
+# typos must not lock everybody out.
+MAX_FAILED_LOGINS_PER_CLIENT = 20
 LOGIN_WINDOW = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
-_EMAIL = re.compile(r"^[^@\s]{1,200}@[^@\s]{1,100}\.[^@\s]{1,20}$")
+# Unquoted addresses only: letters (any script), digits and the RFC 5322 atext symbols in the
+# local part; letters, digits and hyphens in the domain. No spaces, quotes, <>, (), ;, :, \.
+_EMAIL = re.compile(
+    r"^[\w.!#$%&'*+/=?^`{|}~-]{1,64}@(?:[\w-]{1,63}\.){1,10}[\w-]{2,63}$"
+)
 
 _hasher = PasswordHasher()
+# Each Argon2 hash takes 64 MiB and ~0.2 s of CPU; bound how many run at once in one process so
+# a burst of log-ins cannot exhaust memory (a resource limit, not per-user state).
+_HASH_SLOTS = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+
+
+@contextmanager
+def _hash_slot() -> Iterator[None]:
+    with _HASH_SLOTS:
+        yield
+
+
+def _hash(password: str) -> str:
+    with _hash_slot():
+        return _hasher.hash(password)
+
+
+def _verify(stored_hash: str, password: str) -> bool:
+    with _hash_slot():
+        try:
+            return bool(_hasher.verify(stored_hash, password))
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 @functools.cache
 def _dummy_hash() -> str:
     """Verifying against this when the e-mail is unknown keeps the response time the same, so
     timing does not reveal which e-mails have accounts. Made on first use: hashing is slow."""
-    return _hasher.hash("not a real password, only for timing")
+    return _hash("not a real password, only for timing")
 
 
 class AccountError(ValueError):
@@ -69,6 +103,15 @@ class Session:
     expires_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class ApiToken:
+    """A personal API token as listed to its owner (the secret itself is shown only once)."""
+
+    id: int
+    name: str
+    created_at: dt.datetime
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -84,7 +127,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 def normalise_email(email: str) -> str:
     value = email.strip().lower()
-    if not _EMAIL.match(value):
+    if len(value) > 320 or not _EMAIL.match(value):
         raise AccountError("enter a valid e-mail address", field="email")
     return value
 
@@ -110,7 +153,7 @@ class AccountService:
         try:
             with self.engine.begin() as conn:
                 user_id = conn.execute(
-                    insert(UserRow).values(email=address, password_hash=_hasher.hash(password), owner_id=owner_id,
+                    insert(UserRow).values(email=address, password_hash=_hash(password), owner_id=owner_id,
                                            created_at=_now()).returning(UserRow.id)
                 ).scalar_one()
         except IntegrityError:
@@ -119,27 +162,26 @@ class AccountService:
 
     def authenticate(self, email: str, password: str, client: str = "") -> User:
         """Check credentials; raises :class:`TooManyAttemptsError` past the limit."""
-        address = email.strip().lower()
-        keys = [f"email:{address}"] + ([f"client:{client}"] if client else [])
+        address = email.strip().lower()[:320]
+        limits = {f"email:{address}": MAX_FAILED_LOGINS}
+        if client:
+            limits[f"client:{client[:200]}"] = MAX_FAILED_LOGINS_PER_CLIENT
+        keys = list(limits)
         since = _now() - LOGIN_WINDOW
         with self.engine.begin() as conn:
             conn.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < since))
-            for key in keys:
+            for key, limit in limits.items():
                 failures = conn.execute(
                     select(func.count()).select_from(LoginAttemptRow).where(LoginAttemptRow.key == key,
                                                                               LoginAttemptRow.at >= since)
                 ).scalar_one()
-                if failures >= MAX_FAILED_LOGINS:
+                if failures >= limit:
                     raise TooManyAttemptsError()
             row = conn.execute(
                 select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.password_hash).where(UserRow.email == address)
             ).one_or_none()
         stored_hash = row.password_hash if row is not None else _dummy_hash()
-        try:
-            _hasher.verify(stored_hash, password)
-            valid = row is not None
-        except (VerificationError, InvalidHashError):
-            valid = False
+        valid = _verify(stored_hash, password) and row is not None
         if not valid:
             with self.engine.begin() as conn:
                 conn.execute(insert(LoginAttemptRow), [{"key": key, "at": _now()} for key in keys])
@@ -148,7 +190,7 @@ class AccountService:
         if _hasher.check_needs_rehash(row.password_hash):
             with self.engine.begin() as conn:
                 conn.execute(update(UserRow).where(UserRow.id == row.id)
-                             .values(password_hash=_hasher.hash(password)))
+                             .values(password_hash=_hash(password)))
         return User(id=row.id, email=row.email, owner_id=row.owner_id)
 
     # --- sessions -------------------------------------------------------------------
@@ -185,11 +227,53 @@ class AccountService:
 
     # --- API tokens -----------------------------------------------------------------
     def create_api_token(self, user: User, name: str = "api") -> str:
+        return self.issue_api_token(user, name)[0]
+
+    def issue_api_token(self, user: User, name: str = "api") -> tuple[str, ApiToken]:
+        """A new personal API token: (the secret, shown once; its listing entry)."""
         token = "cc_" + secrets.token_urlsafe(32)
+        label = name.strip()[:100] or "api"
+        now = _now()
         with self.engine.begin() as conn:
-            conn.execute(insert(ApiTokenRow).values(token_hash=_hash_token(token), user_id=user.id, name=name[:100],
-                                                    created_at=_now()))
-        return token
+            token_id = conn.execute(
+                insert(ApiTokenRow).values(token_hash=_hash_token(token), user_id=user.id, name=label, created_at=now)
+                .returning(ApiTokenRow.id)
+            ).scalar_one()
+        return token, ApiToken(id=token_id, name=label, created_at=now)
+
+    def list_api_tokens(self, user: User) -> list[ApiToken]:
+        """The user's personal API tokens (names and dates only), oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(ApiTokenRow.id, ApiTokenRow.name, ApiTokenRow.created_at)
+                .where(ApiTokenRow.user_id == user.id).order_by(ApiTokenRow.created_at, ApiTokenRow.id)
+            ).all()
+        return [ApiToken(id=r.id, name=r.name, created_at=_aware(r.created_at)) for r in rows]
+
+    def revoke_api_token(self, user: User, token_id: int) -> bool:
+        """Delete one of the user's tokens; ``False`` when the user has no token with that id."""
+        with self.engine.begin() as conn:
+            removed = conn.execute(
+                delete(ApiTokenRow).where(ApiTokenRow.id == token_id, ApiTokenRow.user_id == user.id)
+            ).rowcount
+        return bool(removed)
+
+    def account_data(self, user: User) -> dict[str, object]:
+        """What the accounts tables hold about the user, for "download all my data" (no secrets)."""
+        with self.engine.connect() as conn:
+            created = conn.execute(select(UserRow.created_at).where(UserRow.id == user.id)).scalar_one_or_none()
+            sessions = conn.execute(
+                select(SessionRow.created_at, SessionRow.expires_at).where(SessionRow.user_id == user.id)
+                .order_by(SessionRow.created_at)
+            ).all()
+        return {
+            "email": user.email,
+            "created_at": _aware(created).isoformat() if created is not None else None,
+            "sessions": [{"created_at": _aware(s.created_at).isoformat(), "expires_at": _aware(s.expires_at).isoformat()}
+                         for s in sessions],
+            "api_tokens": [{"id": t.id, "name": t.name, "created_at": t.created_at.isoformat()}
+                           for t in self.list_api_tokens(user)],
+        }
 
     def user_for_api_token(self, token: str | None) -> User | None:
         if not token or len(token) > 200:
@@ -208,7 +292,7 @@ class AccountService:
         self.authenticate(user.email, current)
         check_password_strength(new, user.email)
         with self.engine.begin() as conn:
-            conn.execute(update(UserRow).where(UserRow.id == user.id).values(password_hash=_hasher.hash(new)))
+            conn.execute(update(UserRow).where(UserRow.id == user.id).values(password_hash=_hash(new)))
             sessions = delete(SessionRow).where(SessionRow.user_id == user.id)
             if keep_session:
                 sessions = sessions.where(SessionRow.token_hash != _hash_token(keep_session))
@@ -218,10 +302,12 @@ class AccountService:
     def delete_account(self, user: User, password: str) -> dict[str, int]:
         """Delete the user and every diary row they own; the caller should offer an export first."""
         self.authenticate(user.email, password)
-        with DiaryStore(self.engine, owner=user.owner_id) as store:
-            removed = store.delete_everything()
+        # Sessions and tokens first, so no request can write to the diary while it is erased.
         with self.engine.begin() as conn:
             conn.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
             conn.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
+        with DiaryStore(self.engine, owner=user.owner_id) as store:
+            removed = store.delete_everything()
+        with self.engine.begin() as conn:
             conn.execute(delete(UserRow).where(UserRow.id == user.id))
         return removed

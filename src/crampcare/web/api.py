@@ -103,10 +103,13 @@ class AssessRequest(BaseModel):
                201: {"description": "Saved; `Location` names it."}, **ERRORS},
 )
 async def assess_route(body: AssessRequest, request: Request, owner: str = Depends(get_owner)) -> Response:
-    from crampcare.assess import assess
+    from crampcare.assess.engine import assess_data
 
-    result = assess(body.answers)
-    payload = result.model_dump_json() if body.trace else result.model_copy(update={"trace": []}).model_dump_json()
+    # Plain data straight to JSON: no model built and re-validated per request (the property
+    # tests check that assess_data always validates as an Assessment).
+    result = assess_data(body.answers)
+    shown = result if body.trace else {**result, "trace": []}
+    payload = json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()
     if not body.save:
         return Response(payload, media_type="application/json")
 
@@ -114,7 +117,7 @@ async def assess_route(body: AssessRequest, request: Request, owner: str = Depen
         from crampcare.diary.store import DiaryStore
 
         store = DiaryStore(request.app.state.engine, owner)
-        return store.save_assessment(result.answers, result.model_dump(mode="json"))
+        return store.save_assessment(result["answers"], result)  # always with its full trace
 
     saved_id = await run_in_threadpool(save)
     return Response(payload, status_code=201, media_type="application/json",

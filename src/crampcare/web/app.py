@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.middleware.gzip import GZipMiddleware
@@ -100,6 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=(
             "Night leg cramps: first aid now, an explained assessment, a diary that finds your triggers. "
             "Errors always have the shape `{\"error\": {\"code\", \"message\", \"fields\"}}`."
+            + (" Server mode: log in (`POST /api/v1/auth/login`, which sets a session cookie and returns a "
+               "`csrf_token` to send as `X-CSRF-Token` on every unsafe request), or send "
+               "`Authorization: Bearer <personal token>` (`POST /api/v1/tokens`)." if settings.mode == "server" else "")
         ),
         docs_url=None,
         redoc_url=None,
@@ -125,7 +128,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def static_url(name: str) -> str:
         return f"/static/{name}?v={versions[name]}"
 
-    env.globals.update(static_url=static_url, version=__version__)
+    from crampcare.web.auth import csrf_input, current_user
+
+    server = settings.mode == "server"
+    env.globals.update(static_url=static_url, version=__version__, server_mode=server, csrf_input=csrf_input,
+                       current_user=current_user)
     env.filters["zip_self"] = lambda items: [(item, str(item).replace("_", " ")) for item in items]
     app.state.templates = Jinja2Templates(env=env)
 
@@ -133,8 +140,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from crampcare.web import api, pages
 
-    app.include_router(api.router)
-    app.include_router(pages.router)
+    if server:
+        from crampcare.accounts import AccountService
+        from crampcare.web import accounts_api, accounts_pages
+        from crampcare.web.auth import LoginRequired, login_required_response, server_guard
+
+        app.state.accounts = AccountService(engine)
+        guard = [Depends(server_guard)]
+        app.include_router(api.router, dependencies=guard)
+        app.include_router(accounts_api.router, dependencies=guard)
+        app.include_router(pages.router, dependencies=guard)
+        app.include_router(accounts_pages.router, dependencies=guard)
+
+        @app.exception_handler(LoginRequired)
+        async def _login_required(request: Request, exc: LoginRequired) -> Response:
+            return login_required_response(request, exc)
+    else:
+        app.include_router(api.router)
+        app.include_router(pages.router)
     app.mount("/static", CachedStatic(directory=str(STATIC_DIR), max_age=settings.static_max_age), name="static")
 
     security = [
@@ -145,8 +168,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ("Cross-Origin-Opener-Policy", "same-origin"),
         ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
     ]
+    if server:
+        # Personal data must not sit in shared caches; routes that may be cached say so themselves.
+        security.append(("Cache-Control", "no-store"))
     # Added innermost first: the security headers wrap everything, the body limit sits next to the app.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=settings.gzip_level)
     app.add_middleware(SecurityHeadersMiddleware, headers=security)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app with :meth:`Settings.from_env` (``CRAMPCARE_MODE``, ``CRAMPCARE_DB``, ...): the factory
+    each uvicorn worker calls for ``crampcare serve --workers N``."""
+    return create_app(Settings.from_env())

@@ -1,8 +1,8 @@
 """Request dependencies. The owner comes from ONE place: :func:`get_owner`.
 
-For accounts (server mode) override it, e.g.::
-
-    app.dependency_overrides[get_owner] = owner_from_session   # a function (request) -> str
+Local mode: always ``"local"``. Server mode: the ``owner_id`` of the user whose session cookie
+or personal API token came with the request (:mod:`crampcare.web.auth`); without one, pages
+redirect to /login and the API answers 401.
 
 Every route that reads or writes the diary depends on :func:`get_store`, which opens a
 :class:`~crampcare.diary.store.DiaryStore` for exactly that owner on the app's shared engine
@@ -35,10 +35,11 @@ async def get_owner(request: Request) -> str:
     settings: Settings = request.app.state.settings
     if settings.mode == "local":
         return LOCAL_OWNER
-    # Server mode without an accounts module installed: refuse rather than share one diary.
-    from crampcare.web.errors import ApiError
+    from crampcare.web.auth import require_user
 
-    raise ApiError(401, "sign in first", code="unauthorized")
+    auth = await require_user(request)
+    assert auth.user is not None
+    return auth.user.owner_id
 
 
 async def get_store(request: Request, owner: str = Depends(get_owner)) -> AsyncIterator[DiaryStore]:

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from crampcare.web import forms
 from crampcare.web.api import FromDate, ToDate, compute_for, import_text, read_upload, report_function
-from crampcare.web.deps import get_kb, get_store
+from crampcare.web.deps import get_kb, get_owner, get_store
 from crampcare.web.errors import ApiError
 from crampcare.web.i18n import EVIDENCE, UI, URGENCY_ACTIONS, pick_lang
 
@@ -143,8 +143,9 @@ def _assess_form(request: Request, kb: KnowledgeBase, answers: dict[str, Any], r
     return render(request, "assess.html", context, status)
 
 
+# The interview pages need a logged-in user in server mode (``get_owner``); local mode: always open.
 @router.get("/assess", response_class=HTMLResponse)
-def assess_page(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
+def assess_page(request: Request, kb: KnowledgeBase = Depends(get_kb), _owner: str = Depends(get_owner)) -> HTMLResponse:
     return _assess_form(request, kb, {}, {}, {})
 
 
@@ -168,7 +169,8 @@ def _result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
 
 
 @router.post("/assess", response_class=HTMLResponse)
-async def assess_submit(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
+async def assess_submit(request: Request, kb: KnowledgeBase = Depends(get_kb),
+                        _owner: str = Depends(get_owner)) -> HTMLResponse:
     from crampcare.assess import assess
     from crampcare.assess.interview import drop_hidden
 

@@ -2,10 +2,43 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 MB = 1024 * 1024
+
+# The environment that carries settings to worker processes (``crampcare serve --workers N``)
+# and lets an operator configure a server without flags.
+MODE_ENV = "CRAMPCARE_MODE"
+DB_ENV = "CRAMPCARE_DB"
+SECURE_COOKIES_ENV = "CRAMPCARE_SECURE_COOKIES"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+class SettingsError(ValueError):
+    """A setting with a value that cannot be used (one line, for the command line)."""
+
+
+def parse_bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {value!r}")
+
+
+def parse_mode(name: str, value: str) -> Literal["local", "server"]:
+    lowered = value.strip().lower()
+    if lowered in ("", "local"):
+        return "local"
+    if lowered == "server":
+        return "server"
+    raise SettingsError(f"{name} must be 'local' or 'server', not {value!r}")
 
 
 @dataclass(frozen=True)
@@ -15,7 +48,8 @@ class Settings:
     ``db``: a SQLAlchemy URL or a file path; ``None`` means ``$CRAMPCARE_DB`` or the local
     default SQLite file. ``mode``: ``"local"`` (one person, owner ``"local"``, schema migrated
     on start) or ``"server"`` (accounts; the schema must already be current: migrations are
-    the operators' job).
+    the operators' job). ``secure_cookies``: always mark the session cookie ``Secure`` (it is
+    marked so anyway on HTTPS requests, as seen through trusted proxy headers).
     """
 
     db: str | None = None
@@ -23,7 +57,25 @@ class Settings:
     max_body_bytes: int = MB
     static_max_age: int = 365 * 24 * 3600
     gzip_level: int = 1  # cheap on the CPU; /now stays far under its 14 KB budget
+    secure_cookies: bool = False
 
     @property
     def auto_upgrade(self) -> bool:
         return self.mode == "local"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``CRAMPCARE_MODE``, ``CRAMPCARE_DB`` and ``CRAMPCARE_SECURE_COOKIES``."""
+        env = os.environ if environ is None else environ
+        return cls(
+            db=env.get(DB_ENV) or None,
+            mode=parse_mode(MODE_ENV, env.get(MODE_ENV, "")),
+            secure_cookies=parse_bool(SECURE_COOKIES_ENV, env.get(SECURE_COOKIES_ENV, "")),
+        )
+
+    def to_env(self) -> dict[str, str]:
+        """The environment variables :meth:`from_env` reads back into these settings."""
+        env = {MODE_ENV: self.mode, SECURE_COOKIES_ENV: "1" if self.secure_cookies else "0"}
+        if self.db:
+            env[DB_ENV] = self.db
+        return env

@@ -1,0 +1,253 @@
+"""Account pages (server mode only): sign up, log in, log out, account settings.
+
+Every form carries a CSRF token: the session's on the account forms (checked by
+:func:`crampcare.web.auth.server_guard`), a double-submit token on the log-in and sign-up forms
+(checked here), since there is no session yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from crampcare.web import forms
+from crampcare.web.auth import (
+    CSRF_FIELD,
+    PRELOGIN_COOKIE,
+    Auth,
+    accounts,
+    clear_session_cookie,
+    prelogin_token,
+    require_user,
+    resolve_quietly,
+    set_prelogin_cookie,
+    set_session_cookie,
+    token_matches,
+)
+from crampcare.web.errors import ApiError
+from crampcare.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+
+DONE = {
+    "logged_out": "You are logged out.",
+    "deleted": "Your account and all its data have been deleted.",
+    "password": "Password changed. Your other sessions and personal API tokens were ended.",
+    "revoked": "The token was revoked.",
+}
+MAX_TOKEN_ID = 2**31 - 1
+
+
+def _credentials_page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """The log-in or sign-up page, with its double-submit token (set as a cookie when new)."""
+    new_cookies: list[tuple[str, str]] = []
+    prelogin_token(request, new_cookies)
+    response = render(request, name, context, status)
+    for _name, value in new_cookies:
+        set_prelogin_cookie(response, request, value)
+    return response
+
+
+def _prelogin_ok(request: Request, form: Any) -> bool:
+    cookie = request.cookies.get(PRELOGIN_COOKIE)
+    return bool(cookie) and token_matches(forms.text(form, CSRF_FIELD), cookie or "")
+
+
+def _logged_in(request: Request, next_path: str) -> Response:
+    from crampcare.web.auth import safe_next
+
+    return RedirectResponse(safe_next(next_path), status_code=303)
+
+
+def _start_session(request: Request, user: Any, next_path: str) -> Response:
+    from crampcare.web.auth import safe_next
+
+    service = accounts(request)
+    old = request.cookies.get("crampcare_session")
+    if old:
+        service.end_session(old)
+    token, _session = service.create_session(user)
+    response = RedirectResponse(safe_next(next_path), status_code=303)
+    set_session_cookie(response, request, token)
+    response.delete_cookie(PRELOGIN_COOKIE, path="/")
+    return response
+
+
+EXPIRED_FORM = "the form had expired (or cookies are blocked); please try again"
+
+
+# --------------------------------------------------------------------------- sign up
+
+
+@router.get("/signup", response_class=HTMLResponse)
+async def signup_page(request: Request) -> Response:
+    auth = await resolve_quietly(request)
+    if auth.user is not None:
+        return _logged_in(request, "/diary")
+    return _credentials_page(request, "signup.html", {"title": "Sign up", "errors": {}, "email": ""})
+
+
+@router.post("/signup")
+async def signup_submit(request: Request) -> Response:
+    from crampcare.accounts import AccountError
+
+    form = await request.form()
+    email = forms.text(form, "email")[:320]
+    password = form.get("password")
+    again = form.get("password_again")
+    context: dict[str, Any] = {"title": "Sign up", "errors": {}, "email": email}
+    if not _prelogin_ok(request, form):
+        context["errors"] = {"form": EXPIRED_FORM}
+        return _credentials_page(request, "signup.html", context, 403)
+    if not isinstance(password, str) or not isinstance(again, str) or password != again:
+        context["errors"] = {"password_again": "the two passwords differ"}
+        return _credentials_page(request, "signup.html", context, 422)
+    try:
+        user = await run_in_threadpool(accounts(request).sign_up, email, password)
+    except AccountError as exc:
+        context["errors"] = {exc.field or "form": exc.message}
+        return _credentials_page(request, "signup.html", context, 409 if exc.code == "conflict" else 422)
+    return await run_in_threadpool(_start_session, request, user, "/diary")
+
+
+# --------------------------------------------------------------------------- log in and out
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request, next: str | None = Query(None, max_length=500),
+                     done: str | None = Query(None, max_length=20)) -> Response:
+    from crampcare.web.auth import safe_next
+
+    auth = await resolve_quietly(request)
+    if auth.user is not None and done is None:
+        return _logged_in(request, next or "/diary")
+    return _credentials_page(request, "login.html", {"title": "Log in", "errors": {}, "email": "",
+                                                     "next": safe_next(next, ""), "message": DONE.get(done or "", "")})
+
+
+@router.post("/login")
+async def login_submit(request: Request) -> Response:
+    from crampcare.accounts import AccountError
+    from crampcare.web.auth import safe_next
+
+    form = await request.form()
+    email = forms.text(form, "email")[:320]
+    password = form.get("password")
+    next_path = safe_next(forms.text(form, "next"), "")
+    context: dict[str, Any] = {"title": "Log in", "errors": {}, "email": email, "next": next_path, "message": ""}
+    if not _prelogin_ok(request, form):
+        context["errors"] = {"form": EXPIRED_FORM}
+        return _credentials_page(request, "login.html", context, 403)
+    if not isinstance(password, str) or not email or not password:
+        context["errors"] = {"form": "enter your e-mail address and password"}
+        return _credentials_page(request, "login.html", context, 422)
+    client = request.client.host if request.client else ""
+    try:
+        user = await run_in_threadpool(accounts(request).authenticate, email, password[:1000], client)
+    except AccountError as exc:
+        context["errors"] = {"form": exc.message}
+        status = 429 if exc.code == "rate_limited" else 401
+        response = _credentials_page(request, "login.html", context, status)
+        if status == 429:
+            response.headers["Retry-After"] = "900"
+        return response
+    return await run_in_threadpool(_start_session, request, user, next_path or "/diary")
+
+
+@router.post("/logout")
+def logout(request: Request, auth: Auth = Depends(require_user)) -> Response:
+    if auth.session_token:
+        accounts(request).end_session(auth.session_token)
+    response = RedirectResponse("/login?done=logged_out", status_code=303)
+    clear_session_cookie(response, request)
+    return response
+
+
+# --------------------------------------------------------------------------- account
+
+
+def _account_page(request: Request, auth: Auth, status: int = 200, **extra: Any) -> HTMLResponse:
+    assert auth.user is not None
+    context: dict[str, Any] = {
+        "title": "Account",
+        "user": auth.user,
+        "tokens": accounts(request).list_api_tokens(auth.user),
+        "errors": {},
+        "message": "",
+        "new_token": None,
+    }
+    context.update(extra)
+    return render(request, "account.html", context, status)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, done: str | None = Query(None, max_length=20),
+                 auth: Auth = Depends(require_user)) -> HTMLResponse:
+    return _account_page(request, auth, message=DONE.get(done or "", ""))
+
+
+@router.post("/account/password")
+async def account_password(request: Request, auth: Auth = Depends(require_user)) -> Response:
+    from crampcare.accounts import AccountError
+
+    assert auth.user is not None
+    form = await request.form()
+    current, new, again = (form.get(k) for k in ("current_password", "new_password", "new_password_again"))
+    if not all(isinstance(v, str) and v for v in (current, new, again)):
+        return await run_in_threadpool(_account_page, request, auth, 422,
+                                       errors={"new_password": "fill in all three password fields"})
+    if new != again:
+        return await run_in_threadpool(_account_page, request, auth, 422,
+                                       errors={"new_password_again": "the two new passwords differ"})
+    try:
+        await run_in_threadpool(accounts(request).change_password, auth.user, str(current)[:1000], str(new)[:1000],
+                                auth.session_token)
+    except AccountError as exc:
+        field = "new_password" if exc.field == "password" else "current_password"
+        status = 429 if exc.code == "rate_limited" else 422
+        return await run_in_threadpool(_account_page, request, auth, status, errors={field: exc.message})
+    return RedirectResponse("/account?done=password", status_code=303)
+
+
+@router.post("/account/tokens")
+async def account_new_token(request: Request, auth: Auth = Depends(require_user)) -> Response:
+    assert auth.user is not None
+    form = await request.form()
+    name = forms.text(form, "name")[:100] or "api"
+    secret, token = await run_in_threadpool(accounts(request).issue_api_token, auth.user, name)
+    return await run_in_threadpool(_account_page, request, auth, 201, new_token={"secret": secret, "name": token.name})
+
+
+@router.post("/account/tokens/{token_id}/delete")
+def account_revoke_token(request: Request, token_id: int = Path(ge=1, le=MAX_TOKEN_ID),
+                         auth: Auth = Depends(require_user)) -> Response:
+    assert auth.user is not None
+    if not accounts(request).revoke_api_token(auth.user, token_id):
+        raise ApiError(404, "you have no such token")
+    return RedirectResponse("/account?done=revoked", status_code=303)
+
+
+@router.post("/account/delete")
+async def account_delete(request: Request, auth: Auth = Depends(require_user)) -> Response:
+    from crampcare.accounts import AccountError
+
+    assert auth.user is not None
+    form = await request.form()
+    password = form.get("delete_password")
+    if forms.text(form, "confirm") != "yes":
+        return await run_in_threadpool(_account_page, request, auth, 422,
+                                       errors={"confirm": "tick the box to confirm that everything will be deleted"})
+    if not isinstance(password, str) or not password:
+        return await run_in_threadpool(_account_page, request, auth, 422,
+                                       errors={"delete_password": "enter your password to confirm"})
+    try:
+        await run_in_threadpool(accounts(request).delete_account, auth.user, password[:1000])
+    except AccountError as exc:
+        status = 429 if exc.code == "rate_limited" else 422
+        return await run_in_threadpool(_account_page, request, auth, status, errors={"delete_password": exc.message})
+    response = RedirectResponse("/login?done=deleted", status_code=303)
+    clear_session_cookie(response, request)
+    return response

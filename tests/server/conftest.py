@@ -1,0 +1,58 @@
+"""Fixtures for server mode on SQLite and on a real PostgreSQL (``db_url``): an app with accounts,
+people who sign up, and real `crampcare serve --multi-user` processes (helpers in serverkit.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from serverkit import LiveServer, Person, server_app, start_serve
+
+
+@pytest.fixture
+def app(db_url: str) -> Iterator[FastAPI]:
+    """Server mode on a fresh database of each back end (SQLite and PostgreSQL)."""
+    application = server_app(db_url)
+    try:
+        yield application
+    finally:
+        application.state.engine.dispose()
+
+
+@pytest.fixture
+def people(app: FastAPI) -> Iterator[Callable[..., Person]]:
+    """``people("ann@example.org")``: a signed-up person with their own client on the app."""
+    clients: list[TestClient] = []
+
+    def make(email: str, *, sign_up: bool = True, base_url: str = "http://testserver") -> Person:
+        client = TestClient(app, base_url=base_url)
+        clients.append(client)
+        person = Person(client, email)
+        return person.sign_up() if sign_up else person
+
+    try:
+        yield make
+    finally:
+        for client in clients:
+            client.close()
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start `crampcare serve` processes; every one is stopped (SIGINT, then kill) at the end."""
+    started: list[LiveServer] = []
+
+    def start(*args: str, env: dict[str, str] | None = None) -> LiveServer:
+        server = start_serve(tmp_path, *args, env=env)
+        started.append(server)
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.stop()

@@ -1,0 +1,167 @@
+"""Helpers for the server-mode tests: an app with accounts, people who sign up through the API or
+the pages, and real `crampcare serve --multi-user` processes (imported by conftest and the tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+warnings.filterwarnings("ignore", message=".*httpx2.*")
+
+from fastapi import FastAPI  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from crampcare.diary.database import upgrade  # noqa: E402
+from crampcare.web.app import create_app  # noqa: E402
+from crampcare.web.settings import Settings  # noqa: E402
+
+PASSWORD = "correct horse battery"
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+SERVE_ENV_KEYS = ("CRAMPCARE_DB", "CRAMPCARE_MODE", "CRAMPCARE_SECURE_COOKIES", "CRAMPCARE_WORKERS")
+
+
+def server_app(db_url: str, **settings: Any) -> FastAPI:
+    """A server-mode app on ``db_url`` (migrated first, as an operator would)."""
+    upgrade(db_url)
+    return create_app(Settings(db=db_url, mode="server", **settings))
+
+
+class Person:
+    """One browser (its own cookie jar) or script, talking to the app as one user."""
+
+    def __init__(self, client: TestClient | httpx.Client, email: str, password: str = PASSWORD) -> None:
+        self.client = client
+        self.email = email
+        self.password = password
+        self.csrf = ""
+        self.bearer: str | None = None
+
+    # --- through the JSON API --------------------------------------------------------
+    def sign_up(self) -> Person:
+        response = self.client.post("/api/v1/auth/signup", json={"email": self.email, "password": self.password})
+        assert response.status_code == 201, response.text
+        self.csrf = response.json()["csrf_token"]
+        return self
+
+    def log_in(self) -> httpx.Response:
+        response = self.client.post("/api/v1/auth/login", json={"email": self.email, "password": self.password})
+        if response.status_code == 200:
+            self.csrf = response.json()["csrf_token"]
+        return response
+
+    def headers(self) -> dict[str, str]:
+        if self.bearer:
+            return {"Authorization": f"Bearer {self.bearer}"}
+        return {"X-CSRF-Token": self.csrf}
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        headers = {**self.headers(), **kwargs.pop("headers", {})}
+        return self.client.request(method, url, headers=headers, **kwargs)
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def log_week(self, start: dt.date, note: str) -> list[dt.date]:
+        """Seven nights (one with a cramp every other night) and seven days, through the API."""
+        dates = [start + dt.timedelta(days=i) for i in range(7)]
+        for i, date in enumerate(dates):
+            cramps = [] if i % 2 else [{"start": "03:10", "duration_s": 60 + i, "leg": "left", "muscles": ["calf"],
+                                        "severity": 5, "helped": ["stretch"]}]
+            night = self.post("/api/v1/nights", json={"date": date.isoformat(), "cramps": cramps, "notes": note})
+            assert night.status_code == 201, night.text
+            day = self.post("/api/v1/days", json={"date": date.isoformat(), "fluids_ml": 1500, "notes": note})
+            assert day.status_code == 201, day.text
+        return dates
+
+    # --- through the pages -----------------------------------------------------------
+    def form_token(self, url: str, form_id: str | None = None) -> str:
+        """The CSRF field of the page's first form (or of the form with ``form_id``)."""
+        page = self.client.get(url)
+        assert page.status_code == 200, (url, page.status_code)
+        text = page.text
+        if form_id is not None:
+            text = text[text.index(f'id="{form_id}"'):]
+        found = CSRF_INPUT.search(text)
+        assert found, f"no CSRF field on {url}"
+        return found.group(1)
+
+
+
+# --------------------------------------------------------------------------- real processes
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SERVE_ENV_KEYS}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+def crampcare(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crampcare", *args], capture_output=True, text=True,
+                          env=env or clean_env(), timeout=timeout)
+
+
+class LiveServer:
+    def __init__(self, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+        self.url = url
+        self.process = process
+        self.log = log
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # uvicorn stops its workers on SIGINT
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 40) -> LiveServer:
+    """`crampcare serve <args> --port <free>` as a subprocess, once it answers /api/v1/health."""
+    port = free_port()
+    log = folder / f"serve-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "crampcare", "serve", *args, "--port", str(port)],
+                                   stdout=out, stderr=subprocess.STDOUT, env=env or clean_env())
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"crampcare serve exited with {process.returncode}: {log.read_text()}")
+            try:
+                if httpx.get(server.url + "/api/v1/health", timeout=1).status_code == 200:
+                    return server
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"crampcare serve did not answer within {timeout:g} s: {log.read_text()}")
+            time.sleep(0.1)
+    except BaseException:
+        server.stop()
+        raise

@@ -1,0 +1,157 @@
+"""Real `crampcare serve --multi-user` processes: two servers on one PostgreSQL share sessions and
+rate limits (no state in memory), `--workers 2`, configuration, and the refusal to start on an
+out-of-date schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from serverkit import PASSWORD, LiveServer, Person, clean_env, crampcare
+
+pytestmark = pytest.mark.slow
+
+
+def upgraded(url: str) -> str:
+    done = crampcare("db", "upgrade", "--db", url)
+    assert done.returncode == 0, done.stderr
+    return url
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.postgres
+def test_two_servers_on_one_postgresql_share_the_session_and_the_diary(
+        postgres_url: str, serve: Callable[..., LiveServer]) -> None:
+    upgraded(postgres_url)
+    one = serve("--multi-user", "--db", postgres_url)
+    two = serve("--multi-user", "--db", postgres_url)
+    with httpx.Client(base_url=one.url) as first, httpx.Client(base_url=two.url) as second:
+        ann = Person(first, "ann@example.org").sign_up()
+        date = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+        night = {"date": date, "cramps": [{"start": "02:40", "duration_s": 90, "leg": "right", "muscles": ["calf"],
+                                           "severity": 6, "helped": ["stretch"]}], "notes": "through server one"}
+        assert ann.post("/api/v1/nights", json=night).status_code == 201
+
+        # The same cookie (and CSRF token) on the other process: logged in, the night is there.
+        other = Person(second, ann.email)
+        other.csrf = ann.csrf
+        second.cookies.set("crampcare_session", first.cookies["crampcare_session"])
+        read = other.get(f"/api/v1/nights/{date}")
+        assert read.status_code == 200 and read.json()["notes"] == "through server one"
+        assert read.json()["cramps"][0]["severity"] == 6
+        assert "Log out" in second.get("/diary").text
+        # And the other way round.
+        assert other.post("/api/v1/days", json={"date": date, "fluids_ml": 1200}).status_code == 201
+        assert ann.get(f"/api/v1/days/{date}").json()["fluids_ml"] == 1200
+
+        # Another person, through server two, sees none of it.
+        with httpx.Client(base_url=two.url) as third:
+            bob = Person(third, "bob@example.org").sign_up()
+            assert bob.get("/api/v1/nights").json() == [] and bob.get(f"/api/v1/nights/{date}").status_code == 404
+
+        # Log out through server two: the session is gone on server one too.
+        assert other.post("/api/v1/auth/logout").status_code == 200
+        assert ann.get("/api/v1/nights").status_code == 401
+
+        # Failed log-ins are counted across both processes.
+        ann.password = other.password = "not the password"
+        assert [ann.log_in().status_code for _ in range(3)] == [401] * 3
+        assert [other.log_in().status_code for _ in range(2)] == [401] * 2
+        ann.password = PASSWORD
+        assert ann.log_in().status_code == 429
+
+
+@pytest.mark.postgres
+def test_workers_share_one_postgresql(postgres_url: str, serve: Callable[..., LiveServer]) -> None:
+    upgraded(postgres_url)
+    server = serve("--multi-user", "--workers", "2", "--db", postgres_url)
+    assert len(children(server.process.pid)) >= 2  # uvicorn's worker processes
+    with httpx.Client(base_url=server.url) as client:
+        ann = Person(client, "ann@example.org").sign_up()
+        cookie, csrf = client.cookies["crampcare_session"], ann.csrf
+    start = dt.date.today() - dt.timedelta(days=40)
+
+    def log(offset: int) -> int:
+        # A fresh connection per request: requests spread over both workers.
+        with httpx.Client(base_url=server.url, cookies={"crampcare_session": cookie}) as client:
+            date = (start + dt.timedelta(days=offset)).isoformat()
+            return client.post("/api/v1/nights", json={"date": date, "cramps": []},
+                               headers={"X-CSRF-Token": csrf}).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(log, range(30))) == [201] * 30
+    with httpx.Client(base_url=server.url, cookies={"crampcare_session": cookie}) as client:
+        assert len(client.get("/api/v1/nights").json()) == 30
+
+
+def test_refuses_an_out_of_date_schema_with_one_line(tmp_path: Path) -> None:
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    result = crampcare("serve", "--multi-user", "--db", empty, "--port", "0")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "out of date" in lines[0] and f"crampcare db upgrade --db {empty}" in lines[0]
+    # The same through the environment, with several workers.
+    env = clean_env(CRAMPCARE_MODE="server", CRAMPCARE_DB=empty, CRAMPCARE_WORKERS="2")
+    result = crampcare("serve", "--port", "0", env=env)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "crampcare db upgrade" in result.stderr
+
+
+@pytest.mark.postgres
+def test_refuses_an_empty_or_unreachable_postgresql(postgres_url: str) -> None:
+    result = crampcare("serve", "--multi-user", "--db", postgres_url, "--port", "0")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert f"crampcare db upgrade --db {postgres_url}" in result.stderr
+    nowhere = "postgresql+psycopg://crampcare:secret-pw@127.0.0.1:1/none"
+    result = crampcare("serve", "--multi-user", "--db", nowhere, "--port", "0")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "cannot reach the database" in result.stderr and "secret-pw" not in result.stderr
+
+
+def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path,
+                                                           serve: Callable[..., LiveServer]) -> None:
+    db = upgraded(f"sqlite:///{tmp_path / 'server.db'}")
+    config = tmp_path / "crampcare.toml"
+    config.write_text(f'[server]\nmode = "server"\ndb = "{db}"\nsecure_cookies = true\n')
+    from_file = serve("--config", str(config))
+    with httpx.Client(base_url=from_file.url) as client:
+        assert client.get("/diary").status_code == 303  # server mode: log in first
+        signed = client.post("/api/v1/auth/signup", json={"email": "cat@example.org", "password": PASSWORD})
+        assert signed.status_code == 201 and "; secure" in signed.headers["set-cookie"].lower()
+        assert client.get("/now").status_code == 200
+    from_env = serve(env=clean_env(CRAMPCARE_MODE="server", CRAMPCARE_DB=db))
+    with httpx.Client(base_url=from_env.url) as client:
+        assert client.get("/api/v1/nights").status_code == 401
+        assert client.post("/api/v1/auth/login",
+                           json={"email": "cat@example.org", "password": PASSWORD}).status_code == 200
+    # The command line wins over the file: --local serves one person's diary, no log-in.
+    local = serve("--config", str(config), "--local", "--db", str(tmp_path / "local.db"))
+    with httpx.Client(base_url=local.url) as client:
+        assert client.get("/api/v1/nights").json() == []
+
+    bad = tmp_path / "bad.toml"
+    for text in ('mode = "cluster"\n', "workers = 'two'\n", "colour = 1\n", "[server\n"):
+        bad.write_text(text)
+        result = crampcare("serve", "--config", str(bad), "--port", "0")
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (text, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert os.environ.get("CRAMPCARE_MODE") in (None, "", "local")  # the tests leave the environment alone
