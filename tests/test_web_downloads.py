@@ -45,3 +45,18 @@ def test_report_and_fhir_downloads_after_logging(client: TestClient) -> None:
     assert bundle.status_code == 200
     resources = [e["resource"]["resourceType"] for e in bundle.json()["entry"]]
     assert {"Questionnaire", "QuestionnaireResponse", "Observation", "Patient"} <= set(resources)
+
+
+def test_local_mode_refuses_cross_site_writes_and_rebinding(client: TestClient) -> None:
+    night = {"date": (dt.date.today() - dt.timedelta(days=2)).isoformat(), "cramps": []}
+    evil = client.post("/api/v1/nights", json=night, headers={"Origin": "https://evil.example"})
+    assert evil.status_code == 403 and evil.json()["error"]["code"] == "forbidden"
+    sandboxed = client.post("/diary/quiet", data={}, headers={"Origin": "null"})
+    assert sandboxed.status_code == 403
+    rebound = client.get("/api/v1/nights", headers={"Host": "attacker.example:8000"})
+    assert rebound.status_code == 403
+    assert client.get("/api/v1/nights").json() == []  # nothing the refused writes tried was stored
+    same = client.post("/api/v1/nights", json=night, headers={"Origin": "http://testserver"})
+    assert same.status_code == 201
+    phone = client.get("/now", headers={"Host": "192.168.1.20:8000"})
+    assert phone.status_code == 200

@@ -150,6 +150,16 @@ def test_360_pixel_layout_has_no_horizontal_scroll(browser: Any, live_server: An
 
 def test_now_paints_quickly(page: Any) -> None:
     page.goto("/now")
-    paint = page.evaluate(
-        "() => Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]))")
-    assert 0 < paint.get("first-contentful-paint", 0) < 3000
+    # The paint entry can land a frame after the load event: wait for it (buffered observer).
+    first_paint = page.evaluate("""() => new Promise(resolve => {
+        const found = () => {
+            const entry = performance.getEntriesByName('first-contentful-paint')[0];
+            if (entry) { resolve(entry.startTime); return true; }
+            return false;
+        };
+        if (found()) return;
+        new PerformanceObserver(found).observe({type: 'paint', buffered: true});
+        requestAnimationFrame(() => requestAnimationFrame(found));
+        setTimeout(() => resolve(-1), 5000);
+    })""")
+    assert 0 < first_paint < 3000

@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal
 
+import pydantic_core
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -109,7 +110,7 @@ async def assess_route(body: AssessRequest, request: Request, owner: str = Depen
     # tests check that assess_data always validates as an Assessment).
     result = assess_data(body.answers)
     shown = result if body.trace else {**result, "trace": []}
-    payload = json.dumps(shown, ensure_ascii=False, separators=(",", ":")).encode()
+    payload = pydantic_core.to_json(shown)
     if not body.save:
         return Response(payload, media_type="application/json")
 

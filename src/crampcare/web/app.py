@@ -23,7 +23,7 @@ from starlette.types import Scope
 
 from crampcare import __version__
 from crampcare.web.errors import install_handlers
-from crampcare.web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from crampcare.web.middleware import BodyLimitMiddleware, LocalOriginMiddleware, SecurityHeadersMiddleware
 from crampcare.web.settings import Settings
 
 HERE = Path(__file__).parent
@@ -164,7 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ("Content-Security-Policy", _csp([now_css_hash])),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "no-referrer"),
+        ("Referrer-Policy", "same-origin"),  # same-origin writes then carry their Origin (the local-mode check)
         ("Cross-Origin-Opener-Policy", "same-origin"),
         ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
     ]
@@ -175,6 +175,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=settings.gzip_level)
     app.add_middleware(SecurityHeadersMiddleware, headers=security)
+    if settings.mode == "local":
+        app.add_middleware(LocalOriginMiddleware)
     return app
 
 

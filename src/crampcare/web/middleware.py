@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from collections.abc import Iterable
 
@@ -94,3 +95,54 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _host_only(value: str) -> str:
+    """``host`` from ``host:port`` (keeping IPv6 brackets)."""
+    if value.startswith("["):
+        return value[: value.find("]") + 1]
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def _is_direct_host(host: str) -> bool:
+    """localhost or an IP address: a DNS-rebinding page can only arrive under a domain name."""
+    name = host.strip("[]").lower()
+    if name in LOCAL_HOSTS or name == "testserver":
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class LocalOriginMiddleware:
+    """Local mode has no accounts, so no session to protect with a CSRF token. Instead:
+    the Host must be an address, not a domain name (a web page cannot reach the diary by
+    DNS rebinding), and a write must not come from another site's page (browsers send
+    ``Origin`` on every cross-site POST, including plain HTML forms; ``null`` comes from
+    sandboxed frames and is refused too)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {name: value.decode("latin-1") for name, value in scope["headers"] if name in (b"host", b"origin")}
+        host = headers.get(b"host", "")
+        if host and not _is_direct_host(_host_only(host)):
+            await _send_error(send, 403, "forbidden", "local crampcare answers only on this machine (localhost)")
+            return
+        origin = headers.get(b"origin")
+        if scope["method"] in _UNSAFE and origin is not None:
+            origin_host = origin.split("://", 1)[-1]
+            if origin == "null" or origin_host.lower() != host.lower():
+                await _send_error(send, 403, "forbidden", "a write from another site's page was refused")
+                return
+        await self.app(scope, receive, send)
