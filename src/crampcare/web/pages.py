@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from crampcare.assess.interview import SECTION_TITLES
 from crampcare.web import forms
 from crampcare.web.api import FromDate, ToDate, compute_for, import_text, read_upload, report_function
 from crampcare.web.deps import get_kb, get_owner, get_store
@@ -102,15 +103,6 @@ def service_worker(request: Request) -> Response:
 
 # --------------------------------------------------------------------------- /assess
 
-SECTION_TITLES = {
-    "warning_signs": "Warning signs first",
-    "about_you": "About you",
-    "pregnancy": "Pregnancy",
-    "the_cramps": "The cramps",
-    "daily_life": "Daily life",
-    "health": "Health and medicines",
-    "child": "About the child",
-}
 
 
 def _question_groups(kb: KnowledgeBase, answers: dict[str, Any], raw: dict[str, Any],
