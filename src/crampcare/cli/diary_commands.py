@@ -22,6 +22,7 @@ import typer
 
 from crampcare.cli.errors import Refused as _Refused
 from crampcare.cli.errors import friendly_errors, validation_message
+from crampcare.cli.options import DbOption
 
 if TYPE_CHECKING:
     from crampcare.diary.records import Cramp, DayRecord, NightRecord
@@ -35,17 +36,6 @@ __all__ = ["register"]
 
 # --------------------------------------------------------------------------- options
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar="CRAMPCARE_DB",
-        show_envvar=True,
-        show_default=False,
-        help="Diary database: a SQLite file path, sqlite:///… or postgresql+psycopg://… URL "
-        "(default: crampcare.db in your user data folder).",
-    ),
-]
 DateOption = Annotated[
     str | None, typer.Option("--date", help="YYYY-MM-DD, today, tonight or yesterday.", show_default=False)
 ]

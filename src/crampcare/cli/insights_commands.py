@@ -19,6 +19,7 @@ import typer
 
 from crampcare.cli.errors import Refused as _Refused
 from crampcare.cli.errors import friendly_errors as _friendly_errors
+from crampcare.cli.options import DbOption
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,17 +29,6 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar="CRAMPCARE_DB",
-        show_envvar=True,
-        show_default=False,
-        help="Diary database: a SQLite file path, sqlite:///… or postgresql+psycopg://… URL "
-        "(default: crampcare.db in your user data folder).",
-    ),
-]
 
 
 class InsightsFormat(str, Enum):

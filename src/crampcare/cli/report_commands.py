@@ -21,22 +21,12 @@ import typer
 
 from crampcare.cli.errors import Refused as _Refused
 from crampcare.cli.errors import friendly_errors as _friendly_errors
+from crampcare.cli.options import DbOption
 
 __all__ = ["register"]
 
 REPORT_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
 
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar="CRAMPCARE_DB",
-        show_envvar=True,
-        show_default=False,
-        help="Diary database: a SQLite file path or a sqlite:///… / postgresql+psycopg://… URL "
-        "(default: crampcare.db in your user data folder).",
-    ),
-]
 
 
 
