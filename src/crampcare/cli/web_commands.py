@@ -91,9 +91,9 @@ def check_server_database(db: str | None) -> str:
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
-        host: str | None = typer.Option(None, "--host", help="Address to listen on [default: 127.0.0.1]; local mode: "
+        host: str | None = typer.Option(None, "--host", help="Address to listen on (default 127.0.0.1); local mode: "
                                         "keep it on localhost."),
-        port: int | None = typer.Option(None, "--port", min=0, max=65535, help="Port to listen on [default: 8000]."),
+        port: int | None = typer.Option(None, "--port", min=0, max=65535, help="Port to listen on (default 8000)."),
         open_browser: bool = typer.Option(False, "--open", help="Open the app in a web browser."),
         db: str | None = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="Diary database (path or URL)."),
         multi_user: bool | None = typer.Option(
@@ -101,14 +101,14 @@ def register(app: typer.Typer) -> None:
             help="Server mode: accounts, many users, one shared database (also CRAMPCARE_MODE=server). "
                  "The schema must be current: run `crampcare db upgrade` first."),
         workers: int | None = typer.Option(None, "--workers", min=1, max=64, envvar="CRAMPCARE_WORKERS",
-                                           help="Worker processes [default: 1]."),
+                                           help="Worker processes (default 1)."),
         secure_cookies: bool | None = typer.Option(
             None, "--secure-cookies", show_default=False,
             help="Always mark the session cookie Secure (behind an HTTPS proxy); it is anyway on HTTPS requests."),
         forwarded_allow_ips: str | None = typer.Option(
             None, "--forwarded-allow-ips",
-            help="Proxies whose X-Forwarded-For/-Proto to trust (comma-separated) [default: 127.0.0.1]."),
-        config: Path | None = typer.Option(None, "--config", help="A TOML file with these settings (a [server] table "
+            help="Proxies whose X-Forwarded-For/-Proto to trust (comma-separated) (default 127.0.0.1)."),
+        config: Path | None = typer.Option(None, "--config", help="A TOML file with these settings (a "server" table "
                                            "or top-level keys: mode, db, host, port, workers, secure_cookies, "
                                            "forwarded_allow_ips)."),
     ) -> None:
