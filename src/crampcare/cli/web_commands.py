@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
         forwarded_allow_ips: str | None = typer.Option(
             None, "--forwarded-allow-ips",
             help="Proxies whose X-Forwarded-For/-Proto to trust (comma-separated) (default 127.0.0.1)."),
-        config: Path | None = typer.Option(None, "--config", help="A TOML file with these settings (a "server" table "
+        config: Path | None = typer.Option(None, "--config", help="A TOML file with these settings (a `server` table "
                                            "or top-level keys: mode, db, host, port, workers, secure_cookies, "
                                            "forwarded_allow_ips)."),
     ) -> None:
