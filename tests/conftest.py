@@ -14,6 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Timing is a benchmark's job (bench/), not a property test's: no per-example deadline, so a
+# busy CI machine cannot turn a correct example into a failure.
+settings.register_profile("crampcare", deadline=None, print_blob=True)
+settings.load_profile("crampcare")
 
 sys.path.insert(0, str(Path(__file__).parent))
 
