@@ -92,3 +92,12 @@ def test_delete_account_removes_only_that_users_data(service: AccountService) ->
         assert store.list_nights() == []
     with DiaryStore(service.engine, owner=bob.owner_id) as store:
         assert store.list_nights() == [night]
+
+
+def test_sign_ups_per_client_address_are_limited(service: AccountService) -> None:
+    for index in range(3):
+        service.sign_up(f"user{index}@example.org", PASSWORD, client="203.0.113.9", limit=3)
+    with pytest.raises(TooManyAttemptsError, match="too many sign-ups"):
+        service.sign_up("user9@example.org", PASSWORD, client="203.0.113.9", limit=3)
+    service.sign_up("user9@example.org", PASSWORD, client="198.51.100.1", limit=3)  # another address
+    service.sign_up("user10@example.org", PASSWORD, client="203.0.113.9", limit=0)  # 0: no limit

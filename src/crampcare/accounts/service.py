@@ -35,6 +35,8 @@ MAX_FAILED_LOGINS = 5
 # typos must not lock everybody out.
 MAX_FAILED_LOGINS_PER_CLIENT = 20
 LOGIN_WINDOW = dt.timedelta(minutes=15)
+# Sign-ups per client address in the same window.
+MAX_SIGNUPS_PER_CLIENT = 10
 MIN_PASSWORD_LENGTH = 10
 # Unquoted addresses only: letters (any script), digits and the RFC 5322 atext symbols in the
 # local part; letters, digits and hyphens in the domain. No spaces, quotes, <>, (), ;, :, \.
@@ -85,8 +87,8 @@ class AccountError(ValueError):
 
 
 class TooManyAttemptsError(AccountError):
-    def __init__(self) -> None:
-        super().__init__("too many failed log-ins; wait 15 minutes and try again", code="rate_limited")
+    def __init__(self, message: str = "too many failed log-ins; wait 15 minutes and try again") -> None:
+        super().__init__(message, code="rate_limited")
 
 
 @dataclass(frozen=True)
@@ -146,9 +148,14 @@ class AccountService:
         self.engine = engine
 
     # --- sign-up and log-in ---------------------------------------------------------
-    def sign_up(self, email: str, password: str) -> User:
+    def sign_up(self, email: str, password: str, client: str = "",
+                limit: int = MAX_SIGNUPS_PER_CLIENT) -> User:
+        """Create an account. At most ``limit`` sign-ups per client address in the window
+        (0: no limit): each costs a slow password hash, and mass sign-ups would load the server."""
         address = normalise_email(email)
         check_password_strength(password, address)
+        if client and limit:
+            self._count_signup(f"signup:{client[:200]}", limit)
         owner_id = f"u-{uuid.uuid4().hex}"
         try:
             with self.engine.begin() as conn:
@@ -159,6 +166,18 @@ class AccountService:
         except IntegrityError:
             raise AccountError("an account with this e-mail already exists", field="email", code="conflict") from None
         return User(id=user_id, email=address, owner_id=owner_id)
+
+    def _count_signup(self, key: str, limit: int) -> None:
+        since = _now() - LOGIN_WINDOW
+        with self.engine.begin() as conn:
+            conn.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < since))
+            recent = conn.execute(
+                select(func.count()).select_from(LoginAttemptRow).where(LoginAttemptRow.key == key,
+                                                                          LoginAttemptRow.at >= since)
+            ).scalar_one()
+            if recent >= limit:
+                raise TooManyAttemptsError("too many sign-ups from this address; wait 15 minutes and try again")
+            conn.execute(insert(LoginAttemptRow).values(key=key, at=_now()))
 
     def authenticate(self, email: str, password: str, client: str = "") -> User:
         """Check credentials; raises :class:`TooManyAttemptsError` past the limit."""

@@ -119,7 +119,16 @@ def register(app: typer.Typer) -> None:
 
         import uvicorn
 
-        from crampcare.web.settings import MODE_ENV, SECURE_COOKIES_ENV, Settings, SettingsError, parse_bool, parse_mode
+        from crampcare.web.settings import (
+            MODE_ENV,
+            SECURE_COOKIES_ENV,
+            SIGNUP_LIMIT_ENV,
+            Settings,
+            SettingsError,
+            parse_bool,
+            parse_limit,
+            parse_mode,
+        )
 
         file = read_config(config) if config is not None else {}
         try:
@@ -134,6 +143,8 @@ def register(app: typer.Typer) -> None:
                           if os.environ.get(SECURE_COOKIES_ENV) else bool(file.get("secure_cookies", False)))
             else:
                 secure = secure_cookies
+            signup_limit = parse_limit(SIGNUP_LIMIT_ENV, os.environ.get(SIGNUP_LIMIT_ENV)
+                                       or str(file.get("signup_limit", 10)))
         except SettingsError as exc:
             raise _fail(str(exc)) from None
         db = db or file.get("db")
@@ -154,7 +165,8 @@ def register(app: typer.Typer) -> None:
         if server:
             # Checked here, once, so a stale schema is one line and exit 2, not a traceback per worker.
             db = check_server_database(db)
-        settings = Settings(db=db, mode="server" if server else "local", secure_cookies=secure)
+        settings = Settings(db=db, mode="server" if server else "local", secure_cookies=secure,
+                            signup_limit=signup_limit)
 
         run: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "access_log": False}
         if forwarded:
@@ -169,7 +181,7 @@ def register(app: typer.Typer) -> None:
                         upgrade(url)  # once, before the workers start (they would race)
                 except Exception as exc:
                     raise _fail(f"cannot open the diary: {exc}") from None
-                settings = Settings(db=url, mode="local", secure_cookies=secure)
+                settings = Settings(db=url, mode="local", secure_cookies=secure, signup_limit=signup_limit)
             os.environ.update(settings.to_env())
             target: Any = "crampcare.web.app:create_app_from_env"
             run.update(factory=True, workers=workers)

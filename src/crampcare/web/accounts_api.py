@@ -105,7 +105,8 @@ def signup(body: Credentials, request: Request) -> Response:
     from crampcare.accounts import AccountError
 
     try:
-        user = accounts(request).sign_up(body.email, body.password)
+        user = accounts(request).sign_up(body.email, body.password, client=client_address(request),
+                                         limit=request.app.state.settings.signup_limit)
     except AccountError as exc:
         raise account_error(exc) from None
     return start_session(request, user, 201)

@@ -106,10 +106,13 @@ async def signup_submit(request: Request) -> Response:
         context["errors"] = {"password_again": "the two passwords differ"}
         return _credentials_page(request, "signup.html", context, 422)
     try:
-        user = await run_in_threadpool(accounts(request).sign_up, email, password)
+        user = await run_in_threadpool(accounts(request).sign_up, email, password,
+                                       request.client.host if request.client else "",
+                                       request.app.state.settings.signup_limit)
     except AccountError as exc:
         context["errors"] = {exc.field or "form": exc.message}
-        return _credentials_page(request, "signup.html", context, 409 if exc.code == "conflict" else 422)
+        status = {"conflict": 409, "rate_limited": 429}.get(exc.code, 422)
+        return _credentials_page(request, "signup.html", context, status)
     return await run_in_threadpool(_start_session, request, user, "/diary")
 
 

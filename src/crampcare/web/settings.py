@@ -14,6 +14,7 @@ MB = 1024 * 1024
 MODE_ENV = "CRAMPCARE_MODE"
 DB_ENV = "CRAMPCARE_DB"
 SECURE_COOKIES_ENV = "CRAMPCARE_SECURE_COOKIES"
+SIGNUP_LIMIT_ENV = "CRAMPCARE_SIGNUP_LIMIT"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -41,6 +42,16 @@ def parse_mode(name: str, value: str) -> Literal["local", "server"]:
     raise SettingsError(f"{name} must be 'local' or 'server', not {value!r}")
 
 
+def parse_limit(name: str, value: str) -> int:
+    try:
+        number = int(value.strip() or "0")
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise SettingsError(f"{name} must not be negative")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     """How to run the app.
@@ -58,6 +69,7 @@ class Settings:
     static_max_age: int = 365 * 24 * 3600
     gzip_level: int = 1  # cheap on the CPU; /now stays far under its 14 KB budget
     secure_cookies: bool = False
+    signup_limit: int = 10  # sign-ups per client address per 15 minutes; 0 = no limit (load tests)
 
     @property
     def auto_upgrade(self) -> bool:
@@ -71,11 +83,13 @@ class Settings:
             db=env.get(DB_ENV) or None,
             mode=parse_mode(MODE_ENV, env.get(MODE_ENV, "")),
             secure_cookies=parse_bool(SECURE_COOKIES_ENV, env.get(SECURE_COOKIES_ENV, "")),
+            signup_limit=parse_limit(SIGNUP_LIMIT_ENV, env.get(SIGNUP_LIMIT_ENV, "10")),
         )
 
     def to_env(self) -> dict[str, str]:
         """The environment variables :meth:`from_env` reads back into these settings."""
-        env = {MODE_ENV: self.mode, SECURE_COOKIES_ENV: "1" if self.secure_cookies else "0"}
+        env = {MODE_ENV: self.mode, SECURE_COOKIES_ENV: "1" if self.secure_cookies else "0",
+               SIGNUP_LIMIT_ENV: str(self.signup_limit)}
         if self.db:
             env[DB_ENV] = self.db
         return env
