@@ -9,17 +9,27 @@ that begins on the evening of that day ("the same night", lag 0, the primary ana
 night one day later ("the next night", lag 1, secondary) -- the cramp rate on nights after days
 with and without the factor is compared: a risk ratio with a 95 % CI (log method, Haldane
 correction when a cell is 0) and one-sided Fisher exact tests for "more cramps" and for "fewer
-cramps". All of these hypotheses form one family under a weighted Benjamini-Hochberg correction
-(false discovery rate 5 %, Genovese-Roeder-Wasserman weights fixed in advance: most weight on the
-same night and, for the article's candidate triggers, on "more cramps"), after Tarone's screen
-drops tests whose margins make significance impossible. A factor "seems linked" when its adjusted
-q < 0.05 and RR > 1, "seems linked to fewer cramps" when q < 0.05 and RR < 1, otherwise "no clear
-link". Days that were not logged are missing, never "without".
+cramps". The hypotheses are tested in two families with serial gatekeeping, at a 5 % chance of
+any false finding (family-wise error, which also bounds the false discovery rate by 5 %):
 
-Why weights and one-sided halves: with 10+ factors x 2 timings, plain two-sided BH needs about
-p < 0.002 for the first finding; spending the budget where triggers are expected raises the
-chance of finding a real one (bench/bench_triggers.py measures it) while the rate of naming a
-factor that does nothing stays about the same, since that rate depends on the total budget.
+- primary: the same night, in the direction fixed in advance -- "more cramps" for the factors the
+  article names as possible triggers, both directions for free tags and medicines;
+- secondary: the next night, and "fewer cramps" after the article's factors; tested only once
+  every primary hypothesis is rejected (or when there is none).
+
+Within each family a weighted discrete Bonferroni procedure (Tarone 1990; Westfall & Wolfinger
+1997) is used: a Fisher test can only reach certain p-values given its counts, so it spends only
+the largest attainable p-value below its threshold, not the whole threshold; a test that cannot
+reach significance spends nothing (this subsumes Tarone's screen). The weights are fixed in advance
+(same night 90 %, next night 10 %; the article's factors 80 % on "more cramps"). A factor "seems
+linked" when its adjusted p < 0.05 and RR > 1, "seems linked to fewer cramps" when adjusted p < 0.05
+and RR < 1, otherwise "no clear link". Days that were not logged are missing, never "without".
+
+Why: with 10+ factors x 2 timings x 2 directions, an equal split needs about p < 0.001 for a
+finding. Fisher's test is conservative (with these counts its real error is well below its
+threshold), and most of the budget is better spent where triggers are expected;
+bench/bench_triggers.py measures the chance of finding a real trigger and of naming a factor that
+does nothing (the procedure holds its chance at or below 5 % per analysis).
 """
 
 from __future__ import annotations
@@ -62,10 +72,12 @@ MIN_NIGHTS_EACH = 5
 FDR = 0.05
 MIN_TREND_NIGHTS = 28
 MIN_TREND_WEEKS = 4
-# How the 5 % false-discovery budget is shared (weighted Benjamini-Hochberg, fixed in advance):
-# the same-night timing (lag 0) is the primary analysis and the next night (lag 1) secondary; for
-# the fixed factors, which the article and guidance name as possible triggers, most of the budget
-# looks for *more* cramps after them, the rest for fewer. Free tags and medicines get no direction.
+# How the 5 % error budget is shared (fixed in advance). Primary family (full budget): the same
+# night (lag 0), "more cramps" for the fixed factors, which the article and guidance name as
+# possible triggers, and both directions for free tags and medicines, which have no expected
+# direction. Secondary family (the next night, and "fewer cramps" after the fixed factors): tested
+# only once every primary hypothesis is rejected (serial gatekeeping). Within a family the weights
+# are LAG_SHARE x direction share.
 LAG_SHARE: dict[int, float] = {0: 0.9, 1: 0.1}
 TRIGGER_DIRECTION_SHARE = 0.8
 LAGS: tuple[int, ...] = (0, 1)
@@ -181,7 +193,7 @@ class TriggerTest(BaseModel):
     rr_high: float | None = None
     haldane_corrected: bool = False
     p_value: float | None = None  # one-sided Fisher exact, in the direction seen
-    q_value: float | None = None  # weighted Benjamini-Hochberg adjusted
+    q_value: float | None = None  # adjusted p (gatekept discrete Bonferroni, family-wise); finding when < fdr
     verdict: Verdict
 
 
@@ -199,15 +211,17 @@ class Triggers(BaseModel):
     paired_nights: int
     min_paired_nights: int = MIN_PAIRED_NIGHTS
     min_nights_each: int = MIN_NIGHTS_EACH
-    fdr: float = FDR
+    fdr: float = FDR  # the level: chance of any false finding (which also bounds the false discovery rate)
     tests_run: int = 0
     method: str = (
         "Risk ratio of a cramp night after days with vs without each factor (log-method 95 % CI, 0.5 added "
         "to every cell when one is zero). Each factor and timing is tested for more and for fewer cramps "
-        "(one-sided Fisher exact tests; p is the one in the direction seen), and all tests share one "
-        "weighted Benjamini-Hochberg correction (5 % false discovery rate): 90 % of the weight on the same "
-        "night, 10 % on the next night, and for the factors the article names, 80 % on more cramps. Tests "
-        "that cannot reach significance with their counts are left out first (Tarone's screen)."
+        "(one-sided Fisher exact tests; p is the one in the direction seen). The same night in the expected "
+        "direction (more cramps for the factors the article names, either way for tags and medicines) is "
+        "the primary family; the next night and fewer cramps after the article's factors are checked only "
+        "once every primary test is significant. Each family uses a weighted discrete Bonferroni correction "
+        "(a test spends only the p-values its counts can reach; 90 % of the weight on the same night, 10 % "
+        "on the next), keeping the chance of any false finding at or below 5 %."
     )
     factors: list[FactorResult] = Field(default_factory=list)
     linked: list[str] = Field(default_factory=list)
@@ -530,28 +544,27 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
     with np.errstate(invalid="ignore", divide="ignore"):
         rate_with = a / n1
         rate_without = c / n0
-    # Two one-sided hypotheses per factor and timing ("more cramps", "fewer cramps"), all in one
-    # weighted BH family.
+    # Two one-sided hypotheses per factor and timing ("more cramps", "fewer cramps"), tested with a
+    # discrete Bonferroni procedure (family-wise error 5 %) and serial gatekeeping (see LAG_SHARE).
     p_more = np.full(len(rows), np.nan)
     p_fewer = np.full(len(rows), np.nan)
+    sup_more = sup_fewer = np.full((len(rows), 1), np.inf)
     if enough.any():
-        p_more[enough], p_fewer[enough] = stats.fisher_exact_one_sided(
-            a[enough], (n1 - a)[enough], c[enough], (n0 - c)[enough]
-        )
+        tables = (a[enough], (n1 - a)[enough], c[enough], (n0 - c)[enough])
+        p_more[enough], p_fewer[enough] = stats.fisher_exact_one_sided(*tables)
+        g, le = stats.fisher_attainable_one_sided(*tables)
+        sup_more = np.full((len(rows), g.shape[1]), np.inf)
+        sup_fewer = np.full((len(rows), g.shape[1]), np.inf)
+        sup_more[enough], sup_fewer[enough] = g, le
     lag_w = np.array([LAG_SHARE[int(lag)] for lag in lag_arr])
-    up_share = np.array([TRIGGER_DIRECTION_SHARE if tab.ids[int(k)] in FACTOR_IDS else 0.5 for k in k_idx])
+    article = np.array([tab.ids[int(k)] in FACTOR_IDS for k in k_idx], dtype=bool)
+    up_share = np.where(article, TRIGGER_DIRECTION_SHARE, 0.5)
     p_all = np.concatenate([p_more, p_fewer])
     w_all = np.concatenate([lag_w * up_share, lag_w * (1 - up_share)])
-    # Tarone's screen: tests that cannot reach significance given their margins (few nights with
-    # a factor, say) leave the family instead of diluting it.
-    pmin = np.full(p_all.shape, np.nan)
-    if enough.any():
-        g, le = stats.fisher_min_attainable_one_sided(a[enough], (n1 - a)[enough], c[enough], (n0 - c)[enough])
-        pmin[: len(rows)][enough] = g
-        pmin[len(rows) :][enough] = le
-    keep = stats.tarone_screen(pmin, w_all, FDR)
-    q_both = stats.benjamini_hochberg(np.where(keep, p_all, np.nan), weights=w_all)
-    q_both = np.where(~keep & ~np.isnan(p_all), 1.0, q_both)
+    sup_all = np.concatenate([sup_more, sup_fewer])
+    q_both = _gatekept_adjusted(
+        p_all, sup_all, w_all, np.concatenate([lag_arr, lag_arr]), np.concatenate([article, article])
+    )
     q_more, q_fewer = q_both[: len(rows)], q_both[len(rows) :]
     more = rate_with >= rate_without
     p = np.where(more, p_more, p_fewer)
@@ -622,6 +635,30 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
         linked=linked,
         protective=protective,
     )
+
+
+def _primary_mask(lag: np.ndarray, article: np.ndarray) -> np.ndarray:
+    """Which of the stacked ("more" tests, then "fewer" tests) hypotheses are primary."""
+    half = lag.size // 2
+    is_more = np.arange(lag.size) < half
+    return (lag == 0) & np.where(article, is_more, True)
+
+
+def _gatekept_adjusted(p: np.ndarray, support: np.ndarray, w: np.ndarray, lag: np.ndarray, article: np.ndarray):
+    """Adjusted p-values with serial gatekeeping between the primary and the secondary family.
+
+    Primary family (see the comment above LAG_SHARE): weighted discrete Bonferroni at the full level. The
+    secondary family is tested, with the same procedure and its own weights, only once every
+    primary hypothesis is rejected (or when there is none), so its adjusted p-value is at least the
+    largest primary one. This is a closed testing procedure, so the chance of any false finding
+    stays at most the level.
+    """
+    prim = _primary_mask(lag, article)
+    q1 = stats.discrete_bonferroni(np.where(prim, p, np.nan), support, w)
+    q2 = stats.discrete_bonferroni(np.where(prim, np.nan, p), support, w)
+    tested1 = prim & ~np.isnan(q1)
+    gate = float(q1[tested1].max()) if tested1.any() else 0.0
+    return np.where(prim, q1, np.maximum(q2, gate))
 
 
 def _best_q(result: FactorResult) -> float:

@@ -19,6 +19,8 @@ __all__ = [
     "Z95",
     "LogisticTrend",
     "benjamini_hochberg",
+    "discrete_bonferroni",
+    "fisher_attainable_one_sided",
     "fisher_exact_one_sided",
     "fisher_min_attainable_one_sided",
     "fisher_exact_two_sided",
@@ -162,6 +164,58 @@ def fisher_min_attainable_one_sided(a, b, c, d):
     if scalar:
         return float(g[0]), float(le[0])
     return g, le
+
+
+def fisher_attainable_one_sided(a, b, c, d):
+    """Every one-sided Fisher p-value the margins of each table allow, sorted ascending per row.
+
+    Returns ``(greater, less)``, two ``(tables, width)`` arrays: row i holds the attainable values
+    of P(X >= x) (resp. P(X <= x)) over the support of the (1,1) cell of table i, padded with
+    ``inf``. Under the null (given the margins) a one-sided p-value is at most t with probability
+    exactly the largest attainable value <= t, which :func:`discrete_bonferroni` uses.
+    """
+    _, x, valid, logpmf = _hypergeom_grid(a, b, c, d)
+    pmf = np.where(valid, np.exp(logpmf), 0.0)
+    greater = np.minimum(np.cumsum(pmf[:, ::-1], axis=1)[:, ::-1], 1.0)
+    less = np.minimum(np.cumsum(pmf, axis=1), 1.0)
+    greater = np.sort(np.where(valid, greater, np.inf), axis=1)
+    less = np.sort(np.where(valid, less, np.inf), axis=1)
+    return greater, less
+
+
+def discrete_bonferroni(p_values, support, weights=None) -> np.ndarray:
+    """Adjusted p-values of the weighted discrete Bonferroni procedure (family-wise error).
+
+    ``support[i]`` lists the p-values test i can attain under its null (ascending, padded with
+    ``inf``), so P(p_i <= t) = F_i(t), the largest attainable value <= t (Tarone 1990; Westfall &
+    Wolfinger 1997; Gutman & Hochberg 2007). With weights ``w``, test i is rejected at level alpha
+    when p_i <= c * w_i for the largest c with sum_j F_j(c * w_j) <= alpha; by the Bonferroni
+    inequality this keeps the chance of any false rejection at or below alpha under any
+    dependence. A test whose attainable values are all large costs nothing (this subsumes Tarone's
+    screen), and a test that can only reach, say, 0.001 or 0.01 costs 0.001 at a threshold of 0.005.
+
+    Returns ``adj_i = sum_j F_j(p_i * w_j / w_i)`` capped at 1: test i is rejected at level alpha
+    exactly when ``adj_i <= alpha``. Never below ``p_i``. NaN p-values (and zero weights) are left
+    out of the family and get NaN.
+    """
+    p = np.asarray(p_values, dtype=float)
+    w = np.ones(p.shape) if weights is None else np.asarray(weights, dtype=float)
+    if np.any(w < 0):
+        raise ValueError("weights must be non-negative")
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p) & (w > 0)
+    if not ok.any():
+        return out
+    sup = np.asarray(support, dtype=float).reshape(p.size, -1)
+    idx = np.nonzero(ok)[0]
+    # Thresholds at which each test i would just be rejected, seen from every test j.
+    t = (p[idx] / w[idx])[:, None] * w[idx][None, :] * (1.0 + 1e-7)
+    total = np.zeros(idx.size)
+    for col, j in enumerate(idx):
+        pos = np.searchsorted(sup[j], t[:, col], side="right") - 1
+        total += np.where(pos >= 0, sup[j][np.maximum(pos, 0)], 0.0)
+    out[idx] = np.minimum(np.maximum(total, p[idx]), 1.0)
+    return out
 
 
 def tarone_screen(p_min, weights=None, alpha: float = 0.05) -> np.ndarray:
