@@ -85,3 +85,19 @@ def test_no_plan_ever_advises_a_prescription_drug(answers: dict[str, Any]) -> No
     if answers.get("pregnant") is True:
         warned = {m.id for d in result.do_nots for m in d.medicines if m.pregnancy_warning}
         assert {"valproate", "phenytoin"} <= warned
+
+
+@SETTINGS
+@given(answers=answer_sets())
+def test_compiled_conditions_match_the_evaluator(answers: dict[str, Any]) -> None:
+    from crampcare.assess.facts import derive_facts
+    from crampcare.knowledge.conditions import compiled, evaluate
+
+    facts = derive_facts(KB, answers)
+    conditions = [e.when for _, e in KB.sourced_entries() if getattr(e, "when", None) is not None]
+    conditions += [q.show_if for q in KB.questions.values() if q.show_if is not None]
+    for condition in conditions:
+        slow: list[dict[str, Any]] = []
+        fast: list[dict[str, Any]] = []
+        assert compiled(condition)(facts, fast) == evaluate(condition, facts, slow)
+        assert fast == slow

@@ -13,7 +13,7 @@ from typing import Any
 from crampcare.assess.answers import validate_answers
 from crampcare.assess.facts import derive_facts
 from crampcare.assess.model import Assessment
-from crampcare.knowledge.conditions import Condition, evaluate
+from crampcare.knowledge.conditions import Condition, compiled
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK, Sourced
 
@@ -49,10 +49,12 @@ class _Run:
             self.trace.append({"rule": rule, "fired": True, "leaves": []})
             return True, {}
         leaves: list[dict[str, Any]] = []
-        fired = evaluate(condition, self.facts, leaves)
+        fired = compiled(condition)(self.facts, leaves)
         self.trace.append({"rule": rule, "fired": fired, "leaves": leaves})
+        if not fired:
+            return False, {}
         # The answers behind a conclusion are the leaves that held.
-        return fired, {leaf["fact"]: leaf["actual"] for leaf in leaves if leaf["result"] and leaf["actual"] is not None}
+        return True, {leaf["fact"]: leaf["actual"] for leaf in leaves if leaf["result"] and leaf["actual"] is not None}
 
 
 def _evidence(entry: Sourced) -> dict[str, Any]:
