@@ -57,6 +57,9 @@ def test_any_valid_answers_give_a_valid_explained_assessment(answers: dict[str, 
     # The API's fast path returns the same data without the model, ready for json.dumps.
     raw = assess_data(answers)
     assert json.loads(json.dumps(raw)) == json.loads(result.model_dump_json())
+    # Without the trace, everything else is the same.
+    untraced = assess_data(answers, with_trace=False)
+    assert untraced["trace"] == [] and {**untraced, "trace": raw["trace"]} == raw
     fired = {t["rule"] for t in result.trace if t["fired"]}
     assert all(f"factors.{f.id}" in fired for f in result.factors)
     assert [f.rank for f in result.factors] == list(range(1, len(result.factors) + 1))

@@ -40,17 +40,26 @@ REFERRAL_ORDER = ("emergency_services", "same_day_doctor")
 class _Run:
     """One evaluation: the facts and the trace of every rule visited."""
 
-    def __init__(self, facts: Mapping[str, Any]):
+    def __init__(self, facts: Mapping[str, Any], with_trace: bool = True):
         self.facts = facts
+        self.with_trace = with_trace
         self.trace: list[dict[str, Any]] = []
 
     def fires(self, rule: str, condition: Condition | None) -> tuple[bool, dict[str, Any]]:
         if condition is None:
-            self.trace.append({"rule": rule, "fired": True, "leaves": []})
+            if self.with_trace:
+                self.trace.append({"rule": rule, "fired": True, "leaves": []})
             return True, {}
+        check = compiled(condition)
         leaves: list[dict[str, Any]] = []
-        fired = compiled(condition)(self.facts, leaves)
-        self.trace.append({"rule": rule, "fired": fired, "leaves": leaves})
+        if self.with_trace:
+            fired = check(self.facts, leaves)
+            self.trace.append({"rule": rule, "fired": fired, "leaves": leaves})
+        else:
+            # Without a trace, only the few rules that fire are walked again for their answers.
+            fired = check(self.facts, None)
+            if fired:
+                check(self.facts, leaves)
         if not fired:
             return False, {}
         # The answers behind a conclusion are the leaves that held.
@@ -75,16 +84,18 @@ def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Asses
     return Assessment.model_validate(assess_data(answers, kb))
 
 
-def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> dict[str, Any]:
+def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
+                with_trace: bool = True) -> dict[str, Any]:
     """The assessment as plain JSON-ready data, shaped exactly like :class:`Assessment`.
 
     For hot paths (the API) that serialise straight to JSON: it skips the model's
     validation, which costs more than the evaluation itself. The property tests check that
-    every result validates as an :class:`Assessment`.
+    every result validates as an :class:`Assessment`. ``with_trace=False`` leaves ``trace``
+    empty (every finding still lists the answers that raised it).
     """
     kb = kb or load_knowledge()
     clean = validate_answers(kb, answers)
-    run = _Run(derive_facts(kb, clean))
+    run = _Run(derive_facts(kb, clean), with_trace)
 
     warning_signs: list[dict[str, Any]] = []
     urgency_reasons: list[dict[str, Any]] = []

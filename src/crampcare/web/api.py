@@ -108,7 +108,7 @@ async def assess_route(body: AssessRequest, request: Request, owner: str = Depen
 
     # Plain data straight to JSON: no model built and re-validated per request (the property
     # tests check that assess_data always validates as an Assessment).
-    result = assess_data(body.answers)
+    result = assess_data(body.answers, with_trace=body.trace or body.save)
     shown = result if body.trace else {**result, "trace": []}
     payload = pydantic_core.to_json(shown)
     if not body.save:
