@@ -70,7 +70,8 @@ def status(kb: KnowledgeBase, lang: str, data_dir: Path = DATA_DIR) -> Status:
     catalog = text_catalog(kb)
     translated = _read_mapping(i18n_dir(data_dir) / f"{lang}.yaml")
     recorded = _read_mapping(fingerprints_path(lang, data_dir))
-    missing = [key for key in catalog if not translated.get(key)]
+    # An empty English text (a question without help) needs no translation.
+    missing = [key for key, english in catalog.items() if english and not translated.get(key)]
     stale = [key for key in catalog if translated.get(key) and recorded.get(key) != fingerprint(catalog[key])]
     orphans = sorted((set(translated) | set(recorded)) - set(catalog))
     return Status(lang, missing, stale, orphans)
