@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from diary_helpers import cramp, day, night
 
+from crampcare.db.schema import upgrade
 from crampcare.diary import transfer
-from crampcare.diary.database import upgrade
 from crampcare.diary.errors import ImportFormatError
 from crampcare.diary.store import DiaryStore
 

@@ -13,7 +13,8 @@ def upgrade_command(
     db: str | None = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="Database path or URL."),
 ) -> None:
     """Apply every pending Alembic migration (safe to repeat)."""
-    from crampcare.diary.database import current_revision, head_revision, resolve_db_url, upgrade
+    from crampcare.db.engine import resolve_db_url
+    from crampcare.db.schema import current_revision, head_revision, upgrade
 
     url = resolve_db_url(db)
     before = _safe(current_revision, url)
@@ -26,7 +27,8 @@ def status_command(
     db: str | None = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="Database path or URL."),
 ) -> None:
     """Show the schema version and whether it is up to date; exit 1 when it is not."""
-    from crampcare.diary.database import current_revision, head_revision, resolve_db_url
+    from crampcare.db.engine import resolve_db_url
+    from crampcare.db.schema import current_revision, head_revision
 
     url = resolve_db_url(db)
     current = _safe(current_revision, url)

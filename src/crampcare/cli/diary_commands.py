@@ -26,7 +26,7 @@ from crampcare.cli.options import DbOption
 
 if TYPE_CHECKING:
     from crampcare.diary.records import Cramp, DayRecord, NightRecord
-    from crampcare.diary.store import DiaryStore
+    from crampcare.services.diary import Diary
 
 __all__ = ["register"]
 
@@ -152,11 +152,11 @@ _FLAGS = {
 
 
 
-def _open(db: str | None) -> DiaryStore:
+def _open(db: str | None) -> Diary:
     """The local owner's diary, migrated to the current schema (local CLI only; servers must not)."""
-    from crampcare.diary.store import open_store
+    from crampcare.services.diary import open_diary
 
-    return open_store(db, auto_upgrade=True)
+    return open_diary(db)
 
 
 def _interactive() -> bool:
@@ -548,13 +548,23 @@ def log_night(
                 "--cramp 03:10,3m,left,calf,7 or --none for a quiet night"
             )
         _check_not_future(night, cramps)
+        from crampcare.services import diary as diary_service
+
         record = NightRecord(date=night, cramps=cramps, sleep_disturbed=disturbed, notes=notes or "")
         store = _open(db)
         try:
-            _add_or_explain(lambda: store.add_night(record), "night", night)
+            logged = diary_service.log_night(store, record)
         finally:
             store.close()
-        typer.echo(f"Logged the night of {night}: {_night_summary(record)}.")
+        if logged.outcome == "created":
+            typer.echo(f"Logged the night of {night}: {_night_summary(record)}.")
+        elif logged.outcome == "appended":
+            typer.echo(f"Added to the night of {night}, now: {_night_summary(logged.night)}.")
+        else:
+            typer.echo(
+                f"The night of {night} is already logged ({_night_summary(logged.night)}); a quiet night does not "
+                f"erase cramps. To remove them: crampcare diary edit {night} --none"
+            )
 
 
 def log_day(

@@ -67,7 +67,8 @@ def check_server_database(db: str | None) -> str:
     """Refuse to serve (exit 2, one line) unless the shared database is reachable and current."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from crampcare.diary.database import current_revision, head_revision, make_engine, resolve_db_url
+    from crampcare.db.engine import make_engine, resolve_db_url
+    from crampcare.db.schema import current_revision, head_revision
 
     url = resolve_db_url(db)
     shown = _safe_url(url)
@@ -173,7 +174,8 @@ def register(app: typer.Typer) -> None:
             run["forwarded_allow_ips"] = forwarded
         if workers > 1:
             if not server:
-                from crampcare.diary.database import is_up_to_date, resolve_db_url, upgrade
+                from crampcare.db.engine import resolve_db_url
+                from crampcare.db.schema import is_up_to_date, upgrade
 
                 url = resolve_db_url(db)
                 try:

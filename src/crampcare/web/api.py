@@ -13,13 +13,13 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic_core
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.diary.records import DayRecord, NightRecord
-from crampcare.web.deps import get_kb, get_owner, get_store
+from crampcare.web.deps import get_kb, get_store
 from crampcare.web.errors import ApiError
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ class AssessRequest(BaseModel):
     responses={200: {"description": "The assessment (the schema of `crampcare schema`)."},
                201: {"description": "Saved; `Location` names it."}, **ERRORS},
 )
-async def assess_route(body: AssessRequest, request: Request, owner: str = Depends(get_owner)) -> Response:
+async def assess_route(body: AssessRequest, store: DiaryStore = Depends(get_store)) -> Response:
     from crampcare.assess.engine import assess_data
 
     # Plain data straight to JSON: no model built and re-validated per request (the property
@@ -114,13 +114,8 @@ async def assess_route(body: AssessRequest, request: Request, owner: str = Depen
     if not body.save:
         return Response(payload, media_type="application/json")
 
-    def save() -> int:
-        from crampcare.diary.store import DiaryStore
-
-        store = DiaryStore(request.app.state.engine, owner)
-        return store.save_assessment(result["answers"], result)  # always with its full trace
-
-    saved_id = await run_in_threadpool(save)
+    # Always saved with its full trace.
+    saved_id = await run_in_threadpool(store.save_assessment, result["answers"], result)
     return Response(payload, status_code=201, media_type="application/json",
                     headers={"Location": f"/api/v1/assessments/{saved_id}"})
 
@@ -174,11 +169,38 @@ def list_nights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
     return _json([_record_json(n) for n in store.list_nights(start, end)])
 
 
-@router.post("/nights", tags=["diary"], status_code=201, summary="Log a night (no cramps = a quiet night)",
-             responses={201: {"model": NightRecord}, **ERRORS, **CONFLICT})
-def create_night(record: NightRecord, store: DiaryStore = Depends(get_store)) -> Response:
-    store.add_night(record)
-    return _json(_record_json(record), 201, {"Location": f"/api/v1/nights/{record.date.isoformat()}"})
+OUTCOME_HEADER = "X-Crampcare-Outcome"
+OUTCOME_HEADERS: dict[str, Any] = {
+    OUTCOME_HEADER: {"description": "What the request did: `created`, `appended` (cramps added to the night "
+                                    "already logged) or `unchanged` (a quiet night for a night already logged).",
+                     "schema": {"type": "string", "enum": ["created", "appended", "unchanged"]}},
+    "Idempotent-Replayed": {"description": "`true` when the `Idempotency-Key` was seen before: nothing was "
+                                           "stored again, the outcome is the first request's.",
+                            "schema": {"type": "string", "enum": ["true"]}},
+}
+IdempotencyKey = Header(None, alias="Idempotency-Key", min_length=1, max_length=200,
+                        description="Any unique string per logical request (e.g. a UUID): a retry with the same "
+                        "key is stored once (kept for 24 hours).")
+
+
+@router.post("/nights", tags=["diary"], status_code=201,
+             summary="Log a night: new cramps are appended to a night already logged; a quiet night erases nothing",
+             responses={201: {"model": NightRecord, "description": "A new night was stored.",
+                              "headers": OUTCOME_HEADERS},
+                        200: {"model": NightRecord, "description": "The night was already logged: the cramps were "
+                              "appended, or nothing changed (see the outcome header). The body is the stored night.",
+                              "headers": OUTCOME_HEADERS},
+                        **ERRORS})
+def create_night(record: NightRecord, store: DiaryStore = Depends(get_store),
+                 idempotency_key: str | None = IdempotencyKey) -> Response:
+    from crampcare.services.diary import log_night
+
+    logged = log_night(store, record, idempotency_key)
+    headers = {"Location": f"/api/v1/nights/{record.date.isoformat()}", OUTCOME_HEADER: logged.outcome}
+    if logged.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    status = 201 if logged.outcome == "created" and not logged.replayed else 200
+    return _json(_record_json(logged.night), status, headers)
 
 
 @router.get("/nights/{date}", tags=["diary"], summary="One night", responses={200: {"model": NightRecord}, **NOT_FOUND})

@@ -69,7 +69,8 @@ def _csp(style_hashes: list[str]) -> str:
 
 
 def _open_engine(settings: Settings) -> Any:
-    from crampcare.diary.database import is_up_to_date, make_engine, require_up_to_date, resolve_db_url, upgrade
+    from crampcare.db.engine import make_engine, resolve_db_url
+    from crampcare.db.schema import is_up_to_date, require_up_to_date, upgrade
 
     engine = make_engine(resolve_db_url(settings.db))
     try:

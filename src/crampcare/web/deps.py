@@ -19,6 +19,7 @@ from fastapi import Depends, Request
 from crampcare.web.settings import Settings
 
 if TYPE_CHECKING:
+    from crampcare.db.writes import Owner
     from crampcare.diary.store import DiaryStore
     from crampcare.knowledge.loader import KnowledgeBase
 
@@ -30,24 +31,32 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_owner(request: Request) -> str:
-    """The person whose diary this request may touch. Local mode: always ``"local"``."""
+async def get_account(request: Request) -> Owner:
+    """The person whose diary this request may touch: their owner key and, in server mode, user id."""
+    from crampcare.db.writes import Owner
+
     settings: Settings = request.app.state.settings
     if settings.mode == "local":
-        return LOCAL_OWNER
+        return Owner(LOCAL_OWNER)
     from crampcare.web.auth import require_user
 
     auth = await require_user(request)
     assert auth.user is not None
-    return auth.user.owner_id
+    return Owner(auth.user.owner_id, auth.user.id)
 
 
-async def get_store(request: Request, owner: str = Depends(get_owner)) -> AsyncIterator[DiaryStore]:
+async def get_owner(account: Owner = Depends(get_account)) -> str:
+    """The owner key of :func:`get_account`. Local mode: always ``"local"``."""
+    return account.key
+
+
+async def get_store(request: Request, account: Owner = Depends(get_account)) -> AsyncIterator[DiaryStore]:
     """The diary of the current owner (and only theirs) for the length of one request."""
     from crampcare.diary.store import DiaryStore
 
     # Constructing a store does no I/O (its methods run in the thread pool, in sync routes).
-    store = DiaryStore(request.app.state.engine, owner)
+    # With the user id, every write re-checks inside its transaction that the account still exists.
+    store = DiaryStore(request.app.state.engine, account.key, user_id=account.user_id)
     try:
         yield store
     finally:

@@ -106,6 +106,7 @@ def install_handlers(app: FastAPI) -> None:
     from sqlalchemy.exc import DataError, OperationalError
 
     from crampcare.assess.answers import AnswerError
+    from crampcare.db.writes import DatabaseBusyError, OwnerGoneError
     from crampcare.diary.errors import (
         ConflictError,
         DiaryError,
@@ -163,6 +164,15 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(DiaryError)
     async def _diary(request: Request, exc: DiaryError) -> Response:
         return _respond(request, 409, "conflict", str(exc))
+
+    @app.exception_handler(OwnerGoneError)
+    async def _owner_gone(request: Request, exc: OwnerGoneError) -> Response:
+        # The account was deleted while this request ran: nothing was written for it.
+        return _respond(request, 410, "gone", str(exc))
+
+    @app.exception_handler(DatabaseBusyError)
+    async def _busy(request: Request, exc: DatabaseBusyError) -> Response:
+        return _respond(request, 503, "unavailable", str(exc), headers={"Retry-After": "2"})
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> Response:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.assess.interview import SECTION_TITLES
+from crampcare.services import diary as diary_service
 from crampcare.web import forms
 from crampcare.web.api import FromDate, ToDate, compute_for, import_text, read_upload, report_function
 from crampcare.web.deps import get_kb, get_owner, get_store
@@ -243,6 +245,8 @@ def _diary_context(kb: KnowledgeBase, store: DiaryStore, done: str | None = None
         "reliefs": RELIEFS,
         "medicines": [(m.id, m.name) for m in kb.medicines.values()],
         "as_list": forms.as_list,
+        # A fresh key per rendered form: submitting it twice (double click, reload) logs once.
+        "form_keys": {"night": uuid.uuid4().hex, "quiet": uuid.uuid4().hex},
     }
 
 
@@ -285,25 +289,19 @@ async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
     if errors or date is None:
         return await _diary_error(request, kb, store, errors, forms.form_dict(form))
 
-    def save() -> None:
-        existing = store.get_night(date)
-        base: dict[str, Any] = existing.model_dump() if existing is not None else {"date": date, "cramps": []}
-        base["cramps"] = [*base["cramps"], cramp]
-        base["sleep_disturbed"] = base.get("sleep_disturbed", False) or forms.text(form, "sleep_disturbed") == "yes"
-        note = forms.text(form, "notes")
-        if note:
-            base["notes"] = (base.get("notes", "") + "\n" + note).strip()
-        record = NightRecord.model_validate(base)
-        if existing is None:
-            store.add_night(record)
-        else:
-            store.put_night(record)
-
+    record_data = {"date": date, "cramps": [cramp], "sleep_disturbed": forms.text(form, "sleep_disturbed") == "yes",
+                   "notes": forms.text(form, "notes")}
     try:
-        await run_in_threadpool(save)
+        record = NightRecord.model_validate(record_data)
+        await run_in_threadpool(diary_service.log_night, store, record, _form_key(form))
     except ValidationError as exc:
         return await _diary_error(request, kb, store, forms.validation_messages(exc), forms.form_dict(form))
     return _redirect("night", date)
+
+
+def _form_key(form: Any) -> str | None:
+    """The form's hidden idempotency key: a resubmitted form (double click, reload) is stored once."""
+    return forms.text(form, "idempotency_key")[:200] or None
 
 
 @router.post("/diary/quiet")
@@ -317,16 +315,9 @@ async def diary_quiet_night(request: Request, kb: KnowledgeBase = Depends(get_kb
     date = forms.parse_date(forms.text(form, "date"), "date", errors, units.default_night_date())
     if errors or date is None:
         return await _diary_error(request, kb, store, errors)
-
-    def save() -> str | None:
-        existing = store.get_night(date)
-        if existing is not None:
-            return None if not existing.cramps else "that night already has a cramp logged; edit it below instead"
-        store.add_night(NightRecord(date=date))
-        return None
-
-    problem = await run_in_threadpool(save)
-    if problem:
+    logged = await run_in_threadpool(diary_service.log_night, store, NightRecord(date=date), _form_key(form))
+    if logged.outcome == "unchanged" and logged.night.cramps and not logged.replayed:
+        problem = "that night already has a cramp logged; a quiet night does not erase it (edit the night below)"
         return await _diary_error(request, kb, store, {"date": problem}, status=409)
     return _redirect("quiet", date)
 
