@@ -909,26 +909,20 @@ def export_command(
 ) -> None:
     """Export the diary (CSV: one row per date; JSON: the records as they are)."""
     with _friendly_errors():
-        from crampcare.diary.transfer import EXPORTERS, collect, register_exporter
-        from crampcare.report.fhir import export_fhir
+        from crampcare.services.transfer import export_diary
 
-        register_exporter("fhir", export_fhir)
         first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
-        exporter = EXPORTERS.get(fmt.lower())
-        if exporter is None:
-            raise _Refused(f"--format {fmt!r} is not known; use {' or '.join(sorted(EXPORTERS))}")
         store = _open(db)
         try:
-            data = collect(store, first, last)
+            exported = export_diary(store, fmt, first, last)
         finally:
             store.close()
-        text = exporter(data)
         if out is None:
-            sys.stdout.write(text)
+            sys.stdout.write(exported.text)
             sys.stdout.flush()
             return
-        out.write_text(text, encoding="utf-8", newline="")
-        typer.echo(f"Exported {len(data.nights)} nights and {len(data.days)} days to {out}.", err=True)
+        out.write_text(exported.text, encoding="utf-8", newline="")
+        typer.echo(f"Exported {exported.nights} nights and {exported.days} days to {out}.", err=True)
 
 
 def import_command(
@@ -937,37 +931,15 @@ def import_command(
 ) -> None:
     """Import a CSV, JSON or FHIR diary: everything is checked first; any problem imports nothing."""
     with _friendly_errors():
-        from crampcare.diary.errors import ConflictError
-        from crampcare.diary.transfer import read_import_file
+        from crampcare.services.transfer import import_file
 
         if not file.is_file():
             raise _Refused(f"{file}: no such file")
-        from crampcare.report.fhir import import_fhir_file, read_fhir_file
-
-        document = read_fhir_file(file)  # a FHIR Bundle (JSON with "resourceType"), else None
-        if document is not None:
-            store = _open(db)
-            try:
-                typer.echo(import_fhir_file(store, file, document).message)
-            finally:
-                store.close()
-            return
-        batch = read_import_file(file)
         store = _open(db)
         try:
-            result = store.add_many(batch.nights, batch.days)
-        except ConflictError as exc:
-            where = batch.where(exc.kind, exc.date)
-            raise _Refused(
-                f"{file.name} {where}: {exc}; nothing was imported (edit or delete the stored {exc.kind} first)"
-            ) from None
+            typer.echo(import_file(store, file).message)
         finally:
             store.close()
-        unchanged = result.nights_unchanged + result.days_unchanged
-        typer.echo(
-            f"Imported {result.nights_added} nights and {result.days_added} days"
-            + (f" ({unchanged} already in the diary, skipped)." if unchanged else ".")
-        )
 
 
 # --------------------------------------------------------------------------- registration

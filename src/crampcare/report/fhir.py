@@ -380,7 +380,7 @@ def fhir_bundle(store: DiaryStore, start: dt.date | None = None, end: dt.date | 
 
 
 def export_fhir(data: DiaryExport) -> str:
-    """Exporter for :data:`crampcare.diary.transfer.EXPORTERS` (``export --format fhir``)."""
+    """The FHIR export format of :data:`crampcare.services.transfer.FORMATS` (``export --format fhir``)."""
     bundle = bundle_from_records(data.nights, data.days, data.assessments)
     return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
 

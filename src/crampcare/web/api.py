@@ -295,38 +295,23 @@ def insights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
             responses={200: {"content": {"text/csv": {}, "application/json": {}}}, **ERRORS})
 def export(format: Literal["csv", "json"] = Query("csv"), start: dt.date | None = FromDate,
            end: dt.date | None = ToDate, store: DiaryStore = Depends(get_store)) -> Response:
-    from crampcare.diary.transfer import EXPORTERS, collect
+    from crampcare.services.transfer import export_diary
 
     _check_range(start, end)
-    text = EXPORTERS[format](collect(store, start, end))
-    media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
-    name = f"crampcare-diary-{dt.date.today().isoformat()}.{format}"
-    return Response(text.encode("utf-8"), media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return _download(export_diary(store, format, start, end))
 
 
 @router.get("/export/fhir", tags=["transfer"], summary="A FHIR R4 Bundle of the diary and assessments",
-            responses={501: _err("Reports are not installed.")})
+            responses={200: {"content": {"application/fhir+json": {}}}})
 def export_fhir(store: DiaryStore = Depends(get_store)) -> Response:
-    bundle = report_function("fhir_bundle")(store)
-    name = f"crampcare-fhir-{dt.date.today().isoformat()}.json"
-    return Response(json.dumps(bundle, ensure_ascii=False, indent=2).encode(), media_type="application/fhir+json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    from crampcare.services.transfer import export_diary
+
+    return _download(export_diary(store, "fhir"))
 
 
-def report_function(name: str) -> Any:
-    """``crampcare.report.<name>``, imported only when a report is asked for (501 when not installed)."""
-    unavailable = ApiError(501, "reports are not available in this version of crampcare")
-    try:
-        import crampcare.report as report
-
-        return getattr(report, name)
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("crampcare.report"):
-            raise unavailable from None
-        raise
-    except AttributeError:
-        raise unavailable from None
+def _download(exported: Any) -> Response:
+    return Response(exported.text.encode("utf-8"), media_type=exported.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{exported.file_name}"'})
 
 
 IMPORT_BODY = {
@@ -374,42 +359,12 @@ async def read_upload(request: Request) -> tuple[str, str]:
     return text, name
 
 
-def import_text(store: DiaryStore, text: str, name: str, fmt: str | None) -> dict[str, Any]:
-    """Validate and add a CSV/JSON diary (or a FHIR Bundle); all or nothing, one undoable change."""
-    from crampcare.diary.transfer import detect_format, parse_import
-
-    fmt = fmt or detect_format(name or "upload", text)
-    document: Any = None
-    if fmt in ("json", "fhir"):
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError:
-            document = None  # parse_import names the line and column
-        except RecursionError:
-            raise ApiError(422, "the JSON is nested too deeply", fields=[{"field": "body", "message": "too deep"}]) from None
-        if isinstance(document, dict) and document.get("resourceType") == "Bundle":
-            fmt = "fhir"
-    if fmt == "fhir":
-        import_fhir = report_function("import_fhir")
-        if document is None:
-            raise ApiError(422, "not valid JSON", fields=[{"field": "body", "message": "not valid JSON"}])
-        if not isinstance(document, dict):
-            raise ApiError(422, "expected a FHIR Bundle object", fields=[{"field": "body", "message": "not an object"}])
-        summary = import_fhir(store, document)
-        if hasattr(summary, "model_dump"):
-            return {"format": "fhir", **summary.model_dump(mode="json")}
-        if hasattr(summary, "__dataclass_fields__"):
-            return {"format": "fhir", **asdict(summary)}
-        return {"format": "fhir", "result": summary if isinstance(summary, (dict, list, str, int)) else str(summary)}
-    batch = parse_import(text, source="", fmt=fmt)
-    result = store.add_many(batch.nights, batch.days)
-    return {"format": fmt, **asdict(result)}
-
-
 @router.post("/import", tags=["transfer"], summary="Import a CSV or JSON diary (all or nothing, undoable)",
              openapi_extra=IMPORT_BODY, responses={**ERRORS, 409: _err("A record differs from the stored one.")})
 async def import_route(request: Request, format: Literal["csv", "json", "fhir"] | None = Query(None),
                        store: DiaryStore = Depends(get_store)) -> Response:
+    from crampcare.services.transfer import import_text
+
     text, name = await read_upload(request)
     summary = await run_in_threadpool(import_text, store, text, name, format)
-    return _json(summary)
+    return _json(asdict(summary))

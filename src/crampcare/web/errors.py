@@ -114,6 +114,7 @@ def install_handlers(app: FastAPI) -> None:
         ImportFormatError,
         NotFoundError,
     )
+    from crampcare.report.errors import ReportError
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
@@ -184,15 +185,9 @@ def install_handlers(app: FastAPI) -> None:
         log.error("database unavailable: %s", exc)
         return _respond(request, 503, "unavailable", "the diary database is unavailable; try again shortly")
 
-    try:
-        from crampcare.report.errors import ReportError
-    except ImportError:  # reports not installed: their routes answer 501
-        pass
-    else:
-
-        @app.exception_handler(ReportError)
-        async def _report(request: Request, exc: ReportError) -> Response:
-            return _respond(request, 422, "validation_error", str(exc), [{"field": "query", "message": str(exc)}])
+    @app.exception_handler(ReportError)
+    async def _report(request: Request, exc: ReportError) -> Response:
+        return _respond(request, 422, "validation_error", str(exc), [{"field": "query", "message": str(exc)}])
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -20,8 +20,9 @@ from starlette.concurrency import run_in_threadpool
 
 from crampcare.assess.interview import SECTION_TITLES
 from crampcare.services import diary as diary_service
+from crampcare.services import transfer as transfer_service
 from crampcare.web import forms
-from crampcare.web.api import FromDate, ToDate, compute_for, import_text, read_upload, report_function
+from crampcare.web.api import FromDate, ToDate, compute_for, read_upload
 from crampcare.web.deps import get_kb, get_owner, get_store
 from crampcare.web.errors import ApiError
 from crampcare.web.i18n import EVIDENCE, UI, URGENCY_ACTIONS, pick_lang
@@ -457,7 +458,7 @@ async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
     try:
         text, name = await read_upload(request)
-        await run_in_threadpool(import_text, store, text, name, None)
+        await run_in_threadpool(transfer_service.import_text, store, text, name)
     except ApiError as exc:
         return await _diary_error(request, kb, store, {"file": exc.message}, status=exc.status)
     except DiaryError as exc:
@@ -587,7 +588,9 @@ _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 @router.get("/report.html")
 def report_html(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
                 store: DiaryStore = Depends(get_store)) -> Response:
-    html = report_function("report_html")(store, start=start, end=end)
+    from crampcare.report.document import report_html as render_report
+
+    html = render_report(store, start=start, end=end)
     # The report is a self-contained printable document: its own inline styles, no scripts at all.
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, **NO_STORE})
@@ -596,7 +599,9 @@ def report_html(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
 @router.get("/report.pdf")
 def report_pdf(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
                store: DiaryStore = Depends(get_store)) -> Response:
-    pdf = report_function("report_pdf")(store, start=start, end=end)
+    from crampcare.report.document import report_pdf as render_pdf
+
+    pdf = render_pdf(store, start=start, end=end)
     name = f"crampcare-report-{dt.date.today().isoformat()}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE})
@@ -608,6 +613,8 @@ def reminders(exercises: str = Query("21:30", max_length=5), diary: str = Query(
               for name, value in (("exercises", exercises), ("diary", diary)) if not _CLOCK.fullmatch(value)]
     if fields:
         raise ApiError(422, "write the reminder times as HH:MM, e.g. 21:30", fields=fields)
-    ics = report_function("reminders_ics")(exercises=exercises, diary=diary)
+    from crampcare.report.reminders import reminders_ics
+
+    ics = reminders_ics(exercises=exercises, diary=diary)
     return Response(ics, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="crampcare-reminders.ics"'})
