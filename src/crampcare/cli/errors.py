@@ -60,8 +60,8 @@ def friendly_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
     except Exception as exc:
         if os.environ.get("CRAMPCARE_DEBUG"):
             raise
-        from crampcare.db.schema import SchemaOutOfDateError
-        from crampcare.db.writes import DatabaseBusyError
+        from crampcare.services.database import SchemaOutOfDateError
+        from crampcare.services.diary import DatabaseBusyError
 
         if isinstance(exc, (SchemaOutOfDateError, DatabaseBusyError)):
             fail(str(exc), FAILURE)

@@ -6,9 +6,14 @@ touch storage (``db``, ``diary.store``) or statistics internals (``insights``) t
 write lock (:mod:`crampcare.db.writes`), so two clients writing at once both keep their change.
 
 * :mod:`crampcare.services.diary` — open a diary; log a night (the one night policy) or a day;
-  read, edit, delete, undo.
+  read, edit, delete, undo; save an assessment, assess-and-save, answers the diary suggests.
 * :mod:`crampcare.services.transfer` — import any format (CSV, JSON, FHIR; detected once)
   and export through one static registry of formats.
+* :mod:`crampcare.services.insights` — insights, their chart, a simulated diary.
+* :mod:`crampcare.services.report` — the report for the doctor (HTML, PDF), calendar reminders.
+* :mod:`crampcare.services.database` — open the database, check or upgrade its schema.
+
+Account actions are :class:`crampcare.accounts.AccountService` (already one call per action).
 
 Submodules are imported on demand: ``crampcare --help`` must not load SQLAlchemy.
 """

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from crampcare.db.writes import DatabaseBusyError, Owner, OwnerGoneError
 from crampcare.diary.records import DayRecord, NightRecord
@@ -19,6 +19,8 @@ from crampcare.diary.store import DiaryStore, LoggedNight, Outcome, StoredAssess
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from crampcare.assess.model import Assessment
 
 __all__ = [
     "DatabaseBusyError",
@@ -29,16 +31,25 @@ __all__ = [
     "OwnerGoneError",
     "Records",
     "StoredAssessment",
+    "assess_and_save",
+    "assessments",
+    "day",
+    "days",
     "delete",
     "diary_for",
     "edit",
     "get_date",
+    "latest_assessment",
     "list_records",
     "log_day",
     "log_night",
+    "night",
+    "nights",
     "open_diary",
     "put_day",
     "put_night",
+    "save_assessment",
+    "suggested_answers",
     "undo",
 ]
 
@@ -114,3 +125,56 @@ def delete(diary: Diary, date: dt.date, kind: Kind | None = None) -> list[str]:
 def undo(diary: Diary) -> str:
     """Revert the last change; returns what was undone (``NotFoundError`` when there is nothing)."""
     return diary.undo()
+
+
+def nights(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> list[NightRecord]:
+    """Nights from ``start`` to ``end`` inclusive, oldest first."""
+    return diary.list_nights(start, end)
+
+
+def days(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> list[DayRecord]:
+    """Days from ``start`` to ``end`` inclusive, oldest first."""
+    return diary.list_days(start, end)
+
+
+def night(diary: Diary, date: dt.date) -> NightRecord | None:
+    """The night of ``date``, or ``None``."""
+    return diary.get_night(date)
+
+
+def day(diary: Diary, date: dt.date) -> DayRecord | None:
+    """The day of ``date``, or ``None``."""
+    return diary.get_day(date)
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+def save_assessment(diary: Diary, answers: dict[str, Any], result: dict[str, Any]) -> int:
+    """Keep a finished assessment (answers and the engine's result, with its trace); returns its id."""
+    return diary.save_assessment(answers, result)
+
+
+def assess_and_save(diary: Diary, answers: dict[str, Any]) -> tuple[Assessment, int]:
+    """Assess ``answers`` and keep the result (``AnswerError`` for a bad answer, nothing saved)."""
+    from crampcare.assess import assess
+
+    result = assess(answers)
+    return result, diary.save_assessment(result.answers, result.model_dump(mode="json"))
+
+
+def assessments(diary: Diary) -> list[StoredAssessment]:
+    """Every saved assessment, oldest first."""
+    return diary.list_assessments()
+
+
+def latest_assessment(diary: Diary) -> StoredAssessment | None:
+    """The most recent saved assessment, or ``None``."""
+    return diary.latest_assessment()
+
+
+def suggested_answers(diary: Diary) -> dict[str, Any]:
+    """Interview answers the diary's last weeks suggest (the person confirms or changes them)."""
+    from crampcare.diary.prefill import prefill_answers
+
+    return prefill_answers(diary.list_nights(), diary.list_days())

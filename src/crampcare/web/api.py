@@ -19,12 +19,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.diary.records import DayRecord, NightRecord
+from crampcare.services import diary as diary_service
 from crampcare.web.deps import get_kb, get_store
 from crampcare.web.errors import ApiError
+from crampcare.web.params import FromDate, ToDate, read_upload
 
 if TYPE_CHECKING:
-    from crampcare.diary.store import DiaryStore
     from crampcare.knowledge.loader import KnowledgeBase
+    from crampcare.services.diary import Diary
 
 router = APIRouter(prefix="/api/v1")
 
@@ -54,9 +56,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {422: _err("Invalid input; `fields` na
                                            413: _err("Body over 1 MB.")}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _err("Not logged.")}
 CONFLICT: dict[int | str, dict[str, Any]] = {409: _err("A record for that date already exists.")}
-
-FromDate = Query(None, alias="from", description="First date (YYYY-MM-DD), inclusive.")
-ToDate = Query(None, alias="to", description="Last date (YYYY-MM-DD), inclusive.")
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -103,7 +102,7 @@ class AssessRequest(BaseModel):
     responses={200: {"description": "The assessment (the schema of `crampcare schema`)."},
                201: {"description": "Saved; `Location` names it."}, **ERRORS},
 )
-async def assess_route(body: AssessRequest, store: DiaryStore = Depends(get_store)) -> Response:
+async def assess_route(body: AssessRequest, store: Diary = Depends(get_store)) -> Response:
     from crampcare.assess.engine import assess_data
 
     # Plain data straight to JSON: no model built and re-validated per request (the property
@@ -115,7 +114,7 @@ async def assess_route(body: AssessRequest, store: DiaryStore = Depends(get_stor
         return Response(payload, media_type="application/json")
 
     # Always saved with its full trace.
-    saved_id = await run_in_threadpool(store.save_assessment, result["answers"], result)
+    saved_id = await run_in_threadpool(diary_service.save_assessment, store, result["answers"], result)
     return Response(payload, status_code=201, media_type="application/json",
                     headers={"Location": f"/api/v1/assessments/{saved_id}"})
 
@@ -126,22 +125,22 @@ def _stored(item: Any) -> dict[str, Any]:
 
 
 @router.get("/assessments", tags=["assessment"], summary="Saved assessments, oldest first")
-def list_assessments(store: DiaryStore = Depends(get_store)) -> Response:
-    return _json([_stored(a) for a in store.list_assessments()])
+def list_assessments(store: Diary = Depends(get_store)) -> Response:
+    return _json([_stored(a) for a in diary_service.assessments(store)])
 
 
 @router.get("/assessments/latest", tags=["assessment"], summary="The most recent saved assessment",
             responses=NOT_FOUND)
-def latest_assessment(store: DiaryStore = Depends(get_store)) -> Response:
-    latest = store.latest_assessment()
+def latest_assessment(store: Diary = Depends(get_store)) -> Response:
+    latest = diary_service.latest_assessment(store)
     if latest is None:
         raise ApiError(404, "no assessment saved yet")
     return _json(_stored(latest))
 
 
 @router.get("/assessments/{assessment_id}", tags=["assessment"], summary="One saved assessment", responses=NOT_FOUND)
-def get_assessment(assessment_id: int, store: DiaryStore = Depends(get_store)) -> Response:
-    for item in store.list_assessments():
+def get_assessment(assessment_id: int, store: Diary = Depends(get_store)) -> Response:
+    for item in diary_service.assessments(store):
         if item.id == assessment_id:
             return _json(_stored(item))
     raise ApiError(404, f"no assessment {assessment_id}")
@@ -164,9 +163,9 @@ def _same_date(path_date: dt.date, record: NightRecord | DayRecord) -> None:
 @router.get("/nights", tags=["diary"], summary="Nights in a date range, oldest first",
             responses={200: {"model": list[NightRecord]}, **ERRORS})
 def list_nights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-                store: DiaryStore = Depends(get_store)) -> Response:
+                store: Diary = Depends(get_store)) -> Response:
     _check_range(start, end)
-    return _json([_record_json(n) for n in store.list_nights(start, end)])
+    return _json([_record_json(n) for n in diary_service.nights(store, start, end)])
 
 
 OUTCOME_HEADER = "X-Crampcare-Outcome"
@@ -191,7 +190,7 @@ IdempotencyKey = Header(None, alias="Idempotency-Key", min_length=1, max_length=
                               "appended, or nothing changed (see the outcome header). The body is the stored night.",
                               "headers": OUTCOME_HEADERS},
                         **ERRORS})
-def create_night(record: NightRecord, store: DiaryStore = Depends(get_store),
+def create_night(record: NightRecord, store: Diary = Depends(get_store),
                  idempotency_key: str | None = IdempotencyKey) -> Response:
     from crampcare.services.diary import log_night
 
@@ -204,8 +203,8 @@ def create_night(record: NightRecord, store: DiaryStore = Depends(get_store),
 
 
 @router.get("/nights/{date}", tags=["diary"], summary="One night", responses={200: {"model": NightRecord}, **NOT_FOUND})
-def get_night(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
-    record = store.get_night(date)
+def get_night(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+    record = diary_service.night(store, date)
     if record is None:
         raise ApiError(404, f"no night logged for {date.isoformat()}")
     return _json(_record_json(record))
@@ -213,36 +212,36 @@ def get_night(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response
 
 @router.put("/nights/{date}", tags=["diary"], summary="Replace (or create) the night of a date; undoable",
             responses={200: {"model": NightRecord}, **ERRORS})
-def put_night(date: dt.date, record: NightRecord, store: DiaryStore = Depends(get_store)) -> Response:
+def put_night(date: dt.date, record: NightRecord, store: Diary = Depends(get_store)) -> Response:
     _same_date(date, record)
-    store.put_night(record)
+    diary_service.put_night(store, record)
     return _json(_record_json(record))
 
 
 @router.delete("/nights/{date}", tags=["diary"], summary="Delete a night; undoable", responses=NOT_FOUND)
-def delete_night(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
-    store.delete_night(date)
+def delete_night(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+    diary_service.delete(store, date, "night")
     return _json({"deleted": "night", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
 
 
 @router.get("/days", tags=["diary"], summary="Days in a date range, oldest first",
             responses={200: {"model": list[DayRecord]}, **ERRORS})
 def list_days(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-              store: DiaryStore = Depends(get_store)) -> Response:
+              store: Diary = Depends(get_store)) -> Response:
     _check_range(start, end)
-    return _json([_record_json(d) for d in store.list_days(start, end)])
+    return _json([_record_json(d) for d in diary_service.days(store, start, end)])
 
 
 @router.post("/days", tags=["diary"], status_code=201, summary="Log a day",
              responses={201: {"model": DayRecord}, **ERRORS, **CONFLICT})
-def create_day(record: DayRecord, store: DiaryStore = Depends(get_store)) -> Response:
-    store.add_day(record)
+def create_day(record: DayRecord, store: Diary = Depends(get_store)) -> Response:
+    diary_service.log_day(store, record)
     return _json(_record_json(record), 201, {"Location": f"/api/v1/days/{record.date.isoformat()}"})
 
 
 @router.get("/days/{date}", tags=["diary"], summary="One day", responses={200: {"model": DayRecord}, **NOT_FOUND})
-def get_day(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
-    record = store.get_day(date)
+def get_day(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+    record = diary_service.day(store, date)
     if record is None:
         raise ApiError(404, f"no day logged for {date.isoformat()}")
     return _json(_record_json(record))
@@ -250,39 +249,35 @@ def get_day(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
 
 @router.put("/days/{date}", tags=["diary"], summary="Replace (or create) the day of a date; undoable",
             responses={200: {"model": DayRecord}, **ERRORS})
-def put_day(date: dt.date, record: DayRecord, store: DiaryStore = Depends(get_store)) -> Response:
+def put_day(date: dt.date, record: DayRecord, store: Diary = Depends(get_store)) -> Response:
     _same_date(date, record)
-    store.put_day(record)
+    diary_service.put_day(store, record)
     return _json(_record_json(record))
 
 
 @router.delete("/days/{date}", tags=["diary"], summary="Delete a day; undoable", responses=NOT_FOUND)
-def delete_day(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
-    store.delete_day(date)
+def delete_day(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+    diary_service.delete(store, date, "day")
     return _json({"deleted": "day", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
 
 
 @router.post("/undo", tags=["diary"], summary="Undo the last change (add, edit, delete, import)",
              responses={404: _err("Nothing to undo.")})
-def undo(store: DiaryStore = Depends(get_store)) -> Response:
-    return _json({"message": store.undo()})
+def undo(store: Diary = Depends(get_store)) -> Response:
+    return _json({"message": diary_service.undo(store)})
 
 
 # --------------------------------------------------------------------------- insights
 
 
-def compute_for(store: DiaryStore, start: dt.date | None = None, end: dt.date | None = None) -> Any:
-    from crampcare.insights.from_diary import insights_for
-
-    return insights_for(store, start, end)
-
-
 @router.get("/insights", tags=["insights"], summary="How often, how bad, when, what helped, possible triggers",
             responses=ERRORS)
 def insights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-             store: DiaryStore = Depends(get_store)) -> Response:
+             store: Diary = Depends(get_store)) -> Response:
     _check_range(start, end)
-    result = compute_for(store, start, end)
+    from crampcare.services.insights import insights as compute
+
+    result = compute(store, start, end)
     data = result.model_dump(mode="json")
     data["summary"] = result.summary()
     return _json(data)
@@ -294,7 +289,7 @@ def insights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
 @router.get("/export", tags=["transfer"], summary="The diary as CSV (one row per date) or JSON",
             responses={200: {"content": {"text/csv": {}, "application/json": {}}}, **ERRORS})
 def export(format: Literal["csv", "json"] = Query("csv"), start: dt.date | None = FromDate,
-           end: dt.date | None = ToDate, store: DiaryStore = Depends(get_store)) -> Response:
+           end: dt.date | None = ToDate, store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.transfer import export_diary
 
     _check_range(start, end)
@@ -303,7 +298,7 @@ def export(format: Literal["csv", "json"] = Query("csv"), start: dt.date | None 
 
 @router.get("/export/fhir", tags=["transfer"], summary="A FHIR R4 Bundle of the diary and assessments",
             responses={200: {"content": {"application/fhir+json": {}}}})
-def export_fhir(store: DiaryStore = Depends(get_store)) -> Response:
+def export_fhir(store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.transfer import export_diary
 
     return _download(export_diary(store, "fhir"))
@@ -328,41 +323,10 @@ IMPORT_BODY = {
 }
 
 
-async def read_upload(request: Request) -> tuple[str, str]:
-    """(text, file name) of an import request: a raw body or a multipart ``file`` field."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    name = ""
-    if content_type == "multipart/form-data":
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise ApiError(422, "attach the diary as a form field named 'file'",
-                           fields=[{"field": "file", "message": "missing"}])
-        raw = await upload.read()
-        name = upload.filename or ""
-    else:
-        raw = await request.body()
-    if not raw.strip():
-        raise ApiError(422, "the file is empty", fields=[{"field": "body", "message": "empty"}])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApiError(422, "the file is not UTF-8 text; save it as UTF-8 CSV or JSON",
-                       fields=[{"field": "body", "message": "not UTF-8"}]) from None
-    if "\x00" in text:
-        raise ApiError(422, "the file contains NUL characters; it is not a CSV or JSON diary",
-                       fields=[{"field": "body", "message": "binary data"}])
-    if not name and content_type in ("text/csv", "application/csv"):
-        name = "upload.csv"
-    elif not name and content_type in ("application/json", "application/fhir+json"):
-        name = "upload.json"
-    return text, name
-
-
 @router.post("/import", tags=["transfer"], summary="Import a CSV or JSON diary (all or nothing, undoable)",
              openapi_extra=IMPORT_BODY, responses={**ERRORS, 409: _err("A record differs from the stored one.")})
 async def import_route(request: Request, format: Literal["csv", "json", "fhir"] | None = Query(None),
-                       store: DiaryStore = Depends(get_store)) -> Response:
+                       store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.transfer import import_text
 
     text, name = await read_upload(request)

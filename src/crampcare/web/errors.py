@@ -103,10 +103,8 @@ def _respond(request: Request, status: int, code: str, message: str, fields: Seq
 
 
 def install_handlers(app: FastAPI) -> None:
-    from sqlalchemy.exc import DataError, OperationalError
 
     from crampcare.assess.answers import AnswerError
-    from crampcare.db.writes import DatabaseBusyError, OwnerGoneError
     from crampcare.diary.errors import (
         ConflictError,
         DiaryError,
@@ -115,6 +113,8 @@ def install_handlers(app: FastAPI) -> None:
         NotFoundError,
     )
     from crampcare.report.errors import ReportError
+    from crampcare.services.database import DatabaseUnavailableError, ValueNotStorableError
+    from crampcare.services.diary import DatabaseBusyError, OwnerGoneError
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
@@ -175,13 +175,13 @@ def install_handlers(app: FastAPI) -> None:
     async def _busy(request: Request, exc: DatabaseBusyError) -> Response:
         return _respond(request, 503, "unavailable", str(exc), headers={"Retry-After": "2"})
 
-    @app.exception_handler(DataError)
-    async def _data(request: Request, exc: DataError) -> Response:
+    @app.exception_handler(ValueNotStorableError)
+    async def _data(request: Request, exc: ValueNotStorableError) -> Response:
         # e.g. a NUL character PostgreSQL refuses to store: bad input, not a server fault.
         return _respond(request, 422, "validation_error", "a value could not be stored; remove unusual characters")
 
-    @app.exception_handler(OperationalError)
-    async def _operational(request: Request, exc: OperationalError) -> Response:
+    @app.exception_handler(DatabaseUnavailableError)
+    async def _operational(request: Request, exc: DatabaseUnavailableError) -> Response:
         log.error("database unavailable: %s", exc)
         return _respond(request, 503, "unavailable", "the diary database is unavailable; try again shortly")
 
