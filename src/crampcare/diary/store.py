@@ -115,6 +115,8 @@ class AddManyResult:
     days_added: int
     nights_unchanged: int
     days_unchanged: int
+    assessments_added: int = 0
+    assessments_unchanged: int = 0
 
 
 # --------------------------------------------------------------------------- record <-> row
@@ -286,29 +288,53 @@ class DiaryStore:
 
     # ------------------------------------------------------------------ bulk
 
-    def add_many(self, nights: Sequence[NightRecord] = (), days: Sequence[DayRecord] = ()) -> AddManyResult:
+    def add_many(
+        self,
+        nights: Sequence[NightRecord] = (),
+        days: Sequence[DayRecord] = (),
+        assessments: Sequence[tuple[dict[str, Any], dict[str, Any]]] = (),
+    ) -> AddManyResult:
         """Add many records in one transaction (import, simulation).
 
         Records identical to stored ones are skipped, so importing the same file twice adds
         nothing. A record that differs from the stored one for its date raises
-        :class:`ConflictError` naming the date, and nothing is written.
+        :class:`ConflictError` naming the date, and nothing is written. ``assessments``
+        (answers, result) are saved in the same transaction unless one with the same answers
+        is stored already.
         """
         try:
-            return self._add_many(nights, days)
+            return self._add_many(nights, days, assessments)
         except IntegrityError:
             raise DiaryError("another change to the same dates was saved at the same moment; try again") from None
 
-    def _add_many(self, nights: Sequence[NightRecord], days: Sequence[DayRecord]) -> AddManyResult:
+    def _add_many(
+        self,
+        nights: Sequence[NightRecord],
+        days: Sequence[DayRecord],
+        assessments: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+    ) -> AddManyResult:
         def work(conn: Connection) -> AddManyResult:
             new_nights, same_nights = self._partition(conn, "night", nights)
             new_days, same_days = self._partition(conn, "day", days)
+            known = [row.answers for row in conn.execute(
+                select(_assessments.c.answers).where(_assessments.c.owner == self.owner)
+            )] if assessments else []
+            saved = 0
+            for answers, result in assessments:
+                if answers in known:
+                    continue
+                conn.execute(insert(_assessments).values(owner=self.owner, user_id=self.user_id, created_at=_now(),
+                                                         answers=dict(answers), result=dict(result)))
+                known.append(answers)
+                saved += 1
             if new_nights or new_days:
                 self._insert_nights(conn, new_nights)
                 self._insert_days(conn, new_days)
                 entries = [{"kind": "night", "date": r.date.isoformat(), "record": None} for r in new_nights]
                 entries += [{"kind": "day", "date": r.date.isoformat(), "record": None} for r in new_days]
                 self._record_change(conn, "import", "bulk", None, entries)
-            return AddManyResult(len(new_nights), len(new_days), same_nights, same_days)
+            return AddManyResult(len(new_nights), len(new_days), same_nights, same_days, saved,
+                                 len(assessments) - saved)
 
         return self._write(work)
 
