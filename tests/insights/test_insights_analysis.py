@@ -225,7 +225,7 @@ def test_planted_trigger_found_in_a_12_week_diary() -> None:
     assert low.factor == "low_fluids" and low.verdict == "seems_linked"
     assert low.message.startswith("Low fluids seems linked to more cramps (the same night)")
     same = next(t for t in low.tests if t.lag == 0)
-    assert same.q_value is not None and same.q_value < 0.05 and same.rr_low is not None and same.rr_low > 1
+    assert same.adjusted_p is not None and same.adjusted_p < 0.05 and same.rr_low is not None and same.rr_low > 1
 
 
 def test_planted_triggers_found_most_of_the_time_over_fixed_seeds() -> None:

@@ -169,8 +169,8 @@ def _render_text(ins: Insights) -> None:
     tr = ins.triggers
     if tr.status == "ok" and tr.factors:
         table = Table(title="Possible triggers: cramp nights after days with vs without")
-        for col in ("Factor", "Night", "With", "Without", "Risk ratio (95% CI)", "q", "Verdict"):
-            table.add_column(col, justify="right" if col == "q" else "left", overflow="fold")
+        for col in ("Factor", "Night", "With", "Without", "Risk ratio (95% CI)", "Adjusted p", "Verdict"):
+            table.add_column(col, justify="right" if col == "Adjusted p" else "left", overflow="fold")
         style = {"seems_linked": "bold red", "seems_protective": "bold green", "not_enough_data": "dim"}
         verdicts = {
             "seems_linked": "seems linked",
@@ -187,7 +187,7 @@ def _render_text(ins: Insights) -> None:
                     f"{t.cramp_nights_with}/{t.nights_with}",
                     f"{t.cramp_nights_without}/{t.nights_without}",
                     rr,
-                    "-" if t.q_value is None else f"{t.q_value:.3f}",
+                    "-" if t.adjusted_p is None else f"{t.adjusted_p:.3f}",
                     verdicts[t.verdict],
                     style=style.get(t.verdict, ""),
                 )
