@@ -24,6 +24,7 @@ __all__ = [
     "block_permutations",
     "lag1_autocorrelation",
     "logistic_trend",
+    "power_weights",
     "risk_ratio",
     "westfall_young",
     "wilson_interval",
@@ -103,12 +104,23 @@ def block_permutations(y: np.ndarray, block: np.ndarray, count: int, rng: np.ran
     out = np.zeros((count, y.size), dtype=np.float64)
     if obs.size == 0:
         return out
-    order = np.argsort(block[obs], kind="stable")
-    sorted_block = block[obs][order].astype(np.float64)
-    # Sorting "block + a random number in [0, 1)" keeps every position in its block and orders
-    # positions within a block uniformly at random: a random permutation within blocks.
-    shuffle = np.argsort(sorted_block[None, :] + rng.random((count, obs.size)), axis=1)
-    out[:, obs[order]] = y[obs][order].astype(np.float64)[shuffle]
+    # Lay the observed positions out as a (blocks, longest block) grid, padded; sorting random
+    # keys along each row (padding keys sort last) shuffles every block on its own, at the cost
+    # of short sorts only.
+    blocks, slot = np.unique(block[obs], return_inverse=True)
+    per_block = np.bincount(slot, minlength=blocks.size)
+    starts = np.concatenate([[0], np.cumsum(per_block)[:-1]])
+    order = np.argsort(slot, kind="stable")
+    column = np.arange(obs.size) - starts[slot[order]]
+    grid = np.full((blocks.size, int(per_block.max())), -1, dtype=np.int64)
+    grid[slot[order], column] = obs[order]
+    filled = grid >= 0
+    keys = rng.random((count, *grid.shape))
+    keys[:, ~filled] = 2.0
+    shuffle = np.argsort(keys, axis=-1)
+    values = np.where(filled, y[np.maximum(grid, 0)], 0).astype(np.float64)
+    moved = np.take_along_axis(np.broadcast_to(values, keys.shape), shuffle, axis=-1)
+    out[:, grid[filled]] = moved[:, filled]
     return out
 
 
@@ -230,26 +242,55 @@ def _stratified_pmf(population: np.ndarray, successes: np.ndarray, draws: np.nda
     return pmf / pmf.sum(axis=1, keepdims=True)
 
 
-def westfall_young(p_observed: np.ndarray, p_null: np.ndarray) -> np.ndarray:
+def power_weights(effect_z, level: float, floor: float = 0.2) -> np.ndarray:
+    """Weights (mean 1) that spend a family-wise error budget where the tests can find something.
+
+    ``effect_z`` is each test's expected z-value under a reference effect. The optimal weights for
+    a weighted Bonferroni procedure with these effects (Roeder & Wasserman 2009; Rubin, Dudoit &
+    van der Laan 2006) are w_i = (m / level) * P(Z > z_i / 2 + c / z_i), with c chosen so that they
+    average 1: a test with no hope of reaching significance gets almost nothing. A share ``floor``
+    of the budget is spread evenly so that no test is left out entirely.
+    """
+    z = np.maximum(np.asarray(effect_z, dtype=float), 1e-6)
+    m = z.size
+    if m == 0:
+        return z.copy()
+
+    def mean_weight(c: float) -> float:
+        return float((m / level * ndtr(-(z / 2 + c / z))).mean())
+
+    lo, hi = -50.0, 50.0
+    for _ in range(100):  # mean_weight falls as c grows: bisect for mean 1
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if mean_weight(mid) > 1 else (lo, mid)
+    w = m / level * ndtr(-(z / 2 + hi / z))
+    w = w / w.mean()
+    return floor + (1 - floor) * w
+
+
+def westfall_young(p_observed: np.ndarray, p_null: np.ndarray, weights=None) -> np.ndarray:
     """Westfall-Young step-down min-p adjusted p-values (family-wise error, any dependence).
 
     ``p_observed`` (m,) are the tests' p-values; ``p_null`` (B, m) the same tests' p-values in B
     data sets drawn under the complete null (here: shuffled nights), which carry the tests' joint
     dependence and discreteness. Test j (in order of increasing p) is rejected at level alpha when
     fewer than alpha of the null data sets have a smaller minimum p among the tests not yet
-    rejected (Westfall & Young 1993, algorithm 2.8). The observed data count as one of the null
-    data sets, so an adjusted p is never below 1 / (B + 1). Returns adjusted p-values, at least
-    the raw ones and monotone in them.
+    rejected (Westfall & Young 1993, algorithm 2.8). With ``weights`` (positive), p_i / w_i takes
+    the place of p_i (weighted min-p; Westfall, Kropf & Finos 2004). The observed data count as one
+    of the null data sets, so an adjusted p is never below 1 / (B + 1). Returns adjusted p-values,
+    monotone in the (weighted) raw ones.
     """
     p = np.asarray(p_observed, dtype=float)
     m = p.size
     if m == 0:
         return p.copy()
-    null = np.vstack([p[None, :], np.asarray(p_null, dtype=float).reshape(-1, m)])
+    w = np.ones(m) if weights is None else np.asarray(weights, dtype=float)
+    p = p / w
+    null = np.vstack([p[None, :], np.asarray(p_null, dtype=float).reshape(-1, m) / w[None, :]])
     order = np.argsort(p, kind="stable")
     successive_min = np.minimum.accumulate(null[:, order][:, ::-1], axis=1)[:, ::-1]
     adj = (successive_min <= p[order][None, :] * (1 + 1e-9)).mean(axis=0)
-    adj = np.maximum(np.maximum.accumulate(adj), p[order])
+    adj = np.maximum.accumulate(adj)
     out = np.empty(m)
     out[order] = np.minimum(adj, 1.0)
     return out
