@@ -177,7 +177,8 @@ def simulate_diary(
     end: dt.date | None = None,
     seasonal: float = 0.0,
     cramp_persistence: float = 0.0,
-    factor_persistence: float | Mapping[str, float] = 0.0,
+    factor_persistence: float = 0.0,
+    persistence_by_factor: Mapping[str, float] | None = None,
     factor_seasonal: float = 0.0,
     skip_share: float = 0.06,
     field_missing: float = 0.03,
@@ -195,8 +196,8 @@ def simulate_diary(
     - ``cramp_persistence``: cramps come in spells: each night keeps the previous night's state
       (cramp or not) with this probability and otherwise draws afresh (lag-1 autocorrelation about
       this value; the share of cramp nights is unchanged). 0 draws every night independently.
-    - ``factor_persistence``: the same for every factor's days (one number), or per factor id (a
-      mapping; factors not in it get 0).
+    - ``factor_persistence``: the same for every factor's days; ``persistence_by_factor`` overrides
+      it for the factor ids it names.
     - ``factor_seasonal``: relative amplitude of a yearly cycle in every factor's share of days,
       peaking in July like the cramps: the hardest case for the analysis, since a factor that does
       nothing then rises and falls with the cramps.
@@ -219,13 +220,10 @@ def simulate_diary(
                         ("factor_seasonal", factor_seasonal)):
         if not 0 <= value < 1:
             raise ValueError(f"{name} must be at least 0 and below 1")
-    persistence_of = factor_persistence if isinstance(factor_persistence, Mapping) else None
-    if persistence_of is not None:
-        bad = [f for f, v in persistence_of.items() if not 0 <= v < 1]
-        if bad:
-            raise ValueError(f"factor_persistence must be at least 0 and below 1 (check {', '.join(bad)})")
-    elif not 0 <= float(factor_persistence) < 1:
-        raise ValueError("factor_persistence must be at least 0 and below 1")
+    persistence_of = {**dict(persistence_by_factor or {})}
+    bad = [f for f, v in persistence_of.items() if not 0 <= v < 1]
+    if bad or not 0 <= factor_persistence < 1:
+        raise ValueError(f"factor persistence must be at least 0 and below 1 (check {', '.join(bad) or 'the default'})")
     if trigger is not None and trigger not in FACTOR_IDS and not trigger.startswith(TAG_PREFIX):
         raise ValueError(f"unknown trigger {trigger!r}; choose one of: {', '.join(FACTOR_IDS)} or tag:<text>")
     rng = np.random.default_rng(seed)
@@ -255,7 +253,7 @@ def simulate_diary(
     cycle = np.cos(2 * np.pi * (doy - 196) / 365.25)  # 1 in mid-July, -1 in mid-January
 
     def persistence(f: str) -> float:
-        return float(persistence_of.get(f, 0.0)) if persistence_of is not None else float(factor_persistence)
+        return float(persistence_of.get(f, factor_persistence))
 
     present = {
         f: _spells(rng, np.clip(prevalence[f] * (1.0 + factor_seasonal * cycle), 0.0, 0.95), persistence(f))
