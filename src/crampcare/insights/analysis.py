@@ -227,6 +227,8 @@ class FactorResult(BaseModel):
     verdict: Verdict
     message: str
     tests: list[TriggerTest]
+    # "no clear link" although the raw 95 % CI leaves out 1: the message says why in one sentence.
+    raw_interval_excludes_1: bool = False
 
 
 class Triggers(BaseModel):
@@ -752,7 +754,10 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
             tests=tests,
         )
     flagged = [t for t in tested if t.verdict in ("seems_linked", "seems_protective")]
-    best = min(flagged or tested, key=lambda t: (t.adjusted_p, t.lag))
+    # Without a finding, show the test whose raw 95 % CI leaves out 1 if there is one, so the
+    # message can say why that is not a link.
+    excluding = [t for t in tested if (t.rr_low or 0) > 1 or (t.rr_high if t.rr_high is not None else 2) < 1]
+    best = min(flagged or excluding or tested, key=lambda t: (t.adjusted_p or 0.0, t.lag))
     verdict: Verdict = best.verdict if flagged else "no_clear_link"
     counts = (
         f"cramps on {best.cramp_nights_with} of {best.nights_with} nights ({_pct(best.rate_with or 0)}) "
@@ -766,15 +771,23 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
         message = f"{label} seems linked to more cramps ({when}): {counts} {basis}; {ci}."
     elif verdict == "seems_protective":
         message = f"{label} seems linked to fewer cramps ({when}): {counts} {basis}; {ci}."
-    else:
+    raw_excludes_1 = verdict == "no_clear_link" and bool(excluding)
+    if verdict == "no_clear_link":
         message = f"{label}: no clear link so far ({ci}, {when})."
-        if best.rr_low is not None and best.rr_high is not None and (best.rr_low > 1 or best.rr_high < 1):
+        if raw_excludes_1:
             message += (
                 f" Its 95% CI alone leaves out 1, but with {tests_run} factor and timing combinations checked "
                 "at once, and cramps and habits that come in spells, a gap this size turns up by chance too "
                 "often to call it a link."
             )
-    return FactorResult(factor=primary.factor, label=label, verdict=verdict, message=message, tests=tests)
+    return FactorResult(
+        factor=primary.factor,
+        label=label,
+        verdict=verdict,
+        message=message,
+        tests=tests,
+        raw_interval_excludes_1=raw_excludes_1,
+    )
 
 
 def _weeks_text(weeks: float) -> str:
@@ -960,7 +973,14 @@ def summary_sentences(ins: Insights) -> list[str]:
         for f in tr.factors:
             if f.verdict in ("seems_linked", "seems_protective"):
                 out.append(f.message)
-        unclear = [f.label[:1].lower() + f.label[1:] for f in tr.factors if f.verdict == "no_clear_link"]
+        for f in tr.factors:
+            if f.raw_interval_excludes_1:
+                out.append(f.message)
+        unclear = [
+            f.label[:1].lower() + f.label[1:]
+            for f in tr.factors
+            if f.verdict == "no_clear_link" and not f.raw_interval_excludes_1
+        ]
         if unclear:
             out.append("No clear link so far with: " + ", ".join(unclear) + ".")
         thin = [f for f in tr.factors if f.verdict == "not_enough_data"]
