@@ -888,9 +888,12 @@ def import_fhir(store: DiaryStore, bundle: Mapping[str, Any]) -> FhirImportResul
     date: the store does not take a creation time.)
     """
     from crampcare.assess import assess
+    from crampcare.assess.interview import drop_hidden
+    from crampcare.knowledge import load_knowledge
 
     batch = parse_fhir_bundle(bundle)
-    results = [assess(answers) for answers in batch.assessments]
+    # Older exports may hold answers the interview no longer shows with those answers; they never count.
+    results = [assess(drop_hidden(load_knowledge(), answers)) for answers in batch.assessments]
     added = store.add_many(batch.nights, batch.days)
     known = [stored.answers for stored in store.list_assessments()]
     saved = skipped = 0
