@@ -128,3 +128,19 @@ def test_no_prescription_drug_is_advised_anywhere_in_advice() -> None:
     for medicine in kb.medicines.values():
         if medicine.prescription:
             assert "doctor" in medicine.recommendation.lower() or "prescriber" in medicine.recommendation.lower()
+
+
+def test_every_question_feeds_a_rule() -> None:
+    """Each answer is used: read by a rule's condition, directly or through a derived fact."""
+    from crampcare.knowledge.conditions import facts_of
+    from crampcare.knowledge.schema import DERIVED_FROM
+
+    kb = load_knowledge()
+    read: set[str] = set()
+    for _collection, entry in kb.sourced_entries():
+        condition = getattr(entry, "when", None)
+        if condition is not None:
+            for fact in facts_of(condition):
+                read.update(DERIVED_FROM.get(fact, (fact,)))
+    unused = [qid for qid in kb.questions if qid not in read]
+    assert unused == [], f"questions that feed no rule: {unused}"
