@@ -88,6 +88,11 @@ class Sourced(_Strict):
     guidance_note: str | None = Field(
         default=None, description="Where the article is contradicted, what the clinical guidance says instead."
     )
+    claim: str | None = Field(
+        default=None,
+        description="The graded claim this entry restates ('topic.claim' in topics.yaml): one claim, one grade. "
+        "The loader checks the entry carries the claim's grade and sources.",
+    )
 
     @property
     def from_article(self) -> bool:
@@ -129,6 +134,12 @@ class Question(_Strict):
         return [c.id for c in self.choices]
 
 
+def _no_urgency_without_evidence(entry: Sourced, urgency: str | None) -> None:
+    # A claim clinical sources do not support can explain, never send someone to a doctor.
+    if entry.evidence == "not_supported" and urgency is not None:
+        raise ValueError("an entry graded not_supported cannot set an urgency")
+
+
 class Factor(Sourced):
     """A contributing cause the article or the guidance names."""
 
@@ -143,6 +154,11 @@ class Factor(Sourced):
     referrals: list[str] = Field(default_factory=list)
     tests: list[str] = Field(default_factory=list)
     advice: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _graded_urgency(self) -> Factor:
+        _no_urgency_without_evidence(self, self.urgency)
+        return self
 
 
 class CrampType(Sourced):
@@ -172,6 +188,11 @@ class LookAlike(Sourced):
     )
     referrals: list[str] = Field(default_factory=list)
     tests: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _graded_urgency(self) -> LookAlike:
+        _no_urgency_without_evidence(self, self.urgency)
+        return self
 
 
 class Advice(Sourced):
