@@ -15,7 +15,7 @@ from typing import Any
 
 from crampcare.assess.answers import validate_answers
 from crampcare.assess.facts import derive_facts
-from crampcare.assess.interview import refuse_hidden, visible_questions
+from crampcare.assess.interview import refuse_hidden
 from crampcare.assess.model import Assessment
 from crampcare.knowledge.conditions import Condition, compiled, evaluate_open, leaves_of
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
@@ -107,9 +107,8 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
     """
     kb = kb or load_knowledge()
     clean = validate_answers(kb, answers)
-    refuse_hidden(kb, clean)
+    visible = [q.id for q in refuse_hidden(kb, clean)]
     run = _Run(derive_facts(kb, clean), with_trace)
-    visible = [q.id for q in visible_questions(kb, clean)]
     open_questions = {qid for qid in visible if qid not in clean}
     unknown = open_questions | {fact for fact, inputs in DERIVED_FROM.items() if open_questions & set(inputs)}
 

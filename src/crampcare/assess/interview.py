@@ -7,7 +7,7 @@ from typing import Any
 
 from crampcare.assess.answers import AnswerError
 from crampcare.assess.facts import derive_facts
-from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, evaluate
+from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, compiled, evaluate
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
 
@@ -31,7 +31,7 @@ def is_shown(kb: KnowledgeBase, question: Question, answers: Mapping[str, Any]) 
 def visible_questions(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Question]:
     """Questions to show now, in order; hidden ones reappear when an answer makes them matter."""
     facts = derive_facts(kb, answers)
-    return [q for q in kb.questions.values() if q.show_if is None or evaluate(q.show_if, facts)]
+    return [q for q in kb.questions.values() if q.show_if is None or compiled(q.show_if)(facts, None)]
 
 
 def next_question(kb: KnowledgeBase, answers: Mapping[str, Any], skipped: set[str] | frozenset[str] = frozenset()) -> Question | None:
@@ -54,14 +54,16 @@ def drop_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]
             del kept[qid]
 
 
-def refuse_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> None:
+def refuse_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Question]:
     """Refuse an answer to a question this person would never be shown.
 
     Every client (CLI, API, web) goes through this, so the same answers can never be
     scored differently: the web form never sends such answers, and the others are told
-    which question and why. Raises :class:`AnswerError` for the first one, in interview order.
+    which question and why. Raises :class:`AnswerError` for the first one, in interview order;
+    otherwise returns the questions shown with these answers.
     """
-    visible = {q.id for q in visible_questions(kb, answers)}
+    shown = visible_questions(kb, answers)
+    visible = {q.id for q in shown}
     for question in kb.questions.values():
         if question.id in answers and question.id not in visible:
             assert question.show_if is not None
@@ -70,6 +72,7 @@ def refuse_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> None:
                 f"not asked with these answers (it is asked only if {describe(question.show_if)}); "
                 "remove this answer",
             )
+    return shown
 
 
 _OP_WORDS = {
