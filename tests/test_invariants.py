@@ -27,7 +27,8 @@ SIGN_LEVEL = {
 }
 PRESCRIPTION = {m.id: m.name.lower() for m in KB.medicines.values() if m.prescription}
 ARTICLE_DRUGS = ("diazepam", "phenytoin", "valproate", "benzonal", "quinine")
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per property come from the profile in conftest.py (CRAMPCARE_PROPERTY_EXAMPLES).
+SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow])
 # Follow-ups whose one answer stands a warning sign down ("it went with the cramp").
 STAND_DOWN = {"cold_pale_limb": "cold_pale_stays", "calf_swollen_red_warm": "calf_change_lasting",
               "heat_exhaustion": "heat_better_30min"}
