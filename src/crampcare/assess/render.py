@@ -154,8 +154,9 @@ def assessment_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> 
     for do_not in result.do_nots:
         out.append(f"- **{do_not.title}** — {do_not.text}")
         for medicine in do_not.medicines:
-            dangers = "; ".join(medicine.dangers)
-            out.append(f"  - {medicine.name}: {medicine.recommendation} Dangers: {dangers}.")
+            # Each danger is a sentence of its own: "drive. Can…", never "drive.; Can…".
+            dangers = " ".join(_sentence(d) for d in medicine.dangers)
+            out.append(f"  - {medicine.name}: {_sentence(medicine.recommendation)} Dangers: {dangers}")
             if medicine.pregnancy_warning:
                 out.append(f"    Pregnancy: {medicine.pregnancy_warning}")
         out.append(_evidence_line(do_not))
