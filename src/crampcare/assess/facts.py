@@ -8,7 +8,7 @@ from typing import Any
 from crampcare.knowledge.loader import KnowledgeBase
 
 ML_PER_KG = 20  # The article's rule: 20 ml of fluid for every kilogram of body weight (adults).
-ADULT_ADVICE_AGE = 5  # Wall stretches, shoes and diet advice are not for infants and toddlers.
+ADULT_ADVICE_AGE = 8  # Wall stretches, shoes and diet advice are not for infants and young children.
 FLUID_LIMIT_CONDITIONS = frozenset({"heart_failure", "kidney", "liver"})
 LEG_MUSCLES = ("calf", "foot", "toes", "thigh")
 THYROID_SYMPTOMS = ("tired", "weight_gain", "weight_loss", "feel_cold", "constipation", "dry_skin")

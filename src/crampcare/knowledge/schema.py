@@ -34,7 +34,7 @@ DERIVED_FACTS: dict[str, str] = {
     "is_child": "age is under 18",
     "is_infant": "age is under 1",
     "age_over_60": "age is 60 or more",
-    "adult_advice_fits": "age is 5 or more, or not given (adult advice such as wall stretches and shoes)",
+    "adult_advice_fits": "age is 8 or more, or not given (adult advice such as wall stretches and shoes)",
     "trimester": "1, 2 or 3 from pregnancy_week (weeks 1-13, 14-27, 28+)",
     "fluid_limited": "a doctor limits fluids, or may (heart failure, kidney or liver disease and the limit question not answered 'no')",
     "fluid_rule_applies": "an adult (18 or more) whose fluids no doctor limits: the article's 20 ml/kg rule may be shown",
