@@ -160,7 +160,8 @@ def test_one_claim_one_grade() -> None:
         if list(entry.sources) == ["seed"] and not collection.startswith("topics"):
             assert entry.evidence in ("not_supported", "unsafe"), f"{collection}.{entry.id}: article only"
     # The article's causes that appear both as a factor and as advice are one claim each.
-    for claim_id in ("causes.cold", "causes.shoes", "causes.sitting", "causes.protein_diet", "causes.stress"):
+    for claim_id in ("article_causes.cold", "article_causes.shoes", "article_causes.sitting", "article_causes.protein_diet",
+                     "article_causes.stress"):
         assert len(restated[claim_id]) >= 2, claim_id
 
 
