@@ -52,10 +52,13 @@ def run(*, plain: bool, lang: str) -> None:
         if interactive and number < len(steps) and input("Enter for the next step, q to stop: ").strip().lower() == "q":
             break
     urgency = "self_care"
+    unanswered = False
     console.print()
     for question in kb.escalation.values():
         text = kb.text(f"escalation.{question.id}.text", lang)
-        if _ask_yes_no(text):
+        answer = _ask_yes_no(text)
+        unanswered = unanswered or answer is None
+        if answer:
             console.print(Panel(f"[bold]{vocabulary().action(question.yes_urgency)}[/bold] "
                                 f"{kb.text(f'escalation.{question.id}.yes_action', lang)}",
                                 border_style="red", title="Get help"))
@@ -63,22 +66,31 @@ def run(*, plain: bool, lang: str) -> None:
                 urgency = question.yes_urgency
             if question.yes_urgency == "emergency":
                 break
-    if urgency == "self_care":
+    if urgency == "self_care" and unanswered:
+        # Nothing answered is not "no": never reassure about a sign that was not ruled out.
+        console.print("[bold]Not every question was answered, so crampcare cannot say the cramp is harmless.[/bold] "
+                      "If any of those signs is there, get help as the question says.")
+    elif urgency == "self_care":
         console.print("The cramp should pass. In the morning, `crampcare assess` explains what may cause it "
                       "and `crampcare log night` records it.")
 
 
-def _ask_yes_no(text: str) -> bool:
+def _ask_yes_no(text: str) -> bool | None:
+    """``True`` or ``False``; ``None`` when the input ends unanswered. Enter is not "no": it asks again."""
     while True:
         try:
             answer = input(f"{text} [y/n] ").strip().lower()
         except EOFError:
-            return False
+            print()
+            return None
         if answer in ("y", "yes", "д", "да"):
             return True
-        if answer in ("n", "no", "н", "нет", ""):
+        if answer in ("n", "no", "н", "нет"):
             return False
-        print("Please answer y or n.")
+        if answer == "":
+            print("Enter is not an answer: please type y (yes) or n (no).")
+        else:
+            print("Please answer y or n.")
 
 
 def run_exercises(*, plain: bool, lang: str) -> None:

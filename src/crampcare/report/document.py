@@ -148,12 +148,15 @@ def _load_assessment(stored: StoredAssessment) -> Assessment:
     from pydantic import ValidationError
 
     from crampcare.assess import assess
+    from crampcare.assess.interview import drop_hidden
     from crampcare.assess.model import Assessment
+    from crampcare.knowledge import load_knowledge
 
     try:
         return Assessment.model_validate(stored.result)
     except ValidationError:
-        return assess(stored.answers)
+        # Answers saved by an older version may include ones the interview no longer shows.
+        return assess(drop_hidden(load_knowledge(), stored.answers))
 
 
 def _assessment_part(
@@ -171,6 +174,11 @@ def _assessment_part(
                 "positive": answer is True,
             }
         )
+    # The compact form lists the warning questions answered yes, and counts the others.
+    asked_no = sum(1 for q in asked if q["answer"] == "No") if limits.compact else 0
+    asked_open = sum(1 for q in asked if q["answer"] == "not answered") if limits.compact else 0
+    if limits.compact:
+        asked = [q for q in asked if q["positive"]]
     found_ids = {look.id for look in result.lookalikes}
     return {
         "date": fmt_date(stored.created_at),
@@ -181,6 +189,8 @@ def _assessment_part(
             0, len(result.urgency_reasons) - len([r for r in result.urgency_reasons if r.urgency == result.urgency][:3])
         ),
         "asked": asked,
+        "asked_no": asked_no,
+        "asked_open": asked_open,
         "warning_signs": [
             {
                 "title": w.title,
@@ -199,7 +209,10 @@ def _assessment_part(
             }
             for look in result.lookalikes
         ],
-        "lookalikes_not_suggested": [look.name for look in kb.lookalikes.values() if look.id not in found_ids],
+        # The compact form leaves out the look-alikes the answers did not suggest (they are many).
+        "lookalikes_not_suggested": [] if limits.compact else [
+            look.name for look in kb.lookalikes.values() if look.id not in found_ids
+        ],
         "cramp_types": [{"title": c.title, "notes": notes.cite(c.sources)} for c in result.cramp_types],
         "factors": [
             {
