@@ -70,7 +70,7 @@ def check(case: dict[str, Any], result: Assessment) -> list[str]:
 
 
 def test_the_suite_is_large_and_covers_every_red_flag() -> None:
-    assert len(CASES) >= 80
+    assert len(CASES) >= 100
     assert len({c["id"] for c in CASES}) == len(CASES)
     expected_signs = {s for c in CASES for s in c.get("expect", {}).get("warning_signs", [])}
     urgent_signs = {s.id for s in KB.warning_signs.values() if s.urgency in ("urgent", "emergency")}
