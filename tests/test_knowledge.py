@@ -132,7 +132,7 @@ def test_no_prescription_drug_is_advised_anywhere_in_advice() -> None:
 
 def test_every_question_feeds_a_rule() -> None:
     """Each answer is used: read by a rule's condition, directly or through a derived fact."""
-    from crampcare.knowledge.conditions import facts_of
+    from crampcare.knowledge.conditions import leaves_of
     from crampcare.knowledge.schema import DERIVED_FROM
 
     kb = load_knowledge()
@@ -140,7 +140,7 @@ def test_every_question_feeds_a_rule() -> None:
     for _collection, entry in kb.sourced_entries():
         condition = getattr(entry, "when", None)
         if condition is not None:
-            for fact in facts_of(condition):
+            for fact in {leaf.fact for leaf in leaves_of(condition)}:
                 read.update(DERIVED_FROM.get(fact, (fact,)))
     unused = [qid for qid in kb.questions if qid not in read]
     assert unused == [], f"questions that feed no rule: {unused}"
