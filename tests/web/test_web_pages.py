@@ -94,13 +94,46 @@ def test_static_files_have_caching_headers(client: TestClient) -> None:
     assert js.group(1) in sw.text and '"/now"' in sw.text
 
 
-def test_assess_form_shows_questions_as_they_matter_without_js(client: TestClient) -> None:
-    page = client.get("/assess").text
-    assert re.search(r'id="q-pregnancy_week"[^>]*hidden disabled', page)
-    assert 'data-show-if="' in page
-    updated = client.post("/assess", data={"sex": "female", "age": "30", "pregnant": "yes", "action": "update"}).text
-    assert not re.search(r'id="q-pregnancy_week"[^>]*hidden', updated)
-    assert re.search(r'value="female" checked', updated)
+def _step(page: str) -> tuple[str, str]:
+    match = re.search(r"Question set (\d+ of \d+).*?<h1[^>]*>([^<]+)</h1>", page, re.S)
+    assert match is not None, page[:500]
+    return match.group(1), match.group(2)
+
+
+def _shown(page: str) -> str:
+    match = re.search(r'name="shown" value="([^"]*)"', page)
+    assert match is not None
+    return match.group(1)
+
+
+def test_assess_is_one_section_per_step_decided_by_the_server(client: TestClient) -> None:
+    first = client.get("/assess").text
+    assert _step(first) == ("1 of 6", "Warning signs first")
+    assert 'id="q-calf_swollen_red_warm"' in first and 'id="q-age"' not in first
+    assert "data-show-if" not in first and "assess.js" not in first  # no condition evaluator in the browser
+    assert client.get("/static/assess.js").status_code == 404
+    about = client.post("/assess", data={"step": "warning_signs", "shown": _shown(first),
+                                         "calf_swollen_red_warm": "no", "action": "next"}).text
+    assert _step(about) == ("2 of 6", "About you")
+    assert '<input type="hidden" name="calf_swollen_red_warm" value="no">' in about
+    # A 62-year-old woman: no pregnancy step, no child step, no empty headings.
+    answers = {"calf_swollen_red_warm": "no", "age": "62", "sex": "female"}
+    cramps = client.post("/assess", data={**answers, "step": "about_you", "shown": _shown(about),
+                                          "action": "next"}).text
+    assert _step(cramps) == ("3 of 5", "The cramps") and "Pregnancy" not in cramps
+    # A 30-year-old woman gets the pregnancy step; answering "pregnant" shows the week on the same step.
+    young = {"calf_swollen_red_warm": "no", "age": "30", "sex": "female"}
+    pregnancy = client.post("/assess", data={**young, "step": "about_you", "shown": _shown(about),
+                                             "action": "next"}).text
+    assert _step(pregnancy) == ("3 of 6", "Pregnancy") and 'id="q-pregnancy_week"' not in pregnancy
+    again = client.post("/assess", data={**young, "pregnant": "yes", "step": "pregnancy", "shown": _shown(pregnancy),
+                                         "action": "next"}).text
+    assert _step(again)[1] == "Pregnancy" and 'id="q-pregnancy_week"' in again and "another question" in again
+    back = client.post("/assess", data={**young, "step": "pregnancy", "shown": _shown(pregnancy),
+                                        "action": "back"}).text
+    assert _step(back)[1] == "About you" and re.search(r'value="female" checked', back)
+    headings = re.findall(r"<h1[^>]*>([^<]+)</h1>", back)
+    assert len(headings) == 1
 
 
 def test_assess_errors_are_shown_next_to_the_question(client: TestClient) -> None:
@@ -117,7 +150,7 @@ def test_assess_result_explains_and_saves(client: TestClient) -> None:
     response = client.post("/assess", data=data)
     assert response.status_code == 200
     page = response.text
-    assert 'class="banner urgency-' in page
+    assert 'class="banner urgency-' in page and '<h1 class="level">' in page and "What to do now:" in page
     assert page.count("<summary>Why?</summary>") >= 3
     assert "Because you answered:" in page and "Evidence:" in page and "Sources:" in page
     assert "What not to do" in page and "Your prevention plan" in page

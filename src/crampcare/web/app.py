@@ -138,7 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_handlers(app)
 
-    from crampcare.web import api, pages
+    from crampcare.web import api, interview_pages, pages
 
     if server:
         from crampcare.accounts import AccountService
@@ -150,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(api.router, dependencies=guard)
         app.include_router(accounts_api.router, dependencies=guard)
         app.include_router(pages.router, dependencies=guard)
+        app.include_router(interview_pages.router, dependencies=guard)
         app.include_router(accounts_pages.router, dependencies=guard)
 
         @app.exception_handler(LoginRequired)
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     else:
         app.include_router(api.router)
         app.include_router(pages.router)
+        app.include_router(interview_pages.router)
     app.mount("/static", CachedStatic(directory=str(STATIC_DIR), max_age=settings.static_max_age), name="static")
 
     security = [

@@ -17,10 +17,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from crampcare.assess.interview import SECTION_TITLES
 from crampcare.web import forms
 from crampcare.web.api import FromDate, ToDate, compute_for, import_text, read_upload, report_function
-from crampcare.web.deps import get_kb, get_owner, get_store
+from crampcare.web.deps import get_kb, get_store
 from crampcare.web.errors import ApiError
 from crampcare.web.i18n import EVIDENCE, UI, URGENCY_ACTIONS, pick_lang
 
@@ -101,47 +100,10 @@ def service_worker(request: Request) -> Response:
                     headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
 
 
-# --------------------------------------------------------------------------- /assess
+# --------------------------------------------------------------------------- /assess (the steps: interview_pages)
 
 
-
-def _question_groups(kb: KnowledgeBase, answers: dict[str, Any], raw: dict[str, Any],
-                     errors: dict[str, str]) -> list[dict[str, Any]]:
-    from crampcare.assess import visible_questions
-
-    visible = {q.id for q in visible_questions(kb, answers)}
-    groups: list[dict[str, Any]] = []
-    for question in kb.questions.values():
-        if not groups or groups[-1]["section"] != question.section:
-            groups.append({"section": question.section, "title": SECTION_TITLES.get(question.section, question.section),
-                           "questions": []})
-        value = raw.get(question.id)
-        groups[-1]["questions"].append({
-            "q": question,
-            "visible": question.id in visible,
-            "value": value if value is not None else "",
-            "chosen": forms.as_list(raw, question.id),
-            "error": errors.get(question.id),
-            "show_if": (json.dumps(question.show_if.model_dump(by_alias=True, exclude_none=True))
-                        if question.show_if is not None else ""),
-        })
-    return groups
-
-
-def _assess_form(request: Request, kb: KnowledgeBase, answers: dict[str, Any], raw: dict[str, Any],
-                 errors: dict[str, str], status: int = 200) -> HTMLResponse:
-    context = {"title": "Assessment", "groups": _question_groups(kb, answers, raw, errors), "errors": errors,
-               "kb": kb}
-    return render(request, "assess.html", context, status)
-
-
-# The interview pages need a logged-in user in server mode (``get_owner``); local mode: always open.
-@router.get("/assess", response_class=HTMLResponse)
-def assess_page(request: Request, kb: KnowledgeBase = Depends(get_kb), _owner: str = Depends(get_owner)) -> HTMLResponse:
-    return _assess_form(request, kb, {}, {}, {})
-
-
-def _result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
+def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
     from crampcare.assess.render import URGENCY_HEADLINES
     from crampcare.knowledge.schema import EVIDENCE_LABELS
 
@@ -149,31 +111,28 @@ def _result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
         return [{"question": kb.questions[k].text if k in kb.questions else k,
                  "answer": forms.answer_text(kb, k, v)} for k, v in items.items()]
 
+    # The reasons for the level, once: the warning signs at that level when there are any (a
+    # look-alike such as "deep vein thrombosis" repeats the sign that raised it), else the rest.
+    top = [r for r in result.urgency_reasons if r.urgency == result.urgency]
+    signs = [r for r in top if r.rule.startswith("warning_signs.")]
+    reasons = list(dict.fromkeys(r.title for r in (signs or top)))
+    severe = ("emergency", "urgent")
+    do_now = list(dict.fromkeys(w.action for w in result.warning_signs if w.urgency == result.urgency))
     return {
         "title": "Your assessment",
         "r": result,
         "headline": URGENCY_HEADLINES[result.urgency],
+        "action": URGENCY_ACTIONS["en"][result.urgency],
+        "reasons": reasons,
+        "do_now": do_now,
+        "severe": result.urgency in severe,
+        "severe_signs": [w for w in result.warning_signs if w.urgency in severe],
+        "other_signs": [w for w in result.warning_signs if w.urgency not in severe],
         "evidence_labels": EVIDENCE_LABELS,
         "answers_of": answers,
         "sources": {s.id: s for s in kb.sources.values()},
         "answers_json": json.dumps(result.answers, ensure_ascii=False),
     }
-
-
-@router.post("/assess", response_class=HTMLResponse)
-async def assess_submit(request: Request, kb: KnowledgeBase = Depends(get_kb),
-                        _owner: str = Depends(get_owner)) -> HTMLResponse:
-    from crampcare.assess import assess
-    from crampcare.assess.interview import drop_hidden
-
-    form = await request.form()
-    answers, errors = forms.answers_from_form(kb, form)
-    answers = drop_hidden(kb, answers)
-    raw = forms.form_dict(form)
-    if forms.text(form, "action") != "result" or errors:
-        return _assess_form(request, kb, answers, raw, errors, 422 if errors else 200)
-    result = assess(answers)
-    return render(request, "assess_result.html", _result_context(kb, result))
 
 
 @router.post("/assess/save", response_class=HTMLResponse)
@@ -191,7 +150,7 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
         raise ApiError(422, "the answers could not be read", fields=[{"field": "answers", "message": "not an object"}])
     result = assess(answers)
     await run_in_threadpool(store.save_assessment, result.answers, result.model_dump(mode="json"))
-    context = _result_context(kb, result)
+    context = result_context(kb, result)
     context["saved"] = True
     return render(request, "assess_result.html", context)
 
