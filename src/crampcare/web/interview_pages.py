@@ -62,10 +62,10 @@ def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], sec
     questions = steps[index][1]
     shown = {q.id for q in questions}
     carried = []
-    for qid, value in answers.items():
+    for qid, answer in answers.items():
         if qid in shown or qid not in kb.questions:
             continue
-        spelled = _raw_value(kb.questions[qid], value)
+        spelled = _raw_value(kb.questions[qid], answer)
         for item in spelled if isinstance(spelled, list) else [spelled]:
             carried.append((qid, item))
     items = []

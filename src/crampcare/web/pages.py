@@ -435,53 +435,13 @@ async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
 # --------------------------------------------------------------------------- /insights
 
-VERDICTS = {
-    "seems_linked": "Seems linked to more cramps",
-    "seems_protective": "Seems linked to fewer cramps",
-    "no_clear_link": "No clear link",
-    "not_enough_data": "Not enough data yet",
-}
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f}%"
-
-
-def _rr(test: Any) -> str:
-    if test.risk_ratio is None:
-        return "—"
-    text = f"{test.risk_ratio:.2g}×"
-    if test.rr_low is not None and test.rr_high is not None:
-        text += f" (95% CI {test.rr_low:.2g}–{test.rr_high:.2g})"
-    return text
-
-
 @router.get("/insights", response_class=HTMLResponse)
 def insights_page(request: Request, start: dt.date | None = FromDate, end: dt.date | None = ToDate,
                   store: DiaryStore = Depends(get_store)) -> HTMLResponse:
-    from crampcare.web import charts
+    from crampcare.web.insights_view import insights_context
 
     ins = compute_for(store, start, end)
-    weekly = ins.weekly[-26:]
-    context: dict[str, Any] = {"title": "Insights", "ins": ins, "summary": ins.summary(), "charts": {},
-                               "verdicts": VERDICTS, "pct": _pct, "rr": _rr}
-    if weekly:
-        context["charts"]["weekly"] = charts.vertical_bars(
-            [w.week_start.strftime("%d %b") for w in weekly], [w.cramp_nights for w in weekly],
-            totals=[w.nights_logged for w in weekly], label_every=max(1, len(weekly) // 6),
-            label="Cramp nights per week (dark) out of nights logged (light)")
-    if ins.time_of_night.total:
-        buckets = ins.time_of_night.buckets
-        context["charts"]["hours"] = charts.vertical_bars(
-            [b.label for b in buckets], [b.count for b in buckets], label_every=3,
-            label="When cramps started, by hour, from 18:00 to 17:00")
-    if ins.muscles:
-        context["charts"]["muscles"] = charts.horizontal_bars(
-            [m.name for m in ins.muscles], [m.count for m in ins.muscles], label="Cramps by muscle")
-    if ins.legs:
-        context["charts"]["legs"] = charts.horizontal_bars(
-            [m.name for m in ins.legs], [m.count for m in ins.legs], label="Cramps by leg")
-    return render(request, "insights.html", context)
+    return render(request, "insights.html", insights_context(ins))
 
 
 # --------------------------------------------------------------------------- /learn

@@ -1,0 +1,65 @@
+"""What the insights page shows: the shared matplotlib charts and tables in words.
+
+The charts are :func:`crampcare.insights.charts.chart_svg`, the same renderer as the report's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crampcare.insights.analysis import Insights
+
+VERDICTS = {
+    "seems_linked": "Seems linked to more cramps",
+    "seems_protective": "Seems linked to fewer cramps",
+    "no_clear_link": "No clear link",
+    "not_enough_data": "Not enough data yet",
+}
+# Fewer timed uses than this and a median says little: such methods are listed, not ranked.
+MIN_TIMED_FOR_RANK = 3
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.0f}%"
+
+
+def _rr(test: Any) -> str:
+    if test.risk_ratio is None:
+        return "—"
+    text = f"{test.risk_ratio:.2g}×"
+    if test.rr_low is not None and test.rr_high is not None:
+        text += f" (95% CI {test.rr_low:.2g}–{test.rr_high:.2g})"
+    return text
+
+
+def _why_unclear(ins: Insights, test: Any) -> str:
+    """Why a range that leaves out 1 is still "no clear link": many factors were tested at once."""
+    if test.verdict != "no_clear_link" or test.rr_low is None or test.rr_high is None:
+        return ""
+    if test.rr_low <= 1 <= test.rr_high:
+        return ""
+    return (f"On its own this range leaves out 1, but {ins.triggers.tests_run} comparisons were made at once, "
+            "and a difference this size can then come by chance; crampcare waits for stronger evidence.")
+
+
+def insights_context(ins: Insights) -> dict[str, Any]:
+    from crampcare.insights.charts import chart_svg
+
+    charts: dict[str, str] = {}
+    if ins.weekly:
+        charts["weekly"] = chart_svg(ins, "weekly")
+    if ins.time_of_night.total:
+        charts["hours"] = chart_svg(ins, "time_of_night")
+    if any(t.risk_ratio is not None for f in ins.triggers.factors for t in f.tests):
+        charts["triggers"] = chart_svg(ins, "triggers")
+    ranked = sorted((r for r in ins.relief if r.timed >= MIN_TIMED_FOR_RANK and r.median_minutes is not None),
+                    key=lambda r: (r.median_minutes, -r.timed))
+    unranked = [r for r in ins.relief if r not in ranked]
+    rows = [{
+        "factor": f,
+        "test": f.tests[0] if f.tests else None,
+        "why_unclear": _why_unclear(ins, f.tests[0]) if f.tests else "",
+    } for f in ins.triggers.factors]
+    return {"title": "Insights", "ins": ins, "summary": ins.summary(), "charts": charts, "verdicts": VERDICTS,
+            "pct": _pct, "rr": _rr, "relief_ranked": ranked, "relief_unranked": unranked,
+            "min_timed": MIN_TIMED_FOR_RANK, "trigger_rows": rows}
