@@ -152,7 +152,9 @@ def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
     ax.set_xticks(ticks, [f"{buckets[i].hour:02d}" for i in ticks])
     ax.set_xlabel("hour the cramp started")
     ax.set_ylabel("cramps")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(-0.6, len(xs) - 0.4)
 
 
