@@ -49,7 +49,7 @@ __all__ = [
 ChartKind = Literal["overview", "weekly", "time_of_night", "triggers"]
 
 _BAR = "#5b8ff9"
-_LINE = "#1d3b8b"
+_LINE = "#e8710a"  # orange: visible on light and dark pages
 _LINKED = "#c0392b"
 _PROTECTIVE = "#1e8449"
 _UNCLEAR = "#7f8c8d"
