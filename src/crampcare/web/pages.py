@@ -353,7 +353,7 @@ async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = 
         row = {k.removeprefix(prefix): v for k, v in forms.form_dict(form).items() if k.startswith(prefix)}
         row["muscles"] = forms.values(form, prefix + "muscles")
         row["helped"] = forms.values(form, prefix + "helped")
-        if forms.text(form, prefix + "remove") == "yes":
+        if forms.text(form, prefix + "remove") == "yes" or forms.blank_cramp(form, prefix):
             continue
         rows.append(row)
         cramp, cramp_errors = forms.cramp_from_form(form, prefix)
@@ -509,17 +509,6 @@ def api_docs(request: Request) -> HTMLResponse:
 
 # --------------------------------------------------------------------------- downloads (crampcare.report)
 
-_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-
-
-@router.get("/report.html")
-def report_html(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-                store: DiaryStore = Depends(get_store)) -> Response:
-    html = report_function("report_html")(store, start=start, end=end)
-    # The report is a self-contained printable document: its own inline styles, no scripts at all.
-    csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
-    return HTMLResponse(html, headers={"Content-Security-Policy": csp, **NO_STORE})
-
 
 @router.get("/report.pdf")
 def report_pdf(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
@@ -528,14 +517,3 @@ def report_pdf(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
     name = f"crampcare-report-{dt.date.today().isoformat()}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE})
-
-
-@router.get("/reminders.ics")
-def reminders(exercises: str = Query("21:30", max_length=5), diary: str = Query("21:45", max_length=5)) -> Response:
-    fields = [{"field": f"query.{name}", "message": "write the time as HH:MM"}
-              for name, value in (("exercises", exercises), ("diary", diary)) if not _CLOCK.fullmatch(value)]
-    if fields:
-        raise ApiError(422, "write the reminder times as HH:MM, e.g. 21:30", fields=fields)
-    ics = report_function("reminders_ics")(exercises=exercises, diary=diary)
-    return Response(ics, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="crampcare-reminders.ics"'})
