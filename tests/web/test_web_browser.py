@@ -85,7 +85,7 @@ def test_log_a_night_and_see_it_in_insights(page: Any, screenshot: Callable[[Any
     page.wait_for_url("**/insights")
     summary = page.locator(".summary").inner_text()
     assert "1 with a cramp" in summary
-    assert page.locator("svg.chart").count() >= 2
+    assert page.locator(".chart-box svg").count() >= 2
     screenshot(page, "insights")
     # Undo from the diary removes it again.
     page.goto("/diary")

@@ -141,7 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_handlers(app)
 
-    from crampcare.web import api, downloads_pages, interview_pages, pages
+    from crampcare.web import api, downloads_pages, interview_pages, pages, pwa
 
     if server:
         from crampcare.accounts import AccountService
@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(pages.router, dependencies=guard)
         app.include_router(interview_pages.router, dependencies=guard)
         app.include_router(downloads_pages.router, dependencies=guard)
+        app.include_router(pwa.router, dependencies=guard)
         app.include_router(accounts_pages.router, dependencies=guard)
 
         @app.exception_handler(LoginRequired)
@@ -165,6 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(pages.router)
         app.include_router(interview_pages.router)
         app.include_router(downloads_pages.router)
+        app.include_router(pwa.router)
     app.mount("/static", CachedStatic(directory=str(STATIC_DIR), max_age=settings.static_max_age), name="static")
 
     security = [

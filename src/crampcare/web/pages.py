@@ -7,7 +7,6 @@ Journeys: ``/now`` (first aid, offline), ``/assess``, ``/diary``, ``/insights``,
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -84,20 +83,6 @@ def now_page(request: Request, lang: str | None = Query(None, max_length=20),
     context = {"lang": lang, "ui": UI[lang], "steps": steps, "checks": checks, "css": request.app.state.now_css}
     # Revalidated each visit; the service worker serves the cached copy when offline.
     return render(request, "now.html", context, headers={"Cache-Control": "no-cache"})
-
-
-@router.get("/sw.js")
-def service_worker(request: Request) -> Response:
-    versions: dict[str, str] = request.app.state.static_versions
-    now_js = f"/static/now.js?v={versions['now.js']}"
-    cache_version = hashlib.sha256(
-        (json.dumps(versions, sort_keys=True) + request.app.version).encode()
-    ).hexdigest()[:12]
-    body = request.app.state.templates.env.get_template("sw.js").render(
-        cache_version=cache_version, precache=["/now", now_js]
-    )
-    return Response(body, media_type="text/javascript",
-                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
 
 
 # --------------------------------------------------------------------------- /assess (the steps: interview_pages)
