@@ -24,6 +24,15 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
 
+# axe-core (accessibility checks injected by the browser tests), pinned by package-lock.json.
+if command -v npm >/dev/null 2>&1; then
+  echo "==> npm ci (axe-core)"
+  npm ci --no-audit --no-fund --silent
+else
+  echo "npm is missing: install Debian's npm (apt-get install npm) for the accessibility tests" >&2
+  exit 1
+fi
+
 echo "==> ruff"
 .venv/bin/ruff check src tests bench
 echo "==> mypy (core)"
