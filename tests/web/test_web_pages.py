@@ -244,6 +244,8 @@ def test_learn_and_docs(client: TestClient) -> None:
     topic = client.get("/learn/first-aid", params={"lang": "ru"}).text
     assert load_knowledge().text("first_aid.fa_position.title", "ru") in topic
     assert "Sources" in topic
+    causes = client.get("/learn/causes").text
+    assert "Sources: seed" not in causes and "aafp-2012" not in causes.split("<h2>Sources")[0]  # names, not ids
     assert client.get("/learn/nothing-here").status_code == 404
     docs = client.get("/docs").text
     assert "/api/v1/assess" in docs and "openapi.json" in docs and "cdn" not in docs.lower()
