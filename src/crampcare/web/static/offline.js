@@ -56,8 +56,9 @@
     return data;
   }
   function send(entry) {
+    // keepalive: a request under way survives leaving the page (the key makes a resend harmless).
     return fetch(entry.action, {
-      method: "POST", body: body(entry.fields, csrf()), credentials: "same-origin",
+      method: "POST", body: body(entry.fields, csrf()), credentials: "same-origin", keepalive: true,
       headers: { "Idempotency-Key": entry.key }
     });
   }
@@ -79,7 +80,7 @@
       }, Promise.resolve());
     }).catch(function () { /* still offline: try again later */ }).then(function () {
       syncing = false; return show();
-    });
+    }).then(function () { d.documentElement.setAttribute("data-offline-sync", "done"); });
   }
   function fields(form) {
     var out = {};
