@@ -135,21 +135,7 @@ def test_now_without_javascript_lists_all_steps(browser: Any, live_server: Any) 
         context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/now", "/now?lang=ru", "/assess", "/diary", "/insights", "/learn",
-                                  "/learn/causes", "/docs"])
-def test_360_pixel_layout_has_no_horizontal_scroll(browser: Any, live_server: Any, path: str,
-                                                   screenshot: Callable[[Any, str], Path]) -> None:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740},
-                                  device_scale_factor=1, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        page.goto(path)
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
-        name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
-        screenshot(page, f"360-{name}")
-    finally:
-        context.close()
+# Every page at 360 px (no sideways scroll, axe, screenshots): tests/web/test_web_phone.py.
 
 
 def test_now_paints_quickly(page: Any) -> None:

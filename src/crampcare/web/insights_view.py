@@ -5,6 +5,8 @@ The charts are :func:`crampcare.insights.charts.chart_svg`, the same renderer as
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from typing import Any
 
 from crampcare.insights.analysis import Insights
@@ -42,16 +44,33 @@ def _why_unclear(ins: Insights, test: Any) -> str:
             "and a difference this size can then come by chance; crampcare waits for stronger evidence.")
 
 
-def insights_context(ins: Insights) -> dict[str, Any]:
+# Drawing takes about a second (matplotlib), the statistics a few milliseconds: the same insights
+# (an unchanged diary seen again) reuse their charts. Keyed by the insights' own content.
+_CHARTS: OrderedDict[tuple[str, str], str] = OrderedDict()
+_CHARTS_KEPT = 32
+
+
+def _chart(ins: Insights, digest: str, kind: Any) -> str:
     from crampcare.insights.charts import chart_svg
 
+    key = (digest, kind)
+    svg = _CHARTS.get(key)
+    if svg is None:
+        svg = _CHARTS[key] = chart_svg(ins, kind)
+        while len(_CHARTS) > _CHARTS_KEPT:
+            _CHARTS.popitem(last=False)
+    return svg
+
+
+def insights_context(ins: Insights) -> dict[str, Any]:
+    digest = hashlib.sha256(ins.model_dump_json().encode()).hexdigest()
     charts: dict[str, str] = {}
     if ins.weekly:
-        charts["weekly"] = chart_svg(ins, "weekly")
+        charts["weekly"] = _chart(ins, digest, "weekly")
     if ins.time_of_night.total:
-        charts["hours"] = chart_svg(ins, "time_of_night")
+        charts["hours"] = _chart(ins, digest, "time_of_night")
     if any(t.risk_ratio is not None for f in ins.triggers.factors for t in f.tests):
-        charts["triggers"] = chart_svg(ins, "triggers")
+        charts["triggers"] = _chart(ins, digest, "triggers")
     ranked = sorted((r for r in ins.relief if r.timed >= MIN_TIMED_FOR_RANK and r.median_minutes is not None),
                     key=lambda r: (r.median_minutes, -r.timed))
     unranked = [r for r in ins.relief if r not in ranked]
