@@ -257,7 +257,8 @@ def test_interview_by_keyboard_alone(browser: Any, server: LiveServer) -> None:
                     break
         assert page.locator("#urgency").count() == 1, "the assessment was not reached by keyboard"
         assert page.locator("h1").inner_text()
-        assert presses < 150, presses
+        print(f"keyboard-only interview: {presses} Tab presses")
+        assert presses < 110, presses
         assert axe_violations(page) == []
     finally:
         context.close()
