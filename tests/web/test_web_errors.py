@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
@@ -57,9 +58,18 @@ def app_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]
 def routes(client: TestClient) -> list[tuple[str, str]]:
     """Every (method, path) the app serves: every router, the static mount and OpenAPI."""
     found = [("GET", "/static/app.css"), ("GET", "/openapi.json"), ("POST", "/static/app.css")]
-    for route in client.app.routes:  # type: ignore[attr-defined]
-        if not isinstance(route, APIRoute):
-            continue  # the static mount and the OpenAPI document, listed above
+
+    def api_routes(routes: list[Any]) -> list[APIRoute]:
+        # Included routers are wrapped (FastAPI's _IncludedRouter): walk into the router they hold.
+        out: list[APIRoute] = []
+        for route in routes:
+            if isinstance(route, APIRoute):
+                out.append(route)
+            elif hasattr(route, "original_router"):
+                out += api_routes(route.original_router.routes)
+        return out
+
+    for route in api_routes(client.app.routes):  # type: ignore[attr-defined]
         for method in sorted(route.methods):
             if method != "HEAD":
                 found.append((method, route.path))
