@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from crampcare.knowledge.loader import KnowledgeBase
-from crampcare.knowledge.schema import EVIDENCE_LABELS, Sourced
+from crampcare.knowledge.schema import Sourced
+from crampcare.knowledge.vocabulary import evidence_label
 
 BUILT_IN_TOPICS: dict[str, str] = {
     "causes": "Causes and contributing factors",
@@ -19,7 +20,7 @@ BUILT_IN_TOPICS: dict[str, str] = {
 def evidence_md(entry: Sourced, kb: KnowledgeBase) -> str:
     # Source names, not ids: a reader knows "NHS: Leg cramps", not "nhs-leg-cramps".
     names = "; ".join(kb.sources[s].title if s in kb.sources else s for s in entry.sources)
-    line = f"*{EVIDENCE_LABELS[entry.evidence]} — {entry.evidence_note} Sources: {names}.*"
+    line = f"*{evidence_label(entry.evidence)} — {entry.evidence_note} Sources: {names}.*"
     if entry.guidance_note:
         line += f"  \n*Where guidance differs from the article: {entry.guidance_note}*"
     return line

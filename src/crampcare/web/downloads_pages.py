@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from crampcare.web.api import FromDate, ToDate
+from crampcare.services import diary as diary_service
 from crampcare.web.deps import get_store
 from crampcare.web.errors import ApiError
 from crampcare.web.pages import NO_STORE, render
+from crampcare.web.params import FromDate, ToDate
 
 if TYPE_CHECKING:
     from crampcare.diary.records import NightRecord
-    from crampcare.diary.store import DiaryStore
+    from crampcare.services.diary import Diary
 
 router = APIRouter(include_in_schema=False)
 
@@ -55,9 +56,9 @@ def reminders(request: Request, exercises: str = Query("21:30", max_length=5),
     if times["exercises"] is None and times["diary"] is None:
         raise ApiError(422, "choose a time for the exercises, the diary or both",
                        fields=[{"field": "query", "message": "both reminders are off"}])
-    from crampcare.report.reminders import reminders_ics
+    from crampcare.services.report import reminders as reminders_ics
 
-    ics = reminders_ics(exercises=times["exercises"], diary=times["diary"], app_url=_app_url(request))
+    ics = reminders_ics(times["exercises"], times["diary"], app_url=_app_url(request))
     return Response(ics, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="crampcare-reminders.ics"'})
 
@@ -71,10 +72,10 @@ def _csv_response(text: str, name: str) -> Response:
 
 @router.get("/export/diary.csv")
 def diary_csv(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-              store: DiaryStore = Depends(get_store)) -> Response:
-    from crampcare.diary.transfer import EXPORTERS, collect
+              store: Diary = Depends(get_store)) -> Response:
+    from crampcare.services.transfer import export_diary
 
-    return _csv_response(EXPORTERS["csv"](collect(store, start, end)), "diary")
+    return _csv_response(export_diary(store, "csv", start, end).text, "diary")
 
 
 CRAMP_COLUMNS = ["night_of", "calendar_date", "start", "duration_s", "leg", "muscles", "severity", "signs",
@@ -99,19 +100,17 @@ def cramps_csv_text(nights: list[NightRecord]) -> str:
 
 @router.get("/export/cramps.csv")
 def cramps_csv(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-               store: DiaryStore = Depends(get_store)) -> Response:
-    return _csv_response(cramps_csv_text(store.list_nights(start, end)), "cramps")
+               store: Diary = Depends(get_store)) -> Response:
+    return _csv_response(cramps_csv_text(diary_service.nights(store, start, end)), "cramps")
 
 
 @router.get("/report.html")
 def report_html(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
                 name: str = Query("", max_length=80, description="The person's name, printed on the report"),
-                store: DiaryStore = Depends(get_store)) -> Response:
-    from crampcare.report.document import render_html, report_context
+                store: Diary = Depends(get_store)) -> Response:
+    from crampcare.services.report import report_html_for_web
 
-    context = report_context(store, start, end)
-    context.update(web=True, person_name=name.strip())
-    html = render_html(context)
+    html = report_html_for_web(store, start, end, name)
     # The report is a self-contained printable document: its own inline styles, no scripts at all.
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, **NO_STORE})

@@ -1,6 +1,6 @@
 """What the insights page shows: the shared matplotlib charts and tables in words.
 
-The charts are :func:`crampcare.insights.charts.chart_svg`, the same renderer as the report's.
+The charts come from :func:`crampcare.services.insights.chart_svg`, the same renderer as the report's.
 """
 
 from __future__ import annotations
@@ -9,14 +9,9 @@ import hashlib
 from collections import OrderedDict
 from typing import Any
 
-from crampcare.insights.analysis import Insights
+from crampcare.knowledge.vocabulary import vocabulary
+from crampcare.services.insights import Insights
 
-VERDICTS = {
-    "seems_linked": "Seems linked to more cramps",
-    "seems_protective": "Seems linked to fewer cramps",
-    "no_clear_link": "No clear link",
-    "not_enough_data": "Not enough data yet",
-}
 # Fewer timed uses than this and a median says little: such methods are listed, not ranked.
 MIN_TIMED_FOR_RANK = 3
 
@@ -50,8 +45,8 @@ _CHARTS: OrderedDict[tuple[str, str], str] = OrderedDict()
 _CHARTS_KEPT = 32
 
 
-def _chart(ins: Insights, digest: str, kind: Any) -> str:
-    from crampcare.insights.charts import chart_svg
+def _chart(ins: Insights, digest: str, kind: str) -> str:
+    from crampcare.services.insights import chart_svg
 
     key = (digest, kind)
     svg = _CHARTS.get(key)
@@ -79,6 +74,6 @@ def insights_context(ins: Insights) -> dict[str, Any]:
         "test": f.tests[0] if f.tests else None,
         "why_unclear": _why_unclear(ins, f.tests[0]) if f.tests else "",
     } for f in ins.triggers.factors]
-    return {"title": "Insights", "ins": ins, "summary": ins.summary(), "charts": charts, "verdicts": VERDICTS,
+    return {"title": "Insights", "ins": ins, "summary": ins.summary(), "charts": charts, "verdicts": vocabulary().verdicts,
             "pct": _pct, "rr": _rr, "relief_ranked": ranked, "relief_unranked": unranked,
             "min_timed": MIN_TIMED_FOR_RANK, "trigger_rows": rows}

@@ -3,7 +3,7 @@
 The service worker keeps only public pages (``/now``, ``/learn``, the empty night form at
 ``/diary/offline``) and static files: never a page with someone's diary. A night logged while
 the server cannot be reached is kept in the browser (IndexedDB, by ``offline.js``), shown as
-"waiting to sync", and sent once when the server answers again, with an ``Idempotency-Key`` so a
+"waiting to sync", and sent once when the server answers again, with its own idempotency key so a
 retried request is stored once.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Depends, Request
@@ -83,5 +84,7 @@ def offline_night_form(request: Request, kb: KnowledgeBase = Depends(get_kb)) ->
         "title": "Log a night", "nf": {}, "nerr": {}, "night_date": units.default_night_date().isoformat(),
         "now_time": "", "durations": DURATIONS, "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS,
         "as_list": forms.as_list,
+        # offline.js gives each night saved on the device a key of its own before sending it.
+        "form_keys": {"night": uuid.uuid4().hex, "quiet": uuid.uuid4().hex},
     }
     return render(request, "diary_offline.html", context, headers={"Cache-Control": "no-cache"})

@@ -1,6 +1,7 @@
 /* Nights logged without a connection: kept in IndexedDB, shown as "waiting to sync", and sent
-   once when crampcare answers again. Each entry carries its own Idempotency-Key, so a request
-   that reached the server before the connection dropped is not stored twice. */
+   once when crampcare answers again. Each entry carries its own idempotency key (the form's
+   idempotency_key field), so a request that reached the server before the connection dropped
+   is not stored twice. */
 (function () {
   "use strict";
   if (!window.indexedDB || !window.fetch) return;
@@ -58,8 +59,7 @@
   function send(entry) {
     // keepalive: a request under way survives leaving the page (the key makes a resend harmless).
     return fetch(entry.action, {
-      method: "POST", body: body(entry.fields, csrf()), credentials: "same-origin", keepalive: true,
-      headers: { "Idempotency-Key": entry.key }
+      method: "POST", body: body(entry.fields, csrf()), credentials: "same-origin", keepalive: true
     });
   }
   var syncing = false;
@@ -95,6 +95,7 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var entry = { key: uuid(), action: form.getAttribute("action"), fields: fields(form), at: Date.now() };
+      entry.fields.idempotency_key = entry.key;  // a cached form's key would be shared by every entry
       send(entry).then(function (res) {
         if (res.ok) { location.assign(res.url); return; }
         // Refused (a wrong field): the page with the reasons comes from an ordinary submit.
