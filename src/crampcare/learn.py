@@ -17,8 +17,10 @@ BUILT_IN_TOPICS: dict[str, str] = {
 }
 
 
-def evidence_md(entry: Sourced) -> str:
-    line = f"*{evidence_label(entry.evidence)} — {entry.evidence_note} Sources: {', '.join(entry.sources)}.*"
+def evidence_md(entry: Sourced, kb: KnowledgeBase) -> str:
+    # Source names, not ids: a reader knows "NHS: Leg cramps", not "nhs-leg-cramps".
+    names = "; ".join(kb.sources[s].title if s in kb.sources else s for s in entry.sources)
+    line = f"*{evidence_label(entry.evidence)} — {entry.evidence_note} Sources: {names}.*"
     if entry.guidance_note:
         line += f"  \n*Where guidance differs from the article: {entry.guidance_note}*"
     return line
@@ -31,7 +33,7 @@ def topic_markdown(kb: KnowledgeBase, topic: str, *, lang: str = "en") -> str:
         entry = kb.topics[topic]
         out += [f"# {entry.title}", "", entry.summary, ""]
         for claim in entry.claims:
-            out += [f"- {claim.text}", f"  {evidence_md(claim)}"]
+            out += [f"- {claim.text}", f"  {evidence_md(claim, kb)}"]
     elif topic == "causes":
         out += [f"# {BUILT_IN_TOPICS[topic]}", ""]
         category = None
@@ -39,27 +41,27 @@ def topic_markdown(kb: KnowledgeBase, topic: str, *, lang: str = "en") -> str:
             if factor.category != category:
                 category = factor.category
                 out += ["", f"## {category.replace('_', ' ').capitalize()}", ""]
-            out += [f"- **{factor.title}** — {factor.explanation}", f"  {evidence_md(factor)}"]
+            out += [f"- **{factor.title}** — {factor.explanation}", f"  {evidence_md(factor, kb)}"]
     elif topic == "warning-signs":
         out += [f"# {BUILT_IN_TOPICS[topic]}", ""]
         for sign in kb.warning_signs.values():
-            out += [f"- **{sign.title}** ({sign.urgency}) — {sign.text} {sign.action}", f"  {evidence_md(sign)}"]
+            out += [f"- **{sign.title}** ({sign.urgency}) — {sign.text} {sign.action}", f"  {evidence_md(sign, kb)}"]
     elif topic == "look-alikes":
         out += [f"# {BUILT_IN_TOPICS[topic]}", ""]
         for look in kb.lookalikes.values():
-            out += [f"- **{look.name}** — {look.distinguishing}", f"  {evidence_md(look)}"]
+            out += [f"- **{look.name}** — {look.distinguishing}", f"  {evidence_md(look, kb)}"]
     elif topic == "first-aid":
         out += [f"# {BUILT_IN_TOPICS[topic]}", ""]
         for step in kb.first_aid.values():
             title = t(f"first_aid.{step.id}.title", lang)
             out += [f"- **{title}** ({step.phase.replace('_', ' ')}) — {t(f'first_aid.{step.id}.text', lang)}",
-                    f"  {evidence_md(step)}"]
+                    f"  {evidence_md(step, kb)}"]
     elif topic == "exercises":
         out += [f"# {BUILT_IN_TOPICS[topic]}", ""]
         for exercise in kb.exercises.values():
             out.append(f"## {t(f'exercises.{exercise.id}.title', lang)}")
             out += [f"{i + 1}. {t(f'exercises.{exercise.id}.steps.{i}', lang)}" for i in range(len(exercise.steps))]
-            out += [f"{exercise.repetitions} × {exercise.seconds} s", evidence_md(exercise), ""]
+            out += [f"{exercise.repetitions} × {exercise.seconds} s", evidence_md(exercise, kb), ""]
     elif topic == "medicines":
         out += [f"# {BUILT_IN_TOPICS[topic]}", ""]
         for medicine in kb.medicines.values():
@@ -69,14 +71,14 @@ def topic_markdown(kb: KnowledgeBase, topic: str, *, lang: str = "en") -> str:
                 out.append(f"  Dangers: {'; '.join(medicine.dangers)}.")
             if medicine.pregnancy_warning:
                 out.append(f"  Pregnancy: {medicine.pregnancy_warning}")
-            out.append(f"  {evidence_md(medicine)}")
+            out.append(f"  {evidence_md(medicine, kb)}")
     elif topic == "prevention":
         out += [f"# {BUILT_IN_TOPICS[topic]}", ""]
         for advice in kb.advice.values():
-            out += [f"- **{advice.title}** — {advice.text}", f"  {evidence_md(advice)}"]
+            out += [f"- **{advice.title}** — {advice.text}", f"  {evidence_md(advice, kb)}"]
         out += ["", "## Do not", ""]
         for do_not in kb.do_nots.values():
-            out += [f"- **{do_not.title}** — {do_not.text}", f"  {evidence_md(do_not)}"]
+            out += [f"- **{do_not.title}** — {do_not.text}", f"  {evidence_md(do_not, kb)}"]
     else:
         raise KeyError(topic)
     out += ["", "## Sources", ""]

@@ -367,20 +367,12 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
 
 
 def _chart(ins: Insights) -> str | None:
-    """The weekly chart as inline SVG (the insights module's matplotlib chart)."""
+    """The weekly chart as inline SVG: the same renderer as the web page's, sized by the CSS."""
     if not ins.weekly:
         return None
     from crampcare.insights.charts import chart_svg
 
-    svg = chart_svg(ins, "weekly")
-    # Let CSS size it to the column: drop the fixed width/height (the viewBox keeps the shape).
-    head, sep, rest = svg.partition(">")
-    for attribute in ("width", "height"):
-        start = head.find(f' {attribute}="')
-        if start >= 0:
-            end = head.find('"', start + len(attribute) + 3)
-            head = head[:start] + head[end + 1 :]
-    return head + sep + rest
+    return chart_svg(ins, "weekly")
 
 
 # --------------------------------------------------------------------------- context and rendering

@@ -37,8 +37,8 @@ def parse_clock(text: str, what: str) -> dt.time:
         raise ReportError(f"{what}: {str(exc).replace(' or now', '')}") from None
 
 
-def _exercise_text() -> tuple[str, int]:
-    """The description of the exercise event and its length in minutes."""
+def _exercise_text(app_url: str | None = None) -> tuple[str, int]:
+    """The description of the exercise event and its length in minutes (a link for the web app)."""
     from crampcare.knowledge import load_knowledge
     from crampcare.knowledge.vocabulary import evidence_label
 
@@ -46,10 +46,8 @@ def _exercise_text() -> tuple[str, int]:
     # Guidance first (the calf stretch), then the article's exercises; during_cramp ones included.
     exercises = sorted(kb.exercises.values(), key=lambda e: e.from_article)
     total = 0
-    blocks = [
-        "Bedtime exercises against night leg cramps (crampcare). Stop if anything hurts; "
-        "`crampcare exercises` runs them with a timer."
-    ]
+    how = f"how to do them: {app_url}/learn/exercises" if app_url else "`crampcare exercises` runs them with a timer"
+    blocks = [f"Bedtime exercises against night leg cramps (crampcare). Stop if anything hurts; {how}."]
     for exercise in exercises:
         total += exercise.seconds * exercise.repetitions
         rounds = f"{exercise.repetitions} round{'s' if exercise.repetitions != 1 else ''} of {exercise.seconds} s"
@@ -68,10 +66,24 @@ _DIARY_TEXT = (
 )
 
 
-def _event(uid: str, summary: str, description: str, start: dt.datetime, minutes: int, stamp: dt.datetime) -> Event:
+def _diary_text(app_url: str | None) -> str:
+    """The diary reminder: commands for the terminal, or plain words and a link for the web app."""
+    if not app_url:
+        return _DIARY_TEXT
+    return (
+        f"Log today in your cramp diary (under 30 seconds): {app_url}/diary\n"
+        "In the morning, log the night too, with or without a cramp.\n"
+        "Quiet nights count: they are what shows whether something helps."
+    )
+
+
+def _event(uid: str, summary: str, description: str, start: dt.datetime, minutes: int, stamp: dt.datetime,
+           url: str | None = None) -> Event:
     from icalendar import Alarm, Event
 
     event = Event()
+    if url:
+        event.add("url", url)
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("summary", summary)
@@ -95,11 +107,13 @@ def reminders_ics(
     start: dt.date | None = None,
     *,
     now: dt.datetime | None = None,
+    app_url: str | None = None,
 ) -> bytes:
     """An iCalendar file with a daily bedtime-exercise reminder and a daily diary reminder.
 
     ``exercises`` / ``diary`` are clock times (``"21:30"``) or ``None`` to leave that reminder
-    out; ``start`` is the first day (default today). Raises :class:`ReportError` for a time
+    out; ``start`` is the first day (default today); ``app_url`` (the web app's address) gives
+    texts in plain words with links back to the app instead of terminal commands. Raises :class:`ReportError` for a time
     that cannot be read or when both reminders are left out.
     """
     from icalendar import Calendar
@@ -122,7 +136,7 @@ def reminders_ics(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "crampcare")
     if times["exercises"] is not None:
-        description, minutes = _exercise_text()
+        description, minutes = _exercise_text(app_url)
         calendar.add_component(
             _event(
                 EXERCISES_UID,
@@ -131,6 +145,7 @@ def reminders_ics(
                 dt.datetime.combine(first_day, times["exercises"]),
                 minutes,
                 stamp,
+                f"{app_url}/learn/exercises" if app_url else None,
             )
         )
     if times["diary"] is not None:
@@ -138,10 +153,11 @@ def reminders_ics(
             _event(
                 DIARY_UID,
                 "Cramp diary: log today",
-                _DIARY_TEXT,
+                _diary_text(app_url),
                 dt.datetime.combine(first_day, times["diary"]),
                 DIARY_MINUTES,
                 stamp,
+                f"{app_url}/diary" if app_url else None,
             )
         )
     return calendar.to_ical()

@@ -124,11 +124,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     env.globals.update(static_url=static_url, version=__version__, server_mode=server, csrf_input=csrf_input,
                        current_user=current_user)
     env.filters["zip_self"] = lambda items: [(item, str(item).replace("_", " ")) for item in items]
+    from crampcare.web.wording import field_label
+
+    env.filters["field_label"] = field_label
     app.state.templates = Jinja2Templates(env=env)
 
     install_handlers(app)
 
-    from crampcare.web import api, pages
+    from crampcare.web import api, downloads_pages, interview_pages, pages, pwa
 
     if server:
         from crampcare.accounts import AccountService
@@ -140,6 +143,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(api.router, dependencies=guard)
         app.include_router(accounts_api.router, dependencies=guard)
         app.include_router(pages.router, dependencies=guard)
+        app.include_router(interview_pages.router, dependencies=guard)
+        app.include_router(downloads_pages.router, dependencies=guard)
+        app.include_router(pwa.router, dependencies=guard)
         app.include_router(accounts_pages.router, dependencies=guard)
 
         @app.exception_handler(LoginRequired)
@@ -148,6 +154,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     else:
         app.include_router(api.router)
         app.include_router(pages.router)
+        app.include_router(interview_pages.router)
+        app.include_router(downloads_pages.router)
+        app.include_router(pwa.router)
     app.mount("/static", CachedStatic(directory=str(STATIC_DIR), max_age=settings.static_max_age), name="static")
 
     security = [

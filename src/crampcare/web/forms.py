@@ -112,6 +112,12 @@ def parse_date(raw: str, field: str, errors: dict[str, str], default: dt.date | 
     return value
 
 
+def blank_cramp(form: FormData, prefix: str) -> bool:
+    """Nothing chosen in a cramp row (the edit form's "add a cramp" row left empty): not a cramp."""
+    return not any((text(form, prefix + "leg"), values(form, prefix + "muscles"), text(form, prefix + "severity"),
+                    values(form, prefix + "helped"), text(form, prefix + "minutes_to_relief")))
+
+
 def cramp_from_form(form: FormData, prefix: str = "") -> tuple[dict[str, Any], dict[str, str]]:
     """Values for a :class:`Cramp` from the night form (``prefix`` for the edit form's rows)."""
     from crampcare.diary import units
