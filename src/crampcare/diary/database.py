@@ -40,7 +40,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 # Modules whose tables share ``crampcare.diary.models.Base.metadata`` and so one Alembic history.
-MODEL_MODULES: tuple[str, ...] = ("crampcare.diary.models", "crampcare.accounts.models")
+MODEL_MODULES: tuple[str, ...] = ("crampcare.diary.models", "crampcare.accounts.models", "crampcare.clinic.models")
 
 
 def load_all_models() -> Any:
