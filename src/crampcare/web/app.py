@@ -151,6 +151,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(accounts_api.router, dependencies=guard)
         app.include_router(pages.router, dependencies=guard)
         app.include_router(accounts_pages.router, dependencies=guard)
+        from crampcare.web import clinic_pages
+
+        app.include_router(clinic_pages.router, dependencies=guard)
 
         @app.exception_handler(LoginRequired)
         async def _login_required(request: Request, exc: LoginRequired) -> Response:

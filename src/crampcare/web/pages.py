@@ -141,7 +141,7 @@ def assess_page(request: Request, kb: KnowledgeBase = Depends(get_kb), _owner: s
     return _assess_form(request, kb, {}, {}, {})
 
 
-def _result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
+def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
     from crampcare.assess.render import URGENCY_HEADLINES
     from crampcare.knowledge.schema import EVIDENCE_LABELS
 
@@ -173,7 +173,7 @@ async def assess_submit(request: Request, kb: KnowledgeBase = Depends(get_kb),
     if forms.text(form, "action") != "result" or errors:
         return _assess_form(request, kb, answers, raw, errors, 422 if errors else 200)
     result = assess(answers)
-    return render(request, "assess_result.html", _result_context(kb, result))
+    return render(request, "assess_result.html", result_context(kb, result))
 
 
 @router.post("/assess/save", response_class=HTMLResponse)
@@ -191,7 +191,7 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
         raise ApiError(422, "the answers could not be read", fields=[{"field": "answers", "message": "not an object"}])
     result = assess(answers)
     await run_in_threadpool(store.save_assessment, result.answers, result.model_dump(mode="json"))
-    context = _result_context(kb, result)
+    context = result_context(kb, result)
     context["saved"] = True
     return render(request, "assess_result.html", context)
 
@@ -500,6 +500,11 @@ def _rr(test: Any) -> str:
 @router.get("/insights", response_class=HTMLResponse)
 def insights_page(request: Request, start: dt.date | None = FromDate, end: dt.date | None = ToDate,
                   store: DiaryStore = Depends(get_store)) -> HTMLResponse:
+    return render(request, "insights.html", insights_context(store, start, end))
+
+
+def insights_context(store: DiaryStore, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
+    """What the insights page shows (also to a clinician the patient shares the diary with)."""
     from crampcare.web import charts
 
     ins = compute_for(store, start, end)
@@ -522,7 +527,7 @@ def insights_page(request: Request, start: dt.date | None = FromDate, end: dt.da
     if ins.legs:
         context["charts"]["legs"] = charts.horizontal_bars(
             [m.name for m in ins.legs], [m.count for m in ins.legs], label="Cramps by leg")
-    return render(request, "insights.html", context)
+    return context
 
 
 # --------------------------------------------------------------------------- /learn

@@ -1,0 +1,61 @@
+"""The audit log of clinician reads, which the patient reads on their sharing page.
+
+Only the clinician read paths call :func:`record_read`; the database refuses any insert that no
+active share allows, and any update or delete (triggers installed by the migration).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from crampcare.accounts.service import User
+from crampcare.clinic.models import AuditRow
+from crampcare.clinic.sharing import ActiveShare
+
+# What a clinician read, as the patient's log names it.
+WHAT = {
+    "dashboard": "saw your summary on their dashboard",
+    "overview": "opened your overview",
+    "insights": "viewed your insights",
+    "diary": "viewed your diary",
+    "assessment": "viewed your latest assessment",
+    "report_html": "opened your report",
+    "report_pdf": "downloaded your report (PDF)",
+    "fhir": "downloaded your history (FHIR)",
+}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: dt.datetime
+    clinician_email: str
+    what: str
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.clinician_email} {WHAT.get(self.what, self.what)}"
+
+
+def record_reads(conn: Connection, shares: Sequence[ActiveShare], clinician: User, what: str) -> None:
+    """One row per patient read, in the caller's transaction (so a refused insert refuses the read)."""
+    if not shares:
+        return
+    now = dt.datetime.now(dt.UTC)
+    conn.execute(insert(AuditRow), [
+        {"patient_id": s.patient_id, "clinician_id": clinician.id, "clinician_email": clinician.email,
+         "share_id": s.id, "what": what, "at": now} for s in shares
+    ])
+
+
+def audit_log_for(engine: Engine, patient: User, limit: int = 500) -> list[AuditEntry]:
+    """The patient's own log, newest first."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(AuditRow.at, AuditRow.clinician_email, AuditRow.what)
+                            .where(AuditRow.patient_id == patient.id)
+                            .order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)).all()
+    return [AuditEntry(at=r.at if r.at.tzinfo else r.at.replace(tzinfo=dt.UTC), clinician_email=r.clinician_email,
+                       what=r.what) for r in rows]
