@@ -26,13 +26,19 @@ _WEEK_COLUMNS = ",\n".join(
     for i in range(WINDOW_WEEKS)
 )
 
-DASHBOARD_SQL = f"""
-WITH mine AS (
-  SELECT s.id AS share_id, s.patient_id, u.owner_id AS owner, u.email, s.share_diary, s.share_assessments,
-         s.share_reports
-    FROM clinic_shares s JOIN users u ON u.id = s.patient_id
-   WHERE s.clinician_id = :clinician AND s.status = 'active'
-),
+# Per patient, only that patient's (at most eight) week rows: on PostgreSQL a LATERAL subquery
+# reads them through the primary key (owner, week_start), whatever the size of the table.
+_WEEKS = {
+    "postgresql": f"""
+weeks AS (
+  SELECT m.share_id, agg.* FROM mine m CROSS JOIN LATERAL (
+    SELECT {window_sums()},
+{_WEEK_COLUMNS}
+      FROM clinic_week_summaries w
+     WHERE w.owner = m.owner AND w.week_start >= :before AND w.week_start < :end) agg
+   WHERE m.share_diary
+)""",
+    "sqlite": f"""
 weeks AS (
   SELECT m.share_id, {window_sums()},
 {_WEEK_COLUMNS}
@@ -40,7 +46,17 @@ weeks AS (
       ON w.owner = m.owner AND w.week_start >= :before AND w.week_start < :end
    WHERE m.share_diary
    GROUP BY m.share_id
+)""",
+}
+
+_DASHBOARD_SQL = """
+WITH mine AS (
+  SELECT s.id AS share_id, s.patient_id, u.owner_id AS owner, u.email, s.share_diary, s.share_assessments,
+         s.share_reports
+    FROM clinic_shares s JOIN users u ON u.id = s.patient_id
+   WHERE s.clinician_id = :clinician AND s.status = 'active'
 ),
+{weeks},
 latest AS (
   SELECT m.share_id, a.urgency, a.urgency_rank, a.warning_signs_found, a.warning_questions_open, a.created_at
     FROM mine m JOIN clinic_assessment_summaries a ON a.assessment_id = (
@@ -50,11 +66,13 @@ latest AS (
 )
 SELECT m.share_id, m.patient_id, m.owner, m.email, m.share_diary, m.share_assessments, m.share_reports,
        wk.c0, wk.l0, wk.c1, wk.l1, wk.c2, wk.l2, wk.c3, wk.l3,
-       {rate_case("wk.")} AS rate,
-       {trend_case("wk.")} AS trend,
+       {rate} AS rate,
+       {trend} AS trend,
        la.urgency, la.urgency_rank, la.warning_signs_found, la.warning_questions_open, la.created_at AS assessed_at
   FROM mine m LEFT JOIN weeks wk ON wk.share_id = m.share_id LEFT JOIN latest la ON la.share_id = m.share_id
 """
+DASHBOARD_SQL = {dialect: _DASHBOARD_SQL.format(weeks=weeks, rate=rate_case("wk."), trend=trend_case("wk."))
+                 for dialect, weeks in _WEEKS.items()}
 
 
 @dataclass(frozen=True)
@@ -98,7 +116,7 @@ def dashboard(engine: Engine, clinician: User, today: dt.date | None = None) -> 
     params: dict[str, object] = {"clinician": clinician.id, **window.params()}
     params.update({f"week{i}": week for i, week in enumerate(window.recent_weeks())})
     with engine.begin() as conn:
-        rows = conn.execute(text(DASHBOARD_SQL), params).all()
+        rows = conn.execute(text(DASHBOARD_SQL[conn.dialect.name]), params).all()
         record_reads(conn, [ActiveShare(id=r.share_id, patient_id=r.patient_id, patient_owner=r.owner,
                                         patient_email=r.email, clinician_id=clinician.id,
                                         scopes=Scopes(bool(r.share_diary), bool(r.share_assessments),

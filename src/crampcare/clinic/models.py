@@ -82,16 +82,15 @@ class ShareRow(Base):
 class AuditRow(Base):
     """One clinician read of a patient's data. Append-only (database triggers refuse updates and
     deletes, and refuse inserts that no active share allows); removed only with the patient's
-    account. The clinician is kept by id and e-mail without a foreign key, so the record outlives
+    account (a trigger on ``users``). The clinician is kept by id and e-mail without a foreign key, so the record outlives
     the clinician's account."""
 
     __tablename__ = "clinic_audit_log"
     __table_args__ = (Index("ix_clinic_audit_log_patient_at", "patient_id", "at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    patient_id: Mapped[int] = mapped_column(
-        Integer, ForeignKey("users.id", ondelete="CASCADE", name="fk_clinic_audit_log_patient_id"), nullable=False
-    )
+    # No foreign key (see the migration): a trigger on ``users`` deletes the rows with the account.
+    patient_id: Mapped[int] = mapped_column(Integer, nullable=False)
     clinician_id: Mapped[int] = mapped_column(Integer, nullable=False)
     clinician_email: Mapped[str] = mapped_column(String(320), nullable=False)
     share_id: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -22,67 +22,42 @@ depends_on: str | Sequence[str] | None = None
 
 # --------------------------------------------------------------------------- PostgreSQL
 
-# Recomputes the touched (owner, week) rows from the diary itself, so every kind of write (one
+# Recompute the touched (owner, week) rows from the diary itself, so every kind of write (one
 # night, a bulk import, an undo, an account deletion) leaves exactly the right summary behind.
-PG_REFRESH_WEEKS = """
-CREATE FUNCTION clinic_refresh_weeks(touched_owners text[], touched_weeks date[]) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-  DELETE FROM clinic_week_summaries s
-   USING unnest(touched_owners, touched_weeks) AS t(owner, week_start)
-   WHERE s.owner = t.owner AND s.week_start = t.week_start;
-  INSERT INTO clinic_week_summaries (owner, week_start, nights_logged, cramp_nights, cramps)
-  SELECT n.owner, t.week_start, count(*), count(*) FILTER (WHERE k.cramps > 0), coalesce(sum(k.cramps), 0)
-    FROM unnest(touched_owners, touched_weeks) AS t(owner, week_start)
-    JOIN nights n ON n.owner = t.owner AND n.date >= t.week_start AND n.date < t.week_start + 7
-    CROSS JOIN LATERAL (SELECT count(*) AS cramps FROM cramps c WHERE c.night_id = n.id) k
-   GROUP BY n.owner, t.week_start;
-END $$;
-"""
+# ``{touched}`` is a query of distinct (owner, week_start) pairs over a transition table.
+_PG_REFRESH = """
+    DELETE FROM clinic_week_summaries s USING ({touched}) AS t
+     WHERE s.owner = t.owner AND s.week_start = t.week_start;
+    INSERT INTO clinic_week_summaries (owner, week_start, nights_logged, cramp_nights, cramps)
+    SELECT n.owner, t.week_start, count(*), count(*) FILTER (WHERE k.cramps > 0), coalesce(sum(k.cramps), 0)
+      FROM ({touched}) AS t
+      JOIN nights n ON n.owner = t.owner AND n.date >= t.week_start AND n.date < t.week_start + 7
+     CROSS JOIN LATERAL (SELECT count(*) AS cramps FROM cramps c WHERE c.night_id = n.id) k
+     GROUP BY n.owner, t.week_start;"""
 
-# Statement-level triggers with transition tables: a bulk write refreshes each week once.
-PG_NIGHTS_CHANGED = """
-CREATE FUNCTION clinic_nights_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE owners text[]; weeks date[];
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(o), array_agg(w) INTO owners, weeks
-      FROM (SELECT DISTINCT owner AS o, date_trunc('week', date)::date AS w FROM new_rows) d;
-  ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(o), array_agg(w) INTO owners, weeks
-      FROM (SELECT DISTINCT owner AS o, date_trunc('week', date)::date AS w FROM old_rows) d;
-  ELSE
-    SELECT array_agg(o), array_agg(w) INTO owners, weeks
-      FROM (SELECT owner AS o, date_trunc('week', date)::date AS w FROM old_rows
-            UNION SELECT owner, date_trunc('week', date)::date FROM new_rows) d;
-  END IF;
-  IF owners IS NOT NULL THEN PERFORM clinic_refresh_weeks(owners, weeks); END IF;
-  RETURN NULL;
-END $$;
-"""
-
+_NIGHT_WEEKS = "SELECT DISTINCT owner, date_trunc('week', date)::date AS week_start FROM {rows}"
 # A cramp whose night is already gone (a cascade) needs nothing: the night's own trigger did it.
-PG_CRAMPS_CHANGED = """
-CREATE FUNCTION clinic_cramps_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE owners text[]; weeks date[];
+_CRAMP_WEEKS = ("SELECT DISTINCT n.owner, date_trunc('week', n.date)::date AS week_start "
+                "FROM {rows} c JOIN nights n ON n.id = c.night_id")
+
+
+def _pg_changed(name: str, weeks: str) -> str:
+    """A statement-level trigger function (transition tables: a bulk write refreshes each week once)."""
+    both = f"{weeks.format(rows='old_rows')} UNION {weeks.format(rows='new_rows')}"
+    return f"""
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(o), array_agg(w) INTO owners, weeks FROM (
-      SELECT DISTINCT n.owner AS o, date_trunc('week', n.date)::date AS w
-        FROM new_rows c JOIN nights n ON n.id = c.night_id) d;
-  ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(o), array_agg(w) INTO owners, weeks FROM (
-      SELECT DISTINCT n.owner AS o, date_trunc('week', n.date)::date AS w
-        FROM old_rows c JOIN nights n ON n.id = c.night_id) d;
-  ELSE
-    SELECT array_agg(o), array_agg(w) INTO owners, weeks FROM (
-      SELECT n.owner AS o, date_trunc('week', n.date)::date AS w FROM old_rows c JOIN nights n ON n.id = c.night_id
-      UNION SELECT n.owner, date_trunc('week', n.date)::date FROM new_rows c JOIN nights n ON n.id = c.night_id) d;
+  IF TG_OP = 'INSERT' THEN {_PG_REFRESH.format(touched=weeks.format(rows='new_rows'))}
+  ELSIF TG_OP = 'DELETE' THEN {_PG_REFRESH.format(touched=weeks.format(rows='old_rows'))}
+  ELSE {_PG_REFRESH.format(touched=both)}
   END IF;
-  IF owners IS NOT NULL THEN PERFORM clinic_refresh_weeks(owners, weeks); END IF;
   RETURN NULL;
 END $$;
 """
+
+
+PG_NIGHTS_CHANGED = _pg_changed("clinic_nights_changed", _NIGHT_WEEKS)
+PG_CRAMPS_CHANGED = _pg_changed("clinic_cramps_changed", _CRAMP_WEEKS)
 
 PG_ASSESSMENT_COLUMNS = """
   {a}.id, {a}.owner, {a}.created_at, {a}.result->>'urgency',
@@ -111,23 +86,38 @@ END $$;
 
 # The audit log takes only inserts that an active share allows; no update, no delete (except the
 # cascade from deleting the patient's account, when the patient's row is already gone), no truncate.
+# Inserts and deletes are checked once per statement (a dashboard writes hundreds of rows at once).
 PG_AUDIT_GUARD = """
 CREATE FUNCTION clinic_audit_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    IF NOT EXISTS (SELECT 1 FROM clinic_shares s WHERE s.id = NEW.share_id AND s.patient_id = NEW.patient_id
-                   AND s.clinician_id = NEW.clinician_id AND s.status = 'active') THEN
+    IF EXISTS (SELECT 1 FROM new_rows r WHERE NOT EXISTS (
+                 SELECT 1 FROM clinic_shares s WHERE s.id = r.share_id AND s.patient_id = r.patient_id
+                    AND s.clinician_id = r.clinician_id AND s.status = 'active')) THEN
       RAISE EXCEPTION 'clinic_audit_log: only a read through an active share is recorded';
     END IF;
-    RETURN NEW;
-  ELSIF TG_OP = 'DELETE' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = OLD.patient_id) THEN
-    RETURN OLD;
+    RETURN NULL;
+  ELSIF TG_OP = 'DELETE' THEN
+    IF EXISTS (SELECT 1 FROM old_rows r JOIN users u ON u.id = r.patient_id) THEN
+      RAISE EXCEPTION 'clinic_audit_log is append-only';
+    END IF;
+    RETURN NULL;
   END IF;
   RAISE EXCEPTION 'clinic_audit_log is append-only';
 END $$;
 """
 
+PG_USER_DELETED = """
+CREATE FUNCTION clinic_user_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM clinic_audit_log WHERE patient_id IN (SELECT id FROM old_rows);
+  RETURN NULL;
+END $$;
+"""
+
 PG_TRIGGERS = [
+    "CREATE TRIGGER clinic_user_deleted AFTER DELETE ON users REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION clinic_user_deleted()",
     "CREATE TRIGGER clinic_nights_inserted AFTER INSERT ON nights REFERENCING NEW TABLE AS new_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION clinic_nights_changed()",
     "CREATE TRIGGER clinic_nights_updated AFTER UPDATE ON nights REFERENCING OLD TABLE AS old_rows "
@@ -142,15 +132,18 @@ PG_TRIGGERS = [
     "FOR EACH STATEMENT EXECUTE FUNCTION clinic_cramps_changed()",
     "CREATE TRIGGER clinic_assessment_saved AFTER INSERT ON assessments REFERENCING NEW TABLE AS new_rows "
     "FOR EACH STATEMENT EXECUTE FUNCTION clinic_assessment_saved()",
-    "CREATE TRIGGER clinic_audit_guard BEFORE INSERT OR UPDATE OR DELETE ON clinic_audit_log "
+    "CREATE TRIGGER clinic_audit_inserted AFTER INSERT ON clinic_audit_log REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION clinic_audit_guard()",
+    "CREATE TRIGGER clinic_audit_deleted AFTER DELETE ON clinic_audit_log REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION clinic_audit_guard()",
+    "CREATE TRIGGER clinic_audit_no_update BEFORE UPDATE ON clinic_audit_log "
     "FOR EACH ROW EXECUTE FUNCTION clinic_audit_guard()",
     "CREATE TRIGGER clinic_audit_no_truncate BEFORE TRUNCATE ON clinic_audit_log "
     "FOR EACH STATEMENT EXECUTE FUNCTION clinic_audit_guard()",
 ]
 
 PG_BACKFILL = [
-    "SELECT clinic_refresh_weeks(array_agg(o), array_agg(w)) FROM "
-    "(SELECT DISTINCT owner AS o, date_trunc('week', date)::date AS w FROM nights) d",
+    _PG_REFRESH.format(touched=_NIGHT_WEEKS.format(rows="nights")).split(";")[1],
     f"INSERT INTO clinic_assessment_summaries {SUMMARY_COLUMNS} "
     f"SELECT {PG_ASSESSMENT_COLUMNS.format(a='a')} FROM assessments a",
 ]
@@ -213,6 +206,8 @@ SQLITE_TRIGGERS = [
     "BEGIN SELECT RAISE(ABORT, 'clinic_audit_log: only a read through an active share is recorded'); END",
     "CREATE TRIGGER clinic_audit_no_update BEFORE UPDATE ON clinic_audit_log "
     "BEGIN SELECT RAISE(ABORT, 'clinic_audit_log is append-only'); END",
+    "CREATE TRIGGER clinic_user_deleted AFTER DELETE ON users "
+    "BEGIN DELETE FROM clinic_audit_log WHERE patient_id = OLD.id; END",
     "CREATE TRIGGER clinic_audit_no_delete BEFORE DELETE ON clinic_audit_log "
     "WHEN EXISTS (SELECT 1 FROM users u WHERE u.id = OLD.patient_id) "
     "BEGIN SELECT RAISE(ABORT, 'clinic_audit_log is append-only'); END",
@@ -231,9 +226,9 @@ TRIGGERS = {
     "postgresql": [("clinic_nights_inserted", "nights"), ("clinic_nights_updated", "nights"),
                    ("clinic_nights_deleted", "nights"), ("clinic_cramps_inserted", "cramps"),
                    ("clinic_cramps_updated", "cramps"), ("clinic_cramps_deleted", "cramps"),
-                   ("clinic_assessment_saved", "assessments")],
+                   ("clinic_assessment_saved", "assessments"), ("clinic_user_deleted", "users")],
 }
-PG_FUNCTIONS = ["clinic_nights_changed", "clinic_cramps_changed", "clinic_assessment_saved", "clinic_audit_guard"]
+PG_FUNCTIONS = ["clinic_user_deleted", "clinic_nights_changed", "clinic_cramps_changed", "clinic_assessment_saved", "clinic_audit_guard"]
 
 
 def _users_fk(name: str) -> sa.ForeignKey:
@@ -269,7 +264,10 @@ def upgrade() -> None:
     op.create_table(
         "clinic_audit_log",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("patient_id", sa.Integer(), _users_fk("fk_clinic_audit_log_patient_id"), nullable=False),
+        # No foreign key: a check per inserted row would double the cost of a dashboard's audit
+        # rows; the insert trigger already requires an active share, and a trigger on users
+        # removes the rows with the account.
+        sa.Column("patient_id", sa.Integer(), nullable=False),
         sa.Column("clinician_id", sa.Integer(), nullable=False),
         sa.Column("clinician_email", sa.String(320), nullable=False),
         sa.Column("share_id", sa.Integer(), nullable=False),
@@ -308,7 +306,7 @@ def upgrade() -> None:
     op.create_index("ix_clinic_assessment_summaries_owner_created", "clinic_assessment_summaries",
                     ["owner", "created_at"])
     if op.get_bind().dialect.name == "postgresql":
-        for statement in [PG_REFRESH_WEEKS, PG_NIGHTS_CHANGED, PG_CRAMPS_CHANGED, PG_ASSESSMENT_SAVED, PG_AUDIT_GUARD,
+        for statement in [PG_USER_DELETED, PG_NIGHTS_CHANGED, PG_CRAMPS_CHANGED, PG_ASSESSMENT_SAVED, PG_AUDIT_GUARD,
                           *PG_TRIGGERS, *PG_BACKFILL]:
             op.execute(statement)
     else:
@@ -330,4 +328,3 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for function in PG_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {function}()")
-        op.execute("DROP FUNCTION IF EXISTS clinic_refresh_weeks(text[], date[])")
