@@ -47,29 +47,31 @@ classified AS (SELECT {rate_case()} AS rate, {trend_case()} AS trend FROM per_pa
 SELECT {_BUCKET_CASE} AS bucket, trend, count(*) AS n, sum(rate) AS rate_sum FROM classified GROUP BY 1, 2
 """
 
+# Each consenting patient's latest assessment: one pass with a window function (no lookup per
+# patient), over the summary rows only.
 _LATEST = f"""
 WITH {_COHORT},
 latest AS (
-  SELECT (SELECT a.assessment_id FROM clinic_assessment_summaries a WHERE a.owner = c.owner
-           ORDER BY a.created_at DESC, a.assessment_id DESC LIMIT 1) AS id
-    FROM cohort c
+  SELECT urgency, factors FROM (
+    SELECT a.urgency, a.factors, row_number() OVER (PARTITION BY a.owner
+                                               ORDER BY a.created_at DESC, a.assessment_id DESC) AS newest
+      FROM clinic_assessment_summaries a JOIN cohort c ON c.owner = a.owner) ranked
+   WHERE newest = 1
 )"""
 
 URGENCY_SQL = f"""{_LATEST}
-SELECT a.urgency, count(*) AS n FROM latest l JOIN clinic_assessment_summaries a ON a.assessment_id = l.id
- GROUP BY a.urgency
+SELECT urgency, count(*) AS n FROM latest GROUP BY urgency
 """
 
 FACTORS_SQL = {
     "postgresql": f"""{_LATEST}
 SELECT f.value AS factor, count(*) AS n
-  FROM latest l JOIN clinic_assessment_summaries a ON a.assessment_id = l.id
- CROSS JOIN LATERAL jsonb_array_elements_text(a.factors) AS f(value)
+  FROM latest l CROSS JOIN LATERAL jsonb_array_elements_text(l.factors) AS f(value)
  GROUP BY f.value HAVING count(*) >= :k ORDER BY n DESC, factor LIMIT 10
 """,
     "sqlite": f"""{_LATEST}
 SELECT f.value AS factor, count(*) AS n
-  FROM latest l JOIN clinic_assessment_summaries a ON a.assessment_id = l.id, json_each(a.factors) AS f
+  FROM latest l, json_each(l.factors) AS f
  GROUP BY f.value HAVING count(*) >= :k ORDER BY n DESC, factor LIMIT 10
 """,
 }
