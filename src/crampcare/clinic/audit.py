@@ -40,11 +40,14 @@ class AuditEntry:
         return f"{self.clinician_email} {WHAT.get(self.what, self.what)}"
 
 
-_RECORD_SQL = text(
-    "INSERT INTO clinic_audit_log (patient_id, clinician_id, clinician_email, share_id, what, at) "
-    "SELECT s.patient_id, s.clinician_id, :email, s.id, :what, :at FROM clinic_shares s "
-    "WHERE s.id IN :ids AND s.clinician_id = :clinician AND s.status = 'active'"
-).bindparams(bindparam("ids", expanding=True))
+_RECORD = ("INSERT INTO clinic_audit_log (patient_id, clinician_id, clinician_email, share_id, what, at) "
+           "SELECT s.patient_id, s.clinician_id, :email, s.id, :what, :at FROM clinic_shares s "
+           "WHERE {ids} AND s.clinician_id = :clinician AND s.status = 'active'")
+# PostgreSQL takes the ids as one array parameter; SQLite gets one parameter per id.
+_RECORD_SQL = {
+    "postgresql": text(_RECORD.format(ids="s.id = ANY(:ids)")),
+    "sqlite": text(_RECORD.format(ids="s.id IN :ids")).bindparams(bindparam("ids", expanding=True)),
+}
 
 
 def record_reads(conn: Connection, shares: Sequence[ActiveShare], clinician: User, what: str) -> None:
@@ -52,7 +55,7 @@ def record_reads(conn: Connection, shares: Sequence[ActiveShare], clinician: Use
     of 500 patients is one short statement, and on PostgreSQL one check by the audit trigger)."""
     if not shares:
         return
-    conn.execute(_RECORD_SQL, {"ids": [s.id for s in shares], "clinician": clinician.id, "email": clinician.email,
+    conn.execute(_RECORD_SQL[conn.dialect.name], {"ids": [s.id for s in shares], "clinician": clinician.id, "email": clinician.email,
                                "what": what, "at": dt.datetime.now(dt.UTC)})
 
 
