@@ -286,3 +286,12 @@ def test_users_grant_and_revoke_on_the_command_line(world: World, clinic_db: str
     with engine.connect() as conn:
         assert role_of(conn, bob.id) == "patient"
     grant_role(engine, world.doc.email, "clinician")  # unchanged for the other tests
+
+
+def test_all_my_data_includes_sharing_and_the_audit_log(world: World) -> None:
+    world.doc.client.get(f"/clinic/patients/{world.shares['ann']}/insights")
+    document = world.ann.get("/api/v1/account/export").json()
+    clinic = document["clinic"]
+    assert {"doc@clinic.example", "other@clinic.example"} <= {s["clinician"] for s in clinic["shares"]}
+    assert any(e["what"] == "insights" and e["clinician"] == "doc@clinic.example" for e in clinic["audit_log"])
+    assert "ann@example.org" not in str(world.bob.get("/api/v1/account/export").json()["clinic"])

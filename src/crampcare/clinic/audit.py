@@ -67,3 +67,20 @@ def audit_log_for(engine: Engine, patient: User, limit: int = 500) -> list[Audit
                             .order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)).all()
     return [AuditEntry(at=r.at if r.at.tzinfo else r.at.replace(tzinfo=dt.UTC), clinician_email=r.clinician_email,
                        what=r.what) for r in rows]
+
+
+def clinic_data(engine: Engine, patient: User) -> dict[str, object]:
+    """The patient's shares, cohort consent and audit log, for "download all my data"."""
+    from crampcare.clinic.sharing import has_cohort_consent, shares_of_patient
+
+    def when(value: dt.datetime | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "shares": [{"clinician": s.clinician_email, "shared": s.scopes.names(), "status": s.status,
+                    "by_code": s.by_code, "created_at": when(s.created_at), "accepted_at": when(s.accepted_at),
+                    "revoked_at": when(s.revoked_at)} for s in shares_of_patient(engine, patient)],
+        "cohort_consent": has_cohort_consent(engine, patient),
+        "audit_log": [{"at": e.at.isoformat(), "clinician": e.clinician_email, "what": e.what}
+                      for e in audit_log_for(engine, patient, limit=100_000)],
+    }

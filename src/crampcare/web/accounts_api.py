@@ -179,6 +179,7 @@ def delete_account(body: DeleteAccount, request: Request, auth: Auth = Depends(r
 
 def export_document(request: Request, user: User, store: DiaryStore) -> dict[str, Any]:
     """Everything stored about ``user``: account, diary (importable as-is), saved assessments."""
+    from crampcare.clinic.audit import clinic_data
     from crampcare.diary.transfer import collect, export_json
 
     data = collect(store)
@@ -190,6 +191,7 @@ def export_document(request: Request, user: User, store: DiaryStore) -> dict[str
         "diary": json.loads(export_json(data)),
         "assessments": [a.model_dump(mode="json") for a in data.assessments],
         "fhir": "/api/v1/export/fhir",
+        "clinic": clinic_data(request.app.state.engine, user),
     }
 
 
