@@ -96,7 +96,10 @@ def test_invite_accept_urgent_first_revoke_and_access_ends(browser: Callable[[],
     assert "not accepted yet" in ann.locator("#access-list").inner_text()
     shot(ann, "patient-invites")
 
-    doctor.goto("/clinic")
+    doctor.goto("/diary")
+    doctor.get_by_role("link", name="Clinic").click()  # in the navigation bar, for clinicians only
+    doctor.wait_for_url("**/clinic")
+    assert ann.get_by_role("link", name="Clinic").count() == 0
     for _ in range(2):
         doctor.get_by_role("button", name="Accept").first.click()
         doctor.locator("#flash").wait_for()

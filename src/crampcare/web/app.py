@@ -154,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from crampcare.web import clinic_pages
 
         app.include_router(clinic_pages.router, dependencies=guard)
+        env.globals["shows_clinic_link"] = clinic_pages.shows_clinic_link
 
         @app.exception_handler(LoginRequired)
         async def _login_required(request: Request, exc: LoginRequired) -> Response:

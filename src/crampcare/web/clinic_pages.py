@@ -65,6 +65,28 @@ async def _clinician(request: Request) -> tuple[User, Role]:
     return user, role
 
 
+def shows_clinic_link(request: Request) -> bool:
+    """For the navigation bar: is the logged-in user a clinician or an admin? (One primary-key
+    lookup, once per request, only for logged-in users.)"""
+    from crampcare.web.auth import current_user
+
+    cached = getattr(request.state, "clinic_link", None)
+    if cached is not None:
+        return bool(cached)
+    user = current_user(request)
+    shown = False
+    if user is not None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            with request.app.state.engine.connect() as conn:
+                shown = is_clinician(role_of(conn, user.id))
+        except SQLAlchemyError:  # the error page of a database outage must still render
+            shown = False
+    request.state.clinic_link = shown
+    return shown
+
+
 def _scopes_from(form: Any) -> sharing.Scopes:
     chosen = set(forms.values(form, "scope"))
     return sharing.Scopes(diary="diary" in chosen, assessments="assessments" in chosen, reports="reports" in chosen)
