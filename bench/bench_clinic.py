@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from sqlalchemy import Engine, text  # noqa: E402
 
 from crampcare.accounts.service import User  # noqa: E402
-from crampcare.diary.database import make_engine, upgrade  # noqa: E402
+from crampcare.db.engine import make_engine  # noqa: E402
+from crampcare.db.schema import upgrade  # noqa: E402
 from pg import PostgresServer  # noqa: E402
 
 TARGETS_MS = {"dashboard": 300.0, "cohort": 2000.0}
@@ -73,14 +74,14 @@ def seed(engine: Engine, patients: int, days: int, clinic_size: int, today: dt.d
         high = low + BATCH - 1
         with engine.begin() as conn:
             conn.execute(text(
-                "INSERT INTO nights (owner, date, sleep_disturbed, notes) "
-                "SELECT b.owner, d::date, false, '' FROM bench_patients b "
+                "INSERT INTO nights (owner, user_id, date, sleep_disturbed, notes) "
+                "SELECT b.owner, b.id, d::date, false, '' FROM bench_patients b "
                 "CROSS JOIN generate_series(CAST(:start AS date), CAST(:today AS date), interval '1 day') AS d "
                 "WHERE b.n BETWEEN :low AND :high"), {"start": start, "today": today, "low": low, "high": high})
             conn.execute(text(
-                "INSERT INTO cramps (owner, night_id, position, start, duration_s, leg, muscles, severity, signs, "
-                "helped, minutes_to_relief) "
-                "SELECT n.owner, n.id, 0, time '01:00' + (random() * 14400)::int * interval '1 second', "
+                "INSERT INTO cramps (owner, user_id, night_id, position, start, duration_s, leg, muscles, severity, "
+                "signs, helped, minutes_to_relief) "
+                "SELECT n.owner, n.user_id, n.id, 0, time '01:00' + (random() * 14400)::int * interval '1 second', "
                 "30 + (random() * 400)::int, (ARRAY['left', 'right', 'both'])[1 + (random() * 2)::int], "
                 "'[\"calf\"]'::jsonb, 1 + (random() * 9)::int, '[]'::jsonb, '[\"stretch\"]'::jsonb, "
                 "round((random() * 6)::numeric, 1) "
@@ -97,8 +98,8 @@ def seed(engine: Engine, patients: int, days: int, clinic_size: int, today: dt.d
                      [{"k": k, "answers": json.dumps(r.answers), "result": json.dumps(r.model_dump(mode="json"))}
                       for k, r in enumerate(results)])
         conn.execute(text(
-            "INSERT INTO assessments (owner, created_at, answers, result) "
-            "SELECT b.owner, CAST(:today AS timestamptz) - (abs(hashtext(b.owner || 'a')) % 300) * interval '1 day', "
+            "INSERT INTO assessments (owner, user_id, created_at, answers, result) "
+            "SELECT b.owner, b.id, CAST(:today AS timestamptz) - (abs(hashtext(b.owner || 'a')) % 300) * interval '1 day', "
             "r.answers, r.result FROM bench_patients b JOIN bench_results r ON r.k = b.n % :cases"),
             {"today": today, "cases": len(results)})
         conn.execute(text("INSERT INTO clinic_cohort_consents (user_id, consented_at) "
@@ -151,11 +152,8 @@ def main() -> None:
 
 
 def run(url: str, args: argparse.Namespace) -> None:
-    from crampcare.clinic.audit import record_reads
-    from crampcare.clinic.cohort import cohort_figures
-    from crampcare.clinic.dashboard import dashboard
-    from crampcare.clinic.sharing import active_share
-    from crampcare.diary.store import DiaryStore
+    from crampcare.services.clinic import cohort_figures, dashboard, open_share, shared_diary
+    from crampcare.services.diary import latest_assessment
     from crampcare.web.pages import insights_context
 
     upgrade(url)
@@ -184,13 +182,11 @@ def run(url: str, args: argparse.Namespace) -> None:
         assert len(rows) == min(args.clinic_size, args.patients)
 
     def one_patient() -> None:
-        with engine.begin() as conn:
-            share = active_share(conn, clinician.id, share_id)
-            assert share is not None
-            record_reads(conn, [share], clinician, "overview")
-        store = DiaryStore(engine, share.patient_owner)
+        share = open_share(engine, clinician, share_id, None, "overview")
+        assert share is not None
+        store = shared_diary(engine, share)
         insights_context(store)
-        store.latest_assessment()
+        latest_assessment(store)
         store.close()
 
     def the_cohort() -> None:

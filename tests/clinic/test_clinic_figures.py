@@ -106,6 +106,31 @@ def test_summary_rows_follow_every_kind_of_diary_write(clinic_app: FastAPI) -> N
     assert summary_rows(engine, user.owner_id) == {}
 
 
+def test_summary_rows_go_with_the_account_through_the_cascade(clinic_app: FastAPI) -> None:
+    """Server-mode diary rows carry ``user_id`` (ON DELETE CASCADE): deleting the user row alone
+    removes the diary, and the summary triggers fire for those cascaded deletes too."""
+    engine = clinic_app.state.engine
+    user, neighbour = make_user(engine, "cascade@example.org"), make_user(engine, "neighbour@example.org")
+    nights = [NightRecord.model_validate({"date": TODAY - dt.timedelta(days=i), "cramps": [CRAMP] * (i % 3)})
+              for i in range(20)]
+    for someone in (user, neighbour):
+        with DiaryStore(engine, someone.owner_id, user_id=someone.id) as store:
+            store.add_many(nights)
+            result = assess(URGENT_ANSWERS)
+            store.save_assessment(result.answers, result.model_dump(mode="json"))
+            kept = expected_rows(store)
+    assert summary_rows(engine, user.owner_id) == kept != {}
+
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM users WHERE id = :id"), {"id": user.id})
+    with engine.connect() as conn:
+        assessments = conn.execute(text("SELECT owner FROM clinic_assessment_summaries WHERE owner IN (:a, :b)"),
+                                   {"a": user.owner_id, "b": neighbour.owner_id}).scalars().all()
+    assert summary_rows(engine, user.owner_id) == {}
+    assert summary_rows(engine, neighbour.owner_id) == kept
+    assert assessments == [neighbour.owner_id]
+
+
 def test_assessment_summaries_say_urgency_warnings_and_factors(clinic_app: FastAPI) -> None:
     engine = clinic_app.state.engine
     user = make_user(engine, "assessed@example.org")

@@ -7,7 +7,7 @@ the first admin cannot be whoever reaches a new server first.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 
@@ -20,29 +20,24 @@ class RoleChoice(str, Enum):
     admin = "admin"
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(2)
 
 
 def _server_engine(db: str | None) -> Any:
     """The server's database, up to date; the local diary has no accounts to give roles to."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from crampcare.diary.database import SchemaOutOfDateError, make_engine, require_up_to_date, resolve_db_url
+    from crampcare.services.clinic import server_engine
+    from crampcare.services.database import DatabaseUnreachableError, SchemaOutOfDateError
 
     if not db:
         _fail("roles exist only on a server: give its database with --db URL (or CRAMPCARE_DB)")
-    engine = make_engine(resolve_db_url(db))
     try:
-        require_up_to_date(engine)
+        return server_engine(db)
     except SchemaOutOfDateError as exc:
-        engine.dispose()
         _fail(f"{exc} (`crampcare db upgrade --db ...`)")
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        _fail(f"cannot reach the database: {exc.__class__.__name__}")
-    return engine
+    except DatabaseUnreachableError as exc:
+        _fail(str(exc))
 
 
 DbOption = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="The server's database URL.")
@@ -55,7 +50,7 @@ def grant_command(
     db: str | None = DbOption,
 ) -> None:
     """Make an account a clinician or an admin (it must have signed up first)."""
-    from crampcare.clinic.roles import ClinicError, grant_role
+    from crampcare.services.clinic import ClinicError, grant_role
 
     engine = _server_engine(db)
     try:
@@ -73,14 +68,13 @@ def revoke_command(
     db: str | None = DbOption,
 ) -> None:
     """Make a clinician or admin a patient again; effective at their next request."""
-    from crampcare.clinic.roles import ClinicError, revoke_role
+    from crampcare.services.clinic import ClinicError, revoke_role
 
     engine = _server_engine(db)
     try:
         before = revoke_role(engine, email)
     except ClinicError as exc:
         _fail(exc.message)
-        return
     finally:
         engine.dispose()
     typer.echo(f"{email.strip().lower()} is a patient (was {before})")
@@ -89,7 +83,7 @@ def revoke_command(
 @users_app.command("list")
 def list_command(db: str | None = DbOption) -> None:
     """Every clinician and admin."""
-    from crampcare.clinic.roles import list_roles
+    from crampcare.services.clinic import list_roles
 
     engine = _server_engine(db)
     try:

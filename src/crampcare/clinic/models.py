@@ -1,8 +1,8 @@
 """Tables for clinics (server mode): roles, sharing, the audit log, cohort consent, and the summary
 rows that keep the clinician's dashboard and the cohort figures fast.
 
-They share the diary's metadata, so one Alembic history covers the whole database; the
-migration also installs the triggers that (a) keep the summary tables up to date on every diary
+They are declared on :class:`crampcare.db.base.Base` like the diary and accounts, so one
+Alembic history covers the whole database; the migration also installs the triggers that (a) keep the summary tables up to date on every diary
 write and (b) make the audit log append-only. Those triggers live in the database, not in
 Python, so every writer (the web app, the CLI, a bulk load) keeps them right.
 """
@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crampcare.diary.models import OWNER_LENGTH, Base, JsonType
+from crampcare.db.base import OWNER_LENGTH, Base, JsonType
 
 ROLES = ("clinician", "admin")
 SHARE_STATUSES = ("pending", "active", "revoked")

@@ -2,25 +2,27 @@
 read-only view, and the cohort figures.
 
 Every clinician page that shows a patient's data goes through :func:`_shared`, which checks the
-clinician's role and the patient's active share (and its scope) in the database on each request
-and writes the read to the patient's audit log in the same transaction. Anything not shared
+clinician's role and then (:func:`crampcare.services.clinic.open_share`) the patient's active
+share and its scope in the database on each request, writing the read to the patient's audit log
+in the same transaction. Anything not shared
 answers 404, exactly like something that does not exist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from crampcare.clinic import audit, sharing
-from crampcare.clinic.roles import ClinicError, Role, is_clinician, role_of
+from crampcare.services import clinic
+from crampcare.services import diary as diary_service
+from crampcare.services import report as report_service
+from crampcare.services.clinic import ClinicError, Role
+from crampcare.services.transfer import export_diary
 from crampcare.web import forms
-from crampcare.web.api import report_function
 from crampcare.web.auth import require_user
 from crampcare.web.deps import get_kb
 from crampcare.web.errors import ApiError
@@ -29,6 +31,7 @@ from crampcare.web.pages import NO_STORE, insights_context, render, result_conte
 if TYPE_CHECKING:
     from crampcare.accounts import User
     from crampcare.knowledge.loader import KnowledgeBase
+    from crampcare.services.diary import Diary
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,14 +56,8 @@ async def _user(request: Request) -> User:
 async def _clinician(request: Request) -> tuple[User, Role]:
     """The logged-in clinician or admin; 404 for anyone else (the pages do not exist for them)."""
     user = await _user(request)
-    engine = request.app.state.engine
-
-    def lookup() -> Role:
-        with engine.connect() as conn:
-            return role_of(conn, user.id)
-
-    role = await run_in_threadpool(lookup)
-    if not is_clinician(role):
+    role = await run_in_threadpool(clinic.role, request.app.state.engine, user.id)
+    if not clinic.is_clinician(role):
         raise ApiError(404, "there is no such page")
     return user, role
 
@@ -74,22 +71,14 @@ def shows_clinic_link(request: Request) -> bool:
     if cached is not None:
         return bool(cached)
     user = current_user(request)
-    shown = False
-    if user is not None:
-        from sqlalchemy.exc import SQLAlchemyError
-
-        try:
-            with request.app.state.engine.connect() as conn:
-                shown = is_clinician(role_of(conn, user.id))
-        except SQLAlchemyError:  # the error page of a database outage must still render
-            shown = False
+    shown = user is not None and clinic.shows_clinic(request.app.state.engine, user.id)
     request.state.clinic_link = shown
     return shown
 
 
-def _scopes_from(form: Any) -> sharing.Scopes:
+def _scopes_from(form: Any) -> clinic.Scopes:
     chosen = set(forms.values(form, "scope"))
-    return sharing.Scopes(diary="diary" in chosen, assessments="assessments" in chosen, reports="reports" in chosen)
+    return clinic.Scopes(diary="diary" in chosen, assessments="assessments" in chosen, reports="reports" in chosen)
 
 
 def _when(value: dt.datetime | None) -> str:
@@ -102,13 +91,11 @@ def _when(value: dt.datetime | None) -> str:
 def _sharing_page(request: Request, user: User, errors: dict[str, str] | None = None, done: str | None = None,
                   new_code: tuple[str, dt.datetime] | None = None, status: int = 200) -> HTMLResponse:
     engine = request.app.state.engine
-    with engine.connect() as conn:
-        role = role_of(conn, user.id)
     return render(request, "clinic_sharing.html", {
-        "title": "Sharing", "shares": sharing.shares_of_patient(engine, user),
-        "log": audit.audit_log_for(engine, user), "consent": sharing.has_cohort_consent(engine, user),
+        "title": "Sharing", "shares": clinic.shares_of_patient(engine, user),
+        "log": clinic.audit_log_for(engine, user), "consent": clinic.has_cohort_consent(engine, user),
         "errors": errors or {}, "message": DONE.get(done or "", ""), "new_code": new_code, "when": _when,
-        "is_clinician": is_clinician(role), "scopes": sharing.SCOPES,
+        "is_clinician": clinic.is_clinician(clinic.role(engine, user.id)), "scopes": clinic.SCOPES,
     }, status)
 
 
@@ -126,10 +113,10 @@ async def sharing_invite(request: Request) -> Response:
     engine = request.app.state.engine
     try:
         if forms.text(form, "method") == "code":
-            code, share_id = await run_in_threadpool(sharing.invite_by_code, engine, user, scopes)
-            expires = dt.datetime.now(dt.UTC) + sharing.CODE_LIFETIME
+            code, share_id = await run_in_threadpool(clinic.invite_by_code, engine, user, scopes)
+            expires = dt.datetime.now(dt.UTC) + clinic.CODE_LIFETIME
             return await run_in_threadpool(_sharing_page, request, user, None, None, (code, expires))
-        await run_in_threadpool(sharing.invite_clinician, engine, user, forms.text(form, "email")[:320], scopes)
+        await run_in_threadpool(clinic.invite_clinician, engine, user, forms.text(form, "email")[:320], scopes)
     except ClinicError as exc:
         return await run_in_threadpool(_sharing_page, request, user, {exc.field or "invite": exc.message}, None, None,
                                        exc.status)
@@ -139,7 +126,7 @@ async def sharing_invite(request: Request) -> Response:
 @router.post("/sharing/{share_id}/revoke")
 async def sharing_revoke(request: Request, share_id: int = ShareId) -> Response:
     user = await _user(request)
-    if not await run_in_threadpool(sharing.revoke_share, request.app.state.engine, user, share_id):
+    if not await run_in_threadpool(clinic.revoke_share, request.app.state.engine, user, share_id):
         raise ApiError(404, "you have no such share")
     return RedirectResponse("/sharing?done=revoked", status_code=303)
 
@@ -149,7 +136,7 @@ async def sharing_consent(request: Request) -> Response:
     user = await _user(request)
     form = await request.form()
     consent = forms.text(form, "consent") == "yes"
-    await run_in_threadpool(sharing.set_cohort_consent, request.app.state.engine, user, consent)
+    await run_in_threadpool(clinic.set_cohort_consent, request.app.state.engine, user, consent)
     return RedirectResponse(f"/sharing?done={'consent_on' if consent else 'consent_off'}", status_code=303)
 
 
@@ -158,12 +145,10 @@ async def sharing_consent(request: Request) -> Response:
 
 def _dashboard_page(request: Request, clinician: User, role: Role, errors: dict[str, str] | None = None,
                     done: str | None = None, status: int = 200) -> HTMLResponse:
-    from crampcare.clinic.dashboard import dashboard
-
     engine = request.app.state.engine
-    rows = dashboard(engine, clinician)
+    rows = clinic.dashboard(engine, clinician)
     return render(request, "clinic_dashboard.html", {
-        "title": "Dashboard", "rows": rows, "pending": sharing.pending_for_clinician(engine, clinician),
+        "title": "Dashboard", "rows": rows, "pending": clinic.pending_for_clinician(engine, clinician),
         "errors": errors or {}, "message": DONE.get(done or "", ""), "role": role, "when": _when,
     }, status)
 
@@ -179,7 +164,7 @@ async def clinic_accept_code(request: Request) -> Response:
     clinician, role = await _clinician(request)
     form = await request.form()
     try:
-        await run_in_threadpool(sharing.accept_code, request.app.state.engine, clinician, forms.text(form, "code")[:60])
+        await run_in_threadpool(clinic.accept_code, request.app.state.engine, clinician, forms.text(form, "code")[:60])
     except ClinicError as exc:
         return await run_in_threadpool(_dashboard_page, request, clinician, role, {"code": exc.message}, None,
                                        exc.status)
@@ -190,36 +175,24 @@ async def clinic_accept_code(request: Request) -> Response:
 async def clinic_accept_invite(request: Request, share_id: int = ShareId) -> Response:
     clinician, _role = await _clinician(request)
     try:
-        await run_in_threadpool(sharing.accept_invite, request.app.state.engine, clinician, share_id)
+        await run_in_threadpool(clinic.accept_invite, request.app.state.engine, clinician, share_id)
     except ClinicError as exc:
         raise ApiError(exc.status, exc.message) from None
     return RedirectResponse("/clinic?done=accepted", status_code=303)
 
 
-async def _shared(request: Request, share_id: int, scope: sharing.Scope | None, what: str) -> sharing.ActiveShare:
+async def _shared(request: Request, share_id: int, scope: clinic.Scope | None, what: str) -> clinic.ActiveShare:
     """THE check for every clinician read: an active share of this clinician (with ``scope``),
     recorded in the patient's audit log; 404 otherwise."""
     clinician, _role = await _clinician(request)
-    engine = request.app.state.engine
-
-    def check() -> sharing.ActiveShare | None:
-        with engine.begin() as conn:
-            share = sharing.active_share(conn, clinician.id, share_id)
-            if share is None or (scope is not None and not share.scopes.allows(scope)):
-                return None
-            audit.record_reads(conn, [share], clinician, what)
-            return share
-
-    share = await run_in_threadpool(check)
+    share = await run_in_threadpool(clinic.open_share, request.app.state.engine, clinician, share_id, scope, what)
     if share is None:
         raise ApiError(404, NOT_SHARED)
     return share
 
 
-def _store(request: Request, share: sharing.ActiveShare) -> Any:
-    from crampcare.diary.store import DiaryStore
-
-    return DiaryStore(request.app.state.engine, share.patient_owner)
+def _store(request: Request, share: clinic.ActiveShare) -> Diary:
+    return clinic.shared_diary(request.app.state.engine, share)
 
 
 @router.get("/clinic/patients/{share_id}", response_class=HTMLResponse)
@@ -227,18 +200,19 @@ async def clinic_patient(request: Request, share_id: int = ShareId) -> HTMLRespo
     share = await _shared(request, share_id, None, "overview")
 
     def build() -> dict[str, Any]:
-        from crampcare.assess.render import URGENCY_HEADLINES
+        from crampcare.knowledge.vocabulary import vocabulary
 
         store = _store(request, share)
         context: dict[str, Any] = {"title": f"Patient {share.patient_email}", "viewing": share, "share": share}
         if share.scopes.diary:
             context["ins"] = insights_context(store)
         if share.scopes.assessments:
-            latest = store.latest_assessment()
+            latest = diary_service.latest_assessment(store)
             context["latest"] = latest
             if latest is not None:
                 urgency = latest.result.get("urgency")
-                context["headline"] = URGENCY_HEADLINES.get(urgency, str(urgency)) if urgency else ""
+                words = vocabulary().urgency.get(urgency) if urgency else None
+                context["headline"] = words.headline if words else str(urgency or "")
         store.close()
         return context
 
@@ -260,8 +234,8 @@ async def clinic_patient_diary(request: Request, share_id: int = ShareId) -> HTM
     def rows() -> list[dict[str, Any]]:
         store = _store(request, share)
         since = dt.date.today() - dt.timedelta(days=365)
-        nights = {n.date: n for n in store.list_nights(since)}
-        days = {d.date: d for d in store.list_days(since)}
+        nights = {n.date: n for n in diary_service.nights(store, since)}
+        days = {d.date: d for d in diary_service.days(store, since)}
         store.close()
         return [{"date": d, "night": nights.get(d), "day": days.get(d)}
                 for d in sorted(nights.keys() | days.keys(), reverse=True)]
@@ -279,7 +253,7 @@ async def clinic_patient_assessment(request: Request, share_id: int = ShareId,
     from crampcare.assess.model import Assessment
 
     share = await _shared(request, share_id, "assessments", "assessment")
-    latest = await run_in_threadpool(lambda: _store(request, share).latest_assessment())
+    latest = await run_in_threadpool(lambda: diary_service.latest_assessment(_store(request, share)))
     if latest is None:
         raise ApiError(404, "this patient has saved no assessment yet")
     # The result the patient saw; an assessment saved by an older version whose result no longer
@@ -297,7 +271,7 @@ async def clinic_patient_assessment(request: Request, share_id: int = ShareId,
 @router.get("/clinic/patients/{share_id}/report.html")
 async def clinic_patient_report_html(request: Request, share_id: int = ShareId) -> Response:
     share = await _shared(request, share_id, "reports", "report_html")
-    html = await run_in_threadpool(lambda: report_function("report_html")(_store(request, share)))
+    html = await run_in_threadpool(lambda: report_service.report_html(_store(request, share)))
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, **NO_STORE})
 
@@ -305,7 +279,7 @@ async def clinic_patient_report_html(request: Request, share_id: int = ShareId) 
 @router.get("/clinic/patients/{share_id}/report.pdf")
 async def clinic_patient_report_pdf(request: Request, share_id: int = ShareId) -> Response:
     share = await _shared(request, share_id, "reports", "report_pdf")
-    pdf = await run_in_threadpool(lambda: report_function("report_pdf")(_store(request, share)))
+    pdf = await run_in_threadpool(lambda: report_service.report_pdf(_store(request, share)))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="crampcare-report-{share.id}.pdf"',
                              **NO_STORE})
@@ -314,8 +288,8 @@ async def clinic_patient_report_pdf(request: Request, share_id: int = ShareId) -
 @router.get("/clinic/patients/{share_id}/history.fhir.json")
 async def clinic_patient_fhir(request: Request, share_id: int = ShareId) -> Response:
     share = await _shared(request, share_id, "reports", "fhir")
-    bundle = await run_in_threadpool(lambda: report_function("fhir_bundle")(_store(request, share)))
-    return Response(json.dumps(bundle, ensure_ascii=False, indent=2).encode(), media_type="application/fhir+json",
+    bundle = await run_in_threadpool(lambda: export_diary(_store(request, share), "fhir"))
+    return Response(bundle.text.encode(), media_type="application/fhir+json",
                     headers={"Content-Disposition": f'attachment; filename="crampcare-fhir-{share.id}.json"',
                              **NO_STORE})
 
@@ -325,10 +299,8 @@ async def clinic_patient_fhir(request: Request, share_id: int = ShareId) -> Resp
 
 @router.get("/clinic/cohort", response_class=HTMLResponse)
 async def clinic_cohort(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
-    from crampcare.clinic.cohort import cohort_figures
-
     _clinician_user, role = await _clinician(request)
-    figures = await run_in_threadpool(cohort_figures, request.app.state.engine)
+    figures = await run_in_threadpool(clinic.cohort_figures, request.app.state.engine)
     titles = {f.id: f.title for f in kb.factors.values()}
     return render(request, "clinic_cohort.html", {"title": "Cohort", "f": figures, "role": role,
                                                   "factor_titles": titles})
@@ -336,15 +308,13 @@ async def clinic_cohort(request: Request, kb: KnowledgeBase = Depends(get_kb)) -
 
 @router.get("/clinic/cohort.csv")
 async def clinic_cohort_csv(request: Request) -> Response:
-    from crampcare.clinic.cohort import CohortTooSmallError, deidentified_csv
-
     _user, role = await _clinician(request)
     if role != "admin":
         raise ApiError(404, "there is no such page")
-    chunks = deidentified_csv(request.app.state.engine)
+    chunks = clinic.deidentified_csv(request.app.state.engine)
     try:
         first = await run_in_threadpool(next, chunks)
-    except CohortTooSmallError as exc:
+    except clinic.CohortTooSmallError as exc:
         raise ApiError(409, str(exc)) from None
 
     def rest() -> Any:

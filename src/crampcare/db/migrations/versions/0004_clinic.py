@@ -2,7 +2,7 @@
 to date by triggers (per owner and week; per assessment) for the dashboard and cohort figures.
 
 Revision ID: 0004
-Revises: 0002 (re-chain to 0003 once the core migration lands)
+Revises: 0003
 Create Date: 2026-12-03
 """
 
@@ -13,10 +13,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from crampcare.diary.models import JsonType
+from crampcare.db.base import JsonType
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
