@@ -182,6 +182,7 @@ def delete_account(body: DeleteAccount, request: Request, auth: Auth = Depends(r
 
 def export_document(request: Request, user: User, store: Diary) -> dict[str, Any]:
     """Everything stored about ``user``: account, diary (importable as-is), saved assessments."""
+    from crampcare.services.clinic import clinic_data
     from crampcare.services.transfer import export_diary
 
     return {
@@ -192,6 +193,7 @@ def export_document(request: Request, user: User, store: Diary) -> dict[str, Any
         "diary": json.loads(export_diary(store, "json").text),
         "assessments": [a.model_dump(mode="json") for a in diary_service.assessments(store)],
         "fhir": "/api/v1/export/fhir",
+        "clinic": clinic_data(request.app.state.engine, user),
     }
 
 

@@ -147,6 +147,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(downloads_pages.router, dependencies=guard)
         app.include_router(pwa.router, dependencies=guard)
         app.include_router(accounts_pages.router, dependencies=guard)
+        from crampcare.web import clinic_pages
+
+        app.include_router(clinic_pages.router, dependencies=guard)
+        env.globals["shows_clinic_link"] = clinic_pages.shows_clinic_link
 
         @app.exception_handler(LoginRequired)
         async def _login_required(request: Request, exc: LoginRequired) -> Response:

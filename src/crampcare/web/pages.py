@@ -414,10 +414,15 @@ async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
 @router.get("/insights", response_class=HTMLResponse)
 def insights_page(request: Request, start: dt.date | None = FromDate, end: dt.date | None = ToDate,
                   store: Diary = Depends(get_store)) -> HTMLResponse:
-    from crampcare.services.insights import insights as compute
-    from crampcare.web.insights_view import insights_context
+    return render(request, "insights.html", insights_context(store, start, end))
 
-    return render(request, "insights.html", insights_context(compute(store, start, end)))
+
+def insights_context(store: Diary, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
+    """What the insights page shows (also to a clinician the patient shares the diary with)."""
+    from crampcare.services.insights import insights as compute
+    from crampcare.web.insights_view import insights_context as view_context
+
+    return view_context(compute(store, start, end))
 
 
 # --------------------------------------------------------------------------- /learn
