@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from crampcare.diary.database import is_up_to_date, make_engine, resolve_db_url, upgrade
 from crampcare.diary.database import require_up_to_date as _require_up_to_date
-from crampcare.diary.errors import ConflictError, DiaryError, DuplicateRecordError, NotFoundError
+from crampcare.diary.errors import ConflictError, DiaryError, DuplicateRecordError, NotFoundError, TagLimitError
 from crampcare.diary.models import (
     DEFAULT_OWNER,
     OWNER_LENGTH,
@@ -40,7 +40,7 @@ from crampcare.diary.models import (
     DayRow,
     NightRow,
 )
-from crampcare.diary.records import Cramp, DayRecord, NightRecord
+from crampcare.diary.records import MAX_DISTINCT_TAGS, Cramp, DayRecord, NightRecord
 
 __all__ = [
     "AddManyResult",
@@ -236,6 +236,7 @@ class DiaryStore:
         with self.engine.begin() as conn:
             new_nights, same_nights = self._partition(conn, "night", nights)
             new_days, same_days = self._partition(conn, "day", days)
+            self._check_tag_budget(conn, new_days)
             if new_nights or new_days:
                 self._insert_nights(conn, new_nights)
                 self._insert_days(conn, new_days)
@@ -320,6 +321,8 @@ class DiaryStore:
             with self.engine.begin() as conn:
                 if self._fetch(conn, kind, record.date) is not None:
                     raise DuplicateRecordError(kind, record.date)
+                if isinstance(record, DayRecord):
+                    self._check_tag_budget(conn, [record])
                 self._insert(conn, kind, record)
                 self._record_change(conn, "add", kind, record.date, [_entry(kind, record.date, None)])
         except IntegrityError:
@@ -333,6 +336,7 @@ class DiaryStore:
         if len(set(keys)) != len(keys):
             raise ValueError("put_records got two records of the same kind for one date")
         with self.engine.begin() as conn:
+            self._check_tag_budget(conn, [record for _kind, record in items if isinstance(record, DayRecord)])
             entries = []
             replaced = False
             for kind, record in items:
@@ -349,6 +353,19 @@ class DiaryStore:
             if date is None:
                 label = "bulk"
             self._record_change(conn, "edit" if replaced else "add", label, date, entries)
+
+    def _check_tag_budget(self, conn: Connection, days: Sequence[DayRecord]) -> None:
+        """:class:`TagLimitError` if writing ``days`` (replacing their dates) gives the diary more
+        than :data:`MAX_DISTINCT_TAGS` different tags: the insights compare every tag with every night."""
+        new = dict.fromkeys(tag for day in days for tag in day.tags)
+        if not new:
+            return
+        replaced = {day.date for day in days}
+        rows = conn.execute(select(_days.c.date, _days.c.tags).where(_days.c.owner == self.owner)).all()
+        known = {tag for row in rows if _as_date(row.date) not in replaced for tag in row.tags}
+        unseen = [tag for tag in new if tag not in known]
+        if len(known) + len(unseen) > MAX_DISTINCT_TAGS:
+            raise TagLimitError(len(known) + len(unseen), MAX_DISTINCT_TAGS, unseen[0])
 
     def _delete_date(self, date: dt.date, kinds: tuple[Kind, ...], require_all: bool = True) -> list[str]:
         with self.engine.begin() as conn:

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from crampcare.diary.records import DayRecord, NightRecord
+from crampcare.diary.records import DayRecord, DiaryDate, NightRecord
 from crampcare.web.deps import get_kb, get_owner, get_store
 from crampcare.web.errors import ApiError
 
@@ -55,8 +55,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {422: _err("Invalid input; `fields` na
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _err("Not logged.")}
 CONFLICT: dict[int | str, dict[str, Any]] = {409: _err("A record for that date already exists.")}
 
-FromDate = Query(None, alias="from", description="First date (YYYY-MM-DD), inclusive.")
-ToDate = Query(None, alias="to", description="Last date (YYYY-MM-DD), inclusive.")
+FromDate = Query(None, alias="from", description="First date (YYYY-MM-DD, from 1900-01-01 to tomorrow), inclusive; "
+                 "not after `to` (422 otherwise).")
+ToDate = Query(None, alias="to", description="Last date (YYYY-MM-DD, from 1900-01-01 to tomorrow), inclusive; "
+               "not before `from` (422 otherwise).")
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -65,6 +67,7 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def _check_range(start: dt.date | None, end: dt.date | None) -> None:
+    # Each end was checked by DiaryDate (YYYY-MM-DD, 1900 to tomorrow); here only their order.
     if start is not None and end is not None and start > end:
         raise ApiError(422, "'from' is after 'to'", fields=[{"field": "query.from", "message": "is after 'to'"}])
 
@@ -168,7 +171,7 @@ def _same_date(path_date: dt.date, record: NightRecord | DayRecord) -> None:
 
 @router.get("/nights", tags=["diary"], summary="Nights in a date range, oldest first",
             responses={200: {"model": list[NightRecord]}, **ERRORS})
-def list_nights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def list_nights(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                 store: DiaryStore = Depends(get_store)) -> Response:
     _check_range(start, end)
     return _json([_record_json(n) for n in store.list_nights(start, end)])
@@ -182,7 +185,7 @@ def create_night(record: NightRecord, store: DiaryStore = Depends(get_store)) ->
 
 
 @router.get("/nights/{date}", tags=["diary"], summary="One night", responses={200: {"model": NightRecord}, **NOT_FOUND})
-def get_night(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
+def get_night(date: DiaryDate, store: DiaryStore = Depends(get_store)) -> Response:
     record = store.get_night(date)
     if record is None:
         raise ApiError(404, f"no night logged for {date.isoformat()}")
@@ -191,21 +194,21 @@ def get_night(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response
 
 @router.put("/nights/{date}", tags=["diary"], summary="Replace (or create) the night of a date; undoable",
             responses={200: {"model": NightRecord}, **ERRORS})
-def put_night(date: dt.date, record: NightRecord, store: DiaryStore = Depends(get_store)) -> Response:
+def put_night(date: DiaryDate, record: NightRecord, store: DiaryStore = Depends(get_store)) -> Response:
     _same_date(date, record)
     store.put_night(record)
     return _json(_record_json(record))
 
 
 @router.delete("/nights/{date}", tags=["diary"], summary="Delete a night; undoable", responses=NOT_FOUND)
-def delete_night(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
+def delete_night(date: DiaryDate, store: DiaryStore = Depends(get_store)) -> Response:
     store.delete_night(date)
     return _json({"deleted": "night", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
 
 
 @router.get("/days", tags=["diary"], summary="Days in a date range, oldest first",
             responses={200: {"model": list[DayRecord]}, **ERRORS})
-def list_days(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def list_days(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
               store: DiaryStore = Depends(get_store)) -> Response:
     _check_range(start, end)
     return _json([_record_json(d) for d in store.list_days(start, end)])
@@ -219,7 +222,7 @@ def create_day(record: DayRecord, store: DiaryStore = Depends(get_store)) -> Res
 
 
 @router.get("/days/{date}", tags=["diary"], summary="One day", responses={200: {"model": DayRecord}, **NOT_FOUND})
-def get_day(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
+def get_day(date: DiaryDate, store: DiaryStore = Depends(get_store)) -> Response:
     record = store.get_day(date)
     if record is None:
         raise ApiError(404, f"no day logged for {date.isoformat()}")
@@ -228,14 +231,14 @@ def get_day(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
 
 @router.put("/days/{date}", tags=["diary"], summary="Replace (or create) the day of a date; undoable",
             responses={200: {"model": DayRecord}, **ERRORS})
-def put_day(date: dt.date, record: DayRecord, store: DiaryStore = Depends(get_store)) -> Response:
+def put_day(date: DiaryDate, record: DayRecord, store: DiaryStore = Depends(get_store)) -> Response:
     _same_date(date, record)
     store.put_day(record)
     return _json(_record_json(record))
 
 
 @router.delete("/days/{date}", tags=["diary"], summary="Delete a day; undoable", responses=NOT_FOUND)
-def delete_day(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
+def delete_day(date: DiaryDate, store: DiaryStore = Depends(get_store)) -> Response:
     store.delete_day(date)
     return _json({"deleted": "day", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
 
@@ -257,7 +260,7 @@ def compute_for(store: DiaryStore, start: dt.date | None = None, end: dt.date | 
 
 @router.get("/insights", tags=["insights"], summary="How often, how bad, when, what helped, possible triggers",
             responses=ERRORS)
-def insights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def insights(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
              store: DiaryStore = Depends(get_store)) -> Response:
     _check_range(start, end)
     result = compute_for(store, start, end)
@@ -271,8 +274,8 @@ def insights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
 
 @router.get("/export", tags=["transfer"], summary="The diary as CSV (one row per date) or JSON",
             responses={200: {"content": {"text/csv": {}, "application/json": {}}}, **ERRORS})
-def export(format: Literal["csv", "json"] = Query("csv"), start: dt.date | None = FromDate,
-           end: dt.date | None = ToDate, store: DiaryStore = Depends(get_store)) -> Response:
+def export(format: Literal["csv", "json"] = Query("csv"), start: DiaryDate | None = FromDate,
+           end: DiaryDate | None = ToDate, store: DiaryStore = Depends(get_store)) -> Response:
     from crampcare.diary.transfer import EXPORTERS, collect
 
     _check_range(start, end)

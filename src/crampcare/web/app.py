@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from crampcare import __version__
-from crampcare.web.errors import install_handlers
+from crampcare.web.errors import UnexpectedErrorMiddleware, install_handlers
 from crampcare.web.middleware import BodyLimitMiddleware, LocalOriginMiddleware, SecurityHeadersMiddleware
 from crampcare.web.settings import Settings
 
@@ -172,6 +172,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Personal data must not sit in shared caches; routes that may be cached say so themselves.
         security.append(("Cache-Control", "no-store"))
     # Added innermost first: the security headers wrap everything, the body limit sits next to the app.
+    app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=settings.gzip_level)
     app.add_middleware(SecurityHeadersMiddleware, headers=security)

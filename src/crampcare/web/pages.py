@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.assess.interview import SECTION_TITLES
+from crampcare.diary.records import DiaryDate
 from crampcare.web import forms
 from crampcare.web.api import FromDate, ToDate, compute_for, import_text, read_upload, report_function
 from crampcare.web.deps import get_kb, get_owner, get_store
@@ -367,7 +368,7 @@ def _night_form_rows(night: Any) -> list[dict[str, Any]]:
 
 
 @router.get("/diary/night/{date}", response_class=HTMLResponse)
-def diary_edit_night(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
+def diary_edit_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                      store: DiaryStore = Depends(get_store)) -> HTMLResponse:
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS
 
@@ -381,7 +382,7 @@ def diary_edit_night(request: Request, date: dt.date, kb: KnowledgeBase = Depend
 
 
 @router.post("/diary/night/{date}")
-async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
+async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                            store: DiaryStore = Depends(get_store)) -> Response:
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, NightRecord
 
@@ -418,7 +419,7 @@ async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = 
 
 
 @router.get("/diary/day/{date}", response_class=HTMLResponse)
-def diary_edit_day(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
+def diary_edit_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                    store: DiaryStore = Depends(get_store)) -> HTMLResponse:
     day = store.get_day(date)
     if day is None:
@@ -438,7 +439,7 @@ def diary_edit_day(request: Request, date: dt.date, kb: KnowledgeBase = Depends(
 
 
 @router.post("/diary/{kind}/{date}/delete")
-def diary_delete(kind: str, date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
+def diary_delete(kind: str, date: DiaryDate, store: DiaryStore = Depends(get_store)) -> Response:
     if kind == "night":
         store.delete_night(date)
     elif kind == "day":
@@ -498,7 +499,7 @@ def _rr(test: Any) -> str:
 
 
 @router.get("/insights", response_class=HTMLResponse)
-def insights_page(request: Request, start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def insights_page(request: Request, start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                   store: DiaryStore = Depends(get_store)) -> HTMLResponse:
     from crampcare.web import charts
 
@@ -594,7 +595,7 @@ _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 @router.get("/report.html")
-def report_html(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def report_html(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                 store: DiaryStore = Depends(get_store)) -> Response:
     html = report_function("report_html")(store, start=start, end=end)
     # The report is a self-contained printable document: its own inline styles, no scripts at all.
@@ -603,7 +604,7 @@ def report_html(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
 
 
 @router.get("/report.pdf")
-def report_pdf(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def report_pdf(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                store: DiaryStore = Depends(get_store)) -> Response:
     pdf = report_function("report_pdf")(store, start=start, end=end)
     name = f"crampcare-report-{dt.date.today().isoformat()}.pdf"
