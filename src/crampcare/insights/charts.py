@@ -48,6 +48,7 @@ _UNCLEAR = "#7f8c8d"
 _RC: Any = {
     "svg.hashsalt": "crampcare",  # stable ids: the same insights give the same SVG
     "svg.fonttype": "none",  # keep text as text (smaller, selectable, accessible)
+    "text.parse_math": False,  # labels carry the person's own tags: never read "$5 or $6" as maths
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
