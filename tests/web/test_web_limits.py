@@ -120,3 +120,9 @@ def test_after_a_500_the_next_request_on_the_same_connection_is_answered(live: s
                 "return_value"))) if name == "connection.connect_tcp.complete" else None})
             assert response.status_code == (500 if "failure" in url else 200)
     assert len(connections) == 1  # one TCP connection served all four
+
+
+def test_a_csv_cell_over_the_field_limit_is_a_422(client: TestClient) -> None:
+    body = f"date,night_notes\n{YESTERDAY}," + "x" * 140_000 + "\n"
+    response = client.post("/api/v1/import", content=body, headers={"Content-Type": "text/csv"})
+    assert response.status_code == 422 and "longer than 131,072 characters" in response.json()["error"]["message"]

@@ -376,7 +376,11 @@ def import_text(store: DiaryStore, text: str, name: str, fmt: str | None) -> dic
             raise ApiError(422, "not valid JSON", fields=[{"field": "body", "message": "not valid JSON"}])
         if not isinstance(document, dict):
             raise ApiError(422, "expected a FHIR Bundle object", fields=[{"field": "body", "message": "not an object"}])
-        summary = import_fhir(store, document)
+        try:
+            summary = import_fhir(store, document)
+        except RecursionError:
+            raise ApiError(422, "the FHIR resources are nested too deeply",
+                           fields=[{"field": "body", "message": "too deep"}]) from None
         if hasattr(summary, "model_dump"):
             return {"format": "fhir", **summary.model_dump(mode="json")}
         if hasattr(summary, "__dataclass_fields__"):
