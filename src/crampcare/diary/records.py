@@ -10,7 +10,16 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+    field_validator,
+)
 
 from crampcare.diary.dates import check_date
 
@@ -61,6 +70,23 @@ def _clock_time(value: Any) -> Any:
     raise ValueError(f"write the time as HH:MM (24-hour), e.g. 03:10 (got {value!r})"[:200])
 
 
+def _number(value: Any) -> Any:
+    """JSON numbers only: ``true`` is not 1 and ``"3"`` is not 3 (the schema says number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a number (got {value!r})"[:200])
+    return value
+
+
+def _whole(**bounds: float) -> Any:
+    """An integer within ``bounds`` (pydantic's ``ge``/``le``/``gt``), given as a JSON number."""
+    return Annotated[int, Field(**bounds), BeforeValidator(_number)]  # type: ignore[call-overload]
+
+
+def _amount(**bounds: float) -> Any:
+    """A number within ``bounds``, given as a JSON number."""
+    return Annotated[float, Field(**bounds), BeforeValidator(_number)]  # type: ignore[call-overload]
+
+
 def _allowed_date(value: dt.date) -> dt.date:
     return check_date(value)
 
@@ -88,13 +114,13 @@ class Cramp(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     start: ClockTime = Field(description="Clock time the cramp began (local).")
-    duration_s: int = Field(gt=0, le=MAX_CRAMP_SECONDS, description="Duration in seconds.")
+    duration_s: _whole(gt=0, le=MAX_CRAMP_SECONDS) = Field(description="Duration in seconds.")
     leg: Leg
     muscles: list[Muscle] = Field(min_length=1)
-    severity: int = Field(ge=0, le=10, description="Pain 0-10 (LOINC 72514-3 scale).")
+    severity: _whole(ge=0, le=10) = Field(description="Pain 0-10 (LOINC 72514-3 scale).")
     signs: list[Sign] = Field(default_factory=list)
     helped: list[Relief] = Field(default_factory=list)
-    minutes_to_relief: float | None = Field(default=None, ge=0, le=MAX_CRAMP_SECONDS / 60)
+    minutes_to_relief: _amount(ge=0, le=MAX_CRAMP_SECONDS / 60) | None = None
 
     @field_validator("muscles", "signs", "helped")
     @classmethod
@@ -109,7 +135,7 @@ class NightRecord(BaseModel):
 
     date: DiaryDate
     cramps: list[Cramp] = Field(default_factory=list)
-    sleep_disturbed: bool = False
+    sleep_disturbed: StrictBool = False
     notes: str = Field(default="", max_length=2000)
 
     @property
@@ -130,22 +156,22 @@ class DayRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_medicine_enum)
 
     date: DiaryDate
-    fluids_ml: int | None = Field(default=None, ge=0, le=15000)
+    fluids_ml: _whole(ge=0, le=15000) | None = None
     activity: Activity | None = None
-    unusual_activity: bool | None = Field(
+    unusual_activity: StrictBool | None = Field(
         default=None, description="First activity in a long while, or much more than usual."
     )
-    sitting_hours: float | None = Field(default=None, ge=0, le=24)
-    cold_exposure: bool | None = None
-    temperature_swing_c: float | None = Field(default=None, ge=0, le=80)
+    sitting_hours: _amount(ge=0, le=24) | None = None
+    cold_exposure: StrictBool | None = None
+    temperature_swing_c: _amount(ge=0, le=80) | None = None
     stress: Stress | None = None
-    uncomfortable_shoes: bool | None = None
+    uncomfortable_shoes: StrictBool | None = None
     diet: list[DietTag] = Field(default_factory=list)
-    alcohol_units: float | None = Field(default=None, ge=0, le=100)
-    caffeine: bool | None = None
+    alcohol_units: _amount(ge=0, le=100) | None = None
+    caffeine: StrictBool | None = None
     medicines: list[str] = Field(default_factory=list, description="Ids from the knowledge base's medicine list.")
-    pregnancy_week: int | None = Field(default=None, ge=1, le=42)
-    exercises_done: bool | None = None
+    pregnancy_week: _whole(ge=1, le=42) | None = None
+    exercises_done: StrictBool | None = None
     tags: list[Annotated[str, Field(max_length=MAX_TAG_LENGTH)]] = Field(
         default_factory=list, max_length=MAX_TAGS_PER_DAY,
         description=f"Your own labels (at most {MAX_TAGS_PER_DAY} a day, {MAX_TAG_LENGTH} characters each, "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic_core
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.diary.records import DayRecord, DiaryDate, NightRecord
@@ -50,7 +50,8 @@ def _err(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
 
 
-ERRORS: dict[int | str, dict[str, Any]] = {422: _err("Invalid input; `fields` names each bad field."),
+ERRORS: dict[int | str, dict[str, Any]] = {400: _err("The body is not valid JSON (or not the declared content type)."),
+                                           422: _err("Invalid input; `fields` names each bad field."),
                                            413: _err("Body over 1 MB.")}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _err("Not logged.")}
 CONFLICT: dict[int | str, dict[str, Any]] = {409: _err("A record for that date already exists.")}
@@ -87,12 +88,43 @@ async def questionnaire(kb: KnowledgeBase = Depends(get_kb)) -> Response:
     return _json(questionnaire_json(kb))
 
 
+def _answer_schema(question: Any) -> dict[str, Any]:
+    """The JSON Schema of one answer, as :func:`crampcare.assess.answers.check_answer` checks it
+    (``null``: not answered)."""
+    nothing = {"type": "null"}
+    if question.type == "yes_no":
+        return {"anyOf": [{"type": "boolean"}, nothing]}
+    if question.type == "number":
+        number = {"type": "integer" if question.integer else "number", "minimum": question.min, "maximum": question.max}
+        return {"anyOf": [number, nothing]}
+    choices = list(question.choice_ids)
+    if question.type == "single":
+        return {"anyOf": [{"type": "string", "enum": choices}, nothing]}
+    others = [choice for choice in choices if choice != "none"]
+    options: list[dict[str, Any]] = [{"type": "string", "enum": choices},
+                                     {"type": "array", "items": {"type": "string", "enum": others}}]
+    if "none" in choices:  # "none" stands alone
+        options.append({"type": "array", "items": {"type": "string", "enum": ["none"]}})
+    return {"anyOf": [*options, nothing]}
+
+
+def _answers_schema(schema: dict[str, Any]) -> None:
+    from crampcare.knowledge import load_knowledge
+
+    questions = load_knowledge().questions
+    schema["properties"]["answers"] = {
+        "type": "object", "additionalProperties": False,
+        "description": "Question id -> answer (see /questionnaire); null or absent: not answered.",
+        "properties": {qid: _answer_schema(question) for qid, question in sorted(questions.items())},
+    }
+
+
 class AssessRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_answers_schema)
 
     answers: dict[str, Any] = Field(description="Question id -> answer (see /questionnaire).")
-    save: bool = Field(False, description="Also store the assessment in the diary (always with its full trace).")
-    trace: bool = Field(
+    save: StrictBool = Field(False, description="Also store the assessment in the diary (always with its full trace).")
+    trace: StrictBool = Field(
         False,
         description="Include `trace`, every condition of every rule as evaluated (large; the explanation of each "
         "finding is already in its `answers`). Without it `trace` is an empty list.",
@@ -286,8 +318,10 @@ def export(format: Literal["csv", "json"] = Query("csv"), start: DiaryDate | Non
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/export/fhir", tags=["transfer"], summary="A FHIR R4 Bundle of the diary and assessments",
-            responses={501: _err("Reports are not installed.")})
+@router.get("/export/fhir", tags=["transfer"], summary="A FHIR R4 Bundle of the diary and assessments", response_class=Response,
+            responses={200: {"description": "A FHIR R4 Bundle (JSON).", "content": {"application/fhir+json": {
+                "schema": {"type": "object", "required": ["resourceType"]}}}},
+                       501: _err("Reports are not installed.")})
 def export_fhir(store: DiaryStore = Depends(get_store)) -> Response:
     bundle = report_function("fhir_bundle")(store)
     name = f"crampcare-fhir-{dt.date.today().isoformat()}.json"
@@ -315,7 +349,7 @@ IMPORT_BODY = {
         "description": "A diary file: CSV (text/csv), JSON (application/json, crampcare-diary or a FHIR Bundle) "
         "or a multipart form with a `file` field.",
         "content": {
-            "text/csv": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string", "minLength": 1}},
             "application/json": {"schema": {"type": "object"}},
             "multipart/form-data": {"schema": {"type": "object", "properties": {
                 "file": {"type": "string", "format": "binary"}}}},

@@ -127,8 +127,11 @@ def install_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) and exc.detail else default
         if status == 404 and message == "Not Found":
             message = f"Nothing at {request.url.path}."
-        return _respond(request, status, STATUS_CODES.get(status, "error"), message, (),
-                        dict(exc.headers) if exc.headers else None)
+        headers = dict(exc.headers) if exc.headers else {}
+        if status == 405 and (methods := allowed_methods(request)):
+            # Starlette names only the methods of the first route on the path; list them all.
+            headers["Allow"] = ", ".join(methods)
+        return _respond(request, status, STATUS_CODES.get(status, "error"), message, (), headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -190,6 +193,15 @@ def install_handlers(app: FastAPI) -> None:
         async def _report(request: Request, exc: ReportError) -> Response:
             return _respond(request, 422, "validation_error", str(exc), [{"field": "query", "message": str(exc)}])
 
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path."""
+    from starlette.routing import Match
+
+    return [method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                   for route in request.app.router.routes)]
 
 
 def _summary(fields: Sequence[dict[str, str]]) -> str:
