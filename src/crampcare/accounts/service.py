@@ -40,9 +40,8 @@ MAX_SIGNUPS_PER_CLIENT = 10
 MIN_PASSWORD_LENGTH = 10
 # Unquoted addresses only: letters (any script), digits and the RFC 5322 atext symbols in the
 # local part; letters, digits and hyphens in the domain. No spaces, quotes, <>, (), ;, :, \.
-_EMAIL = re.compile(
-    r"^[\w.!#$%&'*+/=?^`{|}~-]{1,64}@(?:[\w-]{1,63}\.){1,10}[\w-]{2,63}$"
-)
+EMAIL_PATTERN = r"^[\w.!#$%&'*+/=?^`{|}~-]{1,64}@(?:[\w-]{1,63}\.){1,10}[\w-]{2,63}$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 _hasher = PasswordHasher()
 # Each Argon2 hash takes 64 MiB and ~0.2 s of CPU; bound how many run at once in one process so

@@ -147,8 +147,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         app.state.accounts = AccountService(engine)
         guard = [Depends(server_guard)]
-        app.include_router(api.router, dependencies=guard)
-        app.include_router(accounts_api.router, dependencies=guard)
+        refusals = {401: api._err("Not logged in: no valid session cookie or personal API token."),
+                    403: api._err("Cookie-authenticated request without the session's X-CSRF-Token.")}
+        app.include_router(api.router, dependencies=guard, responses=refusals)
+        app.include_router(accounts_api.router, dependencies=guard, responses=refusals)
         app.include_router(pages.router, dependencies=guard)
         app.include_router(accounts_pages.router, dependencies=guard)
 
