@@ -126,3 +126,10 @@ def test_a_csv_cell_over_the_field_limit_is_a_422(client: TestClient) -> None:
     body = f"date,night_notes\n{YESTERDAY}," + "x" * 140_000 + "\n"
     response = client.post("/api/v1/import", content=body, headers={"Content-Type": "text/csv"})
     assert response.status_code == 422 and "longer than 131,072 characters" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("answers", ['{"muscles": [["calf"]]}', '{"age": [[1]]}', '{"sex": {"a": [1]}}', "[[1]]"])
+def test_nested_answers_to_save_are_a_422(client: TestClient, answers: str) -> None:
+    response = client.post("/assess/save", data={"answers": answers}, headers={"Origin": "http://testserver"})
+    assert response.status_code == 422, response.text[:300]
+    assert client.get("/api/v1/assessments").json() == []
