@@ -64,6 +64,12 @@ def friendly_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
 
         if isinstance(exc, SchemaOutOfDateError):
             fail(str(exc), FAILURE)
+        from sqlalchemy.exc import OperationalError
+
+        from crampcare.diary.sqlite_files import write_refusal
+
+        if isinstance(exc, OperationalError) and (refusal := write_refusal(str(exc.orig))):
+            fail(refusal, FAILURE)
         if isinstance(exc, OSError):
             fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), FAILURE)
         detail = str(exc).splitlines()[0] if str(exc) else ""

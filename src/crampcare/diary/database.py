@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
+from crampcare.diary import sqlite_files
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -95,6 +97,8 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
+        if sqlite_files.is_read_only(dbapi_connection):
+            return  # a read-only file (folder or disk refuses writes): no WAL, no side files
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
@@ -108,8 +112,13 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+            folder = Path(database).expanduser().parent
+            if not folder.is_dir():
+                folder.mkdir(parents=True)
+            path = str(Path(database).expanduser())
+            engine = create_engine(url, creator=lambda: sqlite_files.connect(path))
+        else:
+            engine = create_engine(url)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     return create_engine(url, pool_pre_ping=True)

@@ -180,6 +180,11 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _operational(request: Request, exc: OperationalError) -> Response:
+        from crampcare.diary.sqlite_files import write_refusal
+
+        if refusal := write_refusal(str(exc.orig)):
+            log.error("diary not writable: %s", exc.orig)
+            return _respond(request, 503, "unavailable", refusal)
         log.error("database unavailable: %s", exc)
         return _respond(request, 503, "unavailable", "the diary database is unavailable; try again shortly")
 
