@@ -1,7 +1,7 @@
-"""A diary on a read-only folder or a full disk (issue 10): listing and exporting still work, and a
-write says in one line why nothing was saved. Each test uses its own small tmpfs, which needs
-root; elsewhere they are skipped with the reason.
-"""
+"""A diary on a read-only folder, on a full disk, or kept busy by another program (issue 10):
+listing and exporting still work where the file can be read, and a write says in one line why
+nothing was saved. The disk tests use their own small tmpfs, which needs root; elsewhere they are
+skipped with the reason."""
 
 from __future__ import annotations
 
@@ -84,3 +84,21 @@ def test_a_diary_on_a_full_disk_can_be_read_and_exported_and_keeps_what_was_save
     assert run_cli("log", "night", "--date", "2026-11-02", "--none", db=db).exit_code == 0
     listing = run_cli("diary", "list", "--format", "json", db=db).stdout
     assert "2026-11-01" in listing and "2026-11-02" in listing
+
+
+def test_a_writer_kept_waiting_by_another_program_says_so_in_one_line(run_cli: Callable, tmp_path: Path) -> None:
+    import sqlite3
+
+    db = str(tmp_path / "busy.db")
+    _diary_with_one_date(run_cli, db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program's long import holds the write lock
+    try:
+        result = run_cli("log", "night", "--date", "2026-11-02", "--none", db=db)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "another crampcare program" in lines[0] and "kept the diary busy" in lines[0], lines
+    assert run_cli("log", "night", "--date", "2026-11-02", "--none", db=db).exit_code == 0

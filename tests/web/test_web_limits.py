@@ -133,3 +133,19 @@ def test_nested_answers_to_save_are_a_422(client: TestClient, answers: str) -> N
     response = client.post("/assess/save", data={"answers": answers}, headers={"Origin": "http://testserver"})
     assert response.status_code == 422, response.text[:300]
     assert client.get("/api/v1/assessments").json() == []
+
+
+def test_a_diary_kept_busy_by_another_program_is_a_503_with_the_reason(client: TestClient, sqlite_url: str) -> None:
+    import sqlite3
+
+    assert client.post("/api/v1/nights", json={"date": YESTERDAY}).status_code == 201
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a CLI import holding the write lock
+    try:
+        busy = client.post("/api/v1/days", json={"date": YESTERDAY, "fluids_ml": 1500})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+    assert "another crampcare program" in busy.json()["error"]["message"]
+    assert client.post("/api/v1/days", json={"date": YESTERDAY, "fluids_ml": 1500}).status_code == 201

@@ -184,7 +184,7 @@ def install_handlers(app: FastAPI) -> None:
 
         if refusal := write_refusal(str(exc.orig)):
             log.error("diary not writable: %s", exc.orig)
-            return _respond(request, 503, "unavailable", refusal)
+            return _respond(request, 503, "unavailable", refusal, headers={"Retry-After": "5"})
         log.error("database unavailable: %s", exc)
         return _respond(request, 503, "unavailable", "the diary database is unavailable; try again shortly")
 
