@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from crampcare.knowledge.loader import KnowledgeBase
-from crampcare.knowledge.schema import EVIDENCE_LABELS, Sourced
+from crampcare.knowledge.schema import Sourced
+from crampcare.knowledge.vocabulary import evidence_label
 
 BUILT_IN_TOPICS: dict[str, str] = {
     "causes": "Causes and contributing factors",
@@ -17,7 +18,7 @@ BUILT_IN_TOPICS: dict[str, str] = {
 
 
 def evidence_md(entry: Sourced) -> str:
-    line = f"*{EVIDENCE_LABELS[entry.evidence]} — {entry.evidence_note} Sources: {', '.join(entry.sources)}.*"
+    line = f"*{evidence_label(entry.evidence)} — {entry.evidence_note} Sources: {', '.join(entry.sources)}.*"
     if entry.guidance_note:
         line += f"  \n*Where guidance differs from the article: {entry.guidance_note}*"
     return line

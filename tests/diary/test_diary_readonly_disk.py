@@ -100,5 +100,5 @@ def test_a_writer_kept_waiting_by_another_program_says_so_in_one_line(run_cli: C
         holder.close()
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "another crampcare program" in lines[0] and "kept the diary busy" in lines[0], lines
+    assert len(lines) == 1 and "the diary is busy: another crampcare process" in lines[0], lines
     assert run_cli("log", "night", "--date", "2026-11-02", "--none", db=db).exit_code == 0

@@ -57,7 +57,7 @@ def local_app(sqlite_url: str) -> Iterator[str]:
 def server_app(sqlite_url: str) -> Iterator[tuple[str, str]]:
     """Server mode, and a personal API token of a signed-up person (no CSRF needed with it)."""
     from crampcare.accounts import AccountService
-    from crampcare.diary.database import upgrade
+    from crampcare.db.schema import upgrade
 
     upgrade(sqlite_url)
     app = create_app(Settings(db=sqlite_url, mode="server"))

@@ -7,19 +7,12 @@ from typing import Any
 from crampcare.assess.answers import allowed
 from crampcare.assess.model import Assessment
 from crampcare.knowledge.loader import KnowledgeBase
-from crampcare.knowledge.schema import EVIDENCE_LABELS
-
-URGENCY_HEADLINES: dict[str, str] = {
-    "emergency": "EMERGENCY: call emergency services now",
-    "urgent": "URGENT: see a doctor today",
-    "doctor": "See a doctor: book an appointment",
-    "self_care": "Self-care: you can look after this yourself, with the plan below",
-}
+from crampcare.knowledge.vocabulary import evidence_label, vocabulary
 
 
 def _evidence_line(item: Any) -> str:
     sources = ", ".join(getattr(item, "sources", []))
-    grade = EVIDENCE_LABELS[item.evidence]
+    grade = evidence_label(item.evidence)
     line = f"  *Evidence: {grade}. {item.evidence_note} Sources: {sources}.*"
     guidance = getattr(item, "guidance_note", None)
     if guidance:
@@ -32,7 +25,7 @@ def _answers(answers: dict[str, object]) -> str:
 
 
 def assessment_markdown(result: Assessment) -> str:
-    out: list[str] = [f"# {URGENCY_HEADLINES[result.urgency]}", ""]
+    out: list[str] = [f"# {vocabulary().urgency[result.urgency].headline}", ""]
     if result.urgency_reasons:
         out.append("Why: " + "; ".join(f"{r.title} ({r.urgency})" for r in result.urgency_reasons) + ".")
     else:

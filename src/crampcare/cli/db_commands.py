@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import typer
+
+T = TypeVar("T")
 
 db_app = typer.Typer(help="Database schema: apply migrations (server mode) or show the version.",
                      no_args_is_help=True)
@@ -13,12 +18,10 @@ def upgrade_command(
     db: str | None = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="Database path or URL."),
 ) -> None:
     """Apply every pending Alembic migration (safe to repeat)."""
-    from crampcare.diary.database import current_revision, head_revision, resolve_db_url, upgrade
+    from crampcare.services.database import upgrade_schema
 
-    url = resolve_db_url(db)
-    before = _safe(current_revision, url)
-    upgrade(url)
-    typer.echo(f"schema at {head_revision()} (was {before or 'empty'})")
+    before = _safe(upgrade_schema, db)
+    typer.echo(f"schema at {before.head} (was {before.current or 'empty'})")
 
 
 @db_app.command("status")
@@ -26,24 +29,22 @@ def status_command(
     db: str | None = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="Database path or URL."),
 ) -> None:
     """Show the schema version and whether it is up to date; exit 1 when it is not."""
-    from crampcare.diary.database import current_revision, head_revision, resolve_db_url
+    from crampcare.services.database import schema_status
 
-    url = resolve_db_url(db)
-    current = _safe(current_revision, url)
-    head = head_revision()
-    typer.echo(f"schema {current or 'empty'}; this crampcare needs {head}")
-    if current != head:
+    status = _safe(schema_status, db)
+    typer.echo(f"schema {status.current or 'empty'}; this crampcare needs {status.head}")
+    if not status.up_to_date:
         typer.echo("run `crampcare db upgrade` to bring it up to date", err=True)
         raise typer.Exit(1)
 
 
-def _safe(function, url: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy.exc import SQLAlchemyError
+def _safe(function: Callable[[str | None], T], db: str | None) -> T:
+    from crampcare.services.database import DatabaseUnreachableError
 
     try:
-        return function(url)
-    except SQLAlchemyError as exc:
-        typer.echo(f"error: cannot reach the database: {exc.__class__.__name__}: {str(exc.orig if hasattr(exc, 'orig') else exc).strip().splitlines()[0]}", err=True)
+        return function(db)
+    except DatabaseUnreachableError as exc:
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
 
 

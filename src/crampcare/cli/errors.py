@@ -60,13 +60,14 @@ def friendly_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
     except Exception as exc:
         if os.environ.get("CRAMPCARE_DEBUG"):
             raise
-        from crampcare.diary.database import SchemaOutOfDateError
+        from crampcare.services.database import SchemaOutOfDateError
+        from crampcare.services.diary import DatabaseBusyError
 
-        if isinstance(exc, SchemaOutOfDateError):
+        if isinstance(exc, (SchemaOutOfDateError, DatabaseBusyError)):
             fail(str(exc), FAILURE)
         from sqlalchemy.exc import OperationalError
 
-        from crampcare.diary.sqlite_files import write_refusal
+        from crampcare.db.sqlite_files import write_refusal
 
         if isinstance(exc, OperationalError) and (refusal := write_refusal(str(exc.orig))):
             fail(refusal, FAILURE)

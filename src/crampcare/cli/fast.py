@@ -13,12 +13,6 @@ from typing import Any
 
 DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 
-URGENCY_ACTIONS = {
-    "emergency": "call emergency services now",
-    "urgent": "see a doctor today",
-}
-
-
 def handles(argv: list[str]) -> bool:
     if not argv or argv[0] != "now" or "--plain" not in argv:
         return False
@@ -56,6 +50,12 @@ def _translator(lang: str) -> Any:
     return text
 
 
+def _urgency_action(vocabulary: Any, urgency: str) -> str:
+    """The shared urgency action (vocabulary.yaml) as an inline phrase: lower-case first letter, no full stop."""
+    action = str(vocabulary["urgency"][urgency]["action"]["en"])
+    return action[0].lower() + action[1:].rstrip(".")
+
+
 def run(argv: list[str]) -> None:
     lang = _lang(argv)
     t = _translator(lang)
@@ -74,10 +74,11 @@ def run(argv: list[str]) -> None:
         out.write(note + ")\n")
         if number == 1:
             out.flush()
+    vocabulary = _load("vocabulary.yaml")
     out.write("\nGet help if:\n")
     for question in _load("escalation.yaml"):
         key = f"escalation.{question['id']}"
-        action = URGENCY_ACTIONS.get(question["yes_urgency"], question["yes_urgency"])
+        action = _urgency_action(vocabulary, question["yes_urgency"])
         out.write(f"- {t(key + '.text', question['text'])} -> {action}. {t(key + '.yes_action', question['yes_action'])}\n")
     out.write("\nMore: `crampcare now` (with timers), `crampcare assess` in the morning.\n")
     out.flush()

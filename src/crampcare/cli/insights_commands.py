@@ -24,22 +24,14 @@ from crampcare.cli.options import DbOption
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from crampcare.insights.analysis import Insights
+    from crampcare.services.insights import Insights
 
 __all__ = ["register"]
-
-
 
 
 class InsightsFormat(str, Enum):
     text = "text"
     json = "json"
-
-
-
-
-
-
 
 
 def _date(text: str | None, flag: str) -> dt.date | None:
@@ -51,13 +43,6 @@ def _date(text: str | None, flag: str) -> dt.date | None:
         return units.parse_date(text)
     except ValueError as exc:
         raise _Refused(f"{flag}: {exc}") from None
-
-
-def _fluid_target(store: Any) -> int | None:
-    """The person's fluid target from their latest saved assessment, if any (shared with the API)."""
-    from crampcare.insights.from_diary import personal_fluid_target
-
-    return personal_fluid_target(store)
 
 
 # --------------------------------------------------------------------------- insights
@@ -80,15 +65,11 @@ def insights_command(
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
             raise _Refused(f"--chart: the file must end in .png or .svg, not {chart.name!r}")
 
-        from crampcare.diary.store import open_store
-        from crampcare.insights import compute_insights
+        from crampcare.services import insights as insights_service
+        from crampcare.services.diary import open_diary
 
-        with open_store(db) as store:
-            nights = store.list_nights(first, last)
-            # The day before the first night is its "day before" for the next-night timing.
-            days = store.list_days(first - dt.timedelta(days=1) if first else None, last)
-            target = _fluid_target(store)
-        result = compute_insights(nights, days, start=first, end=last, fluid_target_ml=target)
+        with open_diary(db) as store:
+            result = insights_service.insights(store, first, last)
 
         if output_format is InsightsFormat.json:
             data = result.model_dump(mode="json")
@@ -97,9 +78,7 @@ def insights_command(
         else:
             _render_text(result)
         if chart is not None:
-            from crampcare.insights.charts import write_chart
-
-            write_chart(result, chart)
+            insights_service.write_chart(result, chart)
             typer.echo(f"Chart written to {chart}", err=output_format is InsightsFormat.json)
 
 
@@ -230,7 +209,7 @@ def simulate_command(
     with _friendly_errors():
         if not db:
             raise _Refused("give --db FILE (a separate diary): simulate writes made-up records")
-        from crampcare.insights.factors import FACTOR_IDS, TAG_PREFIX
+        from crampcare.services.insights import FACTOR_IDS, TAG_PREFIX
 
         trigger_id = None if trigger is not None and trigger.strip().lower() in ("", "none") else trigger
         if trigger_id is not None and trigger_id not in FACTOR_IDS and not trigger_id.startswith(TAG_PREFIX):
@@ -241,8 +220,8 @@ def simulate_command(
 
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from crampcare.diary.store import open_store
-        from crampcare.insights.simulate import simulate_diary
+        from crampcare.services import insights as insights_service
+        from crampcare.services.diary import open_diary
 
         with Progress(
             TextColumn("{task.description}"),
@@ -253,23 +232,28 @@ def simulate_command(
             console=_progress_console(),
         ) as progress:
             sim_task = progress.add_task("Simulating days", total=days)
-            nights, day_records = simulate_diary(
-                days,
-                trigger=trigger_id,
-                rr=rr,
-                base_rate=base_rate,
-                trigger_share=trigger_share,
-                seed=seed,
-                end=last,
-                seasonal=seasonal,
-                progress=lambda n: progress.update(sim_task, completed=n),
-            )
-            total = len(nights) + len(day_records)
-            write_task = progress.add_task("Writing records", total=total)
-            with open_store(db) as store:
+            write_tasks: list[tuple[Any, int]] = []
+
+            def start_writing(total: int) -> None:
+                write_tasks.append((progress.add_task("Writing records", total=total), total))
+
+            with open_diary(db) as store:
                 # One transaction: all of the diary is written, or none of it.
-                result = store.add_many(nights, day_records)
-            progress.update(write_task, completed=total)
+                result = insights_service.simulate(
+                    store,
+                    days,
+                    trigger=trigger_id,
+                    rr=rr,
+                    base_rate=base_rate,
+                    trigger_share=trigger_share,
+                    seed=seed,
+                    end=last,
+                    seasonal=seasonal,
+                    progress=lambda n: progress.update(sim_task, completed=n),
+                    writing=start_writing,
+                )
+            for task, total in write_tasks:
+                progress.update(task, completed=total)
 
         planted = f"planted trigger {trigger_id} (risk ratio {rr:g})" if trigger_id else "no planted trigger"
         typer.echo(

@@ -8,7 +8,6 @@ from rich.markdown import Markdown
 
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.loader import KnowledgeBase
-from crampcare.knowledge.schema import EVIDENCE_LABELS, Sourced
 from crampcare.learn import BUILT_IN_TOPICS, topic_markdown
 
 
@@ -32,4 +31,4 @@ def topics(kb: KnowledgeBase) -> dict[str, str]:
     return listed
 
 
-__all__ = ["show", "topics", "EVIDENCE_LABELS", "Sourced"]
+__all__ = ["show", "topics"]

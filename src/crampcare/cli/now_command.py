@@ -10,14 +10,8 @@ from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from crampcare.knowledge import load_knowledge
-from crampcare.knowledge.schema import EVIDENCE_LABELS, URGENCY_RANK
-
-ACTIONS = {
-    "emergency": "Call emergency services now.",
-    "urgent": "See a doctor today.",
-    "doctor": "Book an appointment with your doctor.",
-    "self_care": "Carry on with self-care.",
-}
+from crampcare.knowledge.schema import URGENCY_RANK
+from crampcare.knowledge.vocabulary import evidence_label, vocabulary
 
 
 def _interactive() -> bool:
@@ -50,7 +44,7 @@ def run(*, plain: bool, lang: str) -> None:
     for number, step in enumerate(steps, start=1):
         title = kb.text(f"first_aid.{step.id}.title", lang)
         text = kb.text(f"first_aid.{step.id}.text", lang)
-        evidence = f"{EVIDENCE_LABELS[step.evidence]} — {', '.join(step.sources)}"
+        evidence = f"{evidence_label(step.evidence)} — {', '.join(step.sources)}"
         console.print(Panel(f"[bold]{text}[/bold]\n\n[dim]{evidence}[/dim]", title=f"{number}/{len(steps)}  {title}",
                             border_style="cyan"))
         if interactive and step.seconds:
@@ -62,7 +56,7 @@ def run(*, plain: bool, lang: str) -> None:
     for question in kb.escalation.values():
         text = kb.text(f"escalation.{question.id}.text", lang)
         if _ask_yes_no(text):
-            console.print(Panel(f"[bold]{ACTIONS[question.yes_urgency]}[/bold] "
+            console.print(Panel(f"[bold]{vocabulary().action(question.yes_urgency)}[/bold] "
                                 f"{kb.text(f'escalation.{question.id}.yes_action', lang)}",
                                 border_style="red", title="Get help"))
             if URGENCY_RANK[question.yes_urgency] > URGENCY_RANK[urgency]:
@@ -96,7 +90,7 @@ def run_exercises(*, plain: bool, lang: str) -> None:
     for number, exercise in enumerate(routine, start=1):
         title = kb.text(f"exercises.{exercise.id}.title", lang)
         steps = "\n".join(f"• {kb.text(f'exercises.{exercise.id}.steps.{i}', lang)}" for i in range(len(exercise.steps)))
-        footer = (f"{exercise.repetitions} × {exercise.seconds} s — {EVIDENCE_LABELS[exercise.evidence]} "
+        footer = (f"{exercise.repetitions} × {exercise.seconds} s — {evidence_label(exercise.evidence)} "
                   f"({', '.join(exercise.sources)})")
         if exercise.guidance_note:
             footer += f"\nGuidance: {exercise.guidance_note}"

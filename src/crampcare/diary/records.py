@@ -77,14 +77,15 @@ def _number(value: Any) -> Any:
     return value
 
 
-def _whole(**bounds: float) -> Any:
-    """An integer within ``bounds`` (pydantic's ``ge``/``le``/``gt``), given as a JSON number."""
-    return Annotated[int, Field(**bounds), BeforeValidator(_number)]  # type: ignore[call-overload]
-
-
-def _amount(**bounds: float) -> Any:
-    """A number within ``bounds``, given as a JSON number."""
-    return Annotated[float, Field(**bounds), BeforeValidator(_number)]  # type: ignore[call-overload]
+_JsonNumber = BeforeValidator(_number)
+Duration = Annotated[int, Field(gt=0, le=MAX_CRAMP_SECONDS), _JsonNumber]
+Severity = Annotated[int, Field(ge=0, le=10), _JsonNumber]
+ReliefMinutes = Annotated[float, Field(ge=0, le=MAX_CRAMP_SECONDS / 60), _JsonNumber]
+Millilitres = Annotated[int, Field(ge=0, le=15000), _JsonNumber]
+Hours = Annotated[float, Field(ge=0, le=24), _JsonNumber]
+Degrees = Annotated[float, Field(ge=0, le=80), _JsonNumber]
+AlcoholUnits = Annotated[float, Field(ge=0, le=100), _JsonNumber]
+PregnancyWeek = Annotated[int, Field(ge=1, le=42), _JsonNumber]
 
 
 def _allowed_date(value: dt.date) -> dt.date:
@@ -114,13 +115,13 @@ class Cramp(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     start: ClockTime = Field(description="Clock time the cramp began (local).")
-    duration_s: _whole(gt=0, le=MAX_CRAMP_SECONDS) = Field(description="Duration in seconds.")
+    duration_s: Duration = Field(description="Duration in seconds.")
     leg: Leg
     muscles: list[Muscle] = Field(min_length=1)
-    severity: _whole(ge=0, le=10) = Field(description="Pain 0-10 (LOINC 72514-3 scale).")
+    severity: Severity = Field(description="Pain 0-10 (LOINC 72514-3 scale).")
     signs: list[Sign] = Field(default_factory=list)
     helped: list[Relief] = Field(default_factory=list)
-    minutes_to_relief: _amount(ge=0, le=MAX_CRAMP_SECONDS / 60) | None = None
+    minutes_to_relief: ReliefMinutes | None = None
 
     @field_validator("muscles", "signs", "helped")
     @classmethod
@@ -156,21 +157,21 @@ class DayRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra=_medicine_enum)
 
     date: DiaryDate
-    fluids_ml: _whole(ge=0, le=15000) | None = None
+    fluids_ml: Millilitres | None = None
     activity: Activity | None = None
     unusual_activity: StrictBool | None = Field(
         default=None, description="First activity in a long while, or much more than usual."
     )
-    sitting_hours: _amount(ge=0, le=24) | None = None
+    sitting_hours: Hours | None = None
     cold_exposure: StrictBool | None = None
-    temperature_swing_c: _amount(ge=0, le=80) | None = None
+    temperature_swing_c: Degrees | None = None
     stress: Stress | None = None
     uncomfortable_shoes: StrictBool | None = None
     diet: list[DietTag] = Field(default_factory=list)
-    alcohol_units: _amount(ge=0, le=100) | None = None
+    alcohol_units: AlcoholUnits | None = None
     caffeine: StrictBool | None = None
     medicines: list[str] = Field(default_factory=list, description="Ids from the knowledge base's medicine list.")
-    pregnancy_week: _whole(ge=1, le=42) | None = None
+    pregnancy_week: PregnancyWeek | None = None
     exercises_done: StrictBool | None = None
     tags: list[Annotated[str, Field(max_length=MAX_TAG_LENGTH)]] = Field(
         default_factory=list, max_length=MAX_TAGS_PER_DAY,

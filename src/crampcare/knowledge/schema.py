@@ -20,13 +20,6 @@ Urgency = Literal["emergency", "urgent", "doctor", "self_care"]
 URGENCY_ORDER: tuple[Urgency, ...] = ("self_care", "doctor", "urgent", "emergency")
 URGENCY_RANK: dict[str, int] = {level: rank for rank, level in enumerate(URGENCY_ORDER)}
 
-EVIDENCE_LABELS: dict[str, str] = {
-    "supported": "supported by clinical sources",
-    "mixed": "mixed or weak evidence",
-    "not_supported": "not supported by clinical sources",
-    "unsafe": "unsafe for self-use",
-}
-
 ARTICLE_SOURCE = "seed"
 
 # Facts the engine derives from answers before rules run (documented for reviewers).

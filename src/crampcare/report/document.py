@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from crampcare.insights.analysis import _fmt_duration, _fmt_number  # one wording for report and insights
+from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.report.errors import ReportError
 
 if TYPE_CHECKING:
@@ -35,14 +36,6 @@ __all__ = ["check_period", "render_html", "report_context", "report_html", "repo
 
 Progress = Callable[[str], None]
 
-RELIEF_LABELS = {
-    "stretch": "Stretching",
-    "walk": "Walking about",
-    "massage": "Massage",
-    "warmth": "Warmth",
-    "pain_reliever": "A pain reliever",
-    "other": "Something else",
-}
 
 
 @dataclass(frozen=True)
@@ -61,12 +54,11 @@ COMPACT = Limits(factors_in_full=5, reasons=1, list_values=3, compact=True)
 MAX_PAGES = 2
 
 SEX_LABELS = {"female": "female", "male": "male", "other": "sex not stated"}
-URGENCY_LABELS = {
-    "emergency": "Emergency: call emergency services now",
-    "urgent": "Urgent: see a doctor today",
-    "doctor": "See a doctor: book an appointment",
-    "self_care": "Self-care, with the prevention plan",
-}
+
+
+def _urgency_label(urgency: str) -> str:
+    words = vocabulary().urgency.get(urgency)  # type: ignore[call-overload]
+    return words.report_label if words is not None else urgency
 
 
 def _quiet(_message: str) -> None:
@@ -183,7 +175,7 @@ def _assessment_part(
     return {
         "date": fmt_date(stored.created_at),
         "urgency": result.urgency,
-        "urgency_label": URGENCY_LABELS.get(result.urgency, result.urgency),
+        "urgency_label": _urgency_label(result.urgency),
         "urgency_reasons": [r.title for r in result.urgency_reasons if r.urgency == result.urgency][:3],
         "urgency_more": max(
             0, len(result.urgency_reasons) - len([r for r in result.urgency_reasons if r.urgency == result.urgency][:3])
@@ -334,7 +326,7 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
     part["muscles"] = ", ".join(f"{i.name} {100 * i.share:.0f}%" for i in ins.muscles)
     part["relief"] = [
         {
-            "method": RELIEF_LABELS.get(r.method, _humanise(r.method)),
+            "method": vocabulary().relief.get(r.method, _humanise(r.method)),
             "times": r.times_helped,
             "median": f"{_fmt_number(r.median_minutes)} min" if r.median_minutes is not None else "—",
             "share": f"{100 * r.times_helped / len(cramps):.0f}%" if cramps else "",
@@ -536,8 +528,3 @@ def _layout(html: str) -> Any:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     return HTML(string=html).render()
-
-
-def html_to_pdf(html: str) -> bytes:
-    """Any report HTML (from :func:`render_html`) as PDF bytes."""
-    return bytes(_layout(html).write_pdf())

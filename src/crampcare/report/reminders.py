@@ -40,7 +40,7 @@ def parse_clock(text: str, what: str) -> dt.time:
 def _exercise_text() -> tuple[str, int]:
     """The description of the exercise event and its length in minutes."""
     from crampcare.knowledge import load_knowledge
-    from crampcare.knowledge.schema import EVIDENCE_LABELS
+    from crampcare.knowledge.vocabulary import evidence_label
 
     kb = load_knowledge()
     # Guidance first (the calf stretch), then the article's exercises; during_cramp ones included.
@@ -54,7 +54,7 @@ def _exercise_text() -> tuple[str, int]:
         total += exercise.seconds * exercise.repetitions
         rounds = f"{exercise.repetitions} round{'s' if exercise.repetitions != 1 else ''} of {exercise.seconds} s"
         steps = "\n".join(f"  {number}. {step}" for number, step in enumerate(exercise.steps, start=1))
-        blocks.append(f"{exercise.title} ({rounds}; {EVIDENCE_LABELS[exercise.evidence]})\n{steps}")
+        blocks.append(f"{exercise.title} ({rounds}; {evidence_label(exercise.evidence)})\n{steps}")
     return "\n\n".join(blocks), max(5, math.ceil(total / 60))
 
 

@@ -65,36 +65,6 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 
-EVIDENCE: dict[str, dict[str, str]] = {
-    "en": {
-        "supported": "supported by clinical sources",
-        "mixed": "mixed or weak evidence",
-        "not_supported": "not supported by clinical sources",
-        "unsafe": "unsafe for self-use",
-    },
-    "ru": {
-        "supported": "подтверждено клиническими источниками",
-        "mixed": "данные противоречивы или слабы",
-        "not_supported": "не подтверждено клиническими источниками",
-        "unsafe": "небезопасно делать самостоятельно",
-    },
-}
-
-URGENCY_ACTIONS: dict[str, dict[str, str]] = {
-    "en": {
-        "emergency": "Call emergency services now.",
-        "urgent": "See a doctor today.",
-        "doctor": "Book an appointment with your doctor.",
-        "self_care": "Carry on with self-care.",
-    },
-    "ru": {
-        "emergency": "Немедленно вызовите скорую помощь.",
-        "urgent": "Обратитесь к врачу сегодня.",
-        "doctor": "Запишитесь на приём к врачу.",
-        "self_care": "Продолжайте помогать себе сами.",
-    },
-}
-
 
 def pick_lang(value: str | None) -> str:
     """``en`` unless a supported language is asked for (never an error)."""

@@ -5,8 +5,8 @@ still be listed, reported and exported. SQLite needs to create its ``-wal``/``-s
 WAL database, which fails there ("unable to open database file", "disk I/O error"); then the
 file is opened read-only and immutable, which needs no side files. Writes on such a connection
 fail with "attempt to write a readonly database", which :func:`write_refusal` turns into one
-sentence saying why nothing was saved (as it does for a full disk, and for a diary that another
-program kept locked for longer than the busy timeout).
+sentence saying why nothing was saved (as it does for a full disk; a diary kept locked by another
+writer is :class:`crampcare.db.writes.DatabaseBusyError`).
 """
 
 from __future__ import annotations
@@ -49,9 +49,6 @@ def write_refusal(message: str) -> str | None:
     if "readonly database" in lowered:
         return ("nothing was saved: the diary can only be read here (its folder is read-only or its disk is full); "
                 "reading and exporting still work")
-    if "database is locked" in lowered or "database table is locked" in lowered:
-        return ("nothing was saved: another crampcare program (an import, or the app in a browser) kept the diary "
-                "busy for too long; try again when it has finished")
     if "database or disk is full" in lowered or "disk i/o error" in lowered:
         return "nothing was saved: the disk holding the diary is full; free some space and try again"
     return None

@@ -1,0 +1,66 @@
+"""The shared words (``data/vocabulary.yaml``): urgency headlines and actions, evidence labels,
+insight verdicts and relief words — one definition for the CLI, the web pages and the report."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from crampcare.knowledge.schema import Evidence, Urgency
+
+__all__ = ["LANGUAGES", "UrgencyWords", "Vocabulary", "evidence_label", "vocabulary"]
+
+VOCABULARY_FILE = Path(__file__).with_name("data") / "vocabulary.yaml"
+LANGUAGES = ("en", "ru")
+
+
+class UrgencyWords(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    headline: str  # the assessment's first line
+    report_label: str  # the report's urgency line
+    action: dict[str, str]  # what to do, per language
+
+
+class Vocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    urgency: dict[Urgency, UrgencyWords]
+    evidence: dict[Evidence, dict[str, str]]
+    verdicts: dict[str, str]
+    relief: dict[str, str]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Vocabulary:
+        missing = [f"urgency.{u}" for u in get_args(Urgency) if u not in self.urgency]
+        missing += [f"evidence.{e}" for e in get_args(Evidence) if e not in self.evidence]
+        missing += [f"urgency.{u}.action.{lang}" for u, words in self.urgency.items()
+                    for lang in LANGUAGES if lang not in words.action]
+        missing += [f"evidence.{e}.{lang}" for e, words in self.evidence.items() for lang in LANGUAGES
+                    if lang not in words]
+        if missing:
+            raise ValueError(f"vocabulary.yaml lacks {', '.join(missing)}")
+        return self
+
+    def action(self, urgency: str, lang: str = "en") -> str:
+        words = self.urgency[urgency]  # type: ignore[index]
+        return words.action.get(lang, words.action["en"])
+
+    def evidence_label(self, grade: str, lang: str = "en") -> str:
+        words = self.evidence[grade]  # type: ignore[index]
+        return words.get(lang, words["en"])
+
+
+@functools.cache
+def vocabulary() -> Vocabulary:
+    """The shared words, read and checked once."""
+    return Vocabulary.model_validate(yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8")))
+
+
+def evidence_label(grade: str, lang: str = "en") -> str:
+    """The words for an evidence grade (``supported``, ``mixed``, …) in ``lang``, English when missing."""
+    return vocabulary().evidence_label(grade, lang)
