@@ -191,11 +191,11 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DatabaseUnavailableError)
     async def _operational(request: Request, exc: DatabaseUnavailableError) -> Response:
-        from crampcare.db.sqlite_files import write_refusal
+        from crampcare.services.database import unsaved_reason
 
-        if refusal := write_refusal(str(exc.orig)):
+        if reason := unsaved_reason(exc):
             log.error("diary not writable: %s", exc.orig)
-            return _respond(request, 503, "unavailable", refusal, headers={"Retry-After": "5"})
+            return _respond(request, 503, "unavailable", reason, headers={"Retry-After": "5"})
         log.error("database unavailable: %s", exc)
         return _respond(request, 503, "unavailable", "the diary database is unavailable; try again shortly")
 
