@@ -79,7 +79,8 @@ def load_config(flags: Mapping[str, Any] | None = None, file: Path | None = None
         layered = _Layered(**given)
     except ValidationError as exc:
         raise ConfigError(_one_line(exc, given, file)) from None
-    return Config.model_construct(**layered.model_dump())
+    config: Config = Config.model_construct(**layered.model_dump())
+    return config
 
 
 def _one_line(error: ValidationError, flags: Mapping[str, Any], file: Path | None) -> str:

@@ -148,8 +148,8 @@ def _render_text(ins: Insights) -> None:
     tr = ins.triggers
     if tr.status == "ok" and tr.factors:
         table = Table(title="Possible triggers: cramp nights after days with vs without")
-        for col in ("Factor", "Night", "With", "Without", "Risk ratio (95% CI)", "q", "Verdict"):
-            table.add_column(col, justify="right" if col == "q" else "left", overflow="fold")
+        for col in ("Factor", "Night", "With", "Without", "Risk ratio (95% CI)", "Adjusted p", "Verdict"):
+            table.add_column(col, justify="right" if col == "Adjusted p" else "left", overflow="fold")
         style = {"seems_linked": "bold red", "seems_protective": "bold green", "not_enough_data": "dim"}
         verdicts = {
             "seems_linked": "seems linked",
@@ -166,7 +166,7 @@ def _render_text(ins: Insights) -> None:
                     f"{t.cramp_nights_with}/{t.nights_with}",
                     f"{t.cramp_nights_without}/{t.nights_without}",
                     rr,
-                    "-" if t.q_value is None else f"{t.q_value:.3f}",
+                    "-" if t.adjusted_p is None else f"{t.adjusted_p:.3f}",
                     verdicts[t.verdict],
                     style=style.get(t.verdict, ""),
                 )
@@ -202,6 +202,28 @@ def simulate_command(
         float, typer.Option("--trigger-share", min=0.01, max=0.99, help="Share of days with the trigger.")
     ] = 0.3,
     seasonal: Annotated[float, typer.Option("--seasonal", min=0.0, max=0.9, help="Yearly swing in the rate.")] = 0.0,
+    cramp_persistence: Annotated[
+        float,
+        typer.Option(
+            "--cramp-persistence", min=0.0, max=0.99,
+            help="Cramps in spells: chance that a night repeats the previous night (0 = independent nights).",
+        ),
+    ] = 0.0,
+    factor_persistence: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--factor-persistence", show_default=False,
+            help="Factors in spells, as for --cramp-persistence: a number for every factor, or FACTOR=NUMBER "
+            "for one (repeatable).",
+        ),
+    ] = None,
+    factor_seasonal: Annotated[
+        float,
+        typer.Option(
+            "--factor-seasonal", min=0.0, max=0.9,
+            help="Yearly swing in how often every factor happens, peaking with the cramps.",
+        ),
+    ] = 0.0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same diary).")] = 0,
     end: Annotated[str | None, typer.Option("--end", help="Last date (default today).", show_default=False)] = None,
 ) -> None:
@@ -217,6 +239,7 @@ def simulate_command(
                 f"--trigger: unknown factor {trigger_id!r}; choose one of {', '.join(FACTOR_IDS)} or tag:<text>"
             )
         last = _date(end, "--end") or dt.date.today()
+        every_factor, by_factor = _persistence(factor_persistence or [], FACTOR_IDS, TAG_PREFIX)
 
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -249,6 +272,10 @@ def simulate_command(
                     seed=seed,
                     end=last,
                     seasonal=seasonal,
+                    cramp_persistence=cramp_persistence,
+                    factor_persistence=every_factor,
+                    persistence_by_factor=by_factor,
+                    factor_seasonal=factor_seasonal,
                     progress=lambda n: progress.update(sim_task, completed=n),
                     writing=start_writing,
                 )
@@ -261,6 +288,26 @@ def simulate_command(
             f"({result.nights_unchanged + result.days_unchanged} already there), {planted}, seed {seed}."
         )
         typer.echo(f"See what the insights find: crampcare insights --db {db}")
+
+
+def _persistence(items: list[str], factor_ids: tuple[str, ...], tag_prefix: str) -> tuple[float, dict[str, float]]:
+    """``--factor-persistence`` values: one plain number for every factor, FACTOR=NUMBER for one."""
+    every, by_factor = 0.0, {}
+    for item in items:
+        name, _, text = item.rpartition("=")
+        try:
+            value = float(text)
+        except ValueError:
+            raise _Refused(f"--factor-persistence: {item!r} is not a number or FACTOR=NUMBER") from None
+        if not 0 <= value < 1:
+            raise _Refused(f"--factor-persistence: {item!r} must be at least 0 and below 1")
+        if not name:
+            every = value
+        elif name in factor_ids or name.startswith(tag_prefix):
+            by_factor[name] = value
+        else:
+            raise _Refused(f"--factor-persistence: unknown factor {name!r}; choose one of {', '.join(factor_ids)}")
+    return every, by_factor
 
 
 def _progress_console() -> Console:

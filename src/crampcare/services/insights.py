@@ -10,7 +10,7 @@ from crampcare.diary.store import AddManyResult, DiaryStore
 from crampcare.insights.analysis import Insights
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 __all__ = ["FACTOR_IDS", "TAG_PREFIX", "AddManyResult", "Insights", "insights", "simulate", "write_chart"]
 
@@ -43,6 +43,10 @@ def simulate(
     seed: int,
     end: dt.date,
     seasonal: float,
+    cramp_persistence: float = 0.0,
+    factor_persistence: float = 0.0,
+    persistence_by_factor: Mapping[str, float] | None = None,
+    factor_seasonal: float = 0.0,
     progress: Callable[[int], None] | None = None,
     writing: Callable[[int], None] | None = None,
 ) -> AddManyResult:
@@ -55,7 +59,8 @@ def simulate(
 
     nights, day_records = simulate_diary(
         days, trigger=trigger, rr=rr, base_rate=base_rate, trigger_share=trigger_share, seed=seed, end=end,
-        seasonal=seasonal, progress=progress,
+        seasonal=seasonal, cramp_persistence=cramp_persistence, factor_persistence=factor_persistence,
+        persistence_by_factor=persistence_by_factor, factor_seasonal=factor_seasonal, progress=progress,
     )
     if writing is not None:
         writing(len(nights) + len(day_records))
