@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from crampcare.diary import dates
+
 __all__ = [
     "CRAMP_SPEC_HELP",
     "NIGHT_SPLIT",
@@ -197,7 +199,8 @@ def parse_date(text: str, *, today: dt.date | None = None, allow_future: bool = 
     """Calendar date: ``2026-11-20``, ``today``, ``tonight`` (= today), ``yesterday``.
 
     ``tonight`` is today's date because nights are keyed by their evening. Future dates are
-    refused unless ``allow_future``: a diary records what happened.
+    refused unless ``allow_future``: a diary records what happened; even then, only dates from
+    1900 to tomorrow exist for crampcare (:mod:`crampcare.diary.dates`).
     """
     allowed = "write YYYY-MM-DD (e.g. 2026-11-20), today, tonight or yesterday"
     current = today or dt.date.today()
@@ -214,7 +217,7 @@ def parse_date(text: str, *, today: dt.date | None = None, allow_future: bool = 
         raise ValueError(f"date {text!r} does not exist; {allowed}") from None
     if value > current and not allow_future:
         raise ValueError(f"date {value.isoformat()} is in the future; the diary records nights that happened")
-    return value
+    return dates.check_date(value, current)
 
 
 def default_night_date(now: dt.datetime | None = None) -> dt.date:

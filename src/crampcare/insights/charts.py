@@ -60,6 +60,7 @@ _FONT = 12
 _RC: Any = {
     "svg.hashsalt": "crampcare",  # stable ids: the same insights give the same SVG
     "svg.fonttype": "none",  # keep text as text (smaller, selectable, accessible)
+    "text.parse_math": False,  # labels carry the person's own tags: never read "$5 or $6" as maths
     "font.size": _FONT,
     "axes.titlesize": _FONT,
     "axes.labelsize": _FONT,

@@ -931,6 +931,8 @@ def read_fhir_file(path: Path) -> dict[str, Any] | None:
         raise FhirImportError(
             f"{path.name} line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}; nothing was imported"
         ) from None
+    except RecursionError:
+        raise FhirImportError(path.name, "the JSON is nested too deeply to be a diary; nothing was imported") from None
     return document if is_fhir_bundle(document) else None
 
 
@@ -947,3 +949,5 @@ def import_fhir_file(store: DiaryStore, path: Path, document: Mapping[str, Any] 
         return import_fhir(store, document)
     except FhirImportError as exc:
         raise FhirImportError(f"{path.name}: {exc.location}", exc.message) from None
+    except RecursionError:
+        raise FhirImportError(path.name, "the FHIR resources are nested too deeply; nothing was imported") from None

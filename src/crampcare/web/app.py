@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from crampcare import __version__
-from crampcare.web.errors import install_handlers
+from crampcare.web.errors import UnexpectedErrorMiddleware, install_handlers
 from crampcare.web.middleware import BodyLimitMiddleware, LocalOriginMiddleware, SecurityHeadersMiddleware
 from crampcare.web.settings import Settings
 
@@ -140,8 +140,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         app.state.accounts = AccountService(engine)
         guard = [Depends(server_guard)]
-        app.include_router(api.router, dependencies=guard)
-        app.include_router(accounts_api.router, dependencies=guard)
+        refusals: dict[int | str, dict[str, Any]] = {401: api._err("Not logged in: no valid session cookie or personal API token."),
+                    403: api._err("Cookie-authenticated request without the session's X-CSRF-Token.")}
+        app.include_router(api.router, dependencies=guard, responses=refusals)
+        app.include_router(accounts_api.router, dependencies=guard, responses=refusals)
         app.include_router(pages.router, dependencies=guard)
         app.include_router(interview_pages.router, dependencies=guard)
         app.include_router(downloads_pages.router, dependencies=guard)
@@ -175,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Personal data must not sit in shared caches; routes that may be cached say so themselves.
         security.append(("Cache-Control", "no-store"))
     # Added innermost first: the security headers wrap everything, the body limit sits next to the app.
+    app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=settings.gzip_level)
     app.add_middleware(SecurityHeadersMiddleware, headers=security)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from crampcare.diary.records import DiaryDate
 from crampcare.services import diary as diary_service
 from crampcare.web.deps import get_store
 from crampcare.web.errors import ApiError
@@ -71,7 +72,7 @@ def _csv_response(text: str, name: str) -> Response:
 
 
 @router.get("/export/diary.csv")
-def diary_csv(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def diary_csv(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
               store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.transfer import export_diary
 
@@ -99,13 +100,13 @@ def cramps_csv_text(nights: list[NightRecord]) -> str:
 
 
 @router.get("/export/cramps.csv")
-def cramps_csv(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def cramps_csv(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                store: Diary = Depends(get_store)) -> Response:
     return _csv_response(cramps_csv_text(diary_service.nights(store, start, end)), "cramps")
 
 
 @router.get("/report.html")
-def report_html(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def report_html(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                 name: str = Query("", max_length=80, description="The person's name, printed on the report"),
                 store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.report import report_html_for_web

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from crampcare.assess.answers import AnswerError, check_answer
+from crampcare.diary.dates import check_date
 from crampcare.knowledge.loader import KnowledgeBase
 
 MAX_FIELD = 4000
@@ -106,10 +107,11 @@ def parse_date(raw: str, field: str, errors: dict[str, str], default: dt.date | 
     except ValueError:
         errors[field] = "write the date as YYYY-MM-DD"
         return None
-    if value > dt.date.today():
-        errors[field] = "is in the future; the diary records nights that happened"
+    try:
+        return check_date(value)
+    except ValueError as exc:
+        errors[field] = str(exc)
         return None
-    return value
 
 
 def blank_cramp(form: FormData, prefix: str) -> bool:

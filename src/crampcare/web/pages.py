@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from crampcare.diary.records import DiaryDate
 from crampcare.knowledge.vocabulary import evidence_label, vocabulary
 from crampcare.services import diary as diary_service
 from crampcare.services import transfer as transfer_service
@@ -302,7 +303,7 @@ def _night_form_rows(night: Any) -> list[dict[str, Any]]:
 
 
 @router.get("/diary/night/{date}", response_class=HTMLResponse)
-def diary_edit_night(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
+def diary_edit_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                      store: Diary = Depends(get_store)) -> HTMLResponse:
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS
 
@@ -316,7 +317,7 @@ def diary_edit_night(request: Request, date: dt.date, kb: KnowledgeBase = Depend
 
 
 @router.post("/diary/night/{date}")
-async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
+async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                            store: Diary = Depends(get_store)) -> Response:
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, NightRecord
 
@@ -353,7 +354,7 @@ async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = 
 
 
 @router.get("/diary/day/{date}", response_class=HTMLResponse)
-def diary_edit_day(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
+def diary_edit_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                    store: Diary = Depends(get_store)) -> HTMLResponse:
     day = diary_service.day(store, date)
     if day is None:
@@ -373,7 +374,7 @@ def diary_edit_day(request: Request, date: dt.date, kb: KnowledgeBase = Depends(
 
 
 @router.post("/diary/{kind}/{date}/delete")
-def diary_delete(kind: str, date: dt.date, store: Diary = Depends(get_store)) -> Response:
+def diary_delete(kind: str, date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
     if kind == "night":
         diary_service.delete(store, date, "night")
     elif kind == "day":
@@ -412,7 +413,7 @@ async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
 # --------------------------------------------------------------------------- /insights
 
 @router.get("/insights", response_class=HTMLResponse)
-def insights_page(request: Request, start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def insights_page(request: Request, start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                   store: Diary = Depends(get_store)) -> HTMLResponse:
     return render(request, "insights.html", insights_context(store, start, end))
 
@@ -492,7 +493,7 @@ def api_docs(request: Request) -> HTMLResponse:
 
 
 @router.get("/report.pdf")
-def report_pdf(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def report_pdf(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.report import report_pdf as render_pdf
 
