@@ -331,3 +331,14 @@ def test_editing_a_quiet_night_can_add_a_cramp_and_remove_it(client: TestClient)
                                                "c0_leg": "left", "c0_muscles": "calf", "c0_severity": "5",
                                                "c0_remove": "yes"})
     assert client.get(f"/api/v1/nights/{date}").json()["cramps"] == []
+
+
+def test_a_blank_interview_never_reassures_and_names_the_open_questions(client: TestClient) -> None:
+    """Nothing answered is not "no": the web result says so, as the CLI and the API do."""
+    page = client.post("/assess", data={"action": "result", "step": "warning_signs"})
+    assert page.status_code == 200
+    text = page.text
+    assert "Not complete: some warning signs were not ruled out" in text
+    assert "No warning sign or condition that needs a doctor was found" not in text
+    assert 'class="unanswered"' in text and "calf swollen" in text.lower()
+    assert "urgency-self_care" not in text

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from crampcare.assess.render import headline
 from crampcare.diary.records import DiaryDate
 from crampcare.knowledge.vocabulary import evidence_label, vocabulary
 from crampcare.services import diary as diary_service
@@ -109,7 +110,9 @@ def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
     return {
         "title": "Your assessment",
         "r": result,
-        "headline": vocabulary().urgency[result.urgency].headline,
+        # The same headline as every other client: it says when warning signs are still open.
+        "headline": headline(result, kb),
+        "unanswered": [kb.questions[q].text for q in result.unanswered_warning_questions if q in kb.questions],
         "action": vocabulary().urgency[result.urgency].action["en"],
         "reasons": reasons,
         "do_now": do_now,
