@@ -193,6 +193,9 @@ def test_diary_log_night_quiet_day_edit_delete_undo(client: TestClient) -> None:
                                     "medicines": "statin", "notes": "<script>alert(1)</script>"})
     day = client.get(f"/api/v1/days/{date}").json()
     assert day["fluids_ml"] == 1500 and day["cold_exposure"] is True and day["medicines"] == ["statin"]
+    again = client.post("/diary/day", data={"date": date, "fluids": "0.5L"})  # the same policy as CLI and API
+    assert again.status_code == 409 and "already logged" in again.text
+    assert client.get(f"/api/v1/days/{date}").json()["fluids_ml"] == 1500
     edit_day = client.get(f"/diary/day/{date}").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in edit_day and "<script>alert" not in edit_day
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.assess.render import headline
+from crampcare.diary.errors import DuplicateRecordError
 from crampcare.diary.records import DiaryDate
 from crampcare.knowledge.vocabulary import evidence_label, vocabulary
 from crampcare.services import diary as diary_service
@@ -289,7 +290,13 @@ async def diary_log_day(request: Request, kb: KnowledgeBase = Depends(get_kb),
         record = DayRecord.model_validate(values)
     except ValidationError as exc:
         return await _diary_error(request, kb, store, forms.validation_messages(exc), day_form=forms.form_dict(form))
-    await run_in_threadpool(diary_service.put_day, store, record)
+    try:
+        # The one day policy of every client: logging a day that is already logged is refused
+        # (the CLI says so, the API answers 409); changing it is an edit.
+        await run_in_threadpool(diary_service.log_day, store, record)
+    except DuplicateRecordError:
+        message = f"{date:%-d %B %Y} is already logged; choose Edit next to it in the list to change it."
+        return await _diary_error(request, kb, store, {"date": message}, day_form=forms.form_dict(form), status=409)
     return _redirect("day", date)
 
 
