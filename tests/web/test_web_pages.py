@@ -115,8 +115,13 @@ def test_assess_is_one_section_per_step_decided_by_the_server(client: TestClient
     assert 'id="q-calf_swollen_red_warm"' in first and 'id="q-age"' not in first
     assert "data-show-if" not in first and "assess.js" not in first  # no condition evaluator in the browser
     assert client.get("/static/assess.js").status_code == 404
-    about = client.post("/assess", data={"step": "warning_signs", "shown": _shown(first),
-                                         "calf_swollen_red_warm": "no", "action": "next"}).text
+    step1 = {"step": "warning_signs", "shown": _shown(first), "calf_swollen_red_warm": "no", "action": "next"}
+    # Skipping warning questions is a conscious choice: the first Next names them, the second goes on.
+    stay = client.post("/assess", data=step1).text
+    assert _step(stay)[1] == "Warning signs first" and 'id="left-open"' in stay
+    assert "never taken as &#34;no&#34;" in stay or 'never taken as "no"' in stay
+    assert "calf_swollen_red_warm" not in stay.split('id="left-open"')[1].split("</div>")[0]
+    about = client.post("/assess", data={**step1, "skip_open": "warning_signs"}).text
     assert _step(about) == ("2 of 6", "About you")
     assert '<input type="hidden" name="calf_swollen_red_warm" value="no">' in about
     # A 62-year-old woman: no pregnancy step, no child step, no empty headings.
@@ -338,7 +343,7 @@ def test_editing_a_quiet_night_can_add_a_cramp_and_remove_it(client: TestClient)
 
 def test_a_blank_interview_never_reassures_and_names_the_open_questions(client: TestClient) -> None:
     """Nothing answered is not "no": the web result says so, as the CLI and the API do."""
-    page = client.post("/assess", data={"action": "result", "step": "warning_signs"})
+    page = client.post("/assess", data={"action": "result", "step": "warning_signs", "skip_open": "warning_signs"})
     assert page.status_code == 200
     text = page.text
     assert "Not complete: some warning signs were not ruled out" in text

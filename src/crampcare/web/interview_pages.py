@@ -53,7 +53,8 @@ def _raw_value(question: Question, value: Any) -> str | list[str]:
 
 
 def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], section: str,
-               raw: dict[str, Any], errors: dict[str, str], status: int = 200, revealed: bool = False) -> HTMLResponse:
+               raw: dict[str, Any], errors: dict[str, str], status: int = 200, revealed: bool = False,
+               left_open: list[Question] | None = None) -> HTMLResponse:
     steps = applicable_steps(kb, answers)
     sections = [s for s, _ in steps]
     if section not in sections:
@@ -93,6 +94,7 @@ def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], sec
         "carried": carried,
         "errors": errors,
         "revealed": revealed,
+        "left_open": left_open or [],
         "kb": kb,
     }
     return render(request, "assess_step.html", context, status)
@@ -132,6 +134,11 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
         return _step_page(request, kb, answers, sections[wrong], raw, errors, 422)
     if action == "back":
         return _step_page(request, kb, answers, sections[max(0, current - 1)], {}, {})
+    # Skipping a warning question is a conscious choice: the first Next with some left open says
+    # which, and that they will not count as "no"; Next again goes on without them.
+    left_open = [q for q in this_step if q.section == "warning_signs" and q.id not in answers]
+    if left_open and action in ("next", "result") and forms.text(form, "skip_open") != section:
+        return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open)
     revealed = bool(shown_before) and any(q.id not in shown_before for q in this_step)
     if revealed and action in ("next", "result"):
         return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True)
