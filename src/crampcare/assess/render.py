@@ -1,128 +1,181 @@
-"""Render an assessment or the questionnaire as Markdown (also read as plain text)."""
+"""Render an assessment or the questionnaire as Markdown (also read as plain text), in the
+current language (``crampcare.i18n.context``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from crampcare.assess.answers import allowed
+from crampcare.assess.interview import SECTION_TITLES
+from crampcare.assess.localize import localize_assessment
 from crampcare.assess.model import Assessment
-from crampcare.knowledge.loader import KnowledgeBase
-from crampcare.knowledge.schema import EVIDENCE_LABELS
+from crampcare.i18n.context import N_, _, current_language, current_localizer
+from crampcare.i18n.wording import evidence_label, source_names, text, urgency_action, urgency_name
+from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 
 URGENCY_HEADLINES: dict[str, str] = {
-    "emergency": "EMERGENCY: call emergency services now",
-    "urgent": "URGENT: see a doctor today",
-    "doctor": "See a doctor: book an appointment",
-    "self_care": "Self-care: you can look after this yourself, with the plan below",
+    "emergency": N_("EMERGENCY: call emergency services now"),
+    "urgent": N_("URGENT: see a doctor today"),
+    "doctor": N_("See a doctor: book an appointment"),
+    "self_care": N_("Self-care: you can look after this yourself, with the plan below"),
 }
 
 
-def _evidence_line(item: Any) -> str:
-    sources = ", ".join(getattr(item, "sources", []))
-    grade = EVIDENCE_LABELS[item.evidence]
-    line = f"  *Evidence: {grade}. {item.evidence_note} Sources: {sources}.*"
+def urgency_headline(urgency: str) -> str:
+    return _(URGENCY_HEADLINES[urgency])
+
+
+def answer_value(kb: KnowledgeBase, question_id: str, value: Any) -> str:
+    """An answer as the reader says it: ``yes``, ``70``, ``Every week``."""
+    question = kb.questions.get(question_id)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (int, float)):
+        return current_localizer().number(value)
+    if question is not None and question.choices:
+        index = {choice.id: i for i, choice in enumerate(question.choices)}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(text(kb, f"questions.{question_id}.choices.{index[v]}.text") if v in index else str(v)
+                         for v in values)
+    return str(value)
+
+
+def answers_phrase(kb: KnowledgeBase, answers: dict[str, Any]) -> str:
+    """The answers behind a conclusion. English keeps the compact ``id = value``; other languages
+    quote the question, since the ids are English words."""
+    if not answers:
+        return "—"
+    if current_language() == "en":
+        return ", ".join(f"{k} = {v}" for k, v in answers.items())
+    parts = []
+    for question_id, value in answers.items():
+        question = text(kb, f"questions.{question_id}.text") if question_id in kb.questions else question_id
+        parts.append(f"«{question.rstrip('?')}» — {answer_value(kb, question_id, value)}")
+    return "; ".join(parts)
+
+
+def _evidence_line(kb: KnowledgeBase, item: Any) -> str:
+    line = "  *" + _("Evidence: {grade}. {note} Sources: {sources}.", grade=evidence_label(item.evidence),
+                     note=item.evidence_note, sources=source_names(kb, getattr(item, "sources", []))) + "*"
     guidance = getattr(item, "guidance_note", None)
     if guidance:
-        line += f"\n  *Guidance differs from the article: {guidance}*"
+        line += "\n  *" + _("Guidance differs from the article: {note}", note=guidance) + "*"
     return line
 
 
-def _answers(answers: dict[str, object]) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in answers.items()) or "—"
+def assessment_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> str:
+    kb = kb or load_knowledge()
+    result = localize_assessment(result, kb)
+    loc = current_localizer()
 
+    def because(answers: dict[str, Any]) -> str:
+        return _("because: {answers}", answers=answers_phrase(kb, answers))
 
-def assessment_markdown(result: Assessment) -> str:
-    out: list[str] = [f"# {URGENCY_HEADLINES[result.urgency]}", ""]
+    out: list[str] = [f"# {urgency_headline(result.urgency)}", ""]
+    if result.urgency == "emergency":
+        out += [f"**{urgency_action('emergency')}**", ""]
     if result.urgency_reasons:
-        out.append("Why: " + "; ".join(f"{r.title} ({r.urgency})" for r in result.urgency_reasons) + ".")
+        reasons = "; ".join(f"{r.title} ({urgency_name(r.urgency)})" for r in result.urgency_reasons)
+        out.append(_("Why: {reasons}.", reasons=reasons))
     else:
-        out.append("Why: no warning sign or condition that needs a doctor was found in your answers.")
+        out.append(_("Why: no warning sign or condition that needs a doctor was found in your answers."))
     out.append("")
     if result.warning_signs:
-        out += ["## Warning signs", ""]
+        out += ["## " + _("Warning signs"), ""]
         for sign in result.warning_signs:
-            out.append(f"- **{sign.title}** — {sign.text} **{sign.action}** (because {_answers(sign.answers)})")
-            out.append(_evidence_line(sign))
+            out.append(f"- **{sign.title}** — {sign.text} **{sign.action}** ({because(sign.answers)})")
+            out.append(_evidence_line(kb, sign))
         out.append("")
     if result.lookalikes:
-        out += ["## This may not be a cramp", ""]
+        out += ["## " + _("This may not be a cramp"), ""]
         for look in result.lookalikes:
-            out.append(f"- **{look.name}**: {look.distinguishing} (because {_answers(look.answers)})")
-            out.append(_evidence_line(look))
+            out.append(f"- **{look.name}**: {look.distinguishing} ({because(look.answers)})")
+            out.append(_evidence_line(kb, look))
         out.append("")
     if result.cramp_types:
-        out += ["## Type of cramp (the article's terms)", ""]
+        out += ["## " + _("Type of cramp (the article’s terms)"), ""]
         for cramp_type in result.cramp_types:
-            out.append(f"- **{cramp_type.title}**: {cramp_type.description} (because {_answers(cramp_type.answers)})")
-            out.append(_evidence_line(cramp_type))
+            out.append(f"- **{cramp_type.title}**: {cramp_type.description} ({because(cramp_type.answers)})")
+            out.append(_evidence_line(kb, cramp_type))
         out.append("")
-    out += ["## What may contribute", ""]
+    out += ["## " + _("What may contribute"), ""]
     if not result.factors:
-        out.append("- Nothing in your answers points to a particular cause; many night cramps have none.")
+        out.append("- " + _("Nothing in your answers points to a particular cause; many night cramps have none."))
     for factor in result.factors:
-        out.append(f"{factor.rank}. **{factor.title}** — {factor.explanation} (why: {_answers(factor.answers)})")
-        out.append(_evidence_line(factor))
+        out.append(f"{factor.rank}. **{factor.title}** — {factor.explanation} ({because(factor.answers)})")
+        out.append(_evidence_line(kb, factor))
     out.append("")
     if result.referrals:
-        out += ["## Whom to see", ""]
+        out += ["## " + _("Whom to see"), ""]
         for referral in result.referrals:
             why = "; ".join(b.title for b in referral.because)
-            out.append(f"- **{referral.specialty}** — {referral.text} (why: {why})")
+            out.append(f"- **{referral.specialty}** — {referral.text} (" + _("why: {reasons}", reasons=why) + ")")
         out.append("")
     if result.tests:
-        out += ["## Tests to ask about", "", result.tests_note, ""]
+        out += ["## " + _("Tests to ask about"), "", result.tests_note, ""]
         for test in result.tests:
             why = "; ".join(b.title for b in test.because)
-            out.append(f"- **{test.name}** — {test.text} (why: {why})")
+            out.append(f"- **{test.name}** — {test.text} (" + _("why: {reasons}", reasons=why) + ")")
         out.append("")
-    out += ["## Prevention plan", ""]
+    out += ["## " + _("Prevention plan"), ""]
     fluid = result.plan.fluid_target
     if fluid is not None:
-        line = f"- **Fluids**: about {fluid.target_ml / 1000:.1f} L a day (20 ml × {fluid.weight_kg:g} kg)"
+        litres = {"target": loc.number(fluid.target_ml / 1000, digits=1), "weight": loc.number(fluid.weight_kg)}
+        line = "- " + _("**Fluids**: about {target} L a day (20 ml × {weight} kg)", **litres)
         if fluid.current_ml is not None:
-            line += f"; you drink about {fluid.current_ml / 1000:.1f} L"
+            line += _("; you drink about {current} L", current=loc.number(fluid.current_ml / 1000, digits=1))
             if fluid.shortfall_ml:
-                line += f", {fluid.shortfall_ml / 1000:.1f} L short"
+                line += _(", {shortfall} L short", shortfall=loc.number(fluid.shortfall_ml / 1000, digits=1))
         out.append(line + ".")
         for caveat in fluid.caveats:
             out.append(f"  *{caveat}*")
     for item in result.plan.items:
-        why = f" (for: {'; '.join(b.title for b in item.because)})" if item.because else ""
+        reasons = "; ".join(b.title for b in item.because)
+        why = " (" + _("for: {reasons}", reasons=reasons) + ")" if item.because else ""
         out.append(f"- **{item.title}** — {item.text}{why}")
         if item.exercises:
-            out.append("  Exercises: " + ", ".join(e.title for e in item.exercises) + " (`crampcare exercises`)")
-        out.append(_evidence_line(item))
+            out.append("  " + _("Exercises: {names} (`crampcare exercises`)", names=", ".join(e.title for e in item.exercises)))
+        out.append(_evidence_line(kb, item))
     out.append("")
-    out += ["## Do not", ""]
+    out += ["## " + _("Do not"), ""]
     for do_not in result.do_nots:
         out.append(f"- **{do_not.title}** — {do_not.text}")
         for medicine in do_not.medicines:
             dangers = "; ".join(medicine.dangers)
-            out.append(f"  - {medicine.name}: {medicine.recommendation} Dangers: {dangers}.")
+            out.append(f"  - {medicine.name}: {medicine.recommendation} " + _("Dangers: {dangers}.", dangers=dangers))
             if medicine.pregnancy_warning:
-                out.append(f"    Pregnancy: {medicine.pregnancy_warning}")
-        out.append(_evidence_line(do_not))
+                out.append("    " + _("Pregnancy: {warning}", warning=medicine.pregnancy_warning))
+        out.append(_evidence_line(kb, do_not))
     out.append("")
-    out += ["## Sources", ""]
+    out += ["## " + _("Sources"), ""]
     for source in result.sources:
-        out.append(f"- [{source.id}] {source.citation}" + (f" <{source.url}>" if source.url else ""))
+        link = f" <{source.url}>" if source.url else ""
+        if current_language() == "en":
+            out.append(f"- [{source.id}] {source.citation}{link}")
+        else:
+            out.append(f"- {source.title}{link}")
     out += ["", f"_{result.disclaimer}_", ""]
     return "\n".join(out)
 
 
 def questionnaire_markdown(kb: KnowledgeBase) -> str:
-    out = ["# crampcare questionnaire", ""]
+    out = ["# " + _("crampcare questionnaire"), ""]
     section = None
     for question in kb.questions.values():
         if question.section != section:
             section = question.section
-            out += [f"## {section.replace('_', ' ').capitalize()}", ""]
-        out.append(f"- `{question.id}` — {question.text}")
-        out.append(f"  - answer: {allowed(question)}")
+            title = _(SECTION_TITLES[section]) if section in SECTION_TITLES else section
+            out += [f"## {title}", ""]
+        out.append(f"- `{question.id}` — {text(kb, f'questions.{question.id}.text')}")
+        out.append("  - " + _("answer: {allowed}", allowed=allowed(question)))
+        if question.choices and current_language() != "en":
+            for index in range(len(question.choices)):
+                out.append(f"    {index + 1}. {text(kb, f'questions.{question.id}.choices.{index}.text')}")
         if question.help:
-            out.append(f"  - help: {question.help}")
+            out.append("  - " + _("help: {text}", text=text(kb, f"questions.{question.id}.help")))
         if question.show_if is not None:
-            out.append(f"  - asked only if: `{question.show_if.model_dump_json(by_alias=True, exclude_none=True)}`")
+            condition = question.show_if.model_dump_json(by_alias=True, exclude_none=True)
+            out.append("  - " + _("asked only if: {condition}", condition=f"`{condition}`"))
     return "\n".join(out) + "\n"
 
 

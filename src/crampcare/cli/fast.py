@@ -11,11 +11,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crampcare.i18n.context import N_, _, activate
+from crampcare.i18n.languages import choose_language
+from crampcare.i18n.regions import choose_region
+
 DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 
 URGENCY_ACTIONS = {
-    "emergency": "call emergency services now",
-    "urgent": "see a doctor today",
+    "emergency": N_("call emergency services now"),
+    "urgent": N_("see a doctor today"),
+}
+EVIDENCE = {
+    "supported": N_("supported by clinical sources"),
+    "mixed": N_("mixed or weak evidence"),
+    "not_supported": N_("not supported by clinical sources"),
+    "unsafe": N_("unsafe for self-use"),
 }
 
 
@@ -23,16 +33,23 @@ def handles(argv: list[str]) -> bool:
     if not argv or argv[0] != "now" or "--plain" not in argv:
         return False
     rest = [a for a in argv[1:] if a != "--plain"]
-    return rest in ([], ["--lang", "en"], ["--lang", "ru"]) or (len(rest) == 1 and rest[0].startswith("--lang="))
+    while rest:
+        if rest[0] in ("--lang", "--region") and len(rest) >= 2:
+            rest = rest[2:]
+        elif rest[0].startswith(("--lang=", "--region=")):
+            rest = rest[1:]
+        else:
+            return False
+    return True
 
 
-def _lang(argv: list[str]) -> str:
+def _flag(argv: list[str], name: str) -> str | None:
     for index, arg in enumerate(argv):
-        if arg == "--lang" and index + 1 < len(argv):
+        if arg == name and index + 1 < len(argv):
             return argv[index + 1]
-        if arg.startswith("--lang="):
+        if arg.startswith(name + "="):
             return arg.split("=", 1)[1]
-    return "en"
+    return None
 
 
 def _load(name: str) -> Any:
@@ -57,27 +74,47 @@ def _translator(lang: str) -> Any:
 
 
 def run(argv: list[str]) -> None:
-    lang = _lang(argv)
-    t = _translator(lang)
+    choice = choose_language(_flag(argv, "--lang"))
+    if choice.notice():
+        sys.stderr.write(f"{choice.notice()}\n")
+    try:
+        region = choose_region(_flag(argv, "--region"), lang=choice.code)
+    except ValueError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise SystemExit(2) from None
+    activate(choice.code, region.code)
+    t = _translator(choice.code)
     out = sys.stdout
-    out.write("CRAMP NOW: first aid, step by step\n\n")
+    out.write(_("CRAMP NOW: first aid, step by step") + "\n\n")
     out.flush()  # The first lines reach the screen before any file is read.
+    titles = {s["id"]: s["title"] for s in _load("sources.yaml")}
+
+    def sources(ids: list[str]) -> str:
+        # English readers see the short ids; other languages the translated titles (no English words).
+        if choice.code == "en":
+            return ", ".join(ids)
+        return "; ".join(t(f"sources.{sid}.title", titles.get(sid, sid)) for sid in ids)
+
     steps = [s for s in _load("first_aid.yaml") if s.get("in_now")]
     for number, step in enumerate(steps, start=1):
         key = f"first_aid.{step['id']}"
-        timer = f" [{step['seconds']} s]" if step.get("seconds") else ""
+        timer = " [" + _("{seconds} s", seconds=step["seconds"]) + "]" if step.get("seconds") else ""
         out.write(f"{number}. {t(key + '.title', step['title'])}{timer}\n")
         out.write(f"   {t(key + '.text', step['text'])}\n")
-        note = f"   (source: {', '.join(step['sources'])}; evidence: {step['evidence'].replace('_', ' ')}"
+        note = "   (" + _("source: {sources}; evidence: {evidence}", sources=sources(step["sources"]),
+                             evidence=_(EVIDENCE[step["evidence"]]))
         if step.get("guidance_note"):
-            note += f"; guidance: {t(key + '.guidance_note', step['guidance_note'])}"
+            note += "; " + _("guidance: {note}", note=t(key + ".guidance_note", step["guidance_note"]))
         out.write(note + ")\n")
         if number == 1:
             out.flush()
-    out.write("\nGet help if:\n")
+    out.write("\n" + _("Get help if:") + "\n")
     for question in _load("escalation.yaml"):
         key = f"escalation.{question['id']}"
-        action = URGENCY_ACTIONS.get(question["yes_urgency"], question["yes_urgency"])
+        urgency = question["yes_urgency"]
+        action = _(URGENCY_ACTIONS[urgency]) if urgency in URGENCY_ACTIONS else urgency
+        if urgency == "emergency":
+            action += " (" + region.emergency_numbers(", ") + ")"
         out.write(f"- {t(key + '.text', question['text'])} -> {action}. {t(key + '.yes_action', question['yes_action'])}\n")
-    out.write("\nMore: `crampcare now` (with timers), `crampcare assess` in the morning.\n")
+    out.write("\n" + _("More: `crampcare now` (with timers), `crampcare assess` in the morning.") + "\n")
     out.flush()

@@ -530,9 +530,9 @@ def insights_page(request: Request, start: dt.date | None = FromDate, end: dt.da
 
 @router.get("/learn", response_class=HTMLResponse)
 def learn_index(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
-    from crampcare.learn import BUILT_IN_TOPICS
+    from crampcare.learn import topic_titles
 
-    topics = [(k, v) for k, v in BUILT_IN_TOPICS.items()] + [(t.id, t.title) for t in kb.topics.values()]
+    topics = list(topic_titles(kb).items())
     return render(request, "learn_index.html", {"title": "Learn", "topics": topics})
 
 
@@ -541,11 +541,13 @@ def learn_topic(request: Request, topic: str, lang: str | None = Query(None, max
                 kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
     from markdown_it import MarkdownIt
 
+    from crampcare.i18n.context import use_language
     from crampcare.learn import topic_markdown
 
     lang = pick_lang(lang)
     try:
-        markdown = topic_markdown(kb, topic, lang=lang)
+        with use_language(lang):
+            markdown = topic_markdown(kb, topic)
     except KeyError:
         raise ApiError(404, f"no topic {topic!r}; see /learn") from None
     # html=False: any markup in the knowledge base is shown as text, never run.
