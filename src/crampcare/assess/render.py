@@ -175,7 +175,7 @@ def questionnaire_markdown(kb: KnowledgeBase) -> str:
             out.append("  - " + _("help: {text}", text=text(kb, f"questions.{question.id}.help")))
         if question.show_if is not None:
             condition = question.show_if.model_dump_json(by_alias=True, exclude_none=True)
-            out.append("  - " + _("asked only if: {condition}", condition=f"`{condition}`"))
+            out.append("  - " + _("asked only if: {condition}", condition="`" + condition + "`"))
     return "\n".join(out) + "\n"
 
 

@@ -45,6 +45,9 @@ class Localizer:
     def weeks(self, count: int) -> str:
         return self.ngettext("{n} week", "{n} weeks", count)
 
+    def days(self, count: int) -> str:
+        return self.ngettext("{n} day", "{n} days", count)
+
     def cramps(self, count: int) -> str:
         return self.ngettext("{n} cramp", "{n} cramps", count)
 

@@ -64,3 +64,35 @@ def source_title(kb: KnowledgeBase, source_id: str) -> str:
     if source_id not in kb.sources:
         return source_id
     return kb.text(f"sources.{source_id}.title", current_language())
+
+
+# Diary values (legs, muscles, signs, relief, levels) as the reader's language names them.
+DIARY_WORDS = {
+    "left": N_("left"),
+    "right": N_("right"),
+    "both": N_("both"),
+    "calf": N_("calf"),
+    "foot": N_("foot"),
+    "toes": N_("toes"),
+    "thigh": N_("thigh"),
+    "other": N_("other"),
+    "hard_knot": N_("hard knot"),
+    "twitching": N_("twitching"),
+    "whole_limb": N_("whole limb"),
+    "stretch": N_("stretch"),
+    "walk": N_("walk"),
+    "massage": N_("massage"),
+    "warmth": N_("warmth"),
+    "pain_reliever": N_("pain reliever"),
+    "none": N_("none"),
+    "some": N_("some"),
+    "high": N_("high"),
+    "low": N_("low"),
+    "normal": N_("normal"),
+    "protein_diet": N_("protein diet"),
+    "strict_diet": N_("strict diet"),
+}
+
+
+def diary_word(value: str) -> str:
+    return _(DIARY_WORDS[value]) if value in DIARY_WORDS else value.replace("_", " ")
