@@ -25,6 +25,19 @@ def urgency_headline(urgency: str) -> str:
     return _(URGENCY_HEADLINES[urgency])
 
 
+# Facts the engine derives from answers (crampcare.assess.facts), named for a reader.
+DERIVED_FACTS: dict[str, str] = {
+    "is_child": N_("a child (under 18)"),
+    "is_infant": N_("a baby (under 1 year)"),
+    "age_over_60": N_("aged 60 or over"),
+    "trimester": N_("trimester of pregnancy"),
+    "fluid_target_ml": N_("daily fluid target (ml)"),
+    "fluid_below_target": N_("drinks less than the target"),
+    "cramp_causing_medicine": N_("takes a medicine that can cause cramps"),
+    "frequent": N_("cramps every week or more often"),
+}
+
+
 def answer_value(kb: KnowledgeBase, question_id: str, value: Any) -> str:
     """An answer as the reader says it: ``yes``, ``70``, ``Every week``."""
     question = kb.questions.get(question_id)
@@ -49,9 +62,17 @@ def answers_phrase(kb: KnowledgeBase, answers: dict[str, Any]) -> str:
         return ", ".join(f"{k} = {v}" for k, v in answers.items())
     parts = []
     for question_id, value in answers.items():
-        question = text(kb, f"questions.{question_id}.text") if question_id in kb.questions else question_id
-        parts.append(f"«{question.rstrip('?')}» — {answer_value(kb, question_id, value)}")
+        parts.append(f"«{question_words(kb, question_id)}» — {answer_value(kb, question_id, value)}")
     return "; ".join(parts)
+
+
+def question_words(kb: KnowledgeBase, fact: str) -> str:
+    """What an answer or derived fact is about, in the reader's language (no question mark)."""
+    if fact in kb.questions:
+        return text(kb, f"questions.{fact}.text").rstrip("?")
+    if fact in DERIVED_FACTS:
+        return _(DERIVED_FACTS[fact])
+    return fact.replace("_", " ")
 
 
 def _evidence_line(kb: KnowledgeBase, item: Any) -> str:

@@ -77,6 +77,12 @@ class Localizer:
 
         return babel_dates.format_skeleton("MMMMd", day, locale=self.lang)
 
+    def short_day_month(self, day: dt.date) -> str:
+        """``Dec 2`` / ``2 дек.`` (chart axes)."""
+        from babel import dates as babel_dates
+
+        return babel_dates.format_skeleton("MMMd", day, locale=self.lang)
+
     def time(self, moment: dt.time | dt.datetime) -> str:
         """Hours and minutes, 24-hour: ``03:10``."""
         from babel import dates as babel_dates

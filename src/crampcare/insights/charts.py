@@ -21,7 +21,8 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from crampcare.insights.analysis import Insights
+from crampcare.i18n.context import _, current_localizer
+from crampcare.insights.analysis import TIMING, Insights
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -67,48 +68,49 @@ def _empty(ax: Axes, text: str) -> None:
 
 
 def _draw_weekly(ax: Axes, ins: Insights) -> None:
-    ax.set_title("Cramp nights per week")
+    ax.set_title(_("Cramp nights per week"))
     if not ins.weekly:
-        _empty(ax, "No nights logged yet")
+        _empty(ax, _("No nights logged yet"))
         return
     import numpy as np
 
     x: Any = [w.week_start + dt.timedelta(days=3) for w in ins.weekly]
     y = [w.per_week or 0.0 for w in ins.weekly]
     width = 5 if len(x) < 60 else 6
-    ax.bar(x, y, width=width, color=_BAR, alpha=0.6, label="observed (per 7 logged nights)")
+    ax.bar(x, y, width=width, color=_BAR, alpha=0.6, label=_("observed (per 7 logged nights)"))
     fitted = [w.fitted_per_week for w in ins.weekly]
     if all(f is not None for f in fitted):
         lo = np.array([w.fitted_low for w in ins.weekly], dtype=float)
         hi = np.array([w.fitted_high for w in ins.weekly], dtype=float)
-        ax.fill_between(x, lo, hi, color=_LINE, alpha=0.15, linewidth=0, label="95% band")
-        ax.plot(x, np.array(fitted, dtype=float), color=_LINE, linewidth=2, label="trend")
+        ax.fill_between(x, lo, hi, color=_LINE, alpha=0.15, linewidth=0, label=_("95% band"))
+        ax.plot(x, np.array(fitted, dtype=float), color=_LINE, linewidth=2, label=_("trend"))
     ax.set_ylim(0, 8.4)
     ax.set_yticks(range(8))
-    ax.set_ylabel("nights")
+    ax.set_ylabel(_("nights"))
     ax.legend(loc="upper center", ncol=3, frameon=False, fontsize=7)
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.dates import AutoDateLocator, num2date
+    from matplotlib.ticker import FuncFormatter
 
-    locator = AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    # Day and month in the reader's language (Babel), not strftime's English month names.
+    ax.xaxis.set_major_locator(AutoDateLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: current_localizer().short_day_month(num2date(value).date())))
 
 
 def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
-    ax.set_title("When cramps start")
+    ax.set_title(_("When cramps start"))
     tn = ins.time_of_night
     if not tn.total:
-        _empty(ax, "No cramps logged yet")
+        _empty(ax, _("No cramps logged yet"))
         return
     xs = list(range(len(tn.buckets)))
     ax.bar(xs, [b.count for b in tn.buckets], color=_BAR, width=0.85)
     ax.set_xticks(xs[::2], [b.label for b in tn.buckets][::2], rotation=0, fontsize=7)
-    ax.set_ylabel("cramps")
+    ax.set_ylabel(_("cramps"))
     ax.set_xlim(-0.6, len(xs) - 0.4)
 
 
 def _draw_triggers(ax: Axes, ins: Insights) -> None:
-    ax.set_title("Possible triggers: risk of a cramp night with vs without (95% CI)")
+    ax.set_title(_("Possible triggers: risk of a cramp night with vs without (95% CI)"))
     rows = [
         (f, t)
         for f in ins.triggers.factors
@@ -116,7 +118,7 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
         if t.risk_ratio is not None and t.rr_low is not None and t.rr_high is not None
     ]
     if not rows:
-        msg = "Not enough data yet" if ins.triggers.status != "ok" or ins.triggers.factors else "No day factors logged"
+        msg = _("Not enough data yet") if ins.triggers.status != "ok" or ins.triggers.factors else _("No day factors logged")
         _empty(ax, msg)
         return
     rows = rows[::-1]  # first factor at the top
@@ -129,13 +131,13 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
         ax.plot(point, [i], marker="s" if t.lag == 0 else "o", color=color, markersize=5)
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.set_xscale("log")
-    ax.set_yticks(range(len(rows)), [f"{t.label} ({t.timing})" for _f, t in rows], fontsize=7)
+    ax.set_yticks(range(len(rows)), [f"{t.label} ({_(TIMING[t.lag])})" for _f, t in rows], fontsize=7)
     ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_xlabel("risk ratio (log scale; right of 1 = more cramps)")
+    ax.set_xlabel(_("risk ratio (log scale; right of 1 = more cramps)"))
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: current_localizer().number(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
