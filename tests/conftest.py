@@ -17,8 +17,14 @@ import pytest
 from hypothesis import settings
 
 # Timing is a benchmark's job (bench/), not a property test's: no per-example deadline, so a
-# busy CI machine cannot turn a correct example into a failure.
-settings.register_profile("crampcare", deadline=None, print_blob=True)
+# busy CI machine cannot turn a correct example into a failure. The default number of examples
+# keeps the whole suite within its time budget; CRAMPCARE_PROPERTY_EXAMPLES=2000 runs a deeper search.
+settings.register_profile(
+    "crampcare",
+    deadline=None,
+    print_blob=True,
+    max_examples=int(os.environ.get("CRAMPCARE_PROPERTY_EXAMPLES", "120")),
+)
 settings.load_profile("crampcare")
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -90,7 +90,9 @@ class PostgresServer:
 
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=crampcare dbname=postgres",
                              autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            # FILE_COPY: a plain file copy of the small template, about twice as fast as
+            # PostgreSQL 15's default WAL_LOG strategy for the hundreds of databases a run creates.
+            conn.execute(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY')
         return self.url(name)
 
 

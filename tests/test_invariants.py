@@ -25,7 +25,8 @@ SIGN_LEVEL = {
 }
 PRESCRIPTION = {m.id: m.name.lower() for m in KB.medicines.values() if m.prescription}
 ARTICLE_DRUGS = ("diazepam", "phenytoin", "valproate", "benzonal", "quinine")
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per property come from the profile in conftest.py (CRAMPCARE_PROPERTY_EXAMPLES).
+SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS

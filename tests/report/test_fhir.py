@@ -327,7 +327,7 @@ def fhir_enabled(item_when: list[dict[str, Any]], behavior: str | None, answers:
     return all(results) if (behavior or "all") == "all" else any(results)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(answers=answer_sets())
 def test_enable_when_means_the_same_as_show_if(answers: dict[str, Any]) -> None:
     facts = derive_facts(KB, answers)
