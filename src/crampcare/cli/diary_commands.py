@@ -23,6 +23,8 @@ import typer
 from crampcare.cli.errors import Refused as _Refused
 from crampcare.cli.errors import friendly_errors, validation_message
 from crampcare.cli.options import DbOption
+from crampcare.i18n.context import _, current_localizer
+from crampcare.i18n.wording import diary_word
 
 if TYPE_CHECKING:
     from crampcare.diary.records import Cramp, DayRecord, NightRecord
@@ -422,71 +424,74 @@ def _ask_day_form() -> dict[str, Any]:
 def _fmt_duration(seconds: int) -> str:
     minutes, secs = divmod(seconds, 60)
     if not minutes:
-        return f"{secs} s"
-    return f"{minutes} min" + (f" {secs} s" if secs else "")
+        return _("{seconds} s", seconds=secs)
+    return _("{minutes} min {seconds} s", minutes=minutes, seconds=secs) if secs else _("{minutes} min", minutes=minutes)
 
 
 def _fmt_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return current_localizer().number(value)
 
 
 def _cramp_line(cramp: Cramp) -> str:
     parts = [
         cramp.start.strftime("%H:%M"),
         _fmt_duration(cramp.duration_s),
-        f"{cramp.leg} {'+'.join(cramp.muscles)}",
-        f"severity {cramp.severity}",
+        f"{diary_word(cramp.leg)} {'+'.join(diary_word(m) for m in cramp.muscles)}",
+        _("severity {severity}", severity=cramp.severity),
     ]
     if cramp.signs:
-        parts.append("signs: " + ", ".join(cramp.signs))
+        parts.append(_("signs: {signs}", signs=", ".join(diary_word(s) for s in cramp.signs)))
     if cramp.helped:
-        parts.append("helped: " + ", ".join(cramp.helped))
+        parts.append(_("helped: {methods}", methods=", ".join(diary_word(h) for h in cramp.helped)))
     if cramp.minutes_to_relief is not None:
-        parts.append(f"eased after {_fmt_number(cramp.minutes_to_relief)} min")
+        parts.append(_("eased after {minutes} min", minutes=_fmt_number(cramp.minutes_to_relief)))
     return " · ".join(parts)
 
 
 def _night_summary(night: NightRecord) -> str:
     if not night.cramps:
-        text = "quiet night"
+        text = _("quiet night")
     else:
-        count = len(night.cramps)
         worst = max(c.severity for c in night.cramps)
         longest = max(c.duration_s for c in night.cramps)
-        text = f"{count} cramp{'s' if count > 1 else ''}, worst {worst}/10, longest {_fmt_duration(longest)}"
-    return text + (", sleep disturbed" if night.sleep_disturbed else "")
+        text = _("{cramps}, worst {worst}/10, longest {longest}", cramps=current_localizer().cramps(len(night.cramps)),
+                 worst=worst, longest=_fmt_duration(longest))
+    return text + (_(", sleep disturbed") if night.sleep_disturbed else "")
 
 
 def _day_summary(day: DayRecord) -> str:
     parts: list[str] = []
     if day.fluids_ml is not None:
-        parts.append(f"fluids {_fmt_number(day.fluids_ml / 1000)} L")
+        parts.append(_("fluids {litres} L", litres=_fmt_number(day.fluids_ml / 1000)))
     if day.activity is not None:
-        parts.append(f"activity {day.activity}")
+        parts.append(_("activity {level}", level=diary_word(day.activity)))
     flags = [
-        (day.unusual_activity, "unusual activity"),
-        (day.cold_exposure, "cold"),
-        (day.uncomfortable_shoes, "uncomfortable shoes"),
-        (day.caffeine, "caffeine"),
-        (day.exercises_done, "exercises done"),
+        (day.unusual_activity, _("unusual activity"), _("no unusual activity")),
+        (day.cold_exposure, _("cold"), _("no cold")),
+        (day.uncomfortable_shoes, _("uncomfortable shoes"), _("no uncomfortable shoes")),
+        (day.caffeine, _("caffeine"), _("no caffeine")),
+        (day.exercises_done, _("exercises done"), _("no exercises done")),
     ]
-    for value, label in flags:
+    for value, yes, no in flags:
         if value is not None:
-            parts.append(label if value else f"no {label}")
+            parts.append(yes if value else no)
     if day.sitting_hours is not None:
-        parts.append(f"sitting {_fmt_number(day.sitting_hours)} h")
+        parts.append(_("sitting {hours} h", hours=_fmt_number(day.sitting_hours)))
     if day.temperature_swing_c is not None:
-        parts.append(f"temperature swing {_fmt_number(day.temperature_swing_c)} °C")
+        parts.append(_("temperature swing {degrees} °C", degrees=_fmt_number(day.temperature_swing_c)))
     if day.stress is not None:
-        parts.append(f"stress {day.stress}")
+        parts.append(_("stress {level}", level=diary_word(day.stress)))
     if day.alcohol_units is not None:
-        parts.append(f"alcohol {_fmt_number(day.alcohol_units)} units")
+        parts.append(_("alcohol {units} units", units=_fmt_number(day.alcohol_units)))
     if day.pregnancy_week is not None:
-        parts.append(f"pregnancy week {day.pregnancy_week}")
-    for label, values in (("diet", day.diet), ("medicines", day.medicines), ("tags", day.tags)):
-        if values:
-            parts.append(f"{label} {', '.join(values)}")
-    return ", ".join(parts) or "nothing logged"
+        parts.append(_("pregnancy week {week}", week=day.pregnancy_week))
+    if day.diet:
+        parts.append(_("diet {values}", values=", ".join(diary_word(d) for d in day.diet)))
+    if day.medicines:
+        parts.append(_("medicines {values}", values=", ".join(day.medicines)))
+    if day.tags:
+        parts.append(_("tags {values}", values=", ".join(day.tags)))
+    return ", ".join(parts) or _("nothing logged")
 
 
 # --------------------------------------------------------------------------- commands: log
@@ -554,7 +559,7 @@ def log_night(
             _add_or_explain(lambda: store.add_night(record), "night", night)
         finally:
             store.close()
-        typer.echo(f"Logged the night of {night}: {_night_summary(record)}.")
+        typer.echo(_("Logged the night of {date}: {summary}.", date=night, summary=_night_summary(record)))
 
 
 def log_day(
@@ -599,7 +604,7 @@ def log_day(
             _add_or_explain(lambda: store.add_day(record), "day", day)
         finally:
             store.close()
-        typer.echo(f"Logged the day of {day}: {_day_summary(record)}.")
+        typer.echo(_("Logged the day of {date}: {summary}.", date=day, summary=_day_summary(record)))
 
 
 def _add_or_explain(add: Callable[[], None], kind: str, date: dt.date) -> None:
@@ -647,15 +652,15 @@ def _print_table(nights: list[NightRecord], days: list[DayRecord]) -> None:
 
     console = Console()
     if not nights and not days:
-        console.print("Nothing logged yet. Start with: crampcare log night --none  (or --time 03:10 …)")
+        console.print(_("Nothing logged yet. Start with: crampcare log night --none  (or --time 03:10 …)"))
         return
     by_night = {n.date: n for n in nights}
     by_day = {d.date: d for d in days}
-    table = Table(title="crampcare diary", show_lines=False)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Night")
-    table.add_column("Cramps")
-    table.add_column("Day")
+    table = Table(title=_("crampcare diary"), show_lines=False)
+    table.add_column(_("Date"), no_wrap=True)
+    table.add_column(_("Night"))
+    table.add_column(_("Cramps"))
+    table.add_column(_("Day"))
     for date in sorted(by_night.keys() | by_day.keys()):
         night, day = by_night.get(date), by_day.get(date)
         table.add_row(
@@ -666,7 +671,9 @@ def _print_table(nights: list[NightRecord], days: list[DayRecord]) -> None:
         )
     console.print(table)
     with_cramps = sum(1 for n in nights if n.cramps)
-    console.print(f"{_plural(len(nights), 'night')} ({with_cramps} with cramps), {_plural(len(days), 'day')}.")
+    loc = current_localizer()
+    console.print(_("{nights} ({cramps} with cramps), {days}.", nights=loc.nights(len(nights)), cramps=with_cramps,
+                    days=loc.days(len(days))))
 
 
 def diary_show(
@@ -698,19 +705,19 @@ def diary_show(
             return
         typer.echo(f"{day_date}")
         if night is not None:
-            typer.echo(f"  Night: {_night_summary(night)}")
+            typer.echo("  " + _("Night: {summary}", summary=_night_summary(night)))
             for index, cramp in enumerate(night.cramps, start=1):
                 typer.echo(f"    {index}. {_cramp_line(cramp)}")
             if night.notes:
-                typer.echo(f"    notes: {night.notes}")
+                typer.echo("    " + _("notes: {notes}", notes=night.notes))
         else:
-            typer.echo("  Night: not logged")
+            typer.echo("  " + _("Night: not logged"))
         if day is not None:
-            typer.echo(f"  Day: {_day_summary(day)}")
+            typer.echo("  " + _("Day: {summary}", summary=_day_summary(day)))
             if day.notes:
-                typer.echo(f"    notes: {day.notes}")
+                typer.echo("    " + _("notes: {notes}", notes=day.notes))
         else:
-            typer.echo("  Day: not logged")
+            typer.echo("  " + _("Day: not logged"))
 
 
 def diary_edit(
@@ -817,9 +824,9 @@ def diary_edit(
         finally:
             store.close()
         for changed_night in changed_nights:
-            typer.echo(f"Changed the night of {day_date}: {_night_summary(changed_night)}.")
+            typer.echo(_("Changed the night of {date}: {summary}.", date=day_date, summary=_night_summary(changed_night)))
         for changed_day in changed_days:
-            typer.echo(f"Changed the day of {day_date}: {_day_summary(changed_day)}.")
+            typer.echo(_("Changed the day of {date}: {summary}.", date=day_date, summary=_day_summary(changed_day)))
 
 
 def _notes_target(touches_night: bool, touches_day: bool, has_night: bool, has_day: bool) -> str:
@@ -869,7 +876,9 @@ def diary_delete(
                 deleted = store.delete_date(day_date)
         finally:
             store.close()
-        typer.echo(f"Deleted the {' and '.join(deleted)} of {day_date}. Undo with 'crampcare diary undo'.")
+        kinds = {"night": _("night"), "day": _("day")}
+        what = _(" and ").join(kinds.get(kind, kind) for kind in deleted)
+        typer.echo(_("Deleted the {what} of {date}. Undo with 'crampcare diary undo'.", what=what, date=day_date))
 
 
 def diary_undo(db: DbOption = None) -> None:
@@ -918,7 +927,8 @@ def export_command(
             sys.stdout.flush()
             return
         out.write_text(text, encoding="utf-8", newline="")
-        typer.echo(f"Exported {len(data.nights)} nights and {len(data.days)} days to {out}.", err=True)
+        typer.echo(_("Exported {nights} and {days} to {path}.", nights=current_localizer().nights(len(data.nights)),
+                     days=current_localizer().days(len(data.days)), path=out), err=True)
 
 
 def import_command(
@@ -954,10 +964,9 @@ def import_command(
         finally:
             store.close()
         unchanged = result.nights_unchanged + result.days_unchanged
-        typer.echo(
-            f"Imported {result.nights_added} nights and {result.days_added} days"
-            + (f" ({unchanged} already in the diary, skipped)." if unchanged else ".")
-        )
+        loc = current_localizer()
+        imported = _("Imported {nights} and {days}", nights=loc.nights(result.nights_added), days=loc.days(result.days_added))
+        typer.echo(imported + (_(" ({count} already in the diary, skipped).", count=unchanged) if unchanged else "."))
 
 
 # --------------------------------------------------------------------------- registration
@@ -980,10 +989,6 @@ def register(app: typer.Typer) -> None:
 
     app.command("export")(export_command)
     app.command("import")(import_command)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _validation_message(error: Any, label: str | None = None) -> str:
