@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from crampcare.i18n.context import _
+
 db_app = typer.Typer(help="Database schema: apply migrations (server mode) or show the version.",
                      no_args_is_help=True)
 
@@ -18,7 +20,7 @@ def upgrade_command(
     url = resolve_db_url(db)
     before = _safe(current_revision, url)
     upgrade(url)
-    typer.echo(f"schema at {head_revision()} (was {before or 'empty'})")
+    typer.echo(_("schema at {head} (was {before})", head=head_revision(), before=before or _("empty")))
 
 
 @db_app.command("status")
@@ -31,9 +33,9 @@ def status_command(
     url = resolve_db_url(db)
     current = _safe(current_revision, url)
     head = head_revision()
-    typer.echo(f"schema {current or 'empty'}; this crampcare needs {head}")
+    typer.echo(_("schema {current}; this crampcare needs {head}", current=current or _("empty"), head=head))
     if current != head:
-        typer.echo("run `crampcare db upgrade` to bring it up to date", err=True)
+        typer.echo(_("run `crampcare db upgrade` to bring it up to date"), err=True)
         raise typer.Exit(1)
 
 

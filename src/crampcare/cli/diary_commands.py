@@ -525,13 +525,13 @@ def log_night(
         flag_values = _cramp_changes(time, duration, leg, muscle, severity, helped, relief_minutes, sign)
         cramps = _spec_cramps(cramp)
         if none and (cramps or flag_values):
-            raise _Refused("--none records a night without cramps; leave out the cramp details or --none")
+            raise _Refused(_("--none records a night without cramps; leave out the cramp details or --none"))
         if flag_values:
             missing = [_FLAGS[name] for name in ("duration_s", "leg", "muscles", "severity") if name not in flag_values]
             if missing:
                 raise _Refused(
-                    f"a cramp also needs {', '.join(missing)} (e.g. --duration 3m --leg left "
-                    "--muscle calf --severity 7), or use --none for a quiet night"
+                    _("a cramp also needs {options} (e.g. --duration 3m --leg left --muscle calf --severity 7), "
+                      "or use --none for a quiet night", options=", ".join(missing))
                 )
             flag_values.setdefault("start", units.parse_time("now", now=_now()))
             cramps.append(_make_cramp(flag_values))
@@ -549,8 +549,8 @@ def log_night(
                 disturbed = sleep_disturbed
         else:
             raise _Refused(
-                "say what happened: --time 03:10 --duration 3m --leg left --muscle calf --severity 7, "
-                "--cramp 03:10,3m,left,calf,7 or --none for a quiet night"
+                _("say what happened: --time 03:10 --duration 3m --leg left --muscle calf --severity 7, "
+                  "--cramp 03:10,3m,left,calf,7 or --none for a quiet night")
             )
         _check_not_future(night, cramps)
         record = NightRecord(date=night, cramps=cramps, sleep_disturbed=disturbed, notes=notes or "")
@@ -596,7 +596,7 @@ def log_day(
         )  # fmt: skip
         if not values and notes is None:
             if not _interactive():
-                raise _Refused("give at least one factor, e.g. --fluids 1.5L --activity normal (see --help)")
+                raise _Refused(_("give at least one factor, e.g. --fluids 1.5L --activity normal (see --help)"))
             values = _ask_day_form()
         record = DayRecord(date=day, notes=notes or "", **values)
         store = _open(db)
@@ -614,8 +614,9 @@ def _add_or_explain(add: Callable[[], None], kind: str, date: dt.date) -> None:
         add()
     except DuplicateRecordError:
         raise _Refused(
-            f"the {kind} of {date} is already logged; change it with 'crampcare diary edit {date}' "
-            f"or remove it with 'crampcare diary delete {date} --kind {kind}'"
+            _("the {what} of {date} is already logged; change it with 'crampcare diary edit {date}' "
+              "or remove it with 'crampcare diary delete {date} --kind {kind}'",
+              what={"night": _("night"), "day": _("day")}.get(kind, kind), date=date, kind=kind)
         ) from None
 
 
@@ -632,7 +633,7 @@ def diary_list(
     with _friendly_errors():
         first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
         if fmt not in ("text", "json"):
-            raise _Refused(f"--format {fmt!r} is not known; use text or json")
+            raise _Refused(_("--format {value!r} is not known; use text or json", value=fmt))
         store = _open(db)
         try:
             nights, days = store.list_nights(first, last), store.list_days(first, last)
@@ -685,14 +686,14 @@ def diary_show(
     with _friendly_errors():
         day_date = _date_arg(date)
         if fmt not in ("text", "json"):
-            raise _Refused(f"--format {fmt!r} is not known; use text or json")
+            raise _Refused(_("--format {value!r} is not known; use text or json", value=fmt))
         store = _open(db)
         try:
             night, day = store.get_night(day_date), store.get_day(day_date)
         finally:
             store.close()
         if night is None and day is None:
-            raise _Refused(f"nothing is logged for {day_date}")
+            raise _Refused(_("nothing is logged for {date}", date=day_date))
         if fmt == "json":
             import json
 
@@ -768,7 +769,7 @@ def diary_edit(
 
         day_date = _date_arg(date)
         if kind not in (None, "night", "day"):
-            raise _Refused(f"--kind {kind!r} is not known; use night or day")
+            raise _Refused(_("--kind {value!r} is not known; use night or day", value=kind))
         cramp_flags = _cramp_changes(time, duration, leg, muscle, severity, helped, relief_minutes, sign)
         new_cramps = _spec_cramps(cramp)
         day_values = _day_changes(
@@ -779,7 +780,7 @@ def diary_edit(
         if sleep_disturbed is not None:
             night_values["sleep_disturbed"] = sleep_disturbed
         if none and (new_cramps or cramp_flags):
-            raise _Refused("--none removes all cramps; do not combine it with cramp details")
+            raise _Refused(_("--none removes all cramps; do not combine it with cramp details"))
         touches_night = bool(cramp_flags or new_cramps or none or night_values or kind == "night")
         touches_day = bool(day_values or kind == "day")
         store = _open(db)
@@ -794,13 +795,13 @@ def diary_edit(
                     day_values["notes"] = notes
                     touches_day = True
             if not touches_night and not touches_day:
-                raise _Refused("nothing to change; give the fields to change, e.g. --severity 5 or --fluids 2L")
+                raise _Refused(_("nothing to change; give the fields to change, e.g. --severity 5 or --fluids 2L"))
             changed_nights: list[NightRecord] = []
             changed_days: list[DayRecord] = []
             if touches_night:
                 if night is None:
                     raise _Refused(
-                        f"no night is logged for {day_date}; log it with 'crampcare log night --date {day_date}'"
+                        _("no night is logged for {date}; log it with 'crampcare log night --date {date}'", date=day_date)
                     )
                 cramps = list(night.cramps)
                 if none:
@@ -817,7 +818,7 @@ def diary_edit(
             if touches_day:
                 if day is None:
                     raise _Refused(
-                        f"no day is logged for {day_date}; log it with 'crampcare log day --date {day_date}'"
+                        _("no day is logged for {date}; log it with 'crampcare log day --date {date}'", date=day_date)
                     )
                 changed_days.append(DayRecord.model_validate({**day.model_dump(), **day_values}))
             store.put_records(changed_nights, changed_days)
@@ -835,18 +836,18 @@ def _notes_target(touches_night: bool, touches_day: bool, has_night: bool, has_d
         return "night" if touches_night else "day"
     if has_night != has_day:
         return "night" if has_night else "day"
-    raise _Refused("--notes: say whose notes with --kind night or --kind day")
+    raise _Refused(_("--notes: say whose notes with --kind night or --kind day"))
 
 
 def _edit_one_cramp(cramps: list[Cramp], changes: dict[str, Any], number: int | None) -> list[Cramp]:
     if not cramps:
-        raise _Refused("this night has no cramp to change; add one with --cramp 03:10,3m,left,calf,7")
+        raise _Refused(_("this night has no cramp to change; add one with --cramp 03:10,3m,left,calf,7"))
     if number is None:
         if len(cramps) > 1:
-            raise _Refused(f"this night has {len(cramps)} cramps; say which with --cramp-number 1..{len(cramps)}")
+            raise _Refused(_("this night has {count} cramps; say which with --cramp-number 1..{count}", count=len(cramps)))
         number = 1
     if not 1 <= number <= len(cramps):
-        raise _Refused(f"--cramp-number {number}: this night has {len(cramps)} cramp(s)")
+        raise _Refused(_("--cramp-number {number}: this night has {cramps}", number=number, cramps=current_localizer().cramps(len(cramps))))
     edited = list(cramps)
     edited[number - 1] = _make_cramp({**cramps[number - 1].model_dump(), **changes})
     return edited
@@ -863,7 +864,7 @@ def diary_delete(
     with _friendly_errors():
         day_date = _date_arg(date)
         if kind not in (None, "night", "day"):
-            raise _Refused(f"--kind {kind!r} is not known; use night or day")
+            raise _Refused(_("--kind {value!r} is not known; use night or day", value=kind))
         store = _open(db)
         try:
             if kind == "night":
@@ -915,7 +916,7 @@ def export_command(
         first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
         exporter = EXPORTERS.get(fmt.lower())
         if exporter is None:
-            raise _Refused(f"--format {fmt!r} is not known; use {' or '.join(sorted(EXPORTERS))}")
+            raise _Refused(_("--format {value!r} is not known; use {choices}", value=fmt, choices=_(" or ").join(sorted(EXPORTERS))))
         store = _open(db)
         try:
             data = collect(store, first, last)
@@ -941,7 +942,7 @@ def import_command(
         from crampcare.diary.transfer import read_import_file
 
         if not file.is_file():
-            raise _Refused(f"{file}: no such file")
+            raise _Refused(_("{path}: no such file", path=file))
         from crampcare.report.fhir import import_fhir_file, read_fhir_file
 
         document = read_fhir_file(file)  # a FHIR Bundle (JSON with "resourceType"), else None

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.markup import escape
 
-from crampcare.i18n.context import _
+from crampcare.i18n.context import _, current_language
 from crampcare.knowledge import load_knowledge
 from crampcare.learn import topic_markdown, topic_titles
 
@@ -19,9 +19,12 @@ def show(topic: str | None) -> None:
     if topic is None:
         console.print("[bold]" + _("Topics") + "[/bold] (" + _("crampcare learn TOPIC") + "):")
         for topic_id, title in titles.items():
-            console.print(f"  [cyan]{topic_id:<16}[/cyan] {escape(title)}")
+            if current_language() == "en":
+                console.print(f"  [cyan]{topic_id:<16}[/cyan] {escape(title)}")
+            else:  # the id is what to type; in another language it follows the title as a command
+                console.print(f"  {escape(title)}: [cyan]crampcare learn {topic_id}[/cyan]")
         return
     if topic not in titles:
-        typer.echo("error: " + _("unknown topic {topic!r}; choose from: {choices}", topic=topic, choices=", ".join(titles)), err=True)
+        typer.echo("error: " + _("unknown topic {topic!r}; `crampcare learn` lists them", topic=topic), err=True)
         raise typer.Exit(2)
     console.print(Markdown(topic_markdown(kb, topic)))

@@ -13,6 +13,8 @@ from typing import Any
 
 import typer
 
+from crampcare.i18n.context import _, ngettext
+
 CONFIG_KEYS = {
     "mode": str,
     "db": str,
@@ -153,13 +155,13 @@ def register(app: typer.Typer) -> None:
         workers = workers or file.get("workers", 1)
         forwarded = forwarded_allow_ips or file.get("forwarded_allow_ips")
         if not (0 <= port <= 65535) or not (1 <= workers <= 64):
-            raise _fail("port must be 0-65535 and workers 1-64")
+            raise _fail(_("port must be 0-65535 and workers 1-64"))
 
         server = mode == "server"
         if not server and host not in ("127.0.0.1", "localhost", "::1"):
             typer.echo(
-                f"warning: listening on {host}: in local mode there are no accounts, so anyone who can reach this "
-                "address can read and change the diary.",
+                "warning: " + _("listening on {host}: in local mode there are no accounts, so anyone who can reach "
+                                "this address can read and change the diary.", host=host),
                 err=True,
             )
         if server:
@@ -180,7 +182,7 @@ def register(app: typer.Typer) -> None:
                     if not is_up_to_date(url):
                         upgrade(url)  # once, before the workers start (they would race)
                 except Exception as exc:
-                    raise _fail(f"cannot open the diary: {exc}") from None
+                    raise _fail(_("cannot open the diary: {reason}", reason=exc)) from None
                 settings = Settings(db=url, mode="local", secure_cookies=secure, signup_limit=signup_limit)
             os.environ.update(settings.to_env())
             target: Any = "crampcare.web.app:create_app_from_env"
@@ -191,11 +193,11 @@ def register(app: typer.Typer) -> None:
             try:
                 target = create_app(settings)
             except Exception as exc:  # a bad --db or a database that cannot be opened: one line, no traceback
-                raise _fail(f"cannot open the diary: {exc}") from None
+                raise _fail(_("cannot open the diary: {reason}", reason=exc)) from None
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
-        what = f"server mode, {workers} worker{'s' if workers > 1 else ''}; " if server else ""
-        typer.echo(f"crampcare is running at {url} ({what}Ctrl-C to stop)", err=True)
+        what = ngettext("server mode, {n} worker; ", "server mode, {n} workers; ", workers) if server else ""
+        typer.echo(_("crampcare is running at {url} ({mode}Ctrl-C to stop)", url=url, mode=what), err=True)
         if open_browser:
             threading.Timer(1.0, webbrowser.open, args=(url,)).start()
         uvicorn.run(target, **run)

@@ -41,6 +41,7 @@ from crampcare.diary.models import (
     NightRow,
 )
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
+from crampcare.i18n.context import N_, _
 
 __all__ = [
     "AddManyResult",
@@ -504,22 +505,31 @@ def _assessment(row: Row[Any]) -> StoredAssessment:
     return StoredAssessment(id=row.id, created_at=created, answers=row.answers, result=row.result)
 
 
-_VERBS = {"add": "adding", "edit": "editing", "delete": "deleting", "import": "importing"}
+# One sentence per action, so each language can build it its own way.
+_UNDID = {
+    "add": N_("Undid adding the {what} of {date}."),
+    "edit": N_("Undid editing the {what} of {date}."),
+    "delete": N_("Undid deleting the {what} of {date}."),
+    "import": N_("Undid importing the {what} of {date}."),
+}
+_UNDID_BULK = {
+    "add": N_("Undid adding {nights} and {days}."),
+    "edit": N_("Undid editing {nights} and {days}."),
+    "delete": N_("Undid deleting {nights} and {days}."),
+    "import": N_("Undid importing {nights} and {days}."),
+}
 
 
 def _describe(entry: Row[Any]) -> str:
-    """A sentence for the person: what the undone change had done."""
-    verb = _VERBS.get(entry.action, entry.action)
+    """A sentence for the person, in the current language: what the undone change had done."""
+    from crampcare.i18n.context import current_localizer
+
     if entry.kind == "bulk":
         nights = sum(1 for item in entry.previous if item["kind"] == "night")
-        days = len(entry.previous) - nights
-        return f"Undid {verb} {_plural(nights, 'night')} and {_plural(days, 'day')}."
-    what = "night and day" if entry.kind == "both" else entry.kind
-    return f"Undid {verb} the {what} of {entry.date.isoformat()}."
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+        loc = current_localizer()
+        return _(_UNDID_BULK[entry.action], nights=loc.nights(nights), days=loc.days(len(entry.previous) - nights))
+    what = {"both": _("night and day"), "night": _("night"), "day": _("day")}.get(entry.kind, entry.kind)
+    return _(_UNDID[entry.action], what=what, date=entry.date.isoformat())
 
 
 def open_store(db: str | None = None, owner: str = DEFAULT_OWNER, *, auto_upgrade: bool = True) -> DiaryStore:
