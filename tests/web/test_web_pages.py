@@ -203,7 +203,7 @@ def test_learn_and_docs(client: TestClient) -> None:
     assert 'href="/learn/causes"' in index and 'href="/learn/mechanism"' in index
     topic = client.get("/learn/first-aid", params={"lang": "ru"}).text
     assert load_knowledge().text("first_aid.fa_position.title", "ru") in topic
-    assert "Sources" in topic
+    assert "Источники" in topic and "Sources" not in topic
     assert client.get("/learn/nothing-here").status_code == 404
     docs = client.get("/docs").text
     assert "/api/v1/assess" in docs and "openapi.json" in docs and "cdn" not in docs.lower()

@@ -123,7 +123,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    from crampcare.i18n.context import _, current_language, ngettext
+    from crampcare.web.language import LANGUAGE_NAMES
+
+    # The request's language (chosen by LanguageMiddleware); brace formatting as in the Python code.
+    env.install_gettext_callables(_, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    env.globals.update(current_language=current_language, language_names=LANGUAGE_NAMES)
 
     def static_url(name: str) -> str:
         return f"/static/{name}?v={versions[name]}"
@@ -138,7 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_handlers(app)
 
-    from crampcare.web import api, pages
+    from crampcare.web import api, language, pages
 
     if server:
         from crampcare.accounts import AccountService
@@ -151,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(accounts_api.router, dependencies=guard)
         app.include_router(pages.router, dependencies=guard)
         app.include_router(accounts_pages.router, dependencies=guard)
+        app.include_router(language.router, dependencies=guard)
 
         @app.exception_handler(LoginRequired)
         async def _login_required(request: Request, exc: LoginRequired) -> Response:
@@ -158,6 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     else:
         app.include_router(api.router)
         app.include_router(pages.router)
+        app.include_router(language.router)
     app.mount("/static", CachedStatic(directory=str(STATIC_DIR), max_age=settings.static_max_age), name="static")
 
     security = [
@@ -175,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=settings.gzip_level)
     app.add_middleware(SecurityHeadersMiddleware, headers=security)
+    app.add_middleware(language.LanguageMiddleware)
     if settings.mode == "local":
         app.add_middleware(LocalOriginMiddleware)
     return app

@@ -35,7 +35,9 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
            headers: dict[str, str] | None = None) -> HTMLResponse:
-    context.setdefault("lang", "en")
+    from crampcare.i18n.context import current_language
+
+    context.setdefault("lang", current_language())
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, name, context, status_code=status, headers=headers or NO_STORE
     )
