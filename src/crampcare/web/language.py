@@ -24,8 +24,17 @@ from crampcare.i18n.regions import REGIONS
 LANG_COOKIE = "crampcare_lang"
 REGION_COOKIE = "crampcare_region"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
-# Language names in their own language: someone who cannot read the page can still find theirs.
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+
+
+def _own_name(code: str) -> str:
+    from babel import Locale
+
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+# Each language named in itself (Babel): someone who cannot read the page can still find theirs.
+LANGUAGE_NAMES = {code: _own_name(code) for code in SUPPORTED_LANGUAGES}
 
 router = APIRouter(include_in_schema=False)
 
