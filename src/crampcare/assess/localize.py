@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from crampcare.assess.model import Assessment
-from crampcare.i18n.context import _, current_language
+from crampcare.i18n.catalogs import translations
+from crampcare.i18n.context import current_language
 from crampcare.knowledge.loader import KnowledgeBase
 
 # The field of each collection that names an entry in a "because" list.
@@ -23,6 +24,7 @@ def localize_assessment(result: Assessment, kb: KnowledgeBase, lang: str | None 
     if lang == "en":
         return result
     data = result.model_dump(mode="python")
+    _ = translations(lang).gettext  # ``lang``'s messages, whatever the current language is
 
     def text(key: str, english: Any) -> Any:
         return kb.text(key, lang) if isinstance(english, str) and key in _keys(kb) else english
