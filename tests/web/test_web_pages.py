@@ -36,7 +36,7 @@ def test_now_lists_every_step_with_source_and_evidence(client: TestClient) -> No
     assert kb.sources["nhs-leg-cramps"].title in page
     for question in kb.escalation.values():
         assert question.text in page
-    assert "Call emergency services now." in page
+    assert "Call emergency services now: 112." in page  # with the region's numbers
     assert "<script>" not in page and "<script " in page  # only the external file
 
 
@@ -45,7 +45,7 @@ def test_now_in_russian(client: TestClient) -> None:
     page = client.get("/now", params={"lang": "ru"}).text
     assert '<html lang="ru">' in page
     assert kb.text("first_aid.fa_position.title", "ru") in page
-    assert "Немедленно вызовите скорую помощь." in page
+    assert "Срочно вызовите скорую помощь: 112 или 103." in page
     assert client.get("/now", params={"lang": "xx"}).status_code == 200
 
 

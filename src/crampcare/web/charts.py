@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from crampcare.i18n.context import _
+
 BAR = "#2f6fb5"
 BAR_LIGHT = "#b9d3ee"
 AXIS = "#666666"
@@ -52,7 +54,7 @@ def vertical_bars(
             body.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
                         f'fill="{BAR_LIGHT}"/>')
         h = plot_h * value / peak
-        tip = f"{labels[i]}: {value:g}{unit}" + (f" of {totals[i]:g}" if totals is not None else "")
+        tip = f"{labels[i]}: {value:g}{unit}" + (" " + _("of {total}", total=format(totals[i], "g")) if totals is not None else "")
         body.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
                     f'fill="{BAR}"><title>{escape(tip)}</title></rect>')
         if i % label_every == 0:

@@ -18,11 +18,13 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.assess.interview import SECTION_TITLES
+from crampcare.i18n.context import N_, _, current_localizer
+from crampcare.i18n.wording import diary_word, text
 from crampcare.web import forms
 from crampcare.web.api import FromDate, ToDate, compute_for, import_text, read_upload, report_function
 from crampcare.web.deps import get_kb, get_owner, get_store
 from crampcare.web.errors import ApiError
-from crampcare.web.i18n import EVIDENCE, UI, URGENCY_ACTIONS, pick_lang
+from crampcare.web.i18n import ui_words
 
 if TYPE_CHECKING:
     from crampcare.diary.store import DiaryStore
@@ -45,7 +47,9 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
 
 
 def source_titles(kb: KnowledgeBase, ids: list[str]) -> str:
-    return "; ".join(kb.sources[s].title if s in kb.sources else s for s in ids)
+    from crampcare.i18n.wording import source_title
+
+    return "; ".join(source_title(kb, s) for s in ids)
 
 
 # --------------------------------------------------------------------------- home and /now
@@ -53,7 +57,7 @@ def source_titles(kb: KnowledgeBase, ids: list[str]) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    return render(request, "index.html", {"title": "crampcare"})
+    return render(request, "index.html", {"title": _("Night leg cramps")})
 
 
 def _clock(seconds: int) -> str:
@@ -61,9 +65,11 @@ def _clock(seconds: int) -> str:
 
 
 @router.get("/now", response_class=HTMLResponse)
-def now_page(request: Request, lang: str | None = Query(None, max_length=20),
-             kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
-    lang = pick_lang(lang)
+def now_page(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
+    from crampcare.i18n.context import current_language
+    from crampcare.i18n.wording import evidence_label, urgency_action
+
+    lang = current_language()  # ?lang=, the switch's cookie or the browser (LanguageMiddleware)
     t = kb.text
     steps = []
     for step in (s for s in kb.first_aid.values() if s.in_now):
@@ -74,17 +80,17 @@ def now_page(request: Request, lang: str | None = Query(None, max_length=20),
             "seconds": step.seconds,
             "clock": _clock(step.seconds or 0),
             "sources": source_titles(kb, step.sources),
-            "evidence": EVIDENCE[lang][step.evidence],
+            "evidence": evidence_label(step.evidence),
             "note": t(f"{key}.evidence_note", lang),
             "guidance": t(f"{key}.guidance_note", lang) if step.guidance_note else "",
         })
     checks = [{
         "text": t(f"escalation.{q.id}.text", lang),
         "action": t(f"escalation.{q.id}.yes_action", lang),
-        "headline": URGENCY_ACTIONS[lang][q.yes_urgency],
+        "headline": urgency_action(q.yes_urgency),
         "sources": source_titles(kb, q.sources),
     } for q in kb.escalation.values()]
-    context = {"lang": lang, "ui": UI[lang], "steps": steps, "checks": checks, "css": request.app.state.now_css}
+    context = {"lang": lang, "ui": ui_words(), "steps": steps, "checks": checks, "css": request.app.state.now_css}
     # Revalidated each visit; the service worker serves the cached copy when offline.
     return render(request, "now.html", context, headers={"Cache-Control": "no-cache"})
 
@@ -115,7 +121,8 @@ def _question_groups(kb: KnowledgeBase, answers: dict[str, Any], raw: dict[str, 
     groups: list[dict[str, Any]] = []
     for question in kb.questions.values():
         if not groups or groups[-1]["section"] != question.section:
-            groups.append({"section": question.section, "title": SECTION_TITLES.get(question.section, question.section),
+            section_title = _(SECTION_TITLES[question.section]) if question.section in SECTION_TITLES else question.section
+            groups.append({"section": question.section, "title": section_title,
                            "questions": []})
         value = raw.get(question.id)
         groups[-1]["questions"].append({
@@ -132,7 +139,7 @@ def _question_groups(kb: KnowledgeBase, answers: dict[str, Any], raw: dict[str, 
 
 def _assess_form(request: Request, kb: KnowledgeBase, answers: dict[str, Any], raw: dict[str, Any],
                  errors: dict[str, str], status: int = 200) -> HTMLResponse:
-    context = {"title": "Assessment", "groups": _question_groups(kb, answers, raw, errors), "errors": errors,
+    context = {"title": _("Assessment"), "groups": _question_groups(kb, answers, raw, errors), "errors": errors,
                "kb": kb}
     return render(request, "assess.html", context, status)
 
@@ -144,17 +151,17 @@ def assess_page(request: Request, kb: KnowledgeBase = Depends(get_kb), _owner: s
 
 
 def _result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
-    from crampcare.assess.render import URGENCY_HEADLINES
+    from crampcare.assess.localize import localize_assessment
+    from crampcare.assess.render import answer_value, question_words, urgency_headline
     from crampcare.knowledge.schema import EVIDENCE_LABELS
 
     def answers(items: dict[str, Any]) -> list[dict[str, str]]:
-        return [{"question": kb.questions[k].text if k in kb.questions else k,
-                 "answer": forms.answer_text(kb, k, v)} for k, v in items.items()]
+        return [{"question": question_words(kb, k), "answer": answer_value(kb, k, v)} for k, v in items.items()]
 
     return {
-        "title": "Your assessment",
-        "r": result,
-        "headline": URGENCY_HEADLINES[result.urgency],
+        "title": _("Your assessment"),
+        "r": localize_assessment(result, kb),
+        "headline": urgency_headline(result.urgency),
         "evidence_labels": EVIDENCE_LABELS,
         "answers_of": answers,
         "sources": {s.id: s for s in kb.sources.values()},
@@ -200,16 +207,16 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
 # --------------------------------------------------------------------------- /diary
 
-DURATIONS = [(30, "30 s"), (60, "1 min"), (180, "3 min"), (300, "5 min"), (600, "10 min")]
+DURATIONS = [(30, N_("30 s")), (60, N_("1 min")), (180, N_("3 min")), (300, N_("5 min")), (600, N_("10 min"))]
 FLASH = {
-    "night": "Night of {date} saved.",
-    "quiet": "Quiet night of {date} saved.",
-    "day": "Day of {date} saved.",
-    "edited": "Changes to {date} saved.",
-    "deleted": "Deleted {date}.",
-    "undone": "Undone: the last change was reverted.",
-    "nothing": "Nothing to undo.",
-    "imported": "Diary imported.",
+    "night": N_("Night of {date} saved."),
+    "quiet": N_("Quiet night of {date} saved."),
+    "day": N_("Day of {date} saved."),
+    "edited": N_("Changes to {date} saved."),
+    "deleted": N_("Deleted {date}."),
+    "undone": N_("Undone: the last change was reverted."),
+    "nothing": N_("Nothing to undo."),
+    "imported": N_("Diary imported."),
 }
 
 
@@ -226,10 +233,10 @@ def _diary_context(kb: KnowledgeBase, store: DiaryStore, done: str | None = None
     rows = [{"date": d, "night": nights.get(d), "day": days.get(d)} for d in sorted(nights.keys() | days.keys(),
                                                                                        reverse=True)]
     safe_date = date if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else ""
-    message = FLASH[done].format(date=safe_date or "the date") if done in FLASH else ""
+    message = _(FLASH[done], date=safe_date or _("the date")) if done in FLASH else ""
     default_night = units.default_night_date()
     return {
-        "title": "Diary",
+        "title": _("Diary"),
         "rows": rows,
         "message": message,
         "undo_offer": done in ("night", "quiet", "day", "edited", "deleted", "imported"),
@@ -239,11 +246,11 @@ def _diary_context(kb: KnowledgeBase, store: DiaryStore, done: str | None = None
         "night_date": default_night.isoformat(),
         "today": today.isoformat(),
         "now_time": dt.datetime.now().strftime("%H:%M"),
-        "durations": DURATIONS,
+        "durations": [(seconds, _(label)) for seconds, label in DURATIONS],
         "legs": LEGS,
         "muscles": MUSCLES,
         "reliefs": RELIEFS,
-        "medicines": [(m.id, m.name) for m in kb.medicines.values()],
+        "medicines": [(m.id, text(kb, f"medicines.{m.id}.name")) for m in kb.medicines.values()],
         "as_list": forms.as_list,
     }
 
@@ -377,7 +384,7 @@ def diary_edit_night(request: Request, date: dt.date, kb: KnowledgeBase = Depend
     if night is None:
         raise ApiError(404, f"no night logged for {date.isoformat()}")
     return render(request, "night_edit.html", {
-        "title": f"Edit the night of {date.isoformat()}", "date": date.isoformat(), "night": night,
+        "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
         "rows": _night_form_rows(night), "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": {},
     })
 
@@ -412,7 +419,7 @@ async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = 
     if record is None:
         night = await run_in_threadpool(store.get_night, date)
         return render(request, "night_edit.html", {
-            "title": f"Edit the night of {date.isoformat()}", "date": date.isoformat(), "night": night,
+            "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
             "rows": rows, "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": errors,
         }, 422)
     await run_in_threadpool(store.put_night, record)
@@ -479,10 +486,10 @@ async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
 # --------------------------------------------------------------------------- /insights
 
 VERDICTS = {
-    "seems_linked": "Seems linked to more cramps",
-    "seems_protective": "Seems linked to fewer cramps",
-    "no_clear_link": "No clear link",
-    "not_enough_data": "Not enough data yet",
+    "seems_linked": N_("Seems linked to more cramps"),
+    "seems_protective": N_("Seems linked to fewer cramps"),
+    "no_clear_link": N_("No clear link"),
+    "not_enough_data": N_("Not enough data yet"),
 }
 
 
@@ -506,24 +513,24 @@ def insights_page(request: Request, start: dt.date | None = FromDate, end: dt.da
 
     ins = compute_for(store, start, end)
     weekly = ins.weekly[-26:]
-    context: dict[str, Any] = {"title": "Insights", "ins": ins, "summary": ins.summary(), "charts": {},
+    context: dict[str, Any] = {"title": _("Insights"), "ins": ins, "summary": ins.summary(), "charts": {},
                                "verdicts": VERDICTS, "pct": _pct, "rr": _rr}
     if weekly:
         context["charts"]["weekly"] = charts.vertical_bars(
-            [w.week_start.strftime("%d %b") for w in weekly], [w.cramp_nights for w in weekly],
+            [current_localizer().short_day_month(w.week_start) for w in weekly], [w.cramp_nights for w in weekly],
             totals=[w.nights_logged for w in weekly], label_every=max(1, len(weekly) // 6),
-            label="Cramp nights per week (dark) out of nights logged (light)")
+            label=_("Cramp nights per week (dark) out of nights logged (light)"))
     if ins.time_of_night.total:
         buckets = ins.time_of_night.buckets
         context["charts"]["hours"] = charts.vertical_bars(
             [b.label for b in buckets], [b.count for b in buckets], label_every=3,
-            label="When cramps started, by hour, from 18:00 to 17:00")
+            label=_("When cramps started, by hour, from 18:00 to 17:00"))
     if ins.muscles:
         context["charts"]["muscles"] = charts.horizontal_bars(
-            [m.name for m in ins.muscles], [m.count for m in ins.muscles], label="Cramps by muscle")
+            [diary_word(m.name) for m in ins.muscles], [m.count for m in ins.muscles], label=_("Cramps by muscle"))
     if ins.legs:
         context["charts"]["legs"] = charts.horizontal_bars(
-            [m.name for m in ins.legs], [m.count for m in ins.legs], label="Cramps by leg")
+            [diary_word(m.name) for m in ins.legs], [m.count for m in ins.legs], label=_("Cramps by leg"))
     return render(request, "insights.html", context)
 
 
@@ -535,26 +542,23 @@ def learn_index(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLRe
     from crampcare.learn import topic_titles
 
     topics = list(topic_titles(kb).items())
-    return render(request, "learn_index.html", {"title": "Learn", "topics": topics})
+    return render(request, "learn_index.html", {"title": _("Learn"), "topics": topics})
 
 
 @router.get("/learn/{topic}", response_class=HTMLResponse)
-def learn_topic(request: Request, topic: str, lang: str | None = Query(None, max_length=20),
-                kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
+def learn_topic(request: Request, topic: str, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
     from markdown_it import MarkdownIt
 
-    from crampcare.i18n.context import use_language
-    from crampcare.learn import topic_markdown
+    from crampcare.learn import topic_markdown, topic_titles
 
-    lang = pick_lang(lang)
     try:
-        with use_language(lang):
-            markdown = topic_markdown(kb, topic)
+        markdown = topic_markdown(kb, topic)
     except KeyError:
-        raise ApiError(404, f"no topic {topic!r}; see /learn") from None
+        raise ApiError(404, _("no topic {topic!r}; see /learn", topic=topic)) from None
     # html=False: any markup in the knowledge base is shown as text, never run.
     html = MarkdownIt("commonmark", {"html": False}).render(markdown)
-    return render(request, "learn_topic.html", {"title": topic, "body": html, "topic": topic, "lang": lang})
+    return render(request, "learn_topic.html", {"title": topic_titles(kb).get(topic, topic), "body": html,
+                                                "topic": topic})
 
 
 # --------------------------------------------------------------------------- /docs
