@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter
 
-from crampcare.knowledge.conditions import Condition, evaluate, facts_of
+from crampcare.knowledge.conditions import Condition, evaluate
 
 adapter: TypeAdapter[Condition] = TypeAdapter(Condition)
 
@@ -40,7 +40,6 @@ def test_all_any_not_and_full_trace() -> None:
     trace: list[dict[str, object]] = []
     assert evaluate(condition, {"a": 1, "b": 2, "c": False}, trace) is True
     assert [(leaf["fact"], leaf["result"]) for leaf in trace] == [("a", True), ("b", False), ("c", False)]
-    assert facts_of(condition) == {"a", "b", "c"}
 
 
 def test_rejects_unknown_operator_and_extra_keys() -> None:

@@ -9,7 +9,8 @@ from sqlalchemy import update
 
 from crampcare.accounts import AccountError, AccountService, TooManyAttemptsError
 from crampcare.accounts.models import SessionRow
-from crampcare.diary.database import make_engine, upgrade
+from crampcare.db.engine import make_engine
+from crampcare.db.schema import upgrade
 from crampcare.diary.records import NightRecord
 from crampcare.diary.store import DiaryStore
 

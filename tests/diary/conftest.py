@@ -13,7 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from crampcare.diary.database import upgrade
+from crampcare.db.schema import upgrade
 from crampcare.diary.store import DiaryStore
 
 MEDICINE_IDS = {

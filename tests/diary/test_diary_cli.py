@@ -82,6 +82,22 @@ def test_log_several_cramps_and_quiet_night(run_cli: Callable, migrated_url: str
     assert "2026-11-20" in run_cli("log", "night", "--none").stdout
 
 
+def test_second_cramp_is_appended_and_quiet_night_erases_nothing(run_cli: Callable, migrated_url: str) -> None:
+    """The one night policy, as the CLI tells it (the API and the web form follow the same one)."""
+    assert run_cli("log", "night", "--date", "2026-11-18", "--cramp", "23:50,90s,right,foot,4").exit_code == 0
+    second = run_cli("log", "night", "--date", "2026-11-18", "--cramp", "03:10,3m,left,calf,7", "--notes", "again")
+    assert second.exit_code == 0, second.stderr
+    assert "Added to the night of 2026-11-18, now: 2 cramps" in second.stdout
+    quiet = run_cli("log", "night", "--date", "2026-11-18", "--none")
+    assert quiet.exit_code == 0 and "a quiet night does not erase cramps" in quiet.stdout
+    with DiaryStore(migrated_url) as store:
+        night = store.get_night(dt.date(2026, 11, 18))
+    assert night is not None and [c.severity for c in night.cramps] == [4, 7] and night.notes == "again"
+    assert run_cli("diary", "undo").exit_code == 0
+    with DiaryStore(migrated_url) as store:
+        assert [c.severity for c in store.get_night(dt.date(2026, 11, 18)).cramps] == [4]  # type: ignore[union-attr]
+
+
 def test_log_day_with_every_flag(run_cli: Callable, migrated_url: str) -> None:
     result = run_cli(
         "log", "day", "--date", "yesterday", "--fluids", "1,5 l", "--activity", "High", "--unusual-activity",
@@ -297,7 +313,6 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["log", "day", "--diet", "keto"], "--diet:"),
     (["log", "day"], "give at least one factor"),
     (["log", "day", "--tag", "x" * 50], "longer than 40 characters"),
-    (["log", "night", "--date", "2026-11-01", "--none"], "the night of 2026-11-01 is already logged"),
     (["log", "day", "--date", "2026-11-01", "--fluids", "1L"], "the day of 2026-11-01 is already logged"),
     (["diary", "edit", "2026-11-05", "--severity", "3"], "no night is logged for 2026-11-05"),
     (["diary", "edit", "2026-11-01"], "nothing to change"),

@@ -8,7 +8,8 @@ import pytest
 from diary_helpers import cramp, day, night
 from sqlalchemy import inspect, text
 
-from crampcare.diary import database
+from crampcare.db import engine as db_engine
+from crampcare.db import schema
 from crampcare.diary.errors import ConflictError, DuplicateRecordError, NotFoundError
 from crampcare.diary.store import DiaryStore, open_store
 
@@ -31,20 +32,20 @@ def test_migrations_create_the_models_schema(db_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    assert database.current_revision(db_url) is None
-    assert not database.is_up_to_date(db_url)
-    with pytest.raises(database.SchemaOutOfDateError, match="empty database"):
-        database.require_up_to_date(db_url)
-    database.upgrade(db_url)
-    database.upgrade(db_url)  # idempotent
-    assert database.current_revision(db_url) == database.head_revision()
-    assert database.is_up_to_date(db_url)
-    database.require_up_to_date(db_url)
+    assert schema.current_revision(db_url) is None
+    assert not schema.is_up_to_date(db_url)
+    with pytest.raises(schema.SchemaOutOfDateError, match="empty database"):
+        schema.require_up_to_date(db_url)
+    schema.upgrade(db_url)
+    schema.upgrade(db_url)  # idempotent
+    assert schema.current_revision(db_url) == schema.head_revision()
+    assert schema.is_up_to_date(db_url)
+    schema.require_up_to_date(db_url)
 
-    engine = database.make_engine(db_url)
+    engine = db_engine.make_engine(db_url)
     try:
         with engine.connect() as conn:
-            metadata = database.load_all_models()  # diary + accounts tables: one history
+            metadata = schema.all_tables()  # diary + accounts tables: one history
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
             tables = set(inspect(conn).get_table_names())
     finally:
@@ -56,9 +57,9 @@ def test_migrations_create_the_models_schema(db_url: str) -> None:
 
 
 def test_sqlite_pragmas(tmp_path) -> None:
-    url = database.resolve_db_url(str(tmp_path / "sub" / "diary.db"))
+    url = db_engine.resolve_db_url(str(tmp_path / "sub" / "diary.db"))
     assert url.startswith("sqlite:///") and url.endswith("sub/diary.db")
-    engine = database.make_engine(url)
+    engine = db_engine.make_engine(url)
     try:
         with engine.connect() as conn:
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -68,29 +69,29 @@ def test_sqlite_pragmas(tmp_path) -> None:
 
 
 def test_resolve_db_url(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    monkeypatch.delenv(database.DB_ENV, raising=False)
-    monkeypatch.setattr(database, "default_db_path", lambda: tmp_path / "default.db")
-    assert database.resolve_db_url(None) == f"sqlite:///{tmp_path / 'default.db'}"
-    monkeypatch.setenv(database.DB_ENV, str(tmp_path / "env.db"))
-    assert database.resolve_db_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
-    assert database.resolve_db_url("sqlite:///x.db") == "sqlite:///x.db"
-    assert database.resolve_db_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
-    assert database.resolve_db_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
-    assert database.resolve_db_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.delenv(db_engine.DB_ENV, raising=False)
+    monkeypatch.setattr(db_engine, "default_db_path", lambda: tmp_path / "default.db")
+    assert db_engine.resolve_db_url(None) == f"sqlite:///{tmp_path / 'default.db'}"
+    monkeypatch.setenv(db_engine.DB_ENV, str(tmp_path / "env.db"))
+    assert db_engine.resolve_db_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
+    assert db_engine.resolve_db_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert db_engine.resolve_db_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert db_engine.resolve_db_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert db_engine.resolve_db_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
 def test_default_path_is_in_user_data_dir() -> None:
     from platformdirs import user_data_dir
 
-    assert database.default_db_path() == database.Path(user_data_dir("crampcare")) / "crampcare.db"
+    assert db_engine.default_db_path() == db_engine.Path(user_data_dir("crampcare")) / "crampcare.db"
 
 
 def test_open_store_upgrades_or_refuses(db_url: str) -> None:
-    with pytest.raises(database.SchemaOutOfDateError):
+    with pytest.raises(schema.SchemaOutOfDateError):
         open_store(db_url, auto_upgrade=False)
     with open_store(db_url) as store:
         assert store.list_nights() == []
-    assert database.is_up_to_date(db_url)
+    assert schema.is_up_to_date(db_url)
     with open_store(db_url, auto_upgrade=False) as store:
         assert store.list_days() == []
 
@@ -315,7 +316,7 @@ def test_delete_everything(store: DiaryStore) -> None:
     store.add_day(day(D1))
     store.save_assessment({}, {})
     counts = store.delete_everything()
-    assert counts == {"cramps": 1, "nights": 1, "days": 1, "assessments": 1, "change_log": 2}
+    assert counts == {"cramps": 1, "nights": 1, "days": 1, "assessments": 1, "change_log": 2, "idempotency_keys": 0}
     assert _snapshot(store) == ([], []) and store.list_assessments() == []
     with pytest.raises(NotFoundError):
         store.undo()
@@ -340,10 +341,10 @@ def test_racing_writers_get_a_duplicate_error(store: DiaryStore, monkeypatch: py
 
 
 def test_migrations_ship_inside_the_package() -> None:
-    assert (database.MIGRATIONS_DIR / "env.py").is_file()
-    assert (database.MIGRATIONS_DIR / "script.py.mako").is_file()
+    assert (schema.MIGRATIONS_DIR / "env.py").is_file()
+    assert (schema.MIGRATIONS_DIR / "script.py.mako").is_file()
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory(str(database.MIGRATIONS_DIR))
-    assert script.get_current_head() == database.head_revision()
+    script = ScriptDirectory(str(schema.MIGRATIONS_DIR))
+    assert script.get_current_head() == schema.head_revision()
     assert "0001" in {rev.revision for rev in script.walk_revisions()}

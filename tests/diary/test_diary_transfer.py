@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from diary_helpers import cramp, day, night
 
+from crampcare.db.schema import upgrade
 from crampcare.diary import transfer
-from crampcare.diary.database import upgrade
 from crampcare.diary.errors import ImportFormatError
 from crampcare.diary.store import DiaryStore
+from crampcare.services.transfer import FORMATS
 
 D1 = dt.date(2026, 3, 1)
 
@@ -52,13 +53,13 @@ def test_export_import_export_is_identical(fmt: str, db_url: str, tmp_path: Path
     nights, days = _rich_diary()
     with DiaryStore(db_url, owner="source") as source, DiaryStore(db_url, owner="copy") as copy:
         source.add_many(nights, days)
-        first = transfer.EXPORTERS[fmt](transfer.collect(source))
+        first = FORMATS[fmt].render(transfer.collect(source))
         path = tmp_path / f"diary.{fmt}"
         path.write_text(first, encoding="utf-8", newline="")
         batch = transfer.read_import_file(path)
         result = copy.add_many(batch.nights, batch.days)
         assert (result.nights_added, result.days_added) == (3, 3)
-        second = transfer.EXPORTERS[fmt](transfer.collect(copy))
+        second = FORMATS[fmt].render(transfer.collect(copy))
         assert second == first
         # and the records themselves are equal, not only their text
         assert [n.model_dump() for n in copy.list_nights()] == [n.model_dump() for n in source.list_nights()]
@@ -198,12 +199,3 @@ def test_detect_format(tmp_path: Path) -> None:
     assert transfer.read_import_file(bom).days[0].fluids_ml == 1500
 
 
-def test_exporters_can_be_registered() -> None:
-    def export_count(data: transfer.DiaryExport) -> str:
-        return f"{len(data.nights)}\n"
-
-    transfer.register_exporter("count", export_count)
-    try:
-        assert transfer.EXPORTERS["count"](transfer.DiaryExport(nights=[night(D1)], days=[])) == "1\n"
-    finally:
-        del transfer.EXPORTERS["count"]

@@ -224,8 +224,9 @@ def test_planted_trigger_found_in_a_12_week_diary() -> None:
     low = tr.factors[0]
     assert low.factor == "low_fluids" and low.verdict == "seems_linked"
     assert low.message.startswith("Low fluids seems linked to more cramps (the same night)")
+    assert "over 12 weeks of your diary" in low.message
     same = next(t for t in low.tests if t.lag == 0)
-    assert same.q_value is not None and same.q_value < 0.05 and same.rr_low is not None and same.rr_low > 1
+    assert same.adjusted_p is not None and same.adjusted_p < 0.05 and same.rr_low is not None and same.rr_low > 1
 
 
 def test_planted_triggers_found_most_of_the_time_over_fixed_seeds() -> None:
@@ -243,6 +244,22 @@ def test_no_trigger_named_in_a_diary_without_one() -> None:
     assert tr.linked == [] and tr.protective == []
     assert all(f.verdict in ("no_clear_link", "not_enough_data") for f in tr.factors)
     assert "no factor stands out yet" in tr.message
+
+
+def test_a_raw_interval_without_1_is_explained_in_one_sentence() -> None:
+    # Spells in cramps and habits: low fluids' raw 95 % CI leaves out 1 although it does nothing.
+    end = dt.date(2026, 11, 27)
+    nights, days = simulate_diary(
+        84, trigger=None, rr=1.0, seed=1, end=end, cramp_persistence=0.85, factor_persistence=0.85
+    )
+    ins = compute_insights(nights, days, today=end)
+    assert ins.triggers.linked == [] and ins.triggers.protective == []
+    low = next(f for f in ins.triggers.factors if f.factor == "low_fluids")
+    assert low.verdict == "no_clear_link" and low.raw_interval_excludes_1
+    assert low.message.count(". ") == 1 and "leaves out 1" in low.message and "by chance" in low.message
+    assert low.message in ins.summary()
+    listed = next(s for s in ins.summary() if s.startswith("No clear link so far with"))
+    assert "low fluids" not in listed
 
 
 def test_protective_factor() -> None:

@@ -105,6 +105,9 @@ def test_insights_on_an_empty_diary(app: typer.Typer, runner: CliRunner, db: str
         (["insights", "--chart", "out.jpg"], ".png or .svg"),
         (["simulate", "--days", "10", "--trigger", "moon_phase"], "unknown factor"),
         (["simulate", "--days", "10", "--end", "2999-01-01"], "--end"),
+        (["simulate", "--days", "10", "--factor-persistence", "moon_phase=0.5"], "unknown factor"),
+        (["simulate", "--days", "10", "--factor-persistence", "high_stress=lots"], "not a number"),
+        (["simulate", "--days", "10", "--factor-persistence", "1.5"], "below 1"),
     ],
 )
 def test_refused_input_is_one_line_and_exit_2(
@@ -136,3 +139,15 @@ def test_simulate_ignores_the_diary_environment_variable(
     result = CliRunner().invoke(app, ["simulate", "--days", "5"])
     assert result.exit_code == 2 and "--db" in result.stderr
     assert not Path(db).exists()
+
+
+def test_simulate_with_spells_and_seasons(app: typer.Typer, runner: CliRunner, db: str) -> None:
+    args = ["simulate", "--db", db, "--days", "120", "--seed", "5", "--end", "2024-06-30", "--cramp-persistence", "0.9",
+            "--factor-persistence", "0.5", "--factor-persistence", "high_stress=0.9", "--factor-seasonal", "0.4",
+            "--seasonal", "0.4"]
+    _ok(runner.invoke(app, args))
+    with open_store(db) as store:
+        nights = store.list_nights()
+    cramp = [bool(n.cramps) for n in nights]
+    changes = sum(a != b for a, b in zip(cramp, cramp[1:], strict=False))
+    assert changes < len(cramp) * 0.25  # spells: independent nights at ~30 % would change ~42 % of the time

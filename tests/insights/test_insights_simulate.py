@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 
+import numpy as np
 import pytest
 
 from crampcare.insights import FACTOR_IDS, day_factors
@@ -103,3 +104,34 @@ def test_seasonal_variation() -> None:
     summer = [n.had_cramp for n in nights if n.date.month in (6, 7, 8)]
     winter = [n.had_cramp for n in nights if n.date.month in (12, 1, 2)]
     assert statistics.mean(summer) > statistics.mean(winter) + 0.1
+
+
+def test_spells_keep_the_share_and_add_persistence() -> None:
+    nights, days = simulate_diary(
+        3000, trigger=None, rr=1.0, seed=12, end=END, cramp_persistence=0.85, factor_persistence=0.7,
+        persistence_by_factor={"high_stress": 0.0}, skip_share=0.0, field_missing=0.0, other_factors=len(FACTOR_IDS),
+    )
+    cramp = np.array([bool(n.cramps) for n in nights], dtype=float)
+    assert 0.25 < cramp.mean() < 0.35
+    assert np.corrcoef(cramp[1:], cramp[:-1])[0, 1] == pytest.approx(0.85, abs=0.05)
+    cold = np.array([bool(d.cold_exposure) for d in days], dtype=float)
+    assert np.corrcoef(cold[1:], cold[:-1])[0, 1] == pytest.approx(0.7, abs=0.06)
+    stress = np.array([d.stress == "high" for d in days], dtype=float)
+    assert abs(np.corrcoef(stress[1:], stress[:-1])[0, 1]) < 0.08
+
+
+def test_factor_seasons_peak_in_summer() -> None:
+    _, days = simulate_diary(
+        4 * 365, trigger=None, rr=1.0, seed=13, end=dt.date(2023, 12, 31), factor_seasonal=0.8,
+        other_factors=len(FACTOR_IDS), field_missing=0.0,
+    )
+    summer = [d.caffeine for d in days if d.date.month in (6, 7, 8) and d.caffeine is not None]
+    winter = [d.caffeine for d in days if d.date.month in (12, 1, 2) and d.caffeine is not None]
+    assert np.mean(summer) > np.mean(winter) + 0.1
+
+
+@pytest.mark.parametrize("bad", [{"cramp_persistence": 1.0}, {"factor_persistence": -0.1},
+                                 {"persistence_by_factor": {"caffeine": 1.2}}, {"factor_seasonal": 1.0}])
+def test_spell_and_season_options_are_checked(bad: dict) -> None:
+    with pytest.raises(ValueError):
+        simulate_diary(10, trigger=None, rr=1.0, seed=1, **bad)

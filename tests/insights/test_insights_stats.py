@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import optimize
-from scipy.stats import false_discovery_control, fisher_exact
+from scipy.stats import fisher_exact, hypergeom
 
 from crampcare.insights import stats
 
@@ -89,113 +89,103 @@ def test_risk_ratio_ci_contains_the_estimate(exposed: tuple[int, int], unexposed
     assert 0 < lo <= rr <= hi < math.inf
 
 
-# --------------------------------------------------------------------------- Fisher
+# --------------------------------------------------------------------------- stratified exact test
 
 
-def test_fisher_two_sided_matches_scipy() -> None:
-    rng = np.random.default_rng(7)
-    tables = rng.integers(0, 30, size=(400, 4))
-    tables[:40, 0] = 0
-    tables[40:80, 1:3] = 0
-    ours = stats.fisher_exact_two_sided(*tables.T)
-    ref = [fisher_exact([[a, b], [c, d]]).pvalue for a, b, c, d in tables]
-    np.testing.assert_allclose(ours, ref, rtol=1e-9, atol=1e-12)
-
-
-def test_fisher_one_sided_matches_scipy() -> None:
+def test_one_block_exact_test_is_fishers() -> None:
+    # One block: the shuffled-nights test of "more cramps" is Fisher's one-sided exact test.
     rng = np.random.default_rng(8)
-    tables = rng.integers(0, 40, size=(300, 4))
-    greater, less = stats.fisher_exact_one_sided(*tables.T)
-    ref_g = [fisher_exact([[a, b], [c, d]], alternative="greater").pvalue for a, b, c, d in tables]
-    ref_l = [fisher_exact([[a, b], [c, d]], alternative="less").pvalue for a, b, c, d in tables]
-    np.testing.assert_allclose(greater, ref_g, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(less, ref_l, rtol=1e-9, atol=1e-12)
+    tables = rng.integers(0, 40, size=(200, 4))
+    a, b, c, d = tables.T
+    null = stats.StratifiedSumNull((a + b + c + d)[:, None], (a + c)[:, None], (a + b)[:, None])
+    ref_g = [fisher_exact([[ai, bi], [ci, di]], alternative="greater").pvalue for ai, bi, ci, di in tables]
+    ref_l = [fisher_exact([[ai, bi], [ci, di]], alternative="less").pvalue for ai, bi, ci, di in tables]
+    exact = null.exact
+    assert exact.all()
+    np.testing.assert_allclose(null.p_more(a.astype(float)), ref_g, rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(null.p_fewer(a.astype(float)), ref_l, rtol=1e-7, atol=1e-12)
 
 
-def test_fisher_scalar_and_textbook_value() -> None:
-    # Fisher's tea-tasting table: one-sided p = 17/70, two-sided 34/70.
-    assert stats.fisher_exact_two_sided(3, 1, 1, 3) == pytest.approx(34 / 70)
-    g, le = stats.fisher_exact_one_sided(3, 1, 1, 3)
-    assert g == pytest.approx(17 / 70) and le == pytest.approx(69 / 70)
-    with pytest.raises(ValueError):
-        stats.fisher_exact_two_sided(-1, 2, 3, 4)
+def test_stratified_sum_is_the_convolution_of_its_blocks() -> None:
+    # Two blocks: P(S >= s) by brute force over both hypergeometrics.
+    pop, hits, draws = np.array([[20, 15]]), np.array([[6, 9]]), np.array([[5, 4]])
+    null = stats.StratifiedSumNull(pop, hits, draws)
+    p1 = hypergeom(20, 6, 5).pmf(np.arange(6))
+    p2 = hypergeom(15, 9, 4).pmf(np.arange(5))
+    total = np.convolve(p1, p2)
+    for s in range(10):
+        assert null.p_more(np.array([float(s)]))[0] == pytest.approx(total[s:].sum(), abs=1e-12)
+        assert null.p_fewer(np.array([float(s)]))[0] == pytest.approx(total[: s + 1].sum(), abs=1e-12)
+    assert null.mean[0] == pytest.approx(5 * 6 / 20 + 4 * 9 / 15)
 
 
-def test_fisher_min_attainable_is_the_most_extreme_table() -> None:
-    # margins of [[3,1],[1,3]]: the most extreme "greater" table is [[4,0],[0,4]], p = 1/70.
-    g, le = stats.fisher_min_attainable_one_sided(3, 1, 1, 3)
-    assert g == pytest.approx(1 / 70) and le == pytest.approx(1 / 70)
-    rng = np.random.default_rng(3)
-    tables = rng.integers(0, 25, size=(200, 4))
-    g, le = stats.fisher_min_attainable_one_sided(*tables.T)
-    pg, pl = stats.fisher_exact_one_sided(*tables.T)
-    assert np.all(g <= pg + 1e-12) and np.all(le <= pl + 1e-12)
+def test_large_tests_use_a_normal_approximation_close_to_exact() -> None:
+    pop = np.full((1, 20), 28)
+    hits = np.full((1, 20), 9)
+    draws = np.full((1, 20), 14)  # 280 draws: over the exact limit
+    null = stats.StratifiedSumNull(pop, hits, draws)
+    assert not null.exact[0]
+    small = stats.StratifiedSumNull(pop[:, :18], hits[:, :18], draws[:, :18])
+    assert small.exact[0]
+    # the same shape of question on both sides of the limit: normal tail within 0.01 of exact
+    z = 2.0
+    v_small = small.mean + z * np.sqrt(small.var)
+    v_big = null.mean + z * np.sqrt(null.var)
+    assert abs(small.p_more(v_small)[0] - null.p_more(v_big)[0]) < 0.01
 
 
-# --------------------------------------------------------------------------- BH / Tarone
+# --------------------------------------------------------------------------- spells and permutations
 
 
-def test_bh_matches_scipy() -> None:
+def test_block_permutations_keep_missing_nights_and_block_totals() -> None:
     rng = np.random.default_rng(1)
-    p = rng.random(40) ** 3
-    np.testing.assert_allclose(stats.benjamini_hochberg(p), false_discovery_control(p), rtol=1e-12)
+    y = (rng.random(90) < 0.3).astype(np.int8)
+    y[[3, 40, 41, 77]] = -1
+    block = np.arange(90) // 28
+    out = stats.block_permutations(y, block, 50, np.random.default_rng(2))
+    assert np.all(out[:, y < 0] == 0)
+    for b in range(block.max() + 1):
+        inb = (block == b) & (y >= 0)
+        assert np.all(out[:, inb].sum(axis=1) == y[inb].sum())
+    assert not np.all(out == np.where(y < 0, 0, y))  # something moved
 
 
-def test_bh_hand_example_and_nan() -> None:
-    q = stats.benjamini_hochberg([0.01, 0.04, 0.03, np.nan, 0.5])
-    # m = 4 tested: sorted p 0.01, 0.03, 0.04, 0.5 -> 0.04, 0.06, 0.0533, 0.5 -> monotone 0.04, 0.0533, 0.0533, 0.5
-    assert q[0] == pytest.approx(0.04)
-    assert q[1] == pytest.approx(0.04 * 4 / 3)
-    assert q[2] == pytest.approx(0.04 * 4 / 3)
-    assert math.isnan(q[3])
-    assert q[4] == pytest.approx(0.5)
+def test_lag1_autocorrelation_recovers_persistence() -> None:
+    rng = np.random.default_rng(4)
+    n = 20000
+    keep = rng.random(n) < 0.7
+    fresh = rng.random(n) < 0.3
+    x = np.empty(n)
+    x[0] = fresh[0]
+    for t in range(1, n):
+        x[t] = x[t - 1] if keep[t] else fresh[t]
+    block = np.arange(n) // 28
+    r = stats.lag1_autocorrelation(x, np.ones(n, bool), block)
+    # Bias-corrected despite 28-day blocks: close to the truth, and if anything above it (which
+    # widens the null spread, the safe side).
+    assert 0.69 <= r <= 0.77
+    iid = (rng.random(n) < 0.3).astype(float)
+    assert stats.lag1_autocorrelation(iid, np.ones(n, bool), block) < 0.03
 
 
-def test_weighted_bh() -> None:
-    p = np.array([0.001, 0.01, 0.02, 0.3])
-    np.testing.assert_allclose(stats.benjamini_hochberg(p, weights=[2, 2, 2, 2]), stats.benjamini_hochberg(p))
-    # weights (3, 1, ...) rescale to mean 1; the first p is divided by its weight 2.0
-    q = stats.benjamini_hochberg(p, weights=[3, 1, 1, 1])
-    assert q[0] == pytest.approx(min(0.001 / 2.0 * 4, q[1]))
-    with pytest.raises(ValueError):
-        stats.benjamini_hochberg(p, weights=[-1, 1, 1, 1])
+def test_inflation_is_bartletts_factor() -> None:
+    assert stats.autocorrelation_inflation(0.0, 0.9) == 1.0
+    assert stats.autocorrelation_inflation(0.8, 0.5) == pytest.approx(1.4 / 0.6)
 
 
-@given(st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=60))
-def test_bh_q_values_are_monotone_and_at_least_p(ps: list[float]) -> None:
-    p = np.array(ps)
-    q = stats.benjamini_hochberg(p)
-    assert np.all(q >= p - 1e-15)
-    assert np.all(q <= 1.0)
-    order = np.argsort(p, kind="mergesort")
-    assert np.all(np.diff(q[order]) >= -1e-15)
-
-
-@given(
-    st.lists(st.floats(1e-6, 1, allow_nan=False), min_size=1, max_size=40),
-    st.floats(0.1, 10),
-)
-def test_weighted_bh_is_monotone_in_weighted_p(ps: list[float], w0: float) -> None:
-    p = np.array(ps)
-    w = np.ones_like(p)
-    w[0] = w0
-    q = stats.benjamini_hochberg(p, weights=w)
-    wn = w * len(w) / w.sum()
-    order = np.argsort(p / wn, kind="mergesort")
-    assert np.all(np.diff(q[order]) >= -1e-15)
-    assert np.all((q > 0) & (q <= 1))
-
-
-def test_tarone_screen_drops_tests_that_cannot_reach_significance() -> None:
-    # Four tests; two can never go below 0.02. With K = 2, alpha / K = 0.025 keeps exactly the other two.
-    keep = stats.tarone_screen([1e-6, 1e-5, 0.02, 0.3], alpha=0.05)
-    assert keep.tolist() == [True, True, True, False] or keep.tolist() == [True, True, False, False]
-    keep = stats.tarone_screen([1e-6, 1e-5, 0.03, 0.3], alpha=0.05)
-    assert keep.tolist() == [True, True, False, False]
-    # every test able to reach anything: all kept
-    assert stats.tarone_screen([1e-9] * 5).all()
-    # NaN never kept
-    assert stats.tarone_screen([np.nan, 1e-9]).tolist() == [False, True]
+def test_westfall_young_by_hand_and_bounds() -> None:
+    # null p-values of two tests in 4 shuffles; observed (0.01, 0.2)
+    null = np.array([[0.5, 0.005], [0.3, 0.4], [0.02, 0.9], [0.6, 0.7]])
+    adj = stats.westfall_young(np.array([0.01, 0.2]), null)
+    # first step: min over both tests per row (incl. observed row 0.01): 0.01, 0.005, 0.3, 0.02, 0.6 -> 2 of 5 <= 0.01
+    assert adj[0] == pytest.approx(2 / 5)
+    # second step: only test 2: 0.2, 0.005, 0.4, 0.9, 0.7 -> 2 of 5 <= 0.2; monotone with the first
+    assert adj[1] == pytest.approx(2 / 5)
+    rng = np.random.default_rng(0)
+    p = rng.random(6)
+    adj = stats.westfall_young(p, rng.random((300, 6)))
+    assert np.all(adj >= p) and np.all(adj <= 1)
+    assert np.all(np.diff(adj[np.argsort(p)]) >= 0)
 
 
 # --------------------------------------------------------------------------- logistic trend

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from crampcare.assess import assess
-from crampcare.diary.database import upgrade
+from crampcare.db.schema import upgrade
 from crampcare.diary.records import DayRecord, NightRecord
 from crampcare.diary.store import DiaryStore
 

@@ -385,7 +385,7 @@ def test_round_trip_of_the_three_month_diary(big_bundle: dict[str, Any], three_m
 
 def test_round_trip_on_each_database(db_url: str, tmp_path: Path) -> None:
     """The same export, import and export again on SQLite and on PostgreSQL."""
-    from crampcare.diary.database import upgrade
+    from crampcare.db.schema import upgrade
 
     source = new_store(tmp_path / "source.db")
     small_diary(source)

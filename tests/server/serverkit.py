@@ -23,7 +23,7 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")
 from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from crampcare.diary.database import upgrade  # noqa: E402
+from crampcare.db.schema import upgrade  # noqa: E402
 from crampcare.web.app import create_app  # noqa: E402
 from crampcare.web.settings import Settings  # noqa: E402
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from crampcare.db.writes import Owner
 from crampcare.web.app import create_app
-from crampcare.web.deps import get_owner
+from crampcare.web.deps import get_account
 from crampcare.web.settings import Settings
 
 CASES = Path(__file__).resolve().parents[2] / "examples" / "cases"
@@ -50,7 +51,19 @@ def test_nights_crud_and_undo(db_client: TestClient) -> None:
     got = c.get(f"/api/v1/nights/{d1.isoformat()}").json()
     assert got["cramps"][0]["severity"] == 7 and got["cramps"][0]["start"] == "03:10:00"
 
-    assert_error(c.post("/api/v1/nights", json=night(d1, 3)), 409, "duplicate")
+    appended = c.post("/api/v1/nights", json=night(d1, 3))  # the one night policy: a second cramp is appended
+    assert appended.status_code == 200 and appended.headers["x-crampcare-outcome"] == "appended"
+    assert [x["severity"] for x in appended.json()["cramps"]] == [7, 3]
+    quiet = c.post("/api/v1/nights", json=night(d1))  # a quiet night erases nothing
+    assert quiet.status_code == 200 and quiet.headers["x-crampcare-outcome"] == "unchanged"
+    assert len(quiet.json()["cramps"]) == 2
+    assert c.post("/api/v1/undo").status_code == 200  # undo takes back exactly the appended cramp
+    assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [7]
+    key = {"Idempotency-Key": "retry-1"}
+    first, retry = (c.post("/api/v1/nights", json=night(d1, 5), headers=key) for _ in range(2))
+    assert first.headers["x-crampcare-outcome"] == retry.headers["x-crampcare-outcome"] == "appended"
+    assert "idempotent-replayed" not in first.headers and retry.headers["idempotent-replayed"] == "true"
+    assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [7, 5]
     assert_error(c.get(f"/api/v1/nights/{(TODAY - dt.timedelta(days=30)).isoformat()}"), 404, "not_found")
 
     listed = c.get("/api/v1/nights", params={"from": d1.isoformat(), "to": d1.isoformat()}).json()
@@ -74,6 +87,8 @@ def test_nights_crud_and_undo(db_client: TestClient) -> None:
     assert undone.status_code == 200 and "deleting" in undone.json()["message"]
     assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [9, 4]
     c.post("/api/v1/undo")  # the edit
+    assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [7, 5]
+    c.post("/api/v1/undo")  # the appended cramp
     assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [7]
     c.post("/api/v1/undo")
     c.post("/api/v1/undo")
@@ -197,10 +212,10 @@ def test_insights(db_client: TestClient) -> None:
 
 
 def test_each_owner_sees_only_their_diary(sqlite_url: str) -> None:
-    """The accounts engineer overrides get_owner; every data route must follow it."""
+    """Overriding get_account (whose diary a request may touch) moves every data route with it."""
     app = create_app(Settings(db=sqlite_url))
     owner = {"name": "alice"}
-    app.dependency_overrides[get_owner] = lambda: owner["name"]
+    app.dependency_overrides[get_account] = lambda: Owner(owner["name"])
     with TestClient(app) as c:
         d = TODAY - dt.timedelta(days=1)
         assert c.post("/api/v1/nights", json=night(d, 8)).status_code == 201
@@ -219,7 +234,7 @@ def test_each_owner_sees_only_their_diary(sqlite_url: str) -> None:
 
 
 def test_server_mode_without_accounts_refuses_data_routes(sqlite_url: str) -> None:
-    from crampcare.diary.database import upgrade
+    from crampcare.db.schema import upgrade
 
     upgrade(sqlite_url)
     with TestClient(create_app(Settings(db=sqlite_url, mode="server"))) as c:
@@ -228,7 +243,7 @@ def test_server_mode_without_accounts_refuses_data_routes(sqlite_url: str) -> No
 
 
 def test_server_mode_refuses_an_old_schema(sqlite_url: str) -> None:
-    from crampcare.diary.database import SchemaOutOfDateError
+    from crampcare.db.schema import SchemaOutOfDateError
 
     with pytest.raises(SchemaOutOfDateError):
         create_app(Settings(db=sqlite_url, mode="server"))

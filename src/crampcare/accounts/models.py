@@ -1,6 +1,6 @@
 """Tables for server mode: users, their sessions and API tokens, and login attempts.
 
-They share the diary's metadata so one Alembic history covers the whole database. A user's
+They share the diary's metadata (:class:`crampcare.db.base.Base`) so one Alembic history covers the whole database. A user's
 diary rows carry ``owner = users.owner_id`` (a random id, never the e-mail), so the diary
 never learns who a person is. Session and API tokens are stored only as SHA-256 hashes: a
 leaked database does not let anyone log in.
@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crampcare.diary.models import OWNER_LENGTH, Base
+from crampcare.db.base import OWNER_LENGTH, Base
 
 
 class UserRow(Base):

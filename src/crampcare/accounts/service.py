@@ -21,10 +21,11 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crampcare.accounts.models import ApiTokenRow, LoginAttemptRow, SessionRow, UserRow
+from crampcare.db.writes import Owner, run_write
 from crampcare.diary.store import DiaryStore
 
 SESSION_LIFETIME = dt.timedelta(days=14)
@@ -330,12 +331,15 @@ class AccountService:
     def delete_account(self, user: User, password: str) -> dict[str, int]:
         """Delete the user and every diary row they own; the caller should offer an export first."""
         self.authenticate(user.email, password)
-        # Sessions and tokens first, so no request can write to the diary while it is erased.
-        with self.engine.begin() as conn:
+
+        # One transaction under the owner's write lock: a write running at the same moment (an
+        # import, say) either commits before and is deleted here, or finds the user gone and
+        # stores nothing. Sessions and tokens go with the user row (ON DELETE CASCADE).
+        def erase(conn: Connection) -> dict[str, int]:
+            removed = DiaryStore(self.engine, owner=user.owner_id, user_id=user.id).delete_everything_in(conn)
             conn.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
             conn.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
-        with DiaryStore(self.engine, owner=user.owner_id) as store:
-            removed = store.delete_everything()
-        with self.engine.begin() as conn:
             conn.execute(delete(UserRow).where(UserRow.id == user.id))
-        return removed
+            return removed
+
+        return run_write(self.engine, Owner(user.owner_id, user.id), erase)

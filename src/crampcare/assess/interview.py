@@ -23,12 +23,6 @@ SECTION_TITLES: dict[str, str] = {
 }
 
 
-def is_shown(kb: KnowledgeBase, question: Question, answers: Mapping[str, Any]) -> bool:
-    if question.show_if is None:
-        return True
-    return evaluate(question.show_if, derive_facts(kb, answers))
-
-
 def visible_questions(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Question]:
     """Questions to show now, in order; hidden ones reappear when an answer makes them matter."""
     facts = derive_facts(kb, answers)

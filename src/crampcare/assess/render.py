@@ -13,16 +13,11 @@ from crampcare.i18n.context import N_, _, current_language, current_localizer
 from crampcare.i18n.wording import evidence_label, source_names, text, urgency_action, urgency_name
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 
-URGENCY_HEADLINES: dict[str, str] = {
-    "emergency": N_("EMERGENCY: call emergency services now"),
-    "urgent": N_("URGENT: see a doctor today"),
-    "doctor": N_("See a doctor: book an appointment"),
-    "self_care": N_("Self-care: you can look after this yourself, with the plan below"),
-}
-
 
 def urgency_headline(urgency: str) -> str:
-    return _(URGENCY_HEADLINES[urgency])
+    from crampcare.knowledge.vocabulary import vocabulary
+
+    return vocabulary().headline_of(urgency)
 
 
 # Facts the engine derives from answers (crampcare.assess.facts), named for a reader.

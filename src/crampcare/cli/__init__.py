@@ -79,10 +79,10 @@ def exercises(
 
 def _open_diary(db: str | None) -> Any:
     from crampcare.diary.errors import DiaryError
-    from crampcare.diary.store import open_store
+    from crampcare.services.diary import open_diary
 
     try:
-        return open_store(db)
+        return open_diary(db)
     except DiaryError as exc:
         fail(str(exc))
 
@@ -116,10 +116,10 @@ def assess(
 
     suggested: dict[str, Any] = {}
     if from_diary:
-        from crampcare.diary.prefill import prefill_answers
+        from crampcare.services.diary import suggested_answers
 
         with _open_diary(db) as store:
-            suggested = prefill_answers(store.list_nights(), store.list_days())
+            suggested = suggested_answers(store)
     if answers_file is not None:
         # What the file says wins over what the diary suggests.
         answers = {**suggested, **_read_answers(answers_file)}
@@ -132,8 +132,10 @@ def assess(
     except AnswerError as exc:
         fail(str(exc))
     if save:
+        from crampcare.services.diary import save_assessment
+
         with _open_diary(db) as store:
-            assessment_id = store.save_assessment(result.answers, result.model_dump(mode="json"))
+            assessment_id = save_assessment(store, result.answers, result.model_dump(mode="json"))
         typer.echo(_("saved as assessment {id}", id=assessment_id), err=True)
     if output_format is OutputFormat.json:
         from crampcare.assess.localize import localize_assessment

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import typer
 
 from crampcare.i18n.context import _
+
+T = TypeVar("T")
 
 db_app = typer.Typer(help="Database schema: apply migrations (server mode) or show the version.",
                      no_args_is_help=True)
@@ -15,12 +20,10 @@ def upgrade_command(
     db: str | None = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="Database path or URL."),
 ) -> None:
     """Apply every pending Alembic migration (safe to repeat)."""
-    from crampcare.diary.database import current_revision, head_revision, resolve_db_url, upgrade
+    from crampcare.services.database import upgrade_schema
 
-    url = resolve_db_url(db)
-    before = _safe(current_revision, url)
-    upgrade(url)
-    typer.echo(_("schema at {head} (was {before})", head=head_revision(), before=before or _("empty")))
+    before = _safe(upgrade_schema, db)
+    typer.echo(_("schema at {head} (was {before})", head=before.head, before=before.current or _("empty")))
 
 
 @db_app.command("status")
@@ -28,24 +31,22 @@ def status_command(
     db: str | None = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="Database path or URL."),
 ) -> None:
     """Show the schema version and whether it is up to date; exit 1 when it is not."""
-    from crampcare.diary.database import current_revision, head_revision, resolve_db_url
+    from crampcare.services.database import schema_status
 
-    url = resolve_db_url(db)
-    current = _safe(current_revision, url)
-    head = head_revision()
-    typer.echo(_("schema {current}; this crampcare needs {head}", current=current or _("empty"), head=head))
-    if current != head:
+    status = _safe(schema_status, db)
+    typer.echo(_("schema {current}; this crampcare needs {head}", current=status.current or _("empty"), head=status.head))
+    if not status.up_to_date:
         typer.echo(_("run `crampcare db upgrade` to bring it up to date"), err=True)
         raise typer.Exit(1)
 
 
-def _safe(function, url: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy.exc import SQLAlchemyError
+def _safe(function: Callable[[str | None], T], db: str | None) -> T:
+    from crampcare.services.database import DatabaseUnreachableError
 
     try:
-        return function(url)
-    except SQLAlchemyError as exc:
-        typer.echo(f"error: cannot reach the database: {exc.__class__.__name__}: {str(exc.orig if hasattr(exc, 'orig') else exc).strip().splitlines()[0]}", err=True)
+        return function(db)
+    except DatabaseUnreachableError as exc:
+        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
 
 

@@ -1,8 +1,8 @@
 """Diary commands: ``log night|day``, ``diary list|show|edit|delete|undo``, ``export``, ``import``.
 
 The module is deliberately thin: it parses flags with :mod:`crampcare.diary.units`, builds
-records, calls :class:`~crampcare.diary.store.DiaryStore` or
-:mod:`~crampcare.diary.transfer`, and renders. Heavy imports (SQLAlchemy, pydantic, Rich)
+records, calls one function of :mod:`crampcare.services.diary` or
+:mod:`crampcare.services.transfer`, and renders. Heavy imports (SQLAlchemy, pydantic, Rich)
 happen inside the commands so ``crampcare --help`` stays fast.
 
 Any refused input ends the same way: one line on stderr, exit code 2, nothing stored
@@ -28,12 +28,9 @@ from crampcare.i18n.wording import diary_word
 
 if TYPE_CHECKING:
     from crampcare.diary.records import Cramp, DayRecord, NightRecord
-    from crampcare.diary.store import DiaryStore
+    from crampcare.services.diary import Diary
 
 __all__ = ["register"]
-
-
-
 
 
 # --------------------------------------------------------------------------- options
@@ -117,8 +114,6 @@ TagOption = Annotated[list[str] | None, typer.Option("--tag", help="Your own lab
 # --------------------------------------------------------------------------- error handling
 
 
-
-
 _FLAGS = {
     "start": "--time",
     "duration_s": "--duration",
@@ -150,15 +145,11 @@ _FLAGS = {
 }
 
 
-
-
-
-
-def _open(db: str | None) -> DiaryStore:
+def _open(db: str | None) -> Diary:
     """The local owner's diary, migrated to the current schema (local CLI only; servers must not)."""
-    from crampcare.diary.store import open_store
+    from crampcare.services.diary import open_diary
 
-    return open_store(db, auto_upgrade=True)
+    return open_diary(db)
 
 
 def _interactive() -> bool:
@@ -521,6 +512,7 @@ def log_night(
     with _friendly_errors():
         from crampcare.diary import units
         from crampcare.diary.records import NightRecord
+        from crampcare.services import diary as diary_service
 
         flag_values = _cramp_changes(time, duration, leg, muscle, severity, helped, relief_minutes, sign)
         cramps = _spec_cramps(cramp)
@@ -556,10 +548,18 @@ def log_night(
         record = NightRecord(date=night, cramps=cramps, sleep_disturbed=disturbed, notes=notes or "")
         store = _open(db)
         try:
-            _add_or_explain(lambda: store.add_night(record), "night", night)
+            logged = diary_service.log_night(store, record)
         finally:
             store.close()
-        typer.echo(_("Logged the night of {date}: {summary}.", date=night, summary=_night_summary(record)))
+        if logged.outcome == "created":
+            typer.echo(_("Logged the night of {date}: {summary}.", date=night, summary=_night_summary(record)))
+        elif logged.outcome == "appended":
+            typer.echo(_("Added to the night of {date}, now: {summary}.", date=night, summary=_night_summary(logged.night)))
+        else:
+            typer.echo(
+                _("The night of {date} is already logged ({summary}); a quiet night does not erase cramps. "
+                  "To remove them: crampcare diary edit {date} --none", date=night, summary=_night_summary(logged.night))
+            )
 
 
 def log_day(
@@ -588,6 +588,7 @@ def log_day(
     """
     with _friendly_errors():
         from crampcare.diary.records import DayRecord
+        from crampcare.services import diary as diary_service
 
         day = _date_arg(date, "--date") if date else dt.date.today()
         values = _day_changes(
@@ -601,7 +602,7 @@ def log_day(
         record = DayRecord(date=day, notes=notes or "", **values)
         store = _open(db)
         try:
-            _add_or_explain(lambda: store.add_day(record), "day", day)
+            _add_or_explain(lambda: diary_service.log_day(store, record), "day", day)
         finally:
             store.close()
         typer.echo(_("Logged the day of {date}: {summary}.", date=day, summary=_day_summary(record)))
@@ -631,20 +632,22 @@ def diary_list(
 ) -> None:
     """List logged nights and days, oldest first."""
     with _friendly_errors():
+        from crampcare.services import diary as diary_service
+
         first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
         if fmt not in ("text", "json"):
             raise _Refused(_("--format {value!r} is not known; use text or json", value=fmt))
         store = _open(db)
         try:
-            nights, days = store.list_nights(first, last), store.list_days(first, last)
+            if fmt == "json":
+                from crampcare.services.transfer import export_diary
+
+                sys.stdout.write(export_diary(store, "json", first, last).text)
+                return
+            records = diary_service.list_records(store, first, last)
         finally:
             store.close()
-        if fmt == "json":
-            from crampcare.diary.transfer import DiaryExport, export_json
-
-            sys.stdout.write(export_json(DiaryExport(nights=nights, days=days)))
-            return
-        _print_table(nights, days)
+        _print_table(records.nights, records.days)
 
 
 def _print_table(nights: list[NightRecord], days: list[DayRecord]) -> None:
@@ -684,12 +687,14 @@ def diary_show(
 ) -> None:
     """Show everything logged for one date."""
     with _friendly_errors():
+        from crampcare.services import diary as diary_service
+
         day_date = _date_arg(date)
         if fmt not in ("text", "json"):
             raise _Refused(_("--format {value!r} is not known; use text or json", value=fmt))
         store = _open(db)
         try:
-            night, day = store.get_night(day_date), store.get_day(day_date)
+            night, day = diary_service.get_date(store, day_date)
         finally:
             store.close()
         if night is None and day is None:
@@ -766,6 +771,7 @@ def diary_edit(
     """
     with _friendly_errors():
         from crampcare.diary.records import DayRecord, NightRecord
+        from crampcare.services import diary as diary_service
 
         day_date = _date_arg(date)
         if kind not in (None, "night", "day"):
@@ -785,7 +791,7 @@ def diary_edit(
         touches_day = bool(day_values or kind == "day")
         store = _open(db)
         try:
-            night, day = store.get_night(day_date), store.get_day(day_date)
+            night, day = diary_service.get_date(store, day_date)
             if notes is not None:
                 target = kind or _notes_target(touches_night, touches_day, night is not None, day is not None)
                 if target == "night":
@@ -821,7 +827,7 @@ def diary_edit(
                         _("no day is logged for {date}; log it with 'crampcare log day --date {date}'", date=day_date)
                     )
                 changed_days.append(DayRecord.model_validate({**day.model_dump(), **day_values}))
-            store.put_records(changed_nights, changed_days)
+            diary_service.edit(store, changed_nights, changed_days)
         finally:
             store.close()
         for changed_night in changed_nights:
@@ -862,19 +868,14 @@ def diary_delete(
 ) -> None:
     """Delete the night and/or day of a date (undo with 'diary undo')."""
     with _friendly_errors():
+        from crampcare.services import diary as diary_service
+
         day_date = _date_arg(date)
         if kind not in (None, "night", "day"):
             raise _Refused(_("--kind {value!r} is not known; use night or day", value=kind))
         store = _open(db)
         try:
-            if kind == "night":
-                store.delete_night(day_date)
-                deleted = ["night"]
-            elif kind == "day":
-                store.delete_day(day_date)
-                deleted = ["day"]
-            else:
-                deleted = store.delete_date(day_date)
+            deleted = diary_service.delete(store, day_date, kind)  # type: ignore[arg-type]  # checked above
         finally:
             store.close()
         kinds = {"night": _("night"), "day": _("day")}
@@ -885,9 +886,11 @@ def diary_delete(
 def diary_undo(db: DbOption = None) -> None:
     """Revert the last change: a log, edit, delete or import."""
     with _friendly_errors():
+        from crampcare.services import diary as diary_service
+
         store = _open(db)
         try:
-            message = store.undo()
+            message = diary_service.undo(store)
         finally:
             store.close()
         typer.echo(message)
@@ -909,27 +912,21 @@ def export_command(
 ) -> None:
     """Export the diary (CSV: one row per date; JSON: the records as they are)."""
     with _friendly_errors():
-        from crampcare.diary.transfer import EXPORTERS, collect, register_exporter
-        from crampcare.report.fhir import export_fhir
+        from crampcare.services.transfer import export_diary
 
-        register_exporter("fhir", export_fhir)
         first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
-        exporter = EXPORTERS.get(fmt.lower())
-        if exporter is None:
-            raise _Refused(_("--format {value!r} is not known; use {choices}", value=fmt, choices=_(" or ").join(sorted(EXPORTERS))))
         store = _open(db)
         try:
-            data = collect(store, first, last)
+            exported = export_diary(store, fmt, first, last)
         finally:
             store.close()
-        text = exporter(data)
         if out is None:
-            sys.stdout.write(text)
+            sys.stdout.write(exported.text)
             sys.stdout.flush()
             return
-        out.write_text(text, encoding="utf-8", newline="")
-        typer.echo(_("Exported {nights} and {days} to {path}.", nights=current_localizer().nights(len(data.nights)),
-                     days=current_localizer().days(len(data.days)), path=out), err=True)
+        out.write_text(exported.text, encoding="utf-8", newline="")
+        typer.echo(_("Exported {nights} and {days} to {path}.", nights=current_localizer().nights(exported.nights),
+                     days=current_localizer().days(exported.days), path=out), err=True)
 
 
 def import_command(
@@ -938,36 +935,15 @@ def import_command(
 ) -> None:
     """Import a CSV, JSON or FHIR diary: everything is checked first; any problem imports nothing."""
     with _friendly_errors():
-        from crampcare.diary.errors import ConflictError
-        from crampcare.diary.transfer import read_import_file
+        from crampcare.services.transfer import import_file
 
         if not file.is_file():
             raise _Refused(_("{path}: no such file", path=file))
-        from crampcare.report.fhir import import_fhir_file, read_fhir_file
-
-        document = read_fhir_file(file)  # a FHIR Bundle (JSON with "resourceType"), else None
-        if document is not None:
-            store = _open(db)
-            try:
-                typer.echo(import_fhir_file(store, file, document).message)
-            finally:
-                store.close()
-            return
-        batch = read_import_file(file)
         store = _open(db)
         try:
-            result = store.add_many(batch.nights, batch.days)
-        except ConflictError as exc:
-            where = batch.where(exc.kind, exc.date)
-            raise _Refused(
-                f"{file.name} {where}: {exc}; nothing was imported (edit or delete the stored {exc.kind} first)"
-            ) from None
+            typer.echo(import_file(store, file).message)
         finally:
             store.close()
-        unchanged = result.nights_unchanged + result.days_unchanged
-        loc = current_localizer()
-        imported = _("Imported {nights} and {days}", nights=loc.nights(result.nights_added), days=loc.days(result.days_added))
-        typer.echo(imported + (_(" ({count} already in the diary, skipped).", count=unchanged) if unchanged else "."))
 
 
 # --------------------------------------------------------------------------- registration

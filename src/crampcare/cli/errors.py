@@ -60,9 +60,10 @@ def friendly_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
     except Exception as exc:
         if os.environ.get("CRAMPCARE_DEBUG"):
             raise
-        from crampcare.diary.database import SchemaOutOfDateError
+        from crampcare.services.database import SchemaOutOfDateError
+        from crampcare.services.diary import DatabaseBusyError
 
-        if isinstance(exc, SchemaOutOfDateError):
+        if isinstance(exc, (SchemaOutOfDateError, DatabaseBusyError)):
             fail(str(exc), FAILURE)
         if isinstance(exc, OSError):
             fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), FAILURE)

@@ -11,23 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crampcare.i18n.context import N_, _, activate
+from crampcare.i18n.context import _, activate
 from crampcare.i18n.languages import choose_language
 from crampcare.i18n.regions import choose_region
 
 DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
-
-URGENCY_ACTIONS = {
-    "emergency": N_("call emergency services now"),
-    "urgent": N_("see a doctor today"),
-}
-EVIDENCE = {
-    "supported": N_("supported by clinical sources"),
-    "mixed": N_("mixed or weak evidence"),
-    "not_supported": N_("not supported by clinical sources"),
-    "unsafe": N_("unsafe for self-use"),
-}
-
 
 def handles(argv: list[str]) -> bool:
     if not argv or argv[0] != "now" or "--plain" not in argv:
@@ -73,6 +61,17 @@ def _translator(lang: str) -> Any:
     return text
 
 
+def _words(entry: Any, lang: str) -> str:
+    """A vocabulary.yaml entry in ``lang`` (English when the language has none)."""
+    return str(entry.get(lang) or entry["en"])
+
+
+def _urgency_action(vocabulary: Any, urgency: str, lang: str) -> str:
+    """The shared urgency action as an inline phrase: lower-case first letter, no full stop."""
+    action = _words(vocabulary["urgency"][urgency]["action"], lang)
+    return action[0].lower() + action[1:].rstrip(".")
+
+
 def run(argv: list[str]) -> None:
     choice = choose_language(_flag(argv, "--lang"))
     if choice.notice():
@@ -95,6 +94,7 @@ def run(argv: list[str]) -> None:
             return ", ".join(ids)
         return "; ".join(t(f"sources.{sid}.title", titles.get(sid, sid)) for sid in ids)
 
+    vocabulary = _load("vocabulary.yaml")
     steps = [s for s in _load("first_aid.yaml") if s.get("in_now")]
     for number, step in enumerate(steps, start=1):
         key = f"first_aid.{step['id']}"
@@ -102,7 +102,7 @@ def run(argv: list[str]) -> None:
         out.write(f"{number}. {t(key + '.title', step['title'])}{timer}\n")
         out.write(f"   {t(key + '.text', step['text'])}\n")
         note = "   (" + _("source: {sources}; evidence: {evidence}", sources=sources(step["sources"]),
-                             evidence=_(EVIDENCE[step["evidence"]]))
+                             evidence=_words(vocabulary["evidence"][step["evidence"]], choice.code))
         if step.get("guidance_note"):
             note += "; " + _("guidance: {note}", note=t(key + ".guidance_note", step["guidance_note"]))
         out.write(note + ")\n")
@@ -112,7 +112,7 @@ def run(argv: list[str]) -> None:
     for question in _load("escalation.yaml"):
         key = f"escalation.{question['id']}"
         urgency = question["yes_urgency"]
-        action = _(URGENCY_ACTIONS[urgency]) if urgency in URGENCY_ACTIONS else urgency
+        action = _urgency_action(vocabulary, urgency, choice.code)
         if urgency == "emergency":
             action += " (" + region.emergency_numbers(", ") + ")"
         out.write(f"- {t(key + '.text', question['text'])} -> {action}. {t(key + '.yes_action', question['yes_action'])}\n")

@@ -25,7 +25,7 @@ from crampcare.i18n.context import _
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from crampcare.insights.analysis import Insights
+    from crampcare.services.insights import Insights
 
 __all__ = ["register"]
 
@@ -44,13 +44,6 @@ def _date(text: str | None, flag: str) -> dt.date | None:
         return units.parse_date(text)
     except ValueError as exc:
         raise _Refused(f"{flag}: {exc}") from None
-
-
-def _fluid_target(store: Any) -> int | None:
-    """The person's fluid target from their latest saved assessment, if any (shared with the API)."""
-    from crampcare.insights.from_diary import personal_fluid_target
-
-    return personal_fluid_target(store)
 
 
 # --------------------------------------------------------------------------- insights
@@ -73,15 +66,11 @@ def insights_command(
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
             raise _Refused(_("--chart: the file must end in .png or .svg, not {name!r}", name=chart.name))
 
-        from crampcare.diary.store import open_store
-        from crampcare.insights import compute_insights
+        from crampcare.services import insights as insights_service
+        from crampcare.services.diary import open_diary
 
-        with open_store(db) as store:
-            nights = store.list_nights(first, last)
-            # The day before the first night is its "day before" for the next-night timing.
-            days = store.list_days(first - dt.timedelta(days=1) if first else None, last)
-            target = _fluid_target(store)
-        result = compute_insights(nights, days, start=first, end=last, fluid_target_ml=target)
+        with open_diary(db) as store:
+            result = insights_service.insights(store, first, last)
 
         if output_format is InsightsFormat.json:
             data = result.model_dump(mode="json")
@@ -90,9 +79,7 @@ def insights_command(
         else:
             _render_text(result)
         if chart is not None:
-            from crampcare.insights.charts import write_chart
-
-            write_chart(result, chart)
+            insights_service.write_chart(result, chart)
             typer.echo(_("Chart written to {path}", path=chart), err=output_format is InsightsFormat.json)
 
 
@@ -186,9 +173,11 @@ def _render_text(ins: Insights) -> None:
     tr = ins.triggers
     if tr.status == "ok" and tr.factors:
         table = Table(title=_("Possible triggers: cramp nights after days with vs without"))
-        columns = (_("Factor"), _("Night"), _("With"), _("Without"), _("Risk ratio (95% CI)"), "q", _("Verdict"))
-        for col in columns:
-            table.add_column(col, justify="right" if col == "q" else "left", overflow="fold")
+        adjusted = _("Adjusted p")
+        trigger_columns = (_("Factor"), _("Night"), _("With"), _("Without"), _("Risk ratio (95% CI)"), adjusted,
+                           _("Verdict"))
+        for col in trigger_columns:
+            table.add_column(col, justify="right" if col == adjusted else "left", overflow="fold")
         style = {"seems_linked": "bold red", "seems_protective": "bold green", "not_enough_data": "dim"}
         verdicts = {
             "seems_linked": _("seems linked"),
@@ -205,7 +194,7 @@ def _render_text(ins: Insights) -> None:
                     f"{t.cramp_nights_with}/{t.nights_with}",
                     f"{t.cramp_nights_without}/{t.nights_without}",
                     rr,
-                    "-" if t.q_value is None else _num(t.q_value, 3),
+                    "-" if t.adjusted_p is None else _num(t.adjusted_p, 3),
                     verdicts[t.verdict],
                     style=style.get(t.verdict, ""),
                 )
@@ -241,6 +230,28 @@ def simulate_command(
         float, typer.Option("--trigger-share", min=0.01, max=0.99, help="Share of days with the trigger.")
     ] = 0.3,
     seasonal: Annotated[float, typer.Option("--seasonal", min=0.0, max=0.9, help="Yearly swing in the rate.")] = 0.0,
+    cramp_persistence: Annotated[
+        float,
+        typer.Option(
+            "--cramp-persistence", min=0.0, max=0.99,
+            help="Cramps in spells: chance that a night repeats the previous night (0 = independent nights).",
+        ),
+    ] = 0.0,
+    factor_persistence: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--factor-persistence", show_default=False,
+            help="Factors in spells, as for --cramp-persistence: a number for every factor, or FACTOR=NUMBER "
+            "for one (repeatable).",
+        ),
+    ] = None,
+    factor_seasonal: Annotated[
+        float,
+        typer.Option(
+            "--factor-seasonal", min=0.0, max=0.9,
+            help="Yearly swing in how often every factor happens, peaking with the cramps.",
+        ),
+    ] = 0.0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same diary).")] = 0,
     end: Annotated[str | None, typer.Option("--end", help="Last date (default today).", show_default=False)] = None,
 ) -> None:
@@ -248,7 +259,7 @@ def simulate_command(
     with _friendly_errors():
         if not db:
             raise _Refused(_("give --db FILE (a separate diary): simulate writes made-up records"))
-        from crampcare.insights.factors import FACTOR_IDS, TAG_PREFIX
+        from crampcare.services.insights import FACTOR_IDS, TAG_PREFIX
 
         trigger_id = None if trigger is not None and trigger.strip().lower() in ("", "none") else trigger
         if trigger_id is not None and trigger_id not in FACTOR_IDS and not trigger_id.startswith(TAG_PREFIX):
@@ -257,11 +268,12 @@ def simulate_command(
                   choices=", ".join(FACTOR_IDS))
             )
         last = _date(end, "--end") or dt.date.today()
+        every_factor, by_factor = _persistence(factor_persistence or [], FACTOR_IDS, TAG_PREFIX)
 
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        from crampcare.diary.store import open_store
-        from crampcare.insights.simulate import simulate_diary
+        from crampcare.services import insights as insights_service
+        from crampcare.services.diary import open_diary
 
         with Progress(
             TextColumn("{task.description}"),
@@ -272,23 +284,32 @@ def simulate_command(
             console=_progress_console(),
         ) as progress:
             sim_task = progress.add_task(_("Simulating days"), total=days)
-            nights, day_records = simulate_diary(
-                days,
-                trigger=trigger_id,
-                rr=rr,
-                base_rate=base_rate,
-                trigger_share=trigger_share,
-                seed=seed,
-                end=last,
-                seasonal=seasonal,
-                progress=lambda n: progress.update(sim_task, completed=n),
-            )
-            total = len(nights) + len(day_records)
-            write_task = progress.add_task(_("Writing records"), total=total)
-            with open_store(db) as store:
+            write_tasks: list[tuple[Any, int]] = []
+
+            def start_writing(total: int) -> None:
+                write_tasks.append((progress.add_task(_("Writing records"), total=total), total))
+
+            with open_diary(db) as store:
                 # One transaction: all of the diary is written, or none of it.
-                result = store.add_many(nights, day_records)
-            progress.update(write_task, completed=total)
+                result = insights_service.simulate(
+                    store,
+                    days,
+                    trigger=trigger_id,
+                    rr=rr,
+                    base_rate=base_rate,
+                    trigger_share=trigger_share,
+                    seed=seed,
+                    end=last,
+                    seasonal=seasonal,
+                    cramp_persistence=cramp_persistence,
+                    factor_persistence=every_factor,
+                    persistence_by_factor=by_factor,
+                    factor_seasonal=factor_seasonal,
+                    progress=lambda n: progress.update(sim_task, completed=n),
+                    writing=start_writing,
+                )
+            for task, total in write_tasks:
+                progress.update(task, completed=total)
 
         from crampcare.i18n.context import current_localizer
 
@@ -301,6 +322,26 @@ def simulate_command(
               unchanged=result.nights_unchanged + result.days_unchanged, planted=planted, seed=seed)
         )
         typer.echo(_("See what the insights find: {command}", command="crampcare insights --db " + str(db)))
+
+
+def _persistence(items: list[str], factor_ids: tuple[str, ...], tag_prefix: str) -> tuple[float, dict[str, float]]:
+    """``--factor-persistence`` values: one plain number for every factor, FACTOR=NUMBER for one."""
+    every, by_factor = 0.0, {}
+    for item in items:
+        name, _, text = item.rpartition("=")
+        try:
+            value = float(text)
+        except ValueError:
+            raise _Refused(f"--factor-persistence: {item!r} is not a number or FACTOR=NUMBER") from None
+        if not 0 <= value < 1:
+            raise _Refused(f"--factor-persistence: {item!r} must be at least 0 and below 1")
+        if not name:
+            every = value
+        elif name in factor_ids or name.startswith(tag_prefix):
+            by_factor[name] = value
+        else:
+            raise _Refused(f"--factor-persistence: unknown factor {name!r}; choose one of {', '.join(factor_ids)}")
+    return every, by_factor
 
 
 def _progress_console() -> Console:

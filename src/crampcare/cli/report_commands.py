@@ -1,6 +1,6 @@
 """Report commands: ``report`` (HTML or PDF for the doctor) and ``reminders`` (.ics calendar).
 
-Thin: parse the flags, call :mod:`crampcare.report`, write the file. WeasyPrint, matplotlib
+Thin: parse the flags, call :mod:`crampcare.services.report`, write the file. WeasyPrint, matplotlib
 and icalendar are imported inside the commands, so ``crampcare --help`` stays fast.
 
 Refused input (a bad date, ``--from`` after ``--to``, an unknown file type, a file that
@@ -27,13 +27,6 @@ from crampcare.i18n.context import _
 __all__ = ["register"]
 
 REPORT_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
-
-
-
-
-
-
-
 
 
 def _date(text: str | None, flag: str) -> dt.date | None:
@@ -104,17 +97,17 @@ def report_command(
 
         from rich.console import Console
 
-        from crampcare.diary.store import open_store
-        from crampcare.report import document
+        from crampcare.services import report
+        from crampcare.services.diary import open_diary
 
         console = Console(stderr=True)
         with console.status(_("Opening the diary…")) as status:
-            store = open_store(db, auto_upgrade=True)
+            store = open_diary(db)
             try:
                 if kind == "pdf":
-                    data = document.report_pdf(store, first, last, progress=status.update)
+                    data = report.report_pdf(store, first, last, progress=status.update)
                 else:
-                    data = document.report_html(store, first, last, progress=status.update).encode("utf-8")
+                    data = report.report_html(store, first, last, progress=status.update).encode("utf-8")
             finally:
                 store.close()
             status.update(_("Saving…"))
@@ -142,7 +135,7 @@ def reminders_command(
         first = _date(start, "--start")
         _check_writable(out)
 
-        from crampcare.report.reminders import reminders_ics
+        from crampcare.services.report import reminders as reminders_ics
 
         def when(text: str) -> str | None:
             return None if text.strip().lower() in ("off", "none", "no") else text

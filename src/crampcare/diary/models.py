@@ -1,11 +1,14 @@
 """SQLAlchemy tables for the diary.
 
-The schema is owned by the Alembic migrations in ``crampcare/diary/migrations``; these
+The schema is owned by the Alembic migrations in ``crampcare/db/migrations``; these
 classes must match them (a test compares the two). Conversions to and from the pydantic
 records live in :mod:`crampcare.diary.store`, so this module stays a plain schema.
 
 Every table carries an ``owner`` column: local mode has one owner (``"local"``), server
-mode many, and every query in the store filters on it.
+mode many, and every query in the store filters on it. In server mode rows also carry
+``user_id``, a foreign key to ``users`` with ``ON DELETE CASCADE``: deleting an account
+deletes its diary in the same statement, and a row can never be written for a user who is
+gone (``NULL`` in local mode, where there are no users).
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     DateTime,
@@ -26,15 +28,20 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeEngine
+from sqlalchemy.orm import Mapped, mapped_column
 
-DEFAULT_OWNER = "local"
-OWNER_LENGTH = 200
+from crampcare.db.base import DEFAULT_OWNER, OWNER_LENGTH, Base, JsonType
 
-# JSONB on PostgreSQL so cohort queries can index into lists; plain JSON text elsewhere.
-JsonType: TypeEngine[Any] = JSON().with_variant(JSONB(), "postgresql")
+__all__ = [
+    "DEFAULT_OWNER",
+    "OWNER_LENGTH",
+    "AssessmentRow",
+    "ChangeLogRow",
+    "CrampRow",
+    "DayRow",
+    "IdempotencyKeyRow",
+    "NightRow",
+]
 
 
 def _owner_column() -> Mapped[str]:
@@ -43,8 +50,10 @@ def _owner_column() -> Mapped[str]:
     )
 
 
-class Base(DeclarativeBase):
-    """Declarative base; its ``metadata`` is the migrations' target."""
+def _user_column(table: str) -> Mapped[int | None]:
+    return mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE", name=f"fk_{table}_user_id"), nullable=True, index=True
+    )
 
 
 class NightRow(Base):
@@ -55,6 +64,7 @@ class NightRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = _owner_column()
+    user_id: Mapped[int | None] = _user_column("nights")
     date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     sleep_disturbed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -67,6 +77,7 @@ class CrampRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = _owner_column()
+    user_id: Mapped[int | None] = _user_column("cramps")
     night_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("nights.id", ondelete="CASCADE", name="fk_cramps_night_id"), nullable=False, index=True
     )
@@ -89,6 +100,7 @@ class DayRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = _owner_column()
+    user_id: Mapped[int | None] = _user_column("days")
     date: Mapped[dt.date] = mapped_column(Date, nullable=False)
     fluids_ml: Mapped[int | None] = mapped_column(Integer)
     activity: Mapped[str | None] = mapped_column(String(10))
@@ -115,6 +127,7 @@ class AssessmentRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = _owner_column()
+    user_id: Mapped[int | None] = _user_column("assessments")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     answers: Mapped[dict[str, Any]] = mapped_column(JsonType, nullable=False)
     result: Mapped[dict[str, Any]] = mapped_column(JsonType, nullable=False)
@@ -132,8 +145,28 @@ class ChangeLogRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = _owner_column()
+    user_id: Mapped[int | None] = _user_column("change_log")
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     action: Mapped[str] = mapped_column(String(20), nullable=False)
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
     date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     previous: Mapped[list[dict[str, Any]]] = mapped_column(JsonType, nullable=False)
+
+
+class IdempotencyKeyRow(Base):
+    """A write that came with an ``Idempotency-Key``: a retry with the same key is not stored again.
+
+    ``outcome`` is what the first request did (created, appended, unchanged, …), answered again
+    to the retry. Keys are kept for a day, long enough for any client's retries.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("owner", "key", name="uq_idempotency_keys_owner_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(OWNER_LENGTH), nullable=False)
+    user_id: Mapped[int | None] = _user_column("idempotency_keys")
+    key: Mapped[str] = mapped_column(String(200), nullable=False)
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(20), nullable=False)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)

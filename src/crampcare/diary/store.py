@@ -6,7 +6,12 @@ Design choices, and why:
   ``owner``; there is no method that takes another owner's id, so server code cannot leak
   one person's diary to another by passing the wrong argument.
 * **One transaction per call**, on a short-lived connection: a crash or a refused write
-  leaves the diary exactly as it was.
+  leaves the diary exactly as it was. Writes go through :func:`crampcare.db.writes.run_write`,
+  which holds the owner's write lock for the whole read-modify-write, so concurrent clients
+  never lose each other's changes, and refuses to write for an account that was deleted.
+* **One night policy for every client** (:meth:`DiaryStore.log_night`): a cramp logged for a
+  night that already has a record is appended to it; a quiet night never erases stored
+  cramps; a write retried with the same idempotency key is stored once.
 * **Core statements, not ORM unit-of-work**: a 10-year diary (7,300 records) imports in one
   multi-row ``INSERT`` per table instead of thousands of flushes.
 * **Undo via a change log**: every write stores the state it replaced as JSON, so undo works
@@ -19,25 +24,27 @@ Design choices, and why:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel
 from sqlalchemy import Connection, Row, Table, delete, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from crampcare.diary.database import is_up_to_date, make_engine, resolve_db_url, upgrade
-from crampcare.diary.database import require_up_to_date as _require_up_to_date
+from crampcare.db.engine import make_engine, resolve_db_url
+from crampcare.db.schema import is_up_to_date, upgrade
+from crampcare.db.schema import require_up_to_date as _require_up_to_date
+from crampcare.db.writes import Owner, run_write
 from crampcare.diary.errors import ConflictError, DiaryError, DuplicateRecordError, NotFoundError
 from crampcare.diary.models import (
     DEFAULT_OWNER,
-    OWNER_LENGTH,
     AssessmentRow,
     ChangeLogRow,
     CrampRow,
     DayRow,
+    IdempotencyKeyRow,
     NightRow,
 )
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
@@ -45,6 +52,8 @@ from crampcare.i18n.context import N_, _
 
 __all__ = [
     "AddManyResult",
+    "LoggedNight",
+    "Outcome",
     "ConflictError",
     "DiaryError",
     "DiaryStore",
@@ -54,7 +63,10 @@ __all__ = [
     "open_store",
 ]
 
+T = TypeVar("T")
 Kind = Literal["night", "day"]
+# What a write did, as told to the person and in the API's ``X-Crampcare-Outcome`` header.
+Outcome = Literal["created", "appended", "unchanged"]
 
 # How many changes undo can walk back through; older entries are pruned on write.
 MAX_UNDO = 100
@@ -64,6 +76,10 @@ _cramps = cast(Table, CrampRow.__table__)
 _days = cast(Table, DayRow.__table__)
 _assessments = cast(Table, AssessmentRow.__table__)
 _log = cast(Table, ChangeLogRow.__table__)
+_keys = cast(Table, IdempotencyKeyRow.__table__)
+# How long an idempotency key is remembered: far longer than any client's retries.
+IDEMPOTENCY_WINDOW = dt.timedelta(days=1)
+IDEMPOTENCY_KEY_LENGTH = 200
 
 _NIGHT_FIELDS = ("sleep_disturbed", "notes")
 _CRAMP_FIELDS = tuple(Cramp.model_fields)
@@ -80,6 +96,19 @@ class StoredAssessment(BaseModel):
 
 
 @dataclass(frozen=True)
+class LoggedNight:
+    """What :meth:`DiaryStore.log_night` did and the night as stored afterwards.
+
+    ``replayed`` is true when the idempotency key had been seen: nothing was written this time,
+    and ``outcome`` is what the first request did.
+    """
+
+    outcome: Outcome
+    night: NightRecord
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
 class AddManyResult:
     """What :meth:`DiaryStore.add_many` did; ``*_unchanged`` were identical to stored records."""
 
@@ -87,6 +116,8 @@ class AddManyResult:
     days_added: int
     nights_unchanged: int
     days_unchanged: int
+    assessments_added: int = 0
+    assessments_unchanged: int = 0
 
 
 # --------------------------------------------------------------------------- record <-> row
@@ -139,13 +170,13 @@ class DiaryStore:
     """One owner's diary in one database. Every public method is one transaction.
 
     ``url_or_engine`` is a SQLAlchemy URL (the schema must exist: see :func:`open_store` or
-    :func:`crampcare.diary.database.upgrade`) or an engine shared with other stores.
+    :func:`crampcare.db.schema.upgrade`) or an engine shared with other stores.
     """
 
-    def __init__(self, url_or_engine: str | Engine, owner: str = DEFAULT_OWNER) -> None:
-        if not owner or len(owner) > OWNER_LENGTH:
-            raise ValueError(f"owner must be 1-{OWNER_LENGTH} characters")
+    def __init__(self, url_or_engine: str | Engine, owner: str = DEFAULT_OWNER, *, user_id: int | None = None) -> None:
+        self._owner = Owner(owner, user_id)
         self.owner = owner
+        self.user_id = user_id
         self._owns_engine = not isinstance(url_or_engine, Engine)
         self.engine: Engine = make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
 
@@ -165,6 +196,43 @@ class DiaryStore:
     def add_night(self, record: NightRecord) -> None:
         """Store a new night; :class:`DuplicateRecordError` if that date already has one."""
         self._add("night", record)
+
+    def log_night(self, record: NightRecord, idempotency_key: str | None = None) -> LoggedNight:
+        """Log ``record`` under the one night policy, atomically; see :class:`LoggedNight`.
+
+        No night stored for the date: ``record`` is stored (``created``). A night is stored:
+        ``record``'s cramps are appended to it, "sleep disturbed" is kept if either says so and
+        a new note is added below the old one (``appended``); a quiet night (no cramps) changes
+        nothing (``unchanged``) — it never erases a cramp. Undo takes back exactly this change.
+        """
+
+        def work(conn: Connection) -> LoggedNight:
+            existing = self._fetch_nights(conn, record.date, record.date).get(record.date)
+            if existing is None:
+                self._insert_nights(conn, [record])
+                self._record_change(conn, "add", "night", record.date, [_entry("night", record.date, None)])
+                return LoggedNight("created", record)
+            if not record.cramps:
+                return LoggedNight("unchanged", existing)
+            notes = existing.notes if not record.notes or record.notes in existing.notes else (
+                f"{existing.notes}\n{record.notes}".strip()
+            )
+            combined = NightRecord.model_validate({
+                "date": record.date,
+                "cramps": [*(c.model_dump() for c in existing.cramps), *(c.model_dump() for c in record.cramps)],
+                "sleep_disturbed": existing.sleep_disturbed or record.sleep_disturbed,
+                "notes": notes,
+            })
+            self._delete_rows(conn, "night", [record.date])
+            self._insert_nights(conn, [combined])
+            self._record_change(conn, "edit", "night", record.date, [_entry("night", record.date, existing)])
+            return LoggedNight("appended", combined)
+
+        def replay(conn: Connection, outcome: str) -> LoggedNight:
+            stored = self._fetch_nights(conn, record.date, record.date).get(record.date)
+            return LoggedNight(cast(Outcome, outcome), stored or record, replayed=True)
+
+        return self._write_once("log_night", idempotency_key, work, replay, lambda logged: logged.outcome)
 
     def put_night(self, record: NightRecord) -> None:
         """Store ``record``, replacing whatever was stored for its date (an edit, undoable)."""
@@ -221,29 +289,55 @@ class DiaryStore:
 
     # ------------------------------------------------------------------ bulk
 
-    def add_many(self, nights: Sequence[NightRecord] = (), days: Sequence[DayRecord] = ()) -> AddManyResult:
+    def add_many(
+        self,
+        nights: Sequence[NightRecord] = (),
+        days: Sequence[DayRecord] = (),
+        assessments: Sequence[tuple[dict[str, Any], dict[str, Any]]] = (),
+    ) -> AddManyResult:
         """Add many records in one transaction (import, simulation).
 
         Records identical to stored ones are skipped, so importing the same file twice adds
         nothing. A record that differs from the stored one for its date raises
-        :class:`ConflictError` naming the date, and nothing is written.
+        :class:`ConflictError` naming the date, and nothing is written. ``assessments``
+        (answers, result) are saved in the same transaction unless one with the same answers
+        is stored already.
         """
         try:
-            return self._add_many(nights, days)
+            return self._add_many(nights, days, assessments)
         except IntegrityError:
             raise DiaryError("another change to the same dates was saved at the same moment; try again") from None
 
-    def _add_many(self, nights: Sequence[NightRecord], days: Sequence[DayRecord]) -> AddManyResult:
-        with self.engine.begin() as conn:
+    def _add_many(
+        self,
+        nights: Sequence[NightRecord],
+        days: Sequence[DayRecord],
+        assessments: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+    ) -> AddManyResult:
+        def work(conn: Connection) -> AddManyResult:
             new_nights, same_nights = self._partition(conn, "night", nights)
             new_days, same_days = self._partition(conn, "day", days)
+            known = [row.answers for row in conn.execute(
+                select(_assessments.c.answers).where(_assessments.c.owner == self.owner)
+            )] if assessments else []
+            saved = 0
+            for answers, result in assessments:
+                if answers in known:
+                    continue
+                conn.execute(insert(_assessments).values(owner=self.owner, user_id=self.user_id, created_at=_now(),
+                                                         answers=dict(answers), result=dict(result)))
+                known.append(answers)
+                saved += 1
             if new_nights or new_days:
                 self._insert_nights(conn, new_nights)
                 self._insert_days(conn, new_days)
                 entries = [{"kind": "night", "date": r.date.isoformat(), "record": None} for r in new_nights]
                 entries += [{"kind": "day", "date": r.date.isoformat(), "record": None} for r in new_days]
                 self._record_change(conn, "import", "bulk", None, entries)
-        return AddManyResult(len(new_nights), len(new_days), same_nights, same_days)
+            return AddManyResult(len(new_nights), len(new_days), same_nights, same_days, saved,
+                                 len(assessments) - saved)
+
+        return self._write(work)
 
     # ------------------------------------------------------------------ undo
 
@@ -252,7 +346,8 @@ class DiaryStore:
 
         Raises :class:`NotFoundError` when there is nothing left to undo.
         """
-        with self.engine.begin() as conn:
+
+        def work(conn: Connection) -> str:
             entry = conn.execute(
                 select(_log).where(_log.c.owner == self.owner).order_by(_log.c.id.desc()).limit(1)
             ).first()
@@ -267,21 +362,27 @@ class DiaryStore:
                 else:
                     self._insert_days(conn, [_day_from_json(data) for data in kept])
             conn.execute(delete(_log).where(_log.c.id == entry.id, _log.c.owner == self.owner))
-        return _describe(entry)
+            return _describe(entry)
+
+        return self._write(work)
 
     # ------------------------------------------------------------------ assessments
 
     def save_assessment(self, answers: dict[str, Any], result: dict[str, Any]) -> int:
         """Save a finished assessment (JSON-serialisable dicts); returns its id."""
-        with self.engine.begin() as conn:
+
+        def work(conn: Connection) -> int:
             inserted = conn.execute(
                 insert(_assessments).values(
-                    owner=self.owner, created_at=_now(), answers=dict(answers), result=dict(result)
+                    owner=self.owner, user_id=self.user_id, created_at=_now(), answers=dict(answers),
+                    result=dict(result),
                 )
             )
             key = inserted.inserted_primary_key
             assert key is not None
             return int(key[0])
+
+        return self._write(work)
 
     def list_assessments(self) -> list[StoredAssessment]:
         """All saved assessments, oldest first."""
@@ -308,21 +409,62 @@ class DiaryStore:
 
     def delete_everything(self) -> dict[str, int]:
         """Erase all of this owner's rows in every table (not undoable); returns rows deleted per table."""
-        counts: dict[str, int] = {}
         with self.engine.begin() as conn:
-            for table in (_cramps, _nights, _days, _assessments, _log):
-                counts[table.name] = conn.execute(delete(table).where(table.c.owner == self.owner)).rowcount
-        return counts
+            return self.delete_everything_in(conn)
+
+    def delete_everything_in(self, conn: Connection) -> dict[str, int]:
+        """:meth:`delete_everything` inside the caller's transaction (account deletion holds the owner's lock)."""
+        return {
+            table.name: conn.execute(delete(table).where(table.c.owner == self.owner)).rowcount
+            for table in (_cramps, _nights, _days, _assessments, _log, _keys)
+        }
 
     # ------------------------------------------------------------------ internals: writes
 
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` as one transaction holding this owner's write lock (see :mod:`crampcare.db.writes`)."""
+        return run_write(self.engine, self._owner, work)
+
+    def _write_once(
+        self,
+        action: str,
+        key: str | None,
+        work: Callable[[Connection], T],
+        replay: Callable[[Connection, str], T],
+        outcome_of: Callable[[T], str],
+    ) -> T:
+        """``work`` once per idempotency ``key``: a retry with a key already used gets ``replay`` instead."""
+        if key is None:
+            return self._write(work)
+        if not key or len(key) > IDEMPOTENCY_KEY_LENGTH:
+            raise DiaryError(f"an idempotency key must be 1-{IDEMPOTENCY_KEY_LENGTH} characters")
+
+        def once(conn: Connection) -> T:
+            now = _now()
+            conn.execute(delete(_keys).where(_keys.c.owner == self.owner, _keys.c.at < now - IDEMPOTENCY_WINDOW))
+            seen = conn.execute(
+                select(_keys.c.action, _keys.c.outcome).where(_keys.c.owner == self.owner, _keys.c.key == key)
+            ).first()
+            if seen is not None:
+                if seen.action != action:
+                    raise DiaryError(f"this idempotency key was already used for another change ({seen.action})")
+                return replay(conn, seen.outcome)
+            result = work(conn)
+            conn.execute(insert(_keys).values(owner=self.owner, user_id=self.user_id, key=key, action=action,
+                                              outcome=outcome_of(result), at=now))
+            return result
+
+        return self._write(once)
+
     def _add(self, kind: Kind, record: NightRecord | DayRecord) -> None:
+        def work(conn: Connection) -> None:
+            if self._fetch(conn, kind, record.date) is not None:
+                raise DuplicateRecordError(kind, record.date)
+            self._insert(conn, kind, record)
+            self._record_change(conn, "add", kind, record.date, [_entry(kind, record.date, None)])
+
         try:
-            with self.engine.begin() as conn:
-                if self._fetch(conn, kind, record.date) is not None:
-                    raise DuplicateRecordError(kind, record.date)
-                self._insert(conn, kind, record)
-                self._record_change(conn, "add", kind, record.date, [_entry(kind, record.date, None)])
+            self._write(work)
         except IntegrityError:
             # Another process added the same date between our check and our insert.
             raise DuplicateRecordError(kind, record.date) from None
@@ -333,7 +475,8 @@ class DiaryStore:
         keys = [(kind, record.date) for kind, record in items]
         if len(set(keys)) != len(keys):
             raise ValueError("put_records got two records of the same kind for one date")
-        with self.engine.begin() as conn:
+
+        def work(conn: Connection) -> None:
             entries = []
             replaced = False
             for kind, record in items:
@@ -351,8 +494,11 @@ class DiaryStore:
                 label = "bulk"
             self._record_change(conn, "edit" if replaced else "add", label, date, entries)
 
+        self._write(work)
+
     def _delete_date(self, date: dt.date, kinds: tuple[Kind, ...], require_all: bool = True) -> list[str]:
-        with self.engine.begin() as conn:
+
+        def work(conn: Connection) -> list[str]:
             found = {kind: self._fetch(conn, kind, date) for kind in kinds}
             missing = [kind for kind, record in found.items() if record is None]
             if (require_all and missing) or len(missing) == len(kinds):
@@ -364,7 +510,9 @@ class DiaryStore:
             label = deleted[0] if len(deleted) == 1 else "both"
             entries = [_entry(kind, date, found[kind]) for kind in deleted]
             self._record_change(conn, "delete", label, date, entries)
-        return list(deleted)
+            return list(deleted)
+
+        return self._write(work)
 
     def _insert(self, conn: Connection, kind: Kind, record: NightRecord | DayRecord) -> None:
         if kind == "night":
@@ -378,12 +526,14 @@ class DiaryStore:
         if not records:
             return
         rows = [
-            {"owner": self.owner, "date": r.date, "sleep_disturbed": r.sleep_disturbed, "notes": r.notes}
+            {"owner": self.owner, "user_id": self.user_id, "date": r.date, "sleep_disturbed": r.sleep_disturbed,
+             "notes": r.notes}
             for r in records
         ]
         ids = conn.execute(insert(_nights).returning(_nights.c.id, sort_by_parameter_order=True), rows).scalars().all()
         cramp_rows = [
-            {"owner": self.owner, "night_id": night_id, "position": position, **cramp.model_dump()}
+            {"owner": self.owner, "user_id": self.user_id, "night_id": night_id, "position": position,
+             **cramp.model_dump()}
             for night_id, record in zip(ids, records, strict=True)
             for position, cramp in enumerate(record.cramps)
         ]
@@ -392,7 +542,7 @@ class DiaryStore:
 
     def _insert_days(self, conn: Connection, records: Sequence[DayRecord]) -> None:
         if records:
-            conn.execute(insert(_days), [{"owner": self.owner, **r.model_dump()} for r in records])
+            conn.execute(insert(_days), [{"owner": self.owner, "user_id": self.user_id, **r.model_dump()} for r in records])
 
     def _delete_rows(self, conn: Connection, kind: Kind, dates: Sequence[dt.date]) -> None:
         """Delete this owner's rows of ``kind`` on ``dates`` (cramps go by ON DELETE CASCADE)."""
@@ -409,7 +559,8 @@ class DiaryStore:
         self, conn: Connection, action: str, kind: str, date: dt.date | None, entries: list[dict[str, Any]]
     ) -> None:
         conn.execute(
-            insert(_log).values(owner=self.owner, at=_now(), action=action, kind=kind, date=date, previous=entries)
+            insert(_log).values(owner=self.owner, user_id=self.user_id, at=_now(), action=action, kind=kind, date=date,
+                                previous=entries)
         )
         oldest_kept = conn.execute(
             select(_log.c.id).where(_log.c.owner == self.owner).order_by(_log.c.id.desc()).offset(MAX_UNDO - 1).limit(1)
@@ -537,7 +688,7 @@ def open_store(db: str | None = None, owner: str = DEFAULT_OWNER, *, auto_upgrad
 
     With ``auto_upgrade`` (the local CLI) the schema is migrated to the newest version first;
     without it (server mode) an out-of-date schema raises
-    :class:`~crampcare.diary.database.SchemaOutOfDateError`.
+    :class:`~crampcare.db.schema.SchemaOutOfDateError`.
     """
     engine = make_engine(resolve_db_url(db))
     try:

@@ -26,8 +26,7 @@ On import the friendlier spellings of :mod:`crampcare.diary.units` are accepted 
 mean "if anything of it is filled in". Exporting, importing into an empty diary and
 exporting again gives the same bytes.
 
-Exporters are looked up in :data:`EXPORTERS` by format name, so new formats (FHIR) plug in
-with :func:`register_exporter` without touching the CLI.
+The registry of export formats (CSV, JSON and FHIR) is :data:`crampcare.services.transfer.FORMATS`.
 """
 
 from __future__ import annotations
@@ -55,7 +54,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CRAMP_FIELDS",
     "CSV_BASE_COLUMNS",
-    "EXPORTERS",
     "JSON_FORMAT",
     "DiaryExport",
     "Exporter",
@@ -69,7 +67,6 @@ __all__ = [
     "parse_import",
     "parse_json",
     "read_import_file",
-    "register_exporter",
 ]
 
 JSON_FORMAT = "crampcare-diary"
@@ -180,15 +177,6 @@ def _cell(value: object) -> str:
             return json.dumps(items, ensure_ascii=False)
         return joined
     return str(value)
-
-
-EXPORTERS: dict[str, Exporter] = {"json": export_json, "csv": export_csv}
-"""Format name -> exporter; the CLI offers exactly these keys."""
-
-
-def register_exporter(name: str, exporter: Exporter) -> None:
-    """Add (or replace) an export format, e.g. ``register_exporter("fhir", export_fhir)``."""
-    EXPORTERS[name] = exporter
 
 
 # --------------------------------------------------------------------------- import

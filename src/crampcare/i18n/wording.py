@@ -11,12 +11,6 @@ from crampcare.i18n.context import N_, _, current_language, current_region
 if TYPE_CHECKING:
     from crampcare.knowledge.loader import KnowledgeBase
 
-URGENCY_ACTIONS = {
-    "emergency": N_("Call emergency services now."),
-    "urgent": N_("See a doctor today."),
-    "doctor": N_("Book an appointment with your doctor."),
-    "self_care": N_("Carry on with self-care."),
-}
 URGENCY_NAMES = {
     "emergency": N_("emergency"),
     "urgent": N_("urgent: today"),
@@ -26,16 +20,19 @@ URGENCY_NAMES = {
 
 
 def evidence_label(grade: str) -> str:
-    from crampcare.knowledge.schema import EVIDENCE_LABELS
+    from crampcare.knowledge.vocabulary import vocabulary
 
-    return _(EVIDENCE_LABELS[grade])
+    return vocabulary().evidence_label(grade)
 
 
 def urgency_action(urgency: str) -> str:
     """What to do, with the region's numbers for an emergency: ``Call emergency services now (112, 103).``"""
+    from crampcare.knowledge.vocabulary import vocabulary
+
+    action = vocabulary().action(urgency)
     if urgency == "emergency":
-        return _("Call emergency services now: {numbers}.", numbers=emergency_numbers())
-    return _(URGENCY_ACTIONS[urgency])
+        return f"{action.rstrip('.')}: {emergency_numbers()}."
+    return action
 
 
 def urgency_name(urgency: str) -> str:

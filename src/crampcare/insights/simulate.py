@@ -1,13 +1,14 @@
 """Realistic synthetic diaries with a known (planted) trigger, for tests, benchmarks and demos.
 
-A simulated person logs most evenings. Each day's factors are drawn independently with plausible
+A simulated person logs most evenings. Each day's factors are drawn with plausible
 values (fluids in ml, sitting hours, stress level, ...). One factor, the *planted trigger*, is
 present on about ``trigger_share`` of days and multiplies that evening's night cramp probability
 by ``rr``; every other logged factor does nothing. Cramp nights get one or a few cramps with
 realistic clock times (mostly 1-5 a.m.), log-normal durations (30 s to 10 min), legs, muscles
 (mostly the calf), severity, what helped and how fast. Some dates are not logged at all, some
 only the night or only the day, and a few single entries are left blank: all of that is missing
-data, which the analysis must not read as "no".
+data, which the analysis must not read as "no". Optionally cramps and habits come in spells
+(persistence from one day to the next) and swing with the seasons, as in real diaries.
 
 Pure: the same arguments (including ``seed`` and ``end``) give the same diary.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -150,6 +151,20 @@ def _night_times(rng: np.random.Generator, count: int) -> list[float]:
     return sorted(times)
 
 
+def _spells(rng: np.random.Generator, p: np.ndarray, keep: float) -> np.ndarray:
+    """Yes/no per day with P(yes) = ``p`` each day, where each day keeps the previous day's value
+    with probability ``keep`` and otherwise draws afresh (a two-state Markov chain whose
+    lag-1 autocorrelation is ``keep`` when ``p`` is constant)."""
+    fresh = rng.random(p.size) < p
+    if keep <= 0 or p.size == 0:
+        return fresh
+    kept = rng.random(p.size) < keep
+    kept[0] = False
+    # Each day copies the last fresh draw at or before it.
+    last_fresh = np.maximum.accumulate(np.where(kept, 0, np.arange(p.size)))
+    return fresh[last_fresh]
+
+
 def simulate_diary(
     days: int,
     *,
@@ -161,6 +176,10 @@ def simulate_diary(
     seed: int,
     end: dt.date | None = None,
     seasonal: float = 0.0,
+    cramp_persistence: float = 0.0,
+    factor_persistence: float = 0.0,
+    persistence_by_factor: Mapping[str, float] | None = None,
+    factor_seasonal: float = 0.0,
     skip_share: float = 0.06,
     field_missing: float = 0.03,
     progress: Callable[[int], None] | None = None,
@@ -174,6 +193,14 @@ def simulate_diary(
     - ``other_factors``: how many other factors are logged; they have no effect. The remaining
       fixed factors are never logged (missing), so they cannot be tested.
     - ``seasonal``: relative amplitude of a yearly cycle in the cramp rate (peak in July).
+    - ``cramp_persistence``: cramps come in spells: each night keeps the previous night's state
+      (cramp or not) with this probability and otherwise draws afresh (lag-1 autocorrelation about
+      this value; the share of cramp nights is unchanged). 0 draws every night independently.
+    - ``factor_persistence``: the same for every factor's days; ``persistence_by_factor`` overrides
+      it for the factor ids it names.
+    - ``factor_seasonal``: relative amplitude of a yearly cycle in every factor's share of days,
+      peaking in July like the cramps: the hardest case for the analysis, since a factor that does
+      nothing then rises and falls with the cramps.
     - ``skip_share``: share of dates with neither night nor day logged (plus about half as many
       with only one of the two); ``field_missing``: share of single entries left blank.
     - ``progress``: called now and then with the number of days built so far (for a progress bar);
@@ -189,6 +216,14 @@ def simulate_diary(
         raise ValueError("rr must be positive")
     if not 0 < trigger_share < 1:
         raise ValueError("trigger_share must be between 0 and 1")
+    for name, value in (("cramp_persistence", cramp_persistence), ("seasonal", seasonal),
+                        ("factor_seasonal", factor_seasonal)):
+        if not 0 <= value < 1:
+            raise ValueError(f"{name} must be at least 0 and below 1")
+    persistence_of = {**dict(persistence_by_factor or {})}
+    bad = [f for f, v in persistence_of.items() if not 0 <= v < 1]
+    if bad or not 0 <= factor_persistence < 1:
+        raise ValueError(f"factor persistence must be at least 0 and below 1 (check {', '.join(bad) or 'the default'})")
     if trigger is not None and trigger not in FACTOR_IDS and not trigger.startswith(TAG_PREFIX):
         raise ValueError(f"unknown trigger {trigger!r}; choose one of: {', '.join(FACTOR_IDS)} or tag:<text>")
     rng = np.random.default_rng(seed)
@@ -214,16 +249,23 @@ def simulate_diary(
     day_logged &= ~night_only
     night_logged &= ~(only & ~night_only)
 
-    present = {f: rng.random(days) < prevalence[f] for f in factors}
+    doy = np.array([(start + dt.timedelta(days=i)).timetuple().tm_yday for i in range(days)], dtype=float)
+    cycle = np.cos(2 * np.pi * (doy - 196) / 365.25)  # 1 in mid-July, -1 in mid-January
+
+    def persistence(f: str) -> float:
+        return float(persistence_of.get(f, factor_persistence))
+
+    present = {
+        f: _spells(rng, np.clip(prevalence[f] * (1.0 + factor_seasonal * cycle), 0.0, 0.95), persistence(f))
+        for f in factors
+    }
     blank = {f: rng.random(days) < field_missing for f in factors}
 
-    doy = np.array([(start + dt.timedelta(days=i)).timetuple().tm_yday for i in range(days)], dtype=float)
-    season = 1.0 + seasonal * np.cos(2 * np.pi * (doy - 196) / 365.25)
-    p_night = base_rate * season
+    p_night = base_rate * (1.0 + seasonal * cycle)
     if trigger:
         p_night = np.where(present[trigger], p_night * rr, p_night)
     p_night = np.clip(p_night, 0.0, 0.95)
-    cramp_night = rng.random(days) < p_night
+    cramp_night = _spells(rng, p_night, cramp_persistence)
 
     nights: list[NightRecord] = []
     day_records: list[DayRecord] = []

@@ -1,4 +1,4 @@
-"""Pure numeric helpers for insights: proportions, risk ratios, exact tests, FDR, trends.
+"""Pure numeric helpers for insights: proportions, risk ratios, permutation tests, trends.
 
 Everything here takes and returns plain numbers or numpy arrays, is vectorised where a diary's
 analysis calls it many times, and has no knowledge of records. The formulas are the textbook
@@ -11,22 +11,22 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit, gammaln
+from scipy.special import expit, gammaln, ndtr
 
 Z95 = 1.959963984540054  # two-sided 95 % normal quantile
 
 __all__ = [
     "Z95",
     "LogisticTrend",
-    "benjamini_hochberg",
-    "discrete_bonferroni",
-    "fisher_attainable_one_sided",
-    "fisher_exact_one_sided",
-    "fisher_min_attainable_one_sided",
-    "fisher_exact_two_sided",
+    "EXACT_MAX_DRAWS",
+    "StratifiedSumNull",
+    "autocorrelation_inflation",
+    "block_permutations",
+    "lag1_autocorrelation",
     "logistic_trend",
+    "power_weights",
     "risk_ratio",
-    "tarone_screen",
+    "westfall_young",
     "wilson_interval",
 ]
 
@@ -92,194 +92,208 @@ def _lchoose(top, bottom):
     return gammaln(top + 1.0) - gammaln(bottom + 1.0) - gammaln(top - bottom + 1.0)
 
 
-def _hypergeom_grid(a, b, c, d):
-    """Support grid and log-pmf of the (1,1) cell given the margins, one row per table."""
-    a, b, c, d = np.broadcast_arrays(*(np.atleast_1d(np.asarray(x, dtype=np.int64)) for x in (a, b, c, d)))
-    if np.any((a < 0) | (b < 0) | (c < 0) | (d < 0)):
-        raise ValueError("table counts must be non-negative")
-    n1 = a + b  # row 1 total
-    k = a + c  # column 1 total
-    n = a + b + c + d
-    lo = np.maximum(0, n1 + k - n)
-    hi = np.minimum(n1, k)
-    width = int((hi - lo).max()) + 1 if a.size else 1
-    x = lo[:, None] + np.arange(width)[None, :]
-    valid = x <= hi[:, None]
-    xv = np.where(valid, x, lo[:, None]).astype(float)
-    kk, nn, n11 = k[:, None].astype(float), n[:, None].astype(float), n1[:, None].astype(float)
-    logpmf = _lchoose(kk, xv) + _lchoose(nn - kk, n11 - xv) - _lchoose(nn, n11)
-    return a, x, valid, logpmf
+def block_permutations(y: np.ndarray, block: np.ndarray, count: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` copies of the 0/1 series ``y`` with its observed values shuffled within blocks.
 
-
-def fisher_exact_two_sided(a, b, c, d) -> np.ndarray | float:
-    """Two-sided Fisher exact test p-values for 2x2 tables ``[[a, b], [c, d]]``, vectorised.
-
-    Uses the minimum-likelihood definition (sum of the probabilities of all tables with the same
-    margins that are no more likely than the observed one, with scipy's relative tolerance 1e-7),
-    which is what :func:`scipy.stats.fisher_exact` computes. All tables are evaluated in one numpy
-    pass over a padded grid of their supports, so dozens of tests cost about as much as one.
+    ``y`` holds 1, 0 or -1 (missing); ``block`` gives each position's block number. Missing
+    positions stay missing (0 in the output, and callers never count them); each observed value
+    moves only to another observed position of the same block. Returns a ``(count, n)`` float
+    array.
     """
-    scalar = all(np.ndim(v) == 0 for v in (a, b, c, d))
-    a, x, valid, logpmf = _hypergeom_grid(a, b, c, d)
-    obs = np.take_along_axis(logpmf, (a - x[:, 0])[:, None], axis=1)[:, 0]
-    # Same tolerance as scipy: tables with pmf <= pmf(observed) * (1 + 1e-7) count as extreme.
-    extreme = valid & (logpmf <= obs[:, None] + math.log1p(1e-7))
-    p = np.clip(np.where(extreme, np.exp(logpmf), 0.0).sum(axis=1), 0.0, 1.0)
-    return float(p[0]) if scalar else p
-
-
-def fisher_exact_one_sided(a, b, c, d):
-    """One-sided Fisher exact p-values for 2x2 tables ``[[a, b], [c, d]]``, vectorised.
-
-    Returns ``(p_greater, p_less)``: P(X >= a) and P(X <= a) for the (1,1) cell under the
-    hypergeometric null, i.e. evidence that row 1 has a *higher* / *lower* event rate than row 2.
-    Matches ``scipy.stats.fisher_exact(..., alternative="greater" / "less")``.
-    """
-    scalar = all(np.ndim(v) == 0 for v in (a, b, c, d))
-    a, x, valid, logpmf = _hypergeom_grid(a, b, c, d)
-    pmf = np.where(valid, np.exp(logpmf), 0.0)
-    greater = np.clip(np.where(x >= a[:, None], pmf, 0.0).sum(axis=1), 0.0, 1.0)
-    less = np.clip(np.where(x <= a[:, None], pmf, 0.0).sum(axis=1), 0.0, 1.0)
-    if scalar:
-        return float(greater[0]), float(less[0])
-    return greater, less
-
-
-def fisher_min_attainable_one_sided(a, b, c, d):
-    """The smallest one-sided Fisher p-values the margins of each table allow.
-
-    Returns ``(min_greater, min_less)``: the probability of the single most extreme table in each
-    direction. A test whose minimum exceeds its significance threshold cannot be significant
-    whatever the data inside the margins (the basis of Tarone's screening).
-    """
-    scalar = all(np.ndim(v) == 0 for v in (a, b, c, d))
-    a, b, c, d = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (a, b, c, d))
-    n1, k = a + b, a + c
-    n = n1 + c + d
-    lo = np.maximum(0.0, n1 + k - n)
-    hi = np.minimum(n1, k)
-    base = _lchoose(n, n1)
-    g = np.exp(_lchoose(k, hi) + _lchoose(n - k, n1 - hi) - base)
-    le = np.exp(_lchoose(k, lo) + _lchoose(n - k, n1 - lo) - base)
-    if scalar:
-        return float(g[0]), float(le[0])
-    return g, le
-
-
-def fisher_attainable_one_sided(a, b, c, d):
-    """Every one-sided Fisher p-value the margins of each table allow, sorted ascending per row.
-
-    Returns ``(greater, less)``, two ``(tables, width)`` arrays: row i holds the attainable values
-    of P(X >= x) (resp. P(X <= x)) over the support of the (1,1) cell of table i, padded with
-    ``inf``. Under the null (given the margins) a one-sided p-value is at most t with probability
-    exactly the largest attainable value <= t, which :func:`discrete_bonferroni` uses.
-    """
-    _, x, valid, logpmf = _hypergeom_grid(a, b, c, d)
-    pmf = np.where(valid, np.exp(logpmf), 0.0)
-    greater = np.minimum(np.cumsum(pmf[:, ::-1], axis=1)[:, ::-1], 1.0)
-    less = np.minimum(np.cumsum(pmf, axis=1), 1.0)
-    greater = np.sort(np.where(valid, greater, np.inf), axis=1)
-    less = np.sort(np.where(valid, less, np.inf), axis=1)
-    return greater, less
-
-
-def discrete_bonferroni(p_values, support, weights=None) -> np.ndarray:
-    """Adjusted p-values of the weighted discrete Bonferroni procedure (family-wise error).
-
-    ``support[i]`` lists the p-values test i can attain under its null (ascending, padded with
-    ``inf``), so P(p_i <= t) = F_i(t), the largest attainable value <= t (Tarone 1990; Westfall &
-    Wolfinger 1997; Gutman & Hochberg 2007). With weights ``w``, test i is rejected at level alpha
-    when p_i <= c * w_i for the largest c with sum_j F_j(c * w_j) <= alpha; by the Bonferroni
-    inequality this keeps the chance of any false rejection at or below alpha under any
-    dependence. A test whose attainable values are all large costs nothing (this subsumes Tarone's
-    screen), and a test that can only reach, say, 0.001 or 0.01 costs 0.001 at a threshold of 0.005.
-
-    Returns ``adj_i = sum_j F_j(p_i * w_j / w_i)`` capped at 1: test i is rejected at level alpha
-    exactly when ``adj_i <= alpha``. Never below ``p_i``. NaN p-values (and zero weights) are left
-    out of the family and get NaN.
-    """
-    p = np.asarray(p_values, dtype=float)
-    w = np.ones(p.shape) if weights is None else np.asarray(weights, dtype=float)
-    if np.any(w < 0):
-        raise ValueError("weights must be non-negative")
-    out = np.full(p.shape, np.nan)
-    ok = ~np.isnan(p) & (w > 0)
-    if not ok.any():
+    obs = np.nonzero(y >= 0)[0]
+    out = np.zeros((count, y.size), dtype=np.float64)
+    if obs.size == 0:
         return out
-    sup = np.asarray(support, dtype=float).reshape(p.size, -1)
-    idx = np.nonzero(ok)[0]
-    # Thresholds at which each test i would just be rejected, seen from every test j.
-    t = (p[idx] / w[idx])[:, None] * w[idx][None, :] * (1.0 + 1e-7)
-    total = np.zeros(idx.size)
-    for col, j in enumerate(idx):
-        pos = np.searchsorted(sup[j], t[:, col], side="right") - 1
-        total += np.where(pos >= 0, sup[j][np.maximum(pos, 0)], 0.0)
-    out[idx] = np.minimum(np.maximum(total, p[idx]), 1.0)
+    # Lay the observed positions out as a (blocks, longest block) grid, padded; sorting random
+    # keys along each row (padding keys sort last) shuffles every block on its own, at the cost
+    # of short sorts only.
+    blocks, slot = np.unique(block[obs], return_inverse=True)
+    per_block = np.bincount(slot, minlength=blocks.size)
+    starts = np.concatenate([[0], np.cumsum(per_block)[:-1]])
+    order = np.argsort(slot, kind="stable")
+    column = np.arange(obs.size) - starts[slot[order]]
+    grid = np.full((blocks.size, int(per_block.max())), -1, dtype=np.int64)
+    grid[slot[order], column] = obs[order]
+    filled = grid >= 0
+    keys = rng.random((count, *grid.shape))
+    keys[:, ~filled] = 2.0
+    shuffle = np.argsort(keys, axis=-1)
+    values = np.where(filled, y[np.maximum(grid, 0)], 0).astype(np.float64)
+    moved = np.take_along_axis(np.broadcast_to(values, keys.shape), shuffle, axis=-1)
+    out[:, grid[filled]] = moved[:, filled]
     return out
 
 
-def tarone_screen(p_min, weights=None, alpha: float = 0.05) -> np.ndarray:
-    """Tarone's screen for discrete tests, as used before BH by Gilbert (2005).
+def lag1_autocorrelation(values: np.ndarray, observed: np.ndarray, block: np.ndarray) -> float:
+    """Lag-1 autocorrelation of a series about its block means, corrected for small-sample bias.
 
-    ``p_min`` are the smallest p-values each test could reach given its margins. With weights
-    ``v`` scaled to mean 1, returns the set S(K) = {i : p_min_i <= alpha * v_i / K} for the smallest
-    K with |S(K)| <= K. Tests outside S cannot reach significance at the level K tests would get,
-    so leaving them out of the multiple-testing family loses nothing and raises the power of the
-    rest. NaN entries are never kept.
+    Pairs of neighbouring positions count only when both are observed and in the same block. The
+    sample value r is biased towards zero in short series, by about (1 + 3 rho) / L for series of
+    length L about their mean (Kendall 1954; Marriott & Pope 1954); the corrected value
+    (L r + 1) / (L - 3), with L the average block length, is returned clipped to [0, 0.98]
+    (negative values would only shrink the variance inflation, which is floored at 1 anyway).
     """
-    pm = np.asarray(p_min, dtype=float)
-    ok = ~np.isnan(pm)
-    keep = np.zeros(pm.shape, dtype=bool)
-    m = int(ok.sum())
-    if m == 0:
-        return keep
-    v = np.ones(m) if weights is None else np.asarray(weights, dtype=float)[ok]
-    v = v / v.mean()
-    # K* is the smallest K with #{p_min_i <= alpha v_i / K} <= K. #{...} is the number of i with
-    # K <= alpha v_i / p_min_i, so sort those ratios and scan.
-    with np.errstate(divide="ignore"):
-        cap = np.where(pm[ok] > 0, alpha * v / pm[ok], np.inf)
-    chosen = m
-    for K in range(1, m + 1):
-        if int((cap >= K).sum()) <= K:
-            chosen = K
-            break
-    sub = cap >= chosen
-    idx = np.nonzero(ok)[0]
-    keep[idx[sub]] = True
-    return keep
+    v = np.asarray(values, dtype=float)
+    ok = np.asarray(observed, dtype=bool)
+    if ok.sum() < 4:
+        return 0.0
+    nb = int(block.max()) + 1
+    counts = np.bincount(block[ok], minlength=nb)
+    means = np.bincount(block[ok], weights=v[ok], minlength=nb) / np.maximum(counts, 1)
+    d = np.where(ok, v - means[block], 0.0)
+    pairs = ok[1:] & ok[:-1] & (block[1:] == block[:-1])
+    den = float((d[ok] ** 2).mean())
+    if den <= 0 or not pairs.any():
+        return 0.0
+    r = float((d[1:] * d[:-1])[pairs].mean()) / den
+    length = ok.sum() / max(int((counts > 0).sum()), 1)
+    if length <= 4:
+        return 0.0
+    return float(np.clip((length * r + 1) / (length - 3), 0.0, 0.98))
 
 
-def benjamini_hochberg(p_values, weights=None) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values) controlling the false discovery rate.
+def autocorrelation_inflation(r_x: float, r_y: float) -> float:
+    """How much autocorrelation in both series widens the null spread of a cross-product sum.
 
-    With ``weights`` (non-negative, rescaled to average 1), this is the weighted procedure of
-    Genovese, Roeder and Wasserman (2006): each p is divided by its weight before the step-up,
-    which still controls the FDR and lets primary hypotheses carry more of the error budget.
-    NaN p-values are ignored (their q is NaN). Returned q-values are monotone in the (weighted)
-    p-values, never below the raw p-value when weights are equal, and capped at 1.
+    For two independent series with lag-1 autocorrelations r_x and r_y (first-order Markov or
+    AR(1)), the variance of sum x_t y_t is that under independent days times
+    sum_k (r_x r_y)^|k| = (1 + r_x r_y) / (1 - r_x r_y) (Bartlett 1935; the "effective sample
+    size" of Clifford, Richardson & Hemon 1989 and Dutilleul 1993). Never below 1.
     """
-    p = np.asarray(p_values, dtype=float)
-    q = np.full(p.shape, np.nan)
-    ok = ~np.isnan(p)
-    m = int(ok.sum())
+    rho = float(np.clip(r_x * r_y, 0.0, 0.99))
+    return (1.0 + rho) / (1.0 - rho)
+
+
+def _hypergeom_pmf(population, successes, draws, width: int) -> np.ndarray:
+    """pmf over 0..width-1 of hypergeometric draws, one row per (population, successes, draws)."""
+    N = np.asarray(population, dtype=float)[..., None]
+    K = np.asarray(successes, dtype=float)[..., None]
+    n = np.asarray(draws, dtype=float)[..., None]
+    x = np.arange(width, dtype=float)
+    ok = (x <= np.minimum(K, n)) & (x >= np.maximum(0.0, n + K - N))
+    xs = np.where(ok, x, 0.0)
+    with np.errstate(invalid="ignore"):
+        logp = _lchoose(K, xs) + _lchoose(N - K, n - xs) - _lchoose(N, n)
+    return np.where(ok, np.exp(logp), 0.0)
+
+
+#: Tests with more draws than this (nights after days with the factor) use the normal
+#: approximation with a continuity correction: their sum then spans many nights, where it is
+#: accurate, and the exact convolution would cost more than the whole rest of the analysis.
+EXACT_MAX_DRAWS = 256
+
+
+class StratifiedSumNull:
+    """Null distribution of a sum of independent hypergeometric counts, one per block.
+
+    ``population``, ``successes`` and ``draws`` are ``(tests, blocks)`` arrays: in block b of test
+    i, ``draws`` positions are picked at random among ``population``, of which ``successes`` are
+    hits. This is the distribution of the number of cramp nights after days with a factor when the
+    nights are shuffled within blocks, i.e. the exact stratified (Mantel-Haenszel type) test of
+    Zelen (1971) and Mehta, Patel & Gray (1985), one-sided. Exact by FFT convolution when a test
+    has at most :data:`EXACT_MAX_DRAWS` draws, else normal with a continuity correction.
+    """
+
+    def __init__(self, population, successes, draws) -> None:
+        N = np.asarray(population, dtype=float)
+        K = np.asarray(successes, dtype=float)
+        n = np.asarray(draws, dtype=float)
+        share = np.where(N > 0, K / np.maximum(N, 1), 0.0)
+        self.mean = (n * share).sum(axis=1)
+        self.var = np.where(N > 1, n * share * (1 - share) * (N - n) / np.maximum(N - 1, 1), 0.0).sum(axis=1)
+        total = n.sum(axis=1)
+        self.exact = total <= EXACT_MAX_DRAWS
+        width = int(total[self.exact].max()) + 2 if self.exact.any() else 2
+        # upper[i, s] = P(S_i >= s) and lower[i, s + 1] = P(S_i <= s) for s = 0 .. width - 2.
+        self.upper = np.zeros((N.shape[0], width))
+        self.lower = np.zeros((N.shape[0], width))
+        if self.exact.any():
+            pmf = _stratified_pmf(N[self.exact], K[self.exact], n[self.exact], width - 1)
+            self.upper[self.exact, : width - 1] = np.minimum(np.cumsum(pmf[:, ::-1], axis=1)[:, ::-1], 1.0)
+            self.lower[self.exact, 1:] = np.minimum(np.cumsum(pmf, axis=1), 1.0)
+        self._sd = np.sqrt(np.maximum(self.var, 1e-12))
+
+    def p_more(self, values) -> np.ndarray:
+        """P(S >= value) per test; ``values`` has the tests on its last axis (any real numbers)."""
+        v = np.asarray(values, dtype=float)
+        s = np.clip(np.ceil(v - 1e-9), 0, self.upper.shape[1] - 1).astype(np.int64)
+        exact = _lookup(self.upper, s)
+        return np.where(self.exact, exact, ndtr(-(v - 0.5 - self.mean) / self._sd))
+
+    def p_fewer(self, values) -> np.ndarray:
+        """P(S <= value) per test."""
+        v = np.asarray(values, dtype=float)
+        s = np.clip(np.floor(v + 1e-9) + 1, 0, self.lower.shape[1] - 1).astype(np.int64)
+        exact = _lookup(self.lower, s)
+        return np.where(self.exact, exact, ndtr((v + 0.5 - self.mean) / self._sd))
+
+
+def _lookup(table: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """table[i, index[..., i]] for every test i on the last axis of ``index``."""
+    return table[np.arange(table.shape[0]), index]
+
+
+def _stratified_pmf(population: np.ndarray, successes: np.ndarray, draws: np.ndarray, width: int) -> np.ndarray:
+    """Exact pmf over 0..width-1 of each row's sum of block hypergeometrics (FFT convolution)."""
+    per_block = _hypergeom_pmf(population, successes, draws, int(draws.max()) + 1 if draws.size else 1)
+    size = 1 << max(1, (width - 1).bit_length())
+    spectrum = np.prod(np.fft.rfft(per_block, n=size, axis=-1), axis=1)
+    pmf = np.clip(np.fft.irfft(spectrum, n=size, axis=-1)[:, :width], 0.0, None)
+    return pmf / pmf.sum(axis=1, keepdims=True)
+
+
+def power_weights(effect_z, level: float, floor: float = 0.2) -> np.ndarray:
+    """Weights (mean 1) that spend a family-wise error budget where the tests can find something.
+
+    ``effect_z`` is each test's expected z-value under a reference effect. The optimal weights for
+    a weighted Bonferroni procedure with these effects (Roeder & Wasserman 2009; Rubin, Dudoit &
+    van der Laan 2006) are w_i = (m / level) * P(Z > z_i / 2 + c / z_i), with c chosen so that they
+    average 1: a test with no hope of reaching significance gets almost nothing. A share ``floor``
+    of the budget is spread evenly so that no test is left out entirely.
+    """
+    z = np.maximum(np.asarray(effect_z, dtype=float), 1e-6)
+    m = z.size
     if m == 0:
-        return q
-    pv = p[ok]
-    if weights is not None:
-        w = np.asarray(weights, dtype=float)[ok]
-        if np.any(w < 0) or w.sum() <= 0:
-            raise ValueError("weights must be non-negative with a positive sum")
-        w = w * (m / w.sum())
-        with np.errstate(divide="ignore"):
-            pv = np.where(w > 0, pv / w, np.inf)
-    order = np.argsort(pv, kind="mergesort")
-    ranked = pv[order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+        return z.copy()
+
+    def mean_weight(c: float) -> float:
+        return float((m / level * ndtr(-(z / 2 + c / z))).mean())
+
+    lo, hi = -50.0, 50.0
+    for _ in range(100):  # mean_weight falls as c grows: bisect for mean 1
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if mean_weight(mid) > 1 else (lo, mid)
+    w = m / level * ndtr(-(z / 2 + hi / z))
+    w = w / w.mean()
+    return floor + (1 - floor) * w
+
+
+def westfall_young(p_observed: np.ndarray, p_null: np.ndarray, weights=None) -> np.ndarray:
+    """Westfall-Young step-down min-p adjusted p-values (family-wise error, any dependence).
+
+    ``p_observed`` (m,) are the tests' p-values; ``p_null`` (B, m) the same tests' p-values in B
+    data sets drawn under the complete null (here: shuffled nights), which carry the tests' joint
+    dependence and discreteness. Test j (in order of increasing p) is rejected at level alpha when
+    fewer than alpha of the null data sets have a smaller minimum p among the tests not yet
+    rejected (Westfall & Young 1993, algorithm 2.8). With ``weights`` (positive), p_i / w_i takes
+    the place of p_i (weighted min-p; Westfall, Kropf & Finos 2004). The observed data count as one
+    of the null data sets, so an adjusted p is never below 1 / (B + 1). Returns adjusted p-values,
+    monotone in the (weighted) raw ones.
+    """
+    p = np.asarray(p_observed, dtype=float)
+    m = p.size
+    if m == 0:
+        return p.copy()
+    w = np.ones(m) if weights is None else np.asarray(weights, dtype=float)
+    p = p / w
+    null = np.vstack([p[None, :], np.asarray(p_null, dtype=float).reshape(-1, m) / w[None, :]])
+    order = np.argsort(p, kind="stable")
+    successive_min = np.minimum.accumulate(null[:, order][:, ::-1], axis=1)[:, ::-1]
+    adj = (successive_min <= p[order][None, :] * (1 + 1e-9)).mean(axis=0)
+    adj = np.maximum.accumulate(adj)
     out = np.empty(m)
-    out[order] = np.minimum(ranked, 1.0)
-    q[ok] = out
-    return q
+    out[order] = np.minimum(adj, 1.0)
+    return out
 
 
 @dataclass(frozen=True)

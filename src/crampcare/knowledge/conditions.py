@@ -127,19 +127,6 @@ def evaluate(condition: Condition, facts: Mapping[str, Any], trace: list[dict[st
     raise TypeError(f"not a condition: {condition!r}")
 
 
-def facts_of(condition: Condition) -> set[str]:
-    """Every fact a condition reads, for cross-reference checks."""
-    if isinstance(condition, Leaf):
-        return {condition.fact}
-    if isinstance(condition, All):
-        return set().union(*(facts_of(c) for c in condition.all))
-    if isinstance(condition, AnyOf):
-        return set().union(*(facts_of(c) for c in condition.any))
-    if isinstance(condition, Not):
-        return facts_of(condition.not_)
-    raise TypeError(f"not a condition: {condition!r}")
-
-
 def leaves_of(condition: Condition) -> list[Leaf]:
     if isinstance(condition, Leaf):
         return [condition]

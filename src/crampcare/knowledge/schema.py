@@ -11,7 +11,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from crampcare.i18n.context import N_
 from crampcare.knowledge.conditions import Condition
 
 Evidence = Literal["supported", "mixed", "not_supported", "unsafe"]
@@ -20,14 +19,6 @@ Urgency = Literal["emergency", "urgent", "doctor", "self_care"]
 # Lowest first: urgency only ever rises to the highest level any fired rule asks for.
 URGENCY_ORDER: tuple[Urgency, ...] = ("self_care", "doctor", "urgent", "emergency")
 URGENCY_RANK: dict[str, int] = {level: rank for rank, level in enumerate(URGENCY_ORDER)}
-
-# English; shown through gettext (crampcare.i18n.wording.evidence_label).
-EVIDENCE_LABELS: dict[str, str] = {
-    "supported": N_("supported by clinical sources"),
-    "mixed": N_("mixed or weak evidence"),
-    "not_supported": N_("not supported by clinical sources"),
-    "unsafe": N_("unsafe for self-use"),
-}
 
 ARTICLE_SOURCE = "seed"
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from crampcare.i18n.context import N_, _, current_language, current_localizer, ngettext
 from crampcare.insights.analysis import _fmt_duration, _fmt_number  # one wording for report and insights
+from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.report.errors import ReportError
 
 if TYPE_CHECKING:
@@ -36,14 +37,6 @@ __all__ = ["check_period", "render_html", "report_context", "report_html", "repo
 
 Progress = Callable[[str], None]
 
-RELIEF_LABELS = {
-    "stretch": N_("Stretching"),
-    "walk": N_("Walking about"),
-    "massage": N_("Massage"),
-    "warmth": N_("Warmth"),
-    "pain_reliever": N_("A pain reliever"),
-    "other": N_("Something else"),
-}
 
 
 @dataclass(frozen=True)
@@ -62,12 +55,10 @@ COMPACT = Limits(factors_in_full=5, reasons=1, list_values=3, compact=True)
 MAX_PAGES = 2
 
 SEX_LABELS = {"female": N_("female"), "male": N_("male"), "other": N_("sex not stated")}
-URGENCY_LABELS = {
-    "emergency": N_("Emergency: call emergency services now"),
-    "urgent": N_("Urgent: see a doctor today"),
-    "doctor": N_("See a doctor: book an appointment"),
-    "self_care": N_("Self-care, with the prevention plan"),
-}
+
+
+def _urgency_label(urgency: str) -> str:
+    return vocabulary().report_label_of(urgency)
 
 
 def _quiet(_message: str) -> None:
@@ -210,7 +201,7 @@ def _assessment_part(
     return {
         "date": fmt_date(stored.created_at),
         "urgency": result.urgency,
-        "urgency_label": _(URGENCY_LABELS[result.urgency]),
+        "urgency_label": _urgency_label(result.urgency),
         "urgency_reasons": [r.title for r in result.urgency_reasons if r.urgency == result.urgency][:3],
         "urgency_more": max(
             0, len(result.urgency_reasons) - len([r for r in result.urgency_reasons if r.urgency == result.urgency][:3])
@@ -383,7 +374,7 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
     part["muscles"] = ", ".join(f"{diary_word(i.name)} {loc.percent(i.share)}" for i in ins.muscles)
     part["relief"] = [
         {
-            "method": _(RELIEF_LABELS[r.method]) if r.method in RELIEF_LABELS else _humanise(r.method),
+            "method": vocabulary().relief_word(r.method) if r.method in vocabulary().relief else _humanise(r.method),
             "times": r.times_helped,
             "median": _("{minutes} min", minutes=_fmt_number(r.median_minutes)) if r.median_minutes is not None else "—",
             "share": loc.percent(r.times_helped / len(cramps)) if cramps else "",
@@ -594,8 +585,3 @@ def _layout(html: str) -> Any:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     return HTML(string=html).render()
-
-
-def html_to_pdf(html: str) -> bytes:
-    """Any report HTML (from :func:`render_html`) as PDF bytes."""
-    return bytes(_layout(html).write_pdf())

@@ -380,7 +380,7 @@ def fhir_bundle(store: DiaryStore, start: dt.date | None = None, end: dt.date | 
 
 
 def export_fhir(data: DiaryExport) -> str:
-    """Exporter for :data:`crampcare.diary.transfer.EXPORTERS` (``export --format fhir``)."""
+    """The FHIR export format of :data:`crampcare.services.transfer.FORMATS` (``export --format fhir``)."""
     bundle = bundle_from_records(data.nights, data.days, data.assessments)
     return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
 
@@ -881,29 +881,19 @@ def parse_fhir_bundle(bundle: Any, *, kb: KnowledgeBase | None = None) -> FhirBa
 def import_fhir(store: DiaryStore, bundle: Mapping[str, Any]) -> FhirImportResult:
     """Import a crampcare FHIR Bundle into ``store``; all or nothing.
 
-    Nights and days go in with :meth:`DiaryStore.add_many` (one transaction; records equal
-    to stored ones are skipped, differing ones refused with ``ConflictError``). Assessments
-    are re-assessed from their answers (the engine's result is not part of FHIR) and saved
-    unless the diary already holds one with the same answers. (Their date becomes the import
+    Nights, days and assessments go in with :meth:`DiaryStore.add_many` (one transaction;
+    records equal to stored ones are skipped, differing ones refused with ``ConflictError``).
+    Assessments are re-assessed from their answers (the engine's result is not part of FHIR)
+    and saved unless the diary already holds one with the same answers. (Their date becomes the import
     date: the store does not take a creation time.)
     """
     from crampcare.assess import assess
 
     batch = parse_fhir_bundle(bundle)
-    results = [assess(answers) for answers in batch.assessments]
-    added = store.add_many(batch.nights, batch.days)
-    known = [stored.answers for stored in store.list_assessments()]
-    saved = skipped = 0
-    for result in results:
-        if result.answers in known:
-            skipped += 1
-            continue
-        store.save_assessment(result.answers, result.model_dump(mode="json"))
-        known.append(result.answers)
-        saved += 1
-    return FhirImportResult(
-        added.nights_added, added.days_added, added.nights_unchanged, added.days_unchanged, saved, skipped
-    )
+    assessed = [(result.answers, result.model_dump(mode="json")) for result in map(assess, batch.assessments)]
+    added = store.add_many(batch.nights, batch.days, assessed)  # one transaction: all of it, or nothing
+    return FhirImportResult(added.nights_added, added.days_added, added.nights_unchanged, added.days_unchanged,
+                            added.assessments_added, added.assessments_unchanged)
 
 
 def is_fhir_bundle(document: Any) -> bool:

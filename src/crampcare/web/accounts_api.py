@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from crampcare.services import diary as diary_service
 from crampcare.web.api import ERRORS, _err, _json
 from crampcare.web.auth import (
     Auth,
@@ -31,13 +32,15 @@ from crampcare.web.errors import ApiError
 
 if TYPE_CHECKING:
     from crampcare.accounts import AccountError, Session, User
-    from crampcare.diary.store import DiaryStore
+    from crampcare.services.diary import Diary
 
 router = APIRouter(prefix="/api/v1", tags=["account"])
 
-UNAUTHORIZED = {401: _err("Not logged in, or wrong e-mail or password.")}
-LIMITED = {429: _err("Too many failed log-ins; wait 15 minutes.")}
-CSRF = {403: _err("Cookie-authenticated request without the session's X-CSRF-Token.")}
+# FastAPI's `responses` maps status codes (int or str) to OpenAPI response objects.
+Responses = dict[int | str, dict[str, Any]]
+UNAUTHORIZED: Responses = {401: _err("Not logged in, or wrong e-mail or password.")}
+LIMITED: Responses = {429: _err("Too many failed log-ins; wait 15 minutes.")}
+CSRF: Responses = {403: _err("Cookie-authenticated request without the session's X-CSRF-Token.")}
 
 
 class Credentials(BaseModel):
@@ -177,18 +180,17 @@ def delete_account(body: DeleteAccount, request: Request, auth: Auth = Depends(r
     return response
 
 
-def export_document(request: Request, user: User, store: DiaryStore) -> dict[str, Any]:
+def export_document(request: Request, user: User, store: Diary) -> dict[str, Any]:
     """Everything stored about ``user``: account, diary (importable as-is), saved assessments."""
-    from crampcare.diary.transfer import collect, export_json
+    from crampcare.services.transfer import export_diary
 
-    data = collect(store)
     return {
         "format": "crampcare-account-export",
         "version": 1,
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "account": accounts(request).account_data(user),
-        "diary": json.loads(export_json(data)),
-        "assessments": [a.model_dump(mode="json") for a in data.assessments],
+        "diary": json.loads(export_diary(store, "json").text),
+        "assessments": [a.model_dump(mode="json") for a in diary_service.assessments(store)],
         "fhir": "/api/v1/export/fhir",
     }
 
@@ -196,7 +198,7 @@ def export_document(request: Request, user: User, store: DiaryStore) -> dict[str
 @router.get("/account/export", summary="Download all my data (JSON: account, diary, assessments)",
             responses={200: {"content": {"application/json": {}}}, **UNAUTHORIZED})
 def export_all(request: Request, auth: Auth = Depends(require_user),
-               store: DiaryStore = Depends(get_store)) -> Response:
+               store: Diary = Depends(get_store)) -> Response:
     assert auth.user is not None
     document = export_document(request, auth.user, store)
     name = f"crampcare-all-my-data-{dt.date.today().isoformat()}.json"

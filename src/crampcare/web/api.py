@@ -13,18 +13,20 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic_core
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.diary.records import DayRecord, NightRecord
-from crampcare.web.deps import get_kb, get_owner, get_store
+from crampcare.services import diary as diary_service
+from crampcare.web.deps import get_kb, get_store
 from crampcare.web.errors import ApiError
+from crampcare.web.params import FromDate, ToDate, read_upload
 
 if TYPE_CHECKING:
-    from crampcare.diary.store import DiaryStore
     from crampcare.knowledge.loader import KnowledgeBase
+    from crampcare.services.diary import Diary
 
 router = APIRouter(prefix="/api/v1")
 
@@ -54,9 +56,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {422: _err("Invalid input; `fields` na
                                            413: _err("Body over 1 MB.")}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _err("Not logged.")}
 CONFLICT: dict[int | str, dict[str, Any]] = {409: _err("A record for that date already exists.")}
-
-FromDate = Query(None, alias="from", description="First date (YYYY-MM-DD), inclusive.")
-ToDate = Query(None, alias="to", description="Last date (YYYY-MM-DD), inclusive.")
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -103,7 +102,7 @@ class AssessRequest(BaseModel):
     responses={200: {"description": "The assessment (the schema of `crampcare schema`)."},
                201: {"description": "Saved; `Location` names it."}, **ERRORS},
 )
-async def assess_route(body: AssessRequest, request: Request, owner: str = Depends(get_owner)) -> Response:
+async def assess_route(body: AssessRequest, store: Diary = Depends(get_store)) -> Response:
     from crampcare.assess.engine import assess_data
 
     # Plain data straight to JSON: no model built and re-validated per request (the property
@@ -114,13 +113,8 @@ async def assess_route(body: AssessRequest, request: Request, owner: str = Depen
     if not body.save:
         return Response(payload, media_type="application/json")
 
-    def save() -> int:
-        from crampcare.diary.store import DiaryStore
-
-        store = DiaryStore(request.app.state.engine, owner)
-        return store.save_assessment(result["answers"], result)  # always with its full trace
-
-    saved_id = await run_in_threadpool(save)
+    # Always saved with its full trace.
+    saved_id = await run_in_threadpool(diary_service.save_assessment, store, result["answers"], result)
     return Response(payload, status_code=201, media_type="application/json",
                     headers={"Location": f"/api/v1/assessments/{saved_id}"})
 
@@ -131,22 +125,22 @@ def _stored(item: Any) -> dict[str, Any]:
 
 
 @router.get("/assessments", tags=["assessment"], summary="Saved assessments, oldest first")
-def list_assessments(store: DiaryStore = Depends(get_store)) -> Response:
-    return _json([_stored(a) for a in store.list_assessments()])
+def list_assessments(store: Diary = Depends(get_store)) -> Response:
+    return _json([_stored(a) for a in diary_service.assessments(store)])
 
 
 @router.get("/assessments/latest", tags=["assessment"], summary="The most recent saved assessment",
             responses=NOT_FOUND)
-def latest_assessment(store: DiaryStore = Depends(get_store)) -> Response:
-    latest = store.latest_assessment()
+def latest_assessment(store: Diary = Depends(get_store)) -> Response:
+    latest = diary_service.latest_assessment(store)
     if latest is None:
         raise ApiError(404, "no assessment saved yet")
     return _json(_stored(latest))
 
 
 @router.get("/assessments/{assessment_id}", tags=["assessment"], summary="One saved assessment", responses=NOT_FOUND)
-def get_assessment(assessment_id: int, store: DiaryStore = Depends(get_store)) -> Response:
-    for item in store.list_assessments():
+def get_assessment(assessment_id: int, store: Diary = Depends(get_store)) -> Response:
+    for item in diary_service.assessments(store):
         if item.id == assessment_id:
             return _json(_stored(item))
     raise ApiError(404, f"no assessment {assessment_id}")
@@ -169,21 +163,48 @@ def _same_date(path_date: dt.date, record: NightRecord | DayRecord) -> None:
 @router.get("/nights", tags=["diary"], summary="Nights in a date range, oldest first",
             responses={200: {"model": list[NightRecord]}, **ERRORS})
 def list_nights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-                store: DiaryStore = Depends(get_store)) -> Response:
+                store: Diary = Depends(get_store)) -> Response:
     _check_range(start, end)
-    return _json([_record_json(n) for n in store.list_nights(start, end)])
+    return _json([_record_json(n) for n in diary_service.nights(store, start, end)])
 
 
-@router.post("/nights", tags=["diary"], status_code=201, summary="Log a night (no cramps = a quiet night)",
-             responses={201: {"model": NightRecord}, **ERRORS, **CONFLICT})
-def create_night(record: NightRecord, store: DiaryStore = Depends(get_store)) -> Response:
-    store.add_night(record)
-    return _json(_record_json(record), 201, {"Location": f"/api/v1/nights/{record.date.isoformat()}"})
+OUTCOME_HEADER = "X-Crampcare-Outcome"
+OUTCOME_HEADERS: dict[str, Any] = {
+    OUTCOME_HEADER: {"description": "What the request did: `created`, `appended` (cramps added to the night "
+                                    "already logged) or `unchanged` (a quiet night for a night already logged).",
+                     "schema": {"type": "string", "enum": ["created", "appended", "unchanged"]}},
+    "Idempotent-Replayed": {"description": "`true` when the `Idempotency-Key` was seen before: nothing was "
+                                           "stored again, the outcome is the first request's.",
+                            "schema": {"type": "string", "enum": ["true"]}},
+}
+IdempotencyKey = Header(None, alias="Idempotency-Key", min_length=1, max_length=200,
+                        description="Any unique string per logical request (e.g. a UUID): a retry with the same "
+                        "key is stored once (kept for 24 hours).")
+
+
+@router.post("/nights", tags=["diary"], status_code=201,
+             summary="Log a night: new cramps are appended to a night already logged; a quiet night erases nothing",
+             responses={201: {"model": NightRecord, "description": "A new night was stored.",
+                              "headers": OUTCOME_HEADERS},
+                        200: {"model": NightRecord, "description": "The night was already logged: the cramps were "
+                              "appended, or nothing changed (see the outcome header). The body is the stored night.",
+                              "headers": OUTCOME_HEADERS},
+                        **ERRORS})
+def create_night(record: NightRecord, store: Diary = Depends(get_store),
+                 idempotency_key: str | None = IdempotencyKey) -> Response:
+    from crampcare.services.diary import log_night
+
+    logged = log_night(store, record, idempotency_key)
+    headers = {"Location": f"/api/v1/nights/{record.date.isoformat()}", OUTCOME_HEADER: logged.outcome}
+    if logged.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    status = 201 if logged.outcome == "created" and not logged.replayed else 200
+    return _json(_record_json(logged.night), status, headers)
 
 
 @router.get("/nights/{date}", tags=["diary"], summary="One night", responses={200: {"model": NightRecord}, **NOT_FOUND})
-def get_night(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
-    record = store.get_night(date)
+def get_night(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+    record = diary_service.night(store, date)
     if record is None:
         raise ApiError(404, f"no night logged for {date.isoformat()}")
     return _json(_record_json(record))
@@ -191,36 +212,36 @@ def get_night(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response
 
 @router.put("/nights/{date}", tags=["diary"], summary="Replace (or create) the night of a date; undoable",
             responses={200: {"model": NightRecord}, **ERRORS})
-def put_night(date: dt.date, record: NightRecord, store: DiaryStore = Depends(get_store)) -> Response:
+def put_night(date: dt.date, record: NightRecord, store: Diary = Depends(get_store)) -> Response:
     _same_date(date, record)
-    store.put_night(record)
+    diary_service.put_night(store, record)
     return _json(_record_json(record))
 
 
 @router.delete("/nights/{date}", tags=["diary"], summary="Delete a night; undoable", responses=NOT_FOUND)
-def delete_night(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
-    store.delete_night(date)
+def delete_night(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+    diary_service.delete(store, date, "night")
     return _json({"deleted": "night", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
 
 
 @router.get("/days", tags=["diary"], summary="Days in a date range, oldest first",
             responses={200: {"model": list[DayRecord]}, **ERRORS})
 def list_days(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-              store: DiaryStore = Depends(get_store)) -> Response:
+              store: Diary = Depends(get_store)) -> Response:
     _check_range(start, end)
-    return _json([_record_json(d) for d in store.list_days(start, end)])
+    return _json([_record_json(d) for d in diary_service.days(store, start, end)])
 
 
 @router.post("/days", tags=["diary"], status_code=201, summary="Log a day",
              responses={201: {"model": DayRecord}, **ERRORS, **CONFLICT})
-def create_day(record: DayRecord, store: DiaryStore = Depends(get_store)) -> Response:
-    store.add_day(record)
+def create_day(record: DayRecord, store: Diary = Depends(get_store)) -> Response:
+    diary_service.log_day(store, record)
     return _json(_record_json(record), 201, {"Location": f"/api/v1/days/{record.date.isoformat()}"})
 
 
 @router.get("/days/{date}", tags=["diary"], summary="One day", responses={200: {"model": DayRecord}, **NOT_FOUND})
-def get_day(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
-    record = store.get_day(date)
+def get_day(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+    record = diary_service.day(store, date)
     if record is None:
         raise ApiError(404, f"no day logged for {date.isoformat()}")
     return _json(_record_json(record))
@@ -228,39 +249,35 @@ def get_day(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
 
 @router.put("/days/{date}", tags=["diary"], summary="Replace (or create) the day of a date; undoable",
             responses={200: {"model": DayRecord}, **ERRORS})
-def put_day(date: dt.date, record: DayRecord, store: DiaryStore = Depends(get_store)) -> Response:
+def put_day(date: dt.date, record: DayRecord, store: Diary = Depends(get_store)) -> Response:
     _same_date(date, record)
-    store.put_day(record)
+    diary_service.put_day(store, record)
     return _json(_record_json(record))
 
 
 @router.delete("/days/{date}", tags=["diary"], summary="Delete a day; undoable", responses=NOT_FOUND)
-def delete_day(date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
-    store.delete_day(date)
+def delete_day(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+    diary_service.delete(store, date, "day")
     return _json({"deleted": "day", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
 
 
 @router.post("/undo", tags=["diary"], summary="Undo the last change (add, edit, delete, import)",
              responses={404: _err("Nothing to undo.")})
-def undo(store: DiaryStore = Depends(get_store)) -> Response:
-    return _json({"message": store.undo()})
+def undo(store: Diary = Depends(get_store)) -> Response:
+    return _json({"message": diary_service.undo(store)})
 
 
 # --------------------------------------------------------------------------- insights
 
 
-def compute_for(store: DiaryStore, start: dt.date | None = None, end: dt.date | None = None) -> Any:
-    from crampcare.insights.from_diary import insights_for
-
-    return insights_for(store, start, end)
-
-
 @router.get("/insights", tags=["insights"], summary="How often, how bad, when, what helped, possible triggers",
             responses=ERRORS)
 def insights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-             store: DiaryStore = Depends(get_store)) -> Response:
+             store: Diary = Depends(get_store)) -> Response:
     _check_range(start, end)
-    result = compute_for(store, start, end)
+    from crampcare.services.insights import insights as compute
+
+    result = compute(store, start, end)
     data = result.model_dump(mode="json")
     data["summary"] = result.summary()
     return _json(data)
@@ -272,39 +289,24 @@ def insights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
 @router.get("/export", tags=["transfer"], summary="The diary as CSV (one row per date) or JSON",
             responses={200: {"content": {"text/csv": {}, "application/json": {}}}, **ERRORS})
 def export(format: Literal["csv", "json"] = Query("csv"), start: dt.date | None = FromDate,
-           end: dt.date | None = ToDate, store: DiaryStore = Depends(get_store)) -> Response:
-    from crampcare.diary.transfer import EXPORTERS, collect
+           end: dt.date | None = ToDate, store: Diary = Depends(get_store)) -> Response:
+    from crampcare.services.transfer import export_diary
 
     _check_range(start, end)
-    text = EXPORTERS[format](collect(store, start, end))
-    media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
-    name = f"crampcare-diary-{dt.date.today().isoformat()}.{format}"
-    return Response(text.encode("utf-8"), media_type=media,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return _download(export_diary(store, format, start, end))
 
 
 @router.get("/export/fhir", tags=["transfer"], summary="A FHIR R4 Bundle of the diary and assessments",
-            responses={501: _err("Reports are not installed.")})
-def export_fhir(store: DiaryStore = Depends(get_store)) -> Response:
-    bundle = report_function("fhir_bundle")(store)
-    name = f"crampcare-fhir-{dt.date.today().isoformat()}.json"
-    return Response(json.dumps(bundle, ensure_ascii=False, indent=2).encode(), media_type="application/fhir+json",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+            responses={200: {"content": {"application/fhir+json": {}}}})
+def export_fhir(store: Diary = Depends(get_store)) -> Response:
+    from crampcare.services.transfer import export_diary
+
+    return _download(export_diary(store, "fhir"))
 
 
-def report_function(name: str) -> Any:
-    """``crampcare.report.<name>``, imported only when a report is asked for (501 when not installed)."""
-    unavailable = ApiError(501, "reports are not available in this version of crampcare")
-    try:
-        import crampcare.report as report
-
-        return getattr(report, name)
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("crampcare.report"):
-            raise unavailable from None
-        raise
-    except AttributeError:
-        raise unavailable from None
+def _download(exported: Any) -> Response:
+    return Response(exported.text.encode("utf-8"), media_type=exported.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{exported.file_name}"'})
 
 
 IMPORT_BODY = {
@@ -321,73 +323,12 @@ IMPORT_BODY = {
 }
 
 
-async def read_upload(request: Request) -> tuple[str, str]:
-    """(text, file name) of an import request: a raw body or a multipart ``file`` field."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    name = ""
-    if content_type == "multipart/form-data":
-        form = await request.form()
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise ApiError(422, "attach the diary as a form field named 'file'",
-                           fields=[{"field": "file", "message": "missing"}])
-        raw = await upload.read()
-        name = upload.filename or ""
-    else:
-        raw = await request.body()
-    if not raw.strip():
-        raise ApiError(422, "the file is empty", fields=[{"field": "body", "message": "empty"}])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApiError(422, "the file is not UTF-8 text; save it as UTF-8 CSV or JSON",
-                       fields=[{"field": "body", "message": "not UTF-8"}]) from None
-    if "\x00" in text:
-        raise ApiError(422, "the file contains NUL characters; it is not a CSV or JSON diary",
-                       fields=[{"field": "body", "message": "binary data"}])
-    if not name and content_type in ("text/csv", "application/csv"):
-        name = "upload.csv"
-    elif not name and content_type in ("application/json", "application/fhir+json"):
-        name = "upload.json"
-    return text, name
-
-
-def import_text(store: DiaryStore, text: str, name: str, fmt: str | None) -> dict[str, Any]:
-    """Validate and add a CSV/JSON diary (or a FHIR Bundle); all or nothing, one undoable change."""
-    from crampcare.diary.transfer import detect_format, parse_import
-
-    fmt = fmt or detect_format(name or "upload", text)
-    document: Any = None
-    if fmt in ("json", "fhir"):
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError:
-            document = None  # parse_import names the line and column
-        except RecursionError:
-            raise ApiError(422, "the JSON is nested too deeply", fields=[{"field": "body", "message": "too deep"}]) from None
-        if isinstance(document, dict) and document.get("resourceType") == "Bundle":
-            fmt = "fhir"
-    if fmt == "fhir":
-        import_fhir = report_function("import_fhir")
-        if document is None:
-            raise ApiError(422, "not valid JSON", fields=[{"field": "body", "message": "not valid JSON"}])
-        if not isinstance(document, dict):
-            raise ApiError(422, "expected a FHIR Bundle object", fields=[{"field": "body", "message": "not an object"}])
-        summary = import_fhir(store, document)
-        if hasattr(summary, "model_dump"):
-            return {"format": "fhir", **summary.model_dump(mode="json")}
-        if hasattr(summary, "__dataclass_fields__"):
-            return {"format": "fhir", **asdict(summary)}
-        return {"format": "fhir", "result": summary if isinstance(summary, (dict, list, str, int)) else str(summary)}
-    batch = parse_import(text, source="", fmt=fmt)
-    result = store.add_many(batch.nights, batch.days)
-    return {"format": fmt, **asdict(result)}
-
-
 @router.post("/import", tags=["transfer"], summary="Import a CSV or JSON diary (all or nothing, undoable)",
              openapi_extra=IMPORT_BODY, responses={**ERRORS, 409: _err("A record differs from the stored one.")})
 async def import_route(request: Request, format: Literal["csv", "json", "fhir"] | None = Query(None),
-                       store: DiaryStore = Depends(get_store)) -> Response:
+                       store: Diary = Depends(get_store)) -> Response:
+    from crampcare.services.transfer import import_text
+
     text, name = await read_upload(request)
     summary = await run_in_threadpool(import_text, store, text, name, format)
-    return _json(summary)
+    return _json(asdict(summary))

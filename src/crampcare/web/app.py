@@ -69,19 +69,9 @@ def _csp(style_hashes: list[str]) -> str:
 
 
 def _open_engine(settings: Settings) -> Any:
-    from crampcare.diary.database import is_up_to_date, make_engine, require_up_to_date, resolve_db_url, upgrade
+    from crampcare.services.database import open_engine
 
-    engine = make_engine(resolve_db_url(settings.db))
-    try:
-        if settings.auto_upgrade:
-            if not is_up_to_date(engine):
-                upgrade(engine)
-        else:
-            require_up_to_date(engine)
-    except BaseException:
-        engine.dispose()
-        raise
-    return engine
+    return open_engine(settings.db, migrate=settings.auto_upgrade)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -225,6 +215,8 @@ def _language_helpers() -> dict[str, Any]:
 
 
 def create_app_from_env() -> FastAPI:
-    """The app with :meth:`Settings.from_env` (``CRAMPCARE_MODE``, ``CRAMPCARE_DB``, ...): the factory
-    each uvicorn worker calls for ``crampcare serve --workers N``."""
-    return create_app(Settings.from_env())
+    """The app configured from the environment (``CRAMPCARE_MODE``, ``CRAMPCARE_DB``, …; see
+    :mod:`crampcare.config`): the factory each uvicorn worker calls for ``crampcare serve --workers N``."""
+    from crampcare.config import load_config
+
+    return create_app(Settings.from_config(load_config()))

@@ -1,11 +1,11 @@
-"""Request dependencies. The owner comes from ONE place: :func:`get_owner`.
+"""Request dependencies. The owner comes from ONE place: :func:`get_account`.
 
 Local mode: always ``"local"``. Server mode: the ``owner_id`` of the user whose session cookie
 or personal API token came with the request (:mod:`crampcare.web.auth`); without one, pages
 redirect to /login and the API answers 401.
 
 Every route that reads or writes the diary depends on :func:`get_store`, which opens a
-:class:`~crampcare.diary.store.DiaryStore` for exactly that owner on the app's shared engine
+:class:`~crampcare.services.diary.Diary` for exactly that owner on the app's shared engine
 (a connection pool, no user data). Nothing about a person is cached between requests.
 """
 
@@ -19,8 +19,8 @@ from fastapi import Depends, Request
 from crampcare.web.settings import Settings
 
 if TYPE_CHECKING:
-    from crampcare.diary.store import DiaryStore
     from crampcare.knowledge.loader import KnowledgeBase
+    from crampcare.services.diary import Diary, Owner
 
 LOCAL_OWNER = "local"
 
@@ -30,24 +30,32 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_owner(request: Request) -> str:
-    """The person whose diary this request may touch. Local mode: always ``"local"``."""
+async def get_account(request: Request) -> Owner:
+    """The person whose diary this request may touch: their owner key and, in server mode, user id."""
+    from crampcare.services.diary import Owner
+
     settings: Settings = request.app.state.settings
     if settings.mode == "local":
-        return LOCAL_OWNER
+        return Owner(LOCAL_OWNER)
     from crampcare.web.auth import require_user
 
     auth = await require_user(request)
     assert auth.user is not None
-    return auth.user.owner_id
+    return Owner(auth.user.owner_id, auth.user.id)
 
 
-async def get_store(request: Request, owner: str = Depends(get_owner)) -> AsyncIterator[DiaryStore]:
+async def get_owner(account: Owner = Depends(get_account)) -> str:
+    """The owner key of :func:`get_account`. Local mode: always ``"local"``."""
+    return account.key
+
+
+async def get_store(request: Request, account: Owner = Depends(get_account)) -> AsyncIterator[Diary]:
     """The diary of the current owner (and only theirs) for the length of one request."""
-    from crampcare.diary.store import DiaryStore
+    from crampcare.services.diary import diary_for
 
     # Constructing a store does no I/O (its methods run in the thread pool, in sync routes).
-    store = DiaryStore(request.app.state.engine, owner)
+    # With the user id, every write re-checks inside its transaction that the account still exists.
+    store = diary_for(request.app.state.engine, account)
     try:
         yield store
     finally:

@@ -103,7 +103,6 @@ def _respond(request: Request, status: int, code: str, message: str, fields: Seq
 
 
 def install_handlers(app: FastAPI) -> None:
-    from sqlalchemy.exc import DataError, OperationalError
 
     from crampcare.assess.answers import AnswerError
     from crampcare.diary.errors import (
@@ -113,6 +112,9 @@ def install_handlers(app: FastAPI) -> None:
         ImportFormatError,
         NotFoundError,
     )
+    from crampcare.report.errors import ReportError
+    from crampcare.services.database import DatabaseUnavailableError, ValueNotStorableError
+    from crampcare.services.diary import DatabaseBusyError, OwnerGoneError
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
@@ -164,25 +166,28 @@ def install_handlers(app: FastAPI) -> None:
     async def _diary(request: Request, exc: DiaryError) -> Response:
         return _respond(request, 409, "conflict", str(exc))
 
-    @app.exception_handler(DataError)
-    async def _data(request: Request, exc: DataError) -> Response:
+    @app.exception_handler(OwnerGoneError)
+    async def _owner_gone(request: Request, exc: OwnerGoneError) -> Response:
+        # The account was deleted while this request ran: nothing was written for it.
+        return _respond(request, 410, "gone", str(exc))
+
+    @app.exception_handler(DatabaseBusyError)
+    async def _busy(request: Request, exc: DatabaseBusyError) -> Response:
+        return _respond(request, 503, "unavailable", str(exc), headers={"Retry-After": "2"})
+
+    @app.exception_handler(ValueNotStorableError)
+    async def _data(request: Request, exc: ValueNotStorableError) -> Response:
         # e.g. a NUL character PostgreSQL refuses to store: bad input, not a server fault.
         return _respond(request, 422, "validation_error", "a value could not be stored; remove unusual characters")
 
-    @app.exception_handler(OperationalError)
-    async def _operational(request: Request, exc: OperationalError) -> Response:
+    @app.exception_handler(DatabaseUnavailableError)
+    async def _operational(request: Request, exc: DatabaseUnavailableError) -> Response:
         log.error("database unavailable: %s", exc)
         return _respond(request, 503, "unavailable", "the diary database is unavailable; try again shortly")
 
-    try:
-        from crampcare.report.errors import ReportError
-    except ImportError:  # reports not installed: their routes answer 501
-        pass
-    else:
-
-        @app.exception_handler(ReportError)
-        async def _report(request: Request, exc: ReportError) -> Response:
-            return _respond(request, 422, "validation_error", str(exc), [{"field": "query", "message": str(exc)}])
+    @app.exception_handler(ReportError)
+    async def _report(request: Request, exc: ReportError) -> Response:
+        return _respond(request, 422, "validation_error", str(exc), [{"field": "query", "message": str(exc)}])
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -20,15 +21,18 @@ from starlette.concurrency import run_in_threadpool
 from crampcare.assess.interview import SECTION_TITLES
 from crampcare.i18n.context import N_, _, current_localizer
 from crampcare.i18n.wording import diary_word, text
+from crampcare.knowledge.vocabulary import vocabulary
+from crampcare.services import diary as diary_service
+from crampcare.services import transfer as transfer_service
 from crampcare.web import forms
-from crampcare.web.api import FromDate, ToDate, compute_for, import_text, read_upload, report_function
 from crampcare.web.deps import get_kb, get_owner, get_store
 from crampcare.web.errors import ApiError
 from crampcare.web.i18n import ui_words
+from crampcare.web.params import FromDate, ToDate, read_upload
 
 if TYPE_CHECKING:
-    from crampcare.diary.store import DiaryStore
     from crampcare.knowledge.loader import KnowledgeBase
+    from crampcare.services.diary import Diary
 
 router = APIRouter(include_in_schema=False)
 
@@ -112,7 +116,6 @@ def service_worker(request: Request) -> Response:
 # --------------------------------------------------------------------------- /assess
 
 
-
 def _question_groups(kb: KnowledgeBase, answers: dict[str, Any], raw: dict[str, Any],
                      errors: dict[str, str]) -> list[dict[str, Any]]:
     from crampcare.assess import visible_questions
@@ -153,7 +156,6 @@ def assess_page(request: Request, kb: KnowledgeBase = Depends(get_kb), _owner: s
 def _result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
     from crampcare.assess.localize import localize_assessment
     from crampcare.assess.render import answer_value, question_words, urgency_headline
-    from crampcare.knowledge.schema import EVIDENCE_LABELS
 
     def answers(items: dict[str, Any]) -> list[dict[str, str]]:
         return [{"question": question_words(kb, k), "answer": answer_value(kb, k, v)} for k, v in items.items()]
@@ -162,7 +164,6 @@ def _result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
         "title": _("Your assessment"),
         "r": localize_assessment(result, kb),
         "headline": urgency_headline(result.urgency),
-        "evidence_labels": EVIDENCE_LABELS,
         "answers_of": answers,
         "sources": {s.id: s for s in kb.sources.values()},
         "answers_json": json.dumps(result.answers, ensure_ascii=False),
@@ -187,7 +188,7 @@ async def assess_submit(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
 @router.post("/assess/save", response_class=HTMLResponse)
 async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
-                      store: DiaryStore = Depends(get_store)) -> HTMLResponse:
+                      store: Diary = Depends(get_store)) -> HTMLResponse:
     from crampcare.assess import assess
 
     form = await request.form()
@@ -199,7 +200,7 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
     if not isinstance(answers, dict):
         raise ApiError(422, "the answers could not be read", fields=[{"field": "answers", "message": "not an object"}])
     result = assess(answers)
-    await run_in_threadpool(store.save_assessment, result.answers, result.model_dump(mode="json"))
+    await run_in_threadpool(diary_service.save_assessment, store, result.answers, result.model_dump(mode="json"))
     context = _result_context(kb, result)
     context["saved"] = True
     return render(request, "assess_result.html", context)
@@ -220,7 +221,7 @@ FLASH = {
 }
 
 
-def _diary_context(kb: KnowledgeBase, store: DiaryStore, done: str | None = None, date: str | None = None,
+def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, date: str | None = None,
                    errors: dict[str, str] | None = None, night_form: dict[str, Any] | None = None,
                    day_form: dict[str, Any] | None = None) -> dict[str, Any]:
     from crampcare.diary import units
@@ -228,8 +229,8 @@ def _diary_context(kb: KnowledgeBase, store: DiaryStore, done: str | None = None
 
     today = dt.date.today()
     since = today - dt.timedelta(days=90)
-    nights = {n.date: n for n in store.list_nights(since)}
-    days = {d.date: d for d in store.list_days(since)}
+    nights = {n.date: n for n in diary_service.nights(store, since)}
+    days = {d.date: d for d in diary_service.days(store, since)}
     rows = [{"date": d, "night": nights.get(d), "day": days.get(d)} for d in sorted(nights.keys() | days.keys(),
                                                                                        reverse=True)]
     safe_date = date if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else ""
@@ -252,13 +253,15 @@ def _diary_context(kb: KnowledgeBase, store: DiaryStore, done: str | None = None
         "reliefs": RELIEFS,
         "medicines": [(m.id, text(kb, f"medicines.{m.id}.name")) for m in kb.medicines.values()],
         "as_list": forms.as_list,
+        # A fresh key per rendered form: submitting it twice (double click, reload) logs once.
+        "form_keys": {"night": uuid.uuid4().hex, "quiet": uuid.uuid4().hex},
     }
 
 
 @router.get("/diary", response_class=HTMLResponse)
 def diary_page(request: Request, done: str | None = Query(None, max_length=20),
                date: str | None = Query(None, max_length=10), kb: KnowledgeBase = Depends(get_kb),
-               store: DiaryStore = Depends(get_store)) -> HTMLResponse:
+               store: Diary = Depends(get_store)) -> HTMLResponse:
     return render(request, "diary.html", _diary_context(kb, store, done, date))
 
 
@@ -267,7 +270,7 @@ def _redirect(done: str, date: dt.date | None = None) -> RedirectResponse:
     return RedirectResponse(f"/diary?done={done}{suffix}", status_code=303)
 
 
-async def _diary_error(request: Request, kb: KnowledgeBase, store: DiaryStore, errors: dict[str, str],
+async def _diary_error(request: Request, kb: KnowledgeBase, store: Diary, errors: dict[str, str],
                        night_form: dict[str, Any] | None = None, day_form: dict[str, Any] | None = None,
                        status: int = 422) -> HTMLResponse:
     context = await run_in_threadpool(_diary_context, kb, store, None, None, errors, night_form, day_form)
@@ -276,7 +279,7 @@ async def _diary_error(request: Request, kb: KnowledgeBase, store: DiaryStore, e
 
 @router.post("/diary/night")
 async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
-                          store: DiaryStore = Depends(get_store)) -> Response:
+                          store: Diary = Depends(get_store)) -> Response:
     from crampcare.diary import units
     from crampcare.diary.records import NightRecord
 
@@ -294,30 +297,24 @@ async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
     if errors or date is None:
         return await _diary_error(request, kb, store, errors, forms.form_dict(form))
 
-    def save() -> None:
-        existing = store.get_night(date)
-        base: dict[str, Any] = existing.model_dump() if existing is not None else {"date": date, "cramps": []}
-        base["cramps"] = [*base["cramps"], cramp]
-        base["sleep_disturbed"] = base.get("sleep_disturbed", False) or forms.text(form, "sleep_disturbed") == "yes"
-        note = forms.text(form, "notes")
-        if note:
-            base["notes"] = (base.get("notes", "") + "\n" + note).strip()
-        record = NightRecord.model_validate(base)
-        if existing is None:
-            store.add_night(record)
-        else:
-            store.put_night(record)
-
+    record_data = {"date": date, "cramps": [cramp], "sleep_disturbed": forms.text(form, "sleep_disturbed") == "yes",
+                   "notes": forms.text(form, "notes")}
     try:
-        await run_in_threadpool(save)
+        record = NightRecord.model_validate(record_data)
+        await run_in_threadpool(diary_service.log_night, store, record, _form_key(form))
     except ValidationError as exc:
         return await _diary_error(request, kb, store, forms.validation_messages(exc), forms.form_dict(form))
     return _redirect("night", date)
 
 
+def _form_key(form: Any) -> str | None:
+    """The form's hidden idempotency key: a resubmitted form (double click, reload) is stored once."""
+    return forms.text(form, "idempotency_key")[:200] or None
+
+
 @router.post("/diary/quiet")
 async def diary_quiet_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
-                            store: DiaryStore = Depends(get_store)) -> Response:
+                            store: Diary = Depends(get_store)) -> Response:
     from crampcare.diary import units
     from crampcare.diary.records import NightRecord
 
@@ -326,23 +323,16 @@ async def diary_quiet_night(request: Request, kb: KnowledgeBase = Depends(get_kb
     date = forms.parse_date(forms.text(form, "date"), "date", errors, units.default_night_date())
     if errors or date is None:
         return await _diary_error(request, kb, store, errors)
-
-    def save() -> str | None:
-        existing = store.get_night(date)
-        if existing is not None:
-            return None if not existing.cramps else "that night already has a cramp logged; edit it below instead"
-        store.add_night(NightRecord(date=date))
-        return None
-
-    problem = await run_in_threadpool(save)
-    if problem:
+    logged = await run_in_threadpool(diary_service.log_night, store, NightRecord(date=date), _form_key(form))
+    if logged.outcome == "unchanged" and logged.night.cramps and not logged.replayed:
+        problem = "that night already has a cramp logged; a quiet night does not erase it (edit the night below)"
         return await _diary_error(request, kb, store, {"date": problem}, status=409)
     return _redirect("quiet", date)
 
 
 @router.post("/diary/day")
 async def diary_log_day(request: Request, kb: KnowledgeBase = Depends(get_kb),
-                        store: DiaryStore = Depends(get_store)) -> Response:
+                        store: Diary = Depends(get_store)) -> Response:
     from crampcare.diary.records import DayRecord
 
     form = await request.form()
@@ -359,7 +349,7 @@ async def diary_log_day(request: Request, kb: KnowledgeBase = Depends(get_kb),
         record = DayRecord.model_validate(values)
     except ValidationError as exc:
         return await _diary_error(request, kb, store, forms.validation_messages(exc), day_form=forms.form_dict(form))
-    await run_in_threadpool(store.put_day, record)
+    await run_in_threadpool(diary_service.put_day, store, record)
     return _redirect("day", date)
 
 
@@ -377,10 +367,10 @@ def _night_form_rows(night: Any) -> list[dict[str, Any]]:
 
 @router.get("/diary/night/{date}", response_class=HTMLResponse)
 def diary_edit_night(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
-                     store: DiaryStore = Depends(get_store)) -> HTMLResponse:
+                     store: Diary = Depends(get_store)) -> HTMLResponse:
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS
 
-    night = store.get_night(date)
+    night = diary_service.night(store, date)
     if night is None:
         raise ApiError(404, f"no night logged for {date.isoformat()}")
     return render(request, "night_edit.html", {
@@ -391,7 +381,7 @@ def diary_edit_night(request: Request, date: dt.date, kb: KnowledgeBase = Depend
 
 @router.post("/diary/night/{date}")
 async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
-                           store: DiaryStore = Depends(get_store)) -> Response:
+                           store: Diary = Depends(get_store)) -> Response:
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, NightRecord
 
     form = await request.form()
@@ -417,19 +407,19 @@ async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = 
         errors.update(forms.validation_messages(exc))
         record = None
     if record is None:
-        night = await run_in_threadpool(store.get_night, date)
+        night = await run_in_threadpool(diary_service.night, store, date)
         return render(request, "night_edit.html", {
             "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
             "rows": rows, "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": errors,
         }, 422)
-    await run_in_threadpool(store.put_night, record)
+    await run_in_threadpool(diary_service.put_night, store, record)
     return _redirect("edited", date)
 
 
 @router.get("/diary/day/{date}", response_class=HTMLResponse)
 def diary_edit_day(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
-                   store: DiaryStore = Depends(get_store)) -> HTMLResponse:
-    day = store.get_day(date)
+                   store: Diary = Depends(get_store)) -> HTMLResponse:
+    day = diary_service.day(store, date)
     if day is None:
         raise ApiError(404, f"no day logged for {date.isoformat()}")
     values = day.model_dump(mode="json")
@@ -447,22 +437,22 @@ def diary_edit_day(request: Request, date: dt.date, kb: KnowledgeBase = Depends(
 
 
 @router.post("/diary/{kind}/{date}/delete")
-def diary_delete(kind: str, date: dt.date, store: DiaryStore = Depends(get_store)) -> Response:
+def diary_delete(kind: str, date: dt.date, store: Diary = Depends(get_store)) -> Response:
     if kind == "night":
-        store.delete_night(date)
+        diary_service.delete(store, date, "night")
     elif kind == "day":
-        store.delete_day(date)
+        diary_service.delete(store, date, "day")
     else:
         raise ApiError(404, "nothing to delete there")
     return _redirect("deleted", date)
 
 
 @router.post("/diary/undo")
-def diary_undo(store: DiaryStore = Depends(get_store)) -> Response:
+def diary_undo(store: Diary = Depends(get_store)) -> Response:
     from crampcare.diary.errors import NotFoundError
 
     try:
-        store.undo()
+        diary_service.undo(store)
     except NotFoundError:
         return _redirect("nothing")
     return _redirect("undone")
@@ -470,12 +460,12 @@ def diary_undo(store: DiaryStore = Depends(get_store)) -> Response:
 
 @router.post("/diary/import")
 async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
-                       store: DiaryStore = Depends(get_store)) -> Response:
+                       store: Diary = Depends(get_store)) -> Response:
     from crampcare.diary.errors import DiaryError
 
     try:
         text, name = await read_upload(request)
-        await run_in_threadpool(import_text, store, text, name, None)
+        await run_in_threadpool(transfer_service.import_text, store, text, name)
     except ApiError as exc:
         return await _diary_error(request, kb, store, {"file": exc.message}, status=exc.status)
     except DiaryError as exc:
@@ -484,14 +474,6 @@ async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
 
 # --------------------------------------------------------------------------- /insights
-
-VERDICTS = {
-    "seems_linked": N_("Seems linked to more cramps"),
-    "seems_protective": N_("Seems linked to fewer cramps"),
-    "no_clear_link": N_("No clear link"),
-    "not_enough_data": N_("Not enough data yet"),
-}
-
 
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.0f}%"
@@ -508,13 +490,15 @@ def _rr(test: Any) -> str:
 
 @router.get("/insights", response_class=HTMLResponse)
 def insights_page(request: Request, start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-                  store: DiaryStore = Depends(get_store)) -> HTMLResponse:
+                  store: Diary = Depends(get_store)) -> HTMLResponse:
+    from crampcare.services.insights import insights as compute
     from crampcare.web import charts
 
-    ins = compute_for(store, start, end)
+    ins = compute(store, start, end)
     weekly = ins.weekly[-26:]
     context: dict[str, Any] = {"title": _("Insights"), "ins": ins, "summary": ins.summary(), "charts": {},
-                               "verdicts": VERDICTS, "pct": _pct, "rr": _rr}
+                               "verdicts": {key: vocabulary().verdict(key) for key in vocabulary().verdicts},
+                               "pct": _pct, "rr": _rr}
     if weekly:
         context["charts"]["weekly"] = charts.vertical_bars(
             [current_localizer().short_day_month(w.week_start) for w in weekly], [w.cramp_nights for w in weekly],
@@ -603,8 +587,10 @@ _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 @router.get("/report.html")
 def report_html(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-                store: DiaryStore = Depends(get_store)) -> Response:
-    html = report_function("report_html")(store, start=start, end=end)
+                store: Diary = Depends(get_store)) -> Response:
+    from crampcare.services.report import report_html as render_report
+
+    html = render_report(store, start, end)
     # The report is a self-contained printable document: its own inline styles, no scripts at all.
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, **NO_STORE})
@@ -612,8 +598,10 @@ def report_html(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
 
 @router.get("/report.pdf")
 def report_pdf(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-               store: DiaryStore = Depends(get_store)) -> Response:
-    pdf = report_function("report_pdf")(store, start=start, end=end)
+               store: Diary = Depends(get_store)) -> Response:
+    from crampcare.services.report import report_pdf as render_pdf
+
+    pdf = render_pdf(store, start, end)
     name = f"crampcare-report-{dt.date.today().isoformat()}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE})
@@ -625,6 +613,8 @@ def reminders(exercises: str = Query("21:30", max_length=5), diary: str = Query(
               for name, value in (("exercises", exercises), ("diary", diary)) if not _CLOCK.fullmatch(value)]
     if fields:
         raise ApiError(422, "write the reminder times as HH:MM, e.g. 21:30", fields=fields)
-    ics = report_function("reminders_ics")(exercises=exercises, diary=diary)
+    from crampcare.services.report import reminders as reminders_ics
+
+    ics = reminders_ics(exercises, diary)
     return Response(ics, media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="crampcare-reminders.ics"'})

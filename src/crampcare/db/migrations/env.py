@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection handed over by ``crampcare.diary.database.upgrade``.
+"""Alembic environment: runs on the connection handed over by ``crampcare.db.schema.upgrade``.
 
 Falls back to ``sqlalchemy.url`` when used from the ``alembic`` command line, and supports
 offline mode (``--sql``) so a database administrator can review the SQL first.
@@ -9,11 +9,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, engine_from_config, pool
 
-from crampcare.diary.database import load_all_models
+from crampcare.db.schema import all_tables
 
 config = context.config
 # Diary and accounts tables share one metadata and one history.
-target_metadata = load_all_models()
+target_metadata = all_tables()
 
 
 def _configure(connection: Connection) -> None:

@@ -23,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
-def _owner() -> sa.Column:
+def _owner() -> sa.Column[str]:
     return sa.Column("owner", sa.String(200), nullable=False, server_default="local")
 
 

@@ -1,0 +1,87 @@
+"""Where the database lives and how to connect to it.
+
+Local mode keeps one SQLite file in the user's data folder; server mode points at
+PostgreSQL. SQLite connections get foreign keys (cramps and user data must cascade), WAL
+(readers run during a write), a busy timeout, and transactions that begin explicitly so a
+write can take the database's write lock up front (``BEGIN IMMEDIATE``, see
+:mod:`crampcare.db.writes`) instead of failing half-way when another writer got there first.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.engine import Engine, make_url
+
+__all__ = ["DB_ENV", "BUSY_TIMEOUT_MS", "IMMEDIATE", "default_db_path", "make_engine", "resolve_db_url"]
+
+DB_ENV = "CRAMPCARE_DB"
+# How long a SQLite writer waits for another process's write (a large CLI import, say) to
+# finish before :func:`crampcare.db.writes.run_write` retries and finally gives up.
+BUSY_TIMEOUT_MS = 10_000
+# Execution option: a transaction begun on a connection carrying it takes the write lock at once.
+IMMEDIATE = "crampcare_immediate"
+
+
+def default_db_path() -> Path:
+    """``<user data dir>/crampcare.db`` (e.g. ``~/.local/share/crampcare/crampcare.db``)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("crampcare")) / "crampcare.db"
+
+
+def resolve_db_url(db: str | None) -> str:
+    """The SQLAlchemy URL to use: ``db``, else ``$CRAMPCARE_DB``, else the local default file.
+
+    A value without ``://`` is a file path and becomes a SQLite URL; ``postgres://`` and
+    ``postgresql://`` get the psycopg 3 driver, the only PostgreSQL driver we install.
+    """
+    value = (db or os.environ.get(DB_ENV) or "").strip()
+    if not value:
+        return _sqlite_url(default_db_path())
+    if "://" not in value:
+        return _sqlite_url(Path(value).expanduser())
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix) :]
+    return value
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.resolve()}"
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite would otherwise open transactions itself, lazily and always DEFERRED; we emit BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL and explicit BEGIN; its folder is created if needed."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)

@@ -1,0 +1,138 @@
+"""Which schema version a database has, and bringing it up (or down) to another one.
+
+The schema is created and evolved only by the Alembic migrations shipped in
+``crampcare/db/migrations`` (no ``alembic.ini`` needed: the config is built here), so a
+database created by any version can be brought up to date. The CLI upgrades on open; a
+server calls :func:`require_up_to_date` and refuses to start on an old schema instead of
+migrating a shared database behind the operators' backs.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Engine
+
+from crampcare.db.engine import make_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+__all__ = [
+    "SchemaOutOfDateError",
+    "all_tables",
+    "current_revision",
+    "downgrade",
+    "head_revision",
+    "is_up_to_date",
+    "require_up_to_date",
+    "upgrade",
+]
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class SchemaOutOfDateError(RuntimeError):
+    """The database schema is older (or newer) than this version of crampcare expects."""
+
+
+def all_tables() -> MetaData:
+    """The metadata of every table (diary and accounts: one history), for migrations and schema checks."""
+    from crampcare.accounts.models import UserRow
+    from crampcare.diary.models import NightRow
+
+    assert UserRow.metadata is NightRow.metadata
+    return NightRow.metadata
+
+
+def _alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Percent signs in passwords would be read as interpolation by configparser.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest migration shipped with this version."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+    assert head is not None, "no migrations shipped"
+    return head
+
+
+def upgrade(url: str | Engine, revision: str = "head") -> None:
+    """Bring the schema at ``url`` up to ``revision`` (default: newest). Safe to repeat."""
+    _migrate(url, revision, up=True)
+
+
+def downgrade(url: str | Engine, revision: str) -> None:
+    """Take the schema at ``url`` back to ``revision`` (for operators rolling back a release)."""
+    _migrate(url, revision, up=False)
+
+
+def _migrate(url: str | Engine, revision: str, *, up: bool) -> None:
+    from alembic import command
+
+    engine = url if isinstance(url, Engine) else make_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        with engine.connect() as connection:
+            if sqlite:
+                # SQLite rebuilds a table to change its constraints; with foreign keys on, dropping
+                # the old copy would cascade-delete its children. The pragma only works outside a
+                # transaction, hence on the raw connection before ours begins.
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            try:
+                with connection.begin():
+                    config = _alembic_config(engine.url.render_as_string(hide_password=False))
+                    config.attributes["connection"] = connection
+                    if up:
+                        command.upgrade(config, revision)
+                    else:
+                        command.downgrade(config, revision)
+                    if sqlite:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
+            finally:
+                if sqlite:
+                    connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+    finally:
+        if not isinstance(url, Engine):
+            engine.dispose()
+
+
+def current_revision(url: str | Engine) -> str | None:
+    """The schema revision stored in the database, ``None`` for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    engine = url if isinstance(url, Engine) else make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        if not isinstance(url, Engine):
+            engine.dispose()
+
+
+def is_up_to_date(url: str | Engine) -> bool:
+    """True when the database is at the newest shipped migration."""
+    return current_revision(url) == head_revision()
+
+
+def require_up_to_date(url: str | Engine) -> None:
+    """Raise :class:`SchemaOutOfDateError` unless the schema is current (for server mode)."""
+    current, head = current_revision(url), head_revision()
+    if current != head:
+        raise SchemaOutOfDateError(
+            f"database schema is at {current or 'nothing (empty database)'}, this crampcare needs {head}; "
+            "run the migrations first"
+        )

@@ -1,1 +1,0 @@
-"""Alembic migrations for the diary schema, shipped in the package and run from code (see ``database.upgrade``)."""

@@ -1,0 +1,113 @@
+"""Database use cases for operators and app start-up: open the database, check or upgrade its schema.
+
+Errors the person can act on come out as :class:`DatabaseUnreachableError` with one line that
+names the database (password masked) and the reason, so interfaces need no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import DataError as ValueNotStorableError
+from sqlalchemy.exc import OperationalError as DatabaseUnavailableError
+
+from crampcare.db.engine import make_engine, resolve_db_url
+from crampcare.db.schema import SchemaOutOfDateError, current_revision, head_revision, is_up_to_date, upgrade
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+__all__ = [
+    "DatabaseUnavailableError",
+    "DatabaseUnreachableError",
+    "SchemaOutOfDateError",
+    "SchemaStatus",
+    "open_engine",
+    "resolve_db_url",
+    "schema_status",
+    "shown_url",
+    "upgrade_schema",
+    "ValueNotStorableError",
+]
+
+# What storage raises, under the names interfaces map to answers: a value the database cannot
+# store (a NUL character in PostgreSQL text) is bad input; an unreachable database is a 503.
+
+
+class DatabaseUnreachableError(Exception):
+    """The database cannot be opened or reached; the message is one line."""
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    url: str
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit to print: the password masked (a plain path is printed as is)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _reason(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def schema_status(db: str | None) -> SchemaStatus:
+    """Where the schema at ``db`` stands; :class:`DatabaseUnreachableError` when it cannot be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    url = resolve_db_url(db)
+    try:
+        engine = make_engine(url)
+    except Exception as exc:  # a malformed URL, an unknown driver
+        raise DatabaseUnreachableError(f"cannot use the database {shown_url(url)}: {exc}") from None
+    try:
+        return SchemaStatus(url, current_revision(engine), head_revision())
+    except SQLAlchemyError as exc:
+        raise DatabaseUnreachableError(f"cannot reach the database {shown_url(url)}: {_reason(exc)}") from None
+    finally:
+        engine.dispose()
+
+
+def upgrade_schema(db: str | None) -> SchemaStatus:
+    """Apply every pending migration (safe to repeat); returns the status from before."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    before = schema_status(db)
+    try:
+        upgrade(before.url)
+    except SQLAlchemyError as exc:
+        raise DatabaseUnreachableError(f"cannot upgrade the database {shown_url(before.url)}: {_reason(exc)}") from None
+    return before
+
+
+def open_engine(db: str | None, *, migrate: bool) -> Engine:
+    """The engine of a running app: ``migrate`` (local mode) brings the schema up to date first;
+    otherwise (server mode) an out-of-date schema raises :class:`SchemaOutOfDateError`."""
+    from crampcare.db.schema import require_up_to_date
+
+    engine = make_engine(resolve_db_url(db))
+    try:
+        if migrate:
+            if not is_up_to_date(engine):
+                upgrade(engine)
+        else:
+            require_up_to_date(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine

@@ -1,0 +1,180 @@
+"""Diary use cases: open a diary, log, read, edit, delete and undo — the same for every client.
+
+**The night policy** (CLI, web form and API alike): logging a cramp for a night that already
+has a record appends the cramp; a quiet night ("no cramp") never erases stored cramps; a
+retry that carries the same idempotency key (API ``Idempotency-Key`` header, the web form's
+hidden field) is stored once. :class:`LoggedNight.outcome` says what happened (``created``,
+``appended`` or ``unchanged``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from crampcare.db.writes import DatabaseBusyError, Owner, OwnerGoneError
+from crampcare.diary.records import DayRecord, NightRecord
+from crampcare.diary.store import DiaryStore, LoggedNight, Outcome, StoredAssessment, open_store
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from crampcare.assess.model import Assessment
+
+__all__ = [
+    "DatabaseBusyError",
+    "Diary",
+    "LoggedNight",
+    "Outcome",
+    "Owner",
+    "OwnerGoneError",
+    "Records",
+    "StoredAssessment",
+    "assess_and_save",
+    "assessments",
+    "day",
+    "days",
+    "delete",
+    "diary_for",
+    "edit",
+    "get_date",
+    "latest_assessment",
+    "list_records",
+    "log_day",
+    "log_night",
+    "night",
+    "nights",
+    "open_diary",
+    "put_day",
+    "put_night",
+    "save_assessment",
+    "suggested_answers",
+    "undo",
+]
+
+# The diary of one owner; interfaces hold it but only pass it back to these functions.
+Diary = DiaryStore
+Kind = Literal["night", "day"]
+
+
+@dataclass(frozen=True)
+class Records:
+    """Nights and days of a date range, oldest first."""
+
+    nights: list[NightRecord]
+    days: list[DayRecord]
+
+
+def open_diary(db: str | None = None) -> Diary:
+    """The local diary at ``db`` (path, URL, ``$CRAMPCARE_DB`` or the default file), migrated if old (CLI)."""
+    return open_store(db, auto_upgrade=True)
+
+
+def diary_for(engine: Engine, owner: Owner) -> Diary:
+    """``owner``'s diary on a shared engine (the server: one per request, no I/O until used)."""
+    return DiaryStore(engine, owner.key, user_id=owner.user_id)
+
+
+def log_night(diary: Diary, record: NightRecord, idempotency_key: str | None = None) -> LoggedNight:
+    """Log a night under the night policy (module docstring); one transaction, undoable."""
+    return diary.log_night(record, idempotency_key)
+
+
+def log_day(diary: Diary, record: DayRecord) -> None:
+    """Log a new day; :class:`~crampcare.diary.errors.DuplicateRecordError` if that date is logged."""
+    diary.add_day(record)
+
+
+def put_night(diary: Diary, record: NightRecord) -> None:
+    """Replace (or create) the night of ``record.date``; undoable."""
+    diary.put_night(record)
+
+
+def put_day(diary: Diary, record: DayRecord) -> None:
+    """Replace (or create) the day of ``record.date``; undoable."""
+    diary.put_day(record)
+
+
+def edit(diary: Diary, nights: list[NightRecord], days: list[DayRecord]) -> None:
+    """Replace the given records as one transaction and one undoable change."""
+    diary.put_records(nights, days)
+
+
+def list_records(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> Records:
+    """Nights and days from ``start`` to ``end`` inclusive (open-ended when ``None``)."""
+    return Records(diary.list_nights(start, end), diary.list_days(start, end))
+
+
+def get_date(diary: Diary, date: dt.date) -> tuple[NightRecord | None, DayRecord | None]:
+    """The night and the day of ``date`` (``None`` where not logged)."""
+    return diary.get_night(date), diary.get_day(date)
+
+
+def delete(diary: Diary, date: dt.date, kind: Kind | None = None) -> list[str]:
+    """Delete the night, the day, or (``kind=None``) both of ``date``; returns the kinds deleted. Undoable."""
+    if kind == "night":
+        diary.delete_night(date)
+        return ["night"]
+    if kind == "day":
+        diary.delete_day(date)
+        return ["day"]
+    return diary.delete_date(date)
+
+
+def undo(diary: Diary) -> str:
+    """Revert the last change; returns what was undone (``NotFoundError`` when there is nothing)."""
+    return diary.undo()
+
+
+def nights(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> list[NightRecord]:
+    """Nights from ``start`` to ``end`` inclusive, oldest first."""
+    return diary.list_nights(start, end)
+
+
+def days(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> list[DayRecord]:
+    """Days from ``start`` to ``end`` inclusive, oldest first."""
+    return diary.list_days(start, end)
+
+
+def night(diary: Diary, date: dt.date) -> NightRecord | None:
+    """The night of ``date``, or ``None``."""
+    return diary.get_night(date)
+
+
+def day(diary: Diary, date: dt.date) -> DayRecord | None:
+    """The day of ``date``, or ``None``."""
+    return diary.get_day(date)
+
+
+# --------------------------------------------------------------------------- assessments
+
+
+def save_assessment(diary: Diary, answers: dict[str, Any], result: dict[str, Any]) -> int:
+    """Keep a finished assessment (answers and the engine's result, with its trace); returns its id."""
+    return diary.save_assessment(answers, result)
+
+
+def assess_and_save(diary: Diary, answers: dict[str, Any]) -> tuple[Assessment, int]:
+    """Assess ``answers`` and keep the result (``AnswerError`` for a bad answer, nothing saved)."""
+    from crampcare.assess import assess
+
+    result = assess(answers)
+    return result, diary.save_assessment(result.answers, result.model_dump(mode="json"))
+
+
+def assessments(diary: Diary) -> list[StoredAssessment]:
+    """Every saved assessment, oldest first."""
+    return diary.list_assessments()
+
+
+def latest_assessment(diary: Diary) -> StoredAssessment | None:
+    """The most recent saved assessment, or ``None``."""
+    return diary.latest_assessment()
+
+
+def suggested_answers(diary: Diary) -> dict[str, Any]:
+    """Interview answers the diary's last weeks suggest (the person confirms or changes them)."""
+    from crampcare.diary.prefill import prefill_answers
+
+    return prefill_answers(diary.list_nights(), diary.list_days())

@@ -1,0 +1,33 @@
+"""Report use cases: the report for the doctor (HTML or PDF) and the calendar reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from crampcare.diary.store import DiaryStore
+
+__all__ = ["reminders", "report_html", "report_pdf"]
+
+
+def report_html(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None,
+                progress: Callable[[str], None] | None = None) -> str:
+    """The one- to two-page report as a self-contained HTML document."""
+    from crampcare.report.document import report_html as render
+
+    return render(diary, start, end, progress=progress) if progress else render(diary, start, end)
+
+
+def report_pdf(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None,
+               progress: Callable[[str], None] | None = None) -> bytes:
+    """The report as an A4 PDF."""
+    from crampcare.report.document import report_pdf as render
+
+    return render(diary, start, end, progress=progress) if progress else render(diary, start, end)
+
+
+def reminders(exercises: str | None, diary: str | None, start: dt.date | None = None) -> bytes:
+    """Daily calendar reminders (.ics) for the bedtime exercises and the evening diary (``None``: off)."""
+    from crampcare.report.reminders import reminders_ics
+
+    return reminders_ics(exercises, diary, start)

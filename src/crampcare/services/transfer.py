@@ -1,0 +1,166 @@
+"""Import and export, the same for every client.
+
+**Import**: any format — crampcare CSV, crampcare JSON, or a FHIR R4 Bundle — detected once,
+here: a JSON object with ``resourceType`` is FHIR, other JSON is the diary's own format, the
+rest is CSV (an explicit format or the file's extension wins for CSV/JSON). Everything is
+checked first; any problem imports nothing; records equal to stored ones are skipped, so
+importing the same file twice adds nothing; one import is one undoable change.
+
+**Export**: one static registry, :data:`FORMATS`, of every format with its media type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crampcare.diary.errors import ConflictError, ImportFormatError
+from crampcare.diary.store import DiaryStore
+from crampcare.diary.transfer import DiaryExport, collect, detect_format, export_csv, export_json, parse_import
+
+__all__ = [
+    "FORMATS",
+    "ExportFormat",
+    "Exported",
+    "ImportConflictError",
+    "ImportSummary",
+    "export_diary",
+    "import_file",
+    "import_text",
+]
+
+
+def _export_fhir(data: DiaryExport) -> str:
+    from crampcare.report.fhir import export_fhir
+
+    return export_fhir(data)
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    render: Callable[[DiaryExport], str]
+    media_type: str
+    suffix: str
+
+
+FORMATS: Mapping[str, ExportFormat] = {
+    "csv": ExportFormat(export_csv, "text/csv; charset=utf-8", "csv"),
+    "json": ExportFormat(export_json, "application/json", "json"),
+    "fhir": ExportFormat(_export_fhir, "application/fhir+json", "json"),
+}
+
+
+@dataclass(frozen=True)
+class Exported:
+    text: str
+    media_type: str
+    file_name: str
+    nights: int
+    days: int
+
+
+def export_diary(diary: DiaryStore, fmt: str, start: dt.date | None = None, end: dt.date | None = None) -> Exported:
+    """The diary (dates inclusive) in format ``fmt`` (a key of :data:`FORMATS`; ``ValueError`` otherwise)."""
+    chosen = FORMATS.get(fmt.lower())
+    if chosen is None:
+        raise ValueError(f"--format {fmt!r} is not known; use {' or '.join(sorted(FORMATS))}")
+    data = collect(diary, start, end)
+    name = f"crampcare-{'fhir' if fmt == 'fhir' else 'diary'}-{dt.date.today().isoformat()}.{chosen.suffix}"
+    return Exported(chosen.render(data), chosen.media_type, name, len(data.nights), len(data.days))
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    format: str
+    nights_added: int
+    days_added: int
+    nights_unchanged: int
+    days_unchanged: int
+    assessments_added: int = 0
+    assessments_unchanged: int = 0
+
+    @property
+    def message(self) -> str:
+        from crampcare.i18n.context import _, current_localizer, ngettext
+
+        loc = current_localizer()
+        unchanged = self.nights_unchanged + self.days_unchanged + self.assessments_unchanged
+        text = _("Imported {nights} and {days}", nights=loc.nights(self.nights_added), days=loc.days(self.days_added))
+        if self.format == "fhir":
+            text = _("Imported {nights}, {days} and {assessments} from FHIR", nights=loc.nights(self.nights_added),
+                     days=loc.days(self.days_added),
+                     assessments=ngettext("{n} assessment", "{n} assessments", self.assessments_added))
+        return text + (_(" ({count} already in the diary, skipped).", count=unchanged) if unchanged else ".")
+
+
+class ImportConflictError(ConflictError):
+    """A record in the file differs from the stored one for its date; names the row and says what to do."""
+
+    def __init__(self, source: str, where: str, conflict: ConflictError) -> None:
+        super().__init__(conflict.kind, conflict.date)
+        place = " ".join(part for part in (source, where) if part)
+        prefix = f"{place}: " if place else ""
+        self.args = (f"{prefix}{conflict}; nothing was imported (edit or delete the stored {conflict.kind} first)",)
+
+
+def import_text(diary: DiaryStore, text: str, name: str = "", fmt: str | None = None) -> ImportSummary:
+    """Check and add a diary file's ``text`` (``name``: its file name, for detection and messages)."""
+    source = Path(name).name if name else ""
+    fmt = (fmt or detect_format(name or "upload", text)).lower()
+    if fmt in ("json", "fhir"):
+        document = _json_document(text, source)
+        if isinstance(document, dict) and "resourceType" in document:
+            fmt = "fhir"
+        if fmt == "fhir":
+            return _import_fhir(diary, document, source)
+    batch = parse_import(text, source=source, fmt=fmt)
+    try:
+        added = diary.add_many(batch.nights, batch.days)
+    except ConflictError as exc:
+        raise ImportConflictError(source, batch.where(exc.kind, exc.date), exc) from None
+    return ImportSummary(fmt, added.nights_added, added.days_added, added.nights_unchanged, added.days_unchanged)
+
+
+def import_file(diary: DiaryStore, path: Path) -> ImportSummary:
+    """:func:`import_text` of a UTF-8 file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFormatError(path.name, "is not UTF-8 text; save it as UTF-8 CSV or JSON") from None
+    return import_text(diary, text, path.name)
+
+
+def _json_document(text: str, source: str) -> Any:
+    """The parsed JSON, or ``None`` when it is not JSON (the diary's JSON reader then names line and column)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        if '"resourceType"' in text:
+            raise ImportFormatError(source, "is not valid JSON; nothing was imported") from None
+        return None
+    except RecursionError:
+        raise ImportFormatError(source, "the JSON is nested too deeply; nothing was imported") from None
+
+
+def _import_fhir(diary: DiaryStore, document: Any, source: str) -> ImportSummary:
+    from crampcare.report.errors import FhirImportError
+    from crampcare.report.fhir import import_fhir
+
+    if not isinstance(document, dict):
+        raise ImportFormatError(source, "expected a FHIR Bundle object; nothing was imported")
+    try:
+        result = import_fhir(diary, document)
+    except FhirImportError as exc:
+        if source:
+            raise FhirImportError(f"{source}: {exc.location}", exc.message) from None
+        raise
+    return ImportSummary("fhir", result.nights_added, result.days_added, result.nights_unchanged,
+                         result.days_unchanged, result.assessments_added, result.assessments_unchanged)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

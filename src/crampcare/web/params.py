@@ -1,0 +1,43 @@
+"""Request parsing shared by the pages and the JSON API: date-range query parameters and uploaded files."""
+
+from __future__ import annotations
+
+from fastapi import Query, Request
+
+from crampcare.web.errors import ApiError
+
+__all__ = ["FromDate", "ToDate", "read_upload"]
+
+FromDate = Query(None, alias="from", description="First date (YYYY-MM-DD), inclusive.")
+ToDate = Query(None, alias="to", description="Last date (YYYY-MM-DD), inclusive.")
+
+
+async def read_upload(request: Request) -> tuple[str, str]:
+    """(text, file name) of an import request: a raw body or a multipart ``file`` field."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    name = ""
+    if content_type == "multipart/form-data":
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise ApiError(422, "attach the diary as a form field named 'file'",
+                           fields=[{"field": "file", "message": "missing"}])
+        raw = await upload.read()
+        name = upload.filename or ""
+    else:
+        raw = await request.body()
+    if not raw.strip():
+        raise ApiError(422, "the file is empty", fields=[{"field": "body", "message": "empty"}])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ApiError(422, "the file is not UTF-8 text; save it as UTF-8 CSV or JSON",
+                       fields=[{"field": "body", "message": "not UTF-8"}]) from None
+    if "\x00" in text:
+        raise ApiError(422, "the file contains NUL characters; it is not a CSV or JSON diary",
+                       fields=[{"field": "body", "message": "binary data"}])
+    if not name and content_type in ("text/csv", "application/csv"):
+        name = "upload.csv"
+    elif not name and content_type in ("application/json", "application/fhir+json"):
+        name = "upload.json"
+    return text, name

@@ -1,0 +1,126 @@
+"""The same actions through the CLI, the JSON API and the web form end in the same stored diary.
+
+Each client gets its own diary (three SQLite files); after every step the three diaries must
+hold exactly the same nights and days: a first cramp, a second cramp for the already-logged
+night (appended, never refused), a quiet night for it (changes nothing), importing the same
+file twice (the second time adds nothing), and an undo after each change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+warnings.filterwarnings("ignore", message=".*httpx2.*")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from crampcare.cli import app as cli_app  # noqa: E402
+from crampcare.diary.store import DiaryStore  # noqa: E402
+from crampcare.web.app import create_app  # noqa: E402
+from crampcare.web.settings import Settings  # noqa: E402
+
+NIGHT = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+FIRST = {"start": "02:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6}
+SECOND = {"start": "04:30", "duration_s": 60, "leg": "right", "muscles": ["foot"], "severity": 3}
+FORM_KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
+
+
+class Clients:
+    """One action, three clients: each method does it through the CLI, the API and the web form."""
+
+    def __init__(self, folder: Path, web: TestClient, api: TestClient) -> None:
+        self.folder = folder
+        self.urls = {name: f"sqlite:///{folder / f'{name}.db'}" for name in ("cli", "api", "web")}
+        self.web, self.api = web, api
+        self.runner = CliRunner()
+
+    def cli(self, *args: str) -> str:
+        result = self.runner.invoke(cli_app, [*args, "--db", self.urls["cli"]])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def log_cramp(self, cramp: dict[str, Any]) -> None:
+        self.cli("log", "night", "--date", NIGHT, "--cramp",
+                 f"{cramp['start']},{cramp['duration_s']}s,{cramp['leg']},{'+'.join(cramp['muscles'])},"
+                 f"{cramp['severity']}")
+        assert self.api.post("/api/v1/nights", json={"date": NIGHT, "cramps": [cramp]}).status_code in (200, 201)
+        key = FORM_KEY.search(self.web.get("/diary").text)
+        assert key is not None
+        form = {"idempotency_key": key.group(1), "date": NIGHT, "start": cramp["start"],
+                "duration": str(cramp["duration_s"]), "leg": cramp["leg"], "muscles": cramp["muscles"],
+                "severity": str(cramp["severity"])}
+        assert self.web.post("/diary/night", data=form, follow_redirects=False).status_code == 303
+
+    def log_quiet(self) -> None:
+        self.cli("log", "night", "--date", NIGHT, "--none")
+        assert self.api.post("/api/v1/nights", json={"date": NIGHT, "cramps": []}).status_code in (200, 201)
+        self.web.post("/diary/quiet", data={"date": NIGHT}, follow_redirects=False)
+
+    def import_file(self, path: Path) -> None:
+        self.cli("import", str(path))
+        assert self.api.post("/api/v1/import", content=path.read_bytes(),
+                             headers={"Content-Type": "text/csv"}).status_code == 200
+        with path.open("rb") as upload:
+            sent = self.web.post("/diary/import", files={"file": (path.name, upload, "text/csv")},
+                                 follow_redirects=False)
+        assert sent.status_code == 303
+
+    def undo(self) -> None:
+        self.cli("diary", "undo")
+        assert self.api.post("/api/v1/undo").status_code == 200
+        assert self.web.post("/diary/undo", follow_redirects=False).status_code == 303
+
+    def diaries(self) -> dict[str, Any]:
+        found = {}
+        for name, url in self.urls.items():
+            with DiaryStore(url) as store:
+                found[name] = json.dumps([[n.model_dump(mode="json") for n in store.list_nights()],
+                                          [d.model_dump(mode="json") for d in store.list_days()]], sort_keys=True)
+        return found
+
+
+@pytest.fixture
+def clients(tmp_path: Path) -> Iterator[Clients]:
+    urls = {name: f"sqlite:///{tmp_path / f'{name}.db'}" for name in ("api", "web")}
+    with TestClient(create_app(Settings(db=urls["api"]))) as api, TestClient(create_app(Settings(db=urls["web"]))) as web:
+        yield Clients(tmp_path, web, api)
+
+
+def _same(clients: Clients) -> list[Any]:
+    diaries = clients.diaries()
+    assert diaries["cli"] == diaries["api"] == diaries["web"], diaries
+    return list(json.loads(diaries["cli"]))
+
+
+def test_same_actions_same_diary(clients: Clients, tmp_path: Path) -> None:
+    check: Callable[[], list[Any]] = lambda: _same(clients)  # noqa: E731
+    clients.log_cramp(FIRST)
+    assert [c["severity"] for c in check()[0][0]["cramps"]] == [6]
+    clients.log_cramp(SECOND)  # a second cramp for a logged night is appended, everywhere
+    assert [c["severity"] for c in check()[0][0]["cramps"]] == [6, 3]
+    clients.log_quiet()  # a quiet night erases nothing
+    assert len(check()[0][0]["cramps"]) == 2
+    clients.undo()  # takes back the second cramp
+    assert [c["severity"] for c in check()[0][0]["cramps"]] == [6]
+    clients.undo()
+    assert check() == [[], []]
+
+    other = (dt.date.today() - dt.timedelta(days=10)).isoformat()
+    diary_file = tmp_path / "diary.csv"
+    diary_file.write_text(f"date,night_logged,day_logged,fluids_ml\n{other},yes,yes,1500\n", encoding="utf-8")
+    clients.import_file(diary_file)
+    imported = check()
+    assert [n["date"] for n in imported[0]] == [other] and imported[1][0]["fluids_ml"] == 1500
+    clients.import_file(diary_file)  # the same file again adds nothing
+    assert check() == imported
+    clients.undo()  # the first import (the second stored no change)
+    assert check() == [[], []]

@@ -1,0 +1,76 @@
+"""The README cannot drift: its settings table matches the configuration, its example commands
+exist with the options they show, and a shown refusal is what the program prints."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from crampcare.cli import app
+from crampcare.config import ENV_PREFIX, Config
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+ROW = re.compile(r"^\| `([a-z_]+)` \| (.+?) \| `([A-Z_]+)` \| (.+?) \|$", re.MULTILINE)
+
+
+def test_settings_table_matches_the_config() -> None:
+    rows = {name: (flag, env, default) for name, flag, env, default in ROW.findall(README)}
+    assert set(rows) == set(Config.model_fields)
+    serve = typer.main.get_command(app).commands["serve"]  # type: ignore[attr-defined]
+    serve_flags = {opt for param in serve.params for opt in [*param.opts, *param.secondary_opts]}
+    for name, (flag, env, default) in rows.items():
+        assert env == ENV_PREFIX + name.upper()
+        for shown in re.findall(r"`(--[a-z-]+)`", flag):
+            assert shown in serve_flags, (name, shown)
+        value = Config.model_fields[name].default
+        if value is not None:
+            expected = str(value).lower() if isinstance(value, bool) else str(value)
+            assert default.startswith(f"`{expected}`"), (name, default)
+
+
+def _commands() -> list[list[str]]:
+    """Every `crampcare …` line of the README's shell and transcript blocks, as arguments."""
+    found = []
+    for block in re.findall(r"```(?:bash|text)\n(.*?)```", README, re.DOTALL):
+        joined = block.replace("\\\n", " ")
+        for line in joined.splitlines():
+            line = line.split(" # ")[0].strip().removeprefix("$ ")
+            for segment in re.split(r"\|\s|&&", line):
+                segment = segment.strip()
+                if segment.startswith("crampcare ") and "'" not in segment.split(" ", 2)[1]:
+                    found.append(shlex.split(segment)[1:])
+    return found
+
+
+COMMANDS = _commands()
+
+
+def test_the_readme_shows_commands() -> None:
+    assert len(COMMANDS) > 15
+
+
+@pytest.mark.parametrize("words", COMMANDS, ids=[" ".join(w)[:50] for w in COMMANDS])
+def test_readme_command_exists_with_its_options(words: list[str]) -> None:
+    command = typer.main.get_command(app)
+    rest = list(words)
+    while hasattr(command, "commands") and rest and not rest[0].startswith("-"):
+        name = rest.pop(0)
+        assert name in command.commands, f"no command {name!r} in {' '.join(words)}"
+        command = command.commands[name]  # type: ignore[attr-defined]
+    options = {"--help"} | {opt for param in command.params for opt in [*param.opts, *param.secondary_opts]}
+    for word in rest:
+        if word.startswith("--"):
+            assert word.split("=")[0] in options, f"{' '.join(words)}: {word} is not an option of the command"
+
+
+def test_the_shown_refusal_is_what_the_cli_prints() -> None:
+    shown = re.search(r"\$ echo '(\{.*?\})' \| crampcare assess --answers -\n(error: .*)\n", README)
+    assert shown is not None
+    result = CliRunner().invoke(app, ["assess", "--answers", "-"], input=shown.group(1))
+    assert result.exit_code == 2
+    assert shown.group(2) in result.output
