@@ -12,6 +12,7 @@ from typing import Any
 
 from crampcare.assess import assess
 from crampcare.assess.engine import assess_data
+from crampcare.assess.interview import drop_hidden
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import Question
 
@@ -34,7 +35,9 @@ def answer_sets(count: int, seed: int = 1) -> list[dict[str, Any]]:
     kb = load_knowledge()
     rng = random.Random(seed)
     questions = list(kb.questions.values())
-    return [{q.id: random_answer(q, rng) for q in questions if rng.random() < 0.6} for _ in range(count)]
+    # Only answers a person could be shown (the engine refuses the others).
+    return [drop_hidden(kb, {q.id: random_answer(q, rng) for q in questions if rng.random() < 0.6})
+            for _ in range(count)]
 
 
 def main() -> None:

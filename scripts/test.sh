@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v /usr/bin/chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_apt+=(postgresql)
 # WeasyPrint (PDF reports) needs Pango; fonts make PDFs and screenshots readable.
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
@@ -23,6 +24,10 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+
+# axe-core (accessibility checks injected by the browser tests), pinned by package-lock.json.
+echo "==> npm ci (axe-core)"
+npm ci --no-audit --no-fund --silent
 
 echo "==> ruff"
 .venv/bin/ruff check src tests bench

@@ -6,6 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from crampcare.assess.interview import drop_hidden
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import Question
 
@@ -26,11 +27,17 @@ def answer_for(question: Question) -> st.SearchStrategy[Any]:
 
 
 @st.composite
-def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
-    """Any subset of the questions, each with a valid answer."""
+def any_answer_sets(draw: st.DrawFn) -> dict[str, Any]:
+    """Any subset of the questions, each with a valid answer, shown to this person or not."""
     kb = load_knowledge()
     answers: dict[str, Any] = {}
     for question in kb.questions.values():
         if draw(st.booleans()):
             answers[question.id] = draw(answer_for(question))
     return answers
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
+    """Answers a person could give: any subset of the questions they would be shown."""
+    return drop_hidden(load_knowledge(), draw(any_answer_sets()))

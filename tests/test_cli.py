@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from crampcare.assess import visible_questions
+from crampcare.knowledge import load_knowledge
+
 CASES = Path(__file__).parent.parent / "examples" / "cases"
 EXPECTED_URGENCY = {"P1": "self_care", "P2": "doctor", "P3": "urgent", "P4": "self_care", "P5": "doctor",
                     "P6": "self_care", "P7": "self_care", "P8": "doctor", "P9": "emergency", "P10": "self_care",
@@ -46,14 +49,36 @@ def test_assess_reads_answers_from_stdin() -> None:
 
 
 def test_interactive_assess_reasks_on_invalid_input() -> None:
-    # Enter skips; "maybe" is re-asked; age 300 is re-asked.
-    answers = ["", "maybe", "yes"] + [""] * 8 + ["300", "70"] + [""] * 80
+    # A warning question: Enter warns and asks again, a second Enter leaves it open; "?" too.
+    # "maybe" is re-asked; age 300 is re-asked; other questions: Enter skips.
+    warning_questions = [q for q in visible_questions(load_knowledge(), {}) if q.section == "warning_signs"]
+    answers = ["", "", "maybe", "yes", "?"] + ["no"] * (len(warning_questions) - 3) + ["300", "70"] + [""] * 80
     result = crampcare("assess", "--format", "json", input="\n".join(answers) + "\n")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["answers"]["seizure_signs"] is True and data["answers"]["age"] == 70
-    assert data["urgency"] == "emergency"
+    assert "breathless_chest_pain" not in data["answers"] and "stroke_signs" not in data["answers"]
+    assert data["urgency"] == "emergency" and data["complete"] is False
+    assert {"breathless_chest_pain", "stroke_signs"} <= set(data["unanswered_warning_questions"])
     assert "please answer yes or no" in result.stderr and "out of range" in result.stderr
+    assert "not ruled out" in result.stderr
+
+
+def test_an_empty_interview_never_reassures() -> None:
+    result = crampcare("assess", "--format", "json", input="")
+    data = json.loads(result.stdout)
+    assert data["urgency"] == "doctor" and data["complete"] is False
+    assert "breathless_chest_pain" in data["unanswered_warning_questions"]
+    markdown = crampcare("assess", "--answers", "-", "--format", "markdown", input="{}")
+    assert "Not complete" in markdown.stdout and "Why: No warning sign" not in markdown.stdout
+
+
+def test_an_answer_that_would_not_be_shown_is_refused() -> None:
+    result = crampcare("assess", "--answers", "-", input='{"sex": "male", "pregnant": true}')
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: pregnant: not asked with these answers")
+    result = crampcare("assess", "--answers", "-", input='{"age": 70, "child_fever_limp": false}')
+    assert result.returncode == 2 and "child_fever_limp" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -98,7 +123,7 @@ def test_now_plain_in_russian() -> None:
 
 
 def test_now_interactive_escalates_on_swollen_calf() -> None:
-    result = crampcare("now", input="n\ny\nn\nn\n")
+    result = crampcare("now", input="n\nn\ny\nn\n")  # breathless, cold and pale, calf, still cramping
     assert result.returncode == 0
     assert "See a doctor today" in result.stdout
 

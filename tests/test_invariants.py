@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crampcare.assess import Assessment, assess
+from crampcare.assess import AnswerError, Assessment, assess
 from crampcare.assess.engine import assess_data
+from crampcare.assess.interview import drop_hidden, is_shown
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
-from strategies import answer_sets
+from strategies import answer_sets, any_answer_sets
 
 KB = load_knowledge()
 WARNING_QUESTIONS = [q.id for q in KB.questions.values() if q.section == "warning_signs"]
@@ -27,13 +29,28 @@ PRESCRIPTION = {m.id: m.name.lower() for m in KB.medicines.values() if m.prescri
 ARTICLE_DRUGS = ("diazepam", "phenytoin", "valproate", "benzonal", "quinine")
 # Examples per property come from the profile in conftest.py (CRAMPCARE_PROPERTY_EXAMPLES).
 SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow])
+# Follow-ups whose one answer stands a warning sign down ("it went with the cramp").
+STAND_DOWN = {"cold_pale_limb": "cold_pale_stays", "calf_swollen_red_warm": "calf_change_lasting",
+              "heat_exhaustion": "heat_better_30min"}
+
+
+def with_sign(answers: dict[str, Any], sign: str) -> dict[str, Any] | None:
+    """``answers`` plus a "yes" to ``sign`` (its stand-down follow-up left open), or None if not shown."""
+    changed = {k: v for k, v in answers.items() if k != STAND_DOWN.get(sign)}
+    changed[sign] = True
+    if not is_shown(KB, KB.questions[sign], changed):
+        return None
+    return drop_hidden(KB, changed)
 
 
 @SETTINGS
 @given(answers=answer_sets(), sign=st.sampled_from(WARNING_QUESTIONS))
 def test_adding_a_warning_sign_never_lowers_urgency(answers: dict[str, Any], sign: str) -> None:
     before = assess(answers)
-    after = assess({**answers, sign: True})
+    added = with_sign(answers, sign)
+    if added is None:
+        return
+    after = assess(added)
     assert URGENCY_RANK[after.urgency] >= URGENCY_RANK[before.urgency]
     if sign in SIGN_LEVEL:
         assert URGENCY_RANK[after.urgency] >= URGENCY_RANK[SIGN_LEVEL[sign]]
@@ -43,10 +60,16 @@ def test_adding_a_warning_sign_never_lowers_urgency(answers: dict[str, Any], sig
 @SETTINGS
 @given(answers=answer_sets())
 def test_emergency_signs_win_whatever_else_was_answered(answers: dict[str, Any]) -> None:
-    for sign in ("breathless_chest_pain", "seizure_signs", "stroke_signs", "cold_pale_limb", "child_fever_convulsions"):
-        assert assess({**answers, sign: True}).urgency == "emergency"
-    for sign in ("calf_swollen_red_warm", "dark_urine_muscle_pain"):
-        assert URGENCY_RANK[assess({**answers, sign: True}).urgency] >= URGENCY_RANK["urgent"]
+    for sign in ("breathless_chest_pain", "seizure_signs", "stroke_signs", "cold_pale_limb", "child_fever_convulsions",
+                 "saddle_numbness", "bladder_bowel_change", "both_legs_weak", "weakness_spreading", "heatstroke_signs"):
+        added = with_sign(answers, sign)
+        if added is not None:
+            assert assess(added).urgency == "emergency", sign
+    for sign in ("calf_swollen_red_warm", "dark_urine_muscle_pain", "tender_red_cord", "tingling_mouth_spasms",
+                 "child_fever_limp", "heat_exhaustion", "cramp_over_10_min", "wound_or_toxin", "severe_dehydration"):
+        added = with_sign(answers, sign)
+        if added is not None:
+            assert URGENCY_RANK[assess(added).urgency] >= URGENCY_RANK["urgent"], sign
 
 
 @SETTINGS
@@ -105,3 +128,48 @@ def test_compiled_conditions_match_the_evaluator(answers: dict[str, Any]) -> Non
         fast: list[dict[str, Any]] = []
         assert compiled(condition)(facts, fast) == evaluate(condition, facts, slow)
         assert fast == slow
+
+
+@SETTINGS
+@given(answers=answer_sets())
+def test_an_open_warning_question_never_gives_self_care(answers: dict[str, Any]) -> None:
+    result = assess(answers)
+    shown_open = [q.id for q in KB.questions.values()
+                  if q.section == "warning_signs" and q.id not in answers and is_shown(KB, q, answers)]
+    if shown_open:
+        assert result.urgency != "self_care"
+        assert not result.complete
+        assert set(shown_open) <= set(result.unanswered_warning_questions)
+        assert result.notice
+        assert any(r.rule == "assessment.incomplete" for r in result.urgency_reasons)
+    if result.urgency == "self_care":
+        assert result.complete and result.not_ruled_out == [] and result.unanswered_warning_questions == []
+    for sign in result.not_ruled_out:
+        assert sign not in {w.id for w in result.warning_signs}
+
+
+@SETTINGS
+@given(answers=any_answer_sets())
+def test_an_answer_that_would_never_be_shown_is_refused(answers: dict[str, Any]) -> None:
+    shown = drop_hidden(KB, answers)
+    if shown == answers:
+        assess(answers)
+        return
+    with pytest.raises(AnswerError) as refused:
+        assess(answers)
+    assert refused.value.question_id in set(answers) - set(shown) or refused.value.question_id in answers
+    assert "asked only if" in refused.value.message
+
+
+@SETTINGS
+@given(answers=answer_sets())
+def test_no_fluid_target_for_children_or_with_a_fluid_limit(answers: dict[str, Any]) -> None:
+    result = assess(answers)
+    plan = [item.id for item in result.plan.items]
+    factors = [f.id for f in result.factors]
+    limited = answers.get("fluid_limit") is True or (
+        bool(set(answers.get("conditions") or ()) & {"heart_failure", "kidney", "liver"})
+        and answers.get("fluid_limit") is not False)
+    if answers.get("age") is None or answers["age"] < 18 or limited:
+        assert result.plan.fluid_target is None
+        assert "fluid_target" not in plan and "low_fluids" not in factors

@@ -128,3 +128,58 @@ def test_no_prescription_drug_is_advised_anywhere_in_advice() -> None:
     for medicine in kb.medicines.values():
         if medicine.prescription:
             assert "doctor" in medicine.recommendation.lower() or "prescriber" in medicine.recommendation.lower()
+
+
+def test_every_question_feeds_a_rule() -> None:
+    """Each answer is used: read by a rule's condition, directly or through a derived fact."""
+    from crampcare.knowledge.conditions import leaves_of
+    from crampcare.knowledge.schema import DERIVED_FROM
+
+    kb = load_knowledge()
+    read: set[str] = set()
+    for _collection, entry in kb.sourced_entries():
+        condition = getattr(entry, "when", None)
+        if condition is not None:
+            for fact in {leaf.fact for leaf in leaves_of(condition)}:
+                read.update(DERIVED_FROM.get(fact, (fact,)))
+    unused = [qid for qid in kb.questions if qid not in read]
+    assert unused == [], f"questions that feed no rule: {unused}"
+
+
+def test_one_claim_one_grade() -> None:
+    """A claim the article makes is graded once: entries that restate it carry its grade and
+    sources, and the article alone never makes a claim more than "not supported"."""
+    kb = load_knowledge()
+    claims = {f"{t.id}.{c.id}": c for t in kb.topics.values() for c in t.claims}
+    restated: dict[str, set[str]] = {}
+    for collection, entry in kb.sourced_entries():
+        if entry.claim is not None:
+            claim = claims[entry.claim]
+            assert (entry.evidence, set(entry.sources)) == (claim.evidence, set(claim.sources)), entry.id
+            restated.setdefault(entry.claim, set()).add(f"{collection}.{entry.id}")
+        if list(entry.sources) == ["seed"] and not collection.startswith("topics"):
+            assert entry.evidence in ("not_supported", "unsafe"), f"{collection}.{entry.id}: article only"
+    # The article's causes that appear both as a factor and as advice are one claim each.
+    for claim_id in ("article_causes.cold", "article_causes.shoes", "article_causes.sitting", "article_causes.protein_diet",
+                     "article_causes.stress"):
+        assert len(restated[claim_id]) >= 2, claim_id
+
+
+def test_a_restated_claim_with_another_grade_is_refused(data_copy: Path) -> None:
+    path = data_copy / "advice.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- id: keep_warm")
+    path.write_text(text[:start] + text[start:].replace("evidence: not_supported", "evidence: mixed", 1),
+                    encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="keep_warm.*graded mixed, but the claim is graded not_supported"):
+        load_knowledge_from(data_copy)
+
+
+def test_an_unsupported_claim_cannot_set_an_urgency(data_copy: Path) -> None:
+    path = data_copy / "factors.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- id: harsh_climate")
+    path.write_text(text[:start] + text[start:].replace("  weight: 1\n", "  weight: 1\n  urgency: doctor\n", 1),
+                    encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="harsh_climate.*not_supported cannot set an urgency"):
+        load_knowledge_from(data_copy)

@@ -24,6 +24,7 @@ FORBIDDEN = (
     "crampcare.diary.prefill",
     "crampcare.diary.transfer",
     "crampcare.accounts.models",
+    "crampcare.clinic",
     "crampcare.insights",
     "crampcare.report.document",
     "crampcare.report.fhir",

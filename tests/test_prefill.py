@@ -32,7 +32,7 @@ def test_pattern_of_a_month_becomes_answers_the_engine_accepts() -> None:
     assert not any(key.endswith(("signs", "chest_pain")) for key in answers)
     result = assess(answers)
     assert "protein_diet" in [f.id for f in result.factors]
-    assert "other_cramp_medicine" in [f.id for f in result.factors]
+    assert "statin" in [f.id for f in result.factors]
 
 
 def test_most_nights_and_pregnancy_week_from_diary() -> None:

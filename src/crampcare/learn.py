@@ -55,7 +55,8 @@ def _label(labels: dict[str, str], value: str) -> str:
 def evidence_md(kb: KnowledgeBase, collection: str, entry: Sourced) -> str:
     note = text(kb, f"{collection}.{entry.id}.evidence_note")
     line = "*" + _("{grade} — {note} Sources: {sources}.", grade=evidence_label(entry.evidence), note=note,
-                   sources=source_names(kb, entry.sources)) + "*"
+                   # Source names, not ids: a reader knows "NHS: Leg cramps", not "nhs-leg-cramps".
+                   sources=source_names(kb, entry.sources, english_ids=False)) + "*"
     if entry.guidance_note:
         guidance = text(kb, f"{collection}.{entry.id}.guidance_note")
         line += "  \n*" + _("Where guidance differs from the article: {note}", note=guidance) + "*"

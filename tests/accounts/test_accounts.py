@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from crampcare.accounts import AccountError, AccountService, TooManyAttemptsError
-from crampcare.accounts.models import SessionRow
+from crampcare.accounts.models import LoginAttemptRow, SessionRow
 from crampcare.db.engine import make_engine
 from crampcare.db.schema import upgrade
 from crampcare.diary.records import NightRecord
@@ -46,7 +46,9 @@ def test_wrong_password_and_rate_limit(service: AccountService) -> None:
         with pytest.raises(AccountError, match="wrong e-mail or password"):
             service.authenticate("bob@example.org", "wrong password!", client="10.0.0.1")
     with pytest.raises(TooManyAttemptsError):
-        service.authenticate("bob@example.org", PASSWORD, client="10.0.0.2")
+        service.authenticate("bob@example.org", PASSWORD, client="10.0.0.1")
+    # A stranger's guesses never lock the owner out from another address...
+    assert service.authenticate("bob@example.org", PASSWORD, client="10.0.0.2").email == "bob@example.org"
     with pytest.raises(AccountError, match="wrong e-mail or password"):
         service.authenticate("nobody@example.org", PASSWORD)
 
@@ -102,3 +104,27 @@ def test_sign_ups_per_client_address_are_limited(service: AccountService) -> Non
         service.sign_up("user9@example.org", PASSWORD, client="203.0.113.9", limit=3)
     service.sign_up("user9@example.org", PASSWORD, client="198.51.100.1", limit=3)  # another address
     service.sign_up("user10@example.org", PASSWORD, client="203.0.113.9", limit=0)  # 0: no limit
+
+
+def test_one_address_is_limited_across_e_mails(service: AccountService) -> None:
+    for number in range(20):
+        with pytest.raises(AccountError, match="wrong e-mail or password"):
+            service.authenticate(f"guess{number}@example.org", "wrong password!", client="10.0.0.9")
+    with pytest.raises(TooManyAttemptsError):
+        service.authenticate("someone@example.org", "wrong password!", client="10.0.0.9")
+
+
+def test_refused_and_successful_log_ins_do_not_count_as_failures(service: AccountService) -> None:
+    service.sign_up("dan@example.org", PASSWORD)
+    for _ in range(4):
+        with pytest.raises(AccountError, match="wrong e-mail or password"):
+            service.authenticate("dan@example.org", "wrong password!", client="10.0.0.3")
+    for _ in range(3):  # successes in between leave the four failures where they were
+        service.authenticate("dan@example.org", PASSWORD, client="10.0.0.3")
+    with pytest.raises(AccountError, match="wrong e-mail or password"):
+        service.authenticate("dan@example.org", "wrong password!", client="10.0.0.3")
+    for _ in range(3):  # refused without a check: they do not extend the lock-out
+        with pytest.raises(TooManyAttemptsError):
+            service.authenticate("dan@example.org", PASSWORD, client="10.0.0.3")
+    with service.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(LoginAttemptRow)).scalar_one() == 5 + 5

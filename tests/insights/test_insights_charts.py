@@ -76,3 +76,14 @@ def test_charts_never_use_pyplot() -> None:
 
     source = Path(charts.__file__).read_text(encoding="utf-8")
     assert "import matplotlib.pyplot" not in source and "from matplotlib import pyplot" not in source
+
+
+@pytest.mark.parametrize("tag", ["$x^{$", "$5 or $6"])
+def test_tags_are_drawn_as_text_never_as_maths(tmp_path: Path, tag: str) -> None:
+    nights, days = simulate_diary(120, trigger=f"tag:{tag}", rr=3.0, seed=2, end=END)
+    ins = compute_insights(nights, days, today=END)
+    assert any(tag in f.label for f in ins.triggers.factors), "the tag must reach the triggers chart"
+    write_chart(ins, tmp_path / "triggers.png", "triggers")  # a broken maths expression used to raise here
+    texts = ["".join(node.itertext()) for node in _svg_root(chart_svg(ins, "triggers")).iter()
+             if node.tag == "{http://www.w3.org/2000/svg}text"]
+    assert any(tag in text for text in texts), texts

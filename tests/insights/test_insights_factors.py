@@ -10,8 +10,10 @@ from crampcare.diary.records import DayRecord
 from crampcare.insights.factors import (
     ABSENT,
     FACTOR_IDS,
+    MAX_ANALYSED_TAGS,
     MISSING,
     PRESENT,
+    TAG_PREFIX,
     day_factors,
     factor_label,
 )
@@ -105,3 +107,13 @@ def test_empty_and_labels() -> None:
     assert factor_label("tag:long drive") == "Tag: long drive"
     assert all(factor_label(f) for f in FACTOR_IDS)
     assert isinstance(day_factors([_day(0, caffeine=True)]).values, np.ndarray)
+
+
+def test_only_the_most_used_tags_are_compared_so_the_work_stays_bounded() -> None:
+    # An old diary from before the limit of 200 tags: 400 one-off tags and a few used often.
+    days = [_day(i, tags=[f"once {i}", f"twice {i // 2}"] + (["coffee late"] if i % 3 == 0 else []))
+            for i in range(400)]
+    ids = [fid for fid in day_factors(days).ids if fid.startswith(TAG_PREFIX)]
+    assert len(ids) == MAX_ANALYSED_TAGS
+    assert TAG_PREFIX + "coffee late" in ids and TAG_PREFIX + "twice 0" in ids
+    assert not any(fid.startswith(TAG_PREFIX + "once") for fid in ids)

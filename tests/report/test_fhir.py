@@ -264,7 +264,7 @@ def test_enable_when_translations() -> None:
     medicine = items["medicine_started_recently"]
     assert medicine["enableBehavior"] == "any"
     assert {c["operator"] for c in medicine["enableWhen"]} == {"="}
-    assert len(medicine["enableWhen"]) == 10
+    assert len(medicine["enableWhen"]) == 12  # every cramp-causing medicine on the list
     child = items["child_fever_convulsions"]
     assert child["enableBehavior"] == "any"
     assert {"question": "age", "operator": "exists", "answerBoolean": False} in child["enableWhen"]
@@ -589,3 +589,16 @@ def test_assessments_round_trip(tmp_path_factory: pytest.TempPathFactory, case: 
 def test_simulated_diary_is_what_the_fixture_uses() -> None:
     nights, days = simulated_diary()
     assert len({n.date for n in nights}) == len(nights) and days
+
+
+def test_an_incomplete_assessment_names_its_open_warning_questions(make_store: Callable[[str], DiaryStore]) -> None:
+    store = make_store("incomplete")
+    save_assessment(store, {"age": 45, "sex": "female"})
+    response = resources(fhir_bundle(store), "QuestionnaireResponse")[0]
+    assert response["extension"][0] == {"url": codes.EXT_URGENCY, "valueCode": "doctor"}
+    open_questions = [e["valueCode"] for e in response["extension"] if e["url"] == codes.EXT_NOT_RULED_OUT]
+    assert "breathless_chest_pain" in open_questions and "calf_swollen_red_warm" in open_questions
+    complete = make_store("complete")
+    save_assessment(complete, case_answers("P1"))
+    response = resources(fhir_bundle(complete), "QuestionnaireResponse")[0]
+    assert response["extension"] == [{"url": codes.EXT_URGENCY, "valueCode": "self_care"}]

@@ -65,8 +65,11 @@ def test_html_covers_who_period_diary_and_assessment(html: str, three_months: Di
     assert re.search(rf"Statins \(cholesterol medicines\) \(prescription\) {statin_days} ", text)
     # the latest assessment: urgency, warning signs asked with answers, look-alikes, factors, whom, tests
     assert "See a doctor: book an appointment" in text
-    assert "Is one calf swollen, red, warm or tender to touch? No" in text
-    assert "Do you have muscle pain and weakness with dark (cola-coloured) urine? not answered" in text
+    # No warning sign was "yes": the "no"s on one line, the unanswered named apart (never taken as "no").
+    answered_no = re.search(r'Answered "no" \(\d+\): (.*?)(?: Not answered: (.*?))?(?: Cramps that| Look-alikes|$)', text)
+    assert answered_no is not None, text[text.find("Warning signs asked"):][:1500]
+    assert "Is one calf swollen, warm or red compared with the other leg?" in answered_no.group(1)
+    assert "Do you have muscle pain and weakness with dark (cola-coloured) urine?" in answered_no.group(1)
     assert "Look-alikes considered" in text and "Restless legs syndrome" in text
     assert "A water tablet (diuretic)" in text
     assert "Family doctor (GP)" in text and "Blood potassium" in text

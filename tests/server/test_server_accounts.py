@@ -133,10 +133,12 @@ def test_session_cookie_is_httponly_lax_and_secure_on_https(db_url: str) -> None
 def test_public_pages_stay_public_and_the_rest_asks_to_log_in(app: FastAPI) -> None:
     anonymous = TestClient(app)
     for url in ("/now", "/now?lang=ru", "/learn", "/learn/causes", "/static/app.css", "/static/now.js", "/sw.js",
-                "/api/v1/health", "/api/v1/questionnaire", "/", "/login", "/signup", "/docs", "/openapi.json"):
+                "/api/v1/health", "/api/v1/questionnaire", "/", "/login", "/signup", "/docs", "/openapi.json",
+                "/manifest.webmanifest", "/diary/offline", "/reminders", "/static/offline.js"):
         response = anonymous.get(url, follow_redirects=False)
         assert response.status_code == 200, url
-    for url in ("/diary", "/insights", "/assess", "/account", "/report.html", "/diary/night/2026-01-01"):
+    for url in ("/diary", "/insights", "/assess", "/account", "/report.html", "/diary/night/2026-01-01",
+                "/export/diary.csv", "/export/cramps.csv"):
         response = anonymous.get(url, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login?next="), url
     for method, url in (("GET", "/api/v1/nights"), ("GET", "/api/v1/account"), ("POST", "/api/v1/undo"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
@@ -55,12 +56,20 @@ def app_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]
 
 
 def routes(client: TestClient) -> list[tuple[str, str]]:
-    """Every (method, path) the app serves: both routers, the static mount and OpenAPI."""
-    from crampcare.web import api, pages
-
+    """Every (method, path) the app serves: every router, the static mount and OpenAPI."""
     found = [("GET", "/static/app.css"), ("GET", "/openapi.json"), ("POST", "/static/app.css")]
-    for route in [*api.router.routes, *pages.router.routes]:
-        assert isinstance(route, APIRoute)
+
+    def api_routes(routes: list[Any]) -> list[APIRoute]:
+        # Included routers are wrapped (FastAPI's _IncludedRouter): walk into the router they hold.
+        out: list[APIRoute] = []
+        for route in routes:
+            if isinstance(route, APIRoute):
+                out.append(route)
+            elif hasattr(route, "original_router"):
+                out += api_routes(route.original_router.routes)
+        return out
+
+    for route in api_routes(client.app.routes):  # type: ignore[attr-defined]
         for method in sorted(route.methods):
             if method != "HEAD":
                 found.append((method, route.path))
@@ -75,7 +84,8 @@ def fill(path: str, value: str) -> str:
 
 def test_every_route_is_listed(app_client: TestClient) -> None:
     listed = {path for _method, path in routes(app_client)}
-    for expected in ("/api/v1/assess", "/api/v1/nights/{date}", "/api/v1/import", "/diary/night", "/now", "/assess"):
+    for expected in ("/api/v1/assess", "/api/v1/nights/{date}", "/api/v1/import", "/diary/night", "/now", "/assess",
+                     "/reminders", "/export/cramps.csv", "/manifest.webmanifest", "/diary/offline"):
         assert expected in listed
     assert len(listed) > 30
 

@@ -19,8 +19,9 @@ HTML = {"accept": "text/html"}
 def test_home_links_to_now_and_the_journeys(client: TestClient) -> None:
     page = client.get("/").text
     assert 'href="/now"' in page and "Cramp now?" in page
-    for href in ("/assess", "/diary", "/insights", "/learn", "/report.html", "/reminders.ics"):
+    for href in ("/assess", "/diary", "/insights", "/learn", "/reminders", "/diary#log-night"):
         assert f'href="{href}"' in page
+    assert 'action="/report.html"' in page and 'name="name"' in page  # the report with an optional name
 
 
 def test_now_lists_every_step_with_source_and_evidence(client: TestClient) -> None:
@@ -31,8 +32,10 @@ def test_now_lists_every_step_with_source_and_evidence(client: TestClient) -> No
         assert f'id="step-{number}"' in page
         assert step.title in page
         assert f'href="#step-{number + 1}"' in page  # works without JavaScript: anchors
-    assert page.count('class="ev"') >= len(steps)
+    # Sources and evidence are behind "Why this step?", not on the first screen.
+    assert len(re.findall(r'<details><summary class="why">[^<]*</summary><p class="small">Source: ', page)) == len(steps)
     assert "supported by clinical sources" in page
+    assert page.count("aria-live") == 1 and "<output>" in page  # the countdown is not read out every second
     assert kb.sources["nhs-leg-cramps"].title in page
     for question in kb.escalation.values():
         assert question.text in page
@@ -94,13 +97,46 @@ def test_static_files_have_caching_headers(client: TestClient) -> None:
     assert js.group(1) in sw.text and '"/now"' in sw.text
 
 
-def test_assess_form_shows_questions_as_they_matter_without_js(client: TestClient) -> None:
-    page = client.get("/assess").text
-    assert re.search(r'id="q-pregnancy_week"[^>]*hidden disabled', page)
-    assert 'data-show-if="' in page
-    updated = client.post("/assess", data={"sex": "female", "age": "30", "pregnant": "yes", "action": "update"}).text
-    assert not re.search(r'id="q-pregnancy_week"[^>]*hidden', updated)
-    assert re.search(r'value="female" checked', updated)
+def _step(page: str) -> tuple[str, str]:
+    match = re.search(r"Question set (\d+ of \d+).*?<h1[^>]*>([^<]+)</h1>", page, re.S)
+    assert match is not None, page[:500]
+    return match.group(1), match.group(2)
+
+
+def _shown(page: str) -> str:
+    match = re.search(r'name="shown" value="([^"]*)"', page)
+    assert match is not None
+    return match.group(1)
+
+
+def test_assess_is_one_section_per_step_decided_by_the_server(client: TestClient) -> None:
+    first = client.get("/assess").text
+    assert _step(first) == ("1 of 6", "Warning signs first")
+    assert 'id="q-calf_swollen_red_warm"' in first and 'id="q-age"' not in first
+    assert "data-show-if" not in first and "assess.js" not in first  # no condition evaluator in the browser
+    assert client.get("/static/assess.js").status_code == 404
+    about = client.post("/assess", data={"step": "warning_signs", "shown": _shown(first),
+                                         "calf_swollen_red_warm": "no", "action": "next"}).text
+    assert _step(about) == ("2 of 6", "About you")
+    assert '<input type="hidden" name="calf_swollen_red_warm" value="no">' in about
+    # A 62-year-old woman: no pregnancy step, no child step, no empty headings.
+    answers = {"calf_swollen_red_warm": "no", "age": "62", "sex": "female"}
+    cramps = client.post("/assess", data={**answers, "step": "about_you", "shown": _shown(about),
+                                          "action": "next"}).text
+    assert _step(cramps) == ("3 of 5", "The cramps") and "Pregnancy" not in cramps
+    # A 30-year-old woman gets the pregnancy step; answering "pregnant" shows the week on the same step.
+    young = {"calf_swollen_red_warm": "no", "age": "30", "sex": "female"}
+    pregnancy = client.post("/assess", data={**young, "step": "about_you", "shown": _shown(about),
+                                             "action": "next"}).text
+    assert _step(pregnancy) == ("3 of 6", "Pregnancy") and 'id="q-pregnancy_week"' not in pregnancy
+    again = client.post("/assess", data={**young, "pregnant": "yes", "step": "pregnancy", "shown": _shown(pregnancy),
+                                         "action": "next"}).text
+    assert _step(again)[1] == "Pregnancy" and 'id="q-pregnancy_week"' in again and "another question" in again
+    back = client.post("/assess", data={**young, "step": "pregnancy", "shown": _shown(pregnancy),
+                                        "action": "back"}).text
+    assert _step(back)[1] == "About you" and re.search(r'value="female" checked', back)
+    headings = re.findall(r"<h1[^>]*>([^<]+)</h1>", back)
+    assert len(headings) == 1
 
 
 def test_assess_errors_are_shown_next_to_the_question(client: TestClient) -> None:
@@ -117,7 +153,7 @@ def test_assess_result_explains_and_saves(client: TestClient) -> None:
     response = client.post("/assess", data=data)
     assert response.status_code == 200
     page = response.text
-    assert 'class="banner urgency-' in page
+    assert 'class="banner urgency-' in page and '<h1 class="level">' in page and "What to do now:" in page
     assert page.count("<summary>Why?</summary>") >= 3
     assert "Because you answered:" in page and "Evidence:" in page and "Sources:" in page
     assert "What not to do" in page and "Your prevention plan" in page
@@ -180,7 +216,11 @@ def test_diary_form_errors_name_the_fields(client: TestClient) -> None:
     response = client.post("/diary/night", data={"start": "99:99", "duration": "forever", "severity": "11"})
     assert response.status_code == 422
     for field in ("start", "duration", "leg", "muscles", "severity"):
-        assert f'id="err-{field}"' in response.text, field
+        assert f'id="f-err-{field}"' in response.text, field
+    # In words, not field names; the day form's ids never collide with the night form's.
+    assert "<li>How long: " in response.text and "<li>duration:" not in response.text
+    ids = re.findall(r' id="([^"]+)"', response.text)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     future = (TODAY + dt.timedelta(days=2)).isoformat()
     assert client.post("/diary/quiet", data={"date": future}).status_code == 422
 
@@ -204,6 +244,8 @@ def test_learn_and_docs(client: TestClient) -> None:
     topic = client.get("/learn/first-aid", params={"lang": "ru"}).text
     assert load_knowledge().text("first_aid.fa_position.title", "ru") in topic
     assert "Источники" in topic and "Sources" not in topic
+    causes = client.get("/learn/causes", headers={"Accept-Language": "en"}).text
+    assert "Sources: seed" not in causes and "aafp-2012" not in causes.split("<h2>Sources")[0]  # names, not ids
     assert client.get("/learn/nothing-here").status_code == 404
     docs = client.get("/docs").text
     assert "/api/v1/assess" in docs and "openapi.json" in docs and "cdn" not in docs.lower()
@@ -217,3 +259,75 @@ def test_serve_command_is_registered() -> None:
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0
     assert "--port" in result.output and "--db" in result.output and "--open" in result.output
+
+
+def test_reminders_page_and_ics_in_plain_words(client: TestClient) -> None:
+    page = client.get("/reminders").text
+    assert 'action="/reminders.ics"' in page and 'type="time"' in page
+    ics = client.get("/reminders.ics", params={"exercises": "21:00", "diary": "off"})
+    assert ics.status_code == 200
+    text = ics.text.replace("\r\n ", "")
+    assert "Bedtime exercises" in text and "Cramp diary" not in text  # diary=off as in the CLI
+    assert "crampcare exercises" not in text and "crampcare log" not in text and "`" not in text
+    assert "http://testserver/learn/exercises" in text
+    diary_only = client.get("/reminders.ics", params={"exercises": "", "diary": "21:45"}).text.replace("\r\n ", "")
+    assert "http://testserver/diary" in diary_only and "crampcare log" not in diary_only
+    assert client.get("/reminders.ics", params={"exercises": "off", "diary": "off"}).status_code == 422
+    assert client.get("/reminders.ics", params={"diary": "25:00"}).status_code == 422
+
+
+def test_csv_downloads_open_in_excel_and_one_row_per_cramp(client: TestClient) -> None:
+    night = (TODAY - dt.timedelta(days=2)).isoformat()
+    client.post("/api/v1/nights", json={"date": night, "notes": "ночь", "cramps": [
+        {"start": "23:40", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 4},
+        {"start": "03:10", "duration_s": 180, "leg": "right", "muscles": ["calf", "toes"], "severity": 7,
+         "helped": ["stretch"], "minutes_to_relief": 2}]})
+    diary = client.get("/export/diary.csv")
+    assert diary.content.startswith(b"\xef\xbb\xbf") and "ночь" in diary.content.decode("utf-8-sig")
+    cramps = client.get("/export/cramps.csv").content
+    assert cramps.startswith(b"\xef\xbb\xbf")
+    rows = cramps.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("night_of,calendar_date,start")
+    next_day = (TODAY - dt.timedelta(days=1)).isoformat()
+    assert rows[1].startswith(f"{night},{night},23:40,60,left,calf,4")
+    assert rows[2].startswith(f"{night},{next_day},03:10,180,right,calf;toes,7,,stretch,2")
+    imported = client.post("/api/v1/import", content=diary.content, headers={"content-type": "text/csv"})
+    assert imported.status_code == 200, imported.text
+    page = client.get("/diary").text
+    assert "the evening it began" in page and 'href="/export/cramps.csv"' in page
+
+
+def test_web_report_fits_a_phone_has_a_name_and_no_shell_commands(client: TestClient) -> None:
+    report = client.get("/report.html", params={"name": "Anna <b>P</b>"}).text
+    assert "<strong>Name:</strong> Anna &lt;b&gt;P&lt;/b&gt;" in report
+    assert "crampcare assess --save" not in report and "<code>" not in report
+    assert "@media (max-width: 700px)" in report
+    answers = {"breathless_chest_pain": False, "seizure_signs": False, "stroke_signs": False, "cold_pale_limb": False,
+               "calf_swollen_red_warm": False, "age": 50}
+    client.post("/api/v1/assess", json={"answers": answers, "save": True})
+    after = client.get("/report.html").text
+    assert "<strong>Name:</strong>" not in after
+    # No "yes": the "no"s on one line, the unanswered named apart (never counted as "no").
+    assert 'Answered "no" (5): ' in after and "Not answered: " in after
+
+
+def test_editing_a_quiet_night_can_add_a_cramp_and_remove_it(client: TestClient) -> None:
+    date = (TODAY - dt.timedelta(days=3)).isoformat()
+    client.post("/diary/quiet", data={"date": date})
+    edit = client.get(f"/diary/night/{date}").text
+    assert 'name="count" value="1"' in edit and "Add a cramp" in edit
+    saved = client.post(f"/diary/night/{date}", data={
+        "count": "1", "c0_start": "02:10", "c0_duration": "2m", "c0_leg": "left", "c0_muscles": "calf",
+        "c0_severity": "5"}, follow_redirects=False)
+    assert saved.status_code == 303
+    night = client.get(f"/api/v1/nights/{date}").json()
+    assert [c["start"] for c in night["cramps"]] == ["02:10:00"]
+    # The empty "add" row adds nothing; ticking "remove" takes the cramp away again.
+    client.post(f"/diary/night/{date}", data={"count": "2", "c0_start": "02:10", "c0_duration": "120",
+                                               "c0_leg": "left", "c0_muscles": "calf", "c0_severity": "5",
+                                               "c1_start": "03:00", "c1_duration": ""})
+    assert len(client.get(f"/api/v1/nights/{date}").json()["cramps"]) == 1
+    client.post(f"/diary/night/{date}", data={"count": "2", "c0_start": "02:10", "c0_duration": "120",
+                                               "c0_leg": "left", "c0_muscles": "calf", "c0_severity": "5",
+                                               "c0_remove": "yes"})
+    assert client.get(f"/api/v1/nights/{date}").json()["cramps"] == []

@@ -41,9 +41,8 @@ MAX_SIGNUPS_PER_CLIENT = 10
 MIN_PASSWORD_LENGTH = 10
 # Unquoted addresses only: letters (any script), digits and the RFC 5322 atext symbols in the
 # local part; letters, digits and hyphens in the domain. No spaces, quotes, <>, (), ;, :, \.
-_EMAIL = re.compile(
-    r"^[\w.!#$%&'*+/=?^`{|}~-]{1,64}@(?:[\w-]{1,63}\.){1,10}[\w-]{2,63}$"
-)
+EMAIL_PATTERN = r"^[\w.!#$%&'*+/=?^`{|}~-]{1,64}@(?:[\w-]{1,63}\.){1,10}[\w-]{2,63}$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 _hasher = PasswordHasher()
 # Each Argon2 hash takes 64 MiB and ~0.2 s of CPU; bound how many run at once in one process so
@@ -182,38 +181,58 @@ class AccountService:
             conn.execute(insert(LoginAttemptRow).values(key=key, at=_now()))
 
     def authenticate(self, email: str, password: str, client: str = "") -> User:
-        """Check credentials; raises :class:`TooManyAttemptsError` past the limit."""
+        """Check credentials; raises :class:`TooManyAttemptsError` past the limit.
+
+        The attempt is counted before the (slow) password check, in its own committed
+        transaction, so parallel guesses cannot all slip under the limit: the k-th attempt to
+        commit sees at least k attempts. Limits are per (e-mail, client address) and per address,
+        so a stranger elsewhere cannot lock the owner out of their own account.
+        """
         address = email.strip().lower()[:320]
-        limits = {f"email:{address}": MAX_FAILED_LOGINS}
-        if client:
-            limits[f"client:{client[:200]}"] = MAX_FAILED_LOGINS_PER_CLIENT
-        keys = list(limits)
+        where = client[:64]
+        limits = {f"login:{address}|{where}": MAX_FAILED_LOGINS}
+        if where:
+            limits[f"client:{where}"] = MAX_FAILED_LOGINS_PER_CLIENT
+        attempt_ids = self._record_attempts(list(limits))
         since = _now() - LOGIN_WINDOW
-        with self.engine.begin() as conn:
-            conn.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < since))
-            for key, limit in limits.items():
-                failures = conn.execute(
+        with self.engine.connect() as conn:
+            over_limit = any(
+                conn.execute(
                     select(func.count()).select_from(LoginAttemptRow).where(LoginAttemptRow.key == key,
                                                                               LoginAttemptRow.at >= since)
-                ).scalar_one()
-                if failures >= limit:
-                    raise TooManyAttemptsError()
-            row = conn.execute(
+                ).scalar_one() > limit
+                for key, limit in limits.items()
+            )
+            row = None if over_limit else conn.execute(
                 select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.password_hash, UserRow.language)
                 .where(UserRow.email == address)
             ).one_or_none()
+        if over_limit:
+            # A refused attempt cost nothing, so it does not extend the lock-out.
+            self._forget_attempts(attempt_ids)
+            raise TooManyAttemptsError()
         stored_hash = row.password_hash if row is not None else _dummy_hash()
         valid = _verify(stored_hash, password) and row is not None
         if not valid:
-            with self.engine.begin() as conn:
-                conn.execute(insert(LoginAttemptRow), [{"key": key, "at": _now()} for key in keys])
             raise AccountError("wrong e-mail or password", code="unauthorized")
         assert row is not None
+        self._forget_attempts(attempt_ids)
         if _hasher.check_needs_rehash(row.password_hash):
             with self.engine.begin() as conn:
                 conn.execute(update(UserRow).where(UserRow.id == row.id)
                              .values(password_hash=_hash(password)))
         return User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language)
+
+    def _record_attempts(self, keys: list[str]) -> list[int]:
+        with self.engine.begin() as conn:
+            conn.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < _now() - LOGIN_WINDOW))
+            now = _now()
+            return [conn.execute(insert(LoginAttemptRow).values(key=key, at=now).returning(LoginAttemptRow.id))
+                    .scalar_one() for key in keys]
+
+    def _forget_attempts(self, attempt_ids: list[int]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(LoginAttemptRow).where(LoginAttemptRow.id.in_(attempt_ids)))
 
     # --- sessions -------------------------------------------------------------------
     def create_session(self, user: User) -> tuple[str, Session]:

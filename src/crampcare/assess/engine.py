@@ -1,8 +1,11 @@
 """The assessment engine: answers in, an explained :class:`Assessment` out. Pure: no I/O.
 
 Urgency is the highest level asked for by any fired rule (warning sign, look-alike or
-factor), so a further warning sign can only raise it. Nothing here recommends a
-prescription drug: medicines appear only inside do-nots, as "discuss with your doctor".
+factor), so a further warning sign can only raise it. Nothing answered is not "no": a
+warning sign that could still fire once its open questions are answered is *not ruled
+out*, and while one is, the result is never self-care (at least ``doctor``) and says so.
+Nothing here recommends a prescription drug: medicines appear only inside do-nots, as
+"discuss with your doctor".
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from typing import Any
 
 from crampcare.assess.answers import validate_answers
 from crampcare.assess.facts import derive_facts
+from crampcare.assess.interview import refuse_hidden
 from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_
-from crampcare.knowledge.conditions import Condition, compiled
+from crampcare.knowledge.conditions import Condition, compiled, evaluate_open, leaves_of
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
-from crampcare.knowledge.schema import URGENCY_RANK, Sourced
+from crampcare.knowledge.schema import DERIVED_FROM, URGENCY_RANK, Sourced
 
 DISCLAIMER = N_(
     "crampcare explains and organises; it does not diagnose. If you are worried, or anything "
@@ -34,6 +38,9 @@ FLUID_CAVEAT = N_(
 FLUID_LIMIT_CAVEAT = N_(
     "You have heart failure or kidney disease: follow the fluid limit your doctor set, not this rule."
 )
+# Warning signs at these levels must be ruled out (answered) before a result may reassure.
+MUST_RULE_OUT = ("urgent", "emergency")
+INCOMPLETE_RULE = "assessment.incomplete"
 # Referrals most pressing first.
 REFERRAL_ORDER = ("emergency_services", "same_day_doctor")
 
@@ -63,8 +70,16 @@ class _Run:
                 check(self.facts, leaves)
         if not fired:
             return False, {}
-        # The answers behind a conclusion are the leaves that held.
-        return True, {leaf["fact"]: leaf["actual"] for leaf in leaves if leaf["result"] and leaf["actual"] is not None}
+        # The answers behind a conclusion are the leaves that held; a derived fact (age over 60,
+        # muscle count…) is shown as the answers it was derived from.
+        used: dict[str, Any] = {}
+        for leaf in leaves:
+            if not leaf["result"] or leaf["actual"] is None:
+                continue
+            for fact in DERIVED_FROM.get(leaf["fact"], (leaf["fact"],)):
+                if self.facts.get(fact) is not None:
+                    used[fact] = self.facts[fact]
+        return True, used
 
 
 def _evidence(entry: Sourced) -> dict[str, Any]:
@@ -79,8 +94,8 @@ def _evidence(entry: Sourced) -> dict[str, Any]:
 def assess(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> Assessment:
     """Validate ``answers`` and return the explained assessment.
 
-    Raises :class:`crampcare.assess.answers.AnswerError` for an unknown question or an
-    invalid value.
+    Raises :class:`crampcare.assess.answers.AnswerError` for an unknown question, an
+    invalid value, or an answer to a question this person would not be shown.
     """
     return Assessment.model_validate(assess_data(answers, kb))
 
@@ -96,7 +111,10 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
     """
     kb = kb or load_knowledge()
     clean = validate_answers(kb, answers)
+    visible = [q.id for q in refuse_hidden(kb, clean)]
     run = _Run(derive_facts(kb, clean), with_trace)
+    open_questions = {qid for qid in visible if qid not in clean}
+    unknown = open_questions | {fact for fact, inputs in DERIVED_FROM.items() if open_questions & set(inputs)}
 
     warning_signs: list[dict[str, Any]] = []
     urgency_reasons: list[dict[str, Any]] = []
@@ -122,6 +140,26 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
         note(referral_reasons, sign.referrals, because)
         note(test_reasons, sign.tests, because)
 
+    fired_signs = {sign["id"] for sign in warning_signs}
+    not_ruled_out: list[str] = []
+    open_warning_questions: dict[str, None] = {
+        qid: None for qid in visible if qid in open_questions and kb.questions[qid].section == "warning_signs"
+    }
+    for sign in kb.warning_signs.values():
+        if (sign.urgency in MUST_RULE_OUT and sign.id not in fired_signs
+                and evaluate_open(sign.when, run.facts, unknown) is None):
+            not_ruled_out.append(sign.id)
+            for leaf in leaves_of(sign.when):
+                for qid in DERIVED_FROM.get(leaf.fact, (leaf.fact,)):
+                    if qid in open_questions:
+                        open_warning_questions[qid] = None
+    complete = not open_warning_questions and not not_ruled_out
+    if run.with_trace:
+        run.trace.append({"rule": INCOMPLETE_RULE, "fired": not complete, "leaves": [
+            {"fact": qid, "op": "unanswered", "value": None, "actual": None, "result": True}
+            for qid in visible if qid in open_warning_questions
+        ]})
+
     lookalikes: list[dict[str, Any]] = []
     for look in kb.lookalikes.values():
         rule = f"lookalikes.{look.id}"
@@ -132,6 +170,9 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
             dict(id=look.id, name=look.name, distinguishing=look.distinguishing,
                            urgency=look.urgency, answers=used, **_evidence(look))
         )
+        # The same finding as a fired warning sign gives its reasons once, through the sign.
+        if look.warning_sign in fired_signs:
+            continue
         because = dict(rule=rule, title=look.name)
         if look.urgency is not None:
             urgency_reasons.append(dict(rule=rule, title=look.name, urgency=look.urgency))
@@ -170,6 +211,10 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
         for rank, (f, used) in enumerate(fired_factors, start=1)
     ]
 
+    if not complete:
+        # Never reassure while a warning sign is not ruled out.
+        urgency_reasons.append(dict(rule=INCOMPLETE_RULE, title=kb.messages["incomplete_headline"].text,
+                                    urgency="doctor"))
     urgency = max((r["urgency"] for r in urgency_reasons), key=URGENCY_RANK.__getitem__, default="self_care")
     urgency_reasons.sort(key=lambda r: -URGENCY_RANK[r["urgency"]])
 
@@ -178,8 +223,6 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
         rule = f"advice.{advice.id}"
         fired, _used = run.fires(rule, advice.when)
         advice_because = list(advice_reasons.get(advice.id, []))
-        if fired and advice.when is not None:
-            advice_because.insert(0, dict(rule=rule, title=advice.title))
         if not (fired or advice_because):
             continue
         plan_items.append(
@@ -217,11 +260,21 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
     ]
 
     fluid_target = _fluid_target(clean, run.facts)
-    warning_questions = [q.id for q in kb.questions.values() if q.section == "warning_signs"]
+    plan_note = None
+    if URGENCY_RANK[urgency] >= URGENCY_RANK["urgent"]:
+        # An urgent result leads with its action; a prevention plan (stretch, rub, walk) could
+        # contradict it, e.g. with a suspected clot.
+        plan_items, fluid_target = [], None
+        plan_note = kb.messages["plan_deferred"].text
+    warning_questions = [qid for qid in visible if kb.questions[qid].section == "warning_signs"]
     used_sources = _used_sources(kb, warning_signs, lookalikes, cramp_types, factors, plan_items, do_nots)
 
     return dict(
         urgency=urgency,
+        complete=complete,
+        not_ruled_out=not_ruled_out,
+        unanswered_warning_questions=[qid for qid in visible if qid in open_warning_questions],
+        notice=None if complete else kb.messages["incomplete_text"].text,
         urgency_reasons=urgency_reasons,
         warning_signs=warning_signs,
         warning_signs_asked={qid: clean.get(qid) for qid in warning_questions},
@@ -231,7 +284,7 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
         referrals=referrals,
         tests=tests,
         tests_note=TESTS_NOTE,
-        plan=dict(fluid_target=fluid_target, items=plan_items),
+        plan=dict(fluid_target=fluid_target, items=plan_items, note=plan_note),
         do_nots=do_nots,
         sources=[dict(id=s.id, title=s.title, citation=s.citation, url=s.url)
                  for s in (kb.sources[sid] for sid in used_sources)],
@@ -243,14 +296,13 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
 
 def _fluid_target(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any] | None:
     weight = answers.get("weight_kg")
-    if weight is None:
+    # Only adults whose fluids no doctor limits get the article's rule (facts.derive_facts).
+    if weight is None or "fluid_target_ml" not in facts:
         return None
     target = int(facts["fluid_target_ml"])
     fluids = answers.get("fluids_l")
     current = None if fluids is None else round(fluids * 1000)
     caveats = [FLUID_CAVEAT]
-    if set(answers.get("conditions") or ()) & {"heart_failure", "kidney"}:
-        caveats.insert(0, FLUID_LIMIT_CAVEAT)
     return dict(
         weight_kg=weight,
         target_ml=target,

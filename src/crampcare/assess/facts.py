@@ -7,7 +7,11 @@ from typing import Any
 
 from crampcare.knowledge.loader import KnowledgeBase
 
-ML_PER_KG = 20  # The article's rule: 20 ml of fluid for every kilogram of body weight.
+ML_PER_KG = 20  # The article's rule: 20 ml of fluid for every kilogram of body weight (adults).
+ADULT_ADVICE_AGE = 8  # Wall stretches, shoes and diet advice are not for infants and young children.
+FLUID_LIMIT_CONDITIONS = frozenset({"heart_failure", "kidney", "liver"})
+LEG_MUSCLES = ("calf", "foot", "toes", "thigh")
+THYROID_SYMPTOMS = ("tired", "weight_gain", "weight_loss", "feel_cold", "constipation", "dry_skin")
 
 
 def derive_facts(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -17,11 +21,19 @@ def derive_facts(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any
         facts["is_child"] = age < 18
         facts["is_infant"] = age < 1
         facts["age_over_60"] = age >= 60
+    facts["adult_advice_fits"] = age is None or age >= ADULT_ADVICE_AGE
     week = answers.get("pregnancy_week")
     if answers.get("pregnant") is True and week is not None:
         facts["trimester"] = 1 if week <= 13 else 2 if week <= 27 else 3
+    conditions = answers.get("conditions")
+    limit = answers.get("fluid_limit")
+    # A doctor may limit fluids in these illnesses: only a clear "no" lets the adult rule apply.
+    limited = limit is True or (bool(set(conditions or ()) & FLUID_LIMIT_CONDITIONS) and limit is not False)
+    facts["fluid_limited"] = limited
+    if age is not None:
+        facts["fluid_rule_applies"] = age >= 18 and not limited
     weight = answers.get("weight_kg")
-    if weight is not None:
+    if weight is not None and facts.get("fluid_rule_applies"):
         facts["fluid_target_ml"] = round(weight * ML_PER_KG)
         fluids = answers.get("fluids_l")
         if fluids is not None:
@@ -34,4 +46,17 @@ def derive_facts(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any
     frequency = answers.get("frequency")
     if frequency is not None:
         facts["frequent"] = frequency in ("weekly", "most_nights")
+    muscles = answers.get("muscles")
+    if muscles is not None:
+        facts["muscle_count"] = sum(m in LEG_MUSCLES for m in muscles)
+    symptoms = answers.get("general_symptoms")
+    if symptoms is not None:
+        facts["thyroid_symptom_count"] = sum(s in THYROID_SYMPTOMS for s in symptoms)
+    facts["growing_pains_pattern"] = (
+        age is not None
+        and 3 <= age <= 12
+        and answers.get("legs") == "both"
+        and answers.get("child_fine_by_morning") is True
+        and answers.get("child_red_features") == ["none"]
+    )
     return facts

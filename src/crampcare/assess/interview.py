@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from crampcare.assess.answers import AnswerError
 from crampcare.assess.facts import derive_facts
 from crampcare.i18n.context import N_
-from crampcare.knowledge.conditions import evaluate
+from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, compiled
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
 
@@ -26,7 +27,7 @@ SECTION_TITLES: dict[str, str] = {
 def visible_questions(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Question]:
     """Questions to show now, in order; hidden ones reappear when an answer makes them matter."""
     facts = derive_facts(kb, answers)
-    return [q for q in kb.questions.values() if q.show_if is None or evaluate(q.show_if, facts)]
+    return [q for q in kb.questions.values() if q.show_if is None or compiled(q.show_if)(facts, None)]
 
 
 def next_question(kb: KnowledgeBase, answers: Mapping[str, Any], skipped: set[str] | frozenset[str] = frozenset()) -> Question | None:
@@ -47,3 +48,53 @@ def drop_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]
             return kept
         for qid in hidden:
             del kept[qid]
+
+
+def refuse_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Question]:
+    """Refuse an answer to a question this person would never be shown.
+
+    Every client (CLI, API, web) goes through this, so the same answers can never be
+    scored differently: the web form never sends such answers, and the others are told
+    which question and why. Raises :class:`AnswerError` for the first one, in interview order;
+    otherwise returns the questions shown with these answers.
+    """
+    shown = visible_questions(kb, answers)
+    visible = {q.id for q in shown}
+    for question in kb.questions.values():
+        if question.id in answers and question.id not in visible:
+            assert question.show_if is not None
+            raise AnswerError(
+                question.id,
+                f"not asked with these answers (it is asked only if {describe(question.show_if)}); "
+                "remove this answer",
+            )
+    return shown
+
+
+_OP_WORDS = {
+    "eq": "is", "ne": "is not", "lt": "is under", "le": "is at most", "gt": "is over", "ge": "is at least",
+    "in": "is one of", "contains": "includes", "intersects": "includes one of",
+}
+
+
+def describe(condition: Condition) -> str:
+    """A show-condition in words, e.g. ``age is under 18 or age is not answered``."""
+    if isinstance(condition, Leaf):
+        if condition.op == "answered":
+            return f"{condition.fact} is answered"
+        if condition.op == "unanswered":
+            return f"{condition.fact} is not answered"
+        value = condition.value
+        if isinstance(value, bool):
+            words = "yes" if value else "no"
+        elif isinstance(value, list):
+            words = ", ".join(str(v) for v in value)
+        else:
+            words = str(value)
+        return f"{condition.fact} {_OP_WORDS[condition.op]} {words}"
+    if isinstance(condition, Not):
+        return f"not ({describe(condition.not_)})"
+    parts = [describe(c) for c in (condition.all if isinstance(condition, All) else condition.any)]
+    joiner = " and " if isinstance(condition, All) else " or "
+    assert isinstance(condition, (All, AnyOf))
+    return joiner.join(f"({p})" if (" and " in p or " or " in p) else p for p in parts)

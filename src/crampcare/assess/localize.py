@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crampcare.assess.engine import INCOMPLETE_RULE
 from crampcare.assess.model import Assessment
 from crampcare.i18n.catalogs import translations
 from crampcare.i18n.context import current_language
@@ -35,6 +36,9 @@ def localize_assessment(result: Assessment, kb: KnowledgeBase, lang: str | None 
                 item[field] = text(f"{collection}.{item['id']}.{field}", item[field])
 
     def rule_title(because: dict[str, Any]) -> None:
+        if because["rule"] == INCOMPLETE_RULE:
+            because["title"] = text("messages.incomplete_headline.text", because["title"])
+            return
         collection, _dot, entry_id = because["rule"].partition(".")
         field = _RULE_TITLE_FIELD.get(collection, "title")
         because["title"] = text(f"{collection}.{entry_id}.{field}", because["title"])
@@ -80,6 +84,10 @@ def localize_assessment(result: Assessment, kb: KnowledgeBase, lang: str | None 
             evidenced("medicines", medicine)
     for source in data["sources"]:
         source["title"] = text(f"sources.{source['id']}.title", source["title"])
+    if data["notice"]:
+        data["notice"] = text("messages.incomplete_text.text", data["notice"])
+    if data["plan"].get("note"):
+        data["plan"]["note"] = text("messages.plan_deferred.text", data["plan"]["note"])
     data["tests_note"] = _(data["tests_note"])
     data["disclaimer"] = _(data["disclaimer"])
     return Assessment.model_validate(data)

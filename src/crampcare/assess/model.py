@@ -112,6 +112,9 @@ class PlanItem(Evidenced):
 class PreventionPlan(BaseModel):
     fluid_target: FluidTarget | None = None
     items: list[PlanItem]
+    note: str | None = Field(
+        default=None, description="Why the plan is empty: an urgent or emergency result leads with its action."
+    )
 
 
 class MedicineNote(Evidenced):
@@ -138,11 +141,27 @@ class RuleTrace(BaseModel):
 class Assessment(BaseModel):
     """An explained assessment. Every conclusion names the rules and answers behind it."""
 
-    urgency: Urgency
+    urgency: Urgency = Field(
+        description="emergency > urgent > doctor > self_care. Never self_care while complete is false."
+    )
+    complete: bool = Field(
+        description="Every warning question shown was answered and every urgent or emergency warning sign was "
+        "ruled out. Only a complete result may reassure (self_care)."
+    )
+    not_ruled_out: list[str] = Field(
+        description="Ids of urgent or emergency warning signs that could still fire: their questions were not "
+        "answered ('don't know' counts as not answered)."
+    )
+    unanswered_warning_questions: list[str] = Field(
+        description="Question ids left open that keep a warning sign from being ruled out, in interview order."
+    )
+    notice: str | None = Field(
+        default=None, description="Shown first when the result is not complete (knowledge messages.incomplete_text)."
+    )
     urgency_reasons: list[UrgencyReason]
     warning_signs: list[WarningSignFound]
     warning_signs_asked: dict[str, Any] = Field(
-        description="Every warning-sign question and its answer (None if not answered)."
+        description="Every warning-sign question shown to this person and its answer (None if not answered)."
     )
     lookalikes: list[LookAlikeFound]
     cramp_types: list[CrampTypeFound]

@@ -10,8 +10,9 @@ from crampcare.assess.interview import SECTION_TITLES
 from crampcare.assess.localize import localize_assessment
 from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_, _, current_language, current_localizer
-from crampcare.i18n.wording import evidence_label, source_names, text, urgency_action, urgency_name
+from crampcare.i18n.wording import evidence_label, source_names, text, urgency_name
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
+from crampcare.knowledge.schema import URGENCY_RANK
 
 
 def urgency_headline(urgency: str) -> str:
@@ -33,9 +34,22 @@ DERIVED_FACTS: dict[str, str] = {
 }
 
 
+# Units of number questions, named for a reader.
+UNITS: dict[str, str] = {
+    "years": N_("years"),
+    "weeks": N_("weeks"),
+    "kg": N_("kg"),
+    "L": N_("L"),
+    "minutes": N_("minutes"),
+    "hours": N_("hours"),
+}
+
+
 def answer_value(kb: KnowledgeBase, question_id: str, value: Any) -> str:
     """An answer as the reader says it: ``yes``, ``70``, ``Every week``."""
     question = kb.questions.get(question_id)
+    if value is None:
+        return _("not answered")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, (int, float)):
@@ -48,17 +62,25 @@ def answer_value(kb: KnowledgeBase, question_id: str, value: Any) -> str:
     return str(value)
 
 
+def answer_words(kb: KnowledgeBase, question_id: str, value: Any) -> str:
+    """An answer in words: yes/no, a number with its unit, choice texts."""
+    words = answer_value(kb, question_id, value)
+    question = kb.questions.get(question_id)
+    if question is not None and question.type == "number" and question.unit and isinstance(value, (int, float)):
+        words += " " + (_(UNITS[question.unit]) if question.unit in UNITS else question.unit)
+    return words
+
+
 def answers_phrase(kb: KnowledgeBase, answers: dict[str, Any]) -> str:
-    """The answers behind a conclusion. English keeps the compact ``id = value``; other languages
-    quote the question, since the ids are English words."""
-    if not answers:
-        return "—"
-    if current_language() == "en":
-        return ", ".join(f"{k} = {v}" for k, v in answers.items())
-    parts = []
-    for question_id, value in answers.items():
-        parts.append(f"«{question_words(kb, question_id)}» — {answer_value(kb, question_id, value)}")
-    return "; ".join(parts)
+    """The answers behind a finding, in words: “question” answer; …"""
+    parts = [f"“{_question_label(kb, question_id)}” {answer_words(kb, question_id, value)}"
+             for question_id, value in answers.items()]
+    return "; ".join(parts) or "—"
+
+
+def _question_label(kb: KnowledgeBase, fact: str) -> str:
+    """The question as asked (with its question mark), or what a derived fact is about."""
+    return text(kb, f"questions.{fact}.text") if fact in kb.questions else question_words(kb, fact)
 
 
 def question_words(kb: KnowledgeBase, fact: str) -> str:
@@ -79,61 +101,89 @@ def _evidence_line(kb: KnowledgeBase, item: Any) -> str:
     return line
 
 
+def _sentence(words: str) -> str:
+    """``words`` ending in exactly one full stop (texts from the knowledge base may or may not)."""
+    words = words.strip()
+    return words if words.endswith((".", "!", "?", ":")) else words + "."
+
+
+def headline(result: Assessment, kb: KnowledgeBase) -> str:
+    """The headline every client shows, in the current language: the action, and whether warning
+    signs are still open."""
+    line = urgency_headline(result.urgency)
+    if not result.complete:
+        line += " — " + text(kb, "messages.incomplete_headline.text")
+    return line
+
+
 def assessment_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> str:
     kb = kb or load_knowledge()
     result = localize_assessment(result, kb)
     loc = current_localizer()
 
     def because(answers: dict[str, Any]) -> str:
-        return _("because: {answers}", answers=answers_phrase(kb, answers))
+        return _("because {answers}", answers=answers_phrase(kb, answers))
 
-    out: list[str] = [f"# {urgency_headline(result.urgency)}", ""]
-    if result.urgency == "emergency":
-        out += [f"**{urgency_action('emergency')}**", ""]
-    if result.urgency_reasons:
-        reasons = "; ".join(f"{r.title} ({urgency_name(r.urgency)})" for r in result.urgency_reasons)
-        out.append(_("Why: {reasons}.", reasons=reasons))
+    out: list[str] = [f"# {headline(result, kb)}", ""]
+    if URGENCY_RANK[result.urgency] >= URGENCY_RANK["urgent"]:
+        # Lead with what to do; nothing before it.
+        out += ["## " + _("What to do now"), ""]
+        for sign in result.warning_signs:
+            if sign.urgency == result.urgency:
+                out.append(f"- **{_sentence(sign.action)}** ({sign.title})")
+        out.append("")
+    if result.notice:
+        out.append(f"**{result.notice}**")
+        out += [f"- {text(kb, f'questions.{qid}.text')}" if qid in kb.questions else f"- {qid}"
+                for qid in result.unanswered_warning_questions]
+        out.append("")
+    titles = list(dict.fromkeys(f"{r.title} ({urgency_name(r.urgency)})" for r in result.urgency_reasons))
+    if titles:
+        out.append(_("Why: {reasons}.", reasons="; ".join(titles)))
     else:
-        out.append(_("Why: no warning sign or condition that needs a doctor was found in your answers."))
+        out.append(_("Why: {reasons}", reasons=text(kb, "messages.no_warning_sign.text")))
     out.append("")
     if result.warning_signs:
         out += ["## " + _("Warning signs"), ""]
         for sign in result.warning_signs:
-            out.append(f"- **{sign.title}** — {sign.text} **{sign.action}** ({because(sign.answers)})")
+            out.append(f"- **{sign.title}** — {_sentence(sign.text)} **{_sentence(sign.action)}** ({because(sign.answers)})")
             out.append(_evidence_line(kb, sign))
         out.append("")
     if result.lookalikes:
         out += ["## " + _("This may not be a cramp"), ""]
         for look in result.lookalikes:
-            out.append(f"- **{look.name}**: {look.distinguishing} ({because(look.answers)})")
+            out.append(f"- **{look.name}**: {_sentence(look.distinguishing)} ({because(look.answers)})")
             out.append(_evidence_line(kb, look))
         out.append("")
     if result.cramp_types:
-        out += ["## " + _("Type of cramp (the article’s terms)"), ""]
+        out += ["## " + _("Type of cramp"), ""]
         for cramp_type in result.cramp_types:
-            out.append(f"- **{cramp_type.title}**: {cramp_type.description} ({because(cramp_type.answers)})")
+            out.append(f"- **{cramp_type.title}**: {_sentence(cramp_type.description)} ({because(cramp_type.answers)})")
             out.append(_evidence_line(kb, cramp_type))
         out.append("")
     out += ["## " + _("What may contribute"), ""]
     if not result.factors:
         out.append("- " + _("Nothing in your answers points to a particular cause; many night cramps have none."))
     for factor in result.factors:
-        out.append(f"{factor.rank}. **{factor.title}** — {factor.explanation} ({because(factor.answers)})")
+        out.append(f"{factor.rank}. **{factor.title}** — {_sentence(factor.explanation)} "
+                   "(" + _("why: {reasons}", reasons=answers_phrase(kb, factor.answers)) + ")")
         out.append(_evidence_line(kb, factor))
     out.append("")
     if result.referrals:
         out += ["## " + _("Whom to see"), ""]
         for referral in result.referrals:
-            why = "; ".join(b.title for b in referral.because)
-            out.append(f"- **{referral.specialty}** — {referral.text} (" + _("why: {reasons}", reasons=why) + ")")
+            why = "; ".join(dict.fromkeys(b.title for b in referral.because))
+            out.append(f"- **{referral.specialty}** — {_sentence(referral.text)} (" + _("why: {reasons}", reasons=why) + ")")
         out.append("")
     if result.tests:
         out += ["## " + _("Tests to ask about"), "", result.tests_note, ""]
         for test in result.tests:
-            why = "; ".join(b.title for b in test.because)
-            out.append(f"- **{test.name}** — {test.text} (" + _("why: {reasons}", reasons=why) + ")")
+            why = "; ".join(dict.fromkeys(b.title for b in test.because))
+            out.append(f"- **{test.name}** — {_sentence(test.text)} (" + _("why: {reasons}", reasons=why) + ")")
         out.append("")
     out += ["## " + _("Prevention plan"), ""]
+    if result.plan.note:
+        out.append(result.plan.note)
     fluid = result.plan.fluid_target
     if fluid is not None:
         litres = {"target": loc.number(fluid.target_ml / 1000, digits=1), "weight": loc.number(fluid.weight_kg)}
@@ -146,9 +196,9 @@ def assessment_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> 
         for caveat in fluid.caveats:
             out.append(f"  *{caveat}*")
     for item in result.plan.items:
-        reasons = "; ".join(b.title for b in item.because)
-        why = " (" + _("for: {reasons}", reasons=reasons) + ")" if item.because else ""
-        out.append(f"- **{item.title}** — {item.text}{why}")
+        reasons = "; ".join(dict.fromkeys(b.title for b in item.because))
+        why = " (" + _("for: {reasons}", reasons=reasons) + ")" if reasons else ""
+        out.append(f"- **{item.title}** — {_sentence(item.text)}{why}")
         if item.exercises:
             out.append("  " + _("Exercises: {names} (`crampcare exercises`)", names=", ".join(e.title for e in item.exercises)))
         out.append(_evidence_line(kb, item))
@@ -157,8 +207,9 @@ def assessment_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> 
     for do_not in result.do_nots:
         out.append(f"- **{do_not.title}** — {do_not.text}")
         for medicine in do_not.medicines:
-            dangers = "; ".join(medicine.dangers)
-            out.append(f"  - {medicine.name}: {medicine.recommendation} " + _("Dangers: {dangers}.", dangers=dangers))
+            # Each danger is a sentence of its own: "drive. Can…", never "drive.; Can…".
+            dangers = " ".join(_sentence(d) for d in medicine.dangers)
+            out.append(f"  - {medicine.name}: {_sentence(medicine.recommendation)} " + _("Dangers: {dangers}", dangers=dangers))
             if medicine.pregnancy_warning:
                 out.append("    " + _("Pregnancy: {warning}", warning=medicine.pregnancy_warning))
         out.append(_evidence_line(kb, do_not))

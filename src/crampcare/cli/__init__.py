@@ -191,7 +191,8 @@ def schema() -> None:
 def _register_extensions() -> None:
     import importlib
 
-    for module_name in ("diary_commands", "insights_commands", "report_commands", "web_commands", "db_commands"):
+    for module_name in ("diary_commands", "insights_commands", "report_commands", "web_commands", "db_commands",
+                        "users_commands"):
         try:
             module = importlib.import_module(f"crampcare.cli.{module_name}")
         except ModuleNotFoundError as exc:

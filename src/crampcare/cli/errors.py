@@ -60,11 +60,13 @@ def friendly_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
     except Exception as exc:
         if os.environ.get("CRAMPCARE_DEBUG"):
             raise
-        from crampcare.services.database import SchemaOutOfDateError
+        from crampcare.services.database import DatabaseUnavailableError, SchemaOutOfDateError, unsaved_reason
         from crampcare.services.diary import DatabaseBusyError
 
         if isinstance(exc, (SchemaOutOfDateError, DatabaseBusyError)):
             fail(str(exc), FAILURE)
+        if isinstance(exc, DatabaseUnavailableError) and (reason := unsaved_reason(exc)):
+            fail(reason, FAILURE)
         if isinstance(exc, OSError):
             fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), FAILURE)
         detail = str(exc).splitlines()[0] if str(exc) else ""

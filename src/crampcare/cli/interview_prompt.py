@@ -8,11 +8,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from crampcare.assess.answers import AnswerError, allowed, parse_text_answer
-from crampcare.assess.interview import SECTION_TITLES, next_question
+from crampcare.assess.interview import SECTION_TITLES, drop_hidden, next_question
 from crampcare.assess.render import answer_value
 from crampcare.i18n.context import _, current_language
 from crampcare.i18n.wording import text
 from crampcare.knowledge import load_knowledge
+
+DONT_KNOW = ("?", "don't know", "dont know", "не знаю")
 
 
 def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -20,11 +22,14 @@ def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]
     kb = load_knowledge()
     suggested = suggested or {}
     console = Console(stderr=True)
-    console.print("[bold]" + _("crampcare assessment") + "[/bold] — " + _("about 3 minutes. Press Enter to skip a question.") + "\n")
+    console.print("[bold]" + _("crampcare assessment") + "[/bold] — "
+                  + _("about 3 minutes. Press Enter to skip a question; a warning question left unanswered "
+                      "(or '?' for don't know) counts as not ruled out.") + "\n")
     if suggested:
         console.print("[dim]" + _("Suggestions from your diary are shown in brackets; Enter accepts them.") + "[/dim]")
     answers: dict[str, Any] = {}
     skipped: set[str] = set()
+    warned: set[str] = set()
     section = None
     while (question := next_question(kb, answers, skipped)) is not None:
         if question.section != section:
@@ -49,10 +54,20 @@ def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]
                 prompt = escape(text(kb, f"questions.{question.id}.text"))
                 raw = console.input(f"{prompt} [dim]\\[{escape(allowed(question))}][/dim]{hint} ")
             except EOFError:
-                return answers
+                return drop_hidden(kb, answers)
             if not raw.strip() and question.id in suggested:
                 answers[question.id] = suggested[question.id]
                 break
+            if question.section == "warning_signs" and raw.strip().lower() in DONT_KNOW:
+                console.print("[yellow]Left open: this warning sign is not ruled out.[/yellow]")
+                skipped.add(question.id)
+                break
+            if question.section == "warning_signs" and not raw.strip() and question.id not in warned:
+                # Skipping a warning question is a conscious choice: Enter asks once more.
+                warned.add(question.id)
+                console.print("[yellow]A warning question left unanswered is not ruled out, and the result "
+                              "cannot reassure you. Answer yes or no, or press Enter again to leave it open.[/yellow]")
+                continue
             if not raw.strip():
                 skipped.add(question.id)
                 break
@@ -61,4 +76,6 @@ def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]
                 break
             except AnswerError as exc:
                 console.print(f"[red]{exc.message}[/red]")
-    return answers
+    # A later answer (age 70) can hide a question answered earlier (a child's fever): drop it,
+    # as the web form does, so that every client scores the same answers.
+    return drop_hidden(kb, answers)

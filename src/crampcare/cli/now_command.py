@@ -55,9 +55,12 @@ def run(*, plain: bool) -> None:
         if interactive and number < len(steps) and input(_("Enter for the next step, q to stop: ")).strip().lower() == "q":
             break
     urgency = "self_care"
+    unanswered = False
     console.print()
     for question in kb.escalation.values():
-        if _ask_yes_no(text(kb, f"escalation.{question.id}.text")):
+        answer = _ask_yes_no(text(kb, f"escalation.{question.id}.text"))
+        unanswered = unanswered or answer is None
+        if answer:
             console.print(Panel(f"[bold]{escape(urgency_action(question.yes_urgency))}[/bold] "
                                 f"{escape(text(kb, f'escalation.{question.id}.yes_action'))}",
                                 border_style="red", title=_("Get help")))
@@ -65,22 +68,31 @@ def run(*, plain: bool) -> None:
                 urgency = question.yes_urgency
             if question.yes_urgency == "emergency":
                 break
-    if urgency == "self_care":
+    if urgency == "self_care" and unanswered:
+        # Nothing answered is not "no": never reassure about a sign that was not ruled out.
+        console.print("[bold]" + _("Not every question was answered, so crampcare cannot say the cramp is harmless.")
+                      + "[/bold] " + _("If any of those signs is there, get help as the question says."))
+    elif urgency == "self_care":
         console.print(_("The cramp should pass. In the morning, `crampcare assess` explains what may cause it "
                         "and `crampcare log night` records it."))
 
 
-def _ask_yes_no(question: str) -> bool:
+def _ask_yes_no(question: str) -> bool | None:
+    """``True`` or ``False``; ``None`` when the input ends unanswered. Enter is not "no": it asks again."""
     while True:
         try:
             answer = input(f"{question} [" + _("y/n") + "] ").strip().lower()
         except EOFError:
-            return False
+            print()
+            return None
         if answer in ("y", "yes", "д", "да"):
             return True
-        if answer in ("n", "no", "н", "нет", ""):
+        if answer in ("n", "no", "н", "нет"):
             return False
-        print(_("Please answer y or n."))
+        if answer == "":
+            print(_("Enter is not an answer: please type y (yes) or n (no)."))
+        else:
+            print(_("Please answer y or n."))
 
 
 def run_exercises(*, plain: bool) -> None:

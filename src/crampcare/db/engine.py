@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
+from crampcare.db import sqlite_files
+
 __all__ = ["DB_ENV", "BUSY_TIMEOUT_MS", "IMMEDIATE", "default_db_path", "make_engine", "resolve_db_url"]
 
 DB_ENV = "CRAMPCARE_DB"
@@ -61,6 +63,8 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if sqlite_files.is_read_only(dbapi_connection):
+            return  # a read-only file (its folder or disk refuses writes): no WAL, no side files
         if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -79,8 +83,13 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url)
+            folder = Path(database).expanduser().parent
+            if not folder.is_dir():  # mkdir(exist_ok=True) still fails on a read-only file system
+                folder.mkdir(parents=True)
+            path = str(Path(database).expanduser())
+            engine = create_engine(url, creator=lambda: sqlite_files.connect(path))
+        else:
+            engine = create_engine(url)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine

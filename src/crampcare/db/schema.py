@@ -40,11 +40,12 @@ class SchemaOutOfDateError(RuntimeError):
 
 
 def all_tables() -> MetaData:
-    """The metadata of every table (diary and accounts: one history), for migrations and schema checks."""
+    """The metadata of every table (diary, accounts and clinic: one history), for migrations and schema checks."""
     from crampcare.accounts.models import UserRow
+    from crampcare.clinic.models import ShareRow
     from crampcare.diary.models import NightRow
 
-    assert UserRow.metadata is NightRow.metadata
+    assert UserRow.metadata is NightRow.metadata is ShareRow.metadata
     return NightRow.metadata
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["ConflictError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError"]
+__all__ = ["ConflictError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError"]
 
 
 class DiaryError(Exception):
@@ -42,3 +42,12 @@ class ImportFormatError(DiaryError):
     def __init__(self, location: str, message: str) -> None:
         self.location, self.message = location, message
         super().__init__(f"{location}: {message}" if location else message)
+
+
+class TagLimitError(DiaryError):
+    """The write would give the diary more different tags than it keeps apart (bad input, not a conflict)."""
+
+    def __init__(self, count: int, limit: int, example: str) -> None:
+        self.count, self.limit = count, limit
+        super().__init__(f"the diary would have {count} different tags (at most {limit}; the first new one is "
+                         f"{example[:40]!r}); reuse the tags you have")

@@ -7,9 +7,21 @@ reports. A night with no cramp is a real record (``cramps == []``), never a miss
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+    field_validator,
+)
+
+from crampcare.diary.dates import check_date
 
 Leg = Literal["left", "right", "both"]
 Muscle = Literal["calf", "foot", "toes", "thigh", "other"]
@@ -29,10 +41,72 @@ RELIEFS: tuple[str, ...] = ("stretch", "walk", "massage", "warmth", "pain_reliev
 MAX_CRAMP_SECONDS = 2 * 60 * 60
 
 
-def _not_in_future(value: dt.date) -> dt.date:
-    if value > dt.date.today():
-        raise ValueError(f"{value.isoformat()} is in the future")
+# Tags: at most this many per day, each at most this long, and this many different ones in a
+# diary (checked by the store): the insights compare every tag, so their number bounds the work.
+MAX_TAGS_PER_DAY = 20
+MAX_TAG_LENGTH = 40
+MAX_DISTINCT_TAGS = 200
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CLOCK_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?")
+CLOCK_TIME_PATTERN = f"^{_CLOCK_TIME.pattern}$"
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates are written YYYY-MM-DD; a number is not read as Unix time, a date-time is not a date."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ValueError(f"write the date as YYYY-MM-DD, e.g. 2026-11-20 (got {value!r})"[:200])
+
+
+def _clock_time(value: Any) -> Any:
+    """Local clock times as HH:MM or HH:MM:SS, without a time zone (the diary keeps local time)."""
+    if isinstance(value, str) and _CLOCK_TIME.fullmatch(value):
+        return value
+    if isinstance(value, dt.time) and value.tzinfo is None:
+        return value
+    raise ValueError(f"write the time as HH:MM (24-hour), e.g. 03:10 (got {value!r})"[:200])
+
+
+def _number(value: Any) -> Any:
+    """JSON numbers only: ``true`` is not 1 and ``"3"`` is not 3 (the schema says number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"expected a number (got {value!r})"[:200])
     return value
+
+
+_JsonNumber = BeforeValidator(_number)
+Duration = Annotated[int, Field(gt=0, le=MAX_CRAMP_SECONDS), _JsonNumber]
+Severity = Annotated[int, Field(ge=0, le=10), _JsonNumber]
+ReliefMinutes = Annotated[float, Field(ge=0, le=MAX_CRAMP_SECONDS / 60), _JsonNumber]
+Millilitres = Annotated[int, Field(ge=0, le=15000), _JsonNumber]
+Hours = Annotated[float, Field(ge=0, le=24), _JsonNumber]
+Degrees = Annotated[float, Field(ge=0, le=80), _JsonNumber]
+AlcoholUnits = Annotated[float, Field(ge=0, le=100), _JsonNumber]
+PregnancyWeek = Annotated[int, Field(ge=1, le=42), _JsonNumber]
+
+
+def _allowed_date(value: dt.date) -> dt.date:
+    return check_date(value)
+
+
+DiaryDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    AfterValidator(_allowed_date),
+    WithJsonSchema({"type": "string", "format": "date",
+                    "description": "YYYY-MM-DD, from 1900-01-01 to tomorrow."}),
+]
+"""A diary date: YYYY-MM-DD only, from 1900-01-01 to tomorrow (see :mod:`crampcare.diary.dates`)."""
+
+ClockTime = Annotated[
+    dt.time,
+    BeforeValidator(_clock_time),
+    WithJsonSchema({"type": "string", "pattern": CLOCK_TIME_PATTERN,
+                    "description": "Local clock time, HH:MM or HH:MM:SS (24-hour), no time zone."}),
+]
 
 
 class Cramp(BaseModel):
@@ -40,14 +114,14 @@ class Cramp(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    start: dt.time = Field(description="Clock time the cramp began (local).")
-    duration_s: int = Field(gt=0, le=MAX_CRAMP_SECONDS, description="Duration in seconds.")
+    start: ClockTime = Field(description="Clock time the cramp began (local).")
+    duration_s: Duration = Field(description="Duration in seconds.")
     leg: Leg
     muscles: list[Muscle] = Field(min_length=1)
-    severity: int = Field(ge=0, le=10, description="Pain 0-10 (LOINC 72514-3 scale).")
+    severity: Severity = Field(description="Pain 0-10 (LOINC 72514-3 scale).")
     signs: list[Sign] = Field(default_factory=list)
     helped: list[Relief] = Field(default_factory=list)
-    minutes_to_relief: float | None = Field(default=None, ge=0, le=MAX_CRAMP_SECONDS / 60)
+    minutes_to_relief: ReliefMinutes | None = None
 
     @field_validator("muscles", "signs", "helped")
     @classmethod
@@ -60,44 +134,50 @@ class NightRecord(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    date: dt.date
+    date: DiaryDate
     cramps: list[Cramp] = Field(default_factory=list)
-    sleep_disturbed: bool = False
+    sleep_disturbed: StrictBool = False
     notes: str = Field(default="", max_length=2000)
-
-    _not_future = field_validator("date")(_not_in_future)
 
     @property
     def had_cramp(self) -> bool:
         return bool(self.cramps)
 
 
+def _medicine_enum(schema: dict[str, Any]) -> None:
+    """The schema lists the medicine ids the knowledge base knows (the only ones accepted)."""
+    from crampcare.knowledge import load_knowledge
+
+    schema["properties"]["medicines"]["items"]["enum"] = sorted(load_knowledge().medicine_ids)
+
+
 class DayRecord(BaseModel):
     """What happened during a day; factors left as ``None`` were not logged (missing, not zero)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_medicine_enum)
 
-    date: dt.date
-    fluids_ml: int | None = Field(default=None, ge=0, le=15000)
+    date: DiaryDate
+    fluids_ml: Millilitres | None = None
     activity: Activity | None = None
-    unusual_activity: bool | None = Field(
+    unusual_activity: StrictBool | None = Field(
         default=None, description="First activity in a long while, or much more than usual."
     )
-    sitting_hours: float | None = Field(default=None, ge=0, le=24)
-    cold_exposure: bool | None = None
-    temperature_swing_c: float | None = Field(default=None, ge=0, le=80)
+    sitting_hours: Hours | None = None
+    cold_exposure: StrictBool | None = None
+    temperature_swing_c: Degrees | None = None
     stress: Stress | None = None
-    uncomfortable_shoes: bool | None = None
+    uncomfortable_shoes: StrictBool | None = None
     diet: list[DietTag] = Field(default_factory=list)
-    alcohol_units: float | None = Field(default=None, ge=0, le=100)
-    caffeine: bool | None = None
+    alcohol_units: AlcoholUnits | None = None
+    caffeine: StrictBool | None = None
     medicines: list[str] = Field(default_factory=list, description="Ids from the knowledge base's medicine list.")
-    pregnancy_week: int | None = Field(default=None, ge=1, le=42)
-    exercises_done: bool | None = None
-    tags: list[str] = Field(default_factory=list)
+    pregnancy_week: PregnancyWeek | None = None
+    exercises_done: StrictBool | None = None
+    tags: list[Annotated[str, Field(max_length=MAX_TAG_LENGTH)]] = Field(
+        default_factory=list, max_length=MAX_TAGS_PER_DAY,
+        description=f"Your own labels (at most {MAX_TAGS_PER_DAY} a day, {MAX_TAG_LENGTH} characters each, "
+        f"{MAX_DISTINCT_TAGS} different ones in a diary).")
     notes: str = Field(default="", max_length=2000)
-
-    _not_future = field_validator("date")(_not_in_future)
 
     @field_validator("medicines")
     @classmethod
@@ -116,10 +196,3 @@ class DayRecord(BaseModel):
     @classmethod
     def _unique_tags(cls, values: list[str]) -> list[str]:
         return list(dict.fromkeys(v.strip() for v in values if v.strip()))
-
-    @model_validator(mode="after")
-    def _tags_are_short(self) -> DayRecord:
-        for tag in self.tags:
-            if len(tag) > 40:
-                raise ValueError(f"tag {tag[:20]!r}... is longer than 40 characters")
-        return self

@@ -37,7 +37,7 @@ from crampcare.db.engine import make_engine, resolve_db_url
 from crampcare.db.schema import is_up_to_date, upgrade
 from crampcare.db.schema import require_up_to_date as _require_up_to_date
 from crampcare.db.writes import Owner, run_write
-from crampcare.diary.errors import ConflictError, DiaryError, DuplicateRecordError, NotFoundError
+from crampcare.diary.errors import ConflictError, DiaryError, DuplicateRecordError, NotFoundError, TagLimitError
 from crampcare.diary.models import (
     DEFAULT_OWNER,
     AssessmentRow,
@@ -47,7 +47,7 @@ from crampcare.diary.models import (
     IdempotencyKeyRow,
     NightRow,
 )
-from crampcare.diary.records import Cramp, DayRecord, NightRecord
+from crampcare.diary.records import MAX_DISTINCT_TAGS, Cramp, DayRecord, NightRecord
 from crampcare.i18n.context import N_, _
 
 __all__ = [
@@ -317,6 +317,7 @@ class DiaryStore:
         def work(conn: Connection) -> AddManyResult:
             new_nights, same_nights = self._partition(conn, "night", nights)
             new_days, same_days = self._partition(conn, "day", days)
+            self._check_tag_budget(conn, new_days)
             known = [row.answers for row in conn.execute(
                 select(_assessments.c.answers).where(_assessments.c.owner == self.owner)
             )] if assessments else []
@@ -460,6 +461,8 @@ class DiaryStore:
         def work(conn: Connection) -> None:
             if self._fetch(conn, kind, record.date) is not None:
                 raise DuplicateRecordError(kind, record.date)
+            if isinstance(record, DayRecord):
+                self._check_tag_budget(conn, [record])
             self._insert(conn, kind, record)
             self._record_change(conn, "add", kind, record.date, [_entry(kind, record.date, None)])
 
@@ -477,6 +480,7 @@ class DiaryStore:
             raise ValueError("put_records got two records of the same kind for one date")
 
         def work(conn: Connection) -> None:
+            self._check_tag_budget(conn, [record for _kind, record in items if isinstance(record, DayRecord)])
             entries = []
             replaced = False
             for kind, record in items:
@@ -495,6 +499,19 @@ class DiaryStore:
             self._record_change(conn, "edit" if replaced else "add", label, date, entries)
 
         self._write(work)
+
+    def _check_tag_budget(self, conn: Connection, days: Sequence[DayRecord]) -> None:
+        """:class:`TagLimitError` if writing ``days`` (replacing their dates) gives the diary more
+        than :data:`MAX_DISTINCT_TAGS` different tags: the insights compare every tag with every night."""
+        new = dict.fromkeys(tag for day in days for tag in day.tags)
+        if not new:
+            return
+        replaced = {day.date for day in days}
+        rows = conn.execute(select(_days.c.date, _days.c.tags).where(_days.c.owner == self.owner)).all()
+        known = {tag for row in rows if _as_date(row.date) not in replaced for tag in row.tags}
+        unseen = [tag for tag in new if tag not in known]
+        if len(known) + len(unseen) > MAX_DISTINCT_TAGS:
+            raise TagLimitError(len(known) + len(unseen), MAX_DISTINCT_TAGS, unseen[0])
 
     def _delete_date(self, date: dt.date, kinds: tuple[Kind, ...], require_all: bool = True) -> list[str]:
 

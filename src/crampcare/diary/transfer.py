@@ -18,7 +18,9 @@ read. Columns, in this order:
   cramp1_severity, cramp1_signs, cramp1_helped, cramp1_minutes_to_relief``, then ``cramp2_…``,
   as many groups as the busiest night needs (at least one).
 
-Cells: booleans are ``yes``/``no``, empty means "not logged"; lists are ``;``-separated
+Cells: a cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) is written after a single quote (``'=1+2``), as OWASP advises, and
+the quote is removed on import. Booleans are ``yes``/``no``, empty means "not logged"; lists are ``;``-separated
 (``calf;toes``), or a JSON array when an item itself contains ``;``; times are ``HH:MM``
 (``HH:MM:SS`` when seconds matter); durations are whole seconds; fluids are millilitres.
 On import the friendlier spellings of :mod:`crampcare.diary.units` are accepted too
@@ -37,7 +39,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,8 +156,24 @@ def export_csv(data: DiaryExport) -> str:
             for name in DAY_FIELDS:
                 row[name] = _cell(getattr(day, name))
             row["day_notes"] = day.notes
-        writer.writerow(row)
+        writer.writerow({name: _neutralise_formula(value) for name, value in row.items()})
     return out.getvalue()
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (=HYPERLINK(...), +cmd|...):
+# the OWASP advice is to prefix such a cell with a single quote, which shows it as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise_formula(cell: str) -> str:
+    """``'=1+2`` for ``=1+2``. Leading quotes before a formula start get one more quote, so
+    :func:`_restore_formula_cell` gives back exactly the original (``'=x`` stays ``'=x``)."""
+    return "'" + cell if cell.lstrip("'").startswith(_FORMULA_STARTS) else cell
+
+
+def _restore_formula_cell(cell: str) -> str:
+    """Undo :func:`_neutralise_formula` (also for files saved by a spreadsheet with the quote)."""
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_STARTS) else cell
 
 
 def _cell(value: object) -> str:
@@ -266,6 +284,9 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
     except json.JSONDecodeError as exc:
         problems.add(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")
         problems.raise_if_any()
+    except RecursionError:
+        problems.add("", "the JSON is nested too deeply to be a diary")
+        problems.raise_if_any()
     if not isinstance(document, dict):
         problems.add("", 'expected a JSON object with "nights" and "days" lists')
         problems.raise_if_any()
@@ -308,8 +329,8 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
 def parse_csv(text: str, *, source: str = "") -> ImportBatch:
     """Validate a one-row-per-date CSV (see the module docstring)."""
     problems = _Problems(source)
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
-    header = [name.strip() for name in next(reader, [])]
+    rows = _csv_rows(text.removeprefix("\ufeff"), problems)
+    header = [name.strip() for name in next(rows, [])]
     if not header or header == [""]:
         problems.add("", "the file is empty; expected a header row starting with 'date'")
         problems.raise_if_any()
@@ -329,7 +350,7 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
 
     batch = ImportBatch()
     first_seen: dict[dt.date, int] = {}
-    for row_number, values in enumerate(reader, start=2):
+    for row_number, values in enumerate(rows, start=2):
         if not any(value.strip() for value in values):
             continue  # blank line
         if len(values) > len(header):
@@ -339,6 +360,25 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
         _parse_csv_row(row, row_number, sorted(cramp_indexes), batch, first_seen, problems)
     problems.raise_if_any()
     return batch
+
+
+def _csv_rows(text: str, problems: _Problems) -> Iterator[list[str]]:
+    """The CSV's rows with spreadsheet-formula protection undone; a cell over the csv module's
+    limit (131,072 characters) or malformed quoting is one problem naming the row."""
+    reader = csv.reader(io.StringIO(text))
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            detail = str(exc)
+            if "field larger than field limit" in detail:
+                detail = f"a cell is longer than {csv.field_size_limit():,} characters; no diary cell is that long"
+            problems.add(f"row {reader.line_num}", f"cannot be read as CSV: {detail}")
+            problems.raise_if_any()
+            return
+        yield [_restore_formula_cell(value) for value in values]
 
 
 def _parse_csv_row(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from crampcare.diary import dates
 from crampcare.i18n.context import _
 
 __all__ = [
@@ -199,7 +200,8 @@ def parse_date(text: str, *, today: dt.date | None = None, allow_future: bool = 
     """Calendar date: ``2026-11-20``, ``today``, ``tonight`` (= today), ``yesterday``.
 
     ``tonight`` is today's date because nights are keyed by their evening. Future dates are
-    refused unless ``allow_future``: a diary records what happened.
+    refused unless ``allow_future``: a diary records what happened; even then, only dates from
+    1900 to tomorrow exist for crampcare (:mod:`crampcare.diary.dates`).
     """
     allowed = _("write YYYY-MM-DD (e.g. 2026-11-20), today, tonight or yesterday")
     current = today or dt.date.today()
@@ -216,7 +218,7 @@ def parse_date(text: str, *, today: dt.date | None = None, allow_future: bool = 
         raise ValueError(_("date {text!r} does not exist; {allowed}", text=text, allowed=allowed)) from None
     if value > current and not allow_future:
         raise ValueError(_("date {date} is in the future; the diary records nights that happened", date=value.isoformat()))
-    return value
+    return dates.check_date(value, current)
 
 
 def default_night_date(now: dt.datetime | None = None) -> dt.date:

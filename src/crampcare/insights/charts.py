@@ -6,22 +6,30 @@ a web server's threads and does not touch global backend state.
 
 - :func:`weekly_figure`: cramp nights per week (per 7 logged nights) with the fitted trend and its
   95 % band;
-- :func:`time_of_night_figure`: start times by hour, the night running 18:00 -> 17:00;
+- :func:`time_of_night_figure`: start times by hour, from evening to morning (daytime hours
+  with no cramp are left out);
 - :func:`triggers_figure`: a forest plot of risk ratios with 95 % CIs (log scale);
 - :func:`overview_figure`: the three stacked.
 
 :func:`write_chart` writes PNG or SVG (by the file suffix); :func:`chart_svg` returns SVG text
-for the web page; :func:`render` returns bytes.
+for the web page and the report (one renderer for both); :func:`render` returns bytes.
+
+Sized for a phone: figures are 4.5 in (324 pt) wide with 12 pt text, and the SVG's viewBox is in
+points, so drawn at 324 CSS px or wider every label is at least 12 CSS px. Inline SVG carries no
+``style`` attribute and no ``<style>`` element (the pages' Content-Security-Policy forbids inline
+styles): matplotlib's styles become presentation attributes, and text and axes are drawn in
+``currentColor`` so they follow the page's light or dark colours.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from crampcare.i18n.context import _, current_localizer
+from crampcare.i18n.context import N_, _, current_localizer
 from crampcare.insights.analysis import TIMING, Insights
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,16 +50,40 @@ __all__ = [
 ChartKind = Literal["overview", "weekly", "time_of_night", "triggers"]
 
 _BAR = "#5b8ff9"
-_LINE = "#1d3b8b"
+_LINE = "#e8710a"  # orange: visible on light and dark pages
 _LINKED = "#c0392b"
 _PROTECTIVE = "#1e8449"
 _UNCLEAR = "#7f8c8d"
+# Drawn in this unlikely colour, then replaced by ``currentColor`` in SVG (black in PNG).
+_INK = "#010203"
+_WIDTH = 4.5  # inches: 324 pt, the width of a 360 px phone's column
+_FONT = 12
 _RC: Any = {
     "svg.hashsalt": "crampcare",  # stable ids: the same insights give the same SVG
     "svg.fonttype": "none",  # keep text as text (smaller, selectable, accessible)
-    "font.size": 9,
+    "text.parse_math": False,  # labels carry the person's own tags: never read "$5 or $6" as maths
+    "font.size": _FONT,
+    "axes.titlesize": _FONT,
+    "axes.labelsize": _FONT,
+    "xtick.labelsize": _FONT,
+    "ytick.labelsize": _FONT,
+    "legend.fontsize": _FONT,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    "text.color": _INK,
+    "axes.labelcolor": _INK,
+    "axes.edgecolor": _INK,
+    "xtick.color": _INK,
+    "ytick.color": _INK,
+    "figure.facecolor": "none",
+    "axes.facecolor": "none",
+    "savefig.facecolor": "none",
+}
+# Presentation attributes SVG accepts in place of these CSS properties.
+_SVG_PROPERTIES = {
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linejoin",
+    "stroke-linecap", "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "opacity", "font-size",
+    "font-family", "font-weight", "font-style", "text-anchor", "clip-path", "dominant-baseline",
 }
 
 
@@ -77,7 +109,7 @@ def _draw_weekly(ax: Axes, ins: Insights) -> None:
     x: Any = [w.week_start + dt.timedelta(days=3) for w in ins.weekly]
     y = [w.per_week or 0.0 for w in ins.weekly]
     width = 5 if len(x) < 60 else 6
-    ax.bar(x, y, width=width, color=_BAR, alpha=0.6, label=_("observed (per 7 logged nights)"))
+    ax.bar(x, y, width=width, color=_BAR, alpha=0.6, label=_("per 7 nights"))
     fitted = [w.fitted_per_week for w in ins.weekly]
     if all(f is not None for f in fitted):
         lo = np.array([w.fitted_low for w in ins.weekly], dtype=float)
@@ -87,7 +119,9 @@ def _draw_weekly(ax: Axes, ins: Insights) -> None:
     ax.set_ylim(0, 8.4)
     ax.set_yticks(range(8))
     ax.set_ylabel(_("nights"))
-    ax.legend(loc="upper center", ncol=3, frameon=False, fontsize=7)
+    # Below the dates, in two columns: inside the plot it would cover the bars on a phone.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False, handlelength=1,
+              columnspacing=0.8, handletextpad=0.4)
     from matplotlib.dates import AutoDateLocator, num2date
     from matplotlib.ticker import FuncFormatter
 
@@ -96,21 +130,39 @@ def _draw_weekly(ax: Axes, ins: Insights) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: current_localizer().short_day_month(num2date(value).date())))
 
 
+def _night_window(counts: list[int]) -> tuple[int, int]:
+    """(first, last) bucket to draw: at least 20:00 to 08:00, wider only where cramps were logged.
+
+    Buckets run 18:00 -> 17:00, so 20:00 is bucket 2 and 08:00 is bucket 14.
+    """
+    used = [i for i, count in enumerate(counts) if count]
+    first = min([2, *used])
+    last = max([14, *used])
+    return first, last
+
+
 def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
-    ax.set_title(_("When cramps start"))
+    ax.set_title(_("When cramps start (evening to morning)"))
     tn = ins.time_of_night
     if not tn.total:
         _empty(ax, _("No cramps logged yet"))
         return
-    xs = list(range(len(tn.buckets)))
-    ax.bar(xs, [b.count for b in tn.buckets], color=_BAR, width=0.85)
-    ax.set_xticks(xs[::2], [b.label for b in tn.buckets][::2], rotation=0, fontsize=7)
+    first, last = _night_window([b.count for b in tn.buckets])
+    buckets = tn.buckets[first : last + 1]
+    xs = list(range(len(buckets)))
+    ax.bar(xs, [b.count for b in buckets], color=_BAR, width=0.85)
+    ticks = [i for i, b in enumerate(buckets) if b.hour % 3 == 0]
+    ax.set_xticks(ticks, [f"{buckets[i].hour:02d}" for i in ticks])
+    ax.set_xlabel(_("hour the cramp started"))
     ax.set_ylabel(_("cramps"))
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(-0.6, len(xs) - 0.4)
 
 
 def _draw_triggers(ax: Axes, ins: Insights) -> None:
-    ax.set_title(_("Possible triggers: risk of a cramp night with vs without (95% CI)"))
+    ax.set_title(_("Possible triggers (95% CI)"))
     rows = [
         (f, t)
         for f in ins.triggers.factors
@@ -126,14 +178,18 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
     for i, (_f, t) in enumerate(rows):
         color = colors.get(t.verdict, _UNCLEAR)
         xs: Any = [t.rr_low, t.rr_high]
-        ax.plot(xs, [i, i], color=color, linewidth=1.6)
+        ax.plot(xs, [i, i], color=color, linewidth=2)
         point: Any = [t.risk_ratio]
-        ax.plot(point, [i], marker="s" if t.lag == 0 else "o", color=color, markersize=5)
-    ax.axvline(1.0, color="black", linewidth=0.8)
+        ax.plot(point, [i], marker="s" if t.lag == 0 else "o", color=color, markersize=6)
+        # The name above its line, not beside it: long names would squeeze the plot on a phone.
+        ax.annotate(f"{t.label} ({_(TIMING[t.lag])})", (0, i), xycoords=("axes fraction", "data"), xytext=(0, 7),
+                    textcoords="offset points", va="bottom", ha="left")
+    ax.axvline(1.0, color=_INK, linewidth=0.8)
     ax.set_xscale("log")
-    ax.set_yticks(range(len(rows)), [f"{t.label} ({_(TIMING[t.lag])})" for _f, t in rows], fontsize=7)
-    ax.set_ylim(-0.7, len(rows) - 0.3)
-    ax.set_xlabel(_("risk ratio (log scale; right of 1 = more cramps)"))
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.set_ylim(-0.5, len(rows) - 0.1)
+    ax.set_xlabel(_("risk ratio (right of 1: more cramps)"))
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
@@ -145,28 +201,32 @@ def _trigger_rows(ins: Insights) -> int:
     return sum(1 for f in ins.triggers.factors for t in f.tests if t.risk_ratio is not None)
 
 
+def _triggers_height(ins: Insights) -> float:
+    return max(2.2, 1.2 + 0.42 * _trigger_rows(ins))
+
+
 def weekly_figure(ins: Insights) -> Figure:
-    fig = _new_figure(8, 3)
+    fig = _new_figure(_WIDTH, 3.2)
     _draw_weekly(fig.add_subplot(), ins)
     return fig
 
 
 def time_of_night_figure(ins: Insights) -> Figure:
-    fig = _new_figure(8, 2.6)
+    fig = _new_figure(_WIDTH, 2.8)
     _draw_time_of_night(fig.add_subplot(), ins)
     return fig
 
 
 def triggers_figure(ins: Insights) -> Figure:
-    fig = _new_figure(8, max(2.2, 0.9 + 0.22 * _trigger_rows(ins)))
+    fig = _new_figure(_WIDTH, _triggers_height(ins))
     _draw_triggers(fig.add_subplot(), ins)
     return fig
 
 
 def overview_figure(ins: Insights) -> Figure:
-    trig_h = max(2.0, 0.9 + 0.22 * _trigger_rows(ins))
-    fig = _new_figure(8, 3 + 2.6 + trig_h)
-    axes = fig.subplots(3, 1, height_ratios=[3, 2.6, trig_h])
+    trig_h = _triggers_height(ins)
+    fig = _new_figure(_WIDTH, 3.2 + 2.8 + trig_h)
+    axes = fig.subplots(3, 1, height_ratios=[3.2, 2.8, trig_h])
     _draw_weekly(axes[0], ins)
     _draw_time_of_night(axes[1], ins)
     _draw_triggers(axes[2], ins)
@@ -196,7 +256,7 @@ def render(ins: Insights, fmt: Literal["png", "svg"] = "svg", kind: ChartKind = 
             from matplotlib.backends.backend_agg import FigureCanvasAgg
 
             FigureCanvasAgg(fig)
-            fig.savefig(buf, format="png", dpi=120, metadata={"Software": None})
+            fig.savefig(buf, format="png", dpi=120, facecolor="white", metadata={"Software": None})
         else:
             from matplotlib.backends.backend_svg import FigureCanvasSVG
 
@@ -205,12 +265,42 @@ def render(ins: Insights, fmt: Literal["png", "svg"] = "svg", kind: ChartKind = 
     return buf.getvalue()
 
 
+def _attributes(match: re.Match[str]) -> str:
+    pairs = []
+    for declaration in match.group(1).split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if name == "font":  # matplotlib writes the shorthand "font: 12px 'DejaVu Sans'"
+            size, _, family = value.partition(" ")
+            pairs += [("font-size", size), ("font-family", family.strip().strip("'\""))]
+        elif name in _SVG_PROPERTIES:
+            pairs.append((name, value))
+    return "".join(f' {name}="{value}"' for name, value in pairs)
+
+
+_DESCRIPTIONS: dict[str, str] = {
+    "overview": N_("Charts of cramp nights per week, when cramps start and possible triggers"),
+    "weekly": N_("Bar chart of cramp nights per week with the trend"),
+    "time_of_night": N_("Bar chart of the hour cramps started, from evening to morning"),
+    "triggers": N_("Risk ratios of possible triggers, each with its 95% CI"),
+}
+
+
 def chart_svg(ins: Insights, kind: ChartKind = "overview") -> str:
-    """SVG text for embedding in a web page or report."""
+    """SVG text for embedding in a web page or the report: no inline styles, ink in currentColor,
+    announced as one image with a text alternative (the numbers are in the page's text too)."""
     text = render(ins, "svg", kind).decode("utf-8")
     # Drop the XML prolog and DOCTYPE so the SVG can be inlined in HTML.
-    start = text.find("<svg")
-    return text[start:] if start > 0 else text
+    text = text[text.find("<svg") :]
+    text = re.sub(r"<style[^>]*>.*?</style>|<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r' style="([^"]*)"', _attributes, text)
+    text = text.replace(_INK, "currentColor")
+    # Let CSS size it to the column: drop the fixed size (the viewBox keeps the shape).
+    head, sep, rest = text.partition(">")
+    head = re.sub(r' (width|height)="[^"]*"', "", head)
+    label = _(_DESCRIPTIONS[kind])
+    return (f'{head} role="img" aria-label="{label}" stroke-linejoin="round" stroke-linecap="butt"{sep}'
+            f"<title>{label}</title>{rest}")
 
 
 def write_chart(ins: Insights, path: str | Path, kind: ChartKind = "overview") -> Path:

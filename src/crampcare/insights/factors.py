@@ -11,6 +11,7 @@ The table is dense over calendar dates so that "the day before a night" is an ar
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -52,6 +53,18 @@ _NUMERIC_FIELDS = frozenset({"fluids_ml", "sitting_hours", "temperature_swing_c"
 #: Factors read from list entries: absent (not missing) on a logged day without them, and only
 #: reported once used at least once.
 LIST_FACTORS = frozenset({"protein_diet", "strict_diet"})
+
+#: Free tags compared with the nights: the most used ones only, so a diary with many one-off tags
+#: (or an old diary from before the limit of 200) keeps the insights' time and size bounded.
+MAX_ANALYSED_TAGS = 30
+
+
+def analysed_tags(records: Sequence[DayRecord]) -> list[str]:
+    """The :data:`MAX_ANALYSED_TAGS` most used tags (ties by name), sorted by name."""
+    counts = Counter(tag for record in records for tag in record.tags)
+    top = sorted(counts, key=lambda tag: (-counts[tag], tag))[:MAX_ANALYSED_TAGS]
+    return sorted(top)
+
 
 #: The ids of the fixed (non-medicine, non-tag) factors, in display order.
 FACTOR_IDS: tuple[str, ...] = tuple(_FIXED)
@@ -152,7 +165,7 @@ def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None
         cols.append(np.where(is_missing, MISSING, present.astype(np.int8)).astype(np.int8))
 
     medicines = sorted({m for r in recs for m in r.medicines})
-    tags = sorted({t for r in recs for t in r.tags})
+    tags = analysed_tags(recs)
     for med in medicines:
         ids.append(MEDICINE_PREFIX + med)
         cols.append(np.fromiter((med in r.medicines for r in recs), dtype=bool, count=len(recs)).astype(np.int8))

@@ -127,6 +127,27 @@ def evaluate(condition: Condition, facts: Mapping[str, Any], trace: list[dict[st
     raise TypeError(f"not a condition: {condition!r}")
 
 
+def evaluate_open(condition: Condition, facts: Mapping[str, Any], unknown: set[str] | frozenset[str]) -> bool | None:
+    """Three-valued evaluation: ``None`` when the answer depends on a fact in ``unknown``.
+
+    This is how the engine tells "ruled out" from "not asked": a warning sign whose
+    condition is ``None`` could still fire once its open questions are answered. Kleene
+    logic: ``all`` is false if any child is false, ``any`` is true if any child is true.
+    """
+    if isinstance(condition, Leaf):
+        if condition.fact in unknown:
+            return None
+        return _compare(condition.op, facts.get(condition.fact), condition.value)
+    if isinstance(condition, Not):
+        inner = evaluate_open(condition.not_, facts, unknown)
+        return None if inner is None else not inner
+    results = [evaluate_open(child, facts, unknown) for child in
+               (condition.all if isinstance(condition, All) else condition.any)]
+    if isinstance(condition, All):
+        return False if False in results else None if None in results else True
+    return True if True in results else None if None in results else False
+
+
 def leaves_of(condition: Condition) -> list[Leaf]:
     if isinstance(condition, Leaf):
         return [condition]

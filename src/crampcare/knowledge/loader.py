@@ -30,6 +30,7 @@ from crampcare.knowledge.schema import (
     LookAlike,
     MedicalTest,
     Medicine,
+    Message,
     Question,
     Referral,
     Source,
@@ -70,6 +71,7 @@ FILES: dict[str, tuple[str, type[BaseModel]]] = {
     "referrals.yaml": ("referrals", Referral),
     "tests.yaml": ("tests", MedicalTest),
     "topics.yaml": ("topics", Topic),
+    "messages.yaml": ("messages", Message),
 }
 
 
@@ -92,6 +94,7 @@ class KnowledgeBase:
     referrals: dict[str, Referral]
     tests: dict[str, MedicalTest]
     topics: dict[str, Topic]
+    messages: dict[str, Message]
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -166,6 +169,8 @@ _UNTRANSLATED_FIELDS = frozenset(
         "citation",
         "when",
         "show_if",
+        "warning_sign",
+        "claim",
     }
 )
 
@@ -273,6 +278,24 @@ def _check_references(kb: dict[str, dict[str, Any]], problems: list[str]) -> Non
                         problems.append(f"{where}: unknown {ref_attr[:-1] if ref_attr != 'advice' else 'advice'} {ref!r}")
             for cond_attr in ("when", "show_if"):
                 _check_condition(where, getattr(entry, cond_attr, None), questions, problems)
+    claims = {f"{topic_id}.{claim.id}": claim for topic_id, topic in kb["topics"].items() for claim in topic.claims}
+    for attr in ("factors", "cramp_types", "warning_signs", "lookalikes", "advice", "do_nots", "medicines",
+                 "exercises", "first_aid", "escalation"):
+        file = next(name for name, (a, _m) in FILES.items() if a == attr)
+        for entry_id, entry in kb[attr].items():
+            if entry.claim is None:
+                continue
+            claim = claims.get(entry.claim)
+            where = f"{file}: entry {entry_id!r}: claim {entry.claim!r}"
+            if claim is None:
+                problems.append(f"{where}: no such claim in topics.yaml (expected 'topic.claim')")
+            elif entry.evidence != claim.evidence:
+                problems.append(f"{where}: graded {entry.evidence}, but the claim is graded {claim.evidence}")
+            elif set(entry.sources) != set(claim.sources):
+                problems.append(f"{where}: cites {sorted(entry.sources)}, but the claim cites {sorted(claim.sources)}")
+    for look_id, look in kb["lookalikes"].items():
+        if look.warning_sign is not None and look.warning_sign not in kb["warning_signs"]:
+            problems.append(f"lookalikes.yaml: entry {look_id!r}: unknown warning_sign {look.warning_sign!r}")
     for topic_id, topic in kb["topics"].items():
         for claim in topic.claims:
             for source in claim.sources:

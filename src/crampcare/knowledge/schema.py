@@ -27,11 +27,34 @@ DERIVED_FACTS: dict[str, str] = {
     "is_child": "age is under 18",
     "is_infant": "age is under 1",
     "age_over_60": "age is 60 or more",
+    "adult_advice_fits": "age is 8 or more, or not given (adult advice such as wall stretches and shoes)",
     "trimester": "1, 2 or 3 from pregnancy_week (weeks 1-13, 14-27, 28+)",
-    "fluid_target_ml": "the article's 20 ml per kg of body weight",
-    "fluid_below_target": "daily fluids are below 20 ml per kg of body weight",
+    "fluid_limited": "a doctor limits fluids, or may (heart failure, kidney or liver disease and the limit question not answered 'no')",
+    "fluid_rule_applies": "an adult (18 or more) whose fluids no doctor limits: the article's 20 ml/kg rule may be shown",
+    "fluid_target_ml": "the article's 20 ml per kg of body weight (only when fluid_rule_applies)",
+    "fluid_below_target": "daily fluids are below 20 ml per kg of body weight (only when fluid_rule_applies)",
     "cramp_causing_medicine": "at least one medicine taken is known to cause cramps",
     "frequent": "cramps on most nights or every week",
+    "muscle_count": "how many leg muscles were chosen (calf, foot, toes, thigh)",
+    "thyroid_symptom_count": "how many of tiredness, weight gain or loss, feeling the cold, constipation, dry skin",
+    "growing_pains_pattern": "age 3-12, both legs, fine by the morning, none of the child's red features",
+}
+# The answers each derived fact is computed from: a derived fact is unknown while any is unanswered.
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "is_child": ("age",),
+    "is_infant": ("age",),
+    "age_over_60": ("age",),
+    "adult_advice_fits": ("age",),
+    "trimester": ("pregnant", "pregnancy_week"),
+    "fluid_limited": ("conditions", "fluid_limit"),
+    "fluid_rule_applies": ("age", "conditions", "fluid_limit"),
+    "fluid_target_ml": ("age", "weight_kg"),
+    "fluid_below_target": ("age", "weight_kg", "fluids_l"),
+    "cramp_causing_medicine": ("medicines",),
+    "frequent": ("frequency",),
+    "muscle_count": ("muscles",),
+    "thyroid_symptom_count": ("general_symptoms",),
+    "growing_pains_pattern": ("age", "legs", "child_fine_by_morning", "child_red_features"),
 }
 
 
@@ -42,7 +65,7 @@ class _Strict(BaseModel):
 class Source(_Strict):
     id: str
     title: str
-    kind: Literal["article", "guideline", "review", "trial", "regulator", "triage", "label"]
+    kind: Literal["article", "guideline", "review", "trial", "study", "regulator", "triage", "label"]
     year: int | None = None
     url: str | None = None
     citation: str
@@ -57,6 +80,11 @@ class Sourced(_Strict):
     evidence_note: str = Field(min_length=1, description="Why this grade, in plain words.")
     guidance_note: str | None = Field(
         default=None, description="Where the article is contradicted, what the clinical guidance says instead."
+    )
+    claim: str | None = Field(
+        default=None,
+        description="The graded claim this entry restates ('topic.claim' in topics.yaml): one claim, one grade. "
+        "The loader checks the entry carries the claim's grade and sources.",
     )
 
     @property
@@ -99,6 +127,12 @@ class Question(_Strict):
         return [c.id for c in self.choices]
 
 
+def _no_urgency_without_evidence(entry: Sourced, urgency: str | None) -> None:
+    # A claim clinical sources do not support can explain, never send someone to a doctor.
+    if entry.evidence == "not_supported" and urgency is not None:
+        raise ValueError("an entry graded not_supported cannot set an urgency")
+
+
 class Factor(Sourced):
     """A contributing cause the article or the guidance names."""
 
@@ -114,11 +148,16 @@ class Factor(Sourced):
     tests: list[str] = Field(default_factory=list)
     advice: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _graded_urgency(self) -> Factor:
+        _no_urgency_without_evidence(self, self.urgency)
+        return self
+
 
 class CrampType(Sourced):
     title: str
     description: str
-    axis: Literal["duration", "extent"]
+    axis: Literal["duration", "extent", "pattern"]
     when: Condition
 
 
@@ -137,8 +176,16 @@ class LookAlike(Sourced):
     distinguishing: str
     when: Condition
     urgency: Urgency | None = None
+    warning_sign: str | None = Field(
+        default=None, description="The warning sign that already gives this urgency; when it fired, the reason is not repeated."
+    )
     referrals: list[str] = Field(default_factory=list)
     tests: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _graded_urgency(self) -> LookAlike:
+        _no_urgency_without_evidence(self, self.urgency)
+        return self
 
 
 class Advice(Sourced):
@@ -211,3 +258,10 @@ class Topic(_Strict):
     title: str
     summary: str
     claims: list[Claim] = Field(min_length=1)
+
+
+class Message(_Strict):
+    """Wording of the assessment that belongs to no single rule (e.g. the incomplete headline)."""
+
+    id: str
+    text: str

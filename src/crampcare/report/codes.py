@@ -43,6 +43,8 @@ QUESTIONNAIRE_URL = f"{BASE}/Questionnaire/assessment"
 # Extensions.
 EXT_SHOW_IF = f"{BASE}/StructureDefinition/show-if"
 EXT_URGENCY = f"{BASE}/StructureDefinition/assessment-urgency"
+# Warning questions left open: the assessment could not rule their signs out (never self-care).
+EXT_NOT_RULED_OUT = f"{BASE}/StructureDefinition/assessment-unanswered-warning-question"
 EXT_MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 EXT_MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 EXT_UNIT = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"

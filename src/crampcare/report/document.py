@@ -171,12 +171,15 @@ def _load_assessment(stored: StoredAssessment) -> Assessment:
     from pydantic import ValidationError
 
     from crampcare.assess import assess
+    from crampcare.assess.interview import drop_hidden
     from crampcare.assess.model import Assessment
+    from crampcare.knowledge import load_knowledge
 
     try:
         return Assessment.model_validate(stored.result)
     except ValidationError:
-        return assess(stored.answers)
+        # Answers saved by an older version may include ones the interview no longer shows.
+        return assess(drop_hidden(load_knowledge(), stored.answers))
 
 
 def _assessment_part(
@@ -195,8 +198,15 @@ def _assessment_part(
                 "text": text(kb, f"questions.{question_id}.text") if question else _humanise(question_id),
                 "answer": _("Yes") if answer is True else _("No") if answer is False else _("not answered"),
                 "positive": answer is True,
+                # The answer whatever the language: the template and the counts below compare this.
+                "state": "yes" if answer is True else "no" if answer is False else "open",
             }
         )
+    # The compact form lists the warning questions answered yes, and counts the others.
+    asked_no = sum(1 for q in asked if q["state"] == "no") if limits.compact else 0
+    asked_open = sum(1 for q in asked if q["state"] == "open") if limits.compact else 0
+    if limits.compact:
+        asked = [q for q in asked if q["positive"]]
     found_ids = {look.id for look in result.lookalikes}
     return {
         "date": fmt_date(stored.created_at),
@@ -207,6 +217,8 @@ def _assessment_part(
             0, len(result.urgency_reasons) - len([r for r in result.urgency_reasons if r.urgency == result.urgency][:3])
         ),
         "asked": asked,
+        "asked_no": asked_no,
+        "asked_open": asked_open,
         "warning_signs": [
             {
                 "title": w.title,
@@ -225,8 +237,10 @@ def _assessment_part(
             }
             for look in result.lookalikes
         ],
-        "lookalikes_not_suggested": [text(kb, f"lookalikes.{look.id}.name") for look in kb.lookalikes.values()
-                                     if look.id not in found_ids],
+        # The compact form leaves out the look-alikes the answers did not suggest (they are many).
+        "lookalikes_not_suggested": [] if limits.compact else [
+            text(kb, f"lookalikes.{look.id}.name") for look in kb.lookalikes.values() if look.id not in found_ids
+        ],
         "cramp_types": [{"title": c.title, "notes": notes.cite(c.sources)} for c in result.cramp_types],
         "factors": [
             {
@@ -407,20 +421,12 @@ def _lower_first(label: str) -> str:
 
 
 def _chart(ins: Insights) -> str | None:
-    """The weekly chart as inline SVG (the insights module's matplotlib chart)."""
+    """The weekly chart as inline SVG: the same renderer as the web page's, sized by the CSS."""
     if not ins.weekly:
         return None
     from crampcare.insights.charts import chart_svg
 
-    svg = chart_svg(ins, "weekly")
-    # Let CSS size it to the column: drop the fixed width/height (the viewBox keeps the shape).
-    head, sep, rest = svg.partition(">")
-    for attribute in ("width", "height"):
-        start = head.find(f' {attribute}="')
-        if start >= 0:
-            end = head.find('"', start + len(attribute) + 3)
-            head = head[:start] + head[end + 1 :]
-    return head + sep + rest
+    return chart_svg(ins, "weekly")
 
 
 # --------------------------------------------------------------------------- context and rendering

@@ -7,7 +7,8 @@ tests) holding:
 * the interview as a **Questionnaire** (see :mod:`crampcare.report.questionnaire`);
 * a **Patient** with no name and a generated id; gender and an approximate birth year come
   from the latest assessment's answers when given;
-* one **QuestionnaireResponse** per saved assessment (with its urgency in an extension);
+* one **QuestionnaireResponse** per saved assessment (with its urgency in an extension, and
+  one extension per warning question left open when the assessment was not complete);
 * per logged night, a *night entry* **Observation** (crampcare code ``night``; value: the
   number of cramps, so a quiet night is an explicit 0; sleep disturbed; notes) whose
   ``hasMember`` lists that night's cramps;
@@ -220,6 +221,9 @@ def _questionnaire_response(builder: _Builder, stored: StoredAssessment, index: 
     urgency = stored.result.get("urgency") if isinstance(stored.result, Mapping) else None
     if isinstance(urgency, str):
         resource["extension"] = [{"url": codes.EXT_URGENCY, "valueCode": urgency}]
+        # One extension per warning question left open (an incomplete assessment never reassures).
+        open_questions = stored.result.get("unanswered_warning_questions") or []
+        resource["extension"] += [{"url": codes.EXT_NOT_RULED_OUT, "valueCode": str(qid)} for qid in open_questions]
     created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=dt.UTC)
     resource |= {
         "questionnaire": questionnaire_canonical(__version__),
@@ -888,9 +892,13 @@ def import_fhir(store: DiaryStore, bundle: Mapping[str, Any]) -> FhirImportResul
     date: the store does not take a creation time.)
     """
     from crampcare.assess import assess
+    from crampcare.assess.interview import drop_hidden
+    from crampcare.knowledge import load_knowledge
 
     batch = parse_fhir_bundle(bundle)
-    assessed = [(result.answers, result.model_dump(mode="json")) for result in map(assess, batch.assessments)]
+    # Older exports may hold answers the interview no longer shows with those answers; they never count.
+    kb = load_knowledge()
+    assessed = [(result.answers, result.model_dump(mode="json")) for result in (assess(drop_hidden(kb, answers)) for answers in batch.assessments)]
     added = store.add_many(batch.nights, batch.days, assessed)  # one transaction: all of it, or nothing
     return FhirImportResult(added.nights_added, added.days_added, added.nights_unchanged, added.days_unchanged,
                             added.assessments_added, added.assessments_unchanged)
@@ -923,6 +931,8 @@ def read_fhir_file(path: Path) -> dict[str, Any] | None:
         raise FhirImportError(
             f"{path.name} line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}; nothing was imported"
         ) from None
+    except RecursionError:
+        raise FhirImportError(path.name, "the JSON is nested too deeply to be a diary; nothing was imported") from None
     return document if is_fhir_bundle(document) else None
 
 
@@ -939,3 +949,5 @@ def import_fhir_file(store: DiaryStore, path: Path, document: Mapping[str, Any] 
         return import_fhir(store, document)
     except FhirImportError as exc:
         raise FhirImportError(f"{path.name}: {exc.location}", exc.message) from None
+    except RecursionError:
+        raise FhirImportError(path.name, "the FHIR resources are nested too deeply; nothing was imported") from None

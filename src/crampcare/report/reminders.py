@@ -38,8 +38,9 @@ def parse_clock(text: str, what: str) -> dt.time:
         raise ReportError(f"{what}: {str(exc).replace(' or now', '')}") from None
 
 
-def _exercise_text() -> tuple[str, int]:
-    """The description of the exercise event (in the current language) and its length in minutes."""
+def _exercise_text(app_url: str | None = None) -> tuple[str, int]:
+    """The description of the exercise event (in the current language) and its length in minutes
+    (a link for the web app)."""
     from crampcare.i18n.wording import evidence_label, text
     from crampcare.knowledge import load_knowledge
 
@@ -47,10 +48,11 @@ def _exercise_text() -> tuple[str, int]:
     # Guidance first (the calf stretch), then the article's exercises; during_cramp ones included.
     exercises = sorted(kb.exercises.values(), key=lambda e: e.from_article)
     total = 0
-    blocks = [
-        _("Bedtime exercises against night leg cramps (crampcare). Stop if anything hurts; "
-          "`crampcare exercises` runs them with a timer.")
-    ]
+    if app_url:
+        how = _("how to do them: {url}", url=f"{app_url}/learn/exercises")
+    else:
+        how = _("`crampcare exercises` runs them with a timer")
+    blocks = [_("Bedtime exercises against night leg cramps (crampcare). Stop if anything hurts; {how}.", how=how)]
     for exercise in exercises:
         total += exercise.seconds * exercise.repetitions
         rounds = ngettext("{n} round of {seconds} s", "{n} rounds of {seconds} s", exercise.repetitions,
@@ -62,21 +64,32 @@ def _exercise_text() -> tuple[str, int]:
     return "\n\n".join(blocks), max(5, math.ceil(total / 60))
 
 
-def _diary_text() -> str:
+def _diary_text(app_url: str | None) -> str:
+    """The diary reminder: commands for the terminal, or plain words and a link for the web app."""
+    if not app_url:
+        return _(
+            "Log today in your cramp diary (under 30 seconds), for example:\n"
+            "  crampcare log day --fluids 1.5L --activity normal --stress some\n"
+            "In the morning, log the night too, with or without a cramp:\n"
+            "  crampcare log night --none\n"
+            "  crampcare log night --cramp 03:10,3m,left,calf,6,stretch\n"
+            "Quiet nights count: they are what shows whether something helps."
+        )
     return _(
-        "Log today in your cramp diary (under 30 seconds), for example:\n"
-        "  crampcare log day --fluids 1.5L --activity normal --stress some\n"
-        "In the morning, log the night too, with or without a cramp:\n"
-        "  crampcare log night --none\n"
-        "  crampcare log night --cramp 03:10,3m,left,calf,6,stretch\n"
-        "Quiet nights count: they are what shows whether something helps."
+        "Log today in your cramp diary (under 30 seconds): {url}\n"
+        "In the morning, log the night too, with or without a cramp.\n"
+        "Quiet nights count: they are what shows whether something helps.",
+        url=f"{app_url}/diary",
     )
 
 
-def _event(uid: str, summary: str, description: str, start: dt.datetime, minutes: int, stamp: dt.datetime) -> Event:
+def _event(uid: str, summary: str, description: str, start: dt.datetime, minutes: int, stamp: dt.datetime,
+           url: str | None = None) -> Event:
     from icalendar import Alarm, Event
 
     event = Event()
+    if url:
+        event.add("url", url)
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     # RFC 5545 LANGUAGE parameter: calendars and screen readers know which language the text is in.
@@ -102,11 +115,13 @@ def reminders_ics(
     start: dt.date | None = None,
     *,
     now: dt.datetime | None = None,
+    app_url: str | None = None,
 ) -> bytes:
     """An iCalendar file with a daily bedtime-exercise reminder and a daily diary reminder.
 
     ``exercises`` / ``diary`` are clock times (``"21:30"``) or ``None`` to leave that reminder
-    out; ``start`` is the first day (default today). Raises :class:`ReportError` for a time
+    out; ``start`` is the first day (default today); ``app_url`` (the web app's address) gives
+    texts in plain words with links back to the app instead of terminal commands. Raises :class:`ReportError` for a time
     that cannot be read or when both reminders are left out.
     """
     from icalendar import Calendar
@@ -129,7 +144,7 @@ def reminders_ics(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "crampcare")
     if times["exercises"] is not None:
-        description, minutes = _exercise_text()
+        description, minutes = _exercise_text(app_url)
         calendar.add_component(
             _event(
                 EXERCISES_UID,
@@ -138,6 +153,7 @@ def reminders_ics(
                 dt.datetime.combine(first_day, times["exercises"]),
                 minutes,
                 stamp,
+                f"{app_url}/learn/exercises" if app_url else None,
             )
         )
     if times["diary"] is not None:
@@ -145,10 +161,11 @@ def reminders_ics(
             _event(
                 DIARY_UID,
                 _("Cramp diary: log today"),
-                _diary_text(),
+                _diary_text(app_url),
                 dt.datetime.combine(first_day, times["diary"]),
                 DIARY_MINUTES,
                 stamp,
+                f"{app_url}/diary" if app_url else None,
             )
         )
     return calendar.to_ical()

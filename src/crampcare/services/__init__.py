@@ -12,6 +12,8 @@ write lock (:mod:`crampcare.db.writes`), so two clients writing at once both kee
 * :mod:`crampcare.services.insights` — insights, their chart, a simulated diary.
 * :mod:`crampcare.services.report` — the report for the doctor (HTML, PDF), calendar reminders.
 * :mod:`crampcare.services.database` — open the database, check or upgrade its schema.
+* :mod:`crampcare.services.clinic` — roles, a patient's sharing and audit log, a clinician's
+  audited reads of a shared diary, the dashboard and cohort figures (server mode).
 
 Account actions are :class:`crampcare.accounts.AccountService` (already one call per action).
 

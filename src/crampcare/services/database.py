@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError as DatabaseUnavailableError
 
 from crampcare.db.engine import make_engine, resolve_db_url
 from crampcare.db.schema import SchemaOutOfDateError, current_revision, head_revision, is_up_to_date, upgrade
+from crampcare.db.sqlite_files import write_refusal
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -28,6 +29,7 @@ __all__ = [
     "schema_status",
     "shown_url",
     "upgrade_schema",
+    "unsaved_reason",
     "ValueNotStorableError",
 ]
 
@@ -111,3 +113,8 @@ def open_engine(db: str | None, *, migrate: bool) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def unsaved_reason(error: DatabaseUnavailableError) -> str | None:
+    """Why a write failed, in one sentence, when the diary's folder is read-only or its disk is full."""
+    return write_refusal(str(error.orig))

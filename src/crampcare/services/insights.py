@@ -12,7 +12,7 @@ from crampcare.insights.analysis import Insights
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-__all__ = ["FACTOR_IDS", "TAG_PREFIX", "AddManyResult", "Insights", "insights", "simulate", "write_chart"]
+__all__ = ["FACTOR_IDS", "TAG_PREFIX", "AddManyResult", "Insights", "chart_svg", "insights", "simulate", "write_chart"]
 
 # Which factors a simulation can plant as a trigger (``tag:<text>`` plants one of the person's tags).
 from crampcare.insights.factors import FACTOR_IDS, TAG_PREFIX  # noqa: E402
@@ -23,6 +23,13 @@ def insights(diary: DiaryStore, start: dt.date | None = None, end: dt.date | Non
     from crampcare.insights.from_diary import insights_for
 
     return insights_for(diary, start, end)
+
+
+def chart_svg(result: Insights, kind: str) -> str:
+    """One chart as inline SVG for a page (the renderer the report and ``--chart`` use too)."""
+    from crampcare.insights.charts import chart_svg as draw
+
+    return draw(result, kind)  # type: ignore[arg-type]
 
 
 def write_chart(result: Insights, path: Path) -> None:

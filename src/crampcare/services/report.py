@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from crampcare.diary.store import DiaryStore
 
-__all__ = ["reminders", "report_html", "report_pdf"]
+__all__ = ["reminders", "report_html", "report_html_for_web", "report_pdf"]
 
 
 def report_html(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None,
@@ -18,6 +18,16 @@ def report_html(diary: DiaryStore, start: dt.date | None = None, end: dt.date | 
     return render(diary, start, end, progress=progress) if progress else render(diary, start, end)
 
 
+def report_html_for_web(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None,
+                        name: str = "") -> str:
+    """The HTML report as the web app shows it: an optional name on it, and no terminal commands."""
+    from crampcare.report.document import render_html, report_context
+
+    context = report_context(diary, start, end)
+    context.update(web=True, person_name=name.strip())
+    return render_html(context)
+
+
 def report_pdf(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None,
                progress: Callable[[str], None] | None = None) -> bytes:
     """The report as an A4 PDF."""
@@ -26,8 +36,10 @@ def report_pdf(diary: DiaryStore, start: dt.date | None = None, end: dt.date | N
     return render(diary, start, end, progress=progress) if progress else render(diary, start, end)
 
 
-def reminders(exercises: str | None, diary: str | None, start: dt.date | None = None) -> bytes:
-    """Daily calendar reminders (.ics) for the bedtime exercises and the evening diary (``None``: off)."""
+def reminders(exercises: str | None, diary: str | None, start: dt.date | None = None,
+              app_url: str | None = None) -> bytes:
+    """Daily calendar reminders (.ics) for the bedtime exercises and the evening diary (``None``: off);
+    with ``app_url`` (the web app) the texts are plain words with links back to the app."""
     from crampcare.report.reminders import reminders_ics
 
-    return reminders_ics(exercises, diary, start)
+    return reminders_ics(exercises, diary, start, app_url=app_url)

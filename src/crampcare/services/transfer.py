@@ -158,6 +158,8 @@ def _import_fhir(diary: DiaryStore, document: Any, source: str) -> ImportSummary
         if source:
             raise FhirImportError(f"{source}: {exc.location}", exc.message) from None
         raise
+    except RecursionError:
+        raise ImportFormatError(source, "the FHIR resources are nested too deeply; nothing was imported") from None
     return ImportSummary("fhir", result.nights_added, result.days_added, result.nights_unchanged,
                          result.days_unchanged, result.assessments_added, result.assessments_unchanged)
 

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from crampcare.accounts.service import EMAIL_PATTERN, MIN_PASSWORD_LENGTH
 from crampcare.services import diary as diary_service
 from crampcare.web.api import ERRORS, _err, _json
 from crampcare.web.auth import (
@@ -50,6 +51,15 @@ class Credentials(BaseModel):
     password: str = Field(max_length=1000, description="At least 10 characters.")
 
 
+class SignUp(BaseModel):
+    # Python's re: the Rust engine's compiled form of this Unicode pattern is too large.
+    model_config = ConfigDict(extra="forbid", regex_engine="python-re")
+
+    email: str = Field(max_length=320, pattern=EMAIL_PATTERN, description="E-mail address (the log-in name).")
+    password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1000,
+                          description="At least 10 characters, not the e-mail address.")
+
+
 class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -64,11 +74,13 @@ class DeleteAccount(BaseModel):
 
 
 class TokenRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"dependentRequired": {
+        "email": ["password"], "password": ["email"]}})
 
     name: str = Field("api", min_length=1, max_length=100, description="A label, e.g. the device or script.")
-    email: str | None = Field(None, max_length=320, description="With `password`: create a token without a session.")
-    password: str | None = Field(None, max_length=1000)
+    email: str = Field(None, max_length=320,  # type: ignore[assignment]
+                       description="With `password`: create a token without a session.")
+    password: str = Field(None, max_length=1000)  # type: ignore[assignment]
 
 
 def account_error(exc: AccountError) -> ApiError:
@@ -103,8 +115,9 @@ def start_session(request: Request, user: User, status: int) -> Response:
 
 @router.post("/auth/signup", status_code=201, summary="Create an account and log in (sets the session cookie)",
              responses={201: {"description": "The account, and the session's CSRF token."}, **ERRORS,
-                        409: _err("An account with this e-mail exists.")})
-def signup(body: Credentials, request: Request) -> Response:
+                        409: _err("An account with this e-mail exists."),
+                        429: _err("Too many sign-ups from this address; wait 15 minutes.")})
+def signup(body: SignUp, request: Request) -> Response:
     from crampcare.accounts import AccountError
 
     try:
@@ -128,10 +141,11 @@ def login(body: Credentials, request: Request) -> Response:
     return start_session(request, user, 200)
 
 
-@router.post("/auth/logout", summary="End this session and clear the cookie", responses={**UNAUTHORIZED, **CSRF})
+@router.post("/auth/logout", summary="End this session and clear the cookie",
+             responses={**UNAUTHORIZED, **CSRF, 409: _err("Sent with a personal API token, which has no session.")})
 def logout(request: Request, auth: Auth = Depends(require_user)) -> Response:
     if auth.via != "session":
-        raise ApiError(400, "a personal token has no session to end; revoke it with DELETE /api/v1/tokens/{id}")
+        raise ApiError(409, "a personal token has no session to end; revoke it with DELETE /api/v1/tokens/{id}")
     accounts(request).end_session(auth.session_token)
     response = _json({"message": "logged out"})
     clear_session_cookie(response, request)
@@ -182,6 +196,7 @@ def delete_account(body: DeleteAccount, request: Request, auth: Auth = Depends(r
 
 def export_document(request: Request, user: User, store: Diary) -> dict[str, Any]:
     """Everything stored about ``user``: account, diary (importable as-is), saved assessments."""
+    from crampcare.services.clinic import clinic_data
     from crampcare.services.transfer import export_diary
 
     return {
@@ -192,6 +207,7 @@ def export_document(request: Request, user: User, store: Diary) -> dict[str, Any
         "diary": json.loads(export_diary(store, "json").text),
         "assessments": [a.model_dump(mode="json") for a in diary_service.assessments(store)],
         "fhir": "/api/v1/export/fhir",
+        "clinic": clinic_data(request.app.state.engine, user),
     }
 
 

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import pydantic_core
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.concurrency import run_in_threadpool
 
-from crampcare.diary.records import DayRecord, NightRecord
+from crampcare.diary.records import DayRecord, DiaryDate, NightRecord
 from crampcare.services import diary as diary_service
 from crampcare.web.deps import get_kb, get_store
 from crampcare.web.errors import ApiError
@@ -52,7 +52,8 @@ def _err(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
 
 
-ERRORS: dict[int | str, dict[str, Any]] = {422: _err("Invalid input; `fields` names each bad field."),
+ERRORS: dict[int | str, dict[str, Any]] = {400: _err("The body is not valid JSON (or not the declared content type)."),
+                                           422: _err("Invalid input; `fields` names each bad field."),
                                            413: _err("Body over 1 MB.")}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _err("Not logged.")}
 CONFLICT: dict[int | str, dict[str, Any]] = {409: _err("A record for that date already exists.")}
@@ -64,6 +65,7 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def _check_range(start: dt.date | None, end: dt.date | None) -> None:
+    # Each end was checked by DiaryDate (YYYY-MM-DD, 1900 to tomorrow); here only their order.
     if start is not None and end is not None and start > end:
         raise ApiError(422, "'from' is after 'to'", fields=[{"field": "query.from", "message": "is after 'to'"}])
 
@@ -83,12 +85,43 @@ async def questionnaire(kb: KnowledgeBase = Depends(get_kb)) -> Response:
     return _json(questionnaire_json(kb))
 
 
+def _answer_schema(question: Any) -> dict[str, Any]:
+    """The JSON Schema of one answer, as :func:`crampcare.assess.answers.check_answer` checks it
+    (``null``: not answered)."""
+    nothing = {"type": "null"}
+    if question.type == "yes_no":
+        return {"anyOf": [{"type": "boolean"}, nothing]}
+    if question.type == "number":
+        number = {"type": "integer" if question.integer else "number", "minimum": question.min, "maximum": question.max}
+        return {"anyOf": [number, nothing]}
+    choices = list(question.choice_ids)
+    if question.type == "single":
+        return {"anyOf": [{"type": "string", "enum": choices}, nothing]}
+    others = [choice for choice in choices if choice != "none"]
+    options: list[dict[str, Any]] = [{"type": "string", "enum": choices},
+                                     {"type": "array", "items": {"type": "string", "enum": others}}]
+    if "none" in choices:  # "none" stands alone
+        options.append({"type": "array", "items": {"type": "string", "enum": ["none"]}})
+    return {"anyOf": [*options, nothing]}
+
+
+def _answers_schema(schema: dict[str, Any]) -> None:
+    from crampcare.knowledge import load_knowledge
+
+    questions = load_knowledge().questions
+    schema["properties"]["answers"] = {
+        "type": "object", "additionalProperties": False,
+        "description": "Question id -> answer (see /questionnaire); null or absent: not answered.",
+        "properties": {qid: _answer_schema(question) for qid, question in sorted(questions.items())},
+    }
+
+
 class AssessRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_answers_schema)
 
     answers: dict[str, Any] = Field(description="Question id -> answer (see /questionnaire).")
-    save: bool = Field(False, description="Also store the assessment in the diary (always with its full trace).")
-    trace: bool = Field(
+    save: StrictBool = Field(False, description="Also store the assessment in the diary (always with its full trace).")
+    trace: StrictBool = Field(
         False,
         description="Include `trace`, every condition of every rule as evaluated (large; the explanation of each "
         "finding is already in its `answers`). Without it `trace` is an empty list.",
@@ -162,7 +195,7 @@ def _same_date(path_date: dt.date, record: NightRecord | DayRecord) -> None:
 
 @router.get("/nights", tags=["diary"], summary="Nights in a date range, oldest first",
             responses={200: {"model": list[NightRecord]}, **ERRORS})
-def list_nights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def list_nights(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                 store: Diary = Depends(get_store)) -> Response:
     _check_range(start, end)
     return _json([_record_json(n) for n in diary_service.nights(store, start, end)])
@@ -203,7 +236,7 @@ def create_night(record: NightRecord, store: Diary = Depends(get_store),
 
 
 @router.get("/nights/{date}", tags=["diary"], summary="One night", responses={200: {"model": NightRecord}, **NOT_FOUND})
-def get_night(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+def get_night(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
     record = diary_service.night(store, date)
     if record is None:
         raise ApiError(404, f"no night logged for {date.isoformat()}")
@@ -212,21 +245,21 @@ def get_night(date: dt.date, store: Diary = Depends(get_store)) -> Response:
 
 @router.put("/nights/{date}", tags=["diary"], summary="Replace (or create) the night of a date; undoable",
             responses={200: {"model": NightRecord}, **ERRORS})
-def put_night(date: dt.date, record: NightRecord, store: Diary = Depends(get_store)) -> Response:
+def put_night(date: DiaryDate, record: NightRecord, store: Diary = Depends(get_store)) -> Response:
     _same_date(date, record)
     diary_service.put_night(store, record)
     return _json(_record_json(record))
 
 
 @router.delete("/nights/{date}", tags=["diary"], summary="Delete a night; undoable", responses=NOT_FOUND)
-def delete_night(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+def delete_night(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
     diary_service.delete(store, date, "night")
     return _json({"deleted": "night", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
 
 
 @router.get("/days", tags=["diary"], summary="Days in a date range, oldest first",
             responses={200: {"model": list[DayRecord]}, **ERRORS})
-def list_days(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def list_days(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
               store: Diary = Depends(get_store)) -> Response:
     _check_range(start, end)
     return _json([_record_json(d) for d in diary_service.days(store, start, end)])
@@ -240,7 +273,7 @@ def create_day(record: DayRecord, store: Diary = Depends(get_store)) -> Response
 
 
 @router.get("/days/{date}", tags=["diary"], summary="One day", responses={200: {"model": DayRecord}, **NOT_FOUND})
-def get_day(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+def get_day(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
     record = diary_service.day(store, date)
     if record is None:
         raise ApiError(404, f"no day logged for {date.isoformat()}")
@@ -249,14 +282,14 @@ def get_day(date: dt.date, store: Diary = Depends(get_store)) -> Response:
 
 @router.put("/days/{date}", tags=["diary"], summary="Replace (or create) the day of a date; undoable",
             responses={200: {"model": DayRecord}, **ERRORS})
-def put_day(date: dt.date, record: DayRecord, store: Diary = Depends(get_store)) -> Response:
+def put_day(date: DiaryDate, record: DayRecord, store: Diary = Depends(get_store)) -> Response:
     _same_date(date, record)
     diary_service.put_day(store, record)
     return _json(_record_json(record))
 
 
 @router.delete("/days/{date}", tags=["diary"], summary="Delete a day; undoable", responses=NOT_FOUND)
-def delete_day(date: dt.date, store: Diary = Depends(get_store)) -> Response:
+def delete_day(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
     diary_service.delete(store, date, "day")
     return _json({"deleted": "day", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
 
@@ -272,7 +305,7 @@ def undo(store: Diary = Depends(get_store)) -> Response:
 
 @router.get("/insights", tags=["insights"], summary="How often, how bad, when, what helped, possible triggers",
             responses=ERRORS)
-def insights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def insights(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
              store: Diary = Depends(get_store)) -> Response:
     _check_range(start, end)
     from crampcare.services.insights import insights as compute
@@ -288,8 +321,8 @@ def insights(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
 
 @router.get("/export", tags=["transfer"], summary="The diary as CSV (one row per date) or JSON",
             responses={200: {"content": {"text/csv": {}, "application/json": {}}}, **ERRORS})
-def export(format: Literal["csv", "json"] = Query("csv"), start: dt.date | None = FromDate,
-           end: dt.date | None = ToDate, store: Diary = Depends(get_store)) -> Response:
+def export(format: Literal["csv", "json"] = Query("csv"), start: DiaryDate | None = FromDate,
+           end: DiaryDate | None = ToDate, store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.transfer import export_diary
 
     _check_range(start, end)
@@ -314,7 +347,7 @@ IMPORT_BODY = {
         "description": "A diary file: CSV (text/csv), JSON (application/json, crampcare-diary or a FHIR Bundle) "
         "or a multipart form with a `file` field.",
         "content": {
-            "text/csv": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string", "minLength": 1}},
             "application/json": {"schema": {"type": "object"}},
             "multipart/form-data": {"schema": {"type": "object", "properties": {
                 "file": {"type": "string", "format": "binary"}}}},

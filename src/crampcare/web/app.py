@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from crampcare import __version__
-from crampcare.web.errors import install_handlers
+from crampcare.web.errors import UnexpectedErrorMiddleware, install_handlers
 from crampcare.web.middleware import BodyLimitMiddleware, LocalOriginMiddleware, SecurityHeadersMiddleware
 from crampcare.web.settings import Settings
 
@@ -134,11 +134,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     env.filters["zip_self"] = lambda items: [(item, str(item).replace("_", " ")) for item in items]
     env.filters["words"] = lambda items: [(item, diary_word(item)) for item in items]
     env.filters["word"] = diary_word
+    from crampcare.web.wording import field_label
+
+    env.filters["field_label"] = field_label
     app.state.templates = Jinja2Templates(env=env)
 
     install_handlers(app)
 
-    from crampcare.web import api, language, pages
+    from crampcare.web import api, downloads_pages, interview_pages, language, pages, pwa
 
     if server:
         from crampcare.accounts import AccountService
@@ -147,11 +150,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         app.state.accounts = AccountService(engine)
         guard = [Depends(server_guard)]
-        app.include_router(api.router, dependencies=guard)
-        app.include_router(accounts_api.router, dependencies=guard)
+        refusals: dict[int | str, dict[str, Any]] = {401: api._err("Not logged in: no valid session cookie or personal API token."),
+                    403: api._err("Cookie-authenticated request without the session's X-CSRF-Token.")}
+        app.include_router(api.router, dependencies=guard, responses=refusals)
+        app.include_router(accounts_api.router, dependencies=guard, responses=refusals)
         app.include_router(pages.router, dependencies=guard)
+        app.include_router(interview_pages.router, dependencies=guard)
+        app.include_router(downloads_pages.router, dependencies=guard)
+        app.include_router(pwa.router, dependencies=guard)
         app.include_router(accounts_pages.router, dependencies=guard)
         app.include_router(language.router, dependencies=guard)
+        from crampcare.web import clinic_pages
+
+        app.include_router(clinic_pages.router, dependencies=guard)
+        env.globals["shows_clinic_link"] = clinic_pages.shows_clinic_link
 
         @app.exception_handler(LoginRequired)
         async def _login_required(request: Request, exc: LoginRequired) -> Response:
@@ -159,6 +171,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     else:
         app.include_router(api.router)
         app.include_router(pages.router)
+        app.include_router(interview_pages.router)
+        app.include_router(downloads_pages.router)
+        app.include_router(pwa.router)
         app.include_router(language.router)
     app.mount("/static", CachedStatic(directory=str(STATIC_DIR), max_age=settings.static_max_age), name="static")
 
@@ -174,6 +189,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Personal data must not sit in shared caches; routes that may be cached say so themselves.
         security.append(("Cache-Control", "no-store"))
     # Added innermost first: the security headers wrap everything, the body limit sits next to the app.
+    app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=settings.gzip_level)
     app.add_middleware(SecurityHeadersMiddleware, headers=security)

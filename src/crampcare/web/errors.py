@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("crampcare.web")
 
@@ -111,6 +112,7 @@ def install_handlers(app: FastAPI) -> None:
         DuplicateRecordError,
         ImportFormatError,
         NotFoundError,
+        TagLimitError,
     )
     from crampcare.report.errors import ReportError
     from crampcare.services.database import DatabaseUnavailableError, ValueNotStorableError
@@ -127,8 +129,11 @@ def install_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) and exc.detail else default
         if status == 404 and message == "Not Found":
             message = f"Nothing at {request.url.path}."
-        return _respond(request, status, STATUS_CODES.get(status, "error"), message, (),
-                        dict(exc.headers) if exc.headers else None)
+        headers = dict(exc.headers) if exc.headers else {}
+        if status == 405 and (methods := allowed_methods(request)):
+            # Starlette names only the methods of the first route on the path; list them all.
+            headers["Allow"] = ", ".join(methods)
+        return _respond(request, status, STATUS_CODES.get(status, "error"), message, (), headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
@@ -162,6 +167,10 @@ def install_handlers(app: FastAPI) -> None:
         fields = [{"field": exc.location or "body", "message": exc.message}]
         return _respond(request, 422, "validation_error", str(exc), fields)
 
+    @app.exception_handler(TagLimitError)
+    async def _tag_limit(request: Request, exc: TagLimitError) -> Response:
+        return _respond(request, 422, "validation_error", str(exc), [{"field": "tags", "message": str(exc)}])
+
     @app.exception_handler(DiaryError)
     async def _diary(request: Request, exc: DiaryError) -> Response:
         return _respond(request, 409, "conflict", str(exc))
@@ -182,6 +191,11 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DatabaseUnavailableError)
     async def _operational(request: Request, exc: DatabaseUnavailableError) -> Response:
+        from crampcare.services.database import unsaved_reason
+
+        if reason := unsaved_reason(exc):
+            log.error("diary not writable: %s", exc.orig)
+            return _respond(request, 503, "unavailable", reason, headers={"Retry-After": "5"})
         log.error("database unavailable: %s", exc)
         return _respond(request, 503, "unavailable", "the diary database is unavailable; try again shortly")
 
@@ -189,10 +203,15 @@ def install_handlers(app: FastAPI) -> None:
     async def _report(request: Request, exc: ReportError) -> Response:
         return _respond(request, 422, "validation_error", str(exc), [{"field": "query", "message": str(exc)}])
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return _respond(request, 500, "internal_error", "something went wrong on our side")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path."""
+    from starlette.routing import Match
+
+    return [method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                   for route in request.app.router.routes)]
 
 
 def _summary(fields: Sequence[dict[str, str]]) -> str:
@@ -202,3 +221,38 @@ def _summary(fields: Sequence[dict[str, str]]) -> str:
     more = len(fields) - 1
     text = f"{first['field']}: {first['message']}"
     return text + (f" (and {more} more)" if more else "")
+
+
+class UnexpectedErrorMiddleware:
+    """Answer an unexpected exception with a 500 in the shared error shape, and stop there.
+
+    Starlette's own handler for ``Exception`` re-raises after answering, and uvicorn then closes
+    the connection: the client's next request on that keep-alive connection is reset. Here the
+    exception ends with the logged 500, so the connection stays usable. Add it innermost, so the
+    500 still gets the security headers.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            request = Request(scope)
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            if started:  # half a response is out: closing the connection is the only honest end
+                raise
+            response = _respond(request, 500, "internal_error", "something went wrong on our side")
+            await response(scope, receive, send)

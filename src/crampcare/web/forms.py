@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from crampcare.assess.answers import AnswerError, check_answer
+from crampcare.diary.dates import check_date
 from crampcare.knowledge.loader import KnowledgeBase
 
 MAX_FIELD = 4000
@@ -106,10 +107,17 @@ def parse_date(raw: str, field: str, errors: dict[str, str], default: dt.date | 
     except ValueError:
         errors[field] = "write the date as YYYY-MM-DD"
         return None
-    if value > dt.date.today():
-        errors[field] = "is in the future; the diary records nights that happened"
+    try:
+        return check_date(value)
+    except ValueError as exc:
+        errors[field] = str(exc)
         return None
-    return value
+
+
+def blank_cramp(form: FormData, prefix: str) -> bool:
+    """Nothing chosen in a cramp row (the edit form's "add a cramp" row left empty): not a cramp."""
+    return not any((text(form, prefix + "leg"), values(form, prefix + "muscles"), text(form, prefix + "severity"),
+                    values(form, prefix + "helped"), text(form, prefix + "minutes_to_relief")))
 
 
 def cramp_from_form(form: FormData, prefix: str = "") -> tuple[dict[str, Any], dict[str, str]]:

@@ -19,6 +19,8 @@ UI: dict[str, str] = {
     "start_timer": N_("Start timer"),
     "pause": N_("Pause"),
     "done": N_("Done — go on to the next step"),
+    "done_big": N_("Done"),
+    "timer_started": N_("Timer started"),
     "seconds": N_("s"),
     "source": N_("Source"),
     "evidence": N_("Evidence"),

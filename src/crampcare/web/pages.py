@@ -7,7 +7,6 @@ Journeys: ``/now`` (first aid, offline), ``/assess``, ``/diary``, ``/insights``,
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import uuid
@@ -18,14 +17,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from crampcare.assess.interview import SECTION_TITLES
-from crampcare.i18n.context import N_, _, current_localizer
-from crampcare.i18n.wording import diary_word, text
+from crampcare.diary.records import DiaryDate
+from crampcare.i18n.context import N_, _
+from crampcare.i18n.wording import evidence_label, text, urgency_action
 from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.services import diary as diary_service
 from crampcare.services import transfer as transfer_service
 from crampcare.web import forms
-from crampcare.web.deps import get_kb, get_owner, get_store
+from crampcare.web.deps import get_kb, get_store
 from crampcare.web.errors import ApiError
 from crampcare.web.i18n import ui_words
 from crampcare.web.params import FromDate, ToDate, read_upload
@@ -71,7 +70,6 @@ def _clock(seconds: int) -> str:
 @router.get("/now", response_class=HTMLResponse)
 def now_page(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
     from crampcare.i18n.context import current_language
-    from crampcare.i18n.wording import evidence_label, urgency_action
 
     lang = current_language()  # ?lang=, the switch's cookie or the browser (LanguageMiddleware)
     t = kb.text
@@ -99,91 +97,40 @@ def now_page(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLRespo
     return render(request, "now.html", context, headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/sw.js")
-def service_worker(request: Request) -> Response:
-    versions: dict[str, str] = request.app.state.static_versions
-    now_js = f"/static/now.js?v={versions['now.js']}"
-    cache_version = hashlib.sha256(
-        (json.dumps(versions, sort_keys=True) + request.app.version).encode()
-    ).hexdigest()[:12]
-    body = request.app.state.templates.env.get_template("sw.js").render(
-        cache_version=cache_version, precache=["/now", now_js]
-    )
-    return Response(body, media_type="text/javascript",
-                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
+# --------------------------------------------------------------------------- /assess (the steps: interview_pages)
 
 
-# --------------------------------------------------------------------------- /assess
-
-
-def _question_groups(kb: KnowledgeBase, answers: dict[str, Any], raw: dict[str, Any],
-                     errors: dict[str, str]) -> list[dict[str, Any]]:
-    from crampcare.assess import visible_questions
-
-    visible = {q.id for q in visible_questions(kb, answers)}
-    groups: list[dict[str, Any]] = []
-    for question in kb.questions.values():
-        if not groups or groups[-1]["section"] != question.section:
-            section_title = _(SECTION_TITLES[question.section]) if question.section in SECTION_TITLES else question.section
-            groups.append({"section": question.section, "title": section_title,
-                           "questions": []})
-        value = raw.get(question.id)
-        groups[-1]["questions"].append({
-            "q": question,
-            "visible": question.id in visible,
-            "value": value if value is not None else "",
-            "chosen": forms.as_list(raw, question.id),
-            "error": errors.get(question.id),
-            "show_if": (json.dumps(question.show_if.model_dump(by_alias=True, exclude_none=True))
-                        if question.show_if is not None else ""),
-        })
-    return groups
-
-
-def _assess_form(request: Request, kb: KnowledgeBase, answers: dict[str, Any], raw: dict[str, Any],
-                 errors: dict[str, str], status: int = 200) -> HTMLResponse:
-    context = {"title": _("Assessment"), "groups": _question_groups(kb, answers, raw, errors), "errors": errors,
-               "kb": kb}
-    return render(request, "assess.html", context, status)
-
-
-# The interview pages need a logged-in user in server mode (``get_owner``); local mode: always open.
-@router.get("/assess", response_class=HTMLResponse)
-def assess_page(request: Request, kb: KnowledgeBase = Depends(get_kb), _owner: str = Depends(get_owner)) -> HTMLResponse:
-    return _assess_form(request, kb, {}, {}, {})
-
-
-def _result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
+def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
     from crampcare.assess.localize import localize_assessment
-    from crampcare.assess.render import answer_value, question_words, urgency_headline
+    from crampcare.assess.render import answer_words, headline, question_words
+
+    result = localize_assessment(result, kb)
 
     def answers(items: dict[str, Any]) -> list[dict[str, str]]:
-        return [{"question": question_words(kb, k), "answer": answer_value(kb, k, v)} for k, v in items.items()]
+        return [{"question": question_words(kb, k), "answer": answer_words(kb, k, v)} for k, v in items.items()]
 
+    # The reasons for the level, once: the warning signs at that level when there are any (a
+    # look-alike such as "deep vein thrombosis" repeats the sign that raised it), else the rest.
+    top = [r for r in result.urgency_reasons if r.urgency == result.urgency]
+    signs = [r for r in top if r.rule.startswith("warning_signs.")]
+    reasons = list(dict.fromkeys(r.title for r in (signs or top)))
+    severe = ("emergency", "urgent")
+    do_now = list(dict.fromkeys(w.action for w in result.warning_signs if w.urgency == result.urgency))
     return {
         "title": _("Your assessment"),
-        "r": localize_assessment(result, kb),
-        "headline": urgency_headline(result.urgency),
+        "r": result,
+        "headline": headline(result, kb),
+        "action": urgency_action(result.urgency),
+        "reasons": reasons,
+        "do_now": do_now,
+        "severe": result.urgency in severe,
+        "severe_signs": [w for w in result.warning_signs if w.urgency in severe],
+        "other_signs": [w for w in result.warning_signs if w.urgency not in severe],
+        "evidence_labels": {grade: evidence_label(grade) for grade in vocabulary().evidence},
         "answers_of": answers,
         "sources": {s.id: s for s in kb.sources.values()},
         "answers_json": json.dumps(result.answers, ensure_ascii=False),
     }
-
-
-@router.post("/assess", response_class=HTMLResponse)
-async def assess_submit(request: Request, kb: KnowledgeBase = Depends(get_kb),
-                        _owner: str = Depends(get_owner)) -> HTMLResponse:
-    from crampcare.assess import assess
-    from crampcare.assess.interview import drop_hidden
-
-    form = await request.form()
-    answers, errors = forms.answers_from_form(kb, form)
-    answers = drop_hidden(kb, answers)
-    raw = forms.form_dict(form)
-    if forms.text(form, "action") != "result" or errors:
-        return _assess_form(request, kb, answers, raw, errors, 422 if errors else 200)
-    result = assess(answers)
-    return render(request, "assess_result.html", _result_context(kb, result))
 
 
 @router.post("/assess/save", response_class=HTMLResponse)
@@ -201,7 +148,7 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
         raise ApiError(422, "the answers could not be read", fields=[{"field": "answers", "message": "not an object"}])
     result = assess(answers)
     await run_in_threadpool(diary_service.save_assessment, store, result.answers, result.model_dump(mode="json"))
-    context = _result_context(kb, result)
+    context = result_context(kb, result)
     context["saved"] = True
     return render(request, "assess_result.html", context)
 
@@ -366,7 +313,7 @@ def _night_form_rows(night: Any) -> list[dict[str, Any]]:
 
 
 @router.get("/diary/night/{date}", response_class=HTMLResponse)
-def diary_edit_night(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
+def diary_edit_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                      store: Diary = Depends(get_store)) -> HTMLResponse:
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS
 
@@ -380,7 +327,7 @@ def diary_edit_night(request: Request, date: dt.date, kb: KnowledgeBase = Depend
 
 
 @router.post("/diary/night/{date}")
-async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
+async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                            store: Diary = Depends(get_store)) -> Response:
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, NightRecord
 
@@ -393,7 +340,7 @@ async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = 
         row = {k.removeprefix(prefix): v for k, v in forms.form_dict(form).items() if k.startswith(prefix)}
         row["muscles"] = forms.values(form, prefix + "muscles")
         row["helped"] = forms.values(form, prefix + "helped")
-        if forms.text(form, prefix + "remove") == "yes":
+        if forms.text(form, prefix + "remove") == "yes" or forms.blank_cramp(form, prefix):
             continue
         rows.append(row)
         cramp, cramp_errors = forms.cramp_from_form(form, prefix)
@@ -417,7 +364,7 @@ async def diary_save_night(request: Request, date: dt.date, kb: KnowledgeBase = 
 
 
 @router.get("/diary/day/{date}", response_class=HTMLResponse)
-def diary_edit_day(request: Request, date: dt.date, kb: KnowledgeBase = Depends(get_kb),
+def diary_edit_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                    store: Diary = Depends(get_store)) -> HTMLResponse:
     day = diary_service.day(store, date)
     if day is None:
@@ -437,7 +384,7 @@ def diary_edit_day(request: Request, date: dt.date, kb: KnowledgeBase = Depends(
 
 
 @router.post("/diary/{kind}/{date}/delete")
-def diary_delete(kind: str, date: dt.date, store: Diary = Depends(get_store)) -> Response:
+def diary_delete(kind: str, date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
     if kind == "night":
         diary_service.delete(store, date, "night")
     elif kind == "day":
@@ -475,47 +422,18 @@ async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
 # --------------------------------------------------------------------------- /insights
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f}%"
-
-
-def _rr(test: Any) -> str:
-    if test.risk_ratio is None:
-        return "—"
-    text = f"{test.risk_ratio:.2g}×"
-    if test.rr_low is not None and test.rr_high is not None:
-        text += f" (95% CI {test.rr_low:.2g}–{test.rr_high:.2g})"
-    return text
-
-
 @router.get("/insights", response_class=HTMLResponse)
-def insights_page(request: Request, start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def insights_page(request: Request, start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                   store: Diary = Depends(get_store)) -> HTMLResponse:
-    from crampcare.services.insights import insights as compute
-    from crampcare.web import charts
+    return render(request, "insights.html", insights_context(store, start, end))
 
-    ins = compute(store, start, end)
-    weekly = ins.weekly[-26:]
-    context: dict[str, Any] = {"title": _("Insights"), "ins": ins, "summary": ins.summary(), "charts": {},
-                               "verdicts": {key: vocabulary().verdict(key) for key in vocabulary().verdicts},
-                               "pct": _pct, "rr": _rr}
-    if weekly:
-        context["charts"]["weekly"] = charts.vertical_bars(
-            [current_localizer().short_day_month(w.week_start) for w in weekly], [w.cramp_nights for w in weekly],
-            totals=[w.nights_logged for w in weekly], label_every=max(1, len(weekly) // 6),
-            label=_("Cramp nights per week (dark) out of nights logged (light)"))
-    if ins.time_of_night.total:
-        buckets = ins.time_of_night.buckets
-        context["charts"]["hours"] = charts.vertical_bars(
-            [b.label for b in buckets], [b.count for b in buckets], label_every=3,
-            label=_("When cramps started, by hour, from 18:00 to 17:00"))
-    if ins.muscles:
-        context["charts"]["muscles"] = charts.horizontal_bars(
-            [diary_word(m.name) for m in ins.muscles], [m.count for m in ins.muscles], label=_("Cramps by muscle"))
-    if ins.legs:
-        context["charts"]["legs"] = charts.horizontal_bars(
-            [diary_word(m.name) for m in ins.legs], [m.count for m in ins.legs], label=_("Cramps by leg"))
-    return render(request, "insights.html", context)
+
+def insights_context(store: Diary, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
+    """What the insights page shows (also to a clinician the patient shares the diary with)."""
+    from crampcare.services.insights import insights as compute
+    from crampcare.web.insights_view import insights_context as view_context
+
+    return view_context(compute(store, start, end))
 
 
 # --------------------------------------------------------------------------- /learn
@@ -582,22 +500,9 @@ def api_docs(request: Request) -> HTMLResponse:
 
 # --------------------------------------------------------------------------- downloads (crampcare.report)
 
-_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-
-
-@router.get("/report.html")
-def report_html(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
-                store: Diary = Depends(get_store)) -> Response:
-    from crampcare.services.report import report_html as render_report
-
-    html = render_report(store, start, end)
-    # The report is a self-contained printable document: its own inline styles, no scripts at all.
-    csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
-    return HTMLResponse(html, headers={"Content-Security-Policy": csp, **NO_STORE})
-
 
 @router.get("/report.pdf")
-def report_pdf(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
+def report_pdf(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
                store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.report import report_pdf as render_pdf
 
@@ -605,16 +510,3 @@ def report_pdf(start: dt.date | None = FromDate, end: dt.date | None = ToDate,
     name = f"crampcare-report-{dt.date.today().isoformat()}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE})
-
-
-@router.get("/reminders.ics")
-def reminders(exercises: str = Query("21:30", max_length=5), diary: str = Query("21:45", max_length=5)) -> Response:
-    fields = [{"field": f"query.{name}", "message": "write the time as HH:MM"}
-              for name, value in (("exercises", exercises), ("diary", diary)) if not _CLOCK.fullmatch(value)]
-    if fields:
-        raise ApiError(422, "write the reminder times as HH:MM, e.g. 21:30", fields=fields)
-    from crampcare.services.report import reminders as reminders_ics
-
-    ics = reminders_ics(exercises, diary)
-    return Response(ics, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="crampcare-reminders.ics"'})

@@ -8,8 +8,10 @@ from crampcare.web.errors import ApiError
 
 __all__ = ["FromDate", "ToDate", "read_upload"]
 
-FromDate = Query(None, alias="from", description="First date (YYYY-MM-DD), inclusive.")
-ToDate = Query(None, alias="to", description="Last date (YYYY-MM-DD), inclusive.")
+FromDate = Query(None, alias="from", description="First date (YYYY-MM-DD, from 1900-01-01 to tomorrow), inclusive; "
+                 "not after `to` (422 otherwise).")
+ToDate = Query(None, alias="to", description="Last date (YYYY-MM-DD, from 1900-01-01 to tomorrow), inclusive; "
+               "not before `from` (422 otherwise).")
 
 
 async def read_upload(request: Request) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, engine_from_config, pool
 from crampcare.db.schema import all_tables
 
 config = context.config
-# Diary and accounts tables share one metadata and one history.
+# Diary, accounts and clinic tables share one metadata and one history.
 target_metadata = all_tables()
 
 

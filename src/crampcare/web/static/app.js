@@ -2,9 +2,17 @@
 (function () {
   "use strict";
   if ("serviceWorker" in navigator) {
-    // Installing the worker on any page makes /now available offline from then on.
+    // Installing the worker on any page makes /now, /learn and the diary form available offline.
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
   }
   var flash = document.getElementById("flash") || document.getElementById("form-errors");
   if (flash) { flash.tabIndex = -1; flash.focus(); }
+  // A finished interview: the answers kept for a reload are no longer needed in this tab.
+  if (document.getElementById("urgency")) {
+    try { sessionStorage.removeItem("crampcare-interview"); } catch (e) { /* storage unavailable */ }
+  }
+  // Print everything, including what is folded away on screen.
+  window.addEventListener("beforeprint", function () {
+    [].forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
 }());

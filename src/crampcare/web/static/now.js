@@ -1,7 +1,17 @@
+/* /now: one step at a time, a timer per step, the screen kept awake. Works without it too. */
 (function () {
   "use strict";
   var d = document, steps = [].slice.call(d.querySelectorAll(".step")), timer = null, lock = null;
+  var announce = d.getElementById("announce");
   d.documentElement.className += " js";
+  // Screen readers hear the timer start and end, never each second.
+  function say(text) { if (announce) { announce.textContent = ""; setTimeout(function () { announce.textContent = text; }, 50); } }
+  function awake() {
+    if (!navigator.wakeLock || lock || d.visibilityState !== "visible") return;
+    navigator.wakeLock.request("screen").then(function (l) {
+      lock = l; l.addEventListener("release", function () { lock = null; });
+    }, function () {});
+  }
   function show() {
     var id = location.hash.slice(1), i = 0;
     steps.forEach(function (s, k) { if (s.id === id) i = k; });
@@ -9,6 +19,7 @@
     stop();
     var h = steps[i].querySelector("h2");
     if (h && id) { h.tabIndex = -1; h.focus(); }
+    window.scrollTo(0, 0);
   }
   function fmt(n) { return Math.floor(n / 60) + ":" + ("0" + n % 60).slice(-2); }
   function stop() {
@@ -18,22 +29,28 @@
     var p = s.querySelector(".timer");
     if (!p) return;
     p.hidden = false;
-    var b = p.querySelector("button"), out = p.querySelector("output"), total = +p.dataset.seconds, left = total;
+    var b = p.querySelector("button"), out = p.querySelector("output"), done = s.querySelector(".done");
+    var total = +p.dataset.seconds, left = total;
     b.addEventListener("click", function () {
       if (timer && timer.btn === b) { stop(); return; }
       stop();
-      if (left <= 0) left = total;
+      awake();
+      if (left <= 0) { left = total; out.textContent = fmt(left); }
+      done.hidden = true;
       b.textContent = b.dataset.pause;
+      say(b.dataset.started + ": " + fmt(left));
       timer = { btn: b, id: setInterval(function () {
         left -= 1; out.textContent = fmt(left);
         if (left <= 0) {
-          stop(); s.querySelector(".done").hidden = false;
-          if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+          stop(); done.hidden = false;
+          say(done.lastChild.textContent);
+          if (navigator.vibrate) navigator.vibrate([300, 150, 300]);
         }
       }, 1000) };
     });
   });
-  if (navigator.wakeLock) { navigator.wakeLock.request("screen").then(function (l) { lock = l; }, function () {}); }
+  awake();
+  d.addEventListener("visibilitychange", awake);  // the lock is dropped when the page is hidden
   window.addEventListener("hashchange", show);
   show();
   if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {}); }

@@ -1,0 +1,73 @@
+"""Roles: everyone who signs up is a patient; clinicians and admins are named on the command line
+(`crampcare users grant EMAIL --role clinician|admin`), never through the web, so the first admin
+cannot be created by whoever reaches the server first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from sqlalchemy import Connection, Engine, delete, insert, select
+
+from crampcare.accounts.models import UserRow
+from crampcare.clinic.models import ROLES, UserRoleRow
+
+Role = Literal["patient", "clinician", "admin"]
+
+
+class ClinicError(ValueError):
+    """A refused clinic operation, with a message for the person (and the form field at fault)."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 422):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def role_of(conn: Connection, user_id: int) -> Role:
+    role = conn.execute(select(UserRoleRow.role).where(UserRoleRow.user_id == user_id)).scalar_one_or_none()
+    if role == "admin":
+        return "admin"
+    if role == "clinician":
+        return "clinician"
+    return "patient"
+
+
+def is_clinician(role: Role) -> bool:
+    """Admins can do everything a clinician can."""
+    return role in ("clinician", "admin")
+
+
+def _user_id(conn: Connection, email: str) -> int:
+    user_id = conn.execute(select(UserRow.id).where(UserRow.email == email.strip().lower())).scalar_one_or_none()
+    if user_id is None:
+        raise ClinicError(f"no account with the e-mail {email.strip()!r}; the person signs up first", field="email")
+    return int(user_id)
+
+
+def grant_role(engine: Engine, email: str, role: str) -> None:
+    """Make the account with ``email`` a clinician or an admin (replacing any other role)."""
+    if role not in ROLES:
+        raise ClinicError(f"the role must be one of {', '.join(ROLES)}, not {role!r}", field="role")
+    with engine.begin() as conn:
+        user_id = _user_id(conn, email)
+        conn.execute(delete(UserRoleRow).where(UserRoleRow.user_id == user_id))
+        conn.execute(insert(UserRoleRow).values(user_id=user_id, role=role, granted_at=dt.datetime.now(dt.UTC)))
+
+
+def revoke_role(engine: Engine, email: str) -> Role:
+    """Make the account a patient again; returns the role it had. Effective at the next request."""
+    with engine.begin() as conn:
+        user_id = _user_id(conn, email)
+        before = role_of(conn, user_id)
+        conn.execute(delete(UserRoleRow).where(UserRoleRow.user_id == user_id))
+    return before
+
+
+def list_roles(engine: Engine) -> list[tuple[str, str]]:
+    """(e-mail, role) of every clinician and admin, by e-mail."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(UserRow.email, UserRoleRow.role).join(UserRoleRow, UserRoleRow.user_id == UserRow.id)
+                            .order_by(UserRow.email)).all()
+    return [(r.email, r.role) for r in rows]

@@ -1,0 +1,249 @@
+"""Sharing, owned by the patient: an invite names a clinician (by the e-mail of a clinician's
+account) or carries a one-time code that expires; the clinician accepts; the patient sees who has
+access and revokes it at any time. Every clinician read goes through :func:`active_share`, which
+looks the share up in the database on each request, so a revocation (or a deleted account) takes
+effect at the clinician's very next request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
+from sqlalchemy.orm import aliased
+
+from crampcare.accounts.models import UserRow
+from crampcare.accounts.service import User
+from crampcare.clinic.models import CohortConsentRow, ShareRow, UserRoleRow
+from crampcare.clinic.roles import ClinicError
+
+CODE_LIFETIME = dt.timedelta(hours=72)
+# No 0/O, 1/I/L: codes are read aloud and typed by hand.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_CODE_LENGTH = 12
+Scope = Literal["diary", "assessments", "reports"]
+SCOPES: tuple[Scope, ...] = ("diary", "assessments", "reports")
+
+
+@dataclass(frozen=True)
+class Scopes:
+    diary: bool
+    assessments: bool
+    reports: bool
+
+    def allows(self, scope: Scope) -> bool:
+        return bool(getattr(self, scope))
+
+    def names(self) -> list[str]:
+        return [s for s in SCOPES if self.allows(s)]
+
+
+@dataclass(frozen=True)
+class ShareView:
+    """A share as its patient sees it in the access list."""
+
+    id: int
+    clinician_email: str | None
+    scopes: Scopes
+    status: str
+    by_code: bool
+    created_at: dt.datetime
+    accepted_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    code_expires_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ActiveShare:
+    """An active share as the clinician's request sees it: whose data, and which parts."""
+
+    id: int
+    patient_id: int
+    patient_owner: str
+    patient_email: str
+    clinician_id: int
+    scopes: Scopes
+
+
+@dataclass(frozen=True)
+class PendingInvite:
+    id: int
+    patient_email: str
+    scopes: Scopes
+    created_at: dt.datetime
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def _check_scopes(scopes: Scopes) -> None:
+    if not scopes.names():
+        raise ClinicError("choose at least one thing to share (diary, assessments or reports)", field="scopes")
+
+
+def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes: Scopes) -> int:
+    """Invite the clinician with this e-mail; returns the pending share's id."""
+    _check_scopes(scopes)
+    address = clinician_email.strip().lower()
+    with engine.begin() as conn:
+        clinician_id = conn.execute(
+            select(UserRow.id).join(UserRoleRow, UserRoleRow.user_id == UserRow.id)
+            .where(UserRow.email == address, UserRoleRow.role.in_(("clinician", "admin")))
+        ).scalar_one_or_none()
+        if clinician_id is None:
+            raise ClinicError("no clinician has an account with that e-mail; ask them for it, or share a code",
+                              field="email")
+        if clinician_id == patient.id:
+            raise ClinicError("you cannot share with yourself", field="email")
+        share_id = conn.execute(insert(ShareRow).values(
+            patient_id=patient.id, clinician_id=clinician_id, share_diary=scopes.diary,
+            share_assessments=scopes.assessments, share_reports=scopes.reports, status="pending", created_at=_now(),
+        ).returning(ShareRow.id)).scalar_one()
+    return int(share_id)
+
+
+def invite_by_code(engine: Engine, patient: User, scopes: Scopes,
+                   lifetime: dt.timedelta = CODE_LIFETIME) -> tuple[str, int]:
+    """A one-time code for any clinician to accept before it expires: (the code, shown once; share id)."""
+    _check_scopes(scopes)
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+    code = "-".join(raw[i:i + 4] for i in range(0, _CODE_LENGTH, 4))
+    now = _now()
+    with engine.begin() as conn:
+        share_id = conn.execute(insert(ShareRow).values(
+            patient_id=patient.id, clinician_id=None, code_hash=_code_hash(code), code_expires_at=now + lifetime,
+            share_diary=scopes.diary, share_assessments=scopes.assessments, share_reports=scopes.reports,
+            status="pending", created_at=now,
+        ).returning(ShareRow.id)).scalar_one()
+    return code, int(share_id)
+
+
+def _activate(conn: Connection, share_id: int, patient_id: int, clinician_id: int) -> None:
+    # A newer share replaces an older one between the same two people (its scopes win).
+    now = _now()
+    conn.execute(update(ShareRow).where(ShareRow.patient_id == patient_id, ShareRow.clinician_id == clinician_id,
+                                        ShareRow.status == "active")
+                 .values(status="revoked", revoked_at=now))
+    conn.execute(update(ShareRow).where(ShareRow.id == share_id)
+                 .values(status="active", clinician_id=clinician_id, accepted_at=now, code_hash=None))
+
+
+def accept_invite(engine: Engine, clinician: User, share_id: int) -> None:
+    """Accept an e-mail invite addressed to this clinician."""
+    with engine.begin() as conn:
+        row = conn.execute(select(ShareRow.patient_id).where(
+            ShareRow.id == share_id, ShareRow.clinician_id == clinician.id, ShareRow.status == "pending",
+            ShareRow.code_hash.is_(None),
+        )).one_or_none()
+        if row is None:
+            raise ClinicError("no such invitation (it may have been withdrawn)", status=404)
+        _activate(conn, share_id, row.patient_id, clinician.id)
+
+
+def accept_code(engine: Engine, clinician: User, code: str) -> None:
+    """Use a one-time code: it works once, before it expires, for anyone but its patient."""
+    if not (8 <= len(normalise_code(code)) <= 40):
+        raise ClinicError("enter the code the patient gave you (like ABCD-EFGH-JKMN)", field="code")
+    with engine.begin() as conn:
+        row = conn.execute(select(ShareRow.id, ShareRow.patient_id, ShareRow.code_expires_at).where(
+            ShareRow.code_hash == _code_hash(code), ShareRow.status == "pending",
+        ).with_for_update()).one_or_none()
+        expires = _aware(row.code_expires_at) if row is not None else None
+        if row is None or expires is None or expires <= _now():
+            raise ClinicError("that code is not valid: it may be mistyped, used already or expired", field="code")
+        if row.patient_id == clinician.id:
+            raise ClinicError("that code is your own invitation", field="code")
+        _activate(conn, row.id, row.patient_id, clinician.id)
+
+
+def revoke_share(engine: Engine, patient: User, share_id: int) -> bool:
+    """End a share (active or pending) at once; ``False`` if the patient has no such share."""
+    with engine.begin() as conn:
+        changed = conn.execute(update(ShareRow).where(
+            ShareRow.id == share_id, ShareRow.patient_id == patient.id, ShareRow.status.in_(("pending", "active")),
+        ).values(status="revoked", revoked_at=_now(), code_hash=None)).rowcount
+    return bool(changed)
+
+
+def _scopes(row: object) -> Scopes:
+    return Scopes(diary=bool(row.share_diary), assessments=bool(row.share_assessments),  # type: ignore[attr-defined]
+                  reports=bool(row.share_reports))  # type: ignore[attr-defined]
+
+
+def shares_of_patient(engine: Engine, patient: User) -> list[ShareView]:
+    """Everyone the patient has shared with or invited, newest first."""
+    clinician = aliased(UserRow)
+    shares = ShareRow.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(shares, clinician.email.label("clinician_email"))
+            .outerjoin(clinician, clinician.id == shares.c.clinician_id)
+            .where(shares.c.patient_id == patient.id).order_by(shares.c.created_at.desc(), shares.c.id.desc())
+        ).all()
+    return [ShareView(
+        id=r.id, clinician_email=r.clinician_email, scopes=_scopes(r), status=r.status,
+        by_code=r.code_expires_at is not None, created_at=_aware(r.created_at) or _now(),
+        accepted_at=_aware(r.accepted_at), revoked_at=_aware(r.revoked_at), code_expires_at=_aware(r.code_expires_at),
+    ) for r in rows]
+
+
+def pending_for_clinician(engine: Engine, clinician: User) -> list[PendingInvite]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ShareRow.id, ShareRow.share_diary, ShareRow.share_assessments, ShareRow.share_reports,
+                   ShareRow.created_at, UserRow.email)
+            .join(UserRow, UserRow.id == ShareRow.patient_id)
+            .where(ShareRow.clinician_id == clinician.id, ShareRow.status == "pending")
+            .order_by(ShareRow.created_at)
+        ).all()
+    return [PendingInvite(id=r.id, patient_email=r.email, scopes=_scopes(r), created_at=_aware(r.created_at) or _now())
+            for r in rows]
+
+
+def active_share(conn: Connection, clinician_id: int, share_id: int) -> ActiveShare | None:
+    """THE sharing check: the active share ``share_id`` of this clinician, or ``None``."""
+    row = conn.execute(
+        select(ShareRow.id, ShareRow.patient_id, ShareRow.clinician_id, ShareRow.share_diary,
+               ShareRow.share_assessments, ShareRow.share_reports, UserRow.owner_id, UserRow.email)
+        .join(UserRow, UserRow.id == ShareRow.patient_id)
+        .where(and_(ShareRow.id == share_id, ShareRow.clinician_id == clinician_id, ShareRow.status == "active"))
+    ).one_or_none()
+    if row is None:
+        return None
+    return ActiveShare(id=row.id, patient_id=row.patient_id, patient_owner=row.owner_id, patient_email=row.email,
+                       clinician_id=row.clinician_id, scopes=_scopes(row))
+
+
+# --------------------------------------------------------------------------- cohort consent
+
+
+def set_cohort_consent(engine: Engine, user: User, consent: bool) -> None:
+    """Count (or stop counting) the user's de-identified figures in cohort statistics."""
+    with engine.begin() as conn:
+        conn.execute(delete(CohortConsentRow).where(CohortConsentRow.user_id == user.id))
+        if consent:
+            conn.execute(insert(CohortConsentRow).values(user_id=user.id, consented_at=_now()))
+
+
+def has_cohort_consent(engine: Engine, user: User) -> bool:
+    with engine.connect() as conn:
+        found = conn.execute(select(CohortConsentRow.user_id).where(CohortConsentRow.user_id == user.id)).first()
+    return found is not None

@@ -1,0 +1,117 @@
+"""Downloads for people: reminders chosen on a page, CSV files that open in Excel, the report.
+
+The .ics texts here speak plain words and link back to this app (the CLI's name terminal
+commands); both CSV files start with a byte-order mark, which Excel needs to read UTF-8
+(Cyrillic notes, "°C"); crampcare's own import skips it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from crampcare.diary.records import DiaryDate
+from crampcare.services import diary as diary_service
+from crampcare.web.deps import get_store
+from crampcare.web.errors import ApiError
+from crampcare.web.pages import NO_STORE, render
+from crampcare.web.params import FromDate, ToDate
+
+if TYPE_CHECKING:
+    from crampcare.diary.records import NightRecord
+    from crampcare.services.diary import Diary
+
+router = APIRouter(include_in_schema=False)
+
+BOM = "\ufeff"
+_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+OFF = ("", "off")
+# A night's date is the evening it began: cramps before noon happened on the next calendar day.
+MORNING_ENDS = dt.time(12, 0)
+
+
+def _app_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/reminders", response_class=HTMLResponse)
+def reminders_page(request: Request) -> HTMLResponse:
+    return render(request, "reminders.html", {"title": "Reminders"})
+
+
+@router.get("/reminders.ics")
+def reminders(request: Request, exercises: str = Query("21:30", max_length=5),
+              diary: str = Query("21:45", max_length=5)) -> Response:
+    chosen = {"exercises": exercises.strip().lower(), "diary": diary.strip().lower()}
+    fields = [{"field": f"query.{name}", "message": "write the time as HH:MM, or off"}
+              for name, value in chosen.items() if value not in OFF and not _CLOCK.fullmatch(value)]
+    if fields:
+        raise ApiError(422, "write the reminder times as HH:MM, e.g. 21:30, or off", fields=fields)
+    times = {name: None if value in OFF else value for name, value in chosen.items()}
+    if times["exercises"] is None and times["diary"] is None:
+        raise ApiError(422, "choose a time for the exercises, the diary or both",
+                       fields=[{"field": "query", "message": "both reminders are off"}])
+    from crampcare.services.report import reminders as reminders_ics
+
+    ics = reminders_ics(times["exercises"], times["diary"], app_url=_app_url(request))
+    return Response(ics, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="crampcare-reminders.ics"'})
+
+
+def _csv_response(text: str, name: str) -> Response:
+    stamp = dt.date.today().isoformat()
+    return Response((BOM + text).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="crampcare-{name}-{stamp}.csv"',
+                             **NO_STORE})
+
+
+@router.get("/export/diary.csv")
+def diary_csv(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
+              store: Diary = Depends(get_store)) -> Response:
+    from crampcare.services.transfer import export_diary
+
+    return _csv_response(export_diary(store, "csv", start, end).text, "diary")
+
+
+CRAMP_COLUMNS = ["night_of", "calendar_date", "start", "duration_s", "leg", "muscles", "severity", "signs",
+                 "helped", "minutes_to_relief"]
+
+
+def cramps_csv_text(nights: list[NightRecord]) -> str:
+    """One row per cramp: the night it belongs to and the calendar day it happened on."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CRAMP_COLUMNS)
+    for night in sorted(nights, key=lambda n: n.date):
+        for cramp in sorted(night.cramps, key=lambda c: (c.start < MORNING_ENDS, c.start)):
+            happened = night.date + dt.timedelta(days=1) if cramp.start < MORNING_ENDS else night.date
+            writer.writerow([
+                night.date.isoformat(), happened.isoformat(), cramp.start.strftime("%H:%M"), cramp.duration_s,
+                cramp.leg, ";".join(cramp.muscles), cramp.severity, ";".join(cramp.signs), ";".join(cramp.helped),
+                "" if cramp.minutes_to_relief is None else f"{cramp.minutes_to_relief:g}",
+            ])
+    return out.getvalue()
+
+
+@router.get("/export/cramps.csv")
+def cramps_csv(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
+               store: Diary = Depends(get_store)) -> Response:
+    return _csv_response(cramps_csv_text(diary_service.nights(store, start, end)), "cramps")
+
+
+@router.get("/report.html")
+def report_html(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
+                name: str = Query("", max_length=80, description="The person's name, printed on the report"),
+                store: Diary = Depends(get_store)) -> Response:
+    from crampcare.services.report import report_html_for_web
+
+    html = report_html_for_web(store, start, end, name)
+    # The report is a self-contained printable document: its own inline styles, no scripts at all.
+    csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
+    return HTMLResponse(html, headers={"Content-Security-Policy": csp, **NO_STORE})

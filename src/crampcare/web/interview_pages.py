@@ -1,0 +1,140 @@
+"""The guided interview: one section per screen, decided on the server.
+
+Each step is a server-rendered form. Answers from other steps travel as hidden fields, so the
+flow works without JavaScript, and every show/hide decision comes from the same evaluator the
+engine uses (:func:`crampcare.assess.interview.visible_questions`): the browser never evaluates
+a condition itself. A step whose answers reveal a new question in the same section (pregnant →
+which week) is shown again with that question before moving on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from crampcare.assess.interview import SECTION_TITLES
+from crampcare.web import forms
+from crampcare.web.deps import get_kb, get_owner
+from crampcare.web.pages import render, result_context
+
+if TYPE_CHECKING:
+    from starlette.datastructures import FormData
+
+    from crampcare.knowledge.loader import KnowledgeBase
+    from crampcare.knowledge.schema import Question
+
+router = APIRouter(include_in_schema=False)
+
+# Warning signs come first whatever the order in the knowledge base.
+SECTION_ORDER = ("warning_signs", *(s for s in SECTION_TITLES if s != "warning_signs"))
+
+
+def applicable_steps(kb: KnowledgeBase, answers: dict[str, Any]) -> list[tuple[str, list[Question]]]:
+    """(section, its visible questions) for every section with at least one question to ask now."""
+    from crampcare.assess import visible_questions
+
+    visible = visible_questions(kb, answers)
+    order = [*SECTION_ORDER, *sorted({q.section for q in visible} - set(SECTION_ORDER))]
+    steps = [(section, [q for q in visible if q.section == section]) for section in order]
+    return [(section, questions) for section, questions in steps if questions]
+
+
+def _raw_value(question: Question, value: Any) -> str | list[str]:
+    """An answer back in the form's own spelling (for hidden fields and pre-filled inputs)."""
+    if question.type == "yes_no":
+        return "yes" if value else "no"
+    if question.type == "multiple":
+        return [str(v) for v in value]
+    if question.type == "number":
+        return f"{value:g}"
+    return str(value)
+
+
+def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], section: str,
+               raw: dict[str, Any], errors: dict[str, str], status: int = 200, revealed: bool = False) -> HTMLResponse:
+    steps = applicable_steps(kb, answers)
+    sections = [s for s, _ in steps]
+    if section not in sections:
+        section = sections[0]
+    index = sections.index(section)
+    questions = steps[index][1]
+    shown = {q.id for q in questions}
+    carried = []
+    for qid, answer in answers.items():
+        if qid in shown or qid not in kb.questions:
+            continue
+        spelled = _raw_value(kb.questions[qid], answer)
+        for item in spelled if isinstance(spelled, list) else [spelled]:
+            carried.append((qid, item))
+    items = []
+    for question in questions:
+        if question.id in raw:
+            value: Any = raw[question.id]
+        elif question.id in answers:
+            value = _raw_value(question, answers[question.id])
+        else:
+            value = ""
+        items.append({
+            "q": question,
+            "value": value if isinstance(value, str) else "",
+            "chosen": value if isinstance(value, list) else ([value] if value else []),
+            "error": errors.get(question.id),
+        })
+    context = {
+        "title": f"Assessment: {SECTION_TITLES.get(section, section)}",
+        "section": section,
+        "section_title": SECTION_TITLES.get(section, section),
+        "number": index + 1,
+        "total": len(steps),
+        "last": index == len(steps) - 1,
+        "items": items,
+        "carried": carried,
+        "errors": errors,
+        "revealed": revealed,
+        "kb": kb,
+    }
+    return render(request, "assess_step.html", context, status)
+
+
+@router.get("/assess", response_class=HTMLResponse)
+def assess_start(request: Request, kb: KnowledgeBase = Depends(get_kb), _owner: str = Depends(get_owner)) -> HTMLResponse:
+    return _step_page(request, kb, {}, "warning_signs", {}, {})
+
+
+def _raw_fields(form: FormData, questions: list[Question]) -> dict[str, Any]:
+    """What the person typed on this step, as typed (kept on a re-shown step, even when wrong)."""
+    return {q.id: forms.values(form, q.id) if q.type == "multiple" else forms.text(form, q.id) for q in questions}
+
+
+@router.post("/assess", response_class=HTMLResponse)
+async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
+                      _owner: str = Depends(get_owner)) -> HTMLResponse:
+    from crampcare.assess import assess
+    from crampcare.assess.interview import drop_hidden
+
+    form = await request.form()
+    action = forms.text(form, "action")
+    section = forms.text(form, "step")
+    answers, errors = forms.answers_from_form(kb, form)
+    answers = drop_hidden(kb, answers)
+    shown_before = set(forms.text(form, "shown").split())
+    steps = applicable_steps(kb, answers)
+    sections = [s for s, _ in steps]
+    current = sections.index(section) if section in sections else 0
+    this_step = steps[current][1]
+    raw = _raw_fields(form, this_step)
+    if errors:
+        # Show the first step that holds a wrong answer, with the message next to it.
+        wrong = next((i for i, (_s, qs) in enumerate(steps) if any(q.id in errors for q in qs)), current)
+        raw = _raw_fields(form, steps[wrong][1])
+        return _step_page(request, kb, answers, sections[wrong], raw, errors, 422)
+    if action == "back":
+        return _step_page(request, kb, answers, sections[max(0, current - 1)], {}, {})
+    revealed = bool(shown_before) and any(q.id not in shown_before for q in this_step)
+    if revealed and action in ("next", "result"):
+        return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True)
+    if action == "next" and current + 1 < len(sections):
+        return _step_page(request, kb, answers, sections[current + 1], {}, {})
+    return render(request, "assess_result.html", result_context(kb, assess(answers)))

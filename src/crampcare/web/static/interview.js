@@ -1,0 +1,53 @@
+/* Keeps the interview's answers in this tab (sessionStorage) so a reload loses nothing.
+   It never decides which questions show: the server does, step by step. */
+(function () {
+  "use strict";
+  var form = document.getElementById("interview"), KEY = "crampcare-interview";
+  if (!form) return;
+  var stored = {};
+  try { stored = JSON.parse(sessionStorage.getItem(KEY) || "{}") || {}; } catch (e) { stored = {}; }
+  function snapshot() {
+    var now = {};
+    [].forEach.call(form.querySelectorAll("fieldset[data-q]"), function (fs) {
+      var q = fs.dataset.q, vals = [];
+      [].forEach.call(fs.querySelectorAll("input"), function (i) {
+        if ((i.type === "radio" || i.type === "checkbox") ? i.checked : i.value.trim() !== "") vals.push(i.value);
+      });
+      now[q] = vals;
+    });
+    [].forEach.call(form.querySelectorAll("input[type=hidden]"), function (i) {
+      if (i.name === "step" || i.name === "shown" || i.name === "csrf_token") return;
+      if (!now[i.name]) now[i.name] = [];
+      now[i.name].push(i.value);
+    });
+    return now;
+  }
+  function save() {
+    var now = snapshot();
+    Object.keys(now).forEach(function (q) { stored[q] = now[q]; });
+    try { sessionStorage.setItem(KEY, JSON.stringify(stored)); } catch (e) { /* private mode: nothing kept */ }
+  }
+  // After a reload the page comes back empty: put the stored answers back, visible or carried.
+  var present = snapshot(), empty = Object.keys(present).every(function (q) { return !present[q].length; });
+  if (empty) {
+    Object.keys(stored).forEach(function (q) {
+      var vals = stored[q] || [], fs = form.querySelector('fieldset[data-q="' + q + '"]');
+      if (fs) {
+        [].forEach.call(fs.querySelectorAll("input"), function (i) {
+          if (i.type === "radio" || i.type === "checkbox") i.checked = vals.indexOf(i.value) >= 0;
+          else if (vals.length) i.value = vals[0];
+        });
+      } else {
+        vals.forEach(function (v) {
+          var h = document.createElement("input");
+          h.type = "hidden"; h.name = q; h.value = v; form.appendChild(h);
+        });
+      }
+    });
+  }
+  form.addEventListener("change", save);
+  form.addEventListener("input", save);
+  save();
+  var heading = document.getElementById("step-h");
+  if (heading && document.referrer.indexOf("/assess") >= 0 && !document.getElementById("form-errors")) heading.focus();
+}());

@@ -1,0 +1,58 @@
+"""Clinic fixtures: ONE server-mode app per test module and back end (SQLite and PostgreSQL), with
+the people of the clinic signed up once; tests build on it without resetting it, so each test uses
+its own people where what it does would disturb another."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+
+from serverkit import Person, server_app  # noqa: E402
+
+_counter = itertools.count()
+BACKENDS = [b.strip() for b in os.environ.get("CRAMPCARE_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def clinic_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('clinic') / 'clinic.db'}"
+    request.applymarker(pytest.mark.postgres)
+    server = request.getfixturevalue("postgres_server")
+    return str(server.create_database(f"clinic{os.getpid()}_{next(_counter)}"))
+
+
+@pytest.fixture(scope="module")
+def clinic_app(clinic_db: str) -> Iterator[FastAPI]:
+    application = server_app(clinic_db, signup_limit=0)
+    try:
+        yield application
+    finally:
+        application.state.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def person(clinic_app: FastAPI) -> Iterator[Callable[..., Person]]:
+    """``person("ann@example.org")``: signed up (or, with ``sign_up=False``, not) with its own client."""
+    clients: list[TestClient] = []
+
+    def make(email: str, sign_up: bool = True) -> Person:
+        client = TestClient(clinic_app)
+        clients.append(client)
+        someone = Person(client, email)
+        return someone.sign_up() if sign_up else someone
+
+    try:
+        yield make
+    finally:
+        for client in clients:
+            client.close()

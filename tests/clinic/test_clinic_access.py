@@ -1,0 +1,297 @@
+"""Who sees what: a clinician sees exactly what each patient shares, for as long as they share it;
+every read is in the patient's audit log, which nothing else can write; patients see only their
+own sharing. On SQLite and PostgreSQL, one app per module."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from clinickit import (
+    PATIENT_PAGES,
+    URGENT_ANSWERS,
+    accept_code,
+    clinician,
+    code_invite,
+    invite,
+    log_nights,
+    post_form,
+    revoke,
+    save_assessment,
+)
+from fastapi import FastAPI
+from serverkit import PASSWORD, Person
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from typer.testing import CliRunner
+
+from crampcare.clinic import sharing
+from crampcare.clinic.roles import grant_role, revoke_role, role_of
+
+SECRET = "patient-secret-note"
+
+
+@dataclass
+class World:
+    app: FastAPI
+    doc: Person
+    other_doc: Person
+    ann: Person  # shares everything with doc
+    bob: Person  # shares nothing
+    cara: Person  # shared with doc, then revoked
+    dan: Person  # shares only assessments with doc
+    shares: dict[str, int]
+
+
+def _patient(person: Callable[..., Person], email: str) -> Person:
+    patient = person(email)
+    log_nights(patient, dt.date.today() - dt.timedelta(days=20), [True, False] * 10)
+    patient.post("/api/v1/nights", json={"date": dt.date.today().isoformat(), "cramps": [], "notes": SECRET})
+    save_assessment(patient, URGENT_ANSWERS)
+    return patient
+
+
+@pytest.fixture(scope="module")
+def world(clinic_app: FastAPI, person: Callable[..., Person]) -> World:
+    doc = clinician(clinic_app, person("doc@clinic.example"))
+    other_doc = clinician(clinic_app, person("other@clinic.example"))
+    ann, bob, cara, dan = (_patient(person, f"{name}@example.org") for name in ("ann", "bob", "cara", "dan"))
+    shares = {
+        "ann": invite(ann, doc),
+        "cara": invite(cara, doc),
+        "dan": invite(dan, doc, ["assessments"]),
+        "ann_other": invite(ann, other_doc),
+        "bob_other": invite(bob, other_doc),
+    }
+    assert revoke(cara, shares["cara"]).status_code == 303
+    return World(clinic_app, doc, other_doc, ann, bob, cara, dan, shares)
+
+
+def _expected(world: World) -> dict[int, set[str | None]]:
+    """Share id -> the scopes doc may read through it (an empty set: nothing)."""
+    return {
+        world.shares["ann"]: {None, "diary", "assessments", "reports"},
+        world.shares["dan"]: {None, "assessments"},
+        world.shares["cara"]: set(),
+        world.shares["ann_other"]: set(),
+        world.shares["bob_other"]: set(),
+        2**31 - 1: set(),
+    }
+
+
+def violations(world: World, first_only: bool = False) -> list[str]:
+    """Every way doc's view differs from what the patients share (empty when isolation holds)."""
+    found: list[str] = []
+    for share_id, allowed in _expected(world).items():
+        for suffix, scope in PATIENT_PAGES.items():
+            if first_only and found:
+                return found
+            url = f"/clinic/patients/{share_id}{suffix}"
+            try:
+                response = world.doc.client.get(url)
+            except Exception as exc:  # the test client re-raises what would be a 500
+                found.append(f"{url}: {type(exc).__name__}")
+                continue
+            want = 200 if scope in allowed else 404
+            if response.status_code != want:
+                found.append(f"{url}: {response.status_code}, expected {want}")
+            if want == 404 and ("@example.org" in response.text or SECRET in response.text):
+                found.append(f"{url}: shows a patient's data")
+    dashboard = world.doc.client.get("/clinic").text
+    for name in ("bob", "cara"):
+        if f"{name}@example.org" in dashboard:
+            found.append(f"dashboard lists {name}")
+    return found
+
+
+def test_a_clinician_sees_exactly_what_each_patient_shares(world: World) -> None:
+    assert violations(world) == []
+    dashboard = world.doc.client.get("/clinic").text
+    assert "ann@example.org" in dashboard and "dan@example.org" in dashboard
+    dan_row = dashboard[dashboard.index("dan@example.org"):].split("</tr>")[0]
+    assert "not shared" in dan_row and "urgent" in dan_row  # assessments only: no diary figures
+    diary = world.doc.client.get(f"/clinic/patients/{world.shares['ann']}/diary").text
+    assert SECRET in diary  # the check is not simply refusing everything
+
+
+def _ignore_status(conn, clinician_id, share_id):  # type: ignore[no-untyped-def]
+    from crampcare.accounts.models import UserRow
+    from crampcare.clinic.models import ShareRow
+
+    row = conn.execute(
+        text("SELECT s.id, s.patient_id, u.owner_id, u.email, s.share_diary, s.share_assessments, s.share_reports "
+             "FROM clinic_shares s JOIN users u ON u.id = s.patient_id WHERE s.id = :id"), {"id": share_id}
+    ).one_or_none()
+    del UserRow, ShareRow
+    if row is None:
+        return None
+    return sharing.ActiveShare(id=row.id, patient_id=row.patient_id, patient_owner=row.owner_id,
+                               patient_email=row.email, clinician_id=clinician_id,
+                               scopes=sharing.Scopes(bool(row.share_diary), bool(row.share_assessments),
+                                                     bool(row.share_reports)))
+
+
+@pytest.mark.parametrize("broken", ["status and clinician ignored", "scopes ignored"])
+def test_breaking_the_sharing_check_is_caught(world: World, monkeypatch: pytest.MonkeyPatch, broken: str) -> None:
+    if broken == "scopes ignored":
+        monkeypatch.setattr(sharing.Scopes, "allows", lambda self, scope: True)
+    else:
+        monkeypatch.setattr(sharing, "active_share", _ignore_status)
+    assert violations(world, first_only=True), "a broken sharing check went unnoticed"
+
+
+def test_patients_see_only_their_own_sharing_and_audit_log(world: World) -> None:
+    world.doc.client.get(f"/clinic/patients/{world.shares['ann']}/diary")
+    ann_page = world.ann.client.get("/sharing").text
+    assert "doc@clinic.example viewed your diary" in ann_page
+    bob_page = world.bob.client.get("/sharing").text
+    assert "doc@clinic.example" not in bob_page and "viewed your diary" not in bob_page
+    assert "ann@example.org" not in bob_page
+    # bob cannot end (or see) ann's shares
+    for share in ("ann", "ann_other"):
+        assert revoke(world.bob, world.shares[share]).status_code == 404
+    assert world.doc.client.get(f"/clinic/patients/{world.shares['ann']}").status_code == 200
+
+
+def test_every_read_is_audited(world: World) -> None:
+    from crampcare.accounts.service import User
+    from crampcare.clinic.audit import audit_log_for
+
+    engine = world.app.state.engine
+    ann = world.app.state.accounts.authenticate(world.ann.email, PASSWORD)
+    before = len(audit_log_for(engine, User(ann.id, ann.email, ann.owner_id)))
+    share = world.shares["ann"]
+    for suffix in ("", "/insights", "/assessment", "/report.pdf"):
+        assert world.doc.client.get(f"/clinic/patients/{share}{suffix}").status_code == 200
+    world.doc.client.get("/clinic")
+    log = audit_log_for(engine, User(ann.id, ann.email, ann.owner_id))
+    assert len(log) == before + 5
+    assert [e.what for e in log[:5]] == ["dashboard", "report_pdf", "assessment", "insights", "overview"]
+    assert {e.clinician_email for e in log[:5]} == {"doc@clinic.example"}
+    # refused reads leave no trace
+    world.doc.client.get(f"/clinic/patients/{world.shares['ann_other']}/diary")
+    assert len(audit_log_for(engine, User(ann.id, ann.email, ann.owner_id))) == before + 5
+
+
+def test_nothing_else_can_write_or_change_the_audit_log(world: World) -> None:
+    engine = world.app.state.engine
+    doc = world.app.state.accounts.authenticate(world.doc.email, PASSWORD)
+    ann = world.app.state.accounts.authenticate(world.ann.email, PASSWORD)
+    world.doc.client.get(f"/clinic/patients/{world.shares['ann']}")
+    forged = ("INSERT INTO clinic_audit_log (patient_id, clinician_id, clinician_email, share_id, what, at) "
+              "VALUES (:patient, :clinician, 'x', :share, 'diary', CURRENT_TIMESTAMP)")
+    attempts = [
+        ("UPDATE clinic_audit_log SET what = 'nothing' WHERE patient_id = :patient", {"patient": ann.id}),
+        ("DELETE FROM clinic_audit_log WHERE patient_id = :patient", {"patient": ann.id}),
+        (forged, {"patient": ann.id, "clinician": doc.id, "share": world.shares["cara"]}),  # revoked share
+        (forged, {"patient": ann.id, "clinician": doc.id, "share": world.shares["ann_other"]}),  # not doc's
+    ]
+    for statement, params in attempts:
+        with pytest.raises(DBAPIError, match="clinic_audit_log"), engine.begin() as conn:
+            conn.execute(text(statement), params)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM clinic_audit_log WHERE what = 'nothing'")).scalar() == 0
+
+
+def test_revocation_takes_effect_at_once_for_an_open_session(world: World, person: Callable[..., Person]) -> None:
+    eve = _patient(person, "eve@example.org")
+    share = invite(eve, world.doc)
+    assert world.doc.client.get(f"/clinic/patients/{share}/diary").status_code == 200
+    assert "eve@example.org" in world.doc.client.get("/clinic").text
+    assert revoke(eve, share).status_code == 303
+    for suffix in PATIENT_PAGES:
+        assert world.doc.client.get(f"/clinic/patients/{share}{suffix}").status_code == 404
+    assert "eve@example.org" not in world.doc.client.get("/clinic").text
+    assert "ended" in eve.client.get("/sharing").text
+
+
+def test_account_deletion_takes_effect_at_once(world: World, person: Callable[..., Person]) -> None:
+    fay = _patient(person, "fay@example.org")
+    share = invite(fay, world.doc)
+    assert world.doc.client.get(f"/clinic/patients/{share}").status_code == 200
+    assert fay.request("DELETE", "/api/v1/account", json={"password": PASSWORD}).status_code in (200, 204)
+    assert world.doc.client.get(f"/clinic/patients/{share}").status_code == 404
+    assert "fay@example.org" not in world.doc.client.get("/clinic").text
+    with world.app.state.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM clinic_shares WHERE id = :id"), {"id": share}).scalar() == 0
+        # the audit rows went with the account (the only delete the log allows)
+        assert conn.execute(text("SELECT count(*) FROM clinic_audit_log WHERE share_id = :id"),
+                            {"id": share}).scalar() == 0
+
+
+def test_a_revoked_role_ends_clinician_access_at_once(world: World, person: Callable[..., Person]) -> None:
+    gus = clinician(world.app, person("gus@clinic.example"))
+    share = invite(world.ann, gus)
+    assert gus.client.get(f"/clinic/patients/{share}").status_code == 200
+    assert revoke_role(world.app.state.engine, gus.email) == "clinician"
+    for url in ("/clinic", f"/clinic/patients/{share}", "/clinic/cohort"):
+        assert gus.client.get(url).status_code == 404
+
+
+def test_only_clinicians_reach_clinic_pages_and_only_admins_the_export(world: World) -> None:
+    for url in ("/clinic", "/clinic/cohort", "/clinic/cohort.csv", f"/clinic/patients/{world.shares['bob_other']}"):
+        response = world.bob.client.get(url)
+        assert response.status_code == 404, url
+    assert world.doc.client.get("/clinic/cohort.csv").status_code == 404
+    assert world.bob.client.post("/clinic/accept", data={"code": "ABCD-EFGH-JKMN"},
+                                 headers={"X-CSRF-Token": world.bob.csrf}).status_code == 404
+
+
+def test_invites_by_e_mail_need_a_clinician_account(world: World) -> None:
+    refused = post_form(world.bob, "/sharing", "/sharing/invite",
+                        {"method": "email", "email": world.ann.email, "scope": ["diary"]})
+    assert refused.status_code == 422 and "no clinician has an account" in refused.text
+    nothing = post_form(world.bob, "/sharing", "/sharing/invite",
+                        {"method": "email", "email": world.doc.email})
+    assert nothing.status_code == 422 and "choose at least one" in nothing.text
+
+
+def test_codes_work_once_and_expire(world: World, person: Callable[..., Person]) -> None:
+    hal = _patient(person, "hal@example.org")
+    code = code_invite(hal, ["diary"])
+    assert accept_code(world.doc, code.lower().replace("-", " ")).status_code == 303  # forgiving typing
+    again = accept_code(world.other_doc, code)
+    assert again.status_code == 422 and "not valid" in again.text
+    assert "hal@example.org" not in world.other_doc.client.get("/clinic").text
+    accounts = world.app.state.accounts
+    hal_user = accounts.authenticate(hal.email, PASSWORD)
+    expired, _share = sharing.invite_by_code(world.app.state.engine, hal_user, sharing.Scopes(True, False, False),
+                                             lifetime=dt.timedelta(seconds=-1))
+    assert accept_code(world.other_doc, expired).status_code == 422
+    own, _share = sharing.invite_by_code(world.app.state.engine, hal_user, sharing.Scopes(True, False, False))
+    with pytest.raises(sharing.ClinicError, match="your own"):
+        sharing.accept_code(world.app.state.engine, hal_user, own)
+
+
+def test_users_grant_and_revoke_on_the_command_line(world: World, clinic_db: str) -> None:
+    from crampcare.cli import app
+
+    runner = CliRunner()
+    no_db = runner.invoke(app, ["users", "grant", "bob@example.org", "--role", "admin"], env={"CRAMPCARE_DB": ""})
+    assert no_db.exit_code == 2 and "only on a server" in no_db.output
+    unknown = runner.invoke(app, ["users", "grant", "nobody@example.org", "--role", "admin", "--db", clinic_db])
+    assert unknown.exit_code == 2 and "no account" in unknown.output
+    granted = runner.invoke(app, ["users", "grant", "Bob@example.org", "--role", "admin", "--db", clinic_db])
+    assert granted.exit_code == 0, granted.output
+    engine = world.app.state.engine
+    bob = world.app.state.accounts.authenticate(world.bob.email, PASSWORD)
+    with engine.connect() as conn:
+        assert role_of(conn, bob.id) == "admin"
+    listed = runner.invoke(app, ["users", "list", "--db", clinic_db])
+    assert "admin      bob@example.org" in listed.output
+    revoked = runner.invoke(app, ["users", "revoke", "bob@example.org", "--db", clinic_db])
+    assert revoked.exit_code == 0 and "was admin" in revoked.output
+    with engine.connect() as conn:
+        assert role_of(conn, bob.id) == "patient"
+    grant_role(engine, world.doc.email, "clinician")  # unchanged for the other tests
+
+
+def test_all_my_data_includes_sharing_and_the_audit_log(world: World) -> None:
+    world.doc.client.get(f"/clinic/patients/{world.shares['ann']}/insights")
+    document = world.ann.get("/api/v1/account/export").json()
+    clinic = document["clinic"]
+    assert {"doc@clinic.example", "other@clinic.example"} <= {s["clinician"] for s in clinic["shares"]}
+    assert any(e["what"] == "insights" and e["clinician"] == "doc@clinic.example" for e in clinic["audit_log"])
+    assert "ann@example.org" not in str(world.bob.get("/api/v1/account/export").json()["clinic"])

@@ -1,0 +1,35 @@
+"""Schemathesis hooks for the API contract test (loaded through ``SCHEMATHESIS_HOOKS``).
+
+They teach the generator the rules the schema states in words but JSON Schema cannot express,
+so that "valid" requests really are valid; invalid ones are still generated and must be refused:
+
+* a diary date (``format: date``) lies from 1900-01-01 to tomorrow;
+* ``from`` is not after ``to``;
+* the body of ``PUT /nights/{date}`` and ``PUT /days/{date}`` carries the date of its path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import schemathesis
+from hypothesis import strategies as st
+
+from crampcare.diary.dates import EARLIEST, latest
+
+schemathesis.openapi.format("date", st.dates(EARLIEST, latest()).map(dt.date.isoformat))
+
+
+@schemathesis.hook
+def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return
+    query = case.query or {}
+    start, end = query.get("from"), query.get("to")
+    if isinstance(start, str) and isinstance(end, str) and start > end:
+        query["from"], query["to"] = end, start
+    date = (case.path_parameters or {}).get("date")
+    if case.method.upper() == "PUT" and isinstance(case.body, dict) and "date" in case.body and date is not None:
+        case.body["date"] = date

@@ -1,0 +1,151 @@
+"""Bad input found by the attack run (issue 10) is refused with a 4xx and a reason, and costs are
+bounded: dates outside 1900..tomorrow, numbers as dates, zoned times, too many tags; and a 500
+leaves the keep-alive connection usable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_TAGS_PER_DAY
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
+
+YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+CRAMP = {"start": "03:10", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}
+
+
+def refused(response: httpx.Response, field: str) -> None:
+    assert response.status_code == 422, response.text
+    fields = [item["field"] for item in response.json()["error"]["fields"]]
+    assert any(field in name for name in fields), fields
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "1899-12-31", "9999-12-31", 0, 1700000000, "1700000000",
+                                  "2026-11-20T00:00:00"])
+def test_dates_outside_1900_to_tomorrow_and_numbers_are_refused_everywhere(client: TestClient, date: object) -> None:
+    refused(client.post("/api/v1/nights", json={"date": date}), "date")
+    refused(client.post("/api/v1/days", json={"date": date}), "date")
+    if isinstance(date, str):
+        for url in (f"/api/v1/insights?from={date}", f"/api/v1/nights?to={date}", f"/api/v1/export?from={date}",
+                    f"/api/v1/nights/{date}"):
+            refused(client.get(url), "")
+        assert client.get(f"/report.html?from={date}").status_code == 422
+    assert client.get("/api/v1/nights").json() == []
+
+
+def test_the_first_and_last_allowed_dates_are_kept(client: TestClient) -> None:
+    for date in ("1900-01-01", TOMORROW):
+        assert client.post("/api/v1/nights", json={"date": date}).status_code == 201
+    assert client.get("/report.html").status_code == 200
+    assert client.get("/api/v1/insights?from=1900-01-01").status_code == 200
+
+
+@pytest.mark.parametrize("start", ["03:10+01:00", "03:10:00Z", 11400, "3:10", "24:00"])
+def test_cramp_times_are_local_clock_times(client: TestClient, start: object) -> None:
+    refused(client.post("/api/v1/nights", json={"date": YESTERDAY, "cramps": [{**CRAMP, "start": start}]}),
+            "cramps[0].start")
+
+
+def test_tags_are_bounded_per_day_in_length_and_in_number(client: TestClient) -> None:
+    too_many = [f"tag{i}" for i in range(MAX_TAGS_PER_DAY + 1)]
+    refused(client.post("/api/v1/days", json={"date": YESTERDAY, "tags": too_many}), "tags")
+    refused(client.post("/api/v1/days", json={"date": YESTERDAY, "tags": ["x" * 41]}), "tags[0]")
+    today = dt.date.today()
+    for day in range(MAX_DISTINCT_TAGS // MAX_TAGS_PER_DAY):
+        tags = [f"t{day}-{i}" for i in range(MAX_TAGS_PER_DAY)]
+        date = (today - dt.timedelta(days=day + 2)).isoformat()
+        assert client.post("/api/v1/days", json={"date": date, "tags": tags}).status_code == 201
+    # 200 different tags stored: one more is refused, reusing them is fine, replacing a day frees its tags.
+    one_more = client.post("/api/v1/days", json={"date": YESTERDAY, "tags": ["brand new"]})
+    refused(one_more, "tags")
+    assert "201 different tags" in one_more.json()["error"]["message"]
+    assert client.post("/api/v1/days", json={"date": YESTERDAY, "tags": ["t0-1", "t3-4"]}).status_code == 201
+    csv = "date,tags\n" + f"{(today - dt.timedelta(days=40)).isoformat()},another new one\n"
+    refused(client.post("/api/v1/import", content=csv, headers={"Content-Type": "text/csv"}), "tags")
+    oldest = (today - dt.timedelta(days=2)).isoformat()
+    assert client.put(f"/api/v1/days/{oldest}", json={"date": oldest, "tags": ["brand new"]}).status_code == 200
+
+
+@pytest.fixture
+def failing_app(sqlite_url: str) -> FastAPI:
+    app = create_app(Settings(db=sqlite_url))
+
+    @app.get("/api/v1/test-failure")
+    def failure() -> None:
+        raise RuntimeError("a bug")
+
+    return app
+
+
+def test_a_500_is_answered_in_the_error_shape_without_raising(failing_app: FastAPI) -> None:
+    with TestClient(failing_app) as client:  # raises if the exception escapes the app
+        response = client.get("/api/v1/test-failure")
+    assert response.status_code == 500 and response.json()["error"]["code"] == "internal_error"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.fixture
+def live(failing_app: FastAPI) -> Iterator[str]:
+    server = uvicorn.Server(uvicorn.Config(failing_app, host="127.0.0.1", port=0, log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_after_a_500_the_next_request_on_the_same_connection_is_answered(live: str) -> None:
+    connections: set[int] = set()
+    with httpx.Client(base_url=live, timeout=10) as client:
+        for url in ("/api/v1/test-failure", "/api/v1/health", "/api/v1/test-failure", "/api/v1/nights"):
+            response = client.get(url, extensions={"trace": lambda name, info: connections.add(id(info.get(
+                "return_value"))) if name == "connection.connect_tcp.complete" else None})
+            assert response.status_code == (500 if "failure" in url else 200)
+    assert len(connections) == 1  # one TCP connection served all four
+
+
+def test_a_csv_cell_over_the_field_limit_is_a_422(client: TestClient) -> None:
+    body = f"date,night_notes\n{YESTERDAY}," + "x" * 140_000 + "\n"
+    response = client.post("/api/v1/import", content=body, headers={"Content-Type": "text/csv"})
+    assert response.status_code == 422 and "longer than 131,072 characters" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("answers", ['{"muscles": [["calf"]]}', '{"age": [[1]]}', '{"sex": {"a": [1]}}', "[[1]]"])
+def test_nested_answers_to_save_are_a_422(client: TestClient, answers: str) -> None:
+    response = client.post("/assess/save", data={"answers": answers}, headers={"Origin": "http://testserver"})
+    assert response.status_code == 422, response.text[:300]
+    assert client.get("/api/v1/assessments").json() == []
+
+
+def test_a_diary_kept_busy_by_another_program_is_a_503_with_the_reason(client: TestClient, sqlite_url: str) -> None:
+    import sqlite3
+
+    assert client.post("/api/v1/nights", json={"date": YESTERDAY}).status_code == 201
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a CLI import holding the write lock
+    try:
+        busy = client.post("/api/v1/days", json={"date": YESTERDAY, "fluids_ml": 1500})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert busy.status_code == 503 and busy.headers["retry-after"]
+    assert "the diary is busy: another crampcare process" in busy.json()["error"]["message"]
+    assert client.post("/api/v1/days", json={"date": YESTERDAY, "fluids_ml": 1500}).status_code == 201

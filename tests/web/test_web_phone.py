@@ -1,0 +1,320 @@
+"""Phone-first pages in Debian's Chromium: axe-core, no sideways scroll, keyboard, offline.
+
+axe-core comes from the npm registry (``package.json`` / ``package-lock.json``; ``npm ci`` in
+scripts/test.sh) and is injected into each page. One server with a simulated diary and one
+browser serve the whole module; pages are looped inside a few tests, so the module stays fast.
+Screenshots at 360 px go to test-artifacts/ for review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+# Lets context.route() see the service worker's own requests too, so "offline" cuts it off as well.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 360, "height": 640}
+TALL_PHONE = {"width": 360, "height": 800}
+DESKTOP = {"width": 1280, "height": 800}
+EDIT_DATE = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+ALL_NO = {q: "no" for q in ("breathless_chest_pain", "seizure_signs", "stroke_signs", "cold_pale_limb",
+                             "calf_swollen_red_warm", "dark_urine_muscle_pain", "cramp_over_10_min",
+                             "wound_or_toxin", "severe_dehydration")}
+RESULTS = {
+    "emergency": {"breathless_chest_pain": "yes"},
+    "urgent": {"calf_swollen_red_warm": "yes"},
+    "doctor": {**ALL_NO, "weakness_wasting": "yes", "age": "58"},
+    "self_care": {**ALL_NO, "age": "40", "sex": "male", "frequency": "weekly", "muscles": "calf"},
+}
+
+
+class LiveServer:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`crampcare serve` on a diary of 60 simulated nights (so insights and the report have data)."""
+    folder = tmp_path_factory.mktemp("phone")
+    db = str(folder / "diary.db")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("CRAMPCARE_DB", None)
+    subprocess.run([sys.executable, "-m", "crampcare", "simulate", "--days", "40", "--seed", "3", "--db", db],
+                   check=True, capture_output=True, env=env)
+    port = free_port()
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "crampcare", "serve", "--port", str(port), "--db", db],
+                               stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert process.poll() is None, (folder / "server.log").read_text()
+            try:
+                if httpx.get(url + "/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "crampcare serve did not answer within 30 s"
+            time.sleep(0.1)
+        # A night with two cramps to edit, and a day.
+        httpx.put(f"{url}/api/v1/nights/{EDIT_DATE}", json={"date": EDIT_DATE, "cramps": [
+            {"start": "02:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6},
+            {"start": "04:40", "duration_s": 60, "leg": "right", "muscles": ["toes"], "severity": 3}]},
+            headers={"Origin": url}).raise_for_status()
+        yield LiveServer(url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _context(browser: Any, server: LiveServer, viewport: dict[str, int], scheme: str = "light",
+             **options: Any) -> Any:
+    # bypass_csp: the axe script is injected inline; the CSP itself is checked in test_web_browser.
+    phone = viewport["width"] < 500
+    return browser.new_context(base_url=server.url, viewport=viewport, color_scheme=scheme, bypass_csp=True,
+                               is_mobile=phone, has_touch=phone, **options)
+
+
+def axe_violations(page: Any, only: list[str] | None = None) -> list[str]:
+    """axe-core's violations on the page (every rule, or ``only`` these: the dark scheme changes colours only)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (scripts/test.sh does)")
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async (only) => {
+        const options = {resultTypes: ['violations']};
+        if (only) options.runOnly = {type: 'rule', values: only};
+        const r = await axe.run(document, options);
+        return r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+    }""", only)
+    return list(found)
+
+
+def sideways(page: Any) -> int:
+    """How far the page scrolls sideways (0 when it fits)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def post(page: Any, url: str, fields: dict[str, str]) -> None:
+    """Submit a form the page builds itself (a result page at a given level, without clicking through)."""
+    with page.expect_navigation():
+        page.evaluate("""([url, fields]) => {
+            const f = document.createElement('form'); f.method = 'post'; f.action = url;
+            for (const [k, v] of Object.entries(fields)) {
+                const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i);
+            }
+            document.body.appendChild(f); f.submit();
+        }""", [url, fields])
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    # JPEG: a third of PNG's time for these long pages, and plenty for a review.
+    page.screenshot(path=str(ARTIFACTS / f"phone-{name}.jpg"), full_page=True, type="jpeg", quality=75)
+
+
+# In the dark scheme only colours change: the rules that look at them.
+COLOURS = ["color-contrast", "link-in-text-block"]
+WIDE = [*COLOURS, "target-size", "scrollable-region-focusable", "landmark-one-main", "region"]
+PAGES = ["/", "/now", "/now?lang=ru", "/assess", "/diary", f"/diary/night/{EDIT_DATE}", "/insights", "/learn", "/learn/causes",
+         "/reminders", "/report.html", "/diary/offline", "/docs"]
+# One page of each palette and component set (the report has no dark scheme of its own).
+DARK_PAGES = ["/", "/now", "/now?lang=ru", "/assess", "/diary/offline", f"/diary/night/{EDIT_DATE}", "/insights", "/learn/causes"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_at_360_has_no_axe_violation_and_no_sideways_scroll(browser: Any, server: LiveServer,
+                                                                       scheme: str) -> None:
+    """Every rule on every page and result level in light; the colour rules in dark, on each palette."""
+    dark = scheme == "dark"
+    context = _context(browser, server, PHONE, scheme)
+    page = context.new_page()
+    problems: dict[str, Any] = {}
+    try:
+        for path in DARK_PAGES if dark else PAGES:
+            page.goto(path)
+            found = axe_violations(page, COLOURS if dark else None)
+            if found or sideways(page):
+                problems[path] = (found, sideways(page))
+            if not dark or path == "/now":
+                name = path.strip("/").replace("/", "-").replace("?lang=", "-") or "home"
+                shot(page, name + ("-dark" if dark else ""))
+        for level, fields in RESULTS.items():
+            if dark and level != "urgent":
+                continue  # the banners keep their colours in both schemes
+            page.goto("/assess")
+            post(page, "/assess", {**fields, "action": "result"})
+            assert page.locator(f"#urgency.urgency-{level}").count() == 1, level
+            assert page.locator("h1").count() == 1
+            found = axe_violations(page, COLOURS if dark else None)
+            if found or sideways(page):
+                problems[f"result {level}"] = (found, sideways(page))
+            if not dark:
+                shot(page, f"result-{level}")
+    finally:
+        context.close()
+    assert not problems, problems
+
+
+def test_wide_and_tall_screens(browser: Any, server: LiveServer) -> None:
+    """360x800 has the 360x640 layout (no sideways scroll is enough); 1280x800 gets axe's layout rules."""
+    problems: dict[str, Any] = {}
+    tall = ["/", "/now", "/assess", "/diary", "/insights"]
+    for viewport, paths in ((TALL_PHONE, tall), (DESKTOP, ["/", "/assess", "/insights", "/report.html"])):
+        context = _context(browser, server, viewport, "dark" if viewport is DESKTOP else "light")
+        page = context.new_page()
+        try:
+            for path in paths:
+                page.goto(path)
+                found = axe_violations(page, WIDE) if viewport is DESKTOP else []
+                if found or sideways(page):
+                    problems[f"{viewport['width']}x{viewport['height']} {path}"] = (found, sideways(page))
+        finally:
+            context.close()
+    assert not problems, problems
+
+
+def test_now_keeps_the_next_step_on_screen_at_360x640(browser: Any, server: LiveServer) -> None:
+    context = _context(browser, server, PHONE, "dark")
+    page = context.new_page()
+    try:
+        page.goto("/now")
+        count = page.locator(".step").count()
+        for number in range(1, count + 1):
+            page.goto(f"/now#step-{number}")
+            step = page.locator(f"#step-{number}")
+            control = step.locator(".nav a").first
+            box = control.bounding_box()
+            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (number, box)
+            if number < count:  # the first-aid steps: evidence is behind "Why?"
+                assert step.locator(".ev").count() == 0
+        # A finished timer is unmistakable, and screen readers hear only start and end.
+        page.clock.install()
+        page.goto("/now#step-2")
+        page.reload()
+        assert page.locator("output[aria-live]").count() == 0
+        seconds = int(page.locator("#step-2 .timer").get_attribute("data-seconds") or "0")
+        page.locator("#step-2 .timer button").click()
+        page.clock.run_for((seconds + 1) * 1000)
+        page.locator("#step-2 .done").wait_for(state="visible")
+        size = page.locator("#step-2 .done strong").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 32
+        assert "Done" in page.locator("#announce").inner_text()
+        assert axe_violations(page) == []
+        shot(page, "now-done")
+    finally:
+        context.close()
+
+
+def test_interview_by_keyboard_alone(browser: Any, server: LiveServer) -> None:
+    context = _context(browser, server, PHONE)
+    page = context.new_page()
+    presses = 0
+    try:
+        page.goto("/assess")
+        for _ in range(300):
+            page.keyboard.press("Tab")
+            presses += 1
+            focused = page.evaluate("""() => { const e = document.activeElement;
+                return {tag: e.tagName, type: e.type || '', name: e.name || '', text: (e.textContent || '').trim(),
+                        checked: e.name ? !!document.querySelector(`input[name="${e.name}"]:checked`) : false}; }""")
+            if focused["type"] == "radio" and not focused["checked"]:
+                page.keyboard.press("ArrowRight")  # "No" (or the second choice): never a warning sign "yes"
+            elif focused["type"] == "text" and focused["name"] == "age":
+                page.keyboard.type("45")
+            elif focused["tag"] == "BUTTON" and focused["text"] in ("Next", "See my assessment"):
+                done = focused["text"] == "See my assessment"
+                with page.expect_navigation():
+                    page.keyboard.press("Enter")
+                if done:
+                    break
+        assert page.locator("#urgency").count() == 1, "the assessment was not reached by keyboard"
+        assert page.locator("h1").inner_text()
+        print(f"keyboard-only interview: {presses} Tab presses")
+        assert presses < 110, presses
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_reload_keeps_the_answers(browser: Any, server: LiveServer) -> None:
+    context = _context(browser, server, PHONE)
+    page = context.new_page()
+    try:
+        page.goto("/assess")
+        page.locator("#q-calf_swollen_red_warm label:has-text('No')").click()
+        page.locator("#q-stroke_signs label:has-text('No')").click()
+        page.reload()
+        assert page.locator("#q-calf_swollen_red_warm input[value=no]").is_checked()
+        assert page.locator("#q-stroke_signs input[value=no]").is_checked()
+    finally:
+        context.close()
+
+
+def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer) -> None:
+    context = _context(browser, server, PHONE, service_workers="allow")
+    page = context.new_page()
+    night = (dt.date.today() - dt.timedelta(days=1 if dt.datetime.now().hour < 12 else 0)).isoformat()
+    httpx.delete(f"{server.url}/api/v1/nights/{night}", headers={"Origin": server.url})
+    try:
+        page.goto("/diary")
+        page.evaluate("navigator.serviceWorker.ready")
+        page.wait_for_function("caches.keys().then(k => k.length > 0)")
+        page.wait_for_function("""caches.keys().then(ks => caches.open(ks[0])).then(c => c.keys())
+                                  .then(rs => rs.some(r => r.url.endsWith('/diary/offline')))""")
+        # The server cannot be reached: every request fails (set_offline does not cut the service worker off).
+        context.route("**/*", lambda route: route.abort())
+        page.goto("/now")
+        assert page.locator("#step-1").is_visible()
+        assert axe_violations(page) == []
+        page.goto("/diary")
+        assert "Log a night" in page.locator("h1").inner_text()
+        form = page.locator("#night-form")
+        for name, value in (("leg", "left"), ("muscles", "calf"), ("duration", "60"), ("severity", "7")):
+            form.locator(f"input[name={name}][value='{value}'] + span").click()
+        form.get_by_role("button", name="Save the cramp").click()
+        pending = page.locator("#pending")
+        pending.wait_for(state="visible")
+        assert "Waiting to sync" in pending.inner_text() and f"Night of {night}" in pending.inner_text()
+        assert axe_violations(page) == []
+        shot(page, "offline-waiting")
+        # Back online: the next page sends it, once.
+        context.unroute("**/*")
+        page.goto("/diary")
+        synced = "document.documentElement.dataset.offlineSync === 'done'"
+        page.wait_for_function(synced)
+        assert page.locator("#pending").is_hidden()
+        page.reload()
+        page.wait_for_function(synced)
+        assert page.locator("#pending").is_hidden()
+        stored = httpx.get(f"{server.url}/api/v1/nights/{night}").json()
+        assert len([c for c in stored["cramps"] if c["severity"] == 7 and c["leg"] == "left"]) == 1
+    finally:
+        context.close()
