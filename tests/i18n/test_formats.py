@@ -44,7 +44,7 @@ def test_percent_and_dates() -> None:
 def test_assessment_fluids_in_litres_with_a_comma() -> None:
     from crampcare.assess.render import assessment_markdown
 
-    result = assess({"weight_kg": 75, "fluids_l": 1.0})
+    result = assess({"age": 40, "weight_kg": 75, "fluids_l": 1.0})  # the fluid rule is for adults
     with use_language("ru"):
         text = assessment_markdown(result)
     assert "около 1,5 л в день (20 мл × 75 кг)" in text and "не хватает 0,5 л" in text

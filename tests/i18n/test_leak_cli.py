@@ -58,9 +58,9 @@ def test_every_knowledge_topic() -> None:
 
 
 def test_now_step_by_step_and_escalation() -> None:
-    out = russian("now", input="д\n" + "\n" * 5)  # "yes" to the first check: a cramp over 10 minutes
+    out = russian("now", input="д\n")  # "yes" to the first check: breathlessness or chest pain
     assert_russian(out)
-    assert "к врачу сегодня же" in out.lower()
+    assert "срочно вызовите скорую помощь" in out.lower()
 
 
 def test_assessment_text_markdown_and_interview(tmp_path: Path) -> None:

@@ -35,9 +35,6 @@ FLUID_CAVEAT = N_(
     "fatigue and nerve dysfunction rather than too little fluid, so drinking enough is a sensible "
     "habit, not a proven cure."
 )
-FLUID_LIMIT_CAVEAT = N_(
-    "You have heart failure or kidney disease: follow the fluid limit your doctor set, not this rule."
-)
 # Warning signs at these levels must be ruled out (answered) before a result may reassure.
 MUST_RULE_OUT = ("urgent", "emergency")
 INCOMPLETE_RULE = "assessment.incomplete"

@@ -59,14 +59,15 @@ def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]
                 answers[question.id] = suggested[question.id]
                 break
             if question.section == "warning_signs" and raw.strip().lower() in DONT_KNOW:
-                console.print("[yellow]Left open: this warning sign is not ruled out.[/yellow]")
+                console.print("[yellow]" + _("Left open: this warning sign is not ruled out.") + "[/yellow]")
                 skipped.add(question.id)
                 break
             if question.section == "warning_signs" and not raw.strip() and question.id not in warned:
                 # Skipping a warning question is a conscious choice: Enter asks once more.
                 warned.add(question.id)
-                console.print("[yellow]A warning question left unanswered is not ruled out, and the result "
-                              "cannot reassure you. Answer yes or no, or press Enter again to leave it open.[/yellow]")
+                console.print("[yellow]" + _("A warning question left unanswered is not ruled out, and the result "
+                                             "cannot reassure you. Answer yes or no, or press Enter again to leave "
+                                             "it open.") + "[/yellow]")
                 continue
             if not raw.strip():
                 skipped.add(question.id)
