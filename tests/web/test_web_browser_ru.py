@@ -41,7 +41,11 @@ def test_journey_in_russian(page: Any) -> None:
     for qid in ("breathless_chest_pain", "seizure_signs", "stroke_signs", "cold_pale_limb"):
         interview.locator(f"#q-{qid} label:has-text('Нет')").click()
     interview.locator("#q-calf_swollen_red_warm label:has-text('Да')").click()
-    page.fill("#q-age input", "70")
+    # The guided interview: one section a screen, every button and question in Russian.
+    russian_page(page)
+    while page.get_by_role("button", name="Далее").count():
+        page.get_by_role("button", name="Далее").click()
+        russian_page(page)
     page.get_by_role("button", name="Показать разбор").click()
     banner = page.locator("#urgency")
     banner.wait_for()
