@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from crampcare.assess import AnswerError, Assessment, assess
 from crampcare.assess.engine import assess_data
-from crampcare.assess.interview import drop_hidden, is_shown
+from crampcare.assess.interview import drop_hidden, visible_questions
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
 from strategies import answer_sets, any_answer_sets
@@ -41,6 +41,10 @@ def with_sign(answers: dict[str, Any], sign: str) -> dict[str, Any] | None:
     if not is_shown(KB, KB.questions[sign], changed):
         return None
     return drop_hidden(KB, changed)
+
+
+def is_shown(kb, question, answers) -> bool:  # type: ignore[no-untyped-def]
+    return question.id in {q.id for q in visible_questions(kb, answers)}
 
 
 @SETTINGS

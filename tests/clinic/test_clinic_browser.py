@@ -109,7 +109,15 @@ def test_invite_accept_urgent_first_revoke_and_access_ends(browser: Callable[[],
     # ann's urgent assessment, through the interview, saved to her diary
     ann.goto("/assess")
     ann.locator("#q-calf_swollen_red_warm label:has-text('Yes')").click()
-    ann.fill("#q-age input", "71")
+    while True:  # the guided interview, step by step; the server adds follow-ups as answers come
+        if ann.locator("#q-calf_change_lasting").count() and not ann.locator(
+                "#q-calf_change_lasting input:checked").count():
+            ann.locator("#q-calf_change_lasting label:has-text('Yes')").click()
+        if ann.locator("#q-age input").count():
+            ann.fill("#q-age input", "71")
+        if not ann.get_by_role("button", name="Next").count():
+            break
+        ann.get_by_role("button", name="Next").click()
     ann.get_by_role("button", name="See my assessment").click()
     ann.locator("#urgency").wait_for()
     ann.get_by_role("button", name="Save to my diary").click()

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 
 from crampcare.accounts.service import User
 from crampcare.assess import assess
+from crampcare.assess.interview import drop_hidden
 from crampcare.clinic import sharing
 from crampcare.clinic.cohort import EXPORT_COLUMNS, K_MIN, cohort_figures, deidentified_csv, suppress
 from crampcare.clinic.dashboard import dashboard
@@ -25,12 +26,16 @@ from crampcare.clinic.figures import Window
 from crampcare.clinic.roles import grant_role
 from crampcare.diary.records import NightRecord
 from crampcare.diary.store import DiaryStore
+from crampcare.knowledge import load_knowledge
 
 TODAY = dt.date.today()
 WINDOW = Window.ending(TODAY)
 CRAMP = {"start": "03:00", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 6, "helped": []}
 WARNING_QUESTIONS = list(assess({}).warning_signs_asked)
-CALM_ANSWERS = {"age": 40, "weight_kg": 70, **{q: False for q in WARNING_QUESTIONS}}
+# Every warning question this person is shown answered "no" (questions hidden for a 40-year-old are
+# refused, never scored).
+CALM_ANSWERS = drop_hidden(load_knowledge(), {"age": 40, "weight_kg": 70, "duration_minutes": 2, "eased_by_stretching": True,
+                                              **{q: False for q in WARNING_QUESTIONS}})
 
 
 def make_user(engine: Engine, email: str) -> User:

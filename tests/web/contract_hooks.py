@@ -5,7 +5,9 @@ so that "valid" requests really are valid; invalid ones are still generated and 
 
 * a diary date (``format: date``) lies from 1900-01-01 to tomorrow;
 * ``from`` is not after ``to``;
-* the body of ``PUT /nights/{date}`` and ``PUT /days/{date}`` carries the date of its path.
+* the body of ``PUT /nights/{date}`` and ``PUT /days/{date}`` carries the date of its path;
+* interview answers answer only questions the other answers show (a pregnancy week needs
+  "pregnant: yes"): show-conditions live in the knowledge base, not in JSON Schema.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Any
 import schemathesis
 from hypothesis import strategies as st
 
+from crampcare.assess.interview import drop_hidden
 from crampcare.diary.dates import EARLIEST, latest
+from crampcare.knowledge import load_knowledge
 
 schemathesis.openapi.format("date", st.dates(EARLIEST, latest()).map(dt.date.isoformat))
 
@@ -33,3 +37,5 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
     date = (case.path_parameters or {}).get("date")
     if case.method.upper() == "PUT" and isinstance(case.body, dict) and "date" in case.body and date is not None:
         case.body["date"] = date
+    if isinstance(case.body, dict) and isinstance(case.body.get("answers"), dict):
+        case.body["answers"] = drop_hidden(load_knowledge(), case.body["answers"])

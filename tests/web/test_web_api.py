@@ -64,6 +64,10 @@ def test_nights_crud_and_undo(db_client: TestClient) -> None:
     assert first.headers["x-crampcare-outcome"] == retry.headers["x-crampcare-outcome"] == "appended"
     assert "idempotent-replayed" not in first.headers and retry.headers["idempotent-replayed"] == "true"
     assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [7, 5]
+    # The same key for another night is a conflict, never a replay confirming a night never stored.
+    other = (TODAY - dt.timedelta(days=40)).isoformat()
+    assert_error(c.post("/api/v1/nights", json={**night(d1, 2), "date": other}, headers=key), 409, "conflict")
+    assert c.get(f"/api/v1/nights/{other}").status_code == 404
     assert_error(c.get(f"/api/v1/nights/{(TODAY - dt.timedelta(days=30)).isoformat()}"), 404, "not_found")
 
     listed = c.get("/api/v1/nights", params={"from": d1.isoformat(), "to": d1.isoformat()}).json()

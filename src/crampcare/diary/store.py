@@ -232,7 +232,10 @@ class DiaryStore:
             stored = self._fetch_nights(conn, record.date, record.date).get(record.date)
             return LoggedNight(cast(Outcome, outcome), stored or record, replayed=True)
 
-        return self._write_once("log_night", idempotency_key, work, replay, lambda logged: logged.outcome)
+        # The key is bound to the night's date: reusing it for another night is a conflict, never a
+        # replay that would confirm a night that was not stored.
+        return self._write_once(f"log_night {record.date.isoformat()}", idempotency_key, work, replay,
+                                lambda logged: logged.outcome)
 
     def put_night(self, record: NightRecord) -> None:
         """Store ``record``, replacing whatever was stored for its date (an edit, undoable)."""

@@ -222,6 +222,7 @@ IdempotencyKey = Header(None, alias="Idempotency-Key", min_length=1, max_length=
                         200: {"model": NightRecord, "description": "The night was already logged: the cramps were "
                               "appended, or nothing changed (see the outcome header). The body is the stored night.",
                               "headers": OUTCOME_HEADERS},
+                        409: _err("The Idempotency-Key was already used for another night or change."),
                         **ERRORS})
 def create_night(record: NightRecord, store: Diary = Depends(get_store),
                  idempotency_key: str | None = IdempotencyKey) -> Response:
