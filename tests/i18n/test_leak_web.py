@@ -71,7 +71,7 @@ def test_every_local_page(local: TestClient) -> None:
 
     _fill_diary(local)
     kb = load_knowledge()
-    pages = ["/", "/now", "/assess", "/diary", "/insights", "/learn", "/report.html",
+    pages = ["/", "/now", "/assess", "/diary", "/diary/offline", "/insights", "/learn", "/reminders", "/report.html",
              *[f"/learn/{topic}" for topic in ("causes", "warning-signs", "look-alikes", "first-aid", "exercises",
                                                "medicines", "prevention", *kb.topics)]]
     for page in pages:

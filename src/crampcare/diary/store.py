@@ -441,7 +441,7 @@ class DiaryStore:
         if key is None:
             return self._write(work)
         if not key or len(key) > IDEMPOTENCY_KEY_LENGTH:
-            raise DiaryError(f"an idempotency key must be 1-{IDEMPOTENCY_KEY_LENGTH} characters")
+            raise DiaryError(_("an idempotency key must be 1-{length} characters", length=IDEMPOTENCY_KEY_LENGTH))
 
         def once(conn: Connection) -> T:
             now = _now()
@@ -451,7 +451,8 @@ class DiaryStore:
             ).first()
             if seen is not None:
                 if seen.action != action:
-                    raise DiaryError(f"this idempotency key was already used for another change ({seen.action})")
+                    raise DiaryError(_("this idempotency key was already used for another change ({action})",
+                                       action=seen.action))
                 return replay(conn, seen.outcome)
             result = work(conn)
             conn.execute(insert(_keys).values(owner=self.owner, user_id=self.user_id, key=key, action=action,
