@@ -1,4 +1,4 @@
-"""Migrations 0003 (owner cascade) and 0004 (clinic) up and down on SQLite and PostgreSQL, with data in the tables."""
+"""Migrations 0003 (owner cascade), 0004 (clinic) and 0005 (user language) up and down on SQLite and PostgreSQL, with data in the tables."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def test_0004_backfills_clinic_summaries_and_goes_down_cleanly(db_url: str) -> N
                           "'[]', '[]')"), {"night": night_id})
     engine.dispose()
 
-    upgrade(db_url)
+    upgrade(db_url, "0004")
     assert current_revision(db_url) == "0004"
     assert [(str(w), n, c, k) for w, n, c, k in _rows(
         db_url, "SELECT week_start, nights_logged, cramp_nights, cramps FROM clinic_week_summaries")] == [
@@ -92,4 +92,35 @@ def test_0004_backfills_clinic_summaries_and_goes_down_cleanly(db_url: str) -> N
         engine.dispose()
     assert _rows(db_url, "SELECT count(*) FROM nights") == [(0,)]
     upgrade(db_url)
-    assert current_revision(db_url) == "0004"
+    assert current_revision(db_url) == "0005"
+
+
+def _user_triggers(url: str) -> list[tuple]:
+    if url.startswith("sqlite"):
+        return _rows(url, "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'users' ORDER BY name")
+    return _rows(url, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'users'::regclass AND NOT tgisinternal "
+                      "ORDER BY tgname")
+
+
+def test_0005_adds_the_language_column_without_touching_users_triggers(db_url: str) -> None:
+    upgrade(db_url, "0004")
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, email, password_hash, owner_id, created_at) "
+                          "VALUES (1, 'a@example.org', 'x', 'u-1', :now)"), {"now": dt.datetime(2026, 12, 1, tzinfo=dt.UTC)})
+    engine.dispose()
+    triggers = _user_triggers(db_url)
+
+    upgrade(db_url)
+    assert current_revision(db_url) == "0005"
+    assert _rows(db_url, "SELECT email, language FROM users") == [("a@example.org", None)]
+    assert _user_triggers(db_url) == triggers  # clinic's trigger on users survives (no table rebuild)
+
+    downgrade(db_url, "0004")
+    engine = make_engine(db_url)
+    try:
+        assert "language" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    finally:
+        engine.dispose()
+    assert _rows(db_url, "SELECT email FROM users") == [("a@example.org",)]
+    assert _user_triggers(db_url) == triggers

@@ -23,7 +23,7 @@ def test_every_urgency_and_evidence_grade_has_its_words_in_every_language() -> N
 
 def test_no_module_keeps_its_own_copy_of_the_shared_words() -> None:
     words = vocabulary()
-    phrases = [w.headline for w in words.urgency.values()] + [w.report_label for w in words.urgency.values()]
+    phrases = [text for w in words.urgency.values() for text in [*w.headline.values(), *w.report_label.values()]]
     phrases += [text for w in words.urgency.values() for text in w.action.values()]
     phrases += [text for grade in words.evidence.values() for text in grade.values()]
     copies = [f"{path.relative_to(SRC)}: {phrase!r}" for path in SRC.rglob("*.py")
@@ -32,5 +32,6 @@ def test_no_module_keeps_its_own_copy_of_the_shared_words() -> None:
     # separately); every interface takes them from the vocabulary.
     interfaces = [*SRC.joinpath("cli").rglob("*.py"), *SRC.joinpath("web").rglob("*.py"), *SRC.joinpath("report").rglob("*.py")]
     copies += [f"{path.relative_to(SRC)}: {phrase!r}" for path in interfaces
-               for phrase in words.verdicts.values() if phrase in path.read_text(encoding="utf-8")]
+               for verdict in words.verdicts.values() for phrase in verdict.values()
+               if phrase in path.read_text(encoding="utf-8")]
     assert not copies, copies

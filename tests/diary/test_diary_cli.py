@@ -238,13 +238,13 @@ def test_export_import_round_trip(run_cli: Callable, fmt: str, tmp_path: Path, d
     run_cli("log", "day", "--date", "2026-11-11", "--fluids", "1L", "--tag", "x;y")
     exported = tmp_path / f"out.{fmt}"
     result = run_cli("export", "--format", fmt, "--out", str(exported))
-    assert result.exit_code == 0 and "Exported 2 nights and 1 days" in result.stderr
+    assert result.exit_code == 0 and "Exported 2 nights and 1 day" in result.stderr
     assert run_cli("export", "--format", fmt).stdout == exported.read_text(encoding="utf-8")
 
     other = f"sqlite:///{tmp_path / 'other.db'}"  # a brand-new diary, created on open
     imported = run_cli("import", str(exported), db=other)
     assert imported.exit_code == 0, imported.stderr
-    assert imported.stdout.strip() == "Imported 2 nights and 1 days."
+    assert imported.stdout.strip() == "Imported 2 nights and 1 day."
     again = run_cli("import", str(exported), db=other)
     assert again.stdout.strip() == "Imported 0 nights and 0 days (3 already in the diary, skipped)."
     assert run_cli("export", "--format", fmt, db=other).stdout == exported.read_text(encoding="utf-8")
@@ -376,4 +376,4 @@ def test_real_script_end_to_end(tmp_path: Path) -> None:
     other = tmp_path / "copy.db"
     (tmp_path / "d.csv").write_text(csv_text)
     imported = run("import", str(tmp_path / "d.csv"), "--db", str(other))
-    assert imported.returncode == 0 and "Imported 1 nights and 1 days" in imported.stdout
+    assert imported.returncode == 0 and "Imported 1 night and 1 day" in imported.stdout

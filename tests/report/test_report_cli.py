@@ -54,7 +54,7 @@ def test_report_html_for_a_range(diary_url: str, tmp_path: Path) -> None:
     result = run("report", "--out", str(out), "--from", "2026-03-01", "--to", "2026-03-31", "--db", diary_url)
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
-    assert "1 Mar 2026 to 31 Mar 2026 (31 days)" in html and "<svg" in html
+    assert "Mar 1, 2026 to Mar 31, 2026 (31 days)" in html and "<svg" in html
 
 
 def test_report_for_a_period_without_data(diary_url: str, tmp_path: Path) -> None:

@@ -49,7 +49,7 @@ def test_html_covers_who_period_diary_and_assessment(html: str, three_months: Di
     text = flat(re.sub(r"<[^>]+>", " ", html))
     # who and when
     assert "Age 62, male" in text
-    assert "1 Jan 2026 to 31 Mar 2026 (90 days)" in text
+    assert "Jan 1, 2026 to Mar 31, 2026 (90 days)" in text
     # the diary in figures
     nights = three_months.list_nights()
     assert f"Nights logged {len(nights)}:" in text
@@ -89,7 +89,7 @@ def test_pdf_fits_two_a4_pages_and_says_the_same(pdf: tuple[bytes, float]) -> No
     for phrase in (
         "Night leg cramps: report for the doctor",
         "Age 62, male",
-        "1 Jan 2026 to 31 Mar 2026",
+        "Jan 1, 2026 to Mar 31, 2026",
         "Cramp nights per week",
         "What was tried and what helped",
         "Day factors that seem linked",
@@ -133,7 +133,7 @@ def test_a_period_without_data_says_so(three_months: DiaryStore) -> None:
     start, end = dt.date(2020, 1, 1), dt.date(2020, 1, 31)
     html = report_html(three_months, start, end, today=TODAY)
     assert "No nights or days were logged in this period" in html
-    assert "1 Jan 2020 to 31 Jan 2020 (31 days)" in html
+    assert "Jan 1, 2020 to Jan 31, 2020 (31 days)" in html
     assert "<svg" not in html
     pages = pdf_pages(report_pdf(three_months, start, end, today=TODAY))
     assert len(pages) <= 2
@@ -151,7 +151,7 @@ def test_an_empty_diary_gives_a_report_not_an_error(make_store) -> None:
 def test_a_range_limits_the_figures(three_months: DiaryStore) -> None:
     start, end = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
     context = report_context(three_months, start, end, today=TODAY)
-    assert context["period"] == "1 Mar 2026 to 31 Mar 2026 (31 days)"
+    assert context["period"] == "Mar 1, 2026 to Mar 31, 2026 (31 days)"
     assert context["diary"]["nights"] == len(three_months.list_nights(start, end))
 
 
@@ -167,7 +167,7 @@ def test_pregnancy_week_comes_from_the_diary_when_logged(make_store) -> None:
     store.add_day(DayRecord(date=dt.date(2026, 3, 20), pregnancy_week=30))
     html = report_html(store, today=TODAY)
     assert "Age 29, female" in html
-    assert "Pregnant: week 30 on 20 Mar 2026 (diary)" in html
+    assert "Pregnant: week 30 on Mar 20, 2026 (diary)" in html
 
 
 def test_text_from_the_diary_is_escaped(make_store) -> None:

@@ -24,6 +24,7 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
     owner_id: Mapped[str] = mapped_column(String(OWNER_LENGTH), nullable=False, unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # preferred language, if chosen
 
 
 class SessionRow(Base):

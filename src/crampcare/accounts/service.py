@@ -96,6 +96,7 @@ class User:
     id: int
     email: str
     owner_id: str
+    language: str | None = None  # the language the person chose for the web, if any
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,8 @@ class AccountService:
                 for key, limit in limits.items()
             )
             row = None if over_limit else conn.execute(
-                select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.password_hash).where(UserRow.email == address)
+                select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.password_hash, UserRow.language)
+                .where(UserRow.email == address)
             ).one_or_none()
         if over_limit:
             # A refused attempt cost nothing, so it does not extend the lock-out.
@@ -219,7 +221,7 @@ class AccountService:
             with self.engine.begin() as conn:
                 conn.execute(update(UserRow).where(UserRow.id == row.id)
                              .values(password_hash=_hash(password)))
-        return User(id=row.id, email=row.email, owner_id=row.owner_id)
+        return User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language)
 
     def _record_attempts(self, keys: list[str]) -> list[int]:
         with self.engine.begin() as conn:
@@ -250,13 +252,15 @@ class AccountService:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(SessionRow.csrf_token, SessionRow.expires_at, UserRow.id, UserRow.email, UserRow.owner_id)
+                select(SessionRow.csrf_token, SessionRow.expires_at, UserRow.id, UserRow.email, UserRow.owner_id,
+                       UserRow.language)
                 .join(UserRow, UserRow.id == SessionRow.user_id)
                 .where(SessionRow.token_hash == _hash_token(token))
             ).one_or_none()
         if row is None or _aware(row.expires_at) <= _now():
             return None
-        return Session(user=User(id=row.id, email=row.email, owner_id=row.owner_id), csrf_token=row.csrf_token,
+        return Session(user=User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language),
+                       csrf_token=row.csrf_token,
                        expires_at=_aware(row.expires_at))
 
     def end_session(self, token: str | None) -> None:
@@ -319,13 +323,18 @@ class AccountService:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(UserRow.id, UserRow.email, UserRow.owner_id)
+                select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.language)
                 .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
                 .where(ApiTokenRow.token_hash == _hash_token(token))
             ).one_or_none()
-        return None if row is None else User(id=row.id, email=row.email, owner_id=row.owner_id)
+        return None if row is None else User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language)
 
     # --- account changes ------------------------------------------------------------
+    def set_language(self, user: User, language: str | None) -> None:
+        """Remember the language the person chose (``None``: follow the browser again)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(UserRow).where(UserRow.id == user.id).values(language=language))
+
     def change_password(self, user: User, current: str, new: str, keep_session: str | None = None) -> None:
         """Change the password and end every other session and API token of the user."""
         self.authenticate(user.email, current)

@@ -12,8 +12,13 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from crampcare.i18n.context import N_, _, current_language
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
+
+# Units of number questions, as the reader's language writes them.
+UNITS = {"L": N_("L"), "hours": N_("hours"), "kg": N_("kg"), "minutes": N_("minutes"), "weeks": N_("weeks"),
+         "years": N_("years")}
 
 
 class AnswerError(ValueError):
@@ -26,14 +31,26 @@ class AnswerError(ValueError):
 def allowed(question: Question) -> str:
     """What a question accepts, in words."""
     if question.type == "yes_no":
-        return "true or false"
+        return _("true or false") if current_language() == "en" else _("yes or no")
     if question.type == "number":
-        kind = "a whole number" if question.integer else "a number"
-        return f"{kind} from {question.min:g} to {question.max:g} ({question.unit})"
+        from crampcare.i18n.context import current_localizer
+
+        loc = current_localizer()
+        unit = _(UNITS[question.unit]) if question.unit in UNITS else (question.unit or "")
+        values = {"low": loc.number(question.min or 0), "high": loc.number(question.max or 0), "unit": unit}
+        if question.integer:
+            return _("a whole number from {low} to {high} ({unit})", **values)
+        return _("a number from {low} to {high} ({unit})", **values)
+    if current_language() != "en":
+        # Other languages pick by number from the translated list; the ids are English words.
+        count = len(question.choices)
+        if question.type == "single":
+            return _("one number from 1 to {count}", count=count)
+        return _("numbers from 1 to {count}, separated by commas", count=count)
     options = ", ".join(question.choice_ids)
     if question.type == "single":
-        return f"one of: {options}"
-    return f"a list of: {options}"
+        return _("one of: {options}", options=options)
+    return _("a list of: {options}", options=options)
 
 
 def check_answer(question: Question, value: Any) -> Any:
@@ -41,41 +58,41 @@ def check_answer(question: Question, value: Any) -> Any:
     if question.type == "yes_no":
         if isinstance(value, bool):
             return value
-        raise AnswerError(question.id, f"expected {allowed(question)}, got {value!r}")
+        raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=value))
     if question.type == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise AnswerError(question.id, f"expected {allowed(question)}, got {value!r}")
+            raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=value))
         if question.integer and not float(value).is_integer():
-            raise AnswerError(question.id, f"expected {allowed(question)}, got {value!r}")
+            raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=value))
         assert question.min is not None and question.max is not None
         if not question.min <= value <= question.max:
-            raise AnswerError(question.id, f"{value!r} is out of range; expected {allowed(question)}")
+            raise AnswerError(question.id, _("{value!r} is out of range; expected {allowed}", value=value, allowed=allowed(question)))
         return int(value) if question.integer else value
     if question.type == "single":
         if not isinstance(value, str) or value not in question.choice_ids:
-            raise AnswerError(question.id, f"unknown choice {value!r}; expected {allowed(question)}")
+            raise AnswerError(question.id, _("unknown choice {value!r}; expected {allowed}", value=value, allowed=allowed(question)))
         return value
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise AnswerError(question.id, f"expected {allowed(question)}, got {value!r}")
+        raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=value))
     for item in values:
         if item not in question.choice_ids:
-            raise AnswerError(question.id, f"unknown choice {item!r}; expected {allowed(question)}")
+            raise AnswerError(question.id, _("unknown choice {value!r}; expected {allowed}", value=item, allowed=allowed(question)))
     chosen = list(dict.fromkeys(values))
     if "none" in chosen and len(chosen) > 1:
-        raise AnswerError(question.id, "'none' cannot be combined with other choices")
+        raise AnswerError(question.id, _("'none' cannot be combined with other choices"))
     return chosen
 
 
 def validate_answers(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]:
     """Validate every answer; ``None`` means not answered and is dropped."""
     if not isinstance(answers, Mapping):
-        raise AnswerError("(answers)", "expected an object mapping question ids to answers")
+        raise AnswerError("(answers)", _("expected an object mapping question ids to answers"))
     clean: dict[str, Any] = {}
     for question_id, value in answers.items():
         question = kb.questions.get(question_id)
         if question is None:
-            raise AnswerError(str(question_id), "unknown question id; `crampcare questionnaire` lists them")
+            raise AnswerError(str(question_id), _("unknown question id; `crampcare questionnaire` lists them"))
         if value is None:
             continue
         clean[question_id] = check_answer(question, value)
@@ -91,12 +108,12 @@ def parse_text_answer(question: Question, text: str) -> Any:
             return True
         if lowered in ("n", "no", "false", "0", "нет", "н"):
             return False
-        raise AnswerError(question.id, "please answer yes or no")
+        raise AnswerError(question.id, _("please answer yes or no"))
     if question.type == "number":
         try:
             value: Any = float(raw.replace(",", "."))
         except ValueError:
-            raise AnswerError(question.id, f"expected {allowed(question)}, got {raw!r}") from None
+            raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=raw)) from None
         return check_answer(question, int(value) if question.integer and value.is_integer() else value)
     if question.type == "single":
         return check_answer(question, _choice_from_text(question, raw))

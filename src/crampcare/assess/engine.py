@@ -17,19 +17,20 @@ from crampcare.assess.answers import validate_answers
 from crampcare.assess.facts import derive_facts
 from crampcare.assess.interview import refuse_hidden
 from crampcare.assess.model import Assessment
+from crampcare.i18n.context import N_
 from crampcare.knowledge.conditions import Condition, compiled, evaluate_open, leaves_of
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 from crampcare.knowledge.schema import DERIVED_FROM, URGENCY_RANK, Sourced
 
-DISCLAIMER = (
+DISCLAIMER = N_(
     "crampcare explains and organises; it does not diagnose. If you are worried, or anything "
     "gets worse, contact a doctor. In an emergency call your local emergency number."
 )
-TESTS_NOTE = (
+TESTS_NOTE = N_(
     "Tests to ask your doctor about, not to order yourself: guidance says most people with ordinary "
     "night cramps need none, and tests help only when a cause is suspected."
 )
-FLUID_CAVEAT = (
+FLUID_CAVEAT = N_(
     "The 20 ml per kg rule is the article's; guidance thinks ordinary night cramps come from muscle "
     "fatigue and nerve dysfunction rather than too little fluid, so drinking enough is a sensible "
     "habit, not a proven cure."

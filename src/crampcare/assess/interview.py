@@ -7,18 +7,20 @@ from typing import Any
 
 from crampcare.assess.answers import AnswerError
 from crampcare.assess.facts import derive_facts
+from crampcare.i18n.context import N_
 from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, compiled
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
 
+# English; shown through gettext: _(SECTION_TITLES[section]).
 SECTION_TITLES: dict[str, str] = {
-    "warning_signs": "Warning signs first",
-    "about_you": "About you",
-    "pregnancy": "Pregnancy",
-    "the_cramps": "The cramps",
-    "daily_life": "Daily life",
-    "health": "Health and medicines",
-    "child": "About the child",
+    "warning_signs": N_("Warning signs first"),
+    "about_you": N_("About you"),
+    "pregnancy": N_("Pregnancy"),
+    "the_cramps": N_("The cramps"),
+    "daily_life": N_("Daily life"),
+    "health": N_("Health and medicines"),
+    "child": N_("About the child"),
 }
 
 

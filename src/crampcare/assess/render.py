@@ -1,180 +1,248 @@
-"""Render an assessment or the questionnaire as Markdown (also read as plain text)."""
+"""Render an assessment or the questionnaire as Markdown (also read as plain text), in the
+current language (``crampcare.i18n.context``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from crampcare.assess.answers import allowed
+from crampcare.assess.interview import SECTION_TITLES
+from crampcare.assess.localize import localize_assessment
 from crampcare.assess.model import Assessment
+from crampcare.i18n.context import N_, _, current_language, current_localizer
+from crampcare.i18n.wording import evidence_label, source_names, text, urgency_name
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
-from crampcare.knowledge.vocabulary import evidence_label, vocabulary
 
 
-def _evidence_line(item: Any) -> str:
-    sources = ", ".join(getattr(item, "sources", []))
-    grade = evidence_label(item.evidence)
-    line = f"  *Evidence: {grade}. {item.evidence_note} Sources: {sources}.*"
-    guidance = getattr(item, "guidance_note", None)
-    if guidance:
-        line += f"\n  *Guidance differs from the article: {guidance}*"
-    return line
+def urgency_headline(urgency: str) -> str:
+    from crampcare.knowledge.vocabulary import vocabulary
+
+    return vocabulary().headline_of(urgency)
+
+
+# Facts the engine derives from answers (crampcare.assess.facts), named for a reader.
+DERIVED_FACTS: dict[str, str] = {
+    "is_child": N_("a child (under 18)"),
+    "is_infant": N_("a baby (under 1 year)"),
+    "age_over_60": N_("aged 60 or over"),
+    "trimester": N_("trimester of pregnancy"),
+    "fluid_target_ml": N_("daily fluid target (ml)"),
+    "fluid_below_target": N_("drinks less than the target"),
+    "cramp_causing_medicine": N_("takes a medicine that can cause cramps"),
+    "frequent": N_("cramps every week or more often"),
+}
+
+
+# Units of number questions, named for a reader.
+UNITS: dict[str, str] = {
+    "years": N_("years"),
+    "weeks": N_("weeks"),
+    "kg": N_("kg"),
+    "L": N_("L"),
+    "minutes": N_("minutes"),
+    "hours": N_("hours"),
+}
+
+
+def answer_value(kb: KnowledgeBase, question_id: str, value: Any) -> str:
+    """An answer as the reader says it: ``yes``, ``70``, ``Every week``."""
+    question = kb.questions.get(question_id)
+    if value is None:
+        return _("not answered")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (int, float)):
+        return current_localizer().number(value)
+    if question is not None and question.choices:
+        index = {choice.id: i for i, choice in enumerate(question.choices)}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(text(kb, f"questions.{question_id}.choices.{index[v]}.text") if v in index else str(v)
+                         for v in values)
+    return str(value)
 
 
 def answer_words(kb: KnowledgeBase, question_id: str, value: Any) -> str:
     """An answer in words: yes/no, a number with its unit, choice texts."""
+    words = answer_value(kb, question_id, value)
     question = kb.questions.get(question_id)
-    if question is None:
-        return str(value)
-    if value is None:
-        return "not answered"
-    if question.type == "yes_no":
-        return "yes" if value else "no"
-    if question.type == "number":
-        return f"{value:g} {question.unit or ''}".strip()
-    names = {c.id: c.text for c in question.choices}
-    items = value if isinstance(value, list) else [value]
-    return ", ".join(names.get(str(v), str(v)) for v in items)
+    if question is not None and question.type == "number" and question.unit and isinstance(value, (int, float)):
+        words += " " + (_(UNITS[question.unit]) if question.unit in UNITS else question.unit)
+    return words
 
 
-def _answers(kb: KnowledgeBase, answers: dict[str, object]) -> str:
+def answers_phrase(kb: KnowledgeBase, answers: dict[str, Any]) -> str:
     """The answers behind a finding, in words: “question” answer; …"""
-    parts = []
-    for question_id, value in answers.items():
-        question = kb.questions.get(question_id)
-        label = question.text if question is not None else question_id
-        parts.append(f"“{label}” {answer_words(kb, question_id, value)}")
+    parts = [f"“{_question_label(kb, question_id)}” {answer_words(kb, question_id, value)}"
+             for question_id, value in answers.items()]
     return "; ".join(parts) or "—"
 
 
-def _sentence(text: str) -> str:
-    """``text`` ending in exactly one full stop (texts from the knowledge base may or may not)."""
-    text = text.strip()
-    return text if text.endswith((".", "!", "?", ":")) else text + "."
+def _question_label(kb: KnowledgeBase, fact: str) -> str:
+    """The question as asked (with its question mark), or what a derived fact is about."""
+    return text(kb, f"questions.{fact}.text") if fact in kb.questions else question_words(kb, fact)
+
+
+def question_words(kb: KnowledgeBase, fact: str) -> str:
+    """What an answer or derived fact is about, in the reader's language (no question mark)."""
+    if fact in kb.questions:
+        return text(kb, f"questions.{fact}.text").rstrip("?")
+    if fact in DERIVED_FACTS:
+        return _(DERIVED_FACTS[fact])
+    return fact.replace("_", " ")
+
+
+def _evidence_line(kb: KnowledgeBase, item: Any) -> str:
+    line = "  *" + _("Evidence: {grade}. {note} Sources: {sources}.", grade=evidence_label(item.evidence),
+                     note=item.evidence_note, sources=source_names(kb, getattr(item, "sources", []))) + "*"
+    guidance = getattr(item, "guidance_note", None)
+    if guidance:
+        line += "\n  *" + _("Guidance differs from the article: {note}", note=guidance) + "*"
+    return line
+
+
+def _sentence(words: str) -> str:
+    """``words`` ending in exactly one full stop (texts from the knowledge base may or may not)."""
+    words = words.strip()
+    return words if words.endswith((".", "!", "?", ":")) else words + "."
 
 
 def headline(result: Assessment, kb: KnowledgeBase) -> str:
-    """The headline every client shows: the action, and whether warning signs are still open."""
-    line = vocabulary().urgency[result.urgency].headline
+    """The headline every client shows, in the current language: the action, and whether warning
+    signs are still open."""
+    line = urgency_headline(result.urgency)
     if not result.complete:
-        line += " — " + kb.messages["incomplete_headline"].text
+        line += " — " + text(kb, "messages.incomplete_headline.text")
     return line
 
 
 def assessment_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> str:
     kb = kb or load_knowledge()
+    result = localize_assessment(result, kb)
+    loc = current_localizer()
+
+    def because(answers: dict[str, Any]) -> str:
+        return _("because {answers}", answers=answers_phrase(kb, answers))
+
     out: list[str] = [f"# {headline(result, kb)}", ""]
-    urgent = URGENCY_RANK[result.urgency] >= URGENCY_RANK["urgent"]
-    if urgent:
+    if URGENCY_RANK[result.urgency] >= URGENCY_RANK["urgent"]:
         # Lead with what to do; nothing before it.
-        out += ["## What to do now", ""]
+        out += ["## " + _("What to do now"), ""]
         for sign in result.warning_signs:
             if sign.urgency == result.urgency:
                 out.append(f"- **{_sentence(sign.action)}** ({sign.title})")
         out.append("")
     if result.notice:
         out.append(f"**{result.notice}**")
-        out += [f"- {kb.questions[qid].text}" if qid in kb.questions else f"- {qid}"
+        out += [f"- {text(kb, f'questions.{qid}.text')}" if qid in kb.questions else f"- {qid}"
                 for qid in result.unanswered_warning_questions]
         out.append("")
-    titles = list(dict.fromkeys(f"{r.title} ({r.urgency.replace('_', ' ')})" for r in result.urgency_reasons))
+    titles = list(dict.fromkeys(f"{r.title} ({urgency_name(r.urgency)})" for r in result.urgency_reasons))
     if titles:
-        out.append("Why: " + "; ".join(titles) + ".")
+        out.append(_("Why: {reasons}.", reasons="; ".join(titles)))
     else:
-        out.append("Why: " + kb.messages["no_warning_sign"].text)
+        out.append(_("Why: {reasons}", reasons=text(kb, "messages.no_warning_sign.text")))
     out.append("")
     if result.warning_signs:
-        out += ["## Warning signs", ""]
+        out += ["## " + _("Warning signs"), ""]
         for sign in result.warning_signs:
-            out.append(f"- **{sign.title}** — {_sentence(sign.text)} **{_sentence(sign.action)}** "
-                       f"(because {_answers(kb, sign.answers)})")
-            out.append(_evidence_line(sign))
+            out.append(f"- **{sign.title}** — {_sentence(sign.text)} **{_sentence(sign.action)}** ({because(sign.answers)})")
+            out.append(_evidence_line(kb, sign))
         out.append("")
     if result.lookalikes:
-        out += ["## This may not be a cramp", ""]
+        out += ["## " + _("This may not be a cramp"), ""]
         for look in result.lookalikes:
-            out.append(f"- **{look.name}**: {_sentence(look.distinguishing)} (because {_answers(kb, look.answers)})")
-            out.append(_evidence_line(look))
+            out.append(f"- **{look.name}**: {_sentence(look.distinguishing)} ({because(look.answers)})")
+            out.append(_evidence_line(kb, look))
         out.append("")
     if result.cramp_types:
-        out += ["## Type of cramp", ""]
+        out += ["## " + _("Type of cramp"), ""]
         for cramp_type in result.cramp_types:
-            out.append(f"- **{cramp_type.title}**: {_sentence(cramp_type.description)} "
-                       f"(because {_answers(kb, cramp_type.answers)})")
-            out.append(_evidence_line(cramp_type))
+            out.append(f"- **{cramp_type.title}**: {_sentence(cramp_type.description)} ({because(cramp_type.answers)})")
+            out.append(_evidence_line(kb, cramp_type))
         out.append("")
-    out += ["## What may contribute", ""]
+    out += ["## " + _("What may contribute"), ""]
     if not result.factors:
-        out.append("- Nothing in your answers points to a particular cause; many night cramps have none.")
+        out.append("- " + _("Nothing in your answers points to a particular cause; many night cramps have none."))
     for factor in result.factors:
         out.append(f"{factor.rank}. **{factor.title}** — {_sentence(factor.explanation)} "
-                   f"(why: {_answers(kb, factor.answers)})")
-        out.append(_evidence_line(factor))
+                   "(" + _("why: {reasons}", reasons=answers_phrase(kb, factor.answers)) + ")")
+        out.append(_evidence_line(kb, factor))
     out.append("")
     if result.referrals:
-        out += ["## Whom to see", ""]
+        out += ["## " + _("Whom to see"), ""]
         for referral in result.referrals:
             why = "; ".join(dict.fromkeys(b.title for b in referral.because))
-            out.append(f"- **{referral.specialty}** — {_sentence(referral.text)} (why: {why})")
+            out.append(f"- **{referral.specialty}** — {_sentence(referral.text)} (" + _("why: {reasons}", reasons=why) + ")")
         out.append("")
     if result.tests:
-        out += ["## Tests to ask about", "", result.tests_note, ""]
+        out += ["## " + _("Tests to ask about"), "", result.tests_note, ""]
         for test in result.tests:
             why = "; ".join(dict.fromkeys(b.title for b in test.because))
-            out.append(f"- **{test.name}** — {_sentence(test.text)} (why: {why})")
+            out.append(f"- **{test.name}** — {_sentence(test.text)} (" + _("why: {reasons}", reasons=why) + ")")
         out.append("")
-    out += ["## Prevention plan", ""]
+    out += ["## " + _("Prevention plan"), ""]
     if result.plan.note:
         out.append(result.plan.note)
     fluid = result.plan.fluid_target
     if fluid is not None:
-        line = f"- **Fluids**: about {fluid.target_ml / 1000:.1f} L a day (20 ml × {fluid.weight_kg:g} kg)"
+        litres = {"target": loc.number(fluid.target_ml / 1000, digits=1), "weight": loc.number(fluid.weight_kg)}
+        line = "- " + _("**Fluids**: about {target} L a day (20 ml × {weight} kg)", **litres)
         if fluid.current_ml is not None:
-            line += f"; you drink about {fluid.current_ml / 1000:.1f} L"
+            line += _("; you drink about {current} L", current=loc.number(fluid.current_ml / 1000, digits=1))
             if fluid.shortfall_ml:
-                line += f", {fluid.shortfall_ml / 1000:.1f} L short"
+                line += _(", {shortfall} L short", shortfall=loc.number(fluid.shortfall_ml / 1000, digits=1))
         out.append(line + ".")
         for caveat in fluid.caveats:
             out.append(f"  *{caveat}*")
     for item in result.plan.items:
-        reasons = list(dict.fromkeys(b.title for b in item.because))
-        why = f" (for: {'; '.join(reasons)})" if reasons else ""
+        reasons = "; ".join(dict.fromkeys(b.title for b in item.because))
+        why = " (" + _("for: {reasons}", reasons=reasons) + ")" if reasons else ""
         out.append(f"- **{item.title}** — {_sentence(item.text)}{why}")
         if item.exercises:
-            out.append("  Exercises: " + ", ".join(e.title for e in item.exercises) + " (`crampcare exercises`)")
-        out.append(_evidence_line(item))
+            out.append("  " + _("Exercises: {names} (`crampcare exercises`)", names=", ".join(e.title for e in item.exercises)))
+        out.append(_evidence_line(kb, item))
     out.append("")
-    out += ["## Do not", ""]
+    out += ["## " + _("Do not"), ""]
     for do_not in result.do_nots:
         out.append(f"- **{do_not.title}** — {do_not.text}")
         for medicine in do_not.medicines:
             # Each danger is a sentence of its own: "drive. Can…", never "drive.; Can…".
             dangers = " ".join(_sentence(d) for d in medicine.dangers)
-            out.append(f"  - {medicine.name}: {_sentence(medicine.recommendation)} Dangers: {dangers}")
+            out.append(f"  - {medicine.name}: {_sentence(medicine.recommendation)} " + _("Dangers: {dangers}", dangers=dangers))
             if medicine.pregnancy_warning:
-                out.append(f"    Pregnancy: {medicine.pregnancy_warning}")
-        out.append(_evidence_line(do_not))
+                out.append("    " + _("Pregnancy: {warning}", warning=medicine.pregnancy_warning))
+        out.append(_evidence_line(kb, do_not))
     out.append("")
-    out += ["## Sources", ""]
+    out += ["## " + _("Sources"), ""]
     for source in result.sources:
-        out.append(f"- [{source.id}] {source.citation}" + (f" <{source.url}>" if source.url else ""))
+        link = f" <{source.url}>" if source.url else ""
+        if current_language() == "en":
+            out.append(f"- [{source.id}] {source.citation}{link}")
+        else:
+            out.append(f"- {source.title}{link}")
     out += ["", f"_{result.disclaimer}_", ""]
     return "\n".join(out)
 
 
 def questionnaire_markdown(kb: KnowledgeBase) -> str:
-    out = ["# crampcare questionnaire", ""]
+    out = ["# " + _("crampcare questionnaire"), ""]
     section = None
     for question in kb.questions.values():
         if question.section != section:
             section = question.section
-            out += [f"## {section.replace('_', ' ').capitalize()}", ""]
-        out.append(f"- `{question.id}` — {question.text}")
-        out.append(f"  - answer: {allowed(question)}")
+            title = _(SECTION_TITLES[section]) if section in SECTION_TITLES else section
+            out += [f"## {title}", ""]
+        out.append(f"- `{question.id}` — {text(kb, f'questions.{question.id}.text')}")
+        out.append("  - " + _("answer: {allowed}", allowed=allowed(question)))
+        if question.choices and current_language() != "en":
+            for index in range(len(question.choices)):
+                out.append(f"    {index + 1}. {text(kb, f'questions.{question.id}.choices.{index}.text')}")
         if question.help:
-            out.append(f"  - help: {question.help}")
+            out.append("  - " + _("help: {text}", text=text(kb, f"questions.{question.id}.help")))
         if question.show_if is not None:
-            out.append(f"  - asked only if: `{question.show_if.model_dump_json(by_alias=True, exclude_none=True)}`")
+            condition = question.show_if.model_dump_json(by_alias=True, exclude_none=True)
+            out.append("  - " + _("asked only if: {condition}", condition="`" + condition + "`"))
     return "\n".join(out) + "\n"
 
 

@@ -14,9 +14,12 @@ from typing import Any, NoReturn
 import typer
 
 from crampcare import __version__
+from crampcare.cli.language import LanguageGroup
+from crampcare.i18n.context import _
 
 app = typer.Typer(
     name="crampcare",
+    cls=LanguageGroup,
     help="Help for night leg cramps: first aid now, an explained assessment, a diary, and a report for your doctor.",
     no_args_is_help=True,
     add_completion=False,
@@ -57,23 +60,21 @@ def _root(
 @app.command()
 def now(
     plain: bool = typer.Option(False, "--plain", help="Print every step at once and exit."),
-    lang: str = typer.Option("en", "--lang", help="Language of the steps (en, ru)."),
 ) -> None:
     """First aid for a cramp happening right now, one step at a time."""
     from crampcare.cli import now_command
 
-    now_command.run(plain=plain, lang=lang)
+    now_command.run(plain=plain)
 
 
 @app.command()
 def exercises(
     plain: bool = typer.Option(False, "--plain", help="Print the routine and exit."),
-    lang: str = typer.Option("en", "--lang", help="Language (en, ru)."),
 ) -> None:
     """The bedtime exercise routine, with a timer for each exercise."""
     from crampcare.cli import now_command
 
-    now_command.run_exercises(plain=plain, lang=lang)
+    now_command.run_exercises(plain=plain)
 
 
 def _open_diary(db: str | None) -> Any:
@@ -90,13 +91,13 @@ def _read_answers(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8") if str(path) != "-" else sys.stdin.read()
     except OSError as exc:
-        fail(f"cannot read {path}: {exc.strerror}")
+        fail(_("cannot read {path}: {reason}", path=path, reason=exc.strerror))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        fail(f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+        fail(_("{path} is not valid JSON: {reason} at line {line}, column {column}", path=path, reason=exc.msg, line=exc.lineno, column=exc.colno))
     if not isinstance(data, dict):
-        fail(f"{path} must hold a JSON object mapping question ids to answers")
+        fail(_("{path} must hold a JSON object mapping question ids to answers", path=path))
     answers = data.get("answers", data) if "answers" in data and isinstance(data.get("answers"), dict) else data
     return dict(answers)
 
@@ -135,9 +136,12 @@ def assess(
 
         with _open_diary(db) as store:
             assessment_id = save_assessment(store, result.answers, result.model_dump(mode="json"))
-        typer.echo(f"saved as assessment {assessment_id}", err=True)
+        typer.echo(_("saved as assessment {id}", id=assessment_id), err=True)
     if output_format is OutputFormat.json:
-        typer.echo(result.model_dump_json(indent=2))
+        from crampcare.assess.localize import localize_assessment
+        from crampcare.knowledge import load_knowledge
+
+        typer.echo(localize_assessment(result, load_knowledge()).model_dump_json(indent=2))
         return
     from crampcare.assess.render import assessment_markdown
 
@@ -169,12 +173,11 @@ def questionnaire(
 @app.command()
 def learn(
     topic: str | None = typer.Argument(None, help="A topic id; leave out to list them."),
-    lang: str = typer.Option("en", "--lang", help="Language (en, ru)."),
 ) -> None:
     """Browse what crampcare knows — causes, types, first aid, exercises, medicines — with sources."""
     from crampcare.cli.learn_command import show
 
-    show(topic, lang=lang)
+    show(topic)
 
 
 @app.command()

@@ -7,6 +7,8 @@ from typing import TypeVar
 
 import typer
 
+from crampcare.i18n.context import _
+
 T = TypeVar("T")
 
 db_app = typer.Typer(help="Database schema: apply migrations (server mode) or show the version.",
@@ -21,7 +23,7 @@ def upgrade_command(
     from crampcare.services.database import upgrade_schema
 
     before = _safe(upgrade_schema, db)
-    typer.echo(f"schema at {before.head} (was {before.current or 'empty'})")
+    typer.echo(_("schema at {head} (was {before})", head=before.head, before=before.current or _("empty")))
 
 
 @db_app.command("status")
@@ -32,9 +34,9 @@ def status_command(
     from crampcare.services.database import schema_status
 
     status = _safe(schema_status, db)
-    typer.echo(f"schema {status.current or 'empty'}; this crampcare needs {status.head}")
+    typer.echo(_("schema {current}; this crampcare needs {head}", current=status.current or _("empty"), head=status.head))
     if not status.up_to_date:
-        typer.echo("run `crampcare db upgrade` to bring it up to date", err=True)
+        typer.echo(_("run `crampcare db upgrade` to bring it up to date"), err=True)
         raise typer.Exit(1)
 
 

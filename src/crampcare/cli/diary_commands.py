@@ -23,6 +23,8 @@ import typer
 from crampcare.cli.errors import Refused as _Refused
 from crampcare.cli.errors import friendly_errors, validation_message
 from crampcare.cli.options import DbOption
+from crampcare.i18n.context import _, current_localizer
+from crampcare.i18n.wording import diary_word
 
 if TYPE_CHECKING:
     from crampcare.diary.records import Cramp, DayRecord, NightRecord
@@ -413,71 +415,74 @@ def _ask_day_form() -> dict[str, Any]:
 def _fmt_duration(seconds: int) -> str:
     minutes, secs = divmod(seconds, 60)
     if not minutes:
-        return f"{secs} s"
-    return f"{minutes} min" + (f" {secs} s" if secs else "")
+        return _("{seconds} s", seconds=secs)
+    return _("{minutes} min {seconds} s", minutes=minutes, seconds=secs) if secs else _("{minutes} min", minutes=minutes)
 
 
 def _fmt_number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return current_localizer().number(value)
 
 
 def _cramp_line(cramp: Cramp) -> str:
     parts = [
         cramp.start.strftime("%H:%M"),
         _fmt_duration(cramp.duration_s),
-        f"{cramp.leg} {'+'.join(cramp.muscles)}",
-        f"severity {cramp.severity}",
+        f"{diary_word(cramp.leg)} {'+'.join(diary_word(m) for m in cramp.muscles)}",
+        _("severity {severity}", severity=cramp.severity),
     ]
     if cramp.signs:
-        parts.append("signs: " + ", ".join(cramp.signs))
+        parts.append(_("signs: {signs}", signs=", ".join(diary_word(s) for s in cramp.signs)))
     if cramp.helped:
-        parts.append("helped: " + ", ".join(cramp.helped))
+        parts.append(_("helped: {methods}", methods=", ".join(diary_word(h) for h in cramp.helped)))
     if cramp.minutes_to_relief is not None:
-        parts.append(f"eased after {_fmt_number(cramp.minutes_to_relief)} min")
+        parts.append(_("eased after {minutes} min", minutes=_fmt_number(cramp.minutes_to_relief)))
     return " · ".join(parts)
 
 
 def _night_summary(night: NightRecord) -> str:
     if not night.cramps:
-        text = "quiet night"
+        text = _("quiet night")
     else:
-        count = len(night.cramps)
         worst = max(c.severity for c in night.cramps)
         longest = max(c.duration_s for c in night.cramps)
-        text = f"{count} cramp{'s' if count > 1 else ''}, worst {worst}/10, longest {_fmt_duration(longest)}"
-    return text + (", sleep disturbed" if night.sleep_disturbed else "")
+        text = _("{cramps}, worst {worst}/10, longest {longest}", cramps=current_localizer().cramps(len(night.cramps)),
+                 worst=worst, longest=_fmt_duration(longest))
+    return text + (_(", sleep disturbed") if night.sleep_disturbed else "")
 
 
 def _day_summary(day: DayRecord) -> str:
     parts: list[str] = []
     if day.fluids_ml is not None:
-        parts.append(f"fluids {_fmt_number(day.fluids_ml / 1000)} L")
+        parts.append(_("fluids {litres} L", litres=_fmt_number(day.fluids_ml / 1000)))
     if day.activity is not None:
-        parts.append(f"activity {day.activity}")
+        parts.append(_("activity {level}", level=diary_word(day.activity)))
     flags = [
-        (day.unusual_activity, "unusual activity"),
-        (day.cold_exposure, "cold"),
-        (day.uncomfortable_shoes, "uncomfortable shoes"),
-        (day.caffeine, "caffeine"),
-        (day.exercises_done, "exercises done"),
+        (day.unusual_activity, _("unusual activity"), _("no unusual activity")),
+        (day.cold_exposure, _("cold"), _("no cold")),
+        (day.uncomfortable_shoes, _("uncomfortable shoes"), _("no uncomfortable shoes")),
+        (day.caffeine, _("caffeine"), _("no caffeine")),
+        (day.exercises_done, _("exercises done"), _("no exercises done")),
     ]
-    for value, label in flags:
+    for value, yes, no in flags:
         if value is not None:
-            parts.append(label if value else f"no {label}")
+            parts.append(yes if value else no)
     if day.sitting_hours is not None:
-        parts.append(f"sitting {_fmt_number(day.sitting_hours)} h")
+        parts.append(_("sitting {hours} h", hours=_fmt_number(day.sitting_hours)))
     if day.temperature_swing_c is not None:
-        parts.append(f"temperature swing {_fmt_number(day.temperature_swing_c)} °C")
+        parts.append(_("temperature swing {degrees} °C", degrees=_fmt_number(day.temperature_swing_c)))
     if day.stress is not None:
-        parts.append(f"stress {day.stress}")
+        parts.append(_("stress {level}", level=diary_word(day.stress)))
     if day.alcohol_units is not None:
-        parts.append(f"alcohol {_fmt_number(day.alcohol_units)} units")
+        parts.append(_("alcohol {units} units", units=_fmt_number(day.alcohol_units)))
     if day.pregnancy_week is not None:
-        parts.append(f"pregnancy week {day.pregnancy_week}")
-    for label, values in (("diet", day.diet), ("medicines", day.medicines), ("tags", day.tags)):
-        if values:
-            parts.append(f"{label} {', '.join(values)}")
-    return ", ".join(parts) or "nothing logged"
+        parts.append(_("pregnancy week {week}", week=day.pregnancy_week))
+    if day.diet:
+        parts.append(_("diet {values}", values=", ".join(diary_word(d) for d in day.diet)))
+    if day.medicines:
+        parts.append(_("medicines {values}", values=", ".join(day.medicines)))
+    if day.tags:
+        parts.append(_("tags {values}", values=", ".join(day.tags)))
+    return ", ".join(parts) or _("nothing logged")
 
 
 # --------------------------------------------------------------------------- commands: log
@@ -512,13 +517,13 @@ def log_night(
         flag_values = _cramp_changes(time, duration, leg, muscle, severity, helped, relief_minutes, sign)
         cramps = _spec_cramps(cramp)
         if none and (cramps or flag_values):
-            raise _Refused("--none records a night without cramps; leave out the cramp details or --none")
+            raise _Refused(_("--none records a night without cramps; leave out the cramp details or --none"))
         if flag_values:
             missing = [_FLAGS[name] for name in ("duration_s", "leg", "muscles", "severity") if name not in flag_values]
             if missing:
                 raise _Refused(
-                    f"a cramp also needs {', '.join(missing)} (e.g. --duration 3m --leg left "
-                    "--muscle calf --severity 7), or use --none for a quiet night"
+                    _("a cramp also needs {options} (e.g. --duration 3m --leg left --muscle calf --severity 7), "
+                      "or use --none for a quiet night", options=", ".join(missing))
                 )
             flag_values.setdefault("start", units.parse_time("now", now=_now()))
             cramps.append(_make_cramp(flag_values))
@@ -536,8 +541,8 @@ def log_night(
                 disturbed = sleep_disturbed
         else:
             raise _Refused(
-                "say what happened: --time 03:10 --duration 3m --leg left --muscle calf --severity 7, "
-                "--cramp 03:10,3m,left,calf,7 or --none for a quiet night"
+                _("say what happened: --time 03:10 --duration 3m --leg left --muscle calf --severity 7, "
+                  "--cramp 03:10,3m,left,calf,7 or --none for a quiet night")
             )
         _check_not_future(night, cramps)
         record = NightRecord(date=night, cramps=cramps, sleep_disturbed=disturbed, notes=notes or "")
@@ -547,13 +552,13 @@ def log_night(
         finally:
             store.close()
         if logged.outcome == "created":
-            typer.echo(f"Logged the night of {night}: {_night_summary(record)}.")
+            typer.echo(_("Logged the night of {date}: {summary}.", date=night, summary=_night_summary(record)))
         elif logged.outcome == "appended":
-            typer.echo(f"Added to the night of {night}, now: {_night_summary(logged.night)}.")
+            typer.echo(_("Added to the night of {date}, now: {summary}.", date=night, summary=_night_summary(logged.night)))
         else:
             typer.echo(
-                f"The night of {night} is already logged ({_night_summary(logged.night)}); a quiet night does not "
-                f"erase cramps. To remove them: crampcare diary edit {night} --none"
+                _("The night of {date} is already logged ({summary}); a quiet night does not erase cramps. "
+                  "To remove them: crampcare diary edit {date} --none", date=night, summary=_night_summary(logged.night))
             )
 
 
@@ -592,7 +597,7 @@ def log_day(
         )  # fmt: skip
         if not values and notes is None:
             if not _interactive():
-                raise _Refused("give at least one factor, e.g. --fluids 1.5L --activity normal (see --help)")
+                raise _Refused(_("give at least one factor, e.g. --fluids 1.5L --activity normal (see --help)"))
             values = _ask_day_form()
         record = DayRecord(date=day, notes=notes or "", **values)
         store = _open(db)
@@ -600,7 +605,7 @@ def log_day(
             _add_or_explain(lambda: diary_service.log_day(store, record), "day", day)
         finally:
             store.close()
-        typer.echo(f"Logged the day of {day}: {_day_summary(record)}.")
+        typer.echo(_("Logged the day of {date}: {summary}.", date=day, summary=_day_summary(record)))
 
 
 def _add_or_explain(add: Callable[[], None], kind: str, date: dt.date) -> None:
@@ -610,8 +615,9 @@ def _add_or_explain(add: Callable[[], None], kind: str, date: dt.date) -> None:
         add()
     except DuplicateRecordError:
         raise _Refused(
-            f"the {kind} of {date} is already logged; change it with 'crampcare diary edit {date}' "
-            f"or remove it with 'crampcare diary delete {date} --kind {kind}'"
+            _("the {what} of {date} is already logged; change it with 'crampcare diary edit {date}' "
+              "or remove it with 'crampcare diary delete {date} --kind {kind}'",
+              what={"night": _("night"), "day": _("day")}.get(kind, kind), date=date, kind=kind)
         ) from None
 
 
@@ -630,7 +636,7 @@ def diary_list(
 
         first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
         if fmt not in ("text", "json"):
-            raise _Refused(f"--format {fmt!r} is not known; use text or json")
+            raise _Refused(_("--format {value!r} is not known; use text or json", value=fmt))
         store = _open(db)
         try:
             if fmt == "json":
@@ -650,15 +656,15 @@ def _print_table(nights: list[NightRecord], days: list[DayRecord]) -> None:
 
     console = Console()
     if not nights and not days:
-        console.print("Nothing logged yet. Start with: crampcare log night --none  (or --time 03:10 …)")
+        console.print(_("Nothing logged yet. Start with: crampcare log night --none  (or --time 03:10 …)"))
         return
     by_night = {n.date: n for n in nights}
     by_day = {d.date: d for d in days}
-    table = Table(title="crampcare diary", show_lines=False)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Night")
-    table.add_column("Cramps")
-    table.add_column("Day")
+    table = Table(title=_("crampcare diary"), show_lines=False)
+    table.add_column(_("Date"), no_wrap=True)
+    table.add_column(_("Night"))
+    table.add_column(_("Cramps"))
+    table.add_column(_("Day"))
     for date in sorted(by_night.keys() | by_day.keys()):
         night, day = by_night.get(date), by_day.get(date)
         table.add_row(
@@ -669,7 +675,9 @@ def _print_table(nights: list[NightRecord], days: list[DayRecord]) -> None:
         )
     console.print(table)
     with_cramps = sum(1 for n in nights if n.cramps)
-    console.print(f"{_plural(len(nights), 'night')} ({with_cramps} with cramps), {_plural(len(days), 'day')}.")
+    loc = current_localizer()
+    console.print(_("{nights} ({cramps} with cramps), {days}.", nights=loc.nights(len(nights)), cramps=with_cramps,
+                    days=loc.days(len(days))))
 
 
 def diary_show(
@@ -683,14 +691,14 @@ def diary_show(
 
         day_date = _date_arg(date)
         if fmt not in ("text", "json"):
-            raise _Refused(f"--format {fmt!r} is not known; use text or json")
+            raise _Refused(_("--format {value!r} is not known; use text or json", value=fmt))
         store = _open(db)
         try:
             night, day = diary_service.get_date(store, day_date)
         finally:
             store.close()
         if night is None and day is None:
-            raise _Refused(f"nothing is logged for {day_date}")
+            raise _Refused(_("nothing is logged for {date}", date=day_date))
         if fmt == "json":
             import json
 
@@ -703,19 +711,19 @@ def diary_show(
             return
         typer.echo(f"{day_date}")
         if night is not None:
-            typer.echo(f"  Night: {_night_summary(night)}")
+            typer.echo("  " + _("Night: {summary}", summary=_night_summary(night)))
             for index, cramp in enumerate(night.cramps, start=1):
                 typer.echo(f"    {index}. {_cramp_line(cramp)}")
             if night.notes:
-                typer.echo(f"    notes: {night.notes}")
+                typer.echo("    " + _("notes: {notes}", notes=night.notes))
         else:
-            typer.echo("  Night: not logged")
+            typer.echo("  " + _("Night: not logged"))
         if day is not None:
-            typer.echo(f"  Day: {_day_summary(day)}")
+            typer.echo("  " + _("Day: {summary}", summary=_day_summary(day)))
             if day.notes:
-                typer.echo(f"    notes: {day.notes}")
+                typer.echo("    " + _("notes: {notes}", notes=day.notes))
         else:
-            typer.echo("  Day: not logged")
+            typer.echo("  " + _("Day: not logged"))
 
 
 def diary_edit(
@@ -767,7 +775,7 @@ def diary_edit(
 
         day_date = _date_arg(date)
         if kind not in (None, "night", "day"):
-            raise _Refused(f"--kind {kind!r} is not known; use night or day")
+            raise _Refused(_("--kind {value!r} is not known; use night or day", value=kind))
         cramp_flags = _cramp_changes(time, duration, leg, muscle, severity, helped, relief_minutes, sign)
         new_cramps = _spec_cramps(cramp)
         day_values = _day_changes(
@@ -778,7 +786,7 @@ def diary_edit(
         if sleep_disturbed is not None:
             night_values["sleep_disturbed"] = sleep_disturbed
         if none and (new_cramps or cramp_flags):
-            raise _Refused("--none removes all cramps; do not combine it with cramp details")
+            raise _Refused(_("--none removes all cramps; do not combine it with cramp details"))
         touches_night = bool(cramp_flags or new_cramps or none or night_values or kind == "night")
         touches_day = bool(day_values or kind == "day")
         store = _open(db)
@@ -793,13 +801,13 @@ def diary_edit(
                     day_values["notes"] = notes
                     touches_day = True
             if not touches_night and not touches_day:
-                raise _Refused("nothing to change; give the fields to change, e.g. --severity 5 or --fluids 2L")
+                raise _Refused(_("nothing to change; give the fields to change, e.g. --severity 5 or --fluids 2L"))
             changed_nights: list[NightRecord] = []
             changed_days: list[DayRecord] = []
             if touches_night:
                 if night is None:
                     raise _Refused(
-                        f"no night is logged for {day_date}; log it with 'crampcare log night --date {day_date}'"
+                        _("no night is logged for {date}; log it with 'crampcare log night --date {date}'", date=day_date)
                     )
                 cramps = list(night.cramps)
                 if none:
@@ -816,16 +824,16 @@ def diary_edit(
             if touches_day:
                 if day is None:
                     raise _Refused(
-                        f"no day is logged for {day_date}; log it with 'crampcare log day --date {day_date}'"
+                        _("no day is logged for {date}; log it with 'crampcare log day --date {date}'", date=day_date)
                     )
                 changed_days.append(DayRecord.model_validate({**day.model_dump(), **day_values}))
             diary_service.edit(store, changed_nights, changed_days)
         finally:
             store.close()
         for changed_night in changed_nights:
-            typer.echo(f"Changed the night of {day_date}: {_night_summary(changed_night)}.")
+            typer.echo(_("Changed the night of {date}: {summary}.", date=day_date, summary=_night_summary(changed_night)))
         for changed_day in changed_days:
-            typer.echo(f"Changed the day of {day_date}: {_day_summary(changed_day)}.")
+            typer.echo(_("Changed the day of {date}: {summary}.", date=day_date, summary=_day_summary(changed_day)))
 
 
 def _notes_target(touches_night: bool, touches_day: bool, has_night: bool, has_day: bool) -> str:
@@ -834,18 +842,18 @@ def _notes_target(touches_night: bool, touches_day: bool, has_night: bool, has_d
         return "night" if touches_night else "day"
     if has_night != has_day:
         return "night" if has_night else "day"
-    raise _Refused("--notes: say whose notes with --kind night or --kind day")
+    raise _Refused(_("--notes: say whose notes with --kind night or --kind day"))
 
 
 def _edit_one_cramp(cramps: list[Cramp], changes: dict[str, Any], number: int | None) -> list[Cramp]:
     if not cramps:
-        raise _Refused("this night has no cramp to change; add one with --cramp 03:10,3m,left,calf,7")
+        raise _Refused(_("this night has no cramp to change; add one with --cramp 03:10,3m,left,calf,7"))
     if number is None:
         if len(cramps) > 1:
-            raise _Refused(f"this night has {len(cramps)} cramps; say which with --cramp-number 1..{len(cramps)}")
+            raise _Refused(_("this night has {count} cramps; say which with --cramp-number 1..{count}", count=len(cramps)))
         number = 1
     if not 1 <= number <= len(cramps):
-        raise _Refused(f"--cramp-number {number}: this night has {len(cramps)} cramp(s)")
+        raise _Refused(_("--cramp-number {number}: this night has {cramps}", number=number, cramps=current_localizer().cramps(len(cramps))))
     edited = list(cramps)
     edited[number - 1] = _make_cramp({**cramps[number - 1].model_dump(), **changes})
     return edited
@@ -864,13 +872,15 @@ def diary_delete(
 
         day_date = _date_arg(date)
         if kind not in (None, "night", "day"):
-            raise _Refused(f"--kind {kind!r} is not known; use night or day")
+            raise _Refused(_("--kind {value!r} is not known; use night or day", value=kind))
         store = _open(db)
         try:
             deleted = diary_service.delete(store, day_date, kind)  # type: ignore[arg-type]  # checked above
         finally:
             store.close()
-        typer.echo(f"Deleted the {' and '.join(deleted)} of {day_date}. Undo with 'crampcare diary undo'.")
+        kinds = {"night": _("night"), "day": _("day")}
+        what = _(" and ").join(kinds.get(kind, kind) for kind in deleted)
+        typer.echo(_("Deleted the {what} of {date}. Undo with 'crampcare diary undo'.", what=what, date=day_date))
 
 
 def diary_undo(db: DbOption = None) -> None:
@@ -915,7 +925,8 @@ def export_command(
             sys.stdout.flush()
             return
         out.write_text(exported.text, encoding="utf-8", newline="")
-        typer.echo(f"Exported {exported.nights} nights and {exported.days} days to {out}.", err=True)
+        typer.echo(_("Exported {nights} and {days} to {path}.", nights=current_localizer().nights(exported.nights),
+                     days=current_localizer().days(exported.days), path=out), err=True)
 
 
 def import_command(
@@ -927,7 +938,7 @@ def import_command(
         from crampcare.services.transfer import import_file
 
         if not file.is_file():
-            raise _Refused(f"{file}: no such file")
+            raise _Refused(_("{path}: no such file", path=file))
         store = _open(db)
         try:
             typer.echo(import_file(store, file).message)
@@ -955,10 +966,6 @@ def register(app: typer.Typer) -> None:
 
     app.command("export")(export_command)
     app.command("import")(import_command)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _validation_message(error: Any, label: str | None = None) -> str:

@@ -11,22 +11,33 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crampcare.i18n.context import _, activate
+from crampcare.i18n.languages import choose_language
+from crampcare.i18n.regions import choose_region
+
 DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 
 def handles(argv: list[str]) -> bool:
     if not argv or argv[0] != "now" or "--plain" not in argv:
         return False
     rest = [a for a in argv[1:] if a != "--plain"]
-    return rest in ([], ["--lang", "en"], ["--lang", "ru"]) or (len(rest) == 1 and rest[0].startswith("--lang="))
+    while rest:
+        if rest[0] in ("--lang", "--region") and len(rest) >= 2:
+            rest = rest[2:]
+        elif rest[0].startswith(("--lang=", "--region=")):
+            rest = rest[1:]
+        else:
+            return False
+    return True
 
 
-def _lang(argv: list[str]) -> str:
+def _flag(argv: list[str], name: str) -> str | None:
     for index, arg in enumerate(argv):
-        if arg == "--lang" and index + 1 < len(argv):
+        if arg == name and index + 1 < len(argv):
             return argv[index + 1]
-        if arg.startswith("--lang="):
+        if arg.startswith(name + "="):
             return arg.split("=", 1)[1]
-    return "en"
+    return None
 
 
 def _load(name: str) -> Any:
@@ -50,35 +61,60 @@ def _translator(lang: str) -> Any:
     return text
 
 
-def _urgency_action(vocabulary: Any, urgency: str) -> str:
-    """The shared urgency action (vocabulary.yaml) as an inline phrase: lower-case first letter, no full stop."""
-    action = str(vocabulary["urgency"][urgency]["action"]["en"])
+def _words(entry: Any, lang: str) -> str:
+    """A vocabulary.yaml entry in ``lang`` (English when the language has none)."""
+    return str(entry.get(lang) or entry["en"])
+
+
+def _urgency_action(vocabulary: Any, urgency: str, lang: str) -> str:
+    """The shared urgency action as an inline phrase: lower-case first letter, no full stop."""
+    action = _words(vocabulary["urgency"][urgency]["action"], lang)
     return action[0].lower() + action[1:].rstrip(".")
 
 
 def run(argv: list[str]) -> None:
-    lang = _lang(argv)
-    t = _translator(lang)
+    choice = choose_language(_flag(argv, "--lang"))
+    if choice.notice():
+        sys.stderr.write(f"{choice.notice()}\n")
+    try:
+        region = choose_region(_flag(argv, "--region"), lang=choice.code)
+    except ValueError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise SystemExit(2) from None
+    activate(choice.code, region.code)
+    t = _translator(choice.code)
     out = sys.stdout
-    out.write("CRAMP NOW: first aid, step by step\n\n")
+    out.write(_("CRAMP NOW: first aid, step by step") + "\n\n")
     out.flush()  # The first lines reach the screen before any file is read.
+    titles = {s["id"]: s["title"] for s in _load("sources.yaml")}
+
+    def sources(ids: list[str]) -> str:
+        # English readers see the short ids; other languages the translated titles (no English words).
+        if choice.code == "en":
+            return ", ".join(ids)
+        return "; ".join(t(f"sources.{sid}.title", titles.get(sid, sid)) for sid in ids)
+
+    vocabulary = _load("vocabulary.yaml")
     steps = [s for s in _load("first_aid.yaml") if s.get("in_now")]
     for number, step in enumerate(steps, start=1):
         key = f"first_aid.{step['id']}"
-        timer = f" [{step['seconds']} s]" if step.get("seconds") else ""
+        timer = " [" + _("{seconds} s", seconds=step["seconds"]) + "]" if step.get("seconds") else ""
         out.write(f"{number}. {t(key + '.title', step['title'])}{timer}\n")
         out.write(f"   {t(key + '.text', step['text'])}\n")
-        note = f"   (source: {', '.join(step['sources'])}; evidence: {step['evidence'].replace('_', ' ')}"
+        note = "   (" + _("source: {sources}; evidence: {evidence}", sources=sources(step["sources"]),
+                             evidence=_words(vocabulary["evidence"][step["evidence"]], choice.code))
         if step.get("guidance_note"):
-            note += f"; guidance: {t(key + '.guidance_note', step['guidance_note'])}"
+            note += "; " + _("guidance: {note}", note=t(key + ".guidance_note", step["guidance_note"]))
         out.write(note + ")\n")
         if number == 1:
             out.flush()
-    vocabulary = _load("vocabulary.yaml")
-    out.write("\nGet help if:\n")
+    out.write("\n" + _("Get help if:") + "\n")
     for question in _load("escalation.yaml"):
         key = f"escalation.{question['id']}"
-        action = _urgency_action(vocabulary, question["yes_urgency"])
+        urgency = question["yes_urgency"]
+        action = _urgency_action(vocabulary, urgency, choice.code)
+        if urgency == "emergency":
+            action += " (" + region.emergency_numbers(", ") + ")"
         out.write(f"- {t(key + '.text', question['text'])} -> {action}. {t(key + '.yes_action', question['yes_action'])}\n")
-    out.write("\nMore: `crampcare now` (with timers), `crampcare assess` in the morning.\n")
+    out.write("\n" + _("More: `crampcare now` (with timers), `crampcare assess` in the morning.") + "\n")
     out.flush()

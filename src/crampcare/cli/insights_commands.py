@@ -20,6 +20,7 @@ import typer
 from crampcare.cli.errors import Refused as _Refused
 from crampcare.cli.errors import friendly_errors as _friendly_errors
 from crampcare.cli.options import DbOption
+from crampcare.i18n.context import _
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -61,9 +62,9 @@ def insights_command(
     with _friendly_errors():
         first, last = _date(start, "--from"), _date(end, "--to")
         if first and last and first > last:
-            raise _Refused(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+            raise _Refused(_("--from {first} is after --to {last}", first=first.isoformat(), last=last.isoformat()))
         if chart is not None and chart.suffix.lower() not in (".png", ".svg"):
-            raise _Refused(f"--chart: the file must end in .png or .svg, not {chart.name!r}")
+            raise _Refused(_("--chart: the file must end in .png or .svg, not {name!r}", name=chart.name))
 
         from crampcare.services import insights as insights_service
         from crampcare.services.diary import open_diary
@@ -79,7 +80,7 @@ def insights_command(
             _render_text(result)
         if chart is not None:
             insights_service.write_chart(result, chart)
-            typer.echo(f"Chart written to {chart}", err=output_format is InsightsFormat.json)
+            typer.echo(_("Chart written to {path}", path=chart), err=output_format is InsightsFormat.json)
 
 
 def _console() -> Console:
@@ -89,89 +90,116 @@ def _console() -> Console:
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.0f}%"
+    from crampcare.i18n.context import current_localizer
+
+    return "-" if x is None else current_localizer().percent(x)
 
 
 def _num(x: float | None, digits: int = 1) -> str:
-    return "-" if x is None else f"{x:.{digits}f}"
+    from crampcare.i18n.context import current_localizer
+
+    return "-" if x is None else current_localizer().number(x, digits=digits)
+
+
+def _g(x: float) -> str:
+    from crampcare.i18n.context import current_localizer
+
+    return current_localizer().number(x)
 
 
 def _render_text(ins: Insights) -> None:
+    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
 
+    from crampcare.i18n.context import current_localizer
+    from crampcare.i18n.wording import diary_word
+
+    loc = current_localizer()
     console = _console()
-    console.print(Panel("\n".join(f"• {s}" for s in ins.summary()), title="Your diary", expand=False))
+    console.print(Panel(escape("\n".join(f"• {s}" for s in ins.summary())), title=_("Your diary"), expand=False))
     if not ins.nights_logged:
         return
 
-    overview = Table(title="Overview", show_header=False, box=None, padding=(0, 2))
+    def ci(low: str, high: str) -> str:
+        return _("95% CI {low}–{high}", low=low, high=high)
+
+    overview = Table(title=_("Overview"), show_header=False, box=None, padding=(0, 2))
     overview.add_column(style="bold")
     overview.add_column()
     share = ins.cramp_night_share
-    overview.add_row("Period", f"{ins.period_start} to {ins.period_end}")
-    overview.add_row("Nights logged", f"{ins.nights_logged} ({ins.cramp_nights} with cramps, {ins.quiet_nights} quiet)")
+    assert ins.period_start and ins.period_end
+    overview.add_row(_("Period"), _("{start} to {end}", start=loc.date(ins.period_start), end=loc.date(ins.period_end)))
+    overview.add_row(_("Nights logged"), _("{nights} ({cramp} with cramps, {quiet} quiet)", nights=ins.nights_logged,
+                                           cramp=ins.cramp_nights, quiet=ins.quiet_nights))
     if share is not None:
-        overview.add_row("Cramp nights", f"{_pct(share.estimate)} (95% CI {_pct(share.low)}-{_pct(share.high)})")
+        overview.add_row(_("Cramp nights"), f"{_pct(share.estimate)} ({ci(_pct(share.low), _pct(share.high))})")
         overview.add_row(
-            "Per week",
-            f"{_num(ins.cramp_nights_per_week)} "
-            f"(95% CI {_num(ins.cramp_nights_per_week_low)}-{_num(ins.cramp_nights_per_week_high)})",
+            _("Per week"),
+            f"{_num(ins.cramp_nights_per_week)} ({ci(_num(ins.cramp_nights_per_week_low), _num(ins.cramp_nights_per_week_high))})",
         )
     if ins.cramps_per_cramp_night:
         c = ins.cramps_per_cramp_night
-        overview.add_row("Cramps per cramp night", f"mean {c.mean:.1f}, median {c.median:g}, range {c.min:g}-{c.max:g}")
+        overview.add_row(_("Cramps per cramp night"), _("mean {mean}, median {median}, range {low}–{high}", mean=_num(c.mean),
+                                                        median=_g(c.median), low=_g(c.min), high=_g(c.max)))
     if ins.duration_seconds:
         d = ins.duration_seconds
-        overview.add_row("Duration (s)", f"median {d.median:g}, range {d.min:g}-{d.max:g}")
+        overview.add_row(_("Duration (s)"), _("median {median}, range {low}–{high}", median=_g(d.median), low=_g(d.min), high=_g(d.max)))
     if ins.severity:
         s = ins.severity
-        overview.add_row("Severity (0-10)", f"median {s.median:g}, mean {s.mean:.1f}, range {s.min:g}-{s.max:g}")
-    overview.add_row("Trend", ins.trend.status.replace("_", " "))
+        overview.add_row(_("Severity (0-10)"), _("mean {mean}, median {median}, range {low}–{high}", mean=_num(s.mean),
+                                                 median=_g(s.median), low=_g(s.min), high=_g(s.max)))
+    trends = {"getting_better": _("getting better"), "getting_worse": _("getting worse"),
+              "no_clear_change": _("no clear change"), "not_enough_data": _("not enough data yet")}
+    overview.add_row(_("Trend"), trends[ins.trend.status])
     console.print(overview)
 
     if ins.relief:
-        relief = Table(title="What helped (fastest first)")
-        for col in ("Method", "Times helped", "Timed", "Median min", "Range min"):
-            relief.add_column(col, justify="left" if col == "Method" else "right")
+        relief = Table(title=_("What helped (fastest first)"))
+        columns = (_("Method"), _("Times helped"), _("Timed"), _("Median min"), _("Range min"))
+        for number, col in enumerate(columns):
+            relief.add_column(col, justify="left" if number == 0 else "right")
         for r in ins.relief:
-            rng = "-" if r.min_minutes is None else f"{r.min_minutes:g}-{r.max_minutes:g}"
+            rng = "-" if r.min_minutes is None else f"{_g(r.min_minutes)}–{_g(r.max_minutes or 0)}"
             relief.add_row(
-                r.method.replace("_", " "),
+                diary_word(r.method),
                 str(r.times_helped),
                 str(r.timed),
-                "-" if r.median_minutes is None else f"{r.median_minutes:g}",
+                "-" if r.median_minutes is None else _g(r.median_minutes),
                 rng,
             )
         console.print(relief)
 
     tr = ins.triggers
     if tr.status == "ok" and tr.factors:
-        table = Table(title="Possible triggers: cramp nights after days with vs without")
-        for col in ("Factor", "Night", "With", "Without", "Risk ratio (95% CI)", "Adjusted p", "Verdict"):
-            table.add_column(col, justify="right" if col == "Adjusted p" else "left", overflow="fold")
+        table = Table(title=_("Possible triggers: cramp nights after days with vs without"))
+        adjusted = _("Adjusted p")
+        trigger_columns = (_("Factor"), _("Night"), _("With"), _("Without"), _("Risk ratio (95% CI)"), adjusted,
+                           _("Verdict"))
+        for col in trigger_columns:
+            table.add_column(col, justify="right" if col == adjusted else "left", overflow="fold")
         style = {"seems_linked": "bold red", "seems_protective": "bold green", "not_enough_data": "dim"}
         verdicts = {
-            "seems_linked": "seems linked",
-            "seems_protective": "fewer cramps",
-            "no_clear_link": "no clear link",
-            "not_enough_data": "too little data",
+            "seems_linked": _("seems linked"),
+            "seems_protective": _("fewer cramps"),
+            "no_clear_link": _("no clear link"),
+            "not_enough_data": _("too little data"),
         }
         for f in tr.factors:
             for t in sorted(f.tests, key=lambda t: t.lag):
-                rr = "-" if t.risk_ratio is None else f"{t.risk_ratio:.2f} ({t.rr_low:.2f}-{t.rr_high:.2f})"
+                rr = "-" if t.risk_ratio is None else f"{_num(t.risk_ratio, 2)} ({_num(t.rr_low, 2)}–{_num(t.rr_high, 2)})"
                 table.add_row(
                     f.label if t.lag == 0 else "",
-                    "same" if t.lag == 0 else "next",
+                    _("same") if t.lag == 0 else _("next"),
                     f"{t.cramp_nights_with}/{t.nights_with}",
                     f"{t.cramp_nights_without}/{t.nights_without}",
                     rr,
-                    "-" if t.adjusted_p is None else f"{t.adjusted_p:.3f}",
+                    "-" if t.adjusted_p is None else _num(t.adjusted_p, 3),
                     verdicts[t.verdict],
                     style=style.get(t.verdict, ""),
                 )
         console.print(table)
-        console.print(f"[dim]{tr.caveat}[/dim]")
+        console.print(f"[dim]{escape(_(tr.caveat))}[/dim]")
 
 
 # --------------------------------------------------------------------------- simulate
@@ -230,13 +258,14 @@ def simulate_command(
     """Fill a diary with realistic made-up nights and days (for demos and for checking the insights)."""
     with _friendly_errors():
         if not db:
-            raise _Refused("give --db FILE (a separate diary): simulate writes made-up records")
+            raise _Refused(_("give --db FILE (a separate diary): simulate writes made-up records"))
         from crampcare.services.insights import FACTOR_IDS, TAG_PREFIX
 
         trigger_id = None if trigger is not None and trigger.strip().lower() in ("", "none") else trigger
         if trigger_id is not None and trigger_id not in FACTOR_IDS and not trigger_id.startswith(TAG_PREFIX):
             raise _Refused(
-                f"--trigger: unknown factor {trigger_id!r}; choose one of {', '.join(FACTOR_IDS)} or tag:<text>"
+                _("--trigger: unknown factor {factor!r}; choose one of {choices} or tag:<text>", factor=trigger_id,
+                  choices=", ".join(FACTOR_IDS))
             )
         last = _date(end, "--end") or dt.date.today()
         every_factor, by_factor = _persistence(factor_persistence or [], FACTOR_IDS, TAG_PREFIX)
@@ -254,11 +283,11 @@ def simulate_command(
             transient=False,
             console=_progress_console(),
         ) as progress:
-            sim_task = progress.add_task("Simulating days", total=days)
+            sim_task = progress.add_task(_("Simulating days"), total=days)
             write_tasks: list[tuple[Any, int]] = []
 
             def start_writing(total: int) -> None:
-                write_tasks.append((progress.add_task("Writing records", total=total), total))
+                write_tasks.append((progress.add_task(_("Writing records"), total=total), total))
 
             with open_diary(db) as store:
                 # One transaction: all of the diary is written, or none of it.
@@ -282,12 +311,17 @@ def simulate_command(
             for task, total in write_tasks:
                 progress.update(task, completed=total)
 
-        planted = f"planted trigger {trigger_id} (risk ratio {rr:g})" if trigger_id else "no planted trigger"
+        from crampcare.i18n.context import current_localizer
+
+        loc = current_localizer()
+        planted = (_("planted trigger {trigger} (risk ratio {ratio})", trigger=trigger_id, ratio=loc.number(rr))
+                   if trigger_id else _("no planted trigger"))
         typer.echo(
-            f"Added {result.nights_added} nights and {result.days_added} days "
-            f"({result.nights_unchanged + result.days_unchanged} already there), {planted}, seed {seed}."
+            _("Added {nights} and {days} ({unchanged} already there), {planted}, seed {seed}.",
+              nights=loc.nights(result.nights_added), days=loc.days(result.days_added),
+              unchanged=result.nights_unchanged + result.days_unchanged, planted=planted, seed=seed)
         )
-        typer.echo(f"See what the insights find: crampcare insights --db {db}")
+        typer.echo(_("See what the insights find: {command}", command="crampcare insights --db " + str(db)))
 
 
 def _persistence(items: list[str], factor_ids: tuple[str, ...], tag_prefix: str) -> tuple[float, dict[str, float]]:

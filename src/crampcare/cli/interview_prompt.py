@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from crampcare.assess.answers import AnswerError, allowed, parse_text_answer
 from crampcare.assess.interview import SECTION_TITLES, drop_hidden, next_question
+from crampcare.assess.render import answer_value
+from crampcare.i18n.context import _, current_language
+from crampcare.i18n.wording import text
 from crampcare.knowledge import load_knowledge
 
 DONT_KNOW = ("?", "don't know", "dont know", "не знаю")
@@ -18,10 +22,11 @@ def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]
     kb = load_knowledge()
     suggested = suggested or {}
     console = Console(stderr=True)
-    console.print("[bold]crampcare assessment[/bold] — about 3 minutes. Press Enter to skip a question; "
-                  "a warning question left unanswered (or '?' for don't know) counts as not ruled out.\n")
+    console.print("[bold]" + _("crampcare assessment") + "[/bold] — "
+                  + _("about 3 minutes. Press Enter to skip a question; a warning question left unanswered "
+                      "(or '?' for don't know) counts as not ruled out.") + "\n")
     if suggested:
-        console.print("[dim]Suggestions from your diary are shown in brackets; Enter accepts them.[/dim]")
+        console.print("[dim]" + _("Suggestions from your diary are shown in brackets; Enter accepts them.") + "[/dim]")
     answers: dict[str, Any] = {}
     skipped: set[str] = set()
     warned: set[str] = set()
@@ -29,31 +34,40 @@ def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]
     while (question := next_question(kb, answers, skipped)) is not None:
         if question.section != section:
             section = question.section
-            console.print(f"\n[bold cyan]{SECTION_TITLES.get(section, section)}[/bold cyan]")
+            title = _(SECTION_TITLES[section]) if section in SECTION_TITLES else section
+            console.print(f"\n[bold cyan]{escape(title)}[/bold cyan]")
         if question.help:
-            console.print(f"[dim]{question.help}[/dim]")
+            console.print(f"[dim]{escape(text(kb, f'questions.{question.id}.help'))}[/dim]")
         if question.choices:
+            english = current_language() == "en"
             for number, choice in enumerate(question.choices, start=1):
-                console.print(f"  {number}. {choice.text} [dim]({choice.id})[/dim]")
+                label = escape(text(kb, f"questions.{question.id}.choices.{number - 1}.text"))
+                # The id is what English answer files use; other languages answer by number.
+                console.print(f"  {number}. {label}" + (f" [dim]({choice.id})[/dim]" if english else ""))
         while True:
             try:
                 # Prompts go to stderr so that `--format json` output stays clean on stdout.
-                hint = f" [green](diary: {suggested[question.id]})[/green]" if question.id in suggested else ""
-                raw = console.input(f"{question.text} [dim]\\[{allowed(question)}][/dim]{hint} ")
+                hint = ""
+                if question.id in suggested:
+                    diary = _("diary: {value}", value=answer_value(kb, question.id, suggested[question.id]))
+                    hint = f" [green]({escape(diary)})[/green]"
+                prompt = escape(text(kb, f"questions.{question.id}.text"))
+                raw = console.input(f"{prompt} [dim]\\[{escape(allowed(question))}][/dim]{hint} ")
             except EOFError:
                 return drop_hidden(kb, answers)
             if not raw.strip() and question.id in suggested:
                 answers[question.id] = suggested[question.id]
                 break
             if question.section == "warning_signs" and raw.strip().lower() in DONT_KNOW:
-                console.print("[yellow]Left open: this warning sign is not ruled out.[/yellow]")
+                console.print("[yellow]" + _("Left open: this warning sign is not ruled out.") + "[/yellow]")
                 skipped.add(question.id)
                 break
             if question.section == "warning_signs" and not raw.strip() and question.id not in warned:
                 # Skipping a warning question is a conscious choice: Enter asks once more.
                 warned.add(question.id)
-                console.print("[yellow]A warning question left unanswered is not ruled out, and the result "
-                              "cannot reassure you. Answer yes or no, or press Enter again to leave it open.[/yellow]")
+                console.print("[yellow]" + _("A warning question left unanswered is not ruled out, and the result "
+                                             "cannot reassure you. Answer yes or no, or press Enter again to leave "
+                                             "it open.") + "[/yellow]")
                 continue
             if not raw.strip():
                 skipped.add(question.id)

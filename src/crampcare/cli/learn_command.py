@@ -5,30 +5,26 @@ from __future__ import annotations
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 
+from crampcare.i18n.context import _, current_language
 from crampcare.knowledge import load_knowledge
-from crampcare.knowledge.loader import KnowledgeBase
-from crampcare.learn import BUILT_IN_TOPICS, topic_markdown
+from crampcare.learn import topic_markdown, topic_titles
 
 
-def show(topic: str | None, *, lang: str = "en") -> None:
+def show(topic: str | None) -> None:
     kb = load_knowledge()
     console = Console()
+    titles = topic_titles(kb)
     if topic is None:
-        console.print("[bold]Topics[/bold] (crampcare learn TOPIC):")
-        for topic_id, title in topics(kb).items():
-            console.print(f"  [cyan]{topic_id:<16}[/cyan] {title}")
+        console.print("[bold]" + _("Topics") + "[/bold] (" + _("crampcare learn TOPIC") + "):")
+        for topic_id, title in titles.items():
+            if current_language() == "en":
+                console.print(f"  [cyan]{topic_id:<16}[/cyan] {escape(title)}")
+            else:  # the id is what to type; in another language it follows the title as a command
+                console.print(f"  {escape(title)}: [cyan]crampcare learn {topic_id}[/cyan]")
         return
-    if topic not in topics(kb):
-        typer.echo(f"error: unknown topic {topic!r}; choose from: {', '.join(topics(kb))}", err=True)
+    if topic not in titles:
+        typer.echo("error: " + _("unknown topic {topic!r}; `crampcare learn` lists them", topic=topic), err=True)
         raise typer.Exit(2)
-    console.print(Markdown(topic_markdown(kb, topic, lang=lang)))
-
-
-def topics(kb: KnowledgeBase) -> dict[str, str]:
-    listed = {t.id: t.title for t in kb.topics.values()}
-    listed.update(BUILT_IN_TOPICS)
-    return listed
-
-
-__all__ = ["show", "topics"]
+    console.print(Markdown(topic_markdown(kb, topic)))

@@ -6,12 +6,14 @@ import sys
 import time
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+from crampcare.i18n.context import _, ngettext
+from crampcare.i18n.wording import evidence_label, source_names, text, urgency_action
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
-from crampcare.knowledge.vocabulary import evidence_label, vocabulary
 
 
 def _interactive() -> bool:
@@ -24,62 +26,62 @@ def _countdown(console: Console, seconds: int, label: str) -> None:
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(), console=console,
                       transient=True) as progress:
             task = progress.add_task(label, total=seconds)
-            for _ in range(seconds):
+            for _second in range(seconds):
                 time.sleep(1)
                 progress.advance(task)
     except KeyboardInterrupt:
-        console.print("[dim]skipped[/dim]")
+        console.print("[dim]" + _("skipped") + "[/dim]")
 
 
-def run(*, plain: bool, lang: str) -> None:
+def run(*, plain: bool) -> None:
     if plain:
         from crampcare.cli import fast
+        from crampcare.i18n.context import current_language, current_region
 
-        fast.run(["now", "--plain", "--lang", lang])
+        fast.run(["now", "--plain", "--lang", current_language(), "--region", current_region().code])
         return
     kb = load_knowledge()
     console = Console()
     interactive = _interactive()
     steps = [s for s in kb.first_aid.values() if s.in_now]
     for number, step in enumerate(steps, start=1):
-        title = kb.text(f"first_aid.{step.id}.title", lang)
-        text = kb.text(f"first_aid.{step.id}.text", lang)
-        evidence = f"{evidence_label(step.evidence)} — {', '.join(step.sources)}"
-        console.print(Panel(f"[bold]{text}[/bold]\n\n[dim]{evidence}[/dim]", title=f"{number}/{len(steps)}  {title}",
-                            border_style="cyan"))
+        title = text(kb, f"first_aid.{step.id}.title")
+        body = text(kb, f"first_aid.{step.id}.text")
+        evidence = f"{evidence_label(step.evidence)} — {source_names(kb, step.sources)}"
+        console.print(Panel(f"[bold]{escape(body)}[/bold]\n\n[dim]{escape(evidence)}[/dim]",
+                            title=f"{number}/{len(steps)}  {escape(title)}", border_style="cyan"))
         if interactive and step.seconds:
             _countdown(console, step.seconds, title)
-        if interactive and number < len(steps) and input("Enter for the next step, q to stop: ").strip().lower() == "q":
+        if interactive and number < len(steps) and input(_("Enter for the next step, q to stop: ")).strip().lower() == "q":
             break
     urgency = "self_care"
     unanswered = False
     console.print()
     for question in kb.escalation.values():
-        text = kb.text(f"escalation.{question.id}.text", lang)
-        answer = _ask_yes_no(text)
+        answer = _ask_yes_no(text(kb, f"escalation.{question.id}.text"))
         unanswered = unanswered or answer is None
         if answer:
-            console.print(Panel(f"[bold]{vocabulary().action(question.yes_urgency)}[/bold] "
-                                f"{kb.text(f'escalation.{question.id}.yes_action', lang)}",
-                                border_style="red", title="Get help"))
+            console.print(Panel(f"[bold]{escape(urgency_action(question.yes_urgency))}[/bold] "
+                                f"{escape(text(kb, f'escalation.{question.id}.yes_action'))}",
+                                border_style="red", title=_("Get help")))
             if URGENCY_RANK[question.yes_urgency] > URGENCY_RANK[urgency]:
                 urgency = question.yes_urgency
             if question.yes_urgency == "emergency":
                 break
     if urgency == "self_care" and unanswered:
         # Nothing answered is not "no": never reassure about a sign that was not ruled out.
-        console.print("[bold]Not every question was answered, so crampcare cannot say the cramp is harmless.[/bold] "
-                      "If any of those signs is there, get help as the question says.")
+        console.print("[bold]" + _("Not every question was answered, so crampcare cannot say the cramp is harmless.")
+                      + "[/bold] " + _("If any of those signs is there, get help as the question says."))
     elif urgency == "self_care":
-        console.print("The cramp should pass. In the morning, `crampcare assess` explains what may cause it "
-                      "and `crampcare log night` records it.")
+        console.print(_("The cramp should pass. In the morning, `crampcare assess` explains what may cause it "
+                        "and `crampcare log night` records it."))
 
 
-def _ask_yes_no(text: str) -> bool | None:
+def _ask_yes_no(question: str) -> bool | None:
     """``True`` or ``False``; ``None`` when the input ends unanswered. Enter is not "no": it asks again."""
     while True:
         try:
-            answer = input(f"{text} [y/n] ").strip().lower()
+            answer = input(f"{question} [" + _("y/n") + "] ").strip().lower()
         except EOFError:
             print()
             return None
@@ -88,25 +90,27 @@ def _ask_yes_no(text: str) -> bool | None:
         if answer in ("n", "no", "н", "нет"):
             return False
         if answer == "":
-            print("Enter is not an answer: please type y (yes) or n (no).")
+            print(_("Enter is not an answer: please type y (yes) or n (no)."))
         else:
-            print("Please answer y or n.")
+            print(_("Please answer y or n."))
 
 
-def run_exercises(*, plain: bool, lang: str) -> None:
+def run_exercises(*, plain: bool) -> None:
     kb = load_knowledge()
     console = Console()
     interactive = _interactive() and not plain
-    routine = [e for e in kb.exercises.values()]
-    console.print("[bold]Bedtime routine[/bold] — do it just before bed.\n")
+    routine = list(kb.exercises.values())
+    console.print("[bold]" + _("Bedtime routine") + "[/bold] — " + _("do it just before bed.") + "\n")
     for number, exercise in enumerate(routine, start=1):
-        title = kb.text(f"exercises.{exercise.id}.title", lang)
-        steps = "\n".join(f"• {kb.text(f'exercises.{exercise.id}.steps.{i}', lang)}" for i in range(len(exercise.steps)))
-        footer = (f"{exercise.repetitions} × {exercise.seconds} s — {evidence_label(exercise.evidence)} "
-                  f"({', '.join(exercise.sources)})")
+        title = text(kb, f"exercises.{exercise.id}.title")
+        steps = "\n".join(f"• {text(kb, f'exercises.{exercise.id}.steps.{i}')}" for i in range(len(exercise.steps)))
+        rounds = ngettext("{n} time", "{n} times", exercise.repetitions)
+        seconds = ngettext("{n} second", "{n} seconds", exercise.seconds)
+        footer = (f"{rounds} × {seconds} — {evidence_label(exercise.evidence)} "
+                  f"({source_names(kb, exercise.sources)})")
         if exercise.guidance_note:
-            footer += f"\nGuidance: {exercise.guidance_note}"
-        console.print(Panel(f"{steps}\n\n[dim]{footer}[/dim]", title=f"{number}/{len(routine)}  {title}"))
+            footer += "\n" + _("Guidance: {note}", note=text(kb, f"exercises.{exercise.id}.guidance_note"))
+        console.print(Panel(f"{escape(steps)}\n\n[dim]{escape(footer)}[/dim]", title=f"{number}/{len(routine)}  {escape(title)}"))
         if interactive:
             for round_number in range(1, exercise.repetitions + 1):
                 _countdown(console, exercise.seconds, f"{title} {round_number}/{exercise.repetitions}")

@@ -22,6 +22,7 @@ import typer
 from crampcare.cli.errors import Refused as _Refused
 from crampcare.cli.errors import friendly_errors as _friendly_errors
 from crampcare.cli.options import DbOption
+from crampcare.i18n.context import _
 
 __all__ = ["register"]
 
@@ -41,16 +42,16 @@ def _date(text: str | None, flag: str) -> dt.date | None:
 
 def _not_a_folder(path: Path, example: str) -> None:
     if path.is_dir():
-        raise _Refused(f"--out {path}: is a folder; give a file name such as {path / example}")
+        raise _Refused(_("--out {path}: is a folder; give a file name such as {example}", path=path, example=path / example))
 
 
 def _check_writable(path: Path) -> None:
     """Refuse early (before any slow work) a path that cannot be written."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise _Refused(f"--out {path}: the folder {folder} does not exist")
+        raise _Refused(_("--out {path}: the folder {folder} does not exist", path=path, folder=folder))
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise _Refused(f"--out {path}: cannot write there (permission denied)")
+        raise _Refused(_("--out {path}: cannot write there (permission denied)", path=path))
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -68,7 +69,7 @@ def _write(path: Path, data: bytes) -> None:
     except OSError as exc:
         if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
-        raise _Refused(f"--out {path}: cannot write: {exc.strerror or exc}") from None
+        raise _Refused(_("--out {path}: cannot write: {reason}", path=path, reason=exc.strerror or exc)) from None
 
 
 def report_command(
@@ -87,11 +88,11 @@ def report_command(
         _not_a_folder(out, "report.pdf")
         kind = REPORT_SUFFIXES.get(out.suffix.lower())
         if kind is None:
-            shown = f"'{out.suffix}'" if out.suffix else "no extension"
-            raise _Refused(f"--out {out}: {shown} is not a report type; use a .pdf or .html file name")
+            shown = f"'{out.suffix}'" if out.suffix else _("no extension")
+            raise _Refused(_("--out {path}: {suffix} is not a report type; use a .pdf or .html file name", path=out, suffix=shown))
         first, last = _date(start, "--from"), _date(end, "--to")
         if first and last and first > last:
-            raise _Refused(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+            raise _Refused(_("--from {first} is after --to {last}", first=first.isoformat(), last=last.isoformat()))
         _check_writable(out)
 
         from rich.console import Console
@@ -100,7 +101,7 @@ def report_command(
         from crampcare.services.diary import open_diary
 
         console = Console(stderr=True)
-        with console.status("Opening the diary…") as status:
+        with console.status(_("Opening the diary…")) as status:
             store = open_diary(db)
             try:
                 if kind == "pdf":
@@ -109,9 +110,9 @@ def report_command(
                     data = report.report_html(store, first, last, progress=status.update).encode("utf-8")
             finally:
                 store.close()
-            status.update("Saving…")
+            status.update(_("Saving…"))
             _write(out, data)
-        typer.echo(f"Wrote the report to {out} ({len(data) // 1024 + 1} KB).")
+        typer.echo(_("Wrote the report to {path} ({size} KB).", path=out, size=len(data) // 1024 + 1))
 
 
 def reminders_command(
@@ -129,8 +130,8 @@ def reminders_command(
     with _friendly_errors():
         _not_a_folder(out, "crampcare.ics")
         if out.suffix.lower() not in (".ics", ".ical", ".ifb", ".icalendar"):
-            shown = f"'{out.suffix}'" if out.suffix else "no extension"
-            raise _Refused(f"--out {out}: {shown} is not a calendar file; use a name ending in .ics")
+            shown = f"'{out.suffix}'" if out.suffix else _("no extension")
+            raise _Refused(_("--out {path}: {suffix} is not a calendar file; use a name ending in .ics", path=out, suffix=shown))
         first = _date(start, "--start")
         _check_writable(out)
 
@@ -143,10 +144,11 @@ def reminders_command(
         _write(out, data)
         parts = []
         if when(exercises):
-            parts.append(f"bedtime exercises at {exercises}")
+            parts.append(_("bedtime exercises at {time}", time=exercises))
         if when(diary):
-            parts.append(f"diary at {diary}")
-        typer.echo(f"Wrote daily reminders ({' and '.join(parts)}) to {out}; open it with your calendar app.")
+            parts.append(_("diary at {time}", time=diary))
+        typer.echo(_("Wrote daily reminders ({what}) to {path}; open it with your calendar app.",
+                     what=_(" and ").join(parts), path=out))
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 
 import typer
 
+from crampcare.i18n.context import _, ngettext
+
 
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
@@ -80,8 +82,8 @@ def register(app: typer.Typer) -> None:
         server = mode == "server"
         if not server and host not in ("127.0.0.1", "localhost", "::1"):
             typer.echo(
-                f"warning: listening on {host}: in local mode there are no accounts, so anyone who can reach this "
-                "address can read and change the diary.",
+                "warning: " + _("listening on {host}: in local mode there are no accounts, so anyone who can reach "
+                                "this address can read and change the diary.", host=host),
                 err=True,
             )
         if server:
@@ -110,11 +112,11 @@ def register(app: typer.Typer) -> None:
             try:
                 target = create_app(Settings.from_config(config))
             except Exception as exc:  # a bad --db or a database that cannot be opened: one line, no traceback
-                raise _fail(f"cannot open the diary: {exc}") from None
+                raise _fail(_("cannot open the diary: {reason}", reason=exc)) from None
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
-        what = f"server mode, {workers} worker{'s' if workers > 1 else ''}; " if server else ""
-        typer.echo(f"crampcare is running at {url} ({what}Ctrl-C to stop)", err=True)
+        what = ngettext("server mode, {n} worker; ", "server mode, {n} workers; ", workers) if server else ""
+        typer.echo(_("crampcare is running at {url} ({mode}Ctrl-C to stop)", url=url, mode=what), err=True)
         if open_browser:
             threading.Timer(1.0, webbrowser.open, args=(url,)).start()
         uvicorn.run(target, **run)

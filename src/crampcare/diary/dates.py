@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from crampcare.i18n.context import _
+
 __all__ = ["EARLIEST", "check_date", "check_range", "latest"]
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -24,11 +26,11 @@ def check_date(value: dt.date, today: dt.date | None = None) -> dt.date:
     """``value`` if it lies from :data:`EARLIEST` to tomorrow; ``ValueError`` naming the range otherwise."""
     last = latest(today)
     if value < EARLIEST:
-        raise ValueError(f"{value.isoformat()} is before {EARLIEST.isoformat()}; use a date from "
-                         f"{EARLIEST.isoformat()} to {last.isoformat()}")
+        raise ValueError(_("{date} is before {earliest}; use a date from {earliest} to {last}",
+                           date=value.isoformat(), earliest=EARLIEST.isoformat(), last=last.isoformat()))
     if value > last:
-        raise ValueError(f"{value.isoformat()} is in the future; the diary records nights that happened "
-                         f"(use a date up to {last.isoformat()})")
+        raise ValueError(_("{date} is in the future; the diary records nights that happened "
+                           "(use a date up to {last})", date=value.isoformat(), last=last.isoformat()))
     return value
 
 
@@ -38,4 +40,4 @@ def check_range(start: dt.date | None, end: dt.date | None) -> None:
         if value is not None:
             check_date(value)
     if start is not None and end is not None and start > end:
-        raise ValueError(f"the start {start.isoformat()} is after the end {end.isoformat()}")
+        raise ValueError(_("the start {start} is after the end {end}", start=start.isoformat(), end=end.isoformat()))

@@ -48,6 +48,7 @@ from crampcare.diary.models import (
     NightRow,
 )
 from crampcare.diary.records import MAX_DISTINCT_TAGS, Cramp, DayRecord, NightRecord
+from crampcare.i18n.context import N_, _
 
 __all__ = [
     "AddManyResult",
@@ -440,7 +441,7 @@ class DiaryStore:
         if key is None:
             return self._write(work)
         if not key or len(key) > IDEMPOTENCY_KEY_LENGTH:
-            raise DiaryError(f"an idempotency key must be 1-{IDEMPOTENCY_KEY_LENGTH} characters")
+            raise DiaryError(_("an idempotency key must be 1-{length} characters", length=IDEMPOTENCY_KEY_LENGTH))
 
         def once(conn: Connection) -> T:
             now = _now()
@@ -450,7 +451,8 @@ class DiaryStore:
             ).first()
             if seen is not None:
                 if seen.action != action:
-                    raise DiaryError(f"this idempotency key was already used for another change ({seen.action})")
+                    raise DiaryError(_("this idempotency key was already used for another change ({action})",
+                                       action=seen.action))
                 return replay(conn, seen.outcome)
             result = work(conn)
             conn.execute(insert(_keys).values(owner=self.owner, user_id=self.user_id, key=key, action=action,
@@ -675,22 +677,31 @@ def _assessment(row: Row[Any]) -> StoredAssessment:
     return StoredAssessment(id=row.id, created_at=created, answers=row.answers, result=row.result)
 
 
-_VERBS = {"add": "adding", "edit": "editing", "delete": "deleting", "import": "importing"}
+# One sentence per action, so each language can build it its own way.
+_UNDID = {
+    "add": N_("Undid adding the {what} of {date}."),
+    "edit": N_("Undid editing the {what} of {date}."),
+    "delete": N_("Undid deleting the {what} of {date}."),
+    "import": N_("Undid importing the {what} of {date}."),
+}
+_UNDID_BULK = {
+    "add": N_("Undid adding {nights} and {days}."),
+    "edit": N_("Undid editing {nights} and {days}."),
+    "delete": N_("Undid deleting {nights} and {days}."),
+    "import": N_("Undid importing {nights} and {days}."),
+}
 
 
 def _describe(entry: Row[Any]) -> str:
-    """A sentence for the person: what the undone change had done."""
-    verb = _VERBS.get(entry.action, entry.action)
+    """A sentence for the person, in the current language: what the undone change had done."""
+    from crampcare.i18n.context import current_localizer
+
     if entry.kind == "bulk":
         nights = sum(1 for item in entry.previous if item["kind"] == "night")
-        days = len(entry.previous) - nights
-        return f"Undid {verb} {_plural(nights, 'night')} and {_plural(days, 'day')}."
-    what = "night and day" if entry.kind == "both" else entry.kind
-    return f"Undid {verb} the {what} of {entry.date.isoformat()}."
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+        loc = current_localizer()
+        return _(_UNDID_BULK[entry.action], nights=loc.nights(nights), days=loc.days(len(entry.previous) - nights))
+    what = {"both": _("night and day"), "night": _("night"), "day": _("day")}.get(entry.kind, entry.kind)
+    return _(_UNDID[entry.action], what=what, date=entry.date.isoformat())
 
 
 def open_store(db: str | None = None, owner: str = DEFAULT_OWNER, *, auto_upgrade: bool = True) -> DiaryStore:

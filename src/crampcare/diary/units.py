@@ -18,6 +18,7 @@ import datetime as dt
 import re
 
 from crampcare.diary import dates
+from crampcare.i18n.context import _
 
 __all__ = [
     "CRAMP_SPEC_HELP",
@@ -65,7 +66,7 @@ def parse_hours(text: str) -> float:
         return int(match[1]) + int(match[2]) / 60
     match = re.fullmatch(rf"({_NUMBER})\s*(h|hr|hrs|hour|hours)?", cleaned)
     if not match:
-        raise ValueError(f"hours {text!r} not understood; write e.g. 9, 8.5, 8,5h or 7:30")
+        raise ValueError(_("hours {text!r} not understood; write e.g. 9, 8.5, 8,5h or 7:30", text=text))
     return _to_float(match[1])
 
 
@@ -93,14 +94,14 @@ _SMALLEST_BARE_ML = 50
 
 def parse_volume_ml(text: str) -> int:
     """Volume in whole millilitres: ``1.5L``, ``1,5 l``, ``1500ml``, ``1500`` (bare = ml), ``1,500 ml``."""
-    allowed = "write e.g. 1.5L, 1,5 l, 1500ml or 1500 (millilitres)"
+    allowed = _("write e.g. 1.5L, 1,5 l, 1500ml or 1500 (millilitres)")
     cleaned = text.strip().lower().replace(" ", "")
     match = re.fullmatch(r"(\d+(?:[.,]\d+)?)([a-z]*)", cleaned)
     if not match:
-        raise ValueError(f"volume {text!r} not understood; {allowed}")
+        raise ValueError(_("volume {text!r} not understood; {allowed}", text=text, allowed=allowed))
     number, unit = match[1], match[2] or "ml"
     if unit not in _VOLUME_UNITS_ML:
-        raise ValueError(f"volume unit {match[2]!r} not known; {allowed}")
+        raise ValueError(_("volume unit {unit!r} not known; {allowed}", unit=match[2], allowed=allowed))
     factor = _VOLUME_UNITS_ML[unit]
     # "1,500" with millilitres is a thousands separator; "1,5" is a decimal comma.
     if factor == 1.0 and re.fullmatch(r"\d{1,2},\d{3}", number):
@@ -140,14 +141,14 @@ def parse_duration_s(text: str) -> int:
     ``1:30`` (minutes:seconds) and ``00:03:00`` (hours:minutes:seconds). A bare number is
     refused: "3" could mean seconds or minutes, and a wrong guess corrupts the diary quietly.
     """
-    allowed = "write e.g. 90s, 3m, 2 min, 1.5m, 1m30s, 1:30 (min:sec) or 00:03:00"
+    allowed = _("write e.g. 90s, 3m, 2 min, 1.5m, 1m30s, 1:30 (min:sec) or 00:03:00")
     cleaned = text.strip().lower()
     if not cleaned:
-        raise ValueError(f"duration is empty; {allowed}")
+        raise ValueError(_("duration is empty; {allowed}", allowed=allowed))
     if cleaned.startswith("-"):
-        raise ValueError(f"duration {text!r} must be longer than zero; {allowed}")
+        raise ValueError(_("duration {text!r} must be longer than zero; {allowed}", text=text, allowed=allowed))
     if re.fullmatch(r"\d+(?:[.,]\d+)?", cleaned):
-        raise ValueError(f"duration {text!r} needs a unit; {allowed}")
+        raise ValueError(_("duration {text!r} needs a unit; {allowed}", text=text, allowed=allowed))
     clock = re.fullmatch(r"(?:(\d{1,2}):)?(\d{1,3}):([0-5]\d)", cleaned)
     if clock:
         hours = int(clock[1] or 0)
@@ -158,14 +159,14 @@ def parse_duration_s(text: str) -> int:
         compact = cleaned.replace(" ", "")
         for part in _DURATION_PART.finditer(compact):
             if part.start() != position or part[2] not in _DURATION_UNITS_S:
-                raise ValueError(f"duration {text!r} not understood; {allowed}")
+                raise ValueError(_("duration {text!r} not understood; {allowed}", text=text, allowed=allowed))
             seconds_f += _to_float(part[1]) * _DURATION_UNITS_S[part[2]]
             position = part.end()
         if position != len(compact) or position == 0:
-            raise ValueError(f"duration {text!r} not understood; {allowed}")
+            raise ValueError(_("duration {text!r} not understood; {allowed}", text=text, allowed=allowed))
         seconds = round(seconds_f)
     if seconds <= 0:
-        raise ValueError(f"duration {text!r} must be longer than zero; {allowed}")
+        raise ValueError(_("duration {text!r} must be longer than zero; {allowed}", text=text, allowed=allowed))
     return seconds
 
 
@@ -174,21 +175,21 @@ def parse_duration_s(text: str) -> int:
 
 def parse_time(text: str, *, now: dt.datetime | None = None) -> dt.time:
     """Clock time: ``03:10``, ``3:10``, ``0310``, ``3.10``, ``3:10am``, ``11:05 pm``, ``03:10:20``, ``now``."""
-    allowed = "write e.g. 03:10, 3:10, 0310, 3:10am or now"
+    allowed = _("write e.g. 03:10, 3:10, 0310, 3:10am or now")
     cleaned = text.strip().lower().replace(" ", "")
     if cleaned == "now":
         current = now or dt.datetime.now()
         return current.time().replace(second=0, microsecond=0)
     match = re.fullmatch(r"(\d{1,2})(?:[:.h]?(\d{2}))?(?::(\d{2}))?(am|pm)?", cleaned)
     if not match or (match[2] is None and match[4] is None):
-        raise ValueError(f"time {text!r} not understood; {allowed}")
+        raise ValueError(_("time {text!r} not understood; {allowed}", text=text, allowed=allowed))
     hour, minute, second = int(match[1]), int(match[2] or 0), int(match[3] or 0)
     if match[4]:
         if not 1 <= hour <= 12:
-            raise ValueError(f"time {text!r} is impossible: with am/pm the hour is 1-12; {allowed}")
+            raise ValueError(_("time {text!r} is impossible: with am/pm the hour is 1-12; {allowed}", text=text, allowed=allowed))
         hour = hour % 12 + (12 if match[4] == "pm" else 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(f"time {text!r} is impossible (hours 0-23, minutes 0-59); {allowed}")
+        raise ValueError(_("time {text!r} is impossible (hours 0-23, minutes 0-59); {allowed}", text=text, allowed=allowed))
     return dt.time(hour, minute, second)
 
 
@@ -202,7 +203,7 @@ def parse_date(text: str, *, today: dt.date | None = None, allow_future: bool = 
     refused unless ``allow_future``: a diary records what happened; even then, only dates from
     1900 to tomorrow exist for crampcare (:mod:`crampcare.diary.dates`).
     """
-    allowed = "write YYYY-MM-DD (e.g. 2026-11-20), today, tonight or yesterday"
+    allowed = _("write YYYY-MM-DD (e.g. 2026-11-20), today, tonight or yesterday")
     current = today or dt.date.today()
     cleaned = text.strip().lower()
     if cleaned in ("today", "tonight"):
@@ -210,13 +211,13 @@ def parse_date(text: str, *, today: dt.date | None = None, allow_future: bool = 
     if cleaned == "yesterday":
         return current - dt.timedelta(days=1)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
-        raise ValueError(f"date {text!r} not understood; {allowed}")
+        raise ValueError(_("date {text!r} not understood; {allowed}", text=text, allowed=allowed))
     try:
         value = dt.date.fromisoformat(cleaned)
     except ValueError:
-        raise ValueError(f"date {text!r} does not exist; {allowed}") from None
+        raise ValueError(_("date {text!r} does not exist; {allowed}", text=text, allowed=allowed)) from None
     if value > current and not allow_future:
-        raise ValueError(f"date {value.isoformat()} is in the future; the diary records nights that happened")
+        raise ValueError(_("date {date} is in the future; the diary records nights that happened", date=value.isoformat()))
     return dates.check_date(value, current)
 
 
@@ -286,5 +287,5 @@ def parse_severity(text: str) -> int:
     """Pain severity, a whole number 0 (none) to 10 (worst imaginable)."""
     cleaned = text.strip().removesuffix("/10").strip()
     if not re.fullmatch(r"-?\d+", cleaned) or not 0 <= int(cleaned) <= 10:
-        raise ValueError(f"severity {text!r} must be a whole number from 0 (no pain) to 10 (worst)")
+        raise ValueError(_("severity {text!r} must be a whole number from 0 (no pain) to 10 (worst)", text=text))
     return int(cleaned)

@@ -6,9 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "ru")
 DEFAULT_LANGUAGE = "en"
+# English (the source language) plus every language that has compiled catalogs: adding a language
+# is adding its files (README, "Translating crampcare"), not editing this list.
+_LOCALE_DIR = Path(__file__).parent / "locale"
+SUPPORTED_LANGUAGES: tuple[str, ...] = (DEFAULT_LANGUAGE,) + tuple(
+    sorted(p.name for p in _LOCALE_DIR.iterdir() if (p / "LC_MESSAGES" / "messages.mo").is_file())
+    if _LOCALE_DIR.is_dir() else ()
+)
 
 # The environment variables that carry the system locale, in the order POSIX gives them priority.
 _LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")

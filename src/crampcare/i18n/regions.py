@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from crampcare.i18n.localizer import Localizer
+if TYPE_CHECKING:  # Babel is heavy; `now --plain` needs the numbers, not the formatting
+    from crampcare.i18n.localizer import Localizer
 
 
 @dataclass(frozen=True)

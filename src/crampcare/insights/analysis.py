@@ -64,6 +64,8 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, DayRecord, NightRecord
+from crampcare.i18n.context import N_, _, current_localizer, ngettext
+from crampcare.i18n.wording import diary_word
 from crampcare.insights import stats
 from crampcare.insights.factors import FACTOR_IDS, MISSING, PRESENT, FactorTable, day_factors, factor_label
 
@@ -104,11 +106,11 @@ PERMUTATION_SEED = 20151
 # The error budget is shared by how well each test could see a factor that doubles the cramp rate.
 REFERENCE_RISK_RATIO = 2.0
 LAGS: tuple[int, ...] = (0, 1)
-TIMING = {0: "the same night", 1: "the next night"}
+TIMING = {0: N_("the same night"), 1: N_("the next night")}
 RECENT_DAYS = 28
 NIGHT_START_HOUR = 18  # hour buckets run 18:00 -> 17:00 so a night is not cut at midnight
 
-CAVEAT = (
+CAVEAT = N_(
     "These links are associations in your own diary, not proof: something else that happens on the "
     "same days may be behind a link, and with many factors checked a few chance links are expected, "
     "which the analysis allows for. Talk to your doctor before changing any medicine."
@@ -328,34 +330,43 @@ def _merge_nights(nights: Iterable[NightRecord]) -> dict[dt.date, list]:
     return merged
 
 
+# Numbers in sentences go through Babel in the current language (1.5 / 1,5; 23% / 23 %).
 def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%"
+    return current_localizer().percent(x)
+
+
+def _fixed(x: float, digits: int) -> str:
+    return current_localizer().number(x, digits=digits)
 
 
 def _fmt_rr(x: float | None) -> str:
     if x is None:
         return "?"
-    return f"{x:.2f}" if x < 10 else f"{x:.0f}"
+    return _fixed(x, 2) if x < 10 else _fixed(x, 0)
 
 
 def _fmt_ratio(x: float) -> str:
-    return f"{x:.3f}" if abs(x - 1) < 0.01 else f"{x:.2f}"
+    return _fixed(x, 3) if abs(x - 1) < 0.01 else _fixed(x, 2)
 
 
 def _fmt_duration(seconds: float) -> str:
     s = int(round(seconds))
     if s < 60:
-        return f"{s} s"
+        return _("{seconds} s", seconds=s)
     m, s = divmod(s, 60)
-    return f"{m} min" if s == 0 else f"{m} min {s} s"
+    return _("{minutes} min", minutes=m) if s == 0 else _("{minutes} min {seconds} s", minutes=m, seconds=s)
 
 
 def _fmt_number(x: float) -> str:
-    return f"{x:.0f}" if abs(x - round(x)) < 1e-9 else f"{x:.1f}"
+    return _fixed(x, 0) if abs(x - round(x)) < 1e-9 else _fixed(x, 1)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _range(low: str, high: str) -> str:
+    return _("{low}–{high}", low=low, high=high)
+
+
+def _ci(low: str, high: str) -> str:
+    return _("95% CI {low}–{high}", low=low, high=high)
 
 
 def _hour_label(h: int) -> str:
@@ -407,16 +418,20 @@ def _weekly_and_trend(dates: np.ndarray, cramp: np.ndarray, counts: np.ndarray) 
 
     if dates.size < MIN_TREND_NIGHTS or span < MIN_TREND_WEEKS - 1:
         need = max(0, MIN_TREND_NIGHTS - int(dates.size))
-        msg = (
-            f"Not enough data yet for a trend: it needs at least {MIN_TREND_NIGHTS} nights over {MIN_TREND_WEEKS} weeks"
-        )
-        msg += f" (log {need} more nights)." if need else "."
+        if need:
+            msg = ngettext(
+                "Not enough data yet for a trend: it needs at least {nights} nights over {weeks} weeks (log {n} more night).",
+                "Not enough data yet for a trend: it needs at least {nights} nights over {weeks} weeks (log {n} more nights).",
+                need, nights=MIN_TREND_NIGHTS, weeks=MIN_TREND_WEEKS)
+        else:
+            msg = _("Not enough data yet for a trend: it needs at least {nights} nights over {weeks} weeks.",
+                    nights=MIN_TREND_NIGHTS, weeks=MIN_TREND_WEEKS)
         return points, Trend(status="not_enough_data", message=msg, weeks=span)
     if fit is None:
         msg = (
-            "No clear change over time (every logged night was the same, so there is no trend to measure)."
+            _("No clear change over time (every logged night was the same, so there is no trend to measure).")
             if cramp.min() == cramp.max()
-            else "No clear change over time (the data do not support fitting a trend)."
+            else _("No clear change over time (the data do not support fitting a trend).")
         )
         return points, Trend(status="no_clear_change", message=msg, weeks=span)
 
@@ -426,17 +441,17 @@ def _weekly_and_trend(dates: np.ndarray, cramp: np.ndarray, counts: np.ndarray) 
     start_pw, end_pw = (float(7 * v) for v in fit.predict(np.array([0.0, span]))[0])
     if lo_s > 0:
         status = "getting_worse"
-        head = "Cramp nights seem to be getting more frequent"
+        head = N_("Cramp nights seem to be getting more frequent over {weeks} weeks")
     elif hi_s < 0:
         status = "getting_better"
-        head = "Cramp nights seem to be getting less frequent"
+        head = N_("Cramp nights seem to be getting less frequent over {weeks} weeks")
     else:
         status = "no_clear_change"
-        head = "No clear change in how often cramps come"
-    msg = (
-        f"{head} over {span:.0f} weeks: about {start_pw:.1f} a week at the start and {end_pw:.1f} now "
-        f"(odds x{_fmt_ratio(math.exp(4 * fit.slope))} per 4 weeks, "
-        f"95% CI {_fmt_ratio(math.exp(4 * lo_s))}-{_fmt_ratio(math.exp(4 * hi_s))})."
+        head = N_("No clear change in how often cramps come over {weeks} weeks")
+    msg = _(head, weeks=_fixed(span, 0)) + _(
+        ": about {start} a week at the start and {end} now (odds ×{ratio} per 4 weeks, {ci}).",
+        start=_fixed(start_pw, 1), end=_fixed(end_pw, 1), ratio=_fmt_ratio(math.exp(4 * fit.slope)),
+        ci=_ci(_fmt_ratio(math.exp(4 * lo_s)), _fmt_ratio(math.exp(4 * hi_s))),
     )
     return points, Trend(
         status=status,
@@ -506,12 +521,13 @@ def _need_message(label: str, with_n: int, without_n: int) -> str:
     more_with = max(0, MIN_NIGHTS_EACH - with_n)
     more_without = max(0, MIN_NIGHTS_EACH - without_n)
     if more_with and more_without:
-        ask = f"log {more_with} more days with it and {more_without} more without it"
+        ask = _("log {with_it} more days with it and {without_it} more without it", with_it=more_with,
+                without_it=more_without)
     elif more_with:
-        ask = f"log {more_with} more days with it"
+        ask = ngettext("log {n} more day with it", "log {n} more days with it", more_with)
     else:
-        ask = f"log {more_without} more days without it"
-    return f"{label}: not enough data yet, {ask} (each with that night's diary)."
+        ask = ngettext("log {n} more day without it", "log {n} more days without it", more_without)
+    return _("{label}: not enough data yet, {ask} (each with that night's diary).", label=label, ask=ask)
 
 
 def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) -> Triggers:
@@ -528,10 +544,11 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
         return Triggers(
             status="not_enough_data",
             paired_nights=paired,
-            message=(
-                f"Not enough data yet to look for triggers: {_count(paired, 'logged night')} with its day logged too; "
-                f"log {need} more days and nights (at least {MIN_PAIRED_NIGHTS} in all)."
-            ),
+            message=ngettext(
+                "Not enough data yet to look for triggers: {n} logged night with its day logged too; ",
+                "Not enough data yet to look for triggers: {n} logged nights with their days logged too; ",
+                paired,
+            ) + _("log {need} more days and nights (at least {least} in all).", need=need, least=MIN_PAIRED_NIGHTS),
         )
 
     # Dense outcome over the table's dates extended to the last night.
@@ -623,20 +640,18 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
     linked = [r.factor for r in results if r.verdict == "seems_linked"]
     protective = [r.factor for r in results if r.verdict == "seems_protective"]
     if not K:
-        message = "No day factors logged yet: log fluids, activity, stress and the rest on your day entries."
+        message = _("No day factors logged yet: log fluids, activity, stress and the rest on your day entries.")
     elif tests_run == 0:
-        message = "Not enough data yet for any factor: each needs at least 5 logged days with it and 5 without."
+        message = _("Not enough data yet for any factor: each needs at least {least} logged days with it and {least} without.",
+                    least=MIN_NIGHTS_EACH)
     elif linked or protective:
         found = len(linked) + len(protective)
-        message = (
-            f"Checked {tests_run} factor and timing combinations; "
-            f"{found} {'factor stands' if found == 1 else 'factors stand'} out after allowing for checking many at once."
-        )
+        message = _("Checked {tests} factor and timing combinations; ", tests=tests_run) + ngettext(
+            "{n} factor stands out after allowing for checking many at once.",
+            "{n} factors stand out after allowing for checking many at once.", found)
     else:
-        message = (
-            f"Checked {tests_run} factor and timing combinations; no factor stands out yet "
-            "after allowing for checking many at once."
-        )
+        message = _("Checked {tests} factor and timing combinations; ", tests=tests_run) + _(
+            "no factor stands out yet after allowing for checking many at once.")
     return Triggers(
         status="ok",
         message=message,
@@ -759,27 +774,30 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
     excluding = [t for t in tested if (t.rr_low or 0) > 1 or (t.rr_high if t.rr_high is not None else 2) < 1]
     best = min(flagged or excluding or tested, key=lambda t: (t.adjusted_p or 0.0, t.lag))
     verdict: Verdict = best.verdict if flagged else "no_clear_link"
-    counts = (
-        f"cramps on {best.cramp_nights_with} of {best.nights_with} nights ({_pct(best.rate_with or 0)}) "
-        f"after days with it vs {best.cramp_nights_without} of {best.nights_without} "
-        f"({_pct(best.rate_without or 0)}) without"
+    counts = _(
+        "cramps on {with_cramps} of {with_nights} nights ({with_share}) after days with it vs {without_cramps} "
+        "of {without_nights} ({without_share}) without",
+        with_cramps=best.cramp_nights_with, with_nights=best.nights_with, with_share=_pct(best.rate_with or 0),
+        without_cramps=best.cramp_nights_without, without_nights=best.nights_without,
+        without_share=_pct(best.rate_without or 0),
     )
-    ci = f"risk ratio {_fmt_rr(best.risk_ratio)}, 95% CI {_fmt_rr(best.rr_low)}-{_fmt_rr(best.rr_high)}"
-    when = best.timing
-    basis = f"over {_weeks_text(best.weeks)} of your diary"
+    ci = _("risk ratio {ratio}, {ci}", ratio=_fmt_rr(best.risk_ratio), ci=_ci(_fmt_rr(best.rr_low), _fmt_rr(best.rr_high)))
+    when = _(TIMING[best.lag])
+    basis = ngettext("over {n} week of your diary", "over {n} weeks of your diary", max(1, int(round(best.weeks))))
     if verdict == "seems_linked":
-        message = f"{label} seems linked to more cramps ({when}): {counts} {basis}; {ci}."
+        message = _("{label} seems linked to more cramps ({when}): {counts} {basis}; {ci}.", label=label, when=when,
+                    counts=counts, basis=basis, ci=ci)
     elif verdict == "seems_protective":
-        message = f"{label} seems linked to fewer cramps ({when}): {counts} {basis}; {ci}."
+        message = _("{label} seems linked to fewer cramps ({when}): {counts} {basis}; {ci}.", label=label, when=when,
+                    counts=counts, basis=basis, ci=ci)
     raw_excludes_1 = verdict == "no_clear_link" and bool(excluding)
     if verdict == "no_clear_link":
-        message = f"{label}: no clear link so far ({ci}, {when})."
+        message = _("{label}: no clear link so far ({ci}, {when}).", label=label, ci=ci, when=when)
         if raw_excludes_1:
-            message += (
-                f" Its 95% CI alone leaves out 1, but with {tests_run} factor and timing combinations checked "
-                "at once, and cramps and habits that come in spells, a gap this size turns up by chance too "
-                "often to call it a link."
-            )
+            message += " " + _(
+                "Its 95% CI alone leaves out 1, but with {tests} factor and timing combinations checked at once, "
+                "and cramps and habits that come in spells, a gap this size turns up by chance too often to call "
+                "it a link.", tests=tests_run)
     return FactorResult(
         factor=primary.factor,
         label=label,
@@ -788,11 +806,6 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
         tests=tests,
         raw_interval_excludes_1=raw_excludes_1,
     )
-
-
-def _weeks_text(weeks: float) -> str:
-    whole = max(1, int(round(weeks)))
-    return "1 week" if whole == 1 else f"{whole} weeks"
 
 
 # --------------------------------------------------------------------------------------------
@@ -915,58 +928,65 @@ def compute_insights(
 
 
 def summary_sentences(ins: Insights) -> list[str]:
-    """The insights as short plain sentences, most useful first."""
+    """The insights as short plain sentences, most useful first, in the current language."""
+    loc = current_localizer()
     out: list[str] = []
     if not ins.nights_logged:
-        out.append("No nights logged yet. Log every night, with or without a cramp, to see how often they come.")
+        out.append(_("No nights logged yet. Log every night, with or without a cramp, to see how often they come."))
         if ins.days_logged:
-            out.append(f"{ins.days_logged} days are logged; their nights are needed too.")
+            out.append(ngettext("{n} day is logged; its night is needed too.", "{n} days are logged; their nights are needed too.",
+                                ins.days_logged))
         return out
     sh = ins.cramp_night_share
     assert sh is not None and ins.period_start and ins.period_end
     out.append(
-        f"You logged {_count(ins.nights_logged, 'night')} from {ins.period_start.isoformat()} to {ins.period_end.isoformat()}: "
-        f"{ins.cramp_nights} with a cramp and {ins.quiet_nights} without "
-        f"({_pct(sh.estimate)} of nights, 95% CI {_pct(sh.low)}-{_pct(sh.high)}; "
-        f"about {ins.cramp_nights_per_week:.1f} cramp nights a week)."
+        _("You logged {nights} from {start} to {end}: ", nights=loc.nights(ins.nights_logged),
+          start=loc.date(ins.period_start), end=loc.date(ins.period_end))
+        + _("{cramp} with a cramp and {quiet} without ({share} of nights, {ci}; about {per_week} cramp nights a week).",
+            cramp=ins.cramp_nights, quiet=ins.quiet_nights, share=_pct(sh.estimate), ci=_ci(_pct(sh.low), _pct(sh.high)),
+            per_week=_fixed(ins.cramp_nights_per_week or 0, 1))
     )
     if ins.recent.nights_logged:
         out.append(
-            f"In the last {ins.recent.days} days: {_count(ins.recent.cramp_nights, 'cramp night')} out of "
-            f"{ins.recent.nights_logged} logged."
+            ngettext("In the last {days} days: {n} cramp night out of {logged} logged.",
+                     "In the last {days} days: {n} cramp nights out of {logged} logged.",
+                     ins.recent.cramp_nights, days=ins.recent.days, logged=ins.recent.nights_logged)
         )
     cpn = ins.cramps_per_cramp_night
     if cpn:
         out.append(
-            f"On a cramp night you had {cpn.mean:.1f} cramps on average "
-            f"(median {_fmt_number(cpn.median)}, range {cpn.min:.0f}-{cpn.max:.0f}); {_count(ins.total_cramps, 'cramp')} in all."
+            _("On a cramp night you had {mean} cramps on average (median {median}, range {range}); {total} in all.",
+              mean=_fixed(cpn.mean, 1), median=_fmt_number(cpn.median), range=_range(_fixed(cpn.min, 0), _fixed(cpn.max, 0)),
+              total=loc.cramps(ins.total_cramps))
         )
     if ins.duration_seconds and ins.severity:
         d, s = ins.duration_seconds, ins.severity
         out.append(
-            f"Cramps lasted {_fmt_duration(d.median)} as a median (range {_fmt_duration(d.min)} to "
-            f"{_fmt_duration(d.max)}); pain was {_fmt_number(s.median)} of 10 as a median "
-            f"(range {s.min:.0f}-{s.max:.0f})."
+            _("Cramps lasted {median} as a median (range {low} to {high}); pain was {pain} of 10 as a median (range {range}).",
+              median=_fmt_duration(d.median), low=_fmt_duration(d.min), high=_fmt_duration(d.max),
+              pain=_fmt_number(s.median), range=_range(_fixed(s.min, 0), _fixed(s.max, 0)))
         )
     out.append(ins.trend.message)
     tn = ins.time_of_night
     if tn.total and tn.peak_hour is not None:
         out.append(
-            f"Half of the cramps started between {tn.typical_from} and {tn.typical_to}; the busiest hour was "
-            f"{_hour_label(tn.peak_hour)}-{_hour_label((tn.peak_hour + 1) % 24)} "
-            f"({_pct(tn.share_1_to_5am or 0)} started between 01:00 and 05:00)."
+            _("Half of the cramps started between {start} and {end}; the busiest hour was {hour} "
+              "({share} started between 01:00 and 05:00).",
+              start=tn.typical_from, end=tn.typical_to,
+              hour=_range(_hour_label(tn.peak_hour), _hour_label((tn.peak_hour + 1) % 24)), share=_pct(tn.share_1_to_5am or 0))
         )
     if ins.muscles and ins.legs:
-        m = ", ".join(f"{i.name} {_pct(i.share)}" for i in ins.muscles)
-        leg = ", ".join(f"{i.name} {_pct(i.share)}" for i in ins.legs)
-        out.append(f"Where: {m} of cramps; leg: {leg}.")
+        m = ", ".join(f"{diary_word(i.name)} {_pct(i.share)}" for i in ins.muscles)
+        leg = ", ".join(f"{diary_word(i.name)} {_pct(i.share)}" for i in ins.legs)
+        out.append(_("Where: {muscles} of cramps; leg: {legs}.", muscles=m, legs=leg))
     timed = [r for r in ins.relief if r.median_minutes is not None]
     if timed:
         parts = ", ".join(
-            f"{r.method.replace('_', ' ')} (median {_fmt_number(r.median_minutes or 0)} min, {r.timed} times)"
+            _("{method} (median {minutes} min, {times})", method=diary_word(r.method),
+              minutes=_fmt_number(r.median_minutes or 0), times=ngettext("{n} time", "{n} times", r.timed))
             for r in timed[:3]
         )
-        out.append(f"Fastest relief: {parts}.")
+        out.append(_("Fastest relief: {methods}.", methods=parts))
     tr = ins.triggers
     out.append(tr.message)
     if tr.status == "ok":
@@ -982,9 +1002,9 @@ def summary_sentences(ins: Insights) -> list[str]:
             if f.verdict == "no_clear_link" and not f.raw_interval_excludes_1
         ]
         if unclear:
-            out.append("No clear link so far with: " + ", ".join(unclear) + ".")
+            out.append(_("No clear link so far with: {factors}.", factors=", ".join(unclear)))
         thin = [f for f in tr.factors if f.verdict == "not_enough_data"]
         for f in thin:
             out.append(f.message)
-        out.append(tr.caveat)
+        out.append(_(tr.caveat))
     return out

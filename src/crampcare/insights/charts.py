@@ -29,7 +29,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from crampcare.insights.analysis import Insights
+from crampcare.i18n.context import N_, _, current_localizer
+from crampcare.insights.analysis import TIMING, Insights
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -99,33 +100,34 @@ def _empty(ax: Axes, text: str) -> None:
 
 
 def _draw_weekly(ax: Axes, ins: Insights) -> None:
-    ax.set_title("Cramp nights per week")
+    ax.set_title(_("Cramp nights per week"))
     if not ins.weekly:
-        _empty(ax, "No nights logged yet")
+        _empty(ax, _("No nights logged yet"))
         return
     import numpy as np
 
     x: Any = [w.week_start + dt.timedelta(days=3) for w in ins.weekly]
     y = [w.per_week or 0.0 for w in ins.weekly]
     width = 5 if len(x) < 60 else 6
-    ax.bar(x, y, width=width, color=_BAR, alpha=0.6, label="per 7 nights")
+    ax.bar(x, y, width=width, color=_BAR, alpha=0.6, label=_("per 7 nights"))
     fitted = [w.fitted_per_week for w in ins.weekly]
     if all(f is not None for f in fitted):
         lo = np.array([w.fitted_low for w in ins.weekly], dtype=float)
         hi = np.array([w.fitted_high for w in ins.weekly], dtype=float)
-        ax.fill_between(x, lo, hi, color=_LINE, alpha=0.15, linewidth=0, label="95% band")
-        ax.plot(x, np.array(fitted, dtype=float), color=_LINE, linewidth=2, label="trend")
+        ax.fill_between(x, lo, hi, color=_LINE, alpha=0.15, linewidth=0, label=_("95% band"))
+        ax.plot(x, np.array(fitted, dtype=float), color=_LINE, linewidth=2, label=_("trend"))
     ax.set_ylim(0, 8.4)
     ax.set_yticks(range(8))
-    ax.set_ylabel("nights")
+    ax.set_ylabel(_("nights"))
     # Below the dates, in two columns: inside the plot it would cover the bars on a phone.
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False, handlelength=1,
               columnspacing=0.8, handletextpad=0.4)
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.dates import AutoDateLocator, num2date
+    from matplotlib.ticker import FuncFormatter
 
-    locator = AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    # Day and month in the reader's language (Babel), not strftime's English month names.
+    ax.xaxis.set_major_locator(AutoDateLocator())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: current_localizer().short_day_month(num2date(value).date())))
 
 
 def _night_window(counts: list[int]) -> tuple[int, int]:
@@ -140,10 +142,10 @@ def _night_window(counts: list[int]) -> tuple[int, int]:
 
 
 def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
-    ax.set_title("When cramps start (evening to morning)")
+    ax.set_title(_("When cramps start (evening to morning)"))
     tn = ins.time_of_night
     if not tn.total:
-        _empty(ax, "No cramps logged yet")
+        _empty(ax, _("No cramps logged yet"))
         return
     first, last = _night_window([b.count for b in tn.buckets])
     buckets = tn.buckets[first : last + 1]
@@ -151,8 +153,8 @@ def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
     ax.bar(xs, [b.count for b in buckets], color=_BAR, width=0.85)
     ticks = [i for i, b in enumerate(buckets) if b.hour % 3 == 0]
     ax.set_xticks(ticks, [f"{buckets[i].hour:02d}" for i in ticks])
-    ax.set_xlabel("hour the cramp started")
-    ax.set_ylabel("cramps")
+    ax.set_xlabel(_("hour the cramp started"))
+    ax.set_ylabel(_("cramps"))
     from matplotlib.ticker import MaxNLocator
 
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -160,7 +162,7 @@ def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
 
 
 def _draw_triggers(ax: Axes, ins: Insights) -> None:
-    ax.set_title("Possible triggers (95% CI)")
+    ax.set_title(_("Possible triggers (95% CI)"))
     rows = [
         (f, t)
         for f in ins.triggers.factors
@@ -168,7 +170,7 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
         if t.risk_ratio is not None and t.rr_low is not None and t.rr_high is not None
     ]
     if not rows:
-        msg = "Not enough data yet" if ins.triggers.status != "ok" or ins.triggers.factors else "No day factors logged"
+        msg = _("Not enough data yet") if ins.triggers.status != "ok" or ins.triggers.factors else _("No day factors logged")
         _empty(ax, msg)
         return
     rows = rows[::-1]  # first factor at the top
@@ -180,18 +182,18 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
         point: Any = [t.risk_ratio]
         ax.plot(point, [i], marker="s" if t.lag == 0 else "o", color=color, markersize=6)
         # The name above its line, not beside it: long names would squeeze the plot on a phone.
-        ax.annotate(f"{t.label} ({t.timing})", (0, i), xycoords=("axes fraction", "data"), xytext=(0, 7),
+        ax.annotate(f"{t.label} ({_(TIMING[t.lag])})", (0, i), xycoords=("axes fraction", "data"), xytext=(0, 7),
                     textcoords="offset points", va="bottom", ha="left")
     ax.axvline(1.0, color=_INK, linewidth=0.8)
     ax.set_xscale("log")
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     ax.set_ylim(-0.5, len(rows) - 0.1)
-    ax.set_xlabel("risk ratio (right of 1: more cramps)")
+    ax.set_xlabel(_("risk ratio (right of 1: more cramps)"))
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: current_localizer().number(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
@@ -277,10 +279,10 @@ def _attributes(match: re.Match[str]) -> str:
 
 
 _DESCRIPTIONS: dict[str, str] = {
-    "overview": "Charts of cramp nights per week, when cramps start and possible triggers",
-    "weekly": "Bar chart of cramp nights per week with the trend",
-    "time_of_night": "Bar chart of the hour cramps started, from evening to morning",
-    "triggers": "Risk ratios of possible triggers with 95% confidence intervals",
+    "overview": N_("Charts of cramp nights per week, when cramps start and possible triggers"),
+    "weekly": N_("Bar chart of cramp nights per week with the trend"),
+    "time_of_night": N_("Bar chart of the hour cramps started, from evening to morning"),
+    "triggers": N_("Risk ratios of possible triggers, each with its 95% CI"),
 }
 
 
@@ -296,7 +298,7 @@ def chart_svg(ins: Insights, kind: ChartKind = "overview") -> str:
     # Let CSS size it to the column: drop the fixed size (the viewBox keeps the shape).
     head, sep, rest = text.partition(">")
     head = re.sub(r' (width|height)="[^"]*"', "", head)
-    label = _DESCRIPTIONS[kind]
+    label = _(_DESCRIPTIONS[kind])
     return (f'{head} role="img" aria-label="{label}" stroke-linejoin="round" stroke-linecap="butt"{sep}'
             f"<title>{label}</title>{rest}")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from crampcare.diary.records import DayRecord
+from crampcare.i18n.context import N_, _
 
 MISSING, ABSENT, PRESENT = -1, 0, 1
 
@@ -33,19 +34,19 @@ TAG_PREFIX = "tag:"
 # Numeric fields become float columns (NaN = not logged), booleans/choices object columns
 # (None = not logged); the test gives True/False per logged day.
 _FIXED: dict[str, tuple[str, str, Callable[[np.ndarray, int], np.ndarray]]] = {
-    "low_fluids": ("Low fluids", "fluids_ml", lambda v, target: v < target),
-    "high_activity": ("High activity", "activity", lambda v, _t: v == "high"),
-    "unusual_activity": ("Unusual activity", "unusual_activity", lambda v, _t: v == True),  # noqa: E712
-    "long_sitting": ("Sitting 8 h or more", "sitting_hours", lambda v, _t: v >= LONG_SITTING_HOURS),
-    "cold_exposure": ("Cold exposure", "cold_exposure", lambda v, _t: v == True),  # noqa: E712
-    "temp_swing_over_10": ("Temperature swing over 10 °C", "temperature_swing_c", lambda v, _t: v > TEMP_SWING_C),
-    "high_stress": ("High stress", "stress", lambda v, _t: v == "high"),
-    "uncomfortable_shoes": ("Uncomfortable shoes", "uncomfortable_shoes", lambda v, _t: v == True),  # noqa: E712
-    "protein_diet": ("Protein diet", "diet", lambda v, _t: v == "protein_diet"),
-    "strict_diet": ("Strict diet", "diet", lambda v, _t: v == "strict_diet"),
-    "alcohol": ("Alcohol (2 units or more)", "alcohol_units", lambda v, _t: v >= ALCOHOL_UNITS),
-    "caffeine": ("Caffeine", "caffeine", lambda v, _t: v == True),  # noqa: E712
-    "no_exercises": ("No bedtime exercises", "exercises_done", lambda v, _t: v == False),  # noqa: E712
+    "low_fluids": (N_("Low fluids"), "fluids_ml", lambda v, target: v < target),
+    "high_activity": (N_("High activity"), "activity", lambda v, _t: v == "high"),
+    "unusual_activity": (N_("Unusual activity"), "unusual_activity", lambda v, _t: v == True),  # noqa: E712
+    "long_sitting": (N_("Sitting 8 h or more"), "sitting_hours", lambda v, _t: v >= LONG_SITTING_HOURS),
+    "cold_exposure": (N_("Cold exposure"), "cold_exposure", lambda v, _t: v == True),  # noqa: E712
+    "temp_swing_over_10": (N_("Temperature swing over 10 °C"), "temperature_swing_c", lambda v, _t: v > TEMP_SWING_C),
+    "high_stress": (N_("High stress"), "stress", lambda v, _t: v == "high"),
+    "uncomfortable_shoes": (N_("Uncomfortable shoes"), "uncomfortable_shoes", lambda v, _t: v == True),  # noqa: E712
+    "protein_diet": (N_("Protein diet"), "diet", lambda v, _t: v == "protein_diet"),
+    "strict_diet": (N_("Strict diet"), "diet", lambda v, _t: v == "strict_diet"),
+    "alcohol": (N_("Alcohol (2 units or more)"), "alcohol_units", lambda v, _t: v >= ALCOHOL_UNITS),
+    "caffeine": (N_("Caffeine"), "caffeine", lambda v, _t: v == True),  # noqa: E712
+    "no_exercises": (N_("No bedtime exercises"), "exercises_done", lambda v, _t: v == False),  # noqa: E712
 }
 _NUMERIC_FIELDS = frozenset({"fluids_ml", "sitting_hours", "temperature_swing_c", "alcohol_units"})
 
@@ -70,13 +71,13 @@ FACTOR_IDS: tuple[str, ...] = tuple(_FIXED)
 
 
 def factor_label(factor_id: str) -> str:
-    """A short human label for a factor id (fixed, ``medicine:<id>`` or ``tag:<text>``)."""
+    """A short human label for a factor id (fixed, ``medicine:<id>`` or ``tag:<text>``), in the current language."""
     if factor_id in _FIXED:
-        return _FIXED[factor_id][0]
+        return _(_FIXED[factor_id][0])
     if factor_id.startswith(MEDICINE_PREFIX):
-        return "Medicine: " + factor_id[len(MEDICINE_PREFIX) :].replace("_", " ")
+        return _("Medicine: {name}", name=factor_id[len(MEDICINE_PREFIX) :].replace("_", " "))
     if factor_id.startswith(TAG_PREFIX):
-        return "Tag: " + factor_id[len(TAG_PREFIX) :]
+        return _("Tag: {tag}", tag=factor_id[len(TAG_PREFIX) :])
     return factor_id.replace("_", " ").capitalize()
 
 

@@ -165,6 +165,8 @@ _UNTRANSLATED_FIELDS = frozenset(
         "role",
         "kind",
         "url",
+        # A bibliographic reference stays as published, so a reader can find the work.
+        "citation",
         "when",
         "show_if",
         "warning_sign",
@@ -182,8 +184,6 @@ def _catalog_for(kb: KnowledgeBase) -> dict[str, str]:
         return cached[1]
     catalog: dict[str, str] = {}
     for attr, _model in FILES.values():
-        if attr == "sources":
-            continue
         for entry_id, entry in getattr(kb, attr).items():
             for key, text in _text_items(f"{attr}.{entry_id}", entry):
                 catalog[key] = text

@@ -21,8 +21,8 @@ LANGUAGES = ("en", "ru")
 class UrgencyWords(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    headline: str  # the assessment's first line
-    report_label: str  # the report's urgency line
+    headline: dict[str, str]  # the assessment's first line, per language
+    report_label: dict[str, str]  # the report's urgency line, per language
     action: dict[str, str]  # what to do, per language
 
 
@@ -31,28 +31,50 @@ class Vocabulary(BaseModel):
 
     urgency: dict[Urgency, UrgencyWords]
     evidence: dict[Evidence, dict[str, str]]
-    verdicts: dict[str, str]
-    relief: dict[str, str]
+    verdicts: dict[str, dict[str, str]]
+    relief: dict[str, dict[str, str]]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:
         missing = [f"urgency.{u}" for u in get_args(Urgency) if u not in self.urgency]
         missing += [f"evidence.{e}" for e in get_args(Evidence) if e not in self.evidence]
-        missing += [f"urgency.{u}.action.{lang}" for u, words in self.urgency.items()
-                    for lang in LANGUAGES if lang not in words.action]
+        missing += [f"urgency.{u}.{field}.{lang}" for u, words in self.urgency.items()
+                    for field in ("headline", "report_label", "action") for lang in LANGUAGES
+                    if lang not in getattr(words, field)]
+        missing += [f"{group}.{key}.{lang}" for group in ("verdicts", "relief")
+                    for key, words in getattr(self, group).items() for lang in LANGUAGES if lang not in words]
         missing += [f"evidence.{e}.{lang}" for e, words in self.evidence.items() for lang in LANGUAGES
                     if lang not in words]
         if missing:
             raise ValueError(f"vocabulary.yaml lacks {', '.join(missing)}")
         return self
 
-    def action(self, urgency: str, lang: str = "en") -> str:
-        words = self.urgency[urgency]  # type: ignore[index]
-        return words.action.get(lang, words.action["en"])
+    # Each takes a language; without one, the current language (crampcare.i18n.context).
+    def action(self, urgency: str, lang: str | None = None) -> str:
+        return _pick(self.urgency[urgency].action, lang)  # type: ignore[index]
 
-    def evidence_label(self, grade: str, lang: str = "en") -> str:
-        words = self.evidence[grade]  # type: ignore[index]
-        return words.get(lang, words["en"])
+    def headline_of(self, urgency: str, lang: str | None = None) -> str:
+        return _pick(self.urgency[urgency].headline, lang)  # type: ignore[index]
+
+    def report_label_of(self, urgency: str, lang: str | None = None) -> str:
+        return _pick(self.urgency[urgency].report_label, lang)  # type: ignore[index]
+
+    def evidence_label(self, grade: str, lang: str | None = None) -> str:
+        return _pick(self.evidence[grade], lang)  # type: ignore[index]
+
+    def verdict(self, verdict: str, lang: str | None = None) -> str:
+        return _pick(self.verdicts[verdict], lang)
+
+    def relief_word(self, method: str, lang: str | None = None) -> str:
+        return _pick(self.relief[method], lang)
+
+
+def _pick(words: dict[str, str], lang: str | None) -> str:
+    if lang is None:
+        from crampcare.i18n.context import current_language
+
+        lang = current_language()
+    return words.get(lang, words["en"])
 
 
 @functools.cache
@@ -61,6 +83,6 @@ def vocabulary() -> Vocabulary:
     return Vocabulary.model_validate(yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8")))
 
 
-def evidence_label(grade: str, lang: str = "en") -> str:
+def evidence_label(grade: str, lang: str | None = None) -> str:
     """The words for an evidence grade (``supported``, ``mixed``, …) in ``lang``, English when missing."""
     return vocabulary().evidence_label(grade, lang)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from crampcare.i18n.context import N_, _, current_language, current_localizer, ngettext
 from crampcare.insights.analysis import _fmt_duration, _fmt_number  # one wording for report and insights
 from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.report.errors import ReportError
@@ -53,12 +54,11 @@ NORMAL = Limits()
 COMPACT = Limits(factors_in_full=5, reasons=1, list_values=3, compact=True)
 MAX_PAGES = 2
 
-SEX_LABELS = {"female": "female", "male": "male", "other": "sex not stated"}
+SEX_LABELS = {"female": N_("female"), "male": N_("male"), "other": N_("sex not stated")}
 
 
 def _urgency_label(urgency: str) -> str:
-    words = vocabulary().urgency.get(urgency)  # type: ignore[call-overload]
-    return words.report_label if words is not None else urgency
+    return vocabulary().report_label_of(urgency)
 
 
 def _quiet(_message: str) -> None:
@@ -68,13 +68,14 @@ def _quiet(_message: str) -> None:
 def check_period(start: dt.date | None, end: dt.date | None) -> None:
     """Refuse a range that ends before it starts (one clear sentence)."""
     if start is not None and end is not None and start > end:
-        raise ReportError(f"the period starts ({start.isoformat()}) after it ends ({end.isoformat()})")
+        raise ReportError(_("the period starts ({start}) after it ends ({end})", start=start.isoformat(), end=end.isoformat()))
 
 
 def fmt_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
-    return f"{value.day} {value:%b %Y}"
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return current_localizer().date(day, form="medium")
 
 
 def _humanise(text: str) -> str:
@@ -109,6 +110,11 @@ class Footnotes:
         for number, source_id in enumerate(self.order, start=1):
             ref = self._refs.get(source_id) or self._kb.sources.get(source_id)
             citation = getattr(ref, "citation", None) or source_id
+            if current_language() != "en" and source_id in self._kb.sources:
+                # The translated title and year: the reader's language; the link finds the original.
+                year = self._kb.sources[source_id].year
+                title = self._kb.text(f"sources.{source_id}.title", current_language())
+                citation = f"{title}, {year}" if year else title
             out.append({"number": number, "id": source_id, "citation": citation, "url": getattr(ref, "url", None)})
         return out
 
@@ -118,6 +124,8 @@ class Footnotes:
 
 def _answers_text(kb: KnowledgeBase, answers: Mapping[str, Any], limits: Limits = NORMAL) -> str:
     """The answers behind a conclusion, in words: ``medicines: diuretic; age over 60``."""
+    if current_language() != "en":
+        return _answers_in_words(kb, answers, limits)
     parts = []
     for key, value in answers.items():
         label = _humanise(key)
@@ -136,11 +144,26 @@ def _answers_text(kb: KnowledgeBase, answers: Mapping[str, Any], limits: Limits 
     return "; ".join(parts)
 
 
+def _answers_in_words(kb: KnowledgeBase, answers: Mapping[str, Any], limits: Limits) -> str:
+    """Other languages: the question's own (translated) words and the answer, since the ids are English."""
+    from crampcare.assess.render import answer_value, question_words
+
+    parts = []
+    for key, value in answers.items():
+        question = question_words(kb, key)
+        shown = value[: limits.list_values] if isinstance(value, list) else value
+        words = answer_value(kb, key, shown)
+        if isinstance(value, list) and len(value) > len(shown):
+            words += _(" and {count} more", count=len(value) - len(shown))
+        parts.append(f"«{question}» — {words}")
+    return "; ".join(parts)
+
+
 def _reasons(because: Sequence[Any], limits: Limits) -> str:
     titles = [b.title for b in because]
     text = "; ".join(titles[: limits.reasons])
     more = len(titles) - limits.reasons
-    return text + (f"; and {more} more" if more > 0 else "")
+    return text + (_("; and {count} more", count=more) if more > 0 else "")
 
 
 def _load_assessment(stored: StoredAssessment) -> Assessment:
@@ -162,21 +185,26 @@ def _load_assessment(stored: StoredAssessment) -> Assessment:
 def _assessment_part(
     kb: KnowledgeBase, stored: StoredAssessment, notes: Footnotes, limits: Limits = NORMAL
 ) -> dict[str, Any]:
-    result = _load_assessment(stored)
+    from crampcare.assess.localize import localize_assessment
+    from crampcare.i18n.wording import evidence_label, text
+
+    result = localize_assessment(_load_assessment(stored), kb)
     notes.know(result.sources)
     asked = []
     for question_id, answer in result.warning_signs_asked.items():
         question = kb.questions.get(question_id)
         asked.append(
             {
-                "text": question.text if question else _humanise(question_id),
-                "answer": "Yes" if answer is True else "No" if answer is False else "not answered",
+                "text": text(kb, f"questions.{question_id}.text") if question else _humanise(question_id),
+                "answer": _("Yes") if answer is True else _("No") if answer is False else _("not answered"),
                 "positive": answer is True,
+                # The answer whatever the language: the template and the counts below compare this.
+                "state": "yes" if answer is True else "no" if answer is False else "open",
             }
         )
     # The compact form lists the warning questions answered yes, and counts the others.
-    asked_no = sum(1 for q in asked if q["answer"] == "No") if limits.compact else 0
-    asked_open = sum(1 for q in asked if q["answer"] == "not answered") if limits.compact else 0
+    asked_no = sum(1 for q in asked if q["state"] == "no") if limits.compact else 0
+    asked_open = sum(1 for q in asked if q["state"] == "open") if limits.compact else 0
     if limits.compact:
         asked = [q for q in asked if q["positive"]]
     found_ids = {look.id for look in result.lookalikes}
@@ -211,7 +239,7 @@ def _assessment_part(
         ],
         # The compact form leaves out the look-alikes the answers did not suggest (they are many).
         "lookalikes_not_suggested": [] if limits.compact else [
-            look.name for look in kb.lookalikes.values() if look.id not in found_ids
+            text(kb, f"lookalikes.{look.id}.name") for look in kb.lookalikes.values() if look.id not in found_ids
         ],
         "cramp_types": [{"title": c.title, "notes": notes.cite(c.sources)} for c in result.cramp_types],
         "factors": [
@@ -219,7 +247,7 @@ def _assessment_part(
                 "rank": f.rank,
                 "title": f.title,
                 "because": _answers_text(kb, f.answers, limits),
-                "evidence": f.evidence.replace("_", " "),
+                "evidence": evidence_label(f.evidence),
                 "notes": notes.cite(f.sources),
             }
             for f in result.factors[: limits.factors_in_full]
@@ -238,23 +266,29 @@ def _person(kb: KnowledgeBase, stored: StoredAssessment | None, days: Sequence[D
     bits = []
     age = answers.get("age")
     if isinstance(age, (int, float)) and not isinstance(age, bool):
-        bits.append(f"age {_fmt_number(age)}")
+        bits.append(_("age {age}", age=_fmt_number(age)))
     if answers.get("sex") in SEX_LABELS:
-        bits.append(SEX_LABELS[answers["sex"]])
+        bits.append(_(SEX_LABELS[answers["sex"]]))
     if stored is None:
-        sentences = ["Age and sex not given (no assessment saved)"]
+        sentences = [_("Age and sex not given (no assessment saved)")]
     elif bits:
-        sentences = [", ".join(bits).capitalize() + f" (assessment of {fmt_date(stored.created_at)})"]
+        sentences = [", ".join(bits).capitalize() + _(" (assessment of {date})", date=fmt_date(stored.created_at))]
     else:
-        sentences = ["Age and sex not given in the assessment"]
+        sentences = [_("Age and sex not given in the assessment")]
     logged = [d for d in days if d.pregnancy_week is not None]
     if logged:
         latest = max(logged, key=lambda d: d.date)
-        sentences.append(f"Pregnant: week {latest.pregnancy_week} on {fmt_date(latest.date)} (diary)")
+        sentences.append(_("Pregnant: week {week} on {date} (diary)", week=latest.pregnancy_week, date=fmt_date(latest.date)))
     elif stored is not None and answers.get("pregnant") is True:
         week = answers.get("pregnancy_week")
-        sentences.append(f"Pregnant: week {week} at the assessment" if week is not None else "Pregnant")
+        sentences.append(_("Pregnant: week {week} at the assessment", week=week) if week is not None else _("Pregnant"))
     return ". ".join(sentences) + "."
+
+
+def _medicine_name(kb: KnowledgeBase, medicine: str) -> str:
+    from crampcare.i18n.wording import text
+
+    return text(kb, f"medicines.{medicine}.name") if medicine in kb.medicines else _humanise(medicine)
 
 
 def _medicines(kb: KnowledgeBase, days: Sequence[DayRecord], answers: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -271,7 +305,7 @@ def _medicines(kb: KnowledgeBase, days: Sequence[DayRecord], answers: Mapping[st
         entry = kb.medicines.get(medicine)
         rows.append(
             {
-                "name": entry.name if entry else _humanise(medicine),
+                "name": _medicine_name(kb, medicine),
                 "days": count,
                 "from": fmt_date(first[medicine]),
                 "to": fmt_date(last[medicine]),
@@ -283,7 +317,7 @@ def _medicines(kb: KnowledgeBase, days: Sequence[DayRecord], answers: Mapping[st
         entry = kb.medicines.get(medicine)
         rows.append(
             {
-                "name": entry.name if entry else _humanise(medicine),
+                "name": _medicine_name(kb, medicine),
                 "days": None,
                 "from": "",
                 "to": "",
@@ -308,49 +342,64 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
         "trend_status": ins.trend.status,
         "recent": None,
     }
+    from crampcare.i18n.wording import diary_word
+
+    loc = current_localizer()
+
+    def ci(low: str, high: str) -> str:
+        return _("95% CI {low}–{high}", low=low, high=high)
+
+    def fixed(x: float, digits: int) -> str:
+        return loc.number(x, digits=digits)
+
     if share is not None and ins.cramp_nights_per_week is not None:
-        part["share"] = f"{100 * share.estimate:.0f}% of nights (95% CI {100 * share.low:.0f}-{100 * share.high:.0f}%)"
+        part["share"] = _("{share} of nights ({ci})", share=loc.percent(share.estimate),
+                          ci=ci(loc.percent(share.low), loc.percent(share.high)))
         part["per_week"] = (
-            f"{ins.cramp_nights_per_week:.1f} "
-            f"(95% CI {ins.cramp_nights_per_week_low or 0:.1f}-{ins.cramp_nights_per_week_high or 0:.1f})"
+            f"{fixed(ins.cramp_nights_per_week, 1)} "
+            f"({ci(fixed(ins.cramp_nights_per_week_low or 0, 1), fixed(ins.cramp_nights_per_week_high or 0, 1))})"
         )
     if ins.recent.nights_logged:
-        part["recent"] = (
-            f"{ins.recent.cramp_nights} cramp nights of {ins.recent.nights_logged} logged "
-            f"in the last {ins.recent.days} days"
+        part["recent"] = ngettext(
+            "{n} cramp night of {logged} logged in the last {days} days",
+            "{n} cramp nights of {logged} logged in the last {days} days",
+            ins.recent.cramp_nights, logged=ins.recent.nights_logged, days=ins.recent.days,
         )
     tn = ins.time_of_night
     if tn.total and tn.peak_hour is not None:
-        part["time"] = (
-            f"half started between {tn.typical_from} and {tn.typical_to}; busiest hour "
-            f"{tn.peak_hour:02d}:00-{(tn.peak_hour + 1) % 24:02d}:00; "
-            f"{100 * (tn.share_1_to_5am or 0):.0f}% between 01:00 and 05:00"
+        busiest = f"{tn.peak_hour:02d}:00–{(tn.peak_hour + 1) % 24:02d}:00"
+        part["time"] = _(
+            "half started between {start} and {end}; busiest hour {hour}; {share} between 01:00 and 05:00",
+            start=tn.typical_from, end=tn.typical_to, hour=busiest, share=loc.percent(tn.share_1_to_5am or 0),
         )
     if ins.duration_seconds is not None:
         d = ins.duration_seconds
-        part["duration"] = f"median {_fmt_duration(d.median)} (range {_fmt_duration(d.min)} to {_fmt_duration(d.max)})"
+        part["duration"] = _("median {median} (range {low} to {high})", median=_fmt_duration(d.median),
+                             low=_fmt_duration(d.min), high=_fmt_duration(d.max))
     if ins.severity is not None:
         s = ins.severity
-        part["severity"] = f"median {_fmt_number(s.median)} of 10 (range {s.min:.0f}-{s.max:.0f})"
+        part["severity"] = _("median {median} of 10 (range {low}–{high})", median=_fmt_number(s.median),
+                             low=fixed(s.min, 0), high=fixed(s.max, 0))
     if ins.cramps_per_cramp_night is not None:
         c = ins.cramps_per_cramp_night
-        part["per_night"] = f"{c.mean:.1f} on average (range {c.min:.0f}-{c.max:.0f})"
-    part["legs"] = ", ".join(f"{i.name} {100 * i.share:.0f}%" for i in ins.legs)
-    part["muscles"] = ", ".join(f"{i.name} {100 * i.share:.0f}%" for i in ins.muscles)
+        part["per_night"] = _("{mean} on average (range {low}–{high})", mean=fixed(c.mean, 1), low=fixed(c.min, 0),
+                              high=fixed(c.max, 0))
+    part["legs"] = ", ".join(f"{diary_word(i.name)} {loc.percent(i.share)}" for i in ins.legs)
+    part["muscles"] = ", ".join(f"{diary_word(i.name)} {loc.percent(i.share)}" for i in ins.muscles)
     part["relief"] = [
         {
-            "method": vocabulary().relief.get(r.method, _humanise(r.method)),
+            "method": vocabulary().relief_word(r.method) if r.method in vocabulary().relief else _humanise(r.method),
             "times": r.times_helped,
-            "median": f"{_fmt_number(r.median_minutes)} min" if r.median_minutes is not None else "—",
-            "share": f"{100 * r.times_helped / len(cramps):.0f}%" if cramps else "",
+            "median": _("{minutes} min", minutes=_fmt_number(r.median_minutes)) if r.median_minutes is not None else "—",
+            "share": loc.percent(r.times_helped / len(cramps)) if cramps else "",
         }
         for r in ins.relief
     ]
     part["nothing_helped"] = sum(1 for c in cramps if not c.helped)
     exercise_days = [d for d in days if d.exercises_done is not None]
     part["exercises"] = (
-        f"bedtime exercises done on {sum(1 for d in exercise_days if d.exercises_done)} "
-        f"of {len(exercise_days)} days where it was logged"
+        _("bedtime exercises done on {done} of {logged} days where it was logged",
+          done=sum(1 for d in exercise_days if d.exercises_done), logged=len(exercise_days))
         if exercise_days
         else None
     )
@@ -359,11 +408,16 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
         "ok": triggers.status == "ok",
         "message": triggers.message,
         "linked": [f.message for f in triggers.factors if f.verdict in ("seems_linked", "seems_protective")],
-        "unclear": [f.label.lower() for f in triggers.factors if f.verdict == "no_clear_link"],
-        "thin": [f.label.lower() for f in triggers.factors if f.verdict == "not_enough_data"],
-        "caveat": triggers.caveat,
+        "unclear": [_lower_first(f.label) for f in triggers.factors if f.verdict == "no_clear_link"],
+        "thin": [_lower_first(f.label) for f in triggers.factors if f.verdict == "not_enough_data"],
+        "caveat": _(triggers.caveat),
     }
     return part
+
+
+def _lower_first(label: str) -> str:
+    """``Temperature swing over 10 °C`` → ``temperature swing over 10 °C`` (units keep their case)."""
+    return label[:1].lower() + label[1:]
 
 
 def _chart(ins: Insights) -> str | None:
@@ -402,7 +456,7 @@ def _gather(
     check_period(start, end)
     today = today or dt.date.today()
     kb = load_knowledge()
-    progress("Reading the diary…")
+    progress(_("Reading the diary…"))
     nights = store.list_nights(start, end)
     # The day before the first night is that night's "day before" for the trigger analysis.
     days_all = store.list_days(start - dt.timedelta(days=1) if start else None, end)
@@ -411,9 +465,9 @@ def _gather(
     if stored is not None:
         fluid = (stored.result.get("plan") or {}).get("fluid_target") or {}
         target = fluid.get("target_ml") if isinstance(fluid.get("target_ml"), int) else None
-    progress("Computing insights…")
+    progress(_("Computing insights…"))
     ins = compute_insights(nights, days_all, today=today, start=start, end=end, fluid_target_ml=target)
-    progress("Drawing the chart…")
+    progress(_("Drawing the chart…"))
     days = [d for d in days_all if start is None or d.date >= start]
     return _Gathered(kb, today, start, end, nights, days, stored, ins, _chart(ins))
 
@@ -426,15 +480,16 @@ def _context(data: _Gathered, limits: Limits = NORMAL) -> dict[str, Any]:
     last = data.end or ins.period_end
     if first and last:
         span = (last - first).days + 1
-        period = f"{fmt_date(first)} to {fmt_date(last)} ({span} day{'s' if span != 1 else ''})"
+        period = _("{start} to {end} ({days})", start=fmt_date(first), end=fmt_date(last), days=current_localizer().days(span))
     elif first or last:
-        period = f"from {fmt_date(first)}" if first else f"up to {fmt_date(last)}"
+        period = _("from {date}", date=fmt_date(first)) if first else _("up to {date}", date=fmt_date(last))
     else:
-        period = "the whole diary (nothing logged yet)"
+        period = _("the whole diary (nothing logged yet)")
     notes = Footnotes(data.kb)
     stored = data.stored
     context: dict[str, Any] = {
-        "title": "Night leg cramps: report for the doctor",
+        "title": _("Night leg cramps: report for the doctor"),
+        "lang": current_language(),
         "generated": fmt_date(data.today),
         "version": __version__,
         "period": period,
@@ -473,7 +528,10 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # The current language's gettext (brace formatting, like the Python code: _("… {n}", n=1)).
+    env.install_gettext_callables(_, ngettext, newstyle=False)  # type: ignore[attr-defined]
     return env
 
 
@@ -513,14 +571,14 @@ def report_pdf(
     compact form (fewer factors in full, one reason each, smaller type).
     """
     data = _gather(store, start, end, today, progress)
-    progress("Laying out the PDF…")
+    progress(_("Laying out the PDF…"))
     document = _layout(render_html(_context(data, NORMAL)))
     if len(document.pages) > MAX_PAGES:
-        progress("Making it fit on two pages…")
+        progress(_("Making it fit on two pages…"))
         compact = _layout(render_html(_context(data, COMPACT)))
         if len(compact.pages) < len(document.pages):
             document = compact
-    progress("Writing the PDF…")
+    progress(_("Writing the PDF…"))
     return document.write_pdf()
 
 

@@ -44,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from crampcare.i18n.context import N_
 from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
@@ -245,8 +246,60 @@ def _number_extensions(question: Question) -> list[dict[str, Any]]:
     return extensions
 
 
+QUESTIONNAIRE_TITLE = N_("crampcare assessment: night leg cramps")
+QUESTIONNAIRE_DESCRIPTION = N_(
+    "The crampcare interview about night leg cramps: warning signs first, then the person, the cramps, "
+    "daily life and health. Questions appear only when they matter (enableWhen)."
+)
+
+
+def translations(kb: KnowledgeBase, key: str) -> dict[str, Any]:
+    """The standard ``translation`` extensions of a knowledge-base text, for its ``_text``/``_display``
+    element: one per supported language other than English (the base language), where translated."""
+    from crampcare.i18n.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
+    english = kb.text(key)
+    found = []
+    for lang in SUPPORTED_LANGUAGES:
+        text = kb.text(key, lang)
+        if lang != DEFAULT_LANGUAGE and text != english:
+            found.append({"url": codes.EXT_TRANSLATION,
+                          "extension": [{"url": "lang", "valueCode": lang}, {"url": "content", "valueString": text}]})
+    return {"extension": found} if found else {}
+
+
+def message_translations(message: str) -> dict[str, Any]:
+    """Like :func:`translations`, for an interface message (gettext catalogs)."""
+    from crampcare.i18n.catalogs import translations as catalog
+    from crampcare.i18n.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
+    found = [
+        {"url": codes.EXT_TRANSLATION,
+         "extension": [{"url": "lang", "valueCode": lang}, {"url": "content", "valueString": catalog(lang).gettext(message)}]}
+        for lang in SUPPORTED_LANGUAGES
+        if lang != DEFAULT_LANGUAGE and catalog(lang).gettext(message) != message
+    ]
+    return {"extension": found} if found else {}
+
+
+def _with_translations(element: dict[str, Any], field: str, kb: KnowledgeBase, key: str) -> dict[str, Any]:
+    """``element`` with ``field`` set to the English text of ``key`` and ``_field`` to its translations."""
+    element[field] = kb.text(key)
+    extensions = translations(kb, key)
+    if extensions:
+        element["_" + field] = extensions
+    return element
+
+
+def _coding(kb: KnowledgeBase, question: Question, index: int) -> dict[str, Any]:
+    coding = {"system": choice_system(question.id), "code": question.choices[index].id}
+    return _with_translations(coding, "display", kb, f"questions.{question.id}.choices.{index}.text")
+
+
 def _item(kb: KnowledgeBase, question: Question) -> dict[str, Any]:
-    item: dict[str, Any] = {"linkId": question.id, "text": question.text, "type": item_type(question)}
+    item: dict[str, Any] = {"linkId": question.id}
+    _with_translations(item, "text", kb, f"questions.{question.id}.text")
+    item["type"] = item_type(question)
     extensions = _number_extensions(question) if question.type == "number" else []
     if question.show_if is not None:
         try:
@@ -273,10 +326,7 @@ def _item(kb: KnowledgeBase, question: Question) -> dict[str, Any]:
     if question.type == "multiple":
         item["repeats"] = True
     if question.choices:
-        item["answerOption"] = [
-            {"valueCoding": {"system": choice_system(question.id), "code": c.id, "display": c.text}}
-            for c in question.choices
-        ]
+        item["answerOption"] = [{"valueCoding": _coding(kb, question, index)} for index in range(len(question.choices))]
     if question.help:
         item["item"] = [
             {
@@ -289,7 +339,7 @@ def _item(kb: KnowledgeBase, question: Question) -> dict[str, Any]:
                     }
                 ],
                 "linkId": f"{question.id}.help",
-                "text": question.help,
+                **_with_translations({}, "text", kb, f"questions.{question.id}.help"),
                 "type": "display",
             }
         ]
@@ -305,13 +355,13 @@ def questionnaire_resource(kb: KnowledgeBase, *, version: str, resource_id: str 
         "url": codes.QUESTIONNAIRE_URL,
         "version": version,
         "name": "CrampcareAssessment",
-        "title": "crampcare assessment: night leg cramps",
+        "language": "en",  # the base texts; other languages in each text's translation extension
+        "title": QUESTIONNAIRE_TITLE,
+        "_title": message_translations(QUESTIONNAIRE_TITLE),
         "status": "active",
         "subjectType": ["Patient"],
-        "description": (
-            "The crampcare interview about night leg cramps: warning signs first, then the person, the cramps, "
-            "daily life and health. Questions appear only when they matter (enableWhen)."
-        ),
+        "description": QUESTIONNAIRE_DESCRIPTION,
+        "_description": message_translations(QUESTIONNAIRE_DESCRIPTION),
         "item": [_item(kb, q) for q in kb.questions.values()],
     }
     return resource
@@ -341,12 +391,14 @@ def answer_items(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[dict[str
             values = [{"valueDecimal": value}]
         else:
             chosen = value if isinstance(value, list) else [value]
-            texts = {c.id: c.text for c in question.choices}
+            index = {c.id: i for i, c in enumerate(question.choices)}
             values = [
-                {"valueCoding": {"system": choice_system(question.id), "code": c, "display": texts.get(c, c)}}
+                {"valueCoding": _coding(kb, question, index[c])} if c in index
+                else {"valueCoding": {"system": choice_system(question.id), "code": c, "display": c}}
                 for c in chosen
             ]
-        items.append({"linkId": question.id, "text": question.text, "answer": values})
+        item = _with_translations({"linkId": question.id}, "text", kb, f"questions.{question.id}.text")
+        items.append({**item, "answer": values})
     return items
 
 

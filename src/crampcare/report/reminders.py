@@ -13,6 +13,7 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
+from crampcare.i18n.context import _, current_language, ngettext
 from crampcare.report.errors import ReportError
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def parse_clock(text: str, what: str) -> dt.time:
     from crampcare.diary.units import parse_time
 
     if not isinstance(text, str) or text.strip().lower() == "now":
-        raise ReportError(f"{what}: give a clock time such as 21:30, not {text!r}")
+        raise ReportError(_("{option}: give a clock time such as 21:30, not {value!r}", option=what, value=text))
     try:
         return parse_time(text)
     except ValueError as exc:
@@ -38,42 +39,47 @@ def parse_clock(text: str, what: str) -> dt.time:
 
 
 def _exercise_text(app_url: str | None = None) -> tuple[str, int]:
-    """The description of the exercise event and its length in minutes (a link for the web app)."""
+    """The description of the exercise event (in the current language) and its length in minutes
+    (a link for the web app)."""
+    from crampcare.i18n.wording import evidence_label, text
     from crampcare.knowledge import load_knowledge
-    from crampcare.knowledge.vocabulary import evidence_label
 
     kb = load_knowledge()
     # Guidance first (the calf stretch), then the article's exercises; during_cramp ones included.
     exercises = sorted(kb.exercises.values(), key=lambda e: e.from_article)
     total = 0
-    how = f"how to do them: {app_url}/learn/exercises" if app_url else "`crampcare exercises` runs them with a timer"
-    blocks = [f"Bedtime exercises against night leg cramps (crampcare). Stop if anything hurts; {how}."]
+    if app_url:
+        how = _("how to do them: {url}", url=f"{app_url}/learn/exercises")
+    else:
+        how = _("`crampcare exercises` runs them with a timer")
+    blocks = [_("Bedtime exercises against night leg cramps (crampcare). Stop if anything hurts; {how}.", how=how)]
     for exercise in exercises:
         total += exercise.seconds * exercise.repetitions
-        rounds = f"{exercise.repetitions} round{'s' if exercise.repetitions != 1 else ''} of {exercise.seconds} s"
-        steps = "\n".join(f"  {number}. {step}" for number, step in enumerate(exercise.steps, start=1))
-        blocks.append(f"{exercise.title} ({rounds}; {evidence_label(exercise.evidence)})\n{steps}")
+        rounds = ngettext("{n} round of {seconds} s", "{n} rounds of {seconds} s", exercise.repetitions,
+                          seconds=exercise.seconds)
+        key = f"exercises.{exercise.id}"
+        steps = "\n".join(f"  {number}. {text(kb, f'{key}.steps.{number - 1}')}"
+                          for number in range(1, len(exercise.steps) + 1))
+        blocks.append(f"{text(kb, key + '.title')} ({rounds}; {evidence_label(exercise.evidence)})\n{steps}")
     return "\n\n".join(blocks), max(5, math.ceil(total / 60))
-
-
-_DIARY_TEXT = (
-    "Log today in your cramp diary (under 30 seconds), for example:\n"
-    "  crampcare log day --fluids 1.5L --activity normal --stress some\n"
-    "In the morning, log the night too, with or without a cramp:\n"
-    "  crampcare log night --none\n"
-    "  crampcare log night --cramp 03:10,3m,left,calf,6,stretch\n"
-    "Quiet nights count: they are what shows whether something helps."
-)
 
 
 def _diary_text(app_url: str | None) -> str:
     """The diary reminder: commands for the terminal, or plain words and a link for the web app."""
     if not app_url:
-        return _DIARY_TEXT
-    return (
-        f"Log today in your cramp diary (under 30 seconds): {app_url}/diary\n"
+        return _(
+            "Log today in your cramp diary (under 30 seconds), for example:\n"
+            "  crampcare log day --fluids 1.5L --activity normal --stress some\n"
+            "In the morning, log the night too, with or without a cramp:\n"
+            "  crampcare log night --none\n"
+            "  crampcare log night --cramp 03:10,3m,left,calf,6,stretch\n"
+            "Quiet nights count: they are what shows whether something helps."
+        )
+    return _(
+        "Log today in your cramp diary (under 30 seconds): {url}\n"
         "In the morning, log the night too, with or without a cramp.\n"
-        "Quiet nights count: they are what shows whether something helps."
+        "Quiet nights count: they are what shows whether something helps.",
+        url=f"{app_url}/diary",
     )
 
 
@@ -86,8 +92,10 @@ def _event(uid: str, summary: str, description: str, start: dt.datetime, minutes
         event.add("url", url)
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("summary", summary)
-    event.add("description", description)
+    # RFC 5545 LANGUAGE parameter: calendars and screen readers know which language the text is in.
+    language = {"language": current_language()}
+    event.add("summary", summary, parameters=language)
+    event.add("description", description, parameters=language)
     event.add("dtstart", start)  # floating local time: no TZID
     event.add("duration", dt.timedelta(minutes=minutes))
     event.add("rrule", {"freq": "daily"})
@@ -95,7 +103,7 @@ def _event(uid: str, summary: str, description: str, start: dt.datetime, minutes
     event.add("transp", "TRANSPARENT")  # a reminder, not a busy slot
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", summary)
+    alarm.add("description", summary, parameters=language)
     alarm.add("trigger", dt.timedelta(0))
     event.add_component(alarm)
     return event
@@ -125,7 +133,7 @@ def reminders_ics(
         "diary": diary if isinstance(diary, dt.time) or diary is None else parse_clock(diary, "--diary"),
     }
     if times["exercises"] is None and times["diary"] is None:
-        raise ReportError("nothing to remind: give a time for the exercises, the diary or both")
+        raise ReportError(_("nothing to remind: give a time for the exercises, the diary or both"))
     first_day = start or dt.date.today()
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
 
@@ -140,7 +148,7 @@ def reminders_ics(
         calendar.add_component(
             _event(
                 EXERCISES_UID,
-                "Bedtime exercises for leg cramps",
+                _("Bedtime exercises for leg cramps"),
                 description,
                 dt.datetime.combine(first_day, times["exercises"]),
                 minutes,
@@ -152,7 +160,7 @@ def reminders_ics(
         calendar.add_component(
             _event(
                 DIARY_UID,
-                "Cramp diary: log today",
+                _("Cramp diary: log today"),
                 _diary_text(app_url),
                 dt.datetime.combine(first_day, times["diary"]),
                 DIARY_MINUTES,

@@ -85,12 +85,16 @@ class ImportSummary:
 
     @property
     def message(self) -> str:
+        from crampcare.i18n.context import _, current_localizer, ngettext
+
+        loc = current_localizer()
         unchanged = self.nights_unchanged + self.days_unchanged + self.assessments_unchanged
-        text = f"Imported {self.nights_added} nights and {self.days_added} days"
+        text = _("Imported {nights} and {days}", nights=loc.nights(self.nights_added), days=loc.days(self.days_added))
         if self.format == "fhir":
-            text = (f"Imported {_plural(self.nights_added, 'night')}, {_plural(self.days_added, 'day')} and "
-                    f"{_plural(self.assessments_added, 'assessment')} from FHIR")
-        return text + (f" ({unchanged} already in the diary, skipped)." if unchanged else ".")
+            text = _("Imported {nights}, {days} and {assessments} from FHIR", nights=loc.nights(self.nights_added),
+                     days=loc.days(self.days_added),
+                     assessments=ngettext("{n} assessment", "{n} assessments", self.assessments_added))
+        return text + (_(" ({count} already in the diary, skipped).", count=unchanged) if unchanged else ".")
 
 
 class ImportConflictError(ConflictError):

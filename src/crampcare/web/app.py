@@ -113,7 +113,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         autoescape=select_autoescape(["html", "xml", "svg"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    from crampcare.i18n.context import _, current_language, ngettext
+    from crampcare.i18n.wording import diary_word
+    from crampcare.web.language import LANGUAGE_NAMES
+
+    # The request's language (chosen by LanguageMiddleware); brace formatting as in the Python code.
+    env.install_gettext_callables(_, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    env.globals.update(current_language=current_language, language_names=LANGUAGE_NAMES, **_language_helpers())
 
     def static_url(name: str) -> str:
         return f"/static/{name}?v={versions[name]}"
@@ -124,6 +132,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     env.globals.update(static_url=static_url, version=__version__, server_mode=server, csrf_input=csrf_input,
                        current_user=current_user)
     env.filters["zip_self"] = lambda items: [(item, str(item).replace("_", " ")) for item in items]
+    env.filters["words"] = lambda items: [(item, diary_word(item)) for item in items]
+    env.filters["word"] = diary_word
     from crampcare.web.wording import field_label
 
     env.filters["field_label"] = field_label
@@ -131,7 +141,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_handlers(app)
 
-    from crampcare.web import api, downloads_pages, interview_pages, pages, pwa
+    from crampcare.web import api, downloads_pages, interview_pages, language, pages, pwa
 
     if server:
         from crampcare.accounts import AccountService
@@ -149,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(downloads_pages.router, dependencies=guard)
         app.include_router(pwa.router, dependencies=guard)
         app.include_router(accounts_pages.router, dependencies=guard)
+        app.include_router(language.router, dependencies=guard)
         from crampcare.web import clinic_pages
 
         app.include_router(clinic_pages.router, dependencies=guard)
@@ -163,6 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(interview_pages.router)
         app.include_router(downloads_pages.router)
         app.include_router(pwa.router)
+        app.include_router(language.router)
     app.mount("/static", CachedStatic(directory=str(STATIC_DIR), max_age=settings.static_max_age), name="static")
 
     security = [
@@ -181,9 +193,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=settings.gzip_level)
     app.add_middleware(SecurityHeadersMiddleware, headers=security)
+    app.add_middleware(language.LanguageMiddleware)
     if settings.mode == "local":
         app.add_middleware(LocalOriginMiddleware)
     return app
+
+
+def _language_helpers() -> dict[str, Any]:
+    """What templates need to speak the request's language: knowledge-base texts by key, the shared
+    words (evidence, urgency, diary values), the region's emergency numbers, Babel numbers and dates."""
+    from crampcare.assess.answers import UNITS
+    from crampcare.i18n import wording
+    from crampcare.i18n.context import _, current_localizer
+    from crampcare.knowledge import load_knowledge
+
+    def kbt(key: str) -> str:
+        return wording.text(load_knowledge(), key)
+
+    def unit(name: str | None) -> str:
+        return _(UNITS[name]) if name in UNITS else (name or "")
+
+    def number(value: float, digits: int | None = None) -> str:
+        return current_localizer().number(value, digits=digits)
+
+    def date(day: Any, form: str = "long") -> str:
+        import datetime as dt
+
+        value = dt.date.fromisoformat(day) if isinstance(day, str) else day
+        return current_localizer().date(value, form=form)
+
+    return {
+        "kbt": kbt, "unit": unit, "number": number, "date": date, "word": wording.diary_word,
+        "evidence_label": wording.evidence_label, "urgency_action": wording.urgency_action,
+        "emergency_numbers": wording.emergency_numbers,
+        "source_title": lambda source_id: wording.source_title(load_knowledge(), source_id),
+    }
 
 
 def create_app_from_env() -> FastAPI:

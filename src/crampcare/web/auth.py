@@ -106,6 +106,10 @@ async def resolve(request: Request) -> Auth:
         else:
             auth = Auth(user=session.user, session=session, session_token=token, via="session")
     request.state.auth = auth
+    if auth.user is not None:
+        from crampcare.web.language import apply_account_language
+
+        apply_account_language(request, auth.user.language)
     return auth
 
 

@@ -211,8 +211,8 @@ async def clinic_patient(request: Request, share_id: int = ShareId) -> HTMLRespo
             context["latest"] = latest
             if latest is not None:
                 urgency = latest.result.get("urgency")
-                words = vocabulary().urgency.get(urgency) if urgency else None
-                context["headline"] = words.headline if words else str(urgency or "")
+                known = isinstance(urgency, str) and urgency in vocabulary().urgency
+                context["headline"] = vocabulary().headline_of(str(urgency)) if known else str(urgency or "")
         store.close()
         return context
 

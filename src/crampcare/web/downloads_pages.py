@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from crampcare.diary.records import DiaryDate
+from crampcare.i18n.context import _
 from crampcare.services import diary as diary_service
 from crampcare.web.deps import get_store
 from crampcare.web.errors import ApiError
@@ -42,7 +43,7 @@ def _app_url(request: Request) -> str:
 
 @router.get("/reminders", response_class=HTMLResponse)
 def reminders_page(request: Request) -> HTMLResponse:
-    return render(request, "reminders.html", {"title": "Reminders"})
+    return render(request, "reminders.html", {"title": _("Reminders")})
 
 
 @router.get("/reminders.ics")

@@ -1,76 +1,49 @@
-"""Interface words for the pages that are translated (the /now page; knowledge texts come from the KB)."""
+"""Interface words of the /now page (gettext messages; knowledge texts come from the knowledge base).
+
+The page is built to work offline at 3 a.m., so its words are handed to the template as one
+dictionary, in the request's language."""
 
 from __future__ import annotations
 
-LANGS = ("en", "ru")
+from crampcare.i18n.context import N_, _, current_language
+from crampcare.i18n.languages import SUPPORTED_LANGUAGES
 
-UI: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Cramp now? — crampcare",
-        "heading": "Cramp now?",
-        "lead": "Do these steps one at a time. Breathe slowly.",
-        "step": "Step",
-        "of": "of",
-        "next": "Next step",
-        "back": "Back",
-        "start_timer": "Start timer",
-        "pause": "Pause",
-        "done": "Done — go on to the next step",
-        "done_big": "Done",
-        "timer_started": "Timer started",
-        "seconds": "s",
-        "source": "Source",
-        "evidence": "Evidence",
-        "why": "Why this step?",
-        "guidance": "Where guidance differs from the article",
-        "check": "Now check",
-        "check_lead": "Answer each question. If the answer is yes, open it for what to do.",
-        "yes": "Yes",
-        "no_need": "If every answer is no, the cramp should pass.",
-        "after": "Later: an explained assessment of what may cause your cramps, and a diary.",
-        "assess": "Start the assessment",
-        "diary": "Log this night",
-        "home": "crampcare",
-        "other_lang": "Русский",
-        "other_lang_code": "ru",
-        "offline": "Works offline once opened.",
-        "skip": "Skip to the steps",
-    },
-    "ru": {
-        "title": "Судорога сейчас? — crampcare",
-        "heading": "Судорога сейчас?",
-        "lead": "Выполняйте шаги по одному. Дышите медленно.",
-        "step": "Шаг",
-        "of": "из",
-        "next": "Следующий шаг",
-        "back": "Назад",
-        "start_timer": "Запустить таймер",
-        "pause": "Пауза",
-        "done": "Готово — переходите к следующему шагу",
-        "done_big": "Готово",
-        "timer_started": "Таймер запущен",
-        "seconds": "с",
-        "source": "Источник",
-        "evidence": "Доказательность",
-        "why": "Почему этот шаг?",
-        "guidance": "Где рекомендации расходятся со статьёй",
-        "check": "Теперь проверьте",
-        "check_lead": "Ответьте на каждый вопрос. Если ответ «да», откройте его: там сказано, что делать.",
-        "yes": "Да",
-        "no_need": "Если на все вопросы ответ «нет», судорога должна пройти.",
-        "after": "Потом: разбор возможных причин ваших судорог и дневник.",
-        "assess": "Пройти опрос",
-        "diary": "Записать эту ночь",
-        "home": "crampcare",
-        "other_lang": "English",
-        "other_lang_code": "en",
-        "offline": "Работает без сети после первого открытия.",
-        "skip": "К шагам",
-    },
+UI: dict[str, str] = {
+    "title": N_("Cramp now? — crampcare"),
+    "heading": N_("Cramp now?"),
+    "lead": N_("Do these steps one at a time. Breathe slowly."),
+    "step": N_("Step"),
+    "of": N_("of"),
+    "next": N_("Next step"),
+    "back": N_("Back"),
+    "start_timer": N_("Start timer"),
+    "pause": N_("Pause"),
+    "done": N_("Done — go on to the next step"),
+    "done_big": N_("Done"),
+    "timer_started": N_("Timer started"),
+    "seconds": N_("s"),
+    "source": N_("Source"),
+    "evidence": N_("Evidence"),
+    "why": N_("Why this step?"),
+    "guidance": N_("Where guidance differs from the article"),
+    "check": N_("Now check"),
+    "check_lead": N_("Answer each question. If the answer is yes, open it for what to do."),
+    "yes": N_("Yes"),
+    "no_need": N_("If every answer is no, the cramp should pass."),
+    "after": N_("Later: an explained assessment of what may cause your cramps, and a diary."),
+    "assess": N_("Start the assessment"),
+    "diary": N_("Log this night"),
+    "offline": N_("Works offline once opened."),
+    "skip": N_("Skip to the steps"),
 }
 
 
-def pick_lang(value: str | None) -> str:
-    """``en`` unless a supported language is asked for (never an error)."""
-    value = (value or "").strip().lower()[:5]
-    return value if value in LANGS else "en"
+def ui_words() -> dict[str, str]:
+    """The /now page's words in the current language, and a link to the next language."""
+    from crampcare.web.language import LANGUAGE_NAMES
+
+    words = {key: _(message) for key, message in UI.items()}
+    here = current_language()
+    other = SUPPORTED_LANGUAGES[(SUPPORTED_LANGUAGES.index(here) + 1) % len(SUPPORTED_LANGUAGES)]
+    words.update(home="crampcare", other_lang=LANGUAGE_NAMES[other], other_lang_code=other)
+    return words

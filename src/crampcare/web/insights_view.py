@@ -9,6 +9,7 @@ import hashlib
 from collections import OrderedDict
 from typing import Any
 
+from crampcare.i18n.context import _, current_language
 from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.services.insights import Insights
 
@@ -35,20 +36,22 @@ def _why_unclear(ins: Insights, test: Any) -> str:
         return ""
     if test.rr_low <= 1 <= test.rr_high:
         return ""
-    return (f"On its own this range leaves out 1, but {ins.triggers.tests_run} comparisons were made at once, "
-            "and a difference this size can then come by chance; crampcare waits for stronger evidence.")
+    return _("On its own this range leaves out 1, but {tests} comparisons were made at once, "
+             "and a difference this size can then come by chance; crampcare waits for stronger evidence.",
+             tests=ins.triggers.tests_run)
 
 
 # Drawing takes about a second (matplotlib), the statistics a few milliseconds: the same insights
-# (an unchanged diary seen again) reuse their charts. Keyed by the insights' own content.
-_CHARTS: OrderedDict[tuple[str, str], str] = OrderedDict()
+# (an unchanged diary seen again) reuse their charts. Keyed by the insights' own content and the
+# language (the charts' words are in it).
+_CHARTS: OrderedDict[tuple[str, str, str], str] = OrderedDict()
 _CHARTS_KEPT = 32
 
 
 def _chart(ins: Insights, digest: str, kind: str) -> str:
     from crampcare.services.insights import chart_svg
 
-    key = (digest, kind)
+    key = (digest, kind, current_language())
     svg = _CHARTS.get(key)
     if svg is None:
         svg = _CHARTS[key] = chart_svg(ins, kind)
@@ -74,6 +77,7 @@ def insights_context(ins: Insights) -> dict[str, Any]:
         "test": f.tests[0] if f.tests else None,
         "why_unclear": _why_unclear(ins, f.tests[0]) if f.tests else "",
     } for f in ins.triggers.factors]
-    return {"title": "Insights", "ins": ins, "summary": ins.summary(), "charts": charts, "verdicts": vocabulary().verdicts,
+    verdicts = {key: vocabulary().verdict(key) for key in vocabulary().verdicts}
+    return {"title": _("Insights"), "ins": ins, "summary": ins.summary(), "charts": charts, "verdicts": verdicts,
             "pct": _pct, "rr": _rr, "relief_ranked": ranked, "relief_unranked": unranked,
             "min_timed": MIN_TIMED_FOR_RANK, "trigger_rows": rows}

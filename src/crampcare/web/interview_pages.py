@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from crampcare.assess.interview import SECTION_TITLES
+from crampcare.i18n.context import _
 from crampcare.web import forms
 from crampcare.web.deps import get_kb, get_owner
 from crampcare.web.pages import render, result_context
@@ -83,10 +84,11 @@ def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], sec
             "chosen": value if isinstance(value, list) else ([value] if value else []),
             "error": errors.get(question.id),
         })
+    section_title = _(SECTION_TITLES[section]) if section in SECTION_TITLES else section
     context = {
-        "title": f"Assessment: {SECTION_TITLES.get(section, section)}",
+        "title": _("Assessment: {section}", section=section_title),
         "section": section,
-        "section_title": SECTION_TITLES.get(section, section),
+        "section_title": section_title,
         "number": index + 1,
         "total": len(steps),
         "last": index == len(steps) - 1,

@@ -20,13 +20,15 @@ from starlette.concurrency import run_in_threadpool
 from crampcare.assess.render import headline
 from crampcare.diary.errors import DuplicateRecordError
 from crampcare.diary.records import DiaryDate
-from crampcare.knowledge.vocabulary import evidence_label, vocabulary
+from crampcare.i18n.context import N_, _, current_localizer
+from crampcare.i18n.wording import evidence_label, text, urgency_action
+from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.services import diary as diary_service
 from crampcare.services import transfer as transfer_service
 from crampcare.web import forms
 from crampcare.web.deps import get_kb, get_store
 from crampcare.web.errors import ApiError
-from crampcare.web.i18n import UI, pick_lang
+from crampcare.web.i18n import ui_words
 from crampcare.web.params import FromDate, ToDate, read_upload
 
 if TYPE_CHECKING:
@@ -40,7 +42,9 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200,
            headers: dict[str, str] | None = None) -> HTMLResponse:
-    context.setdefault("lang", "en")
+    from crampcare.i18n.context import current_language
+
+    context.setdefault("lang", current_language())
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, name, context, status_code=status, headers=headers or NO_STORE
     )
@@ -48,7 +52,9 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
 
 
 def source_titles(kb: KnowledgeBase, ids: list[str]) -> str:
-    return "; ".join(kb.sources[s].title if s in kb.sources else s for s in ids)
+    from crampcare.i18n.wording import source_title
+
+    return "; ".join(source_title(kb, s) for s in ids)
 
 
 # --------------------------------------------------------------------------- home and /now
@@ -56,7 +62,7 @@ def source_titles(kb: KnowledgeBase, ids: list[str]) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request) -> HTMLResponse:
-    return render(request, "index.html", {"title": "crampcare"})
+    return render(request, "index.html", {"title": _("Night leg cramps")})
 
 
 def _clock(seconds: int) -> str:
@@ -64,9 +70,10 @@ def _clock(seconds: int) -> str:
 
 
 @router.get("/now", response_class=HTMLResponse)
-def now_page(request: Request, lang: str | None = Query(None, max_length=20),
-             kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
-    lang = pick_lang(lang)
+def now_page(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
+    from crampcare.i18n.context import current_language
+
+    lang = current_language()  # ?lang=, the switch's cookie or the browser (LanguageMiddleware)
     t = kb.text
     steps = []
     for step in (s for s in kb.first_aid.values() if s.in_now):
@@ -77,17 +84,17 @@ def now_page(request: Request, lang: str | None = Query(None, max_length=20),
             "seconds": step.seconds,
             "clock": _clock(step.seconds or 0),
             "sources": source_titles(kb, step.sources),
-            "evidence": evidence_label(step.evidence, lang),
+            "evidence": evidence_label(step.evidence),
             "note": t(f"{key}.evidence_note", lang),
             "guidance": t(f"{key}.guidance_note", lang) if step.guidance_note else "",
         })
     checks = [{
         "text": t(f"escalation.{q.id}.text", lang),
         "action": t(f"escalation.{q.id}.yes_action", lang),
-        "headline": vocabulary().action(q.yes_urgency, lang),
+        "headline": urgency_action(q.yes_urgency),
         "sources": source_titles(kb, q.sources),
     } for q in kb.escalation.values()]
-    context = {"lang": lang, "ui": UI[lang], "steps": steps, "checks": checks, "css": request.app.state.now_css}
+    context = {"lang": lang, "ui": ui_words(), "steps": steps, "checks": checks, "css": request.app.state.now_css}
     # Revalidated each visit; the service worker serves the cached copy when offline.
     return render(request, "now.html", context, headers={"Cache-Control": "no-cache"})
 
@@ -96,10 +103,13 @@ def now_page(request: Request, lang: str | None = Query(None, max_length=20),
 
 
 def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
+    from crampcare.assess.localize import localize_assessment
+    from crampcare.assess.render import answer_words, question_words
+
+    result = localize_assessment(result, kb)
 
     def answers(items: dict[str, Any]) -> list[dict[str, str]]:
-        return [{"question": kb.questions[k].text if k in kb.questions else k,
-                 "answer": forms.answer_text(kb, k, v)} for k, v in items.items()]
+        return [{"question": question_words(kb, k), "answer": answer_words(kb, k, v)} for k, v in items.items()]
 
     # The reasons for the level, once: the warning signs at that level when there are any (a
     # look-alike such as "deep vein thrombosis" repeats the sign that raised it), else the rest.
@@ -109,12 +119,12 @@ def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
     severe = ("emergency", "urgent")
     do_now = list(dict.fromkeys(w.action for w in result.warning_signs if w.urgency == result.urgency))
     return {
-        "title": "Your assessment",
+        "title": _("Your assessment"),
         "r": result,
         # The same headline as every other client: it says when warning signs are still open.
         "headline": headline(result, kb),
-        "unanswered": [kb.questions[q].text for q in result.unanswered_warning_questions if q in kb.questions],
-        "action": vocabulary().urgency[result.urgency].action["en"],
+        "unanswered": [q for q in result.unanswered_warning_questions if q in kb.questions],
+        "action": urgency_action(result.urgency),
         "reasons": reasons,
         "do_now": do_now,
         "severe": result.urgency in severe,
@@ -149,16 +159,16 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
 # --------------------------------------------------------------------------- /diary
 
-DURATIONS = [(30, "30 s"), (60, "1 min"), (180, "3 min"), (300, "5 min"), (600, "10 min")]
+DURATIONS = [(30, N_("30 s")), (60, N_("1 min")), (180, N_("3 min")), (300, N_("5 min")), (600, N_("10 min"))]
 FLASH = {
-    "night": "Night of {date} saved.",
-    "quiet": "Quiet night of {date} saved.",
-    "day": "Day of {date} saved.",
-    "edited": "Changes to {date} saved.",
-    "deleted": "Deleted {date}.",
-    "undone": "Undone: the last change was reverted.",
-    "nothing": "Nothing to undo.",
-    "imported": "Diary imported.",
+    "night": N_("Night of {date} saved."),
+    "quiet": N_("Quiet night of {date} saved."),
+    "day": N_("Day of {date} saved."),
+    "edited": N_("Changes to {date} saved."),
+    "deleted": N_("Deleted {date}."),
+    "undone": N_("Undone: the last change was reverted."),
+    "nothing": N_("Nothing to undo."),
+    "imported": N_("Diary imported."),
 }
 
 
@@ -175,10 +185,10 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
     rows = [{"date": d, "night": nights.get(d), "day": days.get(d)} for d in sorted(nights.keys() | days.keys(),
                                                                                        reverse=True)]
     safe_date = date if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else ""
-    message = FLASH[done].format(date=safe_date or "the date") if done in FLASH else ""
+    message = _(FLASH[done], date=safe_date or _("the date")) if done in FLASH else ""
     default_night = units.default_night_date()
     return {
-        "title": "Diary",
+        "title": _("Diary"),
         "rows": rows,
         "message": message,
         "undo_offer": done in ("night", "quiet", "day", "edited", "deleted", "imported"),
@@ -188,11 +198,11 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
         "night_date": default_night.isoformat(),
         "today": today.isoformat(),
         "now_time": dt.datetime.now().strftime("%H:%M"),
-        "durations": DURATIONS,
+        "durations": [(seconds, _(label)) for seconds, label in DURATIONS],
         "legs": LEGS,
         "muscles": MUSCLES,
         "reliefs": RELIEFS,
-        "medicines": [(m.id, m.name) for m in kb.medicines.values()],
+        "medicines": [(m.id, text(kb, f"medicines.{m.id}.name")) for m in kb.medicines.values()],
         "as_list": forms.as_list,
         # A fresh key per rendered form: submitting it twice (double click, reload) logs once.
         "form_keys": {"night": uuid.uuid4().hex, "quiet": uuid.uuid4().hex},
@@ -295,7 +305,8 @@ async def diary_log_day(request: Request, kb: KnowledgeBase = Depends(get_kb),
         # (the CLI says so, the API answers 409); changing it is an edit.
         await run_in_threadpool(diary_service.log_day, store, record)
     except DuplicateRecordError:
-        message = f"{date:%-d %B %Y} is already logged; choose Edit next to it in the list to change it."
+        message = _("{date} is already logged; choose Edit next to it in the list to change it.",
+                    date=current_localizer().date(date))
         return await _diary_error(request, kb, store, {"date": message}, day_form=forms.form_dict(form), status=409)
     return _redirect("day", date)
 
@@ -321,7 +332,7 @@ def diary_edit_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depe
     if night is None:
         raise ApiError(404, f"no night logged for {date.isoformat()}")
     return render(request, "night_edit.html", {
-        "title": f"Edit the night of {date.isoformat()}", "date": date.isoformat(), "night": night,
+        "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
         "rows": _night_form_rows(night), "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": {},
     })
 
@@ -356,7 +367,7 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
     if record is None:
         night = await run_in_threadpool(diary_service.night, store, date)
         return render(request, "night_edit.html", {
-            "title": f"Edit the night of {date.isoformat()}", "date": date.isoformat(), "night": night,
+            "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
             "rows": rows, "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": errors,
         }, 422)
     await run_in_threadpool(diary_service.put_night, store, record)
@@ -441,27 +452,26 @@ def insights_context(store: Diary, start: dt.date | None = None, end: dt.date | 
 
 @router.get("/learn", response_class=HTMLResponse)
 def learn_index(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
-    from crampcare.learn import BUILT_IN_TOPICS
+    from crampcare.learn import topic_titles
 
-    topics = [(k, v) for k, v in BUILT_IN_TOPICS.items()] + [(t.id, t.title) for t in kb.topics.values()]
-    return render(request, "learn_index.html", {"title": "Learn", "topics": topics})
+    topics = list(topic_titles(kb).items())
+    return render(request, "learn_index.html", {"title": _("Learn"), "topics": topics})
 
 
 @router.get("/learn/{topic}", response_class=HTMLResponse)
-def learn_topic(request: Request, topic: str, lang: str | None = Query(None, max_length=20),
-                kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
+def learn_topic(request: Request, topic: str, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
     from markdown_it import MarkdownIt
 
-    from crampcare.learn import topic_markdown
+    from crampcare.learn import topic_markdown, topic_titles
 
-    lang = pick_lang(lang)
     try:
-        markdown = topic_markdown(kb, topic, lang=lang)
+        markdown = topic_markdown(kb, topic)
     except KeyError:
-        raise ApiError(404, f"no topic {topic!r}; see /learn") from None
+        raise ApiError(404, _("no topic {topic!r}; see /learn", topic=topic)) from None
     # html=False: any markup in the knowledge base is shown as text, never run.
     html = MarkdownIt("commonmark", {"html": False}).render(markdown)
-    return render(request, "learn_topic.html", {"title": topic, "body": html, "topic": topic, "lang": lang})
+    return render(request, "learn_topic.html", {"title": topic_titles(kb).get(topic, topic), "body": html,
+                                                "topic": topic})
 
 
 # --------------------------------------------------------------------------- /docs

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from crampcare.i18n.context import _
 from crampcare.web.deps import get_kb
 from crampcare.web.pages import render
 
@@ -81,8 +82,8 @@ def offline_night_form(request: Request, kb: KnowledgeBase = Depends(get_kb)) ->
     from crampcare.web.pages import DURATIONS
 
     context = {
-        "title": "Log a night", "nf": {}, "nerr": {}, "night_date": units.default_night_date().isoformat(),
-        "now_time": "", "durations": DURATIONS, "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS,
+        "title": _("Log a night"), "nf": {}, "nerr": {}, "night_date": units.default_night_date().isoformat(),
+        "now_time": "", "durations": [(seconds, _(label)) for seconds, label in DURATIONS], "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS,
         "as_list": forms.as_list,
         # offline.js gives each night saved on the device a key of its own before sending it.
         "form_keys": {"night": uuid.uuid4().hex, "quiet": uuid.uuid4().hex},

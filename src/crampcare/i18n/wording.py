@@ -1,0 +1,95 @@
+"""Wording every interface shares, in the current language: evidence grades, urgency actions,
+knowledge-base texts and source names. One place, so the CLI, web, report and calendar agree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from crampcare.i18n.context import N_, _, current_language, current_region
+
+if TYPE_CHECKING:
+    from crampcare.knowledge.loader import KnowledgeBase
+
+URGENCY_NAMES = {
+    "emergency": N_("emergency"),
+    "urgent": N_("urgent: today"),
+    "doctor": N_("see a doctor"),
+    "self_care": N_("self-care"),
+}
+
+
+def evidence_label(grade: str) -> str:
+    from crampcare.knowledge.vocabulary import vocabulary
+
+    return vocabulary().evidence_label(grade)
+
+
+def urgency_action(urgency: str) -> str:
+    """What to do, with the region's numbers for an emergency: ``Call emergency services now (112, 103).``"""
+    from crampcare.knowledge.vocabulary import vocabulary
+
+    action = vocabulary().action(urgency)
+    if urgency == "emergency":
+        return f"{action.rstrip('.')}: {emergency_numbers()}."
+    return action
+
+
+def urgency_name(urgency: str) -> str:
+    return _(URGENCY_NAMES[urgency])
+
+
+def emergency_numbers() -> str:
+    return _(" or ").join(current_region().emergency)
+
+
+def text(kb: KnowledgeBase, key: str) -> str:
+    """A knowledge-base text in the current language (English where no translation exists)."""
+    return kb.text(key, current_language())
+
+
+def source_names(kb: KnowledgeBase, ids: Iterable[str], english_ids: bool = True) -> str:
+    """Sources as a reader sees them: in English the short ids (``seed, nhs-leg-cramps``), which
+    the source list explains; in other languages the translated titles, so no English shows."""
+    ids = list(ids)
+    if current_language() == "en" and english_ids:
+        return ", ".join(ids)
+    return "; ".join(source_title(kb, sid) for sid in ids)
+
+
+def source_title(kb: KnowledgeBase, source_id: str) -> str:
+    if source_id not in kb.sources:
+        return source_id
+    return kb.text(f"sources.{source_id}.title", current_language())
+
+
+# Diary values (legs, muscles, signs, relief, levels) as the reader's language names them.
+DIARY_WORDS = {
+    "left": N_("left"),
+    "right": N_("right"),
+    "both": N_("both"),
+    "calf": N_("calf"),
+    "foot": N_("foot"),
+    "toes": N_("toes"),
+    "thigh": N_("thigh"),
+    "other": N_("other"),
+    "hard_knot": N_("hard knot"),
+    "twitching": N_("twitching"),
+    "whole_limb": N_("whole limb"),
+    "stretch": N_("stretch"),
+    "walk": N_("walk"),
+    "massage": N_("massage"),
+    "warmth": N_("warmth"),
+    "pain_reliever": N_("pain reliever"),
+    "none": N_("none"),
+    "some": N_("some"),
+    "high": N_("high"),
+    "low": N_("low"),
+    "normal": N_("normal"),
+    "protein_diet": N_("protein diet"),
+    "strict_diet": N_("strict diet"),
+}
+
+
+def diary_word(value: str) -> str:
+    return _(DIARY_WORDS[value]) if value in DIARY_WORDS else value.replace("_", " ")

@@ -1,0 +1,89 @@
+"""Plurals, dates and decimal commas in Russian output, the FHIR translation extension, and the
+assessment translated by key (same conclusions in every language)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from crampcare.assess import assess
+from crampcare.assess.localize import localize_assessment
+from crampcare.i18n import localizer
+from crampcare.i18n.context import current_language, use_language
+from crampcare.knowledge import load_knowledge
+
+
+@pytest.mark.parametrize(
+    ("count", "days", "cramps", "weeks"),
+    [(1, "1 день", "1 судорога", "1 неделя"), (3, "3 дня", "3 судороги", "3 недели"),
+     (5, "5 дней", "5 судорог", "5 недель"), (12, "12 дней", "12 судорог", "12 недель"),
+     (22, "22 дня", "22 судороги", "22 недели"), (101, "101 день", "101 судорога", "101 неделя")],
+)
+def test_russian_plurals_for_days_cramps_weeks(count: int, days: str, cramps: str, weeks: str) -> None:
+    ru = localizer("ru")
+    assert (ru.days(count), ru.cramps(count), ru.weeks(count)) == (days, cramps, weeks)
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [(1.5, None, "1,5"), (0.25, None, "0,25"), (2, 1, "2,0"), (1234.5, 1, "1\xa0234,5"), (3.14159, 2, "3,14")],
+)
+def test_decimal_commas(value: float, digits: int | None, expected: str) -> None:
+    assert localizer("ru").number(value, digits=digits) == expected
+
+
+def test_percent_and_dates() -> None:
+    ru, en = localizer("ru"), localizer("en")
+    assert ru.percent(0.23).replace("\xa0", " ") == "23 %" and en.percent(0.23) == "23%"
+    assert ru.date(dt.date(2026, 3, 1), form="medium").replace("\u202f", " ") == "1 мар. 2026 г."
+    assert ru.day_month(dt.date(2026, 12, 2)) == "2 декабря" and ru.short_day_month(dt.date(2026, 5, 9)) == "9 мая"
+    assert ru.time(dt.datetime(2026, 1, 1, 23, 5)) == "23:05"
+
+
+def test_assessment_fluids_in_litres_with_a_comma() -> None:
+    from crampcare.assess.render import assessment_markdown
+
+    result = assess({"age": 40, "weight_kg": 75, "fluids_l": 1.0})  # the fluid rule is for adults
+    with use_language("ru"):
+        text = assessment_markdown(result)
+    assert "около 1,5 л в день (20 мл × 75 кг)" in text and "не хватает 0,5 л" in text
+    assert current_language() == "en"  # use_language restores the language it found
+
+
+def test_same_conclusions_in_every_language() -> None:
+    kb = load_knowledge()
+    result = assess({"age": 70, "medicines": ["diuretic"], "calf_swollen_red_warm": True, "fluids_l": 0.8, "weight_kg": 60})
+    russian = localize_assessment(result, kb, "ru")
+    assert russian.urgency == result.urgency == "urgent"
+    assert [f.id for f in russian.factors] == [f.id for f in result.factors]
+    assert [w.id for w in russian.warning_signs] == [w.id for w in result.warning_signs]
+    assert [r.rule for r in russian.urgency_reasons] == [r.rule for r in result.urgency_reasons]
+    assert russian.warning_signs[0].title == kb.text(f"warning_signs.{result.warning_signs[0].id}.title", "ru")
+    assert russian.disclaimer != result.disclaimer and russian.trace == result.trace
+
+
+def test_fhir_questionnaire_carries_russian_translations() -> None:
+    from crampcare.report.codes import EXT_TRANSLATION
+    from crampcare.report.questionnaire import questionnaire_resource
+
+    kb = load_knowledge()
+    resource = questionnaire_resource(kb, version="test")
+    assert resource["language"] == "en"
+    for item in resource["item"]:
+        (extension,) = item["_text"]["extension"]
+        assert extension["url"] == EXT_TRANSLATION
+        parts = {part["url"]: part for part in extension["extension"]}
+        assert parts["lang"]["valueCode"] == "ru"
+        assert parts["content"]["valueString"] == kb.text(f"questions.{item['linkId']}.text", "ru")
+        for option in item.get("answerOption", []):
+            assert option["valueCoding"]["_display"]["extension"][0]["url"] == EXT_TRANSLATION
+    assert resource["_title"]["extension"][0]["extension"][1]["valueString"].startswith("Разбор crampcare")
+
+
+def test_fhir_questionnaire_with_translations_is_valid_r4() -> None:
+    from fhir.resources.R4B.questionnaire import Questionnaire
+
+    from crampcare.report.questionnaire import questionnaire_resource
+
+    Questionnaire.model_validate(questionnaire_resource(load_knowledge(), version="test"))

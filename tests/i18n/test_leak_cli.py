@@ -1,0 +1,136 @@
+"""Issue 13: every CLI command's output in Russian is Russian (at most 2 % English words)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.i18n.leak import LIMIT, describe, latin_share
+from typer.testing import CliRunner
+
+from crampcare.cli import app
+
+
+@pytest.fixture(scope="module")
+def diary(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A made-up diary of 10 weeks with a planted trigger, and a saved assessment."""
+    folder = tmp_path_factory.mktemp("leak")
+    db = f"sqlite:///{folder / 'diary.db'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["simulate", "--db", db, "--days", "70", "--trigger", "low_fluids", "--end", "2026-11-30"]).exit_code == 0
+    answers = folder / "answers.json"
+    answers.write_text(json.dumps({"age": 70, "sex": "female", "frequency": "weekly", "medicines": ["diuretic"],
+                                   "weight_kg": 70, "fluids_l": 1.0}), encoding="utf-8")
+    assert runner.invoke(app, ["assess", "--answers", str(answers), "--save", "--db", db]).exit_code == 0
+    return db
+
+
+def russian(*args: str, input: str | None = None, code: int = 0) -> str:
+    result = CliRunner().invoke(app, [*args, "--lang", "ru"], input=input)
+    assert result.exit_code == code, (args, result.output)
+    return result.output
+
+
+def assert_russian(text: str) -> None:
+    assert any("а" <= ch <= "я" for ch in text.lower()), text[:200]
+    assert latin_share(text) <= LIMIT, describe(text)
+
+
+TOPICS = ["causes", "warning-signs", "look-alikes", "first-aid", "exercises", "medicines", "prevention"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("now", "--plain"), ("exercises", "--plain"), ("learn",), ("questionnaire",),
+     *[("learn", topic) for topic in TOPICS]],
+    ids=lambda args: " ".join(args),
+)
+def test_knowledge_commands(args: tuple[str, ...]) -> None:
+    assert_russian(russian(*args))
+
+
+def test_every_knowledge_topic() -> None:
+    from crampcare.knowledge import load_knowledge
+
+    for topic in load_knowledge().topics:
+        assert_russian(russian("learn", topic))
+
+
+def test_now_step_by_step_and_escalation() -> None:
+    out = russian("now", input="д\n")  # "yes" to the first check: breathlessness or chest pain
+    assert_russian(out)
+    assert "срочно вызовите скорую помощь" in out.lower()
+
+
+def test_assessment_text_markdown_and_interview(tmp_path: Path) -> None:
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"age": 34, "pregnant": True, "pregnancy_week": 30, "sex": "female",
+                                   "calf_swollen_red_warm": True, "muscles": ["calf", "toes"], "diet": "strict_diet"}), encoding="utf-8")
+    for fmt in ("text", "markdown"):
+        assert_russian(russian("assess", "--answers", str(answers), "--format", fmt))
+    # The interview, answered from stdin: every prompt, section title and choice in Russian.
+    interview = russian("assess", input="\n" * 60)
+    assert_russian(interview)
+
+
+def test_diary_commands(diary: str, tmp_path: Path) -> None:
+    outputs = [
+        russian("log", "night", "--date", "2026-12-01", "--cramp", "03:10,3m,left,calf+toes,7,stretch,2", "--db", diary),
+        russian("log", "day", "--date", "2026-12-01", "--fluids", "1.5L", "--activity", "high", "--stress", "some",
+                "--db", diary),
+        russian("diary", "show", "2026-12-01", "--db", diary),
+        russian("diary", "list", "--db", diary),
+        russian("diary", "undo", "--db", diary),
+        russian("export", "--format", "csv", "--out", str(tmp_path / "d.csv"), "--db", diary),
+        russian("import", str(tmp_path / "d.csv"), "--db", diary),
+        russian("db", "status", "--db", diary),
+    ]
+    for out in outputs:
+        assert_russian(out)
+
+
+def test_insights(diary: str) -> None:
+    assert_russian(russian("insights", "--db", diary))
+
+
+def test_refusals_are_russian(diary: str) -> None:
+    for args in (("learn", "астрология"), ("diary", "show", "2020-01-01", "--db", diary),
+                 ("report", "--out", "report.txt", "--db", diary)):
+        out = russian(*args, code=2)
+        assert out.startswith("error: ")
+        assert_russian(out.removeprefix("error: "))
+
+
+def test_report_pdf_and_html(diary: str, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    message = russian("report", "--out", str(tmp_path / "r.pdf"), "--db", diary)
+    assert_russian(message)
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages)
+    assert_russian(text)
+    russian("report", "--out", str(tmp_path / "r.html"), "--db", diary)
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<html lang="ru">' in html
+
+
+def test_calendar_reminders(tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    assert_russian(russian("reminders", "--out", str(tmp_path / "c.ics")))
+    calendar = Calendar.from_ical((tmp_path / "c.ics").read_bytes())
+    texts = [str(event.get(field)) for event in calendar.walk("VEVENT") for field in ("summary", "description")]
+    assert_russian("\n".join(texts))
+    assert all(event["summary"].params.get("LANGUAGE") == "ru" for event in calendar.walk("VEVENT"))
+
+
+def test_language_from_environment_and_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    for env in ({"CRAMPCARE_LANG": "ru"}, {"LANG": "ru_RU.UTF-8"}):
+        monkeypatch.delenv("LC_ALL", raising=False)
+        monkeypatch.delenv("LC_MESSAGES", raising=False)
+        monkeypatch.delenv("CRAMPCARE_LANG", raising=False)
+        out = runner.invoke(app, ["learn"], env=env).output
+        assert "Темы" in out, env
+    unsupported = runner.invoke(app, ["learn", "--lang", "de"])
+    assert "not available" in unsupported.output and "Topics" in unsupported.output

@@ -1,0 +1,106 @@
+"""Issue 13: every web page, asked for with ``Accept-Language: ru``, is Russian (at most 2 % English)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.i18n.leak import LIMIT, describe, latin_share
+
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
+
+RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5", "Accept": "text/html"}
+
+
+class _Text(HTMLParser):
+    """What a reader sees or hears: text outside script/style, and titles, labels and placeholders."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "code", "pre"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("title", "aria-label", "placeholder", "alt") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "code", "pre") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def page_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def assert_russian(html: str, where: str) -> None:
+    text = page_text(html)
+    assert any("а" <= ch <= "я" for ch in text.lower()), where
+    assert latin_share(text) <= LIMIT, f"{where}: {describe(text)}"
+
+
+@pytest.fixture
+def local(sqlite_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=sqlite_url)), headers=RU) as client:
+        yield client
+
+
+def _fill_diary(client: TestClient) -> None:
+    from crampcare.diary.store import open_store
+    from crampcare.insights.simulate import simulate_diary
+
+    nights, days = simulate_diary(70, trigger="low_fluids", rr=2.5, seed=3)
+    with open_store(client.app.state.settings.db) as store:  # type: ignore[attr-defined]
+        store.add_many(nights, days)
+
+
+def test_every_local_page(local: TestClient) -> None:
+    from crampcare.knowledge import load_knowledge
+
+    _fill_diary(local)
+    kb = load_knowledge()
+    pages = ["/", "/now", "/assess", "/diary", "/diary/offline", "/insights", "/learn", "/reminders", "/report.html",
+             *[f"/learn/{topic}" for topic in ("causes", "warning-signs", "look-alikes", "first-aid", "exercises",
+                                               "medicines", "prevention", *kb.topics)]]
+    for page in pages:
+        response = local.get(page)
+        assert response.status_code == 200, page
+        assert response.headers["content-language"] == "ru", page
+        assert_russian(response.text, page)
+    day = local.get("/diary").text
+    assert "Дневник" in day
+
+
+def test_assessment_result_page(local: TestClient) -> None:
+    response = local.post("/assess", data={"age": "70", "sex": "female", "frequency": "weekly", "medicines": "diuretic",
+                                           "calf_swollen_red_warm": "yes"})
+    assert response.status_code == 200
+    assert_russian(response.text, "assessment result")
+
+
+def test_error_page(local: TestClient) -> None:
+    response = local.get("/learn/астрология")
+    assert response.status_code == 404
+    assert_russian(response.text, "404 page")
+
+
+def test_switch_cookie_wins_over_the_browser(local: TestClient) -> None:
+    switched = local.post("/language", data={"lang": "en", "next": "/learn"}, follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == "/learn"
+    assert "crampcare_lang=en" in switched.headers["set-cookie"]
+    assert local.get("/learn").headers["content-language"] == "en"
+    local.cookies.clear()
+    assert local.get("/learn").headers["content-language"] == "ru"
+    assert local.get("/learn?lang=en").headers["content-language"] == "en"

@@ -1,0 +1,71 @@
+"""The local app's journey once in Russian (issue 13): the browser asks for Russian, every step answers
+in it, and the visible switch goes back to English and is remembered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from tests.i18n.leak import LIMIT, describe, latin_share
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, locale="ru-RU", viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def russian_page(page: Any) -> str:
+    text = page.locator("body").inner_text()
+    assert latin_share(text) <= LIMIT, f"{page.url}: {describe(text)}"
+    return text
+
+
+def test_journey_in_russian(page: Any) -> None:
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    russian_page(page)
+    page.get_by_role("link", name="Судорога сейчас?").first.click()
+    page.wait_for_url("**/now")
+    assert "Судорога сейчас?" in russian_page(page)
+
+    page.goto("/assess")
+    interview = page.locator("#interview")
+    for qid in ("breathless_chest_pain", "seizure_signs", "stroke_signs", "cold_pale_limb"):
+        interview.locator(f"#q-{qid} label:has-text('Нет')").click()
+    interview.locator("#q-calf_swollen_red_warm label:has-text('Да')").click()
+    # The guided interview: one section a screen, every button and question in Russian.
+    russian_page(page)
+    while page.get_by_role("button", name="Далее").count():
+        page.get_by_role("button", name="Далее").click()
+        russian_page(page)
+    page.get_by_role("button", name="Показать разбор").click()
+    banner = page.locator("#urgency")
+    banner.wait_for()
+    assert "К врачу сегодня же" in banner.inner_text() or "к врачу сегодня же" in banner.inner_text().lower()
+    russian_page(page)
+    page.get_by_role("button", name="Сохранить в дневник").click()
+    page.locator("text=Сохранено в дневнике.").wait_for()
+
+    page.goto("/diary")
+    page.get_by_role("button", name="Спокойная ночь — без судорог", exact=False).click()
+    page.locator("#flash").wait_for()
+    assert "сохранена" in page.locator("#flash").inner_text()
+    russian_page(page)
+
+    page.goto("/insights")
+    russian_page(page)
+
+    # The visible switch: English, remembered over the browser's Russian on the next page.
+    page.locator(".language-switch button[value='en']").click()
+    page.wait_for_load_state()
+    page.goto("/learn")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Learn" in page.locator("h1").inner_text()
