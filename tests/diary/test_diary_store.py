@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from diary_helpers import cramp, day, night
@@ -348,3 +349,23 @@ def test_migrations_ship_inside_the_package() -> None:
     script = ScriptDirectory(str(schema.MIGRATIONS_DIR))
     assert script.get_current_head() == schema.head_revision()
     assert "0001" in {rev.revision for rev in script.walk_revisions()}
+
+
+def _open_and_log(url: str, day: int) -> str:
+    from crampcare.diary.records import NightRecord
+    from crampcare.diary.store import open_store
+
+    with open_store(url) as diary:
+        diary.log_night(NightRecord(date=dt.date(2024, 1, day), cramps=[]))
+    return "ok"
+
+
+def test_processes_creating_one_new_diary_at_once_all_succeed(tmp_path: Path) -> None:
+    """Several CLI processes opening a diary that does not exist yet: one migrates, none fails."""
+    import multiprocessing
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        assert pool.starmap(_open_and_log, [(url, day) for day in range(1, 9)]) == ["ok"] * 8
+    with DiaryStore(url) as diary:
+        assert len(diary.list_nights()) == 8

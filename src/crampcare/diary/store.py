@@ -24,6 +24,7 @@ Design choices, and why:
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
@@ -31,7 +32,7 @@ from typing import Any, Literal, TypeVar, cast
 from pydantic import BaseModel
 from sqlalchemy import Connection, Row, Table, delete, insert, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from crampcare.db.engine import make_engine, resolve_db_url
 from crampcare.db.schema import is_up_to_date, upgrade
@@ -714,8 +715,7 @@ def open_store(db: str | None = None, owner: str = DEFAULT_OWNER, *, auto_upgrad
     engine = make_engine(resolve_db_url(db))
     try:
         if auto_upgrade:
-            if not is_up_to_date(engine):
-                upgrade(engine)
+            _upgrade_once(engine)
         else:
             _require_up_to_date(engine)
     except BaseException:
@@ -724,3 +724,21 @@ def open_store(db: str | None = None, owner: str = DEFAULT_OWNER, *, auto_upgrad
     store = DiaryStore(engine, owner)
     store._owns_engine = True
     return store
+
+
+def _upgrade_once(engine: Engine, attempts: int = 20) -> None:
+    """Migrate to the newest schema, even when several processes open a new diary at once.
+
+    Alembic reads the version, then writes: two processes creating one SQLite file together
+    collide there ("database is locked" at once, not after the busy timeout, since waiting could
+    deadlock). The loser waits and looks again; by then the winner has migrated it.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            if not is_up_to_date(engine):
+                upgrade(engine)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig).lower() or attempt == attempts:
+                raise
+            time.sleep(0.1 * attempt)
