@@ -13,14 +13,12 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
+from threaded_server import serve_in_thread
 
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
@@ -33,22 +31,6 @@ MIN_CASES = 1000
 # Examples per operation: enough for MIN_CASES requests per mode; the two modes are separate files
 # so pytest-xdist runs them side by side.
 EXAMPLES = 10
-
-
-def serve_in_thread(app: FastAPI) -> Iterator[str]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
 
 
 @pytest.fixture

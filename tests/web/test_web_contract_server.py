@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_web_contract import run_schemathesis, serve_in_thread
+from test_web_contract import run_schemathesis
+from threaded_server import serve_in_thread
 
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings

@@ -6,15 +6,13 @@ leaves the keep-alive connection usable.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from threaded_server import serve_in_thread
 
 from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_TAGS_PER_DAY
 from crampcare.web.app import create_app
@@ -97,19 +95,7 @@ def test_a_500_is_answered_in_the_error_shape_without_raising(failing_app: FastA
 
 @pytest.fixture
 def live(failing_app: FastAPI) -> Iterator[str]:
-    server = uvicorn.Server(uvicorn.Config(failing_app, host="127.0.0.1", port=0, log_level="critical"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    yield from serve_in_thread(failing_app)
 
 
 def test_after_a_500_the_next_request_on_the_same_connection_is_answered(live: str) -> None:
