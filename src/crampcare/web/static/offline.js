@@ -29,10 +29,14 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
   function csrf() { var i = d.querySelector("input[name=csrf_token]"); return i ? i.value : ""; }
-  function describe(entry) {
-    var f = entry.fields, text = "Night of " + (f.date || "?");
-    if (entry.action === "/diary/quiet") return text + ": quiet night";
-    return text + ": " + [f.start, f.leg, (f.muscles || []).join("+"), f.severity ? f.severity + "/10" : ""]
+  // The words of the list, in the page's language (data attributes of #pending, _pending.html).
+  function says(box, name) { return box.getAttribute("data-" + name) || ""; }
+  function describe(box, entry) {
+    var f = entry.fields, words = JSON.parse(says(box, "words") || "{}");
+    var text = says(box, "night-of").replace("{date}", f.date || "?");
+    function word(v) { return words[v] || v; }
+    if (entry.action === "/diary/quiet") return text + ": " + says(box, "quiet");
+    return text + ": " + [f.start, word(f.leg), (f.muscles || []).map(word).join("+"), f.severity ? f.severity + "/10" : ""]
       .filter(Boolean).join(" ");
   }
   function show() {
@@ -42,7 +46,7 @@
       list.textContent = "";
       entries.forEach(function (entry) {
         var li = d.createElement("li");
-        li.textContent = describe(entry) + (entry.refused ? " (not accepted: " + entry.refused + ")" : "");
+        li.textContent = describe(box, entry) + (entry.refused ? " (" + says(box, "refused") + ")" : "");
         list.appendChild(li);
       });
       box.hidden = !entries.length;
@@ -72,7 +76,7 @@
           return send(entry).then(function (res) {
             if (res.ok) return tx("readwrite", function (s) { s.delete(entry.key); });
             if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403) {
-              entry.refused = "please log it again";  // the server read it and said no: keep it visible
+              entry.refused = true;  // the server read it and said no: keep it visible
               return tx("readwrite", function (s) { s.put(entry); });
             }
           });
