@@ -104,3 +104,15 @@ def test_switch_cookie_wins_over_the_browser(local: TestClient) -> None:
     local.cookies.clear()
     assert local.get("/learn").headers["content-language"] == "ru"
     assert local.get("/learn?lang=en").headers["content-language"] == "en"
+
+
+def test_region_switch_beside_the_language_switch(local: TestClient) -> None:
+    page = local.get("/diary").text
+    assert '<option value="RU" selected>Россия (112 или 103)</option>' in page  # Russian: Russia's numbers
+    switched = local.post("/region", data={"region": "us", "next": "/learn"}, follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == "/learn"
+    assert "crampcare_region=US" in switched.headers["set-cookie"]
+    learn = local.get("/learn").text
+    assert "звоните 911" in learn and '<option value="US" selected>' in learn
+    unknown = local.post("/region", data={"region": "XX", "next": "/"}, follow_redirects=False)
+    assert unknown.status_code == 303 and "set-cookie" not in unknown.headers
