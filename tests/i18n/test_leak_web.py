@@ -81,6 +81,12 @@ def test_every_local_page(local: TestClient) -> None:
         assert_russian(response.text, page)
     day = local.get("/diary").text
     assert "Дневник" in day
+    logged = local.get("/api/v1/nights").json()
+    with_cramp = next(night["date"] for night in logged if night["cramps"])
+    for page in (f"/diary/night/{with_cramp}", f"/diary/day/{with_cramp}"):  # the edit forms
+        response = local.get(page)
+        assert response.status_code == 200, page
+        assert_russian(response.text, page)
 
 
 def test_assessment_result_page(local: TestClient) -> None:

@@ -227,10 +227,16 @@ def _main() -> None:
     except ImportError:  # pragma: no cover - older Typer with Click installed separately
         from click import exceptions as click_errors  # type: ignore[no-redef]
 
+    from crampcare.cli.language import choose_early
+
+    choose_early(sys.argv[1:])
     try:
         code = app(standalone_mode=False)
     except click_errors.NoArgsIsHelpError as exc:
-        typer.echo(exc.ctx.get_help() if exc.ctx else "", err=False)
+        # The help page: Typer's rich formatter printed it already while the error was made (its
+        # text is then empty); Click's plain one returned it as the message.
+        if exc.format_message().strip():
+            typer.echo(exc.format_message(), err=False)
         raise SystemExit(0) from None
     except click_errors.UsageError as exc:
         # One line, like every other refusal, instead of a usage box.

@@ -390,7 +390,7 @@ def diary_edit_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depend
     form_values["tags"] = ", ".join(values.get("tags") or [])
     form_values["date"] = date.isoformat()
     context = _diary_context(kb, store, day_form=form_values)
-    context["title"] = f"Edit the day of {date.isoformat()}"
+    context["title"] = _("Edit the day of {date}", date=date.isoformat())
     context["edit_day"] = date.isoformat()
     return render(request, "day_edit.html", context)
 
