@@ -91,6 +91,8 @@ def main() -> None:
     ap.add_argument("--seed0", type=int, default=REPORT_SEED0)
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--only", choices=("power", "false"), default=None)
+    ap.add_argument("--persistence", type=float, nargs="*", default=PERSISTENCE, help="false-rate lines to run")
+    ap.add_argument("--seasonal", type=float, nargs="*", default=SEASONAL, help="false-rate lines to run")
     args = ap.parse_args()
     n = args.diaries
     seeds = range(args.seed0, args.seed0 + n)
@@ -109,8 +111,8 @@ def main() -> None:
                 )
         if args.only != "power":
             print(f"No trigger (RR 1, 11 factors doing nothing), {n} diaries per line, seeds {args.seed0}+:")
-            for seasonal in SEASONAL:
-                for persistence in PERSISTENCE:
+            for seasonal in args.seasonal:
+                for persistence in args.persistence:
                     res = pool.map(one_diary, [(s, 1.0, persistence, seasonal) for s in seeds], chunksize=20)
                     line = "; ".join(f"after {w:2d} weeks {share(sum(r[w][2] for r in res), n)}" for w in WEEKS)
                     print(f"  persistence {persistence:4.2f}, seasonal swing {seasonal:.0%}: any factor named {line}")
