@@ -182,3 +182,18 @@ def test_help_follows_lang_wherever_it_is_typed() -> None:
     english = subprocess.run([sys.executable, "-m", "crampcare", "log", "night", "--help"],
                              capture_output=True, text=True, env={**env, "COLUMNS": "200"}, timeout=60)
     assert "Log a night" in english.stdout and "Options" in english.stdout
+
+
+@pytest.mark.parametrize("args", [("log", "--nope"), ("diary", "show"), ("lgo",), ("log", "nigt")],
+                         ids=lambda args: " ".join(args))
+def test_command_line_refusals_are_russian(args: tuple[str, ...]) -> None:
+    """Click's refusals (unknown option or command, missing argument) as one Russian `error:` line."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CRAMPCARE_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    result = subprocess.run([sys.executable, "-m", "crampcare", *args, "--lang", "ru"], capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert result.returncode == 2 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    line = result.stderr.removeprefix("error: ")
+    assert_russian(line)

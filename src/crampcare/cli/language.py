@@ -7,6 +7,8 @@ error lines come out in it."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
@@ -20,6 +22,12 @@ def _set_language(ctx: typer.Context, value: str | None) -> None:
     # ctx.meta is shared by the whole command chain: `crampcare --lang ru log night` chooses once,
     # and a level without the flag keeps what an outer level chose.
     if value is None and "crampcare.lang" in ctx.meta:
+        return
+    if value is None and _started_in is not None:
+        # The flag may come later on the line (`crampcare log --nope --lang ru`): a refusal of what
+        # comes before it is already said in the language the run was started in.
+        ctx.meta["crampcare.lang"] = _started_in
+        activate(_started_in, ctx.meta.get("crampcare.region"))
         return
     choice = choose_language(value)
     notice = choice.notice()
@@ -81,10 +89,12 @@ LIBRARY_HELP_TEXTS = (
 _started_in: str | None = None
 
 
-def choose_early(argv: list[str]) -> None:
-    """Note the language of ``--lang``/``CRAMPCARE_LANG``/the locale from the whole command line, so
-    ``--help`` is written in it even when it comes before ``--lang`` (Click runs the eager options in
-    the order they were typed). ``--lang``'s own callback says once if the language is missing."""
+@contextmanager
+def started_with(argv: list[str]) -> Iterator[None]:
+    """For one run: note the language of ``--lang``/``CRAMPCARE_LANG``/the locale from the whole
+    command line, so ``--help`` is written in it even when it comes before ``--lang`` (Click runs the
+    eager options in the order they were typed). ``--lang``'s own callback says once if the language
+    is missing. Forgotten afterwards, so a later run in the same process chooses afresh."""
     global _started_in
     requested = None
     for index, arg in enumerate(argv):
@@ -93,6 +103,10 @@ def choose_early(argv: list[str]) -> None:
         elif arg.startswith("--lang="):
             requested = arg.split("=", 1)[1]
     _started_in = choose_language(requested).code
+    try:
+        yield
+    finally:
+        _started_in = None
 
 
 def help_language(ctx: Any) -> str:
