@@ -1,7 +1,7 @@
 """Fixtures for the web tests: an app on a temporary database, and a real `crampcare serve`.
 
 ``db_url`` (root conftest) runs the API CRUD tests on SQLite and on a real PostgreSQL.
-Browser tests drive Debian's Chromium (never a downloaded browser) through Playwright.
+Browser tests drive Debian's Chromium through Playwright (``browser``: one per process, root conftest).
 """
 
 from __future__ import annotations
@@ -26,17 +26,6 @@ from fastapi.testclient import TestClient  # noqa: E402
 from crampcare.web.app import create_app  # noqa: E402
 from crampcare.web.settings import Settings  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -103,20 +92,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             process.kill()
             process.wait()
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 @pytest.fixture
