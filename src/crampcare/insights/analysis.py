@@ -727,7 +727,9 @@ def _permutation_tests(
     # Per block: observed nights (population), cramp nights (successes), nights with the factor (draws).
     population = np.bincount(block[y_ok], minlength=blocks)
     successes = np.bincount(block[y_ok], weights=y_val[y_ok], minlength=blocks)
-    draws = np.stack([np.bincount(block[with_[:, i]], minlength=blocks) for i in range(tests)])
+    draws = np.bincount(
+        (block[:, None] * tests + np.arange(tests)[None, :])[with_], minlength=blocks * tests
+    ).reshape(blocks, tests).T
     null = stats.StratifiedSumNull(
         np.broadcast_to(population, draws.shape), np.broadcast_to(successes, draws.shape), draws
     )
@@ -736,14 +738,8 @@ def _permutation_tests(
     # the distance to the mean by the square root of the inflation compares it fairly with the
     # shuffled nights, which have no spells.
     r_y = stats.lag1_autocorrelation(y_val, y_ok, block)
-    inflation = np.array(
-        [
-            stats.autocorrelation_inflation(
-                stats.lag1_autocorrelation((shifted[:, i] == PRESENT).astype(float), shifted[:, i] >= 0, block), r_y
-            )
-            for i in range(tests)
-        ]
-    )
+    r_x = stats.lag1_autocorrelations((shifted == PRESENT).astype(float), shifted >= 0, block)
+    inflation = np.array([stats.autocorrelation_inflation(float(r), r_y) for r in r_x])
     deflated = null.mean + (observed - null.mean) / np.sqrt(inflation)
     p_more_obs, p_fewer_obs = null.p_more(deflated), null.p_fewer(deflated)
 
