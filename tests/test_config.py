@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crampcare.config import ConfigError, load_config, to_env
+from crampcare.config import ConfigError, environment_setting, load_config, to_env
 
 
 def test_layers_and_signup_limit_from_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,3 +44,14 @@ def test_a_bad_environment_value_names_the_variable(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("CRAMPCARE_PORT", "eighty")
     with pytest.raises(ConfigError, match="^CRAMPCARE_PORT: "):
         load_config()
+
+
+def test_one_setting_from_the_environment_ignores_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRAMPCARE_PORT", "eighty")  # a CLI command opening the diary never reads the port
+    monkeypatch.delenv("CRAMPCARE_BUSY_TIMEOUT", raising=False)
+    assert environment_setting("busy_timeout") == 10
+    monkeypatch.setenv("CRAMPCARE_BUSY_TIMEOUT", "0.5")
+    assert environment_setting("busy_timeout") == 0.5
+    monkeypatch.setenv("CRAMPCARE_BUSY_TIMEOUT", "0")
+    with pytest.raises(ConfigError, match="^CRAMPCARE_BUSY_TIMEOUT: Input should be greater than 0"):
+        environment_setting("busy_timeout")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from crampcare.db import engine as db_engine
 from crampcare.db.schema import upgrade
 from crampcare.db.writes import DatabaseBusyError, OwnerGoneError
 from crampcare.diary.records import NightRecord
@@ -20,7 +19,7 @@ NIGHT = NightRecord(date=dt.date(2026, 11, 1))
 def test_a_held_sqlite_write_lock_is_waited_for_then_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "busy.db"
     upgrade(f"sqlite:///{path}")
-    monkeypatch.setattr(db_engine, "BUSY_TIMEOUT_MS", 20)
+    monkeypatch.setenv("CRAMPCARE_BUSY_TIMEOUT", "0.02")
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process in the middle of a long import
     try:

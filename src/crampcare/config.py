@@ -9,6 +9,7 @@ CLI's ``--db`` all read it from here; the README's settings table is checked aga
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, InitSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
-__all__ = ["ENV_PREFIX", "Config", "ConfigError", "load_config"]
+__all__ = ["ENV_PREFIX", "Config", "ConfigError", "environment_setting", "load_config"]
 
 ENV_PREFIX = "CRAMPCARE_"
 
@@ -43,6 +44,9 @@ class Config(BaseSettings):
     forwarded_allow_ips: str | None = Field(
         None, description="Proxies whose X-Forwarded-For/-Proto `serve` trusts (comma-separated); default 127.0.0.1.")
     signup_limit: int = Field(10, ge=0, description="Sign-ups per client address per 15 minutes (0: no limit).")
+    busy_timeout: float = Field(
+        10, gt=0, le=3600, description="Seconds a write to a SQLite diary waits, on each of its tries, for another "
+        "program's write to end before it is refused (nothing is saved).")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -83,9 +87,26 @@ def load_config(flags: Mapping[str, Any] | None = None, file: Path | None = None
     return config
 
 
-def _one_line(error: ValidationError, flags: Mapping[str, Any], file: Path | None) -> str:
-    import os
+def environment_setting(name: str) -> Any:
+    """One setting from the environment, else its default, for code that runs without a loaded
+    configuration (a CLI command opening the diary); other settings are not read, so a bad value
+    elsewhere cannot stop it. A bad value is a :class:`ConfigError` naming the variable."""
+    from typing import Annotated, cast
 
+    from pydantic import TypeAdapter
+
+    field = Config.model_fields[name]
+    variable = ENV_PREFIX + name.upper()
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return field.default
+    try:
+        return TypeAdapter(cast(Any, Annotated[field.annotation, field])).validate_python(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{variable}: {exc.errors()[0]['msg']} (got {raw!r})") from None
+
+
+def _one_line(error: ValidationError, flags: Mapping[str, Any], file: Path | None) -> str:
     first = error.errors()[0]
     name = str(first["loc"][0]) if first["loc"] else "settings"
     if name in flags:

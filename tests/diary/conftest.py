@@ -6,12 +6,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
 import typer
-from typer.testing import CliRunner
+from diary_helpers import CliResult, cli_runner
 
 from crampcare.db.schema import upgrade
 from crampcare.diary.store import DiaryStore
@@ -49,14 +48,6 @@ def store(migrated_url: str) -> Iterator[DiaryStore]:
         yield diary
 
 
-@dataclass
-class CliResult:
-    exit_code: int
-    stdout: str
-    stderr: str
-    exception: BaseException | None
-
-
 @pytest.fixture
 def cli_app() -> typer.Typer:
     from crampcare.cli.diary_commands import register
@@ -73,14 +64,5 @@ def cli_app() -> typer.Typer:
 
 @pytest.fixture
 def run_cli(cli_app: typer.Typer, migrated_url: str) -> Callable[..., CliResult]:
-    """Run a diary command against the test database; ``input`` feeds prompts."""
-    runner = CliRunner()
-
-    def run(*args: str, input: str | None = None, db: str | None = migrated_url) -> CliResult:
-        argv = [*args, "--db", db] if db is not None else list(args)
-        result = runner.invoke(cli_app, argv, input=input)
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise AssertionError(f"crashed: {argv}") from result.exception
-        return CliResult(result.exit_code, result.stdout, result.stderr, result.exception)
-
-    return run
+    """Run a diary command against the test database (each back end); ``input`` feeds prompts."""
+    return cli_runner(cli_app, migrated_url)

@@ -11,6 +11,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import typer
+from diary_helpers import CliResult, cli_runner
+
+
+@pytest.fixture
+def run_cli(cli_app: typer.Typer) -> Callable[..., CliResult]:
+    """The diary CLI on each test's own SQLite file: these are SQLite files on a troubled disk, so
+    the PostgreSQL variant of the shared fixture would only repeat them."""
+    return cli_runner(cli_app, None)
 
 
 def _mount(*args: str) -> subprocess.CompletedProcess[str]:
@@ -86,9 +95,11 @@ def test_a_diary_on_a_full_disk_can_be_read_and_exported_and_keeps_what_was_save
     assert "2026-11-01" in listing and "2026-11-02" in listing
 
 
-def test_a_writer_kept_waiting_by_another_program_says_so_in_one_line(run_cli: Callable, tmp_path: Path) -> None:
+def test_a_writer_kept_waiting_by_another_program_says_so_in_one_line(
+        run_cli: Callable, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
+    monkeypatch.setenv("CRAMPCARE_BUSY_TIMEOUT", "0.2")  # 5 tries of 0.2 s instead of 5 of 10 s
     db = str(tmp_path / "busy.db")
     _diary_with_one_date(run_cli, db)
     holder = sqlite3.connect(db, isolation_level=None)

@@ -18,12 +18,9 @@ from sqlalchemy.engine import Engine, make_url
 
 from crampcare.db import sqlite_files
 
-__all__ = ["DB_ENV", "BUSY_TIMEOUT_MS", "IMMEDIATE", "default_db_path", "make_engine", "resolve_db_url"]
+__all__ = ["DB_ENV", "IMMEDIATE", "default_db_path", "make_engine", "resolve_db_url"]
 
 DB_ENV = "CRAMPCARE_DB"
-# How long a SQLite writer waits for another process's write (a large CLI import, say) to
-# finish before :func:`crampcare.db.writes.run_write` retries and finally gives up.
-BUSY_TIMEOUT_MS = 10_000
 # Execution option: a transaction begun on a connection carrying it takes the write lock at once.
 IMMEDIATE = "crampcare_immediate"
 
@@ -56,13 +53,13 @@ def _sqlite_url(path: Path) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _on_sqlite_connect(dbapi_connection: Any, busy_timeout_ms: int) -> None:
     # pysqlite would otherwise open transactions itself, lazily and always DEFERRED; we emit BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         if sqlite_files.is_read_only(dbapi_connection):
             return  # a read-only file (its folder or disk refuses writes): no WAL, no side files
         if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
@@ -77,10 +74,20 @@ def _on_sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys, WAL and explicit BEGIN; its folder is created if needed."""
+def make_engine(url: str, busy_timeout: float | None = None) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL and explicit BEGIN; its folder is created if needed.
+
+    ``busy_timeout``: seconds a SQLite writer waits for another process's write (a large CLI
+    import, say) before :func:`crampcare.db.writes.run_write` retries and finally gives up;
+    ``None``: the ``busy_timeout`` setting from the environment, else its default.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if busy_timeout is None:
+            from crampcare.config import environment_setting
+
+            busy_timeout = float(environment_setting("busy_timeout"))
+        busy_timeout_ms = max(1, round(busy_timeout * 1000))
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             folder = Path(database).expanduser().parent
@@ -90,7 +97,7 @@ def make_engine(url: str) -> Engine:
             engine = create_engine(url, creator=lambda: sqlite_files.connect(path))
         else:
             engine = create_engine(url)
-        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "connect", lambda connection, _record: _on_sqlite_connect(connection, busy_timeout_ms))
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)

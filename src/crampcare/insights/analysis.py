@@ -103,8 +103,15 @@ PERMUTATION_BUDGET = 200_000
 MIN_PERMUTATIONS = 200
 MAX_PERMUTATIONS = 1000
 PERMUTATION_SEED = 20151
-# The error budget is shared by how well each test could see a factor that doubles the cramp rate.
-REFERENCE_RISK_RATIO = 2.0
+# The error budget is shared by how well each test could see a factor that raises the cramp rate
+# by half. Weights designed for a modest effect lean harder towards the tests that have the nights
+# to see one (Roeder & Wasserman 2009, section 4: the optimal weights for a small assumed effect
+# are the steeper ones, and a large real effect is found with either); on diaries not used for the
+# bench's report, 1.5 found the planted trigger in 69.5 % / 84.8 % (8 / 12 weeks) against
+# 67.5 % / 83.0 % with 2.0, with the same false rate (the weights depend only on the numbers of
+# nights with and without each factor, which the shuffles keep fixed, so the error control holds
+# whatever reference is chosen).
+REFERENCE_RISK_RATIO = 1.5
 LAGS: tuple[int, ...] = (0, 1)
 TIMING = {0: N_("the same night"), 1: N_("the next night")}
 RECENT_DAYS = 28
@@ -717,8 +724,9 @@ def _permutation_tests(
     counts = shuffled @ with_  # (count, tests)
     p_more_null, p_fewer_null = null.p_more(counts), null.p_fewer(counts)
 
-    # Weights: the z-value each test would expect if the factor doubled the cramp rate (from the
-    # numbers of nights with and without it and the overall rate, which the shuffles keep fixed).
+    # Weights: the z-value each test would expect if the factor raised the cramp rate by
+    # REFERENCE_RISK_RATIO (from the numbers of nights with and without it and the overall rate,
+    # which the shuffles keep fixed).
     rate = float(y_val[y_ok].mean())
     n_with = with_.sum(0).astype(float)
     n_without = ((shifted >= 0) & y_ok[:, None]).sum(0) - n_with

@@ -97,30 +97,29 @@ def block_permutations(y: np.ndarray, block: np.ndarray, count: int, rng: np.ran
 
     ``y`` holds 1, 0 or -1 (missing); ``block`` gives each position's block number. Missing
     positions stay missing (0 in the output, and callers never count them); each observed value
-    moves only to another observed position of the same block. Returns a ``(count, n)`` float
-    array.
+    moves only to another observed position of the same block. Returns a ``(count, n)`` float32
+    array (exact for counts below 2**24; half the memory traffic of float64 over a long diary).
+
+    How: each block's observed values are laid out in one row of a grid, padded with -1 to the
+    longest block, and every row of every copy is shuffled in place (``Generator.permuted``, a
+    Fisher-Yates shuffle per row, linear time). The values in the order they then come, padding
+    skipped, are a uniform random order of the block's values, because a uniform shuffle of values
+    and padding restricted to the values is uniform; they go back to the block's observed
+    positions in turn. This replaced sorting random keys (the same distribution, about 2.5 times
+    the time over a 10-year diary).
     """
+    out = np.zeros((count, y.size), dtype=np.float32)
     obs = np.nonzero(y >= 0)[0]
-    out = np.zeros((count, y.size), dtype=np.float64)
-    if obs.size == 0:
+    if obs.size == 0 or count <= 0:
         return out
-    # Lay the observed positions out as a (blocks, longest block) grid, padded; sorting random
-    # keys along each row (padding keys sort last) shuffles every block on its own, at the cost
-    # of short sorts only.
-    blocks, slot = np.unique(block[obs], return_inverse=True)
+    positions = obs[np.argsort(block[obs], kind="stable")]  # grouped by block, in date order within
+    blocks, slot = np.unique(block[positions], return_inverse=True)
     per_block = np.bincount(slot, minlength=blocks.size)
     starts = np.concatenate([[0], np.cumsum(per_block)[:-1]])
-    order = np.argsort(slot, kind="stable")
-    column = np.arange(obs.size) - starts[slot[order]]
-    grid = np.full((blocks.size, int(per_block.max())), -1, dtype=np.int64)
-    grid[slot[order], column] = obs[order]
-    filled = grid >= 0
-    keys = rng.random((count, *grid.shape))
-    keys[:, ~filled] = 2.0
-    shuffle = np.argsort(keys, axis=-1)
-    values = np.where(filled, y[np.maximum(grid, 0)], 0).astype(np.float64)
-    moved = np.take_along_axis(np.broadcast_to(values, keys.shape), shuffle, axis=-1)
-    out[:, grid[filled]] = moved[:, filled]
+    grid = np.full((blocks.size, int(per_block.max())), -1, dtype=np.int8)
+    grid[slot, np.arange(positions.size) - starts[slot]] = y[positions]
+    shuffled = rng.permuted(np.broadcast_to(grid, (count, *grid.shape)), axis=-1)
+    out[:, positions] = shuffled[shuffled >= 0].reshape(count, positions.size)
     return out
 
 
@@ -260,7 +259,7 @@ def power_weights(effect_z, level: float, floor: float = 0.2) -> np.ndarray:
         return float((m / level * ndtr(-(z / 2 + c / z))).mean())
 
     lo, hi = -50.0, 50.0
-    for _ in range(100):  # mean_weight falls as c grows: bisect for mean 1
+    for _ in range(50):  # mean_weight falls as c grows: bisect for mean 1 (to ~1e-13; w is renormalised)
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if mean_weight(mid) > 1 else (lo, mid)
     w = m / level * ndtr(-(z / 2 + hi / z))

@@ -97,12 +97,13 @@ def upgrade_schema(db: str | None) -> SchemaStatus:
     return before
 
 
-def open_engine(db: str | None, *, migrate: bool) -> Engine:
+def open_engine(db: str | None, *, migrate: bool, busy_timeout: float | None = None) -> Engine:
     """The engine of a running app: ``migrate`` (local mode) brings the schema up to date first;
-    otherwise (server mode) an out-of-date schema raises :class:`SchemaOutOfDateError`."""
+    otherwise (server mode) an out-of-date schema raises :class:`SchemaOutOfDateError`.
+    ``busy_timeout``: see :func:`crampcare.db.engine.make_engine`."""
     from crampcare.db.schema import require_up_to_date
 
-    engine = make_engine(resolve_db_url(db))
+    engine = make_engine(resolve_db_url(db), busy_timeout)
     try:
         if migrate:
             if not is_up_to_date(engine):

@@ -71,7 +71,7 @@ def _csp(style_hashes: list[str]) -> str:
 def _open_engine(settings: Settings) -> Any:
     from crampcare.services.database import open_engine
 
-    return open_engine(settings.db, migrate=settings.auto_upgrade)
+    return open_engine(settings.db, migrate=settings.auto_upgrade, busy_timeout=settings.busy_timeout)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

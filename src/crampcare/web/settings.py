@@ -32,6 +32,7 @@ class Settings:
     gzip_level: int = 1  # cheap on the CPU; /now stays far under its 14 KB budget
     secure_cookies: bool = False
     signup_limit: int = 10  # sign-ups per client address per 15 minutes; 0 = no limit (load tests)
+    busy_timeout: float | None = None  # seconds a SQLite write waits per try; None: the environment, else 10
 
     @property
     def auto_upgrade(self) -> bool:
@@ -41,4 +42,4 @@ class Settings:
     def from_config(cls, config: Config) -> Settings:
         """The app's settings from the one configuration (:mod:`crampcare.config`)."""
         return cls(db=config.db, mode=config.mode, secure_cookies=config.secure_cookies,
-                   signup_limit=config.signup_limit)
+                   signup_limit=config.signup_limit, busy_timeout=config.busy_timeout)
