@@ -1,4 +1,5 @@
-"""The `crampcare` command end to end, through a real subprocess."""
+"""The `crampcare` command end to end: in this process through its real entry point (``main()``:
+the fast first-aid path, one-line usage errors, exit codes), and a few runs as a real process."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from crampcare.assess import visible_questions
+from crampcare.cli import main
 from crampcare.knowledge import load_knowledge
 
 CASES = Path(__file__).parent.parent / "examples" / "cases"
@@ -20,10 +23,40 @@ EXPECTED_URGENCY = {"P1": "self_care", "P2": "doctor", "P3": "urgent", "P4": "se
 
 
 def crampcare(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``crampcare ARGS`` run by ``main()`` in this process, with its own stdin, stdout, stderr and environment."""
+    with CliRunner().isolation(input=input, env={"COLUMNS": "120", **(env or {})}) as (stdout, stderr, _output):
+        saved_argv = sys.argv
+        sys.argv = ["crampcare", *args]
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        finally:
+            sys.argv = saved_argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return subprocess.CompletedProcess(list(args), code, stdout.getvalue().decode(), stderr.getvalue().decode())
+
+
+def crampcare_process(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``crampcare ARGS`` as a real process (``python -m crampcare``)."""
     return subprocess.run(
         [sys.executable, "-m", "crampcare", *args], input=input, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "COLUMNS": "120", **(env or {})},
+        env={**os.environ, "COLUMNS": "120"},
     )
+
+
+def test_the_command_runs_as_a_real_process() -> None:
+    """Smoke tests of the installed entry point; everything else runs in this process."""
+    assert crampcare_process("--version").stdout.startswith("crampcare ")
+    emergency = crampcare_process("assess", "--answers", str(CASES / "P9.json"), "--format", "json")
+    assert emergency.returncode == 0 and json.loads(emergency.stdout)["urgency"] == "emergency", emergency.stderr
+    first_aid = crampcare_process("now", "--plain")  # the fast path, without Typer
+    assert first_aid.returncode == 0 and "source:" in first_aid.stdout and "Get help if" in first_aid.stdout
+    usage = crampcare_process("log", "night", "--bogus")
+    assert usage.returncode == 2 and usage.stderr.startswith("error: ") and len(usage.stderr.splitlines()) == 1
+    assert crampcare_process("assess", "--answers", "-", input='{"age": 300}').returncode == 2
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED_URGENCY))

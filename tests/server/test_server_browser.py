@@ -13,18 +13,22 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from serverkit import ARTIFACTS, PASSWORD, LiveServer, crampcare, start_serve
+from serverkit import ARTIFACTS, PASSWORD, LiveServer, start_serve
+from tests.web.browserkit import axe_violations, serve_axe, sideways
+
+from crampcare.db.schema import upgrade
 
 pytestmark = pytest.mark.browser
 # Lets context.route() see the service worker's own requests too, so "offline" cuts it off as well.
 os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+PHONE = {"width": 360, "height": 640}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One `crampcare serve --multi-user` for the module; each test signs up people of its own."""
     folder = tmp_path_factory.mktemp("server")
     db = f"sqlite:///{folder / 'server.db'}"
-    assert crampcare("db", "upgrade", "--db", db).returncode == 0
+    upgrade(db)  # as `crampcare db upgrade` does (tested in test_db_cli.py), without a second process
     live = start_serve(folder, "--multi-user", "--db", db)
     try:
         yield live
@@ -34,7 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def page(browser: Any, server: LiveServer) -> Iterator[Any]:
-    context = browser.new_context(base_url=server.url, viewport={"width": 1000, "height": 900})
+    context = browser.new_context(base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    serve_axe(context, server.url)  # the pages' CSP stays enforced
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
@@ -46,9 +51,13 @@ def page(browser: Any, server: LiveServer) -> Iterator[Any]:
         context.close()
 
 
-def shot(page: Any, name: str) -> None:
+def shot(page: Any, name: str, check: bool = True) -> None:
+    """A screenshot at 360 px for review, after axe-core and the sideways check (``check=False``: a page
+    already checked in another state)."""
+    if check:
+        assert (axe_violations(page), sideways(page)) == ([], 0), (name, page.url)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"server-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"server-{name}.jpg"), full_page=True, type="jpeg", quality=75)
 
 
 def test_sign_up_log_a_night_log_out_log_in_and_see_it(page: Any) -> None:
@@ -92,7 +101,7 @@ def test_sign_up_log_a_night_log_out_log_in_and_see_it(page: Any) -> None:
     page.wait_for_url("**/diary")
     entry = page.locator(".entry").first.inner_text()
     assert "right foot" in entry and "7/10" in entry
-    shot(page, "logged-in-again")
+    shot(page, "logged-in-again", check=False)
 
     page.get_by_role("link", name="Account").click()
     page.wait_for_url("**/account")
@@ -110,8 +119,9 @@ def sign_up(context: Any, email: str) -> str:
 
 
 def test_a_night_logged_offline_is_stored_once_in_its_owners_diary(browser: Any, server: LiveServer) -> None:
-    context = browser.new_context(base_url=server.url, viewport={"width": 360, "height": 640}, is_mobile=True,
-                                  has_touch=True, service_workers="allow")
+    context = browser.new_context(base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True,
+                                  service_workers="allow")
+    serve_axe(context, server.url)
     page = context.new_page()
     synced = page.locator("html[data-offline-sync=done]")  # offline.js has tried to send what it keeps
     # The night the offline form logs (the evening it began: before noon, last night).
@@ -138,7 +148,7 @@ def test_a_night_logged_offline_is_stored_once_in_its_owners_diary(browser: Any,
         pending = page.locator("#pending")
         pending.wait_for(state="visible")
         assert "Waiting to sync" in pending.inner_text() and f"Night of {night}" in pending.inner_text()
-        shot(page, "offline-waiting")
+        shot(page, "offline-waiting", check=False)  # axe on this state: test_web_phone
 
         # Back, but the answer is lost on the way: the server stored it, the phone keeps it for a resend.
         context.unroute("**/*")

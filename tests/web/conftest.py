@@ -55,9 +55,10 @@ class LiveServer:
         self.process = process
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`crampcare serve` as a subprocess on a free port with its own diary; killed in a finally."""
+    """`crampcare serve` as a subprocess on a free port with its own diary, one per test process (the
+    browser tests that share it each log what they check for themselves); killed in a finally."""
     folder = tmp_path_factory.mktemp("serve")
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
