@@ -66,6 +66,12 @@ def pdf_pages(data: bytes) -> list[str]:
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
 
 
+def pdf_page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
 def pdf_page_sizes(data: bytes) -> list[tuple[float, float]]:
     from pypdf import PdfReader
 

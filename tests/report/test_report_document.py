@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Iterator
 
 import pytest
 from report_helpers import (
@@ -12,6 +13,8 @@ from report_helpers import (
     TODAY,
     case_answers,
     flat,
+    new_store,
+    pdf_page_count,
     pdf_page_sizes,
     pdf_pages,
     save_assessment,
@@ -107,12 +110,19 @@ def test_pdf_fits_two_a4_pages_and_says_the_same(pdf: tuple[bytes, float]) -> No
     print(f"\n3-month report: {len(pages)} pages, {len(data) // 1024} KB, rendered in {seconds:.2f} s")
 
 
-def test_longest_assessment_still_fits_two_pages(make_store) -> None:
-    store = make_store("heavy")
-    nights, days = simulated_diary()
-    store.add_many(nights, days)
-    save_assessment(store, HEAVY_ANSWERS)
-    data = report_pdf(store, today=TODAY)
+@pytest.fixture(scope="module")
+def diary_for_cases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DiaryStore]:
+    """The simulated 3-month diary, stored once; each test below saves its own assessment (the latest
+    is the one reported) and lays out the report."""
+    store = new_store(tmp_path_factory.mktemp("cases") / "diary.db")
+    store.add_many(*simulated_diary())
+    yield store
+    store.close()
+
+
+def test_longest_assessment_still_fits_two_pages(diary_for_cases: DiaryStore) -> None:
+    save_assessment(diary_for_cases, HEAVY_ANSWERS)
+    data = report_pdf(diary_for_cases, today=TODAY)
     pages = pdf_pages(data)
     assert len(pages) <= 2
     text = flat(" ".join(pages))
@@ -121,12 +131,9 @@ def test_longest_assessment_still_fits_two_pages(make_store) -> None:
 
 
 @pytest.mark.parametrize("case", ["P1", "P2", "P3", "P8", "P9", "P12"])
-def test_example_cases_fit_two_pages(make_store, case: str) -> None:
-    store = make_store(case)
-    nights, days = simulated_diary()
-    store.add_many(nights, days)
-    save_assessment(store, case_answers(case))
-    assert len(pdf_pages(report_pdf(store, today=TODAY))) <= 2
+def test_example_cases_fit_two_pages(diary_for_cases: DiaryStore, case: str) -> None:
+    save_assessment(diary_for_cases, case_answers(case))
+    assert pdf_page_count(report_pdf(diary_for_cases, today=TODAY)) <= 2
 
 
 def test_a_period_without_data_says_so(three_months: DiaryStore) -> None:

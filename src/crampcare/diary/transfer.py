@@ -29,6 +29,16 @@ mean "if anything of it is filled in". Exporting, importing into an empty diary 
 exporting again gives the same bytes.
 
 The registry of export formats (CSV, JSON and FHIR) is :data:`crampcare.services.transfer.FORMATS`.
+
+Languages: the header row and the cell values (``yes``/``no``, ``left``, ``calf``…) are the file's
+machine names and are the same in every language, on purpose. A file exported in Russian must
+import on an English machine and the other way round, older English files must keep importing, and
+export → import → export must give the same bytes; translated headers would need every language's
+names on import and would still break a file opened by another tool. Nor is a translated comment
+line added: CSV has no comments, so a spreadsheet would show it as a data row and older crampcare
+versions would refuse the file. The translated explanation (what the columns and dates mean) is
+shown where the file is made instead: on the diary page beside the download links, and by
+``crampcare export``.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ __all__ = [
     "autocorrelation_inflation",
     "block_permutations",
     "lag1_autocorrelation",
+    "lag1_autocorrelations",
     "logistic_trend",
     "power_weights",
     "risk_ratio",
@@ -124,31 +125,42 @@ def block_permutations(y: np.ndarray, block: np.ndarray, count: int, rng: np.ran
 
 
 def lag1_autocorrelation(values: np.ndarray, observed: np.ndarray, block: np.ndarray) -> float:
-    """Lag-1 autocorrelation of a series about its block means, corrected for small-sample bias.
+    """:func:`lag1_autocorrelations` of one series."""
+    return float(lag1_autocorrelations(np.asarray(values)[:, None], np.asarray(observed)[:, None], block)[0])
 
-    Pairs of neighbouring positions count only when both are observed and in the same block. The
-    sample value r is biased towards zero in short series, by about (1 + 3 rho) / L for series of
-    length L about their mean (Kendall 1954; Marriott & Pope 1954); the corrected value
-    (L r + 1) / (L - 3), with L the average block length, is returned clipped to [0, 0.98]
-    (negative values would only shrink the variance inflation, which is floored at 1 anyway).
+
+def lag1_autocorrelations(values: np.ndarray, observed: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """Lag-1 autocorrelation of each column about its block means, corrected for small-sample bias.
+
+    ``values`` and ``observed`` are ``(n, k)``: one series per column, all on the positions whose
+    block numbers ``block`` gives. Pairs of neighbouring positions count only when both are
+    observed and in the same block. The sample value r is biased towards zero in short series, by
+    about (1 + 3 rho) / L for series of length L about their mean (Kendall 1954; Marriott & Pope
+    1954); the corrected value (L r + 1) / (L - 3), with L the average block length, is returned
+    clipped to [0, 0.98] (negative values would only shrink the variance inflation, which is
+    floored at 1 anyway). A column with fewer than 4 observed positions, no spread or no pairs
+    gives 0. All columns are done at once: a long diary has a few dozen tests.
     """
     v = np.asarray(values, dtype=float)
     ok = np.asarray(observed, dtype=bool)
-    if ok.sum() < 4:
-        return 0.0
-    nb = int(block.max()) + 1
-    counts = np.bincount(block[ok], minlength=nb)
-    means = np.bincount(block[ok], weights=v[ok], minlength=nb) / np.maximum(counts, 1)
+    n, k = v.shape
+    nb = int(block.max()) + 1 if n else 1
+    # Per (block, column) sums by one bincount over flattened (block, column) bins.
+    bins = (block[:, None] * k + np.arange(k)[None, :]).ravel()
+    counts = np.bincount(bins, weights=ok.ravel(), minlength=nb * k).reshape(nb, k)
+    sums = np.bincount(bins, weights=np.where(ok, v, 0.0).ravel(), minlength=nb * k).reshape(nb, k)
+    means = sums / np.maximum(counts, 1)
     d = np.where(ok, v - means[block], 0.0)
-    pairs = ok[1:] & ok[:-1] & (block[1:] == block[:-1])
-    den = float((d[ok] ** 2).mean())
-    if den <= 0 or not pairs.any():
-        return 0.0
-    r = float((d[1:] * d[:-1])[pairs].mean()) / den
-    length = ok.sum() / max(int((counts > 0).sum()), 1)
-    if length <= 4:
-        return 0.0
-    return float(np.clip((length * r + 1) / (length - 3), 0.0, 0.98))
+    pairs = ok[1:] & ok[:-1] & (block[1:] == block[:-1])[:, None]
+    n_obs = ok.sum(axis=0)
+    n_pairs = pairs.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        den = (d * d).sum(axis=0) / n_obs
+        r = np.where(pairs, d[1:] * d[:-1], 0.0).sum(axis=0) / n_pairs / den
+        length = n_obs / np.maximum((counts > 0).sum(axis=0), 1)
+        corrected = np.clip((length * r + 1) / (length - 3), 0.0, 0.98)
+    usable = (n_obs >= 4) & (den > 0) & (n_pairs > 0) & (length > 4)
+    return np.where(usable, corrected, 0.0)
 
 
 def autocorrelation_inflation(r_x: float, r_y: float) -> float:

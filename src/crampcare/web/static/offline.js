@@ -43,8 +43,10 @@
   }
   function describe(entry) {
     var f = entry.fields, text = words("night", "Night of") + " " + (f.date || "?");
+    var names = JSON.parse(words("words", "{}"));  // legs and muscles in the page's language
+    function named(v) { return names[v] || v; }
     if (entry.action === "/diary/quiet") return text + ": " + words("quiet", "quiet night");
-    return text + ": " + [f.start, f.leg, (f.muscles || []).join("+"), f.severity ? f.severity + "/10" : ""]
+    return text + ": " + [f.start, named(f.leg), (f.muscles || []).map(named).join("+"), f.severity ? f.severity + "/10" : ""]
       .filter(Boolean).join(" ");
   }
   function show() {
