@@ -72,10 +72,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium (never a downloaded browser), started once per test process (xdist worker) and
-    shared by every browser test; each test opens its own contexts (cookies, storage, service workers)."""
+    """Debian's Chromium (never a downloaded browser), shared by the tests of a module; each test opens
+    its own contexts (cookies, storage, service workers). Not one per session: while Playwright's sync
+    API is open it holds an event loop in the main thread, and a later test's asyncio.run() would fail."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
     from playwright.sync_api import sync_playwright
