@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -33,6 +34,24 @@ from pg import PostgresServer  # noqa: E402
 
 BACKENDS = [b.strip() for b in os.environ.get("CRAMPCARE_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 _counter = itertools.count()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[Any]:
+    """Argon2 at its smallest cost in the test processes, and the real hasher, for the one test that
+    checks its cost. A real hash takes 64 MiB and a quarter of a second of CPU, and the suite signs up
+    and logs in hundreds of times; the algorithm, the stored format and every check stay the same.
+    Servers the tests start as processes (`crampcare serve`) keep the real cost."""
+    from argon2 import PasswordHasher
+
+    from crampcare.accounts import service
+
+    real = service._hasher
+    service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    try:
+        yield real
+    finally:
+        service._hasher = real
 
 
 @pytest.fixture(scope="session")

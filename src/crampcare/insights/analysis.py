@@ -882,21 +882,24 @@ def compute_insights(
     durations: list[int] = []
     severities: list[int] = []
     start_minutes: list[int] = []
-    legs: Counter = Counter()
-    muscles: Counter = Counter()
-    helped_counts: Counter = Counter()
+    # Plain lists in the loop and one Counter each at the end: a 10-year diary has thousands of
+    # cramps, and Counter.update per cramp cost more than the rest of this loop.
+    leg_list: list[str] = []
+    muscle_list: list[str] = []
+    helped_list: list[str] = []
     helped_minutes: dict[str, list[float]] = {}
     for cl in cramp_lists:
         for c in cl:
             durations.append(c.duration_s)
             severities.append(c.severity)
             start_minutes.append(c.start.hour * 60 + c.start.minute)
-            legs[c.leg] += 1
-            muscles.update(c.muscles)
-            helped_counts.update(c.helped)
+            leg_list.append(c.leg)
+            muscle_list.extend(c.muscles)
+            helped_list.extend(c.helped)
             if c.minutes_to_relief is not None:
                 for h in c.helped:
                     helped_minutes.setdefault(h, []).append(c.minutes_to_relief)
+    legs, muscles, helped_counts = Counter(leg_list), Counter(muscle_list), Counter(helped_list)
     total_cramps = len(durations)
 
     in_range_days = {d.date for d in day_list if start is None or d.date >= start}
