@@ -252,6 +252,21 @@ class DiaryStore:
         with self.engine.connect() as conn:
             return list(self._fetch_nights(conn, start, end).values())
 
+    def last_cramp(self) -> Cramp | None:
+        """The last cramp of the latest night that has one (``None`` before the first cramp)."""
+        query = (
+            select(_cramps)
+            .join(_nights, _cramps.c.night_id == _nights.c.id)
+            .where(_nights.c.owner == self.owner, _cramps.c.owner == self.owner)
+            .order_by(_nights.c.date.desc(), _cramps.c.position.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return Cramp.model_construct(**{**{k: row._mapping[k] for k in _CRAMP_FIELDS}, "start": _as_time(row.start)})
+
     def delete_night(self, date: dt.date) -> None:
         """Delete the night of ``date`` with its cramps; :class:`NotFoundError` if absent."""
         self._delete_date(date, ("night",))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from crampcare.db.writes import DatabaseBusyError, Owner, OwnerGoneError
-from crampcare.diary.records import DayRecord, NightRecord
+from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.diary.store import DiaryStore, LoggedNight, Outcome, StoredAssessment, open_store
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ __all__ = [
     "diary_for",
     "edit",
     "get_date",
+    "last_cramp",
     "latest_assessment",
     "list_records",
     "log_day",
@@ -135,6 +136,11 @@ def nights(diary: Diary, start: dt.date | None = None, end: dt.date | None = Non
 def days(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> list[DayRecord]:
     """Days from ``start`` to ``end`` inclusive, oldest first."""
     return diary.list_days(start, end)
+
+
+def last_cramp(diary: Diary) -> Cramp | None:
+    """The last cramp of the latest night with one: what "a cramp like last time" offers to log again."""
+    return diary.last_cramp()
 
 
 def night(diary: Diary, date: dt.date) -> NightRecord | None:

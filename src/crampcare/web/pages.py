@@ -32,6 +32,7 @@ from crampcare.web.i18n import ui_words
 from crampcare.web.params import FromDate, ToDate, read_upload
 
 if TYPE_CHECKING:
+    from crampcare.diary.records import Cramp
     from crampcare.knowledge.loader import KnowledgeBase
     from crampcare.services.diary import Diary
 
@@ -205,8 +206,26 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
         "reliefs": RELIEFS,
         "medicines": [(m.id, text(kb, f"medicines.{m.id}.name")) for m in kb.medicines.values()],
         "as_list": forms.as_list,
+        "again": _cramp_again(diary_service.last_cramp(store)),
         # A fresh key per rendered form: submitting it twice (double click, reload) logs once.
-        "form_keys": {"night": uuid.uuid4().hex, "quiet": uuid.uuid4().hex},
+        "form_keys": {"night": uuid.uuid4().hex, "quiet": uuid.uuid4().hex, "again": uuid.uuid4().hex},
+    }
+
+
+def _cramp_again(cramp: Cramp | None) -> dict[str, Any] | None:
+    """The one-tap "cramp like last time" offer: the last cramp's details, shown in full and posted
+    as they are to the night form, so choosing it confirms every value stored (none is guessed)."""
+    if cramp is None:
+        return None
+    labels = dict(DURATIONS)
+    duration = _(labels[cramp.duration_s]) if cramp.duration_s in labels else _("{seconds} s", seconds=cramp.duration_s)
+    return {
+        "start": cramp.start.strftime("%H:%M"),
+        "duration_s": cramp.duration_s,
+        "duration": duration,
+        "leg": cramp.leg,
+        "muscles": list(cramp.muscles),
+        "severity": cramp.severity,
     }
 
 

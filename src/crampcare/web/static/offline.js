@@ -137,6 +137,9 @@
   [].forEach.call(d.querySelectorAll("form[data-offline-queue]"), function (form) {
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
+      // A double tap sends once: each submit gets a fresh key (below), so the second is ignored here.
+      if (form.hasAttribute("data-sending")) return;
+      form.setAttribute("data-sending", "");
       var entry = { key: uuid(), action: form.getAttribute("action"), fields: fields(form), at: Date.now() };
       if (serverMode) entry.account = pageAccount;
       entry.fields.idempotency_key = entry.key;  // a cached form's key would be shared by every entry
@@ -145,6 +148,7 @@
           var pending = d.getElementById("pending");
           if (pending) { pending.tabIndex = -1; pending.focus(); }
           form.reset();
+          form.removeAttribute("data-sending");
         });
       }
       send(entry, csrf()).then(function (res) {

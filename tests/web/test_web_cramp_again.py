@@ -1,0 +1,69 @@
+""""A cramp like last time": after a first cramp, the diary offers the last cramp's details to log
+again with one tap (home → "Log last night" → this), through the same night policy as every client."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from fastapi.testclient import TestClient
+
+from crampcare.diary.units import default_night_date
+
+FORM = re.compile(r'<form method="post" action="/diary/night" class="quiet again".*?</form>', re.S)
+HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
+
+
+def again_form(page: str) -> list[tuple[str, str]] | None:
+    """The shortcut's posted fields as the page renders them (``None`` when it is not offered)."""
+    found = FORM.search(page)
+    return HIDDEN.findall(found.group(0)) if found else None
+
+
+def test_offered_only_after_a_first_cramp_with_its_details(client: TestClient) -> None:
+    assert again_form(client.get("/diary").text) is None
+    client.post("/diary/quiet", data={"date": (default_night_date() - dt.timedelta(days=5)).isoformat()})
+    assert again_form(client.get("/diary").text) is None  # a quiet night is not a cramp to repeat
+
+    earlier = (default_night_date() - dt.timedelta(days=3)).isoformat()
+    latest = (default_night_date() - dt.timedelta(days=2)).isoformat()
+    client.put(f"/api/v1/nights/{latest}", json={"date": latest, "cramps": [
+        {"start": "01:00", "duration_s": 30, "leg": "right", "muscles": ["foot"], "severity": 2},
+        {"start": "03:10", "duration_s": 180, "leg": "left", "muscles": ["calf", "toes"], "severity": 6,
+         "helped": ["stretch"], "minutes_to_relief": 4}]})
+    client.put(f"/api/v1/nights/{earlier}", json={"date": earlier, "cramps": [
+        {"start": "05:00", "duration_s": 600, "leg": "both", "muscles": ["thigh"], "severity": 9}]})
+    page = client.get("/diary").text
+    fields = again_form(page)
+    assert fields is not None
+    # The last cramp of the latest night (not the last one written); what helped is not repeated.
+    assert [(k, v) for k, v in fields if k not in ("idempotency_key", "csrf_token")] == [
+        ("date", default_night_date().isoformat()), ("start", "03:10"), ("duration", "180"), ("leg", "left"),
+        ("muscles", "calf"), ("muscles", "toes"), ("severity", "6")]
+    # Every value stored is shown on the button: choosing it confirms them.
+    assert "leg: left; calf + toes; 6/10; 3 min; at 03:10" in page
+
+
+def test_one_tap_saves_once_and_appends_to_the_night(client: TestClient) -> None:
+    night = default_night_date().isoformat()
+    client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
+        {"start": "02:00", "duration_s": 60, "leg": "right", "muscles": ["calf"], "severity": 5}]})
+    fields = again_form(client.get("/diary").text)
+    assert fields is not None
+    data: dict[str, list[str]] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    first = client.post("/diary/night", data=data, follow_redirects=False)
+    twice = client.post("/diary/night", data=data, follow_redirects=False)  # a double tap, the same key
+    assert first.status_code == twice.status_code == 303
+    assert f"Night of {night} saved." in client.get(first.headers["location"]).text
+    cramps = client.get(f"/api/v1/nights/{night}").json()["cramps"]
+    assert len(cramps) == 2 and cramps[1] == cramps[0]
+
+
+def test_in_russian(client: TestClient) -> None:
+    night = default_night_date().isoformat()
+    client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
+        {"start": "02:00", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}]})
+    page = client.get("/diary?lang=ru").text
+    assert "Судорога как в прошлый раз" in page and "нога: левая; икра; 5/10; 1 мин; в 02:00" in page
