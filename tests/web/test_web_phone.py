@@ -310,3 +310,42 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
         assert len([c for c in stored["cramps"] if c["severity"] == 7 and c["leg"] == "left"]) == 1
     finally:
         context.close()
+
+
+def test_a_cramp_night_from_the_home_page_in_three_taps(browser: Any, server: LiveServer) -> None:
+    """Home → "Log last night" → "A cramp like last time" stores the cramp the button shows; a double
+    tap on it stores it once (the page's script sends each form once)."""
+    context = _context(browser, server, PHONE)
+    page = context.new_page()
+    night = (dt.date.today() - dt.timedelta(days=1 if dt.datetime.now().hour < 12 else 0)).isoformat()
+
+    def stored() -> list[dict[str, Any]]:
+        found = httpx.get(f"{server.url}/api/v1/nights/{night}")
+        return list(found.json()["cramps"]) if found.status_code == 200 else []
+
+    try:
+        before = len(stored())
+        taps = 0
+        page.goto("/")
+        for target in (page.get_by_role("link", name="Log last night"),
+                       page.get_by_role("button", name="A cramp like last time")):
+            with page.expect_navigation():
+                target.click()
+            taps += 1
+        print(f"a cramp night from the home page: {taps} taps")
+        assert taps <= 3
+        assert f"Night of {night} saved." in page.locator("#flash").inner_text()
+        cramps = stored()
+        assert len(cramps) == before + 1
+        shown = page.locator("#cramp-again .again-details").inner_text()
+        last = cramps[-1]
+        assert f"{last['severity']}/10" in shown and f"at {last['start'][:5]}" in shown, (shown, last)
+        assert axe_violations(page) == [] and sideways(page) == 0
+        shot(page, "diary-cramp-again")
+
+        with page.expect_navigation():
+            page.locator("#cramp-again").dblclick()
+        page.locator("#flash").wait_for()
+        assert len(stored()) == before + 2
+    finally:
+        context.close()
