@@ -13,9 +13,9 @@ Two measurements, each diary analysed after 8 and after 12 weeks (the same diary
   cramp rate *and* in every factor's share of days, in phase (the hardest case).
 
 Shares are printed with 95 % Wilson intervals. Use a seed range that was not used to tune the
-method (the default 100000 was not), and 2000 diaries per line for the issue's targets:
+method (the default 200000 was not), and 2000 diaries per line for the issue's targets:
 
-    nice -n 10 .venv/bin/python bench/bench_triggers.py [--diaries 2000] [--seed0 100000] [--processes 2]
+    nice -n 10 .venv/bin/python bench/bench_triggers.py [--diaries 2000] [--seed0 200000] [--processes 2]
 
 Measured 2026-12-03 (2000 diaries per line, seeds 100000+, 48 min on a shared 2-core machine):
 found 63.4 % after 8 weeks (oracle 83.6 %) and 82.3 % after 12 weeks (oracle 95.6 %); a
@@ -41,6 +41,9 @@ END = dt.date(2024, 6, 30)
 WEEKS = (8, 12)
 PERSISTENCE = (0.0, 0.7, 0.85, 0.93)
 SEASONAL = (0.0, 0.5)
+# Seeds 5000-5399 tuned the second pass (2026-12-03) and 100000+ reported the first; the report
+# is now on 200000+, used for nothing else. Tune on neither.
+REPORT_SEED0 = 200000
 
 
 def one_diary(job: tuple[int, float, float, float]) -> dict[int, tuple[bool, bool, bool]]:
@@ -85,9 +88,11 @@ def share(k: int, n: int) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--diaries", type=int, default=500, help="diaries per line")
-    ap.add_argument("--seed0", type=int, default=100000)
+    ap.add_argument("--seed0", type=int, default=REPORT_SEED0)
     ap.add_argument("--processes", type=int, default=2)
     ap.add_argument("--only", choices=("power", "false"), default=None)
+    ap.add_argument("--persistence", type=float, nargs="*", default=PERSISTENCE, help="false-rate lines to run")
+    ap.add_argument("--seasonal", type=float, nargs="*", default=SEASONAL, help="false-rate lines to run")
     args = ap.parse_args()
     n = args.diaries
     seeds = range(args.seed0, args.seed0 + n)
@@ -106,8 +111,8 @@ def main() -> None:
                 )
         if args.only != "power":
             print(f"No trigger (RR 1, 11 factors doing nothing), {n} diaries per line, seeds {args.seed0}+:")
-            for seasonal in SEASONAL:
-                for persistence in PERSISTENCE:
+            for seasonal in args.seasonal:
+                for persistence in args.persistence:
                     res = pool.map(one_diary, [(s, 1.0, persistence, seasonal) for s in seeds], chunksize=20)
                     line = "; ".join(f"after {w:2d} weeks {share(sum(r[w][2] for r in res), n)}" for w in WEEKS)
                     print(f"  persistence {persistence:4.2f}, seasonal swing {seasonal:.0%}: any factor named {line}")

@@ -24,6 +24,8 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
+# scripts/babel/cli_help.py: the extractor of the CLI's --help texts (named in messages.cfg).
+sys.path.insert(0, str(ROOT / "scripts" / "babel"))
 LOCALE_DIR = ROOT / "src" / "crampcare" / "i18n" / "locale"
 DOMAINS = ("messages", "web")
 

@@ -86,3 +86,25 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         server: PostgresServer = request.getfixturevalue("postgres_server")
         return server.create_database(f"t{os.getpid()}_{next(_counter)}")
     raise ValueError(f"unknown test database back end {request.param!r}")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium (never a downloaded browser), shared by the tests of a module; each test opens
+    its own contexts (cookies, storage, service workers). Not one per session: while Playwright's sync
+    API is open it holds an event loop in the main thread, and a later test's asyncio.run() would fail."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

@@ -1,4 +1,5 @@
-"""Migrations 0003 (owner cascade), 0004 (clinic) and 0005 (user language) up and down on SQLite and PostgreSQL, with data in the tables."""
+"""Migrations 0003 (owner cascade), 0004 (clinic), 0005 (user language) and 0006 (user region) up and down on SQLite
+and PostgreSQL, with data in the tables."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from sqlalchemy import inspect, text
 
 from crampcare.db.engine import make_engine
-from crampcare.db.schema import current_revision, downgrade, upgrade
+from crampcare.db.schema import current_revision, downgrade, head_revision, upgrade
 
 
 def _rows(url: str, query: str) -> list[tuple]:
@@ -92,7 +93,7 @@ def test_0004_backfills_clinic_summaries_and_goes_down_cleanly(db_url: str) -> N
         engine.dispose()
     assert _rows(db_url, "SELECT count(*) FROM nights") == [(0,)]
     upgrade(db_url)
-    assert current_revision(db_url) == "0005"
+    assert current_revision(db_url) == head_revision()
 
 
 def _user_triggers(url: str) -> list[tuple]:
@@ -111,7 +112,7 @@ def test_0005_adds_the_language_column_without_touching_users_triggers(db_url: s
     engine.dispose()
     triggers = _user_triggers(db_url)
 
-    upgrade(db_url)
+    upgrade(db_url, "0005")
     assert current_revision(db_url) == "0005"
     assert _rows(db_url, "SELECT email, language FROM users") == [("a@example.org", None)]
     assert _user_triggers(db_url) == triggers  # clinic's trigger on users survives (no table rebuild)
@@ -123,4 +124,28 @@ def test_0005_adds_the_language_column_without_touching_users_triggers(db_url: s
     finally:
         engine.dispose()
     assert _rows(db_url, "SELECT email FROM users") == [("a@example.org",)]
+    assert _user_triggers(db_url) == triggers
+
+
+def test_0006_adds_the_region_column_and_keeps_the_language(db_url: str) -> None:
+    upgrade(db_url, "0005")
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, email, password_hash, owner_id, created_at, language) "
+                          "VALUES (1, 'a@example.org', 'x', 'u-1', :now, 'ru')"), {"now": dt.datetime(2026, 12, 1, tzinfo=dt.UTC)})
+    engine.dispose()
+    triggers = _user_triggers(db_url)
+
+    upgrade(db_url, "0006")
+    assert current_revision(db_url) == "0006"
+    assert _rows(db_url, "SELECT email, language, region FROM users") == [("a@example.org", "ru", None)]
+    assert _user_triggers(db_url) == triggers
+
+    downgrade(db_url, "0005")
+    engine = make_engine(db_url)
+    try:
+        assert "region" not in {c["name"] for c in inspect(engine).get_columns("users")}
+    finally:
+        engine.dispose()
+    assert _rows(db_url, "SELECT email, language FROM users") == [("a@example.org", "ru")]
     assert _user_triggers(db_url) == triggers

@@ -1,7 +1,8 @@
-"""The clinic journey in Debian's Chromium (Playwright), on a real `crampcare serve --multi-user`:
+"""The clinic journey in Debian's Chromium (Playwright), on a server-mode app served in a thread:
 a patient invites her clinician, he accepts and sees her at the top of his dashboard after her
 urgent assessment, she ends the sharing, and his open page loses access at once.
-Screenshots go to test-artifacts/."""
+Every clinic and sharing page is checked at 360x640 (axe-core, no sideways scroll); screenshots go
+to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -10,56 +11,66 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from serverkit import ARTIFACTS, PASSWORD, LiveServer, crampcare, start_serve
+from serverkit import ARTIFACTS, PASSWORD, server_app
+from tests.web.browserkit import axe_violations, serve_axe, sideways
+from tests.web.threaded_server import serve_in_thread
+from typer.testing import CliRunner
+
+from crampcare.cli import app as cli
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 360, "height": 640}
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[tuple[LiveServer, str]]:
+def live(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A server-mode app on a migrated SQLite file, served on a loopback port: its URL and database."""
     db = f"sqlite:///{tmp_path / 'clinic.db'}"
-    assert crampcare("db", "upgrade", "--db", db).returncode == 0
-    server = start_serve(tmp_path, "--multi-user", "--db", db)
-    try:
-        yield server, db
-    finally:
-        server.stop()
+    application = server_app(db)
+    for url in serve_in_thread(application):
+        yield url, db
+    application.state.engine.dispose()
 
 
 @pytest.fixture
-def browser(live: tuple[LiveServer, str]) -> Iterator[Callable[[], Any]]:
-    """``browser()``: a new page in its own context (its own cookies: one person each)."""
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
-    from playwright.sync_api import sync_playwright
+def browser_page(browser: Any, live: tuple[str, str]) -> Iterator[Callable[[], Any]]:
+    """``browser_page()``: a new phone-sized page in its own context (its own cookies: one person each)."""
+    url, _db = live
+    problems: list[str] = []
+    contexts: list[Any] = []
 
-    server, _db = live
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        problems: list[str] = []
+    def new_page() -> Any:
+        context = browser.new_context(base_url=url, viewport=PHONE, is_mobile=True, has_touch=True)
+        serve_axe(context, url)  # the pages' CSP stays enforced
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        return page
 
-        def new_page() -> Any:
-            context = chromium.new_context(base_url=server.url, viewport={"width": 1100, "height": 900})
-            page = context.new_page()
-            page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
-            return page
-
-        try:
-            yield new_page
-        finally:
-            chromium.close()
-        blocked = [p for p in problems if "Content Security Policy" in p or "Refused" in p]
-        assert not blocked, blocked
+    try:
+        yield new_page
+    finally:
+        for context in contexts:
+            context.close()
+    blocked = [p for p in problems if "Content Security Policy" in p or "Refused" in p]
+    assert not blocked, blocked
 
 
-def shot(page: Any, name: str) -> None:
+def shot(page: Any, name: str, check: bool = True) -> None:
+    """A screenshot at 360 px for review, after axe-core and the sideways check on the page as it is
+    (``check=False``: a page already checked in another state)."""
+    if check:
+        assert (axe_violations(page), sideways(page)) == ([], 0), (name, page.url)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"clinic-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"clinic-{name}.jpg"), full_page=True, type="jpeg", quality=75)
+
+
+def api_sign_up(page: Any, email: str) -> None:
+    """Signed up through the JSON API (the sign-up page itself is walked for the clinician)."""
+    response = page.context.request.post("/api/v1/auth/signup", data={"email": email, "password": PASSWORD})
+    assert response.status == 201, response.text()
+    page.goto("/diary")
 
 
 def sign_up(page: Any, email: str) -> None:
@@ -79,19 +90,19 @@ def invite(page: Any, clinician_email: str) -> None:
     page.locator("#flash").wait_for()
 
 
-def test_invite_accept_urgent_first_revoke_and_access_ends(browser: Callable[[], Any],
-                                                            live: tuple[LiveServer, str]) -> None:
-    _server, db = live
-    doctor, ann, ben = browser(), browser(), browser()
+def test_invite_accept_urgent_first_revoke_and_access_ends(browser_page: Callable[[], Any],
+                                                            live: tuple[str, str]) -> None:
+    _url, db = live
+    doctor, ann, ben = browser_page(), browser_page(), browser_page()
     sign_up(doctor, "doctor@clinic.example")
     doctor.goto("/clinic")
     assert "no such page" in doctor.content() or "not found" in doctor.content().lower()  # not a clinician yet
-    granted = crampcare("users", "grant", "doctor@clinic.example", "--role", "clinician", "--db", db)
-    assert granted.returncode == 0, granted.stderr
+    granted = CliRunner().invoke(cli, ["users", "grant", "doctor@clinic.example", "--role", "clinician", "--db", db])
+    assert granted.exit_code == 0, granted.output
 
-    sign_up(ben, "ben@example.org")
+    api_sign_up(ben, "ben@example.org")
     invite(ben, "doctor@clinic.example")
-    sign_up(ann, "ann@example.org")
+    api_sign_up(ann, "ann@example.org")
     invite(ann, "doctor@clinic.example")
     assert "not accepted yet" in ann.locator("#access-list").inner_text()
     shot(ann, "patient-invites")
@@ -131,10 +142,16 @@ def test_invite_accept_urgent_first_revoke_and_access_ends(browser: Callable[[],
     doctor.wait_for_url("**/clinic/patients/*")
     assert "URGENT" in doctor.locator(".banner").inner_text()
     patient_url = doctor.url
+    shot(doctor, "patient-overview")
     doctor.get_by_role("link", name="Latest assessment").click()
     doctor.locator("#urgency").wait_for()
     assert doctor.get_by_role("button", name="Save to my diary").count() == 0  # read-only
     shot(doctor, "patient-assessment")
+    for part in ("diary", "insights"):  # the rest of what she shares, at 360 px too
+        doctor.goto(f"{patient_url}/{part}")
+        shot(doctor, f"patient-{part}")
+    doctor.goto("/clinic/cohort")
+    shot(doctor, "cohort")
 
     ann.get_by_role("link", name="Sharing").click()
     log = ann.locator("#audit-log").inner_text()
@@ -142,11 +159,11 @@ def test_invite_accept_urgent_first_revoke_and_access_ends(browser: Callable[[],
     ann.get_by_role("button", name="End access").click()
     ann.locator("#flash").wait_for()
     assert "ended" in ann.locator("#access-list").inner_text()
-    shot(ann, "patient-revoked")
+    shot(ann, "patient-revoked", check=False)
 
     response = doctor.goto(patient_url)  # the clinician's open session, at once
     assert response is not None and response.status == 404
     doctor.goto("/clinic")
     dashboard = doctor.locator("#patients").inner_text()
     assert "ann@example.org" not in dashboard and "ben@example.org" in dashboard
-    shot(doctor, "dashboard-after-revoke")
+    shot(doctor, "dashboard-after-revoke", check=False)

@@ -19,8 +19,8 @@ _FILE = re.compile(r"[\w~/-]*\w\.[A-Za-z]{2,5}\b|(?<![\w.])\.[a-z]{2,5}\b")
 _OPTION = re.compile(r"(?<![\w-])--?[a-z][\w-]*")
 _WORD = re.compile(r"[^\W\d_]+")
 # Names a reader meets as they are: the product, keys on the keyboard, a brand in a source title,
-# file formats, and "English" on the language switch (each language is named in itself).
-_ALLOWED = frozenset({"crampcare", "enter", "ctrl", "best", "practice", "json", "csv", "english"})
+# file formats and database engines, and "English" on the language switch (each language is named in itself).
+_ALLOWED = frozenset({"crampcare", "enter", "ctrl", "best", "practice", "json", "csv", "english", "sqlite"})
 
 
 def _is_latin(word: str) -> bool:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.i18n.leak import LIMIT, describe, latin_share
@@ -134,3 +138,75 @@ def test_language_from_environment_and_locale(monkeypatch: pytest.MonkeyPatch) -
         assert "Темы" in out, env
     unsupported = runner.invoke(app, ["learn", "--lang", "de"])
     assert "not available" in unsupported.output and "Topics" in unsupported.output
+
+
+def _command_paths(command: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    yield prefix, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _command_paths(sub, (*prefix, name))
+
+
+# Not sentences but what is typed as it is: Click's usage line (the command's syntax, with Click's
+# untranslatable "Usage:"), type metavars (<str>, <int range>), choice lists ([a|b]) and default
+# values ("[по умолчанию: text]").
+_SYNTAX = re.compile(r"^.*Usage:.*$|<[^>]*>|\[[\w|-]+\]|\[[^\]\n]*: [^\]\n]*\]", re.MULTILINE)
+
+
+def _help_text(output: str, command: Any) -> str:
+    text = _SYNTAX.sub(" ", output)
+    typed = {*getattr(command, "commands", {}), *(p.name for p in command.params if p.param_type_name == "argument")}
+    return " ".join(word for word in re.split(r"(\s+)", text) if word.strip("│ ") not in typed)
+
+
+def test_every_commands_help_is_russian() -> None:
+    """`--help` of every command and group, with the language from the environment (issue 13)."""
+    import typer
+
+    for path, command in _command_paths(typer.main.get_command(app)):
+        result = CliRunner().invoke(app, [*path, "--help"], env={"CRAMPCARE_LANG": "ru", "COLUMNS": "200"})
+        assert result.exit_code == 0, (path, result.output)
+        text = _help_text(result.output, command)
+        assert any("а" <= ch <= "я" for ch in text.lower()), path
+        assert latin_share(text) <= LIMIT, f"{' '.join(path) or 'crampcare'} --help: {describe(text)}"
+
+
+def test_help_follows_lang_wherever_it_is_typed() -> None:
+    """The real command line: `--lang ru` after `--help` still gives Russian help (read before parsing)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CRAMPCARE_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    russian = subprocess.run([sys.executable, "-m", "crampcare", "log", "night", "--help", "--lang", "ru"],
+                             capture_output=True, text=True, env={**env, "COLUMNS": "200"}, timeout=60)
+    assert russian.returncode == 0 and "Записать ночь" in russian.stdout and "Параметры" in russian.stdout
+    english = subprocess.run([sys.executable, "-m", "crampcare", "log", "night", "--help"],
+                             capture_output=True, text=True, env={**env, "COLUMNS": "200"}, timeout=60)
+    assert "Log a night" in english.stdout and "Options" in english.stdout
+
+
+@pytest.mark.parametrize("args", [("log", "--nope"), ("diary", "show"), ("lgo",), ("log", "nigt")],
+                         ids=lambda args: " ".join(args))
+def test_command_line_refusals_are_russian(args: tuple[str, ...]) -> None:
+    """Click's refusals (unknown option or command, missing argument) as one Russian `error:` line."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CRAMPCARE_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    result = subprocess.run([sys.executable, "-m", "crampcare", *args, "--lang", "ru"], capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert result.returncode == 2 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    line = result.stderr.removeprefix("error: ")
+    assert_russian(line)
+
+
+def test_import_refusals_are_russian(diary: str, tmp_path: Path) -> None:
+    """A Russian user's spreadsheet: translated headers, and a bad cell under the machine ones."""
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text("дата,ночь\n2026-11-01,да\n", encoding="utf-8")
+    bad_cell = tmp_path / "bad.csv"
+    bad_cell.write_text("date,night_logged,cramp1_start,cramp1_severity\n2026-11-01,yes,03:10,сильно\n"
+                        "2026-13-01,yes,,\n", encoding="utf-8")
+    for path in (renamed, bad_cell):
+        out = russian("import", str(path), "--db", diary, code=2)
+        assert out.startswith("error: ")
+        assert_russian(out.removeprefix("error: "))

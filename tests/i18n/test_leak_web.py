@@ -81,6 +81,12 @@ def test_every_local_page(local: TestClient) -> None:
         assert_russian(response.text, page)
     day = local.get("/diary").text
     assert "Дневник" in day
+    logged = local.get("/api/v1/nights").json()
+    with_cramp = next(night["date"] for night in logged if night["cramps"])
+    for page in (f"/diary/night/{with_cramp}", f"/diary/day/{with_cramp}"):  # the edit forms
+        response = local.get(page)
+        assert response.status_code == 200, page
+        assert_russian(response.text, page)
 
 
 def test_assessment_result_page(local: TestClient) -> None:
@@ -104,3 +110,15 @@ def test_switch_cookie_wins_over_the_browser(local: TestClient) -> None:
     local.cookies.clear()
     assert local.get("/learn").headers["content-language"] == "ru"
     assert local.get("/learn?lang=en").headers["content-language"] == "en"
+
+
+def test_region_switch_beside_the_language_switch(local: TestClient) -> None:
+    page = local.get("/diary").text
+    assert '<option value="RU" selected>Россия (112 или 103)</option>' in page  # Russian: Russia's numbers
+    switched = local.post("/region", data={"region": "us", "next": "/learn"}, follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == "/learn"
+    assert "crampcare_region=US" in switched.headers["set-cookie"]
+    learn = local.get("/learn").text
+    assert "звоните 911" in learn and '<option value="US" selected>' in learn
+    unknown = local.post("/region", data={"region": "XX", "next": "/"}, follow_redirects=False)
+    assert unknown.status_code == 303 and "set-cookie" not in unknown.headers

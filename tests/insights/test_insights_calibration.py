@@ -69,15 +69,25 @@ def test_a_planted_trigger_is_still_found() -> None:
 
 
 @pytest.mark.calibration
+@pytest.mark.parametrize("weeks", [8, 12])
 @pytest.mark.parametrize("persistence", [0.0, 0.7, 0.85, 0.93])
 @pytest.mark.parametrize("seasonal", [0.0, 0.5])
-def test_false_rate_holds_under_persistence_and_seasons(persistence: float, seasonal: float) -> None:
-    n = 400
-    named = sum(_named(seed, persistence, seasonal) for seed in range(8000, 8000 + n))
-    assert named / n <= 0.075  # 5 % target; 7.5 % is beyond the 95 % interval of 400 diaries at 5 %
+def test_false_rate_holds_under_persistence_and_seasons(persistence: float, seasonal: float, weeks: int) -> None:
+    # Target: a do-nothing factor named in at most 5 % of diaries. 600 diaries put the 95 % interval
+    # of a true 5 % at 3.5-6.9 %, so more than 7 % means the target is missed.
+    n = 600
+    named = sum(_named(seed, persistence, seasonal, weeks) for seed in range(8000, 8000 + n))
+    assert named / n <= 0.07
 
 
 @pytest.mark.calibration
 def test_power_on_independent_diaries() -> None:
-    n = 300
-    assert sum(_found(seed, 12) for seed in range(9000, 9000 + n)) / n >= 0.80
+    # Targets: at least 86 % after 12 weeks (met: 86.6 %, 95 % CI 85.0-88.0 %, in the bench on
+    # 2,000 diaries) and 75 % after 8 weeks (not met: 65 %, about the most a test that names a
+    # do-nothing factor in at most 5 % of diaries can reach with nine factors checked; see the
+    # module docstring of crampcare.insights.analysis). With 400 diaries, below 82.5 % after 12
+    # weeks is outside the 95 % interval of a true 86 %; below 60 % after 8 weeks would be a loss.
+    n = 400
+    seeds = range(9000, 9000 + n)
+    assert sum(_found(seed, 12) for seed in seeds) / n >= 0.825
+    assert sum(_found(seed, 8) for seed in seeds) / n >= 0.60

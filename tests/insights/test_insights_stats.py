@@ -236,3 +236,28 @@ def test_logistic_trend_band_contains_the_fit(ys: list[bool]) -> None:
         return
     est, lo, hi = fit.predict(t)
     assert np.all((lo >= 0) & (lo <= est + 1e-12) & (est <= hi + 1e-12) & (hi <= 1))
+
+
+def test_lag1_autocorrelations_equal_each_column_done_by_hand() -> None:
+    rng = np.random.default_rng(8)
+    n, k = 120, 5
+    values = (rng.random((n, k)) < 0.4).astype(float)
+    values[:, 2] = np.repeat(rng.random(n // 6) < 0.4, 6)  # one column in six-day spells
+    observed = rng.random((n, k)) > 0.1
+    observed[:, 4] = False
+    observed[:3, 4] = True  # too few observed: 0
+    block = np.arange(n) // 28
+    got = stats.lag1_autocorrelations(values, observed, block)
+    for j in range(k):
+        ok, v = observed[:, j], values[:, j]
+        expected = 0.0
+        if ok.sum() >= 4:
+            means = {b: v[ok & (block == b)].mean() for b in np.unique(block[ok])}
+            d = np.array([v[i] - means[block[i]] if ok[i] else 0.0 for i in range(n)])
+            pairs = [i for i in range(1, n) if ok[i] and ok[i - 1] and block[i] == block[i - 1]]
+            r = np.mean([d[i] * d[i - 1] for i in pairs]) / np.mean(d[ok] ** 2)
+            length = ok.sum() / len(means)
+            expected = float(np.clip((length * r + 1) / (length - 3), 0.0, 0.98))
+        assert got[j] == pytest.approx(expected, abs=1e-12)
+        assert stats.lag1_autocorrelation(v, ok, block) == pytest.approx(expected, abs=1e-12)
+    assert got[2] > 0.5 and got[4] == 0.0

@@ -1,54 +1,65 @@
-"""Server mode in Debian's Chromium (Playwright): sign up -> log a night -> log out -> log in -> see it.
+"""Server mode in Debian's Chromium (Playwright): sign up -> log a night -> log out -> log in -> see it;
+and a night logged offline, kept on the phone through a lost answer and an ended session, then stored
+once in its owner's diary (never in another account's).
 
-A real `crampcare serve --multi-user` on a migrated SQLite file; screenshots go to test-artifacts/.
+A server-mode app on a migrated SQLite file, served on a loopback port; every page is checked at
+360x640 (axe-core, no sideways scroll) and screenshotted to test-artifacts/.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+import datetime as dt
+import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from serverkit import ARTIFACTS, PASSWORD, LiveServer, crampcare
+from serverkit import ARTIFACTS, PASSWORD, server_app
+from tests.web.browserkit import axe_violations, serve_axe, sideways
+from tests.web.threaded_server import serve_in_thread
 
 pytestmark = pytest.mark.browser
+# Lets context.route() see the service worker's own requests too, so "offline" cuts it off as well.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+PHONE = {"width": 360, "height": 640}
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+class LiveServer:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server-mode app for the module (each test signs up people of its own), on a migrated SQLite
+    file, served in a thread. `crampcare serve --multi-user` as processes: test_server_processes.py."""
+    application = server_app(f"sqlite:///{tmp_path_factory.mktemp('server') / 'server.db'}")
+    for url in serve_in_thread(application):
+        yield LiveServer(url)
+    application.state.engine.dispose()
 
 
 @pytest.fixture
-def server(tmp_path: Path, serve: Callable[..., LiveServer]) -> LiveServer:
-    db = f"sqlite:///{tmp_path / 'server.db'}"
-    assert crampcare("db", "upgrade", "--db", db).returncode == 0
-    return serve("--multi-user", "--db", db)
+def page(browser: Any, server: LiveServer) -> Iterator[Any]:
+    context = browser.new_context(base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    serve_axe(context, server.url)  # the pages' CSP stays enforced
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.problems = problems
+    try:
+        yield page
+    finally:
+        context.close()
 
 
-@pytest.fixture
-def page(server: LiveServer) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(base_url=server.url, viewport={"width": 1000, "height": 900})
-            page = context.new_page()
-            problems: list[str] = []
-            page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
-            page.problems = problems
-            yield page
-        finally:
-            browser.close()
-
-
-def shot(page: Any, name: str) -> None:
+def shot(page: Any, name: str, check: bool = True) -> None:
+    """A screenshot at 360 px for review, after axe-core and the sideways check (``check=False``: a page
+    already checked in another state)."""
+    if check:
+        assert (axe_violations(page), sideways(page)) == ([], 0), (name, page.url)
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"server-{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"server-{name}.jpg"), full_page=True, type="jpeg", quality=75)
 
 
 def test_sign_up_log_a_night_log_out_log_in_and_see_it(page: Any) -> None:
@@ -92,7 +103,7 @@ def test_sign_up_log_a_night_log_out_log_in_and_see_it(page: Any) -> None:
     page.wait_for_url("**/diary")
     entry = page.locator(".entry").first.inner_text()
     assert "right foot" in entry and "7/10" in entry
-    shot(page, "logged-in-again")
+    shot(page, "logged-in-again", check=False)
 
     page.get_by_role("link", name="Account").click()
     page.wait_for_url("**/account")
@@ -100,3 +111,87 @@ def test_sign_up_log_a_night_log_out_log_in_and_see_it(page: Any) -> None:
     shot(page, "account")
     blocked = [p for p in page.problems if "Content Security Policy" in p or "Refused" in p]
     assert not blocked, blocked
+
+
+def sign_up(context: Any, email: str) -> str:
+    """A new account, signed in in this browser context (the JSON route sets the cookie); its CSRF token."""
+    response = context.request.post("/api/v1/auth/signup", data={"email": email, "password": PASSWORD})
+    assert response.status == 201, response.text()
+    return str(response.json()["csrf_token"])
+
+
+def test_a_night_logged_offline_is_stored_once_in_its_owners_diary(browser: Any, server: LiveServer) -> None:
+    context = browser.new_context(base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True,
+                                  service_workers="allow")
+    serve_axe(context, server.url)
+    page = context.new_page()
+    synced = page.locator("html[data-offline-sync=done]")  # offline.js has tried to send what it keeps
+    # The night the offline form logs (the evening it began: before noon, last night).
+    night = (dt.date.today() - dt.timedelta(days=1 if dt.datetime.now().hour < 12 else 0)).isoformat()
+    try:
+        token = sign_up(context, "cara@example.org")
+        first = context.request.post("/api/v1/nights", headers={"X-CSRF-Token": token}, data={
+            "date": night, "cramps": [{"start": "01:00", "duration_s": 60, "leg": "right", "muscles": ["calf"],
+                                       "severity": 3}]})
+        assert first.status == 201, first.text()
+        page.goto("/diary")
+        page.evaluate("navigator.serviceWorker.ready")
+        page.wait_for_function("""() => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.keys()))))
+                                  .then(all => all.flat().some(r => r.url.endsWith('/diary/offline')))""")
+
+        # Offline: the diary opens as the cached night form, and the cramp is kept on the phone.
+        context.route("**/*", lambda route: route.abort())
+        page.goto("/diary")
+        assert page.locator("html").get_attribute("data-account") == "cara@example.org"
+        form = page.locator("#night-form")
+        for name, value in (("leg", "left"), ("muscles", "toes"), ("duration", "60"), ("severity", "7")):
+            form.locator(f"input[name={name}][value='{value}'] + span").click()
+        form.get_by_role("button", name="Save the cramp").click()
+        pending = page.locator("#pending")
+        pending.wait_for(state="visible")
+        assert "Waiting to sync" in pending.inner_text() and f"Night of {night}" in pending.inner_text()
+        shot(page, "offline-waiting", check=False)  # axe on this state: test_web_phone
+
+        # Back, but the answer is lost on the way: the server stored it, the phone keeps it for a resend.
+        context.unroute("**/*")
+        answered: list[int] = []
+
+        def lose_the_answer(route: Any) -> None:
+            answered.append(route.fetch(max_redirects=0).status)
+            route.abort()
+
+        context.route("**/diary/night", lose_the_answer)
+        page.goto("/diary")
+        synced.wait_for(state="attached")
+        assert answered == [303] and pending.is_visible()
+        context.unroute("**/diary/night")
+
+        # The session ended while the phone was away: the night stays and the page says to sign in.
+        assert context.request.post("/api/v1/auth/logout", headers={"X-CSRF-Token": token}).ok
+        page.goto("/diary")
+        page.wait_for_url("**/login?next=%2Fdiary")
+        synced.wait_for(state="attached")
+        assert pending.is_visible() and page.locator("#pending-signin").is_visible()
+        assert "Sign in to sync" in pending.inner_text()
+        shot(page, "offline-sign-in-to-sync")
+
+        # Someone else signs in on this phone: cara.s night is not sent into dan.s diary.
+        dan = sign_up(context, "dan@example.org")
+        page.goto("/diary")
+        synced.wait_for(state="attached")
+        assert pending.is_visible() and "another account" in pending.inner_text()
+        assert context.request.get(f"/api/v1/nights/{night}").status == 404
+        assert context.request.post("/api/v1/auth/logout", headers={"X-CSRF-Token": dan}).ok
+
+        # cara signs in again: the night is sent, and stored once, beside the cramp logged before.
+        page.goto("/login?next=%2Fdiary")
+        page.fill("#f-email", "cara@example.org")
+        page.fill("#f-password", PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/diary")
+        synced.wait_for(state="attached")
+        assert pending.is_hidden()
+        cramps = context.request.get(f"/api/v1/nights/{night}").json()["cramps"]
+        assert sorted((c["leg"], c["severity"]) for c in cramps) == [("left", 7), ("right", 3)], cramps
+    finally:
+        context.close()

@@ -1,35 +1,38 @@
 """Phone-first pages in Debian's Chromium: axe-core, no sideways scroll, keyboard, offline.
 
 axe-core comes from the npm registry (``package.json`` / ``package-lock.json``; ``npm ci`` in
-scripts/test.sh) and is injected into each page. One server with a simulated diary and one
-browser serve the whole module; pages are looped inside a few tests, so the module stays fast.
-Screenshots at 360 px go to test-artifacts/ for review.
+scripts/test.sh) and is injected once into each page load (tests/web/browserkit.py). One app (served in a thread) with a
+simulated diary serves the whole module, and the process's one Chromium (``browser``, root
+conftest) opens a context per test. Each page is loaded once and checked in every state it has:
+light and dark, 360x640, 360x800 and 1280x800 (resizing and switching the colour scheme need no
+reload). Screenshots at 360 px go to test-artifacts/ for review.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from tests.web.browserkit import axe_violations, sideways
+from tests.web.threaded_server import serve_in_thread
+from typer.testing import CliRunner
 
 from crampcare.assess.interview import drop_hidden
+from crampcare.cli import app as cli
 from crampcare.knowledge import load_knowledge
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
 
 pytestmark = pytest.mark.browser
 # Lets context.route() see the service worker's own requests too, so "offline" cuts it off as well.
 os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 640}
 TALL_PHONE = {"width": 360, "height": 800}
 DESKTOP = {"width": 1280, "height": 800}
@@ -55,51 +58,21 @@ class LiveServer:
         self.url = url
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`crampcare serve` on a diary of 60 simulated nights (so insights and the report have data)."""
-    folder = tmp_path_factory.mktemp("phone")
-    db = str(folder / "diary.db")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("CRAMPCARE_DB", None)
-    subprocess.run([sys.executable, "-m", "crampcare", "simulate", "--days", "40", "--seed", "3", "--db", db],
-                   check=True, capture_output=True, env=env)
-    port = free_port()
-    log = (folder / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "crampcare", "serve", "--port", str(port), "--db", db],
-                               stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, (folder / "server.log").read_text()
-            try:
-                if httpx.get(url + "/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "crampcare serve did not answer within 30 s"
-            time.sleep(0.1)
+    """The app on a diary of 40 simulated nights (so insights and the report have data), in a thread."""
+    db = str(tmp_path_factory.mktemp("phone") / "diary.db")
+    simulated = CliRunner().invoke(cli, ["simulate", "--days", "40", "--seed", "3", "--db", db])
+    assert simulated.exit_code == 0, simulated.output
+    application = create_app(Settings(db=f"sqlite:///{db}"))
+    for url in serve_in_thread(application):
         # A night with two cramps to edit, and a day.
         httpx.put(f"{url}/api/v1/nights/{EDIT_DATE}", json={"date": EDIT_DATE, "cramps": [
             {"start": "02:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6},
             {"start": "04:40", "duration_s": 60, "leg": "right", "muscles": ["toes"], "severity": 3}]},
             headers={"Origin": url}).raise_for_status()
         yield LiveServer(url)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    application.state.engine.dispose()
 
 
 def _context(browser: Any, server: LiveServer, viewport: dict[str, int], scheme: str = "light",
@@ -108,26 +81,6 @@ def _context(browser: Any, server: LiveServer, viewport: dict[str, int], scheme:
     phone = viewport["width"] < 500
     return browser.new_context(base_url=server.url, viewport=viewport, color_scheme=scheme, bypass_csp=True,
                                is_mobile=phone, has_touch=phone, **options)
-
-
-def axe_violations(page: Any, only: list[str] | None = None) -> list[str]:
-    """axe-core's violations on the page (every rule, or ``only`` these: the dark scheme changes colours only)."""
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (scripts/test.sh does)")
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    found = page.evaluate("""async (only) => {
-        const options = {resultTypes: ['violations']};
-        if (only) options.runOnly = {type: 'rule', values: only};
-        const r = await axe.run(document, options);
-        return r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
-    }""", only)
-    return list(found)
-
-
-def sideways(page: Any) -> int:
-    """How far the page scrolls sideways (0 when it fits)."""
-    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
 
 
 def post(page: Any, url: str, fields: dict[str, str]) -> None:
@@ -151,61 +104,77 @@ def shot(page: Any, name: str) -> None:
 # In the dark scheme only colours change: the rules that look at them.
 COLOURS = ["color-contrast", "link-in-text-block"]
 WIDE = [*COLOURS, "target-size", "scrollable-region-focusable", "landmark-one-main", "region"]
-PAGES = ["/", "/now", "/now?lang=ru", "/assess", "/diary", f"/diary/night/{EDIT_DATE}", "/insights", "/learn", "/learn/causes",
-         "/reminders", "/report.html", "/diary/offline", "/docs"]
+PAGES = ["/", "/now", "/now?lang=ru", "/assess", "/diary", f"/diary/night/{EDIT_DATE}", f"/diary/day/{EDIT_DATE}",
+         "/insights", "/learn", "/learn/causes", "/reminders", "/report.html", "/diary/offline", "/docs"]
 # One page of each palette and component set (the report has no dark scheme of its own).
-DARK_PAGES = ["/", "/now", "/now?lang=ru", "/assess", "/diary/offline", f"/diary/night/{EDIT_DATE}", "/insights", "/learn/causes"]
+DARK_PAGES = {"/", "/now", "/now?lang=ru", "/assess", "/diary/offline", f"/diary/night/{EDIT_DATE}", "/insights",
+              "/learn/causes"}
+TALL_PAGES = {"/", "/now", "/assess", "/diary", "/insights"}
+DESKTOP_PAGES = {"/", "/assess", "/insights", "/report.html"}
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_at_360_has_no_axe_violation_and_no_sideways_scroll(browser: Any, server: LiveServer,
-                                                                       scheme: str) -> None:
-    """Every rule on every page and result level in light; the colour rules in dark, on each palette."""
-    dark = scheme == "dark"
-    context = _context(browser, server, PHONE, scheme)
+def every_state(page: Any, name: str, dark: bool = True, tall: bool = False, desktop: bool = False) -> dict[str, Any]:
+    """The loaded page at 360x640 in light (every axe rule, a screenshot), then without a reload: dark
+    (the colour rules), 360x800 (no sideways scroll) and 1280x800 dark (axe's layout rules)."""
+    problems: dict[str, Any] = {}
+
+    def note(state: str, found: list[str], check_sideways: bool = True) -> None:
+        wide = sideways(page) if check_sideways else 0
+        if found or wide:
+            problems[f"{name} {state}"] = (found, wide)
+
+    note("360x640 light", axe_violations(page))
+    shot(page, name)
+    if dark:
+        page.emulate_media(color_scheme="dark")
+        note("360x640 dark", axe_violations(page, COLOURS))
+        if name.startswith("now"):
+            shot(page, name + "-dark")
+    if tall:
+        page.set_viewport_size(TALL_PHONE)
+        note("360x800", [])
+    if desktop:
+        page.set_viewport_size(DESKTOP)
+        page.emulate_media(color_scheme="dark")
+        note("1280x800 dark", axe_violations(page, WIDE), check_sideways=False)
+    page.set_viewport_size(PHONE)
+    page.emulate_media(color_scheme="light")
+    return problems
+
+
+def test_every_page_and_result_in_every_state(browser: Any, server: LiveServer) -> None:
+    """Every page and result level: no axe violation and no sideways scroll in any state it is checked in."""
+    context = _context(browser, server, PHONE)
     page = context.new_page()
     problems: dict[str, Any] = {}
     try:
-        for path in DARK_PAGES if dark else PAGES:
+        for path in PAGES:
             page.goto(path)
-            found = axe_violations(page, COLOURS if dark else None)
-            if found or sideways(page):
-                problems[path] = (found, sideways(page))
-            if not dark or path == "/now":
-                name = path.strip("/").replace("/", "-").replace("?lang=", "-") or "home"
-                shot(page, name + ("-dark" if dark else ""))
+            name = path.strip("/").replace("/", "-").replace("?lang=", "-") or "home"
+            problems |= every_state(page, name, dark=path in DARK_PAGES, tall=path in TALL_PAGES,
+                                    desktop=path in DESKTOP_PAGES)
+        # The diary's form refused: the errors in plain words, next to the fields.
+        page.goto("/diary")
+        with page.expect_navigation():
+            page.locator("#night-form").get_by_role("button", name="Save the cramp").click()
+        assert page.locator("#night-form .error, #form-errors, [role=alert]").count()
+        problems |= every_state(page, "diary-refused", dark=False)
         for level, fields in RESULTS.items():
-            if dark and level != "urgent":
-                continue  # the banners keep their colours in both schemes
             page.goto("/assess")
             post(page, "/assess", {**fields, "action": "result"})
             assert page.locator(f"#urgency.urgency-{level}").count() == 1, level
             assert page.locator("h1").count() == 1
-            found = axe_violations(page, COLOURS if dark else None)
-            if found or sideways(page):
-                problems[f"result {level}"] = (found, sideways(page))
-            if not dark:
-                shot(page, f"result-{level}")
+            # The banners keep their colours in both schemes: one level in dark is enough.
+            problems |= every_state(page, f"result-{level}", dark=level == "urgent", tall=level == "urgent")
+            # Printed: the page fits, without the navigation and buttons.
+            page.emulate_media(media="print")
+            printed = sideways(page), page.locator("header.top, main button").evaluate_all(
+                "els => els.filter(e => e.offsetParent).length")
+            if printed != (0, 0):
+                problems[f"result-{level} printed"] = printed
+            page.emulate_media(media="screen")
     finally:
         context.close()
-    assert not problems, problems
-
-
-def test_wide_and_tall_screens(browser: Any, server: LiveServer) -> None:
-    """360x800 has the 360x640 layout (no sideways scroll is enough); 1280x800 gets axe's layout rules."""
-    problems: dict[str, Any] = {}
-    tall = ["/", "/now", "/assess", "/diary", "/insights"]
-    for viewport, paths in ((TALL_PHONE, tall), (DESKTOP, ["/", "/assess", "/insights", "/report.html"])):
-        context = _context(browser, server, viewport, "dark" if viewport is DESKTOP else "light")
-        page = context.new_page()
-        try:
-            for path in paths:
-                page.goto(path)
-                found = axe_violations(page, WIDE) if viewport is DESKTOP else []
-                if found or sideways(page):
-                    problems[f"{viewport['width']}x{viewport['height']} {path}"] = (found, sideways(page))
-        finally:
-            context.close()
     assert not problems, problems
 
 
@@ -213,16 +182,21 @@ def test_now_keeps_the_next_step_on_screen_at_360x640(browser: Any, server: Live
     context = _context(browser, server, PHONE, "dark")
     page = context.new_page()
     try:
-        page.goto("/now")
-        count = page.locator(".step").count()
-        for number in range(1, count + 1):
-            page.goto(f"/now#step-{number}")
-            step = page.locator(f"#step-{number}")
-            control = step.locator(".nav a").first
-            box = control.bounding_box()
-            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (number, box)
-            if number < count:  # the first-aid steps: evidence is behind "Why?"
-                assert step.locator(".ev").count() == 0
+        for lang in ("en", "ru"):  # Russian words are longer: the layout must hold for them too
+            page.goto(f"/now?lang={lang}")
+            count = page.locator(".step").count()
+            for number in range(1, count + 1):
+                page.goto(f"/now?lang={lang}#step-{number}")
+                step = page.locator(f"#step-{number}")
+                control = step.locator(".nav a").first
+                box = control.bounding_box()
+                assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (
+                    lang, number, box)
+                if number < count:  # the first-aid steps: evidence is behind "Why?"
+                    assert step.locator(".ev").count() == 0
+                if step.locator(".timer").is_visible():  # the clock and its button on one row
+                    clock, button = (step.locator(f".timer {part}").bounding_box() for part in ("output", "button"))
+                    assert clock and button and button["x"] >= clock["x"] + clock["width"], (lang, number)
         # A finished timer is unmistakable, and screen readers hear only start and end.
         page.clock.install()
         page.goto("/now#step-2")
@@ -245,8 +219,10 @@ def test_interview_by_keyboard_alone(browser: Any, server: LiveServer) -> None:
     context = _context(browser, server, PHONE)
     page = context.new_page()
     presses = 0
+    problems: dict[str, Any] = {}
     try:
         page.goto("/assess")
+        problems[page.locator("#progress").inner_text()] = axe_violations(page), sideways(page)
         for _ in range(300):
             page.keyboard.press("Tab")
             presses += 1
@@ -263,10 +239,14 @@ def test_interview_by_keyboard_alone(browser: Any, server: LiveServer) -> None:
                     page.keyboard.press("Enter")
                 if done:
                     break
+                # Each step of the interview: every axe rule, no sideways scroll.
+                problems[page.locator("#progress").inner_text()] = axe_violations(page), sideways(page)
         assert page.locator("#urgency").count() == 1, "the assessment was not reached by keyboard"
         assert page.locator("h1").inner_text()
         print(f"keyboard-only interview: {presses} Tab presses")
         assert presses < 125, presses  # every question answered, the follow-ups included
+        assert len(problems) >= 5, problems  # every step of the interview was checked
+        assert all(found == ([], 0) for found in problems.values()), problems
         assert axe_violations(page) == []
     finally:
         context.close()
@@ -302,6 +282,8 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
         page.goto("/now")
         assert page.locator("#step-1").is_visible()
         assert axe_violations(page) == []
+        page.goto("/learn")
+        assert page.locator("main a[href^='/learn/']").count() >= 3  # the topics, from the cache
         page.goto("/diary")
         assert "Log a night" in page.locator("h1").inner_text()
         form = page.locator("#night-form")

@@ -25,6 +25,7 @@ class UserRow(Base):
     owner_id: Mapped[str] = mapped_column(String(OWNER_LENGTH), nullable=False, unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # preferred language, if chosen
+    region: Mapped[str | None] = mapped_column(String(8), nullable=True)  # emergency numbers' region, if chosen
 
 
 class SessionRow(Base):

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from crampcare.accounts.models import ApiTokenRow, LoginAttemptRow, SessionRow, UserRow
 from crampcare.db.writes import Owner, run_write
 from crampcare.diary.store import DiaryStore
+from crampcare.i18n.context import _
 
 SESSION_LIFETIME = dt.timedelta(days=14)
 # At most this many failed log-ins per e-mail in the window...
@@ -87,8 +88,8 @@ class AccountError(ValueError):
 
 
 class TooManyAttemptsError(AccountError):
-    def __init__(self, message: str = "too many failed log-ins; wait 15 minutes and try again") -> None:
-        super().__init__(message, code="rate_limited")
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("too many failed log-ins; wait 15 minutes and try again"), code="rate_limited")
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class User:
     email: str
     owner_id: str
     language: str | None = None  # the language the person chose for the web, if any
+    region: str | None = None  # the region of emergency numbers the person chose, if any
 
 
 @dataclass(frozen=True)
@@ -131,17 +133,17 @@ def _aware(value: dt.datetime) -> dt.datetime:
 def normalise_email(email: str) -> str:
     value = email.strip().lower()
     if len(value) > 320 or not _EMAIL.match(value):
-        raise AccountError("enter a valid e-mail address", field="email")
+        raise AccountError(_("enter a valid e-mail address"), field="email")
     return value
 
 
 def check_password_strength(password: str, email: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"use at least {MIN_PASSWORD_LENGTH} characters", field="password")
+        raise AccountError(_("use at least {n} characters", n=MIN_PASSWORD_LENGTH), field="password")
     if len(password) > 1000:
-        raise AccountError("use at most 1000 characters", field="password")
+        raise AccountError(_("use at most {n} characters", n=1000), field="password")
     if email and password.lower() == email.lower():
-        raise AccountError("the password must not be your e-mail address", field="password")
+        raise AccountError(_("the password must not be your e-mail address"), field="password")
 
 
 class AccountService:
@@ -165,7 +167,7 @@ class AccountService:
                                            created_at=_now()).returning(UserRow.id)
                 ).scalar_one()
         except IntegrityError:
-            raise AccountError("an account with this e-mail already exists", field="email", code="conflict") from None
+            raise AccountError(_("an account with this e-mail already exists"), field="email", code="conflict") from None
         return User(id=user_id, email=address, owner_id=owner_id)
 
     def _count_signup(self, key: str, limit: int) -> None:
@@ -177,7 +179,7 @@ class AccountService:
                                                                           LoginAttemptRow.at >= since)
             ).scalar_one()
             if recent >= limit:
-                raise TooManyAttemptsError("too many sign-ups from this address; wait 15 minutes and try again")
+                raise TooManyAttemptsError(_("too many sign-ups from this address; wait 15 minutes and try again"))
             conn.execute(insert(LoginAttemptRow).values(key=key, at=_now()))
 
     def authenticate(self, email: str, password: str, client: str = "") -> User:
@@ -204,7 +206,7 @@ class AccountService:
                 for key, limit in limits.items()
             )
             row = None if over_limit else conn.execute(
-                select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.password_hash, UserRow.language)
+                select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.password_hash, UserRow.language, UserRow.region)
                 .where(UserRow.email == address)
             ).one_or_none()
         if over_limit:
@@ -214,14 +216,14 @@ class AccountService:
         stored_hash = row.password_hash if row is not None else _dummy_hash()
         valid = _verify(stored_hash, password) and row is not None
         if not valid:
-            raise AccountError("wrong e-mail or password", code="unauthorized")
+            raise AccountError(_("wrong e-mail or password"), code="unauthorized")
         assert row is not None
         self._forget_attempts(attempt_ids)
         if _hasher.check_needs_rehash(row.password_hash):
             with self.engine.begin() as conn:
                 conn.execute(update(UserRow).where(UserRow.id == row.id)
                              .values(password_hash=_hash(password)))
-        return User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language)
+        return User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language, region=row.region)
 
     def _record_attempts(self, keys: list[str]) -> list[int]:
         with self.engine.begin() as conn:
@@ -253,13 +255,13 @@ class AccountService:
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(SessionRow.csrf_token, SessionRow.expires_at, UserRow.id, UserRow.email, UserRow.owner_id,
-                       UserRow.language)
+                       UserRow.language, UserRow.region)
                 .join(UserRow, UserRow.id == SessionRow.user_id)
                 .where(SessionRow.token_hash == _hash_token(token))
             ).one_or_none()
         if row is None or _aware(row.expires_at) <= _now():
             return None
-        return Session(user=User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language),
+        return Session(user=User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language, region=row.region),
                        csrf_token=row.csrf_token,
                        expires_at=_aware(row.expires_at))
 
@@ -323,13 +325,18 @@ class AccountService:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.language)
+                select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.language, UserRow.region)
                 .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
                 .where(ApiTokenRow.token_hash == _hash_token(token))
             ).one_or_none()
-        return None if row is None else User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language)
+        return None if row is None else User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language, region=row.region)
 
     # --- account changes ------------------------------------------------------------
+    def set_region(self, user: User, region: str | None) -> None:
+        """Remember the region of emergency numbers the person chose (``None``: the language's usual one)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(UserRow).where(UserRow.id == user.id).values(region=region))
+
     def set_language(self, user: User, language: str | None) -> None:
         """Remember the language the person chose (``None``: follow the browser again)."""
         with self.engine.begin() as conn:

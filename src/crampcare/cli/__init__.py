@@ -6,6 +6,7 @@ Heavy modules are imported inside commands so that `crampcare now` starts at onc
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -227,17 +228,56 @@ def _main() -> None:
     except ImportError:  # pragma: no cover - older Typer with Click installed separately
         from click import exceptions as click_errors  # type: ignore[no-redef]
 
+    from crampcare.cli.language import started_with
+
     try:
-        code = app(standalone_mode=False)
+        with started_with(sys.argv[1:]):
+            code = app(standalone_mode=False)
     except click_errors.NoArgsIsHelpError as exc:
-        typer.echo(exc.ctx.get_help() if exc.ctx else "", err=False)
+        # The help page: Typer's rich formatter printed it already while the error was made (its
+        # text is then empty); Click's plain one returned it as the message.
+        if exc.format_message().strip():
+            typer.echo(exc.format_message(), err=False)
         raise SystemExit(0) from None
     except click_errors.UsageError as exc:
         # One line, like every other refusal, instead of a usage box.
-        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
-        typer.echo(f"error: {exc.format_message()}{where}", err=True)
+        where = _(" (see `{command} --help`)", command=exc.ctx.command_path) if exc.ctx else ""
+        typer.echo(f"error: {_usage_message(exc, click_errors)}{where}", err=True)
         raise SystemExit(2) from None
     except (KeyboardInterrupt, typer.Abort):
         typer.echo("", err=True)
         raise SystemExit(130) from None
     raise SystemExit(code if isinstance(code, int) else 0)
+
+
+_NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>.+)'\.(?: Did you mean (?P<close>.+)\?)?")
+
+
+def _usage_message(exc: Any, click_errors: Any) -> str:
+    """Click's refusal of a command line in the current language (Click writes it in English only):
+    the common ones by their kind, anything else as Click says it."""
+    from crampcare.i18n.context import current_language
+    from crampcare.i18n.languages import DEFAULT_LANGUAGE
+
+    if current_language() == DEFAULT_LANGUAGE:
+        return str(exc.format_message())
+    if isinstance(exc, click_errors.NoSuchOption):
+        text = _("no such option: {option}", option=exc.option_name)
+        close = ", ".join(sorted(exc.possibilities or ()))
+        return text + (_(" (did you mean {options}?)", options=close) if close else "")
+    if isinstance(exc, click_errors.BadParameter) and (exc.param_hint is not None or exc.param is not None):
+        hint = exc.param_hint if exc.param_hint is not None else exc.param.get_error_hint()
+        name = " / ".join(hint) if isinstance(hint, (list, tuple)) else str(hint)
+        if isinstance(exc, click_errors.MissingParameter):
+            kind = exc.param_type or (exc.param.param_type_name if exc.param is not None else "")
+            if kind == "argument":  # a placeholder, written as Click's usage lines write them: DATE
+                return _("missing argument {name}", name=name.upper())
+            return _("missing option {name}", name=name)
+        return _("invalid value for {name}: {message}", name=name, message=exc.message)
+    if found := _NO_SUCH_COMMAND.fullmatch(str(exc.message)):
+        # What was typed, and what may have been meant, as typed things: `lgo`, `log`.
+        typed = "`" + found["name"] + "`"
+        text = _("no such command: {name}", name=typed)
+        close = ", ".join(f"`{name.strip().strip(chr(39))}`" for name in (found["close"] or "").split(",") if name.strip())
+        return text + (_(" (did you mean {options}?)", options=close) if close else "")
+    return str(exc.format_message())

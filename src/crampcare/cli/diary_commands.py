@@ -927,6 +927,9 @@ def export_command(
         out.write_text(exported.text, encoding="utf-8", newline="")
         typer.echo(_("Exported {nights} and {days} to {path}.", nights=current_localizer().nights(exported.nights),
                      days=current_localizer().days(exported.days), path=out), err=True)
+        if fmt.strip().lower() == "csv":
+            typer.echo(_("One row per date; a night's date is the evening it began. Column names and values stay in "
+                         "English in every language, so the file imports anywhere."), err=True)
 
 
 def import_command(

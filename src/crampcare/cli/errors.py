@@ -14,6 +14,9 @@ from typing import Any, NoReturn
 
 import typer
 
+from crampcare.i18n.context import _
+from crampcare.i18n.validation import validation_text
+
 BAD_INPUT = 2
 FAILURE = 1
 
@@ -32,9 +35,9 @@ def validation_message(error: Any, flags: Mapping[str, str] | None = None, label
     first = error.errors()[0]
     names = [part for part in first["loc"] if isinstance(part, str)]
     flag = label or ((flags or {}).get(names[-1], names[-1]) if names else "input")
-    message = str(first["msg"]).removeprefix("Value error, ")
+    message = validation_text(first)
     if first["type"] not in ("value_error", "missing"):
-        message += f" (got {first['input']!r})"
+        message += _(" (got {value})", value=repr(first["input"]))
     return f"{flag}: {message}"
 
 

@@ -1,4 +1,4 @@
-"""``--lang`` and ``--region`` on every command, whichever module defines it.
+"""``--lang`` and ``--region`` on every command, whichever module defines it, and ``--help`` in the language.
 
 Each command gets the two options when the app is built (``LanguageGroup``), so no command can
 forget them; they are eager, so the language is chosen before any other option is read and even
@@ -6,12 +6,15 @@ error lines come out in it."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
 
-from crampcare.i18n.context import _, activate
-from crampcare.i18n.languages import SUPPORTED_LANGUAGES, choose_language
+from crampcare.i18n.context import N_, _, activate, current_language
+from crampcare.i18n.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, choose_language
 from crampcare.i18n.regions import REGIONS
 
 
@@ -19,6 +22,12 @@ def _set_language(ctx: typer.Context, value: str | None) -> None:
     # ctx.meta is shared by the whole command chain: `crampcare --lang ru log night` chooses once,
     # and a level without the flag keeps what an outer level chose.
     if value is None and "crampcare.lang" in ctx.meta:
+        return
+    if value is None and _started_in is not None:
+        # The flag may come later on the line (`crampcare log --nope --lang ru`): a refusal of what
+        # comes before it is already said in the language the run was started in.
+        ctx.meta["crampcare.lang"] = _started_in
+        activate(_started_in, ctx.meta.get("crampcare.region"))
         return
     choice = choose_language(value)
     notice = choice.notice()
@@ -40,24 +49,125 @@ def _set_region(ctx: typer.Context, value: str | None) -> None:
 
 _LANGUAGES = ", ".join(SUPPORTED_LANGUAGES)
 _REGIONS = ", ".join(REGIONS)
+_HELP_VALUES = {"languages": _LANGUAGES, "regions": _REGIONS}
 
 
 def _options_template(
     lang: str | None = typer.Option(None, "--lang", metavar="LANG", expose_value=False, is_eager=True,
                                     callback=_set_language, show_default=False,
-                                    help=f"Language ({_LANGUAGES}); default: CRAMPCARE_LANG, then the system locale."),
+                                    help="Language ({languages}); default: CRAMPCARE_LANG, then the system locale."),
     region: str | None = typer.Option(None, "--region", metavar="REGION", expose_value=False, is_eager=True,
                                       callback=_set_region, show_default=False,
-                                      help=f"Whose emergency numbers to show ({_REGIONS}); "
+                                      help="Whose emergency numbers to show ({regions}); "
                                       "default: CRAMPCARE_REGION, then the locale."),
 ) -> None:
-    """Only its parameters are used: Typer builds them as for any command."""
+    # Only its parameters are used: Typer builds them as for any command.
+    return None
 
 
 def language_options() -> list[Any]:
     template = typer.Typer()
     template.command()(_options_template)
-    return list(typer.main.get_command(template).params)
+    params: list[Any] = list(typer.main.get_command(template).params)
+    for param in params:
+        param.help_message = param.help  # the gettext message, its values filled in where shown
+        param.help = _(param.help_message, **_HELP_VALUES)
+    return params
+
+
+# Texts Click and Typer write themselves, in English, for the catalog: --help, and the shell
+# completion options Typer adds to command groups.
+LIBRARY_HELP_TEXTS = (
+    N_("Options"), N_("Commands"), N_("Arguments"), N_("[required]"), N_("[default: {}]"), N_("[env var: {}]"),
+    N_("Show this message and exit."),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+)
+
+
+# The language ``crampcare`` was started with (its command line and environment), for ``--help``.
+_started_in: str | None = None
+
+
+@contextmanager
+def started_with(argv: list[str]) -> Iterator[None]:
+    """For one run: note the language of ``--lang``/``CRAMPCARE_LANG``/the locale from the whole
+    command line, so ``--help`` is written in it even when it comes before ``--lang`` (Click runs the
+    eager options in the order they were typed). ``--lang``'s own callback says once if the language
+    is missing. Forgotten afterwards, so a later run in the same process chooses afresh."""
+    global _started_in
+    requested = None
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            requested = argv[index + 1]
+        elif arg.startswith("--lang="):
+            requested = arg.split("=", 1)[1]
+    _started_in = choose_language(requested).code
+    try:
+        yield
+    finally:
+        _started_in = None
+
+
+def help_language(ctx: Any) -> str:
+    """The language the whole command line and environment give (``crampcare``), else ``--lang`` if
+    it was read before ``--help`` (a test runner's invocation), else the environment's."""
+    chosen = ctx.meta.get("crampcare.lang") if ctx is not None else None
+    return _started_in or chosen or choose_language(None).code
+
+
+def translated_help(ctx: Any) -> str:
+    """The help page of ``ctx``'s command in the help language."""
+    activate(help_language(ctx), ctx.meta.get("crampcare.region"))
+    translate_help(ctx.command)
+    _localize_help_formatter()
+    return str(ctx.get_help())
+
+
+def _localize_help_formatter() -> None:
+    """Typer's panel titles and notes are module settings of its help formatter (English as shipped):
+    set them for each help page, English included, so one run's language does not stay for the next."""
+    from typer import rich_utils
+
+    rich_utils.OPTIONS_PANEL_TITLE, rich_utils.COMMANDS_PANEL_TITLE = _("Options"), _("Commands")
+    rich_utils.ARGUMENTS_PANEL_TITLE, rich_utils.REQUIRED_LONG_STRING = _("Arguments"), _("[required]")
+    rich_utils.DEFAULT_STRING, rich_utils.ENVVAR_STRING = _("[default: {}]"), _("[env var: {}]")
+
+
+def _show_help(ctx: Any, _param: Any, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    typer.echo(translated_help(ctx), color=ctx.color)
+    ctx.exit()
+
+
+def translate_help(command: Any) -> None:
+    """The help texts of ``command`` in the current language (gettext messages extracted from the
+    code by scripts/babel/cli_help.py; English is the code's own text). Each command is built anew
+    for every run, so translating in place touches nothing else."""
+    if current_language() == DEFAULT_LANGUAGE:
+        return
+    for item in (command, *command.params):
+        if getattr(item, "help_message", None):
+            item.help = _(item.help_message, **_HELP_VALUES)
+        elif getattr(item, "help", None):
+            item.help = _(item.help)
+    if getattr(command, "short_help", None):
+        command.short_help = _(command.short_help)
+    help_option = command.get_help_option(typer.Context(command))
+    if help_option is not None and help_option.help:
+        help_option.help = _(help_option.help)
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub)
+
+
+def use_translated_help(command: Any) -> None:
+    """``--help`` of ``command`` and every subcommand shows the help in the help language."""
+    help_option = command.get_help_option(typer.Context(command))
+    if help_option is not None:
+        help_option.callback = _show_help
+    for sub in getattr(command, "commands", {}).values():
+        use_translated_help(sub)
 
 
 def add_language_options(command: Any) -> None:
@@ -74,4 +184,11 @@ class LanguageGroup(typer.core.TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
+        # Built in the language the run was started in, so every help text is written in it (a help
+        # page can be printed while the command line is parsed, before any option's callback).
+        activate(help_language(None))
         add_language_options(self)
+        translate_help(self)
+        use_translated_help(self)
+        if current_language() != DEFAULT_LANGUAGE or "typer.rich_utils" in sys.modules:
+            _localize_help_formatter()  # English runs that show no help never load the formatter

@@ -15,17 +15,18 @@ from sqlalchemy import Connection, Engine, bindparam, select, text
 from crampcare.accounts.service import User
 from crampcare.clinic.models import AuditRow
 from crampcare.clinic.sharing import ActiveShare
+from crampcare.i18n.context import N_, _
 
 # What a clinician read, as the patient's log names it.
 WHAT = {
-    "dashboard": "saw your summary on their dashboard",
-    "overview": "opened your overview",
-    "insights": "viewed your insights",
-    "diary": "viewed your diary",
-    "assessment": "viewed your latest assessment",
-    "report_html": "opened your report",
-    "report_pdf": "downloaded your report (PDF)",
-    "fhir": "downloaded your history (FHIR)",
+    "dashboard": N_("saw your summary on their dashboard"),
+    "overview": N_("opened your overview"),
+    "insights": N_("viewed your insights"),
+    "diary": N_("viewed your diary"),
+    "assessment": N_("viewed your latest assessment"),
+    "report_html": N_("opened your report"),
+    "report_pdf": N_("downloaded your report (PDF)"),
+    "fhir": N_("downloaded your history (FHIR)"),
 }
 
 
@@ -37,7 +38,7 @@ class AuditEntry:
 
     @property
     def sentence(self) -> str:
-        return f"{self.clinician_email} {WHAT.get(self.what, self.what)}"
+        return f"{self.clinician_email} {_(WHAT[self.what]) if self.what in WHAT else self.what}"
 
 
 _RECORD = ("INSERT INTO clinic_audit_log (patient_id, clinician_id, clinician_email, share_id, what, at) "

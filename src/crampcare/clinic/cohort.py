@@ -17,13 +17,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
-from crampcare.clinic.figures import TRENDS, Window, rate_case, trend_case, window_sums
+from crampcare.clinic.figures import TREND_NAMES, TRENDS, Window, rate_case, trend_case, window_sums
+from crampcare.i18n.context import N_, _
+from crampcare.i18n.wording import URGENCY_NAMES
 
 K_MIN = 10
-# Cramp nights a week over the last four weeks: (key, label, upper bound exclusive).
+# Cramp nights a week over the last four weeks: (key, label, upper bound exclusive). Labels are
+# gettext messages, translated where the page shows them.
 BUCKETS: tuple[tuple[str, str, float], ...] = (
-    ("none", "none", 1e-9), ("lt1", "under 1", 1.0), ("1to2", "1 to under 2", 2.0), ("2to3", "2 to under 3", 3.0),
-    ("3to5", "3 to under 5", 5.0), ("5plus", "5 or more", 1e9),
+    ("none", N_("none"), 1e-9), ("lt1", N_("under 1"), 1.0), ("1to2", N_("1 to under 2"), 2.0),
+    ("2to3", N_("2 to under 3"), 3.0), ("3to5", N_("3 to under 5"), 5.0), ("5plus", N_("5 or more"), 1e9),
 )
 TOO_FEW = "too_few_nights"
 DATE_SHIFT_DAYS = 180  # each patient's dates move by a random whole number of weeks within ± this
@@ -137,12 +140,12 @@ def cohort_figures(engine: Engine, today: dt.date | None = None, k: int = K_MIN)
             rate_sum += float(r.rate_sum or 0)
             rated += int(r.n)
     buckets = suppress([*((key, label, by_bucket.get(key, 0)) for key, label, _ in BUCKETS),
-                        (TOO_FEW, "fewer than 7 nights logged", by_bucket.get(TOO_FEW, 0))], k)
-    trends = suppress([(t, t.replace("_", " "), by_trend.get(t, 0)) for t in TRENDS], k)
+                        (TOO_FEW, N_("fewer than 7 nights logged"), by_bucket.get(TOO_FEW, 0))], k)
+    trends = suppress([(t, TREND_NAMES[t], by_trend.get(t, 0)) for t in TRENDS], k)
     urgencies = {r.urgency: int(r.n) for r in urgency_rows}
     assessed = sum(urgencies.values())
-    urgency = suppress([(u, u.replace("_", " "), urgencies.get(u, 0)) for u in URGENCIES]
-                       + ([("other", "other", sum(n for u, n in urgencies.items() if u not in URGENCIES))]
+    urgency = suppress([(u, URGENCY_NAMES[u], urgencies.get(u, 0)) for u in URGENCIES]
+                       + ([("other", N_("other"), sum(n for u, n in urgencies.items() if u not in URGENCIES))]
                           if any(u not in URGENCIES for u in urgencies) else []), k) if assessed >= k else []
     factors = [Count(str(r.factor), str(r.factor), int(r.n)) for r in factor_rows if int(r.n) >= k]
     return CohortFigures(
@@ -180,7 +183,7 @@ def deidentified_csv(engine: Engine, k: int = K_MIN) -> Iterator[str]:
     with engine.connect() as conn:
         owners = [r.owner for r in conn.execute(text(_EXPORT_OWNERS_SQL))]
     if len(owners) < k:
-        raise CohortTooSmallError(f"fewer than {k} patients have agreed to cohort statistics; nothing to export")
+        raise CohortTooSmallError(_("fewer than {k} patients have agreed to cohort statistics; nothing to export", k=k))
     rng = secrets.SystemRandom()
     rng.shuffle(owners)
     weeks = DATE_SHIFT_DAYS // 7

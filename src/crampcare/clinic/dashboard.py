@@ -17,6 +17,8 @@ from crampcare.accounts.service import User
 from crampcare.clinic.audit import record_reads
 from crampcare.clinic.figures import WINDOW_WEEKS, Window, rate_case, trend_case, window_sums
 from crampcare.clinic.sharing import ActiveShare, Scopes
+from crampcare.i18n.context import _, ngettext
+from crampcare.i18n.wording import URGENCY_NAMES
 
 ATTENTION_URGENCY_RANK = 2  # urgent or emergency
 
@@ -95,13 +97,14 @@ class DashboardRow:
 def _attention(row: DashboardRow) -> list[str]:
     reasons = []
     if row.urgency_rank is not None and row.urgency_rank >= ATTENTION_URGENCY_RANK:
-        reasons.append(f"latest assessment: {(row.urgency or '').replace('_', ' ')}")
+        reasons.append(_("latest assessment: {urgency}", urgency=_(URGENCY_NAMES[row.urgency]) if row.urgency in URGENCY_NAMES else row.urgency or ""))
     if row.warning_signs_found:
-        reasons.append(f"{row.warning_signs_found} warning sign(s) found")
+        reasons.append(ngettext("{n} warning sign found", "{n} warning signs found", row.warning_signs_found))
     if row.warning_questions_open:
-        reasons.append(f"{row.warning_questions_open} warning-sign question(s) not answered: not ruled out")
+        reasons.append(ngettext("{n} warning-sign question not answered: not ruled out",
+                                "{n} warning-sign questions not answered: not ruled out", row.warning_questions_open))
     if row.trend == "rising":
-        reasons.append("cramps rising")
+        reasons.append(_("cramps rising"))
     return reasons
 
 

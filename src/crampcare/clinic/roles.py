@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 
 from crampcare.accounts.models import UserRow
 from crampcare.clinic.models import ROLES, UserRoleRow
+from crampcare.i18n.context import _
 
 Role = Literal["patient", "clinician", "admin"]
 
@@ -42,14 +43,15 @@ def is_clinician(role: Role) -> bool:
 def _user_id(conn: Connection, email: str) -> int:
     user_id = conn.execute(select(UserRow.id).where(UserRow.email == email.strip().lower())).scalar_one_or_none()
     if user_id is None:
-        raise ClinicError(f"no account with the e-mail {email.strip()!r}; the person signs up first", field="email")
+        raise ClinicError(_("no account with the e-mail {email}; the person signs up first", email=repr(email.strip())),
+                          field="email")
     return int(user_id)
 
 
 def grant_role(engine: Engine, email: str, role: str) -> None:
     """Make the account with ``email`` a clinician or an admin (replacing any other role)."""
     if role not in ROLES:
-        raise ClinicError(f"the role must be one of {', '.join(ROLES)}, not {role!r}", field="role")
+        raise ClinicError(_("the role must be one of {roles}, not {role}", roles=", ".join(ROLES), role=repr(role)), field="role")
     with engine.begin() as conn:
         user_id = _user_id(conn, email)
         conn.execute(delete(UserRoleRow).where(UserRoleRow.user_id == user_id))

@@ -19,6 +19,7 @@ from crampcare.accounts.models import UserRow
 from crampcare.accounts.service import User
 from crampcare.clinic.models import CohortConsentRow, ShareRow, UserRoleRow
 from crampcare.clinic.roles import ClinicError
+from crampcare.i18n.context import _
 
 CODE_LIFETIME = dt.timedelta(hours=72)
 # No 0/O, 1/I/L: codes are read aloud and typed by hand.
@@ -96,7 +97,7 @@ def _code_hash(code: str) -> str:
 
 def _check_scopes(scopes: Scopes) -> None:
     if not scopes.names():
-        raise ClinicError("choose at least one thing to share (diary, assessments or reports)", field="scopes")
+        raise ClinicError(_("choose at least one thing to share (diary, assessments or reports)"), field="scopes")
 
 
 def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes: Scopes) -> int:
@@ -109,10 +110,10 @@ def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes
             .where(UserRow.email == address, UserRoleRow.role.in_(("clinician", "admin")))
         ).scalar_one_or_none()
         if clinician_id is None:
-            raise ClinicError("no clinician has an account with that e-mail; ask them for it, or share a code",
+            raise ClinicError(_("no clinician has an account with that e-mail; ask them for it, or share a code"),
                               field="email")
         if clinician_id == patient.id:
-            raise ClinicError("you cannot share with yourself", field="email")
+            raise ClinicError(_("you cannot share with yourself"), field="email")
         share_id = conn.execute(insert(ShareRow).values(
             patient_id=patient.id, clinician_id=clinician_id, share_diary=scopes.diary,
             share_assessments=scopes.assessments, share_reports=scopes.reports, status="pending", created_at=_now(),
@@ -154,23 +155,23 @@ def accept_invite(engine: Engine, clinician: User, share_id: int) -> None:
             ShareRow.code_hash.is_(None),
         )).one_or_none()
         if row is None:
-            raise ClinicError("no such invitation (it may have been withdrawn)", status=404)
+            raise ClinicError(_("no such invitation (it may have been withdrawn)"), status=404)
         _activate(conn, share_id, row.patient_id, clinician.id)
 
 
 def accept_code(engine: Engine, clinician: User, code: str) -> None:
     """Use a one-time code: it works once, before it expires, for anyone but its patient."""
     if not (8 <= len(normalise_code(code)) <= 40):
-        raise ClinicError("enter the code the patient gave you (like ABCD-EFGH-JKMN)", field="code")
+        raise ClinicError(_("enter the code the patient gave you (like ABCD-EFGH-JKMN)"), field="code")
     with engine.begin() as conn:
         row = conn.execute(select(ShareRow.id, ShareRow.patient_id, ShareRow.code_expires_at).where(
             ShareRow.code_hash == _code_hash(code), ShareRow.status == "pending",
         ).with_for_update()).one_or_none()
         expires = _aware(row.code_expires_at) if row is not None else None
         if row is None or expires is None or expires <= _now():
-            raise ClinicError("that code is not valid: it may be mistyped, used already or expired", field="code")
+            raise ClinicError(_("that code is not valid: it may be mistyped, used already or expired"), field="code")
         if row.patient_id == clinician.id:
-            raise ClinicError("that code is your own invitation", field="code")
+            raise ClinicError(_("that code is your own invitation"), field="code")
         _activate(conn, row.id, row.patient_id, clinician.id)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from crampcare.i18n.context import _
+
 __all__ = ["ConflictError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError"]
 
 
@@ -20,7 +22,9 @@ class DuplicateRecordError(DiaryError):
 
     def __init__(self, kind: str, date: dt.date) -> None:
         self.kind, self.date = kind, date
-        super().__init__(f"a {kind} record for {date.isoformat()} already exists")
+        message = (_("a night record for {date} already exists", date=date.isoformat()) if kind == "night"
+                   else _("a day record for {date} already exists", date=date.isoformat()))
+        super().__init__(message)
 
 
 class NotFoundError(DiaryError):
@@ -32,7 +36,8 @@ class ConflictError(DiaryError):
 
     def __init__(self, kind: str, date: dt.date, detail: str = "") -> None:
         self.kind, self.date = kind, date
-        message = f"the {kind} of {date.isoformat()} differs from the one already stored"
+        message = (_("the night of {date} differs from the one already stored", date=date.isoformat())
+                   if kind == "night" else _("the day of {date} differs from the one already stored", date=date.isoformat()))
         super().__init__(f"{message} ({detail})" if detail else message)
 
 
@@ -49,5 +54,5 @@ class TagLimitError(DiaryError):
 
     def __init__(self, count: int, limit: int, example: str) -> None:
         self.count, self.limit = count, limit
-        super().__init__(f"the diary would have {count} different tags (at most {limit}; the first new one is "
-                         f"{example[:40]!r}); reuse the tags you have")
+        super().__init__(_("the diary would have {count} different tags (at most {limit}; the first new one is "
+                           "{example}); reuse the tags you have", count=count, limit=limit, example=repr(example[:40])))

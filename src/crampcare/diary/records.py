@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from crampcare.diary.dates import check_date
+from crampcare.i18n.context import _
 
 Leg = Literal["left", "right", "both"]
 Muscle = Literal["calf", "foot", "toes", "thigh", "other"]
@@ -58,7 +59,7 @@ def _iso_date(value: Any) -> Any:
         return value
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    raise ValueError(f"write the date as YYYY-MM-DD, e.g. 2026-11-20 (got {value!r})"[:200])
+    raise ValueError(_("write the date as YYYY-MM-DD, e.g. 2026-11-20 (got {value})", value=repr(value)[:150]))
 
 
 def _clock_time(value: Any) -> Any:
@@ -67,13 +68,13 @@ def _clock_time(value: Any) -> Any:
         return value
     if isinstance(value, dt.time) and value.tzinfo is None:
         return value
-    raise ValueError(f"write the time as HH:MM (24-hour), e.g. 03:10 (got {value!r})"[:200])
+    raise ValueError(_("write the time as HH:MM (24-hour), e.g. 03:10 (got {value})", value=repr(value)[:150]))
 
 
 def _number(value: Any) -> Any:
     """JSON numbers only: ``true`` is not 1 and ``"3"`` is not 3 (the schema says number)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"expected a number (got {value!r})"[:200])
+        raise ValueError(_("expected a number (got {value})", value=repr(value)[:150]))
     return value
 
 
@@ -189,7 +190,8 @@ class DayRecord(BaseModel):
         known = load_knowledge().medicine_ids
         unknown = [v for v in values if v not in known]
         if unknown:
-            raise ValueError(f"unknown medicine {unknown[0]!r}; allowed: {', '.join(sorted(known))}")
+            raise ValueError(_("unknown medicine {name}; allowed: {allowed}", name=repr(unknown[0]),
+                               allowed=", ".join(sorted(known))))
         return list(dict.fromkeys(values))
 
     @field_validator("tags", "diet")

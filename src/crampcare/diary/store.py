@@ -600,7 +600,7 @@ class DiaryStore:
         for record in records:
             seen = incoming.get(record.date)
             if seen is not None and _dump(seen) != _dump(record):
-                raise ConflictError(kind, record.date, "it appears twice with different details")
+                raise ConflictError(kind, record.date, _("it appears twice with different details"))
             incoming[record.date] = record
         dates = sorted(incoming)
         stored = (

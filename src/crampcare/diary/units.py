@@ -53,8 +53,9 @@ def parse_decimal(text: str, *, what: str = "value", unit: str = "") -> float:
     if unit and cleaned.endswith(unit.lower()):
         cleaned = cleaned[: -len(unit)].strip()
     if not re.fullmatch(_NUMBER, cleaned):
-        suffix = f" (optionally followed by {unit!r})" if unit else ""
-        raise ValueError(f"{what} {text!r} is not a number; write e.g. 2 or 1.5{suffix}")
+        suffix = _(" (optionally followed by {unit})", unit=repr(unit)) if unit else ""
+        raise ValueError(_("{what} {text} is not a number; write e.g. 2 or 1.5{suffix}", what=what, text=repr(text),
+                           suffix=suffix))
     return _to_float(cleaned)
 
 
@@ -108,7 +109,8 @@ def parse_volume_ml(text: str) -> int:
         number = number.replace(",", "")
     value = _to_float(number) * factor
     if not match[2] and 0 < value < _SMALLEST_BARE_ML:
-        raise ValueError(f"volume {text!r} is ambiguous: did you mean {text.strip()}L? {allowed}")
+        raise ValueError(_("volume {text} is ambiguous: did you mean {litres}L? {allowed}", text=repr(text),
+                           litres=text.strip(), allowed=allowed))
     return round(value)
 
 
@@ -268,7 +270,8 @@ def parse_cramp_spec(text: str, *, now: dt.datetime | None = None) -> dict[str, 
     """
     parts = [part.strip() for part in text.split(",")]
     if not 5 <= len(parts) <= 7:
-        raise ValueError(f"cramp {text!r} not understood; write {CRAMP_SPEC_HELP}, e.g. 03:10,3m,left,calf,7,stretch")
+        raise ValueError(_("cramp {text} not understood; write {spec}, e.g. {example}", text=repr(text),
+                           spec=CRAMP_SPEC_HELP, example="03:10,3m,left,calf,7,stretch"))
     values: dict[str, object] = {
         "start": parse_time(parts[0], now=now),
         "duration_s": parse_duration_s(parts[1]),

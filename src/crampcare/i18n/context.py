@@ -54,6 +54,11 @@ def current_localizer() -> Localizer:
     return localizer(_language.get())
 
 
+def chosen_region() -> str | None:
+    """The region set with the language (a setting, a cookie, an account), if any was."""
+    return _region.get()
+
+
 def current_region() -> Region:
     """The region set with the language, else the one the locale or the language implies."""
     from crampcare.i18n.regions import choose_region

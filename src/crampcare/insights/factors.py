@@ -14,6 +14,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -138,6 +139,10 @@ def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None
     n_dates = (recs[-1].date - start).days + 1
     rows = np.fromiter(((r.date - start).days for r in recs), dtype=np.int64, count=len(recs))
 
+    # All scalar fields are read in one pass (attrgetter runs in C): a 10-year diary has thousands
+    # of records and this is the bulk of the work here.
+    fields = list(dict.fromkeys(field for fid, (_l, field, _t) in _FIXED.items() if fid not in LIST_FACTORS))
+    by_field = dict(zip(fields, zip(*map(attrgetter(*fields), recs), strict=True), strict=True))
     columns: dict[str, np.ndarray] = {}
     missing: dict[str, np.ndarray] = {}
     ids: list[str] = []
@@ -150,12 +155,9 @@ def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None
                 cols.append(col)
             continue
         if field not in columns:
-            raw = [getattr(r, field) for r in recs]
-            if field in _NUMERIC_FIELDS:
-                columns[field] = np.array([np.nan if v is None else v for v in raw], dtype=float)
-            else:
-                columns[field] = np.array(raw, dtype=object)
-            missing[field] = np.fromiter((v is None for v in raw), dtype=bool, count=len(raw))
+            raw = np.array(by_field[field], dtype=object)
+            missing[field] = raw == None  # noqa: E711 (elementwise on the object array)
+            columns[field] = np.where(missing[field], np.nan, raw).astype(float) if field in _NUMERIC_FIELDS else raw
         raw_col, is_missing = columns[field], missing[field]
         if is_missing.all():
             continue

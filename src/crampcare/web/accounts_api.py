@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crampcare.accounts.service import EMAIL_PATTERN, MIN_PASSWORD_LENGTH
+from crampcare.i18n.context import _
 from crampcare.services import diary as diary_service
 from crampcare.web.api import ERRORS, _err, _json
 from crampcare.web.auth import (
@@ -145,7 +146,8 @@ def login(body: Credentials, request: Request) -> Response:
              responses={**UNAUTHORIZED, **CSRF, 409: _err("Sent with a personal API token, which has no session.")})
 def logout(request: Request, auth: Auth = Depends(require_user)) -> Response:
     if auth.via != "session":
-        raise ApiError(409, "a personal token has no session to end; revoke it with DELETE /api/v1/tokens/{id}")
+        raise ApiError(409, _("a personal token has no session to end; revoke it with {request}",
+                               request="DELETE /api/v1/tokens/{id}"))
     accounts(request).end_session(auth.session_token)
     response = _json({"message": "logged out"})
     clear_session_cookie(response, request)
@@ -176,7 +178,7 @@ def change_password(body: PasswordChange, request: Request, auth: Auth = Depends
         if exc.code == "invalid" and exc.field == "password":
             exc.field = "new_password"
         raise account_error(exc) from None
-    return _json({"message": "password changed; your other sessions and every personal API token were ended"})
+    return _json({"message": _("password changed; your other sessions and every personal API token were ended")})
 
 
 @router.delete("/account", summary="Delete the account and all its data (download it first: /account/export)",
@@ -189,7 +191,7 @@ def delete_account(body: DeleteAccount, request: Request, auth: Auth = Depends(r
         removed = accounts(request).delete_account(auth.user, body.password)
     except AccountError as exc:
         raise account_error(exc) from None
-    response = _json({"message": "account and all its data deleted", "deleted": removed})
+    response = _json({"message": _("account and all its data deleted"), "deleted": removed})
     clear_session_cookie(response, request)
     return response
 
@@ -243,8 +245,8 @@ async def create_token(body: TokenRequest, request: Request) -> Response:
     service = accounts(request)
     if body.email is not None or body.password is not None:
         if body.email is None or body.password is None:
-            raise ApiError(422, "send both 'email' and 'password', or neither (when logged in)",
-                           fields=[{"field": "email" if body.email is None else "password", "message": "missing"}])
+            raise ApiError(422, _("send both 'email' and 'password', or neither (when logged in)"),
+                           fields=[{"field": "email" if body.email is None else "password", "message": _("missing")}])
         try:
             user = await run_in_threadpool(service.authenticate, body.email, body.password, client_address(request))
         except AccountError as exc:
@@ -252,7 +254,7 @@ async def create_token(body: TokenRequest, request: Request) -> Response:
     else:
         auth = await resolve(request)
         if auth.user is None:
-            raise LoginRequired("log in, or send 'email' and 'password' in the body")
+            raise LoginRequired(_("log in, or send 'email' and 'password' in the body"))
         user = auth.user
     secret, token = await run_in_threadpool(service.issue_api_token, user, body.name)
     return _json({"id": token.id, "name": token.name, "created_at": token.created_at.isoformat(), "token": secret,
@@ -264,5 +266,5 @@ async def create_token(body: TokenRequest, request: Request) -> Response:
 def revoke_token(request: Request, token_id: int = Path(ge=1, le=2**31 - 1), auth: Auth = Depends(require_user)) -> Response:
     assert auth.user is not None
     if not accounts(request).revoke_api_token(auth.user, token_id):
-        raise ApiError(404, f"you have no API token {token_id}")
+        raise ApiError(404, _("you have no API token {id}", id=token_id))
     return _json({"revoked": token_id})

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from crampcare.i18n.context import N_, _
 from crampcare.web import forms
 from crampcare.web.auth import (
     CSRF_FIELD,
@@ -33,11 +34,15 @@ from crampcare.web.pages import render
 router = APIRouter(include_in_schema=False)
 
 DONE = {
-    "logged_out": "You are logged out.",
-    "deleted": "Your account and all its data have been deleted.",
-    "password": "Password changed. Your other sessions and personal API tokens were ended.",
-    "revoked": "The token was revoked.",
+    "logged_out": N_("You are logged out."),
+    "deleted": N_("Your account and all its data have been deleted."),
+    "password": N_("Password changed. Your other sessions and personal API tokens were ended."),
+    "revoked": N_("The token was revoked."),
 }
+
+
+def _done(done: str | None) -> str:
+    return _(DONE[done]) if done in DONE else ""
 MAX_TOKEN_ID = 2**31 - 1
 
 
@@ -76,7 +81,7 @@ def _start_session(request: Request, user: Any, next_path: str) -> Response:
     return response
 
 
-EXPIRED_FORM = "the form had expired (or cookies are blocked); please try again"
+EXPIRED_FORM = N_("the form had expired (or cookies are blocked); please try again")
 
 
 # --------------------------------------------------------------------------- sign up
@@ -87,7 +92,7 @@ async def signup_page(request: Request) -> Response:
     auth = await resolve_quietly(request)
     if auth.user is not None:
         return _logged_in(request, "/diary")
-    return _credentials_page(request, "signup.html", {"title": "Sign up", "errors": {}, "email": ""})
+    return _credentials_page(request, "signup.html", {"title": _("Sign up"), "errors": {}, "email": ""})
 
 
 @router.post("/signup")
@@ -98,12 +103,12 @@ async def signup_submit(request: Request) -> Response:
     email = forms.text(form, "email")[:320]
     password = form.get("password")
     again = form.get("password_again")
-    context: dict[str, Any] = {"title": "Sign up", "errors": {}, "email": email}
+    context: dict[str, Any] = {"title": _("Sign up"), "errors": {}, "email": email}
     if not _prelogin_ok(request, form):
-        context["errors"] = {"form": EXPIRED_FORM}
+        context["errors"] = {"form": _(EXPIRED_FORM)}
         return _credentials_page(request, "signup.html", context, 403)
     if not isinstance(password, str) or not isinstance(again, str) or password != again:
-        context["errors"] = {"password_again": "the two passwords differ"}
+        context["errors"] = {"password_again": _("the two passwords differ")}
         return _credentials_page(request, "signup.html", context, 422)
     try:
         user = await run_in_threadpool(accounts(request).sign_up, email, password,
@@ -127,8 +132,8 @@ async def login_page(request: Request, next: str | None = Query(None, max_length
     auth = await resolve_quietly(request)
     if auth.user is not None and done is None:
         return _logged_in(request, next or "/diary")
-    return _credentials_page(request, "login.html", {"title": "Log in", "errors": {}, "email": "",
-                                                     "next": safe_next(next, ""), "message": DONE.get(done or "", "")})
+    return _credentials_page(request, "login.html", {"title": _("Log in"), "errors": {}, "email": "",
+                                                     "next": safe_next(next, ""), "message": _done(done)})
 
 
 @router.post("/login")
@@ -140,12 +145,12 @@ async def login_submit(request: Request) -> Response:
     email = forms.text(form, "email")[:320]
     password = form.get("password")
     next_path = safe_next(forms.text(form, "next"), "")
-    context: dict[str, Any] = {"title": "Log in", "errors": {}, "email": email, "next": next_path, "message": ""}
+    context: dict[str, Any] = {"title": _("Log in"), "errors": {}, "email": email, "next": next_path, "message": ""}
     if not _prelogin_ok(request, form):
-        context["errors"] = {"form": EXPIRED_FORM}
+        context["errors"] = {"form": _(EXPIRED_FORM)}
         return _credentials_page(request, "login.html", context, 403)
     if not isinstance(password, str) or not email or not password:
-        context["errors"] = {"form": "enter your e-mail address and password"}
+        context["errors"] = {"form": _("enter your e-mail address and password")}
         return _credentials_page(request, "login.html", context, 422)
     client = request.client.host if request.client else ""
     try:
@@ -175,7 +180,7 @@ def logout(request: Request, auth: Auth = Depends(require_user)) -> Response:
 def _account_page(request: Request, auth: Auth, status: int = 200, **extra: Any) -> HTMLResponse:
     assert auth.user is not None
     context: dict[str, Any] = {
-        "title": "Account",
+        "title": _("Account"),
         "user": auth.user,
         "tokens": accounts(request).list_api_tokens(auth.user),
         "errors": {},
@@ -189,7 +194,7 @@ def _account_page(request: Request, auth: Auth, status: int = 200, **extra: Any)
 @router.get("/account", response_class=HTMLResponse)
 def account_page(request: Request, done: str | None = Query(None, max_length=20),
                  auth: Auth = Depends(require_user)) -> HTMLResponse:
-    return _account_page(request, auth, message=DONE.get(done or "", ""))
+    return _account_page(request, auth, message=_done(done))
 
 
 @router.post("/account/password")
@@ -201,10 +206,10 @@ async def account_password(request: Request, auth: Auth = Depends(require_user))
     current, new, again = (form.get(k) for k in ("current_password", "new_password", "new_password_again"))
     if not all(isinstance(v, str) and v for v in (current, new, again)):
         return await run_in_threadpool(_account_page, request, auth, 422,
-                                       errors={"new_password": "fill in all three password fields"})
+                                       errors={"new_password": _("fill in all three password fields")})
     if new != again:
         return await run_in_threadpool(_account_page, request, auth, 422,
-                                       errors={"new_password_again": "the two new passwords differ"})
+                                       errors={"new_password_again": _("the two new passwords differ")})
     try:
         await run_in_threadpool(accounts(request).change_password, auth.user, str(current)[:1000], str(new)[:1000],
                                 auth.session_token)
@@ -229,7 +234,7 @@ def account_revoke_token(request: Request, token_id: int = Path(ge=1, le=MAX_TOK
                          auth: Auth = Depends(require_user)) -> Response:
     assert auth.user is not None
     if not accounts(request).revoke_api_token(auth.user, token_id):
-        raise ApiError(404, "you have no such token")
+        raise ApiError(404, _("you have no such token"))
     return RedirectResponse("/account?done=revoked", status_code=303)
 
 
@@ -242,10 +247,10 @@ async def account_delete(request: Request, auth: Auth = Depends(require_user)) -
     password = form.get("delete_password")
     if forms.text(form, "confirm") != "yes":
         return await run_in_threadpool(_account_page, request, auth, 422,
-                                       errors={"confirm": "tick the box to confirm that everything will be deleted"})
+                                       errors={"confirm": _("tick the box to confirm that everything will be deleted")})
     if not isinstance(password, str) or not password:
         return await run_in_threadpool(_account_page, request, auth, 422,
-                                       errors={"delete_password": "enter your password to confirm"})
+                                       errors={"delete_password": _("enter your password to confirm")})
     try:
         await run_in_threadpool(accounts(request).delete_account, auth.user, password[:1000])
     except AccountError as exc:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.diary.records import DayRecord, DiaryDate, NightRecord
+from crampcare.i18n.context import _
 from crampcare.services import diary as diary_service
 from crampcare.web.deps import get_kb, get_store
 from crampcare.web.errors import ApiError
@@ -67,7 +68,7 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 def _check_range(start: dt.date | None, end: dt.date | None) -> None:
     # Each end was checked by DiaryDate (YYYY-MM-DD, 1900 to tomorrow); here only their order.
     if start is not None and end is not None and start > end:
-        raise ApiError(422, "'from' is after 'to'", fields=[{"field": "query.from", "message": "is after 'to'"}])
+        raise ApiError(422, _("'from' is after 'to'"), fields=[{"field": "query.from", "message": _("is after 'to'")}])
 
 
 # --------------------------------------------------------------------------- plain
@@ -167,7 +168,7 @@ def list_assessments(store: Diary = Depends(get_store)) -> Response:
 def latest_assessment(store: Diary = Depends(get_store)) -> Response:
     latest = diary_service.latest_assessment(store)
     if latest is None:
-        raise ApiError(404, "no assessment saved yet")
+        raise ApiError(404, _("no assessment saved yet"))
     return _json(_stored(latest))
 
 
@@ -176,7 +177,7 @@ def get_assessment(assessment_id: int, store: Diary = Depends(get_store)) -> Res
     for item in diary_service.assessments(store):
         if item.id == assessment_id:
             return _json(_stored(item))
-    raise ApiError(404, f"no assessment {assessment_id}")
+    raise ApiError(404, _("no assessment {id}", id=assessment_id))
 
 
 # --------------------------------------------------------------------------- nights and days
@@ -189,8 +190,9 @@ def _record_json(record: NightRecord | DayRecord) -> dict[str, Any]:
 
 def _same_date(path_date: dt.date, record: NightRecord | DayRecord) -> None:
     if record.date != path_date:
-        raise ApiError(422, f"the body's date {record.date} is not the date in the path ({path_date})",
-                       fields=[{"field": "date", "message": "must equal the date in the path"}])
+        raise ApiError(422, _("the body's date {body} is not the date in the path ({path})", body=record.date,
+                                 path=path_date),
+                       fields=[{"field": "date", "message": _("must equal the date in the path")}])
 
 
 @router.get("/nights", tags=["diary"], summary="Nights in a date range, oldest first",
@@ -240,7 +242,7 @@ def create_night(record: NightRecord, store: Diary = Depends(get_store),
 def get_night(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
     record = diary_service.night(store, date)
     if record is None:
-        raise ApiError(404, f"no night logged for {date.isoformat()}")
+        raise ApiError(404, _("no night logged for {date}", date=date.isoformat()))
     return _json(_record_json(record))
 
 
@@ -277,7 +279,7 @@ def create_day(record: DayRecord, store: Diary = Depends(get_store)) -> Response
 def get_day(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
     record = diary_service.day(store, date)
     if record is None:
-        raise ApiError(404, f"no day logged for {date.isoformat()}")
+        raise ApiError(404, _("no day logged for {date}", date=date.isoformat()))
     return _json(_record_json(record))
 
 

@@ -117,11 +117,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     from crampcare.i18n.context import _, current_language, ngettext
     from crampcare.i18n.wording import diary_word
-    from crampcare.web.language import LANGUAGE_NAMES
+    from crampcare.web.language import LANGUAGE_NAMES, region_choices
 
     # The request's language (chosen by LanguageMiddleware); brace formatting as in the Python code.
     env.install_gettext_callables(_, ngettext, newstyle=False)  # type: ignore[attr-defined]
-    env.globals.update(current_language=current_language, language_names=LANGUAGE_NAMES, **_language_helpers())
+    env.globals.update(current_language=current_language, language_names=LANGUAGE_NAMES, region_choices=region_choices,
+                       **_language_helpers())
 
     def static_url(name: str) -> str:
         return f"/static/{name}?v={versions[name]}"
@@ -134,9 +135,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     env.filters["zip_self"] = lambda items: [(item, str(item).replace("_", " ")) for item in items]
     env.filters["words"] = lambda items: [(item, diary_word(item)) for item in items]
     env.filters["word"] = diary_word
-    from crampcare.web.wording import field_label
+    from crampcare.web.wording import field_label, moment, offline_words, scope_names, trend_name
 
     env.filters["field_label"] = field_label
+    env.globals.update(scope_names=scope_names, trend_name=trend_name, moment=moment, offline_words=offline_words)
     app.state.templates = Jinja2Templates(env=env)
 
     install_handlers(app)
@@ -193,9 +195,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=settings.gzip_level)
     app.add_middleware(SecurityHeadersMiddleware, headers=security)
-    app.add_middleware(language.LanguageMiddleware)
     if settings.mode == "local":
         app.add_middleware(LocalOriginMiddleware)
+    # Outermost: every refusal below, the local-origin one included, speaks the request's language.
+    app.add_middleware(language.LanguageMiddleware)
     return app
 
 
@@ -225,6 +228,7 @@ def _language_helpers() -> dict[str, Any]:
     return {
         "kbt": kbt, "unit": unit, "number": number, "date": date, "word": wording.diary_word,
         "evidence_label": wording.evidence_label, "urgency_action": wording.urgency_action,
+        "urgency_name": wording.urgency_name,
         "emergency_numbers": wording.emergency_numbers,
         "source_title": lambda source_id: wording.source_title(load_knowledge(), source_id),
     }

@@ -33,6 +33,7 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from crampcare.i18n.context import _
 from crampcare.web.errors import ApiError, error_body
 
 if TYPE_CHECKING:
@@ -57,7 +58,8 @@ BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="crampcare"'}
 class LoginRequired(Exception):
     """No valid session or token: pages redirect to /login, the API answers 401."""
 
-    def __init__(self, message: str = "log in first (a session cookie, or 'Authorization: Bearer <token>')"):
+    def __init__(self, message: str | None = None):
+        message = message or _("log in first (a session cookie, or 'Authorization: Bearer <token>')")
         super().__init__(message)
         self.message = message
 
@@ -87,14 +89,14 @@ async def resolve(request: Request) -> Auth:
     service = accounts(request)
     header = request.headers.get("authorization")
     if header is not None:
-        scheme, _, value = header.strip().partition(" ")
+        scheme, _space, value = header.strip().partition(" ")
         value = value.strip()
         if scheme.lower() != "bearer" or not value:
-            raise ApiError(401, "send a personal API token as 'Authorization: Bearer <token>'", code="unauthorized",
+            raise ApiError(401, _("send a personal API token as 'Authorization: Bearer <token>'"), code="unauthorized",
                            headers=BEARER_CHALLENGE)
         user = await run_in_threadpool(service.user_for_api_token, value)
         if user is None:
-            raise ApiError(401, "the API token is not valid (revoked, mistyped, or the password was changed)",
+            raise ApiError(401, _("the API token is not valid (revoked, mistyped, or the password was changed)"),
                            code="unauthorized", headers=BEARER_CHALLENGE)
         auth = Auth(user=user, via="bearer")
     else:
@@ -107,9 +109,9 @@ async def resolve(request: Request) -> Auth:
             auth = Auth(user=session.user, session=session, session_token=token, via="session")
     request.state.auth = auth
     if auth.user is not None:
-        from crampcare.web.language import apply_account_language
+        from crampcare.web.language import apply_account_preferences
 
-        apply_account_language(request, auth.user.language)
+        apply_account_preferences(request, auth.user.language, auth.user.region)
     return auth
 
 
@@ -174,8 +176,9 @@ async def supplied_csrf(request: Request) -> str | None:
 
 
 def csrf_refused() -> ApiError:
-    return ApiError(403, "the form's security token is missing or out of date: reload the page and try again "
-                         "(API clients: send the X-CSRF-Token header given at log-in, or use a personal token)",
+    return ApiError(403, _("the form's security token is missing or out of date: reload the page and try again "
+                           "(API clients: send the {header} header given at log-in, or use a personal token)",
+                           header="X-CSRF-Token"),
                     code="csrf_failed")
 
 

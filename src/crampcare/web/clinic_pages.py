@@ -17,6 +17,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from crampcare.i18n.context import N_, _
+from crampcare.i18n.wording import text
 from crampcare.services import clinic
 from crampcare.services import diary as diary_service
 from crampcare.services import report as report_service
@@ -27,6 +29,7 @@ from crampcare.web.auth import require_user
 from crampcare.web.deps import get_kb
 from crampcare.web.errors import ApiError
 from crampcare.web.pages import NO_STORE, insights_context, render, result_context
+from crampcare.web.wording import moment
 
 if TYPE_CHECKING:
     from crampcare.accounts import User
@@ -37,14 +40,19 @@ router = APIRouter(include_in_schema=False)
 
 MAX_ID = 2**31 - 1
 ShareId = Path(..., ge=1, le=MAX_ID)
-NOT_SHARED = "nothing shared with you here"
+NOT_SHARED = N_("nothing shared with you here")
+NO_SUCH_PAGE = N_("there is no such page")
 DONE = {
-    "invited": "Invitation sent: it appears on the clinician's dashboard until they accept it.",
-    "revoked": "Access ended. The clinician can no longer see anything of yours.",
-    "consent_on": "Thank you: your de-identified figures now count in the clinic's cohort statistics.",
-    "consent_off": "Your figures no longer count in cohort statistics.",
-    "accepted": "Invitation accepted: the patient is on your dashboard.",
+    "invited": N_("Invitation sent: it appears on the clinician's dashboard until they accept it."),
+    "revoked": N_("Access ended. The clinician can no longer see anything of yours."),
+    "consent_on": N_("Thank you: your de-identified figures now count in the clinic's cohort statistics."),
+    "consent_off": N_("Your figures no longer count in cohort statistics."),
+    "accepted": N_("Invitation accepted: the patient is on your dashboard."),
 }
+
+
+def _done(done: str | None) -> str:
+    return _(DONE[done]) if done in DONE else ""
 
 
 async def _user(request: Request) -> User:
@@ -58,7 +66,7 @@ async def _clinician(request: Request) -> tuple[User, Role]:
     user = await _user(request)
     role = await run_in_threadpool(clinic.role, request.app.state.engine, user.id)
     if not clinic.is_clinician(role):
-        raise ApiError(404, "there is no such page")
+        raise ApiError(404, _(NO_SUCH_PAGE))
     return user, role
 
 
@@ -81,10 +89,6 @@ def _scopes_from(form: Any) -> clinic.Scopes:
     return clinic.Scopes(diary="diary" in chosen, assessments="assessments" in chosen, reports="reports" in chosen)
 
 
-def _when(value: dt.datetime | None) -> str:
-    return value.astimezone(dt.UTC).strftime("%-d %B %Y at %H:%M UTC") if value else ""
-
-
 # --------------------------------------------------------------------------- the patient's side
 
 
@@ -92,9 +96,9 @@ def _sharing_page(request: Request, user: User, errors: dict[str, str] | None = 
                   new_code: tuple[str, dt.datetime] | None = None, status: int = 200) -> HTMLResponse:
     engine = request.app.state.engine
     return render(request, "clinic_sharing.html", {
-        "title": "Sharing", "shares": clinic.shares_of_patient(engine, user),
+        "title": _("Sharing"), "shares": clinic.shares_of_patient(engine, user),
         "log": clinic.audit_log_for(engine, user), "consent": clinic.has_cohort_consent(engine, user),
-        "errors": errors or {}, "message": DONE.get(done or "", ""), "new_code": new_code, "when": _when,
+        "errors": errors or {}, "message": _done(done), "new_code": new_code, "when": moment,
         "is_clinician": clinic.is_clinician(clinic.role(engine, user.id)), "scopes": clinic.SCOPES,
     }, status)
 
@@ -127,7 +131,7 @@ async def sharing_invite(request: Request) -> Response:
 async def sharing_revoke(request: Request, share_id: int = ShareId) -> Response:
     user = await _user(request)
     if not await run_in_threadpool(clinic.revoke_share, request.app.state.engine, user, share_id):
-        raise ApiError(404, "you have no such share")
+        raise ApiError(404, _("you have no such share"))
     return RedirectResponse("/sharing?done=revoked", status_code=303)
 
 
@@ -148,8 +152,8 @@ def _dashboard_page(request: Request, clinician: User, role: Role, errors: dict[
     engine = request.app.state.engine
     rows = clinic.dashboard(engine, clinician)
     return render(request, "clinic_dashboard.html", {
-        "title": "Dashboard", "rows": rows, "pending": clinic.pending_for_clinician(engine, clinician),
-        "errors": errors or {}, "message": DONE.get(done or "", ""), "role": role, "when": _when,
+        "title": _("Dashboard"), "rows": rows, "pending": clinic.pending_for_clinician(engine, clinician),
+        "errors": errors or {}, "message": _done(done), "role": role, "when": moment,
     }, status)
 
 
@@ -187,7 +191,7 @@ async def _shared(request: Request, share_id: int, scope: clinic.Scope | None, w
     clinician, _role = await _clinician(request)
     share = await run_in_threadpool(clinic.open_share, request.app.state.engine, clinician, share_id, scope, what)
     if share is None:
-        raise ApiError(404, NOT_SHARED)
+        raise ApiError(404, _(NOT_SHARED))
     return share
 
 
@@ -203,7 +207,7 @@ async def clinic_patient(request: Request, share_id: int = ShareId) -> HTMLRespo
         from crampcare.knowledge.vocabulary import vocabulary
 
         store = _store(request, share)
-        context: dict[str, Any] = {"title": f"Patient {share.patient_email}", "viewing": share, "share": share}
+        context: dict[str, Any] = {"title": _("Patient {email}", email=share.patient_email), "viewing": share, "share": share}
         if share.scopes.diary:
             context["ins"] = insights_context(store)
         if share.scopes.assessments:
@@ -223,7 +227,7 @@ async def clinic_patient(request: Request, share_id: int = ShareId) -> HTMLRespo
 async def clinic_patient_insights(request: Request, share_id: int = ShareId) -> HTMLResponse:
     share = await _shared(request, share_id, "diary", "insights")
     context = await run_in_threadpool(insights_context, _store(request, share))
-    context.update(viewing=share, read_only=True, title=f"Insights of {share.patient_email}")
+    context.update(viewing=share, read_only=True, title=_("Insights of {email}", email=share.patient_email))
     return render(request, "insights.html", context)
 
 
@@ -240,7 +244,7 @@ async def clinic_patient_diary(request: Request, share_id: int = ShareId) -> HTM
         return [{"date": d, "night": nights.get(d), "day": days.get(d)}
                 for d in sorted(nights.keys() | days.keys(), reverse=True)]
 
-    return render(request, "clinic_diary.html", {"title": f"Diary of {share.patient_email}", "viewing": share,
+    return render(request, "clinic_diary.html", {"title": _("Diary of {email}", email=share.patient_email), "viewing": share,
                                                   "rows": await run_in_threadpool(rows)})
 
 
@@ -255,7 +259,7 @@ async def clinic_patient_assessment(request: Request, share_id: int = ShareId,
     share = await _shared(request, share_id, "assessments", "assessment")
     latest = await run_in_threadpool(lambda: diary_service.latest_assessment(_store(request, share)))
     if latest is None:
-        raise ApiError(404, "this patient has saved no assessment yet")
+        raise ApiError(404, _("this patient has saved no assessment yet"))
     # The result the patient saw; an assessment saved by an older version whose result no longer
     # fits the model is re-assessed from its answers (same answers, same result in every client).
     try:
@@ -264,7 +268,8 @@ async def clinic_patient_assessment(request: Request, share_id: int = ShareId,
         result = assess(latest.answers)
     context = result_context(kb, result)
     context.update(viewing=share, read_only=True, saved=True,
-                   title=f"Assessment of {share.patient_email} ({latest.created_at:%Y-%m-%d})")
+                   title=_("Assessment of {email} ({date})", email=share.patient_email,
+                                           date=latest.created_at.strftime("%Y-%m-%d")))
     return render(request, "assess_result.html", context)
 
 
@@ -301,8 +306,8 @@ async def clinic_patient_fhir(request: Request, share_id: int = ShareId) -> Resp
 async def clinic_cohort(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
     _clinician_user, role = await _clinician(request)
     figures = await run_in_threadpool(clinic.cohort_figures, request.app.state.engine)
-    titles = {f.id: f.title for f in kb.factors.values()}
-    return render(request, "clinic_cohort.html", {"title": "Cohort", "f": figures, "role": role,
+    titles = {f.id: text(kb, f"factors.{f.id}.title") for f in kb.factors.values()}
+    return render(request, "clinic_cohort.html", {"title": _("Cohort"), "f": figures, "role": role,
                                                   "factor_titles": titles})
 
 
@@ -310,7 +315,7 @@ async def clinic_cohort(request: Request, kb: KnowledgeBase = Depends(get_kb)) -
 async def clinic_cohort_csv(request: Request) -> Response:
     _user, role = await _clinician(request)
     if role != "admin":
-        raise ApiError(404, "there is no such page")
+        raise ApiError(404, _(NO_SUCH_PAGE))
     chunks = clinic.deidentified_csv(request.app.state.engine)
     try:
         first = await run_in_threadpool(next, chunks)

@@ -50,14 +50,14 @@ def reminders_page(request: Request) -> HTMLResponse:
 def reminders(request: Request, exercises: str = Query("21:30", max_length=5),
               diary: str = Query("21:45", max_length=5)) -> Response:
     chosen = {"exercises": exercises.strip().lower(), "diary": diary.strip().lower()}
-    fields = [{"field": f"query.{name}", "message": "write the time as HH:MM, or off"}
+    fields = [{"field": f"query.{name}", "message": _("write the time as HH:MM, or off")}
               for name, value in chosen.items() if value not in OFF and not _CLOCK.fullmatch(value)]
     if fields:
-        raise ApiError(422, "write the reminder times as HH:MM, e.g. 21:30, or off", fields=fields)
+        raise ApiError(422, _("write the reminder times as HH:MM, e.g. 21:30, or off"), fields=fields)
     times = {name: None if value in OFF else value for name, value in chosen.items()}
     if times["exercises"] is None and times["diary"] is None:
-        raise ApiError(422, "choose a time for the exercises, the diary or both",
-                       fields=[{"field": "query", "message": "both reminders are off"}])
+        raise ApiError(422, _("choose a time for the exercises, the diary or both"),
+                       fields=[{"field": "query", "message": _("both reminders are off")}])
     from crampcare.services.report import reminders as reminders_ics
 
     ics = reminders_ics(times["exercises"], times["diary"], app_url=_app_url(request))

@@ -18,6 +18,9 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from crampcare.i18n.context import _, current_language, ngettext
+from crampcare.i18n.validation import validation_text
+
 log = logging.getLogger("crampcare.web")
 
 STATUS_CODES: dict[int, str] = {
@@ -80,7 +83,7 @@ def field_path(loc: Sequence[Any], *, drop_body: bool = True) -> str:
 def pydantic_fields(errors: Iterable[Any], prefix: Sequence[Any] = ()) -> list[dict[str, str]]:
     found = []
     for error in errors:
-        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+        message = validation_text(error)
         found.append({"field": field_path([*prefix, *error.get("loc", ())]), "message": message})
     return found
 
@@ -96,7 +99,7 @@ def _respond(request: Request, status: int, code: str, message: str, fields: Seq
         return templates.TemplateResponse(
             request,
             "error.html",
-            {"status": status, "code": code, "message": message, "fields": fields, "lang": "en"},
+            {"status": status, "code": code, "message": message, "fields": fields, "lang": current_language()},
             status_code=status,
             headers=headers,
         )
@@ -125,10 +128,12 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
-        default = {404: "Not found.", 405: "Method not allowed."}.get(status, "Request refused.")
+        default = {404: _("Not found."), 405: _("Method not allowed.")}.get(status, _("Request refused."))
         message = exc.detail if isinstance(exc.detail, str) and exc.detail else default
         if status == 404 and message == "Not Found":
-            message = f"Nothing at {request.url.path}."
+            message = _("Nothing at {path}.", path=request.url.path)
+        elif message in ("Method Not Allowed", "Not Found"):  # Starlette's own English words
+            message = default
         headers = dict(exc.headers) if exc.headers else {}
         if status == 405 and (methods := allowed_methods(request)):
             # Starlette names only the methods of the first route on the path; list them all.
@@ -187,7 +192,7 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ValueNotStorableError)
     async def _data(request: Request, exc: ValueNotStorableError) -> Response:
         # e.g. a NUL character PostgreSQL refuses to store: bad input, not a server fault.
-        return _respond(request, 422, "validation_error", "a value could not be stored; remove unusual characters")
+        return _respond(request, 422, "validation_error", _("a value could not be stored; remove unusual characters"))
 
     @app.exception_handler(DatabaseUnavailableError)
     async def _operational(request: Request, exc: DatabaseUnavailableError) -> Response:
@@ -197,7 +202,7 @@ def install_handlers(app: FastAPI) -> None:
             log.error("diary not writable: %s", exc.orig)
             return _respond(request, 503, "unavailable", reason, headers={"Retry-After": "5"})
         log.error("database unavailable: %s", exc)
-        return _respond(request, 503, "unavailable", "the diary database is unavailable; try again shortly")
+        return _respond(request, 503, "unavailable", _("the diary database is unavailable; try again shortly"))
 
     @app.exception_handler(ReportError)
     async def _report(request: Request, exc: ReportError) -> Response:
@@ -216,11 +221,11 @@ def allowed_methods(request: Request) -> list[str]:
 
 def _summary(fields: Sequence[dict[str, str]]) -> str:
     if not fields:
-        return "invalid request"
+        return _("invalid request")
     first = fields[0]
     more = len(fields) - 1
     text = f"{first['field']}: {first['message']}"
-    return text + (f" (and {more} more)" if more else "")
+    return text + (" " + ngettext("(and {n} more)", "(and {n} more)", more) if more else "")
 
 
 class UnexpectedErrorMiddleware:
@@ -254,5 +259,5 @@ class UnexpectedErrorMiddleware:
             log.exception("unexpected error on %s %s", request.method, request.url.path)
             if started:  # half a response is out: closing the connection is the only honest end
                 raise
-            response = _respond(request, 500, "internal_error", "something went wrong on our side")
+            response = _respond(request, 500, "internal_error", _("something went wrong on our side"))
             await response(scope, receive, send)

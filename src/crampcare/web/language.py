@@ -5,6 +5,9 @@ cookie, then — in server mode — the account's saved preference, then the bro
 ``Accept-Language``; English when none of them names a language crampcare has. The choice is
 made once per request (:class:`LanguageMiddleware`) and lives in a context variable, so the
 templates, the knowledge base texts and the core's wording all follow it.
+
+The region of the emergency numbers is chosen the same way beside it: the region switch's cookie,
+then the account's saved region, then the language's usual region (Russian → Russia, 112 and 103).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from crampcare.i18n.context import activate, current_language
+from crampcare.i18n.context import N_, activate, chosen_region, current_language, current_region
 from crampcare.i18n.languages import SUPPORTED_LANGUAGES, language_of, negotiate_language
 from crampcare.i18n.regions import REGIONS
 
@@ -35,6 +38,9 @@ def _own_name(code: str) -> str:
 
 # Each language named in itself (Babel): someone who cannot read the page can still find theirs.
 LANGUAGE_NAMES = {code: _own_name(code) for code in SUPPORTED_LANGUAGES}
+
+# Each region as the switch names it (its numbers are shown beside it).
+REGION_NAMES = {"RU": N_("Russia"), "GB": N_("United Kingdom"), "EU": N_("European Union"), "US": N_("United States")}
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,7 +71,9 @@ class LanguageMiddleware:
         region = cookies[REGION_COOKIE].value.upper() if REGION_COOKIE in cookies else None
         lang = chosen or negotiate_language(cookie=cookie, accept_language=headers.get("accept-language"))
         activate(lang, region if region in REGIONS else None)
-        scope.setdefault("state", {})["language_fixed"] = bool(chosen or _explicit(cookie))
+        state = scope.setdefault("state", {})
+        state["language_fixed"] = bool(chosen or _explicit(cookie))
+        state["region_fixed"] = region in REGIONS
 
         async def with_language(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -77,10 +85,21 @@ class LanguageMiddleware:
         await self.app(scope, receive, with_language)
 
 
-def apply_account_language(request: Request, language: str | None) -> None:
-    """Server mode: the account's saved language, unless this request already chose one."""
-    if language in SUPPORTED_LANGUAGES and not getattr(request.state, "language_fixed", False):
-        activate(language, None)
+def apply_account_preferences(request: Request, language: str | None, region: str | None) -> None:
+    """Server mode: the account's saved language and region, unless this request's cookies chose."""
+    use_language = language in SUPPORTED_LANGUAGES and not getattr(request.state, "language_fixed", False)
+    use_region = region in REGIONS and not getattr(request.state, "region_fixed", False)
+    activate(language if use_language and language else current_language(),
+             region if use_region else chosen_region())
+
+
+def region_choices() -> list[tuple[str, str, bool]]:
+    """The region switch's options: (code, name with its numbers, chosen now)."""
+    from crampcare.i18n.context import _
+
+    here = current_region().code
+    return [(code, f"{_(REGION_NAMES[code])} ({_(' or ').join(REGIONS[code].emergency)})", code == here)
+            for code in REGIONS]
 
 
 @router.post("/language")
@@ -103,4 +122,26 @@ async def switch_language(request: Request, lang: str = Form(..., max_length=20)
         auth = await resolve_quietly(request)
         if auth.user is not None:
             await run_in_threadpool(request.app.state.accounts.set_language, auth.user, code)
+    return response
+
+
+@router.post("/region")
+async def switch_region(request: Request, region: str = Form(..., max_length=8),
+                        next: str = Form("/", max_length=500)) -> RedirectResponse:
+    """The region switch: remember the emergency numbers' region in a cookie (and on the account)."""
+    from crampcare.web.auth import safe_next, secure_cookie
+
+    code = region.strip().upper()
+    target = next if next.split("?")[0] in ("/login", "/signup") else safe_next(next, "/")
+    response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+    if code not in REGIONS:
+        return response
+    response.set_cookie(REGION_COOKIE, code, max_age=COOKIE_MAX_AGE, path="/", secure=secure_cookie(request),
+                        httponly=True, samesite="lax")
+    if getattr(request.app.state, "accounts", None) is not None:
+        from crampcare.web.auth import resolve_quietly
+
+        auth = await resolve_quietly(request)
+        if auth.user is not None:
+            await run_in_threadpool(request.app.state.accounts.set_region, auth.user, code)
     return response

@@ -9,12 +9,14 @@ from collections.abc import Iterable
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from crampcare.i18n.context import _
 from crampcare.web.errors import error_body
 
 
 class BodyTooLarge(HTTPException):
     def __init__(self, limit: int) -> None:
-        super().__init__(status_code=413, detail=f"the request body is larger than {limit / (1024 * 1024):g} MB")
+        megabytes = format(limit / (1024 * 1024), "g")
+        super().__init__(status_code=413, detail=_("the request body is larger than {mb} MB", mb=megabytes))
 
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:
@@ -45,7 +47,7 @@ class BodyLimitMiddleware:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await _send_error(send, 400, "bad_request", "Content-Length is not a number")
+                    await _send_error(send, 400, "bad_request", _("Content-Length is not a number"))
                     return
                 if declared > self.limit:
                     await _send_error(send, 413, "payload_too_large", BodyTooLarge(self.limit).detail)
@@ -137,12 +139,12 @@ class LocalOriginMiddleware:
         headers = {name: value.decode("latin-1") for name, value in scope["headers"] if name in (b"host", b"origin")}
         host = headers.get(b"host", "")
         if host and not _is_direct_host(_host_only(host)):
-            await _send_error(send, 403, "forbidden", "local crampcare answers only on this machine (localhost)")
+            await _send_error(send, 403, "forbidden", _("local crampcare answers only on this machine (localhost)"))
             return
         origin = headers.get(b"origin")
         if scope["method"] in _UNSAFE and origin is not None:
             origin_host = origin.split("://", 1)[-1]
             if origin == "null" or origin_host.lower() != host.lower():
-                await _send_error(send, 403, "forbidden", "a write from another site's page was refused")
+                await _send_error(send, 403, "forbidden", _("a write from another site's page was refused"))
                 return
         await self.app(scope, receive, send)

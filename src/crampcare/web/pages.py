@@ -146,10 +146,11 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
     try:
         answers = json.loads(forms.text(form, "answers") or "{}")
     except json.JSONDecodeError:
-        raise ApiError(422, "the answers could not be read; start the assessment again",
-                       fields=[{"field": "answers", "message": "not JSON"}]) from None
+        raise ApiError(422, _("the answers could not be read; start the assessment again"),
+                       fields=[{"field": "answers", "message": _("not JSON")}]) from None
     if not isinstance(answers, dict):
-        raise ApiError(422, "the answers could not be read", fields=[{"field": "answers", "message": "not an object"}])
+        raise ApiError(422, _("the answers could not be read"),
+                       fields=[{"field": "answers", "message": _("not an object")}])
     result = assess(answers)
     await run_in_threadpool(diary_service.save_assessment, store, result.answers, result.model_dump(mode="json"))
     context = result_context(kb, result)
@@ -330,7 +331,7 @@ def diary_edit_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depe
 
     night = diary_service.night(store, date)
     if night is None:
-        raise ApiError(404, f"no night logged for {date.isoformat()}")
+        raise ApiError(404, _("no night logged for {date}", date=date.isoformat()))
     return render(request, "night_edit.html", {
         "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
         "rows": _night_form_rows(night), "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": {},
@@ -379,7 +380,7 @@ def diary_edit_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depend
                    store: Diary = Depends(get_store)) -> HTMLResponse:
     day = diary_service.day(store, date)
     if day is None:
-        raise ApiError(404, f"no day logged for {date.isoformat()}")
+        raise ApiError(404, _("no day logged for {date}", date=date.isoformat()))
     values = day.model_dump(mode="json")
     form_values = {k: v for k, v in values.items() if v is not None and k not in ("tags",)}
     for name in forms.DAY_BOOLS:
@@ -389,7 +390,7 @@ def diary_edit_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depend
     form_values["tags"] = ", ".join(values.get("tags") or [])
     form_values["date"] = date.isoformat()
     context = _diary_context(kb, store, day_form=form_values)
-    context["title"] = f"Edit the day of {date.isoformat()}"
+    context["title"] = _("Edit the day of {date}", date=date.isoformat())
     context["edit_day"] = date.isoformat()
     return render(request, "day_edit.html", context)
 
@@ -401,7 +402,7 @@ def diary_delete(kind: str, date: DiaryDate, store: Diary = Depends(get_store)) 
     elif kind == "day":
         diary_service.delete(store, date, "day")
     else:
-        raise ApiError(404, "nothing to delete there")
+        raise ApiError(404, _("nothing to delete there"))
     return _redirect("deleted", date)
 
 

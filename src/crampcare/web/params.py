@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Query, Request
 
+from crampcare.i18n.context import _
 from crampcare.web.errors import ApiError
 
 __all__ = ["FromDate", "ToDate", "read_upload"]
@@ -22,22 +23,22 @@ async def read_upload(request: Request) -> tuple[str, str]:
         form = await request.form()
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
-            raise ApiError(422, "attach the diary as a form field named 'file'",
-                           fields=[{"field": "file", "message": "missing"}])
+            raise ApiError(422, _("attach the diary as a form field named 'file'"),
+                           fields=[{"field": "file", "message": _("missing")}])
         raw = await upload.read()
         name = upload.filename or ""
     else:
         raw = await request.body()
     if not raw.strip():
-        raise ApiError(422, "the file is empty", fields=[{"field": "body", "message": "empty"}])
+        raise ApiError(422, _("the file is empty"), fields=[{"field": "body", "message": _("empty")}])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ApiError(422, "the file is not UTF-8 text; save it as UTF-8 CSV or JSON",
-                       fields=[{"field": "body", "message": "not UTF-8"}]) from None
+        raise ApiError(422, _("the file is not UTF-8 text; save it as UTF-8 CSV or JSON"),
+                       fields=[{"field": "body", "message": _("not UTF-8")}]) from None
     if "\x00" in text:
-        raise ApiError(422, "the file contains NUL characters; it is not a CSV or JSON diary",
-                       fields=[{"field": "body", "message": "binary data"}])
+        raise ApiError(422, _("the file contains NUL characters; it is not a CSV or JSON diary"),
+                       fields=[{"field": "body", "message": _("binary data")}])
     if not name and content_type in ("text/csv", "application/csv"):
         name = "upload.csv"
     elif not name and content_type in ("application/json", "application/fhir+json"):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from crampcare.i18n.context import _
+from crampcare.i18n.context import _, current_language
 from crampcare.web.deps import get_kb
 from crampcare.web.pages import render
 
@@ -31,10 +31,15 @@ OFFLINE_STATIC = ("app.css", "app.js", "now.js", "offline.js", "icon-192.png")
 
 
 def manifest() -> dict[str, object]:
+    """The manifest in the request's language (``lang``): a phone shows its name and shortcuts as
+    the person reads them. The address stays one, so the page's ``<link rel="manifest">`` needs
+    no language of its own; the response varies by Accept-Language and Cookie like every page."""
     return {
-        "name": "crampcare: night leg cramps",
+        "name": _("crampcare: night leg cramps"),
         "short_name": "crampcare",
-        "description": "First aid for a cramp now, an explained assessment, and a diary that finds your triggers.",
+        "description": _("First aid for a cramp now, an explained assessment, and a diary that finds your triggers."),
+        "lang": current_language(),
+        "dir": "ltr",
         "id": "/",
         "start_url": "/",
         "scope": "/",
@@ -46,15 +51,15 @@ def manifest() -> dict[str, object]:
             {"src": "/static/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any maskable"},
         ],
         "shortcuts": [
-            {"name": "Cramp now", "url": "/now"},
-            {"name": "Log last night", "url": "/diary#log-night"},
+            {"name": _("Cramp now"), "url": "/now"},
+            {"name": _("Log last night"), "url": "/diary#log-night"},
         ],
     }
 
 
 @router.get("/manifest.webmanifest")
 def manifest_file() -> Response:
-    return Response(json.dumps(manifest(), indent=1), media_type="application/manifest+json",
+    return Response(json.dumps(manifest(), indent=1, ensure_ascii=False), media_type="application/manifest+json",
                     headers={"Cache-Control": "no-cache"})
 
 

@@ -1,11 +1,19 @@
 /* Nights logged without a connection: kept in IndexedDB, shown as "waiting to sync", and sent
    once when crampcare answers again. Each entry carries its own idempotency key (the form's
    idempotency_key field), so a request that reached the server before the connection dropped
-   is not stored twice. */
+   is not stored twice.
+   Server mode (<html data-account>): an entry belongs to the account the page was shown to (one
+   logged on a page shown to nobody goes to whoever signs in next on this device), and is sent only
+   while that account is signed in, with the session's current CSRF token (asked for at
+   each sync: a cached page's token may be out of date). A session that ended while offline keeps
+   the entries on the device and says "sign in to sync"; nothing is deleted until the server has
+   stored it. */
 (function () {
   "use strict";
   if (!window.indexedDB || !window.fetch) return;
-  var d = document, STORE = "nights";
+  var d = document, STORE = "nights", root = d.documentElement;
+  var serverMode = root.hasAttribute("data-account"), pageAccount = root.getAttribute("data-account") || "";
+  var waiting = {};  // entry key -> why it was not sent on this sync ("signin", "other")
   function open() {
     return new Promise(function (ok, fail) {
       var req = indexedDB.open("crampcare-offline", 1);
@@ -28,11 +36,17 @@
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
-  function csrf() { var i = d.querySelector("input[name=csrf_token]"); return i ? i.value : ""; }
+  function csrf() { var i = d.querySelector("form[data-offline-queue] input[name=csrf_token]"); return i ? i.value : ""; }
+  function words(name, fallback) {
+    var box = d.getElementById("pending");
+    return (box && box.getAttribute("data-" + name)) || fallback;
+  }
   function describe(entry) {
-    var f = entry.fields, text = "Night of " + (f.date || "?");
-    if (entry.action === "/diary/quiet") return text + ": quiet night";
-    return text + ": " + [f.start, f.leg, (f.muscles || []).join("+"), f.severity ? f.severity + "/10" : ""]
+    var f = entry.fields, text = words("night", "Night of") + " " + (f.date || "?");
+    var names = JSON.parse(words("words", "{}"));  // legs and muscles in the page's language
+    function named(v) { return names[v] || v; }
+    if (entry.action === "/diary/quiet") return text + ": " + words("quiet", "quiet night");
+    return text + ": " + [f.start, named(f.leg), (f.muscles || []).map(named).join("+"), f.severity ? f.severity + "/10" : ""]
       .filter(Boolean).join(" ");
   }
   function show() {
@@ -40,11 +54,16 @@
     if (!box || !list) return Promise.resolve();
     return all().then(function (entries) {
       list.textContent = "";
+      var signIn = false;
       entries.forEach(function (entry) {
-        var li = d.createElement("li");
-        li.textContent = describe(entry) + (entry.refused ? " (not accepted: " + entry.refused + ")" : "");
+        var li = d.createElement("li"), why = waiting[entry.key];
+        li.textContent = describe(entry) + (entry.refused ? " (" + words("refused", "not accepted, please log it again") + ")"
+          : why === "other" ? " (" + words("other", "logged under another account: sent when it signs in here") + ")" : "");
+        signIn = signIn || why === "signin";
         list.appendChild(li);
       });
+      var note = d.getElementById("pending-signin");
+      if (note) note.hidden = !signIn;
       box.hidden = !entries.length;
     });
   }
@@ -56,31 +75,55 @@
     if (token) data.append("csrf_token", token);
     return data;
   }
-  function send(entry) {
+  function send(entry, token) {
     // keepalive: a request under way survives leaving the page (the key makes a resend harmless).
     return fetch(entry.action, {
-      method: "POST", body: body(entry.fields, csrf()), credentials: "same-origin", keepalive: true
+      method: "POST", body: body(entry.fields, token), credentials: "same-origin", keepalive: true
+    });
+  }
+  function signedOut(res) {
+    // Server mode answers a write without a session by sending the browser to the log-in page.
+    return res.status === 401 || res.status === 403 || (res.redirected && new URL(res.url).pathname === "/login");
+  }
+  function whoIsSignedIn() {
+    // Local mode has no accounts: the page's (empty) token. Server mode: the session's account and token now.
+    if (!serverMode) return Promise.resolve({ token: csrf() });
+    return fetch("/api/v1/account", { credentials: "same-origin", cache: "no-store" }).then(function (res) {
+      if (res.status === 401) return { signedOut: true };
+      if (!res.ok) throw new Error("crampcare answered " + res.status);
+      return res.json().then(function (me) { return { email: me.email, token: me.csrf_token }; });
     });
   }
   var syncing = false;
   function sync() {
     if (syncing) return Promise.resolve();
     syncing = true;
+    waiting = {};
     return all().then(function (entries) {
-      return entries.filter(function (e) { return !e.refused; }).reduce(function (chain, entry) {
-        return chain.then(function () {
-          return send(entry).then(function (res) {
-            if (res.ok) return tx("readwrite", function (s) { s.delete(entry.key); });
-            if (res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403) {
-              entry.refused = "please log it again";  // the server read it and said no: keep it visible
-              return tx("readwrite", function (s) { s.put(entry); });
-            }
+      entries = entries.filter(function (e) { return !e.refused; });
+      if (!entries.length) return;
+      return whoIsSignedIn().then(function (me) {
+        return entries.reduce(function (chain, entry) {
+          return chain.then(function () {
+            if (me.signedOut) { waiting[entry.key] = "signin"; return; }
+            if (serverMode && entry.account && entry.account !== me.email) { waiting[entry.key] = "other"; return; }
+            return send(entry, me.token).then(function (res) {
+              if (signedOut(res)) {
+                if (serverMode) waiting[entry.key] = "signin";
+                return;
+              }
+              if (res.ok) return tx("readwrite", function (s) { s.delete(entry.key); });
+              if (res.status >= 400 && res.status < 500) {
+                entry.refused = true;  // the server read it and said no: keep it visible
+                return tx("readwrite", function (s) { s.put(entry); });
+              }
+            });
           });
-        });
-      }, Promise.resolve());
+        }, Promise.resolve());
+      });
     }).catch(function () { /* still offline: try again later */ }).then(function () {
       syncing = false; return show();
-    }).then(function () { d.documentElement.setAttribute("data-offline-sync", "done"); });
+    }).then(function () { root.setAttribute("data-offline-sync", "done"); });
   }
   function fields(form) {
     var out = {};
@@ -95,22 +138,27 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var entry = { key: uuid(), action: form.getAttribute("action"), fields: fields(form), at: Date.now() };
+      if (serverMode) entry.account = pageAccount;
       entry.fields.idempotency_key = entry.key;  // a cached form's key would be shared by every entry
-      send(entry).then(function (res) {
-        if (res.ok) { location.assign(res.url); return; }
-        // Refused (a wrong field): the page with the reasons comes from an ordinary submit.
-        form.submit();
-      }, function () {
-        tx("readwrite", function (s) { s.put(entry); }).then(show).then(function () {
+      function keep() {
+        return tx("readwrite", function (s) { s.put(entry); }).then(sync).then(function () {
           var pending = d.getElementById("pending");
           if (pending) { pending.tabIndex = -1; pending.focus(); }
           form.reset();
         });
-      });
+      }
+      send(entry, csrf()).then(function (res) {
+        // The session ended (or its token changed) while the page was open: kept, never lost.
+        if (signedOut(res)) return keep();
+        if (res.ok) { location.assign(res.url); return; }
+        // Refused (a wrong field): the page with the reasons comes from an ordinary submit.
+        form.submit();
+      }, keep);
     });
   });
-  // The offline form may come from the cache: today's night and the time now, not the cached ones.
-  if (location.pathname === "/diary/offline") {
+  // The offline form may come from the cache (also when it stands in for /diary): today's night and
+  // the time now, not the cached ones.
+  if (d.getElementById("offline-note")) {
     var now = new Date(), night = new Date(now.getTime());
     if (now.getHours() < 12) night.setDate(night.getDate() - 1);
     var iso = night.getFullYear() + "-" + ("0" + (night.getMonth() + 1)).slice(-2) + "-" + ("0" + night.getDate()).slice(-2);

@@ -45,8 +45,16 @@ self.addEventListener("fetch", function (e) {
       return hit || fetch(req).then(function (res) { return keep(req, res); });
     }));
   } else if (req.mode === "navigate" && (path === "/diary" || path === "/")) {
-    // The diary itself is never cached; offline it opens as the empty night form.
-    e.respondWith(fetch(req).catch(function () {
+    // The diary itself is never cached; offline it opens as the empty night form, refreshed at each
+    // visit so it belongs to whoever is signed in now (server mode).
+    e.respondWith(fetch(req).then(function (res) {
+      if (path === "/diary" && res.ok && !res.redirected) {
+        fetch("/diary/offline", { credentials: "same-origin" }).then(function (page) {
+          if (page.ok && !page.redirected) return caches.open(CACHE).then(function (c) { return c.put("/diary/offline", page); });
+        }).catch(function () {});
+      }
+      return res;
+    }).catch(function () {
       return caches.match(path === "/diary" ? "/diary/offline" : "/now").then(function (hit) {
         return hit || caches.match("/now");
       });

@@ -1,0 +1,64 @@
+"""Pydantic's refusals in the reader's language.
+
+Pydantic writes its messages in English only. Our own validators raise messages that are already
+translated (``ValueError(_("…"))``); for pydantic's built-in checks the error ``type`` (stable
+across pydantic versions) and its ``ctx`` say what was wrong, and the common ones have a gettext
+message here. In English, and for a type not listed, pydantic's own message is kept unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from crampcare.i18n.context import N_, _, current_language
+from crampcare.i18n.languages import DEFAULT_LANGUAGE
+
+_BY_TYPE = {
+    "missing": N_("this field is required"),
+    "extra_forbidden": N_("this field is not expected here"),
+    "int_parsing": N_("expected a whole number"),
+    "int_type": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "float_parsing": N_("expected a number"),
+    "float_type": N_("expected a number"),
+    "finite_number": N_("expected a number"),
+    "bool_parsing": N_("expected true or false"),
+    "bool_type": N_("expected true or false"),
+    "string_type": N_("expected text"),
+    "list_type": N_("expected a list"),
+    "dict_type": N_("expected an object"),
+    "model_type": N_("expected an object"),
+    "model_attributes_type": N_("expected an object"),
+    "json_invalid": N_("not valid JSON"),
+    "json_type": N_("not valid JSON"),
+    "date_parsing": N_("write the date as YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("write the date as YYYY-MM-DD"),
+    "date_type": N_("write the date as YYYY-MM-DD"),
+    "time_parsing": N_("write the time as HH:MM"),
+    "time_type": N_("write the time as HH:MM"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "greater_than": N_("must be more than {gt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "less_than": N_("must be less than {lt}"),
+    "string_too_short": N_("must be at least {min_length} characters long"),
+    "string_too_long": N_("must be at most {max_length} characters long"),
+    "too_short": N_("must have at least {min_length} items"),
+    "too_long": N_("must have at most {max_length} items"),
+    "string_pattern_mismatch": N_("is not in the expected form"),
+    "literal_error": N_("must be one of: {expected}"),
+    "enum": N_("must be one of: {expected}"),
+}
+
+
+def validation_text(error: Mapping[str, Any]) -> str:
+    """The message of one pydantic error (an item of ``ValidationError.errors()``)."""
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    kind = str(error.get("type", ""))
+    if current_language() == DEFAULT_LANGUAGE or kind not in _BY_TYPE:
+        return message
+    context = {key: value for key, value in (error.get("ctx") or {}).items() if isinstance(value, (int, float, str))}
+    try:
+        return _(_BY_TYPE[kind]).format(**context)
+    except (KeyError, IndexError):  # a context value the message does not have: the plain sentence
+        return message
