@@ -12,27 +12,48 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+from depth import DEEP  # noqa: E402
+from pg import PostgresServer  # noqa: E402
+
 # Timing is a benchmark's job (bench/), not a property test's: no per-example deadline, so a
 # busy CI machine cannot turn a correct example into a failure. The default number of examples
-# keeps the whole suite within its time budget; CRAMPCARE_PROPERTY_EXAMPLES=2000 runs a deeper search.
+# keeps the whole suite within its two minutes (each run draws new ones); CRAMPCARE_DEEP_TESTS=1
+# searches 2,000 per property, CRAMPCARE_PROPERTY_EXAMPLES=N any number.
 settings.register_profile(
     "crampcare",
     deadline=None,
     print_blob=True,
-    max_examples=int(os.environ.get("CRAMPCARE_PROPERTY_EXAMPLES", "120")),
+    max_examples=int(os.environ.get("CRAMPCARE_PROPERTY_EXAMPLES") or (2000 if DEEP else 50)),
 )
 settings.load_profile("crampcare")
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from pg import PostgresServer  # noqa: E402
-
 BACKENDS = [b.strip() for b in os.environ.get("CRAMPCARE_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 _counter = itertools.count()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[Any]:
+    """Argon2 at its smallest cost in the test processes, and the real hasher, for the one test that
+    checks its cost. A real hash takes 64 MiB and a quarter of a second of CPU, and the suite signs up
+    and logs in hundreds of times; the algorithm, the stored format and every check stay the same.
+    Servers the tests start as processes (`crampcare serve`) keep the real cost."""
+    from argon2 import PasswordHasher
+
+    from crampcare.accounts import service
+
+    real = service._hasher
+    service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    try:
+        yield real
+    finally:
+        service._hasher = real
 
 
 @pytest.fixture(scope="session")
@@ -72,10 +93,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's Chromium (never a downloaded browser), started once per test process (xdist worker) and
-    shared by every browser test; each test opens its own contexts (cookies, storage, service workers)."""
+    """Debian's Chromium (never a downloaded browser), shared by the tests of a module; each test opens
+    its own contexts (cookies, storage, service workers). Not one per session: while Playwright's sync
+    API is open it holds an event loop in the main thread, and a later test's asyncio.run() would fail."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
     from playwright.sync_api import sync_playwright

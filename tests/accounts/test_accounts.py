@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
@@ -29,6 +30,15 @@ def test_sign_up_and_log_in(service: AccountService) -> None:
     assert service.authenticate("ann@example.org", PASSWORD) == user
     with pytest.raises(AccountError, match="already exists"):
         service.sign_up("ann@example.org", PASSWORD)
+
+
+def test_passwords_are_stored_as_argon2id_at_full_cost(cheap_password_hashing: Any) -> None:
+    """The suite hashes cheaply (conftest); the hasher crampcare itself uses keeps the full cost."""
+    from argon2 import Type
+
+    real = cheap_password_hashing
+    assert real.type is Type.ID and real.time_cost >= 3 and real.memory_cost >= 64 * 1024
+    assert real.hash(PASSWORD).startswith("$argon2id$v=19$m=65536,t=3,")
 
 
 @pytest.mark.parametrize(("email", "password", "field"), [

@@ -8,6 +8,7 @@ import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -43,16 +44,10 @@ def clinic_app(clinic_db: str) -> Iterator[FastAPI]:
 @pytest.fixture(scope="module")
 def person(clinic_app: FastAPI) -> Iterator[Callable[..., Person]]:
     """``person("ann@example.org")``: signed up (or, with ``sign_up=False``, not) with its own client."""
-    clients: list[TestClient] = []
+    with ExitStack() as clients:  # entered: one event loop per client, not one per request
 
-    def make(email: str, sign_up: bool = True) -> Person:
-        client = TestClient(clinic_app)
-        clients.append(client)
-        someone = Person(client, email)
-        return someone.sign_up() if sign_up else someone
+        def make(email: str, sign_up: bool = True) -> Person:
+            someone = Person(clients.enter_context(TestClient(clinic_app)), email)
+            return someone.sign_up() if sign_up else someone
 
-    try:
         yield make
-    finally:
-        for client in clients:
-            client.close()

@@ -197,3 +197,16 @@ def test_command_line_refusals_are_russian(args: tuple[str, ...]) -> None:
     assert result.returncode == 2 and result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
     line = result.stderr.removeprefix("error: ")
     assert_russian(line)
+
+
+def test_import_refusals_are_russian(diary: str, tmp_path: Path) -> None:
+    """A Russian user's spreadsheet: translated headers, and a bad cell under the machine ones."""
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text("дата,ночь\n2026-11-01,да\n", encoding="utf-8")
+    bad_cell = tmp_path / "bad.csv"
+    bad_cell.write_text("date,night_logged,cramp1_start,cramp1_severity\n2026-11-01,yes,03:10,сильно\n"
+                        "2026-13-01,yes,,\n", encoding="utf-8")
+    for path in (renamed, bad_cell):
+        out = russian("import", str(path), "--db", diary, code=2)
+        assert out.startswith("error: ")
+        assert_russian(out.removeprefix("error: "))

@@ -5,6 +5,7 @@ people who sign up, and real `crampcare serve --multi-user` processes (helpers i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -25,20 +26,17 @@ def app(db_url: str) -> Iterator[FastAPI]:
 
 @pytest.fixture
 def people(app: FastAPI) -> Iterator[Callable[..., Person]]:
-    """``people("ann@example.org")``: a signed-up person with their own client on the app."""
-    clients: list[TestClient] = []
+    """``people("ann@example.org")``: a signed-up person with their own client on the app.
 
-    def make(email: str, *, sign_up: bool = True, base_url: str = "http://testserver") -> Person:
-        client = TestClient(app, base_url=base_url)
-        clients.append(client)
-        person = Person(client, email)
-        return person.sign_up() if sign_up else person
+    Each client is entered, so its requests share one event loop instead of starting a thread and
+    a loop for every request (2 ms each)."""
+    with ExitStack() as clients:
 
-    try:
+        def make(email: str, *, sign_up: bool = True, base_url: str = "http://testserver") -> Person:
+            person = Person(clients.enter_context(TestClient(app, base_url=base_url)), email)
+            return person.sign_up() if sign_up else person
+
         yield make
-    finally:
-        for client in clients:
-            client.close()
 
 
 @pytest.fixture

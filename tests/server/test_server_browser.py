@@ -2,7 +2,8 @@
 and a night logged offline, kept on the phone through a lost answer and an ended session, then stored
 once in its owner's diary (never in another account's).
 
-A real `crampcare serve --multi-user` on a migrated SQLite file; screenshots go to test-artifacts/.
+A server-mode app on a migrated SQLite file, served on a loopback port; every page is checked at
+360x640 (axe-core, no sideways scroll) and screenshotted to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -13,27 +14,28 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from serverkit import ARTIFACTS, PASSWORD, LiveServer, start_serve
+from serverkit import ARTIFACTS, PASSWORD, server_app
 from tests.web.browserkit import axe_violations, serve_axe, sideways
-
-from crampcare.db.schema import upgrade
+from tests.web.threaded_server import serve_in_thread
 
 pytestmark = pytest.mark.browser
 # Lets context.route() see the service worker's own requests too, so "offline" cuts it off as well.
 os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 PHONE = {"width": 360, "height": 640}
 
+class LiveServer:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One `crampcare serve --multi-user` for the module; each test signs up people of its own."""
-    folder = tmp_path_factory.mktemp("server")
-    db = f"sqlite:///{folder / 'server.db'}"
-    upgrade(db)  # as `crampcare db upgrade` does (tested in test_db_cli.py), without a second process
-    live = start_serve(folder, "--multi-user", "--db", db)
-    try:
-        yield live
-    finally:
-        live.stop()
+    """One server-mode app for the module (each test signs up people of its own), on a migrated SQLite
+    file, served in a thread. `crampcare serve --multi-user` as processes: test_server_processes.py."""
+    application = server_app(f"sqlite:///{tmp_path_factory.mktemp('server') / 'server.db'}")
+    for url in serve_in_thread(application):
+        yield LiveServer(url)
+    application.state.engine.dispose()
 
 
 @pytest.fixture

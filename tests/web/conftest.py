@@ -1,4 +1,4 @@
-"""Fixtures for the web tests: an app on a temporary database, and a real `crampcare serve`.
+"""Fixtures for the web tests: an app on a temporary database, and the app served on a loopback port.
 
 ``db_url`` (root conftest) runs the API CRUD tests on SQLite and on a real PostgreSQL.
 Browser tests drive Debian's Chromium through Playwright (``browser``: one per process, root conftest).
@@ -6,22 +6,17 @@ Browser tests drive Debian's Chromium through Playwright (``browser``: one per p
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 from fastapi.testclient import TestClient  # noqa: E402
+from tests.web.threaded_server import serve_in_thread  # noqa: E402
 
 from crampcare.web.app import create_app  # noqa: E402
 from crampcare.web.settings import Settings  # noqa: E402
@@ -43,56 +38,20 @@ def db_client(db_url: str) -> Iterator[TestClient]:
         yield test_client
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class LiveServer:
-    def __init__(self, url: str, process: subprocess.Popen[bytes]) -> None:
+    def __init__(self, url: str) -> None:
         self.url = url
-        self.process = process
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`crampcare serve` as a subprocess on a free port with its own diary, one per test process (the
-    browser tests that share it each log what they check for themselves); killed in a finally."""
-    folder = tmp_path_factory.mktemp("serve")
-    port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.pop("CRAMPCARE_DB", None)
-    log = (folder / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "crampcare", "serve", "--port", str(port), "--db", str(folder / "diary.db")],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"crampcare serve exited: {(folder / 'server.log').read_text()}")
-            try:
-                if httpx.get(url + "/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("crampcare serve did not answer within 30 s")
-            time.sleep(0.1)
-        yield LiveServer(url, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    """The app on its own diary, served by uvicorn in a thread on a free port: one per test process
+    (the browser tests that share it each log what they check for themselves). `crampcare serve` as a
+    process is tested in tests/server/test_server_processes.py."""
+    application = create_app(Settings(db=f"sqlite:///{tmp_path_factory.mktemp('serve') / 'diary.db'}"))
+    for url in serve_in_thread(application):
+        yield LiveServer(url)
+    application.state.engine.dispose()
 
 
 @pytest.fixture

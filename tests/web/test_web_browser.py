@@ -1,4 +1,4 @@
-"""Browser tests: Debian's Chromium through Playwright against a real `crampcare serve`.
+"""Browser tests: Debian's Chromium through Playwright against the app on a loopback port.
 
 Screenshots go to test-artifacts/ (gitignored).
 """

@@ -63,6 +63,13 @@ def test_journey_in_russian(page: Any) -> None:
     page.goto("/insights")
     russian_page(page)
 
+    # The region switch beside the language switch: the UK's numbers, remembered on the next page.
+    page.locator("#region-choice").select_option("GB")
+    page.locator(".region-switch button").click()
+    page.wait_for_url("**/insights")
+    page.goto("/learn")
+    assert "звоните 999" in page.locator("footer").inner_text()
+
     # The visible switch: English, remembered over the browser's Russian on the next page.
     page.locator(".language-switch button[value='en']").click()
     page.wait_for_load_state()

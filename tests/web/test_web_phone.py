@@ -105,7 +105,8 @@ def shot(page: Any, name: str) -> None:
 COLOURS = ["color-contrast", "link-in-text-block"]
 WIDE = [*COLOURS, "target-size", "scrollable-region-focusable", "landmark-one-main", "region"]
 PAGES = ["/", "/now", "/now?lang=ru", "/assess", "/diary", f"/diary/night/{EDIT_DATE}", f"/diary/day/{EDIT_DATE}",
-         "/insights", "/learn", "/learn/causes", "/reminders", "/report.html", "/diary/offline", "/docs"]
+         "/insights", "/learn", "/learn/causes", "/reminders", "/report.html", "/diary/offline", "/docs",
+         "/no-such-page"]
 # One page of each palette and component set (the report has no dark scheme of its own).
 DARK_PAGES = {"/", "/now", "/now?lang=ru", "/assess", "/diary/offline", f"/diary/night/{EDIT_DATE}", "/insights",
               "/learn/causes"}
@@ -166,6 +167,13 @@ def test_every_page_and_result_in_every_state(browser: Any, server: LiveServer) 
             assert page.locator("h1").count() == 1
             # The banners keep their colours in both schemes: one level in dark is enough.
             problems |= every_state(page, f"result-{level}", dark=level == "urgent", tall=level == "urgent")
+            # Printed: the page fits, without the navigation and buttons.
+            page.emulate_media(media="print")
+            printed = sideways(page), page.locator("header.top, main button").evaluate_all(
+                "els => els.filter(e => e.offsetParent).length")
+            if printed != (0, 0):
+                problems[f"result-{level} printed"] = printed
+            page.emulate_media(media="screen")
     finally:
         context.close()
     assert not problems, problems
@@ -175,16 +183,21 @@ def test_now_keeps_the_next_step_on_screen_at_360x640(browser: Any, server: Live
     context = _context(browser, server, PHONE, "dark")
     page = context.new_page()
     try:
-        page.goto("/now")
-        count = page.locator(".step").count()
-        for number in range(1, count + 1):
-            page.goto(f"/now#step-{number}")
-            step = page.locator(f"#step-{number}")
-            control = step.locator(".nav a").first
-            box = control.bounding_box()
-            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (number, box)
-            if number < count:  # the first-aid steps: evidence is behind "Why?"
-                assert step.locator(".ev").count() == 0
+        for lang in ("en", "ru"):  # Russian words are longer: the layout must hold for them too
+            page.goto(f"/now?lang={lang}")
+            count = page.locator(".step").count()
+            for number in range(1, count + 1):
+                page.goto(f"/now?lang={lang}#step-{number}")
+                step = page.locator(f"#step-{number}")
+                control = step.locator(".nav a").first
+                box = control.bounding_box()
+                assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (
+                    lang, number, box)
+                if number < count:  # the first-aid steps: evidence is behind "Why?"
+                    assert step.locator(".ev").count() == 0
+                if step.locator(".timer").is_visible():  # the clock and its button on one row
+                    clock, button = (step.locator(f".timer {part}").bounding_box() for part in ("output", "button"))
+                    assert clock and button and button["x"] >= clock["x"] + clock["width"], (lang, number)
         # A finished timer is unmistakable, and screen readers hear only start and end.
         page.clock.install()
         page.goto("/now#step-2")
@@ -227,8 +240,9 @@ def test_interview_by_keyboard_alone(browser: Any, server: LiveServer) -> None:
                     page.keyboard.press("Enter")
                 if done:
                     break
-                # Each step of the interview: every axe rule, no sideways scroll.
+                # Each step of the interview: every axe rule, no sideways scroll, a screenshot.
                 problems[page.locator("#progress").inner_text()] = axe_violations(page), sideways(page)
+                shot(page, f"assess-step-{len(problems)}")
         assert page.locator("#urgency").count() == 1, "the assessment was not reached by keyboard"
         assert page.locator("h1").inner_text()
         print(f"keyboard-only interview: {presses} Tab presses")
@@ -270,6 +284,8 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
         page.goto("/now")
         assert page.locator("#step-1").is_visible()
         assert axe_violations(page) == []
+        page.goto("/learn")
+        assert page.locator("main a[href^='/learn/']").count() >= 3  # the topics, from the cache
         page.goto("/diary")
         assert "Log a night" in page.locator("h1").inner_text()
         form = page.locator("#night-form")

@@ -276,7 +276,8 @@ def _usage_message(exc: Any, click_errors: Any) -> str:
         return _("invalid value for {name}: {message}", name=name, message=exc.message)
     if found := _NO_SUCH_COMMAND.fullmatch(str(exc.message)):
         # What was typed, and what may have been meant, as typed things: `lgo`, `log`.
-        text = _("no such command: {name}", name=f"`{found['name']}`")
+        typed = "`" + found["name"] + "`"
+        text = _("no such command: {name}", name=typed)
         close = ", ".join(f"`{name.strip().strip(chr(39))}`" for name in (found["close"] or "").split(",") if name.strip())
         return text + (_(" (did you mean {options}?)", options=close) if close else "")
     return str(exc.format_message())

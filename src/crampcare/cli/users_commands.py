@@ -11,6 +11,8 @@ from typing import Any, NoReturn
 
 import typer
 
+from crampcare.i18n.context import _
+
 users_app = typer.Typer(help="Server mode: make an account a clinician or an admin, or a patient again.",
                         no_args_is_help=True)
 
@@ -31,7 +33,7 @@ def _server_engine(db: str | None) -> Any:
     from crampcare.services.database import DatabaseUnreachableError, SchemaOutOfDateError
 
     if not db:
-        _fail("roles exist only on a server: give its database with --db URL (or CRAMPCARE_DB)")
+        _fail(_("roles exist only on a server: give its database with --db URL (or CRAMPCARE_DB)"))
     try:
         return server_engine(db)
     except SchemaOutOfDateError as exc:
@@ -59,7 +61,9 @@ def grant_command(
         _fail(exc.message)
     finally:
         engine.dispose()
-    typer.echo(f"{email.strip().lower()} is now {'an' if role.value == 'admin' else 'a'} {role.value}")
+    address = email.strip().lower()
+    typer.echo(_("{email} is now an admin", email=address) if role.value == "admin"
+               else _("{email} is now a clinician", email=address))
 
 
 @users_app.command("revoke")
@@ -77,7 +81,7 @@ def revoke_command(
         _fail(exc.message)
     finally:
         engine.dispose()
-    typer.echo(f"{email.strip().lower()} is a patient (was {before})")
+    typer.echo(_("{email} is a patient (was {role})", email=email.strip().lower(), role=before))
 
 
 @users_app.command("list")

@@ -29,9 +29,10 @@ def check_server_database(db: str | None) -> str:
     except DatabaseUnreachableError as exc:
         raise _fail(str(exc)) from None
     if not status.up_to_date:
-        current = f"at {status.current}" if status.current else "it is empty"
-        raise _fail(f"the database schema is out of date ({current}; this crampcare needs {status.head}); "
-                    f"run `crampcare db upgrade --db {shown_url(status.url)}` first")
+        current = _("at {revision}", revision=status.current) if status.current else _("it is empty")
+        command = f"crampcare db upgrade --db {shown_url(status.url)}"
+        raise _fail(_("the database schema is out of date ({current}; this crampcare needs {head}); run `{command}` "
+                      "first", current=current, head=status.head, command=command))
     return status.url
 
 

@@ -59,6 +59,8 @@ from pydantic import BaseModel, ValidationError
 from crampcare.diary import units
 from crampcare.diary.errors import ImportFormatError
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
+from crampcare.i18n.context import _, ngettext
+from crampcare.i18n.validation import validation_text
 
 if TYPE_CHECKING:
     from crampcare.diary.store import DiaryStore
@@ -239,9 +241,10 @@ class _Problems:
         location, message = self.items[0]
         more = len(self.items) - 1
         if more:
-            message += f" (and {more} more problem{'s' if more > 1 else ''}; nothing was imported)"
+            message += ngettext(" (and {n} more problem; nothing was imported)",
+                                " (and {n} more problems; nothing was imported)", more)
         else:
-            message += " (nothing was imported)"
+            message += _(" (nothing was imported)")
         prefix = f"{self.source} {location}" if self.source else location
         raise ImportFormatError(prefix.strip(), message)
 
@@ -249,10 +252,9 @@ class _Problems:
 def _pydantic_problems(error: ValidationError) -> list[tuple[tuple[str | int, ...], str]]:
     found = []
     for item in error.errors():
-        message = str(item["msg"])
-        message = message.removeprefix("Value error, ")
+        message = validation_text(item)
         if item["type"] not in ("value_error", "missing", "extra_forbidden"):
-            message += f" (got {item['input']!r})"
+            message += _(" (got {value})", value=repr(item["input"]))
         found.append((tuple(item["loc"]), message))
     return found
 
@@ -270,7 +272,7 @@ def read_import_file(path: Path) -> ImportBatch:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFormatError(path.name, "is not UTF-8 text; save it as UTF-8 CSV or JSON") from None
+        raise ImportFormatError(path.name, _("is not UTF-8 text; save it as UTF-8 CSV or JSON")) from None
     return parse_import(text, source=path.name, fmt=detect_format(path.name, text))
 
 
@@ -280,7 +282,7 @@ def parse_import(text: str, *, source: str = "", fmt: str = "csv") -> ImportBatc
         return parse_json(text, source=source)
     if fmt == "csv":
         return parse_csv(text, source=source)
-    raise ImportFormatError(source, f"cannot import format {fmt!r}; use csv or json")
+    raise ImportFormatError(source, _("cannot import format {format}; use csv or json", format=repr(fmt)))
 
 
 # ----------------------------------------------------------------- JSON
@@ -292,26 +294,28 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        problems.add(f"line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}")
+        problems.add(_("line {line}, column {column}", line=exc.lineno, column=exc.colno),
+                     _("not valid JSON: {reason}", reason=exc.msg))
         problems.raise_if_any()
     except RecursionError:
-        problems.add("", "the JSON is nested too deeply to be a diary")
+        problems.add("", _("the JSON is nested too deeply to be a diary"))
         problems.raise_if_any()
     if not isinstance(document, dict):
-        problems.add("", 'expected a JSON object with "nights" and "days" lists')
+        problems.add("", _('expected a JSON object with "nights" and "days" lists'))
         problems.raise_if_any()
     unknown = sorted(set(document) - {"format", "version", "nights", "days"})
     if unknown:
-        problems.add(unknown[0], 'unknown key; allowed: "format", "version", "nights", "days"')
+        problems.add(unknown[0], _('unknown key; allowed: "format", "version", "nights", "days"'))
     if document.get("format", JSON_FORMAT) != JSON_FORMAT:
-        problems.add("format", f"expected {JSON_FORMAT!r}")
+        problems.add("format", _("expected {format}", format=repr(JSON_FORMAT)))
     if document.get("version", JSON_VERSION) != JSON_VERSION:
-        problems.add("version", f"version {document.get('version')!r} is not supported; this crampcare reads 1")
+        problems.add("version", _("version {version} is not supported; this crampcare reads 1",
+                                   version=repr(document.get("version"))))
     batch = ImportBatch()
     for key, model, target in (("nights", NightRecord, batch.nights), ("days", DayRecord, batch.days)):
         items = document.get(key, [])
         if not isinstance(items, list):
-            problems.add(key, "must be a list")
+            problems.add(key, _("must be a list"))
             continue
         kind = key[:-1]
         first_seen: dict[dt.date, str] = {}
@@ -324,7 +328,8 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
                     problems.add(where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc), message)
                 continue
             if record.date in first_seen:
-                problems.add(f"{where}.date", f"{record.date} appears twice (also {first_seen[record.date]})")
+                problems.add(f"{where}.date", _("{date} appears twice (also {other})", date=record.date,
+                                                       other=first_seen[record.date]))
                 continue
             first_seen[record.date] = where
             target.append(record)  # type: ignore[arg-type]
@@ -342,7 +347,7 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
     rows = _csv_rows(text.removeprefix("\ufeff"), problems)
     header = [name.strip() for name in next(rows, [])]
     if not header or header == [""]:
-        problems.add("", "the file is empty; expected a header row starting with 'date'")
+        problems.add("", _("the file is empty; expected a header row starting with 'date'"))
         problems.raise_if_any()
     cramp_indexes: set[int] = set()
     for number, name in enumerate(header, start=1):
@@ -350,12 +355,13 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
         if match and match[2] in CRAMP_FIELDS:
             cramp_indexes.add(int(match[1]))
         elif name not in CSV_BASE_COLUMNS:
-            problems.add(f"row 1, column {number}", f"unknown column {name!r}; expected: {', '.join(csv_columns(1))}")
+            problems.add(_("row {row}, column {column}", row=1, column=number),
+                         _("unknown column {name}; expected: {columns}", name=repr(name), columns=", ".join(csv_columns(1))))
     if len(set(header)) != len(header):
         duplicate = next(name for name in header if header.count(name) > 1)
-        problems.add("row 1", f"column {duplicate!r} appears twice")
+        problems.add(_("row {row}", row=1), _("column {name} appears twice", name=repr(duplicate)))
     if "date" not in header:
-        problems.add("row 1", "a 'date' column is required")
+        problems.add(_("row {row}", row=1), _("a 'date' column is required"))
     problems.raise_if_any()
 
     batch = ImportBatch()
@@ -364,7 +370,8 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
         if not any(value.strip() for value in values):
             continue  # blank line
         if len(values) > len(header):
-            problems.add(f"row {row_number}", f"has {len(values)} cells but the header has {len(header)} columns")
+            problems.add(_("row {row}", row=row_number), _("has {cells} cells but the header has {columns} columns",
+                                                            cells=len(values), columns=len(header)))
             continue
         row = dict(zip(header, values, strict=False))
         _parse_csv_row(row, row_number, sorted(cramp_indexes), batch, first_seen, problems)
@@ -384,8 +391,9 @@ def _csv_rows(text: str, problems: _Problems) -> Iterator[list[str]]:
         except csv.Error as exc:
             detail = str(exc)
             if "field larger than field limit" in detail:
-                detail = f"a cell is longer than {csv.field_size_limit():,} characters; no diary cell is that long"
-            problems.add(f"row {reader.line_num}", f"cannot be read as CSV: {detail}")
+                limit = format(csv.field_size_limit(), ",")
+                detail = _("a cell is longer than {limit} characters; no diary cell is that long", limit=limit)
+            problems.add(_("row {row}", row=reader.line_num), _("cannot be read as CSV: {reason}", reason=detail))
             problems.raise_if_any()
             return
         yield [_restore_formula_cell(value) for value in values]
@@ -399,20 +407,21 @@ def _parse_csv_row(
     first_seen: dict[dt.date, int],
     problems: _Problems,
 ) -> None:
-    where = f"row {row_number}"
+    where = _("row {row}", row=row_number)
 
     def cell(name: str) -> str:
         return row.get(name, "").strip()
 
     def fail(column: str, message: str) -> None:
-        problems.add(f"{where}, column {column}", message)
+        problems.add(_("{row}, column {column}", row=where, column=column), message)
 
     date = _parse_iso_date(cell("date"))
     if date is None:
-        fail("date", f"date {cell('date')!r} not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20")
+        fail("date", _("date {value} not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20",
+                       value=repr(cell("date"))))
         return
     if date in first_seen:
-        fail("date", f"{date} appears twice (also row {first_seen[date]}); one row per date")
+        fail("date", _("{date} appears twice (also row {row}); one row per date", date=date, row=first_seen[date]))
         return
     first_seen[date] = row_number
     before = len(problems.items)
@@ -441,10 +450,11 @@ def _parse_csv_row(
     night_cells = [cell(name) for name in ("cramp_count", "sleep_disturbed", "night_notes")]
     night_logged = _logged(cell("night_logged"), bool(filled) or any(night_cells), "night_logged", fail)
     if night_logged is False and (filled or any(night_cells)):
-        fail("night_logged", "says no, but night or cramp cells are filled in")
+        fail("night_logged", _("says no, but night or cramp cells are filled in"))
     count = cell("cramp_count")
     if night_logged and count and count != str(filled):
-        fail("cramp_count", f"says {count} but {filled} cramp(s) are filled in")
+        fail("cramp_count", ngettext("says {count} but {n} cramp is filled in", "says {count} but {n} cramps are filled in",
+                                     filled, count=count))
     if night_logged:
         night_values: dict[str, Any] = {"date": date, "cramps": cramps, "notes": row.get("night_notes", "")}
         if cell("sleep_disturbed"):
@@ -461,7 +471,7 @@ def _parse_csv_row(
     day_cells = {name: cell(name) for name in DAY_FIELDS}
     day_logged = _logged(cell("day_logged"), any(day_cells.values()) or bool(cell("day_notes")), "day_logged", fail)
     if day_logged is False and (any(day_cells.values()) or cell("day_notes")):
-        fail("day_logged", "says no, but day cells are filled in")
+        fail("day_logged", _("says no, but day cells are filled in"))
     if day_logged:
         day_values: dict[str, Any] = {"date": date, "notes": row.get("day_notes", "")}
         for name, text in day_cells.items():
@@ -475,7 +485,7 @@ def _parse_csv_row(
             batch.days.append(day)
             batch.origins[("day", date)] = where
     if not night_logged and not day_logged and len(problems.items) == before:
-        problems.add(where, "neither a night nor a day is filled in")
+        problems.add(where, _("neither a night nor a day is filled in"))
 
 
 def _columns(renamed: Mapping[str, str], fallback: str) -> Callable[[tuple[str | int, ...]], str]:
@@ -517,7 +527,7 @@ def _parse_bool(text: str) -> bool:
         return True
     if lowered in ("no", "n", "false", "0"):
         return False
-    raise ValueError(f"{text!r} is not yes or no (leave the cell empty if not logged)")
+    raise ValueError(_("{value} is not yes or no (leave the cell empty if not logged)", value=repr(text)))
 
 
 def _parse_list(text: str) -> list[str]:
@@ -525,9 +535,9 @@ def _parse_list(text: str) -> list[str]:
         try:
             items = json.loads(text)
         except json.JSONDecodeError:
-            raise ValueError(f"{text!r} looks like a JSON list but is not valid JSON") from None
+            raise ValueError(_("{value} looks like a JSON list but is not valid JSON", value=repr(text))) from None
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            raise ValueError(f"{text!r} must be a list of texts")
+            raise ValueError(_("{value} must be a list of texts", value=repr(text)))
         return items
     return [item.strip() for item in text.split(";") if item.strip()]
 
@@ -538,13 +548,13 @@ def _parse_float(text: str) -> float:
     except ValueError:
         value = units.parse_decimal(text)
     if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number")
+        raise ValueError(_("{value} is not a finite number", value=repr(text)))
     return value
 
 
 def _parse_int(text: str) -> int:
     if not re.fullmatch(r"-?\d+", text):
-        raise ValueError(f"{text!r} is not a whole number")
+        raise ValueError(_("{value} is not a whole number", value=repr(text)))
     return int(text)
 
 

@@ -104,7 +104,11 @@ class ImportConflictError(ConflictError):
         super().__init__(conflict.kind, conflict.date)
         place = " ".join(part for part in (source, where) if part)
         prefix = f"{place}: " if place else ""
-        self.args = (f"{prefix}{conflict}; nothing was imported (edit or delete the stored {conflict.kind} first)",)
+        from crampcare.i18n.context import _
+
+        first = (_("edit or delete the stored night first") if conflict.kind == "night"
+                 else _("edit or delete the stored day first"))
+        self.args = (_("{where}{conflict}; nothing was imported ({first})", where=prefix, conflict=conflict, first=first),)
 
 
 def import_text(diary: DiaryStore, text: str, name: str = "", fmt: str | None = None) -> ImportSummary:

@@ -2,8 +2,9 @@
    once when crampcare answers again. Each entry carries its own idempotency key (the form's
    idempotency_key field), so a request that reached the server before the connection dropped
    is not stored twice.
-   Server mode (<html data-account>): an entry belongs to the account the page was shown to, and is
-   sent only while that account is signed in, with the session's current CSRF token (asked for at
+   Server mode (<html data-account>): an entry belongs to the account the page was shown to (one
+   logged on a page shown to nobody goes to whoever signs in next on this device), and is sent only
+   while that account is signed in, with the session's current CSRF token (asked for at
    each sync: a cached page's token may be out of date). A session that ended while offline keeps
    the entries on the device and says "sign in to sync"; nothing is deleted until the server has
    stored it. */
