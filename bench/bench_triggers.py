@@ -18,7 +18,7 @@ method (the default 200000 was not), and 2000 diaries per line for the issue's t
     nice -n 10 .venv/bin/python bench/bench_triggers.py [--diaries 2000] [--seed0 200000] [--processes 2]
 
 Measured 2026-12-03, second pass (2000 diaries per line, seeds 200000+; the method was tuned on
-seeds 5000-5399; shared 2-core machine, about 4 min per 2000 diaries at load 6-10):
+seeds 5000-5399; shared 2-core machine at load 6-11, 5-8 min per line):
 
 - found 65.1 % (63.0-67.2) after 8 weeks, oracle 83.2 % (81.6-84.8); found 86.6 % (85.0-88.0)
   after 12 weeks, oracle 95.3 % (94.3-96.2). The 12-week target (86 %) is met, the 8-week one
