@@ -74,7 +74,7 @@ do-nothing factor in about 1 - (1 - 0.0125)^9 = 11 % of diaries even with a full
 statistic (where 0.0125 suffices), so the 75 % after 8 weeks is out of reach at a 5 % false rate;
 after 12 weeks the 86 % is met. The false rate itself: without spells the shuffles are an exact
 test and the 5 % is used in full (4.6-5.5 % measured on 2,000 diaries per line, every interval
-including 5 %); with spells the widening for them leaves room (2.7-3.7 % at persistence 0.7).
+including 5 %); with spells the widening for them leaves room (1.1-3.7 % at persistence 0.7-0.93).
 
 A factor "seems linked" when its adjusted p < 0.05 and RR > 1, "seems linked to fewer cramps" when
 adjusted p < 0.05 and RR < 1, otherwise "no clear link". bench/bench_triggers.py measures the chance
