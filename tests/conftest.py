@@ -17,20 +17,22 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+sys.path.insert(0, str(Path(__file__).parent))
+
+from depth import DEEP  # noqa: E402
+from pg import PostgresServer  # noqa: E402
+
 # Timing is a benchmark's job (bench/), not a property test's: no per-example deadline, so a
 # busy CI machine cannot turn a correct example into a failure. The default number of examples
-# keeps the whole suite within its time budget; CRAMPCARE_PROPERTY_EXAMPLES=2000 runs a deeper search.
+# keeps the whole suite within its two minutes (each run draws new ones); CRAMPCARE_DEEP_TESTS=1
+# searches 2,000 per property, CRAMPCARE_PROPERTY_EXAMPLES=N any number.
 settings.register_profile(
     "crampcare",
     deadline=None,
     print_blob=True,
-    max_examples=int(os.environ.get("CRAMPCARE_PROPERTY_EXAMPLES", "120")),
+    max_examples=int(os.environ.get("CRAMPCARE_PROPERTY_EXAMPLES") or (2000 if DEEP else 50)),
 )
 settings.load_profile("crampcare")
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from pg import PostgresServer  # noqa: E402
 
 BACKENDS = [b.strip() for b in os.environ.get("CRAMPCARE_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 _counter = itertools.count()

@@ -1,6 +1,7 @@
 """The API keeps its contract: schemathesis, with every check and every phase (examples, coverage,
 fuzzing, stateful) and a fixed seed, against ``/openapi.json`` of the app running in this process
-(local mode, a fresh SQLite diary). Zero failures, and at least 1,000 generated requests.
+(local mode, a fresh SQLite diary). Zero failures, and at least 1,000 generated requests
+(``CRAMPCARE_DEEP_TESTS=1``: more examples per operation, see ``EXAMPLES``).
 
 The rules the schema states in words but JSON Schema cannot express (dates from 1900 to tomorrow,
 ``from`` not after ``to``, the body's date equal to the path's) are taught to the generator in
@@ -22,15 +23,17 @@ from threaded_server import serve_in_thread
 
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
+from depth import DEEP
 
 pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).parent
 SEED = 20261203
 MIN_CASES = 1000
-# Examples per operation: enough for MIN_CASES requests per mode; the two modes are separate files
-# so pytest-xdist runs them side by side.
-EXAMPLES = 10
+# Examples per operation for the fuzzing and stateful phases. The coverage phase (most of the
+# requests, over 1,800) does not depend on it; CRAMPCARE_DEEP_TESTS=1 (the bench job) fuzzes five
+# times as deep. The two modes are separate files so pytest-xdist runs them side by side.
+EXAMPLES = 10 if DEEP else 2
 
 
 @pytest.fixture
