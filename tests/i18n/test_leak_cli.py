@@ -265,3 +265,10 @@ def test_quick_log_forms_are_russian(tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert_russian(" ".join(word for word in out.split() if word.strip(":;,()[]") not in _TYPED))
     assert "error" not in day
     assert "1,5 л" in russian("diary", "show", "2026-11-30", "--db", db)
+
+
+def test_questionnaire_json_texts() -> None:
+    """`questionnaire --format json` in Russian: the texts are Russian, ids and types stay (i18nqa)."""
+    questions = json.loads(russian("questionnaire", "--format", "json"))
+    assert questions[0]["id"] == "breathless_chest_pain" and questions[0]["type"] == "yes_no"
+    assert_russian(" ".join([q["text"] for q in questions] + [c["text"] for q in questions for c in q["choices"]]))
