@@ -210,3 +210,65 @@ def test_import_refusals_are_russian(diary: str, tmp_path: Path) -> None:
         out = russian("import", str(path), "--db", diary, code=2)
         assert out.startswith("error: ")
         assert_russian(out.removeprefix("error: "))
+
+
+@pytest.mark.parametrize("args", [
+    ("simulate", "--days", "-3"),                      # Typer's range check (pydantic's English)
+    ("serve", "--port", "99999"),
+    ("assess", "--format", "pdf"),                     # Typer's choice check
+    ("questionnaire", "--format", "fhir"),
+    ("now", "--plain", "--region", "XX"),              # the fast path of `now`
+    ("export", "--format", "xml", "--out", "x.xml"),
+    ("diary", "undo"),                                 # an empty diary
+    ("diary", "delete", "2026-12-01"),
+    ("log", "day", "--date", "2026-12-01", "--activity", "extreme"),  # pydantic's "'a', 'b' or 'c'"
+    ("log", "day", "--date", "2026-12-01", "--alcohol", "x"),
+    ("db", "status", "--db", "postgresql://nobody@127.0.0.1:1/x"),
+], ids=lambda args: " ".join(args))
+def test_refusals_found_by_trying(args: tuple[str, ...], tmp_path: Path) -> None:
+    """Refusals a Russian user met in English after issue 13 was believed done (i18nqa)."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CRAMPCARE_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    db = [] if "--db" in args or args[0] in ("simulate", "serve", "assess", "questionnaire", "now") else \
+        ["--db", f"sqlite:///{tmp_path / 'empty.db'}"]
+    if args[0] == "simulate":
+        db = ["--db", f"sqlite:///{tmp_path / 'sim.db'}"]
+    result = subprocess.run([sys.executable, "-m", "crampcare", *args, *db, "--lang", "ru"], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, timeout=60)
+    assert result.returncode in (1, 2) and result.stderr.startswith("error: "), result.stderr
+    line = result.stderr.removeprefix("error: ")
+    # What the person typed and the driver's own reason after the database address are quoted as they are.
+    line = re.sub(r"'[^']*'|postgresql\S*.*$|\bfhir\b", " ", line)  # fhir: a format's name, as typed
+    assert_russian(line)
+
+
+# The values a person types into the quick forms, shown as they are beside their Russian meaning.
+_TYPED = {"left", "right", "both", "calf", "foot", "toes", "thigh", "other", "stretch", "walk", "massage", "warmth",
+          "pain_reliever", "low", "normal", "high", "none", "some"}
+
+
+def test_quick_log_forms_are_russian(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`log night` / `log day` without options ask question by question: Russian prompts, Russian yes/no
+    (д, нет), Russian litres (1,5 л) and our own Russian `error:` line for a wrong answer."""
+    import crampcare.cli.diary_commands as diary_commands
+
+    monkeypatch.setattr(diary_commands, "_interactive", lambda: True)
+    db = f"sqlite:///{tmp_path / 'quick.db'}"
+    night = russian("log", "night", "--db", db,
+                    input="да\n03:10\n2m\nleft\ncalf\n7\nstretch\nможет быть\nн\n2026-11-30\nд\n")
+    assert "ответьте «да» или «нет»" in night and "Записана ночь на 2026-11-30" in night
+    day = russian("log", "day", "--date", "2026-11-30", "--db", db,
+                  input="1,5 л\nhigh\nд\n2\nsome\nн\n1\nнет\nда\n")
+    for out in (night, day):
+        assert_russian(" ".join(word for word in out.split() if word.strip(":;,()[]") not in _TYPED))
+    assert "error" not in day
+    assert "1,5 л" in russian("diary", "show", "2026-11-30", "--db", db)
+
+
+def test_questionnaire_json_texts() -> None:
+    """`questionnaire --format json` in Russian: the texts are Russian, ids and types stay (i18nqa)."""
+    questions = json.loads(russian("questionnaire", "--format", "json"))
+    assert questions[0]["id"] == "breathless_chest_pain" and questions[0]["type"] == "yes_no"
+    assert_russian(" ".join([q["text"] for q in questions] + [c["text"] for q in questions for c in q["choices"]]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
@@ -122,3 +123,34 @@ def test_region_switch_beside_the_language_switch(local: TestClient) -> None:
     assert "звоните 911" in learn and '<option value="US" selected>' in learn
     unknown = local.post("/region", data={"region": "XX", "next": "/"}, follow_redirects=False)
     assert unknown.status_code == 303 and "set-cookie" not in unknown.headers
+
+
+def test_api_questionnaire_and_refusals(local: TestClient) -> None:
+    """The JSON API for a Russian browser: the interview's texts (as the assessment's JSON already
+    was) and the `message` of each kind of pydantic refusal (i18nqa)."""
+    import json
+
+    questions = local.get("/api/v1/questionnaire", headers={"Accept": "application/json"}).json()
+    texts = [q["text"] for q in questions] + [q["help"] for q in questions if q.get("help")] + \
+        [c["text"] for q in questions for c in q["choices"]]
+    assert latin_share(" ".join(texts)) <= LIMIT, describe(" ".join(texts))
+    cramp = {"start": "03:10", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}
+    bodies = {
+        "json_invalid": "{not json",
+        "missing": "{}",
+        "list_type": json.dumps({"date": "2026-11-01", "cramps": "many"}),
+        "date_parsing": json.dumps({"date": "2026-13-45", "cramps": []}),
+        "extra_forbidden": json.dumps({"date": "2026-11-01", "cramps": [], "foo": 1}),
+        "literal_error": json.dumps({"date": "2026-11-01", "cramps": [{**cramp, "leg": "middle"}]}),
+        "less_than_equal": json.dumps({"date": "2026-11-01", "cramps": [{**cramp, "severity": 50}]}),
+        "string_too_long": json.dumps({"date": "2026-11-01", "cramps": [], "notes": "x" * 5000}),
+    }
+    for kind, body in bodies.items():
+        response = local.post("/api/v1/nights", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, kind
+        message = response.json()["error"]["message"]
+        message = message.split(": ", 1)[-1]  # the field's name is the API's, not a sentence
+        message = re.sub(r"'[^']*'", " ", message)  # the allowed values, as they are sent
+        assert any("а" <= ch <= "я" for ch in message) and latin_share(message) <= LIMIT, (kind, message)
+    tags = local.post("/api/v1/days", json={"date": "2026-11-01", "tags": ["a"] * 100})
+    assert tags.status_code == 422 and "элемент" in tags.json()["error"]["message"]

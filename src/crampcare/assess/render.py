@@ -247,4 +247,15 @@ def questionnaire_markdown(kb: KnowledgeBase) -> str:
 
 
 def questionnaire_json(kb: KnowledgeBase) -> list[dict[str, object]]:
-    return [q.model_dump(mode="json", by_alias=True, exclude_none=True) for q in kb.questions.values()]
+    """The questions as data: ids, types and conditions as they are, the texts a person reads in the
+    current language (like the assessment's JSON), so a client can show them as they come."""
+    questions: list[dict[str, object]] = []
+    for question in kb.questions.values():
+        item = question.model_dump(mode="json", by_alias=True, exclude_none=True)
+        item["text"] = text(kb, f"questions.{question.id}.text")
+        if question.help:
+            item["help"] = text(kb, f"questions.{question.id}.help")
+        item["choices"] = [{**choice, "text": text(kb, f"questions.{question.id}.choices.{index}.text")}
+                           for index, choice in enumerate(item["choices"])]
+        questions.append(item)
+    return questions

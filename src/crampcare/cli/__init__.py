@@ -250,6 +250,24 @@ def _main() -> None:
     raise SystemExit(code if isinstance(code, int) else 0)
 
 
+_NOT_A_CHOICE = re.compile(r"(?:Value error, )?(?P<value>'.*') is not one of (?P<choices>.+?)\.?")
+
+
+def _bad_value_message(exc: Any) -> str:
+    """Why Typer refused an option's value, in the current language: Typer checks values with
+    pydantic (ranges, numbers) and its own choice parser, both of which write English only."""
+    from pydantic import ValidationError
+
+    from crampcare.i18n.validation import validation_text
+
+    if not isinstance(exc.__cause__, ValidationError):
+        return str(exc.message)
+    first = exc.__cause__.errors()[0]
+    if first["type"] == "value_error" and (found := _NOT_A_CHOICE.fullmatch(str(first["msg"]))):
+        return _("{value} is not one of: {choices}", value=found["value"], choices=found["choices"])
+    return validation_text(first)
+
+
 _NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>.+)'\.(?: Did you mean (?P<close>.+)\?)?")
 
 
@@ -273,7 +291,7 @@ def _usage_message(exc: Any, click_errors: Any) -> str:
             if kind == "argument":  # a placeholder, written as Click's usage lines write them: DATE
                 return _("missing argument {name}", name=name.upper())
             return _("missing option {name}", name=name)
-        return _("invalid value for {name}: {message}", name=name, message=exc.message)
+        return _("invalid value for {name}: {message}", name=name, message=_bad_value_message(exc))
     if found := _NO_SUCH_COMMAND.fullmatch(str(exc.message)):
         # What was typed, and what may have been meant, as typed things: `lgo`, `log`.
         typed = "`" + found["name"] + "`"

@@ -204,7 +204,8 @@ def _decimal(what: str, unit: str = "") -> Callable[[str], float]:
 def _int_in(low: int, high: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         if not text.strip().isdigit() or not low <= int(text) <= high:
-            raise ValueError(f"{what} {text!r} must be a whole number from {low} to {high}")
+            raise ValueError(_("{what} {text} must be a whole number from {low} to {high}", what=what, text=repr(text),
+                               low=low, high=high))
         return int(text)
 
     return parse
@@ -240,7 +241,7 @@ def _cramp_changes(
         "muscles": _list_option(muscle),
         "severity": _parsed("--severity", severity, units.parse_severity),
         "helped": _list_option(helped),
-        "minutes_to_relief": _parsed("--relief-minutes", relief_minutes, _decimal("minutes to relief", "m")),
+        "minutes_to_relief": _parsed("--relief-minutes", relief_minutes, _decimal(_("minutes to relief"), "m")),
         "signs": _list_option(sign),
     }
     return {name: value for name, value in changes.items() if value is not None}
@@ -308,14 +309,14 @@ def _day_changes(
         "unusual_activity": unusual_activity,
         "sitting_hours": _parsed("--sitting", sitting, units.parse_hours),
         "cold_exposure": cold,
-        "temperature_swing_c": _parsed("--temp-swing", temp_swing, _decimal("temperature swing", "c")),
+        "temperature_swing_c": _parsed("--temp-swing", temp_swing, _decimal(_("temperature swing"), "c")),
         "stress": stress.strip().lower() if stress is not None else None,
         "uncomfortable_shoes": shoes,
         "diet": _list_option(diet),
-        "alcohol_units": _parsed("--alcohol", alcohol, _decimal("alcohol units")),
+        "alcohol_units": _parsed("--alcohol", alcohol, _decimal(_("alcohol units"))),
         "caffeine": caffeine,
         "medicines": _list_option(medicine),
-        "pregnancy_week": _parsed("--pregnancy-week", pregnancy_week, _int_in(1, 42, "pregnancy week")),
+        "pregnancy_week": _parsed("--pregnancy-week", pregnancy_week, _int_in(1, 42, _("pregnancy week"))),
         "exercises_done": exercises,
         "tags": [t for t in tag if t.strip()] if tag else None,
     }
@@ -328,15 +329,29 @@ def _day_changes(
 
 
 def _ask(prompt: str, default: str, parse: Callable[[str], Any]) -> Any:
-    """Prompt until ``parse`` accepts the answer; Enter takes ``default``."""
-
-    def convert(text: str) -> Any:
+    """Prompt until ``parse`` accepts the answer; Enter takes ``default``. The refusal is our own
+    ``error:`` line, because Click's prompt writes its "Error:" in English only."""
+    while True:
+        text = typer.prompt(prompt, default=default)
         try:
             return parse(text)
         except ValueError as exc:
-            raise typer.BadParameter(str(exc)) from None
+            typer.echo(f"error: {exc}", err=True)
 
-    return typer.prompt(prompt, default=default, value_proc=convert)
+
+def _yes_no(text: str) -> bool:
+    """A yes/no answer in English or in the reader's language (y, yes, д, да…)."""
+    lowered = text.strip().lower()
+    yes, no = _("yes"), _("no")
+    if lowered in ("y", "yes", yes, yes[:1]):
+        return True
+    if lowered in ("n", "no", no, no[:1]):
+        return False
+    raise ValueError(_("answer {yes} or {no}", yes=yes, no=no))
+
+
+def _confirm(question: str, default: bool) -> bool:
+    return bool(_ask(question, _("yes") if default else _("no"), _yes_no))
 
 
 def _ask_night_form(date_text: str | None) -> tuple[dt.date, list[Cramp], bool]:
@@ -344,17 +359,17 @@ def _ask_night_form(date_text: str | None) -> tuple[dt.date, list[Cramp], bool]:
     from crampcare.diary import units
 
     cramps: list[Cramp] = []
-    if typer.confirm("Any cramp?", default=True):
+    if _confirm(_("Any cramp?"), default=True):
         while True:
             now = _now()
             values = {
-                "start": _ask("Time", now.strftime("%H:%M"), units.parse_time),
-                "duration_s": _ask("How long", "1m", _duration),
-                "leg": _ask("Leg (left/right/both)", "left", str.lower),
-                "muscles": _ask("Muscle (calf/foot/toes/thigh/other, + for several)", "calf", _split_plus),
-                "severity": _ask("Severity 0-10", "5", units.parse_severity),
+                "start": _ask(_("Time"), now.strftime("%H:%M"), units.parse_time),
+                "duration_s": _ask(_("How long"), "1m", _duration),
+                "leg": _ask(_("Leg (left/right/both)"), "left", str.lower),
+                "muscles": _ask(_("Muscle (calf/foot/toes/thigh/other, + for several)"), "calf", _split_plus),
+                "severity": _ask(_("Severity 0-10"), "5", units.parse_severity),
                 "helped": _ask(
-                    "What helped (stretch/walk/massage/warmth/pain_reliever/other, - for nothing)",
+                    _("What helped (stretch/walk/massage/warmth/pain_reliever/other, - for nothing)"),
                     "-",
                     lambda t: [] if t.strip() in ("", "-") else _split_plus(t),
                 ),
@@ -364,14 +379,14 @@ def _ask_night_form(date_text: str | None) -> tuple[dt.date, list[Cramp], bool]:
             except _Refused as exc:
                 typer.echo(f"error: {exc}", err=True)
                 continue
-            if not typer.confirm("Another cramp?", default=False):
+            if not _confirm(_("Another cramp?"), default=False):
                 break
     if date_text:
         night = _date_arg(date_text, "--date")
     else:
         default = units.night_date_for(cramps[0].start, _now()) if cramps else units.default_night_date(_now())
-        night = _ask("Night of (the evening's date)", default.isoformat(), units.parse_date)
-    disturbed = typer.confirm("Sleep disturbed?", default=bool(cramps))
+        night = _ask(_("Night of (the evening's date)"), default.isoformat(), units.parse_date)
+    disturbed = _confirm(_("Sleep disturbed?"), default=bool(cramps))
     return night, cramps, disturbed
 
 
@@ -386,24 +401,16 @@ def _ask_day_form() -> dict[str, Any]:
     def optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
         return lambda text: None if text.strip() in ("", "-") else parse(text)
 
-    def yes_no(text: str) -> bool:
-        lowered = text.strip().lower()
-        if lowered in ("y", "yes"):
-            return True
-        if lowered in ("n", "no"):
-            return False
-        raise ValueError("answer y or n (or - to skip)")
-
     questions: list[tuple[str, str, Callable[[str], Any]]] = [
-        ("fluids_ml", "Fluids drunk (e.g. 1.5L)", units.parse_volume_ml),
-        ("activity", "Activity (low/normal/high)", str.lower),
-        ("unusual_activity", "Unusual activity? (y/n)", yes_no),
-        ("sitting_hours", "Hours sitting", units.parse_hours),
-        ("stress", "Stress (none/some/high)", str.lower),
-        ("cold_exposure", "Legs got cold? (y/n)", yes_no),
-        ("alcohol_units", "Alcohol units", _decimal("alcohol units")),
-        ("caffeine", "Caffeine? (y/n)", yes_no),
-        ("exercises_done", "Bedtime exercises done? (y/n)", yes_no),
+        ("fluids_ml", _("Fluids drunk (e.g. 1.5L)"), units.parse_volume_ml),
+        ("activity", _("Activity (low/normal/high)"), str.lower),
+        ("unusual_activity", _("Unusual activity? (y/n)"), _yes_no),
+        ("sitting_hours", _("Hours sitting"), units.parse_hours),
+        ("stress", _("Stress (none/some/high)"), str.lower),
+        ("cold_exposure", _("Legs got cold? (y/n)"), _yes_no),
+        ("alcohol_units", _("Alcohol units"), _decimal(_("alcohol units"))),
+        ("caffeine", _("Caffeine? (y/n)"), _yes_no),
+        ("exercises_done", _("Bedtime exercises done? (y/n)"), _yes_no),
     ]
     answers = {field: _ask(prompt, "-", optional(parse)) for field, prompt, parse in questions}
     return {name: value for name, value in answers.items() if value is not None}
@@ -815,7 +822,7 @@ def diary_edit(
                 if new_cramps:
                     cramps = new_cramps
                 if cramp_flags:
-                    number = _parsed("--cramp-number", cramp_number, _int_in(1, 99, "cramp number"))
+                    number = _parsed("--cramp-number", cramp_number, _int_in(1, 99, _("cramp number")))
                     cramps = _edit_one_cramp(cramps, cramp_flags, number)
                 _check_not_future(day_date, cramps)
                 changed_nights.append(

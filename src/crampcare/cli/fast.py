@@ -76,6 +76,7 @@ def run(argv: list[str]) -> None:
     choice = choose_language(_flag(argv, "--lang"))
     if choice.notice():
         sys.stderr.write(f"{choice.notice()}\n")
+    activate(choice.code, None)  # so that a refused --region is said in the chosen language
     try:
         region = choose_region(_flag(argv, "--region"), lang=choice.code)
     except ValueError as exc:

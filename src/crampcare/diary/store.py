@@ -372,7 +372,7 @@ class DiaryStore:
                 select(_log).where(_log.c.owner == self.owner).order_by(_log.c.id.desc()).limit(1)
             ).first()
             if entry is None:
-                raise NotFoundError("nothing to undo")
+                raise NotFoundError(_("nothing to undo"))
             for kind in ("night", "day"):
                 items = [item for item in entry.previous if item["kind"] == kind]
                 self._delete_rows(conn, kind, [_as_date(item["date"]) for item in items])
@@ -539,8 +539,9 @@ class DiaryStore:
             found = {kind: self._fetch(conn, kind, date) for kind in kinds}
             missing = [kind for kind, record in found.items() if record is None]
             if (require_all and missing) or len(missing) == len(kinds):
-                what = " or ".join(missing)
-                raise NotFoundError(f"no {what} logged for {date.isoformat()}")
+                words = {"night": _("night"), "day": _("day")}
+                what = _(" or ").join(words[kind] for kind in missing)
+                raise NotFoundError(_("no {what} logged for {date}", what=what, date=date.isoformat()))
             deleted: list[Kind] = [kind for kind, record in found.items() if record is not None]
             for kind in deleted:
                 self._delete_rows(conn, kind, [date])

@@ -97,13 +97,15 @@ def parse_volume_ml(text: str) -> int:
     """Volume in whole millilitres: ``1.5L``, ``1,5 l``, ``1500ml``, ``1500`` (bare = ml), ``1,500 ml``."""
     allowed = _("write e.g. 1.5L, 1,5 l, 1500ml or 1500 (millilitres)")
     cleaned = text.strip().lower().replace(" ", "")
-    match = re.fullmatch(r"(\d+(?:[.,]\d+)?)([a-z]*)", cleaned)
+    match = re.fullmatch(r"(\d+(?:[.,]\d+)?)([^\W\d_]*)", cleaned)
     if not match:
         raise ValueError(_("volume {text!r} not understood; {allowed}", text=text, allowed=allowed))
     number, unit = match[1], match[2] or "ml"
-    if unit not in _VOLUME_UNITS_ML:
+    # The reader's own abbreviations too ("1,5 л" in Russian), as the catalog spells them.
+    known = {**_VOLUME_UNITS_ML, _("L").lower(): 1000.0, _("ml").lower(): 1.0}
+    if unit not in known:
         raise ValueError(_("volume unit {unit!r} not known; {allowed}", unit=match[2], allowed=allowed))
-    factor = _VOLUME_UNITS_ML[unit]
+    factor = known[unit]
     # "1,500" with millilitres is a thousands separator; "1,5" is a decimal comma.
     if factor == 1.0 and re.fullmatch(r"\d{1,2},\d{3}", number):
         number = number.replace(",", "")
@@ -282,7 +284,7 @@ def parse_cramp_spec(text: str, *, now: dt.datetime | None = None) -> dict[str, 
     if len(parts) > 5 and parts[5]:
         values["helped"] = _split_multi(parts[5])
     if len(parts) > 6 and parts[6]:
-        values["minutes_to_relief"] = parse_decimal(parts[6], what="minutes to relief", unit="m")
+        values["minutes_to_relief"] = parse_decimal(parts[6], what=_("minutes to relief"), unit="m")
     return values
 
 

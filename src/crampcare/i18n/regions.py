@@ -66,7 +66,10 @@ def choose_region(requested: str | None = None, *, lang: str = "en", environ: Ma
         if explicit and explicit.strip().upper() in REGIONS:
             return REGIONS[explicit.strip().upper()]
         if explicit and explicit.strip():
-            raise ValueError(f"unknown region {explicit.strip()!r}; expected one of {', '.join(REGIONS)}")
+            from crampcare.i18n.context import _
+
+            raise ValueError(_("unknown region {region!r}; choose from: {choices}", region=explicit.strip(),
+                               choices=", ".join(REGIONS)))
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name, "").strip()
         if value:

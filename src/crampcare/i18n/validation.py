@@ -58,6 +58,8 @@ def validation_text(error: Mapping[str, Any]) -> str:
     if current_language() == DEFAULT_LANGUAGE or kind not in _BY_TYPE:
         return message
     context = {key: value for key, value in (error.get("ctx") or {}).items() if isinstance(value, (int, float, str))}
+    if isinstance(context.get("expected"), str):  # pydantic lists choices as "'a', 'b' or 'c'", with an English "or"
+        context["expected"] = str(context["expected"]).replace("' or '", "', '")
     try:
         return _(_BY_TYPE[kind]).format(**context)
     except (KeyError, IndexError):  # a context value the message does not have: the plain sentence

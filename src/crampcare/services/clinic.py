@@ -30,6 +30,7 @@ from crampcare.clinic.sharing import (
     set_cohort_consent,
     shares_of_patient,
 )
+from crampcare.i18n.context import _
 from crampcare.services.diary import Diary
 
 if TYPE_CHECKING:
@@ -125,5 +126,5 @@ def server_engine(db: str) -> Engine:
         return open_engine(db, migrate=False)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise DatabaseUnreachableError(f"cannot reach the database {shown_url(resolve_db_url(db))}: "
-                                       f"{reason[0] if reason else type(exc).__name__}") from None
+        raise DatabaseUnreachableError(_("cannot reach the database {url}: {reason}", url=shown_url(resolve_db_url(db)),
+                                         reason=reason[0] if reason else type(exc).__name__)) from None

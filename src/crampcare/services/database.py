@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError as DatabaseUnavailableError
 from crampcare.db.engine import make_engine, resolve_db_url
 from crampcare.db.schema import SchemaOutOfDateError, current_revision, head_revision, is_up_to_date, upgrade
 from crampcare.db.sqlite_files import write_refusal
+from crampcare.i18n.context import _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -76,11 +77,12 @@ def schema_status(db: str | None) -> SchemaStatus:
     try:
         engine = make_engine(url)
     except Exception as exc:  # a malformed URL, an unknown driver
-        raise DatabaseUnreachableError(f"cannot use the database {shown_url(url)}: {exc}") from None
+        raise DatabaseUnreachableError(_("cannot use the database {url}: {reason}", url=shown_url(url), reason=exc)) from None
     try:
         return SchemaStatus(url, current_revision(engine), head_revision())
     except SQLAlchemyError as exc:
-        raise DatabaseUnreachableError(f"cannot reach the database {shown_url(url)}: {_reason(exc)}") from None
+        raise DatabaseUnreachableError(_("cannot reach the database {url}: {reason}", url=shown_url(url),
+                                          reason=_reason(exc))) from None
     finally:
         engine.dispose()
 

@@ -67,7 +67,9 @@ def export_diary(diary: DiaryStore, fmt: str, start: dt.date | None = None, end:
     """The diary (dates inclusive) in format ``fmt`` (a key of :data:`FORMATS`; ``ValueError`` otherwise)."""
     chosen = FORMATS.get(fmt.lower())
     if chosen is None:
-        raise ValueError(f"--format {fmt!r} is not known; use {' or '.join(sorted(FORMATS))}")
+        from crampcare.i18n.context import _
+
+        raise ValueError(_("--format {value!r} is not known; use {choices}", value=fmt, choices=_(" or ").join(sorted(FORMATS))))
     data = collect(diary, start, end)
     name = f"crampcare-{'fhir' if fmt == 'fhir' else 'diary'}-{dt.date.today().isoformat()}.{chosen.suffix}"
     return Exported(chosen.render(data), chosen.media_type, name, len(data.nights), len(data.days))
