@@ -136,7 +136,7 @@ def test_language_from_environment_and_locale(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.delenv("CRAMPCARE_LANG", raising=False)
         out = runner.invoke(app, ["learn"], env=env).output
         assert "Темы" in out, env
-    unsupported = runner.invoke(app, ["learn", "--lang", "de"])
+    unsupported = runner.invoke(app, ["learn", "--lang", "tlh"])  # Klingon: never added
     assert "not available" in unsupported.output and "Topics" in unsupported.output
 
 
