@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from crampcare.i18n.context import N_, _, current_language
+from crampcare.i18n.context import N_, _, current_language, current_localizer
 from crampcare.i18n.languages import DEFAULT_LANGUAGE
 
 _BY_TYPE = {
@@ -58,6 +58,9 @@ def validation_text(error: Mapping[str, Any]) -> str:
     if current_language() == DEFAULT_LANGUAGE or kind not in _BY_TYPE:
         return message
     context = {key: value for key, value in (error.get("ctx") or {}).items() if isinstance(value, (int, float, str))}
+    for key, value in context.items():  # limits as the reader writes numbers: "24", "1,5" (not "24.0", "1.5")
+        if isinstance(value, float):
+            context[key] = current_localizer().number(int(value) if value.is_integer() else value)
     if isinstance(context.get("expected"), str):  # pydantic lists choices as "'a', 'b' or 'c'", with an English "or"
         context["expected"] = str(context["expected"]).replace("' or '", "', '")
     try:
