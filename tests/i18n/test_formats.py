@@ -87,3 +87,13 @@ def test_fhir_questionnaire_with_translations_is_valid_r4() -> None:
     from crampcare.report.questionnaire import questionnaire_resource
 
     Questionnaire.model_validate(questionnaire_resource(load_knowledge(), version="test"))
+
+
+def test_yes_and_no_in_every_language() -> None:
+    """One rule for every prompt (`now`, `assess`, the quick log forms): the word for yes/no or its first
+    letter in any language crampcare speaks, taken from the catalogs, so a new language brings its own."""
+    from crampcare.i18n.wording import yes_no
+
+    assert [yes_no(text) for text in ("y", "Yes", "д", "ДА", " да ")] == [True] * 5
+    assert [yes_no(text) for text in ("n", "NO", "н", "нет")] == [False] * 4
+    assert [yes_no(text) for text in ("", "может", "yesno", "1")] == [None] * 4

@@ -93,3 +93,20 @@ DIARY_WORDS = {
 
 def diary_word(value: str) -> str:
     return _(DIARY_WORDS[value]) if value in DIARY_WORDS else value.replace("_", " ")
+
+
+def yes_no(text: str) -> bool | None:
+    """A typed yes or no, in any language crampcare speaks: the word or its first letter ("y", "yes",
+    "д", "да"…), so a new language's catalog brings its own answers; ``None`` if it is neither."""
+    from crampcare.i18n.catalogs import translations
+    from crampcare.i18n.languages import SUPPORTED_LANGUAGES
+
+    answer = text.strip().lower()
+    if not answer:
+        return None
+    for meaning, word in ((True, "yes"), (False, "no")):
+        for lang in SUPPORTED_LANGUAGES:
+            said = translations(lang).gettext(word).lower()
+            if answer in (said, said[:1]):
+                return meaning
+    return None
