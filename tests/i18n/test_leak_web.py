@@ -182,3 +182,11 @@ def test_form_field_errors(local: TestClient) -> None:
             text = re.sub(r"'[^']*'", " ", error)  # what was typed, quoted as it was
             assert any("а" <= ch <= "я" for ch in text.lower()) and latin_share(text) <= LIMIT, error
     assert "должно быть не больше 24" in _field_errors(limits.text)
+
+
+def test_russian_litres_in_the_day_form(local: TestClient) -> None:
+    """The hint says «1,5 л», so «1,5 л» is understood (i18nqa: it was refused)."""
+    assert "например, 1,5 л" in local.get("/diary").text
+    saved = local.post("/diary/day", data={"date": "2026-11-01", "fluids": "1,5 л"}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert local.get("/api/v1/days/2026-11-01").json()["fluids_ml"] == 1500
