@@ -224,6 +224,9 @@ def test_import_refusals_are_russian(diary: str, tmp_path: Path) -> None:
     ("log", "day", "--date", "2026-12-01", "--activity", "extreme"),  # pydantic's "'a', 'b' or 'c'"
     ("log", "day", "--date", "2026-12-01", "--alcohol", "x"),
     ("db", "status", "--db", "postgresql://nobody@127.0.0.1:1/x"),
+    ("assess", "--answers", "."),                      # the operating system's reasons (English strerror)
+    ("reminders", "--out", "/proc/x.ics"),
+    ("export", "--format", "csv", "--out", "/proc/x.csv"),
 ], ids=lambda args: " ".join(args))
 def test_refusals_found_by_trying(args: tuple[str, ...], tmp_path: Path) -> None:
     """Refusals a Russian user met in English after issue 13 was believed done (i18nqa)."""
@@ -231,7 +234,7 @@ def test_refusals_found_by_trying(args: tuple[str, ...], tmp_path: Path) -> None
     import sys
 
     env = {k: v for k, v in os.environ.items() if k not in ("CRAMPCARE_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
-    db = [] if "--db" in args or args[0] in ("simulate", "serve", "assess", "questionnaire", "now") else \
+    db = [] if "--db" in args or args[0] in ("simulate", "serve", "assess", "questionnaire", "now", "reminders") else \
         ["--db", f"sqlite:///{tmp_path / 'empty.db'}"]
     if args[0] == "simulate":
         db = ["--db", f"sqlite:///{tmp_path / 'sim.db'}"]

@@ -110,3 +110,24 @@ def yes_no(text: str) -> bool | None:
             if answer in (said, said[:1]):
                 return meaning
     return None
+
+
+_OS_REASONS = {
+    "ENOENT": N_("no such file or folder"),
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("permission denied"),
+    "EISDIR": N_("it is a folder, not a file"),
+    "ENOTDIR": N_("a part of the path is not a folder"),
+    "ENOSPC": N_("the disk is full"),
+    "EROFS": N_("the disk is read-only"),
+    "EEXIST": N_("it already exists"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in the reader's language (its own text is English only);
+    an unusual reason as the system says it."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _(_OS_REASONS[name]) if name in _OS_REASONS else str(exc.strerror or exc)
