@@ -275,3 +275,10 @@ def test_questionnaire_json_texts() -> None:
     questions = json.loads(russian("questionnaire", "--format", "json"))
     assert questions[0]["id"] == "breathless_chest_pain" and questions[0]["type"] == "yes_no"
     assert_russian(" ".join([q["text"] for q in questions] + [c["text"] for q in questions for c in q["choices"]]))
+
+
+def test_insights_json_texts(diary: str) -> None:
+    """`insights --format json`: figures and keys as they are; the summary and the caveats a person
+    reads are Russian (i18nqa: the caveats were English)."""
+    data = json.loads(russian("insights", "--format", "json", "--db", diary))
+    assert_russian(" ".join([data["caveat"], data["triggers"]["caveat"], json.dumps(data["summary"], ensure_ascii=False)]))
