@@ -97,3 +97,18 @@ def test_yes_and_no_in_every_language() -> None:
     assert [yes_no(text) for text in ("y", "Yes", "д", "ДА", " да ")] == [True] * 5
     assert [yes_no(text) for text in ("n", "NO", "н", "нет")] == [False] * 4
     assert [yes_no(text) for text in ("", "может", "yesno", "1")] == [None] * 4
+
+
+@pytest.mark.parametrize(("n", "expected"), [(1, "не короче 1 символа"), (2, "не короче 2 символов"),
+                                             (5, "не короче 5 символов"), (11, "не короче 11 символов"),
+                                             (21, "не короче 21 символа"), (22, "не короче 22 символов")])
+def test_length_limits_are_counted(n: int, expected: str) -> None:
+    """Pydantic's length refusals in Russian take the count's plural form (i18nqa: «1 символов»)."""
+    from crampcare.i18n.context import activate
+    from crampcare.i18n.validation import validation_text
+
+    activate("ru")
+    try:
+        assert validation_text({"type": "string_too_short", "msg": "…", "ctx": {"min_length": n}}).endswith(expected)
+    finally:
+        activate("en")
