@@ -87,3 +87,28 @@ def test_fhir_questionnaire_with_translations_is_valid_r4() -> None:
     from crampcare.report.questionnaire import questionnaire_resource
 
     Questionnaire.model_validate(questionnaire_resource(load_knowledge(), version="test"))
+
+
+def test_yes_and_no_in_every_language() -> None:
+    """One rule for every prompt (`now`, `assess`, the quick log forms): the word for yes/no or its first
+    letter in any language crampcare speaks, taken from the catalogs, so a new language brings its own."""
+    from crampcare.i18n.wording import yes_no
+
+    assert [yes_no(text) for text in ("y", "Yes", "д", "ДА", " да ")] == [True] * 5
+    assert [yes_no(text) for text in ("n", "NO", "н", "нет")] == [False] * 4
+    assert [yes_no(text) for text in ("", "может", "yesno", "1")] == [None] * 4
+
+
+@pytest.mark.parametrize(("n", "expected"), [(1, "не короче 1 символа"), (2, "не короче 2 символов"),
+                                             (5, "не короче 5 символов"), (11, "не короче 11 символов"),
+                                             (21, "не короче 21 символа"), (22, "не короче 22 символов")])
+def test_length_limits_are_counted(n: int, expected: str) -> None:
+    """Pydantic's length refusals in Russian take the count's plural form (i18nqa: «1 символов»)."""
+    from crampcare.i18n.context import activate
+    from crampcare.i18n.validation import validation_text
+
+    activate("ru")
+    try:
+        assert validation_text({"type": "string_too_short", "msg": "…", "ctx": {"min_length": n}}).endswith(expected)
+    finally:
+        activate("en")

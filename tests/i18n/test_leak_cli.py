@@ -136,7 +136,7 @@ def test_language_from_environment_and_locale(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.delenv("CRAMPCARE_LANG", raising=False)
         out = runner.invoke(app, ["learn"], env=env).output
         assert "Темы" in out, env
-    unsupported = runner.invoke(app, ["learn", "--lang", "de"])
+    unsupported = runner.invoke(app, ["learn", "--lang", "tlh"])  # Klingon: never added
     assert "not available" in unsupported.output and "Topics" in unsupported.output
 
 
@@ -224,6 +224,9 @@ def test_import_refusals_are_russian(diary: str, tmp_path: Path) -> None:
     ("log", "day", "--date", "2026-12-01", "--activity", "extreme"),  # pydantic's "'a', 'b' or 'c'"
     ("log", "day", "--date", "2026-12-01", "--alcohol", "x"),
     ("db", "status", "--db", "postgresql://nobody@127.0.0.1:1/x"),
+    ("assess", "--answers", "."),                      # the operating system's reasons (English strerror)
+    ("reminders", "--out", "/proc/x.ics"),
+    ("export", "--format", "csv", "--out", "/proc/x.csv"),
 ], ids=lambda args: " ".join(args))
 def test_refusals_found_by_trying(args: tuple[str, ...], tmp_path: Path) -> None:
     """Refusals a Russian user met in English after issue 13 was believed done (i18nqa)."""
@@ -231,7 +234,7 @@ def test_refusals_found_by_trying(args: tuple[str, ...], tmp_path: Path) -> None
     import sys
 
     env = {k: v for k, v in os.environ.items() if k not in ("CRAMPCARE_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
-    db = [] if "--db" in args or args[0] in ("simulate", "serve", "assess", "questionnaire", "now") else \
+    db = [] if "--db" in args or args[0] in ("simulate", "serve", "assess", "questionnaire", "now", "reminders") else \
         ["--db", f"sqlite:///{tmp_path / 'empty.db'}"]
     if args[0] == "simulate":
         db = ["--db", f"sqlite:///{tmp_path / 'sim.db'}"]
@@ -272,3 +275,10 @@ def test_questionnaire_json_texts() -> None:
     questions = json.loads(russian("questionnaire", "--format", "json"))
     assert questions[0]["id"] == "breathless_chest_pain" and questions[0]["type"] == "yes_no"
     assert_russian(" ".join([q["text"] for q in questions] + [c["text"] for q in questions for c in q["choices"]]))
+
+
+def test_insights_json_texts(diary: str) -> None:
+    """`insights --format json`: figures and keys as they are; the summary and the caveats a person
+    reads are Russian (i18nqa: the caveats were English)."""
+    data = json.loads(russian("insights", "--format", "json", "--db", diary))
+    assert_russian(" ".join([data["caveat"], data["triggers"]["caveat"], json.dumps(data["summary"], ensure_ascii=False)]))

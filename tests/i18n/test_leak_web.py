@@ -154,3 +154,39 @@ def test_api_questionnaire_and_refusals(local: TestClient) -> None:
         assert any("а" <= ch <= "я" for ch in message) and latin_share(message) <= LIMIT, (kind, message)
     tags = local.post("/api/v1/days", json={"date": "2026-11-01", "tags": ["a"] * 100})
     assert tags.status_code == 422 and "элемент" in tags.json()["error"]["message"]
+
+
+def _field_errors(html: str) -> list[str]:
+    import html as html_lib
+
+    return [html_lib.unescape(text) for text in re.findall(r'class="err"[^>]*>([^<]*)<', html)]
+
+
+def test_form_field_errors(local: TestClient) -> None:
+    """A Russian user's mistakes in the diary and interview forms: every message beside a field is
+    Russian, numbers written the Russian way (i18nqa: these were English)."""
+    night = local.post("/diary/night", data={"date": "", "start": "03:10", "duration": "", "severity": "5",
+                                             "minutes_to_relief": "скоро", "leg": "left", "muscles": "calf"})
+    bad_date = local.post("/diary/night", data={"date": "2026-13-45", "start": "03:10", "duration": "1m",
+                                                "severity": "5", "leg": "left", "muscles": "calf"})
+    day = local.post("/diary/day", data={"date": "2026-11-01", "activity": "low", "sitting_hours": "много",
+                                         "alcohol_units": "x", "pregnancy_week": "z", "caffeine": "может"})
+    limits = local.post("/diary/day", data={"date": "2026-11-01", "sitting_hours": "30", "notes": "x" * 5000,
+                                            "tags": ",".join(f"t{i}" for i in range(40))})
+    interview = local.post("/assess", data={"age": "много", "calf_swollen_red_warm": "может"})
+    for response in (night, bad_date, day, limits, interview):
+        assert response.status_code == 422
+        errors = _field_errors(response.text)
+        assert errors
+        for error in errors:
+            text = re.sub(r"'[^']*'", " ", error)  # what was typed, quoted as it was
+            assert any("а" <= ch <= "я" for ch in text.lower()) and latin_share(text) <= LIMIT, error
+    assert "должно быть не больше 24" in _field_errors(limits.text)
+
+
+def test_russian_litres_in_the_day_form(local: TestClient) -> None:
+    """The hint says «1,5 л», so «1,5 л» is understood (i18nqa: it was refused)."""
+    assert "например, 1,5 л" in local.get("/diary").text
+    saved = local.post("/diary/day", data={"date": "2026-11-01", "fluids": "1,5 л"}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert local.get("/api/v1/days/2026-11-01").json()["fluids_ml"] == 1500

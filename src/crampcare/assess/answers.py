@@ -103,11 +103,12 @@ def parse_text_answer(question: Question, text: str) -> Any:
     """Parse what a person typed at a prompt into an answer value (then checked)."""
     raw = text.strip()
     if question.type == "yes_no":
+        from crampcare.i18n.wording import yes_no
+
         lowered = raw.lower()
-        if lowered in ("y", "yes", "true", "1", "да", "д"):
-            return True
-        if lowered in ("n", "no", "false", "0", "нет", "н"):
-            return False
+        said = yes_no(lowered) if lowered not in ("true", "1", "false", "0") else lowered in ("true", "1")
+        if said is not None:
+            return said
         raise AnswerError(question.id, _("please answer yes or no"))
     if question.type == "number":
         try:

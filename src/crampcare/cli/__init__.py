@@ -92,7 +92,9 @@ def _read_answers(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8") if str(path) != "-" else sys.stdin.read()
     except OSError as exc:
-        fail(_("cannot read {path}: {reason}", path=path, reason=exc.strerror))
+        from crampcare.i18n.wording import os_reason
+
+        fail(_("cannot read {path}: {reason}", path=path, reason=os_reason(exc)))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

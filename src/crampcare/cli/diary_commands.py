@@ -340,14 +340,13 @@ def _ask(prompt: str, default: str, parse: Callable[[str], Any]) -> Any:
 
 
 def _yes_no(text: str) -> bool:
-    """A yes/no answer in English or in the reader's language (y, yes, д, да…)."""
-    lowered = text.strip().lower()
-    yes, no = _("yes"), _("no")
-    if lowered in ("y", "yes", yes, yes[:1]):
-        return True
-    if lowered in ("n", "no", no, no[:1]):
-        return False
-    raise ValueError(_("answer {yes} or {no}", yes=yes, no=no))
+    """A yes/no answer in any language crampcare speaks (y, yes, д, да…)."""
+    from crampcare.i18n.wording import yes_no
+
+    said = yes_no(text)
+    if said is None:
+        raise ValueError(_("answer {yes} or {no}", yes=_("yes"), no=_("no")))
+    return said
 
 
 def _confirm(question: str, default: bool) -> bool:

@@ -71,6 +71,8 @@ def friendly_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
         if isinstance(exc, DatabaseUnavailableError) and (reason := unsaved_reason(exc)):
             fail(reason, FAILURE)
         if isinstance(exc, OSError):
-            fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), FAILURE)
+            from crampcare.i18n.wording import os_reason
+
+            fail(f"{exc.filename}: {os_reason(exc)}" if exc.filename else os_reason(exc), FAILURE)
         detail = str(exc).splitlines()[0] if str(exc) else ""
         fail(f"{type(exc).__name__}: {detail} (set CRAMPCARE_DEBUG=1 for details)", FAILURE)

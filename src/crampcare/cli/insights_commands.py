@@ -73,9 +73,7 @@ def insights_command(
             result = insights_service.insights(store, first, last)
 
         if output_format is InsightsFormat.json:
-            data = result.model_dump(mode="json")
-            data["summary"] = result.summary()
-            typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            typer.echo(json.dumps(insights_service.insights_json(result), indent=2, ensure_ascii=False))
         else:
             _render_text(result)
         if chart is not None:

@@ -85,10 +85,11 @@ def _ask_yes_no(question: str) -> bool | None:
         except EOFError:
             print()
             return None
-        if answer in ("y", "yes", "д", "да"):
-            return True
-        if answer in ("n", "no", "н", "нет"):
-            return False
+        from crampcare.i18n.wording import yes_no
+
+        said = yes_no(answer)
+        if said is not None:
+            return said
         if answer == "":
             print(_("Enter is not an answer: please type y (yes) or n (no)."))
         else:

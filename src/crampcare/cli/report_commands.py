@@ -69,7 +69,9 @@ def _write(path: Path, data: bytes) -> None:
     except OSError as exc:
         if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
-        raise _Refused(_("--out {path}: cannot write: {reason}", path=path, reason=exc.strerror or exc)) from None
+        from crampcare.i18n.wording import os_reason
+
+        raise _Refused(_("--out {path}: cannot write: {reason}", path=path, reason=os_reason(exc))) from None
 
 
 def report_command(

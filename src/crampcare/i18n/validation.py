@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from crampcare.i18n.context import N_, _, current_language
+from crampcare.i18n.context import N_, _, current_language, current_localizer, ngettext
 from crampcare.i18n.languages import DEFAULT_LANGUAGE
 
 _BY_TYPE = {
@@ -41,10 +41,6 @@ _BY_TYPE = {
     "greater_than": N_("must be more than {gt}"),
     "less_than_equal": N_("must be at most {le}"),
     "less_than": N_("must be less than {lt}"),
-    "string_too_short": N_("must be at least {min_length} characters long"),
-    "string_too_long": N_("must be at most {max_length} characters long"),
-    "too_short": N_("must have at least {min_length} items"),
-    "too_long": N_("must have at most {max_length} items"),
     "string_pattern_mismatch": N_("is not in the expected form"),
     "literal_error": N_("must be one of: {expected}"),
     "enum": N_("must be one of: {expected}"),
@@ -55,12 +51,32 @@ def validation_text(error: Mapping[str, Any]) -> str:
     """The message of one pydantic error (an item of ``ValidationError.errors()``)."""
     message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
     kind = str(error.get("type", ""))
-    if current_language() == DEFAULT_LANGUAGE or kind not in _BY_TYPE:
+    if current_language() == DEFAULT_LANGUAGE or kind not in (*_BY_TYPE, *_COUNTED):
         return message
     context = {key: value for key, value in (error.get("ctx") or {}).items() if isinstance(value, (int, float, str))}
+    for key, value in context.items():  # limits as the reader writes numbers: "24", "1,5" (not "24.0", "1.5")
+        if isinstance(value, float):
+            context[key] = current_localizer().number(int(value) if value.is_integer() else value)
     if isinstance(context.get("expected"), str):  # pydantic lists choices as "'a', 'b' or 'c'", with an English "or"
         context["expected"] = str(context["expected"]).replace("' or '", "', '")
+    if kind in _COUNTED:
+        return _counted(kind, int(error.get("ctx", {})[_COUNTED[kind]]))
     try:
         return _(_BY_TYPE[kind]).format(**context)
     except (KeyError, IndexError):  # a context value the message does not have: the plain sentence
         return message
+
+
+# Length limits, counted: «не короче 1 символа», «не больше 20 элементов» (the count's plural form).
+_COUNTED = {"string_too_short": "min_length", "string_too_long": "max_length", "too_short": "min_length",
+            "too_long": "max_length"}
+
+
+def _counted(kind: str, n: int) -> str:
+    if kind == "string_too_short":
+        return ngettext("must be at least {n} character long", "must be at least {n} characters long", n)
+    if kind == "string_too_long":
+        return ngettext("must be at most {n} character long", "must be at most {n} characters long", n)
+    if kind == "too_short":
+        return ngettext("must have at least {n} item", "must have at least {n} items", n)
+    return ngettext("must have at most {n} item", "must have at most {n} items", n)

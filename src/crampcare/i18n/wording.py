@@ -93,3 +93,41 @@ DIARY_WORDS = {
 
 def diary_word(value: str) -> str:
     return _(DIARY_WORDS[value]) if value in DIARY_WORDS else value.replace("_", " ")
+
+
+def yes_no(text: str) -> bool | None:
+    """A typed yes or no, in any language crampcare speaks: the word or its first letter ("y", "yes",
+    "д", "да"…), so a new language's catalog brings its own answers; ``None`` if it is neither."""
+    from crampcare.i18n.catalogs import translations
+    from crampcare.i18n.languages import SUPPORTED_LANGUAGES
+
+    answer = text.strip().lower()
+    if not answer:
+        return None
+    for meaning, word in ((True, "yes"), (False, "no")):
+        for lang in SUPPORTED_LANGUAGES:
+            said = translations(lang).gettext(word).lower()
+            if answer in (said, said[:1]):
+                return meaning
+    return None
+
+
+_OS_REASONS = {
+    "ENOENT": N_("no such file or folder"),
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("permission denied"),
+    "EISDIR": N_("it is a folder, not a file"),
+    "ENOTDIR": N_("a part of the path is not a folder"),
+    "ENOSPC": N_("the disk is full"),
+    "EROFS": N_("the disk is read-only"),
+    "EEXIST": N_("it already exists"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in the reader's language (its own text is English only);
+    an unusual reason as the system says it."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _(_OS_REASONS[name]) if name in _OS_REASONS else str(exc.strerror or exc)

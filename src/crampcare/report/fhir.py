@@ -920,7 +920,10 @@ def read_fhir_file(path: Path) -> dict[str, Any] | None:
     except UnicodeDecodeError:
         return None
     except OSError as exc:
-        raise FhirImportError(str(path), f"cannot be read: {exc.strerror or exc}; nothing was imported") from None
+        from crampcare.i18n.context import _
+        from crampcare.i18n.wording import os_reason
+
+        raise FhirImportError(str(path), _("cannot be read: {reason}; nothing was imported", reason=os_reason(exc))) from None
     if not text.lstrip().startswith("{"):
         return None
     try:

@@ -240,9 +240,9 @@ def _number_extensions(question: Question) -> list[dict[str, Any]]:
         extensions.append({"url": codes.EXT_MAX_VALUE, kind: number(question.max)})
     if question.unit:
         code, display = codes.UCUM_UNITS.get(question.unit, (question.unit, question.unit))
-        extensions.append(
-            {"url": codes.EXT_UNIT, "valueCoding": {"system": codes.UCUM, "code": code, "display": display}}
-        )
+        # The unit is shown beside the answer box, so its name is translated like the item's text.
+        coding = {"system": codes.UCUM, "code": code, "display": display, "_display": message_translations(display)}
+        extensions.append({"url": codes.EXT_UNIT, "valueCoding": {k: v for k, v in coding.items() if v}})
     return extensions
 
 

@@ -72,3 +72,17 @@ def simulate(
     if writing is not None:
         writing(len(nights) + len(day_records))
     return diary.add_many(nights, day_records)
+
+
+def insights_json(result: Insights) -> dict[str, object]:
+    """The insights as JSON for the CLI and the API: the figures as they are, with the plain-language
+    summary and the caveats a person reads in the current language."""
+    from crampcare.i18n.context import _
+
+    data: dict[str, object] = result.model_dump(mode="json")
+    data["summary"] = result.summary()
+    data["caveat"] = _(result.caveat)
+    triggers = data.get("triggers")
+    if isinstance(triggers, dict) and isinstance(triggers.get("caveat"), str):
+        triggers["caveat"] = _(triggers["caveat"])
+    return data

@@ -312,11 +312,9 @@ def insights(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
              store: Diary = Depends(get_store)) -> Response:
     _check_range(start, end)
     from crampcare.services.insights import insights as compute
+    from crampcare.services.insights import insights_json
 
-    result = compute(store, start, end)
-    data = result.model_dump(mode="json")
-    data["summary"] = result.summary()
-    return _json(data)
+    return _json(insights_json(compute(store, start, end)))
 
 
 # --------------------------------------------------------------------------- export / import

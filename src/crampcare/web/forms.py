@@ -12,6 +12,8 @@ from starlette.datastructures import FormData
 
 from crampcare.assess.answers import AnswerError, check_answer
 from crampcare.diary.dates import check_date
+from crampcare.i18n.context import _
+from crampcare.i18n.validation import validation_text
 from crampcare.knowledge.loader import KnowledgeBase
 
 MAX_FIELD = 4000
@@ -61,13 +63,14 @@ def answers_from_form(kb: KnowledgeBase, form: FormData) -> tuple[dict[str, Any]
                 continue
             if question.type == "yes_no":
                 if raw not in ("yes", "no"):
-                    raise AnswerError(qid, "choose yes or no")
+                    raise AnswerError(qid, _("choose yes or no"))
                 answers[qid] = raw == "yes"
             elif question.type == "number":
                 try:
                     number = _number(raw)
                 except (ValueError, OverflowError):
-                    raise AnswerError(qid, f"write a number from {question.min:g} to {question.max:g}") from None
+                    raise AnswerError(qid, _("write a number from {low} to {high}", low=f"{question.min:g}",
+                                              high=f"{question.max:g}")) from None
                 if question.integer and number.is_integer():
                     number = int(number)
                 answers[qid] = check_answer(question, number)
@@ -78,34 +81,18 @@ def answers_from_form(kb: KnowledgeBase, form: FormData) -> tuple[dict[str, Any]
     return answers, errors
 
 
-def answer_text(kb: KnowledgeBase, qid: str, value: Any) -> str:
-    """An answer in words: choice texts, yes/no, a number with its unit."""
-    question = kb.questions.get(qid)
-    if question is None:
-        return str(value)
-    if value is None:
-        return "not answered"
-    if question.type == "yes_no":
-        return "yes" if value else "no"
-    if question.type == "number":
-        return f"{value:g} {question.unit or ''}".strip() if isinstance(value, (int, float)) else str(value)
-    names = {c.id: c.text for c in question.choices}
-    items = value if isinstance(value, list) else [value]
-    return ", ".join(names.get(str(v), str(v)) for v in items)
-
-
 # --------------------------------------------------------------------------- diary
 
 
 def parse_date(raw: str, field: str, errors: dict[str, str], default: dt.date | None = None) -> dt.date | None:
     if not raw:
         if default is None:
-            errors[field] = "choose a date"
+            errors[field] = _("choose a date")
         return default
     try:
         value = dt.date.fromisoformat(raw)
     except ValueError:
-        errors[field] = "write the date as YYYY-MM-DD"
+        errors[field] = _("write the date as YYYY-MM-DD")
         return None
     try:
         return check_date(value)
@@ -134,7 +121,7 @@ def cramp_from_form(form: FormData, prefix: str = "") -> tuple[dict[str, Any], d
     duration = text(form, prefix + "duration") or text(form, prefix + "duration_other")
     try:
         if not duration:
-            raise ValueError("choose how long it lasted")
+            raise ValueError(_("choose how long it lasted"))
         out["duration_s"] = int(duration) if duration.isdigit() and len(duration) < 7 else units.parse_duration_s(duration)
     except (ValueError, OverflowError) as exc:
         errors[prefix + "duration"] = str(exc)
@@ -151,7 +138,7 @@ def cramp_from_form(form: FormData, prefix: str = "") -> tuple[dict[str, Any], d
         try:
             out["minutes_to_relief"] = _number(relief)
         except (ValueError, OverflowError):
-            errors[prefix + "minutes_to_relief"] = "write a number of minutes"
+            errors[prefix + "minutes_to_relief"] = _("write a number of minutes")
     return out, errors
 
 
@@ -162,7 +149,7 @@ def validation_messages(exc: ValidationError, prefix: str = "") -> dict[str, str
         name = prefix + (loc[0] if loc else "form")
         if name == prefix + "cramps" and len(loc) >= 3:
             name = f"cramp{loc[1]}_{loc[2]}"
-        found.setdefault(name, str(error.get("msg", "invalid")).removeprefix("Value error, "))
+        found.setdefault(name, validation_text(error))
     return found
 
 
@@ -187,7 +174,7 @@ def day_from_form(form: FormData, date: dt.date) -> dict[str, Any]:
         raw = text(form, name)
         if raw:
             if raw not in ("yes", "no"):
-                errors[name] = "choose yes or no"
+                errors[name] = _("choose yes or no")
             else:
                 out[name] = raw == "yes"
     for name, parse in (("sitting_hours", units.parse_hours), ("temperature_swing_c", _number),
@@ -197,13 +184,13 @@ def day_from_form(form: FormData, date: dt.date) -> dict[str, Any]:
             try:
                 out[name] = parse(raw)
             except (ValueError, OverflowError):
-                errors[name] = "write a number"
+                errors[name] = _("write a number")
     week = text(form, "pregnancy_week")
     if week:
         if week.isdigit() and len(week) < 4:
             out["pregnancy_week"] = int(week)
         else:
-            errors["pregnancy_week"] = "write a whole number of weeks"
+            errors["pregnancy_week"] = _("write a whole number of weeks")
     out["diet"] = values(form, "diet")
     out["medicines"] = values(form, "medicines")
     out["tags"] = [t.strip() for t in text(form, "tags").split(",") if t.strip()]
