@@ -7,8 +7,11 @@ process (which other work on a shared machine disturbs less), and what the JSON 
 plain-text summary add. The target is met by computing, not by a cache: every call does the whole
 analysis, trigger shuffles included. A measurement, not a test.
 
-Measured 2026-12-03 on the shared 2-core machine with the trigger bench running beside it
-(load 6-10), 30 repeats: see the lead's report for #15.
+Measured 2026-12-03 on the shared 2-core machine at load 11 (the trigger bench beside it), 30
+repeats, two runs each: CPU time median 68-72 ms (fastest 50-58 ms), against 86-93 ms (fastest
+70 ms) for the code before (block shuffles by sorting random keys, per-test loops, per-cramp
+Counter updates). Wall-clock medians were 395-400 ms against 640-770 ms: at that load this
+process waited for a core most of the time, so the wall figure says little about a quiet machine.
 """
 
 from __future__ import annotations

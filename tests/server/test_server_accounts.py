@@ -106,6 +106,27 @@ def test_sign_up_log_out_and_log_in_through_the_pages(app: FastAPI) -> None:
     assert browser.get("/insights").status_code == 200
 
 
+def test_logging_in_again_ends_the_session_the_browser_came_with(app: FastAPI, people: Callable[..., Person]) -> None:
+    ann = people("ann@example.org")
+    through_api = ann.client.cookies["crampcare_session"]
+    assert ann.log_in().status_code == 200
+    assert ann.client.cookies["crampcare_session"] != through_api
+    assert TestClient(app, cookies={"crampcare_session": through_api}).get("/api/v1/nights").status_code == 401
+    # A log-in form loaded before the browser got a session, posted after: the form's log-in
+    # replaces that session too.
+    browser = Person(TestClient(app), ann.email)
+    token = browser.form_token("/login", "login-form")
+    assert browser.log_in().status_code == 200
+    held = browser.client.cookies["crampcare_session"]
+    ok = browser.client.post("/login", data={"email": ann.email, "password": PASSWORD, "next": "/diary",
+                                             "csrf_token": token}, follow_redirects=False)
+    assert ok.status_code == 303
+    assert session_cookie(ok).split(";")[0].split("=", 1)[1] != held
+    assert TestClient(app, cookies={"crampcare_session": held}).get("/api/v1/nights").status_code == 401
+    with app.state.engine.connect() as conn:  # ann's API session and the browser's new one
+        assert conn.execute(select(func.count()).select_from(SessionRow)).scalar_one() == 2
+
+
 @pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x"])
 def test_after_log_in_never_goes_to_another_site(people: Callable[..., Person], target: str) -> None:
     person = people("dan@example.org")

@@ -105,7 +105,8 @@ def shot(page: Any, name: str) -> None:
 COLOURS = ["color-contrast", "link-in-text-block"]
 WIDE = [*COLOURS, "target-size", "scrollable-region-focusable", "landmark-one-main", "region"]
 PAGES = ["/", "/now", "/now?lang=ru", "/assess", "/diary", f"/diary/night/{EDIT_DATE}", f"/diary/day/{EDIT_DATE}",
-         "/insights", "/learn", "/learn/causes", "/reminders", "/report.html", "/diary/offline", "/docs"]
+         "/insights", "/learn", "/learn/causes", "/reminders", "/report.html", "/diary/offline", "/docs",
+         "/no-such-page"]
 # One page of each palette and component set (the report has no dark scheme of its own).
 DARK_PAGES = {"/", "/now", "/now?lang=ru", "/assess", "/diary/offline", f"/diary/night/{EDIT_DATE}", "/insights",
               "/learn/causes"}
@@ -239,8 +240,9 @@ def test_interview_by_keyboard_alone(browser: Any, server: LiveServer) -> None:
                     page.keyboard.press("Enter")
                 if done:
                     break
-                # Each step of the interview: every axe rule, no sideways scroll.
+                # Each step of the interview: every axe rule, no sideways scroll, a screenshot.
                 problems[page.locator("#progress").inner_text()] = axe_violations(page), sideways(page)
+                shot(page, f"assess-step-{len(problems)}")
         assert page.locator("#urgency").count() == 1, "the assessment was not reached by keyboard"
         assert page.locator("h1").inner_text()
         print(f"keyboard-only interview: {presses} Tab presses")

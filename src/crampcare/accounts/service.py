@@ -237,7 +237,9 @@ class AccountService:
             conn.execute(delete(LoginAttemptRow).where(LoginAttemptRow.id.in_(attempt_ids)))
 
     # --- sessions -------------------------------------------------------------------
-    def create_session(self, user: User) -> tuple[str, Session]:
+    def create_session(self, user: User, replacing: str | None = None) -> tuple[str, Session]:
+        """A new session for ``user``; the one its browser came with (``replacing``) ends in the
+        same transaction, so a log-in never leaves a fixed or stale session token alive."""
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
         now = _now()
@@ -245,6 +247,8 @@ class AccountService:
         with self.engine.begin() as conn:
             conn.execute(insert(SessionRow).values(token_hash=_hash_token(token), user_id=user.id, csrf_token=csrf,
                                                    created_at=now, expires_at=expires))
+            if replacing:
+                conn.execute(delete(SessionRow).where(SessionRow.token_hash == _hash_token(replacing)))
             conn.execute(delete(SessionRow).where(SessionRow.expires_at < now))
         return token, Session(user=user, csrf_token=csrf, expires_at=expires)
 

@@ -104,11 +104,7 @@ def session_payload(user: User, session: Session) -> dict[str, Any]:
 
 def start_session(request: Request, user: User, status: int) -> Response:
     """A new session for ``user`` (ending the one the request came with, if any), as a response."""
-    service = accounts(request)
-    old = request.cookies.get("crampcare_session")
-    if old:
-        service.end_session(old)
-    token, session = service.create_session(user)
+    token, session = accounts(request).create_session(user, replacing=request.cookies.get("crampcare_session"))
     response = _json(session_payload(user, session), status)
     set_session_cookie(response, request, token)
     return response

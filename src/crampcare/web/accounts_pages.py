@@ -70,11 +70,7 @@ def _logged_in(request: Request, next_path: str) -> Response:
 def _start_session(request: Request, user: Any, next_path: str) -> Response:
     from crampcare.web.auth import safe_next
 
-    service = accounts(request)
-    old = request.cookies.get("crampcare_session")
-    if old:
-        service.end_session(old)
-    token, _session = service.create_session(user)
+    token, _session = accounts(request).create_session(user, replacing=request.cookies.get("crampcare_session"))
     response = RedirectResponse(safe_next(next_path), status_code=303)
     set_session_cookie(response, request, token)
     response.delete_cookie(PRELOGIN_COOKIE, path="/")
