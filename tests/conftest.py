@@ -66,6 +66,18 @@ def cheap_password_hashing() -> Iterator[Any]:
         service._hasher = real
 
 
+@pytest.fixture(autouse=True)
+def each_test_speaks_the_default_language() -> Iterator[None]:
+    """A command run in this process with ``--lang ru`` sets the language of the thread (a context
+    variable) for good, as it should in a real run; in a shared test process it would carry over
+    into whichever test runs next on that worker."""
+    from crampcare.i18n.context import use_language
+    from crampcare.i18n.languages import DEFAULT_LANGUAGE
+
+    with use_language(DEFAULT_LANGUAGE):
+        yield
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     server = PostgresServer()

@@ -15,9 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import typer
+from diary_helpers import cli_runner
 from sqlalchemy import text
 
 from crampcare.cli import diary_commands
+from crampcare.db.schema import upgrade
 from crampcare.diary.store import DiaryStore
 
 FIXED_NOW = dt.datetime(2026, 11, 21, 8, 0)
@@ -331,13 +334,23 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
 ]
 
 
+@pytest.fixture
+def sqlite_diary(sqlite_url: str) -> str:
+    upgrade(sqlite_url)
+    return sqlite_url
+
+
 @pytest.mark.parametrize(("args", "says"), BAD_INPUTS, ids=[" ".join(a)[:60] for a, _ in BAD_INPUTS])
-def test_bad_input_is_refused_cleanly(run_cli: Callable, migrated_url: str, args: list[str], says: str) -> None:
+def test_bad_input_is_refused_cleanly(cli_app: typer.Typer, sqlite_diary: str, args: list[str], says: str) -> None:
+    """On SQLite only: the options are refused before storage is reached, and the refusals that look
+    at the diary (already logged, nothing to edit) are the store's, tested on both databases in
+    test_diary_store.py; a PostgreSQL database per bad option cost more than all the rest of this file."""
+    run_cli = cli_runner(cli_app, sqlite_diary)
     assert run_cli("log", "night", "--date", "2026-11-01", "--none").exit_code == 0
     assert run_cli("log", "day", "--date", "2026-11-01", "--fluids", "1L").exit_code == 0
-    before = _state(migrated_url)
+    before = _state(sqlite_diary)
     _assert_refused(run_cli(*args), says)
-    assert _state(migrated_url) == before
+    assert _state(sqlite_diary) == before
 
 
 # --------------------------------------------------------------------------- the real command

@@ -23,6 +23,7 @@ import typer
 from crampcare.cli.errors import Refused as _Refused
 from crampcare.cli.errors import friendly_errors, validation_message
 from crampcare.cli.options import DbOption
+from crampcare.i18n import formatting
 from crampcare.i18n.context import _, current_localizer
 from crampcare.i18n.wording import diary_word
 
@@ -418,13 +419,6 @@ def _ask_day_form() -> dict[str, Any]:
 # --------------------------------------------------------------------------- rendering
 
 
-def _fmt_duration(seconds: int) -> str:
-    minutes, secs = divmod(seconds, 60)
-    if not minutes:
-        return _("{seconds} s", seconds=secs)
-    return _("{minutes} min {seconds} s", minutes=minutes, seconds=secs) if secs else _("{minutes} min", minutes=minutes)
-
-
 def _fmt_number(value: float) -> str:
     return current_localizer().number(value)
 
@@ -432,7 +426,7 @@ def _fmt_number(value: float) -> str:
 def _cramp_line(cramp: Cramp) -> str:
     parts = [
         cramp.start.strftime("%H:%M"),
-        _fmt_duration(cramp.duration_s),
+        formatting.duration(cramp.duration_s),
         f"{diary_word(cramp.leg)} {'+'.join(diary_word(m) for m in cramp.muscles)}",
         _("severity {severity}", severity=cramp.severity),
     ]
@@ -452,7 +446,7 @@ def _night_summary(night: NightRecord) -> str:
         worst = max(c.severity for c in night.cramps)
         longest = max(c.duration_s for c in night.cramps)
         text = _("{cramps}, worst {worst}/10, longest {longest}", cramps=current_localizer().cramps(len(night.cramps)),
-                 worst=worst, longest=_fmt_duration(longest))
+                 worst=worst, longest=formatting.duration(longest))
     return text + (_(", sleep disturbed") if night.sleep_disturbed else "")
 
 

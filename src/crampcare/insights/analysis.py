@@ -94,6 +94,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, DayRecord, NightRecord
+from crampcare.i18n import formatting
 from crampcare.i18n.context import N_, _, current_localizer, ngettext
 from crampcare.i18n.wording import diary_word
 from crampcare.insights import stats
@@ -384,18 +385,6 @@ def _fmt_rr(x: float | None) -> str:
 
 def _fmt_ratio(x: float) -> str:
     return _fixed(x, 3) if abs(x - 1) < 0.01 else _fixed(x, 2)
-
-
-def _fmt_duration(seconds: float) -> str:
-    s = int(round(seconds))
-    if s < 60:
-        return _("{seconds} s", seconds=s)
-    m, s = divmod(s, 60)
-    return _("{minutes} min", minutes=m) if s == 0 else _("{minutes} min {seconds} s", minutes=m, seconds=s)
-
-
-def _fmt_number(x: float) -> str:
-    return _fixed(x, 0) if abs(x - round(x)) < 1e-9 else _fixed(x, 1)
 
 
 def _range(low: str, high: str) -> str:
@@ -993,15 +982,15 @@ def summary_sentences(ins: Insights) -> list[str]:
     if cpn:
         out.append(
             _("On a cramp night you had {mean} cramps on average (median {median}, range {range}); {total} in all.",
-              mean=_fixed(cpn.mean, 1), median=_fmt_number(cpn.median), range=_range(_fixed(cpn.min, 0), _fixed(cpn.max, 0)),
+              mean=_fixed(cpn.mean, 1), median=formatting.figure(cpn.median), range=_range(_fixed(cpn.min, 0), _fixed(cpn.max, 0)),
               total=loc.cramps(ins.total_cramps))
         )
     if ins.duration_seconds and ins.severity:
         d, s = ins.duration_seconds, ins.severity
         out.append(
             _("Cramps lasted {median} as a median (range {low} to {high}); pain was {pain} of 10 as a median (range {range}).",
-              median=_fmt_duration(d.median), low=_fmt_duration(d.min), high=_fmt_duration(d.max),
-              pain=_fmt_number(s.median), range=_range(_fixed(s.min, 0), _fixed(s.max, 0)))
+              median=formatting.duration(d.median), low=formatting.duration(d.min), high=formatting.duration(d.max),
+              pain=formatting.figure(s.median), range=_range(_fixed(s.min, 0), _fixed(s.max, 0)))
         )
     out.append(ins.trend.message)
     tn = ins.time_of_night
@@ -1020,7 +1009,7 @@ def summary_sentences(ins: Insights) -> list[str]:
     if timed:
         parts = ", ".join(
             _("{method} (median {minutes} min, {times})", method=diary_word(r.method),
-              minutes=_fmt_number(r.median_minutes or 0), times=ngettext("{n} time", "{n} times", r.timed))
+              minutes=formatting.figure(r.median_minutes or 0), times=ngettext("{n} time", "{n} times", r.timed))
             for r in timed[:3]
         )
         out.append(_("Fastest relief: {methods}.", methods=parts))

@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from crampcare.i18n import formatting  # one wording for report, insights and diary
 from crampcare.i18n.context import N_, _, current_language, current_localizer, ngettext
-from crampcare.insights.analysis import _fmt_duration, _fmt_number  # one wording for report and insights
 from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.report.errors import ReportError
 
@@ -138,7 +138,7 @@ def _answers_text(kb: KnowledgeBase, answers: Mapping[str, Any], limits: Limits 
             parts.append(f"{label}: {', '.join(shown)}" + (f" and {more} more" if more > 0 else ""))
         elif isinstance(value, (int, float)):
             unit = f" {question.unit}" if question is not None and question.unit else ""
-            parts.append(f"{label} {_fmt_number(value)}{unit}")
+            parts.append(f"{label} {formatting.figure(value)}{unit}")
         else:
             parts.append(f"{label}: {_humanise(str(value))}")
     return "; ".join(parts)
@@ -266,7 +266,7 @@ def _person(kb: KnowledgeBase, stored: StoredAssessment | None, days: Sequence[D
     bits = []
     age = answers.get("age")
     if isinstance(age, (int, float)) and not isinstance(age, bool):
-        bits.append(_("age {age}", age=_fmt_number(age)))
+        bits.append(_("age {age}", age=formatting.figure(age)))
     if answers.get("sex") in SEX_LABELS:
         bits.append(_(SEX_LABELS[answers["sex"]]))
     if stored is None:
@@ -374,11 +374,11 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
         )
     if ins.duration_seconds is not None:
         d = ins.duration_seconds
-        part["duration"] = _("median {median} (range {low} to {high})", median=_fmt_duration(d.median),
-                             low=_fmt_duration(d.min), high=_fmt_duration(d.max))
+        part["duration"] = _("median {median} (range {low} to {high})", median=formatting.duration(d.median),
+                             low=formatting.duration(d.min), high=formatting.duration(d.max))
     if ins.severity is not None:
         s = ins.severity
-        part["severity"] = _("median {median} of 10 (range {low}–{high})", median=_fmt_number(s.median),
+        part["severity"] = _("median {median} of 10 (range {low}–{high})", median=formatting.figure(s.median),
                              low=fixed(s.min, 0), high=fixed(s.max, 0))
     if ins.cramps_per_cramp_night is not None:
         c = ins.cramps_per_cramp_night
@@ -390,7 +390,7 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
         {
             "method": vocabulary().relief_word(r.method) if r.method in vocabulary().relief else _humanise(r.method),
             "times": r.times_helped,
-            "median": _("{minutes} min", minutes=_fmt_number(r.median_minutes)) if r.median_minutes is not None else "—",
+            "median": _("{minutes} min", minutes=formatting.figure(r.median_minutes)) if r.median_minutes is not None else "—",
             "share": loc.percent(r.times_helped / len(cramps)) if cramps else "",
         }
         for r in ins.relief
