@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
-from crampcare.clinic.figures import TREND_NAMES, TRENDS, Window, rate_case, trend_case, window_sums
+from crampcare.clinic.figures import TRENDS, Window, rate_case, trend_case, window_sums
 from crampcare.i18n.context import N_, _
-from crampcare.i18n.wording import URGENCY_NAMES
+from crampcare.i18n.wording import TREND_NAMES, URGENCY_NAMES
 
 K_MIN = 10
 # Cramp nights a week over the last four weeks: (key, label, upper bound exclusive). Labels are

@@ -12,15 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crampcare.i18n.context import N_
-
 MIN_NIGHTS_LOGGED = 7
 TREND_STEP = 1.0  # cramp nights a week
 WINDOW_WEEKS = 4
 TRENDS = ("rising", "steady", "falling", "not_enough_data")
-# Each trend as a reader sees it (translated where shown).
-TREND_NAMES = {"rising": N_("rising"), "steady": N_("steady"), "falling": N_("falling"),
-               "not_enough_data": N_("not enough data")}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,10 @@ from crampcare.i18n.context import N_, _, current_language, current_region
 if TYPE_CHECKING:
     from crampcare.knowledge.loader import KnowledgeBase
 
+# A patient's cramp trend (clinic dashboard, cohort) as a reader sees it.
+TREND_NAMES = {"rising": N_("rising"), "steady": N_("steady"), "falling": N_("falling"),
+               "not_enough_data": N_("not enough data")}
+
 URGENCY_NAMES = {
     "emergency": N_("emergency"),
     "urgent": N_("urgent: today"),

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from crampcare.i18n.context import N_, _
-
-if TYPE_CHECKING:
-    from crampcare.clinic.sharing import Scopes
+from crampcare.i18n.wording import TREND_NAMES
 
 FIELD_LABELS = {
     "date": N_("Date"),
@@ -74,14 +72,12 @@ def field_label(name: str) -> str:
 SCOPE_NAMES = {"diary": N_("diary"), "assessments": N_("assessments"), "reports": N_("reports")}
 
 
-def scope_names(scopes: Scopes) -> str:
-    """``diary, assessments`` in the reader's language."""
-    return ", ".join(_(SCOPE_NAMES[name]) for name in scopes.names())
+def scope_names(scopes: Iterable[str]) -> str:
+    """``diary, assessments`` in the reader's language (``scopes``: a share's scope names)."""
+    return ", ".join(_(SCOPE_NAMES[name]) for name in scopes)
 
 
 def trend_name(trend: str) -> str:
-    from crampcare.clinic.figures import TREND_NAMES
-
     return _(TREND_NAMES[trend]) if trend in TREND_NAMES else trend.replace("_", " ")
 
 
