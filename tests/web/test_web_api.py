@@ -40,6 +40,18 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
     return dict(body["error"])
 
 
+def test_appending_notes_past_their_limit_is_a_conflict_with_its_reason(db_client: TestClient) -> None:
+    c = db_client
+    d1 = TODAY - dt.timedelta(days=4)
+    assert c.post("/api/v1/nights", json={**night(d1, 6), "notes": "a" * 1500}).status_code == 201
+    refused = assert_error(c.post("/api/v1/nights", json={**night(d1, 4), "notes": "b" * 1500}), 409, "conflict")
+    assert "2000" in refused["message"] or "2 000" in refused["message"]
+    stored = c.get(f"/api/v1/nights/{d1.isoformat()}").json()
+    assert stored["notes"] == "a" * 1500 and [x["severity"] for x in stored["cramps"]] == [6]
+    fits = c.post("/api/v1/nights", json={**night(d1, 4), "notes": "b" * 400})  # 1500 + newline + 400
+    assert fits.status_code == 200 and len(fits.json()["notes"]) == 1901
+
+
 def test_nights_crud_and_undo(db_client: TestClient) -> None:
     c = db_client
     d1, d2 = TODAY - dt.timedelta(days=3), TODAY - dt.timedelta(days=2)

@@ -46,6 +46,7 @@ MAX_CRAMP_SECONDS = 2 * 60 * 60
 # diary (checked by the store): the insights compare every tag, so their number bounds the work.
 MAX_TAGS_PER_DAY = 20
 MAX_TAG_LENGTH = 40
+MAX_NOTES_LENGTH = 2000  # characters of a night's or a day's notes
 MAX_DISTINCT_TAGS = 200
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -138,7 +139,7 @@ class NightRecord(BaseModel):
     date: DiaryDate
     cramps: list[Cramp] = Field(default_factory=list)
     sleep_disturbed: StrictBool = False
-    notes: str = Field(default="", max_length=2000)
+    notes: str = Field(default="", max_length=MAX_NOTES_LENGTH)
 
     @property
     def had_cramp(self) -> bool:
@@ -178,7 +179,7 @@ class DayRecord(BaseModel):
         default_factory=list, max_length=MAX_TAGS_PER_DAY,
         description=f"Your own labels (at most {MAX_TAGS_PER_DAY} a day, {MAX_TAG_LENGTH} characters each, "
         f"{MAX_DISTINCT_TAGS} different ones in a diary).")
-    notes: str = Field(default="", max_length=2000)
+    notes: str = Field(default="", max_length=MAX_NOTES_LENGTH)
 
     @field_validator("medicines")
     @classmethod

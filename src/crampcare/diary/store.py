@@ -48,7 +48,7 @@ from crampcare.diary.models import (
     IdempotencyKeyRow,
     NightRow,
 )
-from crampcare.diary.records import MAX_DISTINCT_TAGS, Cramp, DayRecord, NightRecord
+from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_NOTES_LENGTH, Cramp, DayRecord, NightRecord
 from crampcare.i18n.context import N_, _
 
 __all__ = [
@@ -218,6 +218,10 @@ class DiaryStore:
             notes = existing.notes if not record.notes or record.notes in existing.notes else (
                 f"{existing.notes}\n{record.notes}".strip()
             )
+            if len(notes) > MAX_NOTES_LENGTH:  # a valid request must not end in a validation error
+                raise ConflictError("night", record.date, _(
+                    "with the new note the night's notes would be longer than {limit} characters; "
+                    "shorten them by editing the night", limit=MAX_NOTES_LENGTH))
             combined = NightRecord.model_validate({
                 "date": record.date,
                 "cramps": [*(c.model_dump() for c in existing.cramps), *(c.model_dump() for c in record.cramps)],
