@@ -281,4 +281,4 @@ def test_insights_json_texts(diary: str) -> None:
     """`insights --format json`: figures and keys as they are; the summary and the caveats a person
     reads are Russian (i18nqa: the caveats were English)."""
     data = json.loads(russian("insights", "--format", "json", "--db", diary))
-    assert_russian(" ".join([data["caveat"], data["triggers"]["caveat"], json.dumps(data["summary"], ensure_ascii=False)]))
+    assert_russian(" ".join([data["caveat"], data["triggers"]["caveat"], data["triggers"]["method"], json.dumps(data["summary"], ensure_ascii=False)]))

@@ -154,6 +154,17 @@ CAVEAT = N_(
     "which the analysis allows for. Talk to your doctor before changing any medicine."
 )
 
+TRIGGER_METHOD = N_(
+    "Risk ratio of a cramp night after days with vs without each factor (log-method 95 % CI, 0.5 added "
+    "to every cell when one is zero). Each factor and timing is tested by shuffling the nights within "
+    "four-week blocks (an exact stratified test), with the spread widened when cramps and the factor "
+    "both come in spells. The same night in the expected direction (more cramps for the factors the "
+    "article names, either way for tags and medicines) is the primary family; the next night and fewer "
+    "cramps after the article's factors are checked only once every primary test is significant. The "
+    "Westfall-Young step-down procedure over the same shuffles keeps the chance of naming any factor "
+    "that does nothing at or below 5 %."
+)
+
 Verdict = Literal["seems_linked", "seems_protective", "no_clear_link", "not_enough_data"]
 TrendStatus = Literal["getting_better", "getting_worse", "no_clear_change", "not_enough_data"]
 
@@ -279,16 +290,7 @@ class Triggers(BaseModel):
     min_nights_each: int = MIN_NIGHTS_EACH
     level: float = LEVEL  # the chance of naming any factor that does nothing (family-wise error)
     tests_run: int = 0
-    method: str = (
-        "Risk ratio of a cramp night after days with vs without each factor (log-method 95 % CI, 0.5 added "
-        "to every cell when one is zero). Each factor and timing is tested by shuffling the nights within "
-        "four-week blocks (an exact stratified test), with the spread widened when cramps and the factor "
-        "both come in spells. The same night in the expected direction (more cramps for the factors the "
-        "article names, either way for tags and medicines) is the primary family; the next night and fewer "
-        "cramps after the article's factors are checked only once every primary test is significant. The "
-        "Westfall-Young step-down procedure over the same shuffles keeps the chance of naming any factor "
-        "that does nothing at or below 5 %."
-    )
+    method: str = TRIGGER_METHOD
     factors: list[FactorResult] = Field(default_factory=list)
     linked: list[str] = Field(default_factory=list)
     protective: list[str] = Field(default_factory=list)

@@ -76,13 +76,15 @@ def simulate(
 
 def insights_json(result: Insights) -> dict[str, object]:
     """The insights as JSON for the CLI and the API: the figures as they are, with the plain-language
-    summary and the caveats a person reads in the current language."""
+    summary, the caveats and the method a person reads in the current language."""
     from crampcare.i18n.context import _
 
     data: dict[str, object] = result.model_dump(mode="json")
     data["summary"] = result.summary()
     data["caveat"] = _(result.caveat)
     triggers = data.get("triggers")
-    if isinstance(triggers, dict) and isinstance(triggers.get("caveat"), str):
-        triggers["caveat"] = _(triggers["caveat"])
+    if isinstance(triggers, dict):
+        for text in ("caveat", "method"):
+            if isinstance(triggers.get(text), str):
+                triggers[text] = _(triggers[text])
     return data
