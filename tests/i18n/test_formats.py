@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from crampcare.assess import assess
+from crampcare.assess.answers import AnswerError, check_answer
 from crampcare.assess.localize import localize_assessment
 from crampcare.i18n import localizer
 from crampcare.i18n.context import current_language, use_language
@@ -112,3 +113,11 @@ def test_length_limits_are_counted(n: int, expected: str) -> None:
         assert validation_text({"type": "string_too_short", "msg": "…", "ctx": {"min_length": n}}).endswith(expected)
     finally:
         activate("en")
+
+
+def test_an_answer_out_of_range_is_shown_as_the_reader_writes_numbers() -> None:
+    age = load_knowledge().questions["age"]
+    with use_language("ru"), pytest.raises(AnswerError, match=r"^age: 9\s999,5 вне допустимых"):
+        check_answer(age, 9999.5)
+    with pytest.raises(AnswerError, match="^age: 300 is out of range"):
+        check_answer(age, 300)

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from crampcare.i18n.context import N_, _, current_language
+from crampcare.i18n.context import N_, _, current_language, current_localizer
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
 
@@ -33,8 +33,6 @@ def allowed(question: Question) -> str:
     if question.type == "yes_no":
         return _("true or false") if current_language() == "en" else _("yes or no")
     if question.type == "number":
-        from crampcare.i18n.context import current_localizer
-
         loc = current_localizer()
         unit = _(UNITS[question.unit]) if question.unit in UNITS else (question.unit or "")
         values = {"low": loc.number(question.min or 0), "high": loc.number(question.max or 0), "unit": unit}
@@ -66,7 +64,8 @@ def check_answer(question: Question, value: Any) -> Any:
             raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=value))
         assert question.min is not None and question.max is not None
         if not question.min <= value <= question.max:
-            raise AnswerError(question.id, _("{value!r} is out of range; expected {allowed}", value=value, allowed=allowed(question)))
+            shown = current_localizer().number(value)  # «9 999», «1,5» in Russian, not Python's 9999.0
+            raise AnswerError(question.id, _("{value} is out of range; expected {allowed}", value=shown, allowed=allowed(question)))
         return int(value) if question.integer else value
     if question.type == "single":
         if not isinstance(value, str) or value not in question.choice_ids:
