@@ -38,16 +38,6 @@ BACKENDS = [b.strip() for b in os.environ.get("CRAMPCARE_TEST_DATABASES", "sqlit
 _counter = itertools.count()
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards() -> Iterator[None]:
-    """Commands run in this process choose their language in a context variable; each test hands
-    English back, so a test that ran something in Russian cannot change what a later one reads."""
-    from crampcare.i18n.context import activate
-
-    yield
-    activate("en")
-
-
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing() -> Iterator[Any]:
     """Argon2 at its smallest cost in the test processes, and the real hasher, for the one test that
