@@ -102,46 +102,36 @@ def region_choices() -> list[tuple[str, str, bool]]:
             for code in REGIONS]
 
 
-@router.post("/language")
-async def switch_language(request: Request, lang: str = Form(..., max_length=20),
-                          next: str = Form("/", max_length=500)) -> RedirectResponse:
-    """The visible switch: remember the language in a cookie (and on the account, when logged in)."""
-    from crampcare.web.auth import safe_next, secure_cookie
+async def _remember(request: Request, next: str, cookie: str, code: str | None, save_on_account: str) -> RedirectResponse:
+    """Back to the page the switch was on (the log-in and sign-up pages included; never off the
+    site), remembering ``code`` in ``cookie`` and, when someone is logged in, on their account
+    (``save_on_account`` names the accounts service's setter). An unknown choice changes nothing."""
+    from crampcare.web.auth import resolve_quietly, safe_next, secure_cookie
 
-    code = _explicit(lang)
-    # Back to the page the switch was on (the log-in and sign-up pages included); never off the site.
     target = next if next.split("?")[0] in ("/login", "/signup") else safe_next(next, "/")
     response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
     if code is None:
         return response
-    response.set_cookie(LANG_COOKIE, code, max_age=COOKIE_MAX_AGE, path="/", secure=secure_cookie(request),
+    response.set_cookie(cookie, code, max_age=COOKIE_MAX_AGE, path="/", secure=secure_cookie(request),
                         httponly=True, samesite="lax")
-    if getattr(request.app.state, "accounts", None) is not None:
-        from crampcare.web.auth import resolve_quietly
-
+    accounts = getattr(request.app.state, "accounts", None)
+    if accounts is not None:
         auth = await resolve_quietly(request)
         if auth.user is not None:
-            await run_in_threadpool(request.app.state.accounts.set_language, auth.user, code)
+            await run_in_threadpool(getattr(accounts, save_on_account), auth.user, code)
     return response
+
+
+@router.post("/language")
+async def switch_language(request: Request, lang: str = Form(..., max_length=20),
+                          next: str = Form("/", max_length=500)) -> RedirectResponse:
+    """The visible switch: remember the language in a cookie (and on the account, when logged in)."""
+    return await _remember(request, next, LANG_COOKIE, _explicit(lang), "set_language")
 
 
 @router.post("/region")
 async def switch_region(request: Request, region: str = Form(..., max_length=8),
                         next: str = Form("/", max_length=500)) -> RedirectResponse:
     """The region switch: remember the emergency numbers' region in a cookie (and on the account)."""
-    from crampcare.web.auth import safe_next, secure_cookie
-
     code = region.strip().upper()
-    target = next if next.split("?")[0] in ("/login", "/signup") else safe_next(next, "/")
-    response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
-    if code not in REGIONS:
-        return response
-    response.set_cookie(REGION_COOKIE, code, max_age=COOKIE_MAX_AGE, path="/", secure=secure_cookie(request),
-                        httponly=True, samesite="lax")
-    if getattr(request.app.state, "accounts", None) is not None:
-        from crampcare.web.auth import resolve_quietly
-
-        auth = await resolve_quietly(request)
-        if auth.user is not None:
-            await run_in_threadpool(request.app.state.accounts.set_region, auth.user, code)
-    return response
+    return await _remember(request, next, REGION_COOKIE, code if code in REGIONS else None, "set_region")
