@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from serverkit import ARTIFACTS, PASSWORD, server_app
-from tests.web.browserkit import axe_violations, serve_axe, sideways
+from tests.web.browserkit import axe_violations, log_cramp_offline, serve_axe, sideways, watch_errors
 from tests.web.threaded_server import serve_in_thread
 
 pytestmark = pytest.mark.browser
@@ -42,11 +42,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 def page(browser: Any, server: LiveServer) -> Iterator[Any]:
     context = browser.new_context(base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True)
     serve_axe(context, server.url)  # the pages' CSP stays enforced
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.problems = problems
+    page = watch_errors(context.new_page())
     try:
         yield page
     finally:
@@ -109,7 +105,7 @@ def test_sign_up_log_a_night_log_out_log_in_and_see_it(page: Any) -> None:
     page.wait_for_url("**/account")
     assert page.locator("#account-email").inner_text() == "ann@example.org"
     shot(page, "account")
-    blocked = [p for p in page.problems if "Content Security Policy" in p or "Refused" in p]
+    blocked = [p for p in page.errors if "Content Security Policy" in p or "Refused" in p]
     assert not blocked, blocked
 
 
@@ -143,13 +139,7 @@ def test_a_night_logged_offline_is_stored_once_in_its_owners_diary(browser: Any,
         context.route("**/*", lambda route: route.abort())
         page.goto("/diary")
         assert page.locator("html").get_attribute("data-account") == "cara@example.org"
-        form = page.locator("#night-form")
-        for name, value in (("leg", "left"), ("muscles", "toes"), ("duration", "60"), ("severity", "7")):
-            form.locator(f"input[name={name}][value='{value}'] + span").click()
-        form.get_by_role("button", name="Save the cramp").click()
-        pending = page.locator("#pending")
-        pending.wait_for(state="visible")
-        assert "Waiting to sync" in pending.inner_text() and f"Night of {night}" in pending.inner_text()
+        pending = log_cramp_offline(page, night, "toes")
         shot(page, "offline-waiting", check=False)  # axe on this state: test_web_phone
 
         # Back, but the answer is lost on the way: the server stored it, the phone keeps it for a resend.

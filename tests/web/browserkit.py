@@ -54,3 +54,26 @@ def axe_violations(page: Any, only: list[str] | None = None) -> list[str]:
 def sideways(page: Any) -> int:
     """How far the page scrolls sideways (0 when it fits)."""
     return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def watch_errors(page: Any) -> Any:
+    """Collect the page's console errors and uncaught exceptions in ``page.errors`` (a blocked script
+    shows up there as a Content Security Policy refusal)."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.errors = errors
+    return page
+
+
+def log_cramp_offline(page: Any, night: str, muscle: str) -> Any:
+    """On the (cached) diary page, save a cramp with the night form and wait until it is listed as
+    waiting to sync; returns the pending list."""
+    form = page.locator("#night-form")
+    for name, value in (("leg", "left"), ("muscles", muscle), ("duration", "60"), ("severity", "7")):
+        form.locator(f"input[name={name}][value='{value}'] + span").click()
+    form.get_by_role("button", name="Save the cramp").click()
+    pending = page.locator("#pending")
+    pending.wait_for(state="visible")
+    assert "Waiting to sync" in pending.inner_text() and f"Night of {night}" in pending.inner_text()
+    return pending

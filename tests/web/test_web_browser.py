@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from tests.web.browserkit import watch_errors
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +19,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1000, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.csp_errors = errors
+    page = watch_errors(context.new_page())
     try:
         yield page
     finally:
@@ -30,7 +27,7 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 def no_csp_violations(page: Any) -> None:
-    blocked = [e for e in page.csp_errors if "Content Security Policy" in e or "Refused" in e]
+    blocked = [e for e in page.errors if "Content Security Policy" in e or "Refused" in e]
     assert not blocked, blocked
 
 

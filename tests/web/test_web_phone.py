@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.web.browserkit import axe_violations, sideways
+from tests.web.browserkit import axe_violations, log_cramp_offline, sideways
 from tests.web.threaded_server import serve_in_thread
 from typer.testing import CliRunner
 
@@ -288,13 +288,7 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
         assert page.locator("main a[href^='/learn/']").count() >= 3  # the topics, from the cache
         page.goto("/diary")
         assert "Log a night" in page.locator("h1").inner_text()
-        form = page.locator("#night-form")
-        for name, value in (("leg", "left"), ("muscles", "calf"), ("duration", "60"), ("severity", "7")):
-            form.locator(f"input[name={name}][value='{value}'] + span").click()
-        form.get_by_role("button", name="Save the cramp").click()
-        pending = page.locator("#pending")
-        pending.wait_for(state="visible")
-        assert "Waiting to sync" in pending.inner_text() and f"Night of {night}" in pending.inner_text()
+        log_cramp_offline(page, night, "calf")
         assert axe_violations(page) == []
         shot(page, "offline-waiting")
         # Back online: the next page sends it, once.
