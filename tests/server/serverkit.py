@@ -106,6 +106,8 @@ class Person:
 
 # --------------------------------------------------------------------------- real processes
 
+SERVED_CRAMPCARE = Path(__file__).with_name("served_crampcare.py")
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -141,27 +143,34 @@ class LiveServer:
                 self.process.wait()
 
 
-def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 40) -> LiveServer:
-    """`crampcare serve <args> --port <free>` as a subprocess, once it answers /api/v1/health."""
+def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 40,
+                real_hashing: bool = False) -> LiveServer:
+    """`crampcare serve <args> --port <free>` as a subprocess, once it answers /api/v1/health.
+
+    It runs crampcare's own ``main()`` through served_crampcare.py (Argon2 at the tests' cheap cost),
+    or with ``real_hashing`` as ``python -m crampcare``, exactly as shipped."""
     port = free_port()
     log = folder / f"serve-{port}.log"
+    entry = ["-m", "crampcare"] if real_hashing else [str(SERVED_CRAMPCARE)]
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "crampcare", "serve", *args, "--port", str(port)],
+        process = subprocess.Popen([sys.executable, *entry, "serve", *args, "--port", str(port)],
                                    stdout=out, stderr=subprocess.STDOUT, env=env or clean_env())
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
+    health = server.url + "/api/v1/health"
     deadline = time.monotonic() + timeout
     try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"crampcare serve exited with {process.returncode}: {log.read_text()}")
-            try:
-                if httpx.get(server.url + "/api/v1/health", timeout=1).status_code == 200:
-                    return server
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"crampcare serve did not answer within {timeout:g} s: {log.read_text()}")
-            time.sleep(0.1)
+        with httpx.Client(timeout=1) as client:
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"crampcare serve exited with {process.returncode}: {log.read_text()}")
+                try:
+                    if client.get(health).status_code == 200:
+                        return server
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"crampcare serve did not answer within {timeout:g} s: {log.read_text()}")
+                time.sleep(0.05)
     except BaseException:
         server.stop()
         raise
