@@ -127,6 +127,36 @@ def crampcare(*args: str, env: dict[str, str] | None = None, timeout: float = 60
                           env=env or clean_env(), timeout=timeout)
 
 
+def refused_serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`crampcare serve ARGS` run by crampcare's ``main()`` in this process, for a start it must refuse:
+    a process would spend a second of CPU importing what a refusal never reaches. The environment is
+    ``clean_env(**env)``'s; should the command start serving after all, the test fails instead of hanging."""
+    from unittest.mock import patch
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from crampcare.cli import main
+
+    def must_not_serve(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError(f"crampcare serve {' '.join(args)} started serving instead of refusing")
+
+    environment: dict[str, str | None] = {key: None for key in SERVE_ENV_KEYS}
+    environment.update(env or {})
+    with CliRunner().isolation(env=environment) as (stdout, stderr, _output), patch.object(uvicorn, "run", must_not_serve):
+        saved_argv, sys.argv = sys.argv, ["crampcare", "serve", *args]
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        finally:
+            sys.argv = saved_argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return subprocess.CompletedProcess(list(args), code, stdout.getvalue().decode(), stderr.getvalue().decode())
+
+
 class LiveServer:
     def __init__(self, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
         self.url = url
