@@ -61,10 +61,11 @@ def shared_serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
     started: dict[tuple[str, ...], LiveServer] = {}
     with ExitStack() as stops:
 
-        def start(*args: str) -> LiveServer:
-            if args not in started:
-                started[args] = start_serve(folder, *args)
-                stops.callback(started[args].stop)
-            return started[args]
+        def start(*args: str, real_hashing: bool = False) -> LiveServer:
+            key = (*args, f"real_hashing={real_hashing}")
+            if key not in started:
+                started[key] = start_serve(folder, *args, real_hashing=real_hashing)
+                stops.callback(started[key].stop)
+            return started[key]
 
         yield start
