@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import typer
 from icalendar import Calendar
-from report_helpers import ROOT, case_answers, flat, new_store, pdf_pages, save_assessment, simulated_diary
+from report_helpers import ROOT, case_answers, flat, pdf_pages, save_assessment, simulated_diary
 from typer.testing import CliRunner
 
 from crampcare.cli.report_commands import register
+from crampcare.diary.store import DiaryStore
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -25,9 +27,9 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 
 
 @pytest.fixture(scope="module")
-def diary_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def diary_url(tmp_path_factory: pytest.TempPathFactory, new_migrated_sqlite: Callable[[Path], str]) -> str:
     path = tmp_path_factory.mktemp("cli") / "diary.db"
-    store = new_store(path)
+    store = DiaryStore(new_migrated_sqlite(path))
     nights, days = simulated_diary()
     store.add_many(nights, days)
     save_assessment(store, case_answers("P1"))
