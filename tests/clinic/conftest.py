@@ -4,7 +4,6 @@ its own people where what it does would disturb another."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -19,17 +18,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
 from serverkit import Person, server_app  # noqa: E402
 
-_counter = itertools.count()
 BACKENDS = [b.strip() for b in os.environ.get("CRAMPCARE_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def clinic_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A new database at the newest schema (a copy of the worker's migrated one)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('clinic') / 'clinic.db'}"
+        return str(request.getfixturevalue("new_migrated_sqlite")(tmp_path_factory.mktemp("clinic") / "clinic.db"))
     request.applymarker(pytest.mark.postgres)
-    server = request.getfixturevalue("postgres_server")
-    return str(server.create_database(f"clinic{os.getpid()}_{next(_counter)}"))
+    return str(request.getfixturevalue("new_migrated_postgres")())
 
 
 @pytest.fixture(scope="module")

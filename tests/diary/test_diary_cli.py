@@ -20,7 +20,6 @@ from diary_helpers import cli_runner
 from sqlalchemy import text
 
 from crampcare.cli import diary_commands
-from crampcare.db.schema import upgrade
 from crampcare.diary.store import DiaryStore
 
 FIXED_NOW = dt.datetime(2026, 11, 21, 8, 0)
@@ -233,7 +232,7 @@ def test_delete_and_undo_through_cli(run_cli: Callable, migrated_url: str) -> No
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_export_import_round_trip(run_cli: Callable, fmt: str, tmp_path: Path, db_url: str) -> None:
+def test_export_import_round_trip(run_cli: Callable, fmt: str, tmp_path: Path) -> None:
     run_cli(
         "log", "night", "--date", "2026-11-10", "--cramp", "03:10,3m,left,calf+toes,7,stretch,2", "--notes", 'a, "b"'
     )
@@ -335,9 +334,8 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
 
 
 @pytest.fixture
-def sqlite_diary(sqlite_url: str) -> str:
-    upgrade(sqlite_url)
-    return sqlite_url
+def sqlite_diary(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> str:
+    return new_migrated_sqlite(tmp_path / "diary.db")
 
 
 @pytest.mark.parametrize(("args", "says"), BAD_INPUTS, ids=[" ".join(a)[:60] for a, _ in BAD_INPUTS])

@@ -1,4 +1,4 @@
-"""Fixtures for server mode on SQLite and on a real PostgreSQL (``db_url``): an app with accounts,
+"""Fixtures for server mode on SQLite and on a real PostgreSQL (``migrated_db_url``): an app with accounts,
 people who sign up, and real `crampcare serve --multi-user` processes (helpers in serverkit.py).
 """
 
@@ -15,9 +15,9 @@ from serverkit import LiveServer, Person, server_app, start_serve
 
 
 @pytest.fixture
-def app(db_url: str) -> Iterator[FastAPI]:
-    """Server mode on a fresh database of each back end (SQLite and PostgreSQL)."""
-    application = server_app(db_url)
+def app(migrated_db_url: str) -> Iterator[FastAPI]:
+    """Server mode on a fresh database of each back end (SQLite and PostgreSQL), at the newest schema."""
+    application = server_app(migrated_db_url)
     try:
         yield application
     finally:
