@@ -21,6 +21,7 @@ from sqlalchemy import text
 
 from crampcare.cli import diary_commands
 from crampcare.diary.store import DiaryStore
+from test_cli import crampcare
 
 FIXED_NOW = dt.datetime(2026, 11, 21, 8, 0)
 CRAMP = ["--time", "03:10", "--duration", "3m", "--leg", "left", "--muscle", "calf", "--severity", "7"]
@@ -354,37 +355,32 @@ def test_bad_input_is_refused_cleanly(cli_app: typer.Typer, sqlite_diary: str, a
 # --------------------------------------------------------------------------- the real command
 
 
-def _crampcare() -> Path:
-    path = Path(sys.executable).with_name("crampcare")
-    if not path.exists():
-        pytest.skip("the crampcare script is not installed")
-    help_text = subprocess.run([str(path), "--help"], capture_output=True, text=True, timeout=60).stdout
-    if "diary" not in help_text or "log" not in help_text:
-        pytest.skip("the main app does not register the diary commands yet")
-    return path
-
-
 def test_real_script_end_to_end(tmp_path: Path) -> None:
-    crampcare = _crampcare()
-    env = {**os.environ, "CRAMPCARE_DB": str(tmp_path / "nested" / "diary.db")}
+    """The installed script as a real process where a process matters (creating the diary named by the
+    environment, a refusal's exit code and one line, the CSV on stdout); the rest by ``main()`` here."""
+    script = Path(sys.executable).with_name("crampcare")
+    if not script.exists():
+        pytest.skip("the crampcare script is not installed")
+    env = {"CRAMPCARE_DB": str(tmp_path / "nested" / "diary.db")}
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(crampcare), *args], capture_output=True, text=True, env=env, timeout=120)
+    def process(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(script), *args], capture_output=True, text=True, env={**os.environ, **env},
+                              timeout=120)
 
-    logged = run("log", "night", "--date", "2026-11-01", "--cramp", "03:10,3m,left,calf,7,stretch")
+    logged = process("log", "night", "--date", "2026-11-01", "--cramp", "03:10,3m,left,calf,7,stretch")
     assert logged.returncode == 0, logged.stderr
     assert (tmp_path / "nested" / "diary.db").exists()  # created, migrated, from the environment variable
-    assert run("log", "day", "--date", "2026-11-01", "--fluids", "1.5L").returncode == 0
-    listed = json.loads(run("diary", "list", "--format", "json").stdout)
+    assert crampcare("log", "day", "--date", "2026-11-01", "--fluids", "1.5L", env=env).returncode == 0
+    listed = json.loads(crampcare("diary", "list", "--format", "json", env=env).stdout)
     assert listed["nights"][0]["cramps"][0]["severity"] == 7 and listed["days"][0]["fluids_ml"] == 1500
-    refused = run("log", "night", "--date", "2026-11-01", "--severity", "12", "--duration", "3m", "--leg", "left",
-                  "--muscle", "calf")  # fmt: skip
+    refused = process("log", "night", "--date", "2026-11-01", "--severity", "12", "--duration", "3m", "--leg", "left",
+                      "--muscle", "calf")  # fmt: skip
     assert refused.returncode == 2
     assert refused.stderr.strip().count("\n") == 0 and "severity" in refused.stderr
     assert "Traceback" not in refused.stderr
-    csv_text = run("export", "--format", "csv").stdout
+    csv_text = process("export", "--format", "csv").stdout
     assert csv_text.startswith("date,night_logged,")
     other = tmp_path / "copy.db"
     (tmp_path / "d.csv").write_text(csv_text)
-    imported = run("import", str(tmp_path / "d.csv"), "--db", str(other))
+    imported = crampcare("import", str(tmp_path / "d.csv"), "--db", str(other), env=env)
     assert imported.returncode == 0 and "Imported 1 night and 1 day" in imported.stdout
