@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -334,9 +336,28 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def diary_with_one_date(cli_app: typer.Typer, new_migrated_sqlite: Callable[[Path], str],
+                        tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite diary with the night and the day of 2026-11-01, logged through the CLI once for all the
+    refusals below (each gets its own copy)."""
+    path = tmp_path_factory.mktemp("refusals") / "diary.db"
+    run_cli = cli_runner(cli_app, new_migrated_sqlite(path))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(diary_commands, "_now", lambda: FIXED_NOW)
+        patch.setattr(diary_commands, "_interactive", lambda: False)
+        assert run_cli("log", "night", "--date", "2026-11-01", "--none").exit_code == 0
+        assert run_cli("log", "day", "--date", "2026-11-01", "--fluids", "1L").exit_code == 0
+    return path
+
+
 @pytest.fixture
-def sqlite_diary(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> str:
-    return new_migrated_sqlite(tmp_path / "diary.db")
+def sqlite_diary(diary_with_one_date: Path, tmp_path: Path) -> str:
+    """A copy of the diary with one date, taken by SQLite itself (whatever its journal holds)."""
+    copy = tmp_path / "diary.db"
+    with closing(sqlite3.connect(diary_with_one_date)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    return f"sqlite:///{copy}"
 
 
 @pytest.mark.parametrize(("args", "says"), BAD_INPUTS, ids=[" ".join(a)[:60] for a, _ in BAD_INPUTS])
@@ -345,9 +366,8 @@ def test_bad_input_is_refused_cleanly(cli_app: typer.Typer, sqlite_diary: str, a
     at the diary (already logged, nothing to edit) are the store's, tested on both databases in
     test_diary_store.py; a PostgreSQL database per bad option cost more than all the rest of this file."""
     run_cli = cli_runner(cli_app, sqlite_diary)
-    assert run_cli("log", "night", "--date", "2026-11-01", "--none").exit_code == 0
-    assert run_cli("log", "day", "--date", "2026-11-01", "--fluids", "1L").exit_code == 0
     before = _state(sqlite_diary)
+    assert json.loads(before[0]) != [[], []]  # the night and the day of 2026-11-01 are there to be refused
     _assert_refused(run_cli(*args), says)
     assert _state(sqlite_diary) == before
 
