@@ -11,7 +11,10 @@ from fastapi import FastAPI
 
 
 def serve_in_thread(app: FastAPI) -> Iterator[str]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical"))
+    # A second to finish what is in flight, then stop: a browser still open keeps idle keep-alive
+    # connections (and a service worker's) that would otherwise hold the shutdown until the join gives up.
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", timeout_graceful_shutdown=1)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
