@@ -1,4 +1,4 @@
-"""Server mode, accounts: pages and API on SQLite and on a real PostgreSQL (``db_url``)."""
+"""Server mode, accounts: pages and API on SQLite and on a real PostgreSQL (``migrated_db_url``)."""
 
 from __future__ import annotations
 
@@ -137,15 +137,15 @@ def test_after_log_in_never_goes_to_another_site(people: Callable[..., Person], 
     assert response.status_code == 303 and response.headers["location"] == "/diary"
 
 
-def test_session_cookie_is_httponly_lax_and_secure_on_https(db_url: str) -> None:
-    app = server_app(db_url)
+def test_session_cookie_is_httponly_lax_and_secure_on_https(migrated_db_url: str) -> None:
+    app = server_app(migrated_db_url)
     plain = TestClient(app).post("/api/v1/auth/signup", json={"email": "e@example.org", "password": PASSWORD})
     cookie = session_cookie(plain).lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie and "path=/" in cookie
     https = TestClient(app, base_url="https://testserver")
     cookie = session_cookie(https.post("/api/v1/auth/login", json={"email": "e@example.org", "password": PASSWORD}))
     assert "; secure" in cookie.lower()
-    forced = server_app(db_url, secure_cookies=True)
+    forced = server_app(migrated_db_url, secure_cookies=True)
     cookie = session_cookie(TestClient(forced).post("/api/v1/auth/login",
                                                     json={"email": "e@example.org", "password": PASSWORD}))
     assert "; secure" in cookie.lower()
