@@ -131,7 +131,7 @@ def test_a_night_logged_offline_is_stored_once_in_its_owners_diary(browser: Any,
         page.goto("/diary")
         page.evaluate("navigator.serviceWorker.ready")
         page.wait_for_function("""() => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.keys()))))
-                                  .then(all => all.flat().some(r => r.url.endsWith('/diary/offline')))""")
+                                  .then(all => all.flat().some(r => r.url.endsWith('/diary/offline')))""", polling=100)
 
         # Offline: the diary opens as the cached night form, and the cramp is kept on the phone.
         context.route("**/*", lambda route: route.abort())

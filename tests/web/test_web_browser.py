@@ -109,7 +109,7 @@ def test_now_steps_one_at_a_time_and_offline(page: Any, screenshot: Callable[[An
     screenshot(page, "now-step")
     # The service worker takes control, then the page reloads with the network off.
     page.evaluate("() => navigator.serviceWorker.ready")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000, polling=100)
     page.context.set_offline(True)
     try:
         page.reload()
