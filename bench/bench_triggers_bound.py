@@ -54,7 +54,7 @@ Measured 2026-12-03 (defaults; shared 2-core machine; 18 min at load 6-12, about
   8 weeks, 95.3 % (94.6-95.9) after 12; knowing the planted factor 90.5 % / 97.7 % (the randomised
   exact test; Fisher's one-sided test at 0.05 found 83.2 % / 95.3 % in bench_triggers.py).
 - B with ``--shares-alike`` (every factor typically on 30 % of days, 2,000 diaries): at most
-  67.2 % (65.1-69.2) after 8 weeks and 87.4 % (85.9-88.8) after 12; crampcare's analysis found
+  67.6 % (65.5-69.6) after 8 weeks and 87.2 % (85.6-88.5) after 12; crampcare's analysis found
   59.0 % (56.8-61.1) and 82.8 % (81.0-84.3) of the same diaries.
 - --check (4,000 diaries per line, seeds 680000+): every identity holds within about two standard
   errors; the planted factor's mean posterior from the days alone is 0.64 (RR 1). The conditional

@@ -63,8 +63,8 @@ independent; 8 weeks; fresh seeds 600000+ and 640000+, 4,000 planted diaries, 20
   at, the planted factor already gets a posterior probability of 0.64 on average).
 - When every factor typically comes on 30 % of days (``--shares-alike``, 2,000 diaries), so that a
   factor's share says little about whether it is the planted one, no shuffle test can find it in
-  more than 67.2 % (65.1-69.2) after 8 weeks: there the 75 % is provably out of reach at a 5 % false
-  rate. This analysis finds 59.0 % (56.8-61.1) there (87.4 % possible after 12 weeks, 82.8 % found).
+  more than 67.6 % (65.5-69.6) after 8 weeks: there the 75 % is provably out of reach at a 5 % false
+  rate. This analysis finds 59.0 % (56.8-61.1) there (87.2 % possible after 12 weeks, 82.8 % found).
 
 The tests are nearly independent on independent diaries (different factors, one outcome), so
 allowing for their correlation gains little; allowing for their discreteness gains much: the
