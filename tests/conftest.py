@@ -160,6 +160,17 @@ def migrated_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     raise ValueError(f"unknown test database back end {request.param!r}")
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_migrated_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """As ``migrated_db_url``, but one per test module and back end: for one app that a module's tests share."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("new_migrated_sqlite")(tmp_path_factory.mktemp("module") / "diary.db"))
+    if request.param == "postgresql":
+        request.applymarker(pytest.mark.postgres)
+        return str(request.getfixturevalue("new_migrated_postgres")())
+    raise ValueError(f"unknown test database back end {request.param!r}")
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -4,7 +4,6 @@ its own people where what it does would disturb another."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -18,16 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
 from serverkit import Person, server_app  # noqa: E402
 
-BACKENDS = [b.strip() for b in os.environ.get("CRAMPCARE_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def clinic_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A new database at the newest schema (a copy of the worker's migrated one)."""
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("new_migrated_sqlite")(tmp_path_factory.mktemp("clinic") / "clinic.db"))
-    request.applymarker(pytest.mark.postgres)
-    return str(request.getfixturevalue("new_migrated_postgres")())
+@pytest.fixture(scope="module")
+def clinic_db(module_migrated_db_url: str) -> str:
+    """The clinic's database: a new one at the newest schema, per module and back end."""
+    return module_migrated_db_url
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def store(migrated_url: str) -> Iterator[DiaryStore]:
         yield diary
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def cli_app() -> typer.Typer:
     from crampcare.cli.diary_commands import register
 
