@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -22,8 +23,10 @@ EXPECTED_URGENCY = {"P1": "self_care", "P2": "doctor", "P3": "urgent", "P4": "se
                     "P11": "doctor", "P12": "doctor"}
 
 
-def crampcare(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``crampcare ARGS`` run by ``main()`` in this process, with its own stdin, stdout, stderr and environment."""
+def crampcare(*args: str, input: str | None = None,
+              env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    """``crampcare ARGS`` run by ``main()`` in this process, with its own stdin, stdout, stderr and
+    environment (``env``: variables to set, or with ``None`` to unset, for this run)."""
     with CliRunner().isolation(input=input, env={"COLUMNS": "120", **(env or {})}) as (stdout, stderr, _output):
         saved_argv = sys.argv
         sys.argv = ["crampcare", *args]

@@ -11,7 +11,6 @@ from sqlalchemy import func, select, update
 from crampcare.accounts import AccountError, AccountService, TooManyAttemptsError
 from crampcare.accounts.models import LoginAttemptRow, SessionRow
 from crampcare.db.engine import make_engine
-from crampcare.db.schema import upgrade
 from crampcare.diary.records import NightRecord
 from crampcare.diary.store import DiaryStore
 
@@ -19,9 +18,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def service(db_url: str) -> AccountService:
-    upgrade(db_url)
-    return AccountService(make_engine(db_url))
+def service(migrated_db_url: str) -> AccountService:
+    return AccountService(make_engine(migrated_db_url))
 
 
 def test_sign_up_and_log_in(service: AccountService) -> None:

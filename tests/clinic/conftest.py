@@ -4,8 +4,6 @@ its own people where what it does would disturb another."""
 
 from __future__ import annotations
 
-import itertools
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -19,17 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
 from serverkit import Person, server_app  # noqa: E402
 
-_counter = itertools.count()
-BACKENDS = [b.strip() for b in os.environ.get("CRAMPCARE_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def clinic_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('clinic') / 'clinic.db'}"
-    request.applymarker(pytest.mark.postgres)
-    server = request.getfixturevalue("postgres_server")
-    return str(server.create_database(f"clinic{os.getpid()}_{next(_counter)}"))
+@pytest.fixture(scope="module")
+def clinic_db(module_migrated_db_url: str) -> str:
+    """The clinic's database: a new one at the newest schema, per module and back end."""
+    return module_migrated_db_url
 
 
 @pytest.fixture(scope="module")

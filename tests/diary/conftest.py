@@ -1,6 +1,7 @@
 """Fixtures for the diary tests: a migrated store per back end, and the CLI against it.
 
-``db_url`` comes from the root conftest (SQLite file and a real PostgreSQL, fresh per test).
+``db_url`` (empty) and ``migrated_db_url`` (at the newest schema) come from the root conftest
+(SQLite file and a real PostgreSQL, fresh per test).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import pytest
 import typer
 from diary_helpers import CliResult, cli_runner
 
-from crampcare.db.schema import upgrade
 from crampcare.diary.store import DiaryStore
 
 MEDICINE_IDS = {
@@ -37,9 +37,8 @@ def known_medicines(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def migrated_url(db_url: str) -> str:
-    upgrade(db_url)
-    return db_url
+def migrated_url(migrated_db_url: str) -> str:
+    return migrated_db_url
 
 
 @pytest.fixture
@@ -48,7 +47,7 @@ def store(migrated_url: str) -> Iterator[DiaryStore]:
         yield diary
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def cli_app() -> typer.Typer:
     from crampcare.cli.diary_commands import register
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -20,8 +22,8 @@ from diary_helpers import cli_runner
 from sqlalchemy import text
 
 from crampcare.cli import diary_commands
-from crampcare.db.schema import upgrade
 from crampcare.diary.store import DiaryStore
+from test_cli import crampcare
 
 FIXED_NOW = dt.datetime(2026, 11, 21, 8, 0)
 CRAMP = ["--time", "03:10", "--duration", "3m", "--leg", "left", "--muscle", "calf", "--severity", "7"]
@@ -233,7 +235,7 @@ def test_delete_and_undo_through_cli(run_cli: Callable, migrated_url: str) -> No
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_export_import_round_trip(run_cli: Callable, fmt: str, tmp_path: Path, db_url: str) -> None:
+def test_export_import_round_trip(run_cli: Callable, fmt: str, tmp_path: Path) -> None:
     run_cli(
         "log", "night", "--date", "2026-11-10", "--cramp", "03:10,3m,left,calf+toes,7,stretch,2", "--notes", 'a, "b"'
     )
@@ -334,10 +336,28 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def diary_with_one_date(cli_app: typer.Typer, new_migrated_sqlite: Callable[[Path], str],
+                        tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite diary with the night and the day of 2026-11-01, logged through the CLI once for all the
+    refusals below (each gets its own copy)."""
+    path = tmp_path_factory.mktemp("refusals") / "diary.db"
+    run_cli = cli_runner(cli_app, new_migrated_sqlite(path))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(diary_commands, "_now", lambda: FIXED_NOW)
+        patch.setattr(diary_commands, "_interactive", lambda: False)
+        assert run_cli("log", "night", "--date", "2026-11-01", "--none").exit_code == 0
+        assert run_cli("log", "day", "--date", "2026-11-01", "--fluids", "1L").exit_code == 0
+    return path
+
+
 @pytest.fixture
-def sqlite_diary(sqlite_url: str) -> str:
-    upgrade(sqlite_url)
-    return sqlite_url
+def sqlite_diary(diary_with_one_date: Path, tmp_path: Path) -> str:
+    """A copy of the diary with one date, taken by SQLite itself (whatever its journal holds)."""
+    copy = tmp_path / "diary.db"
+    with closing(sqlite3.connect(diary_with_one_date)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    return f"sqlite:///{copy}"
 
 
 @pytest.mark.parametrize(("args", "says"), BAD_INPUTS, ids=[" ".join(a)[:60] for a, _ in BAD_INPUTS])
@@ -346,9 +366,8 @@ def test_bad_input_is_refused_cleanly(cli_app: typer.Typer, sqlite_diary: str, a
     at the diary (already logged, nothing to edit) are the store's, tested on both databases in
     test_diary_store.py; a PostgreSQL database per bad option cost more than all the rest of this file."""
     run_cli = cli_runner(cli_app, sqlite_diary)
-    assert run_cli("log", "night", "--date", "2026-11-01", "--none").exit_code == 0
-    assert run_cli("log", "day", "--date", "2026-11-01", "--fluids", "1L").exit_code == 0
     before = _state(sqlite_diary)
+    assert json.loads(before[0]) != [[], []]  # the night and the day of 2026-11-01 are there to be refused
     _assert_refused(run_cli(*args), says)
     assert _state(sqlite_diary) == before
 
@@ -356,37 +375,32 @@ def test_bad_input_is_refused_cleanly(cli_app: typer.Typer, sqlite_diary: str, a
 # --------------------------------------------------------------------------- the real command
 
 
-def _crampcare() -> Path:
-    path = Path(sys.executable).with_name("crampcare")
-    if not path.exists():
-        pytest.skip("the crampcare script is not installed")
-    help_text = subprocess.run([str(path), "--help"], capture_output=True, text=True, timeout=60).stdout
-    if "diary" not in help_text or "log" not in help_text:
-        pytest.skip("the main app does not register the diary commands yet")
-    return path
-
-
 def test_real_script_end_to_end(tmp_path: Path) -> None:
-    crampcare = _crampcare()
-    env = {**os.environ, "CRAMPCARE_DB": str(tmp_path / "nested" / "diary.db")}
+    """The installed script as a real process where a process matters (creating the diary named by the
+    environment, a refusal's exit code and one line, the CSV on stdout); the rest by ``main()`` here."""
+    script = Path(sys.executable).with_name("crampcare")
+    if not script.exists():
+        pytest.skip("the crampcare script is not installed")
+    env = {"CRAMPCARE_DB": str(tmp_path / "nested" / "diary.db")}
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(crampcare), *args], capture_output=True, text=True, env=env, timeout=120)
+    def process(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(script), *args], capture_output=True, text=True, env={**os.environ, **env},
+                              timeout=120)
 
-    logged = run("log", "night", "--date", "2026-11-01", "--cramp", "03:10,3m,left,calf,7,stretch")
+    logged = process("log", "night", "--date", "2026-11-01", "--cramp", "03:10,3m,left,calf,7,stretch")
     assert logged.returncode == 0, logged.stderr
     assert (tmp_path / "nested" / "diary.db").exists()  # created, migrated, from the environment variable
-    assert run("log", "day", "--date", "2026-11-01", "--fluids", "1.5L").returncode == 0
-    listed = json.loads(run("diary", "list", "--format", "json").stdout)
+    assert crampcare("log", "day", "--date", "2026-11-01", "--fluids", "1.5L", env=env).returncode == 0
+    listed = json.loads(crampcare("diary", "list", "--format", "json", env=env).stdout)
     assert listed["nights"][0]["cramps"][0]["severity"] == 7 and listed["days"][0]["fluids_ml"] == 1500
-    refused = run("log", "night", "--date", "2026-11-01", "--severity", "12", "--duration", "3m", "--leg", "left",
-                  "--muscle", "calf")  # fmt: skip
+    refused = process("log", "night", "--date", "2026-11-01", "--severity", "12", "--duration", "3m", "--leg", "left",
+                      "--muscle", "calf")  # fmt: skip
     assert refused.returncode == 2
     assert refused.stderr.strip().count("\n") == 0 and "severity" in refused.stderr
     assert "Traceback" not in refused.stderr
-    csv_text = run("export", "--format", "csv").stdout
+    csv_text = process("export", "--format", "csv").stdout
     assert csv_text.startswith("date,night_logged,")
     other = tmp_path / "copy.db"
     (tmp_path / "d.csv").write_text(csv_text)
-    imported = run("import", str(tmp_path / "d.csv"), "--db", str(other))
+    imported = crampcare("import", str(tmp_path / "d.csv"), "--db", str(other), env=env)
     assert imported.returncode == 0 and "Imported 1 night and 1 day" in imported.stdout

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from diary_helpers import cramp, day, night
 
-from crampcare.db.schema import upgrade
 from crampcare.diary import transfer
 from crampcare.diary.errors import ImportFormatError
 from crampcare.diary.store import DiaryStore
@@ -48,10 +47,9 @@ def _rich_diary() -> tuple[list, list]:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
-def test_export_import_export_is_identical(fmt: str, db_url: str, tmp_path: Path) -> None:
-    upgrade(db_url)
+def test_export_import_export_is_identical(fmt: str, migrated_db_url: str, tmp_path: Path) -> None:
     nights, days = _rich_diary()
-    with DiaryStore(db_url, owner="source") as source, DiaryStore(db_url, owner="copy") as copy:
+    with DiaryStore(migrated_db_url, owner="source") as source, DiaryStore(migrated_db_url, owner="copy") as copy:
         source.add_many(nights, days)
         first = FORMATS[fmt].render(transfer.collect(source))
         path = tmp_path / f"diary.{fmt}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,12 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "diary.db")
+def db(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> str:
+    """A new, empty diary file (a copy of one migrated once per worker: creating a diary on open is
+    tested with the diary commands)."""
+    path = tmp_path / "diary.db"
+    new_migrated_sqlite(path)
+    return str(path)
 
 
 def _ok(result) -> None:  # type: ignore[no-untyped-def]
@@ -133,12 +138,13 @@ def test_simulate_without_trigger(app: typer.Typer, runner: CliRunner, db: str) 
 
 
 def test_simulate_ignores_the_diary_environment_variable(
-    app: typer.Typer, monkeypatch: pytest.MonkeyPatch, db: str
+    app: typer.Typer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("CRAMPCARE_DB", db)  # e.g. the person's real diary
+    db = tmp_path / "diary.db"
+    monkeypatch.setenv("CRAMPCARE_DB", str(db))  # e.g. the person's real diary
     result = CliRunner().invoke(app, ["simulate", "--days", "5"])
     assert result.exit_code == 2 and "--db" in result.stderr
-    assert not Path(db).exists()
+    assert not db.exists()
 
 
 def test_simulate_with_spells_and_seasons(app: typer.Typer, runner: CliRunner, db: str) -> None:

@@ -1,4 +1,5 @@
-"""Fixtures for the report tests: fresh SQLite diaries and a simulated 3-month diary."""
+"""Fixtures for the report tests: fresh SQLite diaries (copies of the worker's migrated one, from the
+root conftest's ``new_migrated_sqlite``) and a simulated 3-month diary."""
 
 from __future__ import annotations
 
@@ -6,18 +7,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from report_helpers import case_answers, new_store, save_assessment, simulated_diary
+from report_helpers import case_answers, save_assessment, simulated_diary
 
 from crampcare.diary.store import DiaryStore
 
 
 @pytest.fixture
-def make_store(tmp_path: Path) -> Iterator[Callable[[str], DiaryStore]]:
+def make_store(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> Iterator[Callable[[str], DiaryStore]]:
     """``make_store("name")``: a fresh, migrated SQLite diary in the test's folder."""
     opened: list[DiaryStore] = []
 
     def make(name: str = "diary") -> DiaryStore:
-        store = new_store(tmp_path / f"{name}.db")
+        store = DiaryStore(new_migrated_sqlite(tmp_path / f"{name}.db"))
         opened.append(store)
         return store
 
@@ -27,9 +28,10 @@ def make_store(tmp_path: Path) -> Iterator[Callable[[str], DiaryStore]]:
 
 
 @pytest.fixture(scope="module")
-def three_months(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DiaryStore]:
+def three_months(tmp_path_factory: pytest.TempPathFactory,
+                 new_migrated_sqlite: Callable[[Path], str]) -> Iterator[DiaryStore]:
     """A simulated 3-month diary with one saved assessment (case P5: 62-year-old man on a diuretic)."""
-    store = new_store(tmp_path_factory.mktemp("three_months") / "diary.db")
+    store = DiaryStore(new_migrated_sqlite(tmp_path_factory.mktemp("three_months") / "diary.db"))
     nights, days = simulated_diary()
     store.add_many(nights, days)
     save_assessment(store, case_answers("P5"))

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from crampcare.assess import assess
-from crampcare.db.schema import upgrade
 from crampcare.diary.records import DayRecord, NightRecord
 from crampcare.diary.store import DiaryStore
 
@@ -46,12 +45,6 @@ def simulated_diary() -> tuple[list[NightRecord], list[DayRecord]]:
     nights, days = simulate_diary(DAYS, trigger="low_fluids", rr=2.5, seed=7, end=END)
     days = [d.model_copy(update={"medicines": ["statin"]}) if index % 3 == 0 else d for index, d in enumerate(days)]
     return nights, days
-
-
-def new_store(path: Path) -> DiaryStore:
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    return DiaryStore(url)
 
 
 def save_assessment(store: DiaryStore, answers: dict[str, Any]) -> None:

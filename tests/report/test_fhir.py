@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from report_helpers import case_answers, new_store, save_assessment, simulated_diary
+from report_helpers import case_answers, save_assessment, simulated_diary
 
 from crampcare.assess.facts import derive_facts
 from crampcare.diary.errors import ConflictError, DiaryError
@@ -383,19 +383,15 @@ def test_round_trip_of_the_three_month_diary(big_bundle: dict[str, Any], three_m
     assert normalised(fhir_bundle(target)) == normalised(big_bundle)
 
 
-def test_round_trip_on_each_database(db_url: str, tmp_path: Path) -> None:
+def test_round_trip_on_each_database(migrated_db_url: str, make_store: Callable[[str], DiaryStore]) -> None:
     """The same export, import and export again on SQLite and on PostgreSQL."""
-    from crampcare.db.schema import upgrade
-
-    source = new_store(tmp_path / "source.db")
+    source = make_store("source")
     small_diary(source)
-    upgrade(db_url)
-    with DiaryStore(db_url) as target:
+    with DiaryStore(migrated_db_url) as target:
         bundle = fhir_bundle(source)
         import_fhir(target, bundle)
         assert records(target) == records(source)
         assert normalised(fhir_bundle(target)) == normalised(bundle)
-    source.close()
 
 
 def test_importing_twice_adds_nothing(small: DiaryStore, make_store) -> None:
@@ -575,9 +571,10 @@ def test_read_fhir_file_tells_fhir_from_diary_files(small: DiaryStore, tmp_path:
 
 @given(st.sampled_from(["P1", "P3", "P6", "P8", "P9", "P12"]))
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_assessments_round_trip(tmp_path_factory: pytest.TempPathFactory, case: str) -> None:
+def test_assessments_round_trip(tmp_path_factory: pytest.TempPathFactory, new_migrated_sqlite: Callable[[Path], str],
+                                case: str) -> None:
     folder = tmp_path_factory.mktemp(case)
-    source, target = new_store(folder / "a.db"), new_store(folder / "b.db")
+    source, target = DiaryStore(new_migrated_sqlite(folder / "a.db")), DiaryStore(new_migrated_sqlite(folder / "b.db"))
     save_assessment(source, case_answers(case))
     import_fhir(target, fhir_bundle(source))
     assert [a.answers for a in target.list_assessments()] == [a.answers for a in source.list_assessments()]

@@ -1,33 +1,47 @@
-"""The `report` and `reminders` commands: real subprocesses and Typer's CliRunner; bad input is one line, exit 2."""
+"""The `report` and `reminders` commands through the real entry point (``main()``) in this process, one
+real process for the PDF, and Typer's CliRunner; bad input is one line, exit 2."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import typer
 from icalendar import Calendar
-from report_helpers import ROOT, case_answers, flat, new_store, pdf_pages, save_assessment, simulated_diary
+from report_helpers import ROOT, case_answers, flat, pdf_pages, save_assessment, simulated_diary
 from typer.testing import CliRunner
 
 from crampcare.cli.report_commands import register
+from crampcare.diary.store import DiaryStore
+from test_cli import crampcare
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """``crampcare ARGS`` as a real process (``python -m crampcare``)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
     env.pop("CRAMPCARE_DEBUG", None)
     return subprocess.run(
-        [sys.executable, "-m", "crampcare", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300
+        [sys.executable, "-m", "crampcare", *args], capture_output=True, text=True, env=env, timeout=300
     )
 
 
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``run(ARGS)``: ``crampcare ARGS`` by its real entry point in this process, in the test's folder
+    (where a file named without a folder goes), without ``CRAMPCARE_DEBUG`` (its tracebacks)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CRAMPCARE_DEBUG", raising=False)
+    return crampcare
+
+
 @pytest.fixture(scope="module")
-def diary_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def diary_url(tmp_path_factory: pytest.TempPathFactory, new_migrated_sqlite: Callable[[Path], str]) -> str:
     path = tmp_path_factory.mktemp("cli") / "diary.db"
-    store = new_store(path)
+    store = DiaryStore(new_migrated_sqlite(path))
     nights, days = simulated_diary()
     store.add_many(nights, days)
     save_assessment(store, case_answers("P1"))
@@ -36,8 +50,9 @@ def diary_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_report_pdf_from_the_command_line(diary_url: str, tmp_path: Path) -> None:
+    """A real process: the PDF from the installed entry point, with a fresh interpreter's imports."""
     out = tmp_path / "report.pdf"
-    result = run("report", "--out", str(out), "--db", diary_url)
+    result = run_process("report", "--out", str(out), "--db", diary_url)
     assert result.returncode == 0, result.stderr
     assert f"Wrote the report to {out}" in result.stdout
     assert "Traceback" not in result.stderr
@@ -49,7 +64,8 @@ def test_report_pdf_from_the_command_line(diary_url: str, tmp_path: Path) -> Non
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask  # a normal file (the umask's mode), not a private temp file
 
 
-def test_report_html_for_a_range(diary_url: str, tmp_path: Path) -> None:
+def test_report_html_for_a_range(run: Callable[..., subprocess.CompletedProcess[str]], diary_url: str,
+                                 tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     result = run("report", "--out", str(out), "--from", "2026-03-01", "--to", "2026-03-31", "--db", diary_url)
     assert result.returncode == 0, result.stderr
@@ -57,7 +73,8 @@ def test_report_html_for_a_range(diary_url: str, tmp_path: Path) -> None:
     assert "Mar 1, 2026 to Mar 31, 2026 (31 days)" in html and "<svg" in html
 
 
-def test_report_for_a_period_without_data(diary_url: str, tmp_path: Path) -> None:
+def test_report_for_a_period_without_data(run: Callable[..., subprocess.CompletedProcess[str]], diary_url: str,
+                                         tmp_path: Path) -> None:
     out = tmp_path / "empty.pdf"
     result = run("report", "-o", str(out), "--from", "2019-01-01", "--to", "2019-02-01", "--db", diary_url)
     assert result.returncode == 0, result.stderr
@@ -76,7 +93,8 @@ def test_report_for_a_period_without_data(diary_url: str, tmp_path: Path) -> Non
         (["--out", "{tmp}"], "is a folder"),
     ],
 )
-def test_report_bad_input_is_one_line_exit_2(diary_url: str, tmp_path: Path, args: list[str], message: str) -> None:
+def test_report_bad_input_is_one_line_exit_2(run: Callable[..., subprocess.CompletedProcess[str]], diary_url: str,
+                                             tmp_path: Path, args: list[str], message: str) -> None:
     argv = [a.replace("{tmp}", str(tmp_path)) for a in args]
     result = run("report", *argv, "--db", diary_url)
     assert result.returncode == 2
@@ -87,7 +105,8 @@ def test_report_bad_input_is_one_line_exit_2(diary_url: str, tmp_path: Path, arg
     assert not list(tmp_path.glob("r.*")) and not list(tmp_path.glob(".r.*"))
 
 
-def test_report_refuses_a_read_only_folder(diary_url: str, tmp_path: Path) -> None:
+def test_report_refuses_a_read_only_folder(run: Callable[..., subprocess.CompletedProcess[str]], diary_url: str,
+                                           tmp_path: Path) -> None:
     folder = tmp_path / "locked"
     folder.mkdir()
     folder.chmod(0o500)
@@ -101,8 +120,8 @@ def test_report_refuses_a_read_only_folder(diary_url: str, tmp_path: Path) -> No
         folder.chmod(0o700)
 
 
-def test_reminders_from_the_command_line(tmp_path: Path) -> None:
-    result = run("reminders", "--exercises", "21:00", "--diary", "22:00", cwd=tmp_path)
+def test_reminders_from_the_command_line(run: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path) -> None:
+    result = run("reminders", "--exercises", "21:00", "--diary", "22:00")
     assert result.returncode == 0, result.stderr
     calendar = Calendar.from_ical((tmp_path / "crampcare.ics").read_bytes())
     starts = sorted(e["DTSTART"].dt.time().isoformat() for e in calendar.walk("VEVENT"))
@@ -119,8 +138,9 @@ def test_reminders_from_the_command_line(tmp_path: Path) -> None:
         (["--start", "2026-02-31"], "--start: date '2026-02-31' does not exist"),
     ],
 )
-def test_reminders_bad_input_is_one_line_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
-    result = run("reminders", *[a.replace("{tmp}", str(tmp_path)) for a in args], cwd=tmp_path)
+def test_reminders_bad_input_is_one_line_exit_2(run: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path,
+                                                args: list[str], message: str) -> None:
+    result = run("reminders", *[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], result.stderr

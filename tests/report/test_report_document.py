@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from report_helpers import (
@@ -13,7 +14,6 @@ from report_helpers import (
     TODAY,
     case_answers,
     flat,
-    new_store,
     pdf_page_count,
     pdf_page_sizes,
     pdf_pages,
@@ -111,10 +111,11 @@ def test_pdf_fits_two_a4_pages_and_says_the_same(pdf: tuple[bytes, float]) -> No
 
 
 @pytest.fixture(scope="module")
-def diary_for_cases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DiaryStore]:
+def diary_for_cases(tmp_path_factory: pytest.TempPathFactory,
+                    new_migrated_sqlite: Callable[[Path], str]) -> Iterator[DiaryStore]:
     """The simulated 3-month diary, stored once; each test below saves its own assessment (the latest
     is the one reported) and lays out the report."""
-    store = new_store(tmp_path_factory.mktemp("cases") / "diary.db")
+    store = DiaryStore(new_migrated_sqlite(tmp_path_factory.mktemp("cases") / "diary.db"))
     store.add_many(*simulated_diary())
     yield store
     store.close()

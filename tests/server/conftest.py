@@ -1,4 +1,4 @@
-"""Fixtures for server mode on SQLite and on a real PostgreSQL (``db_url``): an app with accounts,
+"""Fixtures for server mode on SQLite and on a real PostgreSQL (``migrated_db_url``): an app with accounts,
 people who sign up, and real `crampcare serve --multi-user` processes (helpers in serverkit.py).
 """
 
@@ -15,9 +15,9 @@ from serverkit import LiveServer, Person, server_app, start_serve
 
 
 @pytest.fixture
-def app(db_url: str) -> Iterator[FastAPI]:
-    """Server mode on a fresh database of each back end (SQLite and PostgreSQL)."""
-    application = server_app(db_url)
+def app(migrated_db_url: str) -> Iterator[FastAPI]:
+    """Server mode on a fresh database of each back end (SQLite and PostgreSQL), at the newest schema."""
+    application = server_app(migrated_db_url)
     try:
         yield application
     finally:
@@ -42,15 +42,30 @@ def people(app: FastAPI) -> Iterator[Callable[..., Person]]:
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """Start `crampcare serve` processes; every one is stopped (SIGINT, then kill) at the end."""
-    started: list[LiveServer] = []
+    with ExitStack() as stops:
 
-    def start(*args: str, env: dict[str, str] | None = None) -> LiveServer:
-        server = start_serve(tmp_path, *args, env=env)
-        started.append(server)
-        return server
+        def start(*args: str, env: dict[str, str] | None = None, real_hashing: bool = False) -> LiveServer:
+            server = start_serve(tmp_path, *args, env=env, real_hashing=real_hashing)
+            stops.callback(server.stop)
+            return server
 
-    try:
         yield start
-    finally:
-        for server in started:
-            server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., LiveServer]]:
+    """Like ``serve``, but one process per argument list for the whole module, stopped at its end:
+    starting one costs 2 s of CPU per process (uvicorn's workers each import the app). Only for tests
+    that cannot see each other there (each signs up its own person and counts only its own rows)."""
+    folder = tmp_path_factory.mktemp("serve")
+    started: dict[tuple[str, ...], LiveServer] = {}
+    with ExitStack() as stops:
+
+        def start(*args: str, real_hashing: bool = False) -> LiveServer:
+            key = (*args, f"real_hashing={real_hashing}")
+            if key not in started:
+                started[key] = start_serve(folder, *args, real_hashing=real_hashing)
+                stops.callback(started[key].stop)
+            return started[key]
+
+        yield start

@@ -22,6 +22,7 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
+from jinja2.bccache import Bucket, BytecodeCache  # noqa: E402
 
 from crampcare.db.schema import upgrade  # noqa: E402
 from crampcare.web.app import create_app  # noqa: E402
@@ -34,10 +35,32 @@ ARTIFACTS = ROOT / "test-artifacts"
 SERVE_ENV_KEYS = ("CRAMPCARE_DB", "CRAMPCARE_MODE", "CRAMPCARE_SECURE_COOKIES", "CRAMPCARE_WORKERS")
 
 
+class CompiledTemplates(BytecodeCache):
+    """The page templates compiled once per test process and shared by every app the tests create: each
+    app has its own Jinja environment, which would otherwise parse and compile every page again
+    (0.05-0.1 s of CPU a page, in every test). Jinja checks each template's source checksum on load."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 def server_app(db_url: str, **settings: Any) -> FastAPI:
-    """A server-mode app on ``db_url`` (migrated first, as an operator would)."""
+    """A server-mode app on ``db_url`` (brought up to date first, as an operator would: the fixtures
+    hand it a migrated copy, so this only checks the version)."""
     upgrade(db_url)
-    return create_app(Settings(db=db_url, mode="server", **settings))
+    app = create_app(Settings(db=db_url, mode="server", **settings))
+    app.state.templates.env.bytecode_cache = COMPILED_TEMPLATES
+    return app
 
 
 class Person:
@@ -106,6 +129,8 @@ class Person:
 
 # --------------------------------------------------------------------------- real processes
 
+SERVED_CRAMPCARE = Path(__file__).with_name("served_crampcare.py")
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -125,6 +150,43 @@ def crampcare(*args: str, env: dict[str, str] | None = None, timeout: float = 60
                           env=env or clean_env(), timeout=timeout)
 
 
+def serve_here(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], Any]:
+    """`crampcare serve ARGS` run by crampcare's ``main()`` in this process, up to where it would hand
+    uvicorn its app: the command's result, and that app (``None`` if it refused to start). A process
+    would spend 1-2 s of CPU importing the app first. The environment is ``clean_env(**env)``'s."""
+    from unittest.mock import patch
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from crampcare.cli import main
+
+    served: list[Any] = []
+    environment: dict[str, str | None] = {key: None for key in SERVE_ENV_KEYS}
+    environment.update(env or {})
+    with CliRunner().isolation(env=environment) as (stdout, stderr, _output), \
+            patch.object(uvicorn, "run", lambda target, **_options: served.append(target)):
+        saved_argv, sys.argv = sys.argv, ["crampcare", "serve", *args]
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        finally:
+            sys.argv = saved_argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        result = subprocess.CompletedProcess(list(args), code, stdout.getvalue().decode(), stderr.getvalue().decode())
+    return result, served[0] if served else None
+
+
+def refused_serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`crampcare serve ARGS` in this process (``serve_here``), for a start it must refuse."""
+    result, app = serve_here(*args, env=env)
+    assert app is None, f"crampcare serve {' '.join(args)} started serving instead of refusing"
+    return result
+
+
 class LiveServer:
     def __init__(self, url: str, process: subprocess.Popen[bytes], log: Path) -> None:
         self.url = url
@@ -141,27 +203,34 @@ class LiveServer:
                 self.process.wait()
 
 
-def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 40) -> LiveServer:
-    """`crampcare serve <args> --port <free>` as a subprocess, once it answers /api/v1/health."""
+def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 40,
+                real_hashing: bool = False) -> LiveServer:
+    """`crampcare serve <args> --port <free>` as a subprocess, once it answers /api/v1/health.
+
+    It runs crampcare's own ``main()`` through served_crampcare.py (Argon2 at the tests' cheap cost),
+    or with ``real_hashing`` as ``python -m crampcare``, exactly as shipped."""
     port = free_port()
     log = folder / f"serve-{port}.log"
+    entry = ["-m", "crampcare"] if real_hashing else [str(SERVED_CRAMPCARE)]
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "crampcare", "serve", *args, "--port", str(port)],
+        process = subprocess.Popen([sys.executable, *entry, "serve", *args, "--port", str(port)],
                                    stdout=out, stderr=subprocess.STDOUT, env=env or clean_env())
     server = LiveServer(f"http://127.0.0.1:{port}", process, log)
+    health = server.url + "/api/v1/health"
     deadline = time.monotonic() + timeout
     try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"crampcare serve exited with {process.returncode}: {log.read_text()}")
-            try:
-                if httpx.get(server.url + "/api/v1/health", timeout=1).status_code == 200:
-                    return server
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"crampcare serve did not answer within {timeout:g} s: {log.read_text()}")
-            time.sleep(0.1)
+        with httpx.Client(timeout=1) as client:
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"crampcare serve exited with {process.returncode}: {log.read_text()}")
+                try:
+                    if client.get(health).status_code == 200:
+                        return server
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"crampcare serve did not answer within {timeout:g} s: {log.read_text()}")
+                time.sleep(0.05)
     except BaseException:
         server.stop()
         raise

@@ -1,6 +1,10 @@
 """Real `crampcare serve --multi-user` processes: two servers on one PostgreSQL share sessions and
 rate limits (no state in memory), `--workers 2`, configuration, and the refusal to start on an
 out-of-date schema.
+
+The two PostgreSQL tests share one pair of servers (the first with two workers); the refusals, and
+the check that a flag wins over the file, run crampcare's ``main()`` in this process (one refusal
+stays a real process as a smoke test).
 """
 
 from __future__ import annotations
@@ -13,15 +17,22 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serverkit import PASSWORD, LiveServer, Person, clean_env, crampcare
+from fastapi.testclient import TestClient
+from serverkit import PASSWORD, LiveServer, Person, clean_env, crampcare, refused_serve, serve_here
+from sqlalchemy import text
+
+from crampcare.db.engine import make_engine
 
 pytestmark = pytest.mark.slow
 
 
-def upgraded(url: str) -> str:
-    done = crampcare("db", "upgrade", "--db", url)
-    assert done.returncode == 0, done.stderr
-    return url
+@pytest.fixture(scope="module")
+def servers_on_one_postgresql(new_migrated_postgres: Callable[[], str],
+                              shared_serve: Callable[..., LiveServer]) -> tuple[LiveServer, LiveServer]:
+    """Two `crampcare serve --multi-user` processes on one PostgreSQL database, the first with two
+    uvicorn workers, for the module's PostgreSQL tests (each signs up its own people)."""
+    url = new_migrated_postgres()
+    return shared_serve("--multi-user", "--workers", "2", "--db", url), shared_serve("--multi-user", "--db", url)
 
 
 def children(pid: int) -> list[int]:
@@ -39,10 +50,8 @@ def children(pid: int) -> list[int]:
 
 @pytest.mark.postgres
 def test_two_servers_on_one_postgresql_share_the_session_and_the_diary(
-        postgres_url: str, serve: Callable[..., LiveServer]) -> None:
-    upgraded(postgres_url)
-    one = serve("--multi-user", "--db", postgres_url)
-    two = serve("--multi-user", "--db", postgres_url)
+        servers_on_one_postgresql: tuple[LiveServer, LiveServer]) -> None:
+    one, two = servers_on_one_postgresql
     with httpx.Client(base_url=one.url) as first, httpx.Client(base_url=two.url) as second:
         ann = Person(first, "ann@example.org").sign_up()
         date = (dt.date.today() - dt.timedelta(days=1)).isoformat()
@@ -80,13 +89,12 @@ def test_two_servers_on_one_postgresql_share_the_session_and_the_diary(
 
 
 @pytest.mark.postgres
-def test_workers_share_one_postgresql(postgres_url: str, serve: Callable[..., LiveServer]) -> None:
-    upgraded(postgres_url)
-    server = serve("--multi-user", "--workers", "2", "--db", postgres_url)
+def test_workers_share_one_postgresql(servers_on_one_postgresql: tuple[LiveServer, LiveServer]) -> None:
+    server = servers_on_one_postgresql[0]
     assert len(children(server.process.pid)) >= 2  # uvicorn's worker processes
     with httpx.Client(base_url=server.url) as client:
-        ann = Person(client, "ann@example.org").sign_up()
-        cookie, csrf = client.cookies["crampcare_session"], ann.csrf
+        wendy = Person(client, "wendy@example.org").sign_up()
+        cookie, csrf = client.cookies["crampcare_session"], wendy.csrf
     start = dt.date.today() - dt.timedelta(days=40)
 
     def log(offset: int) -> int:
@@ -109,49 +117,62 @@ def test_refuses_an_out_of_date_schema_with_one_line(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "out of date" in lines[0] and f"crampcare db upgrade --db {empty}" in lines[0]
-    # The same through the environment, with several workers.
-    env = clean_env(CRAMPCARE_MODE="server", CRAMPCARE_DB=empty, CRAMPCARE_WORKERS="2")
-    result = crampcare("serve", "--port", "0", env=env)
+    # The same through the environment, with several workers (in this process from here on).
+    result = refused_serve("--port", "0", env={"CRAMPCARE_MODE": "server", "CRAMPCARE_DB": empty,
+                                               "CRAMPCARE_WORKERS": "2"})
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "crampcare db upgrade" in result.stderr
 
 
 @pytest.mark.postgres
 def test_refuses_an_empty_or_unreachable_postgresql(postgres_url: str) -> None:
-    result = crampcare("serve", "--multi-user", "--db", postgres_url, "--port", "0")
+    result = refused_serve("--multi-user", "--db", postgres_url, "--port", "0")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert f"crampcare db upgrade --db {postgres_url}" in result.stderr
     nowhere = "postgresql+psycopg://crampcare:secret-pw@127.0.0.1:1/none"
-    result = crampcare("serve", "--multi-user", "--db", nowhere, "--port", "0")
+    result = refused_serve("--multi-user", "--db", nowhere, "--port", "0")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "cannot reach the database" in result.stderr and "secret-pw" not in result.stderr
 
 
-def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path,
-                                                           serve: Callable[..., LiveServer]) -> None:
-    db = upgraded(f"sqlite:///{tmp_path / 'server.db'}")
+def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path, serve: Callable[..., LiveServer],
+                                                           new_migrated_sqlite: Callable[[Path], str]) -> None:
+    db = new_migrated_sqlite(tmp_path / "server.db")
     config = tmp_path / "crampcare.toml"
     config.write_text(f'[server]\nmode = "server"\ndb = "{db}"\nsecure_cookies = true\n')
-    from_file = serve("--config", str(config))
+    # `python -m crampcare`, exactly as shipped (the other tests' servers hash cheaply).
+    from_file = serve("--config", str(config), real_hashing=True)
     with httpx.Client(base_url=from_file.url) as client:
         assert client.get("/diary").status_code == 303  # server mode: log in first
         signed = client.post("/api/v1/auth/signup", json={"email": "cat@example.org", "password": PASSWORD})
         assert signed.status_code == 201 and "; secure" in signed.headers["set-cookie"].lower()
         assert client.get("/now").status_code == 200
-    from_env = serve(env=clean_env(CRAMPCARE_MODE="server", CRAMPCARE_DB=db))
+    engine = make_engine(db)
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(text("SELECT password_hash FROM users WHERE email = 'cat@example.org'")).scalar_one()
+    finally:
+        engine.dispose()
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,")  # the full cost
+    from_env = serve(env=clean_env(CRAMPCARE_MODE="server", CRAMPCARE_DB=db), real_hashing=True)
     with httpx.Client(base_url=from_env.url) as client:
         assert client.get("/api/v1/nights").status_code == 401
         assert client.post("/api/v1/auth/login",
                            json={"email": "cat@example.org", "password": PASSWORD}).status_code == 200
-    # The command line wins over the file: --local serves one person's diary, no log-in.
-    local = serve("--config", str(config), "--local", "--db", str(tmp_path / "local.db"))
-    with httpx.Client(base_url=local.url) as client:
-        assert client.get("/api/v1/nights").json() == []
+    # The command line wins over the file: --local serves one person's diary, no log-in (the app the
+    # command builds, in this process: a third process would check nothing more).
+    result, local = serve_here("--config", str(config), "--local", "--db", str(tmp_path / "local.db"))
+    assert result.returncode == 0 and local is not None, result.stderr
+    try:
+        with TestClient(local) as client:
+            assert client.get("/api/v1/nights").json() == []
+    finally:
+        local.state.engine.dispose()
 
     bad = tmp_path / "bad.toml"
-    for text in ('mode = "cluster"\n', "workers = 'two'\n", "colour = 1\n", "[server\n"):
-        bad.write_text(text)
-        result = crampcare("serve", "--config", str(bad), "--port", "0")
-        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (text, result.stderr)
+    for content in ('mode = "cluster"\n', "workers = 'two'\n", "colour = 1\n", "[server\n"):
+        bad.write_text(content)
+        result = refused_serve("--config", str(bad), "--port", "0")
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (content, result.stderr)
         assert "Traceback" not in result.stderr
     assert os.environ.get("CRAMPCARE_MODE") in (None, "", "local")  # the tests leave the environment alone

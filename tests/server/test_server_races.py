@@ -1,6 +1,9 @@
 """Concurrency guarantees with real parallel clients against a running `crampcare serve` (2 workers),
 on SQLite and PostgreSQL: nothing confirmed is lost, parallel writes to one night never give a
 5xx, and an account deleted during an import leaves nothing behind. Loopback only; 10 clients.
+
+One server per back end serves the whole module (starting one costs ~4 s of CPU); each test signs
+up its own person and counts only that person's rows.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from serverkit import PASSWORD, LiveServer, Person
 from sqlalchemy import text
 
 from crampcare.db.engine import make_engine
-from crampcare.db.schema import upgrade
 
 CLIENTS = 10
 DATE = (dt.date.today() - dt.timedelta(days=2)).isoformat()
@@ -27,11 +29,22 @@ def _cramp(minute: int, severity: int = 5) -> dict[str, object]:
     return {"start": f"02:{minute:02d}", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": severity}
 
 
-def _server_with_person(serve: Callable[..., LiveServer], db_url: str) -> tuple[LiveServer, dict[str, str], str]:
-    upgrade(db_url)
+@pytest.fixture(scope="module")
+def module_databases() -> dict[str, str]:
+    """The database of each back end the module's server runs on: the first test's fresh one."""
+    return {}
+
+
+@pytest.fixture
+def race_db(migrated_db_url: str, module_databases: dict[str, str]) -> str:
+    return module_databases.setdefault(migrated_db_url.partition(":")[0], migrated_db_url)
+
+
+def _server_with_person(serve: Callable[..., LiveServer], db_url: str,
+                        email: str) -> tuple[LiveServer, dict[str, str], str]:
     server = serve("--multi-user", "--workers", "2", "--db", db_url)
     with httpx.Client(base_url=server.url) as client:
-        person = Person(client, "race@example.org").sign_up()
+        person = Person(client, email).sign_up()
         return server, {"crampcare_session": client.cookies["crampcare_session"]}, person.csrf
 
 
@@ -40,18 +53,21 @@ def _parallel(count: int, job: Callable[[int], int]) -> list[int]:
         return list(pool.map(job, range(count)))
 
 
-def _stored_cramps(db_url: str) -> int:
+def _stored_cramps(db_url: str, email: str) -> int:
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
-            return int(conn.execute(text("SELECT count(*) FROM cramps")).scalar_one())
+            return int(conn.execute(text("SELECT count(*) FROM cramps JOIN users ON cramps.owner = users.owner_id "
+                                         "WHERE users.email = :email"), {"email": email}).scalar_one())
     finally:
         engine.dispose()
 
 
-def test_parallel_cramps_through_the_web_form_are_all_kept(serve: Callable[..., LiveServer], db_url: str) -> None:
+def test_parallel_cramps_through_the_web_form_are_all_kept(shared_serve: Callable[..., LiveServer],
+                                                           race_db: str) -> None:
     """Issue 10.2: ten people's-worth of form posts to one night; every 303 is a stored cramp."""
-    server, cookies, csrf = _server_with_person(serve, db_url)
+    email = "form@example.org"
+    server, cookies, csrf = _server_with_person(shared_serve, race_db, email)
 
     def post(index: int) -> int:
         with httpx.Client(base_url=server.url, cookies=cookies, timeout=30) as client:
@@ -61,12 +77,13 @@ def test_parallel_cramps_through_the_web_form_are_all_kept(serve: Callable[..., 
 
     statuses = _parallel(CLIENTS, post)
     assert statuses == [303] * CLIENTS
-    assert _stored_cramps(db_url) == CLIENTS
+    assert _stored_cramps(race_db, email) == CLIENTS
 
 
-def test_parallel_api_writes_to_one_night_never_fail(serve: Callable[..., LiveServer], db_url: str) -> None:
+def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[..., LiveServer], race_db: str) -> None:
     """Issue 10.6: parallel POST, PUT and undo on one night: no 5xx, and the final night is one of the PUTs."""
-    server, cookies, csrf = _server_with_person(serve, db_url)
+    email = "api@example.org"
+    server, cookies, csrf = _server_with_person(shared_serve, race_db, email)
     headers = {"X-CSRF-Token": csrf}
 
     def post(index: int) -> int:
@@ -75,7 +92,7 @@ def test_parallel_api_writes_to_one_night_never_fail(serve: Callable[..., LiveSe
 
     posted = _parallel(CLIENTS, post)
     assert sorted(posted) == [200] * (CLIENTS - 1) + [201]  # one created the night, the others appended
-    assert _stored_cramps(db_url) == CLIENTS
+    assert _stored_cramps(race_db, email) == CLIENTS
 
     def put(index: int) -> int:
         with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as client:
@@ -96,8 +113,9 @@ def test_parallel_api_writes_to_one_night_never_fail(serve: Callable[..., LiveSe
     assert not [status for status in posted + undone if status >= 500]
 
 
-def test_retried_form_and_api_posts_are_stored_once(serve: Callable[..., LiveServer], db_url: str) -> None:
-    server, cookies, csrf = _server_with_person(serve, db_url)
+def test_retried_form_and_api_posts_are_stored_once(shared_serve: Callable[..., LiveServer], race_db: str) -> None:
+    email = "retry@example.org"
+    server, cookies, csrf = _server_with_person(shared_serve, race_db, email)
     with httpx.Client(base_url=server.url, cookies=cookies, timeout=30) as client:
         key = FORM_KEY.search(client.get("/diary").text)
         assert key, "the night form carries an idempotency key"
@@ -116,13 +134,21 @@ def test_retried_form_and_api_posts_are_stored_once(serve: Callable[..., LiveSer
                                headers={"X-CSRF-Token": csrf, "Idempotency-Key": "api-retry"}).status_code
 
     assert sorted(_parallel(5, post_api)) == [200] * 5
-    assert _stored_cramps(db_url) == 2
+    assert _stored_cramps(race_db, email) == 2
 
 
 @pytest.mark.slow
-def test_account_deleted_during_an_import_leaves_nothing(serve: Callable[..., LiveServer], db_url: str) -> None:
+def test_account_deleted_during_an_import_leaves_nothing(shared_serve: Callable[..., LiveServer],
+                                                         race_db: str) -> None:
     """Issue 10.3: delete answers "all data deleted"; an import racing it must not commit rows afterwards."""
-    server, cookies, csrf = _server_with_person(serve, db_url)
+    email = "deleted@example.org"
+    server, cookies, csrf = _server_with_person(shared_serve, race_db, email)
+    engine = make_engine(race_db)
+    try:
+        with engine.connect() as conn:
+            owner = conn.execute(text("SELECT owner_id FROM users WHERE email = :email"), {"email": email}).scalar_one()
+    finally:
+        engine.dispose()
     start = dt.date.today() - dt.timedelta(days=3000)
     rows = ["date,night_logged,cramp1_start,cramp1_duration_s,cramp1_leg,cramp1_muscles,cramp1_severity"]
     rows += [f"{start + dt.timedelta(days=i)},yes,03:10,60,left,calf,5" for i in range(2500)]
@@ -136,10 +162,16 @@ def test_account_deleted_during_an_import_leaves_nothing(serve: Callable[..., Li
 
     imported, deleted = _parallel(2, job)
     assert deleted == 200 and imported in (200, 401, 410), (imported, deleted)
-    engine = make_engine(db_url)
+    engine = make_engine(race_db)
     try:
         with engine.connect() as conn:
-            for table in ("users", "nights", "cramps", "days", "change_log", "assessments", "idempotency_keys"):
-                assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == 0, table
+            assert conn.execute(text("SELECT count(*) FROM users WHERE email = :email"),
+                                {"email": email}).scalar_one() == 0
+            # The module's other people share the database: nothing of this person, and no row of anyone
+            # whose account is gone.
+            for table in ("nights", "cramps", "days", "change_log", "assessments", "idempotency_keys"):
+                left = conn.execute(text(f"SELECT count(*) FROM {table} WHERE owner = :owner OR owner NOT IN "
+                                         "(SELECT owner_id FROM users)"), {"owner": owner}).scalar_one()
+                assert left == 0, table
     finally:
         engine.dispose()

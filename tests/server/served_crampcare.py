@@ -1,0 +1,21 @@
+"""crampcare's own command line (``main()``) with Argon2 at the smallest cost, for the `crampcare serve`
+processes the tests start (``start_serve`` in serverkit.py): ``python served_crampcare.py serve ...``.
+
+The test processes hash cheaply (``cheap_password_hashing`` in tests/conftest.py); a served process
+would otherwise pay 64 MiB and a quarter of a second of CPU for every sign-up, log-in and wrong guess
+the tests send. The algorithm, the stored format and every check stay the same. The module body runs
+again in each uvicorn worker (multiprocessing's spawn imports the main script as ``__mp_main__``), so
+``--workers N`` hash cheaply too. One served process keeps the real entry point and checks that it
+stores full-cost hashes (test_server_processes.py).
+"""
+
+from argon2 import PasswordHasher
+
+from crampcare.accounts import service
+
+service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+if __name__ == "__main__":
+    from crampcare.cli import main
+
+    main()
