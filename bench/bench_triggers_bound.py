@@ -209,7 +209,7 @@ def one_diary(job: tuple[int, float, tuple[int, ...], int]) -> list[tuple[float,
     trigger = FACTOR_IDS[seed % len(FACTOR_IDS)]
     j = FACTOR_IDS.index(trigger)
     nights, days = simulate_diary(DIARY_DAYS, trigger=trigger, rr=rr, seed=seed, end=END)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, 1])  # a stream of its own, not the simulation's
     out = []
     for w in weeks:
         window = likelihood(*observe(nights, days, END - dt.timedelta(days=7 * w - 1), END))

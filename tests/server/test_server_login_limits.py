@@ -16,18 +16,17 @@ from fastapi.testclient import TestClient
 from serverkit import PASSWORD, LiveServer, Person
 
 from crampcare.accounts.service import MAX_FAILED_LOGINS
-from crampcare.db.schema import upgrade
 
 pytestmark = pytest.mark.slow
 
 GUESSES = 30
 
 
-def test_parallel_wrong_guesses_are_checked_at_most_the_limit(db_url: str, serve: Callable[..., LiveServer]) -> None:
-    upgrade(db_url)
+def test_parallel_wrong_guesses_are_checked_at_most_the_limit(migrated_db_url: str,
+                                                              serve: Callable[..., LiveServer]) -> None:
     # Argon2 at its real cost: a password check then takes a quarter of a second, so all the guesses
     # arrive while the first are still being checked, which is the race the limit must survive.
-    server = serve("--multi-user", "--workers", "2", "--db", db_url, real_hashing=True)
+    server = serve("--multi-user", "--workers", "2", "--db", migrated_db_url, real_hashing=True)
     with httpx.Client(base_url=server.url, timeout=60) as client:
         Person(client, "ann@example.org").sign_up()
 

@@ -20,23 +20,16 @@ from serverkit import PASSWORD, LiveServer, Person, clean_env, crampcare, refuse
 from sqlalchemy import text
 
 from crampcare.db.engine import make_engine
-from crampcare.db.schema import upgrade
-from pg import PostgresServer
 
 pytestmark = pytest.mark.slow
 
 
-def upgraded(url: str) -> str:
-    upgrade(url)
-    return url
-
-
 @pytest.fixture(scope="module")
-def servers_on_one_postgresql(postgres_server: PostgresServer,
+def servers_on_one_postgresql(new_migrated_postgres: Callable[[], str],
                               shared_serve: Callable[..., LiveServer]) -> tuple[LiveServer, LiveServer]:
     """Two `crampcare serve --multi-user` processes on one PostgreSQL database, the first with two
     uvicorn workers, for the module's PostgreSQL tests (each signs up its own people)."""
-    url = upgraded(postgres_server.create_database(f"processes_{os.getpid()}"))
+    url = new_migrated_postgres()
     return shared_serve("--multi-user", "--workers", "2", "--db", url), shared_serve("--multi-user", "--db", url)
 
 
@@ -140,9 +133,9 @@ def test_refuses_an_empty_or_unreachable_postgresql(postgres_url: str) -> None:
     assert "cannot reach the database" in result.stderr and "secret-pw" not in result.stderr
 
 
-def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path,
-                                                           serve: Callable[..., LiveServer]) -> None:
-    db = upgraded(f"sqlite:///{tmp_path / 'server.db'}")
+def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path, serve: Callable[..., LiveServer],
+                                                           new_migrated_sqlite: Callable[[Path], str]) -> None:
+    db = new_migrated_sqlite(tmp_path / "server.db")
     config = tmp_path / "crampcare.toml"
     config.write_text(f'[server]\nmode = "server"\ndb = "{db}"\nsecure_cookies = true\n')
     # `python -m crampcare`, exactly as shipped (the other tests' servers hash cheaply).

@@ -19,7 +19,6 @@ from serverkit import PASSWORD, LiveServer, Person
 from sqlalchemy import text
 
 from crampcare.db.engine import make_engine
-from crampcare.db.schema import upgrade
 
 CLIENTS = 10
 DATE = (dt.date.today() - dt.timedelta(days=2)).isoformat()
@@ -37,12 +36,8 @@ def module_databases() -> dict[str, str]:
 
 
 @pytest.fixture
-def race_db(db_url: str, module_databases: dict[str, str]) -> str:
-    backend = db_url.partition(":")[0]
-    if backend not in module_databases:
-        upgrade(db_url)
-        module_databases[backend] = db_url
-    return module_databases[backend]
+def race_db(migrated_db_url: str, module_databases: dict[str, str]) -> str:
+    return module_databases.setdefault(migrated_db_url.partition(":")[0], migrated_db_url)
 
 
 def _server_with_person(serve: Callable[..., LiveServer], db_url: str,
