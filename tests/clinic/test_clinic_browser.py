@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from serverkit import ARTIFACTS, PASSWORD, server_app
-from tests.web.browserkit import axe_violations, serve_axe, sideways
+from tests.web.browserkit import axe_violations, sideways
 from tests.web.threaded_server import serve_in_thread
 from typer.testing import CliRunner
 
@@ -41,7 +41,6 @@ def browser_page(browser: Any, live: tuple[str, str]) -> Iterator[Callable[[], A
 
     def new_page() -> Any:
         context = browser.new_context(base_url=url, viewport=PHONE, is_mobile=True, has_touch=True)
-        serve_axe(context, url)  # the pages' CSP stays enforced
         contexts.append(context)
         page = context.new_page()
         page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)

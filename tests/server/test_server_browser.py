@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from serverkit import ARTIFACTS, PASSWORD, server_app
-from tests.web.browserkit import axe_violations, log_cramp_offline, serve_axe, sideways, watch_errors
+from tests.web.browserkit import axe_violations, log_cramp_offline, sideways, watch_errors
 from tests.web.threaded_server import serve_in_thread
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 @pytest.fixture
 def page(browser: Any, server: LiveServer) -> Iterator[Any]:
     context = browser.new_context(base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True)
-    serve_axe(context, server.url)  # the pages' CSP stays enforced
     page = watch_errors(context.new_page())
     try:
         yield page
@@ -119,7 +118,6 @@ def sign_up(context: Any, email: str) -> str:
 def test_a_night_logged_offline_is_stored_once_in_its_owners_diary(browser: Any, server: LiveServer) -> None:
     context = browser.new_context(base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True,
                                   service_workers="allow")
-    serve_axe(context, server.url)
     page = context.new_page()
     synced = page.locator("html[data-offline-sync=done]")  # offline.js has tried to send what it keeps
     # The night the offline form logs (the evening it began: before noon, last night).

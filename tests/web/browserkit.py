@@ -1,8 +1,8 @@
 """Helpers for the browser tests: axe-core (from the npm registry, ``npm ci``) and the sideways check.
 
-axe-core is injected once per page load. Pages keep their Content Security Policy (``script-src
-'self'``) when the context serves axe from a same-origin address (:func:`serve_axe`); contexts made
-with ``bypass_csp=True`` get it inline.
+axe-core is loaded once per page load from ``AXE_URL`` on the page's own origin, which every app served
+by tests/web/threaded_server.py answers: pages keep their Content Security Policy (``script-src 'self'``),
+and Chromium's cache compiles the script once per context instead of once per page.
 """
 
 from __future__ import annotations
@@ -16,38 +16,26 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 AXE_URL = "/__test__/axe.min.js"
 
 
-def serve_axe(context: Any, base_url: str) -> None:
-    """Inject axe-core into this context's pages from ``AXE_URL`` on the app's origin (answered by the
-    test, not the app), for pages whose CSP refuses inline scripts."""
-    context.axe_origin = base_url
-
-
-def _inject_from_origin(page: Any, origin: str) -> None:
-    # Routed only while the script loads: Chromium holds a page's keepalive POSTs while a context routes.
-    address = f"{origin}{AXE_URL}"
-    page.context.route(address, lambda route: route.fulfill(path=str(AXE), content_type="text/javascript"))
-    try:
-        page.add_script_tag(url=AXE_URL)
-    finally:
-        page.context.unroute(address)
-
-
 def axe_violations(page: Any, only: list[str] | None = None) -> list[str]:
     """axe-core's violations on the page (every rule, or ``only`` these: the dark scheme changes colours only)."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm ci` (scripts/test.sh does)")
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        origin = getattr(page.context, "axe_origin", None)
-        if origin:
-            _inject_from_origin(page, origin)
-        else:
-            page.add_script_tag(path=str(AXE))
-    found = page.evaluate("""async (only) => {
+    # One round trip: load axe-core if this page load has not yet, then run it.
+    found = page.evaluate("""async ([url, only]) => {
+        if (typeof axe === 'undefined') {
+            await new Promise((loaded, failed) => {
+                const script = document.createElement('script');
+                script.src = url;
+                script.onload = loaded;
+                script.onerror = () => failed(new Error('axe-core did not load from ' + url));
+                (document.head || document.documentElement).appendChild(script);
+            });
+        }
         const options = {resultTypes: ['violations']};
         if (only) options.runOnly = {type: 'rule', values: only};
         const r = await axe.run(document, options);
         return r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
-    }""", only)
+    }""", [AXE_URL, only])
     return list(found)
 
 

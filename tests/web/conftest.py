@@ -59,8 +59,9 @@ def screenshot() -> Callable[[Any, str], Path]:
     ARTIFACTS.mkdir(exist_ok=True)
 
     def take(page: Any, name: str) -> Path:
-        path = ARTIFACTS / f"web-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # JPEG, as the other browser tests: cheaper than PNG for long pages, and plenty for a review.
+        path = ARTIFACTS / f"web-{name}.jpg"
+        page.screenshot(path=str(path), full_page=True, type="jpeg", quality=75)
         return path
 
     return take

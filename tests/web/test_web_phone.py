@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.web.browserkit import axe_violations, log_cramp_offline, sideways
+from tests.web.browserkit import AXE_URL, axe_violations, log_cramp_offline, sideways
 from tests.web.threaded_server import serve_in_thread
 from typer.testing import CliRunner
 
@@ -77,7 +77,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 def _context(browser: Any, server: LiveServer, viewport: dict[str, int], scheme: str = "light",
              **options: Any) -> Any:
-    # bypass_csp: the axe script is injected inline; the CSP itself is checked in test_web_browser.
+    # bypass_csp: the report's policy (default-src 'none') refuses every script, axe-core's too; the CSP
+    # itself is checked in test_web_browser and the server tests.
     phone = viewport["width"] < 500
     return browser.new_context(base_url=server.url, viewport=viewport, color_scheme=scheme, bypass_csp=True,
                                is_mobile=phone, has_touch=phone, **options)
@@ -138,8 +139,11 @@ def every_state(page: Any, name: str, dark: bool = True, tall: bool = False, des
         page.set_viewport_size(DESKTOP)
         page.emulate_media(color_scheme="dark")
         note("1280x800 dark", axe_violations(page, WIDE), check_sideways=False)
-    page.set_viewport_size(PHONE)
-    page.emulate_media(color_scheme="light")
+    # Back to 360x640 light for the next page; each switch re-lays out the page, so only what changed.
+    if tall or desktop:
+        page.set_viewport_size(PHONE)
+    if dark or desktop:
+        page.emulate_media(color_scheme="light")
     return problems
 
 
@@ -223,7 +227,8 @@ def test_interview_by_keyboard_alone(browser: Any, server: LiveServer) -> None:
     problems: dict[str, Any] = {}
     try:
         page.goto("/assess")
-        problems[page.locator("#progress").inner_text()] = axe_violations(page), sideways(page)
+        # The first step as it loads is this page in the sweep above (axe there); here: no sideways scroll.
+        assert sideways(page) == 0
         for _ in range(300):
             page.keyboard.press("Tab")
             presses += 1
@@ -242,12 +247,12 @@ def test_interview_by_keyboard_alone(browser: Any, server: LiveServer) -> None:
                     break
                 # Each step of the interview: every axe rule, no sideways scroll, a screenshot.
                 problems[page.locator("#progress").inner_text()] = axe_violations(page), sideways(page)
-                shot(page, f"assess-step-{len(problems)}")
+                shot(page, f"assess-step-{len(problems) + 1}")  # step 1: the sweep's phone-assess
         assert page.locator("#urgency").count() == 1, "the assessment was not reached by keyboard"
         assert page.locator("h1").inner_text()
         print(f"keyboard-only interview: {presses} Tab presses")
         assert presses < 125, presses  # every question answered, the follow-ups included
-        assert len(problems) >= 5, problems  # every step of the interview was checked
+        assert len(problems) >= 4, problems  # every later step of the interview was checked
         assert all(found == ([], 0) for found in problems.values()), problems
         assert axe_violations(page) == []
     finally:
@@ -279,8 +284,9 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
         page.wait_for_function("caches.keys().then(k => k.length > 0)")
         page.wait_for_function("""caches.keys().then(ks => caches.open(ks[0])).then(c => c.keys())
                                   .then(rs => rs.some(r => r.url.endsWith('/diary/offline')))""")
-        # The server cannot be reached: every request fails (set_offline does not cut the service worker off).
-        context.route("**/*", lambda route: route.abort())
+        # The server cannot be reached: every request fails (set_offline does not cut the service worker off),
+        # but the test's own axe-core.
+        context.route("**/*", lambda route: route.continue_() if route.request.url.endswith(AXE_URL) else route.abort())
         page.goto("/now")
         assert page.locator("#step-1").is_visible()
         assert axe_violations(page) == []
