@@ -43,6 +43,29 @@ Seeds: 600000+ (null) and 640000+ (planted), used by no other bench or tuning. P
 a measurement, not a test:
 
     nice -n 10 .venv/bin/python bench/bench_triggers_bound.py [--null 20000] [--planted 4000] [--check]
+
+Measured 2026-12-03 (defaults; shared 2-core machine; 18 min at load 6-12, about 10 min of CPU):
+
+- A. any analysis at a 5 % false rate: at most 94.0 % (93.2-94.7) after 8 weeks, 99.2 %
+  (98.9-99.4) after 12; knowing the planted factor in advance 97.8 % / 99.7 %. This test knows the
+  base rate, which a real analysis must estimate.
+- B. analyses whose 5 % holds whatever the factor days and the number of cramp nights (shuffle
+  tests; the number of cramp nights is what tells the base rate): at most 83.1 % (81.9-84.3) after
+  8 weeks, 95.3 % (94.6-95.9) after 12; knowing the planted factor 90.5 % / 97.7 % (the randomised
+  exact test; Fisher's one-sided test at 0.05 found 83.2 % / 95.3 % in bench_triggers.py).
+- B with ``--shares-alike`` (every factor typically on 30 % of days, 2,000 diaries): at most
+  67.6 % (65.5-69.6) after 8 weeks and 87.2 % (85.6-88.5) after 12; crampcare's analysis found
+  59.0 % (56.8-61.1) and 82.8 % (81.0-84.3) of the same diaries.
+- --check (4,000 diaries per line, seeds 680000+): every identity holds within about two standard
+  errors; the planted factor's mean posterior from the days alone is 0.64 (RR 1). The conditional
+  test rejected 4.1 % +- 0.3 of those RR-1 diaries, 4.8 % +- 0.4 of 3,000 more (seeds 700000+);
+  it is 5 % by construction (the observed diary's rank among the shuffles is uniform: the mean
+  share of shuffles above it measured 0.4991, expected 0.4988), and the pooled 4.5 % +- 0.25 is
+  about two standard errors off. Were it truly 4.5 %, B would rise by well under a point.
+
+Without --shares-alike the planted factor gives itself away by its share of days (exactly 30 %
+while each do-nothing factor keeps its own typical share), which B may use and a real diary does
+not offer; with it, the 75 % after 8 weeks is out of reach for every shuffle test.
 """
 
 from __future__ import annotations

@@ -42,15 +42,13 @@ _counter = itertools.count()
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing() -> Iterator[Any]:
     """Argon2 at its smallest cost in the test processes, and the real hasher, for the one test that
-    checks its cost. A real hash takes 64 MiB and a quarter of a second of CPU, and the suite signs up
-    and logs in hundreds of times; the algorithm, the stored format and every check stay the same.
-    Servers the tests start as processes (`crampcare serve`) keep the real cost."""
-    from argon2 import PasswordHasher
-
+    checks its cost (tests/cheap_hashing.py says why). The `crampcare serve` processes tests start hash
+    cheaply too (tests/server/served_crampcare.py), except the ones that check or need the real cost."""
+    from cheap_hashing import cheap_hasher
     from crampcare.accounts import service
 
     real = service._hasher
-    service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    service._hasher = cheap_hasher()
     try:
         yield real
     finally:

@@ -9,11 +9,15 @@ again in each uvicorn worker (multiprocessing's spawn imports the main script as
 stores full-cost hashes (test_server_processes.py).
 """
 
-from argon2 import PasswordHasher
+import sys
+from pathlib import Path
 
-from crampcare.accounts import service
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the shared cheap hasher
 
-service._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+from cheap_hashing import cheap_hasher  # noqa: E402
+from crampcare.accounts import service  # noqa: E402
+
+service._hasher = cheap_hasher()
 
 if __name__ == "__main__":
     from crampcare.cli import main

@@ -150,10 +150,10 @@ def crampcare(*args: str, env: dict[str, str] | None = None, timeout: float = 60
                           env=env or clean_env(), timeout=timeout)
 
 
-def refused_serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """`crampcare serve ARGS` run by crampcare's ``main()`` in this process, for a start it must refuse:
-    a process would spend a second of CPU importing what a refusal never reaches. The environment is
-    ``clean_env(**env)``'s; should the command start serving after all, the test fails instead of hanging."""
+def serve_here(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], Any]:
+    """`crampcare serve ARGS` run by crampcare's ``main()`` in this process, up to where it would hand
+    uvicorn its app: the command's result, and that app (``None`` if it refused to start). A process
+    would spend 1-2 s of CPU importing the app first. The environment is ``clean_env(**env)``'s."""
     from unittest.mock import patch
 
     import uvicorn
@@ -161,12 +161,11 @@ def refused_serve(*args: str, env: dict[str, str] | None = None) -> subprocess.C
 
     from crampcare.cli import main
 
-    def must_not_serve(*_args: Any, **_kwargs: Any) -> None:
-        raise AssertionError(f"crampcare serve {' '.join(args)} started serving instead of refusing")
-
+    served: list[Any] = []
     environment: dict[str, str | None] = {key: None for key in SERVE_ENV_KEYS}
     environment.update(env or {})
-    with CliRunner().isolation(env=environment) as (stdout, stderr, _output), patch.object(uvicorn, "run", must_not_serve):
+    with CliRunner().isolation(env=environment) as (stdout, stderr, _output), \
+            patch.object(uvicorn, "run", lambda target, **_options: served.append(target)):
         saved_argv, sys.argv = sys.argv, ["crampcare", "serve", *args]
         try:
             main()
@@ -177,7 +176,15 @@ def refused_serve(*args: str, env: dict[str, str] | None = None) -> subprocess.C
             sys.argv = saved_argv
             sys.stdout.flush()
             sys.stderr.flush()
-        return subprocess.CompletedProcess(list(args), code, stdout.getvalue().decode(), stderr.getvalue().decode())
+        result = subprocess.CompletedProcess(list(args), code, stdout.getvalue().decode(), stderr.getvalue().decode())
+    return result, served[0] if served else None
+
+
+def refused_serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`crampcare serve ARGS` in this process (``serve_here``), for a start it must refuse."""
+    result, app = serve_here(*args, env=env)
+    assert app is None, f"crampcare serve {' '.join(args)} started serving instead of refusing"
+    return result
 
 
 class LiveServer:

@@ -2,8 +2,9 @@
 rate limits (no state in memory), `--workers 2`, configuration, and the refusal to start on an
 out-of-date schema.
 
-The two PostgreSQL tests share one pair of servers (the first with two workers); the refusals that
-need no server run crampcare's ``main()`` in this process, except one real process as a smoke test.
+The two PostgreSQL tests share one pair of servers (the first with two workers); the refusals, and
+the check that a flag wins over the file, run crampcare's ``main()`` in this process (one refusal
+stays a real process as a smoke test).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serverkit import PASSWORD, LiveServer, Person, clean_env, crampcare, refused_serve
+from fastapi.testclient import TestClient
+from serverkit import PASSWORD, LiveServer, Person, clean_env, crampcare, refused_serve, serve_here
 from sqlalchemy import text
 
 from crampcare.db.engine import make_engine
@@ -157,10 +159,15 @@ def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path, serve
         assert client.get("/api/v1/nights").status_code == 401
         assert client.post("/api/v1/auth/login",
                            json={"email": "cat@example.org", "password": PASSWORD}).status_code == 200
-    # The command line wins over the file: --local serves one person's diary, no log-in.
-    local = serve("--config", str(config), "--local", "--db", str(tmp_path / "local.db"), real_hashing=True)
-    with httpx.Client(base_url=local.url) as client:
-        assert client.get("/api/v1/nights").json() == []
+    # The command line wins over the file: --local serves one person's diary, no log-in (the app the
+    # command builds, in this process: a third process would check nothing more).
+    result, local = serve_here("--config", str(config), "--local", "--db", str(tmp_path / "local.db"))
+    assert result.returncode == 0 and local is not None, result.stderr
+    try:
+        with TestClient(local) as client:
+            assert client.get("/api/v1/nights").json() == []
+    finally:
+        local.state.engine.dispose()
 
     bad = tmp_path / "bad.toml"
     for content in ('mode = "cluster"\n', "workers = 'two'\n", "colour = 1\n", "[server\n"):

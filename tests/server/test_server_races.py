@@ -29,17 +29,6 @@ def _cramp(minute: int, severity: int = 5) -> dict[str, object]:
     return {"start": f"02:{minute:02d}", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": severity}
 
 
-@pytest.fixture(scope="module")
-def module_databases() -> dict[str, str]:
-    """The database of each back end the module's server runs on: the first test's fresh one."""
-    return {}
-
-
-@pytest.fixture
-def race_db(migrated_db_url: str, module_databases: dict[str, str]) -> str:
-    return module_databases.setdefault(migrated_db_url.partition(":")[0], migrated_db_url)
-
-
 def _server_with_person(serve: Callable[..., LiveServer], db_url: str,
                         email: str) -> tuple[LiveServer, dict[str, str], str]:
     server = serve("--multi-user", "--workers", "2", "--db", db_url)
@@ -64,10 +53,10 @@ def _stored_cramps(db_url: str, email: str) -> int:
 
 
 def test_parallel_cramps_through_the_web_form_are_all_kept(shared_serve: Callable[..., LiveServer],
-                                                           race_db: str) -> None:
+                                                           module_migrated_db_url: str) -> None:
     """Issue 10.2: ten people's-worth of form posts to one night; every 303 is a stored cramp."""
     email = "form@example.org"
-    server, cookies, csrf = _server_with_person(shared_serve, race_db, email)
+    server, cookies, csrf = _server_with_person(shared_serve, module_migrated_db_url, email)
 
     def post(index: int) -> int:
         with httpx.Client(base_url=server.url, cookies=cookies, timeout=30) as client:
@@ -77,13 +66,14 @@ def test_parallel_cramps_through_the_web_form_are_all_kept(shared_serve: Callabl
 
     statuses = _parallel(CLIENTS, post)
     assert statuses == [303] * CLIENTS
-    assert _stored_cramps(race_db, email) == CLIENTS
+    assert _stored_cramps(module_migrated_db_url, email) == CLIENTS
 
 
-def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[..., LiveServer], race_db: str) -> None:
+def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[..., LiveServer],
+                                                     module_migrated_db_url: str) -> None:
     """Issue 10.6: parallel POST, PUT and undo on one night: no 5xx, and the final night is one of the PUTs."""
     email = "api@example.org"
-    server, cookies, csrf = _server_with_person(shared_serve, race_db, email)
+    server, cookies, csrf = _server_with_person(shared_serve, module_migrated_db_url, email)
     headers = {"X-CSRF-Token": csrf}
 
     def post(index: int) -> int:
@@ -92,7 +82,7 @@ def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[...,
 
     posted = _parallel(CLIENTS, post)
     assert sorted(posted) == [200] * (CLIENTS - 1) + [201]  # one created the night, the others appended
-    assert _stored_cramps(race_db, email) == CLIENTS
+    assert _stored_cramps(module_migrated_db_url, email) == CLIENTS
 
     def put(index: int) -> int:
         with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as client:
@@ -113,9 +103,10 @@ def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[...,
     assert not [status for status in posted + undone if status >= 500]
 
 
-def test_retried_form_and_api_posts_are_stored_once(shared_serve: Callable[..., LiveServer], race_db: str) -> None:
+def test_retried_form_and_api_posts_are_stored_once(shared_serve: Callable[..., LiveServer],
+                                                    module_migrated_db_url: str) -> None:
     email = "retry@example.org"
-    server, cookies, csrf = _server_with_person(shared_serve, race_db, email)
+    server, cookies, csrf = _server_with_person(shared_serve, module_migrated_db_url, email)
     with httpx.Client(base_url=server.url, cookies=cookies, timeout=30) as client:
         key = FORM_KEY.search(client.get("/diary").text)
         assert key, "the night form carries an idempotency key"
@@ -134,16 +125,16 @@ def test_retried_form_and_api_posts_are_stored_once(shared_serve: Callable[..., 
                                headers={"X-CSRF-Token": csrf, "Idempotency-Key": "api-retry"}).status_code
 
     assert sorted(_parallel(5, post_api)) == [200] * 5
-    assert _stored_cramps(race_db, email) == 2
+    assert _stored_cramps(module_migrated_db_url, email) == 2
 
 
 @pytest.mark.slow
 def test_account_deleted_during_an_import_leaves_nothing(shared_serve: Callable[..., LiveServer],
-                                                         race_db: str) -> None:
+                                                         module_migrated_db_url: str) -> None:
     """Issue 10.3: delete answers "all data deleted"; an import racing it must not commit rows afterwards."""
     email = "deleted@example.org"
-    server, cookies, csrf = _server_with_person(shared_serve, race_db, email)
-    engine = make_engine(race_db)
+    server, cookies, csrf = _server_with_person(shared_serve, module_migrated_db_url, email)
+    engine = make_engine(module_migrated_db_url)
     try:
         with engine.connect() as conn:
             owner = conn.execute(text("SELECT owner_id FROM users WHERE email = :email"), {"email": email}).scalar_one()
@@ -162,7 +153,7 @@ def test_account_deleted_during_an_import_leaves_nothing(shared_serve: Callable[
 
     imported, deleted = _parallel(2, job)
     assert deleted == 200 and imported in (200, 401, 410), (imported, deleted)
-    engine = make_engine(race_db)
+    engine = make_engine(module_migrated_db_url)
     try:
         with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM users WHERE email = :email"),

@@ -25,16 +25,17 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
-def client(sqlite_url: str) -> Iterator[TestClient]:
-    """The app on a fresh SQLite file."""
-    with TestClient(create_app(Settings(db=sqlite_url))) as test_client:
+def client(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> Iterator[TestClient]:
+    """The app on a new, empty SQLite diary (a copy of one migrated once per worker: opening an empty
+    file migrates it, which tests/diary/test_diary_store.py and the served test apps cover)."""
+    with TestClient(create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db")))) as test_client:
         yield test_client
 
 
 @pytest.fixture
-def db_client(db_url: str) -> Iterator[TestClient]:
-    """The app on a fresh database of each back end (SQLite and PostgreSQL)."""
-    with TestClient(create_app(Settings(db=db_url))) as test_client:
+def db_client(migrated_db_url: str) -> Iterator[TestClient]:
+    """The app on a new, empty diary of each back end (SQLite and PostgreSQL)."""
+    with TestClient(create_app(Settings(db=migrated_db_url))) as test_client:
         yield test_client
 
 
