@@ -55,6 +55,20 @@ def cheap_password_hashing() -> Iterator[Any]:
         service._hasher = real
 
 
+@pytest.fixture(scope="session", autouse=True)
+def templates_compiled_once() -> Iterator[None]:
+    """Every app a test creates shares the process's compiled page templates (compiled_templates.py)."""
+    from compiled_templates import SharingEnvironment
+    from crampcare.web import app
+
+    real = app.Environment
+    app.Environment = SharingEnvironment  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        app.Environment = real  # type: ignore[misc]
+
+
 @pytest.fixture(autouse=True)
 def each_test_speaks_the_default_language() -> Iterator[None]:
     """A command run in this process with ``--lang ru`` sets the language of the thread (a context

@@ -22,7 +22,6 @@ warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from jinja2.bccache import Bucket, BytecodeCache  # noqa: E402
 
 from crampcare.db.schema import upgrade  # noqa: E402
 from crampcare.web.app import create_app  # noqa: E402
@@ -35,32 +34,11 @@ ARTIFACTS = ROOT / "test-artifacts"
 SERVE_ENV_KEYS = ("CRAMPCARE_DB", "CRAMPCARE_MODE", "CRAMPCARE_SECURE_COOKIES", "CRAMPCARE_WORKERS")
 
 
-class CompiledTemplates(BytecodeCache):
-    """The page templates compiled once per test process and shared by every app the tests create: each
-    app has its own Jinja environment, which would otherwise parse and compile every page again
-    (0.05-0.1 s of CPU a page, in every test). Jinja checks each template's source checksum on load."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-COMPILED_TEMPLATES = CompiledTemplates()
-
-
 def server_app(db_url: str, **settings: Any) -> FastAPI:
     """A server-mode app on ``db_url`` (brought up to date first, as an operator would: the fixtures
     hand it a migrated copy, so this only checks the version)."""
     upgrade(db_url)
-    app = create_app(Settings(db=db_url, mode="server", **settings))
-    app.state.templates.env.bytecode_cache = COMPILED_TEMPLATES
-    return app
+    return create_app(Settings(db=db_url, mode="server", **settings))
 
 
 class Person:
