@@ -131,30 +131,19 @@ def crampcare(*args: str, env: dict[str, str] | None = None, timeout: float = 60
 def serve_here(*args: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess[str], Any]:
     """`crampcare serve ARGS` run by crampcare's ``main()`` in this process, up to where it would hand
     uvicorn its app: the command's result, and that app (``None`` if it refused to start). A process
-    would spend 1-2 s of CPU importing the app first. The environment is ``clean_env(**env)``'s."""
+    would spend 1-2 s of CPU importing the app first. The environment is ``clean_env(**env)``'s
+    (``crampcare`` of test_cli.py runs it)."""
     from unittest.mock import patch
 
     import uvicorn
-    from typer.testing import CliRunner
 
-    from crampcare.cli import main
+    from test_cli import crampcare as run_here
 
     served: list[Any] = []
     environment: dict[str, str | None] = {key: None for key in SERVE_ENV_KEYS}
     environment.update(env or {})
-    with CliRunner().isolation(env=environment) as (stdout, stderr, _output), \
-            patch.object(uvicorn, "run", lambda target, **_options: served.append(target)):
-        saved_argv, sys.argv = sys.argv, ["crampcare", "serve", *args]
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
-        finally:
-            sys.argv = saved_argv
-            sys.stdout.flush()
-            sys.stderr.flush()
-        result = subprocess.CompletedProcess(list(args), code, stdout.getvalue().decode(), stderr.getvalue().decode())
+    with patch.object(uvicorn, "run", lambda target, **_options: served.append(target)):
+        result = run_here("serve", *args, env=environment)
     return result, served[0] if served else None
 
 
