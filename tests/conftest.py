@@ -159,28 +159,28 @@ def new_migrated_postgres(postgres_server: PostgresServer, migrated_postgres_tem
     return make
 
 
+def _new_migrated_database(request: pytest.FixtureRequest, folder: Path) -> str:
+    """A new database at the newest schema on the requested back end (a SQLite file in ``folder``)."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("new_migrated_sqlite")(folder / "diary.db"))
+    if request.param == "postgresql":
+        request.applymarker(pytest.mark.postgres)
+        return str(request.getfixturevalue("new_migrated_postgres")())
+    raise ValueError(f"unknown test database back end {request.param!r}")
+
+
 @pytest.fixture(params=BACKENDS)
 def migrated_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database at the newest schema, with no rows, on each back end: for every test that only
     needs a working diary. A copy of a database migrated once per worker (tests/test_database_fixtures.py
     checks that a copy is at head and independent of the others)."""
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("new_migrated_sqlite")(tmp_path / "diary.db"))
-    if request.param == "postgresql":
-        request.applymarker(pytest.mark.postgres)
-        return str(request.getfixturevalue("new_migrated_postgres")())
-    raise ValueError(f"unknown test database back end {request.param!r}")
+    return _new_migrated_database(request, tmp_path)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def module_migrated_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """As ``migrated_db_url``, but one per test module and back end: for one app that a module's tests share."""
-    if request.param == "sqlite":
-        return str(request.getfixturevalue("new_migrated_sqlite")(tmp_path_factory.mktemp("module") / "diary.db"))
-    if request.param == "postgresql":
-        request.applymarker(pytest.mark.postgres)
-        return str(request.getfixturevalue("new_migrated_postgres")())
-    raise ValueError(f"unknown test database back end {request.param!r}")
+    return _new_migrated_database(request, tmp_path_factory.mktemp("module"))
 
 
 CHROMIUM = Path("/usr/bin/chromium")

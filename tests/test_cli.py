@@ -18,6 +18,7 @@ from crampcare.cli import main
 from crampcare.knowledge import load_knowledge
 
 CASES = Path(__file__).parent.parent / "examples" / "cases"
+SRC = Path(__file__).parent.parent / "src"
 EXPECTED_URGENCY = {"P1": "self_care", "P2": "doctor", "P3": "urgent", "P4": "self_care", "P5": "doctor",
                     "P6": "self_care", "P7": "self_care", "P8": "doctor", "P9": "emergency", "P10": "self_care",
                     "P11": "doctor", "P12": "doctor"}
@@ -43,11 +44,12 @@ def crampcare(*args: str, input: str | None = None,
 
 
 def crampcare_process(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``crampcare ARGS`` as a real process (``python -m crampcare``)."""
-    return subprocess.run(
-        [sys.executable, "-m", "crampcare", *args], input=input, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "COLUMNS": "120"},
-    )
+    """``crampcare ARGS`` as a real process (``python -m crampcare``) of this checkout's code, without
+    ``CRAMPCARE_DEBUG`` (its tracebacks)."""
+    env = {k: v for k, v in os.environ.items() if k != "CRAMPCARE_DEBUG"}
+    env.update(PYTHONPATH=str(SRC), COLUMNS="120")
+    return subprocess.run([sys.executable, "-m", "crampcare", *args], input=input, capture_output=True, text=True,
+                          timeout=300, env=env)
 
 
 def test_the_command_runs_as_a_real_process() -> None:

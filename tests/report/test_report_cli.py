@@ -17,16 +17,7 @@ from typer.testing import CliRunner
 
 from crampcare.cli.report_commands import register
 from crampcare.diary.store import DiaryStore
-from test_cli import crampcare
-
-
-def run_process(*args: str) -> subprocess.CompletedProcess[str]:
-    """``crampcare ARGS`` as a real process (``python -m crampcare``)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
-    env.pop("CRAMPCARE_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "crampcare", *args], capture_output=True, text=True, env=env, timeout=300
-    )
+from test_cli import crampcare, crampcare_process
 
 
 @pytest.fixture
@@ -52,7 +43,7 @@ def diary_url(tmp_path_factory: pytest.TempPathFactory, new_migrated_sqlite: Cal
 def test_report_pdf_from_the_command_line(diary_url: str, tmp_path: Path) -> None:
     """A real process: the PDF from the installed entry point, with a fresh interpreter's imports."""
     out = tmp_path / "report.pdf"
-    result = run_process("report", "--out", str(out), "--db", diary_url)
+    result = crampcare_process("report", "--out", str(out), "--db", diary_url)
     assert result.returncode == 0, result.stderr
     assert f"Wrote the report to {out}" in result.stdout
     assert "Traceback" not in result.stderr

@@ -17,9 +17,10 @@ def with_axe(app: FastAPI) -> Any:
     their Content Security Policy (``script-src 'self'``); cacheable, so Chromium compiles it once per
     context and reuses the compiled code on the next page (half the CPU of injecting it inline each time)."""
 
+    body = AXE.read_bytes() if AXE.exists() else None  # read once: every page of every test asks for it
+
     async def serve(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] == AXE_URL and AXE.exists():
-            body = AXE.read_bytes()
+        if scope["type"] == "http" and scope["path"] == AXE_URL and body is not None:
             await send({"type": "http.response.start", "status": 200, "headers": [
                 (b"content-type", b"text/javascript"), (b"content-length", str(len(body)).encode()),
                 (b"cache-control", b"public, max-age=86400, immutable")]})
