@@ -1,22 +1,20 @@
 """CPU time per request of the slower pages (median of N), through FastAPI's TestClient, local mode.
 
-    .venv/bin/python bench/bench_pages.py [--days 40] [--repeats 7] [--profile /report.pdf]
+    .venv/bin/python bench/bench_pages.py [--days 40] [--repeats 7] [--fresh]
 
 The diary is made as ``crampcare simulate --days DAYS --seed 3 --db FILE`` makes it (a temporary
 file). The first request of each page is a warm-up (imports, template compiling, the first
 chart) and is not counted. Every later request recomputes the page from the diary; a page may
 reuse what it drew for an identical diary (the charts), as a person reloading it would.
 ``--fresh`` writes a night before each request, so nothing can be reused: the cost of a page
-after the diary changed. ``--profile PATH`` prints a cProfile of that page instead (top 30 by
-cumulative time). Prints figures; it is not a test.
+after the diary changed. (To profile a page, call its function directly: a TestClient runs the
+route in another thread, which cProfile does not see.) Prints figures; it is not a test.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import datetime as dt
-import pstats
 import statistics
 import tempfile
 import time
@@ -31,7 +29,6 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=40)
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--fresh", action="store_true", help="change the diary before each request")
-    ap.add_argument("--profile", metavar="PATH", help="profile this page instead of timing every page")
     args = ap.parse_args()
 
     from fastapi.testclient import TestClient
@@ -58,17 +55,6 @@ def main() -> None:
                 answer = client.get(path)
                 assert answer.status_code == 200, (path, answer.status_code)
 
-            if args.profile:
-                get(args.profile)
-                profile = cProfile.Profile()
-                for _ in range(args.repeats):
-                    if args.fresh:
-                        change_diary()
-                    profile.enable()
-                    get(args.profile)
-                    profile.disable()
-                pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
-                return
             print(f"{args.days} simulated days, median CPU ms of {args.repeats} requests"
                   f"{' (the diary changed before each)' if args.fresh else ''}:")
             for path in PAGES:
