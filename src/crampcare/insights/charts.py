@@ -12,7 +12,8 @@ a web server's threads and does not touch global backend state.
 - :func:`overview_figure`: the three stacked.
 
 :func:`write_chart` writes PNG or SVG (by the file suffix); :func:`chart_svg` returns SVG text
-for the web page and the report (one renderer for both); :func:`render` returns bytes.
+for the web page and the report (one renderer for both); :func:`render` returns bytes;
+:func:`kept_chart_svg` is :func:`chart_svg` remembered for the last few distinct insights.
 
 Sized for a phone: figures are 4.5 in (324 pt) wide with 12 pt text, and the SVG's viewBox is in
 points, so drawn at 324 CSS px or wider every label is at least 12 CSS px. Inline SVG carries no
@@ -24,12 +25,15 @@ styles): matplotlib's styles become presentation attributes, and text and axes a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from crampcare.i18n.context import N_, _, current_localizer
+from crampcare.i18n.context import N_, _, current_language, current_localizer
 from crampcare.insights.analysis import TIMING, Insights
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,6 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "ChartKind",
     "chart_svg",
+    "kept_chart_svg",
     "overview_figure",
     "render",
     "time_of_night_figure",
@@ -301,6 +306,33 @@ def chart_svg(ins: Insights, kind: ChartKind = "overview") -> str:
     label = _(_DESCRIPTIONS[kind])
     return (f'{head} role="img" aria-label="{label}" stroke-linejoin="round" stroke-linecap="butt"{sep}'
             f"<title>{label}</title>{rest}")
+
+
+# Drawing a chart takes 0.1-0.3 s of CPU (matplotlib), the statistics a few milliseconds: the
+# insights page and the report of an unchanged diary (a reload, the page then its report) reuse the
+# SVG drawn for the same insights. The key is everything the SVG is made from: the insights' own
+# content, the chart and the language of its words (numbers and dates follow the language too). So
+# a diary that changed misses at once, and a hit gives exactly the SVG a fresh drawing would, in
+# every worker process and for every user (identical insights give identical charts).
+_KEPT: OrderedDict[tuple[str, str, str], str] = OrderedDict()
+_KEPT_COUNT = 32
+_KEPT_LOCK = threading.Lock()
+
+
+def kept_chart_svg(ins: Insights, kind: ChartKind = "overview") -> str:
+    """:func:`chart_svg`, drawn once for the last few distinct (insights, chart, language)."""
+    key = (hashlib.sha256(ins.model_dump_json().encode()).hexdigest(), kind, current_language())
+    with _KEPT_LOCK:
+        svg = _KEPT.get(key)
+        if svg is not None:
+            _KEPT.move_to_end(key)
+            return svg
+    svg = chart_svg(ins, kind)
+    with _KEPT_LOCK:
+        _KEPT[key] = svg
+        while len(_KEPT) > _KEPT_COUNT:
+            _KEPT.popitem(last=False)
+    return svg
 
 
 def write_chart(ins: Insights, path: str | Path, kind: ChartKind = "overview") -> Path:

@@ -421,12 +421,13 @@ def _lower_first(label: str) -> str:
 
 
 def _chart(ins: Insights) -> str | None:
-    """The weekly chart as inline SVG: the same renderer as the web page's, sized by the CSS."""
+    """The weekly chart as inline SVG: the same renderer as the web page's, sized by the CSS (and
+    the same drawing when the page showed these insights)."""
     if not ins.weekly:
         return None
-    from crampcare.insights.charts import chart_svg
+    from crampcare.insights.charts import kept_chart_svg
 
-    return chart_svg(ins, "weekly")
+    return kept_chart_svg(ins, "weekly")
 
 
 # --------------------------------------------------------------------------- context and rendering

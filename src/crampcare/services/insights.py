@@ -26,8 +26,9 @@ def insights(diary: DiaryStore, start: dt.date | None = None, end: dt.date | Non
 
 
 def chart_svg(result: Insights, kind: str) -> str:
-    """One chart as inline SVG for a page (the renderer the report and ``--chart`` use too)."""
-    from crampcare.insights.charts import chart_svg as draw
+    """One chart as inline SVG for a page (the renderer the report and ``--chart`` use too), drawn
+    once for insights seen again (an unchanged diary)."""
+    from crampcare.insights.charts import kept_chart_svg as draw
 
     return draw(result, kind)  # type: ignore[arg-type]
 

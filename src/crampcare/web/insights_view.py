@@ -1,15 +1,14 @@
 """What the insights page shows: the shared matplotlib charts and tables in words.
 
-The charts come from :func:`crampcare.services.insights.chart_svg`, the same renderer as the report's.
+The charts come from :func:`crampcare.services.insights.chart_svg`, the same renderer (and the same
+kept drawings of unchanged insights) as the report's.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
 from typing import Any
 
-from crampcare.i18n.context import _, current_language
+from crampcare.i18n.context import _
 from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.services.insights import Insights
 
@@ -41,34 +40,16 @@ def _why_unclear(ins: Insights, test: Any) -> str:
              tests=ins.triggers.tests_run)
 
 
-# Drawing takes about a second (matplotlib), the statistics a few milliseconds: the same insights
-# (an unchanged diary seen again) reuse their charts. Keyed by the insights' own content and the
-# language (the charts' words are in it).
-_CHARTS: OrderedDict[tuple[str, str, str], str] = OrderedDict()
-_CHARTS_KEPT = 32
-
-
-def _chart(ins: Insights, digest: str, kind: str) -> str:
+def insights_context(ins: Insights) -> dict[str, Any]:
     from crampcare.services.insights import chart_svg
 
-    key = (digest, kind, current_language())
-    svg = _CHARTS.get(key)
-    if svg is None:
-        svg = _CHARTS[key] = chart_svg(ins, kind)
-        while len(_CHARTS) > _CHARTS_KEPT:
-            _CHARTS.popitem(last=False)
-    return svg
-
-
-def insights_context(ins: Insights) -> dict[str, Any]:
-    digest = hashlib.sha256(ins.model_dump_json().encode()).hexdigest()
     charts: dict[str, str] = {}
     if ins.weekly:
-        charts["weekly"] = _chart(ins, digest, "weekly")
+        charts["weekly"] = chart_svg(ins, "weekly")
     if ins.time_of_night.total:
-        charts["hours"] = _chart(ins, digest, "time_of_night")
+        charts["hours"] = chart_svg(ins, "time_of_night")
     if any(t.risk_ratio is not None for f in ins.triggers.factors for t in f.tests):
-        charts["triggers"] = _chart(ins, digest, "triggers")
+        charts["triggers"] = chart_svg(ins, "triggers")
     ranked = sorted((r for r in ins.relief if r.timed >= MIN_TIMED_FOR_RANK and r.median_minutes is not None),
                     key=lambda r: (r.median_minutes, -r.timed))
     unranked = [r for r in ins.relief if r not in ranked]
