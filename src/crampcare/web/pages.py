@@ -7,6 +7,7 @@ Journeys: ``/now`` (first aid, offline), ``/assess``, ``/diary``, ``/insights``,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import uuid
@@ -478,18 +479,25 @@ def learn_index(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLRe
     return render(request, "learn_index.html", {"title": _("Learn"), "topics": topics})
 
 
-@router.get("/learn/{topic}", response_class=HTMLResponse)
-def learn_topic(request: Request, topic: str, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
+@functools.lru_cache(maxsize=64)
+def _topic_html(markdown: str) -> str:
+    """A topic's Markdown as HTML. Keyed by the text itself: the same topic in the same language is
+    converted once (6 ms for the longest) while any change to the text is a new key."""
     from markdown_it import MarkdownIt
 
+    # html=False: any markup in the knowledge base is shown as text, never run.
+    return MarkdownIt("commonmark", {"html": False}).render(markdown)
+
+
+@router.get("/learn/{topic}", response_class=HTMLResponse)
+def learn_topic(request: Request, topic: str, kb: KnowledgeBase = Depends(get_kb)) -> HTMLResponse:
     from crampcare.learn import topic_markdown, topic_titles
 
     try:
         markdown = topic_markdown(kb, topic)
     except KeyError:
         raise ApiError(404, _("no topic {topic!r}; see /learn", topic=topic)) from None
-    # html=False: any markup in the knowledge base is shown as text, never run.
-    html = MarkdownIt("commonmark", {"html": False}).render(markdown)
+    html = _topic_html(markdown)
     return render(request, "learn_topic.html", {"title": topic_titles(kb).get(topic, topic), "body": html,
                                                 "topic": topic})
 
