@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from crampcare.i18n.context import use_language
 from crampcare.insights import compute_insights
-from crampcare.insights.charts import chart_svg, render, write_chart
+from crampcare.insights.charts import chart_svg, kept_chart_svg, render, write_chart
 from crampcare.insights.simulate import simulate_diary
 
 END = dt.date(2024, 6, 30)
@@ -53,6 +54,22 @@ def test_chart_svg_is_inline_text_and_deterministic(insights) -> None:  # type: 
     words = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
     assert "Cramp nights per week" in words and "Low fluids" in words  # text kept as text
     assert chart_svg(insights) == text
+
+
+def test_a_kept_chart_is_the_drawing_of_exactly_these_insights_in_this_language() -> None:
+    nights, days = simulate_diary(60, trigger="low_fluids", rr=2.5, seed=5, end=END)
+    ins = compute_insights(nights, days, today=END)
+    kept = kept_chart_svg(ins, "time_of_night")
+    assert kept == chart_svg(ins, "time_of_night")
+    assert kept_chart_svg(ins.model_copy(deep=True), "time_of_night") is kept  # equal insights: drawn once
+    # A night with cramps deleted: new insights, so a new drawing (never the one kept).
+    deleted = next(n for n in nights if n.cramps)
+    changed = compute_insights([n for n in nights if n is not deleted], days, today=END)
+    assert changed.total_cramps != ins.total_cramps
+    assert kept_chart_svg(changed, "time_of_night") == chart_svg(changed, "time_of_night") != kept
+    with use_language("ru"):
+        russian = kept_chart_svg(ins, "time_of_night")
+        assert russian == chart_svg(ins, "time_of_night") != kept
 
 
 def test_charts_of_an_empty_diary(tmp_path: Path) -> None:
