@@ -114,6 +114,8 @@ def test_a_clinician_sees_exactly_what_each_patient_shares(world: World) -> None
     assert "not shared" in dan_row and "urgent" in dan_row  # assessments only: no diary figures
     diary = world.doc.client.get(f"/clinic/patients/{world.shares['ann']}/diary").text
     assert SECRET in diary  # the check is not simply refusing everything
+    overview = world.doc.client.get(f"/clinic/patients/{world.shares['ann']}").text
+    assert "Bar chart of cramp nights per week" in overview  # the one chart the overview shows
 
 
 def _ignore_status(conn, clinician_id, share_id):  # type: ignore[no-untyped-def]

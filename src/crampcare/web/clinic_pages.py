@@ -209,7 +209,8 @@ async def clinic_patient(request: Request, share_id: int = ShareId) -> HTMLRespo
         store = _store(request, share)
         context: dict[str, Any] = {"title": _("Patient {email}", email=share.patient_email), "viewing": share, "share": share}
         if share.scopes.diary:
-            context["ins"] = insights_context(store)
+            # The overview shows the summary and the weekly chart; the rest is on the insights page.
+            context["ins"] = insights_context(store, charts=("weekly",))
         if share.scopes.assessments:
             latest = diary_service.latest_assessment(store)
             context["latest"] = latest

@@ -6,11 +6,17 @@ kept drawings of unchanged insights) as the report's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crampcare.i18n.context import _
 from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.services.insights import Insights
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+
+# The charts of the insights page; a page that shows fewer asks for fewer (each drawing costs 0.1-0.3 s).
+CHARTS = ("weekly", "hours", "triggers")
 
 # Fewer timed uses than this and a median says little: such methods are listed, not ranked.
 MIN_TIMED_FOR_RANK = 3
@@ -40,15 +46,16 @@ def _why_unclear(ins: Insights, test: Any) -> str:
              tests=ins.triggers.tests_run)
 
 
-def insights_context(ins: Insights) -> dict[str, Any]:
+def insights_context(ins: Insights, shown: Collection[str] = CHARTS) -> dict[str, Any]:
+    """What the insights page shows, with the ``shown`` charts drawn (those with something to draw)."""
     from crampcare.services.insights import chart_svg
 
     charts: dict[str, str] = {}
-    if ins.weekly:
+    if "weekly" in shown and ins.weekly:
         charts["weekly"] = chart_svg(ins, "weekly")
-    if ins.time_of_night.total:
+    if "hours" in shown and ins.time_of_night.total:
         charts["hours"] = chart_svg(ins, "time_of_night")
-    if any(t.risk_ratio is not None for f in ins.triggers.factors for t in f.tests):
+    if "triggers" in shown and any(t.risk_ratio is not None for f in ins.triggers.factors for t in f.tests):
         charts["triggers"] = chart_svg(ins, "triggers")
     ranked = sorted((r for r in ins.relief if r.timed >= MIN_TIMED_FOR_RANK and r.median_minutes is not None),
                     key=lambda r: (r.median_minutes, -r.timed))

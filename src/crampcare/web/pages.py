@@ -33,6 +33,8 @@ from crampcare.web.i18n import ui_words
 from crampcare.web.params import FromDate, ToDate, read_upload
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from crampcare.diary.records import Cramp
     from crampcare.knowledge.loader import KnowledgeBase
     from crampcare.services.diary import Diary
@@ -460,12 +462,15 @@ def insights_page(request: Request, start: DiaryDate | None = FromDate, end: Dia
     return render(request, "insights.html", insights_context(store, start, end))
 
 
-def insights_context(store: Diary, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
-    """What the insights page shows (also to a clinician the patient shares the diary with)."""
+def insights_context(store: Diary, start: dt.date | None = None, end: dt.date | None = None,
+                     charts: Collection[str] | None = None) -> dict[str, Any]:
+    """What the insights page shows (also to a clinician the patient shares the diary with); ``charts``:
+    only these of :data:`~crampcare.web.insights_view.CHARTS` are drawn (default: all)."""
     from crampcare.services.insights import insights as compute
+    from crampcare.web.insights_view import CHARTS
     from crampcare.web.insights_view import insights_context as view_context
 
-    return view_context(compute(store, start, end))
+    return view_context(compute(store, start, end), CHARTS if charts is None else charts)
 
 
 # --------------------------------------------------------------------------- /learn
