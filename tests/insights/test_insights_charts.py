@@ -59,17 +59,22 @@ def test_chart_svg_is_inline_text_and_deterministic(insights) -> None:  # type: 
 def test_a_kept_chart_is_the_drawing_of_exactly_these_insights_in_this_language() -> None:
     nights, days = simulate_diary(60, trigger="low_fluids", rr=2.5, seed=5, end=END)
     ins = compute_insights(nights, days, today=END)
-    kept = kept_chart_svg(ins, "time_of_night")
-    assert kept == chart_svg(ins, "time_of_night")
-    assert kept_chart_svg(ins.model_copy(deep=True), "time_of_night") is kept  # equal insights: drawn once
-    # A night with cramps deleted: new insights, so a new drawing (never the one kept).
+    kept = {kind: kept_chart_svg(ins, kind) for kind in ("weekly", "time_of_night", "triggers")}
+    for kind, svg in kept.items():
+        assert svg == chart_svg(ins, kind), kind
+    assert kept_chart_svg(ins.model_copy(deep=True), "time_of_night") is kept["time_of_night"]  # drawn once
+    # A night with cramps deleted: new data for every chart, so new drawings (never the ones kept).
     deleted = next(n for n in nights if n.cramps)
     changed = compute_insights([n for n in nights if n is not deleted], days, today=END)
-    assert changed.total_cramps != ins.total_cramps
-    assert kept_chart_svg(changed, "time_of_night") == chart_svg(changed, "time_of_night") != kept
+    for kind, svg in kept.items():
+        assert kept_chart_svg(changed, kind) == chart_svg(changed, kind) != svg, kind
+    # A day deleted: the triggers change, the hours cramps started do not (that drawing is reused).
+    fewer_days = compute_insights(nights, days[1:], today=END)
+    assert kept_chart_svg(fewer_days, "triggers") == chart_svg(fewer_days, "triggers") != kept["triggers"]
+    assert kept_chart_svg(fewer_days, "time_of_night") is kept["time_of_night"]
     with use_language("ru"):
         russian = kept_chart_svg(ins, "time_of_night")
-        assert russian == chart_svg(ins, "time_of_night") != kept
+        assert russian == chart_svg(ins, "time_of_night") != kept["time_of_night"]
 
 
 def test_charts_of_an_empty_diary(tmp_path: Path) -> None:

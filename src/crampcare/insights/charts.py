@@ -310,24 +310,34 @@ def chart_svg(ins: Insights, kind: ChartKind = "overview") -> str:
 
 # Drawing a chart takes 0.1-0.3 s of CPU (matplotlib), the statistics a few milliseconds: the
 # insights page and the report of an unchanged diary (a reload, the page then its report) reuse the
-# SVG drawn for the same insights. The key is everything the SVG is made from: the insights' own
-# content, the chart and the language of its words (numbers and dates follow the language too). So
-# a diary that changed misses at once, and a hit gives exactly the SVG a fresh drawing would, in
-# every worker process and for every user (identical insights give identical charts).
+# SVG drawn before. The key is everything the SVG is made from: the parts of the insights the chart
+# draws, the chart and the language of its words (numbers and dates follow the language too). So a
+# chart whose data changed misses at once (a logged day changes the triggers, not the other charts),
+# and a hit gives exactly the SVG a fresh drawing would, in every worker process and for every user.
+_DRAWN_FROM: dict[str, set[str]] = {
+    "weekly": {"weekly"},
+    "time_of_night": {"time_of_night"},
+    "triggers": {"triggers"},
+    "overview": {"weekly", "time_of_night", "triggers"},
+}
 _KEPT: OrderedDict[tuple[str, str, str], str] = OrderedDict()
 _KEPT_COUNT = 32
 _KEPT_LOCK = threading.Lock()
 
 
 def kept_chart_svg(ins: Insights, kind: ChartKind = "overview") -> str:
-    """:func:`chart_svg`, drawn once for the last few distinct (insights, chart, language)."""
-    key = (hashlib.sha256(ins.model_dump_json().encode()).hexdigest(), kind, current_language())
+    """:func:`chart_svg`, drawn once for the last few distinct (data drawn, chart, language)."""
+    if kind not in _DRAWN_FROM:
+        return chart_svg(ins, kind)  # refused there, with the choices
+    parts = _DRAWN_FROM[kind]
+    key = (hashlib.sha256(ins.model_dump_json(include=parts).encode()).hexdigest(), kind, current_language())
     with _KEPT_LOCK:
         svg = _KEPT.get(key)
         if svg is not None:
             _KEPT.move_to_end(key)
             return svg
-    svg = chart_svg(ins, kind)
+    # Drawn from those parts alone: a chart that read any other part would fail here, not be kept stale.
+    svg = chart_svg(Insights.model_construct(**{part: getattr(ins, part) for part in parts}), kind)
     with _KEPT_LOCK:
         _KEPT[key] = svg
         while len(_KEPT) > _KEPT_COUNT:
