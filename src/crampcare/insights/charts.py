@@ -13,7 +13,7 @@ a web server's threads and does not touch global backend state.
 
 :func:`write_chart` writes PNG or SVG (by the file suffix); :func:`chart_svg` returns SVG text
 for the web page and the report (one renderer for both); :func:`render` returns bytes;
-:func:`kept_chart_svg` is :func:`chart_svg` remembered for the last few distinct insights.
+:func:`kept_chart_svg` is :func:`chart_svg` remembered for the last few distinct charts drawn.
 
 Sized for a phone: figures are 4.5 in (324 pt) wide with 12 pt text, and the SVG's viewBox is in
 points, so drawn at 324 CSS px or wider every label is at least 12 CSS px. Inline SVG carries no
