@@ -21,7 +21,7 @@ from report_helpers import (
     simulated_diary,
 )
 
-from crampcare.diary.records import DayRecord
+from crampcare.diary.records import DayRecord, NightRecord
 from crampcare.diary.store import DiaryStore
 from crampcare.report import ReportError, report_html, report_pdf
 from crampcare.report.document import render_html, report_context
@@ -154,6 +154,19 @@ def test_an_empty_diary_gives_a_report_not_an_error(make_store) -> None:
     assert "No nights or days were logged" in text
     assert "No assessment has been saved" in text
     assert "Age and sex not given (no assessment saved)" in text
+
+
+def test_a_pdf_downloaded_again_is_the_one_made_before_until_the_diary_changes(make_store) -> None:
+    from crampcare.report import document
+
+    store = make_store("again")
+    first = report_pdf(store, today=TODAY)
+    assert report_pdf(store, today=TODAY) is first  # kept, not laid out again
+    document._PDFS.clear()
+    assert report_pdf(store, today=TODAY) == first  # and exactly the PDF a fresh layout gives
+    store.add_many([NightRecord(date=TODAY - dt.timedelta(days=1))], [])
+    changed = report_pdf(store, today=TODAY)
+    assert changed != first and "Nights logged 1" in flat(" ".join(pdf_pages(changed)))
 
 
 def test_a_range_limits_the_figures(three_months: DiaryStore) -> None:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import Counter
+import hashlib
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -573,14 +575,48 @@ def report_pdf(
     """
     data = _gather(store, start, end, today, progress)
     progress(_("Laying out the PDF…"))
-    document = _layout(render_html(_context(data, NORMAL)))
+    html = render_html(_context(data, NORMAL))
+    kept = _kept_pdf(html)
+    if kept is not None:
+        progress(_("Writing the PDF…"))
+        return kept
+    document = _layout(html)
     if len(document.pages) > MAX_PAGES:
         progress(_("Making it fit on two pages…"))
         compact = _layout(render_html(_context(data, COMPACT)))
         if len(compact.pages) < len(document.pages):
             document = compact
+        progress(_("Writing the PDF…"))
+        return document.write_pdf()
     progress(_("Writing the PDF…"))
-    return document.write_pdf()
+    pdf: bytes = document.write_pdf()
+    _keep_pdf(html, pdf)
+    return pdf
+
+
+# Laying out and writing the PDF takes 0.2-1.5 s of CPU (WeasyPrint); a report downloaded again
+# unchanged (the same day, the same diary) is the PDF made before. The key is the whole HTML the PDF
+# is made from, and only a PDF of that HTML as it is (within two pages) is kept: the PDF carries no
+# date or id of its own, so a kept one is exactly the PDF a fresh layout would give.
+_PDFS: OrderedDict[str, bytes] = OrderedDict()
+_PDFS_KEPT = 8
+_PDFS_LOCK = threading.Lock()
+
+
+def _kept_pdf(html: str) -> bytes | None:
+    key = hashlib.sha256(html.encode()).hexdigest()
+    with _PDFS_LOCK:
+        pdf = _PDFS.get(key)
+        if pdf is not None:
+            _PDFS.move_to_end(key)
+        return pdf
+
+
+def _keep_pdf(html: str, pdf: bytes) -> None:
+    with _PDFS_LOCK:
+        _PDFS[hashlib.sha256(html.encode()).hexdigest()] = pdf
+        while len(_PDFS) > _PDFS_KEPT:
+            _PDFS.popitem(last=False)
 
 
 def _layout(html: str) -> Any:
