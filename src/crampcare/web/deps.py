@@ -6,7 +6,9 @@ redirect to /login and the API answers 401.
 
 Every route that reads or writes the diary depends on :func:`get_store`, which opens a
 :class:`~crampcare.services.diary.Diary` for exactly that owner on the app's shared engine
-(a connection pool, no user data). Nothing about a person is cached between requests.
+(a connection pool, no user data). No request depends on what an earlier one left in memory:
+the only things a process keeps are drawings (charts, report PDFs) keyed by everything they are
+made from, so one is reused only for exactly the same content and never stands for changed data.
 """
 
 from __future__ import annotations
