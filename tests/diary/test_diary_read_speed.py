@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from diary_helpers import cramp, day, night
 from pydantic import BaseModel
 
+from crampcare.diary import store as diary_store
+from crampcare.diary.errors import TagLimitError
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.diary.store import DiaryStore
 from crampcare.insights.simulate import simulate_diary
@@ -117,3 +120,16 @@ def test_last_cramp_equals_the_validated_cramp(store: DiaryStore) -> None:
     last = store.last_cramp()
     assert last is not None
     _same_instance(last, _slow(Cramp, logged))
+
+
+def test_tag_budget_reads_the_stored_tags(store: DiaryStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The budget of different tags decodes each stored tag list text once; the count is the same."""
+    monkeypatch.setattr(diary_store, "MAX_DISTINCT_TAGS", 3)
+    first, second, third = (END - dt.timedelta(days=n) for n in (3, 2, 1))
+    store.add_day(day(first, tags=["a", "b"]))
+    store.add_day(day(second, tags=["b", "c"]))
+    store.add_day(day(third, tags=["a"]))
+    with pytest.raises(TagLimitError):
+        store.put_day(day(third, tags=["d"]))
+    store.put_day(day(second, tags=["b", "d"]))  # "c" goes with the replaced day, so "d" fits
+    assert [d.tags for d in store.list_days()] == [["a", "b"], ["b", "d"], ["a"]]

@@ -588,8 +588,9 @@ class DiaryStore:
         if not new:
             return
         replaced = {day.date for day in days}
-        rows = conn.execute(select(_days.c.date, _days.c.tags).where(_days.c.owner == self.owner)).all()
-        known = {tag for row in rows if _as_date(row.date) not in replaced for tag in row.tags}
+        rows = conn.execute(select(_days.c.date, sql_cast(_days.c.tags, Text)).where(_days.c.owner == self.owner)).all()
+        lists = _JsonLists()
+        known = {tag for date, tags in rows if _as_date(date) not in replaced for tag in lists(tags)}
         unseen = [tag for tag in new if tag not in known]
         if len(known) + len(unseen) > MAX_DISTINCT_TAGS:
             raise TagLimitError(len(known) + len(unseen), MAX_DISTINCT_TAGS, unseen[0])
