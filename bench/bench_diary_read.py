@@ -8,8 +8,13 @@ every insights view starts with; the pages go through FastAPI's TestClient after
 request each. CPU time is this process's (threads included), which other work on a shared
 machine disturbs less than wall time. Prints figures; it is not a test.
 
-Measured 2026-12-03 on the shared 2-core machine (load about 8), 10-year diary, 15 repeats:
-read 158 ms before (``model_construct`` and one ``json.loads`` per list value) and 60-90 ms after.
+Measured 2026-12-03 on the shared 2-core machine (load about 1), 21 repeats, two runs each, median
+(fastest) CPU ms, before -> after decoding each JSON list text once and building records without
+``model_construct``: read 184-186 (99-104) -> 128 (46-50); /insights 383-468 (188-282) -> 370-378
+(216-241); /api/v1/insights 413-431 (267-288) -> 360-378 (215-216). The medians sit far above the
+fastest runs because each read leaves 8,000 records (about 40,000 tracked objects) behind, which
+sets off a full garbage collection over the whole heap: with ``gc.freeze()`` after start-up the
+pages' medians fell from 341 to 234-241 ms here.
 """
 
 from __future__ import annotations
