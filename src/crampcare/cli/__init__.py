@@ -89,16 +89,23 @@ def _open_diary(db: str | None) -> Any:
 
 
 def _read_answers(path: Path) -> dict[str, Any]:
+    from crampcare.jsontext import UnreadableJsonError, loads
+
     try:
-        text = path.read_text(encoding="utf-8") if str(path) != "-" else sys.stdin.read()
+        text = path.read_text(encoding="utf-8-sig") if str(path) != "-" else sys.stdin.read()
     except OSError as exc:
         from crampcare.i18n.wording import os_reason
 
         fail(_("cannot read {path}: {reason}", path=path, reason=os_reason(exc)))
+    except UnicodeDecodeError:
+        fail(_("{path} is not UTF-8 text; save the answers as UTF-8 JSON", path=path))
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        fail(_("{path} is not valid JSON: {reason} at line {line}, column {column}", path=path, reason=exc.msg, line=exc.lineno, column=exc.colno))
+        data = loads(text)
+    except UnreadableJsonError as exc:
+        if exc.line is None:
+            fail(_("{path} is not valid JSON: {reason}", path=path, reason=exc.reason))
+        fail(_("{path} is not valid JSON: {reason} at line {line}, column {column}", path=path, reason=exc.reason,
+               line=exc.line, column=exc.column))
     if not isinstance(data, dict):
         fail(_("{path} must hold a JSON object mapping question ids to answers", path=path))
     answers = data.get("answers", data) if "answers" in data and isinstance(data.get("answers"), dict) else data

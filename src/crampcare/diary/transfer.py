@@ -56,11 +56,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from crampcare import jsontext
 from crampcare.diary import units
 from crampcare.diary.errors import ImportFormatError
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.i18n.context import _, ngettext
 from crampcare.i18n.validation import validation_text
+from crampcare.jsontext import UnreadableJsonError
 
 if TYPE_CHECKING:
     from crampcare.diary.store import DiaryStore
@@ -254,9 +256,19 @@ def _pydantic_problems(error: ValidationError) -> list[tuple[tuple[str | int, ..
     for item in error.errors():
         message = validation_text(item)
         if item["type"] not in ("value_error", "missing", "extra_forbidden"):
-            message += _(" (got {value})", value=repr(item["input"]))
+            message += _(" (got {value})", value=_shown(item["input"]))
         found.append((tuple(item["loc"]), message))
     return found
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` cut to a readable length: a refused 100,000-character cell must not become a
+    100,000-character error line."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 1] + "…"
+
+
+_SHOWN_LENGTH = 80
 
 
 def detect_format(name: str, text: str) -> str:
@@ -292,13 +304,10 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
     """Validate a ``crampcare-diary`` JSON document."""
     problems = _Problems(source)
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problems.add(_("line {line}, column {column}", line=exc.lineno, column=exc.colno),
-                     _("not valid JSON: {reason}", reason=exc.msg))
-        problems.raise_if_any()
-    except RecursionError:
-        problems.add("", _("the JSON is nested too deeply to be a diary"))
+        document = jsontext.loads(text)
+    except UnreadableJsonError as exc:
+        where = "" if exc.line is None else _("line {line}, column {column}", line=exc.line, column=exc.column)
+        problems.add(where, _("not valid JSON: {reason}", reason=exc.reason))
         problems.raise_if_any()
     if not isinstance(document, dict):
         problems.add("", _('expected a JSON object with "nights" and "days" lists'))
@@ -310,7 +319,7 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
         problems.add("format", _("expected {format}", format=repr(JSON_FORMAT)))
     if document.get("version", JSON_VERSION) != JSON_VERSION:
         problems.add("version", _("version {version} is not supported; this crampcare reads 1",
-                                   version=repr(document.get("version"))))
+                                   version=_shown(document.get("version"))))
     batch = ImportBatch()
     for key, model, target in (("nights", NightRecord, batch.nights), ("days", DayRecord, batch.days)):
         items = document.get(key, [])
@@ -356,10 +365,10 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
             cramp_indexes.add(int(match[1]))
         elif name not in CSV_BASE_COLUMNS:
             problems.add(_("row {row}, column {column}", row=1, column=number),
-                         _("unknown column {name}; expected: {columns}", name=repr(name), columns=", ".join(csv_columns(1))))
+                         _("unknown column {name}; expected: {columns}", name=_shown(name), columns=", ".join(csv_columns(1))))
     if len(set(header)) != len(header):
         duplicate = next(name for name in header if header.count(name) > 1)
-        problems.add(_("row {row}", row=1), _("column {name} appears twice", name=repr(duplicate)))
+        problems.add(_("row {row}", row=1), _("column {name} appears twice", name=_shown(duplicate)))
     if "date" not in header:
         problems.add(_("row {row}", row=1), _("a 'date' column is required"))
     problems.raise_if_any()
@@ -418,7 +427,7 @@ def _parse_csv_row(
     date = _parse_iso_date(cell("date"))
     if date is None:
         fail("date", _("date {value} not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20",
-                       value=repr(cell("date"))))
+                       value=_shown(cell("date"))))
         return
     if date in first_seen:
         fail("date", _("{date} appears twice (also row {row}); one row per date", date=date, row=first_seen[date]))
@@ -527,17 +536,17 @@ def _parse_bool(text: str) -> bool:
         return True
     if lowered in ("no", "n", "false", "0"):
         return False
-    raise ValueError(_("{value} is not yes or no (leave the cell empty if not logged)", value=repr(text)))
+    raise ValueError(_("{value} is not yes or no (leave the cell empty if not logged)", value=_shown(text)))
 
 
 def _parse_list(text: str) -> list[str]:
     if text.startswith("["):
         try:
-            items = json.loads(text)
-        except json.JSONDecodeError:
-            raise ValueError(_("{value} looks like a JSON list but is not valid JSON", value=repr(text))) from None
+            items = jsontext.loads(text)
+        except UnreadableJsonError:
+            raise ValueError(_("{value} looks like a JSON list but is not valid JSON", value=_shown(text))) from None
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            raise ValueError(_("{value} must be a list of texts", value=repr(text)))
+            raise ValueError(_("{value} must be a list of texts", value=_shown(text)))
         return items
     return [item.strip() for item in text.split(";") if item.strip()]
 
@@ -548,13 +557,13 @@ def _parse_float(text: str) -> float:
     except ValueError:
         value = units.parse_decimal(text)
     if not math.isfinite(value):
-        raise ValueError(_("{value} is not a finite number", value=repr(text)))
+        raise ValueError(_("{value} is not a finite number", value=_shown(text)))
     return value
 
 
 def _parse_int(text: str) -> int:
     if not re.fullmatch(r"-?\d+", text):
-        raise ValueError(_("{value} is not a whole number", value=repr(text)))
+        raise ValueError(_("{value} is not a whole number", value=_shown(text)))
     return int(text)
 
 

@@ -39,8 +39,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crampcare import jsontext
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.diary.units import NIGHT_SPLIT, cramp_moment
+from crampcare.jsontext import UnreadableJsonError
 from crampcare.report import codes
 from crampcare.report.errors import FhirImportError
 
@@ -927,15 +929,15 @@ def read_fhir_file(path: Path) -> dict[str, Any] | None:
     if not text.lstrip().startswith("{"):
         return None
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
+        document = jsontext.loads(text)
+    except UnreadableJsonError as exc:
+        if exc.line is None:
+            raise FhirImportError(path.name, f"not valid JSON: {exc.reason}; nothing was imported") from None
         if '"resourceType"' not in text:
             return None
         raise FhirImportError(
-            f"{path.name} line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}; nothing was imported"
+            f"{path.name} line {exc.line}, column {exc.column}", f"not valid JSON: {exc.reason}; nothing was imported"
         ) from None
-    except RecursionError:
-        raise FhirImportError(path.name, "the JSON is nested too deeply to be a diary; nothing was imported") from None
     return document if is_fhir_bundle(document) else None
 
 

@@ -12,15 +12,17 @@ importing the same file twice adds nothing; one import is one undoable change.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crampcare import jsontext
 from crampcare.diary.errors import ConflictError, ImportFormatError
 from crampcare.diary.store import DiaryStore
 from crampcare.diary.transfer import DiaryExport, collect, detect_format, export_csv, export_json, parse_import
+from crampcare.i18n.context import _
+from crampcare.jsontext import UnreadableJsonError
 
 __all__ = [
     "FORMATS",
@@ -136,20 +138,20 @@ def import_file(diary: DiaryStore, path: Path) -> ImportSummary:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFormatError(path.name, "is not UTF-8 text; save it as UTF-8 CSV or JSON") from None
+        raise ImportFormatError(path.name, _("is not UTF-8 text; save it as UTF-8 CSV or JSON")) from None
     return import_text(diary, text, path.name)
 
 
 def _json_document(text: str, source: str) -> Any:
     """The parsed JSON, or ``None`` when it is not JSON (the diary's JSON reader then names line and column)."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
+        return jsontext.loads(text)
+    except UnreadableJsonError as exc:
+        if exc.line is None:  # nested too deeply or a number too long: no reader could take it
+            raise ImportFormatError(source, _("is not valid JSON: {reason}; nothing was imported", reason=exc.reason)) from None
         if '"resourceType"' in text:
-            raise ImportFormatError(source, "is not valid JSON; nothing was imported") from None
+            raise ImportFormatError(source, _("is not valid JSON; nothing was imported")) from None
         return None
-    except RecursionError:
-        raise ImportFormatError(source, "the JSON is nested too deeply; nothing was imported") from None
 
 
 def _import_fhir(diary: DiaryStore, document: Any, source: str) -> ImportSummary:
@@ -157,7 +159,7 @@ def _import_fhir(diary: DiaryStore, document: Any, source: str) -> ImportSummary
     from crampcare.report.fhir import import_fhir
 
     if not isinstance(document, dict):
-        raise ImportFormatError(source, "expected a FHIR Bundle object; nothing was imported")
+        raise ImportFormatError(source, _("expected a FHIR Bundle object; nothing was imported"))
     try:
         result = import_fhir(diary, document)
     except FhirImportError as exc:
@@ -165,10 +167,7 @@ def _import_fhir(diary: DiaryStore, document: Any, source: str) -> ImportSummary
             raise FhirImportError(f"{source}: {exc.location}", exc.message) from None
         raise
     except RecursionError:
-        raise ImportFormatError(source, "the FHIR resources are nested too deeply; nothing was imported") from None
+        raise ImportFormatError(source, _("the FHIR resources are nested too deeply; nothing was imported")) from None
     return ImportSummary("fhir", result.nights_added, result.days_added, result.nights_unchanged,
                          result.days_unchanged, result.assessments_added, result.assessments_unchanged)
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from crampcare import jsontext
 from crampcare.assess.render import headline
 from crampcare.diary.errors import DuplicateRecordError
 from crampcare.diary.records import DiaryDate
@@ -148,8 +149,8 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
     form = await request.form()
     try:
-        answers = json.loads(forms.text(form, "answers") or "{}")
-    except json.JSONDecodeError:
+        answers = jsontext.loads(forms.text(form, "answers") or "{}")
+    except jsontext.UnreadableJsonError:
         raise ApiError(422, _("the answers could not be read; start the assessment again"),
                        fields=[{"field": "answers", "message": _("not JSON")}]) from None
     if not isinstance(answers, dict):

@@ -1,0 +1,132 @@
+"""Inputs an outside reviewer would try, found to fail in an independent review, and fixed.
+
+Each test names the input and what it used to do. The rule they check is the README's: bad input
+gets one clear ``error:`` line and exit status 2 (CLI) or a 4xx with a reason (web), never a
+traceback or a 500, and a refused import leaves the stored diary exactly as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.test_cli import crampcare
+
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
+
+DEEP_TAG_CELL = "[" * 5_000 + "]" * 5_000
+LONG_NUMBER = "9" * 5_000  # over Python's 4,300-digit limit for reading an integer
+
+
+@pytest.fixture
+def diary(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> str:
+    """A diary with one night and one day already stored, so a refused import has something to lose."""
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    assert crampcare("log", "night", "--date", "2026-11-01", "--time", "03:10", "--duration", "3m", "--leg", "left",
+                     "--muscle", "calf", "--severity", "6", "--db", url).returncode == 0
+    assert crampcare("log", "day", "--date", "2026-11-01", "--fluids", "1.5L", "--db", url).returncode == 0
+    return url
+
+
+@pytest.fixture
+def client(diary: str) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=diary)), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _exported(url: str) -> str:
+    result = crampcare("export", "--format", "json", "--db", url)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _one_error_line(result: object) -> str:
+    stderr = result.stderr  # type: ignore[attr-defined]
+    assert result.returncode == 2, stderr  # type: ignore[attr-defined]
+    assert stderr.startswith("error: ") and len(stderr.splitlines()) == 1, stderr
+    assert "Traceback" not in stderr and "Error:" not in stderr, stderr
+    return str(stderr)
+
+
+UNREADABLE_IMPORTS = {
+    # A tags cell that looks like a JSON list nested 5,000 deep: RecursionError, exit 1 / 500.
+    "deep-tags.csv": f'date,day_logged,tags\n2026-11-02,yes,"{DEEP_TAG_CELL}"\n',
+    # A tags cell with a 5,000-digit number in its JSON list: Python's own ValueError text / 500.
+    "long-number-tags.csv": f'date,day_logged,tags\n2026-11-02,yes,"[{LONG_NUMBER}]"\n',
+    # A JSON diary with a 5,000-digit number: "Exceeds the limit (4300 digits)…" without the file / 500.
+    "long-number.json": '{"days": [{"date": "2026-11-02", "fluids_ml": ' + LONG_NUMBER + "}]}",
+    # The same in a FHIR Bundle.
+    "long-number-fhir.json": '{"resourceType": "Bundle", "type": "collection", "total": ' + LONG_NUMBER + "}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE_IMPORTS))
+def test_an_unreadable_import_is_one_error_line_and_imports_nothing(diary: str, tmp_path: Path, name: str) -> None:
+    before = _exported(diary)
+    path = tmp_path / name
+    path.write_text(UNREADABLE_IMPORTS[name], encoding="utf-8")
+    message = _one_error_line(crampcare("import", str(path), "--db", diary))
+    assert name in message and "nothing was imported" in message
+    assert len(message) < 400, "the refused cell is shown cut short, not in full"
+    assert _exported(diary) == before
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE_IMPORTS))
+def test_an_unreadable_import_through_the_api_is_a_422(client: TestClient, diary: str, name: str) -> None:
+    before = _exported(diary)
+    content_type = "text/csv" if name.endswith(".csv") else "application/json"
+    response = client.post("/api/v1/import", content=UNREADABLE_IMPORTS[name].encode(),
+                           headers={"content-type": content_type})
+    assert response.status_code == 422, response.text
+    assert "nothing was imported" in response.json()["error"]["message"]
+    assert _exported(diary) == before
+
+
+def test_a_refused_long_cell_is_shown_cut_short(diary: str, tmp_path: Path) -> None:
+    """A 5,000-character note used to be repeated in full in the one error line."""
+    path = tmp_path / "long-note.csv"
+    path.write_text("date,night_logged,night_notes\n2026-11-02,yes," + "x" * 5_000 + "\n", encoding="utf-8")
+    message = _one_error_line(crampcare("import", str(path), "--db", diary))
+    assert "at most 2000 characters" in message and len(message) < 400
+
+
+@pytest.mark.parametrize("answers", [
+    '{"age": ' + LONG_NUMBER + "}",  # used to end in a ValueError traceback, exit 1
+    "[" * 100_000,  # used to end in a RecursionError traceback
+])
+def test_assess_answers_that_json_cannot_read_are_one_error_line(answers: str) -> None:
+    message = _one_error_line(crampcare("assess", "--answers", "-", input=answers))
+    assert "is not valid JSON" in message
+
+
+def test_assess_answers_file_that_is_not_utf8_is_one_error_line(tmp_path: Path) -> None:
+    """A UTF-16 answers file (as Windows Notepad may save it) used to end in a UnicodeDecodeError traceback."""
+    path = tmp_path / "answers.json"
+    path.write_bytes('{"age": 45}'.encode("utf-16"))
+    assert "is not UTF-8 text" in _one_error_line(crampcare("assess", "--answers", str(path)))
+    russian = _one_error_line(crampcare("assess", "--answers", str(path), "--lang", "ru"))
+    assert "не текст в UTF-8" in russian
+
+
+def test_saving_an_assessment_with_unreadable_answers_is_a_422(client: TestClient) -> None:
+    """The assessment page's hidden answers field nested 50,000 deep used to answer 500."""
+    for answers in ("[" * 50_000, '{"age": ' + LONG_NUMBER + "}"):
+        response = client.post("/assess/save", data={"answers": answers})
+        assert response.status_code == 422, response.text[:300]
+
+
+def test_import_refusals_speak_russian(diary: str, tmp_path: Path) -> None:
+    """Three refusals of the import service were English whatever the language."""
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("date,night_logged,night_notes\n2026-11-02,yes,été\n".encode("latin-1"))
+    assert "не текст в UTF-8" in _one_error_line(crampcare("import", str(latin1), "--db", diary, "--lang", "ru"))
+    broken_fhir = tmp_path / "broken.json"
+    broken_fhir.write_text('{"resourceType": "Bundle", ', encoding="utf-8")
+    assert "некорректный JSON" in _one_error_line(crampcare("import", str(broken_fhir), "--db", diary, "--lang", "ru"))
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000, encoding="utf-8")
+    assert "слишком глубокая вложенность" in _one_error_line(crampcare("import", str(deep), "--db", diary,
+                                                                        "--lang", "ru"))
