@@ -130,3 +130,74 @@ def test_import_refusals_speak_russian(diary: str, tmp_path: Path) -> None:
     deep.write_text("[" * 100_000, encoding="utf-8")
     assert "слишком глубокая вложенность" in _one_error_line(crampcare("import", str(deep), "--db", diary,
                                                                         "--lang", "ru"))
+
+
+def test_csv_round_trip_keeps_a_note_with_windows_line_ends(new_migrated_sqlite: Callable[[Path], str],
+                                                            tmp_path: Path) -> None:
+    """A note with "\\r\\n" (typed on Windows, or from the API) came back as "\\n" after export → import:
+    the CLI read the file with newline translation, so the diary changed and the bytes differed."""
+    original, copy = new_migrated_sqlite(tmp_path / "a.db"), new_migrated_sqlite(tmp_path / "b.db")
+    source = tmp_path / "source.json"
+    source.write_text('{"nights": [{"date": "2026-11-01", "notes": "first line\\r\\nsecond, \\"quoted\\"\\rthird"}]}',
+                      encoding="utf-8")
+    assert crampcare("import", str(source), "--db", original).returncode == 0
+    exported = tmp_path / "diary.csv"
+    assert crampcare("export", "--format", "csv", "--out", str(exported), "--db", original).returncode == 0
+    assert crampcare("import", str(exported), "--db", copy).returncode == 0
+    assert _exported(copy) == _exported(original)
+    again = tmp_path / "again.csv"
+    assert crampcare("export", "--format", "csv", "--out", str(again), "--db", copy).returncode == 0
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_a_csv_with_old_mac_line_ends_imports_the_same_everywhere(diary: str, client: TestClient,
+                                                                  tmp_path: Path) -> None:
+    """Lines ended by a lone "\\r" imported on the command line but were refused by the API (422
+    "new-line character seen in unquoted field")."""
+    text = "date,night_logged,night_notes\r2026-11-05,yes,quiet\r2026-11-06,yes,\r"
+    response = client.post("/api/v1/import", content=text.encode(), headers={"content-type": "text/csv"})
+    assert response.status_code == 200, response.text
+    assert response.json()["nights_added"] == 2
+    assert client.post("/api/v1/undo").status_code == 200
+    path = tmp_path / "mac.csv"
+    path.write_bytes(text.encode())
+    result = crampcare("import", str(path), "--db", diary)
+    assert result.returncode == 0 and "Imported 2 nights" in result.stdout, result.stderr
+
+
+@pytest.fixture
+def berlin_clock() -> Iterator[None]:
+    """The machine's time zone set to Europe/Berlin (clocks go forward at 02:00 on 29 March 2026)."""
+    import os
+    import time
+
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Berlin"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
+
+
+def test_fhir_round_trip_keeps_cramp_times_on_the_night_clocks_change(
+        berlin_clock: None, new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> None:
+    """A 02:30 cramp on the night clocks go forward (a wall time that does not exist that night)
+    was exported as 01:30+01:00 and came back as 01:30; a start with fractions of a second lost them."""
+    original, copy = new_migrated_sqlite(tmp_path / "a.db"), new_migrated_sqlite(tmp_path / "b.db")
+    source = tmp_path / "source.json"
+    cramp = '{"start": "%s", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 4}'
+    source.write_text('{"nights": ['
+                      '{"date": "2026-03-28", "cramps": [' + cramp % "02:30" + "]},"
+                      '{"date": "2025-10-25", "cramps": [' + cramp % "02:30" + "]},"  # clocks go back: 02:30 twice
+                      '{"date": "2026-11-01", "cramps": [' + cramp % "03:10:05.250000" + "]}]}", encoding="utf-8")
+    assert crampcare("import", str(source), "--db", original).returncode == 0
+    bundle = tmp_path / "history.json"
+    assert crampcare("export", "--format", "fhir", "--out", str(bundle), "--db", original).returncode == 0
+    assert '"2026-03-29T02:30:00+01:00"' in bundle.read_text(encoding="utf-8")
+    assert crampcare("import", str(bundle), "--db", copy).returncode == 0
+    assert _exported(copy) == _exported(original)

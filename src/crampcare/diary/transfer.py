@@ -282,7 +282,7 @@ def detect_format(name: str, text: str) -> str:
 def read_import_file(path: Path) -> ImportBatch:
     """Read and validate a CSV or JSON diary file; :class:`ImportFormatError` names the first problem."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")  # newlines as written: a note's "\r\n" stays
     except UnicodeDecodeError:
         raise ImportFormatError(path.name, _("is not UTF-8 text; save it as UTF-8 CSV or JSON")) from None
     return parse_import(text, source=path.name, fmt=detect_format(path.name, text))
@@ -391,7 +391,9 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
 def _csv_rows(text: str, problems: _Problems) -> Iterator[list[str]]:
     """The CSV's rows with spreadsheet-formula protection undone; a cell over the csv module's
     limit (131,072 characters) or malformed quoting is one problem naming the row."""
-    reader = csv.reader(io.StringIO(text))
+    # newline="": lines end at "\n", "\r\n" or a lone "\r" (old Mac files), and a note's own
+    # "\r\n" inside quotes comes back as written (the csv module's documented way to read).
+    reader = csv.reader(io.StringIO(text, newline=""))
     while True:
         try:
             values = next(reader)

@@ -110,8 +110,15 @@ def _urn(value: uuid.UUID) -> str:
 
 
 def _local_iso(moment: dt.datetime) -> str:
-    """A FHIR dateTime with the local UTC offset (FHIR requires an offset when a time is given)."""
-    return moment.astimezone().isoformat(timespec="seconds")
+    """A FHIR dateTime with the local UTC offset (FHIR requires an offset when a time is given).
+
+    The wall-clock time is written as logged, with the offset in force there: converting the
+    moment instead moved a 02:30 cramp on the night clocks go forward (a time that does not
+    exist locally) to 01:30, and the import, which keeps the wall clock, then changed the diary.
+    Seconds are written as stored (fractions only when the record has them), so the import gives
+    back the same time."""
+    offset = moment.astimezone().utcoffset()
+    return moment.replace(tzinfo=dt.timezone(offset or dt.timedelta(0))).isoformat()
 
 
 # --------------------------------------------------------------------------- day factors

@@ -136,7 +136,7 @@ def import_text(diary: DiaryStore, text: str, name: str = "", fmt: str | None = 
 def import_file(diary: DiaryStore, path: Path) -> ImportSummary:
     """:func:`import_text` of a UTF-8 file."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")  # newlines as written: a note's "\r\n" stays
     except UnicodeDecodeError:
         raise ImportFormatError(path.name, _("is not UTF-8 text; save it as UTF-8 CSV or JSON")) from None
     return import_text(diary, text, path.name)
