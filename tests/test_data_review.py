@@ -201,3 +201,37 @@ def test_fhir_round_trip_keeps_cramp_times_on_the_night_clocks_change(
     assert '"2026-03-29T02:30:00+01:00"' in bundle.read_text(encoding="utf-8")
     assert crampcare("import", str(bundle), "--db", copy).returncode == 0
     assert _exported(copy) == _exported(original)
+
+
+CONTROL_CHARACTER_BODIES = {
+    "night note with an escape sequence": ("/api/v1/nights", {"date": "2026-11-03", "notes": "\x1b]0;x\x07\x1b[31mred"}),
+    "night note with NUL": ("/api/v1/nights", {"date": "2026-11-03", "notes": "a\x00b"}),
+    "day tag that clears the screen": ("/api/v1/days", {"date": "2026-11-03", "tags": ["\x1b[2J"]}),
+    "day note with a C1 control": ("/api/v1/days", {"date": "2026-11-03", "notes": "a\x9bb"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONTROL_CHARACTER_BODIES))
+def test_control_characters_in_notes_and_tags_are_refused(client: TestClient, diary: str, case: str) -> None:
+    """A tag "\\x1b[2J" was stored and `crampcare diary list` then cleared the reader's terminal; a NUL
+    was stored on SQLite but refused by PostgreSQL. Now every way in refuses them with a reason."""
+    before = _exported(diary)
+    url, body = CONTROL_CHARACTER_BODIES[case]
+    response = client.post(url, json=body)
+    assert response.status_code == 422, response.text
+    assert "control character U+00" in response.json()["error"]["message"]
+    assert _exported(diary) == before
+
+
+def test_control_characters_in_an_import_are_refused_and_line_ends_are_kept(diary: str, tmp_path: Path) -> None:
+    before = _exported(diary)
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text('{"days": [{"date": "2026-11-03", "tags": ["\\u001b[2J"]}]}', encoding="utf-8")
+    message = _one_error_line(crampcare("import", str(hostile), "--db", diary))
+    assert "days[0].tags[0]" in message and "U+001B" in message
+    assert _exported(diary) == before
+    russian = _one_error_line(crampcare("import", str(hostile), "--db", diary, "--lang", "ru"))
+    assert "управляющий символ U+001B" in russian
+    fine = tmp_path / "fine.json"
+    fine.write_text('{"nights": [{"date": "2026-11-03", "notes": "tab\\there\\r\\nnext line"}]}', encoding="utf-8")
+    assert crampcare("import", str(fine), "--db", diary).returncode == 0

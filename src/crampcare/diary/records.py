@@ -94,6 +94,41 @@ def _allowed_date(value: dt.date) -> dt.date:
     return check_date(value)
 
 
+# Control characters (escape sequences, NUL, backspace…) in a note or a tag would reach the
+# terminal of `crampcare diary list` and `insights` as commands (a tag "\x1b[2J" cleared the
+# screen), and PostgreSQL refuses NUL where SQLite stored it. Notes keep tab and line ends.
+_NOTE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_TAG_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _refuse_controls(pattern: re.Pattern[str]) -> AfterValidator:
+    def check(value: str) -> str:
+        found = pattern.search(value)
+        if found:
+            raise ValueError(_("contains the control character {code} (position {position}); remove it",
+                               code=f"U+{ord(found.group()):04X}", position=found.start() + 1))
+        return value
+
+    return AfterValidator(check)
+
+
+NoteText = Annotated[
+    str,
+    Field(max_length=MAX_NOTES_LENGTH),
+    _refuse_controls(_NOTE_CONTROLS),
+    WithJsonSchema({"type": "string", "maxLength": MAX_NOTES_LENGTH,
+                    "pattern": "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
+                    "description": f"Free text, at most {MAX_NOTES_LENGTH} characters; no control "
+                                   "characters except tab and line ends."}),
+]
+TagText = Annotated[
+    str,
+    Field(max_length=MAX_TAG_LENGTH),
+    _refuse_controls(_TAG_CONTROLS),
+    WithJsonSchema({"type": "string", "maxLength": MAX_TAG_LENGTH,
+                    "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$"}),
+]
+
 DiaryDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date),
@@ -139,7 +174,7 @@ class NightRecord(BaseModel):
     date: DiaryDate
     cramps: list[Cramp] = Field(default_factory=list)
     sleep_disturbed: StrictBool = False
-    notes: str = Field(default="", max_length=MAX_NOTES_LENGTH)
+    notes: NoteText = ""
 
     @property
     def had_cramp(self) -> bool:
@@ -175,11 +210,11 @@ class DayRecord(BaseModel):
     medicines: list[str] = Field(default_factory=list, description="Ids from the knowledge base's medicine list.")
     pregnancy_week: PregnancyWeek | None = None
     exercises_done: StrictBool | None = None
-    tags: list[Annotated[str, Field(max_length=MAX_TAG_LENGTH)]] = Field(
+    tags: list[TagText] = Field(
         default_factory=list, max_length=MAX_TAGS_PER_DAY,
         description=f"Your own labels (at most {MAX_TAGS_PER_DAY} a day, {MAX_TAG_LENGTH} characters each, "
         f"{MAX_DISTINCT_TAGS} different ones in a diary).")
-    notes: str = Field(default="", max_length=MAX_NOTES_LENGTH)
+    notes: NoteText = ""
 
     @field_validator("medicines")
     @classmethod
