@@ -235,3 +235,42 @@ def test_control_characters_in_an_import_are_refused_and_line_ends_are_kept(diar
     fine = tmp_path / "fine.json"
     fine.write_text('{"nights": [{"date": "2026-11-03", "notes": "tab\\there\\r\\nnext line"}]}', encoding="utf-8")
     assert crampcare("import", str(fine), "--db", diary).returncode == 0
+
+
+def test_a_json_diary_whose_version_is_true_is_refused(diary: str, tmp_path: Path) -> None:
+    """``"version": true`` was taken for version 1 (Python's ``True == 1``)."""
+    path = tmp_path / "odd.json"
+    path.write_text('{"format": "crampcare-diary", "version": true, "nights": [{"date": "2026-11-04"}]}',
+                    encoding="utf-8")
+    assert "version True is not supported" in _one_error_line(crampcare("import", str(path), "--db", diary))
+
+
+HUGE = "9" * 400  # a float reads it as infinity
+HUGER = "9" * 5_000  # int() refuses it with Python's own words
+
+
+@pytest.mark.parametrize("option", [["log", "day", "--fluids", HUGE], ["log", "day", "--sitting", HUGE],
+                                    ["log", "night", "--time", "03:10", "--duration", HUGE + "s", "--leg", "left",
+                                     "--muscle", "calf", "--severity", "5"],
+                                    ["log", "night", "--time", "03:10", "--duration", "1m", "--leg", "left",
+                                     "--muscle", "calf", "--severity", HUGER],
+                                    ["log", "day", "--pregnancy-week", HUGER]],
+                         ids=["fluids", "sitting", "duration", "severity", "pregnancy-week"])
+def test_numbers_too_large_for_python_are_one_error_line(diary: str, option: list[str]) -> None:
+    """--fluids with 400 nines ended in "OverflowError: cannot convert float infinity to integer",
+    exit 1; 5,000 digits of severity printed Python's "Exceeds the limit (4300 digits)…"."""
+    before = _exported(diary)
+    message = _one_error_line(crampcare(*option, "--db", diary))
+    assert "Overflow" not in message and "set_int_max_str_digits" not in message and len(message) < 300
+    assert _exported(diary) == before
+
+
+def test_numbers_too_large_for_python_in_an_import_are_refused(client: TestClient, diary: str) -> None:
+    before = _exported(diary)
+    for column, value in (("fluids_ml", HUGE), ("pregnancy_week", HUGER), ("sitting_hours", HUGE)):
+        text = f"date,day_logged,{column}\n2026-11-05,yes,{value}\n"
+        response = client.post("/api/v1/import", content=text.encode(), headers={"content-type": "text/csv"})
+        assert response.status_code == 422, (column, response.text[:300])
+        message = response.json()["error"]["message"]
+        assert "set_int_max_str_digits" not in message and len(message) < 300, message
+    assert _exported(diary) == before

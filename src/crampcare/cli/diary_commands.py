@@ -13,6 +13,7 @@ database, exit with 1; set ``CRAMPCARE_DEBUG=1`` to see the traceback.)
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -204,8 +205,8 @@ def _decimal(what: str, unit: str = "") -> Callable[[str], float]:
 
 def _int_in(low: int, high: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        if not text.strip().isdigit() or not low <= int(text) <= high:
-            raise ValueError(_("{what} {text} must be a whole number from {low} to {high}", what=what, text=repr(text),
+        if not re.fullmatch(r"\d{1,4}", text.strip()) or not low <= int(text) <= high:
+            raise ValueError(_("{what} {text} must be a whole number from {low} to {high}", what=what, text=repr(text[:40]),
                                low=low, high=high))
         return int(text)
 

@@ -317,7 +317,8 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
         problems.add(unknown[0], _('unknown key; allowed: "format", "version", "nights", "days"'))
     if document.get("format", JSON_FORMAT) != JSON_FORMAT:
         problems.add("format", _("expected {format}", format=repr(JSON_FORMAT)))
-    if document.get("version", JSON_VERSION) != JSON_VERSION:
+    version = document.get("version", JSON_VERSION)
+    if isinstance(version, bool) or version != JSON_VERSION:  # true == 1 in Python, not in the format
         problems.add("version", _("version {version} is not supported; this crampcare reads 1",
                                    version=_shown(document.get("version"))))
     batch = ImportBatch()
@@ -566,6 +567,8 @@ def _parse_float(text: str) -> float:
 def _parse_int(text: str) -> int:
     if not re.fullmatch(r"-?\d+", text):
         raise ValueError(_("{value} is not a whole number", value=_shown(text)))
+    if len(text) > 18:  # no diary number is that long; int() of 4,300+ digits fails with Python's own words
+        raise ValueError(_("{text} is too large a number", text=_shown(text)))
     return int(text)
 
 

@@ -15,6 +15,7 @@ half" of the previous evening's night; times from 12:00 on belong to the same da
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 
 from crampcare.diary import dates
@@ -43,8 +44,12 @@ _NUMBER = r"\d+(?:[.,]\d+)?"
 
 
 def _to_float(text: str) -> float:
-    """A decimal written with a point or a comma (``1.5`` or ``1,5``)."""
-    return float(text.replace(",", "."))
+    """A decimal written with a point or a comma (``1.5`` or ``1,5``); ``ValueError`` past any float
+    (400 nines are infinity, which ``round`` turned into an OverflowError and a traceback)."""
+    value = float(text.replace(",", "."))
+    if not math.isfinite(value):
+        raise ValueError(_("{text} is too large a number", text=repr(text[:40] + ("…" if len(text) > 40 else ""))))
+    return value
 
 
 def parse_decimal(text: str, *, what: str = "value", unit: str = "") -> float:
@@ -291,6 +296,7 @@ def parse_cramp_spec(text: str, *, now: dt.datetime | None = None) -> dict[str, 
 def parse_severity(text: str) -> int:
     """Pain severity, a whole number 0 (none) to 10 (worst imaginable)."""
     cleaned = text.strip().removesuffix("/10").strip()
-    if not re.fullmatch(r"-?\d+", cleaned) or not 0 <= int(cleaned) <= 10:
-        raise ValueError(_("severity {text!r} must be a whole number from 0 (no pain) to 10 (worst)", text=text))
+    # At most 4 digits before int(): 5,000 digits passed Python's own ValueError text through.
+    if not re.fullmatch(r"-?\d{1,4}", cleaned) or not 0 <= int(cleaned) <= 10:
+        raise ValueError(_("severity {text!r} must be a whole number from 0 (no pain) to 10 (worst)", text=text[:40]))
     return int(cleaned)
