@@ -274,3 +274,16 @@ def test_numbers_too_large_for_python_in_an_import_are_refused(client: TestClien
         message = response.json()["error"]["message"]
         assert "set_int_max_str_digits" not in message and len(message) < 300, message
     assert _exported(diary) == before
+
+
+@pytest.mark.parametrize("url", ["mysql://someone@localhost/diary", "postgresql+psycopg://someone:secret@127.0.0.1:1/diary",
+                                 "folder"], ids=["no-driver", "postgresql-down", "a-folder"])
+def test_a_database_that_cannot_be_used_is_named_in_one_line(tmp_path: Path, url: str) -> None:
+    """These ended in "ModuleNotFoundError: No module named 'MySQLdb'" or "OperationalError:
+    (psycopg.OperationalError) …" with "set CRAMPCARE_DEBUG=1": the driver's words, not crampcare's."""
+    if url == "folder":
+        url = str(tmp_path)
+    result = crampcare("log", "night", "--none", "--db", url)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("error: cannot ") and len(result.stderr.splitlines()) == 1, result.stderr
+    assert "Error:" not in result.stderr and "CRAMPCARE_DEBUG" not in result.stderr and "secret" not in result.stderr

@@ -63,10 +63,15 @@ def friendly_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
     except Exception as exc:
         if os.environ.get("CRAMPCARE_DEBUG"):
             raise
-        from crampcare.services.database import DatabaseUnavailableError, SchemaOutOfDateError, unsaved_reason
+        from crampcare.services.database import (
+            DatabaseUnavailableError,
+            DatabaseUnreachableError,
+            SchemaOutOfDateError,
+            unsaved_reason,
+        )
         from crampcare.services.diary import DatabaseBusyError
 
-        if isinstance(exc, (SchemaOutOfDateError, DatabaseBusyError)):
+        if isinstance(exc, (SchemaOutOfDateError, DatabaseBusyError, DatabaseUnreachableError)):
             fail(str(exc), FAILURE)
         if isinstance(exc, DatabaseUnavailableError) and (reason := unsaved_reason(exc)):
             fail(reason, FAILURE)

@@ -68,8 +68,27 @@ class Records:
 
 
 def open_diary(db: str | None = None) -> Diary:
-    """The local diary at ``db`` (path, URL, ``$CRAMPCARE_DB`` or the default file), migrated if old (CLI)."""
-    return open_store(db, auto_upgrade=True)
+    """The local diary at ``db`` (path, URL, ``$CRAMPCARE_DB`` or the default file), migrated if old (CLI).
+
+    A database that cannot be used (``mysql://…``: no driver; a folder) or reached (PostgreSQL down)
+    raises :class:`~crampcare.services.database.DatabaseUnreachableError` with one line naming it,
+    instead of the driver's exception; a read-only folder or a full disk keep their own answer."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from crampcare.i18n.context import _
+    from crampcare.services.database import DatabaseUnreachableError, resolve_db_url, shown_url, unsaved_reason
+
+    try:
+        return open_store(db, auto_upgrade=True)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseUnreachableError(_("cannot use the database {url}: {reason}",
+                                         url=shown_url(resolve_db_url(db)), reason=exc)) from None
+    except OperationalError as exc:
+        if unsaved_reason(exc):
+            raise
+        reason = str(exc.orig).strip().splitlines()
+        raise DatabaseUnreachableError(_("cannot reach the database {url}: {reason}", url=shown_url(resolve_db_url(db)),
+                                         reason=reason[0] if reason else type(exc).__name__)) from None
 
 
 def diary_for(engine: Engine, owner: Owner) -> Diary:
