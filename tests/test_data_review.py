@@ -287,3 +287,11 @@ def test_a_database_that_cannot_be_used_is_named_in_one_line(tmp_path: Path, url
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith("error: cannot ") and len(result.stderr.splitlines()) == 1, result.stderr
     assert "Error:" not in result.stderr and "CRAMPCARE_DEBUG" not in result.stderr and "secret" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["diary", "list"], ["export", "--format", "csv"]])
+def test_a_reversed_date_range_is_refused_by_list_and_export(diary: str, command: list[str]) -> None:
+    """`diary list --from 2026-12-01 --to 2026-11-01` said "Nothing logged yet" (exit 0) on a diary
+    with nights, and export wrote an empty file; insights, report and the API refuse the range."""
+    message = _one_error_line(crampcare(*command, "--from", "2026-12-01", "--to", "2026-11-01", "--db", diary))
+    assert "--from 2026-12-01 is after --to 2026-11-01" in message

@@ -179,6 +179,15 @@ def _optional_date(text: str | None, flag: str) -> dt.date | None:
     return _date_arg(text, flag) if text else None
 
 
+def _date_range(start: str | None, end: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """``--from`` and ``--to``, refused when reversed (as insights, report and the API do, rather
+    than answering "Nothing logged yet" for a diary that has nights)."""
+    first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
+    if first and last and first > last:
+        raise _Refused(_("--from {first} is after --to {last}", first=first.isoformat(), last=last.isoformat()))
+    return first, last
+
+
 def _parsed(flag: str, text: str | None, parser: Callable[[str], Any]) -> Any:
     """``parser(text)``, with the flag named in the error; ``None`` when the flag was not given."""
     if text is None:
@@ -635,7 +644,7 @@ def diary_list(
     with _friendly_errors():
         from crampcare.services import diary as diary_service
 
-        first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
+        first, last = _date_range(start, end)
         if fmt not in ("text", "json"):
             raise _Refused(_("--format {value!r} is not known; use text or json", value=fmt))
         store = _open(db)
@@ -915,7 +924,7 @@ def export_command(
     with _friendly_errors():
         from crampcare.services.transfer import export_diary
 
-        first, last = _optional_date(start, "--from"), _optional_date(end, "--to")
+        first, last = _date_range(start, end)
         store = _open(db)
         try:
             exported = export_diary(store, fmt, first, last)
