@@ -295,3 +295,34 @@ def test_a_reversed_date_range_is_refused_by_list_and_export(diary: str, command
     with nights, and export wrote an empty file; insights, report and the API refuse the range."""
     message = _one_error_line(crampcare(*command, "--from", "2026-12-01", "--to", "2026-11-01", "--db", diary))
     assert "--from 2026-12-01 is after --to 2026-11-01" in message
+
+
+@pytest.mark.parametrize("document", [
+    '{"nights": [{"date": "2026-11-06"}], "nights": []}',  # said "Imported 0 nights" and dropped the first list
+    '{"nights": [{"date": "2026-11-06", "date": "2026-11-07"}]}',  # stored the night of the 7th only
+])
+def test_a_json_key_given_twice_is_refused_not_silently_dropped(diary: str, client: TestClient, tmp_path: Path,
+                                                                document: str) -> None:
+    before = _exported(diary)
+    path = tmp_path / "twice.json"
+    path.write_text(document, encoding="utf-8")
+    assert "appears twice in one object" in _one_error_line(crampcare("import", str(path), "--db", diary))
+    response = client.post("/api/v1/import", content=document.encode(), headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert _exported(diary) == before
+
+
+def test_tabs_and_line_ends_in_tags_and_notes_still_round_trip(new_migrated_sqlite: Callable[[Path], str],
+                                                               tmp_path: Path) -> None:
+    """Refusing control characters must not refuse what older diaries hold: tab and line ends."""
+    original, copy = new_migrated_sqlite(tmp_path / "a.db"), new_migrated_sqlite(tmp_path / "b.db")
+    source = tmp_path / "source.json"
+    source.write_text('{"days": [{"date": "2026-11-01", "tags": ["tab\\there", "a;b"], "notes": "x\\r\\ny\\tz"}]}',
+                      encoding="utf-8")
+    assert crampcare("import", str(source), "--db", original).returncode == 0
+    for fmt in ("csv", "json", "fhir"):
+        exported = tmp_path / f"diary-{fmt}.{'csv' if fmt == 'csv' else 'json'}"
+        assert crampcare("export", "--format", fmt, "--out", str(exported), "--db", original).returncode == 0
+        result = crampcare("import", str(exported), "--db", copy)
+        assert result.returncode == 0, result.stderr
+        assert _exported(copy) == _exported(original)

@@ -26,10 +26,27 @@ class UnreadableJsonError(ValueError):
         self.column = column
 
 
+class _DuplicateKeyError(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: ``{"nights": [...], "nights": []}`` kept only the
+    last list, so an import said "Imported 0 nights" and dropped the rest without a word."""
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        raise _DuplicateKeyError(next(key for key, _value in pairs if key in seen or seen.add(key)))  # type: ignore[func-returns-value]
+    return document
+
+
 def loads(text: str) -> Any:
     """``json.loads(text)``, or :class:`UnreadableJsonError` (a ``ValueError``) saying why not."""
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKeyError as exc:
+        raise UnreadableJsonError(_("the key {key} appears twice in one object", key=json.dumps(exc.key[:80]))) from None
     except json.JSONDecodeError as exc:
         raise UnreadableJsonError(exc.msg, exc.lineno, exc.colno) from None
     except RecursionError:

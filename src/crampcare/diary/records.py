@@ -96,9 +96,10 @@ def _allowed_date(value: dt.date) -> dt.date:
 
 # Control characters (escape sequences, NUL, backspace…) in a note or a tag would reach the
 # terminal of `crampcare diary list` and `insights` as commands (a tag "\x1b[2J" cleared the
-# screen), and PostgreSQL refuses NUL where SQLite stored it. Notes keep tab and line ends.
-_NOTE_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_TAG_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# screen), and PostgreSQL refuses NUL where SQLite stored it. Tab and line ends stay allowed in
+# both (harmless, and diaries exported before this rule may hold them).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROLS_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
 
 
 def _refuse_controls(pattern: re.Pattern[str]) -> AfterValidator:
@@ -115,18 +116,16 @@ def _refuse_controls(pattern: re.Pattern[str]) -> AfterValidator:
 NoteText = Annotated[
     str,
     Field(max_length=MAX_NOTES_LENGTH),
-    _refuse_controls(_NOTE_CONTROLS),
-    WithJsonSchema({"type": "string", "maxLength": MAX_NOTES_LENGTH,
-                    "pattern": "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$",
+    _refuse_controls(_CONTROLS),
+    WithJsonSchema({"type": "string", "maxLength": MAX_NOTES_LENGTH, "pattern": _CONTROLS_PATTERN,
                     "description": f"Free text, at most {MAX_NOTES_LENGTH} characters; no control "
                                    "characters except tab and line ends."}),
 ]
 TagText = Annotated[
     str,
     Field(max_length=MAX_TAG_LENGTH),
-    _refuse_controls(_TAG_CONTROLS),
-    WithJsonSchema({"type": "string", "maxLength": MAX_TAG_LENGTH,
-                    "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f]*$"}),
+    _refuse_controls(_CONTROLS),
+    WithJsonSchema({"type": "string", "maxLength": MAX_TAG_LENGTH, "pattern": _CONTROLS_PATTERN}),
 ]
 
 DiaryDate = Annotated[
