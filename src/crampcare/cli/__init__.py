@@ -99,6 +99,10 @@ def _read_answers(path: Path) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         fail(_("{path} is not valid JSON: {reason} at line {line}, column {column}", path=path, reason=exc.msg, line=exc.lineno, column=exc.colno))
+    except (ValueError, RecursionError):
+        # Python's own limits on JSON it can read: a number of thousands of digits, or
+        # thousands of nested brackets. Neither can be an answer.
+        fail(_("{path} is not valid answers: a number is too long or the JSON is nested too deeply", path=path))
     if not isinstance(data, dict):
         fail(_("{path} must hold a JSON object mapping question ids to answers", path=path))
     answers = data.get("answers", data) if "answers" in data and isinstance(data.get("answers"), dict) else data

@@ -1,0 +1,92 @@
+"""Defects found by an independent clinical-safety review, each pinned by a test that failed
+before its fix: odd answers through every client (CLI, API), and clinical advice for people the
+example cases do not cover."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from crampcare.assess import assess
+from crampcare.assess.answers import AnswerError
+from crampcare.cli import main
+from crampcare.knowledge import load_knowledge
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
+
+KB = load_knowledge()
+# Every warning question asked of any adult, answered "no": a complete interview to build on.
+NO_WARNING_SIGNS = {qid: False for qid, q in KB.questions.items() if q.section == "warning_signs" and q.show_if is None}
+ORDINARY_CRAMPS = {**NO_WARNING_SIGNS, "duration_minutes": 1, "eased_by_stretching": True, "hard_knot": True,
+                   "legs": "either", "muscles": ["calf"], "frequency": "monthly"}
+
+
+def run_cli(*args: str, input: str) -> tuple[int, str, str]:
+    """``crampcare ARGS`` through its real entry point in this process: (exit code, stdout, stderr)."""
+    with CliRunner().isolation(input=input, env={"COLUMNS": "120"}) as (stdout, stderr, _output):
+        saved_argv = sys.argv
+        sys.argv = ["crampcare", *args]
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+        finally:
+            sys.argv = saved_argv
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return code, stdout.getvalue().decode(), stderr.getvalue().decode()
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=str(tmp_path / "diary.sqlite"))), raise_server_exceptions=False) as client:
+        yield client
+
+
+# --------------------------------------------------------------------------- numbers beyond float
+
+# JSON allows any number of digits; 1e308 is a float the locale formatter cannot quantise, and a
+# whole number of 400 digits does not fit a float at all. Both crashed the range check (a 500 from
+# the API, a traceback from the CLI).
+HUGE = [1e308, -1e308, 10**400, -(10**400), 1e20]
+
+
+@pytest.mark.parametrize("value", HUGE, ids=["1e308", "-1e308", "400 digits", "-400 digits", "1e20"])
+def test_a_huge_number_is_refused_as_out_of_range(value: float) -> None:
+    with pytest.raises(AnswerError, match="out of range"):
+        assess({"age": value})
+
+
+@pytest.mark.parametrize("body", [b'{"answers": {"age": 1e308}}', b'{"answers": {"weight_kg": ' + b"9" * 400 + b"}}"],
+                         ids=["1e308", "400 digits"])
+def test_the_api_answers_a_huge_number_with_422(api: TestClient, body: bytes) -> None:
+    response = api.post("/api/v1/assess", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert "out of range" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("text", [
+    '{"age": 1e308}',
+    '{"age": 1' + "0" * 400 + "}",
+    '{"age": 1' + "0" * 5000 + "}",  # beyond Python's 4300-digit limit for reading a whole number
+    "[" * 100_000 + "]" * 100_000,  # beyond the JSON reader's recursion limit
+    '{"age": ' + "[" * 900 + "]" * 900 + "}",  # read, but too deep to quote in full
+], ids=["1e308", "400 digits", "5000 digits", "nested 100000", "nested 900"])
+def test_the_cli_refuses_odd_answers_with_one_error_line(text: str) -> None:
+    code, out, err = run_cli("assess", "--answers", "-", "--format", "json", input=text)
+    assert code == 2, err
+    assert out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert len(err) < 300  # one clear line, not the answer quoted back in full
+
+
+def test_a_long_wrong_answer_is_quoted_briefly() -> None:
+    with pytest.raises(AnswerError) as raised:
+        assess({"sex": "x" * 100_000})
+    assert len(str(raised.value)) < 200 and "…" in str(raised.value)
