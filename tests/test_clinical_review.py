@@ -90,3 +90,13 @@ def test_a_long_wrong_answer_is_quoted_briefly() -> None:
     with pytest.raises(AnswerError) as raised:
         assess({"sex": "x" * 100_000})
     assert len(str(raised.value)) < 200 and "…" in str(raised.value)
+
+
+@pytest.mark.parametrize("answers", ["[" * 4000, '{"age": 1' + "0" * 3000 + "}", '{"age": 1e308}'],
+                         ids=["nested", "3000 digits", "1e308"])
+def test_saving_odd_answers_from_the_web_page_is_a_422(api: TestClient, answers: str) -> None:
+    """The result page posts its answers back as one JSON field to save them; a forged field
+    nested too deeply (the field is cut at 4000 characters, still past the JSON reader's limit)
+    was a 500."""
+    response = api.post("/assess/save", data={"answers": answers})
+    assert response.status_code == 422, response.text[:300]

@@ -149,7 +149,7 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
     form = await request.form()
     try:
         answers = json.loads(forms.text(form, "answers") or "{}")
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, a number of thousands of digits, brackets nested too deep
         raise ApiError(422, _("the answers could not be read; start the assessment again"),
                        fields=[{"field": "answers", "message": _("not JSON")}]) from None
     if not isinstance(answers, dict):
