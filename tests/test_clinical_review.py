@@ -4,9 +4,11 @@ example cases do not cover."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -100,3 +102,58 @@ def test_saving_odd_answers_from_the_web_page_is_a_422(api: TestClient, answers:
     was a 500."""
     response = api.post("/assess/save", data={"answers": answers})
     assert response.status_code == 422, response.text[:300]
+
+
+# --------------------------------------------------------------------------- advice that must not reach some people
+
+
+def plan_of(answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    result = assess(answers)
+    assert result.urgency in ("self_care", "doctor"), result.urgency  # a plan is shown
+    return {item.id: item.model_dump() for item in result.plan.items}
+
+
+def test_a_toddler_gets_no_adult_advice_through_a_factor() -> None:
+    """A factor (poor diet, crash diet, overweight, heavy drinking) named adult advice, and the
+    engine added it whatever the advice's own condition said: a 3-year-old was told about whole
+    nuts and mineral supplements, weight loss and "14 units a week"."""
+    toddler = {**ORDINARY_CRAMPS, "age": 3, "sex": "male", "child_fever_convulsions": False,
+               "child_fever_limp": False, "diet": ["irregular", "strict_diet"], "overweight": True,
+               "alcohol": "heavy", "uncomfortable_shoes": True}
+    plan = plan_of(toddler)
+    assert not {"balanced_diet", "avoid_crash_diet", "healthy_weight", "less_alcohol", "comfortable_shoes",
+                "calf_stretch_bedtime"} & set(plan), sorted(plan)
+    assert "child_drinks" in plan  # children's advice still comes
+
+
+def test_every_advice_shown_meets_its_own_condition() -> None:
+    """Advice named by a factor is still shown where it fits: the factor is one of its reasons."""
+    older_drinker = plan_of({**ORDINARY_CRAMPS, "age": 70, "sex": "male", "alcohol": "moderate"})
+    assert [b["rule"] for b in older_drinker["less_alcohol"]["because"]] == ["factors.alcohol"]
+    later_pregnancy = plan_of({**ORDINARY_CRAMPS, "age": 30, "sex": "female", "pregnant": True,
+                               "pregnancy_week": 30, "morning_sickness": False})
+    assert "factors.pregnancy_vein_compression" in [b["rule"] for b in later_pregnancy["leg_elevation_veins"]["because"]]
+
+
+@pytest.mark.parametrize("fluid_limit", [True, False])
+def test_kidney_disease_gets_no_potassium_food_list(fluid_limit: bool) -> None:
+    """The diet advice listed potassium-rich foods (bananas, potatoes, dried apricots) to people
+    on dialysis, for whom extra potassium can be dangerous; their kidney team sets the diet."""
+    on_dialysis = {**ORDINARY_CRAMPS, "age": 58, "sex": "male", "conditions": ["kidney"], "fluid_limit": fluid_limit,
+                   "diet": ["irregular"]}
+    plan = plan_of(on_dialysis)
+    assert "balanced_diet" not in plan
+    kept = plan["kidney_diet_kept"]
+    assert kept["sources"] == ["nhs-kidney-disease"] and kept["evidence_note"]
+    assert "potassium" in kept["text"] and "kidney team" in kept["text"]
+    # Everyone else still gets the food list.
+    assert "balanced_diet" in plan_of({**on_dialysis, "conditions": ["liver"], "fluid_limit": True})
+
+
+def test_the_kidney_diet_advice_speaks_russian() -> None:
+    code, out, err = run_cli("assess", "--answers", "-", "--format", "markdown", "--lang", "ru",
+                             input=json.dumps({**ORDINARY_CRAMPS, "age": 58, "sex": "male", "conditions": ["kidney"],
+                                               "fluid_limit": True}))
+    assert code == 0, err
+    assert "Соблюдайте диету, которую назначили врачи, лечащие почки" in out
+    assert "бананы, фасоль, курага" not in out
