@@ -157,3 +157,28 @@ def test_the_kidney_diet_advice_speaks_russian() -> None:
     assert code == 0, err
     assert "Соблюдайте диету, которую назначили врачи, лечащие почки" in out
     assert "бананы, фасоль, курага" not in out
+
+
+# --------------------------------------------------------------------------- quinine in pregnancy
+
+
+def test_quinine_in_pregnancy_is_a_same_day_matter() -> None:
+    """A pregnant woman taking quinine was told to have it reviewed "after about 4 weeks", at a
+    routine level; guidance says quinine must never be used in pregnancy."""
+    pregnant_on_quinine = {**ORDINARY_CRAMPS, "age": 31, "sex": "female", "pregnant": True, "pregnancy_week": 22,
+                           "morning_sickness": False, "medicines": ["quinine"], "quinine_side_effects": False}
+    result = assess(pregnant_on_quinine)
+    assert result.urgency == "urgent" and result.complete
+    sign = next(w for w in result.warning_signs if w.id == "ws_quinine_in_pregnancy")
+    assert sign.sources and sign.evidence_note and "today" in sign.action
+    assert {"same_day_doctor", "midwife_obstetrician"} <= {r.id for r in result.referrals}
+
+
+def test_quinine_with_pregnancy_unanswered_is_not_reassured() -> None:
+    woman_on_quinine = {**ORDINARY_CRAMPS, "age": 31, "sex": "female", "medicines": ["quinine"],
+                        "quinine_side_effects": False}
+    result = assess(woman_on_quinine)
+    assert result.urgency == "doctor" and not result.complete
+    assert "ws_quinine_in_pregnancy" in result.not_ruled_out and "pregnant" in result.unanswered_warning_questions
+    assert assess({**woman_on_quinine, "pregnant": False}).urgency == "self_care"
+    assert assess({**woman_on_quinine, "age": 70}).complete  # not asked after 55: nothing left open
