@@ -182,3 +182,45 @@ def test_quinine_with_pregnancy_unanswered_is_not_reassured() -> None:
     assert "ws_quinine_in_pregnancy" in result.not_ruled_out and "pregnant" in result.unanswered_warning_questions
     assert assess({**woman_on_quinine, "pregnant": False}).urgency == "self_care"
     assert assess({**woman_on_quinine, "age": 70}).complete  # not asked after 55: nothing left open
+
+
+# --------------------------------------------------------------------------- `learn when_to_see_a_doctor`
+
+# Words of the "When to get help" topic that name each urgent or emergency warning sign.
+SIGN_WORDS = {
+    "ws_lung_clot": "sudden breathlessness or chest pain",
+    "ws_seizure": "bitten tongue",
+    "ws_stroke": "drooping face",
+    "ws_limb_ischaemia": "cold and pale or bluish and stays so",
+    "ws_child_febrile_convulsions": "fever and convulsions",
+    "ws_cauda_equina": "trouble with the bladder or bowel",
+    "ws_guillain_barre": "weakness climbing up both legs",
+    "ws_heatstroke": "hot skin without sweat",
+    "ws_dvt": "stays swollen, warm or red",
+    "ws_superficial_thrombophlebitis": "hard cord along a vein",
+    "ws_low_calcium": "tingling around the mouth",
+    "ws_child_fever_limp": "fever who limps",
+    "ws_heat_exhaustion_not_better": "not better within 30 minutes",
+    "ws_quinine_side_effects": "while taking quinine",
+    "ws_quinine_in_pregnancy": "quinine taken in pregnancy",
+    "ws_rhabdomyolysis": "dark urine",
+    "ws_prolonged_cramp": "more than 10 minutes, or one that stretching doesn't ease",
+    "ws_tetanus_toxin": "dirty wound",
+    "ws_severe_dehydration": "vomiting or diarrhoea",
+}
+
+
+def test_when_to_get_help_names_every_urgent_sign_as_the_interview_asks() -> None:
+    """The topic listed only the first version's red flags (no cauda equina, heatstroke,
+    Guillain-Barré, low calcium, feverish limping child, surface-vein clot, quinine), and named
+    "a painful or numb leg" and "a tender calf" as alarms, which guidance says a cramp's soreness
+    alone is not."""
+    urgent = {s.id for s in KB.warning_signs.values() if s.urgency in ("urgent", "emergency")}
+    assert set(SIGN_WORDS) == urgent, "name each new urgent or emergency sign in topics.when_to_see_a_doctor"
+    claims = {claim.id: claim for claim in KB.topics["when_to_see_a_doctor"].claims}
+    text = " ".join(claims[c].text for c in ("emergency", "same_day"))
+    missing = {sign: words for sign, words in SIGN_WORDS.items() if words not in text}
+    assert not missing, missing
+    assert "painful or numb leg" not in text and "warm or tender" not in text
+    for level in ("emergency", "same_day"):
+        assert len(claims[level].sources) > 1 and claims[level].evidence_note
