@@ -224,3 +224,11 @@ def test_when_to_get_help_names_every_urgent_sign_as_the_interview_asks() -> Non
     assert "painful or numb leg" not in text and "warm or tender" not in text
     for level in ("emergency", "same_day"):
         assert len(claims[level].sources) > 1 and claims[level].evidence_note
+
+
+def test_no_advice_calls_soreness_alone_a_clot() -> None:
+    """The leg-elevation advice said a calf that is "tender" needs a doctor the same day;
+    guidance: soreness or tenderness alone is normal for up to a day after a cramp."""
+    texts = [(f"advice.{a.id}", a.text) for a in KB.advice.values()]
+    texts += [(f"warning_signs.{w.id}", f"{w.text} {w.action}") for w in KB.warning_signs.values()]
+    assert not [key for key, text in texts if "warm or tender" in text or "red, warm or tender" in text]
