@@ -232,3 +232,32 @@ def test_no_advice_calls_soreness_alone_a_clot() -> None:
     texts = [(f"advice.{a.id}", a.text) for a in KB.advice.values()]
     texts += [(f"warning_signs.{w.id}", f"{w.text} {w.action}") for w in KB.warning_signs.values()]
     assert not [key for key, text in texts if "warm or tender" in text or "red, warm or tender" in text]
+
+
+def test_a_long_cramp_or_one_stretching_does_not_ease_each_needs_a_doctor_today() -> None:
+    """Guidance: a cramp of more than 10 minutes, *or* one that stretching does not ease, needs a
+    doctor the same day, and the engine fires on either. Three notes said both were needed ("over
+    10 minutes that doesn't ease"), which tells a person with a 15-minute cramp it can wait."""
+    import re
+
+    from crampcare.knowledge.loader import text_catalog
+
+    both_needed = re.compile(r"over 10 minutes,? that (stretching )?(does not|doesn't) ease")
+    assert not [key for key, text in text_catalog(KB).items()
+                if both_needed.search(" ".join(text.split())) and not key.startswith("escalation.")]
+    long_but_eased = {**ORDINARY_CRAMPS, "age": 50, "sex": "female", "pregnant": False, "duration_minutes": 15}
+    assert assess(long_but_eased).urgency == "urgent"
+
+
+def test_a_baby_gets_no_warmth_advice_and_is_told_guidance_differs() -> None:
+    """A 6-month-old was told "a blanket over the legs, a warm room" (a baby must not get too hot
+    in bed), and the article's "healthy babies have cramps" was shown with "Leung 1999 confirms
+    cramps are common", though guidance finds them rare before 8."""
+    baby = {**ORDINARY_CRAMPS, "age": 0.5, "sex": "female", "child_fever_convulsions": False,
+            "child_fever_limp": False, "cold_exposure": True}
+    result = assess(baby)
+    assert result.urgency == "doctor" and "keep_warm" not in {item.id for item in result.plan.items}
+    factors = {f.id: f for f in result.factors}
+    assert factors["healthy_infant"].guidance_note and "rare before 8" in factors["healthy_infant"].guidance_note
+    assert "common" not in factors["child_nervous_system"].evidence_note
+    assert "keep_warm" in plan_of({**ORDINARY_CRAMPS, "age": 40, "sex": "male"})
