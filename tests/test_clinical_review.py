@@ -162,26 +162,25 @@ def test_the_kidney_diet_advice_speaks_russian() -> None:
 # --------------------------------------------------------------------------- quinine in pregnancy
 
 
-def test_quinine_in_pregnancy_is_a_same_day_matter() -> None:
-    """A pregnant woman taking quinine was told to have it reviewed "after about 4 weeks", at a
-    routine level; guidance says quinine must never be used in pregnancy."""
+def test_quinine_in_pregnancy_is_named_as_a_warning_sign() -> None:
+    """A pregnant woman taking quinine was only told to have it reviewed "after about 4 weeks";
+    guidance says quinine must never be used in pregnancy."""
     pregnant_on_quinine = {**ORDINARY_CRAMPS, "age": 31, "sex": "female", "pregnant": True, "pregnancy_week": 22,
                            "morning_sickness": False, "medicines": ["quinine"], "quinine_side_effects": False}
     result = assess(pregnant_on_quinine)
-    assert result.urgency == "urgent" and result.complete
+    assert result.urgency == "doctor" and result.complete
     sign = next(w for w in result.warning_signs if w.id == "ws_quinine_in_pregnancy")
-    assert sign.sources and sign.evidence_note and "today" in sign.action
-    assert {"same_day_doctor", "midwife_obstetrician"} <= {r.id for r in result.referrals}
+    assert sign.sources and sign.evidence_note and "don't wait for a review" in sign.action
+    assert "never be taken in pregnancy" in sign.text
+    assert "midwife_obstetrician" in {r.id for r in result.referrals}
 
 
-def test_quinine_with_pregnancy_unanswered_is_not_reassured() -> None:
-    woman_on_quinine = {**ORDINARY_CRAMPS, "age": 31, "sex": "female", "medicines": ["quinine"],
-                        "quinine_side_effects": False}
-    result = assess(woman_on_quinine)
-    assert result.urgency == "doctor" and not result.complete
-    assert "ws_quinine_in_pregnancy" in result.not_ruled_out and "pregnant" in result.unanswered_warning_questions
-    assert assess({**woman_on_quinine, "pregnant": False}).urgency == "self_care"
-    assert assess({**woman_on_quinine, "age": 70}).complete  # not asked after 55: nothing left open
+def test_skipping_the_medicine_and_pregnancy_questions_still_allows_reassurance() -> None:
+    """Neither is a warning question: a doctor-level sign built on them must not hold a result open."""
+    calm = {**ORDINARY_CRAMPS, "age": 40}
+    assert assess(calm).urgency == "self_care" and assess(calm).complete
+    assert assess({**calm, "sex": "female", "pregnant": False, "medicines": ["quinine"],
+                   "quinine_side_effects": False}).urgency == "self_care"
 
 
 # --------------------------------------------------------------------------- `learn when_to_see_a_doctor`
@@ -202,7 +201,6 @@ SIGN_WORDS = {
     "ws_child_fever_limp": "fever who limps",
     "ws_heat_exhaustion_not_better": "not better within 30 minutes",
     "ws_quinine_side_effects": "while taking quinine",
-    "ws_quinine_in_pregnancy": "quinine taken in pregnancy",
     "ws_rhabdomyolysis": "dark urine",
     "ws_prolonged_cramp": "more than 10 minutes, or one that stretching doesn't ease",
     "ws_tetanus_toxin": "dirty wound",
