@@ -259,3 +259,21 @@ def test_a_baby_gets_no_warmth_advice_and_is_told_guidance_differs() -> None:
     assert factors["healthy_infant"].guidance_note and "rare before 8" in factors["healthy_infant"].guidance_note
     assert "common" not in factors["child_nervous_system"].evidence_note
     assert "keep_warm" in plan_of({**ORDINARY_CRAMPS, "age": 40, "sex": "male"})
+
+
+# --------------------------------------------------------------------------- a hidden question's answer, in Russian
+
+
+def test_an_answer_to_a_question_not_asked_is_refused_in_the_readers_language(api: TestClient) -> None:
+    """The refusal was an English sentence inside a Russian error line ("not asked with these
+    answers (it is asked only if not (sex is male) and ...)")."""
+    man_said_pregnant = {"sex": "male", "pregnant": True}
+    code, out, err = run_cli("assess", "--answers", "-", "--lang", "ru", input=json.dumps(man_said_pregnant))
+    assert code == 2 and err.count("\n") == 1
+    assert "при таких ответах этот вопрос не задаётся" in err and "не (sex — male)" in err
+    assert "not asked" not in err and " is " not in err and " and " not in err
+    response = api.post("/api/v1/assess", json={"answers": man_said_pregnant}, headers={"Accept-Language": "ru"})
+    assert response.status_code == 422 and "этот вопрос не задаётся" in response.json()["error"]["message"]
+    code, _out, err = run_cli("assess", "--answers", "-", "--lang", "en", input=json.dumps(man_said_pregnant))
+    assert err.startswith("error: pregnant: not asked with these answers (it is asked only if not (sex is male) and "
+                          "(age is not answered or (age is at least 12 and age is at most 55)))")
