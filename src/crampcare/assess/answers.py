@@ -51,32 +51,67 @@ def allowed(question: Question) -> str:
     return _("a list of: {options}", options=options)
 
 
+# The longest an answer is quoted in an error message: one clear line, even for a megabyte string.
+MAX_QUOTED = 80
+
+
+class _Brief:
+    """An answer quoted in an error message (``{value!r}``), cut to :data:`MAX_QUOTED` characters."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __repr__(self) -> str:
+        try:
+            quoted = repr(self.value)
+        except (RecursionError, ValueError):  # 900 nested lists; an int of thousands of digits
+            quoted = type(self.value).__name__
+        return quoted if len(quoted) <= MAX_QUOTED else quoted[:MAX_QUOTED - 1] + "…"
+
+
+# Beyond this a number is shown in exponent form: the locale formatter cannot quantise 1e308.
+LARGEST_SHOWN_IN_FULL = 10**15
+
+
+def _shown_number(value: int | float) -> str:
+    """An out-of-range number as the reader writes it («9 999», «1,5»), or ``1e+400`` when huge."""
+    if abs(value) < LARGEST_SHOWN_IN_FULL:
+        return current_localizer().number(value)
+    if isinstance(value, int):
+        # Too large for float(): the exponent from the number of binary digits.
+        return f"{'-' if value < 0 else ''}1e+{int(abs(value).bit_length() * math.log10(2))}"
+    return f"{value:.3g}"
+
+
 def check_answer(question: Question, value: Any) -> Any:
     """Return the normalised value or raise :class:`AnswerError`."""
     if question.type == "yes_no":
         if isinstance(value, bool):
             return value
-        raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=value))
+        raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=_Brief(value)))
     if question.type == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=value))
-        if question.integer and not float(value).is_integer():
-            raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=value))
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                isinstance(value, float) and not math.isfinite(value)):
+            raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=_Brief(value)))
         assert question.min is not None and question.max is not None
+        # The range first: a whole number beyond float's range (JSON allows 1 followed by 400 zeros)
+        # must be refused as out of range, not crash a float conversion.
         if not question.min <= value <= question.max:
-            shown = current_localizer().number(value)  # «9 999», «1,5» in Russian, not Python's 9999.0
-            raise AnswerError(question.id, _("{value} is out of range; expected {allowed}", value=shown, allowed=allowed(question)))
+            raise AnswerError(question.id, _("{value} is out of range; expected {allowed}", value=_shown_number(value),
+                                             allowed=allowed(question)))
+        if question.integer and not float(value).is_integer():
+            raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=_Brief(value)))
         return int(value) if question.integer else value
     if question.type == "single":
         if not isinstance(value, str) or value not in question.choice_ids:
-            raise AnswerError(question.id, _("unknown choice {value!r}; expected {allowed}", value=value, allowed=allowed(question)))
+            raise AnswerError(question.id, _("unknown choice {value!r}; expected {allowed}", value=_Brief(value), allowed=allowed(question)))
         return value
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=value))
+        raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=_Brief(value)))
     for item in values:
         if item not in question.choice_ids:
-            raise AnswerError(question.id, _("unknown choice {value!r}; expected {allowed}", value=item, allowed=allowed(question)))
+            raise AnswerError(question.id, _("unknown choice {value!r}; expected {allowed}", value=_Brief(item), allowed=allowed(question)))
     chosen = list(dict.fromkeys(values))
     if "none" in chosen and len(chosen) > 1:
         raise AnswerError(question.id, _("'none' cannot be combined with other choices"))
@@ -113,7 +148,7 @@ def parse_text_answer(question: Question, text: str) -> Any:
         try:
             value: Any = float(raw.replace(",", "."))
         except ValueError:
-            raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=raw)) from None
+            raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=_Brief(raw))) from None
         return check_answer(question, int(value) if question.integer and value.is_integer() else value)
     if question.type == "single":
         return check_answer(question, _choice_from_text(question, raw))

@@ -219,9 +219,12 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
     for advice in kb.advice.values():
         rule = f"advice.{advice.id}"
         fired, _used = run.fires(rule, advice.when)
-        advice_because = list(advice_reasons.get(advice.id, []))
-        if not (fired or advice_because):
+        # A factor names the advice it calls for, but the advice's own condition says whom it fits:
+        # a toddler who eats poorly gets no adult diet advice (whole nuts, "no supplements"), and
+        # a drinking toddler's parent no "14 units a week".
+        if not fired:
             continue
+        advice_because = list(advice_reasons.get(advice.id, []))
         plan_items.append(
             dict(id=advice.id, category=advice.category, title=advice.title, text=advice.text,
                      because=advice_because,

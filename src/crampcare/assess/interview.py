@@ -7,7 +7,7 @@ from typing import Any
 
 from crampcare.assess.answers import AnswerError
 from crampcare.assess.facts import derive_facts
-from crampcare.i18n.context import N_
+from crampcare.i18n.context import N_, _
 from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, compiled
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
@@ -65,15 +65,19 @@ def refuse_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Questio
             assert question.show_if is not None
             raise AnswerError(
                 question.id,
-                f"not asked with these answers (it is asked only if {describe(question.show_if)}); "
-                "remove this answer",
+                _("not asked with these answers (it is asked only if {condition}); remove this answer",
+                  condition=describe(question.show_if)),
             )
     return shown
 
 
-_OP_WORDS = {
-    "eq": "is", "ne": "is not", "lt": "is under", "le": "is at most", "gt": "is over", "ge": "is at least",
-    "in": "is one of", "contains": "includes", "intersects": "includes one of",
+# Each comparison as a phrase of the reader's language; fact names and choice ids stay as the
+# answers file spells them.
+_OP_PHRASES = {
+    "eq": N_("{fact} is {value}"), "ne": N_("{fact} is not {value}"), "lt": N_("{fact} is under {value}"),
+    "le": N_("{fact} is at most {value}"), "gt": N_("{fact} is over {value}"), "ge": N_("{fact} is at least {value}"),
+    "in": N_("{fact} is one of {value}"), "contains": N_("{fact} includes {value}"),
+    "intersects": N_("{fact} includes one of {value}"),
 }
 
 
@@ -81,20 +85,26 @@ def describe(condition: Condition) -> str:
     """A show-condition in words, e.g. ``age is under 18 or age is not answered``."""
     if isinstance(condition, Leaf):
         if condition.op == "answered":
-            return f"{condition.fact} is answered"
+            return _("{fact} is answered", fact=condition.fact)
         if condition.op == "unanswered":
-            return f"{condition.fact} is not answered"
+            return _("{fact} is not answered", fact=condition.fact)
         value = condition.value
         if isinstance(value, bool):
-            words = "yes" if value else "no"
+            words = _("yes") if value else _("no")
         elif isinstance(value, list):
             words = ", ".join(str(v) for v in value)
         else:
             words = str(value)
-        return f"{condition.fact} {_OP_WORDS[condition.op]} {words}"
+        return _(_OP_PHRASES[condition.op], fact=condition.fact, value=words)
     if isinstance(condition, Not):
-        return f"not ({describe(condition.not_)})"
-    parts = [describe(c) for c in (condition.all if isinstance(condition, All) else condition.any)]
-    joiner = " and " if isinstance(condition, All) else " or "
+        return _("not ({condition})", condition=describe(condition.not_))
     assert isinstance(condition, (All, AnyOf))
-    return joiner.join(f"({p})" if (" and " in p or " or " in p) else p for p in parts)
+    parts = [describe(c) for c in (condition.all if isinstance(condition, All) else condition.any)]
+    # A part that joins parts of its own is bracketed.
+    parts = [f"({p})" if isinstance(c, (All, AnyOf)) else p
+             for p, c in zip(parts, condition.all if isinstance(condition, All) else condition.any, strict=True)]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = _("{left} and {right}", left=joined, right=part) if isinstance(condition, All) \
+            else _("{left} or {right}", left=joined, right=part)
+    return joined
