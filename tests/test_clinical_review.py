@@ -5,21 +5,19 @@ example cases do not cover."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from crampcare.assess import assess
 from crampcare.assess.answers import AnswerError
-from crampcare.cli import main
 from crampcare.knowledge import load_knowledge
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
+from test_cli import crampcare
 
 KB = load_knowledge()
 # Every warning question asked of any adult, answered "no": a complete interview to build on.
@@ -30,19 +28,8 @@ ORDINARY_CRAMPS = {**NO_WARNING_SIGNS, "duration_minutes": 1, "eased_by_stretchi
 
 def run_cli(*args: str, input: str) -> tuple[int, str, str]:
     """``crampcare ARGS`` through its real entry point in this process: (exit code, stdout, stderr)."""
-    with CliRunner().isolation(input=input, env={"COLUMNS": "120"}) as (stdout, stderr, _output):
-        saved_argv = sys.argv
-        sys.argv = ["crampcare", *args]
-        try:
-            main()
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
-        finally:
-            sys.argv = saved_argv
-            sys.stdout.flush()
-            sys.stderr.flush()
-        return code, stdout.getvalue().decode(), stderr.getvalue().decode()
+    run = crampcare(*args, input=input)
+    return run.returncode, run.stdout, run.stderr
 
 
 @pytest.fixture
