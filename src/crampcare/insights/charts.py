@@ -25,16 +25,14 @@ styles): matplotlib's styles become presentation attributes, and text and axes a
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import re
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from crampcare.i18n.context import N_, _, current_language, current_localizer
 from crampcare.insights.analysis import TIMING, Insights
+from crampcare.kept import Kept, digest
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -320,9 +318,7 @@ _DRAWN_FROM: dict[str, set[str]] = {
     "triggers": {"triggers"},
     "overview": {"weekly", "time_of_night", "triggers"},
 }
-_KEPT: OrderedDict[tuple[str, str, str], str] = OrderedDict()
-_KEPT_COUNT = 32
-_KEPT_LOCK = threading.Lock()
+_KEPT: Kept[str] = Kept(32)
 
 
 def kept_chart_svg(ins: Insights, kind: ChartKind = "overview") -> str:
@@ -330,18 +326,13 @@ def kept_chart_svg(ins: Insights, kind: ChartKind = "overview") -> str:
     if kind not in _DRAWN_FROM:
         return chart_svg(ins, kind)  # refused there, with the choices
     parts = _DRAWN_FROM[kind]
-    key = (hashlib.sha256(ins.model_dump_json(include=parts).encode()).hexdigest(), kind, current_language())
-    with _KEPT_LOCK:
-        svg = _KEPT.get(key)
-        if svg is not None:
-            _KEPT.move_to_end(key)
-            return svg
+    key = (digest(ins.model_dump_json(include=parts)), kind, current_language())
+    svg = _KEPT.get(key)
+    if svg is not None:
+        return svg
     # Drawn from those parts alone: a chart that read any other part would fail here, not be kept stale.
     svg = chart_svg(Insights.model_construct(**{part: getattr(ins, part) for part in parts}), kind)
-    with _KEPT_LOCK:
-        _KEPT[key] = svg
-        while len(_KEPT) > _KEPT_COUNT:
-            _KEPT.popitem(last=False)
+    _KEPT.put(key, svg)
     return svg
 
 

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from crampcare.i18n import formatting  # one wording for report, insights and diary
 from crampcare.i18n.context import N_, _, current_language, current_localizer, ngettext
+from crampcare.kept import Kept, digest
 from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.report.errors import ReportError
 
@@ -576,7 +575,8 @@ def report_pdf(
     data = _gather(store, start, end, today, progress)
     progress(_("Laying out the PDF…"))
     html = render_html(_context(data, NORMAL))
-    kept = _kept_pdf(html)
+    key = digest(html)
+    kept = _PDFS.get(key)
     if kept is not None:
         progress(_("Writing the PDF…"))
         return kept
@@ -590,7 +590,7 @@ def report_pdf(
         return document.write_pdf()
     progress(_("Writing the PDF…"))
     pdf: bytes = document.write_pdf()
-    _keep_pdf(html, pdf)
+    _PDFS.put(key, pdf)
     return pdf
 
 
@@ -598,25 +598,7 @@ def report_pdf(
 # unchanged (the same day, the same diary) is the PDF made before. The key is the whole HTML the PDF
 # is made from, and only a PDF of that HTML as it is (within two pages) is kept: the PDF carries no
 # date or id of its own, so a kept one is exactly the PDF a fresh layout would give.
-_PDFS: OrderedDict[str, bytes] = OrderedDict()
-_PDFS_KEPT = 8
-_PDFS_LOCK = threading.Lock()
-
-
-def _kept_pdf(html: str) -> bytes | None:
-    key = hashlib.sha256(html.encode()).hexdigest()
-    with _PDFS_LOCK:
-        pdf = _PDFS.get(key)
-        if pdf is not None:
-            _PDFS.move_to_end(key)
-        return pdf
-
-
-def _keep_pdf(html: str, pdf: bytes) -> None:
-    with _PDFS_LOCK:
-        _PDFS[hashlib.sha256(html.encode()).hexdigest()] = pdf
-        while len(_PDFS) > _PDFS_KEPT:
-            _PDFS.popitem(last=False)
+_PDFS: Kept[bytes] = Kept(8)
 
 
 def _layout(html: str) -> Any:
