@@ -258,9 +258,10 @@ def test_enable_when_translations() -> None:
     items = questionnaire_items()
     assert items["pregnancy_week"]["enableWhen"] == [{"question": "pregnant", "operator": "=", "answerBoolean": True}]
     assert "enableBehavior" not in items["pregnancy_week"]
-    assert items["sudden_activity_after_sitting"]["enableWhen"] == [
-        {"question": "sitting_hours", "operator": ">=", "answerDecimal": 6}
-    ]
+    training = items["physical_overload"]  # asked from age 8, or when the age is not given
+    assert training["enableBehavior"] == "any"
+    assert training["enableWhen"] == [{"question": "age", "operator": "exists", "answerBoolean": False},
+                                      {"question": "age", "operator": ">=", "answerDecimal": 8}]
     medicine = items["medicine_started_recently"]
     assert medicine["enableBehavior"] == "any"
     assert {c["operator"] for c in medicine["enableWhen"]} == {"="}

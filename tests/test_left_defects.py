@@ -1,0 +1,115 @@
+"""Defects the last adversarial review noticed and left, each pinned by a test that failed before
+its fix, through every client it concerns (engine, CLI, JSON API, web form)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from crampcare.assess import assess, visible_questions
+from crampcare.assess.answers import AnswerError
+from crampcare.knowledge import load_knowledge
+from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
+from test_cli import crampcare
+
+KB = load_knowledge()
+NO_WARNING_SIGNS = {qid: False for qid, q in KB.questions.items() if q.section == "warning_signs" and q.show_if is None}
+ORDINARY_CRAMPS = {**NO_WARNING_SIGNS, "duration_minutes": 1, "eased_by_stretching": True, "hard_knot": True,
+                   "legs": "either", "muscles": ["calf"], "frequency": "monthly"}
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=str(tmp_path / "diary.sqlite"))), raise_server_exceptions=False) as client:
+        yield client
+
+
+def cli_assess(answers: dict[str, Any]) -> tuple[int, str]:
+    run = crampcare("assess", "--answers", "-", "--format", "json", input=json.dumps(answers))
+    return run.returncode, run.stderr
+
+
+# --------------------------------------------------------------------------- 1. adult questions for small children
+
+ADULT_HABITS = {"alcohol": 12, "athlete_after_break": 8, "physical_overload": 8}
+
+
+@pytest.mark.parametrize(("question", "from_age"), sorted(ADULT_HABITS.items()))
+def test_alcohol_and_training_are_asked_only_from_a_sensible_age(question: str, from_age: int) -> None:
+    """A 3-year-old was asked how much alcohol they drink and whether they are an athlete back in training."""
+    def shown(answers: dict[str, Any]) -> bool:
+        return question in {q.id for q in visible_questions(KB, answers)}
+
+    assert not shown({"age": 3})
+    assert not shown({"age": from_age - 1})
+    assert shown({"age": from_age}) and shown({"age": 40})
+    assert shown({})  # no age given: asked, as every other age-bound question is
+
+
+def test_sudden_activity_after_sitting_is_not_asked_of_a_toddler() -> None:
+    assert "sudden_activity_after_sitting" not in {q.id for q in visible_questions(KB, {"age": 3, "sitting_hours": 8})}
+    assert "sudden_activity_after_sitting" in {q.id for q in visible_questions(KB, {"age": 30, "sitting_hours": 8})}
+
+
+TODDLER = {**ORDINARY_CRAMPS, "age": 3, "sex": "male", "child_fever_convulsions": False, "child_fever_limp": False}
+
+
+@pytest.mark.parametrize("answer", [{"alcohol": "none"}, {"athlete_after_break": False}, {"physical_overload": True}])
+def test_every_client_refuses_those_answers_for_a_toddler(web: TestClient, answer: dict[str, Any]) -> None:
+    with pytest.raises(AnswerError, match="not asked"):
+        assess({**TODDLER, **answer})
+    code, err = cli_assess({**TODDLER, **answer})
+    assert code == 2 and "not asked" in err, err
+    response = web.post("/api/v1/assess", json={"answers": {**TODDLER, **answer}})
+    assert response.status_code == 422 and "not asked" in response.json()["error"]["message"]
+
+
+def test_the_web_interview_does_not_ask_a_toddler_about_alcohol_or_training(web: TestClient) -> None:
+    fields = {**{qid: "no" for qid in NO_WARNING_SIGNS}, "child_fever_convulsions": "no", "child_fever_limp": "no",
+              "age": "3", "sex": "male"}
+    page = web.post("/assess", data={**fields, "step": "the_cramps", "action": "next"})
+    assert page.status_code == 200 and 'name="stress"' in page.text  # the daily-life step
+    for question in ADULT_HABITS:
+        assert f'name="{question}"' not in page.text
+    adult = web.post("/assess", data={**fields, "age": "30", "step": "the_cramps", "action": "next"}).text
+    assert all(f'name="{question}"' in adult for question in ADULT_HABITS)
+
+
+def _negated_or_absence_leaves(condition: Condition, negated: bool = False) -> Iterator[Leaf]:
+    """Leaves that hold when a fact is NOT given a value: inside a ``not``, or ``ne``/``unanswered``."""
+    if isinstance(condition, Leaf):
+        if negated or condition.op in ("ne", "unanswered"):
+            yield condition
+    elif isinstance(condition, Not):
+        yield from _negated_or_absence_leaves(condition.not_, not negated)
+    elif isinstance(condition, (All, AnyOf)):
+        for child in condition.all if isinstance(condition, All) else condition.any:
+            yield from _negated_or_absence_leaves(child, negated)
+
+
+def test_no_rule_reads_an_unasked_habit_question_as_no() -> None:
+    """Unasked for a child, these questions stay unanswered; a rule that fired on their absence
+    (``not alcohol is heavy``, ``ne``, ``unanswered``) would conclude from a question never asked."""
+    found = []
+    for collection in ("factors", "cramp_types", "warning_signs", "lookalikes", "advice", "do_nots", "escalation"):
+        for entry_id, entry in getattr(KB, collection).items():
+            when = getattr(entry, "when", None)
+            if when is None:
+                continue
+            found += [f"{collection}.{entry_id}: {leaf.fact} {leaf.op}" for leaf in _negated_or_absence_leaves(when)
+                      if leaf.fact in (*ADULT_HABITS, "sudden_activity_after_sitting")]
+    assert not found
+
+
+def test_a_toddler_without_those_answers_still_gets_the_childrens_result() -> None:
+    result = assess(TODDLER)
+    assert result.complete and result.urgency in ("self_care", "doctor")
+    assert not {"alcohol", "heavy_drinking_harm", "physical_overload", "athlete_after_break"} & {
+        f.id for f in result.factors}
