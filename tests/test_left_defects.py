@@ -113,3 +113,25 @@ def test_a_toddler_without_those_answers_still_gets_the_childrens_result() -> No
     assert result.complete and result.urgency in ("self_care", "doctor")
     assert not {"alcohol", "heavy_drinking_harm", "physical_overload", "athlete_after_break"} & {
         f.id for f in result.factors}
+
+
+# --------------------------------------------------------------------------- 4. an unknown region
+
+
+@pytest.mark.parametrize("region", ["XX", "ru1", "💥"])
+def test_the_region_switch_refuses_an_unknown_region_with_a_reason(web: TestClient, region: str) -> None:
+    """``/region`` answered 303 to any region and quietly kept the old numbers."""
+    response = web.post("/region", data={"region": region, "next": "/now"}, follow_redirects=False,
+                        headers={"Accept": "text/html"})
+    assert response.status_code == 422, response.status_code
+    assert "set-cookie" not in response.headers
+    assert "unknown region" in response.text and "RU, GB, EU, US" in response.text
+    russian = web.post("/region", data={"region": region, "next": "/now"}, follow_redirects=False,
+                       headers={"Accept": "text/html", "Accept-Language": "ru"})
+    assert russian.status_code == 422 and "unknown region" not in russian.text
+    assert web.post("/region", data={"region": "gb", "next": "/now"}, follow_redirects=False).status_code == 303
+
+
+def test_the_cli_refuses_an_unknown_region_the_same_way() -> None:
+    run = crampcare("now", "--plain", "--region", "XX")
+    assert run.returncode == 2 and run.stderr.startswith("error: unknown region 'XX'; choose from: RU, GB, EU, US")

@@ -57,19 +57,26 @@ def region_of_locale(tag: str) -> str | None:
     return None
 
 
+def region_by_code(code: str) -> Region:
+    """The region a setting or the web switch names (any case); :class:`ValueError` saying which
+    regions there are for any other code, so no client quietly keeps numbers the person did not pick."""
+    found = REGIONS.get(code.strip().upper())
+    if found is None:
+        from crampcare.i18n.context import _
+
+        raise ValueError(_("unknown region {region!r}; choose from: {choices}", region=code.strip(),
+                           choices=", ".join(REGIONS)))
+    return found
+
+
 def choose_region(requested: str | None = None, *, lang: str = "en", environ: Mapping[str, str] | None = None) -> Region:
     """A setting (``--region`` / ``CRAMPCARE_REGION``) wins; else the system locale's territory;
     else the language's usual region (Russian → Russia); else 112, the number that works across
     Europe and on most mobile phones."""
     env = os.environ if environ is None else environ
     for explicit in (requested, env.get("CRAMPCARE_REGION")):
-        if explicit and explicit.strip().upper() in REGIONS:
-            return REGIONS[explicit.strip().upper()]
         if explicit and explicit.strip():
-            from crampcare.i18n.context import _
-
-            raise ValueError(_("unknown region {region!r}; choose from: {choices}", region=explicit.strip(),
-                               choices=", ".join(REGIONS)))
+            return region_by_code(explicit)
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name, "").strip()
         if value:

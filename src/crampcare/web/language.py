@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crampcare.i18n.context import N_, activate, chosen_region, current_language, current_region
 from crampcare.i18n.languages import SUPPORTED_LANGUAGES, language_of, negotiate_language
-from crampcare.i18n.regions import REGIONS
+from crampcare.i18n.regions import REGIONS, region_by_code
 
 LANG_COOKIE = "crampcare_lang"
 REGION_COOKIE = "crampcare_region"
@@ -132,6 +132,12 @@ async def switch_language(request: Request, lang: str = Form(..., max_length=20)
 @router.post("/region")
 async def switch_region(request: Request, region: str = Form(..., max_length=8),
                         next: str = Form("/", max_length=500)) -> RedirectResponse:
-    """The region switch: remember the emergency numbers' region in a cookie (and on the account)."""
-    code = region.strip().upper()
-    return await _remember(request, next, REGION_COOKIE, code if code in REGIONS else None, "set_region")
+    """The region switch: remember the emergency numbers' region in a cookie (and on the account).
+    An unknown region is refused with the regions there are (it used to be ignored without a word)."""
+    from crampcare.web.errors import ApiError
+
+    try:
+        code = region_by_code(region).code
+    except ValueError as exc:
+        raise ApiError(422, str(exc), fields=[{"field": "region", "message": str(exc)}]) from None
+    return await _remember(request, next, REGION_COOKIE, code, "set_region")
