@@ -135,3 +135,30 @@ def test_the_region_switch_refuses_an_unknown_region_with_a_reason(web: TestClie
 def test_the_cli_refuses_an_unknown_region_the_same_way() -> None:
     run = crampcare("now", "--plain", "--region", "XX")
     assert run.returncode == 2 and run.stderr.startswith("error: unknown region 'XX'; choose from: RU, GB, EU, US")
+
+
+# --------------------------------------------------------------------------- 3. a diary path that is not a file
+
+
+@pytest.mark.parametrize("command", [("diary", "list"), ("log", "night", "--none"), ("insights",), ("db", "status"),
+                                     ("serve", "--port", "1")])
+def test_a_device_as_the_diary_is_named_as_such_not_a_full_disk(command: tuple[str, ...]) -> None:
+    """``--db /dev/null`` said "the disk holding the diary is full"."""
+    run = crampcare(*command, "--db", "/dev/null")
+    assert run.returncode in (1, 2) and run.stderr.count("\n") == 1, run.stderr
+    assert "full" not in run.stderr
+    assert run.stderr.endswith("cannot use /dev/null as the diary: it is a device, not a file; give the path of a "
+                               "diary file (a new one is made if none is there)\n"), run.stderr
+
+
+def test_a_folder_or_another_file_as_the_diary_is_named_as_such(tmp_path: Path) -> None:
+    folder = crampcare("log", "night", "--none", "--db", str(tmp_path))
+    assert folder.returncode == 1 and f"cannot use {tmp_path} as the diary: it is a folder, not a file" in folder.stderr
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8)
+    other = crampcare("diary", "list", "--db", str(photo))
+    assert other.returncode == 1 and other.stderr.count("\n") == 1
+    assert "is not a crampcare diary (not an SQLite database)" in other.stderr and "DEBUG" not in other.stderr
+    assert photo.read_bytes().startswith(b"\xff\xd8")  # left as it was
+    russian = crampcare("diary", "list", "--db", "/dev/null", "--lang", "ru")
+    assert russian.returncode == 1 and "device" not in russian.stderr and "/dev/null" in russian.stderr

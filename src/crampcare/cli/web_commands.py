@@ -108,10 +108,13 @@ def register(app: typer.Typer) -> None:
             target: Any = "crampcare.web.app:create_app_from_env"
             run.update(factory=True, workers=workers)
         else:
+            from crampcare.services.database import DatabaseUnreachableError
             from crampcare.web.app import create_app
 
             try:
                 target = create_app(Settings.from_config(config))
+            except DatabaseUnreachableError as exc:  # already one line that names the database
+                raise _fail(str(exc)) from None
             except Exception as exc:  # a bad --db or a database that cannot be opened: one line, no traceback
                 raise _fail(_("cannot open the diary: {reason}", reason=exc)) from None
         shown = f"[{host}]" if ":" in host else host

@@ -11,18 +11,39 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 
 from crampcare.db import sqlite_files
 
-__all__ = ["DB_ENV", "IMMEDIATE", "default_db_path", "make_engine", "resolve_db_url"]
+__all__ = ["DB_ENV", "IMMEDIATE", "NotADiaryFileError", "default_db_path", "make_engine", "resolve_db_url"]
 
 DB_ENV = "CRAMPCARE_DB"
 # Execution option: a transaction begun on a connection carrying it takes the write lock at once.
 IMMEDIATE = "crampcare_immediate"
+
+
+class NotADiaryFileError(Exception):
+    """The SQLite path names something that is not a file: a device (``/dev/null``), a folder, a pipe.
+
+    SQLite opens ``/dev/null`` without complaint and then fails every write with "disk I/O error",
+    which read as a full disk; a folder failed as "unable to open database file".
+    """
+
+    def __init__(self, path: Path, kind: Literal["device", "folder", "other"]) -> None:
+        super().__init__(f"{path} is not a file ({kind})")
+        self.path = path
+        self.kind = kind
+
+
+def _refuse_non_file(path: Path) -> None:
+    if not path.exists() or path.is_file():  # a new diary is created; an existing file is opened
+        return
+    kind: Literal["device", "folder", "other"] = (
+        "folder" if path.is_dir() else "device" if path.is_char_device() or path.is_block_device() else "other")
+    raise NotADiaryFileError(path, kind)
 
 
 def default_db_path() -> Path:
@@ -90,6 +111,7 @@ def make_engine(url: str, busy_timeout: float | None = None) -> Engine:
         busy_timeout_ms = max(1, round(busy_timeout * 1000))
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
+            _refuse_non_file(Path(database).expanduser())
             folder = Path(database).expanduser().parent
             if not folder.is_dir():  # mkdir(exist_ok=True) still fails on a read-only file system
                 folder.mkdir(parents=True)

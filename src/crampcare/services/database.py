@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DataError as ValueNotStorableError
 from sqlalchemy.exc import OperationalError as DatabaseUnavailableError
 
-from crampcare.db.engine import make_engine, resolve_db_url
+from crampcare.db.engine import NotADiaryFileError, make_engine, resolve_db_url
 from crampcare.db.schema import SchemaOutOfDateError, current_revision, head_revision, is_up_to_date, upgrade
 from crampcare.db.sqlite_files import write_refusal
 from crampcare.i18n.context import _
@@ -23,11 +23,13 @@ if TYPE_CHECKING:
 __all__ = [
     "DatabaseUnavailableError",
     "DatabaseUnreachableError",
+    "NotADiaryFileError",
     "SchemaOutOfDateError",
     "SchemaStatus",
     "open_engine",
     "resolve_db_url",
     "schema_status",
+    "not_a_file_reason",
     "shown_url",
     "upgrade_schema",
     "unsaved_reason",
@@ -64,6 +66,16 @@ def shown_url(url: str) -> str:
         return url
 
 
+def not_a_file_reason(exc: NotADiaryFileError) -> str:
+    """One line for a diary path that names a device, a folder or a pipe instead of a file."""
+    hint = _("give the path of a diary file (a new one is made if none is there)")
+    if exc.kind == "device":
+        return _("cannot use {path} as the diary: it is a device, not a file; {hint}", path=exc.path, hint=hint)
+    if exc.kind == "folder":
+        return _("cannot use {path} as the diary: it is a folder, not a file; {hint}", path=exc.path, hint=hint)
+    return _("cannot use {path} as the diary: it is not a regular file; {hint}", path=exc.path, hint=hint)
+
+
 def _reason(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -76,6 +88,8 @@ def schema_status(db: str | None) -> SchemaStatus:
     url = resolve_db_url(db)
     try:
         engine = make_engine(url)
+    except NotADiaryFileError as exc:
+        raise DatabaseUnreachableError(not_a_file_reason(exc)) from None
     except Exception as exc:  # a malformed URL, an unknown driver
         raise DatabaseUnreachableError(_("cannot use the database {url}: {reason}", url=shown_url(url), reason=exc)) from None
     try:
@@ -105,7 +119,10 @@ def open_engine(db: str | None, *, migrate: bool, busy_timeout: float | None = N
     ``busy_timeout``: see :func:`crampcare.db.engine.make_engine`."""
     from crampcare.db.schema import require_up_to_date
 
-    engine = make_engine(resolve_db_url(db), busy_timeout)
+    try:
+        engine = make_engine(resolve_db_url(db), busy_timeout)
+    except NotADiaryFileError as exc:
+        raise DatabaseUnreachableError(not_a_file_reason(exc)) from None
     try:
         if migrate:
             if not is_up_to_date(engine):

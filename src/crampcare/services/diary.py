@@ -73,13 +73,22 @@ def open_diary(db: str | None = None) -> Diary:
     A database that cannot be used (``mysql://…``: no driver; a folder) or reached (PostgreSQL down)
     raises :class:`~crampcare.services.database.DatabaseUnreachableError` with one line naming it,
     instead of the driver's exception; a read-only folder or a full disk keep their own answer."""
-    from sqlalchemy.exc import ArgumentError, OperationalError
+    from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
     from crampcare.i18n.context import _
-    from crampcare.services.database import DatabaseUnreachableError, resolve_db_url, shown_url, unsaved_reason
+    from crampcare.services.database import (
+        DatabaseUnreachableError,
+        NotADiaryFileError,
+        not_a_file_reason,
+        resolve_db_url,
+        shown_url,
+        unsaved_reason,
+    )
 
     try:
         return open_store(db, auto_upgrade=True)
+    except NotADiaryFileError as exc:
+        raise DatabaseUnreachableError(not_a_file_reason(exc)) from None
     except (ArgumentError, ImportError) as exc:
         raise DatabaseUnreachableError(_("cannot use the database {url}: {reason}",
                                          url=shown_url(resolve_db_url(db)), reason=exc)) from None
@@ -89,6 +98,12 @@ def open_diary(db: str | None = None) -> Diary:
         reason = str(exc.orig).strip().splitlines()
         raise DatabaseUnreachableError(_("cannot reach the database {url}: {reason}", url=shown_url(resolve_db_url(db)),
                                          reason=reason[0] if reason else type(exc).__name__)) from None
+    except DatabaseError as exc:
+        if "file is not a database" not in str(exc.orig):
+            raise
+        # Any other file given as the diary (a text file, a photo): SQLite reads its header as garbage.
+        raise DatabaseUnreachableError(_("cannot use {url}: the file is not a crampcare diary (not an SQLite "
+                                         "database)", url=shown_url(resolve_db_url(db)))) from None
 
 
 def diary_for(engine: Engine, owner: Owner) -> Diary:
