@@ -162,3 +162,75 @@ def test_a_folder_or_another_file_as_the_diary_is_named_as_such(tmp_path: Path) 
     assert photo.read_bytes().startswith(b"\xff\xd8")  # left as it was
     russian = crampcare("diary", "list", "--db", "/dev/null", "--lang", "ru")
     assert russian.returncode == 1 and "device" not in russian.stderr and "/dev/null" in russian.stderr
+
+
+# --------------------------------------------------------------------------- 2. digits of other scripts
+
+# Python's int()/float() and ``\d`` read these as 3, 7, 1.5…; JSON and the API's schema never did.
+# The rule now, in every client: numbers, dates and times are written with 0-9, anything else is
+# refused with one message that names the digit.
+DIGITS_MESSAGE = "write numbers with the digits 0-9"
+
+
+@pytest.mark.parametrize(("parser", "text"), [
+    ("parse_decimal", "٣"), ("parse_hours", "８"), ("parse_volume_ml", "１.５L"), ("parse_duration_s", "٣m"),
+    ("parse_time", "٠٣:١٠"), ("parse_date", "٢٠٢٦-١١-٠١"), ("parse_severity", "७"), ("parse_severity", "7²"),
+])
+def test_every_typed_number_reader_refuses_other_digits(parser: str, text: str) -> None:
+    from crampcare.diary import units
+    from crampcare.digits import OtherDigitsError
+
+    with pytest.raises(OtherDigitsError, match=DIGITS_MESSAGE):
+        getattr(units, parser)(text)
+
+
+@pytest.mark.parametrize("args", [
+    ("log", "night", "--time", "٠٣:١٠", "--duration", "3m", "--leg", "left", "--muscle", "calf", "--severity", "7"),
+    ("log", "night", "--time", "03:10", "--duration", "3m", "--leg", "left", "--muscle", "calf", "--severity", "７"),
+    ("log", "night", "--cramp", "03:10,３m,left,calf,7"),
+    ("log", "day", "--fluids", "１.５L"),
+    ("log", "day", "--pregnancy-week", "٢٠"),
+    ("log", "night", "--none", "--date", "２０２６-１１-０１"),
+], ids=["time", "severity", "cramp", "fluids", "pregnancy week", "date"])
+def test_the_cli_refuses_other_digits_and_stores_nothing(tmp_path: Path, args: tuple[str, ...]) -> None:
+    db = str(tmp_path / "diary.sqlite")
+    run = crampcare(*args, "--db", db)
+    assert run.returncode == 2 and DIGITS_MESSAGE in run.stderr and run.stderr.count("\n") == 1, run.stderr
+    listed = crampcare("export", "--format", "json", "--db", db)
+    assert json.loads(listed.stdout)["nights"] == [] and json.loads(listed.stdout)["days"] == []
+
+
+def test_the_cli_interview_asks_again_for_an_age_in_other_digits() -> None:
+    skip_warnings = "?\n" * sum(q.section == "warning_signs" for q in visible_questions(KB, {}))
+    run = crampcare("assess", "--format", "json", input=skip_warnings + "٣\n45\n")
+    assert DIGITS_MESSAGE in run.stderr, run.stderr[-500:]
+    assert json.loads(run.stdout)["answers"]["age"] == 45
+
+
+def test_the_api_refuses_other_digits(web: TestClient) -> None:
+    cramp = {"start": "٠٣:١٠", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}
+    night = web.post("/api/v1/nights", json={"date": "2026-11-01", "cramps": [cramp]})
+    assert night.status_code == 422 and DIGITS_MESSAGE in night.text
+    dated = web.post("/api/v1/days", json={"date": "٢٠٢٦-١١-٠١"})
+    assert dated.status_code == 422 and DIGITS_MESSAGE in dated.text
+    assert web.post("/api/v1/assess", json={"answers": {"age": "٣"}}).status_code == 422
+    assert web.get("/reminders.ics", params={"exercises": "٢١:٣٠"}).status_code == 422
+
+
+def test_the_web_forms_refuse_other_digits(web: TestClient) -> None:
+    interview = web.post("/assess", data={"step": "about_you", "action": "next", "age": "٣", "weight_kg": "７0"})
+    assert interview.status_code == 422 and interview.text.count(DIGITS_MESSAGE) >= 2  # age and weight
+    night = web.post("/diary/night", data={"date": "2026-11-01", "start": "03:10", "duration": "60", "leg": "left",
+                                           "muscles": "calf", "severity": "٧"})
+    assert night.status_code == 422 and DIGITS_MESSAGE in night.text
+    day = web.post("/diary/day", data={"date": "2026-11-01", "fluids": "１.５L", "sitting_hours": "٨",
+                                       "pregnancy_week": "٢٠"})
+    assert day.status_code == 422 and day.text.count(DIGITS_MESSAGE) >= 3
+    assert web.get("/api/v1/nights").json() == [] and web.get("/api/v1/days").json() == []
+
+
+def test_a_csv_import_refuses_other_digits(web: TestClient, tmp_path: Path) -> None:
+    csv = tmp_path / "diary.csv"
+    csv.write_text("date,night_logged,fluids_ml\n2026-11-01,yes,１500\n", encoding="utf-8")
+    run = crampcare("import", str(csv), "--db", str(tmp_path / "d.sqlite"))
+    assert run.returncode == 2 and DIGITS_MESSAGE in run.stderr, run.stderr

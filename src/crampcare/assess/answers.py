@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from crampcare.digits import OtherDigitsError, refuse_other_digits
 from crampcare.i18n.context import N_, _, current_language, current_localizer
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
@@ -136,6 +137,10 @@ def validate_answers(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str,
 def parse_text_answer(question: Question, text: str) -> Any:
     """Parse what a person typed at a prompt into an answer value (then checked)."""
     raw = text.strip()
+    try:
+        refuse_other_digits(raw)
+    except OtherDigitsError as exc:
+        raise AnswerError(question.id, str(exc)) from None
     if question.type == "yes_no":
         from crampcare.i18n.wording import yes_no
 

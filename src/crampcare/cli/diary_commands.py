@@ -24,6 +24,7 @@ import typer
 from crampcare.cli.errors import Refused as _Refused
 from crampcare.cli.errors import friendly_errors, validation_message
 from crampcare.cli.options import DbOption
+from crampcare.digits import refuse_other_digits
 from crampcare.i18n import formatting
 from crampcare.i18n.context import _, current_localizer
 from crampcare.i18n.wording import diary_word
@@ -214,7 +215,7 @@ def _decimal(what: str, unit: str = "") -> Callable[[str], float]:
 
 def _int_in(low: int, high: int, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        if not re.fullmatch(r"\d{1,4}", text.strip()) or not low <= int(text) <= high:
+        if not re.fullmatch(r"\d{1,4}", refuse_other_digits(text).strip()) or not low <= int(text) <= high:
             raise ValueError(_("{what} {text} must be a whole number from {low} to {high}", what=what, text=repr(text[:40]),
                                low=low, high=high))
         return int(text)

@@ -20,6 +20,7 @@ import typer
 from crampcare.cli.errors import Refused as _Refused
 from crampcare.cli.errors import friendly_errors as _friendly_errors
 from crampcare.cli.options import DbOption
+from crampcare.digits import refuse_other_digits
 from crampcare.i18n.context import _
 
 if TYPE_CHECKING:
@@ -328,7 +329,7 @@ def _persistence(items: list[str], factor_ids: tuple[str, ...], tag_prefix: str)
     for item in items:
         name, _, text = item.rpartition("=")
         try:
-            value = float(text)
+            value = float(refuse_other_digits(text))
         except ValueError:
             raise _Refused(f"--factor-persistence: {item!r} is not a number or FACTOR=NUMBER") from None
         if not 0 <= value < 1:

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from crampcare.diary.dates import check_date
+from crampcare.digits import refuse_other_digits
 from crampcare.i18n.context import _
 
 Leg = Literal["left", "right", "both"]
@@ -49,14 +50,15 @@ MAX_TAG_LENGTH = 40
 MAX_NOTES_LENGTH = 2000  # characters of a night's or a day's notes
 MAX_DISTINCT_TAGS = 200
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CLOCK_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?")
+# [0-9], not \d: \d also matches other scripts' digits (crampcare.digits), and the schema's pattern says this.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?")
 CLOCK_TIME_PATTERN = f"^{_CLOCK_TIME.pattern}$"
 
 
 def _iso_date(value: Any) -> Any:
     """Dates are written YYYY-MM-DD; a number is not read as Unix time, a date-time is not a date."""
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(refuse_other_digits(value)):
         return value
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
@@ -65,7 +67,7 @@ def _iso_date(value: Any) -> Any:
 
 def _clock_time(value: Any) -> Any:
     """Local clock times as HH:MM or HH:MM:SS, without a time zone (the diary keeps local time)."""
-    if isinstance(value, str) and _CLOCK_TIME.fullmatch(value):
+    if isinstance(value, str) and _CLOCK_TIME.fullmatch(refuse_other_digits(value)):
         return value
     if isinstance(value, dt.time) and value.tzinfo is None:
         return value

@@ -60,6 +60,7 @@ from crampcare import jsontext
 from crampcare.diary import units
 from crampcare.diary.errors import ImportFormatError
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
+from crampcare.digits import refuse_other_digits
 from crampcare.i18n.context import _, ngettext
 from crampcare.i18n.validation import validation_text
 from crampcare.jsontext import UnreadableJsonError
@@ -427,7 +428,11 @@ def _parse_csv_row(
     def fail(column: str, message: str) -> None:
         problems.add(_("{row}, column {column}", row=where, column=column), message)
 
-    date = _parse_iso_date(cell("date"))
+    try:
+        date = _parse_iso_date(cell("date"))
+    except ValueError as exc:  # a digit of another script
+        fail("date", str(exc))
+        return
     if date is None:
         fail("date", _("date {value} not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20",
                        value=_shown(cell("date"))))
@@ -574,6 +579,8 @@ def _parse_int(text: str) -> int:
 
 def _parse_cell(name: str, text: str) -> Any:
     """Turn one non-empty cell into the Python value for field ``name``."""
+    if name in _FLOAT_FIELDS or name in _INT_FIELDS or name in ("start", "duration_s", "fluids_ml"):
+        refuse_other_digits(text)
     if name in _BOOL_FIELDS:
         return _parse_bool(text)
     if name in _LIST_FIELDS:
@@ -595,7 +602,7 @@ def _parse_cell(name: str, text: str) -> Any:
 
 def _parse_iso_date(text: str) -> dt.date | None:
     """Only YYYY-MM-DD in files: "today" would change meaning with the day of the import."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", refuse_other_digits(text)):
         return None
     try:
         return dt.date.fromisoformat(text)

@@ -19,6 +19,7 @@ import math
 import re
 
 from crampcare.diary import dates
+from crampcare.digits import refuse_other_digits
 from crampcare.i18n.context import _
 
 __all__ = [
@@ -54,7 +55,7 @@ def _to_float(text: str) -> float:
 
 def parse_decimal(text: str, *, what: str = "value", unit: str = "") -> float:
     """A non-negative decimal number, optionally followed by ``unit`` (``9``, ``8,5``, ``12C``)."""
-    cleaned = text.strip().lower().replace("°", "")
+    cleaned = refuse_other_digits(text).strip().lower().replace("°", "")
     if unit and cleaned.endswith(unit.lower()):
         cleaned = cleaned[: -len(unit)].strip()
     if not re.fullmatch(_NUMBER, cleaned):
@@ -66,7 +67,7 @@ def parse_decimal(text: str, *, what: str = "value", unit: str = "") -> float:
 
 def parse_hours(text: str) -> float:
     """Hours as ``9``, ``8.5``, ``8,5h``, ``7:30`` (hours:minutes)."""
-    cleaned = text.strip().lower()
+    cleaned = refuse_other_digits(text).strip().lower()
     match = re.fullmatch(r"(\d{1,2}):([0-5]\d)", cleaned)
     if match:
         return int(match[1]) + int(match[2]) / 60
@@ -101,7 +102,7 @@ _SMALLEST_BARE_ML = 50
 def parse_volume_ml(text: str) -> int:
     """Volume in whole millilitres: ``1.5L``, ``1,5 l``, ``1500ml``, ``1500`` (bare = ml), ``1,500 ml``."""
     allowed = _("write e.g. 1.5L, 1,5 l, 1500ml or 1500 (millilitres)")
-    cleaned = text.strip().lower().replace(" ", "")
+    cleaned = refuse_other_digits(text).strip().lower().replace(" ", "")
     match = re.fullmatch(r"(\d+(?:[.,]\d+)?)([^\W\d_]*)", cleaned)
     if not match:
         raise ValueError(_("volume {text!r} not understood; {allowed}", text=text, allowed=allowed))
@@ -151,7 +152,7 @@ def parse_duration_s(text: str) -> int:
     refused: "3" could mean seconds or minutes, and a wrong guess corrupts the diary quietly.
     """
     allowed = _("write e.g. 90s, 3m, 2 min, 1.5m, 1m30s, 1:30 (min:sec) or 00:03:00")
-    cleaned = text.strip().lower()
+    cleaned = refuse_other_digits(text).strip().lower()
     if not cleaned:
         raise ValueError(_("duration is empty; {allowed}", allowed=allowed))
     if cleaned.startswith("-"):
@@ -185,7 +186,7 @@ def parse_duration_s(text: str) -> int:
 def parse_time(text: str, *, now: dt.datetime | None = None) -> dt.time:
     """Clock time: ``03:10``, ``3:10``, ``0310``, ``3.10``, ``3:10am``, ``11:05 pm``, ``03:10:20``, ``now``."""
     allowed = _("write e.g. 03:10, 3:10, 0310, 3:10am or now")
-    cleaned = text.strip().lower().replace(" ", "")
+    cleaned = refuse_other_digits(text).strip().lower().replace(" ", "")
     if cleaned == "now":
         current = now or dt.datetime.now()
         return current.time().replace(second=0, microsecond=0)
@@ -214,7 +215,7 @@ def parse_date(text: str, *, today: dt.date | None = None, allow_future: bool = 
     """
     allowed = _("write YYYY-MM-DD (e.g. 2026-11-20), today, tonight or yesterday")
     current = today or dt.date.today()
-    cleaned = text.strip().lower()
+    cleaned = refuse_other_digits(text).strip().lower()
     if cleaned in ("today", "tonight"):
         return current
     if cleaned == "yesterday":
@@ -295,7 +296,7 @@ def parse_cramp_spec(text: str, *, now: dt.datetime | None = None) -> dict[str, 
 
 def parse_severity(text: str) -> int:
     """Pain severity, a whole number 0 (none) to 10 (worst imaginable)."""
-    cleaned = text.strip().removesuffix("/10").strip()
+    cleaned = refuse_other_digits(text).strip().removesuffix("/10").strip()
     # At most 4 digits before int(): 5,000 digits passed Python's own ValueError text through.
     if not re.fullmatch(r"-?\d{1,4}", cleaned) or not 0 <= int(cleaned) <= 10:
         raise ValueError(_("severity {text!r} must be a whole number from 0 (no pain) to 10 (worst)", text=text[:40]))

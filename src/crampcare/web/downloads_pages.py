@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from crampcare.diary.records import DiaryDate
+from crampcare.digits import OtherDigitsError, refuse_other_digits
 from crampcare.i18n.context import _
 from crampcare.services import diary as diary_service
 from crampcare.web.deps import get_store
@@ -37,6 +38,17 @@ OFF = ("", "off")
 MORNING_ENDS = dt.time(12, 0)
 
 
+def _clock_problem(value: str) -> str | None:
+    """Why a reminder time cannot be used (``None``: HH:MM or off); 0-9 only, as everywhere (crampcare.digits)."""
+    if value in OFF:
+        return None
+    try:
+        refuse_other_digits(value)
+    except OtherDigitsError as exc:
+        return str(exc)
+    return None if _CLOCK.fullmatch(value) else _("write the time as HH:MM, or off")
+
+
 def _app_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
@@ -50,8 +62,8 @@ def reminders_page(request: Request) -> HTMLResponse:
 def reminders(request: Request, exercises: str = Query("21:30", max_length=5),
               diary: str = Query("21:45", max_length=5)) -> Response:
     chosen = {"exercises": exercises.strip().lower(), "diary": diary.strip().lower()}
-    fields = [{"field": f"query.{name}", "message": _("write the time as HH:MM, or off")}
-              for name, value in chosen.items() if value not in OFF and not _CLOCK.fullmatch(value)]
+    fields = [{"field": f"query.{name}", "message": problem}
+              for name, value in chosen.items() if (problem := _clock_problem(value))]
     if fields:
         raise ApiError(422, _("write the reminder times as HH:MM, e.g. 21:30, or off"), fields=fields)
     times = {name: None if value in OFF else value for name, value in chosen.items()}

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 
 from crampcare.assess.answers import AnswerError, check_answer
 from crampcare.diary.dates import check_date
+from crampcare.digits import OtherDigitsError, refuse_other_digits
 from crampcare.i18n.context import _
 from crampcare.i18n.validation import validation_text
 from crampcare.knowledge.loader import KnowledgeBase
@@ -37,7 +38,7 @@ def values(form: FormData, name: str) -> list[str]:
 
 
 def _number(raw: str) -> float:
-    value = float(raw.replace(",", ".").replace(" ", ""))
+    value = float(refuse_other_digits(raw).replace(",", ".").replace(" ", ""))
     if not math.isfinite(value):
         raise ValueError(raw)
     return value
@@ -68,6 +69,8 @@ def answers_from_form(kb: KnowledgeBase, form: FormData) -> tuple[dict[str, Any]
             elif question.type == "number":
                 try:
                     number = _number(raw)
+                except OtherDigitsError as exc:
+                    raise AnswerError(qid, str(exc)) from None
                 except (ValueError, OverflowError):
                     raise AnswerError(qid, _("write a number from {low} to {high}", low=f"{question.min:g}",
                                               high=f"{question.max:g}")) from None
@@ -90,7 +93,10 @@ def parse_date(raw: str, field: str, errors: dict[str, str], default: dt.date | 
             errors[field] = _("choose a date")
         return default
     try:
-        value = dt.date.fromisoformat(raw)
+        value = dt.date.fromisoformat(refuse_other_digits(raw))
+    except OtherDigitsError as exc:
+        errors[field] = str(exc)
+        return None
     except ValueError:
         errors[field] = _("write the date as YYYY-MM-DD")
         return None
@@ -122,7 +128,9 @@ def cramp_from_form(form: FormData, prefix: str = "") -> tuple[dict[str, Any], d
     try:
         if not duration:
             raise ValueError(_("choose how long it lasted"))
-        out["duration_s"] = int(duration) if duration.isdigit() and len(duration) < 7 else units.parse_duration_s(duration)
+        # The form's choices send whole seconds; anything else is read as typed (other scripts' digits refused there).
+        out["duration_s"] = (int(duration) if duration.isascii() and duration.isdigit() and len(duration) < 7
+                             else units.parse_duration_s(duration))
     except (ValueError, OverflowError) as exc:
         errors[prefix + "duration"] = str(exc)
     out["leg"] = text(form, prefix + "leg") or None
@@ -137,6 +145,8 @@ def cramp_from_form(form: FormData, prefix: str = "") -> tuple[dict[str, Any], d
     if relief:
         try:
             out["minutes_to_relief"] = _number(relief)
+        except OtherDigitsError as exc:
+            errors[prefix + "minutes_to_relief"] = str(exc)
         except (ValueError, OverflowError):
             errors[prefix + "minutes_to_relief"] = _("write a number of minutes")
     return out, errors
@@ -183,14 +193,21 @@ def day_from_form(form: FormData, date: dt.date) -> dict[str, Any]:
         if raw:
             try:
                 out[name] = parse(raw)
+            except OtherDigitsError as exc:
+                errors[name] = str(exc)
             except (ValueError, OverflowError):
                 errors[name] = _("write a number")
     week = text(form, "pregnancy_week")
     if week:
-        if week.isdigit() and len(week) < 4:
-            out["pregnancy_week"] = int(week)
+        try:
+            refuse_other_digits(week)
+        except OtherDigitsError as exc:
+            errors["pregnancy_week"] = str(exc)
         else:
-            errors["pregnancy_week"] = _("write a whole number of weeks")
+            if week.isdigit() and len(week) < 4:
+                out["pregnancy_week"] = int(week)
+            else:
+                errors["pregnancy_week"] = _("write a whole number of weeks")
     out["diet"] = values(form, "diet")
     out["medicines"] = values(form, "medicines")
     out["tags"] = [t.strip() for t in text(form, "tags").split(",") if t.strip()]

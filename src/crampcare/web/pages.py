@@ -368,7 +368,7 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
 
     form = await request.form()
     count_raw = forms.text(form, "count")
-    count = int(count_raw) if count_raw.isdigit() and int(count_raw) <= 50 else 0
+    count = int(count_raw) if count_raw.isascii() and count_raw.isdigit() and int(count_raw) <= 50 else 0
     cramps, errors, rows = [], {}, []
     for i in range(count):
         prefix = f"c{i}_"
