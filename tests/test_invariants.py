@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from crampcare.assess import AnswerError, Assessment, assess
 from crampcare.assess.engine import assess_data
-from crampcare.assess.interview import drop_hidden, visible_questions
+from crampcare.assess.interview import drop_hidden, implausible_answers, visible_questions
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
 from strategies import answer_sets, any_answer_sets
@@ -157,7 +157,13 @@ def test_an_open_warning_question_never_gives_self_care(answers: dict[str, Any])
 def test_an_answer_that_would_never_be_shown_is_refused(answers: dict[str, Any]) -> None:
     shown = drop_hidden(KB, answers)
     if shown == answers:
-        assess(answers)
+        implausible = implausible_answers(KB, answers)  # an adult's weight outside its limit
+        if not implausible:
+            assess(answers)
+            return
+        with pytest.raises(AnswerError) as refused_limit:
+            assess(answers)
+        assert refused_limit.value.question_id in implausible
         return
     with pytest.raises(AnswerError) as refused:
         assess(answers)

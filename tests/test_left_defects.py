@@ -234,3 +234,54 @@ def test_a_csv_import_refuses_other_digits(web: TestClient, tmp_path: Path) -> N
     csv.write_text("date,night_logged,fluids_ml\n2026-11-01,yes,１500\n", encoding="utf-8")
     run = crampcare("import", str(csv), "--db", str(tmp_path / "d.sqlite"))
     assert run.returncode == 2 and DIGITS_MESSAGE in run.stderr, run.stderr
+
+
+# --------------------------------------------------------------------------- 6. an implausible adult weight
+
+ADULT = {**ORDINARY_CRAMPS, "age": 40, "sex": "female", "pregnant": False, "fluids_l": 1.0}
+
+
+@pytest.mark.parametrize("weight", [2, 29.5, 200.5, 300])
+def test_an_implausible_adult_weight_is_refused_not_turned_into_a_fluid_target(web: TestClient, weight: float) -> None:
+    """A 2 kg adult was told to drink 40 ml a day, a 300 kg one 6 litres."""
+    answers = {**ADULT, "weight_kg": weight}
+    with pytest.raises(AnswerError, match="weight_kg: .* is out of range when age is at least 18; expected 30 to 200"):
+        assess(answers)
+    code, err = cli_assess(answers)
+    assert code == 2 and err.startswith("error: weight_kg: ") and "leave it unanswered" in err, err
+    api = web.post("/api/v1/assess", json={"answers": answers})
+    assert api.status_code == 422 and "out of range when age is at least 18" in api.json()["error"]["message"]
+    form = web.post("/assess", data={"step": "about_you", "action": "next", "age": "40", "sex": "female",
+                                     "pregnant": "no", "weight_kg": f"{weight:g}"})
+    assert form.status_code == 422 and "out of range when age is at least 18" in form.text
+
+
+def test_plausible_adult_and_child_weights_still_work() -> None:
+    assert assess({**ADULT, "weight_kg": 30}).plan.fluid_target is not None
+    assert assess({**ADULT, "weight_kg": 200}).plan.fluid_target.target_ml == 4000  # type: ignore[union-attr]
+    child = {**ORDINARY_CRAMPS, "age": 1, "sex": "male", "weight_kg": 9, "child_fever_convulsions": False,
+             "child_fever_limp": False}
+    assert assess(child).plan.fluid_target is None  # no weight rule for a child, and no adult limit either
+    assert assess({**ORDINARY_CRAMPS, "weight_kg": 2}).plan.fluid_target is None  # no age: the weight is not used
+
+
+def test_the_cli_interview_asks_again_for_an_implausible_weight() -> None:
+    answers: dict[str, Any] = {}
+    lines = []
+    for question in KB.questions.values():  # warning signs "?" up to the age, then age 40, sex, pregnancy, weight
+        if question.id == "weight_kg":
+            break
+        if question in visible_questions(KB, answers):
+            typed = {"age": "40", "sex": "1", "pregnant": "no"}.get(question.id, "?")
+            lines.append(typed)
+            if question.id in ("age", "sex", "pregnant"):
+                answers[question.id] = {"age": 40, "sex": "female", "pregnant": False}[question.id]
+    run = crampcare("assess", "--format", "json", input="\n".join([*lines, "2", "70"]) + "\n")
+    assert "out of range when age is at least 18" in run.stderr, run.stderr[-800:]
+    assert json.loads(run.stdout)["answers"]["weight_kg"] == 70
+
+
+def test_a_limit_is_russian_in_a_russian_refusal() -> None:
+    run = crampcare("assess", "--answers", "-", "--lang", "ru", input=json.dumps({**ADULT, "weight_kg": 300}))
+    assert run.returncode == 2 and "weight_kg" in run.stderr and "adult fluid rule" not in run.stderr
+    assert "20 мл на кг" in run.stderr, run.stderr

@@ -29,14 +29,18 @@ class AnswerError(ValueError):
         super().__init__(f"{question_id}: {message}")
 
 
+def unit_words(question: Question) -> str:
+    """A number question's unit as the reader's language writes it."""
+    return _(UNITS[question.unit]) if question.unit in UNITS else (question.unit or "")
+
+
 def allowed(question: Question) -> str:
     """What a question accepts, in words."""
     if question.type == "yes_no":
         return _("true or false") if current_language() == "en" else _("yes or no")
     if question.type == "number":
         loc = current_localizer()
-        unit = _(UNITS[question.unit]) if question.unit in UNITS else (question.unit or "")
-        values = {"low": loc.number(question.min or 0), "high": loc.number(question.max or 0), "unit": unit}
+        values = {"low": loc.number(question.min or 0), "high": loc.number(question.max or 0), "unit": unit_words(question)}
         if question.integer:
             return _("a whole number from {low} to {high} ({unit})", **values)
         return _("a number from {low} to {high} ({unit})", **values)

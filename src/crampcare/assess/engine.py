@@ -15,7 +15,7 @@ from typing import Any
 
 from crampcare.assess.answers import validate_answers
 from crampcare.assess.facts import derive_facts
-from crampcare.assess.interview import refuse_hidden
+from crampcare.assess.interview import refuse_hidden, refuse_implausible
 from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_
 from crampcare.knowledge.conditions import Condition, compiled, evaluate_open, leaves_of
@@ -109,6 +109,7 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
     kb = kb or load_knowledge()
     clean = validate_answers(kb, answers)
     visible = [q.id for q in refuse_hidden(kb, clean)]
+    refuse_implausible(kb, clean)
     run = _Run(derive_facts(kb, clean), with_trace)
     open_questions = {qid for qid in visible if qid not in clean}
     unknown = open_questions | {fact for fact, inputs in DERIVED_FROM.items() if open_questions & set(inputs)}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from crampcare.assess.answers import AnswerError
+from crampcare.assess.answers import AnswerError, unit_words
 from crampcare.assess.facts import derive_facts
-from crampcare.i18n.context import N_, _
+from crampcare.i18n.context import N_, _, current_localizer
+from crampcare.i18n.wording import text
 from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, compiled
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
@@ -69,6 +70,38 @@ def refuse_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Questio
                   condition=describe(question.show_if)),
             )
     return shown
+
+
+def implausible_answers(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, str]:
+    """Why each number answer outside a limit of its question (``limits`` in questions.yaml: an
+    adult's weight) cannot be used, by question id; empty when every answer is plausible.
+
+    A limit applies only while its condition holds for these answers (no age, no adult limit: the
+    weight is then not used at all). Every client refuses these, so no advice is computed from them.
+    """
+    facts = derive_facts(kb, answers)
+    found: dict[str, str] = {}
+    for question in kb.questions.values():
+        value = answers.get(question.id)
+        if value is None:
+            continue
+        for index, limit in enumerate(question.limits):
+            if compiled(limit.when)(facts, None) and not limit.min <= value <= limit.max:
+                loc = current_localizer()
+                found[question.id] = _(
+                    "{value} is out of range when {condition}; expected {low} to {high} ({unit}): {reason}; check it, "
+                    "or leave it unanswered",
+                    value=loc.number(value), condition=describe(limit.when), low=loc.number(limit.min),
+                    high=loc.number(limit.max), unit=unit_words(question),
+                    reason=text(kb, f"questions.{question.id}.limits.{index}.reason"))
+                break
+    return found
+
+
+def refuse_implausible(kb: KnowledgeBase, answers: Mapping[str, Any]) -> None:
+    """:class:`AnswerError` for the first answer :func:`implausible_answers` finds, in interview order."""
+    for question_id, message in implausible_answers(kb, answers).items():
+        raise AnswerError(question_id, message)
 
 
 # Each comparison as a phrase of the reader's language; fact names and choice ids stay as the

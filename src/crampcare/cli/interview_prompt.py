@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from crampcare.assess.answers import AnswerError, allowed, parse_text_answer
-from crampcare.assess.interview import SECTION_TITLES, drop_hidden, next_question
+from crampcare.assess.interview import SECTION_TITLES, drop_hidden, implausible_answers, next_question
 from crampcare.assess.render import answer_value
 from crampcare.i18n.context import _, current_language
 from crampcare.i18n.wording import text
@@ -73,10 +73,16 @@ def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]
                 skipped.add(question.id)
                 break
             try:
-                answers[question.id] = parse_text_answer(question, raw)
-                break
+                value = parse_text_answer(question, raw)
             except AnswerError as exc:
-                console.print(f"[red]{exc.message}[/red]")
+                console.print(f"[red]{escape(exc.message)}[/red]")
+                continue
+            # An answer outside a limit for the answers so far (an adult's weight of 2 kg): asked again.
+            implausible = implausible_answers(kb, {**answers, question.id: value}).get(question.id)
+            if implausible is None:
+                answers[question.id] = value
+                break
+            console.print(f"[red]{escape(implausible)}[/red]")
     # A later answer (age 70) can hide a question answered earlier (a child's fever): drop it,
     # as the web form does, so that every client scores the same answers.
     return drop_hidden(kb, answers)

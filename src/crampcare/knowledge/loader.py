@@ -171,6 +171,8 @@ _UNTRANSLATED_FIELDS = frozenset(
         "show_if",
         "warning_sign",
         "claim",
+        # A reviewer's note on where a limit comes from, like a YAML comment: never shown.
+        "note",
     }
 )
 
@@ -303,6 +305,8 @@ def _check_references(kb: dict[str, dict[str, Any]], problems: list[str]) -> Non
                     problems.append(f"topics.yaml: entry {topic_id!r}: claim {claim.id!r}: unknown source {source!r}")
     for question_id, question in questions.items():
         _check_condition(f"questions.yaml: entry {question_id!r}", question.show_if, questions, problems)
+        for limit in question.limits:
+            _check_condition(f"questions.yaml: entry {question_id!r}: limit", limit.when, questions, problems)
     medicine_question = questions.get("medicines")
     if medicine_question is not None:
         for choice in medicine_question.choice_ids:

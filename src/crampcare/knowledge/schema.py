@@ -97,6 +97,17 @@ class Choice(_Strict):
     text: str
 
 
+class AnswerLimit(_Strict):
+    """A narrower range a number answer must fall in while ``when`` holds for the other answers
+    (an adult's weight): outside it the answer is refused with ``reason``, never computed with."""
+
+    when: Condition
+    min: float
+    max: float
+    reason: str = Field(min_length=1, description="Why, shown with the refusal.")
+    note: str = Field(min_length=1, description="For reviewers: where the bounds come from (not shown).")
+
+
 class Question(_Strict):
     id: str
     section: Literal["warning_signs", "about_you", "the_cramps", "daily_life", "health", "child", "pregnancy"]
@@ -109,6 +120,7 @@ class Question(_Strict):
     integer: bool = False
     choices: list[Choice] = Field(default_factory=list)
     show_if: Condition | None = None
+    limits: list[AnswerLimit] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _type_fits(self) -> Question:
@@ -120,6 +132,12 @@ class Question(_Strict):
             raise ValueError("a number question needs unit, min and max")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min is above max")
+        if self.limits and self.type != "number":
+            raise ValueError("only a number question has limits")
+        for limit in self.limits:
+            assert self.min is not None and self.max is not None
+            if not self.min <= limit.min <= limit.max <= self.max:
+                raise ValueError("a limit must lie within the question's own min and max")
         return self
 
     @property

@@ -116,13 +116,16 @@ def _raw_fields(form: FormData, questions: list[Question]) -> dict[str, Any]:
 async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
                       _owner: str = Depends(get_owner)) -> HTMLResponse:
     from crampcare.assess import assess
-    from crampcare.assess.interview import drop_hidden
+    from crampcare.assess.interview import drop_hidden, implausible_answers
 
     form = await request.form()
     action = forms.text(form, "action")
     section = forms.text(form, "step")
     answers, errors = forms.answers_from_form(kb, form)
     answers = drop_hidden(kb, answers)
+    implausible = implausible_answers(kb, answers)  # an adult's weight of 2 kg: refused next to the field
+    errors.update(implausible)
+    answers = {qid: value for qid, value in answers.items() if qid not in implausible}
     shown_before = set(forms.text(form, "shown").split())
     steps = applicable_steps(kb, answers)
     sections = [s for s, _ in steps]
