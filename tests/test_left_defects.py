@@ -3,6 +3,7 @@ its fix, through every client it concerns (engine, CLI, JSON API, web form)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -285,3 +286,54 @@ def test_a_limit_is_russian_in_a_russian_refusal() -> None:
     run = crampcare("assess", "--answers", "-", "--lang", "ru", input=json.dumps({**ADULT, "weight_kg": 300}))
     assert run.returncode == 2 and "weight_kg" in run.stderr and "adult fluid rule" not in run.stderr
     assert "20 мл на кг" in run.stderr, run.stderr
+
+
+# --------------------------------------------------------------------------- 5. diaries stored before controls were refused
+
+
+def _old_diary_with_controls(url: str, *, nul: bool) -> None:
+    """A diary at 0006 holding what was accepted then: ESC, DEL, a C1 control (and NUL on SQLite,
+    which PostgreSQL never stored) in a night's note, a day's note and tag, and the change log."""
+    from sqlalchemy import text as sql
+
+    from crampcare.db.engine import make_engine
+    from crampcare.db.schema import upgrade
+
+    upgrade(url, "0006")
+    odd = "\x1b[2J" + "\x7f" + "\x85" + ("\x00" if nul else "")
+    engine = make_engine(url)
+    from crampcare.diary.records import DayRecord
+
+    saved_day = {**DayRecord(date=dt.date(2026, 11, 2)).model_dump(mode="json"), "notes": odd, "tags": [f"tag{odd}"]}
+    previous = json.dumps([{"kind": "day", "date": "2026-11-02", "record": saved_day}])
+    with engine.begin() as conn:
+        conn.execute(sql("INSERT INTO nights (owner, date, sleep_disturbed, notes) VALUES ('local', '2026-11-01', "
+                         "false, :notes)"), {"notes": f"woke{odd}\ttwice\nthen slept"})
+        conn.execute(sql("INSERT INTO days (owner, date, diet, medicines, tags, notes) VALUES ('local', "
+                         "'2026-11-02', '[]', '[]', :tags, :notes)"),
+                     {"tags": json.dumps([f"tag{odd}", "tag\u241b[2J\u2421\ufffd" + ("\u2400" if nul else "")]),
+                      "notes": odd})
+        conn.execute(sql("INSERT INTO change_log (owner, at, action, kind, date, previous) VALUES ('local', "
+                         "'2026-11-03 10:00:00+00', 'edit', 'day', '2026-11-02', :previous)"), {"previous": previous})
+    engine.dispose()
+
+
+def test_an_old_diary_with_control_characters_exports_what_imports_again(db_url: str, tmp_path: Path) -> None:
+    """A diary that held a control character (stored before they were refused) exported files that
+    the importer refused; ``diary list`` printed the escape sequence raw."""
+    _old_diary_with_controls(db_url, nul=db_url.startswith("sqlite"))
+    listed = crampcare("diary", "list", "--db", db_url)  # opening it migrates it
+    assert listed.returncode == 0 and "\x1b" not in listed.stdout, listed.stderr
+    for kind in ("json", "csv", "fhir"):
+        out = tmp_path / f"diary.{kind}"
+        assert crampcare("export", "--format", kind, "--out", str(out), "--db", db_url).returncode == 0
+        fresh = f"sqlite:///{tmp_path / f'fresh-{kind}.sqlite'}"
+        imported = crampcare("import", str(out), "--db", fresh)
+        assert imported.returncode == 0, (kind, imported.stderr)
+    exported = json.loads(crampcare("export", "--format", "json", "--db", db_url).stdout)
+    night, day = exported["nights"][0], exported["days"][0]
+    assert night["notes"].startswith("woke\u241b[2J\u2421\ufffd") and night["notes"].endswith("\ttwice\nthen slept")
+    assert day["tags"] == ["tag\u241b[2J\u2421\ufffd" + ("\u2400" if "\u2400" in day["notes"] else "")]  # one, not two
+    assert crampcare("diary", "undo", "--db", db_url).returncode == 0  # the saved state comes back clean
+    restored = json.loads(crampcare("export", "--format", "json", "--db", db_url).stdout)["days"][0]
+    assert not any(ch in restored["notes"] + "".join(restored["tags"]) for ch in "\x00\x1b\x7f\x85")
