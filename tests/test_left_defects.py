@@ -337,3 +337,40 @@ def test_an_old_diary_with_control_characters_exports_what_imports_again(db_url:
     assert crampcare("diary", "undo", "--db", db_url).returncode == 0  # the saved state comes back clean
     restored = json.loads(crampcare("export", "--format", "json", "--db", db_url).stdout)["days"][0]
     assert not any(ch in restored["notes"] + "".join(restored["tags"]) for ch in "\x00\x1b\x7f\x85")
+
+
+# --------------------------------------------------------------------------- found walking the phone app at 3 a.m.
+
+
+def test_a_russian_night_form_with_nothing_chosen_is_refused_in_russian(web: TestClient) -> None:
+    """Tapping "Save the cramp" half asleep, with no leg, muscle or severity chosen: the reasons
+    were English inside the Russian page ("Нога: choose the leg")."""
+    page = web.post("/diary/night", data={"duration": "60"}, headers={"Accept-Language": "ru"})
+    assert page.status_code == 422
+    for english in ("choose the leg", "choose at least one muscle", "choose how bad it was"):
+        assert english not in page.text
+    assert "выберите ногу" in page.text
+
+
+def test_answer_them_returns_to_the_open_warning_questions_with_every_answer_kept(web: TestClient) -> None:
+    """The result's "Answer them" link started a new, empty interview (and the tab's saved answers
+    are cleared on a result), so answering the open warning questions meant answering everything again."""
+    answers = {"age": 52, "sex": "female", "muscles": ["calf"], "breathless_chest_pain": False}
+    result = web.post("/assess", data={"step": "health", "action": "result", "age": "52", "sex": "female",
+                                       "muscles": "calf", "breathless_chest_pain": "no"})
+    assert 'action="/assess/open"' in result.text and 'href="/assess">Answer them' not in result.text
+    step = web.post("/assess/open", data={"answers": json.dumps(answers)})
+    assert step.status_code == 200 and 'name="step" value="warning_signs"' in step.text
+    for field, value in (("age", "52"), ("sex", "female"), ("muscles", "calf")):
+        assert f'<input type="hidden" name="{field}" value="{value}">' in step.text
+    assert 'name="breathless_chest_pain" value="no" checked' in step.text
+    assert web.post("/assess/open", data={"answers": '{"sex": "male", "pregnant": true}'}).status_code == 422
+    assert web.post("/assess/open", data={"answers": "{"}).status_code == 422
+
+
+def test_text_typed_at_the_cli_interview_is_not_read_as_markup() -> None:
+    """An answer such as ``[/x]`` was quoted back inside Rich markup: a MarkupError traceback."""
+    skip_warnings = "?\n" * sum(q.section == "warning_signs" for q in visible_questions(KB, {}))
+    run = crampcare("assess", "--format", "json", input=skip_warnings + "[/x]\n45\n")
+    assert run.returncode == 0 and "Traceback" not in run.stderr and "'[/x]'" in run.stderr, run.stderr[-400:]
+    assert json.loads(run.stdout)["answers"]["age"] == 45

@@ -18,7 +18,7 @@ from crampcare.assess.interview import SECTION_TITLES
 from crampcare.i18n.context import _
 from crampcare.web import forms
 from crampcare.web.deps import get_kb, get_owner
-from crampcare.web.pages import render, result_context
+from crampcare.web.pages import posted_answers, render, result_context
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
@@ -105,6 +105,23 @@ def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], sec
 @router.get("/assess", response_class=HTMLResponse)
 def assess_start(request: Request, kb: KnowledgeBase = Depends(get_kb), _owner: str = Depends(get_owner)) -> HTMLResponse:
     return _step_page(request, kb, {}, "warning_signs", {}, {})
+
+
+@router.post("/assess/open", response_class=HTMLResponse)
+async def assess_open(request: Request, kb: KnowledgeBase = Depends(get_kb),
+                      _owner: str = Depends(get_owner)) -> HTMLResponse:
+    """"Answer them" on a result with warning questions left open: back to the first step that
+    holds one, every other answer kept (the link started a new, empty interview, so answering the
+    open questions meant answering everything again)."""
+    from crampcare.assess import validate_answers
+    from crampcare.assess.interview import refuse_hidden
+
+    answers = validate_answers(kb, posted_answers(await request.form()))
+    refuse_hidden(kb, answers)
+    steps = applicable_steps(kb, answers)
+    open_step = next((section for section, questions in steps
+                      if any(q.section == "warning_signs" and q.id not in answers for q in questions)), steps[0][0])
+    return _step_page(request, kb, answers, open_step, {}, {})
 
 
 def _raw_fields(form: FormData, questions: list[Question]) -> dict[str, Any]:

@@ -142,12 +142,8 @@ def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
     }
 
 
-@router.post("/assess/save", response_class=HTMLResponse)
-async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
-                      store: Diary = Depends(get_store)) -> HTMLResponse:
-    from crampcare.assess import assess
-
-    form = await request.form()
+def posted_answers(form: Any) -> dict[str, Any]:
+    """The answers a result page posts back (one JSON field), or a 422 saying they cannot be read."""
     try:
         answers = jsontext.loads(forms.text(form, "answers") or "{}")
     except jsontext.UnreadableJsonError:
@@ -156,7 +152,15 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
     if not isinstance(answers, dict):
         raise ApiError(422, _("the answers could not be read"),
                        fields=[{"field": "answers", "message": _("not an object")}])
-    result = assess(answers)
+    return answers
+
+
+@router.post("/assess/save", response_class=HTMLResponse)
+async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
+                      store: Diary = Depends(get_store)) -> HTMLResponse:
+    from crampcare.assess import assess
+
+    result = assess(posted_answers(await request.form()))
     await run_in_threadpool(diary_service.save_assessment, store, result.answers, result.model_dump(mode="json"))
     context = result_context(kb, result)
     context["saved"] = True
@@ -264,11 +268,11 @@ async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
     cramp, cramp_errors = forms.cramp_from_form(form)
     errors.update(cramp_errors)
     if not cramp.get("leg"):
-        errors.setdefault("leg", "choose the leg")
+        errors.setdefault("leg", _("choose the leg"))
     if not cramp.get("muscles"):
-        errors.setdefault("muscles", "choose at least one muscle")
+        errors.setdefault("muscles", _("choose at least one muscle"))
     if cramp.get("severity") is None:
-        errors.setdefault("severity", "choose how bad it was (0-10)")
+        errors.setdefault("severity", _("choose how bad it was (0-10)"))
     if errors or date is None:
         return await _diary_error(request, kb, store, errors, forms.form_dict(form))
 
