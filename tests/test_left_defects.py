@@ -374,3 +374,34 @@ def test_text_typed_at_the_cli_interview_is_not_read_as_markup() -> None:
     run = crampcare("assess", "--format", "json", input=skip_warnings + "[/x]\n45\n")
     assert run.returncode == 0 and "Traceback" not in run.stderr and "'[/x]'" in run.stderr, run.stderr[-400:]
     assert json.loads(run.stdout)["answers"]["age"] == 45
+
+
+def _report_text(web: TestClient, answers: dict[str, Any]) -> str:
+    import re
+
+    assert web.post("/assess/save", data={"answers": json.dumps(answers)}).status_code == 200
+    page = re.sub(r"<style.*?</style>", "", web.get("/report.html").text, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_report_never_calls_a_look_alike_checked_when_its_questions_were_left_open(web: TestClient) -> None:
+    """After an interview with the warning questions skipped, the doctor's report said a clot, a
+    seizure, a stroke and a blocked artery were "also checked, not suggested by the answers"."""
+    text = _report_text(web, {"age": 52, "sex": "female", "muscles": ["calf"]})
+    checked = text.split("Also checked, not suggested by the answers:")[1].split(".")[0] \
+        if "Also checked" in text else ""
+    for name in ("Deep vein thrombosis", "A seizure", "A stroke", "Acute limb ischaemia"):
+        assert name not in checked
+    assert "Not checked, because questions they depend on were left unanswered:" in text
+    unchecked = text.split("left unanswered:")[1]
+    assert all(name in unchecked for name in ("Deep vein thrombosis", "A seizure", "A stroke"))
+
+
+def test_after_a_complete_warning_interview_those_look_alikes_are_checked(web: TestClient) -> None:
+    from crampcare.assess.interview import lookalikes_not_suggested
+
+    complete = {**ORDINARY_CRAMPS, "age": 52, "sex": "male"}
+    checked, _unchecked = lookalikes_not_suggested(KB, complete, [look.id for look in assess(complete).lookalikes])
+    assert {"deep_vein_thrombosis", "seizure", "stroke", "acute_limb_ischaemia"} <= set(checked)
+    text = _report_text(web, complete)
+    assert "Deep vein thrombosis" in text.split("Also checked, not suggested by the answers:")[1].split(".")[0]

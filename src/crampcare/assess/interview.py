@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from crampcare.assess.answers import AnswerError, unit_words
 from crampcare.assess.facts import derive_facts
 from crampcare.i18n.context import N_, _, current_localizer
 from crampcare.i18n.wording import text
-from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, compiled
+from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, compiled, leaves_of
 from crampcare.knowledge.loader import KnowledgeBase
-from crampcare.knowledge.schema import Question
+from crampcare.knowledge.schema import DERIVED_FROM, Question
 
 # English; shown through gettext: _(SECTION_TITLES[section]).
 SECTION_TITLES: dict[str, str] = {
@@ -102,6 +102,28 @@ def refuse_implausible(kb: KnowledgeBase, answers: Mapping[str, Any]) -> None:
     """:class:`AnswerError` for the first answer :func:`implausible_answers` finds, in interview order."""
     for question_id, message in implausible_answers(kb, answers).items():
         raise AnswerError(question_id, message)
+
+
+def lookalikes_not_suggested(kb: KnowledgeBase, answers: Mapping[str, Any],
+                             suggested: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The look-alikes these answers did not suggest, split into (checked, not checked) ids.
+
+    Checked means every question its condition reads (directly or through a derived fact) was
+    answered or not shown; one that reads a question shown and left open was not checked, whatever
+    else was answered: nothing answered is not "no" (a report called a clot and a stroke "checked,
+    not suggested" when their warning questions were never answered).
+    """
+    shown = {q.id for q in visible_questions(kb, answers)}
+    open_questions = shown - set(answers)
+    found = set(suggested)
+    checked: list[str] = []
+    unchecked: list[str] = []
+    for look in kb.lookalikes.values():
+        if look.id in found:
+            continue
+        reads = {source for leaf in leaves_of(look.when) for source in DERIVED_FROM.get(leaf.fact, (leaf.fact,))}
+        (unchecked if reads & open_questions else checked).append(look.id)
+    return checked, unchecked
 
 
 # Each comparison as a phrase of the reader's language; fact names and choice ids stay as the

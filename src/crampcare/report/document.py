@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from crampcare.assess.interview import lookalikes_not_suggested
 from crampcare.i18n import formatting  # one wording for report, insights and diary
 from crampcare.i18n.context import N_, _, current_language, current_localizer, ngettext
 from crampcare.kept import Kept, digest
@@ -208,7 +209,8 @@ def _assessment_part(
     asked_open = sum(1 for q in asked if q["state"] == "open") if limits.compact else 0
     if limits.compact:
         asked = [q for q in asked if q["positive"]]
-    found_ids = {look.id for look in result.lookalikes}
+    checked_lookalikes, unchecked_lookalikes = lookalikes_not_suggested(
+        kb, result.answers, (look.id for look in result.lookalikes))
     return {
         "date": fmt_date(stored.created_at),
         "urgency": result.urgency,
@@ -240,8 +242,10 @@ def _assessment_part(
         ],
         # The compact form leaves out the look-alikes the answers did not suggest (they are many).
         "lookalikes_not_suggested": [] if limits.compact else [
-            text(kb, f"lookalikes.{look.id}.name") for look in kb.lookalikes.values() if look.id not in found_ids
-        ],
+            text(kb, f"lookalikes.{look_id}.name") for look_id in checked_lookalikes],
+        # Never "checked" when a question they depend on was left open (nothing answered is not "no").
+        "lookalikes_not_checked": [] if limits.compact else [
+            text(kb, f"lookalikes.{look_id}.name") for look_id in unchecked_lookalikes],
         "cramp_types": [{"title": c.title, "notes": notes.cite(c.sources)} for c in result.cramp_types],
         "factors": [
             {
