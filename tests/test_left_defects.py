@@ -109,6 +109,16 @@ def test_no_rule_reads_an_unasked_habit_question_as_no() -> None:
     assert not found
 
 
+def test_a_toddler_whose_activity_changed_is_not_told_to_build_up_training() -> None:
+    """"Raise your training a little at a time… plan rest days between hard sessions" reached a
+    3-year-old through the activity-change question, which stays asked at every age."""
+    plan = {item.id for item in assess({**TODDLER, "activity_change": True}).plan.items}
+    assert "gradual_activity" not in plan
+    eight = {**ORDINARY_CRAMPS, "age": 8, "sex": "male", "child_fever_convulsions": False, "child_fever_limp": False,
+             "physical_overload": True}
+    assert "gradual_activity" in {item.id for item in assess(eight).plan.items}
+
+
 def test_a_toddler_without_those_answers_still_gets_the_childrens_result() -> None:
     result = assess(TODDLER)
     assert result.complete and result.urgency in ("self_care", "doctor")
