@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
+
+from one_trip_client import OneTripClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
@@ -39,7 +40,7 @@ def person(clinic_app: FastAPI) -> Iterator[Callable[..., Person]]:
     with ExitStack() as clients:  # entered: one event loop per client, not one per request
 
         def make(email: str, sign_up: bool = True) -> Person:
-            someone = Person(clients.enter_context(TestClient(clinic_app)), email)
+            someone = Person(clients.enter_context(OneTripClient(clinic_app)), email)
             return someone.sign_up() if sign_up else someone
 
         yield make

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from serverkit import LiveServer, Person, server_app, start_serve
+
+from one_trip_client import OneTripClient
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def people(app: FastAPI) -> Iterator[Callable[..., Person]]:
     with ExitStack() as clients:
 
         def make(email: str, *, sign_up: bool = True, base_url: str = "http://testserver") -> Person:
-            person = Person(clients.enter_context(TestClient(app, base_url=base_url)), email)
+            person = Person(clients.enter_context(OneTripClient(app, base_url=base_url)), email)
             return person.sign_up() if sign_up else person
 
         yield make

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from serverkit import CSRF_INPUT, PASSWORD, Person, server_app
 from sqlalchemy import func, select, update
 
 from crampcare.accounts.models import SessionRow, UserRow
 from crampcare.diary.store import DiaryStore
+from one_trip_client import OneTripClient
 
 WEEK_A = dt.date(2026, 3, 2)
 
@@ -70,7 +70,7 @@ def test_two_people_each_log_a_week_and_each_sees_only_their_own(people: Callabl
 
 
 def test_sign_up_log_out_and_log_in_through_the_pages(app: FastAPI) -> None:
-    browser = TestClient(app)
+    browser = OneTripClient(app)
     assert browser.get("/diary", follow_redirects=False).headers["location"] == "/login?next=%2Fdiary"
     page = browser.get("/signup")
     assert "crampcare_prelogin=" in " ".join(set_cookies(page))
@@ -92,7 +92,7 @@ def test_sign_up_log_out_and_log_in_through_the_pages(app: FastAPI) -> None:
     assert 'crampcare_session=""' in session_cookie(out) or "Max-Age=0" in session_cookie(out)
     assert browser.get("/diary", follow_redirects=False).status_code == 303
     # The old cookie is dead on the server, not only forgotten by the browser.
-    replay = TestClient(app, cookies={"crampcare_session": first_session})
+    replay = OneTripClient(app, cookies={"crampcare_session": first_session})
     assert replay.get("/diary", follow_redirects=False).status_code == 303
     assert replay.get("/api/v1/nights").status_code == 401
 
@@ -112,10 +112,10 @@ def test_logging_in_again_ends_the_session_the_browser_came_with(app: FastAPI, p
     through_api = ann.client.cookies["crampcare_session"]
     assert ann.log_in().status_code == 200
     assert ann.client.cookies["crampcare_session"] != through_api
-    assert TestClient(app, cookies={"crampcare_session": through_api}).get("/api/v1/nights").status_code == 401
+    assert OneTripClient(app, cookies={"crampcare_session": through_api}).get("/api/v1/nights").status_code == 401
     # A log-in form loaded before the browser got a session, posted after: the form's log-in
     # replaces that session too.
-    browser = Person(TestClient(app), ann.email)
+    browser = Person(OneTripClient(app), ann.email)
     token = browser.form_token("/login", "login-form")
     assert browser.log_in().status_code == 200
     held = browser.client.cookies["crampcare_session"]
@@ -123,7 +123,7 @@ def test_logging_in_again_ends_the_session_the_browser_came_with(app: FastAPI, p
                                              "csrf_token": token}, follow_redirects=False)
     assert ok.status_code == 303
     assert session_cookie(ok).split(";")[0].split("=", 1)[1] != held
-    assert TestClient(app, cookies={"crampcare_session": held}).get("/api/v1/nights").status_code == 401
+    assert OneTripClient(app, cookies={"crampcare_session": held}).get("/api/v1/nights").status_code == 401
     with app.state.engine.connect() as conn:  # ann's API session and the browser's new one
         assert conn.execute(select(func.count()).select_from(SessionRow)).scalar_one() == 2
 
@@ -142,7 +142,7 @@ def sqlite_app(tmp_path_factory: pytest.TempPathFactory, new_migrated_sqlite: Ca
 def test_after_log_in_never_goes_to_another_site(sqlite_app: FastAPI, target: str) -> None:
     """On SQLite only, one app: where a log-in sends the browser is decided from ``next`` alone (logging in
     itself is tested on both databases above). Each target has its own person and browser."""
-    with TestClient(sqlite_app) as client:
+    with OneTripClient(sqlite_app) as client:
         slug = re.sub(r"\W+", "-", target).strip("-")
         person = Person(client, f"dan-{slug}@example.org").sign_up()
         token = person.form_token("/login?done=logged_out", "login-form")
@@ -153,20 +153,20 @@ def test_after_log_in_never_goes_to_another_site(sqlite_app: FastAPI, target: st
 
 def test_session_cookie_is_httponly_lax_and_secure_on_https(migrated_db_url: str) -> None:
     app = server_app(migrated_db_url)
-    plain = TestClient(app).post("/api/v1/auth/signup", json={"email": "e@example.org", "password": PASSWORD})
+    plain = OneTripClient(app).post("/api/v1/auth/signup", json={"email": "e@example.org", "password": PASSWORD})
     cookie = session_cookie(plain).lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie and "path=/" in cookie
-    https = TestClient(app, base_url="https://testserver")
+    https = OneTripClient(app, base_url="https://testserver")
     cookie = session_cookie(https.post("/api/v1/auth/login", json={"email": "e@example.org", "password": PASSWORD}))
     assert "; secure" in cookie.lower()
     forced = server_app(migrated_db_url, secure_cookies=True)
-    cookie = session_cookie(TestClient(forced).post("/api/v1/auth/login",
+    cookie = session_cookie(OneTripClient(forced).post("/api/v1/auth/login",
                                                     json={"email": "e@example.org", "password": PASSWORD}))
     assert "; secure" in cookie.lower()
 
 
 def test_public_pages_stay_public_and_the_rest_asks_to_log_in(app: FastAPI) -> None:
-    anonymous = TestClient(app)
+    anonymous = OneTripClient(app)
     for url in ("/now", "/now?lang=ru", "/learn", "/learn/causes", "/static/app.css", "/static/now.js", "/sw.js",
                 "/api/v1/health", "/api/v1/questionnaire", "/", "/login", "/signup", "/docs", "/openapi.json",
                 "/manifest.webmanifest", "/diary/offline", "/reminders", "/static/offline.js"):
@@ -218,10 +218,10 @@ def test_expired_and_forged_sessions_are_refused(app: FastAPI, people: Callable[
     stale = ann.client.cookies["crampcare_session"]
     refused = ann.get("/api/v1/nights")
     assert refused.status_code == 401 and "Max-Age=0" in session_cookie(refused)  # the stale cookie is cleared
-    page = TestClient(app, cookies={"crampcare_session": stale}).get("/diary", follow_redirects=False)
+    page = OneTripClient(app, cookies={"crampcare_session": stale}).get("/diary", follow_redirects=False)
     assert page.status_code == 303 and "Max-Age=0" in session_cookie(page)
     for value in ("forged", "x" * 5000, "", "%00", "' OR 1=1 --"):
-        forged = TestClient(app, cookies={"crampcare_session": value})
+        forged = OneTripClient(app, cookies={"crampcare_session": value})
         assert forged.get("/api/v1/nights").status_code == 401
         assert forged.get("/diary", follow_redirects=False).status_code == 303
 
@@ -248,7 +248,7 @@ def test_personal_api_tokens(people: Callable[..., Person]) -> None:
     made = ann.post("/api/v1/tokens", json={"name": "phone"})
     assert made.status_code == 201 and made.json()["token"].startswith("cc_")
     # A script with no cookies at all swaps the e-mail and password for a token.
-    script = Person(TestClient(ann.client.app), ann.email)
+    script = Person(OneTripClient(ann.client.app), ann.email)
     by_password = script.client.post("/api/v1/tokens",
                                      json={"name": "script", "email": ann.email, "password": PASSWORD})
     assert by_password.status_code == 201
@@ -286,7 +286,7 @@ def test_personal_api_tokens(people: Callable[..., Person]) -> None:
 
 def test_change_password_ends_other_sessions_and_tokens(app: FastAPI, people: Callable[..., Person]) -> None:
     ann = people("ann@example.org")
-    laptop = Person(TestClient(app), ann.email)
+    laptop = Person(OneTripClient(app), ann.email)
     assert laptop.log_in().status_code == 200
     bearer = ann.post("/api/v1/tokens", json={"name": "phone"}).json()["token"]
     too_short = ann.post("/api/v1/account/password", json={"current_password": PASSWORD, "new_password": "short"})
@@ -299,7 +299,7 @@ def test_change_password_ends_other_sessions_and_tokens(app: FastAPI, people: Ca
     assert changed.status_code == 200
     assert ann.get("/api/v1/nights").status_code == 200  # this session stays
     assert laptop.get("/api/v1/nights").status_code == 401  # the other one ended
-    assert TestClient(app).get("/api/v1/nights", headers={"Authorization": f"Bearer {bearer}"}).status_code == 401
+    assert OneTripClient(app).get("/api/v1/nights", headers={"Authorization": f"Bearer {bearer}"}).status_code == 401
     laptop.password = "a new long password"
     assert laptop.log_in().status_code == 200
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from fastapi.testclient import TestClient
 from serverkit import PASSWORD, Person, server_app
 from sqlalchemy import select, text
 
 from crampcare.accounts.models import UserRow
 from crampcare.web.settings import MB
 from depth import combinations
+from one_trip_client import OneTripClient
 
 SCRIPT = "<script>alert(1)</script>"
 SQL = "'; DROP TABLE nights; --"
@@ -62,7 +62,7 @@ def signup_app(module_migrated_db_url: str) -> Iterator[FastAPI]:
 
 @pytest.mark.parametrize("email", NASTY)
 def test_script_or_sql_in_the_e_mail_is_refused_with_a_reason(signup_app: FastAPI, email: str) -> None:
-    client = TestClient(signup_app)
+    client = OneTripClient(signup_app)
     api = client.post("/api/v1/auth/signup", json={"email": email, "password": PASSWORD})
     assert api.status_code == 422, (email, api.text)
     error = api.json()["error"]

@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from serverkit import PASSWORD, LiveServer, Person
 
 from crampcare.accounts.service import MAX_FAILED_LOGINS
+from one_trip_client import OneTripClient
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,7 @@ def test_guesses_from_one_address_do_not_lock_the_owner_out_elsewhere(people: Ca
         assert wrong.status_code == 401
     blocked = stranger.client.post("/api/v1/auth/login", json={"email": ann.email, "password": PASSWORD})
     assert blocked.status_code == 429
-    with TestClient(stranger.client.app, client=("203.0.113.7", 50000)) as elsewhere:
+    with OneTripClient(stranger.client.app, client=("203.0.113.7", 50000)) as elsewhere:
         owner = Person(elsewhere, ann.email)
         assert owner.log_in().status_code == 200
         elsewhere.cookies.clear()  # a script: e-mail and password, no session

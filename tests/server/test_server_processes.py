@@ -17,11 +17,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 from serverkit import PASSWORD, LiveServer, Person, clean_env, crampcare, refused_serve, serve_here
 from sqlalchemy import text
 
 from crampcare.db.engine import make_engine
+from one_trip_client import OneTripClient
 
 pytestmark = pytest.mark.slow
 
@@ -164,7 +164,7 @@ def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path, serve
     result, local = serve_here("--config", str(config), "--local", "--db", str(tmp_path / "local.db"))
     assert result.returncode == 0 and local is not None, result.stderr
     try:
-        with TestClient(local) as client:
+        with OneTripClient(local) as client:
             assert client.get("/api/v1/nights").json() == []
     finally:
         local.state.engine.dispose()

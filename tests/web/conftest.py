@@ -20,6 +20,7 @@ from tests.web.threaded_server import serve_in_thread  # noqa: E402
 
 from crampcare.web.app import create_app  # noqa: E402
 from crampcare.web.settings import Settings  # noqa: E402
+from one_trip_client import OneTripClient  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -28,14 +29,14 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def client(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> Iterator[TestClient]:
     """The app on a new, empty SQLite diary (a copy of one migrated once per worker: opening an empty
     file migrates it, which tests/diary/test_diary_store.py and the served test apps cover)."""
-    with TestClient(create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db")))) as test_client:
+    with OneTripClient(create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db")))) as test_client:
         yield test_client
 
 
 @pytest.fixture
 def db_client(migrated_db_url: str) -> Iterator[TestClient]:
     """The app on a new, empty diary of each back end (SQLite and PostgreSQL)."""
-    with TestClient(create_app(Settings(db=migrated_db_url))) as test_client:
+    with OneTripClient(create_app(Settings(db=migrated_db_url))) as test_client:
         yield test_client
 
 

@@ -14,6 +14,7 @@ from crampcare.db.writes import Owner
 from crampcare.web.app import create_app
 from crampcare.web.deps import get_account
 from crampcare.web.settings import Settings
+from one_trip_client import OneTripClient
 
 CASES = Path(__file__).resolve().parents[2] / "examples" / "cases"
 TODAY = dt.date.today()
@@ -232,7 +233,7 @@ def test_each_owner_sees_only_their_diary(sqlite_url: str) -> None:
     app = create_app(Settings(db=sqlite_url))
     owner = {"name": "alice"}
     app.dependency_overrides[get_account] = lambda: Owner(owner["name"])
-    with TestClient(app) as c:
+    with OneTripClient(app) as c:
         d = TODAY - dt.timedelta(days=1)
         assert c.post("/api/v1/nights", json=night(d, 8)).status_code == 201
         c.post("/api/v1/assess", json={"answers": {"age": 40}, "save": True})
@@ -253,7 +254,7 @@ def test_server_mode_without_accounts_refuses_data_routes(sqlite_url: str) -> No
     from crampcare.db.schema import upgrade
 
     upgrade(sqlite_url)
-    with TestClient(create_app(Settings(db=sqlite_url, mode="server"))) as c:
+    with OneTripClient(create_app(Settings(db=sqlite_url, mode="server"))) as c:
         assert_error(c.get("/api/v1/nights"), 401, "unauthorized")
         assert c.get("/api/v1/health").status_code == 200
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from crampcare.web.app import create_app
 from crampcare.web.settings import MB, Settings
 from depth import combinations
+from one_trip_client import OneTripClient
 
 GARBAGE_BODIES: list[bytes] = [
     b"",
@@ -51,7 +52,7 @@ QUERIES = ["", "?from=yesterday&to=2020-13-01&format=xml&lang=%3Cscript%3E&exerc
 def app_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     db = tmp_path_factory.mktemp("garbage") / "diary.db"
     # raise_server_exceptions: a 500 fails the test loudly, with its traceback.
-    with TestClient(create_app(Settings(db=str(db)))) as client:
+    with OneTripClient(create_app(Settings(db=str(db)))) as client:
         yield client
 
 

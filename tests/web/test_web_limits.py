@@ -17,6 +17,7 @@ from threaded_server import serve_in_thread
 from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_TAGS_PER_DAY
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
+from one_trip_client import OneTripClient
 
 YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
@@ -87,7 +88,7 @@ def failing_app(sqlite_url: str) -> FastAPI:
 
 
 def test_a_500_is_answered_in_the_error_shape_without_raising(failing_app: FastAPI) -> None:
-    with TestClient(failing_app) as client:  # raises if the exception escapes the app
+    with OneTripClient(failing_app) as client:  # raises if the exception escapes the app
         response = client.get("/api/v1/test-failure")
     assert response.status_code == 500 and response.json()["error"]["code"] == "internal_error"
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -125,7 +126,7 @@ def test_a_diary_kept_busy_by_another_program_is_a_503_with_the_reason(sqlite_ur
     import sqlite3
 
     # The app's `busy_timeout` setting: 5 tries of 0.2 s instead of 5 of 10 s.
-    with TestClient(create_app(Settings(db=sqlite_url, busy_timeout=0.2))) as client:
+    with OneTripClient(create_app(Settings(db=sqlite_url, busy_timeout=0.2))) as client:
         assert client.post("/api/v1/nights", json={"date": YESTERDAY}).status_code == 201
         holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # a CLI import holding the write lock
