@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.test_cli import crampcare
 
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
+from test_cli import crampcare
 
 DEEP_TAG_CELL = "[" * 5_000 + "]" * 5_000
 LONG_NUMBER = "9" * 5_000  # over Python's 4,300-digit limit for reading an integer
