@@ -7,28 +7,41 @@ traceback or a 500, and a refused import leaves the stored diary exactly as it w
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.test_cli import crampcare
 
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
+from test_cli import crampcare
 
 DEEP_TAG_CELL = "[" * 5_000 + "]" * 5_000
 LONG_NUMBER = "9" * 5_000  # over Python's 4,300-digit limit for reading an integer
 
 
-@pytest.fixture
-def diary(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> str:
-    """A diary with one night and one day already stored, so a refused import has something to lose."""
-    url = new_migrated_sqlite(tmp_path / "diary.db")
+@pytest.fixture(scope="module")
+def diary_with_one_date(new_migrated_sqlite: Callable[[Path], str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A diary with one night and one day, logged through the CLI once for the module (each test gets a copy)."""
+    path = tmp_path_factory.mktemp("review") / "diary.db"
+    url = new_migrated_sqlite(path)
     assert crampcare("log", "night", "--date", "2026-11-01", "--time", "03:10", "--duration", "3m", "--leg", "left",
                      "--muscle", "calf", "--severity", "6", "--db", url).returncode == 0
     assert crampcare("log", "day", "--date", "2026-11-01", "--fluids", "1.5L", "--db", url).returncode == 0
-    return url
+    return path
+
+
+@pytest.fixture
+def diary(diary_with_one_date: Path, tmp_path: Path) -> str:
+    """A diary with one night and one day already stored, so a refused import has something to lose: a copy
+    of the module's, taken by SQLite itself (whatever its journal holds)."""
+    copy = tmp_path / "diary.db"
+    with closing(sqlite3.connect(diary_with_one_date)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    return f"sqlite:///{copy}"
 
 
 @pytest.fixture

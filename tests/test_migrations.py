@@ -4,7 +4,9 @@ and PostgreSQL, with data in the tables."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect, text
 
 from crampcare.db.engine import make_engine
@@ -149,3 +151,33 @@ def test_0006_adds_the_region_column_and_keeps_the_language(db_url: str) -> None
         engine.dispose()
     assert _rows(db_url, "SELECT email, language FROM users") == [("a@example.org", "ru")]
     assert _user_triggers(db_url) == triggers
+
+
+def test_each_migration_file_is_its_revision_one_after_the_other() -> None:
+    """``head_revision()`` reads the newest revision from the file names (without loading Alembic): each
+    migration file must be named by its revision's four digits and follow the one before, and the
+    highest number must be Alembic's own head."""
+    from alembic.script import ScriptDirectory
+
+    from crampcare.db.schema import MIGRATIONS_DIR
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    revisions = list(reversed(list(script.walk_revisions())))
+    assert [Path(rev.path).name[:4] for rev in revisions] == [rev.revision for rev in revisions]
+    assert [rev.down_revision for rev in revisions] == [None, *(rev.revision for rev in revisions[:-1])]
+    files = sorted(path.name for path in (MIGRATIONS_DIR / "versions").glob("*.py") if path.name != "__init__.py")
+    assert files == [Path(rev.path).name for rev in revisions]
+    assert head_revision() == script.get_current_head() == revisions[-1].revision
+
+
+def test_a_database_with_two_versions_recorded_is_refused(db_url: str) -> None:
+    """Alembic refuses a version table with two rows (two heads); so does crampcare's own reading of it."""
+    from crampcare.db.schema import SchemaOutOfDateError
+
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES ('0001')"))
+    engine.dispose()
+    with pytest.raises(SchemaOutOfDateError, match="several schema versions"):
+        current_revision(db_url)

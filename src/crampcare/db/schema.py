@@ -10,6 +10,8 @@ migrating a shared database behind the operators' backs.
 from __future__ import annotations
 
 import functools
+import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,14 +61,22 @@ def _alembic_config(url: str) -> Config:
     return config
 
 
+# A migration's file is its revision's four digits and a name (0006_user_region.py is revision
+# "0006", whose down_revision is "0005"): tests/test_migrations.py holds every file to that.
+_MIGRATION_FILE = re.compile(r"(\d{4})_\w+\.py")
+_VERSION_TABLE = "alembic_version"
+
+
 @functools.cache
 def head_revision() -> str:
-    """The newest migration shipped with this version."""
-    from alembic.script import ScriptDirectory
+    """The newest migration shipped with this version: the highest-numbered migration file.
 
-    head = ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
-    assert head is not None, "no migrations shipped"
-    return head
+    Read from the file names, so a command whose diary is up to date never loads Alembic (0.1 s of
+    CPU, a tenth of a diary command); Alembic reads the migrations only to apply them."""
+    numbers = [found.group(1) for name in os.listdir(MIGRATIONS_DIR / "versions")
+               if (found := _MIGRATION_FILE.fullmatch(name))]
+    assert numbers, "no migrations shipped"
+    return max(numbers)
 
 
 def upgrade(url: str | Engine, revision: str = "head") -> None:
@@ -112,16 +122,24 @@ def _migrate(url: str | Engine, revision: str, *, up: bool) -> None:
 
 
 def current_revision(url: str | Engine) -> str | None:
-    """The schema revision stored in the database, ``None`` for an empty database."""
-    from alembic.runtime.migration import MigrationContext
+    """The schema revision stored in the database, ``None`` for an empty database.
+
+    Read as Alembic reads it (its version table, none for a database never migrated), without
+    loading Alembic."""
+    from sqlalchemy import inspect, text
 
     engine = url if isinstance(url, Engine) else make_engine(url)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            if not inspect(connection).has_table(_VERSION_TABLE):
+                return None
+            versions = list(connection.execute(text(f"SELECT version_num FROM {_VERSION_TABLE}")).scalars())
     finally:
         if not isinstance(url, Engine):
             engine.dispose()
+    if len(versions) > 1:  # Alembic refuses the same; crampcare's history has one line
+        raise SchemaOutOfDateError(f"the database records several schema versions ({', '.join(versions)})")
+    return versions[0] if versions else None
 
 
 def is_up_to_date(url: str | Engine) -> bool:
