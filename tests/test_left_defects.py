@@ -415,3 +415,13 @@ def test_after_a_complete_warning_interview_those_look_alikes_are_checked(web: T
     assert {"deep_vein_thrombosis", "seizure", "stroke", "acute_limb_ischaemia"} <= set(checked)
     text = _report_text(web, complete)
     assert "Deep vein thrombosis" in text.split("Also checked, not suggested by the answers:")[1].split(".")[0]
+
+
+def test_the_questionnaire_states_the_weight_limit_in_the_readers_language() -> None:
+    english = crampcare("questionnaire", "--format", "json").stdout
+    weight = next(q for q in json.loads(english) if q["id"] == "weight_kg")
+    assert [(limit["min"], limit["max"]) for limit in weight["limits"]] == [(30, 200)]
+    assert "note" not in weight["limits"][0]  # the reviewers' note stays in the data
+    russian = json.loads(crampcare("questionnaire", "--format", "json", "--lang", "ru").stdout)
+    assert "20 мл на кг" in next(q for q in russian if q["id"] == "weight_kg")["limits"][0]["reason"]
+    assert "от 30 до 200" in crampcare("questionnaire", "--lang", "ru").stdout
