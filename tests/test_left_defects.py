@@ -425,3 +425,32 @@ def test_the_questionnaire_states_the_weight_limit_in_the_readers_language() -> 
     russian = json.loads(crampcare("questionnaire", "--format", "json", "--lang", "ru").stdout)
     assert "20 мл на кг" in next(q for q in russian if q["id"] == "weight_kg")["limits"][0]["reason"]
     assert "от 30 до 200" in crampcare("questionnaire", "--lang", "ru").stdout
+
+
+@pytest.mark.parametrize(("typed", "read"), [("45", 45), ("45,5", 45.5), ("4 5", None), ("1e1", None),
+                                             ("1_0", None), ("45 years", None)])
+def test_the_cli_prompt_and_the_web_form_read_a_typed_age_alike(web: TestClient, typed: str,
+                                                              read: float | None) -> None:
+    """The web form dropped spaces and both used float(): "4 5" was 45 on the web and refused at
+    the prompt; "1e1" and "1_0" were 10 in both."""
+    from crampcare.assess.answers import parse_text_answer
+
+    try:
+        at_prompt: float | None = parse_text_answer(KB.questions["age"], typed)
+    except AnswerError:
+        at_prompt = None
+    page = web.post("/assess", data={"step": "about_you", "action": "next", "age": typed, "sex": "male"})
+    on_web = None if page.status_code == 422 else read
+    assert at_prompt == read and on_web == read, (at_prompt, page.status_code)
+
+
+@pytest.mark.parametrize(("field", "typed"), [("alcohol_units", "1 5"), ("alcohol_units", "1e1"),
+                                              ("temperature_swing_c", "12,5x")])
+def test_the_web_day_form_reads_numbers_as_the_cli_does(tmp_path: Path, web: TestClient, field: str,
+                                                       typed: str) -> None:
+    flag = {"alcohol_units": "--alcohol", "temperature_swing_c": "--temp-swing"}[field]
+    cli = crampcare("log", "day", "--date", "2026-11-01", flag, typed, "--db", str(tmp_path / "d.sqlite"))
+    page = web.post("/diary/day", data={"date": "2026-11-01", field: typed})
+    assert cli.returncode == 2 and page.status_code == 422
+    accepted = web.post("/diary/day", data={"date": "2026-11-01", "temperature_swing_c": "12C"}, follow_redirects=False)
+    assert accepted.status_code == 303  # "12C", as `--temp-swing 12C`
