@@ -454,3 +454,24 @@ def test_the_web_day_form_reads_numbers_as_the_cli_does(tmp_path: Path, web: Tes
     assert cli.returncode == 2 and page.status_code == 422
     accepted = web.post("/diary/day", data={"date": "2026-11-01", "temperature_swing_c": "12C"}, follow_redirects=False)
     assert accepted.status_code == 303  # "12C", as `--temp-swing 12C`
+
+
+def test_a_fhir_export_with_an_assessment_saved_before_the_weight_limit_imports(tmp_path: Path) -> None:
+    """FHIR import re-assesses saved answers: one saved with an adult weight of 250 kg (accepted
+    then) made the whole import fail; like an answer no longer shown, it no longer counts."""
+    from crampcare.services.diary import open_diary, save_assessment
+
+    old = {**ADULT, "weight_kg": 250}
+    db = str(tmp_path / "old.sqlite")
+    with open_diary(db) as store:
+        save_assessment(store, old, {"urgency": "self_care"})
+    bundle = tmp_path / "history.json"
+    assert crampcare("export", "--format", "fhir", "--out", str(bundle), "--db", db).returncode == 0
+    fresh = str(tmp_path / "fresh.sqlite")
+    imported = crampcare("import", str(bundle), "--db", fresh)
+    assert imported.returncode == 0, imported.stderr
+    with open_diary(fresh) as store:
+        from crampcare.services.diary import latest_assessment
+
+        latest = latest_assessment(store)
+    assert latest is not None and "weight_kg" not in latest.answers and latest.answers["age"] == 40

@@ -19,7 +19,7 @@ from typing import Any
 import schemathesis
 from hypothesis import strategies as st
 
-from crampcare.assess.interview import drop_hidden, implausible_answers
+from crampcare.assess.interview import drop_unusable
 from crampcare.diary.dates import EARLIEST, latest
 from crampcare.knowledge import load_knowledge
 
@@ -39,7 +39,4 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
     if case.method.upper() == "PUT" and isinstance(case.body, dict) and "date" in case.body and date is not None:
         case.body["date"] = date
     if isinstance(case.body, dict) and isinstance(case.body.get("answers"), dict):
-        kb = load_knowledge()
-        answers = drop_hidden(kb, case.body["answers"])
-        implausible = implausible_answers(kb, answers)
-        case.body["answers"] = {qid: value for qid, value in answers.items() if qid not in implausible}
+        case.body["answers"] = drop_unusable(load_knowledge(), case.body["answers"])
