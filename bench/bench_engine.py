@@ -12,7 +12,7 @@ from typing import Any
 
 from crampcare.assess import assess
 from crampcare.assess.engine import assess_data
-from crampcare.assess.interview import drop_hidden
+from crampcare.assess.interview import drop_unusable
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import Question
 
@@ -36,7 +36,7 @@ def answer_sets(count: int, seed: int = 1) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     questions = list(kb.questions.values())
     # Only answers a person could be shown (the engine refuses the others).
-    return [drop_hidden(kb, {q.id: random_answer(q, rng) for q in questions if rng.random() < 0.6})
+    return [drop_unusable(kb, {q.id: random_answer(q, rng) for q in questions if rng.random() < 0.6})
             for _ in range(count)]
 
 

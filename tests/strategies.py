@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from crampcare.assess.interview import drop_hidden, implausible_answers
+from crampcare.assess.interview import drop_unusable
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import Question
 
@@ -41,7 +41,4 @@ def any_answer_sets(draw: st.DrawFn) -> dict[str, Any]:
 def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
     """Answers a person could give: any subset of the questions they would be shown, each within
     its limits for the other answers (an adult's weight), as every client requires."""
-    kb = load_knowledge()
-    answers = drop_hidden(kb, draw(any_answer_sets()))
-    implausible = implausible_answers(kb, answers)
-    return {qid: value for qid, value in answers.items() if qid not in implausible}
+    return drop_unusable(load_knowledge(), draw(any_answer_sets()))

@@ -415,3 +415,63 @@ def test_after_a_complete_warning_interview_those_look_alikes_are_checked(web: T
     assert {"deep_vein_thrombosis", "seizure", "stroke", "acute_limb_ischaemia"} <= set(checked)
     text = _report_text(web, complete)
     assert "Deep vein thrombosis" in text.split("Also checked, not suggested by the answers:")[1].split(".")[0]
+
+
+def test_the_questionnaire_states_the_weight_limit_in_the_readers_language() -> None:
+    english = crampcare("questionnaire", "--format", "json").stdout
+    weight = next(q for q in json.loads(english) if q["id"] == "weight_kg")
+    assert [(limit["min"], limit["max"]) for limit in weight["limits"]] == [(30, 200)]
+    assert "note" not in weight["limits"][0]  # the reviewers' note stays in the data
+    russian = json.loads(crampcare("questionnaire", "--format", "json", "--lang", "ru").stdout)
+    assert "20 мл на кг" in next(q for q in russian if q["id"] == "weight_kg")["limits"][0]["reason"]
+    assert "от 30 до 200" in crampcare("questionnaire", "--lang", "ru").stdout
+
+
+@pytest.mark.parametrize(("typed", "read"), [("45", 45), ("45,5", 45.5), ("4 5", None), ("1e1", None),
+                                             ("1_0", None), ("45 years", None)])
+def test_the_cli_prompt_and_the_web_form_read_a_typed_age_alike(web: TestClient, typed: str,
+                                                              read: float | None) -> None:
+    """The web form dropped spaces and both used float(): "4 5" was 45 on the web and refused at
+    the prompt; "1e1" and "1_0" were 10 in both."""
+    from crampcare.assess.answers import parse_text_answer
+
+    try:
+        at_prompt: float | None = parse_text_answer(KB.questions["age"], typed)
+    except AnswerError:
+        at_prompt = None
+    page = web.post("/assess", data={"step": "about_you", "action": "next", "age": typed, "sex": "male"})
+    on_web = None if page.status_code == 422 else read
+    assert at_prompt == read and on_web == read, (at_prompt, page.status_code)
+
+
+@pytest.mark.parametrize(("field", "typed"), [("alcohol_units", "1 5"), ("alcohol_units", "1e1"),
+                                              ("temperature_swing_c", "12,5x")])
+def test_the_web_day_form_reads_numbers_as_the_cli_does(tmp_path: Path, web: TestClient, field: str,
+                                                       typed: str) -> None:
+    flag = {"alcohol_units": "--alcohol", "temperature_swing_c": "--temp-swing"}[field]
+    cli = crampcare("log", "day", "--date", "2026-11-01", flag, typed, "--db", str(tmp_path / "d.sqlite"))
+    page = web.post("/diary/day", data={"date": "2026-11-01", field: typed})
+    assert cli.returncode == 2 and page.status_code == 422
+    accepted = web.post("/diary/day", data={"date": "2026-11-01", "temperature_swing_c": "12C"}, follow_redirects=False)
+    assert accepted.status_code == 303  # "12C", as `--temp-swing 12C`
+
+
+def test_a_fhir_export_with_an_assessment_saved_before_the_weight_limit_imports(tmp_path: Path) -> None:
+    """FHIR import re-assesses saved answers: one saved with an adult weight of 250 kg (accepted
+    then) made the whole import fail; like an answer no longer shown, it no longer counts."""
+    from crampcare.services.diary import open_diary, save_assessment
+
+    old = {**ADULT, "weight_kg": 250}
+    db = str(tmp_path / "old.sqlite")
+    with open_diary(db) as store:
+        save_assessment(store, old, {"urgency": "self_care"})
+    bundle = tmp_path / "history.json"
+    assert crampcare("export", "--format", "fhir", "--out", str(bundle), "--db", db).returncode == 0
+    fresh = str(tmp_path / "fresh.sqlite")
+    imported = crampcare("import", str(bundle), "--db", fresh)
+    assert imported.returncode == 0, imported.stderr
+    with open_diary(fresh) as store:
+        from crampcare.services.diary import latest_assessment
+
+        latest = latest_assessment(store)
+    assert latest is not None and "weight_kg" not in latest.answers and latest.answers["age"] == 40

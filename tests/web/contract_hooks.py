@@ -7,7 +7,8 @@ so that "valid" requests really are valid; invalid ones are still generated and 
 * ``from`` is not after ``to``;
 * the body of ``PUT /nights/{date}`` and ``PUT /days/{date}`` carries the date of its path;
 * interview answers answer only questions the other answers show (a pregnancy week needs
-  "pregnant: yes"): show-conditions live in the knowledge base, not in JSON Schema.
+  "pregnant: yes"), and stay within a question's limits for the other answers (an adult's weight
+  of 30-200 kg): both live in the knowledge base, not in JSON Schema.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import schemathesis
 from hypothesis import strategies as st
 
-from crampcare.assess.interview import drop_hidden
+from crampcare.assess.interview import drop_unusable
 from crampcare.diary.dates import EARLIEST, latest
 from crampcare.knowledge import load_knowledge
 
@@ -38,4 +39,4 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
     if case.method.upper() == "PUT" and isinstance(case.body, dict) and "date" in case.body and date is not None:
         case.body["date"] = date
     if isinstance(case.body, dict) and isinstance(case.body.get("answers"), dict):
-        case.body["answers"] = drop_hidden(load_knowledge(), case.body["answers"])
+        case.body["answers"] = drop_unusable(load_knowledge(), case.body["answers"])

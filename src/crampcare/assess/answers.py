@@ -9,6 +9,7 @@ API can show one clear line.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -154,15 +155,31 @@ def parse_text_answer(question: Question, text: str) -> Any:
             return said
         raise AnswerError(question.id, _("please answer yes or no"))
     if question.type == "number":
-        try:
-            value: Any = float(raw.replace(",", "."))
-        except ValueError:
-            raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=_Brief(raw))) from None
-        return check_answer(question, int(value) if question.integer and value.is_integer() else value)
+        return parse_number_answer(question, raw)
     if question.type == "single":
         return check_answer(question, _choice_from_text(question, raw))
     parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p]
     return check_answer(question, [_choice_from_text(question, p) for p in parts])
+
+
+# Digits 0-9 with an optional decimal point or comma: float() also read "1e1", "1_0" and "nan", and
+# the web form dropped spaces ("4 5" was 45) where the prompt refused them.
+_TYPED_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+
+
+def parse_number_answer(question: Question, text: str) -> int | float:
+    """A number answer as typed at the CLI prompt or in the web form (the same rule for both):
+    ``45``, ``1.5`` or ``1,5``, then checked against the question's range."""
+    raw = text.strip()
+    try:
+        refuse_other_digits(raw)
+    except OtherDigitsError as exc:
+        raise AnswerError(question.id, str(exc)) from None
+    if not _TYPED_NUMBER.fullmatch(raw):
+        raise AnswerError(question.id, _("expected {allowed}, got {value!r}", allowed=allowed(question), value=_Brief(raw)))
+    value = float(raw.replace(",", "."))
+    checked: int | float = check_answer(question, int(value) if question.integer and value.is_integer() else value)
+    return checked
 
 
 def _choice_from_text(question: Question, raw: str) -> str:

@@ -98,6 +98,14 @@ def implausible_answers(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[s
     return found
 
 
+def drop_unusable(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """``answers`` without those the interview would not take now: hidden by the other answers, or
+    outside a limit (answers saved by an older version, read back from a file)."""
+    kept = drop_hidden(kb, answers)
+    implausible = implausible_answers(kb, kept)
+    return {qid: value for qid, value in kept.items() if qid not in implausible}
+
+
 def refuse_implausible(kb: KnowledgeBase, answers: Mapping[str, Any]) -> None:
     """:class:`AnswerError` for the first answer :func:`implausible_answers` finds, in interview order."""
     for question_id, message in implausible_answers(kb, answers).items():

@@ -243,6 +243,11 @@ def questionnaire_markdown(kb: KnowledgeBase) -> str:
         if question.show_if is not None:
             condition = question.show_if.model_dump_json(by_alias=True, exclude_none=True)
             out.append("  - " + _("asked only if: {condition}", condition="`" + condition + "`"))
+        for index, limit in enumerate(question.limits):
+            condition = limit.when.model_dump_json(by_alias=True, exclude_none=True)
+            out.append("  - " + _("from {low} to {high} when {condition}: {reason}", low=current_localizer().number(
+                limit.min), high=current_localizer().number(limit.max), condition="`" + condition + "`",
+                reason=text(kb, f"questions.{question.id}.limits.{index}.reason")))
     return "\n".join(out) + "\n"
 
 
@@ -257,5 +262,9 @@ def questionnaire_json(kb: KnowledgeBase) -> list[dict[str, object]]:
             item["help"] = text(kb, f"questions.{question.id}.help")
         item["choices"] = [{**choice, "text": text(kb, f"questions.{question.id}.choices.{index}.text")}
                            for index, choice in enumerate(item["choices"])]
+        # A limit's reason is read by people; its reviewer's note is not for them.
+        item["limits"] = [{**{k: v for k, v in limit.items() if k != "note"},
+                           "reason": text(kb, f"questions.{question.id}.limits.{index}.reason")}
+                          for index, limit in enumerate(item["limits"])]
         questions.append(item)
     return questions

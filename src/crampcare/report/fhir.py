@@ -901,13 +901,15 @@ def import_fhir(store: DiaryStore, bundle: Mapping[str, Any]) -> FhirImportResul
     date: the store does not take a creation time.)
     """
     from crampcare.assess import assess
-    from crampcare.assess.interview import drop_hidden
+    from crampcare.assess.interview import drop_unusable
     from crampcare.knowledge import load_knowledge
 
     batch = parse_fhir_bundle(bundle)
-    # Older exports may hold answers the interview no longer shows with those answers; they never count.
+    # Older exports may hold answers the interview no longer takes (hidden with those answers, or an
+    # adult weight outside its limit); they never count.
     kb = load_knowledge()
-    assessed = [(result.answers, result.model_dump(mode="json")) for result in (assess(drop_hidden(kb, answers)) for answers in batch.assessments)]
+    assessed = [(result.answers, result.model_dump(mode="json"))
+                for result in (assess(drop_unusable(kb, answers)) for answers in batch.assessments)]
     added = store.add_many(batch.nights, batch.days, assessed)  # one transaction: all of it, or nothing
     return FhirImportResult(added.nights_added, added.days_added, added.nights_unchanged, added.days_unchanged,
                             added.assessments_added, added.assessments_unchanged)

@@ -94,7 +94,12 @@ def _answer_schema(question: Any) -> dict[str, Any]:
         return {"anyOf": [{"type": "boolean"}, nothing]}
     if question.type == "number":
         number = {"type": "integer" if question.integer else "number", "minimum": question.min, "maximum": question.max}
-        return {"anyOf": [number, nothing]}
+        schema: dict[str, Any] = {"anyOf": [number, nothing]}
+        if question.limits:  # conditions on other answers, which JSON Schema cannot state (the rule language's JSON)
+            schema["description"] = "; ".join(
+                f"from {limit.min:g} to {limit.max:g} when {json.dumps(limit.when.model_dump(by_alias=True))}"
+                for limit in question.limits)
+        return schema
     choices = list(question.choice_ids)
     if question.type == "single":
         return {"anyOf": [{"type": "string", "enum": choices}, nothing]}

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from crampcare.assess.answers import AnswerError, check_answer
+from crampcare.assess.answers import AnswerError, check_answer, parse_number_answer
 from crampcare.diary.dates import check_date
 from crampcare.digits import OtherDigitsError, refuse_other_digits
 from crampcare.i18n.context import _
@@ -37,13 +36,6 @@ def values(form: FormData, name: str) -> list[str]:
     return [v.strip()[:MAX_FIELD] for v in form.getlist(name) if isinstance(v, str) and v.strip()]
 
 
-def _number(raw: str) -> float:
-    value = float(refuse_other_digits(raw).replace(",", ".").replace(" ", ""))
-    if not math.isfinite(value):
-        raise ValueError(raw)
-    return value
-
-
 # --------------------------------------------------------------------------- interview
 
 
@@ -67,16 +59,7 @@ def answers_from_form(kb: KnowledgeBase, form: FormData) -> tuple[dict[str, Any]
                     raise AnswerError(qid, _("choose yes or no"))
                 answers[qid] = raw == "yes"
             elif question.type == "number":
-                try:
-                    number = _number(raw)
-                except OtherDigitsError as exc:
-                    raise AnswerError(qid, str(exc)) from None
-                except (ValueError, OverflowError):
-                    raise AnswerError(qid, _("write a number from {low} to {high}", low=f"{question.min:g}",
-                                              high=f"{question.max:g}")) from None
-                if question.integer and number.is_integer():
-                    number = int(number)
-                answers[qid] = check_answer(question, number)
+                answers[qid] = parse_number_answer(question, raw)  # as the CLI prompt reads it
             else:
                 answers[qid] = check_answer(question, raw)
         except AnswerError as exc:
@@ -143,12 +126,10 @@ def cramp_from_form(form: FormData, prefix: str = "") -> tuple[dict[str, Any], d
     out["helped"] = values(form, prefix + "helped")
     relief = text(form, prefix + "minutes_to_relief")
     if relief:
-        try:
-            out["minutes_to_relief"] = _number(relief)
-        except OtherDigitsError as exc:
+        try:  # as `crampcare log night --relief-minutes` reads it
+            out["minutes_to_relief"] = units.parse_decimal(relief, what=_("minutes to relief"), unit="m")
+        except (ValueError, OverflowError) as exc:
             errors[prefix + "minutes_to_relief"] = str(exc)
-        except (ValueError, OverflowError):
-            errors[prefix + "minutes_to_relief"] = _("write a number of minutes")
     return out, errors
 
 
@@ -187,16 +168,16 @@ def day_from_form(form: FormData, date: dt.date) -> dict[str, Any]:
                 errors[name] = _("choose yes or no")
             else:
                 out[name] = raw == "yes"
-    for name, parse in (("sitting_hours", units.parse_hours), ("temperature_swing_c", _number),
-                        ("alcohol_units", _number)):
+    # Read as `crampcare log day --sitting/--temp-swing/--alcohol` reads them.
+    for name, parse in (("sitting_hours", units.parse_hours),
+                        ("temperature_swing_c", lambda t: units.parse_decimal(t, what=_("temperature swing"), unit="c")),
+                        ("alcohol_units", lambda t: units.parse_decimal(t, what=_("alcohol units")))):
         raw = text(form, name)
         if raw:
             try:
                 out[name] = parse(raw)
-            except OtherDigitsError as exc:
+            except (ValueError, OverflowError) as exc:
                 errors[name] = str(exc)
-            except (ValueError, OverflowError):
-                errors[name] = _("write a number")
     week = text(form, "pregnancy_week")
     if week:
         try:
