@@ -101,7 +101,9 @@ def test_now_steps_one_at_a_time_and_offline(page: Any, screenshot: Callable[[An
     steps = page.locator(".step")
     assert steps.nth(0).is_visible() and steps.nth(1).is_hidden()
     page.locator("#step-1").get_by_role("link", name="Next step").click()
-    assert steps.nth(1).is_visible() and steps.nth(0).is_hidden()
+    # The page's script shows the step on hashchange, a moment after the click: wait for it.
+    expect(steps.nth(1)).to_be_visible()
+    expect(steps.nth(0)).to_be_hidden()
     timer = page.locator("#step-2 .timer button")
     assert timer.is_visible()
     timer.click()
@@ -116,7 +118,8 @@ def test_now_steps_one_at_a_time_and_offline(page: Any, screenshot: Callable[[An
         page.locator("h1").wait_for()
         assert "Cramp now?" in page.locator("h1").inner_text()
         # Still on step 2 (#step-2), one step at a time: the script came from the cache too.
-        assert steps.nth(1).is_visible() and steps.nth(0).is_hidden()
+        expect(steps.nth(1)).to_be_visible()
+        expect(steps.nth(0)).to_be_hidden()
         screenshot(page, "now-offline")
     finally:
         page.context.set_offline(False)
