@@ -2,14 +2,12 @@
 # Installs everything the tests need on a fresh Debian machine, then runs every test:
 # lint, type check, unit, property, CLI, API, PostgreSQL and browser tests.
 # The PostgreSQL tests start their own server (initdb + pg_ctl); the browser tests start
-# Debian's Chromium (its headless build, chromium-headless-shell) through Playwright (never a
-# downloaded browser).
+# Debian's /usr/bin/chromium through Playwright (never a downloaded browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v /usr/bin/chromium >/dev/null 2>&1 || need_apt+=(chromium)
-command -v /usr/bin/chromium-headless-shell >/dev/null 2>&1 || need_apt+=(chromium-headless-shell)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need_apt+=(postgresql)
 # WeasyPrint (PDF reports) needs Pango; fonts make PDFs and screenshots readable.

@@ -183,10 +183,7 @@ def module_migrated_db_url(request: pytest.FixtureRequest, tmp_path_factory: pyt
     return _new_migrated_database(request, tmp_path_factory.mktemp("module"))
 
 
-# Debian's headless build of the same Chromium (package chromium-headless-shell: Blink without the
-# desktop browser around it) when installed: about half the CPU per page load and screenshot.
-CHROMIUM = next((path for path in (Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium"))
-                 if path.exists()), Path("/usr/bin/chromium"))
+CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
