@@ -99,14 +99,6 @@ def small(make_store: Callable[[str], DiaryStore]) -> DiaryStore:
 
 
 @pytest.fixture(scope="module")
-def small_bundle(tmp_path_factory: pytest.TempPathFactory, new_migrated_sqlite: Callable[[Path], str]) -> dict[str, Any]:
-    """The small diary's bundle, exported once for the refusals below (each changes its own copy)."""
-    with DiaryStore(new_migrated_sqlite(tmp_path_factory.mktemp("small") / "diary.db")) as store:
-        small_diary(store)
-        return fhir_bundle(store)
-
-
-@pytest.fixture(scope="module")
 def big_bundle(three_months: DiaryStore) -> dict[str, Any]:
     return fhir_bundle(three_months)
 
@@ -529,9 +521,9 @@ REFUSALS = [
 
 @pytest.mark.parametrize(("case", "change", "expected"), REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_bad_fhir_is_refused_naming_resource_and_field(
-    small_bundle: dict[str, Any], make_store, case: str, change: Callable[[dict[str, Any]], Any], expected: list[str]
+    small: DiaryStore, make_store, case: str, change: Callable[[dict[str, Any]], Any], expected: list[str]
 ) -> None:
-    bundle = copy.deepcopy(small_bundle)
+    bundle = fhir_bundle(small)
     change(bundle)
     target = make_store("refused")
     with pytest.raises(FhirImportError) as caught:
