@@ -351,21 +351,18 @@ def test_migrations_ship_inside_the_package() -> None:
     assert "0001" in {rev.revision for rev in script.walk_revisions()}
 
 
-def _open_and_log(url: str, day: int) -> str:
-    from crampcare.diary.records import NightRecord
-    from crampcare.diary.store import open_store
-
-    with open_store(url) as diary:
-        diary.log_night(NightRecord(date=dt.date(2024, 1, day), cramps=[]))
-    return "ok"
-
-
 def test_processes_creating_one_new_diary_at_once_all_succeed(tmp_path: Path) -> None:
     """Several CLI processes opening a diary that does not exist yet: one migrates, none fails."""
     import multiprocessing
 
+    from diary_processes import open_and_log
+
     url = f"sqlite:///{tmp_path / 'new.db'}"
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        assert pool.starmap(_open_and_log, [(url, day) for day in range(1, 9)]) == ["ok"] * 8
+    # Fresh processes (not forks of this one), each opening the file on its own connection. A fork server
+    # that has imported the store once starts them: four spawned ones each imported it, and this test module.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["diary_processes", "crampcare.diary.store"])
+    with context.Pool(4) as pool:
+        assert pool.starmap(open_and_log, [(url, day) for day in range(1, 9)]) == ["ok"] * 8
     with DiaryStore(url) as diary:
         assert len(diary.list_nights()) == 8

@@ -8,8 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import optimize
-from scipy.stats import fisher_exact, hypergeom
 
 from crampcare.insights import stats
 
@@ -94,6 +92,8 @@ def test_risk_ratio_ci_contains_the_estimate(exposed: tuple[int, int], unexposed
 
 def test_one_block_exact_test_is_fishers() -> None:
     # One block: the shuffled-nights test of "more cramps" is Fisher's one-sided exact test.
+    from scipy.stats import fisher_exact  # scipy.stats and scipy.optimize: 0.6 s of imports, not at collection
+
     rng = np.random.default_rng(8)
     tables = rng.integers(0, 40, size=(200, 4))
     a, b, c, d = tables.T
@@ -108,6 +108,8 @@ def test_one_block_exact_test_is_fishers() -> None:
 
 def test_stratified_sum_is_the_convolution_of_its_blocks() -> None:
     # Two blocks: P(S >= s) by brute force over both hypergeometrics.
+    from scipy.stats import hypergeom
+
     pop, hits, draws = np.array([[20, 15]]), np.array([[6, 9]]), np.array([[5, 4]])
     null = stats.StratifiedSumNull(pop, hits, draws)
     p1 = hypergeom(20, 6, 5).pmf(np.arange(6))
@@ -192,6 +194,8 @@ def test_westfall_young_by_hand_and_bounds() -> None:
 
 
 def _mle(t: np.ndarray, y: np.ndarray) -> np.ndarray:
+    from scipy import optimize
+
     def nll(b: np.ndarray) -> float:
         eta = b[0] + b[1] * t
         return float(np.sum(np.logaddexp(0, eta) - y * eta))

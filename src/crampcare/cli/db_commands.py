@@ -1,7 +1,5 @@
 """`crampcare db upgrade|status`: schema migrations for a server's shared database."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import TypeVar
 

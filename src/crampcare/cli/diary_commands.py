@@ -10,8 +10,6 @@ changed, no traceback. (Failures that are not the person's input, such as an unr
 database, exit with 1; set ``CRAMPCARE_DEBUG=1`` to see the traceback.)
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 import sys
@@ -148,7 +146,7 @@ _FLAGS = {
 }
 
 
-def _open(db: str | None) -> Diary:
+def _open(db: str | None) -> "Diary":
     """The local owner's diary, migrated to the current schema (local CLI only; servers must not)."""
     from crampcare.services.diary import open_diary
 
@@ -259,7 +257,7 @@ def _cramp_changes(
     return {name: value for name, value in changes.items() if value is not None}
 
 
-def _make_cramp(values: dict[str, Any], label: str | None = None) -> Cramp:
+def _make_cramp(values: dict[str, Any], label: str | None = None) -> "Cramp":
     from pydantic import ValidationError
 
     from crampcare.diary.records import Cramp
@@ -270,7 +268,7 @@ def _make_cramp(values: dict[str, Any], label: str | None = None) -> Cramp:
         raise _Refused(_validation_message(exc, label)) from None
 
 
-def _spec_cramps(specs: list[str] | None) -> list[Cramp]:
+def _spec_cramps(specs: list[str] | None) -> list["Cramp"]:
     from crampcare.diary import units
 
     cramps = []
@@ -283,7 +281,7 @@ def _spec_cramps(specs: list[str] | None) -> list[Cramp]:
     return cramps
 
 
-def _check_not_future(night: dt.date, cramps: Sequence[Cramp]) -> None:
+def _check_not_future(night: dt.date, cramps: Sequence["Cramp"]) -> None:
     from crampcare.diary import units
 
     now = _now()
@@ -365,7 +363,7 @@ def _confirm(question: str, default: bool) -> bool:
     return bool(_ask(question, _("yes") if default else _("no"), _yes_no))
 
 
-def _ask_night_form(date_text: str | None) -> tuple[dt.date, list[Cramp], bool]:
+def _ask_night_form(date_text: str | None) -> tuple[dt.date, list["Cramp"], bool]:
     """A quick form: Enter accepts every default (a cramp now, left calf, 1 minute, severity 5)."""
     from crampcare.diary import units
 
@@ -434,7 +432,7 @@ def _fmt_number(value: float) -> str:
     return current_localizer().number(value)
 
 
-def _cramp_line(cramp: Cramp) -> str:
+def _cramp_line(cramp: "Cramp") -> str:
     parts = [
         cramp.start.strftime("%H:%M"),
         formatting.duration(cramp.duration_s),
@@ -450,7 +448,7 @@ def _cramp_line(cramp: Cramp) -> str:
     return " · ".join(parts)
 
 
-def _night_summary(night: NightRecord) -> str:
+def _night_summary(night: "NightRecord") -> str:
     if not night.cramps:
         text = _("quiet night")
     else:
@@ -461,7 +459,7 @@ def _night_summary(night: NightRecord) -> str:
     return text + (_(", sleep disturbed") if night.sleep_disturbed else "")
 
 
-def _day_summary(day: DayRecord) -> str:
+def _day_summary(day: "DayRecord") -> str:
     parts: list[str] = []
     if day.fluids_ml is not None:
         parts.append(_("fluids {litres} L", litres=_fmt_number(day.fluids_ml / 1000)))
@@ -661,7 +659,7 @@ def diary_list(
         _print_table(records.nights, records.days)
 
 
-def _print_table(nights: list[NightRecord], days: list[DayRecord]) -> None:
+def _print_table(nights: list["NightRecord"], days: list["DayRecord"]) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -856,7 +854,7 @@ def _notes_target(touches_night: bool, touches_day: bool, has_night: bool, has_d
     raise _Refused(_("--notes: say whose notes with --kind night or --kind day"))
 
 
-def _edit_one_cramp(cramps: list[Cramp], changes: dict[str, Any], number: int | None) -> list[Cramp]:
+def _edit_one_cramp(cramps: list["Cramp"], changes: dict[str, Any], number: int | None) -> list["Cramp"]:
     if not cramps:
         raise _Refused(_("this night has no cramp to change; add one with --cramp 03:10,3m,left,calf,7"))
     if number is None:

@@ -7,8 +7,6 @@ imported inside the commands, since this module is imported whenever ``crampcare
 Refused input: one line on stderr, exit code 2; other failures (database unreachable) exit 1.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 from enum import Enum
@@ -82,7 +80,7 @@ def insights_command(
             typer.echo(_("Chart written to {path}", path=chart), err=output_format is InsightsFormat.json)
 
 
-def _console() -> Console:
+def _console() -> "Console":
     from rich.console import Console
 
     return Console(highlight=False, soft_wrap=False)
@@ -106,7 +104,7 @@ def _g(x: float) -> str:
     return current_localizer().number(x)
 
 
-def _render_text(ins: Insights) -> None:
+def _render_text(ins: "Insights") -> None:
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
@@ -343,7 +341,7 @@ def _persistence(items: list[str], factor_ids: tuple[str, ...], tag_prefix: str)
     return every, by_factor
 
 
-def _progress_console() -> Console:
+def _progress_console() -> "Console":
     from rich.console import Console
 
     return Console(stderr=True)

@@ -4,8 +4,6 @@ Each command gets the two options when the app is built (``LanguageGroup``), so 
 forget them; they are eager, so the language is chosen before any other option is read and even
 error lines come out in it."""
 
-from __future__ import annotations
-
 import copy
 import functools
 import sys

@@ -9,8 +9,6 @@ Failures that are not the person's input (an unreachable database) exit with 1; 
 ``CRAMPCARE_DEBUG=1`` to see the traceback.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import os
 import tempfile

@@ -4,8 +4,6 @@ Roles are given here and nowhere else: the web never makes anyone a clinician or
 the first admin cannot be whoever reaches a new server first.
 """
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import Any, NoReturn
 

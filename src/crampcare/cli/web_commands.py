@@ -5,8 +5,6 @@ TOML file > defaults). Worker processes (``--workers N``) get them through the e
 build the app with ``crampcare.web.app:create_app_from_env``.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 
