@@ -34,5 +34,8 @@ echo "==> ruff"
 echo "==> mypy (core)"
 .venv/bin/mypy
 echo "==> pytest (SQLite and PostgreSQL, CLI, API, browser)"
+# Compiled modules are kept (__pycache__, ignored by git): else each worker and each crampcare
+# process the tests start compiles crampcare and re-rewrites the test files' asserts again.
+unset PYTHONDONTWRITEBYTECODE
 mkdir -p test-artifacts
 .venv/bin/python -m pytest -p no:cacheprovider "$@"

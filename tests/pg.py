@@ -42,7 +42,11 @@ class PostgresServer:
         if bin_dir is None:
             raise RuntimeError("PostgreSQL binaries not found; run the README's test command, which installs them")
         self.bin_dir = bin_dir
-        self.root = Path(tempfile.mkdtemp(prefix="crampcare-pg-"))
+        # In memory where the machine has it: the suite creates a few hundred databases, and on disk
+        # each copy and the final clean-up wait on it (200 databases: 55 s against 9 s in /dev/shm).
+        memory = Path("/dev/shm")
+        in_memory = memory.is_dir() and os.access(memory, os.W_OK)
+        self.root = Path(tempfile.mkdtemp(prefix="crampcare-pg-", dir=memory if in_memory else None))
         self.data = self.root / "data"
         self.port = _free_port()
         self.user_name: str | None = None
