@@ -9,8 +9,10 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.main import get_command as typer_command
 from typer.testing import CliRunner
 
 from crampcare.assess import visible_questions
@@ -232,3 +234,23 @@ def test_usage_errors_are_one_line_exit_2(args: list[str]) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_no_command_offers_shell_completion() -> None:
+    """crampcare has no shell completion: no command may offer options that write to the shell's start-up
+    files (Typer adds them to any command it builds unless told not to)."""
+    from crampcare.cli import app
+
+    group = typer_command(app)
+    commands = [group, *_every_command(group)]
+    offered = {c.name: [p.name for p in c.params if "completion" in (p.name or "")] for c in commands}
+    assert len(commands) >= 25 and not any(offered.values()), offered
+    result = crampcare("now", "--show-completion")
+    assert result.returncode == 2 and "No such option" in result.stderr
+
+
+def _every_command(group: Any) -> list[Any]:
+    found = []
+    for sub in getattr(group, "commands", {}).values():
+        found += [sub, *_every_command(sub)]
+    return found

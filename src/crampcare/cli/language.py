@@ -70,8 +70,10 @@ def _options_template(
 @functools.cache
 def _built_language_options() -> tuple[Any, ...]:
     # Typer builds a whole command to make two options: once per process, not once per command
-    # (about 60 commands, a third of a second of every in-process run).
-    template = typer.Typer()
+    # (about 30 commands, a third of a second of every in-process run).
+    # add_completion=False: else Typer adds --install-completion and --show-completion to the
+    # template, and they would be copied onto every command (crampcare has no shell completion).
+    template = typer.Typer(add_completion=False)
     template.command()(_options_template)
     return tuple(typer.main.get_command(template).params)
 
@@ -85,13 +87,10 @@ def language_options() -> list[Any]:
     return params
 
 
-# Texts Click and Typer write themselves, in English, for the catalog: --help, and the shell
-# completion options Typer adds to command groups.
+# Texts Click and Typer write themselves, in English, for the catalog (--help).
 LIBRARY_HELP_TEXTS = (
     N_("Options"), N_("Commands"), N_("Arguments"), N_("[required]"), N_("[default: {}]"), N_("[env var: {}]"),
     N_("Show this message and exit."),
-    N_("Install completion for the current shell."),
-    N_("Show completion for the current shell, to copy it or customize the installation."),
 )
 
 
