@@ -106,7 +106,7 @@ class OneTripClient(TestClient):
 
     def __init__(self, app: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(app, *args, **kwargs)
-        starlette_transport = self._transport
+        starlette_transport = vars(self)["_transport"]  # the one Starlette made from these arguments
         assert isinstance(starlette_transport, _TestClientTransport)
         self._transport = _OneTripTransport(
             self.app, portal_factory=self._portal_factory,
