@@ -561,7 +561,7 @@ def _parse_list(text: str) -> list[str]:
 
 def _parse_float(text: str) -> float:
     try:
-        value = float(text.replace(",", "."))
+        value = float(refuse_other_digits(text).replace(",", "."))
     except ValueError:
         value = units.parse_decimal(text)
     if not math.isfinite(value):
@@ -570,7 +570,7 @@ def _parse_float(text: str) -> float:
 
 
 def _parse_int(text: str) -> int:
-    if not re.fullmatch(r"-?\d+", text):
+    if not re.fullmatch(r"-?[0-9]+", refuse_other_digits(text)):
         raise ValueError(_("{value} is not a whole number", value=_shown(text)))
     if len(text) > 18:  # no diary number is that long; int() of 4,300+ digits fails with Python's own words
         raise ValueError(_("{text} is too large a number", text=_shown(text)))
@@ -579,8 +579,6 @@ def _parse_int(text: str) -> int:
 
 def _parse_cell(name: str, text: str) -> Any:
     """Turn one non-empty cell into the Python value for field ``name``."""
-    if name in _FLOAT_FIELDS or name in _INT_FIELDS or name in ("start", "duration_s", "fluids_ml"):
-        refuse_other_digits(text)
     if name in _BOOL_FIELDS:
         return _parse_bool(text)
     if name in _LIST_FIELDS:
@@ -590,11 +588,11 @@ def _parse_cell(name: str, text: str) -> Any:
     if name in _INT_FIELDS:
         return _parse_int(text)
     if name == "start":
-        if re.fullmatch(r"\d{2}:\d{2}:\d{2}\.\d{1,6}", text):  # exported with sub-second precision
+        if re.fullmatch(r"[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{1,6}", text):  # exported with sub-second precision
             return dt.time.fromisoformat(text)
         return units.parse_time(text)
     if name == "duration_s":
-        return int(text) if text.isdigit() else units.parse_duration_s(text)
+        return _parse_int(text) if text.isdigit() else units.parse_duration_s(text)
     if name == "fluids_ml":
         return units.parse_volume_ml(text)
     return text.lower() if name in ("leg", "activity", "stress") else text

@@ -76,6 +76,14 @@ def not_a_file_reason(exc: NotADiaryFileError) -> str:
     return _("cannot use {path} as the diary: it is not a regular file; {hint}", path=exc.path, hint=hint)
 
 
+def _diary_engine(url: str, busy_timeout: float | None = None) -> Engine:
+    """:func:`make_engine`, with a path that is not a file (``/dev/null``, a folder) said in one line."""
+    try:
+        return make_engine(url, busy_timeout)
+    except NotADiaryFileError as exc:
+        raise DatabaseUnreachableError(not_a_file_reason(exc)) from None
+
+
 def _reason(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -87,9 +95,9 @@ def schema_status(db: str | None) -> SchemaStatus:
 
     url = resolve_db_url(db)
     try:
-        engine = make_engine(url)
-    except NotADiaryFileError as exc:
-        raise DatabaseUnreachableError(not_a_file_reason(exc)) from None
+        engine = _diary_engine(url)
+    except DatabaseUnreachableError:
+        raise
     except Exception as exc:  # a malformed URL, an unknown driver
         raise DatabaseUnreachableError(_("cannot use the database {url}: {reason}", url=shown_url(url), reason=exc)) from None
     try:
@@ -119,10 +127,7 @@ def open_engine(db: str | None, *, migrate: bool, busy_timeout: float | None = N
     ``busy_timeout``: see :func:`crampcare.db.engine.make_engine`."""
     from crampcare.db.schema import require_up_to_date
 
-    try:
-        engine = make_engine(resolve_db_url(db), busy_timeout)
-    except NotADiaryFileError as exc:
-        raise DatabaseUnreachableError(not_a_file_reason(exc)) from None
+    engine = _diary_engine(resolve_db_url(db), busy_timeout)
     try:
         if migrate:
             if not is_up_to_date(engine):
