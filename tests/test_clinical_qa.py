@@ -5,10 +5,19 @@ the whole knowledge base."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from crampcare.assess import assess
+from crampcare.assess.interview import visible_questions
+from crampcare.diary.prefill import prefill_answers
+from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
 
 KB = load_knowledge()
+# A 45-year-old who answered every warning question shown "no", and nothing about the cramps yet.
+ORDINARY_ADULT = {**{qid: False for qid, q in KB.questions.items() if q.section == "warning_signs" and q.show_if is None},
+                  "age": 45, "sex": "male"}
 
 # A referral that tells the reader how soon to go must not be sooner than the rule's own urgency:
 # "See a doctor today ... don't wait for a routine appointment" under a headline that says "book
@@ -26,3 +35,40 @@ def test_no_rule_sends_a_person_sooner_than_its_own_urgency() -> None:
                 if need is not None and URGENCY_RANK[level] < URGENCY_RANK[need]:
                     wrong.append(f"{rule.id}: {referral} under urgency {level}")
     assert not wrong, wrong
+
+
+# --------------------------------------------------------------------------- answers suggested by the diary
+
+TODAY = dt.date(2026, 11, 1)
+
+
+def _nights(signs: list[str]) -> list[NightRecord]:
+    """A fortnight of ordinary calf cramps, logged the way the README logs them (no --sign)."""
+    return [NightRecord(date=TODAY - dt.timedelta(days=i), cramps=[
+        Cramp(start=dt.time(3, 10), duration_s=120, leg="left", muscles=["calf"], severity=5, signs=signs,
+              helped=["stretch"], minutes_to_relief=2)]) for i in range(14)]
+
+
+def test_a_diary_that_never_recorded_a_knot_does_not_answer_no_knot() -> None:
+    """Nights logged without signs suggested "no hard knot", "not the whole leg", "no twitching":
+    not logging a sign is not saying it was absent, and "no knot" made an ordinary cramp
+    "features unlike an ordinary cramp" (see a doctor) for anyone who took the diary's answers."""
+    answers = prefill_answers(_nights([]), [], today=TODAY)
+    assert {"hard_knot", "whole_limb", "twitching_pulling"}.isdisjoint(answers)
+    result = assess({**ORDINARY_ADULT, **answers})
+    assert "ws_atypical_cramp" not in {w.id for w in result.warning_signs}
+    # A sign that was logged is still suggested.
+    logged = prefill_answers(_nights(["hard_knot", "whole_limb"]), [], today=TODAY)
+    assert logged["hard_knot"] is True and logged["whole_limb"] is True
+
+
+def test_every_interview_medicine_logged_in_the_diary_is_suggested() -> None:
+    """The diary's suggestions kept their own list of cramp medicines and missed those added to the
+    interview later: a long-term stomach-acid tablet, donepezil and quinine (whose side-effect
+    warning question is then asked)."""
+    days = [DayRecord(date=TODAY - dt.timedelta(days=i), medicines=["ppi", "donepezil", "quinine", "paracetamol"])
+            for i in range(14)]
+    answers = prefill_answers([], days, today=TODAY)
+    assert answers["medicines"] == ["donepezil", "ppi", "quinine"]
+    shown = {q.id for q in visible_questions(KB, answers)}
+    assert "quinine_side_effects" in shown
