@@ -72,3 +72,11 @@ def test_every_interview_medicine_logged_in_the_diary_is_suggested() -> None:
     assert answers["medicines"] == ["donepezil", "ppi", "quinine"]
     shown = {q.id for q in visible_questions(KB, answers)}
     assert "quinine_side_effects" in shown
+
+
+def test_weeks_of_stretching_is_asked_only_where_stretching_is_advised() -> None:
+    """Wall stretches are advised from age 8 (adult_advice_fits); a 3-year-old's parent is not
+    asked whether weeks of calf stretches have failed."""
+    assert "stretching_no_better" not in {q.id for q in visible_questions(KB, {"age": 3})}
+    for answers in ({"age": 8}, {"age": 70}, {}):
+        assert "stretching_no_better" in {q.id for q in visible_questions(KB, answers)}
