@@ -9,6 +9,7 @@ import datetime as dt
 
 from crampcare.assess import assess
 from crampcare.assess.interview import visible_questions
+from crampcare.assess.render import assessment_markdown
 from crampcare.diary.prefill import prefill_answers
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.knowledge import load_knowledge
@@ -80,3 +81,18 @@ def test_weeks_of_stretching_is_asked_only_where_stretching_is_advised() -> None
     assert "stretching_no_better" not in {q.id for q in visible_questions(KB, {"age": 3})}
     for answers in ({"age": 8}, {"age": 70}, {}):
         assert "stretching_no_better" in {q.id for q in visible_questions(KB, answers)}
+
+
+# --------------------------------------------------------------------------- what the outputs say
+
+
+def test_an_urgent_result_says_what_to_do_even_when_no_warning_sign_asked_for_it() -> None:
+    """A feverish child whose limp was ticked in the child section is urgent through a look-alike;
+    the markdown (CLI and report text) led with an empty "What to do now" section."""
+    child = {"age": 6, "sex": "male", "child_fever_limp": False, "child_fever_convulsions": False,
+             "child_red_features": ["fever", "limp"], "child_fine_by_morning": False}
+    result = assess(child)
+    assert result.urgency == "urgent" and not [w for w in result.warning_signs if w.urgency == "urgent"]
+    markdown = assessment_markdown(result)
+    section = markdown.split("## What to do now", 1)[1].split("\n\n", 2)[1]
+    assert section.startswith("- **") and "today" in section and "A bone or joint infection in a child" in section
