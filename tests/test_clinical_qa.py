@@ -96,3 +96,11 @@ def test_an_urgent_result_says_what_to_do_even_when_no_warning_sign_asked_for_it
     markdown = assessment_markdown(result)
     section = markdown.split("## What to do now", 1)[1].split("\n\n", 2)[1]
     assert section.startswith("- **") and "today" in section and "A bone or joint infection in a child" in section
+
+
+def test_the_fluid_limit_advice_does_not_claim_a_limit_nobody_reported() -> None:
+    """Heart failure with the limit question skipped: no 20 ml/kg target (rightly), but the plan
+    told the person "Your doctor limits how much you drink", which they never said."""
+    answers = {**ORDINARY_ADULT, "age": 74, "conditions": ["heart_failure"], "weight_kg": 70}
+    item = next(p for p in assess(answers).plan.items if p.id == "fluid_limit_kept")
+    assert "Your doctor limits" not in item.text and "any" in item.title
