@@ -104,3 +104,18 @@ def test_the_fluid_limit_advice_does_not_claim_a_limit_nobody_reported() -> None
     answers = {**ORDINARY_ADULT, "age": 74, "conditions": ["heart_failure"], "weight_kg": 70}
     item = next(p for p in assess(answers).plan.items if p.id == "fluid_limit_kept")
     assert "Your doctor limits" not in item.text and "any" in item.title
+
+
+def test_no_plan_tells_a_person_whose_fluids_are_limited_to_drink_more() -> None:
+    """Guidance: people whose fluids their doctor limits get no target and no "drink more". The heat
+    and temperature-swing advice said "drink plenty", "drink more in hot weather" and "drink enough
+    in the heat" to a man on dialysis with a fluid limit."""
+    answers = {**ORDINARY_ADULT, "age": 66, "conditions": ["kidney"], "fluid_limit": True, "heat_exhaustion": True,
+               "heat_better_30min": True, "temperature_swings": True, "harsh_climate": True,
+               "duration_minutes": 2, "eased_by_stretching": True, "hard_knot": True}
+    result = assess(answers)
+    assert result.urgency == "doctor" and result.plan.items
+    said = " ".join(f"{p.title} {p.text}" for p in result.plan.items).lower()
+    assert not [w for w in ("drink more", "drink plenty", "drink enough") if w in said], said
+    assert {"heat_exhaustion"} <= {f.id for f in result.factors}
+    assert "fluid_limit_kept" in {p.id for p in result.plan.items}
