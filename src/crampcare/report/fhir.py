@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from crampcare import jsontext
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.diary.units import NIGHT_SPLIT, cramp_moment
+from crampcare.i18n.context import _
 from crampcare.jsontext import UnreadableJsonError
 from crampcare.report import codes
 from crampcare.report.errors import FhirImportError
@@ -713,6 +714,20 @@ def _at(entry: _Entry, paths: Mapping[str, str]) -> Callable[[tuple[Any, ...]], 
     return locate
 
 
+def _one_person(entries: Sequence[_Entry]) -> set[str]:
+    """The references that name the Bundle's one Patient (its ``fullUrl``, ``Patient/<id>``); empty without one.
+    A second Patient refuses the Bundle: crampcare imports one person's diary."""
+    patients = [entry for entry in entries if entry.resource["resourceType"] == "Patient"]
+    if len(patients) > 1:
+        raise _Reader.refuse(patients[1], _Refuse("resourceType", _(
+            "a second Patient in the Bundle; a diary holds one person's records, so export that person's records alone")))
+    if not patients:
+        return set()
+    patient = patients[0]
+    ident = patient.resource.get("id")
+    return {name for name in (patient.url, f"Patient/{ident}" if ident else "") if name}
+
+
 def _notes(resource: Mapping[str, Any]) -> str:
     return "\n".join(str(n.get("text", "")) for n in resource.get("note") or [])
 
@@ -723,6 +738,7 @@ class _Reader:
     def __init__(self, kb: KnowledgeBase, entries: list[_Entry]) -> None:
         self.kb = kb
         self.by_url = {e.url: e for e in entries if e.url}
+        self.person = _one_person(entries)
         self.assessments: list[dict[str, Any]] = []
         self.night_entries: dict[dt.date, tuple[_Entry, dict[str, Any]]] = {}
         self.day_entries: dict[dt.date, tuple[_Entry, dict[str, Any]]] = {}
@@ -730,6 +746,8 @@ class _Reader:
         self.factors: dict[str, tuple[_Entry, dt.date, str, Any]] = {}
         for entry in entries:
             try:
+                if entry.resource["resourceType"] in ("QuestionnaireResponse", "Observation"):
+                    self._same_person(entry.resource)
                 if entry.resource["resourceType"] == "QuestionnaireResponse":
                     self._response(entry.resource)
                 elif entry.resource["resourceType"] == "Observation":
@@ -739,7 +757,21 @@ class _Reader:
 
     @staticmethod
     def refuse(entry: _Entry, problem: _Refuse) -> FhirImportError:
-        return FhirImportError(f"{entry.name} {problem.field_path}", problem.message + "; nothing was imported")
+        return FhirImportError(f"{entry.name} {problem.field_path}", problem.message + _("; nothing was imported"))
+
+    def _same_person(self, resource: Mapping[str, Any]) -> None:
+        """A diary is one person's: a resource about anyone else refuses the whole Bundle (a clinic system's
+        export may hold several people, and their nights must not land in this diary)."""
+        subject = resource.get("subject")
+        reference = subject.get("reference") if isinstance(subject, Mapping) else None
+        if not isinstance(reference, str):
+            return  # no subject: the Bundle's own person, as in files made by hand
+        if not self.person:
+            self.person = {reference}  # without a Patient resource, the first subject named is the person
+        elif reference not in self.person:
+            raise _Refuse("subject.reference", _(
+                "{reference} is another person than {person} of the other entries; a diary holds one person's "
+                "records, so export that person's records alone", reference=reference, person=sorted(self.person)[0]))
 
     # ----------------------------------------------------------------- one resource at a time
 

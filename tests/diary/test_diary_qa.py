@@ -1,0 +1,154 @@
+"""Defects found by a QA pass over the diary's data paths (import, export, insights, report), each
+with the check that failed before its fix."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from diary_helpers import CliResult, cramp, day, night
+
+from crampcare.diary import transfer
+from crampcare.diary.store import DiaryStore
+from crampcare.i18n.context import use_language
+from crampcare.report.fhir import bundle_from_records
+
+# --------------------------------------------------------------------------- FHIR: one person per Bundle
+
+
+def _bundle() -> dict[str, Any]:
+    nights = [night(dt.date(2026, 11, 1), cramp()), night(dt.date(2026, 11, 2))]
+    return bundle_from_records(nights, [day(dt.date(2026, 11, 1), stress="high")], [])
+
+
+def _another_patients_night(bundle: dict[str, Any]) -> dict[str, Any]:
+    """``bundle`` with a second Patient and a night entry of theirs (a clinic system's export holds several)."""
+    patient = next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    other = copy.deepcopy(patient)
+    other["fullUrl"] = "urn:uuid:22222222-2222-4222-8222-222222222222"
+    other["resource"]["id"] = "22222222-2222-4222-8222-222222222222"
+    theirs = copy.deepcopy(next(e for e in bundle["entry"] if e["resource"].get("valueInteger") == 0))
+    theirs["fullUrl"] = "urn:uuid:33333333-3333-4333-8333-333333333333"
+    theirs["resource"]["id"] = "33333333-3333-4333-8333-333333333333"
+    theirs["resource"]["subject"] = {"reference": other["fullUrl"]}
+    theirs["resource"]["effectiveDateTime"] = "2025-01-01"
+    return {**bundle, "entry": [*bundle["entry"], other, theirs]}
+
+
+def test_a_fhir_bundle_with_another_patients_entries_imports_nothing(
+    run_cli: Callable[..., CliResult], store: DiaryStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "clinic.json"
+    path.write_text(json.dumps(_another_patients_night(_bundle())), encoding="utf-8")
+    result = run_cli("import", str(path))
+    assert result.exit_code == 2, result.stdout
+    assert "Patient" in result.stderr and "nothing was imported" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert store.list_nights() == [] and store.list_days() == []
+
+
+def test_a_fhir_observation_about_someone_else_imports_nothing(store: DiaryStore) -> None:
+    from crampcare.diary.errors import ImportFormatError
+    from crampcare.services.transfer import import_text
+
+    bundle = _bundle()
+    cramp_entry = next(e for e in bundle["entry"] if e["resource"].get("valueQuantity"))
+    cramp_entry["resource"]["subject"] = {"reference": "Patient/somebody-else"}
+    with use_language("ru"), pytest.raises(ImportFormatError) as info:
+        import_text(store, json.dumps(bundle), "mixed.json")
+    message = str(info.value)
+    assert message.startswith("mixed.json: Observation") and "subject" in message, message
+    assert "Patient/somebody-else" in message and "ничего не загружено" in message, message
+    assert store.list_nights() == []
+
+
+def test_a_crampcare_fhir_bundle_still_imports_and_other_tools_subject_forms_are_accepted(store: DiaryStore) -> None:
+    from crampcare.report.fhir import import_fhir
+
+    bundle = _bundle()
+    patient = next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+    first_observation = next(e for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation")
+    first_observation["resource"]["subject"] = {"reference": f"Patient/{patient['resource']['id']}"}
+    result = import_fhir(store, bundle)
+    assert (result.nights_added, result.days_added) == (2, 1)
+
+
+# --------------------------------------------------------------------------- CSV from a Russian spreadsheet
+
+
+def test_a_semicolon_csv_from_a_russian_spreadsheet_imports() -> None:
+    """Excel and LibreOffice in a Russian locale save CSV with ';' between cells and a decimal comma."""
+    text = (
+        "\ufeffdate;night_logged;cramp_count;sleep_disturbed;cramp1_start;cramp1_duration_s;cramp1_leg;"
+        "cramp1_muscles;cramp1_severity;cramp1_minutes_to_relief;sitting_hours;tags;day_notes\r\n"
+        '2026-11-01;yes;1;yes;3:10;180;left;"calf;toes";7;1,5;8,5;"work;travel";"Поездка, устал"\r\n'
+        "2026-11-02;yes;0;no;;;;;;;;;\r\n"
+    )
+    batch = transfer.parse_csv(text, source="excel.csv")
+    assert [n.date for n in batch.nights] == [dt.date(2026, 11, 1), dt.date(2026, 11, 2)]
+    first = batch.nights[0].cramps[0]
+    assert first.muscles == ["calf", "toes"] and first.minutes_to_relief == 1.5
+    assert batch.days[0].sitting_hours == 8.5 and batch.days[0].tags == ["work", "travel"]
+    assert batch.days[0].notes == "Поездка, устал"
+
+
+def test_a_comma_csv_with_semicolon_lists_is_still_read_with_commas() -> None:
+    batch = transfer.parse_csv("date,tags\n2026-11-01,a;b\n", source="mine.csv")
+    assert batch.days[0].tags == ["a", "b"]
+
+
+# --------------------------------------------------------------------------- Russian numbers agree
+
+
+@pytest.mark.parametrize("logged", [1, 21])
+def test_russian_recent_nights_sentence_agrees_with_the_logged_count(logged: int) -> None:
+    from crampcare.insights.analysis import compute_insights, summary_sentences
+
+    today = dt.date(2026, 11, 30)
+    nights = [night(today - dt.timedelta(days=i), *([cramp()] if i % 3 == 0 else [])) for i in range(logged)]
+    with use_language("ru"):
+        text = " ".join(summary_sentences(compute_insights(nights, [], today=today)))
+    assert f"из {logged} записанных" not in text, text
+    assert f"{logged}" in text
+
+
+def test_russian_report_counts_agree_with_one_logged_night(store: DiaryStore) -> None:
+    """«1 ночь с судорогами из 1 записанных», «сделаны в 1 из 1 дней», «для 1 из 1 судорог»: the noun after
+    «из N» must agree with N, so the Russian names the count after a colon instead."""
+    from crampcare.report.document import report_html
+
+    today = dt.date(2026, 11, 30)
+    store.add_night(night(dt.date(2026, 11, 29), cramp()))
+    store.add_day(day(dt.date(2026, 11, 29), exercises_done=True))
+    with use_language("ru"):
+        html = report_html(store, today=today)
+    for wrong in ("из 1 записанных", "из 1 дней", "из 1 судорог"):
+        assert wrong not in html, wrong
+    assert "записано ночей: 1, из них с судорогами: 1" in html
+
+
+def test_the_russian_insights_page_says_times_helped_in_the_right_form(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+
+    application = create_app(Settings(db=f"sqlite:///{tmp_path / 'diary.db'}"))
+    with DiaryStore(f"sqlite:///{tmp_path / 'diary.db'}") as diary:
+        # stretch helped twice (timed once: listed, not ranked); walk helped 21 times, timed each time (ranked)
+        for i in range(23):
+            helped = ["walk"] if i < 21 else ["stretch"]
+            diary.add_night(night(dt.date(2026, 10, 1) + dt.timedelta(days=i),
+                                  cramp(helped=helped, minutes_to_relief=2 if i != 22 else None)))
+    with TestClient(application) as web:
+        page = web.get("/insights", headers={"Accept-Language": "ru"}).text
+        english = web.get("/insights", headers={"Accept-Language": "en"}).text
+    application.state.engine.dispose()
+    assert "помогло 2 раза, со временем — 1" in page
+    assert "записей со временем: 21 (всего помогло 21 раз)" in page
+    assert "helped 2 times, 1 timed" in english and "helped 21 times in all" in english
