@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +152,30 @@ def test_the_russian_insights_page_says_times_helped_in_the_right_form(tmp_path:
     assert "помогло 2 раза, со временем — 1" in page
     assert "записей со временем: 21 (всего помогло 21 раз)" in page
     assert "helped 2 times, 1 timed" in english and "helped 21 times in all" in english
+
+
+# --------------------------------------------------------------------------- FHIR: old dates
+
+
+@pytest.fixture
+def amsterdam_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's clock in Amsterdam, whose offset until 1937 was +00:19:32."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("amsterdam_time")
+def test_a_fhir_export_of_a_night_before_standard_time_imports_again(store: DiaryStore) -> None:
+    from crampcare.report.fhir import import_fhir
+
+    nights = [night(dt.date(1920, 3, 1), cramp(start=dt.time(3, 10)))]
+    bundle = bundle_from_records(nights, [], [])
+    moments = [e["resource"]["effectiveDateTime"] for e in bundle["entry"] if e["resource"].get("valueQuantity")]
+    assert moments == ["1920-03-02T03:10:00+00:20"]
+    import_fhir(store, bundle)
+    assert store.list_nights() == nights

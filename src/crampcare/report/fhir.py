@@ -117,9 +117,12 @@ def _local_iso(moment: dt.datetime) -> str:
     moment instead moved a 02:30 cramp on the night clocks go forward (a time that does not
     exist locally) to 01:30, and the import, which keeps the wall clock, then changed the diary.
     Seconds are written as stored (fractions only when the record has them), so the import gives
-    back the same time."""
-    offset = moment.astimezone().utcoffset()
-    return moment.replace(tzinfo=dt.timezone(offset or dt.timedelta(0))).isoformat()
+    back the same time. The offset is whole minutes, as FHIR's dateTime (``+hh:mm``) allows: before
+    standard time zones, places kept their local mean time (Amsterdam until 1937: +00:19:32), and
+    ``+00:19:32`` made a Bundle that crampcare's own import refused."""
+    offset = moment.astimezone().utcoffset() or dt.timedelta(0)
+    minutes = dt.timedelta(minutes=round(offset.total_seconds() / 60))
+    return moment.replace(tzinfo=dt.timezone(minutes)).isoformat()
 
 
 # --------------------------------------------------------------------------- day factors
