@@ -179,3 +179,24 @@ def test_a_fhir_export_of_a_night_before_standard_time_imports_again(store: Diar
     assert moments == ["1920-03-02T03:10:00+00:20"]
     import_fhir(store, bundle)
     assert store.list_nights() == nights
+
+
+# --------------------------------------------------------------------------- undo after an import that added nothing
+
+
+def test_undo_after_an_import_that_added_nothing_keeps_the_earlier_change(
+    run_cli: Callable[..., CliResult], store: DiaryStore, tmp_path: Path
+) -> None:
+    """The import is "one undoable change", and the web offers Undo right after it: an import whose records
+    were all there already (or a header-only file) must not let that Undo revert the night logged before."""
+    assert run_cli("log", "night", "--date", "2026-11-01", "--none").exit_code == 0
+    again = tmp_path / "again.json"
+    assert run_cli("export", "--format", "json", "--out", str(again)).exit_code == 0
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("date,fluids_ml\n", encoding="utf-8")
+    for path in (again, header_only):
+        imported = run_cli("import", str(path))
+        assert imported.exit_code == 0, imported.stderr
+        undone = run_cli("diary", "undo")
+        assert undone.exit_code == 0 and "importing" in undone.stdout, undone.stdout
+        assert store.get_night(dt.date(2026, 11, 1)) is not None
