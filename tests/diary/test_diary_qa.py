@@ -200,3 +200,25 @@ def test_undo_after_an_import_that_added_nothing_keeps_the_earlier_change(
         undone = run_cli("diary", "undo")
         assert undone.exit_code == 0 and "importing" in undone.stdout, undone.stdout
         assert store.get_night(dt.date(2026, 11, 1)) is not None
+
+
+# --------------------------------------------------------------------------- the diary's suggestions to the interview
+
+
+def test_signs_never_logged_are_not_suggested_as_no() -> None:
+    """Signs are optional in the diary: nights of ordinary calf cramps logged without any made
+    `assess --from-diary` answer "no hard knot", and the assessment then warned of "features unlike an
+    ordinary cramp" (ws_atypical_cramp), while "no, not the whole leg" ruled out ws_widespread unasked."""
+    from crampcare.assess import assess
+    from crampcare.diary.prefill import prefill_answers
+
+    today = dt.date(2026, 11, 30)
+    plain = [night(today - dt.timedelta(days=i), cramp(helped=["stretch"])) for i in range(1, 9)]
+    answers = prefill_answers(plain, [], today=today)
+    assert not {"hard_knot", "whole_limb", "twitching_pulling"} & set(answers), answers
+    result = assess({**answers, "age": 50, "sex": "female"})
+    assert "ws_atypical_cramp" not in [w.id for w in result.warning_signs]
+
+    knotted = [night(today - dt.timedelta(days=1), cramp(signs=["hard_knot", "whole_limb"])), *plain[1:]]
+    answers = prefill_answers(knotted, [], today=today)
+    assert answers["hard_knot"] is True and answers["whole_limb"] is True and "twitching_pulling" not in answers

@@ -48,9 +48,12 @@ def prefill_answers(
                 answers["muscles"] = sorted(muscles)
             legs = {c.leg for c in cramps}
             answers["legs"] = "both" if "both" in legs else "either" if len(legs) > 1 else "one"
-            answers["hard_knot"] = any("hard_knot" in c.signs for c in cramps)
-            answers["whole_limb"] = any("whole_limb" in c.signs for c in cramps)
-            answers["twitching_pulling"] = any("twitching" in c.signs for c in cramps)
+            # Signs are optional in the diary: one logged is a "yes"; none logged is not a "no" (an unlogged
+            # knot answered "no" raised "features unlike an ordinary cramp"), so the interview asks.
+            for sign, question in (("hard_knot", "hard_knot"), ("whole_limb", "whole_limb"),
+                                   ("twitching", "twitching_pulling")):
+                if any(sign in c.signs for c in cramps):
+                    answers[question] = True
             stretched = [c for c in cramps if "stretch" in c.helped]
             if stretched:
                 answers["eased_by_stretching"] = True
