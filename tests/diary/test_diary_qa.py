@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from diary_helpers import CliResult, cramp, day, night
+from diary_helpers import CliResult, cli_runner, cramp, day, night
 
 from crampcare.diary import transfer
 from crampcare.diary.store import DiaryStore
@@ -222,3 +222,35 @@ def test_signs_never_logged_are_not_suggested_as_no() -> None:
     knotted = [night(today - dt.timedelta(days=1), cramp(signs=["hard_knot", "whole_limb"])), *plain[1:]]
     answers = prefill_answers(knotted, [], today=today)
     assert answers["hard_knot"] is True and answers["whole_limb"] is True and "twitching_pulling" not in answers
+
+
+# --------------------------------------------------------------------------- the person's own words on the terminal
+
+
+def test_tags_and_notes_that_look_like_markup_are_printed_as_written(store: DiaryStore, migrated_url: str) -> None:
+    """A tag "[/x]" made `diary list` and `insights` stop with Rich's MarkupError, and "[x]" vanished."""
+    import typer
+
+    from crampcare.cli.diary_commands import register as register_diary
+    from crampcare.cli.insights_commands import register as register_insights
+
+    app = typer.Typer(pretty_exceptions_enable=False)
+
+    @app.callback()
+    def _root() -> None:
+        """Test app."""
+
+    register_diary(app)
+    register_insights(app)
+    start = dt.date(2026, 9, 1)
+    store.add_many(
+        [night(start + dt.timedelta(days=i), *([cramp()] if i % 3 == 0 else []), notes="[bold]x") for i in range(42)],
+        [day(start + dt.timedelta(days=i), tags=["[/x]", "[x]"] if i % 2 else ["[x]"]) for i in range(42)],
+    )
+    run = cli_runner(app, migrated_url)
+    listed = run("diary", "list", "--from", "2026-09-01", "--to", "2026-09-02")
+    assert listed.exit_code == 0, listed.stderr
+    assert "[/x], [x]" in listed.stdout and "[x]" in listed.stdout.split("2026-09-01")[1].split("\n")[0]
+    insights = run("insights")
+    assert insights.exit_code == 0, insights.stderr
+    assert "Tag: [/x]" in insights.stdout
