@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -128,8 +129,9 @@ def _draw_weekly(ax: Axes, ins: Insights) -> None:
     from matplotlib.dates import AutoDateLocator, num2date
     from matplotlib.ticker import FuncFormatter
 
-    # Day and month in the reader's language (Babel), not strftime's English month names.
-    ax.xaxis.set_major_locator(AutoDateLocator())
+    # Day and month in the reader's language (Babel), not strftime's English month names. At most four
+    # dates: at 12 pt on a phone's 324 pt, the default five to seven ran into each other ("Sep 1Sep 15").
+    ax.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=4))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: current_localizer().short_day_month(num2date(value).date())))
 
 
@@ -195,7 +197,12 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
     ax.set_xlabel(_("risk ratio (right of 1: more cramps)"))
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    # 1-2-5 in each decade while they fit at 12 pt on a phone; over a wide range (a CI down to 0.01)
+    # they ran together ("0.0010.002"), so then 1-3, then only the powers of ten.
+    low, high = ax.get_xlim()
+    decades = math.log10(high / low)
+    subs = (1.0, 2.0, 5.0) if decades <= 1.6 else (1.0, 3.0) if decades <= 2.4 else (1.0,)
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: current_localizer().number(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
 
