@@ -305,3 +305,45 @@ def test_the_triggers_chart_risk_ratios_do_not_run_into_each_other() -> None:
         figure = triggers_figure(insights)
         assert _overlapping_tick_labels(figure) == []
         assert len([t for t in figure.axes[0].get_xticklabels() if t.get_text()]) >= 3
+
+
+def _texts_outside(figure: Any) -> list[str]:
+    """The texts of ``figure`` drawn (partly) outside it, so cut off in the PNG and the SVG."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    FigureCanvasAgg(figure).draw()
+    renderer = figure.canvas.get_renderer()
+    page = figure.bbox
+    undrawn = set()  # labels of ticks beyond the axis's limits: matplotlib keeps them but does not draw them
+    for ax in figure.axes:
+        for axis, (low, high) in ((ax.xaxis, sorted(ax.get_xlim())), (ax.yaxis, sorted(ax.get_ylim()))):
+            undrawn |= {id(tick.label1) for tick in axis.get_major_ticks() if not low <= tick.get_loc() <= high}
+    outside = []
+    for text in figure.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip() or id(text) in undrawn:
+            continue
+        box = text.get_window_extent(renderer)
+        if box.x0 < page.x0 - 1 or box.x1 > page.x1 + 1 or box.y0 < page.y0 - 1 or box.y1 > page.y1 + 1:
+            outside.append(text.get_text())
+    return outside
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_word_of_the_triggers_chart_is_inside_it(lang: str) -> None:
+    """In Russian the long factor names made the plot narrow, and the title, the axis label and the ends of
+    the names ("(в следующую ноч") were cut off; in English a 45-letter name ran off the edge too."""
+    import matplotlib
+
+    from crampcare.insights.analysis import compute_insights
+    from crampcare.insights.charts import _RC, triggers_figure
+
+    today = dt.date(2026, 12, 1)
+    dates = [today - dt.timedelta(days=i) for i in range(84)]
+    nights = [night(date, *([cramp()] if i % 2 else [])) for i, date in enumerate(dates)]
+    days = [day(date, temperature_swing_c=12 if i % 4 == 0 else 3, alcohol_units=3 if i % 5 == 0 else 0,
+                tags=["a rather long label of my own for days"] if i % 3 == 0 else [])
+            for i, date in enumerate(dates)]
+    with use_language(lang), matplotlib.rc_context(_RC):
+        figure = triggers_figure(compute_insights(nights, days, today=today))
+        assert _texts_outside(figure) == []
