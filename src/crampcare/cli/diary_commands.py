@@ -661,6 +661,7 @@ def diary_list(
 
 def _print_table(nights: list["NightRecord"], days: list["DayRecord"]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -676,11 +677,11 @@ def _print_table(nights: list["NightRecord"], days: list["DayRecord"]) -> None:
     table.add_column(_("Day"))
     for date in sorted(by_night.keys() | by_day.keys()):
         night, day = by_night.get(date), by_day.get(date)
-        table.add_row(
+        table.add_row(  # the person's own tags are text, not Rich markup ("[/x]" stopped the listing)
             date.isoformat(),
-            _night_summary(night) if night else "—",
-            "\n".join(_cramp_line(c) for c in night.cramps) if night else "",
-            _day_summary(day) if day else "—",
+            escape(_night_summary(night)) if night else "—",
+            escape("\n".join(_cramp_line(c) for c in night.cramps)) if night else "",
+            escape(_day_summary(day)) if day else "—",
         )
     console.print(table)
     with_cramps = sum(1 for n in nights if n.cramps)

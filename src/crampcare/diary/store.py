@@ -409,12 +409,13 @@ class DiaryStore:
                                                          answers=dict(answers), result=dict(result)))
                 known.append(answers)
                 saved += 1
-            if new_nights or new_days:
-                self._insert_nights(conn, new_nights)
-                self._insert_days(conn, new_days)
-                entries = [{"kind": "night", "date": r.date.isoformat(), "record": None} for r in new_nights]
-                entries += [{"kind": "day", "date": r.date.isoformat(), "record": None} for r in new_days]
-                self._record_change(conn, "import", "bulk", None, entries)
+            self._insert_nights(conn, new_nights)
+            self._insert_days(conn, new_days)
+            entries = [{"kind": "night", "date": r.date.isoformat(), "record": None} for r in new_nights]
+            entries += [{"kind": "day", "date": r.date.isoformat(), "record": None} for r in new_days]
+            # Recorded even when it adds nothing: "undo" right after an import (the web offers it) must undo
+            # that import, not the change before it.
+            self._record_change(conn, "import", "bulk", None, entries)
             return AddManyResult(len(new_nights), len(new_days), same_nights, same_days, saved,
                                  len(assessments) - saved)
 

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from crampcare import jsontext
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.diary.units import NIGHT_SPLIT, cramp_moment
+from crampcare.i18n.context import _
 from crampcare.jsontext import UnreadableJsonError
 from crampcare.report import codes
 from crampcare.report.errors import FhirImportError
@@ -116,9 +117,12 @@ def _local_iso(moment: dt.datetime) -> str:
     moment instead moved a 02:30 cramp on the night clocks go forward (a time that does not
     exist locally) to 01:30, and the import, which keeps the wall clock, then changed the diary.
     Seconds are written as stored (fractions only when the record has them), so the import gives
-    back the same time."""
-    offset = moment.astimezone().utcoffset()
-    return moment.replace(tzinfo=dt.timezone(offset or dt.timedelta(0))).isoformat()
+    back the same time. The offset is whole minutes, as FHIR's dateTime (``+hh:mm``) allows: before
+    standard time zones, places kept their local mean time (Amsterdam until 1937: +00:19:32), and
+    ``+00:19:32`` made a Bundle that crampcare's own import refused."""
+    offset = moment.astimezone().utcoffset() or dt.timedelta(0)
+    minutes = dt.timedelta(minutes=round(offset.total_seconds() / 60))
+    return moment.replace(tzinfo=dt.timezone(minutes)).isoformat()
 
 
 # --------------------------------------------------------------------------- day factors
@@ -713,6 +717,20 @@ def _at(entry: _Entry, paths: Mapping[str, str]) -> Callable[[tuple[Any, ...]], 
     return locate
 
 
+def _one_person(entries: Sequence[_Entry]) -> set[str]:
+    """The references that name the Bundle's one Patient (its ``fullUrl``, ``Patient/<id>``); empty without one.
+    A second Patient refuses the Bundle: crampcare imports one person's diary."""
+    patients = [entry for entry in entries if entry.resource["resourceType"] == "Patient"]
+    if len(patients) > 1:
+        raise _Reader.refuse(patients[1], _Refuse("resourceType", _(
+            "a second Patient in the Bundle; a diary holds one person's records, so export that person's records alone")))
+    if not patients:
+        return set()
+    patient = patients[0]
+    ident = patient.resource.get("id")
+    return {name for name in (patient.url, f"Patient/{ident}" if ident else "") if name}
+
+
 def _notes(resource: Mapping[str, Any]) -> str:
     return "\n".join(str(n.get("text", "")) for n in resource.get("note") or [])
 
@@ -723,6 +741,7 @@ class _Reader:
     def __init__(self, kb: KnowledgeBase, entries: list[_Entry]) -> None:
         self.kb = kb
         self.by_url = {e.url: e for e in entries if e.url}
+        self.person = _one_person(entries)
         self.assessments: list[dict[str, Any]] = []
         self.night_entries: dict[dt.date, tuple[_Entry, dict[str, Any]]] = {}
         self.day_entries: dict[dt.date, tuple[_Entry, dict[str, Any]]] = {}
@@ -730,6 +749,8 @@ class _Reader:
         self.factors: dict[str, tuple[_Entry, dt.date, str, Any]] = {}
         for entry in entries:
             try:
+                if entry.resource["resourceType"] in ("QuestionnaireResponse", "Observation"):
+                    self._same_person(entry.resource)
                 if entry.resource["resourceType"] == "QuestionnaireResponse":
                     self._response(entry.resource)
                 elif entry.resource["resourceType"] == "Observation":
@@ -739,7 +760,21 @@ class _Reader:
 
     @staticmethod
     def refuse(entry: _Entry, problem: _Refuse) -> FhirImportError:
-        return FhirImportError(f"{entry.name} {problem.field_path}", problem.message + "; nothing was imported")
+        return FhirImportError(f"{entry.name} {problem.field_path}", problem.message + _("; nothing was imported"))
+
+    def _same_person(self, resource: Mapping[str, Any]) -> None:
+        """A diary is one person's: a resource about anyone else refuses the whole Bundle (a clinic system's
+        export may hold several people, and their nights must not land in this diary)."""
+        subject = resource.get("subject")
+        reference = subject.get("reference") if isinstance(subject, Mapping) else None
+        if not isinstance(reference, str):
+            return  # no subject: the Bundle's own person, as in files made by hand
+        if not self.person:
+            self.person = {reference}  # without a Patient resource, the first subject named is the person
+        elif reference not in self.person:
+            raise _Refuse("subject.reference", _(
+                "{reference} is another person than {person} of the other entries; a diary holds one person's "
+                "records, so export that person's records alone", reference=reference, person=sorted(self.person)[0]))
 
     # ----------------------------------------------------------------- one resource at a time
 
