@@ -334,9 +334,10 @@ class DiaryStore:
 
     # ------------------------------------------------------------------ days
 
-    def add_day(self, record: DayRecord) -> None:
-        """Store a new day; :class:`DuplicateRecordError` if that date already has one."""
-        self._add("day", record)
+    def add_day(self, record: DayRecord, idempotency_key: str | None = None) -> None:
+        """Store a new day; :class:`DuplicateRecordError` if that date already has one, unless this
+        is a retry with the ``idempotency_key`` that stored it (a double tap): then nothing happens."""
+        self._add("day", record, idempotency_key)
 
     def put_day(self, record: DayRecord) -> None:
         """Store ``record``, replacing whatever was stored for its date (an edit, undoable)."""
@@ -422,10 +423,11 @@ class DiaryStore:
 
     # ------------------------------------------------------------------ undo
 
-    def undo(self) -> str:
+    def undo(self, idempotency_key: str | None = None) -> str:
         """Revert the most recent change (add, edit, delete or import); returns what was undone.
 
-        Raises :class:`NotFoundError` when there is nothing left to undo.
+        Raises :class:`NotFoundError` when there is nothing left to undo. A retry with the
+        ``idempotency_key`` of an undo already done (a double tap) reverts nothing more.
         """
 
         def work(conn: Connection) -> str:
@@ -445,12 +447,16 @@ class DiaryStore:
             conn.execute(delete(_log).where(_log.c.id == entry.id, _log.c.owner == self.owner))
             return _describe(entry)
 
-        return self._write(work)
+        return self._write_once("undo", idempotency_key, work,
+                                lambda conn, outcome: _("nothing more: that undo was already done"),
+                                lambda described: "undone")
 
     # ------------------------------------------------------------------ assessments
 
-    def save_assessment(self, answers: dict[str, Any], result: dict[str, Any]) -> int:
-        """Save a finished assessment (JSON-serialisable dicts); returns its id."""
+    def save_assessment(self, answers: dict[str, Any], result: dict[str, Any],
+                        idempotency_key: str | None = None) -> int:
+        """Save a finished assessment (JSON-serialisable dicts); returns its id. A retry with the
+        ``idempotency_key`` that saved it (a double tap) saves nothing and returns the same id."""
 
         def work(conn: Connection) -> int:
             inserted = conn.execute(
@@ -463,7 +469,7 @@ class DiaryStore:
             assert key is not None
             return int(key[0])
 
-        return self._write(work)
+        return self._write_once("save_assessment", idempotency_key, work, lambda conn, outcome: int(outcome), str)
 
     def list_assessments(self) -> list[StoredAssessment]:
         """All saved assessments, oldest first."""
@@ -538,7 +544,7 @@ class DiaryStore:
 
         return self._write(once)
 
-    def _add(self, kind: Kind, record: NightRecord | DayRecord) -> None:
+    def _add(self, kind: Kind, record: NightRecord | DayRecord, idempotency_key: str | None = None) -> None:
         def work(conn: Connection) -> None:
             if self._fetch(conn, kind, record.date) is not None:
                 raise DuplicateRecordError(kind, record.date)
@@ -548,7 +554,8 @@ class DiaryStore:
             self._record_change(conn, "add", kind, record.date, [_entry(kind, record.date, None)])
 
         try:
-            self._write(work)
+            self._write_once(f"add_{kind} {record.date.isoformat()}", idempotency_key, work,
+                             lambda conn, outcome: None, lambda done: "created")
         except IntegrityError:
             # Another process added the same date between our check and our insert.
             raise DuplicateRecordError(kind, record.date) from None

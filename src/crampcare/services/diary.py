@@ -116,9 +116,10 @@ def log_night(diary: Diary, record: NightRecord, idempotency_key: str | None = N
     return diary.log_night(record, idempotency_key)
 
 
-def log_day(diary: Diary, record: DayRecord) -> None:
-    """Log a new day; :class:`~crampcare.diary.errors.DuplicateRecordError` if that date is logged."""
-    diary.add_day(record)
+def log_day(diary: Diary, record: DayRecord, idempotency_key: str | None = None) -> None:
+    """Log a new day; :class:`~crampcare.diary.errors.DuplicateRecordError` if that date is logged
+    (a retry with the same idempotency key, a double tap, is not: it was stored once)."""
+    diary.add_day(record, idempotency_key)
 
 
 def put_night(diary: Diary, record: NightRecord) -> None:
@@ -157,9 +158,10 @@ def delete(diary: Diary, date: dt.date, kind: Kind | None = None) -> list[str]:
     return diary.delete_date(date)
 
 
-def undo(diary: Diary) -> str:
-    """Revert the last change; returns what was undone (``NotFoundError`` when there is nothing)."""
-    return diary.undo()
+def undo(diary: Diary, idempotency_key: str | None = None) -> str:
+    """Revert the last change; returns what was undone (``NotFoundError`` when there is nothing).
+    A retry with the same idempotency key (a double tap) reverts nothing more."""
+    return diary.undo(idempotency_key)
 
 
 def nights(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> list[NightRecord]:
@@ -190,9 +192,11 @@ def day(diary: Diary, date: dt.date) -> DayRecord | None:
 # --------------------------------------------------------------------------- assessments
 
 
-def save_assessment(diary: Diary, answers: dict[str, Any], result: dict[str, Any]) -> int:
-    """Keep a finished assessment (answers and the engine's result, with its trace); returns its id."""
-    return diary.save_assessment(answers, result)
+def save_assessment(diary: Diary, answers: dict[str, Any], result: dict[str, Any],
+                    idempotency_key: str | None = None) -> int:
+    """Keep a finished assessment (answers and the engine's result, with its trace); returns its id.
+    A retry with the same idempotency key (a double tap, a reload) is kept once."""
+    return diary.save_assessment(answers, result, idempotency_key)
 
 
 def assess_and_save(diary: Diary, answers: dict[str, Any]) -> tuple[Assessment, int]:
