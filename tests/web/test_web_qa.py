@@ -158,3 +158,72 @@ def test_the_edit_day_form_changes_the_day(client: TestClient) -> None:
     client.post("/diary/undo")
     assert client.get(f"/api/v1/days/{date}").json()["notes"] == "first"
     assert client.post(f"/diary/day/{dt.date.today().isoformat()}", data={"fluids": "1L"}).status_code == 404
+
+
+# --------------------------------------------------------------------------- in Chromium, on a small phone
+
+# Every control of its own on screen, and how tall and wide it is; a link inside a sentence is exempt
+# (WCAG 2.5.8), and so is the skip link until it is focused (it is off screen).
+TARGETS = """() => [...document.querySelectorAll('a, button, select, summary, label.choice > span, input:not([type=hidden])')]
+    .filter(e => {
+        const r = e.getBoundingClientRect();
+        if (!r.width || r.right < 0 || e.matches('.choice input')) return false;
+        const block = e.closest('p, li, td, span:not(.choice span)');
+        return !(e.tagName === 'A' && block && block.textContent.trim().length > e.textContent.trim().length + 3);
+    })
+    .map(e => { const r = e.getBoundingClientRect();
+                return [e.tagName + ' ' + (e.textContent || e.name || '').trim().slice(0, 30), Math.round(r.width),
+                        Math.round(r.height)]; })"""
+SMALL_PHONE = {"width": 320, "height": 568}
+
+
+@pytest.mark.browser
+def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
+    """At 320x568 with touch, in Russian: every tap target of its own is at least 44 px (the header's links
+    were 38 px, the region list 24 px, /now's links and "why?" 30 px), the report's tables fit (its
+    "what helped" headings pushed it 7 px sideways), and Back in the interview shows the previous step
+    with its answers instead of "Confirm form resubmission" (ERR_CACHE_MISS)."""
+    from tests.web.browserkit import sideways
+    from tests.web.threaded_server import serve_in_thread
+
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+
+    application = create_app(Settings(db=f"sqlite:///{tmp_path / 'diary.db'}"))
+    night = default_night_date().isoformat()
+    for url in serve_in_thread(application):
+        context = browser.new_context(base_url=url, viewport=SMALL_PHONE, is_mobile=True, has_touch=True,
+                                      locale="ru-RU")
+        page = context.new_page()
+        try:
+            page.request.put(f"/api/v1/nights/{night}", headers={"Origin": url}, data={"date": night, "cramps": [
+                {"start": "03:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6,
+                 "helped": ["stretch"], "minutes_to_relief": 3}]})
+            problems: dict[str, Any] = {}
+            for path in ("/", "/now", "/assess", "/diary", f"/diary/night/{night}", "/learn", "/learn/causes",
+                         "/reminders", "/no-such-page", "/report.html"):
+                page.goto(path)
+                assert page.locator("html").get_attribute("lang") == "ru", path
+                small = [t for t in page.evaluate(TARGETS) if t[2] < 44 or t[1] < 44]
+                if small or sideways(page):
+                    problems[path] = (small[:5], sideways(page))
+            assert not problems, problems
+
+            # The interview by touch: step 1 all "no", step 2 an age and a sex, then Back from step 3.
+            page.goto("/assess")
+            for no in page.locator("fieldset[data-q] label.choice:has(input[value=no]) span").all():
+                no.tap()
+            with page.expect_navigation():
+                page.get_by_role("button", name="Далее").tap()
+            page.locator("input[name=age]").fill("40")
+            page.locator("label.choice:has(input[value=male]) span").tap()
+            with page.expect_navigation():
+                page.get_by_role("button", name="Далее").tap()
+            assert page.locator("h1").inner_text() != "О вас"
+            page.go_back()
+            assert page.locator("h1").inner_text() == "О вас"
+            assert page.locator("input[name=age]").input_value() == "40"
+            assert page.locator("input[value=male]").is_checked()
+        finally:
+            context.close()
+    application.state.engine.dispose()
