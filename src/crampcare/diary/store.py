@@ -328,9 +328,10 @@ class DiaryStore:
             return None
         return Cramp.model_construct(**{**{k: row._mapping[k] for k in _CRAMP_FIELDS}, "start": _as_time(row.start)})
 
-    def delete_night(self, date: dt.date) -> None:
-        """Delete the night of ``date`` with its cramps; :class:`NotFoundError` if absent."""
-        self._delete_date(date, ("night",))
+    def delete_night(self, date: dt.date, idempotency_key: str | None = None) -> None:
+        """Delete the night of ``date`` with its cramps; :class:`NotFoundError` if absent, unless this
+        is a retry with the ``idempotency_key`` that deleted it (a double tap)."""
+        self._delete_date(date, ("night",), idempotency_key=idempotency_key)
 
     # ------------------------------------------------------------------ days
 
@@ -353,9 +354,10 @@ class DiaryStore:
         with self.engine.connect() as conn:
             return list(self._fetch_days(conn, start, end).values())
 
-    def delete_day(self, date: dt.date) -> None:
-        """Delete the day of ``date``; :class:`NotFoundError` if absent."""
-        self._delete_date(date, ("day",))
+    def delete_day(self, date: dt.date, idempotency_key: str | None = None) -> None:
+        """Delete the day of ``date``; :class:`NotFoundError` if absent, unless this is a retry with the
+        ``idempotency_key`` that deleted it (a double tap)."""
+        self._delete_date(date, ("day",), idempotency_key=idempotency_key)
 
     def delete_date(self, date: dt.date) -> list[str]:
         """Delete the night and the day of ``date`` as one undoable change; returns the kinds deleted."""
@@ -602,7 +604,8 @@ class DiaryStore:
         if len(known) + len(unseen) > MAX_DISTINCT_TAGS:
             raise TagLimitError(len(known) + len(unseen), MAX_DISTINCT_TAGS, unseen[0])
 
-    def _delete_date(self, date: dt.date, kinds: tuple[Kind, ...], require_all: bool = True) -> list[str]:
+    def _delete_date(self, date: dt.date, kinds: tuple[Kind, ...], require_all: bool = True,
+                     idempotency_key: str | None = None) -> list[str]:
 
         def work(conn: Connection) -> list[str]:
             found = {kind: self._fetch(conn, kind, date) for kind in kinds}
@@ -619,7 +622,8 @@ class DiaryStore:
             self._record_change(conn, "delete", label, date, entries)
             return list(deleted)
 
-        return self._write(work)
+        return self._write_once(f"delete_{'_'.join(kinds)} {date.isoformat()}", idempotency_key, work,
+                                lambda conn, outcome: outcome.split(), " ".join)
 
     def _insert(self, conn: Connection, kind: Kind, record: NightRecord | DayRecord) -> None:
         if kind == "night":

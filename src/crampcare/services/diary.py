@@ -147,13 +147,14 @@ def get_date(diary: Diary, date: dt.date) -> tuple[NightRecord | None, DayRecord
     return diary.get_night(date), diary.get_day(date)
 
 
-def delete(diary: Diary, date: dt.date, kind: Kind | None = None) -> list[str]:
-    """Delete the night, the day, or (``kind=None``) both of ``date``; returns the kinds deleted. Undoable."""
+def delete(diary: Diary, date: dt.date, kind: Kind | None = None, idempotency_key: str | None = None) -> list[str]:
+    """Delete the night, the day, or (``kind=None``) both of ``date``; returns the kinds deleted. Undoable.
+    A retry with the same idempotency key (a double tap) is not refused as "nothing logged": it was done."""
     if kind == "night":
-        diary.delete_night(date)
+        diary.delete_night(date, idempotency_key)
         return ["night"]
     if kind == "day":
-        diary.delete_day(date)
+        diary.delete_day(date, idempotency_key)
         return ["day"]
     return diary.delete_date(date)
 

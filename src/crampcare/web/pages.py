@@ -219,7 +219,7 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
         "as_list": forms.as_list,
         "again": _cramp_again(diary_service.last_cramp(store)),
         # A fresh key per rendered form: submitting it twice (double click, reload) logs once.
-        "form_keys": {name: uuid.uuid4().hex for name in ("night", "quiet", "again", "day", "undo")},
+        "form_keys": {name: uuid.uuid4().hex for name in ("night", "quiet", "again", "day", "undo", "delete")},
     }
 
 
@@ -455,13 +455,11 @@ async def diary_save_day(request: Request, date: DiaryDate, kb: KnowledgeBase = 
 
 
 @router.post("/diary/{kind}/{date}/delete")
-def diary_delete(kind: str, date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
-    if kind == "night":
-        diary_service.delete(store, date, "night")
-    elif kind == "day":
-        diary_service.delete(store, date, "day")
-    else:
+async def diary_delete(request: Request, kind: str, date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
+    if kind not in ("night", "day"):
         raise ApiError(404, _("nothing to delete there"))
+    key = _form_key(await request.form())
+    await run_in_threadpool(diary_service.delete, store, date, "night" if kind == "night" else "day", key)
     return _redirect("deleted", date)
 
 
