@@ -36,7 +36,7 @@ from crampcare.web.params import FromDate, ToDate, read_upload
 if TYPE_CHECKING:
     from collections.abc import Collection
 
-    from crampcare.diary.records import Cramp
+    from crampcare.diary.records import Cramp, DayRecord
     from crampcare.knowledge.loader import KnowledgeBase
     from crampcare.services.diary import Diary
 
@@ -108,6 +108,7 @@ def now_page(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLRespo
 
 
 def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
+    from crampcare.assess.interview import SEVERE_URGENCIES, severe_signs
     from crampcare.assess.localize import localize_assessment
     from crampcare.assess.render import answer_words, question_words
 
@@ -121,7 +122,6 @@ def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
     top = [r for r in result.urgency_reasons if r.urgency == result.urgency]
     signs = [r for r in top if r.rule.startswith("warning_signs.")]
     reasons = list(dict.fromkeys(r.title for r in (signs or top)))
-    severe = ("emergency", "urgent")
     do_now = list(dict.fromkeys(w.action for w in result.warning_signs if w.urgency == result.urgency))
     return {
         "title": _("Your assessment"),
@@ -132,13 +132,14 @@ def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
         "action": urgency_action(result.urgency),
         "reasons": reasons,
         "do_now": do_now,
-        "severe": result.urgency in severe,
-        "severe_signs": [w for w in result.warning_signs if w.urgency in severe],
-        "other_signs": [w for w in result.warning_signs if w.urgency not in severe],
+        "severe": result.urgency in SEVERE_URGENCIES,
+        "severe_signs": severe_signs(result),
+        "other_signs": [w for w in result.warning_signs if w.urgency not in SEVERE_URGENCIES],
         "evidence_labels": {grade: evidence_label(grade) for grade in vocabulary().evidence},
         "answers_of": answers,
         "sources": {s.id: s for s in kb.sources.values()},
         "answers_json": json.dumps(result.answers, ensure_ascii=False),
+        "save_key": uuid.uuid4().hex,  # "Save to my diary" tapped twice, or the page reloaded: kept once
     }
 
 
@@ -160,8 +161,10 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
                       store: Diary = Depends(get_store)) -> HTMLResponse:
     from crampcare.assess import assess
 
-    result = assess(posted_answers(await request.form()))
-    await run_in_threadpool(diary_service.save_assessment, store, result.answers, result.model_dump(mode="json"))
+    form = await request.form()
+    result = assess(posted_answers(form))
+    await run_in_threadpool(diary_service.save_assessment, store, result.answers, result.model_dump(mode="json"),
+                            _form_key(form))
     context = result_context(kb, result)
     context["saved"] = True
     return render(request, "assess_result.html", context)
@@ -216,7 +219,7 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
         "as_list": forms.as_list,
         "again": _cramp_again(diary_service.last_cramp(store)),
         # A fresh key per rendered form: submitting it twice (double click, reload) logs once.
-        "form_keys": {"night": uuid.uuid4().hex, "quiet": uuid.uuid4().hex, "again": uuid.uuid4().hex},
+        "form_keys": {name: uuid.uuid4().hex for name in ("night", "quiet", "again", "day", "undo", "delete")},
     }
 
 
@@ -312,31 +315,39 @@ async def diary_quiet_night(request: Request, kb: KnowledgeBase = Depends(get_kb
 @router.post("/diary/day")
 async def diary_log_day(request: Request, kb: KnowledgeBase = Depends(get_kb),
                         store: Diary = Depends(get_store)) -> Response:
-    from crampcare.diary.records import DayRecord
-
     form = await request.form()
     errors: dict[str, str] = {}
     date = forms.parse_date(forms.text(form, "date"), "date", errors, dt.date.today())
-    try:
-        values = forms.day_from_form(form, date or dt.date.today())
-    except forms.FormErrors as exc:
-        errors.update(exc.errors)
-        values = {}
-    if errors or date is None:
+    record = _day_record(form, date or dt.date.today(), errors)
+    if record is None or date is None:
         return await _diary_error(request, kb, store, errors, day_form=forms.form_dict(form))
-    try:
-        record = DayRecord.model_validate(values)
-    except ValidationError as exc:
-        return await _diary_error(request, kb, store, forms.validation_messages(exc), day_form=forms.form_dict(form))
     try:
         # The one day policy of every client: logging a day that is already logged is refused
         # (the CLI says so, the API answers 409); changing it is an edit.
-        await run_in_threadpool(diary_service.log_day, store, record)
+        await run_in_threadpool(diary_service.log_day, store, record, _form_key(form))
     except DuplicateRecordError:
         message = _("{date} is already logged; choose Edit next to it in the list to change it.",
                     date=current_localizer().date(date))
         return await _diary_error(request, kb, store, {"date": message}, day_form=forms.form_dict(form), status=409)
     return _redirect("day", date)
+
+
+def _day_record(form: Any, date: dt.date, errors: dict[str, str]) -> DayRecord | None:
+    """The day a form describes, or ``None`` with the reasons added to ``errors`` (by field)."""
+    from crampcare.diary.records import DayRecord
+
+    try:
+        values = forms.day_from_form(form, date)
+    except forms.FormErrors as exc:
+        errors.update(exc.errors)
+        return None
+    if errors:
+        return None
+    try:
+        return DayRecord.model_validate(values)
+    except ValidationError as exc:
+        errors.update(forms.validation_messages(exc))
+        return None
 
 
 def _night_form_rows(night: Any) -> list[dict[str, Any]]:
@@ -416,29 +427,49 @@ def diary_edit_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depend
     form_values["fluids"] = str(values["fluids_ml"]) if values.get("fluids_ml") is not None else ""
     form_values["tags"] = ", ".join(values.get("tags") or [])
     form_values["date"] = date.isoformat()
-    context = _diary_context(kb, store, day_form=form_values)
+    return render(request, "day_edit.html", _day_edit_context(kb, store, date, form_values, {}))
+
+
+def _day_edit_context(kb: KnowledgeBase, store: Diary, date: dt.date, form_values: dict[str, Any],
+                      errors: dict[str, str]) -> dict[str, Any]:
+    context = _diary_context(kb, store, errors=errors, day_form=form_values)
     context["title"] = _("Edit the day of {date}", date=date.isoformat())
     context["edit_day"] = date.isoformat()
-    return render(request, "day_edit.html", context)
+    return context
+
+
+@router.post("/diary/day/{date}")
+async def diary_save_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
+                         store: Diary = Depends(get_store)) -> Response:
+    """The edit-day form: the day of ``date`` replaced by what the form says (undoable)."""
+    if await run_in_threadpool(diary_service.day, store, date) is None:
+        raise ApiError(404, _("no day logged for {date}", date=date.isoformat()))
+    form = await request.form()
+    errors: dict[str, str] = {}
+    record = _day_record(form, date, errors)
+    if record is None:
+        context = await run_in_threadpool(_day_edit_context, kb, store, date, forms.form_dict(form), errors)
+        return render(request, "day_edit.html", context, 422)
+    await run_in_threadpool(diary_service.put_day, store, record)
+    return _redirect("edited", date)
 
 
 @router.post("/diary/{kind}/{date}/delete")
-def diary_delete(kind: str, date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
-    if kind == "night":
-        diary_service.delete(store, date, "night")
-    elif kind == "day":
-        diary_service.delete(store, date, "day")
-    else:
+async def diary_delete(request: Request, kind: str, date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
+    if kind not in ("night", "day"):
         raise ApiError(404, _("nothing to delete there"))
+    key = _form_key(await request.form())
+    await run_in_threadpool(diary_service.delete, store, date, "night" if kind == "night" else "day", key)
     return _redirect("deleted", date)
 
 
 @router.post("/diary/undo")
-def diary_undo(store: Diary = Depends(get_store)) -> Response:
+async def diary_undo(request: Request, store: Diary = Depends(get_store)) -> Response:
     from crampcare.diary.errors import NotFoundError
 
+    form = await request.form()
     try:
-        diary_service.undo(store)
+        await run_in_threadpool(diary_service.undo, store, _form_key(form))
     except NotFoundError:
         return _redirect("nothing")
     return _redirect("undone")
