@@ -240,3 +240,30 @@ def test_a_token_request_waiting_on_a_password_change_is_refused_with_a_reason(a
     assert response.json()["error"]["code"] == "unauthorized"
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM api_tokens WHERE user_id = :id"), {"id": user.id}).scalar_one() == 0
+
+
+# --------------------------------------------------------------------------- look-alike e-mails
+
+
+def test_a_look_alike_e_mail_cannot_pass_for_another_patient(app: FastAPI, people: Callable[..., Person]) -> None:
+    """"аnn@example.org" (a Cyrillic а) signed up beside ann@example.org, and a clinician's dashboard,
+    invitation list and audit log showed the two exactly alike; full-width "ａnn" was a third."""
+    people("ann@example.org")
+    stranger = people("stranger@example.org", sign_up=False).client
+
+    def sign_up(email: str) -> Any:
+        return stranger.post("/api/v1/auth/signup", json={"email": email, "password": PASSWORD})
+
+    for look_alike in ("аnn@example.org", "ann@examрle.org", "ann_аdmin@example.org"):  # Cyrillic а, р, а
+        refused = sign_up(look_alike)
+        assert refused.status_code == 422, (look_alike, refused.text)
+        assert refused.json()["error"]["fields"][0]["field"] == "email"
+    # Full-width letters are the letters everyone types: the same address, so ann's account.
+    assert sign_up("ａｎｎ@example.org").status_code == 409
+    logged_in = stranger.post("/api/v1/auth/login", json={"email": "ＡＮＮ@example.org", "password": PASSWORD})
+    assert logged_in.status_code == 200 and logged_in.json()["user"]["email"] == "ann@example.org"
+    # Addresses written in one alphabet per word still sign up, and a decomposed accent is the accent.
+    assert sign_up("иван.ivanov@пример.рф").status_code == 201
+    service = AccountService(app.state.engine)
+    assert service.sign_up("jose\u0301@example.org", PASSWORD).email == "jos\u00e9@example.org"
+    assert service.authenticate("jos\u00e9@example.org", PASSWORD).email == "jos\u00e9@example.org"

@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import threading
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -137,10 +138,34 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+# Scripts that one language writes together (Japanese, Korean, Chinese): one "alphabet" here.
+_SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK", "IDEOGRAPHIC": "CJK"}
+
+
+def email_key(email: str) -> str:
+    """An e-mail as it is stored and looked up (sign-up, log-in, invitations, roles): NFKC, so
+    full-width letters and a decomposed accent are the letters everyone else types; no
+    surrounding spaces; lower case."""
+    return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+def _mixed_scripts(part: str) -> bool:
+    scripts = {_SCRIPT_FAMILIES.get(name, name) for name in
+               (unicodedata.name(ch, "?").split(" ", 1)[0] for ch in part if ch.isalpha())}
+    return len(scripts) > 1
+
+
 def normalise_email(email: str) -> str:
-    value = email.strip().lower()
+    """The e-mail of a new account (:func:`email_key`), refused when it is not an address, or when
+    a word of it mixes alphabets: "аnn@example.org" with a Cyrillic "а" would show on a
+    clinician's dashboard exactly like the patient ann@example.org."""
+    value = email_key(email)
     if len(value) > 320 or not _EMAIL.match(value):
         raise AccountError(_("enter a valid e-mail address"), field="email")
+    mixed = next((word for word in re.split(r"[\W_]+", value) if _mixed_scripts(word)), None)
+    if mixed is not None:
+        raise AccountError(_("{word} mixes letters of different alphabets (a look-alike of another address); "
+                             "write each word of the e-mail address in one alphabet", word=repr(mixed)), field="email")
     return value
 
 
@@ -205,7 +230,7 @@ class AccountService:
         commit sees at least k attempts. Limits are per (e-mail, client address) and per address,
         so a stranger elsewhere cannot lock the owner out of their own account.
         """
-        address = email.strip().lower()[:320]
+        address = email_key(email)[:320]
         where = client[:64]
         limits = {f"login:{address}|{where}": MAX_FAILED_LOGINS}
         if where:

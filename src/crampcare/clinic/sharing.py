@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 from sqlalchemy.orm import aliased
 
 from crampcare.accounts.models import UserRow
-from crampcare.accounts.service import User
+from crampcare.accounts.service import User, email_key
 from crampcare.clinic.models import CohortConsentRow, ShareRow, UserRoleRow
 from crampcare.clinic.roles import ClinicError
 from crampcare.db.writes import Owner, run_write
@@ -114,7 +114,7 @@ def _write(engine: Engine, actor: User, work: Callable[[Connection], T]) -> T:
 def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes: Scopes) -> int:
     """Invite the clinician with this e-mail; returns the pending share's id."""
     _check_scopes(scopes)
-    address = clinician_email.strip().lower()
+    address = email_key(clinician_email)
 
     def write(conn: Connection) -> int:
         clinician_id = conn.execute(
