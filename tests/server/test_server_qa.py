@@ -267,3 +267,48 @@ def test_a_look_alike_e_mail_cannot_pass_for_another_patient(app: FastAPI, peopl
     service = AccountService(app.state.engine)
     assert service.sign_up("jose\u0301@example.org", PASSWORD).email == "jos\u00e9@example.org"
     assert service.authenticate("jos\u00e9@example.org", PASSWORD).email == "jos\u00e9@example.org"
+
+
+# --------------------------------------------------------------------------- the de-identified export
+
+
+def test_the_research_export_gives_away_no_patients_calendar(app: FastAPI, people: Callable[..., Person]) -> None:
+    """Each patient's weeks were moved by their own random number of weeks, but a patient who logged
+    this week gave the number away (their last moved week minus this week), and with it every real
+    date; two exports of anyone else, shifted afresh, narrowed theirs down. Now a subject's weeks are
+    counted from their own first week: 1, 2, 3 ..."""
+    import csv
+    import datetime as dt
+    import io
+
+    from crampcare.clinic.cohort import K_MIN, deidentified_csv
+    from crampcare.clinic.sharing import set_cohort_consent
+
+    engine = app.state.engine
+    this_monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+    first_nights = {}
+    for i in range(K_MIN):
+        patient = people(f"p{i}@example.org")
+        first = this_monday - dt.timedelta(weeks=2 + i % 3)
+        first_nights[patient.email] = first
+        nights = [{"date": (first + dt.timedelta(days=d)).isoformat(), "cramps": []}
+                  for d in range((dt.date.today() - first).days + 1)]
+        imported = patient.post("/api/v1/import", json={"format": "crampcare-diary", "version": 1, "nights": nights,
+                                                         "days": []})
+        assert imported.status_code == 200, imported.text
+        set_cohort_consent(engine, _user(app, patient), True)
+
+    rows = list(csv.DictReader(io.StringIO("".join(deidentified_csv(engine)))))
+    assert len({r["subject"] for r in rows}) == K_MIN
+    real_weeks = {str(w) for w in first_nights.values()} | {str(this_monday)}
+    for row in rows:
+        assert not set(row.values()) & real_weeks, row
+        for value in row.values():  # no calendar date at all, moved or not
+            with pytest.raises(ValueError):
+                dt.date.fromisoformat(value)
+    weeks_of: dict[str, list[int]] = {}
+    for row in rows:
+        weeks_of.setdefault(row["subject"], []).append(int(row["week"]))
+    lengths = sorted(len(w) for w in weeks_of.values())
+    assert all(w == list(range(1, len(w) + 1)) for w in weeks_of.values()), weeks_of
+    assert lengths == sorted(3 + i % 3 for i in range(K_MIN))
