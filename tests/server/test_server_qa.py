@@ -312,3 +312,26 @@ def test_the_research_export_gives_away_no_patients_calendar(app: FastAPI, peopl
     lengths = sorted(len(w) for w in weeks_of.values())
     assert all(w == list(range(1, len(w) + 1)) for w in weeks_of.values()), weeks_of
     assert lengths == sorted(3 + i % 3 for i in range(K_MIN))
+
+
+# --------------------------------------------------------------------------- switches for visitors
+
+
+def test_a_visitor_can_choose_the_language_and_emergency_numbers_before_logging_in(
+        people: Callable[..., Person]) -> None:
+    """The switches on the log-in, sign-up and /learn pages sent a visitor to /login and changed
+    nothing: a Russian speaker could not read the sign-up page or see their emergency numbers."""
+    visitor = people("visitor@example.org", sign_up=False).client
+    same_site = {"Origin": "http://testserver"}
+    switched = visitor.post("/language", data={"lang": "ru", "next": "/signup"}, headers=same_site,
+                            follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == "/signup", switched.text
+    assert "Зарегистрироваться" in visitor.get("/signup").text
+    region = visitor.post("/region", data={"region": "US", "next": "/learn"}, follow_redirects=False)  # no Origin
+    assert region.status_code == 303, region.text
+    assert '<option value="US" selected>' in visitor.get("/learn").text
+    # Another site's page cannot switch them (a form there sends its own Origin).
+    other = people("other-visitor@example.org", sign_up=False).client
+    refused = other.post("/language", data={"lang": "ru", "next": "/"}, headers={"Origin": "https://evil.example"},
+                         follow_redirects=False)
+    assert refused.status_code == 403 and "crampcare_lang" not in refused.headers.get("set-cookie", "")
