@@ -35,6 +35,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from crampcare.i18n.context import _
 from crampcare.web.errors import ApiError, error_body
+from crampcare.web.middleware import from_another_site
 
 if TYPE_CHECKING:
     from crampcare.accounts import AccountService, Session, User
@@ -50,6 +51,9 @@ PRELOGIN_MAX_AGE = 24 * 3600
 CREDENTIAL_PATHS = frozenset({"/login", "/signup", "/api/v1/auth/login", "/api/v1/auth/signup"})
 # Takes a session (with CSRF), a personal token, or an e-mail and password in its JSON body.
 TOKENS_PATH = "/api/v1/tokens"
+# The language and emergency-number switches: logged out they only set a cookie of this browser
+# (nothing of an account), so a same-site form needs no session; logged in, the session's CSRF token.
+SWITCH_PATHS = frozenset({"/language", "/region"})
 # Public pages that never touch the database (first aid must work even when it is down).
 NO_DB_PATHS = ("/now", "/sw.js", "/static/", "/api/v1/health")
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="crampcare"'}
@@ -197,6 +201,10 @@ async def server_guard(request: Request) -> None:
     if auth.session is None:
         if path == TOKENS_PATH:
             return  # the route asks for an e-mail and password instead
+        if path in SWITCH_PATHS:  # a visitor's own choice of language or emergency numbers, kept in a cookie
+            if from_another_site(request.headers.get("origin"), request.headers.get("host", "")):
+                raise csrf_refused()
+            return
         raise LoginRequired()
     if not token_matches(await supplied_csrf(request), auth.session.csrf_token):
         raise csrf_refused()
