@@ -117,11 +117,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     from crampcare.i18n.context import _, current_language, ngettext
     from crampcare.i18n.wording import diary_word
-    from crampcare.web.language import LANGUAGE_NAMES, region_choices
+    from crampcare.web.language import language_names, region_choices
 
     # The request's language (chosen by LanguageMiddleware); brace formatting as in the Python code.
     env.install_gettext_callables(_, ngettext, newstyle=False)  # type: ignore[attr-defined]
-    env.globals.update(current_language=current_language, language_names=LANGUAGE_NAMES, region_choices=region_choices,
+    env.globals.update(current_language=current_language, language_names=language_names, region_choices=region_choices,
                        **_language_helpers())
 
     def static_url(name: str) -> str:
