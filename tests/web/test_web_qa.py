@@ -247,3 +247,19 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
         finally:
             context.close()
     application.state.engine.dispose()
+
+
+def test_a_duration_in_russian_words_is_understood(client: TestClient) -> None:
+    """The edit-night form in Russian refused "3 мин" and "1 мин 30 с" (only "3m", "90s"), though crampcare
+    writes durations that way itself; the volumes already took "1,5 л"."""
+    night = default_night_date().isoformat()
+    client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
+        {"start": "02:00", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}]})
+    row = {"count": "1", "c0_start": "02:00", "c0_leg": "left", "c0_muscles": "calf", "c0_severity": "5"}
+    for typed, seconds in (("3 мин", 180), ("1 мин 30 с", 90), ("45 сек", 45), ("1 ч", 3600), ("2m", 120)):
+        saved = client.post(f"/diary/night/{night}?lang=ru", data={**row, "c0_duration": typed},
+                            follow_redirects=False)
+        assert saved.status_code == 303, (typed, saved.text[:200])
+        assert client.get(f"/api/v1/nights/{night}").json()["cramps"][0]["duration_s"] == seconds, typed
+    refused = client.post(f"/diary/night/{night}?lang=ru", data={**row, "c0_duration": "3 попугая"})
+    assert refused.status_code == 422 and "непонятна" in refused.text
