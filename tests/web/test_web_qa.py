@@ -179,6 +179,30 @@ def test_the_edit_day_form_changes_the_day(client: TestClient) -> None:
     assert client.post(f"/diary/day/{dt.date.today().isoformat()}", data={"fluids": "1L"}).status_code == 404
 
 
+# --------------------------------------------------------------------------- Back after a form
+
+
+def test_pages_that_answer_a_form_may_be_shown_again_by_back_in_local_mode_only(
+        client: TestClient, new_migrated_sqlite: Any, tmp_path: Any) -> None:
+    """A page answering a POST with no-store cannot be shown by Back without sending the form again:
+    Chromium shows "Confirm form resubmission" (ERR_CACHE_MISS; the browser test below walks it). Local
+    mode lets this browser keep them (private, no-cache); server mode keeps no-store."""
+    from one_trip_client import OneTripClient
+    from tests.server.serverkit import Person, server_app
+
+    step = client.post("/assess", data={**_first_step(client), "breathless_chest_pain": "no"})
+    refused = client.post("/diary/night", data={"leg": "left"})
+    assert refused.status_code == 422
+    for answer in (step, refused):
+        assert answer.headers["cache-control"] == "private, no-cache"
+    assert client.get("/diary").headers["cache-control"] == "no-store"  # a plain page: as before
+
+    with OneTripClient(server_app(new_migrated_sqlite(tmp_path / "server.db"))) as server:
+        person = Person(server, "qa@example.org").sign_up()
+        page = person.get("/assess")
+        assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+
+
 # --------------------------------------------------------------------------- in Chromium, on a small phone
 
 # Every control of its own on screen, and how tall and wide it is; a link inside a sentence is exempt
