@@ -78,23 +78,23 @@ def test_a_clot_sign_asks_its_follow_up_then_says_see_a_doctor_today(client: Tes
 # --------------------------------------------------------------------------- a double tap saves once
 
 
-def test_a_double_tap_on_undo_undoes_one_change(client: TestClient) -> None:
+def test_a_double_tap_on_undo_undoes_one_change(db_client: TestClient) -> None:
     """Two taps on Undo reverted two changes: the night saved before the one undone was lost too."""
     first, second = (default_night_date() - dt.timedelta(days=n) for n in (3, 2))
     for night in (first, second):
-        client.post("/diary/quiet", data={"date": night.isoformat()})
-    page = client.get(f"/diary?done=quiet&date={second.isoformat()}").text
+        db_client.post("/diary/quiet", data={"date": night.isoformat()})
+    page = db_client.get(f"/diary?done=quiet&date={second.isoformat()}").text
     form = re.search(r'<form method="post" action="/diary/undo">.*?</form>', page, re.S)
     assert form is not None
     fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">', form.group(0)))
     assert fields.get("idempotency_key")
     for _tap in range(2):
-        assert client.post("/diary/undo", data=fields, follow_redirects=False).status_code == 303
-    assert [n["date"] for n in client.get("/api/v1/nights").json()] == [first.isoformat()]
+        assert db_client.post("/diary/undo", data=fields, follow_redirects=False).status_code == 303
+    assert [n["date"] for n in db_client.get("/api/v1/nights").json()] == [first.isoformat()]
 
 
-def test_a_double_tap_on_save_my_assessment_saves_it_once(client: TestClient) -> None:
-    result = client.post("/assess", data={"action": "result", "step": "warning_signs", "skip_open": "warning_signs",
+def test_a_double_tap_on_save_my_assessment_saves_it_once(db_client: TestClient) -> None:
+    result = db_client.post("/assess", data={"action": "result", "step": "warning_signs", "skip_open": "warning_signs",
                                           "breathless_chest_pain": "no"}).text
     form = re.search(r'<form method="post" action="/assess/save".*?</form>', result, re.S)
     assert form is not None
@@ -102,44 +102,44 @@ def test_a_double_tap_on_save_my_assessment_saves_it_once(client: TestClient) ->
     fields["answers"] = fields["answers"].replace("&#34;", '"')
     assert fields.get("idempotency_key")
     for _tap in range(2):
-        saved = client.post("/assess/save", data=fields)
+        saved = db_client.post("/assess/save", data=fields)
         assert saved.status_code == 200 and "Saved to your diary." in saved.text
-    assert len(client.get("/api/v1/assessments").json()) == 1
+    assert len(db_client.get("/api/v1/assessments").json()) == 1
 
 
-def test_a_double_tap_on_save_the_day_is_not_an_error(client: TestClient) -> None:
+def test_a_double_tap_on_save_the_day_is_not_an_error(db_client: TestClient) -> None:
     """The second tap of a double tap was answered "already logged; choose Edit", as if the day was not saved."""
-    page = client.get("/diary").text
+    page = db_client.get("/diary").text
     form = re.search(r'<form method="post" action="/diary/day".*?</form>', page, re.S)
     assert form is not None
     key = re.search(r'name="idempotency_key" value="([^"]+)"', form.group(0))
     assert key is not None
     day = {"date": (dt.date.today() - dt.timedelta(days=1)).isoformat(), "fluids": "1.5L",
            "idempotency_key": key.group(1)}
-    taps = [client.post("/diary/day", data=day, follow_redirects=False) for _tap in range(2)]
+    taps = [db_client.post("/diary/day", data=day, follow_redirects=False) for _tap in range(2)]
     assert [t.status_code for t in taps] == [303, 303]
     # A new form (a new key) for a day already logged is still refused, with the reason next to the date.
-    again = client.post("/diary/day", data={**day, "idempotency_key": "another"})
+    again = db_client.post("/diary/day", data={**day, "idempotency_key": "another"})
     assert again.status_code == 409 and "already logged" in again.text
 
 
-def test_a_double_tap_on_delete_is_not_an_error(client: TestClient) -> None:
+def test_a_double_tap_on_delete_is_not_an_error(db_client: TestClient) -> None:
     """The second tap of a double tap on "Delete night" was answered 404 "no night logged", as if it failed."""
     night = default_night_date().isoformat()
-    client.post("/diary/quiet", data={"date": night})
-    client.post("/diary/day", data={"date": night, "fluids": "1L"})
-    page = client.get("/diary").text
+    db_client.post("/diary/quiet", data={"date": night})
+    db_client.post("/diary/day", data={"date": night, "fluids": "1L"})
+    page = db_client.get("/diary").text
     for kind in ("night", "day"):
         form = re.search(rf'<form method="post" action="/diary/{kind}/{night}/delete">.*?</form>', page, re.S)
         assert form is not None
         key = re.search(r'name="idempotency_key" value="([^"]+)"', form.group(0))
         assert key is not None
-        taps = [client.post(f"/diary/{kind}/{night}/delete", data={"idempotency_key": key.group(1)},
+        taps = [db_client.post(f"/diary/{kind}/{night}/delete", data={"idempotency_key": key.group(1)},
                             follow_redirects=False) for _tap in range(2)]
         assert [t.status_code for t in taps] == [303, 303]
-        assert client.get(f"/api/v1/{kind}s/{night}").status_code == 404
+        assert db_client.get(f"/api/v1/{kind}s/{night}").status_code == 404
     # Without the form's key (or with a new one), deleting what is not there is still a 404.
-    assert client.post(f"/diary/night/{night}/delete", data={"idempotency_key": "new"}).status_code == 404
+    assert db_client.post(f"/diary/night/{night}/delete", data={"idempotency_key": "new"}).status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/diary/day", "/assess/save", "/diary/undo"])
