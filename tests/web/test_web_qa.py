@@ -187,8 +187,9 @@ def test_pages_that_answer_a_form_may_be_shown_again_by_back_in_local_mode_only(
     """A page answering a POST with no-store cannot be shown by Back without sending the form again:
     Chromium shows "Confirm form resubmission" (ERR_CACHE_MISS; the browser test below walks it). Local
     mode lets this browser keep them (private, no-cache); server mode keeps no-store."""
-    from one_trip_client import OneTripClient
     from tests.server.serverkit import Person, server_app
+
+    from one_trip_client import OneTripClient
 
     step = client.post("/assess", data={**_first_step(client), "breathless_chest_pain": "no"})
     refused = client.post("/diary/night", data={"leg": "left"})
