@@ -288,3 +288,27 @@ def test_a_duration_in_russian_words_is_understood(client: TestClient) -> None:
         assert client.get(f"/api/v1/nights/{night}").json()["cramps"][0]["duration_s"] == seconds, typed
     refused = client.post(f"/diary/night/{night}?lang=ru", data={**row, "c0_duration": "3 попугая"})
     assert refused.status_code == 422 and "непонятна" in refused.text
+
+
+def test_the_trigger_chart_labels_its_axis_without_overlap(tmp_path: Any) -> None:
+    """On 40 nights the trigger chart's axis ran from 0.005 to 5 with a label at 1, 2 and 5 of every decade:
+    "0.0050.010.02" ran together on a phone (at 324 px, the chart's width, and narrower)."""
+    from typer.testing import CliRunner
+
+    from crampcare.cli import app as cli
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+    from one_trip_client import OneTripClient
+
+    db = tmp_path / "diary.db"
+    assert CliRunner().invoke(cli, ["simulate", "--days", "40", "--seed", "0", "--db", str(db)]).exit_code == 0
+    with OneTripClient(create_app(Settings(db=f"sqlite:///{db}"))) as client:
+        page = client.get("/insights").text
+    chart = re.findall(r"<svg.*?</svg>", page, re.S)[-1]
+    tick = re.compile(r'<text [^>]*text-anchor="middle"[^>]* x="([\d.]+)"[^>]*>([\d.,]+)</text>')
+    ticks = [(float(found[1]), found[2]) for part in chart.split('<g id="xtick_')[1:]
+             if (found := tick.search(part.split('<g id="matplotlib.axis_2">')[0])) is not None]
+    assert len(ticks) >= 3, ticks
+    # DejaVu Sans at 12 px: digits and the decimal mark are at most 7.7 px wide; 4 px apart at least.
+    for (x1, a), (x2, b) in zip(ticks, ticks[1:], strict=False):
+        assert x2 - x1 >= 7.7 * (len(a) + len(b)) / 2 + 4, ticks

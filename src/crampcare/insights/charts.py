@@ -195,7 +195,10 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
     ax.set_xlabel(_("risk ratio (right of 1: more cramps)"))
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    low, high = ax.get_xlim()
+    # 1, 2 and 5 of each decade while they fit the phone's 324 pt; over a wide range (a short diary's
+    # wide intervals) 1 of each decade only, or the labels run together ("0.0050.010.02").
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0) if high / low <= 150 else (1.0,)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: current_localizer().number(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
 
