@@ -78,23 +78,23 @@ def test_a_clot_sign_asks_its_follow_up_then_says_see_a_doctor_today(client: Tes
 # --------------------------------------------------------------------------- a double tap saves once
 
 
-def test_a_double_tap_on_undo_undoes_one_change(client: TestClient) -> None:
+def test_a_double_tap_on_undo_undoes_one_change(db_client: TestClient) -> None:
     """Two taps on Undo reverted two changes: the night saved before the one undone was lost too."""
     first, second = (default_night_date() - dt.timedelta(days=n) for n in (3, 2))
     for night in (first, second):
-        client.post("/diary/quiet", data={"date": night.isoformat()})
-    page = client.get(f"/diary?done=quiet&date={second.isoformat()}").text
+        db_client.post("/diary/quiet", data={"date": night.isoformat()})
+    page = db_client.get(f"/diary?done=quiet&date={second.isoformat()}").text
     form = re.search(r'<form method="post" action="/diary/undo">.*?</form>', page, re.S)
     assert form is not None
     fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">', form.group(0)))
     assert fields.get("idempotency_key")
     for _tap in range(2):
-        assert client.post("/diary/undo", data=fields, follow_redirects=False).status_code == 303
-    assert [n["date"] for n in client.get("/api/v1/nights").json()] == [first.isoformat()]
+        assert db_client.post("/diary/undo", data=fields, follow_redirects=False).status_code == 303
+    assert [n["date"] for n in db_client.get("/api/v1/nights").json()] == [first.isoformat()]
 
 
-def test_a_double_tap_on_save_my_assessment_saves_it_once(client: TestClient) -> None:
-    result = client.post("/assess", data={"action": "result", "step": "warning_signs", "skip_open": "warning_signs",
+def test_a_double_tap_on_save_my_assessment_saves_it_once(db_client: TestClient) -> None:
+    result = db_client.post("/assess", data={"action": "result", "step": "warning_signs", "skip_open": "warning_signs",
                                           "breathless_chest_pain": "no"}).text
     form = re.search(r'<form method="post" action="/assess/save".*?</form>', result, re.S)
     assert form is not None
@@ -102,44 +102,44 @@ def test_a_double_tap_on_save_my_assessment_saves_it_once(client: TestClient) ->
     fields["answers"] = fields["answers"].replace("&#34;", '"')
     assert fields.get("idempotency_key")
     for _tap in range(2):
-        saved = client.post("/assess/save", data=fields)
+        saved = db_client.post("/assess/save", data=fields)
         assert saved.status_code == 200 and "Saved to your diary." in saved.text
-    assert len(client.get("/api/v1/assessments").json()) == 1
+    assert len(db_client.get("/api/v1/assessments").json()) == 1
 
 
-def test_a_double_tap_on_save_the_day_is_not_an_error(client: TestClient) -> None:
+def test_a_double_tap_on_save_the_day_is_not_an_error(db_client: TestClient) -> None:
     """The second tap of a double tap was answered "already logged; choose Edit", as if the day was not saved."""
-    page = client.get("/diary").text
+    page = db_client.get("/diary").text
     form = re.search(r'<form method="post" action="/diary/day".*?</form>', page, re.S)
     assert form is not None
     key = re.search(r'name="idempotency_key" value="([^"]+)"', form.group(0))
     assert key is not None
     day = {"date": (dt.date.today() - dt.timedelta(days=1)).isoformat(), "fluids": "1.5L",
            "idempotency_key": key.group(1)}
-    taps = [client.post("/diary/day", data=day, follow_redirects=False) for _tap in range(2)]
+    taps = [db_client.post("/diary/day", data=day, follow_redirects=False) for _tap in range(2)]
     assert [t.status_code for t in taps] == [303, 303]
     # A new form (a new key) for a day already logged is still refused, with the reason next to the date.
-    again = client.post("/diary/day", data={**day, "idempotency_key": "another"})
+    again = db_client.post("/diary/day", data={**day, "idempotency_key": "another"})
     assert again.status_code == 409 and "already logged" in again.text
 
 
-def test_a_double_tap_on_delete_is_not_an_error(client: TestClient) -> None:
+def test_a_double_tap_on_delete_is_not_an_error(db_client: TestClient) -> None:
     """The second tap of a double tap on "Delete night" was answered 404 "no night logged", as if it failed."""
     night = default_night_date().isoformat()
-    client.post("/diary/quiet", data={"date": night})
-    client.post("/diary/day", data={"date": night, "fluids": "1L"})
-    page = client.get("/diary").text
+    db_client.post("/diary/quiet", data={"date": night})
+    db_client.post("/diary/day", data={"date": night, "fluids": "1L"})
+    page = db_client.get("/diary").text
     for kind in ("night", "day"):
         form = re.search(rf'<form method="post" action="/diary/{kind}/{night}/delete">.*?</form>', page, re.S)
         assert form is not None
         key = re.search(r'name="idempotency_key" value="([^"]+)"', form.group(0))
         assert key is not None
-        taps = [client.post(f"/diary/{kind}/{night}/delete", data={"idempotency_key": key.group(1)},
+        taps = [db_client.post(f"/diary/{kind}/{night}/delete", data={"idempotency_key": key.group(1)},
                             follow_redirects=False) for _tap in range(2)]
         assert [t.status_code for t in taps] == [303, 303]
-        assert client.get(f"/api/v1/{kind}s/{night}").status_code == 404
+        assert db_client.get(f"/api/v1/{kind}s/{night}").status_code == 404
     # Without the form's key (or with a new one), deleting what is not there is still a 404.
-    assert client.post(f"/diary/night/{night}/delete", data={"idempotency_key": "new"}).status_code == 404
+    assert db_client.post(f"/diary/night/{night}/delete", data={"idempotency_key": "new"}).status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/diary/day", "/assess/save", "/diary/undo"])
@@ -177,6 +177,31 @@ def test_the_edit_day_form_changes_the_day(client: TestClient) -> None:
     client.post("/diary/undo")
     assert client.get(f"/api/v1/days/{date}").json()["notes"] == "first"
     assert client.post(f"/diary/day/{dt.date.today().isoformat()}", data={"fluids": "1L"}).status_code == 404
+
+
+# --------------------------------------------------------------------------- Back after a form
+
+
+def test_pages_that_answer_a_form_may_be_shown_again_by_back_in_local_mode_only(
+        client: TestClient, new_migrated_sqlite: Any, tmp_path: Any) -> None:
+    """A page answering a POST with no-store cannot be shown by Back without sending the form again:
+    Chromium shows "Confirm form resubmission" (ERR_CACHE_MISS; the browser test below walks it). Local
+    mode lets this browser keep them (private, no-cache); server mode keeps no-store."""
+    from tests.server.serverkit import Person, server_app
+
+    from one_trip_client import OneTripClient
+
+    step = client.post("/assess", data={**_first_step(client), "breathless_chest_pain": "no"})
+    refused = client.post("/diary/night", data={"leg": "left"})
+    assert refused.status_code == 422
+    for answer in (step, refused):
+        assert answer.headers["cache-control"] == "private, no-cache"
+    assert client.get("/diary").headers["cache-control"] == "no-store"  # a plain page: as before
+
+    with OneTripClient(server_app(new_migrated_sqlite(tmp_path / "server.db"))) as server:
+        person = Person(server, "qa@example.org").sign_up()
+        page = person.get("/assess")
+        assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
 
 
 # --------------------------------------------------------------------------- in Chromium, on a small phone
@@ -247,3 +272,43 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
         finally:
             context.close()
     application.state.engine.dispose()
+
+
+def test_a_duration_in_russian_words_is_understood(client: TestClient) -> None:
+    """The edit-night form in Russian refused "3 мин" and "1 мин 30 с" (only "3m", "90s"), though crampcare
+    writes durations that way itself; the volumes already took "1,5 л"."""
+    night = default_night_date().isoformat()
+    client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
+        {"start": "02:00", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}]})
+    row = {"count": "1", "c0_start": "02:00", "c0_leg": "left", "c0_muscles": "calf", "c0_severity": "5"}
+    for typed, seconds in (("3 мин", 180), ("1 мин 30 с", 90), ("45 сек", 45), ("1 ч", 3600), ("2m", 120)):
+        saved = client.post(f"/diary/night/{night}?lang=ru", data={**row, "c0_duration": typed},
+                            follow_redirects=False)
+        assert saved.status_code == 303, (typed, saved.text[:200])
+        assert client.get(f"/api/v1/nights/{night}").json()["cramps"][0]["duration_s"] == seconds, typed
+    refused = client.post(f"/diary/night/{night}?lang=ru", data={**row, "c0_duration": "3 попугая"})
+    assert refused.status_code == 422 and "непонятна" in refused.text
+
+
+def test_the_trigger_chart_labels_its_axis_without_overlap(tmp_path: Any) -> None:
+    """On 40 nights the trigger chart's axis ran from 0.005 to 5 with a label at 1, 2 and 5 of every decade:
+    "0.0050.010.02" ran together on a phone (at 324 px, the chart's width, and narrower)."""
+    from typer.testing import CliRunner
+
+    from crampcare.cli import app as cli
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+    from one_trip_client import OneTripClient
+
+    db = tmp_path / "diary.db"
+    assert CliRunner().invoke(cli, ["simulate", "--days", "40", "--seed", "0", "--db", str(db)]).exit_code == 0
+    with OneTripClient(create_app(Settings(db=f"sqlite:///{db}"))) as client:
+        page = client.get("/insights").text
+    chart = re.findall(r"<svg.*?</svg>", page, re.S)[-1]
+    tick = re.compile(r'<text [^>]*text-anchor="middle"[^>]* x="([\d.]+)"[^>]*>([\d.,]+)</text>')
+    ticks = [(float(found[1]), found[2]) for part in chart.split('<g id="xtick_')[1:]
+             if (found := tick.search(part.split('<g id="matplotlib.axis_2">')[0])) is not None]
+    assert len(ticks) >= 3, ticks
+    # DejaVu Sans at 12 px: digits and the decimal mark are at most 7.7 px wide; 4 px apart at least.
+    for (x1, a), (x2, b) in zip(ticks, ticks[1:], strict=False):
+        assert x2 - x1 >= 7.7 * (len(a) + len(b)) / 2 + 4, ticks

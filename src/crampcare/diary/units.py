@@ -141,7 +141,7 @@ _DURATION_UNITS_S = {
     "hour": 3600,
     "hours": 3600,
 }
-_DURATION_PART = re.compile(rf"({_NUMBER})\s*([a-z]+)")
+_DURATION_PART = re.compile(rf"({_NUMBER})\s*([^\W\d_]+)")
 
 
 def parse_duration_s(text: str) -> int:
@@ -164,13 +164,16 @@ def parse_duration_s(text: str) -> int:
         hours = int(clock[1] or 0)
         seconds = hours * 3600 + int(clock[2]) * 60 + int(clock[3])
     else:
+        # The reader's own abbreviations too ("1 мин 30 с" in Russian), as crampcare writes durations.
+        known = {**_DURATION_UNITS_S, _("s").lower(): 1, _("sec").lower(): 1, _("min").lower(): 60,
+                 _("h").lower(): 3600}
         seconds_f = 0.0
         position = 0
         compact = cleaned.replace(" ", "")
         for part in _DURATION_PART.finditer(compact):
-            if part.start() != position or part[2] not in _DURATION_UNITS_S:
+            if part.start() != position or part[2] not in known:
                 raise ValueError(_("duration {text!r} not understood; {allowed}", text=text, allowed=allowed))
-            seconds_f += _to_float(part[1]) * _DURATION_UNITS_S[part[2]]
+            seconds_f += _to_float(part[1]) * known[part[2]]
             position = part.end()
         if position != len(compact) or position == 0:
             raise ValueError(_("duration {text!r} not understood; {allowed}", text=text, allowed=allowed))

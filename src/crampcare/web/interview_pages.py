@@ -18,7 +18,7 @@ from crampcare.assess.interview import SECTION_TITLES
 from crampcare.i18n.context import _
 from crampcare.web import forms
 from crampcare.web.deps import get_kb, get_owner
-from crampcare.web.pages import posted_answers, render, result_context
+from crampcare.web.pages import answer_to_post, posted_answers, result_context
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
@@ -30,18 +30,6 @@ router = APIRouter(include_in_schema=False)
 
 # Warning signs come first whatever the order in the knowledge base.
 SECTION_ORDER = ("warning_signs", *(s for s in SECTION_TITLES if s != "warning_signs"))
-
-
-# Local mode: the browser may keep an interview page for Back and Forward (``private``; any other load
-# asks the server again), so Back shows the previous step instead of "Confirm form resubmission"
-# (a POST answered ``no-store`` cannot be shown again without sending it again). Server mode keeps
-# ``no-store``: a shared computer's cache keeps nobody's answers.
-BACK_FORWARD = {"Cache-Control": "private, no-cache"}
-
-
-def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    local = request.app.state.settings.mode == "local"
-    return render(request, name, context, status, headers=BACK_FORWARD if local else None)
 
 
 def applicable_steps(kb: KnowledgeBase, answers: dict[str, Any]) -> list[tuple[str, list[Question]]]:
@@ -112,7 +100,7 @@ def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], sec
         "going_on": going_on,
         "kb": kb,
     }
-    return _page(request, "assess_step.html", context, status)
+    return answer_to_post(request, "assess_step.html", context, status)
 
 
 @router.get("/assess", response_class=HTMLResponse)
@@ -179,7 +167,7 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     if result is not None and severe_signs(result):
         if revealed:
             return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True)
-        return _page(request, "assess_result.html",
+        return answer_to_post(request, "assess_result.html",
                      {**result_context(kb, result), "stopped_early": current + 1 < len(sections)})
     # Skipping a warning question is a conscious choice: the first Next with some left open says
     # which, and that they will not count as "no"; Next again goes on without them.
@@ -190,4 +178,4 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
         return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, going_on=going_on)
     if action == "next" and current + 1 < len(sections):
         return _step_page(request, kb, answers, sections[current + 1], {}, {}, going_on=going_on)
-    return _page(request, "assess_result.html", result_context(kb, result or assess(answers)))
+    return answer_to_post(request, "assess_result.html", result_context(kb, result or assess(answers)))

@@ -56,6 +56,19 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     return response
 
 
+# Local mode: the browser may keep a page that answers a form (POST) for Back and Forward (``private``;
+# any other load asks the server again), so Back shows it instead of "Confirm form resubmission" (a
+# POST answered ``no-store`` cannot be shown again without sending it again). Server mode keeps
+# ``no-store``: a shared computer's cache keeps nobody's answers.
+BACK_FORWARD = {"Cache-Control": "private, no-cache"}
+
+
+def answer_to_post(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """:func:`render` for a page that answers a form: an interview step, a result, a form refused."""
+    local = request.app.state.settings.mode == "local"
+    return render(request, name, context, status, headers=BACK_FORWARD if local else None)
+
+
 def source_titles(kb: KnowledgeBase, ids: list[str]) -> str:
     from crampcare.i18n.wording import source_title
 
@@ -167,7 +180,7 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
                             _form_key(form))
     context = result_context(kb, result)
     context["saved"] = True
-    return render(request, "assess_result.html", context)
+    return answer_to_post(request, "assess_result.html", context)
 
 
 # --------------------------------------------------------------------------- /diary
@@ -256,7 +269,7 @@ async def _diary_error(request: Request, kb: KnowledgeBase, store: Diary, errors
                        night_form: dict[str, Any] | None = None, day_form: dict[str, Any] | None = None,
                        status: int = 422) -> HTMLResponse:
     context = await run_in_threadpool(_diary_context, kb, store, None, None, errors, night_form, day_form)
-    return render(request, "diary.html", context, status)
+    return answer_to_post(request, "diary.html", context, status)
 
 
 @router.post("/diary/night")
@@ -405,7 +418,7 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
         record = None
     if record is None:
         night = await run_in_threadpool(diary_service.night, store, date)
-        return render(request, "night_edit.html", {
+        return answer_to_post(request, "night_edit.html", {
             "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
             "rows": rows, "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": errors,
         }, 422)
@@ -449,7 +462,7 @@ async def diary_save_day(request: Request, date: DiaryDate, kb: KnowledgeBase = 
     record = _day_record(form, date, errors)
     if record is None:
         context = await run_in_threadpool(_day_edit_context, kb, store, date, forms.form_dict(form), errors)
-        return render(request, "day_edit.html", context, 422)
+        return answer_to_post(request, "day_edit.html", context, 422)
     await run_in_threadpool(diary_service.put_day, store, record)
     return _redirect("edited", date)
 
