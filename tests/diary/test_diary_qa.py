@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -347,3 +348,63 @@ def test_every_word_of_the_triggers_chart_is_inside_it(lang: str) -> None:
     with use_language(lang), matplotlib.rc_context(_RC):
         figure = triggers_figure(compute_insights(nights, days, today=today))
         assert _texts_outside(figure) == []
+
+
+# --------------------------------------------------------------------------- the web's night for a morning cramp
+
+
+def test_the_web_files_a_morning_cramp_logged_in_the_afternoon_under_last_night(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 14:00 the night form offers tonight's date; a cramp "at 03:10" typed into it went into tonight (a cramp
+    still to come, tomorrow at 03:10), where `crampcare log night --time 03:10` files it under last night."""
+    from fastapi.testclient import TestClient
+
+    from crampcare.web import pages
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+
+    monkeypatch.setattr(pages, "_now", lambda: dt.datetime(2026, 12, 3, 14, 0))
+    url = f"sqlite:///{tmp_path / 'diary.db'}"
+    application = create_app(Settings(db=url))
+    cramp_fields = {"start": "03:10", "duration": "60", "leg": "left", "muscles": "calf", "severity": "5"}
+    with TestClient(application) as web:
+        form = web.get("/diary").text
+        assert 'name="date" value="2026-12-03"' in form and 'name="date_default" value="2026-12-03"' in form
+        web.post("/diary/night", data={"date": "2026-12-03", "date_default": "2026-12-03", **cramp_fields})
+        chosen = web.post("/diary/night", data={"date": "2026-12-03", "date_default": "2026-12-02", **cramp_fields})
+    application.state.engine.dispose()
+    with DiaryStore(url) as diary:
+        assert [n.date for n in diary.list_nights()] == [dt.date(2026, 12, 2)]
+    assert chosen.status_code == 422 and "has not happened yet" in chosen.text
+
+
+# --------------------------------------------------------------------------- Russian: which night a date names
+
+
+def test_russian_names_a_night_by_its_evening_with_s_not_na() -> None:
+    """A night is keyed by its evening's date. «Ночь на 2 декабря» is Russian for the night that *ends* on
+    2 December, so the form's label «Ночь на [дата]» had a person choose the morning's date (a night too late),
+    and «Записана ночь на 2026-12-02» named the night before the one stored. «Ночь с 2 декабря» starts then."""
+    from pathlib import Path as _Path
+
+    from babel.messages.pofile import read_po
+
+    import crampcare
+
+    folder = _Path(crampcare.__file__).parent / "i18n" / "locale" / "ru" / "LC_MESSAGES"
+    wrong = []
+    for name in ("messages.po", "web.po"):
+        with (folder / name).open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if any("night of" in text.lower() for text in ids):
+                wrong += [text for text in strings if re.search(r"[Нн]оч\w* на\b", text)]
+    assert wrong == []
+    with use_language("ru"):
+        from crampcare.diary import units
+
+        with pytest.raises(ValueError, match="в ночь с 2026-12-03"):
+            units.check_happened(dt.date(2026, 12, 3), dt.time(3, 10), dt.datetime(2026, 12, 3, 14, 0))

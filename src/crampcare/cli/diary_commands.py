@@ -286,11 +286,10 @@ def _check_not_future(night: dt.date, cramps: Sequence["Cramp"]) -> None:
 
     now = _now()
     for cramp in cramps:
-        if units.cramp_moment(night, cramp.start) > now:
-            hint = " (times before 12:00 belong to the previous evening's night)" if cramp.start.hour < 12 else ""
-            raise _Refused(
-                f"--time: a cramp at {cramp.start.strftime('%H:%M')} in the night of {night} has not happened yet{hint}"
-            )
+        try:
+            units.check_happened(night, cramp.start, now)
+        except ValueError as exc:
+            raise _Refused(f"--time: {exc}") from None
 
 
 def _day_changes(
