@@ -408,3 +408,19 @@ def test_russian_names_a_night_by_its_evening_with_s_not_na() -> None:
 
         with pytest.raises(ValueError, match="в ночь с 2026-12-03"):
             units.check_happened(dt.date(2026, 12, 3), dt.time(3, 10), dt.datetime(2026, 12, 3, 14, 0))
+
+
+# --------------------------------------------------------------------------- insights over a chosen period
+
+
+def test_insights_over_a_period_without_nights_do_not_say_nothing_was_ever_logged() -> None:
+    """`crampcare insights --from 2020-01-01 --to 2020-02-01` on a diary of this autumn said "No nights logged
+    yet. Log every night…", which is not true of the diary."""
+    from crampcare.insights.analysis import compute_insights, summary_sentences
+
+    today = dt.date(2026, 11, 30)
+    nights = [night(today - dt.timedelta(days=i), cramp()) for i in range(10)]
+    chosen = compute_insights(nights, [], today=today, start=dt.date(2020, 1, 1), end=dt.date(2020, 2, 1))
+    said = " ".join(summary_sentences(chosen))
+    assert "yet" not in said and "chosen period" in said, said
+    assert "No nights logged yet" in " ".join(summary_sentences(compute_insights([], [], today=today)))
