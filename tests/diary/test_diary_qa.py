@@ -373,10 +373,13 @@ def test_the_web_files_a_morning_cramp_logged_in_the_afternoon_under_last_night(
         assert 'name="date" value="2026-12-03"' in form and 'name="date_default" value="2026-12-03"' in form
         web.post("/diary/night", data={"date": "2026-12-03", "date_default": "2026-12-03", **cramp_fields})
         chosen = web.post("/diary/night", data={"date": "2026-12-03", "date_default": "2026-12-02", **cramp_fields})
+        edited = web.post("/diary/night/2026-12-03", data={"count": "1", "c0_start": "03:10", "c0_duration": "60",
+                                                           "c0_leg": "left", "c0_muscles": "calf", "c0_severity": "5"})
     application.state.engine.dispose()
     with DiaryStore(url) as diary:
         assert [n.date for n in diary.list_nights()] == [dt.date(2026, 12, 2)]
     assert chosen.status_code == 422 and "has not happened yet" in chosen.text
+    assert edited.status_code == 422 and "has not happened yet" in edited.text  # the edit page checks the same
 
 
 # --------------------------------------------------------------------------- Russian: which night a date names

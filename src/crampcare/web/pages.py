@@ -390,6 +390,7 @@ def diary_edit_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depe
 @router.post("/diary/night/{date}")
 async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                            store: Diary = Depends(get_store)) -> Response:
+    from crampcare.diary import units
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, NightRecord
 
     form = await request.form()
@@ -406,6 +407,11 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
         rows.append(row)
         cramp, cramp_errors = forms.cramp_from_form(form, prefix)
         errors.update(cramp_errors)
+        if cramp.get("start") is not None:
+            try:  # as `crampcare diary edit` checks: no cramp still to come
+                units.check_happened(date, cramp["start"], _now() + CLOCK_TOLERANCE)
+            except ValueError as exc:
+                errors.setdefault(prefix + "start", str(exc))
         cramps.append(cramp)
     try:
         record = NightRecord.model_validate({"date": date, "cramps": cramps,
