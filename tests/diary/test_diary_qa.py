@@ -427,3 +427,10 @@ def test_insights_over_a_period_without_nights_do_not_say_nothing_was_ever_logge
     said = " ".join(summary_sentences(chosen))
     assert "yet" not in said and "chosen period" in said, said
     assert "No nights logged yet" in " ".join(summary_sentences(compute_insights([], [], today=today)))
+
+
+def test_a_cramp_over_two_hours_is_refused_in_russian_too(run_cli: Callable[..., CliResult]) -> None:
+    with use_language("ru"):
+        result = run_cli("log", "night", "--date", "2026-11-01", "--time", "03:00", "--duration", "3h", "--leg", "left",
+                         "--muscle", "calf", "--severity", "3")
+    assert result.exit_code == 2 and "больше 2 ч" in result.stderr, result.stderr

@@ -227,7 +227,8 @@ def _duration(text: str) -> int:
 
     seconds = units.parse_duration_s(text)
     if seconds > MAX_CRAMP_SECONDS:
-        raise ValueError(f"duration {text!r} is over {MAX_CRAMP_SECONDS // 3600} hours; cramps last seconds to minutes")
+        raise ValueError(_("duration {text} is over {hours} h; cramps last seconds to minutes", text=repr(text),
+                           hours=MAX_CRAMP_SECONDS // 3600))
     return seconds
 
 
