@@ -434,3 +434,21 @@ def test_a_cramp_over_two_hours_is_refused_in_russian_too(run_cli: Callable[...,
         result = run_cli("log", "night", "--date", "2026-11-01", "--time", "03:00", "--duration", "3h", "--leg", "left",
                          "--muscle", "calf", "--severity", "3")
     assert result.exit_code == 2 and "больше 2 ч" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "russian"),
+    [
+        (lambda b: {**b, "type": "transaction"}, "ожидается 'collection'"),
+        (lambda b: {**b, "entry": [*b["entry"], {"resource": {"resourceType": "Condition"}}]}, "не тот ресурс"),
+        (lambda b: {**b, "entry": [*b["entry"], {"fullUrl": "x"}]}, "нет ресурса"),
+    ],
+)
+def test_a_refused_fhir_bundle_is_explained_in_russian(change: Callable[[dict[str, Any]], Any], russian: str) -> None:
+    """The FHIR import's reasons were English whatever the language (only the diary's own formats spoke Russian)."""
+    from crampcare.report.errors import FhirImportError
+    from crampcare.report.fhir import parse_fhir_bundle
+
+    with use_language("ru"), pytest.raises(FhirImportError) as info:
+        parse_fhir_bundle(change(_bundle()))
+    assert russian in str(info.value) and "ничего не загружено" in str(info.value), str(info.value)
