@@ -19,6 +19,14 @@ from crampcare.diary.store import DiaryStore
 from crampcare.i18n.context import use_language
 from crampcare.report.fhir import bundle_from_records
 
+
+@pytest.fixture
+def sqlite_store(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> Iterator[DiaryStore]:
+    """A new SQLite diary, for checks of wording and drawing (the back ends are compared elsewhere)."""
+    with DiaryStore(new_migrated_sqlite(tmp_path / "diary.db")) as diary:
+        yield diary
+
+
 # --------------------------------------------------------------------------- FHIR: one person per Bundle
 
 
@@ -118,29 +126,32 @@ def test_russian_recent_nights_sentence_agrees_with_the_logged_count(logged: int
     assert f"{logged}" in text
 
 
-def test_russian_report_counts_agree_with_one_logged_night(store: DiaryStore) -> None:
+def test_russian_report_counts_agree_with_one_logged_night(sqlite_store: DiaryStore) -> None:
     """«1 ночь с судорогами из 1 записанных», «сделаны в 1 из 1 дней», «для 1 из 1 судорог»: the noun after
     «из N» must agree with N, so the Russian names the count after a colon instead."""
     from crampcare.report.document import report_html
 
     today = dt.date(2026, 11, 30)
-    store.add_night(night(dt.date(2026, 11, 29), cramp()))
-    store.add_day(day(dt.date(2026, 11, 29), exercises_done=True))
+    sqlite_store.add_night(night(dt.date(2026, 11, 29), cramp()))
+    sqlite_store.add_day(day(dt.date(2026, 11, 29), exercises_done=True))
     with use_language("ru"):
-        html = report_html(store, today=today)
+        html = report_html(sqlite_store, today=today)
     for wrong in ("из 1 записанных", "из 1 дней", "из 1 судорог"):
         assert wrong not in html, wrong
     assert "записано ночей: 1, из них с судорогами: 1" in html
 
 
-def test_the_russian_insights_page_says_times_helped_in_the_right_form(tmp_path: Path) -> None:
+def test_the_russian_insights_page_says_times_helped_in_the_right_form(
+    tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]
+) -> None:
     from fastapi.testclient import TestClient
 
     from crampcare.web.app import create_app
     from crampcare.web.settings import Settings
 
-    application = create_app(Settings(db=f"sqlite:///{tmp_path / 'diary.db'}"))
-    with DiaryStore(f"sqlite:///{tmp_path / 'diary.db'}") as diary:
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    application = create_app(Settings(db=url))
+    with DiaryStore(url) as diary:
         # stretch helped twice (timed once: listed, not ranked); walk helped 21 times, timed each time (ranked)
         for i in range(23):
             helped = ["walk"] if i < 21 else ["stretch"]
@@ -171,15 +182,15 @@ def amsterdam_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("amsterdam_time")
-def test_a_fhir_export_of_a_night_before_standard_time_imports_again(store: DiaryStore) -> None:
+def test_a_fhir_export_of_a_night_before_standard_time_imports_again(sqlite_store: DiaryStore) -> None:
     from crampcare.report.fhir import import_fhir
 
     nights = [night(dt.date(1920, 3, 1), cramp(start=dt.time(3, 10)))]
     bundle = bundle_from_records(nights, [], [])
     moments = [e["resource"]["effectiveDateTime"] for e in bundle["entry"] if e["resource"].get("valueQuantity")]
     assert moments == ["1920-03-02T03:10:00+00:20"]
-    import_fhir(store, bundle)
-    assert store.list_nights() == nights
+    import_fhir(sqlite_store, bundle)
+    assert sqlite_store.list_nights() == nights
 
 
 # --------------------------------------------------------------------------- undo after an import that added nothing
@@ -354,7 +365,7 @@ def test_every_word_of_the_triggers_chart_is_inside_it(lang: str) -> None:
 
 
 def test_the_web_files_a_morning_cramp_logged_in_the_afternoon_under_last_night(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_migrated_sqlite: Callable[[Path], str]
 ) -> None:
     """At 14:00 the night form offers tonight's date; a cramp "at 03:10" typed into it went into tonight (a cramp
     still to come, tomorrow at 03:10), where `crampcare log night --time 03:10` files it under last night."""
@@ -365,7 +376,7 @@ def test_the_web_files_a_morning_cramp_logged_in_the_afternoon_under_last_night(
     from crampcare.web.settings import Settings
 
     monkeypatch.setattr(pages, "_now", lambda: dt.datetime(2026, 12, 3, 14, 0))
-    url = f"sqlite:///{tmp_path / 'diary.db'}"
+    url = new_migrated_sqlite(tmp_path / "diary.db")
     application = create_app(Settings(db=url))
     cramp_fields = {"start": "03:10", "duration": "60", "leg": "left", "muscles": "calf", "severity": "5"}
     with TestClient(application) as web:
