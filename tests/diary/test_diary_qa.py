@@ -463,3 +463,16 @@ def test_a_refused_fhir_bundle_is_explained_in_russian(change: Callable[[dict[st
     with use_language("ru"), pytest.raises(FhirImportError) as info:
         parse_fhir_bundle(change(_bundle()))
     assert russian in str(info.value) and "ничего не загружено" in str(info.value), str(info.value)
+
+
+def test_the_russian_many_checks_sentence_reads_right_for_21_checks() -> None:
+    """«при 21 одновременно проверенных сочетаниях» needs the singular after 21; the sentence now names the
+    number in brackets, right for any count."""
+    from crampcare.i18n.context import _
+
+    message = ("Its 95% CI alone leaves out 1, but with {tests} factor and timing combinations checked at once, and "
+               "cramps and habits that come in spells, a gap this size turns up by chance too often to call it a link.")
+    with use_language("ru"):
+        for tests in (21, 22, 25):
+            text = _(message, tests=tests)
+            assert f"(их {tests})" in text and "проверенных сочетаниях" not in text, text
