@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,14 @@ from crampcare.diary import transfer
 from crampcare.diary.store import DiaryStore
 from crampcare.i18n.context import use_language
 from crampcare.report.fhir import bundle_from_records
+
+
+@pytest.fixture
+def sqlite_store(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> Iterator[DiaryStore]:
+    """A new SQLite diary, for checks of wording and drawing (the back ends are compared elsewhere)."""
+    with DiaryStore(new_migrated_sqlite(tmp_path / "diary.db")) as diary:
+        yield diary
+
 
 # --------------------------------------------------------------------------- FHIR: one person per Bundle
 
@@ -117,29 +126,32 @@ def test_russian_recent_nights_sentence_agrees_with_the_logged_count(logged: int
     assert f"{logged}" in text
 
 
-def test_russian_report_counts_agree_with_one_logged_night(store: DiaryStore) -> None:
+def test_russian_report_counts_agree_with_one_logged_night(sqlite_store: DiaryStore) -> None:
     """«1 ночь с судорогами из 1 записанных», «сделаны в 1 из 1 дней», «для 1 из 1 судорог»: the noun after
     «из N» must agree with N, so the Russian names the count after a colon instead."""
     from crampcare.report.document import report_html
 
     today = dt.date(2026, 11, 30)
-    store.add_night(night(dt.date(2026, 11, 29), cramp()))
-    store.add_day(day(dt.date(2026, 11, 29), exercises_done=True))
+    sqlite_store.add_night(night(dt.date(2026, 11, 29), cramp()))
+    sqlite_store.add_day(day(dt.date(2026, 11, 29), exercises_done=True))
     with use_language("ru"):
-        html = report_html(store, today=today)
+        html = report_html(sqlite_store, today=today)
     for wrong in ("из 1 записанных", "из 1 дней", "из 1 судорог"):
         assert wrong not in html, wrong
     assert "записано ночей: 1, из них с судорогами: 1" in html
 
 
-def test_the_russian_insights_page_says_times_helped_in_the_right_form(tmp_path: Path) -> None:
+def test_the_russian_insights_page_says_times_helped_in_the_right_form(
+    tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]
+) -> None:
     from fastapi.testclient import TestClient
 
     from crampcare.web.app import create_app
     from crampcare.web.settings import Settings
 
-    application = create_app(Settings(db=f"sqlite:///{tmp_path / 'diary.db'}"))
-    with DiaryStore(f"sqlite:///{tmp_path / 'diary.db'}") as diary:
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    application = create_app(Settings(db=url))
+    with DiaryStore(url) as diary:
         # stretch helped twice (timed once: listed, not ranked); walk helped 21 times, timed each time (ranked)
         for i in range(23):
             helped = ["walk"] if i < 21 else ["stretch"]
@@ -170,15 +182,15 @@ def amsterdam_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("amsterdam_time")
-def test_a_fhir_export_of_a_night_before_standard_time_imports_again(store: DiaryStore) -> None:
+def test_a_fhir_export_of_a_night_before_standard_time_imports_again(sqlite_store: DiaryStore) -> None:
     from crampcare.report.fhir import import_fhir
 
     nights = [night(dt.date(1920, 3, 1), cramp(start=dt.time(3, 10)))]
     bundle = bundle_from_records(nights, [], [])
     moments = [e["resource"]["effectiveDateTime"] for e in bundle["entry"] if e["resource"].get("valueQuantity")]
     assert moments == ["1920-03-02T03:10:00+00:20"]
-    import_fhir(store, bundle)
-    assert store.list_nights() == nights
+    import_fhir(sqlite_store, bundle)
+    assert sqlite_store.list_nights() == nights
 
 
 # --------------------------------------------------------------------------- undo after an import that added nothing
@@ -347,3 +359,120 @@ def test_every_word_of_the_triggers_chart_is_inside_it(lang: str) -> None:
     with use_language(lang), matplotlib.rc_context(_RC):
         figure = triggers_figure(compute_insights(nights, days, today=today))
         assert _texts_outside(figure) == []
+
+
+# --------------------------------------------------------------------------- the web's night for a morning cramp
+
+
+def test_the_web_files_a_morning_cramp_logged_in_the_afternoon_under_last_night(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_migrated_sqlite: Callable[[Path], str]
+) -> None:
+    """At 14:00 the night form offers tonight's date; a cramp "at 03:10" typed into it went into tonight (a cramp
+    still to come, tomorrow at 03:10), where `crampcare log night --time 03:10` files it under last night."""
+    from fastapi.testclient import TestClient
+
+    from crampcare.web import pages
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+
+    monkeypatch.setattr(pages, "_now", lambda: dt.datetime(2026, 12, 3, 14, 0))
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    application = create_app(Settings(db=url))
+    cramp_fields = {"start": "03:10", "duration": "60", "leg": "left", "muscles": "calf", "severity": "5"}
+    with TestClient(application) as web:
+        form = web.get("/diary").text
+        assert 'name="date" value="2026-12-03"' in form and 'name="date_default" value="2026-12-03"' in form
+        web.post("/diary/night", data={"date": "2026-12-03", "date_default": "2026-12-03", **cramp_fields})
+        chosen = web.post("/diary/night", data={"date": "2026-12-03", "date_default": "2026-12-02", **cramp_fields})
+        edited = web.post("/diary/night/2026-12-03", data={"count": "1", "c0_start": "03:10", "c0_duration": "60",
+                                                           "c0_leg": "left", "c0_muscles": "calf", "c0_severity": "5"})
+    application.state.engine.dispose()
+    with DiaryStore(url) as diary:
+        assert [n.date for n in diary.list_nights()] == [dt.date(2026, 12, 2)]
+    assert chosen.status_code == 422 and "has not happened yet" in chosen.text
+    assert edited.status_code == 422 and "has not happened yet" in edited.text  # the edit page checks the same
+
+
+# --------------------------------------------------------------------------- Russian: which night a date names
+
+
+def test_russian_names_a_night_by_its_evening_with_s_not_na() -> None:
+    """A night is keyed by its evening's date. «Ночь на 2 декабря» is Russian for the night that *ends* on
+    2 December, so the form's label «Ночь на [дата]» had a person choose the morning's date (a night too late),
+    and «Записана ночь на 2026-12-02» named the night before the one stored. «Ночь с 2 декабря» starts then."""
+    from pathlib import Path as _Path
+
+    from babel.messages.pofile import read_po
+
+    import crampcare
+
+    folder = _Path(crampcare.__file__).parent / "i18n" / "locale" / "ru" / "LC_MESSAGES"
+    wrong = []
+    for name in ("messages.po", "web.po"):
+        with (folder / name).open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if any("night of" in text.lower() for text in ids):
+                wrong += [text for text in strings if re.search(r"[Нн]оч\w* на\b", text)]
+    assert wrong == []
+    with use_language("ru"):
+        from crampcare.diary import units
+
+        with pytest.raises(ValueError, match="в ночь с 2026-12-03"):
+            units.check_happened(dt.date(2026, 12, 3), dt.time(3, 10), dt.datetime(2026, 12, 3, 14, 0))
+
+
+# --------------------------------------------------------------------------- insights over a chosen period
+
+
+def test_insights_over_a_period_without_nights_do_not_say_nothing_was_ever_logged() -> None:
+    """`crampcare insights --from 2020-01-01 --to 2020-02-01` on a diary of this autumn said "No nights logged
+    yet. Log every night…", which is not true of the diary."""
+    from crampcare.insights.analysis import compute_insights, summary_sentences
+
+    today = dt.date(2026, 11, 30)
+    nights = [night(today - dt.timedelta(days=i), cramp()) for i in range(10)]
+    chosen = compute_insights(nights, [], today=today, start=dt.date(2020, 1, 1), end=dt.date(2020, 2, 1))
+    said = " ".join(summary_sentences(chosen))
+    assert "yet" not in said and "chosen period" in said, said
+    assert "No nights logged yet" in " ".join(summary_sentences(compute_insights([], [], today=today)))
+
+
+def test_a_cramp_over_two_hours_is_refused_in_russian_too(run_cli: Callable[..., CliResult]) -> None:
+    with use_language("ru"):
+        result = run_cli("log", "night", "--date", "2026-11-01", "--time", "03:00", "--duration", "3h", "--leg", "left",
+                         "--muscle", "calf", "--severity", "3")
+    assert result.exit_code == 2 and "больше 2 ч" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "russian"),
+    [
+        (lambda b: {**b, "type": "transaction"}, "ожидается 'collection'"),
+        (lambda b: {**b, "entry": [*b["entry"], {"resource": {"resourceType": "Condition"}}]}, "не тот ресурс"),
+        (lambda b: {**b, "entry": [*b["entry"], {"fullUrl": "x"}]}, "нет ресурса"),
+    ],
+)
+def test_a_refused_fhir_bundle_is_explained_in_russian(change: Callable[[dict[str, Any]], Any], russian: str) -> None:
+    """The FHIR import's reasons were English whatever the language (only the diary's own formats spoke Russian)."""
+    from crampcare.report.errors import FhirImportError
+    from crampcare.report.fhir import parse_fhir_bundle
+
+    with use_language("ru"), pytest.raises(FhirImportError) as info:
+        parse_fhir_bundle(change(_bundle()))
+    assert russian in str(info.value) and "ничего не загружено" in str(info.value), str(info.value)
+
+
+def test_the_russian_many_checks_sentence_reads_right_for_21_checks() -> None:
+    """«при 21 одновременно проверенных сочетаниях» needs the singular after 21; the sentence now names the
+    number in brackets, right for any count."""
+    from crampcare.i18n.context import _
+
+    message = ("Its 95% CI alone leaves out 1, but with {tests} factor and timing combinations checked at once, and "
+               "cramps and habits that come in spells, a gap this size turns up by chance too often to call it a link.")
+    with use_language("ru"):
+        for tests in (21, 22, 25):
+            text = _(message, tests=tests)
+            assert f"(их {tests})" in text and "проверенных сочетаниях" not in text, text

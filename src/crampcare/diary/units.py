@@ -25,6 +25,7 @@ from crampcare.i18n.context import _
 __all__ = [
     "CRAMP_SPEC_HELP",
     "NIGHT_SPLIT",
+    "check_happened",
     "cramp_moment",
     "default_night_date",
     "night_date_for",
@@ -262,6 +263,15 @@ def night_date_for(start: dt.time, now: dt.datetime | None = None) -> dt.date:
     if cramp_moment(night, start) > current:
         night -= dt.timedelta(days=1)
     return night
+
+
+def check_happened(night: dt.date, start: dt.time, now: dt.datetime | None = None) -> None:
+    """``ValueError`` naming the night when a cramp at ``start`` in the night of ``night`` is still to come."""
+    current = now or dt.datetime.now()
+    if cramp_moment(night, start) > current:
+        hint = _(" (times before 12:00 belong to the previous evening's night)") if start < NIGHT_SPLIT else ""
+        raise ValueError(_("a cramp at {time} in the night of {night} has not happened yet{hint}",
+                           time=start.strftime("%H:%M"), night=night.isoformat(), hint=hint))
 
 
 # --------------------------------------------------------------------------- cramp shorthand

@@ -212,7 +212,8 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
                                                                                        reverse=True)]
     safe_date = date if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else ""
     message = _(FLASH[done], date=safe_date or _("the date")) if done in FLASH else ""
-    default_night = units.default_night_date()
+    now = _now()
+    default_night = units.default_night_date(now)
     return {
         "title": _("Diary"),
         "rows": rows,
@@ -223,7 +224,7 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
         "df": day_form or {},
         "night_date": default_night.isoformat(),
         "today": today.isoformat(),
-        "now_time": dt.datetime.now().strftime("%H:%M"),
+        "now_time": now.strftime("%H:%M"),
         "durations": [(seconds, _(label)) for seconds, label in DURATIONS],
         "legs": LEGS,
         "muscles": MUSCLES,
@@ -260,6 +261,14 @@ def diary_page(request: Request, done: str | None = Query(None, max_length=20),
     return render(request, "diary.html", _diary_context(kb, store, done, date))
 
 
+CLOCK_TOLERANCE = dt.timedelta(minutes=15)
+
+
+def _now() -> dt.datetime:
+    """The local time the forms' dates and times are read against (the machine's clock)."""
+    return dt.datetime.now()
+
+
 def _redirect(done: str, date: dt.date | None = None) -> RedirectResponse:
     suffix = f"&date={date.isoformat()}" if date else ""
     return RedirectResponse(f"/diary?done={done}{suffix}", status_code=303)
@@ -280,9 +289,22 @@ async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
     form = await request.form()
     errors: dict[str, str] = {}
-    date = forms.parse_date(forms.text(form, "date"), "date", errors, units.default_night_date())
+    now = _now()
+    date = forms.parse_date(forms.text(form, "date"), "date", errors, units.default_night_date(now))
     cramp, cramp_errors = forms.cramp_from_form(form)
     errors.update(cramp_errors)
+    if date is not None and cramp.get("start") is not None and "date_default" in form:  # the form's typed time
+        # A phone's clock may run a few minutes ahead of this machine's (the offline form takes the phone's time).
+        latest = now + CLOCK_TOLERANCE
+        if forms.text(form, "date") == forms.text(form, "date_default") and units.cramp_moment(date, cramp["start"]) > latest:
+            # The night the form offered, left as it was, with a time still to come in it: the night before, as
+            # `crampcare log night --time` without --date (03:10 typed at 14:00 is last night's, not tonight's).
+            # Only then: a night saved offline and sent later keeps the night it was logged for.
+            date -= dt.timedelta(days=1)
+        try:
+            units.check_happened(date, cramp["start"], latest)
+        except ValueError as exc:
+            errors["start"] = str(exc)
     if not cramp.get("leg"):
         errors.setdefault("leg", _("choose the leg"))
     if not cramp.get("muscles"):
@@ -392,6 +414,7 @@ def diary_edit_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depe
 @router.post("/diary/night/{date}")
 async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                            store: Diary = Depends(get_store)) -> Response:
+    from crampcare.diary import units
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, NightRecord
 
     form = await request.form()
@@ -408,6 +431,11 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
         rows.append(row)
         cramp, cramp_errors = forms.cramp_from_form(form, prefix)
         errors.update(cramp_errors)
+        if cramp.get("start") is not None:
+            try:  # as `crampcare diary edit` checks: no cramp still to come
+                units.check_happened(date, cramp["start"], _now() + CLOCK_TOLERANCE)
+            except ValueError as exc:
+                errors.setdefault(prefix + "start", str(exc))
         cramps.append(cramp)
     try:
         record = NightRecord.model_validate({"date": date, "cramps": cramps,
