@@ -277,7 +277,9 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
 def test_a_duration_in_russian_words_is_understood(client: TestClient) -> None:
     """The edit-night form in Russian refused "3 мин" and "1 мин 30 с" (only "3m", "90s"), though crampcare
     writes durations that way itself; the volumes already took "1,5 л"."""
-    night = default_night_date().isoformat()
+    # The night before the default one: its 02:00 has passed at any time of day (after noon the default
+    # night is tonight, and a cramp still to come is refused).
+    night = (default_night_date() - dt.timedelta(days=1)).isoformat()
     client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
         {"start": "02:00", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}]})
     row = {"count": "1", "c0_start": "02:00", "c0_leg": "left", "c0_muscles": "calf", "c0_severity": "5"}
