@@ -335,3 +335,40 @@ def test_a_visitor_can_choose_the_language_and_emergency_numbers_before_logging_
     refused = other.post("/language", data={"lang": "ru", "next": "/"}, headers={"Origin": "https://evil.example"},
                          follow_redirects=False)
     assert refused.status_code == 403 and "crampcare_lang" not in refused.headers.get("set-cookie", "")
+
+
+# --------------------------------------------------------------------------- audited reads
+
+
+@pytest.mark.parametrize("view", ["patient page", "dashboard"])
+def test_a_read_as_the_patient_ends_access_shows_nothing_the_log_does_not_show(
+        app: FastAPI, people: Callable[..., Person], view: str) -> None:
+    """The read found the share active, the patient ended it, then the audit row (INSERT ... SELECT
+    of the active share) found none and wrote nothing: the clinician still got the page, and the
+    patient's log never showed that read (PostgreSQL; on SQLite "database is locked")."""
+    from crampcare.services import clinic
+
+    engine = app.state.engine
+    patient = _user(app, people("ann@example.org"))
+    doctor = people("doc@clinic.example")
+    grant_role(engine, doctor.email, "clinician")
+    clinician = _user(app, doctor)
+    share_id = sharing.invite_clinician(engine, patient, doctor.email, EVERYTHING)
+    sharing.accept_invite(engine, clinician, share_id)
+
+    def read() -> Any:
+        if view == "dashboard":
+            return [row.share_id for row in clinic.dashboard(engine, clinician)]
+        return clinic.open_share(engine, clinician, share_id, None, "overview")
+
+    with _held_write(engine) as ending:
+        if engine.dialect.name == "postgresql":  # SQLite's write lock already holds every insert back
+            ending.execute(text("LOCK TABLE clinic_audit_log IN SHARE ROW EXCLUSIVE MODE"))
+        worker, outcome = _in_thread(read)
+        _wait_until_blocked(engine, ending, worker)
+        ending.execute(text("UPDATE clinic_shares SET status = 'revoked', revoked_at = CURRENT_TIMESTAMP "
+                            "WHERE id = :id"), {"id": share_id})  # the patient's "end access"
+    worker.join(30)
+
+    assert outcome == ([[]] if view == "dashboard" else [None]), outcome
+    assert clinic.audit_log_for(engine, patient) == []
