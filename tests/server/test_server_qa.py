@@ -372,3 +372,23 @@ def test_a_read_as_the_patient_ends_access_shows_nothing_the_log_does_not_show(
 
     assert outcome == ([[]] if view == "dashboard" else [None]), outcome
     assert clinic.audit_log_for(engine, patient) == []
+
+
+# --------------------------------------------------------------------------- wrong content types
+
+
+def test_an_import_posted_as_a_plain_form_is_refused_with_a_reason(people: Callable[..., Person]) -> None:
+    """A form without enctype="multipart/form-data" (or "curl -d @diary.csv" with the token in the
+    form): the CSRF check parsed the form and used up the body the import then read, a 500."""
+    ann = people("ann@example.org")
+    form = {"content": f"csrf_token={ann.csrf}&file=date".encode(),
+            "headers": {"content-type": "application/x-www-form-urlencoded"}}
+    for url in ("/api/v1/import", "/diary/import"):
+        refused = ann.client.post(url, **form)
+        assert refused.status_code == 422, (url, refused.status_code, refused.text[:200])
+    assert ann.get("/api/v1/nights").json() == []
+    # The same body with the token in the header is read as the file it is.
+    csv_body = "date,night_logged,cramp_count\n2026-01-05,yes,0\n"
+    imported = ann.post("/api/v1/import", content=csv_body.encode(),
+                        headers={"content-type": "application/x-www-form-urlencoded"})
+    assert imported.status_code == 200, imported.text

@@ -174,6 +174,10 @@ async def supplied_csrf(request: Request) -> str | None:
         return header
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type in FORM_TYPES:
+        if content_type == "application/x-www-form-urlencoded":
+            # Read into the request first: parsing the form would consume the stream, and an import
+            # route reads the raw body after this check ("curl -d @diary.csv" sends this type).
+            await request.body()
         value = (await request.form()).get(CSRF_FIELD)
         return value if isinstance(value, str) else None
     return None
