@@ -392,3 +392,38 @@ def test_an_import_posted_as_a_plain_form_is_refused_with_a_reason(people: Calla
     imported = ann.post("/api/v1/import", content=csv_body.encode(),
                         headers={"content-type": "application/x-www-form-urlencoded"})
     assert imported.status_code == 200, imported.text
+
+
+# --------------------------------------------------------------------------- invitation floods
+
+
+def test_a_patient_cannot_flood_a_clinicians_dashboard_with_invitations(app: FastAPI,
+                                                                       people: Callable[..., Person]) -> None:
+    """Every invitation was a new line on the clinician's dashboard, without limit: a script could
+    bury the real patients under thousands. Inviting the same clinician again now changes the one
+    invitation waiting, and at most MAX_PENDING wait at once."""
+    engine = app.state.engine
+    patient = _user(app, people("ann@example.org"))
+    doctor = people("doc@clinic.example")
+    grant_role(engine, doctor.email, "clinician")
+    clinician = _user(app, doctor)
+
+    first = sharing.invite_clinician(engine, patient, doctor.email, EVERYTHING)
+    only_diary = sharing.Scopes(diary=True, assessments=False, reports=False)
+    assert sharing.invite_clinician(engine, patient, doctor.email, only_diary) == first
+    waiting = sharing.pending_for_clinician(engine, clinician)
+    assert [(w.id, w.scopes) for w in waiting] == [(first, only_diary)]
+
+    for _ in range(sharing.MAX_PENDING - 1):
+        sharing.invite_by_code(engine, patient, EVERYTHING)
+    with pytest.raises(ClinicError) as refused:
+        sharing.invite_by_code(engine, patient, EVERYTHING)
+    assert str(sharing.MAX_PENDING) in refused.value.message
+    # The page says so next to the form; ending one makes room again.
+    page = people("ann@example.org", sign_up=False)
+    assert page.log_in().status_code == 200
+    token = page.form_token("/sharing")
+    again = page.client.post("/sharing/invite", data={"csrf_token": token, "method": "code", "scope": ["diary"]})
+    assert again.status_code == 422 and "already waiting" in again.text
+    assert sharing.revoke_share(engine, patient, first)
+    sharing.invite_by_code(engine, patient, EVERYTHING)
