@@ -427,3 +427,36 @@ def test_a_patient_cannot_flood_a_clinicians_dashboard_with_invitations(app: Fas
     assert again.status_code == 422 and "already waiting" in again.text
     assert sharing.revoke_share(engine, patient, first)
     sharing.invite_by_code(engine, patient, EVERYTHING)
+
+
+# --------------------------------------------------------------------------- what a share carries
+
+
+def test_the_fhir_download_carries_only_what_the_patient_shares(app: FastAPI, people: Callable[..., Person]) -> None:
+    """A patient who shared "reports (PDF, FHIR)" and not "my diary and insights" still sent the
+    clinician every night, day and note of the diary, and every saved assessment, in the FHIR file."""
+    import datetime as dt
+
+    engine = app.state.engine
+    ann = people("ann@example.org")
+    ann.log_week(dt.date.today() - dt.timedelta(days=9), "private-diary-note")
+    assert ann.post("/api/v1/assess", json={"answers": {"age": 71, "calf_swollen_red_warm": True},
+                                            "save": True}).status_code == 201
+    doctor = people("doc@clinic.example")
+    grant_role(engine, doctor.email, "clinician")
+    patient, clinician = _user(app, ann), _user(app, doctor)
+
+    def download(scopes: sharing.Scopes) -> tuple[set[str], bool]:
+        share_id = sharing.invite_clinician(engine, patient, doctor.email, scopes)
+        sharing.accept_invite(engine, clinician, share_id)
+        response = doctor.client.get(f"/clinic/patients/{share_id}/history.fhir.json")
+        assert response.status_code == 200, response.text
+        kinds = {entry["resource"]["resourceType"] for entry in response.json()["entry"]} - {"Questionnaire"}
+        return kinds, "private-diary-note" in response.text  # (the questionnaire itself is nobody's data)
+
+    only_reports = download(sharing.Scopes(diary=False, assessments=False, reports=True))
+    assert only_reports == ({"Patient"}, False)
+    with_diary = download(sharing.Scopes(diary=True, assessments=False, reports=True))
+    assert "Observation" in with_diary[0] and "QuestionnaireResponse" not in with_diary[0] and with_diary[1]
+    everything = download(EVERYTHING)
+    assert {"Observation", "QuestionnaireResponse"} <= everything[0] and everything[1]
