@@ -460,3 +460,27 @@ def test_the_fhir_download_carries_only_what_the_patient_shares(app: FastAPI, pe
     assert "Observation" in with_diary[0] and "QuestionnaireResponse" not in with_diary[0] and with_diary[1]
     everything = download(EVERYTHING)
     assert {"Observation", "QuestionnaireResponse"} <= everything[0] and everything[1]
+
+
+# --------------------------------------------------------------------------- limits and IPv6
+
+
+def test_guesses_from_one_ipv6_network_share_one_allowance(app: FastAPI, people: Callable[..., Person]) -> None:
+    """Limits were per address, and one IPv6 subscriber has 2**64 of them: a new address per guess
+    was a new allowance, without end."""
+    from crampcare.accounts.service import MAX_FAILED_LOGINS
+
+    ann = people("ann@example.org")
+    service = AccountService(app.state.engine)
+    for guess in range(MAX_FAILED_LOGINS):
+        with pytest.raises(AccountError) as wrong:
+            service.authenticate(ann.email, f"wrong guess {guess}", client=f"2001:db8:7:7::{guess + 1:x}")
+        assert wrong.value.code == "unauthorized"
+    with pytest.raises(TooManyAttemptsError):
+        service.authenticate(ann.email, PASSWORD, client="2001:db8:7:7:abcd::99")
+    # Another network, and IPv4, are other places: the owner still logs in from there.
+    assert service.authenticate(ann.email, PASSWORD, client="2001:db8:7:8::1").email == ann.email
+    for i in range(3):
+        service.sign_up(f"v6-{i}@example.org", PASSWORD, client=f"2001:db8:9:9::{i + 1}", limit=3)
+    with pytest.raises(TooManyAttemptsError):
+        service.sign_up("v6-more@example.org", PASSWORD, client="2001:db8:9:9:1::1", limit=3)

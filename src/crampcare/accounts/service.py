@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import ipaddress
 import os
 import re
 import secrets
@@ -142,6 +143,19 @@ def _aware(value: dt.datetime) -> dt.datetime:
 _SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK", "IDEOGRAPHIC": "CJK"}
 
 
+def client_key(client: str) -> str:
+    """The address log-in and sign-up limits count by: an IPv6 address by its /64 network, which one
+    subscriber (or one cloud machine) is handed whole, so 2**64 addresses are not 2**64 fresh
+    allowances; IPv4 (also written as IPv6) and anything else as it is."""
+    try:
+        address = ipaddress.ip_address(client.strip().strip("[]"))
+    except ValueError:
+        return client[:64]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else address)
+
+
 def email_key(email: str) -> str:
     """An e-mail as it is stored and looked up (sign-up, log-in, invitations, roles): NFKC, so
     full-width letters and a decomposed accent are the letters everyone else types; no
@@ -190,7 +204,7 @@ class AccountService:
         address = normalise_email(email)
         check_password_strength(password, address)
         if client and limit:
-            self._count_signup(f"signup:{client[:200]}", limit)
+            self._count_signup(f"signup:{client_key(client)}", limit)
         owner_id = f"u-{uuid.uuid4().hex}"
         password_hash = _hash(password)
         try:
@@ -231,7 +245,7 @@ class AccountService:
         so a stranger elsewhere cannot lock the owner out of their own account.
         """
         address = email_key(email)[:320]
-        where = client[:64]
+        where = client_key(client) if client else ""
         limits = {f"login:{address}|{where}": MAX_FAILED_LOGINS}
         if where:
             limits[f"client:{where}"] = MAX_FAILED_LOGINS_PER_CLIENT
