@@ -139,10 +139,6 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-# Scripts that one language writes together (Japanese, Korean, Chinese): one "alphabet" here.
-_SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK", "IDEOGRAPHIC": "CJK"}
-
-
 def client_key(client: str) -> str:
     """The address log-in and sign-up limits count by: an IPv6 address by its /64 network, which one
     subscriber (or one cloud machine) is handed whole, so 2**64 addresses are not 2**64 fresh
@@ -161,6 +157,10 @@ def email_key(email: str) -> str:
     full-width letters and a decomposed accent are the letters everyone else types; no
     surrounding spaces; lower case."""
     return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+# Scripts that one language writes together (Japanese, Korean, Chinese): one "alphabet" here.
+_SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK", "IDEOGRAPHIC": "CJK"}
 
 
 def _mixed_scripts(part: str) -> bool:

@@ -151,8 +151,7 @@ def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes
             return int(waiting)
         _check_room(conn, patient)
         share_id = conn.execute(insert(ShareRow).values(
-            patient_id=patient.id, clinician_id=clinician_id, share_diary=scopes.diary,
-            share_assessments=scopes.assessments, share_reports=scopes.reports, status="pending", created_at=_now(),
+            patient_id=patient.id, clinician_id=clinician_id, **chosen, status="pending", created_at=_now(),
         ).returning(ShareRow.id)).scalar_one()
         return int(share_id)
 
