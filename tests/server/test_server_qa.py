@@ -335,3 +335,152 @@ def test_a_visitor_can_choose_the_language_and_emergency_numbers_before_logging_
     refused = other.post("/language", data={"lang": "ru", "next": "/"}, headers={"Origin": "https://evil.example"},
                          follow_redirects=False)
     assert refused.status_code == 403 and "crampcare_lang" not in refused.headers.get("set-cookie", "")
+
+
+# --------------------------------------------------------------------------- audited reads
+
+
+@pytest.mark.parametrize("view", ["patient page", "dashboard"])
+def test_a_read_as_the_patient_ends_access_shows_nothing_the_log_does_not_show(
+        app: FastAPI, people: Callable[..., Person], view: str) -> None:
+    """The read found the share active, the patient ended it, then the audit row (INSERT ... SELECT
+    of the active share) found none and wrote nothing: the clinician still got the page, and the
+    patient's log never showed that read (PostgreSQL; on SQLite "database is locked")."""
+    from crampcare.services import clinic
+
+    engine = app.state.engine
+    patient = _user(app, people("ann@example.org"))
+    doctor = people("doc@clinic.example")
+    grant_role(engine, doctor.email, "clinician")
+    clinician = _user(app, doctor)
+    share_id = sharing.invite_clinician(engine, patient, doctor.email, EVERYTHING)
+    sharing.accept_invite(engine, clinician, share_id)
+
+    def read() -> Any:
+        if view == "dashboard":
+            return [row.share_id for row in clinic.dashboard(engine, clinician)]
+        return clinic.open_share(engine, clinician, share_id, None, "overview")
+
+    with _held_write(engine) as ending:
+        if engine.dialect.name == "postgresql":  # SQLite's write lock already holds every insert back
+            ending.execute(text("LOCK TABLE clinic_audit_log IN SHARE ROW EXCLUSIVE MODE"))
+        worker, outcome = _in_thread(read)
+        _wait_until_blocked(engine, ending, worker)
+        ending.execute(text("UPDATE clinic_shares SET status = 'revoked', revoked_at = CURRENT_TIMESTAMP "
+                            "WHERE id = :id"), {"id": share_id})  # the patient's "end access"
+    worker.join(30)
+
+    assert outcome == ([[]] if view == "dashboard" else [None]), outcome
+    assert clinic.audit_log_for(engine, patient) == []
+
+
+# --------------------------------------------------------------------------- wrong content types
+
+
+def test_an_import_posted_as_a_plain_form_is_refused_with_a_reason(people: Callable[..., Person]) -> None:
+    """A form without enctype="multipart/form-data" (or "curl -d @diary.csv" with the token in the
+    form): the CSRF check parsed the form and used up the body the import then read, a 500."""
+    ann = people("ann@example.org")
+    form = {"content": f"csrf_token={ann.csrf}&file=date".encode(),
+            "headers": {"content-type": "application/x-www-form-urlencoded"}}
+    for url in ("/api/v1/import", "/diary/import"):
+        refused = ann.client.post(url, **form)
+        assert refused.status_code == 422, (url, refused.status_code, refused.text[:200])
+    assert ann.get("/api/v1/nights").json() == []
+    # The same body with the token in the header is read as the file it is.
+    csv_body = "date,night_logged,cramp_count\n2026-01-05,yes,0\n"
+    imported = ann.post("/api/v1/import", content=csv_body.encode(),
+                        headers={"content-type": "application/x-www-form-urlencoded"})
+    assert imported.status_code == 200, imported.text
+
+
+# --------------------------------------------------------------------------- invitation floods
+
+
+def test_a_patient_cannot_flood_a_clinicians_dashboard_with_invitations(app: FastAPI,
+                                                                       people: Callable[..., Person]) -> None:
+    """Every invitation was a new line on the clinician's dashboard, without limit: a script could
+    bury the real patients under thousands. Inviting the same clinician again now changes the one
+    invitation waiting, and at most MAX_PENDING wait at once."""
+    engine = app.state.engine
+    patient = _user(app, people("ann@example.org"))
+    doctor = people("doc@clinic.example")
+    grant_role(engine, doctor.email, "clinician")
+    clinician = _user(app, doctor)
+
+    first = sharing.invite_clinician(engine, patient, doctor.email, EVERYTHING)
+    only_diary = sharing.Scopes(diary=True, assessments=False, reports=False)
+    assert sharing.invite_clinician(engine, patient, doctor.email, only_diary) == first
+    waiting = sharing.pending_for_clinician(engine, clinician)
+    assert [(w.id, w.scopes) for w in waiting] == [(first, only_diary)]
+
+    for _ in range(sharing.MAX_PENDING - 1):
+        sharing.invite_by_code(engine, patient, EVERYTHING)
+    with pytest.raises(ClinicError) as refused:
+        sharing.invite_by_code(engine, patient, EVERYTHING)
+    assert str(sharing.MAX_PENDING) in refused.value.message
+    # The page says so next to the form; ending one makes room again.
+    page = people("ann@example.org", sign_up=False)
+    assert page.log_in().status_code == 200
+    token = page.form_token("/sharing")
+    again = page.client.post("/sharing/invite", data={"csrf_token": token, "method": "code", "scope": ["diary"]})
+    assert again.status_code == 422 and "already waiting" in again.text
+    assert sharing.revoke_share(engine, patient, first)
+    sharing.invite_by_code(engine, patient, EVERYTHING)
+
+
+# --------------------------------------------------------------------------- what a share carries
+
+
+def test_the_fhir_download_carries_only_what_the_patient_shares(app: FastAPI, people: Callable[..., Person]) -> None:
+    """A patient who shared "reports (PDF, FHIR)" and not "my diary and insights" still sent the
+    clinician every night, day and note of the diary, and every saved assessment, in the FHIR file."""
+    import datetime as dt
+
+    engine = app.state.engine
+    ann = people("ann@example.org")
+    ann.log_week(dt.date.today() - dt.timedelta(days=9), "private-diary-note")
+    assert ann.post("/api/v1/assess", json={"answers": {"age": 71, "calf_swollen_red_warm": True},
+                                            "save": True}).status_code == 201
+    doctor = people("doc@clinic.example")
+    grant_role(engine, doctor.email, "clinician")
+    patient, clinician = _user(app, ann), _user(app, doctor)
+
+    def download(scopes: sharing.Scopes) -> tuple[set[str], bool]:
+        share_id = sharing.invite_clinician(engine, patient, doctor.email, scopes)
+        sharing.accept_invite(engine, clinician, share_id)
+        response = doctor.client.get(f"/clinic/patients/{share_id}/history.fhir.json")
+        assert response.status_code == 200, response.text
+        kinds = {entry["resource"]["resourceType"] for entry in response.json()["entry"]} - {"Questionnaire"}
+        return kinds, "private-diary-note" in response.text  # (the questionnaire itself is nobody's data)
+
+    only_reports = download(sharing.Scopes(diary=False, assessments=False, reports=True))
+    assert only_reports == ({"Patient"}, False)
+    with_diary = download(sharing.Scopes(diary=True, assessments=False, reports=True))
+    assert "Observation" in with_diary[0] and "QuestionnaireResponse" not in with_diary[0] and with_diary[1]
+    everything = download(EVERYTHING)
+    assert {"Observation", "QuestionnaireResponse"} <= everything[0] and everything[1]
+
+
+# --------------------------------------------------------------------------- limits and IPv6
+
+
+def test_guesses_from_one_ipv6_network_share_one_allowance(app: FastAPI, people: Callable[..., Person]) -> None:
+    """Limits were per address, and one IPv6 subscriber has 2**64 of them: a new address per guess
+    was a new allowance, without end."""
+    from crampcare.accounts.service import MAX_FAILED_LOGINS
+
+    ann = people("ann@example.org")
+    service = AccountService(app.state.engine)
+    for guess in range(MAX_FAILED_LOGINS):
+        with pytest.raises(AccountError) as wrong:
+            service.authenticate(ann.email, f"wrong guess {guess}", client=f"2001:db8:7:7::{guess + 1:x}")
+        assert wrong.value.code == "unauthorized"
+    with pytest.raises(TooManyAttemptsError):
+        service.authenticate(ann.email, PASSWORD, client="2001:db8:7:7:abcd::99")
+    # Another network, and IPv4, are other places: the owner still logs in from there.
+    assert service.authenticate(ann.email, PASSWORD, client="2001:db8:7:8::1").email == ann.email
+    for i in range(3):
+        service.sign_up(f"v6-{i}@example.org", PASSWORD, client=f"2001:db8:9:9::{i + 1}", limit=3)
+    with pytest.raises(TooManyAttemptsError):
+        service.sign_up("v6-more@example.org", PASSWORD, client="2001:db8:9:9:1::1", limit=3)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import ipaddress
 import os
 import re
 import secrets
@@ -138,8 +139,17 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-# Scripts that one language writes together (Japanese, Korean, Chinese): one "alphabet" here.
-_SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK", "IDEOGRAPHIC": "CJK"}
+def client_key(client: str) -> str:
+    """The address log-in and sign-up limits count by: an IPv6 address by its /64 network, which one
+    subscriber (or one cloud machine) is handed whole, so 2**64 addresses are not 2**64 fresh
+    allowances; IPv4 (also written as IPv6) and anything else as it is."""
+    try:
+        address = ipaddress.ip_address(client.strip().strip("[]"))
+    except ValueError:
+        return client[:64]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else address)
 
 
 def email_key(email: str) -> str:
@@ -147,6 +157,10 @@ def email_key(email: str) -> str:
     full-width letters and a decomposed accent are the letters everyone else types; no
     surrounding spaces; lower case."""
     return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+# Scripts that one language writes together (Japanese, Korean, Chinese): one "alphabet" here.
+_SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK", "IDEOGRAPHIC": "CJK"}
 
 
 def _mixed_scripts(part: str) -> bool:
@@ -190,7 +204,7 @@ class AccountService:
         address = normalise_email(email)
         check_password_strength(password, address)
         if client and limit:
-            self._count_signup(f"signup:{client[:200]}", limit)
+            self._count_signup(f"signup:{client_key(client)}", limit)
         owner_id = f"u-{uuid.uuid4().hex}"
         password_hash = _hash(password)
         try:
@@ -231,7 +245,7 @@ class AccountService:
         so a stranger elsewhere cannot lock the owner out of their own account.
         """
         address = email_key(email)[:320]
-        where = client[:64]
+        where = client_key(client) if client else ""
         limits = {f"login:{address}|{where}": MAX_FAILED_LOGINS}
         if where:
             limits[f"client:{where}"] = MAX_FAILED_LOGINS_PER_CLIENT

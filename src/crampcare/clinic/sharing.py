@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from crampcare.accounts.models import UserRow
@@ -24,6 +24,9 @@ from crampcare.db.writes import Owner, run_write
 from crampcare.i18n.context import _
 
 CODE_LIFETIME = dt.timedelta(hours=72)
+# Invitations a patient can have waiting at once (e-mail invitations and unexpired codes): each one
+# is a line on a clinician's dashboard or a row kept, and nobody needs more.
+MAX_PENDING = 20
 # No 0/O, 1/I/L: codes are read aloud and typed by hand.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _CODE_LENGTH = 12
@@ -111,6 +114,18 @@ def _write(engine: Engine, actor: User, work: Callable[[Connection], T]) -> T:
     return run_write(engine, Owner(actor.owner_id, actor.id), work)
 
 
+def _check_room(conn: Connection, patient: User) -> None:
+    """Refuse a new invitation past :data:`MAX_PENDING` waiting ones: a patient could otherwise fill
+    a clinician's dashboard with thousands of invitations."""
+    waiting = conn.execute(select(func.count()).select_from(ShareRow).where(
+        ShareRow.patient_id == patient.id, ShareRow.status == "pending",
+        or_(ShareRow.code_expires_at.is_(None), ShareRow.code_expires_at > _now()),
+    )).scalar_one()
+    if waiting >= MAX_PENDING:
+        raise ClinicError(_("{n} invitations are already waiting: end some of them below first", n=MAX_PENDING),
+                          field="invite")
+
+
 def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes: Scopes) -> int:
     """Invite the clinician with this e-mail; returns the pending share's id."""
     _check_scopes(scopes)
@@ -126,9 +141,17 @@ def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes
                               field="email")
         if clinician_id == patient.id:
             raise ClinicError(_("you cannot share with yourself"), field="email")
+        waiting = conn.execute(select(ShareRow.id).where(
+            ShareRow.patient_id == patient.id, ShareRow.clinician_id == clinician_id, ShareRow.status == "pending",
+        )).scalars().first()
+        chosen = {"share_diary": scopes.diary, "share_assessments": scopes.assessments,
+                  "share_reports": scopes.reports}
+        if waiting is not None:  # invited again: the one invitation waiting now asks for these scopes
+            conn.execute(update(ShareRow).where(ShareRow.id == waiting).values(**chosen, created_at=_now()))
+            return int(waiting)
+        _check_room(conn, patient)
         share_id = conn.execute(insert(ShareRow).values(
-            patient_id=patient.id, clinician_id=clinician_id, share_diary=scopes.diary,
-            share_assessments=scopes.assessments, share_reports=scopes.reports, status="pending", created_at=_now(),
+            patient_id=patient.id, clinician_id=clinician_id, **chosen, status="pending", created_at=_now(),
         ).returning(ShareRow.id)).scalar_one()
         return int(share_id)
 
@@ -144,6 +167,7 @@ def invite_by_code(engine: Engine, patient: User, scopes: Scopes,
     now = _now()
 
     def write(conn: Connection) -> int:
+        _check_room(conn, patient)
         return int(conn.execute(insert(ShareRow).values(
             patient_id=patient.id, clinician_id=None, code_hash=_code_hash(code), code_expires_at=now + lifetime,
             share_diary=scopes.diary, share_assessments=scopes.assessments, share_reports=scopes.reports,

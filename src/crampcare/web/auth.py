@@ -22,6 +22,7 @@ page never repeats the secret byte for byte (BREACH).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -174,6 +175,11 @@ async def supplied_csrf(request: Request) -> str | None:
         return header
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type in FORM_TYPES:
+        if content_type == "application/x-www-form-urlencoded":
+            # Read into the request first: parsing the form would consume the stream, and an import
+            # route reads the raw body after this check ("curl -d @diary.csv" sends this type).
+            with contextlib.suppress(RuntimeError):  # a route with form parameters parsed it already
+                await request.body()
         value = (await request.form()).get(CSRF_FIELD)
         return value if isinstance(value, str) else None
     return None
