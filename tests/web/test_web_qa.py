@@ -44,16 +44,30 @@ def test_a_yes_to_an_emergency_sign_shows_the_emergency_at_once(client: TestClie
     assert assess({"breathless_chest_pain": True}).urgency == "emergency"
     assert client.post("/api/v1/assess", json={"answers": {"breathless_chest_pain": True}}).json()["urgency"] == "emergency"
     # The other questions can still be answered: "go on" returns to the interview with the answer kept,
-    # and Next then moves on instead of stopping again.
+    # and Next then moves on instead of stopping again for the sign already shown.
     go_on = re.search(r'<form method="post" action="/assess/open" class="actions" id="go-on">.*?</form>', page.text, re.S)
     assert go_on is not None and "Answer the other questions" in go_on.group(0)
-    interview = client.post("/assess/open", data={"answers": json.dumps({"breathless_chest_pain": True})}).text
-    assert 'name="go_on" value="1"' in interview and 'name="breathless_chest_pain" value="yes" checked' in interview
-    found = SHOWN.search(interview)
+    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">', go_on.group(0)))
+    assert fields["seen_signs"] == "ws_lung_clot"
+    interview = client.post("/assess/open", data={**fields, "answers": json.dumps({"breathless_chest_pain": True})})
+    assert 'name="seen_signs" value="ws_lung_clot"' in interview.text
+    assert 'name="breathless_chest_pain" value="yes" checked' in interview.text
+    found = SHOWN.search(interview.text)
     assert found is not None
-    later = client.post("/assess", data={**step, "shown": found.group(1), "breathless_chest_pain": "yes",
-                                          "go_on": "1", "skip_open": "warning_signs"}).text
-    assert _h1(later) == "About you"
+    going_on = {**step, "shown": found.group(1), "breathless_chest_pain": "yes", "seen_signs": "ws_lung_clot",
+                "skip_open": "warning_signs"}
+    assert _h1(client.post("/assess", data=going_on).text) == "About you"
+    # A new sign on the way is shown at once all the same.
+    again = client.post("/assess", data={**going_on, "seizure_signs": "yes"}).text
+    assert 'class="banner urgency-emergency"' in again and 'name="seen_signs" value="ws_lung_clot ws_seizure"' in again
+    # "Answer them" on a result (no sign seen on the way): a "yes" there is shown at once too.
+    reopened = client.post("/assess/open", data={"answers": json.dumps({"age": 40})}).text
+    assert 'name="seen_signs"' not in reopened
+    found = SHOWN.search(reopened)
+    assert found is not None
+    answered = client.post("/assess", data={**step, "shown": found.group(1), "age": "40",
+                                            "breathless_chest_pain": "yes"}).text
+    assert 'class="banner urgency-emergency"' in answered
 
 
 def test_a_clot_sign_asks_its_follow_up_then_says_see_a_doctor_today(client: TestClient) -> None:
