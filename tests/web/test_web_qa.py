@@ -304,9 +304,12 @@ def test_a_duration_in_russian_words_is_understood(client: TestClient) -> None:
     assert refused.status_code == 422 and "непонятна" in refused.text
 
 
-def test_the_trigger_chart_labels_its_axis_without_overlap(tmp_path: Any) -> None:
+def test_the_trigger_chart_fits_a_phone_in_both_languages(tmp_path: Any) -> None:
     """On 40 nights the trigger chart's axis ran from 0.005 to 5 with a label at 1, 2 and 5 of every decade:
-    "0.0050.010.02" ran together on a phone (at 324 px, the chart's width, and narrower)."""
+    "0.0050.010.02" ran together on a phone; in Russian the factors' names ran off the chart's right edge
+    ("Перепад температуры больше 10 °C (в следующую ночь)") and its axis title off both edges."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
     from typer.testing import CliRunner
 
     from crampcare.cli import app as cli
@@ -316,13 +319,30 @@ def test_the_trigger_chart_labels_its_axis_without_overlap(tmp_path: Any) -> Non
 
     db = tmp_path / "diary.db"
     assert CliRunner().invoke(cli, ["simulate", "--days", "40", "--seed", "0", "--db", str(db)]).exit_code == 0
+    measure, font = TextToPath(), FontProperties(size=12)
+    # Each line of text: where it starts (an x, or a translate for a line of several) and how it is anchored.
+    text = re.compile(r'<text ([^>]*)>([^<]+)</text>')
+    place = re.compile(r'(?: x="|translate\()([-\d.]+)')
     with OneTripClient(create_app(Settings(db=f"sqlite:///{db}"))) as client:
-        page = client.get("/insights").text
-    chart = re.findall(r"<svg.*?</svg>", page, re.S)[-1]
-    tick = re.compile(r'<text [^>]*text-anchor="middle"[^>]* x="([\d.]+)"[^>]*>([\d.,]+)</text>')
-    ticks = [(float(found[1]), found[2]) for part in chart.split('<g id="xtick_')[1:]
-             if (found := tick.search(part.split('<g id="matplotlib.axis_2">')[0])) is not None]
-    assert len(ticks) >= 3, ticks
-    # DejaVu Sans at 12 px: digits and the decimal mark are at most 7.7 px wide; 4 px apart at least.
-    for (x1, a), (x2, b) in zip(ticks, ticks[1:], strict=False):
-        assert x2 - x1 >= 7.7 * (len(a) + len(b)) / 2 + 4, ticks
+        for lang in ("en", "ru"):
+            chart = re.findall(r"<svg.*?</svg>", client.get(f"/insights?lang={lang}").text, re.S)[-1]
+            view = re.search(r'viewBox="0 0 ([\d.]+) ', chart)
+            assert view is not None
+            outside = []
+            assert len(text.findall(chart)) >= 10  # the names, the ticks, the titles
+            for attributes, words in text.findall(chart):
+                anchored, x = re.search(r'text-anchor="(\w+)"', attributes), place.search(attributes)
+                assert x is not None, attributes
+                anchor = anchored[1] if anchored else "start"
+                width = measure.get_text_width_height_descent(words, font, ismath=False)[0]
+                left = float(x[1]) - {"start": 0, "middle": width / 2, "end": width}[anchor]
+                if left < -1 or left + width > float(view[1]) + 1:
+                    outside.append((words, round(left), round(left + width)))
+            assert not outside, (lang, outside)
+            tick = re.compile(r'<text [^>]*text-anchor="middle"[^>]* x="([\d.]+)"[^>]*>([\d.,]+)</text>')
+            ticks = [(float(found[1]), found[2]) for part in chart.split('<g id="xtick_')[1:]
+                     if (found := tick.search(part.split('<g id="matplotlib.axis_2">')[0])) is not None]
+            assert len(ticks) >= 3, ticks
+            for (x1, a), (x2, b) in zip(ticks, ticks[1:], strict=False):
+                gap = x2 - x1 - sum(measure.get_text_width_height_descent(t, font, ismath=False)[0] for t in (a, b)) / 2
+                assert gap >= 4, (lang, ticks)

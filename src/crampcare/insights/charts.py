@@ -164,35 +164,70 @@ def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
     ax.set_xlim(-0.6, len(xs) - 0.4)
 
 
+# A trigger's name longer than this many points at 12 pt runs off the 324 pt figure ("Перепад
+# температуры больше 10 °C (в следующую ночь)": 365 pt): it is wrapped, and its row is taller.
+_LABEL_PT = 300
+_CENTRED_PT = 316  # a title or an axis label, centred on the figure
+
+
+def _wrap(text: str, limit: float = _LABEL_PT) -> str:
+    """``text`` in lines of at most ``limit`` points at the charts' font size (a longer word keeps its line)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    measure, font = TextToPath(), FontProperties(size=_FONT)
+
+    def width(line: str) -> float:
+        return float(measure.get_text_width_height_descent(line, font, ismath=False)[0])
+
+    if width(text) <= limit:
+        return text
+    lines: list[str] = []
+    for word in text.split():
+        if lines and width(f"{lines[-1]} {word}") <= limit:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _trigger_rows(ins: Insights) -> list[tuple[Any, str, float, float]]:
+    """(test, its label wrapped, the row's y, the row's height), the first factor at the top."""
+    tests = [t for f in ins.triggers.factors for t in sorted(f.tests, key=lambda t: t.lag)
+             if t.risk_ratio is not None and t.rr_low is not None and t.rr_high is not None]
+    rows, y = [], 0.0
+    for t in reversed(tests):
+        label = _wrap(f"{t.label} ({_(TIMING[t.lag])})")
+        height = 1.0 + 0.5 * label.count("\n")
+        rows.append((t, label, y, height))
+        y += height
+    return rows
+
+
 def _draw_triggers(ax: Axes, ins: Insights) -> None:
-    ax.set_title(_("Possible triggers (95% CI)"))
-    rows = [
-        (f, t)
-        for f in ins.triggers.factors
-        for t in sorted(f.tests, key=lambda t: t.lag)
-        if t.risk_ratio is not None and t.rr_low is not None and t.rr_high is not None
-    ]
+    ax.set_title(_wrap(_("Possible triggers (95% CI)"), _CENTRED_PT))
+    rows = _trigger_rows(ins)
     if not rows:
         msg = _("Not enough data yet") if ins.triggers.status != "ok" or ins.triggers.factors else _("No day factors logged")
         _empty(ax, msg)
         return
-    rows = rows[::-1]  # first factor at the top
     colors = {"seems_linked": _LINKED, "seems_protective": _PROTECTIVE}
-    for i, (_f, t) in enumerate(rows):
+    for t, label, y, _height in rows:
         color = colors.get(t.verdict, _UNCLEAR)
         xs: Any = [t.rr_low, t.rr_high]
-        ax.plot(xs, [i, i], color=color, linewidth=2)
+        ax.plot(xs, [y, y], color=color, linewidth=2)
         point: Any = [t.risk_ratio]
-        ax.plot(point, [i], marker="s" if t.lag == 0 else "o", color=color, markersize=6)
+        ax.plot(point, [y], marker="s" if t.lag == 0 else "o", color=color, markersize=6)
         # The name above its line, not beside it: long names would squeeze the plot on a phone.
-        ax.annotate(f"{t.label} ({_(TIMING[t.lag])})", (0, i), xycoords=("axes fraction", "data"), xytext=(0, 7),
+        ax.annotate(label, (0, y), xycoords=("axes fraction", "data"), xytext=(0, 7),
                     textcoords="offset points", va="bottom", ha="left")
     ax.axvline(1.0, color=_INK, linewidth=0.8)
     ax.set_xscale("log")
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    ax.set_ylim(-0.5, len(rows) - 0.1)
-    ax.set_xlabel(_("risk ratio (right of 1: more cramps)"))
+    _t, _label, top, top_height = rows[-1]
+    ax.set_ylim(-0.5, top + top_height - 0.1)
+    ax.set_xlabel(_wrap(_("risk ratio (right of 1: more cramps)"), _CENTRED_PT))
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     low, high = ax.get_xlim()
@@ -203,12 +238,9 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
-def _trigger_rows(ins: Insights) -> int:
-    return sum(1 for f in ins.triggers.factors for t in f.tests if t.risk_ratio is not None)
-
-
 def _triggers_height(ins: Insights) -> float:
-    return max(2.2, 1.2 + 0.42 * _trigger_rows(ins))
+    rows = _trigger_rows(ins)
+    return max(2.2, 1.2 + 0.42 * (rows[-1][2] + rows[-1][3] if rows else 0))
 
 
 def weekly_figure(ins: Insights) -> Figure:
