@@ -302,6 +302,15 @@ def test_a_duration_in_russian_words_is_understood(client: TestClient) -> None:
         assert client.get(f"/api/v1/nights/{night}").json()["cramps"][0]["duration_s"] == seconds, typed
     refused = client.post(f"/diary/night/{night}?lang=ru", data={**row, "c0_duration": "3 попугая"})
     assert refused.status_code == 422 and "непонятна" in refused.text
+    # Minutes to relief and hours sitting, in the same words.
+    relief = client.post(f"/diary/night/{night}?lang=ru", data={**row, "c0_duration": "1 мин",
+                                                               "c0_minutes_to_relief": "2,5 мин"},
+                         follow_redirects=False)
+    assert relief.status_code == 303, re.findall(r"class=\"err\"[^>]*>([^<]*)", relief.text)
+    assert client.get(f"/api/v1/nights/{night}").json()["cramps"][0]["minutes_to_relief"] == 2.5
+    day = client.post("/diary/day?lang=ru", data={"date": night, "sitting_hours": "8,5 ч"}, follow_redirects=False)
+    assert day.status_code == 303, day.text[:300]
+    assert client.get(f"/api/v1/days/{night}").json()["sitting_hours"] == 8.5
 
 
 def test_the_trigger_chart_fits_a_phone_in_both_languages(tmp_path: Any) -> None:
