@@ -221,8 +221,9 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
         point: Any = [t.risk_ratio]
         ax.plot(point, [y], marker="s" if t.lag == 0 else "o", color=color, markersize=6)
         # The name above its line, not beside it: long names would squeeze the plot on a phone.
-        ax.annotate(label, (0, y), xycoords=("axes fraction", "data"), xytext=(0, 7),
-                    textcoords="offset points", va="bottom", ha="left")
+        name = ax.annotate(label, (0, y), xycoords=("axes fraction", "data"), xytext=(0, 7),
+                           textcoords="offset points", va="bottom", ha="left")
+        name.set_in_layout(False)  # wrapped to fit; taking part in the layout it squeezed the plot and the title
     ax.axvline(1.0, color=_INK, linewidth=0.8)
     ax.set_xscale("log")
     ax.set_yticks([])
