@@ -170,6 +170,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         @app.exception_handler(LoginRequired)
         async def _login_required(request: Request, exc: LoginRequired) -> Response:
             return login_required_response(request, exc)
+
+        from crampcare.accounts import AccountError
+        from crampcare.web.errors import account_error, api_error_response
+
+        @app.exception_handler(AccountError)
+        async def _account_refused(request: Request, exc: AccountError) -> Response:
+            # A refusal no route expected (a session or token asked for on a password changed meanwhile).
+            return api_error_response(request, account_error(exc))
     else:
         app.include_router(api.router)
         app.include_router(pages.router)
