@@ -1,0 +1,200 @@
+"""Records stored before today's limits are brought within them, with nothing dropped.
+
+Since the input limits (dates from 1900, at most 20 tags a day, 40 characters a tag) diaries
+written before could still hold what is refused now: the export of such a diary would not import
+again, and a night dated 0001-01-01 stopped `crampcare report` (the charts cannot draw year 1).
+
+Tags. The day keeps, in order, its first 20 tags of at most 40 characters, written the way the
+diary writes every tag now (spaces around stripped, blank and repeated ones left out). Every other
+tag is moved, whole, to the end of that day's notes, one a line under a line saying why, so the
+person still reads it where they wrote about that day and can make it a tag again.
+
+Dates before 1900. Nobody logged a night before 1900: such a date is a slip of the keyboard (a
+year "0001" or "26"), and the record itself (cramps, factors, notes) is what the person saved. So
+the record is kept whole and moved to the first free date from 1900-01-01 on (the earliest date
+the diary accepts, so it lists first, apart from the real nights), and its notes start with the
+date it was saved under. A night and a day of the same old date move together and stay paired.
+The person sees it at once in `diary list`, and can correct the date or delete it like any other
+record. Refusing to migrate instead would leave the diary unopenable with no way to fix it (no
+command accepts a date before 1900), and folding the record into another day's notes would turn
+its cramps into text the insights no longer count.
+
+The added note lines are data, not interface text: once written they are the person's notes,
+exported and imported as they are, and a migration must keep writing what it wrote when it
+shipped (a server migrates every user at once, outside any one person's language). They are
+written in plain English once and never change.
+
+The rare notes that could not take the moved text within 2000 characters take it all the same:
+nothing is dropped, and editing that record asks to shorten them. The change log's saved states
+are treated the same way (same date moves, same notes), so an undo cannot bring back a refused
+value. The downgrade keeps the result: the moved values are all in the notes.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-12-03
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
+
+revision: str = "0008"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# The limits of crampcare.diary (dates.EARLIEST, records.MAX_TAGS_PER_DAY, MAX_TAG_LENGTH), copied:
+# a migration must keep doing what it did when it shipped.
+EARLIEST = dt.date(1900, 1, 1)
+MAX_TAGS_PER_DAY = 20
+MAX_TAG_LENGTH = 40
+_JSON = sa.JSON().with_variant(JSONB(), "postgresql")
+
+MOVED_TAGS = "Tags moved here from this day's tags (a day keeps at most 20, each at most 40 characters):"
+MOVED_DATE = "Saved under the date {old}, before 1900, which the diary no longer accepts: moved to {new}."
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _join(*parts: str) -> str:
+    return "\n\n".join(part for part in parts if part)
+
+
+def within_limits(tags: Any, notes: str) -> tuple[list[Any], str]:
+    """``tags`` as the diary writes them now, at most 20 of at most 40 characters, and ``notes``
+    with every other tag added at their end (unchanged when nothing moves)."""
+    if not isinstance(tags, list):
+        return tags, notes
+    kept: list[Any] = []
+    moved: list[str] = []
+    for tag in dict.fromkeys(t.strip() if isinstance(t, str) else t for t in tags):
+        if tag == "":
+            continue
+        if isinstance(tag, str) and (len(tag) > MAX_TAG_LENGTH or len(kept) >= MAX_TAGS_PER_DAY):
+            moved.append(tag)
+        else:
+            kept.append(tag)
+    if not moved:
+        return kept, notes
+    return kept, _join(notes, "\n".join([MOVED_TAGS, *moved]))
+
+
+def _moved_notes(notes: str, old: dt.date, new: dt.date) -> str:
+    return _join(MOVED_DATE.format(old=old.isoformat(), new=new.isoformat()), notes)
+
+
+def _new_dates(old: set[dt.date], taken: set[dt.date]) -> dict[dt.date, dt.date]:
+    """Each date before 1900 of one owner, oldest first, on the next date from 1900-01-01 that the
+    owner's diary (records and change log) does not use."""
+    moves: dict[dt.date, dt.date] = {}
+    candidate = EARLIEST
+    for date in sorted(old):
+        while candidate in taken:
+            candidate += dt.timedelta(days=1)
+        moves[date] = candidate
+        candidate += dt.timedelta(days=1)
+    return moves
+
+
+def _saved_state(previous: Any, moves: dict[dt.date, dt.date]) -> Any:
+    """A change log's saved state with the same date moves and tag moves as the diary's rows."""
+    if not isinstance(previous, list):
+        return previous
+    cleaned = []
+    for entry in previous:
+        if not isinstance(entry, dict):
+            cleaned.append(entry)
+            continue
+        entry = dict(entry)
+        old = _as_date(entry["date"]) if isinstance(entry.get("date"), str) else None
+        if old is not None and old in moves:
+            entry["date"] = moves[old].isoformat()
+        record = entry.get("record")
+        if isinstance(record, dict):
+            record = dict(record)
+            notes = record.get("notes") or ""
+            if "tags" in record:
+                record["tags"], notes = within_limits(record["tags"], notes)
+            if old is not None and old in moves:
+                record["date"] = moves[old].isoformat()
+                notes = _moved_notes(notes, old, moves[old])
+            if notes != (record.get("notes") or ""):
+                record["notes"] = notes
+            entry["record"] = record
+        cleaned.append(entry)
+    return cleaned
+
+
+def _entry_dates(previous: Any) -> set[dt.date]:
+    if not isinstance(previous, list):
+        return set()
+    return {_as_date(entry["date"]) for entry in previous if isinstance(entry, dict) and isinstance(entry.get("date"), str)}
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    nights = sa.table("nights", sa.column("id", sa.Integer), sa.column("owner", sa.String),
+                      sa.column("date", sa.Date), sa.column("notes", sa.Text))
+    days = sa.table("days", sa.column("id", sa.Integer), sa.column("owner", sa.String), sa.column("date", sa.Date),
+                    sa.column("notes", sa.Text), sa.column("tags", _JSON))
+    change_log = sa.table("change_log", sa.column("id", sa.Integer), sa.column("owner", sa.String),
+                          sa.column("date", sa.Date), sa.column("previous", _JSON))
+
+    # Which owners have a date before 1900 anywhere (few or none): only their dates are read whole.
+    log_rows = bind.execute(sa.select(change_log.c.id, change_log.c.owner, change_log.c.date,
+                                      change_log.c.previous)).all()
+    early_owners = {row.owner for row in bind.execute(
+        sa.union(sa.select(nights.c.owner).where(nights.c.date < EARLIEST),
+                 sa.select(days.c.owner).where(days.c.date < EARLIEST)))}
+    early_owners |= {row.owner for row in log_rows
+                     if _as_date(row.date) < EARLIEST or any(d < EARLIEST for d in _entry_dates(row.previous))}
+    moves: dict[str, dict[dt.date, dt.date]] = {}
+    for owner in sorted(early_owners):
+        used = {_as_date(date) for table in (nights, days)
+                for (date,) in bind.execute(sa.select(table.c.date).where(table.c.owner == owner))}
+        for row in log_rows:
+            if row.owner == owner:
+                used |= {_as_date(row.date), *_entry_dates(row.previous)}
+        moves[owner] = _new_dates({d for d in used if d < EARLIEST}, {d for d in used if d >= EARLIEST})
+
+    # Read first, then write: only the rows that change are rewritten.
+    night_rows = []
+    for row in bind.execute(sa.select(nights.c.id, nights.c.owner, nights.c.date, nights.c.notes)
+                            .where(nights.c.date < EARLIEST)):
+        old, new = _as_date(row.date), moves[row.owner][_as_date(row.date)]
+        night_rows.append((row.id, new, _moved_notes(row.notes or "", old, new)))
+    day_rows = []
+    for row in bind.execute(sa.select(days.c.id, days.c.owner, days.c.date, days.c.notes, days.c.tags)):
+        date = _as_date(row.date)
+        tags, notes = within_limits(row.tags or [], row.notes or "")
+        if date < EARLIEST:
+            date = moves[row.owner][date]
+            notes = _moved_notes(notes, _as_date(row.date), date)
+        if tags != row.tags or notes != (row.notes or "") or date != _as_date(row.date):
+            day_rows.append((row.id, date, tags, notes))
+    log_updates = []
+    for row in log_rows:
+        owner_moves = moves.get(row.owner, {})
+        previous = _saved_state(row.previous, owner_moves)
+        date = owner_moves.get(_as_date(row.date), _as_date(row.date))
+        if previous != row.previous or date != _as_date(row.date):
+            log_updates.append((row.id, date, previous))
+
+    for night_id, date, notes in night_rows:
+        bind.execute(sa.update(nights).where(nights.c.id == night_id).values(date=date, notes=notes))
+    for day_id, date, tags, notes in day_rows:
+        bind.execute(sa.update(days).where(days.c.id == day_id).values(date=date, tags=tags, notes=notes))
+    for log_id, date, previous in log_updates:
+        bind.execute(sa.update(change_log).where(change_log.c.id == log_id).values(date=date, previous=previous))
+
+
+def downgrade() -> None:
+    """Nothing to undo: the moved values stay in the notes (module docstring)."""
