@@ -187,12 +187,14 @@ def test_a_database_with_two_versions_recorded_is_refused(db_url: str) -> None:
 
 LONG_TAG = "a tag written before tags were limited to forty characters"
 MANY_TAGS = [f"t{n:02}" for n in range(25)]
+# With the twenty tags kept on 2026-11-20 (used twice) and "rain", 201 different tags: one too many.
+OCTOBER = {f"2026-10-{day + 1:02}": [f"x{20 * day + n:03}" for n in range(20)] for day in range(9)}
 
 
 def _old_diary_beyond_the_limits(url: str) -> None:
     """A diary at 0007 holding what was accepted before the limits: a night and a day dated
     0001-01-01 (with a day of 0026-11-20, and a 1900-01-01 night already taken), 25 tags and an
-    over-long one on a day, and a change log entry whose saved state has the same."""
+    over-long one on a day, 201 different tags, and a change log entry whose saved state has the same."""
     import json
 
     upgrade(url, "0007")
@@ -211,7 +213,8 @@ def _old_diary_beyond_the_limits(url: str) -> None:
                           "'[\"calf\"]', 6, '[]', '[]')"), {"night": night_id})
         for date, tags, notes in (("0001-01-01", [" rain ", "rain", LONG_TAG], ""),
                                   ("0026-11-20", [], "typed 26"),
-                                  ("2026-11-20", [*MANY_TAGS, LONG_TAG], "long walk")):
+                                  ("2026-11-20", [*MANY_TAGS, LONG_TAG], "long walk"),
+                                  ("2026-10-31", MANY_TAGS[:20], ""), *((d, t, "") for d, t in OCTOBER.items())):
             conn.execute(text("INSERT INTO days (owner, date, diet, medicines, tags, notes) "
                               "VALUES ('local', :date, '[]', '[]', :tags, :notes)"),
                          {"date": date, "tags": json.dumps(tags), "notes": notes})
@@ -225,7 +228,8 @@ def test_0008_brings_old_records_within_the_limits_and_they_export_import_and_re
         db_url: str, tmp_path: Path, new_migrated_sqlite) -> None:
     """A diary holding values refused since the limits (9b3922d) exported files that `import` refused,
     and a night of 0001-01-01 stopped `report` with a matplotlib error. After 0008 nothing is lost:
-    over-limit tags are in the day's notes, early records on the first free dates from 1900."""
+    over-limit tags are in the day's notes, early records on the first free dates from 1900, and the
+    tag used least (and last) of a diary with 201 different ones in its day's notes."""
     import json
 
     from crampcare.diary.records import MAX_TAG_LENGTH, MAX_TAGS_PER_DAY
@@ -243,7 +247,7 @@ def test_0008_brings_old_records_within_the_limits_and_they_export_import_and_re
     nights = {n["date"]: n for n in document["nights"]}
     days = {d["date"]: d for d in document["days"]}
     assert sorted(nights) == ["1900-01-01", "1900-01-02", "2026-11-20"]
-    assert sorted(days) == ["1900-01-02", "1900-01-03", "2026-11-20"]  # 0001 → 01-02 (01-01 taken), 0026 → 01-03
+    assert sorted(days)[:2] == ["1900-01-02", "1900-01-03"]  # 0001 → 01-02 (01-01 taken), 0026 → 01-03
     moved_night = nights["1900-01-02"]
     assert moved_night["cramps"][0]["duration_s"] == 90  # the cramp stays a cramp
     assert moved_night["notes"].startswith("Saved under the date 0001-01-01") and moved_night["notes"].endswith(
@@ -254,10 +258,14 @@ def test_0008_brings_old_records_within_the_limits_and_they_export_import_and_re
     assert walk["tags"] == MANY_TAGS[:MAX_TAGS_PER_DAY] and all(len(t) <= MAX_TAG_LENGTH for t in walk["tags"])
     assert walk["notes"].startswith("long walk\n\nTags moved here") and walk["notes"].endswith(
         "\n".join([*MANY_TAGS[MAX_TAGS_PER_DAY:], LONG_TAG]))
+    assert days["2026-10-09"]["tags"] == OCTOBER["2026-10-09"][:-1]
+    assert days["2026-10-09"]["notes"] == "Tags moved here from this day's tags (a day keeps at most 20 tags of " \
+        "at most 40 characters, a diary at most 200 different ones):\nx179"
+    assert len({tag for day in document["days"] for tag in day["tags"]}) == 200
 
     fresh = DiaryStore(new_migrated_sqlite(tmp_path / "fresh.sqlite"))
     summary = import_text(fresh, exported, "diary.json")
-    assert (summary.nights_added, summary.days_added) == (3, 3)
+    assert (summary.nights_added, summary.days_added) == (3, 13)
     again = json.loads(export_diary(fresh, "json").text)
     assert (again["nights"], again["days"]) == (document["nights"], document["days"])
 
@@ -266,7 +274,7 @@ def test_0008_brings_old_records_within_the_limits_and_they_export_import_and_re
 
     diary.undo()  # the change log's saved state was moved the same way: the undo restores a valid day
     restored = json.loads(export_diary(diary, "json").text)["days"]
-    assert [d["date"] for d in restored] == ["1900-01-02", "1900-01-03", "2026-11-20"]
+    assert [d["date"] for d in restored][:2] == ["1900-01-02", "1900-01-03"] and len(restored) == 13
     assert restored[0]["tags"] == MANY_TAGS[:MAX_TAGS_PER_DAY] and restored[0]["notes"].startswith(
         "Saved under the date 0001-01-01, before")
     diary.engine.dispose()

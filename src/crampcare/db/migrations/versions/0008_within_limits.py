@@ -1,12 +1,14 @@
 """Records stored before today's limits are brought within them, with nothing dropped.
 
-Since the input limits (dates from 1900, at most 20 tags a day, 40 characters a tag) diaries
+Since the input limits (dates from 1900, at most 20 tags a day, 40 characters a tag, 200 different
+tags in a diary) diaries
 written before could still hold what is refused now: the export of such a diary would not import
 again, and a night dated 0001-01-01 stopped `crampcare report` (the charts cannot draw year 1).
 
 Tags. The day keeps, in order, its first 20 tags of at most 40 characters, written the way the
-diary writes every tag now (spaces around stripped, blank and repeated ones left out). Every other
-tag is moved, whole, to the end of that day's notes, one a line under a line saying why, so the
+diary writes every tag now (spaces around stripped, blank and repeated ones left out). A diary with
+more than 200 different tags keeps the 200 used on most days (on a tie, the one used first). Every
+other tag is moved, whole, to the end of that day's notes, one a line under a line saying why, so the
 person still reads it where they wrote about that day and can make it a tag again.
 
 Dates before 1900. Nobody logged a night before 1900: such a date is a slip of the keyboard (a
@@ -49,14 +51,16 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The limits of crampcare.diary (dates.EARLIEST, records.MAX_TAGS_PER_DAY, MAX_TAG_LENGTH), copied:
+# The limits of crampcare.diary (dates.EARLIEST, records.MAX_TAGS_PER_DAY, MAX_TAG_LENGTH, MAX_DISTINCT_TAGS), copied:
 # a migration must keep doing what it did when it shipped.
 EARLIEST = dt.date(1900, 1, 1)
 MAX_TAGS_PER_DAY = 20
 MAX_TAG_LENGTH = 40
+MAX_DISTINCT_TAGS = 200
 _JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 
-MOVED_TAGS = "Tags moved here from this day's tags (a day keeps at most 20, each at most 40 characters):"
+MOVED_TAGS = ("Tags moved here from this day's tags (a day keeps at most 20 tags of at most 40 characters, "
+              "a diary at most 200 different ones):")
 MOVED_DATE = "Saved under the date {old}, before 1900, which the diary no longer accepts: moved to {new}."
 
 
@@ -68,9 +72,9 @@ def _join(*parts: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def within_limits(tags: Any, notes: str) -> tuple[list[Any], str]:
-    """``tags`` as the diary writes them now, at most 20 of at most 40 characters, and ``notes``
-    with every other tag added at their end (unchanged when nothing moves)."""
+def within_limits(tags: Any, notes: str, allowed: set[str] | None = None) -> tuple[list[Any], str]:
+    """``tags`` as the diary writes them now, at most 20 of at most 40 characters (and only those in
+    ``allowed`` unless it is ``None``), and ``notes`` with every other tag added at their end."""
     if not isinstance(tags, list):
         return tags, notes
     kept: list[Any] = []
@@ -78,7 +82,8 @@ def within_limits(tags: Any, notes: str) -> tuple[list[Any], str]:
     for tag in dict.fromkeys(t.strip() if isinstance(t, str) else t for t in tags):
         if tag == "":
             continue
-        if isinstance(tag, str) and (len(tag) > MAX_TAG_LENGTH or len(kept) >= MAX_TAGS_PER_DAY):
+        if isinstance(tag, str) and (len(tag) > MAX_TAG_LENGTH or len(kept) >= MAX_TAGS_PER_DAY
+                                     or (allowed is not None and tag not in allowed)):
             moved.append(tag)
         else:
             kept.append(tag)
@@ -104,7 +109,21 @@ def _new_dates(old: set[dt.date], taken: set[dt.date]) -> dict[dt.date, dt.date]
     return moves
 
 
-def _saved_state(previous: Any, moves: dict[dt.date, dt.date]) -> Any:
+def _kept_tags(days: list[tuple[dt.date, list[Any]]]) -> set[str] | None:
+    """The 200 tags one owner's days keep (``days``: date and tags within the daily limits), or
+    ``None`` when they use no more than 200: the ones on most days, then the one used first."""
+    used: dict[str, tuple[int, dt.date]] = {}
+    for date, tags in days:
+        for tag in tags:
+            if isinstance(tag, str):
+                count, first = used.get(tag, (0, date))
+                used[tag] = (count + 1, min(first, date))
+    if len(used) <= MAX_DISTINCT_TAGS:
+        return None
+    return set(sorted(used, key=lambda tag: (-used[tag][0], used[tag][1], tag))[:MAX_DISTINCT_TAGS])
+
+
+def _saved_state(previous: Any, moves: dict[dt.date, dt.date], allowed: set[str] | None) -> Any:
     """A change log's saved state with the same date moves and tag moves as the diary's rows."""
     if not isinstance(previous, list):
         return previous
@@ -122,7 +141,7 @@ def _saved_state(previous: Any, moves: dict[dt.date, dt.date]) -> Any:
             record = dict(record)
             notes = record.get("notes") or ""
             if "tags" in record:
-                record["tags"], notes = within_limits(record["tags"], notes)
+                record["tags"], notes = within_limits(record["tags"], notes, allowed)
             if old is not None and old in moves:
                 record["date"] = moves[old].isoformat()
                 notes = _moved_notes(notes, old, moves[old])
@@ -171,10 +190,15 @@ def upgrade() -> None:
                             .where(nights.c.date < EARLIEST)):
         old, new = _as_date(row.date), moves[row.owner][_as_date(row.date)]
         night_rows.append((row.id, new, _moved_notes(row.notes or "", old, new)))
+    day_read = bind.execute(sa.select(days.c.id, days.c.owner, days.c.date, days.c.notes, days.c.tags)).all()
+    per_owner: dict[str, list[tuple[dt.date, list[Any]]]] = {}
+    for row in day_read:
+        per_owner.setdefault(row.owner, []).append((_as_date(row.date), within_limits(row.tags or [], "")[0]))
+    allowed = {owner: _kept_tags(owner_days) for owner, owner_days in per_owner.items()}
     day_rows = []
-    for row in bind.execute(sa.select(days.c.id, days.c.owner, days.c.date, days.c.notes, days.c.tags)):
+    for row in day_read:
         date = _as_date(row.date)
-        tags, notes = within_limits(row.tags or [], row.notes or "")
+        tags, notes = within_limits(row.tags or [], row.notes or "", allowed[row.owner])
         if date < EARLIEST:
             date = moves[row.owner][date]
             notes = _moved_notes(notes, _as_date(row.date), date)
@@ -183,7 +207,7 @@ def upgrade() -> None:
     log_updates = []
     for row in log_rows:
         owner_moves = moves.get(row.owner, {})
-        previous = _saved_state(row.previous, owner_moves)
+        previous = _saved_state(row.previous, owner_moves, allowed.get(row.owner))
         date = owner_moves.get(_as_date(row.date), _as_date(row.date))
         if previous != row.previous or date != _as_date(row.date):
             log_updates.append((row.id, date, previous))
