@@ -219,6 +219,9 @@ def _old_diary_beyond_the_limits(url: str) -> None:
                               "VALUES ('local', :date, '[]', '[]', :tags, :notes)"),
                          {"date": date, "tags": json.dumps(tags), "notes": notes})
         conn.execute(text("INSERT INTO change_log (owner, at, action, kind, date, previous) VALUES ('local', "
+                          "'2026-11-21 09:00:00+00', 'import', 'bulk', NULL, :previous)"),  # no one date
+                     {"previous": json.dumps([{"kind": "night", "date": "2026-11-20", "record": None}])})
+        conn.execute(text("INSERT INTO change_log (owner, at, action, kind, date, previous) VALUES ('local', "
                           "'2026-11-21 10:00:00+00', 'edit', 'day', '0001-01-01', :previous)"),
                      {"previous": json.dumps([{"kind": "day", "date": "0001-01-01", "record": old_day}])})
     engine.dispose()

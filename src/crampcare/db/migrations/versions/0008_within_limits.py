@@ -158,6 +158,11 @@ def _entry_dates(previous: Any) -> set[dt.date]:
     return {_as_date(entry["date"]) for entry in previous if isinstance(entry, dict) and isinstance(entry.get("date"), str)}
 
 
+def _log_dates(row: Any) -> set[dt.date]:
+    """The dates a change log entry names: its own (none for a bulk import) and its saved states'."""
+    return {*_entry_dates(row.previous), *([_as_date(row.date)] if row.date is not None else [])}
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     nights = sa.table("nights", sa.column("id", sa.Integer), sa.column("owner", sa.String),
@@ -173,51 +178,51 @@ def upgrade() -> None:
     early_owners = {row.owner for row in bind.execute(
         sa.union(sa.select(nights.c.owner).where(nights.c.date < EARLIEST),
                  sa.select(days.c.owner).where(days.c.date < EARLIEST)))}
-    early_owners |= {row.owner for row in log_rows
-                     if _as_date(row.date) < EARLIEST or any(d < EARLIEST for d in _entry_dates(row.previous))}
+    early_owners |= {row.owner for row in log_rows if any(d < EARLIEST for d in _log_dates(row))}
     moves: dict[str, dict[dt.date, dt.date]] = {}
     for owner in sorted(early_owners):
         used = {_as_date(date) for table in (nights, days)
                 for (date,) in bind.execute(sa.select(table.c.date).where(table.c.owner == owner))}
         for row in log_rows:
             if row.owner == owner:
-                used |= {_as_date(row.date), *_entry_dates(row.previous)}
+                used |= _log_dates(row)
         moves[owner] = _new_dates({d for d in used if d < EARLIEST}, {d for d in used if d >= EARLIEST})
 
     # Read first, then write: only the rows that change are rewritten.
     night_rows = []
-    for row in bind.execute(sa.select(nights.c.id, nights.c.owner, nights.c.date, nights.c.notes)
-                            .where(nights.c.date < EARLIEST)):
-        old, new = _as_date(row.date), moves[row.owner][_as_date(row.date)]
-        night_rows.append((row.id, new, _moved_notes(row.notes or "", old, new)))
+    for night in bind.execute(sa.select(nights.c.id, nights.c.owner, nights.c.date, nights.c.notes)
+                              .where(nights.c.date < EARLIEST)):
+        old, new = _as_date(night.date), moves[night.owner][_as_date(night.date)]
+        night_rows.append((night.id, new, _moved_notes(night.notes or "", old, new)))
     day_read = bind.execute(sa.select(days.c.id, days.c.owner, days.c.date, days.c.notes, days.c.tags)).all()
     per_owner: dict[str, list[tuple[dt.date, list[Any]]]] = {}
-    for row in day_read:
-        per_owner.setdefault(row.owner, []).append((_as_date(row.date), within_limits(row.tags or [], "")[0]))
+    for day in day_read:
+        per_owner.setdefault(day.owner, []).append((_as_date(day.date), within_limits(day.tags or [], "")[0]))
     allowed = {owner: _kept_tags(owner_days) for owner, owner_days in per_owner.items()}
     day_rows = []
-    for row in day_read:
-        date = _as_date(row.date)
-        tags, notes = within_limits(row.tags or [], row.notes or "", allowed[row.owner])
+    for day in day_read:
+        date = _as_date(day.date)
+        tags, notes = within_limits(day.tags or [], day.notes or "", allowed[day.owner])
         if date < EARLIEST:
-            date = moves[row.owner][date]
-            notes = _moved_notes(notes, _as_date(row.date), date)
-        if tags != row.tags or notes != (row.notes or "") or date != _as_date(row.date):
-            day_rows.append((row.id, date, tags, notes))
+            date = moves[day.owner][date]
+            notes = _moved_notes(notes, _as_date(day.date), date)
+        if tags != day.tags or notes != (day.notes or "") or date != _as_date(day.date):
+            day_rows.append((day.id, date, tags, notes))
     log_updates = []
     for row in log_rows:
         owner_moves = moves.get(row.owner, {})
         previous = _saved_state(row.previous, owner_moves, allowed.get(row.owner))
-        date = owner_moves.get(_as_date(row.date), _as_date(row.date))
-        if previous != row.previous or date != _as_date(row.date):
-            log_updates.append((row.id, date, previous))
+        logged = None if row.date is None else _as_date(row.date)  # a bulk import has no one date
+        moved = owner_moves.get(logged, logged) if logged is not None else None
+        if previous != row.previous or moved != logged:
+            log_updates.append((row.id, moved, previous))
 
     for night_id, date, notes in night_rows:
         bind.execute(sa.update(nights).where(nights.c.id == night_id).values(date=date, notes=notes))
     for day_id, date, tags, notes in day_rows:
         bind.execute(sa.update(days).where(days.c.id == day_id).values(date=date, tags=tags, notes=notes))
-    for log_id, date, previous in log_updates:
-        bind.execute(sa.update(change_log).where(change_log.c.id == log_id).values(date=date, previous=previous))
+    for log_id, logged_date, previous in log_updates:
+        bind.execute(sa.update(change_log).where(change_log.c.id == log_id).values(date=logged_date, previous=previous))
 
 
 def downgrade() -> None:
