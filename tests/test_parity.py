@@ -122,5 +122,7 @@ def test_same_actions_same_diary(clients: Clients, tmp_path: Path) -> None:
     assert [n["date"] for n in imported[0]] == [other] and imported[1][0]["fluids_ml"] == 1500
     clients.import_file(diary_file)  # the same file again adds nothing
     assert check() == imported
-    clients.undo()  # the first import (the second stored no change)
+    clients.undo()  # the second import: it changed nothing, so its undo changes nothing
+    assert check() == imported
+    clients.undo()  # the first import
     assert check() == [[], []]

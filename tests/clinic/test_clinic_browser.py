@@ -127,8 +127,9 @@ def test_invite_accept_urgent_first_revoke_and_access_ends(browser_page: Callabl
             ann.fill("#q-age input", "71")
         if not ann.get_by_role("button", name="Next").count():
             break
-        ann.get_by_role("button", name="Next").click()
-    ann.get_by_role("button", name="See my assessment").click()
+        with ann.expect_navigation():
+            ann.get_by_role("button", name="Next").click()
+    # A clot sign that lasts: the result shows as soon as it is found (tests/web/test_web_qa.py).
     ann.locator("#urgency").wait_for()
     ann.get_by_role("button", name="Save to my diary").click()
     ann.locator("text=Saved to your diary").wait_for()

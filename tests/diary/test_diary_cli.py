@@ -290,7 +290,7 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     (["log", "night", "--date", "2026-11-21", *CRAMP], "has not happened yet"),
     (["log", "night", "--duration=-3m", *CRAMP[:2], *CRAMP[4:]], "--duration: duration '-3m' must be longer than zero"),
     (["log", "night", "--duration", "0s", *CRAMP[:2], *CRAMP[4:]], "must be longer than zero"),
-    (["log", "night", "--duration", "5h", *CRAMP[:2], *CRAMP[4:]], "over 2 hours"),
+    (["log", "night", "--duration", "5h", *CRAMP[:2], *CRAMP[4:]], "over 2 h;"),
     (["log", "night", "--duration", "3", *CRAMP[:2], *CRAMP[4:]], "needs a unit"),
     (["log", "night", *CRAMP[:-1], "11"], "--severity: severity '11' must be a whole number from 0"),
     (["log", "night", *CRAMP[:-1], "-1"], "--severity: severity '-1'"),

@@ -259,7 +259,7 @@ def test_quick_log_forms_are_russian(tmp_path: Path, monkeypatch: pytest.MonkeyP
     db = f"sqlite:///{tmp_path / 'quick.db'}"
     night = russian("log", "night", "--db", db,
                     input="да\n03:10\n2m\nleft\ncalf\n7\nstretch\nможет быть\nн\n2026-11-30\nд\n")
-    assert "ответьте «да» или «нет»" in night and "Записана ночь на 2026-11-30" in night
+    assert "ответьте «да» или «нет»" in night and "Записана ночь с 2026-11-30" in night
     day = russian("log", "day", "--date", "2026-11-30", "--db", db,
                   input="1,5 л\nhigh\nд\n2\nsome\nн\n1\nнет\nда\n")
     for out in (night, day):

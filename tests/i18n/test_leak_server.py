@@ -146,7 +146,7 @@ def test_manifest_and_offline_list_speak_the_language(people: dict[str, Any]) ->
     assert latin_share(words) <= LIMIT, describe(words)
     assert patient.client.get("/manifest.webmanifest", headers={"Accept-Language": "en"}).json()["lang"] == "en"
     diary = patient.client.get("/diary").text
-    assert 'data-night="Ночь на"' in diary and "&#34;calf&#34;: &#34;икра&#34;" in diary
+    assert 'data-night="Ночь с"' in diary and "&#34;calf&#34;: &#34;икра&#34;" in diary
 
 
 def test_region_switch_is_remembered_on_the_account(app: FastAPI) -> None:

@@ -43,11 +43,13 @@ def test_journey_in_russian(page: Any) -> None:
     interview.locator("#q-calf_swollen_red_warm label:has-text('Да')").click()
     # The guided interview: one section a screen, every button and question in Russian.
     russian_page(page)
-    while page.get_by_role("button", name="Далее").count():
-        page.get_by_role("button", name="Далее").click()
-        russian_page(page)
-    page.get_by_role("button", name="Показать разбор").click()
+    # Next asks the sign's follow-up (does it last?), then shows the result at once: a clot sign is
+    # not kept waiting behind the rest of the interview (tests/web/test_web_qa.py).
     banner = page.locator("#urgency")
+    while page.get_by_role("button", name="Далее").count():
+        with page.expect_navigation():
+            page.get_by_role("button", name="Далее").click()
+        russian_page(page)
     banner.wait_for()
     assert "К врачу сегодня же" in banner.inner_text() or "к врачу сегодня же" in banner.inner_text().lower()
     russian_page(page)

@@ -237,7 +237,9 @@ def test_interview_by_keyboard_alone(browser: Any, server: LiveServer) -> None:
                 return {tag: e.tagName, type: e.type || '', name: e.name || '', text: (e.textContent || '').trim(),
                         checked: e.name ? !!document.querySelector(`input[name="${e.name}"]:checked`) : false}; }""")
             if focused["type"] == "radio" and not focused["checked"]:
-                page.keyboard.press("ArrowRight")  # "No" (or the second choice): never a warning sign "yes"
+                # "No" (or the second choice): never a warning sign "yes". Stretching that does not ease
+                # the cramp is a warning sign too (urgent: the interview would show the result at once).
+                page.keyboard.press("Space" if focused["name"] == "eased_by_stretching" else "ArrowRight")
             elif focused["type"] == "text" and focused["name"] == "age":
                 page.keyboard.type("45")
             elif focused["tag"] == "BUTTON" and focused["text"] in ("Next", "See my assessment"):

@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import ipaddress
 import os
 import re
 import secrets
 import threading
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,7 +27,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crampcare.accounts.models import ApiTokenRow, LoginAttemptRow, SessionRow, UserRow
-from crampcare.db.writes import Owner, run_write
+from crampcare.db.writes import Owner, OwnerGoneError, run_write
 from crampcare.diary.store import DiaryStore
 from crampcare.i18n.context import _
 
@@ -99,6 +101,9 @@ class User:
     owner_id: str
     language: str | None = None  # the language the person chose for the web, if any
     region: str | None = None  # the region of emergency numbers the person chose, if any
+    # Which password the credential of this request was checked against (a digest of its hash):
+    # a session or token issued on it after a password change is refused. ``None``: not known.
+    password_stamp: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -125,15 +130,56 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _password_stamp(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     # SQLite hands back naive datetimes; everything is stored in UTC.
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def client_key(client: str) -> str:
+    """The address log-in and sign-up limits count by: an IPv6 address by its /64 network, which one
+    subscriber (or one cloud machine) is handed whole, so 2**64 addresses are not 2**64 fresh
+    allowances; IPv4 (also written as IPv6) and anything else as it is."""
+    try:
+        address = ipaddress.ip_address(client.strip().strip("[]"))
+    except ValueError:
+        return client[:64]
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else address)
+
+
+def email_key(email: str) -> str:
+    """An e-mail as it is stored and looked up (sign-up, log-in, invitations, roles): NFKC, so
+    full-width letters and a decomposed accent are the letters everyone else types; no
+    surrounding spaces; lower case."""
+    return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+# Scripts that one language writes together (Japanese, Korean, Chinese): one "alphabet" here.
+_SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "BOPOMOFO": "CJK", "IDEOGRAPHIC": "CJK"}
+
+
+def _mixed_scripts(part: str) -> bool:
+    scripts = {_SCRIPT_FAMILIES.get(name, name) for name in
+               (unicodedata.name(ch, "?").split(" ", 1)[0] for ch in part if ch.isalpha())}
+    return len(scripts) > 1
+
+
 def normalise_email(email: str) -> str:
-    value = email.strip().lower()
+    """The e-mail of a new account (:func:`email_key`), refused when it is not an address, or when
+    a word of it mixes alphabets: "аnn@example.org" with a Cyrillic "а" would show on a
+    clinician's dashboard exactly like the patient ann@example.org."""
+    value = email_key(email)
     if len(value) > 320 or not _EMAIL.match(value):
         raise AccountError(_("enter a valid e-mail address"), field="email")
+    mixed = next((word for word in re.split(r"[\W_]+", value) if _mixed_scripts(word)), None)
+    if mixed is not None:
+        raise AccountError(_("{word} mixes letters of different alphabets (a look-alike of another address); "
+                             "write each word of the e-mail address in one alphabet", word=repr(mixed)), field="email")
     return value
 
 
@@ -158,29 +204,37 @@ class AccountService:
         address = normalise_email(email)
         check_password_strength(password, address)
         if client and limit:
-            self._count_signup(f"signup:{client[:200]}", limit)
+            self._count_signup(f"signup:{client_key(client)}", limit)
         owner_id = f"u-{uuid.uuid4().hex}"
+        password_hash = _hash(password)
         try:
             with self.engine.begin() as conn:
                 user_id = conn.execute(
-                    insert(UserRow).values(email=address, password_hash=_hash(password), owner_id=owner_id,
+                    insert(UserRow).values(email=address, password_hash=password_hash, owner_id=owner_id,
                                            created_at=_now()).returning(UserRow.id)
                 ).scalar_one()
         except IntegrityError:
             raise AccountError(_("an account with this e-mail already exists"), field="email", code="conflict") from None
-        return User(id=user_id, email=address, owner_id=owner_id)
+        return User(id=user_id, email=address, owner_id=owner_id, password_stamp=_password_stamp(password_hash))
 
     def _count_signup(self, key: str, limit: int) -> None:
+        """Count this sign-up, then refuse it if it is over the limit. Counted first, in its own
+        committed transaction (as log-ins are), so parallel sign-ups cannot all see the count
+        below the limit before any of them is written; a refused one is not counted."""
+        attempt_ids = self._record_attempts([key])
+        with self.engine.connect() as conn:
+            over_limit = self._recent_attempts(conn, key) > limit
+        if over_limit:
+            self._forget_attempts(attempt_ids)
+            raise TooManyAttemptsError(_("too many sign-ups from this address; wait 15 minutes and try again"))
+
+    @staticmethod
+    def _recent_attempts(conn: Connection, key: str) -> int:
+        """Attempts counted under ``key`` in the window (this one included)."""
         since = _now() - LOGIN_WINDOW
-        with self.engine.begin() as conn:
-            conn.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < since))
-            recent = conn.execute(
-                select(func.count()).select_from(LoginAttemptRow).where(LoginAttemptRow.key == key,
-                                                                          LoginAttemptRow.at >= since)
-            ).scalar_one()
-            if recent >= limit:
-                raise TooManyAttemptsError(_("too many sign-ups from this address; wait 15 minutes and try again"))
-            conn.execute(insert(LoginAttemptRow).values(key=key, at=_now()))
+        return int(conn.execute(
+            select(func.count()).select_from(LoginAttemptRow).where(LoginAttemptRow.key == key, LoginAttemptRow.at >= since)
+        ).scalar_one())
 
     def authenticate(self, email: str, password: str, client: str = "") -> User:
         """Check credentials; raises :class:`TooManyAttemptsError` past the limit.
@@ -190,21 +244,14 @@ class AccountService:
         commit sees at least k attempts. Limits are per (e-mail, client address) and per address,
         so a stranger elsewhere cannot lock the owner out of their own account.
         """
-        address = email.strip().lower()[:320]
-        where = client[:64]
+        address = email_key(email)[:320]
+        where = client_key(client) if client else ""
         limits = {f"login:{address}|{where}": MAX_FAILED_LOGINS}
         if where:
             limits[f"client:{where}"] = MAX_FAILED_LOGINS_PER_CLIENT
         attempt_ids = self._record_attempts(list(limits))
-        since = _now() - LOGIN_WINDOW
         with self.engine.connect() as conn:
-            over_limit = any(
-                conn.execute(
-                    select(func.count()).select_from(LoginAttemptRow).where(LoginAttemptRow.key == key,
-                                                                              LoginAttemptRow.at >= since)
-                ).scalar_one() > limit
-                for key, limit in limits.items()
-            )
+            over_limit = any(self._recent_attempts(conn, key) > limit for key, limit in limits.items())
             row = None if over_limit else conn.execute(
                 select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.password_hash, UserRow.language, UserRow.region)
                 .where(UserRow.email == address)
@@ -219,11 +266,14 @@ class AccountService:
             raise AccountError(_("wrong e-mail or password"), code="unauthorized")
         assert row is not None
         self._forget_attempts(attempt_ids)
-        if _hasher.check_needs_rehash(row.password_hash):
+        password_hash = row.password_hash
+        if _hasher.check_needs_rehash(password_hash):
+            password_hash = _hash(password)
             with self.engine.begin() as conn:
-                conn.execute(update(UserRow).where(UserRow.id == row.id)
-                             .values(password_hash=_hash(password)))
-        return User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language, region=row.region)
+                conn.execute(update(UserRow).where(UserRow.id == row.id, UserRow.password_hash == row.password_hash)
+                             .values(password_hash=password_hash))
+        return User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language, region=row.region,
+                    password_stamp=_password_stamp(password_hash))
 
     def _record_attempts(self, keys: list[str]) -> list[int]:
         with self.engine.begin() as conn:
@@ -244,13 +294,30 @@ class AccountService:
         csrf = secrets.token_urlsafe(32)
         now = _now()
         expires = now + SESSION_LIFETIME
-        with self.engine.begin() as conn:
+
+        def write(conn: Connection) -> None:
+            self._check_still_valid(conn, user)
             conn.execute(insert(SessionRow).values(token_hash=_hash_token(token), user_id=user.id, csrf_token=csrf,
                                                    created_at=now, expires_at=expires))
             if replacing:
                 conn.execute(delete(SessionRow).where(SessionRow.token_hash == _hash_token(replacing)))
             conn.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+
+        run_write(self.engine, Owner(user.owner_id, user.id), write)
         return token, Session(user=user, csrf_token=csrf, expires_at=expires)
+
+    @staticmethod
+    def _check_still_valid(conn: Connection, user: User) -> None:
+        """Inside a write under the user's lock (:func:`run_write`, which also refuses a deleted
+        account): refuse to issue a session or token on a credential that a password change ended
+        while this request ran (the change ends every other session and token; one issued just
+        after it would otherwise survive it)."""
+        stored = conn.execute(select(UserRow.password_hash).where(UserRow.id == user.id)).scalar_one_or_none()
+        if stored is None:
+            raise OwnerGoneError()
+        if user.password_stamp is not None and _password_stamp(stored) != user.password_stamp:
+            raise AccountError(_("the password of this account was changed meanwhile: log in again"),
+                               code="unauthorized")
 
     def session(self, token: str | None) -> Session | None:
         """The live session for a cookie value, or ``None`` (unknown or expired)."""
@@ -259,13 +326,14 @@ class AccountService:
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(SessionRow.csrf_token, SessionRow.expires_at, UserRow.id, UserRow.email, UserRow.owner_id,
-                       UserRow.language, UserRow.region)
+                       UserRow.language, UserRow.region, UserRow.password_hash)
                 .join(UserRow, UserRow.id == SessionRow.user_id)
                 .where(SessionRow.token_hash == _hash_token(token))
             ).one_or_none()
         if row is None or _aware(row.expires_at) <= _now():
             return None
-        return Session(user=User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language, region=row.region),
+        return Session(user=User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language, region=row.region,
+                                 password_stamp=_password_stamp(row.password_hash)),
                        csrf_token=row.csrf_token,
                        expires_at=_aware(row.expires_at))
 
@@ -283,11 +351,15 @@ class AccountService:
         token = "cc_" + secrets.token_urlsafe(32)
         label = name.strip()[:100] or "api"
         now = _now()
-        with self.engine.begin() as conn:
-            token_id = conn.execute(
+
+        def write(conn: Connection) -> int:
+            self._check_still_valid(conn, user)
+            return int(conn.execute(
                 insert(ApiTokenRow).values(token_hash=_hash_token(token), user_id=user.id, name=label, created_at=now)
                 .returning(ApiTokenRow.id)
-            ).scalar_one()
+            ).scalar_one())
+
+        token_id = run_write(self.engine, Owner(user.owner_id, user.id), write)
         return token, ApiToken(id=token_id, name=label, created_at=now)
 
     def list_api_tokens(self, user: User) -> list[ApiToken]:
@@ -329,11 +401,13 @@ class AccountService:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.language, UserRow.region)
+                select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.language, UserRow.region,
+                       UserRow.password_hash)
                 .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
                 .where(ApiTokenRow.token_hash == _hash_token(token))
             ).one_or_none()
-        return None if row is None else User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language, region=row.region)
+        return None if row is None else User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language,
+                                             region=row.region, password_stamp=_password_stamp(row.password_hash))
 
     # --- account changes ------------------------------------------------------------
     def set_region(self, user: User, region: str | None) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crampcare.assess.answers import AnswerError, unit_words
 from crampcare.assess.facts import derive_facts
@@ -11,7 +11,10 @@ from crampcare.i18n.context import N_, _, current_localizer
 from crampcare.i18n.wording import text
 from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, compiled, leaves_of
 from crampcare.knowledge.loader import KnowledgeBase
-from crampcare.knowledge.schema import DERIVED_FROM, Question
+from crampcare.knowledge.schema import DERIVED_FROM, Question, Urgency
+
+if TYPE_CHECKING:
+    from crampcare.assess.model import Assessment, WarningSignFound
 
 # English; shown through gettext: _(SECTION_TITLES[section]).
 SECTION_TITLES: dict[str, str] = {
@@ -37,6 +40,16 @@ def next_question(kb: KnowledgeBase, answers: Mapping[str, Any], skipped: set[st
         if question.id not in answers and question.id not in skipped:
             return question
     return None
+
+
+# The levels at which a warning sign calls for help now or today: a result leads with these signs,
+# and the web interview shows that result as soon as one is found (the other questions can wait).
+SEVERE_URGENCIES: tuple[Urgency, ...] = ("emergency", "urgent")
+
+
+def severe_signs(result: Assessment) -> list[WarningSignFound]:
+    """The warning signs found that call for help now or today (:data:`SEVERE_URGENCIES`)."""
+    return [sign for sign in result.warning_signs if sign.urgency in SEVERE_URGENCIES]
 
 
 def drop_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from crampcare.assess.interview import SECTION_TITLES
 from crampcare.assess.localize import localize_assessment
 from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_, _, current_language, current_localizer
-from crampcare.i18n.wording import evidence_label, source_names, text, urgency_name
+from crampcare.i18n.wording import evidence_label, source_names, text, urgency_action, urgency_name
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
 
@@ -128,10 +128,13 @@ def assessment_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> 
     if URGENCY_RANK[result.urgency] >= URGENCY_RANK["urgent"]:
         # Lead with what to do; nothing before it.
         out += ["## " + _("What to do now"), ""]
-        for sign in result.warning_signs:
-            if sign.urgency == result.urgency:
-                out.append(f"- **{_sentence(sign.action)}** ({sign.title})")
-        out.append("")
+        actions = [f"- **{_sentence(sign.action)}** ({sign.title})"
+                   for sign in result.warning_signs if sign.urgency == result.urgency]
+        if not actions:
+            # Urgent through a look-alike or a factor: the level's own action (as the web page leads with).
+            urgent_titles = dict.fromkeys(r.title for r in result.urgency_reasons if r.urgency == result.urgency)
+            actions = [f"- **{_sentence(urgency_action(result.urgency))}** ({'; '.join(urgent_titles)})"]
+        out += [*actions, ""]
     if result.notice:
         out.append(f"**{result.notice}**")
         out += [f"- {text(kb, f'questions.{qid}.text')}" if qid in kb.questions else f"- {qid}"

@@ -227,7 +227,8 @@ def _duration(text: str) -> int:
 
     seconds = units.parse_duration_s(text)
     if seconds > MAX_CRAMP_SECONDS:
-        raise ValueError(f"duration {text!r} is over {MAX_CRAMP_SECONDS // 3600} hours; cramps last seconds to minutes")
+        raise ValueError(_("duration {text} is over {hours} h; cramps last seconds to minutes", text=repr(text),
+                           hours=MAX_CRAMP_SECONDS // 3600))
     return seconds
 
 
@@ -286,11 +287,10 @@ def _check_not_future(night: dt.date, cramps: Sequence["Cramp"]) -> None:
 
     now = _now()
     for cramp in cramps:
-        if units.cramp_moment(night, cramp.start) > now:
-            hint = " (times before 12:00 belong to the previous evening's night)" if cramp.start.hour < 12 else ""
-            raise _Refused(
-                f"--time: a cramp at {cramp.start.strftime('%H:%M')} in the night of {night} has not happened yet{hint}"
-            )
+        try:
+            units.check_happened(night, cramp.start, now)
+        except ValueError as exc:
+            raise _Refused(f"--time: {exc}") from None
 
 
 def _day_changes(
@@ -661,6 +661,7 @@ def diary_list(
 
 def _print_table(nights: list["NightRecord"], days: list["DayRecord"]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -676,11 +677,11 @@ def _print_table(nights: list["NightRecord"], days: list["DayRecord"]) -> None:
     table.add_column(_("Day"))
     for date in sorted(by_night.keys() | by_day.keys()):
         night, day = by_night.get(date), by_day.get(date)
-        table.add_row(
+        table.add_row(  # the person's own tags are text, not Rich markup ("[/x]" stopped the listing)
             date.isoformat(),
-            _night_summary(night) if night else "—",
-            "\n".join(_cramp_line(c) for c in night.cramps) if night else "",
-            _day_summary(day) if day else "—",
+            escape(_night_summary(night)) if night else "—",
+            escape("\n".join(_cramp_line(c) for c in night.cramps)) if night else "",
+            escape(_day_summary(day)) if day else "—",
         )
     console.print(table)
     with_cramps = sum(1 for n in nights if n.cramps)

@@ -186,7 +186,7 @@ def _render_text(ins: "Insights") -> None:
             for t in sorted(f.tests, key=lambda t: t.lag):
                 rr = "-" if t.risk_ratio is None else f"{_num(t.risk_ratio, 2)} ({_num(t.rr_low, 2)}–{_num(t.rr_high, 2)})"
                 table.add_row(
-                    f.label if t.lag == 0 else "",
+                    escape(f.label) if t.lag == 0 else "",  # a tag's label is the person's text, not markup
                     _("same") if t.lag == 0 else _("next"),
                     f"{t.cramp_nights_with}/{t.nights_with}",
                     f"{t.cramp_nights_without}/{t.nights_without}",

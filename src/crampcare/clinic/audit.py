@@ -43,7 +43,7 @@ class AuditEntry:
 
 _RECORD = ("INSERT INTO clinic_audit_log (patient_id, clinician_id, clinician_email, share_id, what, at) "
            "SELECT s.patient_id, s.clinician_id, :email, s.id, :what, :at FROM clinic_shares s "
-           "WHERE {ids} AND s.clinician_id = :clinician AND s.status = 'active'")
+           "WHERE {ids} AND s.clinician_id = :clinician AND s.status = 'active' RETURNING share_id")
 # PostgreSQL takes the ids as one array parameter; SQLite gets one parameter per id.
 _RECORD_SQL = {
     "postgresql": text(_RECORD.format(ids="s.id = ANY(:ids)")),
@@ -51,13 +51,19 @@ _RECORD_SQL = {
 }
 
 
-def record_reads(conn: Connection, shares: Sequence[ActiveShare], clinician: User, what: str) -> None:
+def record_reads(conn: Connection, shares: Sequence[ActiveShare], clinician: User, what: str) -> set[int]:
     """One row per patient read, in the caller's transaction, in one INSERT ... SELECT (a dashboard
-    of 500 patients is one short statement, and on PostgreSQL one check by the audit trigger)."""
+    of 500 patients is one short statement, and on PostgreSQL one check by the audit trigger).
+
+    Returns the ids of the shares whose read was recorded: a share the patient ended after the
+    caller found it active gets no row, and what it found must not be shown (it would be a read
+    the patient's log never shows)."""
     if not shares:
-        return
-    conn.execute(_RECORD_SQL[conn.dialect.name], {"ids": [s.id for s in shares], "clinician": clinician.id, "email": clinician.email,
-                               "what": what, "at": dt.datetime.now(dt.UTC)})
+        return set()
+    recorded = conn.execute(_RECORD_SQL[conn.dialect.name], {
+        "ids": [s.id for s in shares], "clinician": clinician.id, "email": clinician.email, "what": what,
+        "at": dt.datetime.now(dt.UTC)}).all()
+    return {int(r.share_id) for r in recorded}
 
 
 def audit_log_for(engine: Engine, patient: User, limit: int = 500) -> list[AuditEntry]:

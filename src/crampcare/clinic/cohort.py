@@ -29,7 +29,6 @@ BUCKETS: tuple[tuple[str, str, float], ...] = (
     ("2to3", N_("2 to under 3"), 3.0), ("3to5", N_("3 to under 5"), 5.0), ("5plus", N_("5 or more"), 1e9),
 )
 TOO_FEW = "too_few_nights"
-DATE_SHIFT_DAYS = 180  # each patient's dates move by a random whole number of weeks within ± this
 URGENCIES = ("emergency", "urgent", "doctor", "self_care")
 
 _COHORT = """
@@ -157,7 +156,8 @@ def cohort_figures(engine: Engine, today: dt.date | None = None, k: int = K_MIN)
 
 # --------------------------------------------------------------------------- de-identified export
 
-EXPORT_COLUMNS = ("subject", "week_start_shifted", "nights_logged", "cramp_nights", "cramps")
+# ``week``: 1 for the subject's first week in the export, 2 for the week after, and so on.
+EXPORT_COLUMNS = ("subject", "week", "nights_logged", "cramp_nights", "cramps")
 
 _EXPORT_OWNERS_SQL = f"WITH {_COHORT} SELECT owner FROM cohort"
 _EXPORT_ROWS_SQL = f"""
@@ -176,9 +176,11 @@ def deidentified_csv(engine: Engine, k: int = K_MIN) -> Iterator[str]:
     """CSV, one row per consenting patient and week: no e-mail, name, owner id or free text.
 
     Subjects are numbered in a fresh random order on every export (nothing stored links a number
-    to a person, and two exports cannot be joined), and each subject's weeks move by their own
-    random whole number of weeks, so dates cannot be matched to a diary. Refused with fewer than
-    ``k`` consenting patients.
+    to a person), and a subject's weeks are counted from their own first week (1, 2, ...): no
+    calendar date at all. Dates moved by a random number of weeks per subject gave themselves
+    away: a patient still logging has this week as their last, so the last moved week minus this
+    week was their shift, and with it every real date. Refused with fewer than ``k`` consenting
+    patients.
     """
     with engine.connect() as conn:
         owners = [r.owner for r in conn.execute(text(_EXPORT_OWNERS_SQL))]
@@ -186,9 +188,8 @@ def deidentified_csv(engine: Engine, k: int = K_MIN) -> Iterator[str]:
         raise CohortTooSmallError(_("fewer than {k} patients have agreed to cohort statistics; nothing to export", k=k))
     rng = secrets.SystemRandom()
     rng.shuffle(owners)
-    weeks = DATE_SHIFT_DAYS // 7
-    subjects = {owner: (f"S{i + 1:05d}", dt.timedelta(weeks=rng.randint(-weeks, weeks)))
-                for i, owner in enumerate(owners)}
+    subjects = {owner: f"S{i + 1:05d}" for i, owner in enumerate(owners)}
+    first_week: dict[str, dt.date] = {}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
 
@@ -207,7 +208,8 @@ def deidentified_csv(engine: Engine, k: int = K_MIN) -> Iterator[str]:
             if subject is None:  # consent given after the list above was read
                 continue
             week = r.week_start if isinstance(r.week_start, dt.date) else dt.date.fromisoformat(r.week_start)
-            writer.writerow((subject[0], (week + subject[1]).isoformat(), r.nights_logged, r.cramp_nights, r.cramps))
+            first = first_week.setdefault(r.owner, week)  # the rows come by owner, oldest week first
+            writer.writerow((subject, (week - first).days // 7 + 1, r.nights_logged, r.cramp_nights, r.cramps))
             if count % 5000 == 0:
                 yield flush()
     yield flush()

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from crampcare.accounts.service import User
 from crampcare.clinic.audit import record_reads
 from crampcare.clinic.figures import WINDOW_WEEKS, Window, rate_case, trend_case, window_sums
 from crampcare.clinic.sharing import ActiveShare, Scopes
+from crampcare.db.writes import Owner, run_write
 from crampcare.i18n.context import _, ngettext
 from crampcare.i18n.wording import URGENCY_NAMES
 
@@ -118,13 +120,16 @@ def dashboard(engine: Engine, clinician: User, today: dt.date | None = None) -> 
     window = Window.ending(today or dt.date.today())
     params: dict[str, object] = {"clinician": clinician.id, **window.params()}
     params.update({f"week{i}": week for i, week in enumerate(window.recent_weeks())})
-    with engine.begin() as conn:
-        rows = conn.execute(text(DASHBOARD_SQL[conn.dialect.name]), params).all()
-        record_reads(conn, [ActiveShare(id=r.share_id, patient_id=r.patient_id, patient_owner=r.owner,
-                                        patient_email=r.email, clinician_id=clinician.id,
-                                        scopes=Scopes(bool(r.share_diary), bool(r.share_assessments),
-                                                      bool(r.share_reports))) for r in rows],
-                     clinician, "dashboard")
+    def read(conn: Connection) -> list[Any]:
+        found = conn.execute(text(DASHBOARD_SQL[conn.dialect.name]), params).all()
+        audited = record_reads(conn, [ActiveShare(id=r.share_id, patient_id=r.patient_id, patient_owner=r.owner,
+                                                  patient_email=r.email, clinician_id=clinician.id,
+                                                  scopes=Scopes(bool(r.share_diary), bool(r.share_assessments),
+                                                                bool(r.share_reports))) for r in found],
+                               clinician, "dashboard")
+        return [r for r in found if r.share_id in audited]  # a share ended meanwhile: not shown
+
+    rows = run_write(engine, Owner(clinician.owner_id, clinician.id), read)
     result = []
     for r in rows:
         scopes = Scopes(bool(r.share_diary), bool(r.share_assessments), bool(r.share_reports))

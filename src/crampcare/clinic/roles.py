@@ -10,6 +10,7 @@ from typing import Literal
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from crampcare.accounts.models import UserRow
+from crampcare.accounts.service import email_key
 from crampcare.clinic.models import ROLES, UserRoleRow
 from crampcare.i18n.context import _
 
@@ -41,7 +42,7 @@ def is_clinician(role: Role) -> bool:
 
 
 def _user_id(conn: Connection, email: str) -> int:
-    user_id = conn.execute(select(UserRow.id).where(UserRow.email == email.strip().lower())).scalar_one_or_none()
+    user_id = conn.execute(select(UserRow.id).where(UserRow.email == email_key(email))).scalar_one_or_none()
     if user_id is None:
         raise ClinicError(_("no account with the e-mail {email}; the person signs up first", email=repr(email.strip())),
                           field="email")

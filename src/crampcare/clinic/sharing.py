@@ -9,23 +9,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from crampcare.accounts.models import UserRow
-from crampcare.accounts.service import User
+from crampcare.accounts.service import User, email_key
 from crampcare.clinic.models import CohortConsentRow, ShareRow, UserRoleRow
 from crampcare.clinic.roles import ClinicError
+from crampcare.db.writes import Owner, run_write
 from crampcare.i18n.context import _
 
 CODE_LIFETIME = dt.timedelta(hours=72)
+# Invitations a patient can have waiting at once (e-mail invitations and unexpired codes): each one
+# is a line on a clinician's dashboard or a row kept, and nobody needs more.
+MAX_PENDING = 20
 # No 0/O, 1/I/L: codes are read aloud and typed by hand.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _CODE_LENGTH = 12
 Scope = Literal["diary", "assessments", "reports"]
+T = TypeVar("T")
 SCOPES: tuple[Scope, ...] = ("diary", "assessments", "reports")
 
 
@@ -100,11 +106,32 @@ def _check_scopes(scopes: Scopes) -> None:
         raise ClinicError(_("choose at least one thing to share (diary, assessments or reports)"), field="scopes")
 
 
+def _write(engine: Engine, actor: User, work: Callable[[Connection], T]) -> T:
+    """One sharing change in one write transaction under ``actor``'s write lock (SQLite: the lock
+    taken up front, so reading the share and changing it cannot be split by another writer;
+    retried when the database is busy), refused with :class:`~crampcare.db.writes.OwnerGoneError`
+    when the account was deleted meanwhile: the same path as every diary write."""
+    return run_write(engine, Owner(actor.owner_id, actor.id), work)
+
+
+def _check_room(conn: Connection, patient: User) -> None:
+    """Refuse a new invitation past :data:`MAX_PENDING` waiting ones: a patient could otherwise fill
+    a clinician's dashboard with thousands of invitations."""
+    waiting = conn.execute(select(func.count()).select_from(ShareRow).where(
+        ShareRow.patient_id == patient.id, ShareRow.status == "pending",
+        or_(ShareRow.code_expires_at.is_(None), ShareRow.code_expires_at > _now()),
+    )).scalar_one()
+    if waiting >= MAX_PENDING:
+        raise ClinicError(_("{n} invitations are already waiting: end some of them below first", n=MAX_PENDING),
+                          field="invite")
+
+
 def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes: Scopes) -> int:
     """Invite the clinician with this e-mail; returns the pending share's id."""
     _check_scopes(scopes)
-    address = clinician_email.strip().lower()
-    with engine.begin() as conn:
+    address = email_key(clinician_email)
+
+    def write(conn: Connection) -> int:
         clinician_id = conn.execute(
             select(UserRow.id).join(UserRoleRow, UserRoleRow.user_id == UserRow.id)
             .where(UserRow.email == address, UserRoleRow.role.in_(("clinician", "admin")))
@@ -114,11 +141,21 @@ def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes
                               field="email")
         if clinician_id == patient.id:
             raise ClinicError(_("you cannot share with yourself"), field="email")
+        waiting = conn.execute(select(ShareRow.id).where(
+            ShareRow.patient_id == patient.id, ShareRow.clinician_id == clinician_id, ShareRow.status == "pending",
+        )).scalars().first()
+        chosen = {"share_diary": scopes.diary, "share_assessments": scopes.assessments,
+                  "share_reports": scopes.reports}
+        if waiting is not None:  # invited again: the one invitation waiting now asks for these scopes
+            conn.execute(update(ShareRow).where(ShareRow.id == waiting).values(**chosen, created_at=_now()))
+            return int(waiting)
+        _check_room(conn, patient)
         share_id = conn.execute(insert(ShareRow).values(
-            patient_id=patient.id, clinician_id=clinician_id, share_diary=scopes.diary,
-            share_assessments=scopes.assessments, share_reports=scopes.reports, status="pending", created_at=_now(),
+            patient_id=patient.id, clinician_id=clinician_id, **chosen, status="pending", created_at=_now(),
         ).returning(ShareRow.id)).scalar_one()
-    return int(share_id)
+        return int(share_id)
+
+    return _write(engine, patient, write)
 
 
 def invite_by_code(engine: Engine, patient: User, scopes: Scopes,
@@ -128,13 +165,16 @@ def invite_by_code(engine: Engine, patient: User, scopes: Scopes,
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
     code = "-".join(raw[i:i + 4] for i in range(0, _CODE_LENGTH, 4))
     now = _now()
-    with engine.begin() as conn:
-        share_id = conn.execute(insert(ShareRow).values(
+
+    def write(conn: Connection) -> int:
+        _check_room(conn, patient)
+        return int(conn.execute(insert(ShareRow).values(
             patient_id=patient.id, clinician_id=None, code_hash=_code_hash(code), code_expires_at=now + lifetime,
             share_diary=scopes.diary, share_assessments=scopes.assessments, share_reports=scopes.reports,
             status="pending", created_at=now,
-        ).returning(ShareRow.id)).scalar_one()
-    return code, int(share_id)
+        ).returning(ShareRow.id)).scalar_one())
+
+    return code, _write(engine, patient, write)
 
 
 def _activate(conn: Connection, share_id: int, patient_id: int, clinician_id: int) -> None:
@@ -149,21 +189,23 @@ def _activate(conn: Connection, share_id: int, patient_id: int, clinician_id: in
 
 def accept_invite(engine: Engine, clinician: User, share_id: int) -> None:
     """Accept an e-mail invite addressed to this clinician."""
-    with engine.begin() as conn:
+    def write(conn: Connection) -> None:
         row = conn.execute(select(ShareRow.patient_id).where(
             ShareRow.id == share_id, ShareRow.clinician_id == clinician.id, ShareRow.status == "pending",
             ShareRow.code_hash.is_(None),
-        )).one_or_none()
+        ).with_for_update()).one_or_none()
         if row is None:
             raise ClinicError(_("no such invitation (it may have been withdrawn)"), status=404)
         _activate(conn, share_id, row.patient_id, clinician.id)
+
+    _write(engine, clinician, write)
 
 
 def accept_code(engine: Engine, clinician: User, code: str) -> None:
     """Use a one-time code: it works once, before it expires, for anyone but its patient."""
     if not (8 <= len(normalise_code(code)) <= 40):
         raise ClinicError(_("enter the code the patient gave you (like ABCD-EFGH-JKMN)"), field="code")
-    with engine.begin() as conn:
+    def write(conn: Connection) -> None:
         row = conn.execute(select(ShareRow.id, ShareRow.patient_id, ShareRow.code_expires_at).where(
             ShareRow.code_hash == _code_hash(code), ShareRow.status == "pending",
         ).with_for_update()).one_or_none()
@@ -174,14 +216,17 @@ def accept_code(engine: Engine, clinician: User, code: str) -> None:
             raise ClinicError(_("that code is your own invitation"), field="code")
         _activate(conn, row.id, row.patient_id, clinician.id)
 
+    _write(engine, clinician, write)
+
 
 def revoke_share(engine: Engine, patient: User, share_id: int) -> bool:
     """End a share (active or pending) at once; ``False`` if the patient has no such share."""
-    with engine.begin() as conn:
-        changed = conn.execute(update(ShareRow).where(
+    def write(conn: Connection) -> bool:
+        return bool(conn.execute(update(ShareRow).where(
             ShareRow.id == share_id, ShareRow.patient_id == patient.id, ShareRow.status.in_(("pending", "active")),
-        ).values(status="revoked", revoked_at=_now(), code_hash=None)).rowcount
-    return bool(changed)
+        ).values(status="revoked", revoked_at=_now(), code_hash=None)).rowcount)
+
+    return _write(engine, patient, write)
 
 
 def _scopes(row: object) -> Scopes:
@@ -238,10 +283,12 @@ def active_share(conn: Connection, clinician_id: int, share_id: int) -> ActiveSh
 
 def set_cohort_consent(engine: Engine, user: User, consent: bool) -> None:
     """Count (or stop counting) the user's de-identified figures in cohort statistics."""
-    with engine.begin() as conn:
+    def write(conn: Connection) -> None:
         conn.execute(delete(CohortConsentRow).where(CohortConsentRow.user_id == user.id))
         if consent:
             conn.execute(insert(CohortConsentRow).values(user_id=user.id, consented_at=_now()))
+
+    _write(engine, user, write)
 
 
 def has_cohort_consent(engine: Engine, user: User) -> bool:

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from crampcare.diary.records import DayRecord, NightRecord
+from crampcare.knowledge import load_knowledge
 
 # Diary muscles map onto the interview's choices; "other" has no counterpart.
 _MUSCLE_CHOICES = {"calf": "calf", "foot": "foot", "toes": "toes", "thigh": "thigh"}
-_CRAMP_MEDICINES = {
-    "diuretic", "beta_agonist", "statin", "nifedipine", "oestrogen", "raloxifene", "teriparatide", "iv_iron",
-    "naproxen", "imatinib",
-}
+# Signs a cramp can be logged with, and the interview question each one answers "yes". A cramp
+# logged without a sign says nothing about it: absence is never suggested as "no".
+_SIGN_QUESTIONS = {"hard_knot": "hard_knot", "whole_limb": "whole_limb", "twitching": "twitching_pulling"}
 MIN_NIGHTS = 7
 
 
@@ -48,9 +48,9 @@ def prefill_answers(
                 answers["muscles"] = sorted(muscles)
             legs = {c.leg for c in cramps}
             answers["legs"] = "both" if "both" in legs else "either" if len(legs) > 1 else "one"
-            answers["hard_knot"] = any("hard_knot" in c.signs for c in cramps)
-            answers["whole_limb"] = any("whole_limb" in c.signs for c in cramps)
-            answers["twitching_pulling"] = any("twitching" in c.signs for c in cramps)
+            for sign, question in _SIGN_QUESTIONS.items():
+                if any(sign in c.signs for c in cramps):
+                    answers[question] = True
             stretched = [c for c in cramps if "stretch" in c.helped]
             if stretched:
                 answers["eased_by_stretching"] = True
@@ -85,7 +85,9 @@ def _day_pattern(days: Sequence[DayRecord]) -> dict[str, Any]:
     diet = {tag for d in days for tag in d.diet}
     if diet:
         answers["diet"] = sorted(diet)
-    medicines = sorted({m for d in days for m in d.medicines if m in _CRAMP_MEDICINES})
+    # Every medicine the interview asks about (its choices), not a list kept here that misses new ones.
+    asked = {choice.id for choice in load_knowledge().questions["medicines"].choices} - {"none"}
+    medicines = sorted({m for d in days for m in d.medicines if m in asked})
     if medicines:
         answers["medicines"] = medicines
     weeks = [d.pregnancy_week for d in sorted(days, key=lambda d: d.date) if d.pregnancy_week is not None]

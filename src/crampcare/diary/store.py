@@ -328,15 +328,17 @@ class DiaryStore:
             return None
         return Cramp.model_construct(**{**{k: row._mapping[k] for k in _CRAMP_FIELDS}, "start": _as_time(row.start)})
 
-    def delete_night(self, date: dt.date) -> None:
-        """Delete the night of ``date`` with its cramps; :class:`NotFoundError` if absent."""
-        self._delete_date(date, ("night",))
+    def delete_night(self, date: dt.date, idempotency_key: str | None = None) -> None:
+        """Delete the night of ``date`` with its cramps; :class:`NotFoundError` if absent, unless this
+        is a retry with the ``idempotency_key`` that deleted it (a double tap)."""
+        self._delete_date(date, ("night",), idempotency_key=idempotency_key)
 
     # ------------------------------------------------------------------ days
 
-    def add_day(self, record: DayRecord) -> None:
-        """Store a new day; :class:`DuplicateRecordError` if that date already has one."""
-        self._add("day", record)
+    def add_day(self, record: DayRecord, idempotency_key: str | None = None) -> None:
+        """Store a new day; :class:`DuplicateRecordError` if that date already has one, unless this
+        is a retry with the ``idempotency_key`` that stored it (a double tap): then nothing happens."""
+        self._add("day", record, idempotency_key)
 
     def put_day(self, record: DayRecord) -> None:
         """Store ``record``, replacing whatever was stored for its date (an edit, undoable)."""
@@ -352,9 +354,10 @@ class DiaryStore:
         with self.engine.connect() as conn:
             return list(self._fetch_days(conn, start, end).values())
 
-    def delete_day(self, date: dt.date) -> None:
-        """Delete the day of ``date``; :class:`NotFoundError` if absent."""
-        self._delete_date(date, ("day",))
+    def delete_day(self, date: dt.date, idempotency_key: str | None = None) -> None:
+        """Delete the day of ``date``; :class:`NotFoundError` if absent, unless this is a retry with the
+        ``idempotency_key`` that deleted it (a double tap)."""
+        self._delete_date(date, ("day",), idempotency_key=idempotency_key)
 
     def delete_date(self, date: dt.date) -> list[str]:
         """Delete the night and the day of ``date`` as one undoable change; returns the kinds deleted."""
@@ -409,12 +412,13 @@ class DiaryStore:
                                                          answers=dict(answers), result=dict(result)))
                 known.append(answers)
                 saved += 1
-            if new_nights or new_days:
-                self._insert_nights(conn, new_nights)
-                self._insert_days(conn, new_days)
-                entries = [{"kind": "night", "date": r.date.isoformat(), "record": None} for r in new_nights]
-                entries += [{"kind": "day", "date": r.date.isoformat(), "record": None} for r in new_days]
-                self._record_change(conn, "import", "bulk", None, entries)
+            self._insert_nights(conn, new_nights)
+            self._insert_days(conn, new_days)
+            entries = [{"kind": "night", "date": r.date.isoformat(), "record": None} for r in new_nights]
+            entries += [{"kind": "day", "date": r.date.isoformat(), "record": None} for r in new_days]
+            # Recorded even when it adds nothing: "undo" right after an import (the web offers it) must undo
+            # that import, not the change before it.
+            self._record_change(conn, "import", "bulk", None, entries)
             return AddManyResult(len(new_nights), len(new_days), same_nights, same_days, saved,
                                  len(assessments) - saved)
 
@@ -422,10 +426,11 @@ class DiaryStore:
 
     # ------------------------------------------------------------------ undo
 
-    def undo(self) -> str:
+    def undo(self, idempotency_key: str | None = None) -> str:
         """Revert the most recent change (add, edit, delete or import); returns what was undone.
 
-        Raises :class:`NotFoundError` when there is nothing left to undo.
+        Raises :class:`NotFoundError` when there is nothing left to undo. A retry with the
+        ``idempotency_key`` of an undo already done (a double tap) reverts nothing more.
         """
 
         def work(conn: Connection) -> str:
@@ -445,12 +450,16 @@ class DiaryStore:
             conn.execute(delete(_log).where(_log.c.id == entry.id, _log.c.owner == self.owner))
             return _describe(entry)
 
-        return self._write(work)
+        return self._write_once("undo", idempotency_key, work,
+                                lambda conn, outcome: _("nothing more: that undo was already done"),
+                                lambda described: "undone")
 
     # ------------------------------------------------------------------ assessments
 
-    def save_assessment(self, answers: dict[str, Any], result: dict[str, Any]) -> int:
-        """Save a finished assessment (JSON-serialisable dicts); returns its id."""
+    def save_assessment(self, answers: dict[str, Any], result: dict[str, Any],
+                        idempotency_key: str | None = None) -> int:
+        """Save a finished assessment (JSON-serialisable dicts); returns its id. A retry with the
+        ``idempotency_key`` that saved it (a double tap) saves nothing and returns the same id."""
 
         def work(conn: Connection) -> int:
             inserted = conn.execute(
@@ -463,7 +472,7 @@ class DiaryStore:
             assert key is not None
             return int(key[0])
 
-        return self._write(work)
+        return self._write_once("save_assessment", idempotency_key, work, lambda conn, outcome: int(outcome), str)
 
     def list_assessments(self) -> list[StoredAssessment]:
         """All saved assessments, oldest first."""
@@ -538,7 +547,7 @@ class DiaryStore:
 
         return self._write(once)
 
-    def _add(self, kind: Kind, record: NightRecord | DayRecord) -> None:
+    def _add(self, kind: Kind, record: NightRecord | DayRecord, idempotency_key: str | None = None) -> None:
         def work(conn: Connection) -> None:
             if self._fetch(conn, kind, record.date) is not None:
                 raise DuplicateRecordError(kind, record.date)
@@ -548,7 +557,8 @@ class DiaryStore:
             self._record_change(conn, "add", kind, record.date, [_entry(kind, record.date, None)])
 
         try:
-            self._write(work)
+            self._write_once(f"add_{kind} {record.date.isoformat()}", idempotency_key, work,
+                             lambda conn, outcome: None, lambda done: "created")
         except IntegrityError:
             # Another process added the same date between our check and our insert.
             raise DuplicateRecordError(kind, record.date) from None
@@ -595,7 +605,8 @@ class DiaryStore:
         if len(known) + len(unseen) > MAX_DISTINCT_TAGS:
             raise TagLimitError(len(known) + len(unseen), MAX_DISTINCT_TAGS, unseen[0])
 
-    def _delete_date(self, date: dt.date, kinds: tuple[Kind, ...], require_all: bool = True) -> list[str]:
+    def _delete_date(self, date: dt.date, kinds: tuple[Kind, ...], require_all: bool = True,
+                     idempotency_key: str | None = None) -> list[str]:
 
         def work(conn: Connection) -> list[str]:
             found = {kind: self._fetch(conn, kind, date) for kind in kinds}
@@ -612,7 +623,8 @@ class DiaryStore:
             self._record_change(conn, "delete", label, date, entries)
             return list(deleted)
 
-        return self._write(work)
+        return self._write_once(f"delete_{'_'.join(kinds)} {date.isoformat()}", idempotency_key, work,
+                                lambda conn, outcome: outcome.split(), " ".join)
 
     def _insert(self, conn: Connection, kind: Kind, record: NightRecord | DayRecord) -> None:
         if kind == "night":

@@ -24,7 +24,8 @@ the quote is removed on import. Booleans are ``yes``/``no``, empty means "not lo
 (``calf;toes``), or a JSON array when an item itself contains ``;``; times are ``HH:MM``
 (``HH:MM:SS`` when seconds matter); durations are whole seconds; fluids are millilitres.
 On import the friendlier spellings of :mod:`crampcare.diary.units` are accepted too
-(``1.5L``, ``3m``, ``3:10``), columns may be omitted, and ``*_logged`` may be left empty to
+(``1.5L``, ``3m``, ``3:10``), cells separated by ``;`` with decimal commas (as a spreadsheet in a
+Russian locale saves CSV), columns may be omitted, and ``*_logged`` may be left empty to
 mean "if anything of it is filled in". Exporting, importing into an empty diary and
 exporting again gives the same bytes.
 
@@ -395,7 +396,7 @@ def _csv_rows(text: str, problems: _Problems) -> Iterator[list[str]]:
     limit (131,072 characters) or malformed quoting is one problem naming the row."""
     # newline="": lines end at "\n", "\r\n" or a lone "\r" (old Mac files), and a note's own
     # "\r\n" inside quotes comes back as written (the csv module's documented way to read).
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     while True:
         try:
             values = next(reader)
@@ -410,6 +411,14 @@ def _csv_rows(text: str, problems: _Problems) -> Iterator[list[str]]:
             problems.raise_if_any()
             return
         yield [_restore_formula_cell(value) for value in values]
+
+
+def _delimiter(text: str) -> str:
+    """``;`` for a file whose header row has semicolons and no commas (Excel and LibreOffice save CSV so in a
+    Russian or German locale, with a decimal comma, which the number cells accept), else ``,``. No column
+    name holds either, so the header row decides."""
+    header = text.lstrip("\r\n").partition("\n")[0]
+    return ";" if ";" in header and "," not in header else ","
 
 
 def _parse_csv_row(

@@ -25,6 +25,7 @@ from crampcare.i18n.context import _
 __all__ = [
     "CRAMP_SPEC_HELP",
     "NIGHT_SPLIT",
+    "check_happened",
     "cramp_moment",
     "default_night_date",
     "night_date_for",
@@ -141,7 +142,7 @@ _DURATION_UNITS_S = {
     "hour": 3600,
     "hours": 3600,
 }
-_DURATION_PART = re.compile(rf"({_NUMBER})\s*([a-z]+)")
+_DURATION_PART = re.compile(rf"({_NUMBER})\s*([^\W\d_]+)")
 
 
 def parse_duration_s(text: str) -> int:
@@ -164,13 +165,16 @@ def parse_duration_s(text: str) -> int:
         hours = int(clock[1] or 0)
         seconds = hours * 3600 + int(clock[2]) * 60 + int(clock[3])
     else:
+        # The reader's own abbreviations too ("1 мин 30 с" in Russian), as crampcare writes durations.
+        known = {**_DURATION_UNITS_S, _("s").lower(): 1, _("sec").lower(): 1, _("min").lower(): 60,
+                 _("h").lower(): 3600}
         seconds_f = 0.0
         position = 0
         compact = cleaned.replace(" ", "")
         for part in _DURATION_PART.finditer(compact):
-            if part.start() != position or part[2] not in _DURATION_UNITS_S:
+            if part.start() != position or part[2] not in known:
                 raise ValueError(_("duration {text!r} not understood; {allowed}", text=text, allowed=allowed))
-            seconds_f += _to_float(part[1]) * _DURATION_UNITS_S[part[2]]
+            seconds_f += _to_float(part[1]) * known[part[2]]
             position = part.end()
         if position != len(compact) or position == 0:
             raise ValueError(_("duration {text!r} not understood; {allowed}", text=text, allowed=allowed))
@@ -259,6 +263,15 @@ def night_date_for(start: dt.time, now: dt.datetime | None = None) -> dt.date:
     if cramp_moment(night, start) > current:
         night -= dt.timedelta(days=1)
     return night
+
+
+def check_happened(night: dt.date, start: dt.time, now: dt.datetime | None = None) -> None:
+    """``ValueError`` naming the night when a cramp at ``start`` in the night of ``night`` is still to come."""
+    current = now or dt.datetime.now()
+    if cramp_moment(night, start) > current:
+        hint = _(" (times before 12:00 belong to the previous evening's night)") if start < NIGHT_SPLIT else ""
+        raise ValueError(_("a cramp at {time} in the night of {night} has not happened yet{hint}",
+                           time=start.strftime("%H:%M"), night=night.isoformat(), hint=hint))
 
 
 # --------------------------------------------------------------------------- cramp shorthand

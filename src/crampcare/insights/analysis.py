@@ -332,6 +332,9 @@ class Insights(BaseModel):
     today: dt.date
     period_start: dt.date | None
     period_end: dt.date | None
+    # The period asked for (``start``/``end`` of :func:`compute_insights`; None: not limited).
+    asked_start: dt.date | None = None
+    asked_end: dt.date | None = None
     nights_logged: int
     days_logged: int
     paired_nights: int
@@ -941,6 +944,8 @@ def compute_insights(
         today=today,
         period_start=min(all_dates) if all_dates else None,
         period_end=max(all_dates) if all_dates else None,
+        asked_start=start,
+        asked_end=end,
         nights_logged=n_nights,
         days_logged=len(in_range_days),
         paired_nights=triggers.paired_nights,
@@ -983,7 +988,10 @@ def summary_sentences(ins: Insights) -> list[str]:
     loc = current_localizer()
     out: list[str] = []
     if not ins.nights_logged:
-        out.append(_("No nights logged yet. Log every night, with or without a cramp, to see how often they come."))
+        if ins.asked_start or ins.asked_end:  # the diary may hold nights, just not in the period asked for
+            out.append(_("No nights are logged in the chosen period."))
+        else:
+            out.append(_("No nights logged yet. Log every night, with or without a cramp, to see how often they come."))
         if ins.days_logged:
             out.append(ngettext("{n} day is logged; its night is needed too.", "{n} days are logged; their nights are needed too.",
                                 ins.days_logged))

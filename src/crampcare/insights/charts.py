@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -128,8 +129,9 @@ def _draw_weekly(ax: Axes, ins: Insights) -> None:
     from matplotlib.dates import AutoDateLocator, num2date
     from matplotlib.ticker import FuncFormatter
 
-    # Day and month in the reader's language (Babel), not strftime's English month names.
-    ax.xaxis.set_major_locator(AutoDateLocator())
+    # Day and month in the reader's language (Babel), not strftime's English month names. At most four
+    # dates: at 12 pt on a phone's 324 pt, the default five to seven ran into each other ("Sep 1Sep 15").
+    ax.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=4))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: current_localizer().short_day_month(num2date(value).date())))
 
 
@@ -164,48 +166,69 @@ def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
     ax.set_xlim(-0.6, len(xs) - 0.4)
 
 
+# A trigger's name is written above its line, across the plot, wrapped to this many characters: at
+# 12 pt the plot is about 300 pt wide on a phone, and a longer line ran off the chart (and, taking
+# part in the layout, squeezed the plot until the title and the Russian names were cut off).
+_LABEL_CHARACTERS = 38
+# The height of one row (its line and a one-line name) in data units; each further line of a
+# wrapped name adds this much (12 pt text in a 30 pt row).
+_EXTRA_LINE = 0.5
+
+
+def _trigger_labels(ins: Insights) -> list[tuple[Any, str, int]]:
+    """(test, its name wrapped to fit, the name's lines) of every drawn trigger row, first factor first."""
+    import textwrap
+
+    rows = []
+    for f in ins.triggers.factors:
+        for t in sorted(f.tests, key=lambda t: t.lag):
+            if t.risk_ratio is not None and t.rr_low is not None and t.rr_high is not None:
+                label = textwrap.fill(f"{t.label} ({_(TIMING[t.lag])})", _LABEL_CHARACTERS)
+                rows.append((t, label, label.count("\n") + 1))
+    return rows
+
+
 def _draw_triggers(ax: Axes, ins: Insights) -> None:
     ax.set_title(_("Possible triggers (95% CI)"))
-    rows = [
-        (f, t)
-        for f in ins.triggers.factors
-        for t in sorted(f.tests, key=lambda t: t.lag)
-        if t.risk_ratio is not None and t.rr_low is not None and t.rr_high is not None
-    ]
+    rows = _trigger_labels(ins)
     if not rows:
         msg = _("Not enough data yet") if ins.triggers.status != "ok" or ins.triggers.factors else _("No day factors logged")
         _empty(ax, msg)
         return
-    rows = rows[::-1]  # first factor at the top
     colors = {"seems_linked": _LINKED, "seems_protective": _PROTECTIVE}
-    for i, (_f, t) in enumerate(rows):
+    y = 0.0
+    for t, label, lines in rows[::-1]:  # from the bottom: the first factor ends at the top
         color = colors.get(t.verdict, _UNCLEAR)
         xs: Any = [t.rr_low, t.rr_high]
-        ax.plot(xs, [i, i], color=color, linewidth=2)
+        ax.plot(xs, [y, y], color=color, linewidth=2)
         point: Any = [t.risk_ratio]
-        ax.plot(point, [i], marker="s" if t.lag == 0 else "o", color=color, markersize=6)
+        ax.plot(point, [y], marker="s" if t.lag == 0 else "o", color=color, markersize=6)
         # The name above its line, not beside it: long names would squeeze the plot on a phone.
-        ax.annotate(f"{t.label} ({_(TIMING[t.lag])})", (0, i), xycoords=("axes fraction", "data"), xytext=(0, 7),
-                    textcoords="offset points", va="bottom", ha="left")
+        name = ax.annotate(label, (0, y), xycoords=("axes fraction", "data"), xytext=(0, 7),
+                           textcoords="offset points", va="bottom", ha="left", linespacing=1.1)
+        name.set_in_layout(False)  # wrapped to fit; it must not make the layout shrink the plot
+        y += 1 + _EXTRA_LINE * (lines - 1)
     ax.axvline(1.0, color=_INK, linewidth=0.8)
     ax.set_xscale("log")
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    ax.set_ylim(-0.5, len(rows) - 0.1)
+    ax.set_ylim(-0.5, y - 0.1)
     ax.set_xlabel(_("risk ratio (right of 1: more cramps)"))
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    # 1-2-5 in each decade while they fit at 12 pt on a phone; over a wide range (a CI down to 0.01)
+    # they ran together ("0.0010.002"), so then 1-3, then only the powers of ten.
+    low, high = ax.get_xlim()
+    decades = math.log10(high / low)
+    subs = (1.0, 2.0, 5.0) if decades <= 1.6 else (1.0, 3.0) if decades <= 2.4 else (1.0,)
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=subs))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: current_localizer().number(v)))
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
-def _trigger_rows(ins: Insights) -> int:
-    return sum(1 for f in ins.triggers.factors for t in f.tests if t.risk_ratio is not None)
-
-
 def _triggers_height(ins: Insights) -> float:
-    return max(2.2, 1.2 + 0.42 * _trigger_rows(ins))
+    rows = sum(1 + _EXTRA_LINE * (lines - 1) for _t, _label, lines in _trigger_labels(ins))
+    return max(2.2, 1.2 + 0.42 * rows)
 
 
 def weekly_figure(ins: Insights) -> Figure:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from crampcare import jsontext
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.diary.units import NIGHT_SPLIT, cramp_moment
+from crampcare.i18n.context import _
 from crampcare.jsontext import UnreadableJsonError
 from crampcare.report import codes
 from crampcare.report.errors import FhirImportError
@@ -116,9 +117,12 @@ def _local_iso(moment: dt.datetime) -> str:
     moment instead moved a 02:30 cramp on the night clocks go forward (a time that does not
     exist locally) to 01:30, and the import, which keeps the wall clock, then changed the diary.
     Seconds are written as stored (fractions only when the record has them), so the import gives
-    back the same time."""
-    offset = moment.astimezone().utcoffset()
-    return moment.replace(tzinfo=dt.timezone(offset or dt.timedelta(0))).isoformat()
+    back the same time. The offset is whole minutes, as FHIR's dateTime (``+hh:mm``) allows: before
+    standard time zones, places kept their local mean time (Amsterdam until 1937: +00:19:32), and
+    ``+00:19:32`` made a Bundle that crampcare's own import refused."""
+    offset = moment.astimezone().utcoffset() or dt.timedelta(0)
+    minutes = dt.timedelta(minutes=round(offset.total_seconds() / 60))
+    return moment.replace(tzinfo=dt.timezone(minutes)).isoformat()
 
 
 # --------------------------------------------------------------------------- day factors
@@ -483,29 +487,33 @@ def _model_problems(kind: str, resource: Mapping[str, Any]) -> tuple[str, str] |
     return None
 
 
+def _NOTHING() -> str:  # noqa: N802 (reads as the constant it would be, but in the reader's language)
+    return _("; nothing was imported")
+
+
 def _bundle_entries(bundle: Any) -> list[_Entry]:
     if not isinstance(bundle, Mapping):
-        raise FhirImportError("Bundle", "expected a JSON object (a FHIR Bundle); nothing was imported")
+        raise FhirImportError("Bundle", _("expected a JSON object (a FHIR Bundle)") + _NOTHING())
     if bundle.get("resourceType") != "Bundle":
         found = bundle.get("resourceType")
-        raise FhirImportError("Bundle.resourceType", f"expected 'Bundle', found {found!r}; nothing was imported")
+        raise FhirImportError("Bundle.resourceType", _("expected 'Bundle', found {found}", found=repr(found)) + _NOTHING())
     if bundle.get("type") != "collection":
         raise FhirImportError(
             "Bundle.type",
-            f"expected 'collection' (as crampcare exports), found {bundle.get('type')!r}; nothing was imported",
+            _("expected 'collection' (as crampcare exports), found {found}", found=repr(bundle.get("type"))) + _NOTHING(),
         )
     problem = _model_problems("Bundle", {**bundle, "entry": []})
     if problem is not None:
-        raise FhirImportError(f"Bundle.{problem[0]}", problem[1] + "; nothing was imported")
+        raise FhirImportError(f"Bundle.{problem[0]}", problem[1] + _NOTHING())
     raw = bundle.get("entry") or []
     if not isinstance(raw, list):
-        raise FhirImportError("Bundle.entry", "must be a list; nothing was imported")
+        raise FhirImportError("Bundle.entry", _("must be a list") + _NOTHING())
     entries = []
     seen: dict[str, int] = {}
     for index, item in enumerate(raw):
         where = f"Bundle.entry[{index}]"
         if not isinstance(item, Mapping) or not isinstance(item.get("resource"), Mapping):
-            raise FhirImportError(where, "has no resource; nothing was imported")
+            raise FhirImportError(where, _("has no resource") + _NOTHING())
         resource = dict(item["resource"])
         kind = resource.get("resourceType")
         url = item.get("fullUrl") or ""
@@ -513,14 +521,16 @@ def _bundle_entries(bundle: Any) -> list[_Entry]:
         if kind not in ALLOWED_RESOURCES:
             raise FhirImportError(
                 f"{where}.resource.resourceType",
-                f"{kind!r} is not a resource crampcare imports (only {', '.join(ALLOWED_RESOURCES)}); nothing was imported",
+                _("{kind} is not a resource crampcare imports (only {allowed})", kind=repr(kind),
+                  allowed=", ".join(ALLOWED_RESOURCES)) + _NOTHING(),
             )
         problem = _model_problems(kind, resource)
         if problem is not None:
-            raise FhirImportError(f"{entry.name} {problem[0]}", problem[1] + "; nothing was imported")
+            raise FhirImportError(f"{entry.name} {problem[0]}", problem[1] + _NOTHING())
         if url:
             if url in seen:
-                raise FhirImportError(f"{where}.fullUrl", f"{url} also names entry {seen[url]}; nothing was imported")
+                raise FhirImportError(f"{where}.fullUrl", _("{url} also names entry {other}", url=url, other=seen[url])
+                                      + _NOTHING())
             seen[url] = index
         entries.append(entry)
     return entries
@@ -551,28 +561,28 @@ def _observation_kind(resource: Mapping[str, Any]) -> tuple[str, str | None]:
     shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in (concept or {}).get("coding") or []) or (
         concept or {}
     ).get("text", "no coding")
-    raise _Refuse("code", f"not a crampcare diary observation ({shown})")
+    raise _Refuse("code", _("not a crampcare diary observation ({shown})", shown=shown))
 
 
 def _date_of(resource: Mapping[str, Any]) -> dt.date:
     value = resource.get("effectiveDateTime")
     if not isinstance(value, str):
-        raise _Refuse("effectiveDateTime", "is required (the date of the diary entry)")
+        raise _Refuse("effectiveDateTime", _("is required (the date of the diary entry)"))
     try:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
-        raise _Refuse("effectiveDateTime", f"{value!r} is not a full date (YYYY-MM-DD)") from None
+        raise _Refuse("effectiveDateTime", _("{value} is not a full date (YYYY-MM-DD)", value=repr(value))) from None
 
 
 def _moment_of(resource: Mapping[str, Any]) -> dt.datetime:
     """The wall-clock moment as written (the offset says where it was; the diary keeps local time)."""
     value = resource.get("effectiveDateTime")
     if not isinstance(value, str) or len(value) < 16:
-        raise _Refuse("effectiveDateTime", "needs a date and a time for a cramp")
+        raise _Refuse("effectiveDateTime", _("needs a date and a time for a cramp"))
     try:
         return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=None)
     except ValueError:
-        raise _Refuse("effectiveDateTime", f"{value!r} is not a date and time") from None
+        raise _Refuse("effectiveDateTime", _("{value} is not a date and time", value=repr(value))) from None
 
 
 def _night_of(moment: dt.datetime) -> dt.date:
@@ -713,6 +723,20 @@ def _at(entry: _Entry, paths: Mapping[str, str]) -> Callable[[tuple[Any, ...]], 
     return locate
 
 
+def _one_person(entries: Sequence[_Entry]) -> set[str]:
+    """The references that name the Bundle's one Patient (its ``fullUrl``, ``Patient/<id>``); empty without one.
+    A second Patient refuses the Bundle: crampcare imports one person's diary."""
+    patients = [entry for entry in entries if entry.resource["resourceType"] == "Patient"]
+    if len(patients) > 1:
+        raise _Reader.refuse(patients[1], _Refuse("resourceType", _(
+            "a second Patient in the Bundle; a diary holds one person's records, so export that person's records alone")))
+    if not patients:
+        return set()
+    patient = patients[0]
+    ident = patient.resource.get("id")
+    return {name for name in (patient.url, f"Patient/{ident}" if ident else "") if name}
+
+
 def _notes(resource: Mapping[str, Any]) -> str:
     return "\n".join(str(n.get("text", "")) for n in resource.get("note") or [])
 
@@ -723,6 +747,7 @@ class _Reader:
     def __init__(self, kb: KnowledgeBase, entries: list[_Entry]) -> None:
         self.kb = kb
         self.by_url = {e.url: e for e in entries if e.url}
+        self.person = _one_person(entries)
         self.assessments: list[dict[str, Any]] = []
         self.night_entries: dict[dt.date, tuple[_Entry, dict[str, Any]]] = {}
         self.day_entries: dict[dt.date, tuple[_Entry, dict[str, Any]]] = {}
@@ -730,6 +755,8 @@ class _Reader:
         self.factors: dict[str, tuple[_Entry, dt.date, str, Any]] = {}
         for entry in entries:
             try:
+                if entry.resource["resourceType"] in ("QuestionnaireResponse", "Observation"):
+                    self._same_person(entry.resource)
                 if entry.resource["resourceType"] == "QuestionnaireResponse":
                     self._response(entry.resource)
                 elif entry.resource["resourceType"] == "Observation":
@@ -739,7 +766,21 @@ class _Reader:
 
     @staticmethod
     def refuse(entry: _Entry, problem: _Refuse) -> FhirImportError:
-        return FhirImportError(f"{entry.name} {problem.field_path}", problem.message + "; nothing was imported")
+        return FhirImportError(f"{entry.name} {problem.field_path}", problem.message + _NOTHING())
+
+    def _same_person(self, resource: Mapping[str, Any]) -> None:
+        """A diary is one person's: a resource about anyone else refuses the whole Bundle (a clinic system's
+        export may hold several people, and their nights must not land in this diary)."""
+        subject = resource.get("subject")
+        reference = subject.get("reference") if isinstance(subject, Mapping) else None
+        if not isinstance(reference, str):
+            return  # no subject: the Bundle's own person, as in files made by hand
+        if not self.person:
+            self.person = {reference}  # without a Patient resource, the first subject named is the person
+        elif reference not in self.person:
+            raise _Refuse("subject.reference", _(
+                "{reference} is another person than {person} of the other entries; a diary holds one person's "
+                "records, so export that person's records alone", reference=reference, person=sorted(self.person)[0]))
 
     # ----------------------------------------------------------------- one resource at a time
 
@@ -753,12 +794,13 @@ class _Reader:
                 "questionnaire", f"{canonical or 'missing'}; crampcare imports answers to {codes.QUESTIONNAIRE_URL}"
             )
         if resource.get("status") not in ("completed", "amended"):
-            raise _Refuse("status", f"{resource.get('status')!r}: only completed assessments are imported")
+            raise _Refuse("status", _("{status}: only completed assessments are imported",
+                                      status=repr(resource.get("status"))))
         items = resource.get("item") or []
         try:
             answers = answers_from_items(self.kb, items, "")
         except ValueError as exc:
-            field_path, _, message = str(exc).partition(": ")
+            field_path, _sep, message = str(exc).partition(": ")
             raise _Refuse(field_path.lstrip("."), message) from None
         try:
             self.assessments.append(validate_answers(self.kb, answers))

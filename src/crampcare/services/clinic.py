@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from crampcare.accounts import User
+    from crampcare.services.transfer import Exported
 
 __all__ = [
     "CODE_LIFETIME",
@@ -70,6 +71,7 @@ __all__ = [
     "server_engine",
     "set_cohort_consent",
     "shared_diary",
+    "shared_history",
     "shares_of_patient",
     "shows_clinic",
 ]
@@ -97,15 +99,34 @@ def shows_clinic(engine: Engine, user_id: int) -> bool:
 def open_share(engine: Engine, clinician: User, share_id: int, scope: Scope | None, what: str) -> ActiveShare | None:
     """THE check for every clinician read: ``clinician``'s active share ``share_id`` (allowing
     ``scope``), with the read recorded in the patient's audit log; ``None`` if not shared."""
+    from sqlalchemy import Connection
+
     from crampcare.clinic.audit import record_reads
     from crampcare.clinic.sharing import active_share
+    from crampcare.db.writes import Owner, run_write
 
-    with engine.begin() as conn:
+    def read(conn: Connection) -> ActiveShare | None:
         share = active_share(conn, clinician.id, share_id)
         if share is None or (scope is not None and not share.scopes.allows(scope)):
             return None
-        record_reads(conn, [share], clinician, what)
-        return share
+        # Ended by the patient between the two statements: no audit row, so nothing is shown.
+        return share if share.id in record_reads(conn, [share], clinician, what) else None
+
+    # A write (the audit row) under the clinician's write lock, like every write.
+    return run_write(engine, Owner(clinician.owner_id, clinician.id), read)
+
+
+def shared_history(engine: Engine, share: ActiveShare) -> Exported:
+    """The patient's history as FHIR, as far as the share allows: the nights and days only with the
+    diary shared, the assessments only with the assessments shared (sharing "reports" alone gave a
+    clinician every note of a diary the patient had chosen not to share)."""
+    from crampcare.services.transfer import export_diary
+
+    store = shared_diary(engine, share)
+    try:
+        return export_diary(store, "fhir", records=share.scopes.diary, assessments=share.scopes.assessments)
+    finally:
+        store.close()
 
 
 def shared_diary(engine: Engine, share: ActiveShare) -> Diary:

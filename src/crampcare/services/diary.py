@@ -116,9 +116,10 @@ def log_night(diary: Diary, record: NightRecord, idempotency_key: str | None = N
     return diary.log_night(record, idempotency_key)
 
 
-def log_day(diary: Diary, record: DayRecord) -> None:
-    """Log a new day; :class:`~crampcare.diary.errors.DuplicateRecordError` if that date is logged."""
-    diary.add_day(record)
+def log_day(diary: Diary, record: DayRecord, idempotency_key: str | None = None) -> None:
+    """Log a new day; :class:`~crampcare.diary.errors.DuplicateRecordError` if that date is logged
+    (a retry with the same idempotency key, a double tap, is not: it was stored once)."""
+    diary.add_day(record, idempotency_key)
 
 
 def put_night(diary: Diary, record: NightRecord) -> None:
@@ -146,20 +147,22 @@ def get_date(diary: Diary, date: dt.date) -> tuple[NightRecord | None, DayRecord
     return diary.get_night(date), diary.get_day(date)
 
 
-def delete(diary: Diary, date: dt.date, kind: Kind | None = None) -> list[str]:
-    """Delete the night, the day, or (``kind=None``) both of ``date``; returns the kinds deleted. Undoable."""
+def delete(diary: Diary, date: dt.date, kind: Kind | None = None, idempotency_key: str | None = None) -> list[str]:
+    """Delete the night, the day, or (``kind=None``) both of ``date``; returns the kinds deleted. Undoable.
+    A retry with the same idempotency key (a double tap) is not refused as "nothing logged": it was done."""
     if kind == "night":
-        diary.delete_night(date)
+        diary.delete_night(date, idempotency_key)
         return ["night"]
     if kind == "day":
-        diary.delete_day(date)
+        diary.delete_day(date, idempotency_key)
         return ["day"]
     return diary.delete_date(date)
 
 
-def undo(diary: Diary) -> str:
-    """Revert the last change; returns what was undone (``NotFoundError`` when there is nothing)."""
-    return diary.undo()
+def undo(diary: Diary, idempotency_key: str | None = None) -> str:
+    """Revert the last change; returns what was undone (``NotFoundError`` when there is nothing).
+    A retry with the same idempotency key (a double tap) reverts nothing more."""
+    return diary.undo(idempotency_key)
 
 
 def nights(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> list[NightRecord]:
@@ -190,9 +193,11 @@ def day(diary: Diary, date: dt.date) -> DayRecord | None:
 # --------------------------------------------------------------------------- assessments
 
 
-def save_assessment(diary: Diary, answers: dict[str, Any], result: dict[str, Any]) -> int:
-    """Keep a finished assessment (answers and the engine's result, with its trace); returns its id."""
-    return diary.save_assessment(answers, result)
+def save_assessment(diary: Diary, answers: dict[str, Any], result: dict[str, Any],
+                    idempotency_key: str | None = None) -> int:
+    """Keep a finished assessment (answers and the engine's result, with its trace); returns its id.
+    A retry with the same idempotency key (a double tap, a reload) is kept once."""
+    return diary.save_assessment(answers, result, idempotency_key)
 
 
 def assess_and_save(diary: Diary, answers: dict[str, Any]) -> tuple[Assessment, int]:

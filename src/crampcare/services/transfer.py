@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,14 +65,20 @@ class Exported:
     days: int
 
 
-def export_diary(diary: DiaryStore, fmt: str, start: dt.date | None = None, end: dt.date | None = None) -> Exported:
-    """The diary (dates inclusive) in format ``fmt`` (a key of :data:`FORMATS`; ``ValueError`` otherwise)."""
+def export_diary(diary: DiaryStore, fmt: str, start: dt.date | None = None, end: dt.date | None = None, *,
+                 records: bool = True, assessments: bool = True) -> Exported:
+    """The diary (dates inclusive) in format ``fmt`` (a key of :data:`FORMATS`; ``ValueError`` otherwise);
+    without its nights and days (``records=False``) or its saved assessments (``assessments=False``)."""
     chosen = FORMATS.get(fmt.lower())
     if chosen is None:
         from crampcare.i18n.context import _
 
         raise ValueError(_("--format {value!r} is not known; use {choices}", value=fmt, choices=_(" or ").join(sorted(FORMATS))))
     data = collect(diary, start, end)
+    if not records:
+        data = replace(data, nights=[], days=[])
+    if not assessments:
+        data = replace(data, assessments=[])
     name = f"crampcare-{'fhir' if fmt == 'fhir' else 'diary'}-{dt.date.today().isoformat()}.{chosen.suffix}"
     return Exported(chosen.render(data), chosen.media_type, name, len(data.nights), len(data.days))
 

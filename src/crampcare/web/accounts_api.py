@@ -30,10 +30,10 @@ from crampcare.web.auth import (
     set_session_cookie,
 )
 from crampcare.web.deps import get_store
-from crampcare.web.errors import ApiError
+from crampcare.web.errors import ApiError, account_error
 
 if TYPE_CHECKING:
-    from crampcare.accounts import AccountError, Session, User
+    from crampcare.accounts import Session, User
     from crampcare.services.diary import Diary
 
 router = APIRouter(prefix="/api/v1", tags=["account"])
@@ -82,15 +82,6 @@ class TokenRequest(BaseModel):
     email: str = Field(None, max_length=320,  # type: ignore[assignment]
                        description="With `password`: create a token without a session.")
     password: str = Field(None, max_length=1000)  # type: ignore[assignment]
-
-
-def account_error(exc: AccountError) -> ApiError:
-    """A refused account operation in the shared error shape."""
-    status = {"invalid": 422, "conflict": 409, "unauthorized": 401, "rate_limited": 429}.get(exc.code, 400)
-    fields = [{"field": exc.field, "message": exc.message}] if exc.field else []
-    headers = {"Retry-After": "900"} if status == 429 else None
-    return ApiError(status, exc.message, code=exc.code if status != 422 else "validation_error", fields=fields,
-                    headers=headers)
 
 
 def client_address(request: Request) -> str:

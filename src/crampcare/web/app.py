@@ -117,11 +117,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     from crampcare.i18n.context import _, current_language, ngettext
     from crampcare.i18n.wording import diary_word
-    from crampcare.web.language import LANGUAGE_NAMES, region_choices
+    from crampcare.web.language import language_names, region_choices
 
     # The request's language (chosen by LanguageMiddleware); brace formatting as in the Python code.
     env.install_gettext_callables(_, ngettext, newstyle=False)  # type: ignore[attr-defined]
-    env.globals.update(current_language=current_language, language_names=LANGUAGE_NAMES, region_choices=region_choices,
+    env.globals.update(current_language=current_language, language_names=language_names, region_choices=region_choices,
                        **_language_helpers())
 
     def static_url(name: str) -> str:
@@ -170,6 +170,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         @app.exception_handler(LoginRequired)
         async def _login_required(request: Request, exc: LoginRequired) -> Response:
             return login_required_response(request, exc)
+
+        from crampcare.accounts import AccountError
+        from crampcare.web.errors import account_error, api_error_response
+
+        @app.exception_handler(AccountError)
+        async def _account_refused(request: Request, exc: AccountError) -> Response:
+            # A refusal no route expected (a session or token asked for on a password changed meanwhile).
+            return api_error_response(request, account_error(exc))
     else:
         app.include_router(api.router)
         app.include_router(pages.router)

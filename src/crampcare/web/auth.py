@@ -22,6 +22,7 @@ page never repeats the secret byte for byte (BREACH).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from crampcare.i18n.context import _
 from crampcare.web.errors import ApiError, error_body
+from crampcare.web.middleware import from_another_site
 
 if TYPE_CHECKING:
     from crampcare.accounts import AccountService, Session, User
@@ -50,6 +52,9 @@ PRELOGIN_MAX_AGE = 24 * 3600
 CREDENTIAL_PATHS = frozenset({"/login", "/signup", "/api/v1/auth/login", "/api/v1/auth/signup"})
 # Takes a session (with CSRF), a personal token, or an e-mail and password in its JSON body.
 TOKENS_PATH = "/api/v1/tokens"
+# The language and emergency-number switches: logged out they only set a cookie of this browser
+# (nothing of an account), so a same-site form needs no session; logged in, the session's CSRF token.
+SWITCH_PATHS = frozenset({"/language", "/region"})
 # Public pages that never touch the database (first aid must work even when it is down).
 NO_DB_PATHS = ("/now", "/sw.js", "/static/", "/api/v1/health")
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="crampcare"'}
@@ -170,6 +175,11 @@ async def supplied_csrf(request: Request) -> str | None:
         return header
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type in FORM_TYPES:
+        if content_type == "application/x-www-form-urlencoded":
+            # Read into the request first: parsing the form would consume the stream, and an import
+            # route reads the raw body after this check ("curl -d @diary.csv" sends this type).
+            with contextlib.suppress(RuntimeError):  # a route with form parameters parsed it already
+                await request.body()
         value = (await request.form()).get(CSRF_FIELD)
         return value if isinstance(value, str) else None
     return None
@@ -197,6 +207,10 @@ async def server_guard(request: Request) -> None:
     if auth.session is None:
         if path == TOKENS_PATH:
             return  # the route asks for an e-mail and password instead
+        if path in SWITCH_PATHS:  # a visitor's own choice of language or emergency numbers, kept in a cookie
+            if from_another_site(request.headers.get("origin"), request.headers.get("host", "")):
+                raise csrf_refused()
+            return
         raise LoginRequired()
     if not token_matches(await supplied_csrf(request), auth.session.csrf_token):
         raise csrf_refused()

@@ -23,7 +23,6 @@ from crampcare.services import clinic
 from crampcare.services import diary as diary_service
 from crampcare.services import report as report_service
 from crampcare.services.clinic import ClinicError, Role
-from crampcare.services.transfer import export_diary
 from crampcare.web import forms
 from crampcare.web.auth import require_user
 from crampcare.web.deps import get_kb
@@ -294,7 +293,7 @@ async def clinic_patient_report_pdf(request: Request, share_id: int = ShareId) -
 @router.get("/clinic/patients/{share_id}/history.fhir.json")
 async def clinic_patient_fhir(request: Request, share_id: int = ShareId) -> Response:
     share = await _shared(request, share_id, "reports", "fhir")
-    bundle = await run_in_threadpool(lambda: export_diary(_store(request, share), "fhir"))
+    bundle = await run_in_threadpool(clinic.shared_history, request.app.state.engine, share)
     return Response(bundle.text.encode(), media_type="application/fhir+json",
                     headers={"Content-Disposition": f'attachment; filename="crampcare-fhir-{share.id}.json"',
                              **NO_STORE})

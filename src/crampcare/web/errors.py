@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crampcare.i18n.context import _, current_language, ngettext
 from crampcare.i18n.validation import validation_text
+
+if TYPE_CHECKING:
+    from crampcare.accounts import AccountError
 
 log = logging.getLogger("crampcare.web")
 
@@ -60,6 +63,15 @@ class ApiError(Exception):
         self.message = message
         self.fields = list(fields)
         self.headers = headers
+
+
+def account_error(exc: AccountError) -> ApiError:
+    """A refused account operation in the shared error shape."""
+    status = {"invalid": 422, "conflict": 409, "unauthorized": 401, "rate_limited": 429}.get(exc.code, 400)
+    fields = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    headers = {"Retry-After": "900"} if status == 429 else None
+    return ApiError(status, exc.message, code=exc.code if status != 422 else "validation_error", fields=fields,
+                    headers=headers)
 
 
 def error_body(code: str, message: str, fields: Iterable[dict[str, str]] = ()) -> dict[str, Any]:
@@ -106,6 +118,11 @@ def _respond(request: Request, status: int, code: str, message: str, fields: Seq
     return JSONResponse(error_body(code, message, fields), status_code=status, headers=headers)
 
 
+def api_error_response(request: Request, exc: ApiError) -> Response:
+    """The page (for a browser) or JSON body of a refusal."""
+    return _respond(request, exc.status, exc.code, exc.message, exc.fields, exc.headers)
+
+
 def install_handlers(app: FastAPI) -> None:
 
     from crampcare.assess.answers import AnswerError
@@ -123,7 +140,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        return _respond(request, exc.status, exc.code, exc.message, exc.fields, exc.headers)
+        return api_error_response(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -40,10 +40,10 @@ UI: dict[str, str] = {
 
 def ui_words() -> dict[str, str]:
     """The /now page's words in the current language, and a link to the next language."""
-    from crampcare.web.language import LANGUAGE_NAMES
+    from crampcare.web.language import language_names
 
     words = {key: _(message) for key, message in UI.items()}
     here = current_language()
     other = SUPPORTED_LANGUAGES[(SUPPORTED_LANGUAGES.index(here) + 1) % len(SUPPORTED_LANGUAGES)]
-    words.update(home="crampcare", other_lang=LANGUAGE_NAMES[other], other_lang_code=other)
+    words.update(home="crampcare", other_lang=language_names()[other], other_lang_code=other)
     return words

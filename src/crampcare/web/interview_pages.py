@@ -18,7 +18,7 @@ from crampcare.assess.interview import SECTION_TITLES
 from crampcare.i18n.context import _
 from crampcare.web import forms
 from crampcare.web.deps import get_kb, get_owner
-from crampcare.web.pages import posted_answers, render, result_context
+from crampcare.web.pages import answer_to_post, posted_answers, result_context
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
@@ -55,7 +55,7 @@ def _raw_value(question: Question, value: Any) -> str | list[str]:
 
 def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], section: str,
                raw: dict[str, Any], errors: dict[str, str], status: int = 200, revealed: bool = False,
-               left_open: list[Question] | None = None) -> HTMLResponse:
+               left_open: list[Question] | None = None, going_on: bool = False) -> HTMLResponse:
     steps = applicable_steps(kb, answers)
     sections = [s for s, _ in steps]
     if section not in sections:
@@ -97,9 +97,10 @@ def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], sec
         "errors": errors,
         "revealed": revealed,
         "left_open": left_open or [],
+        "going_on": going_on,
         "kb": kb,
     }
-    return render(request, "assess_step.html", context, status)
+    return answer_to_post(request, "assess_step.html", context, status)
 
 
 @router.get("/assess", response_class=HTMLResponse)
@@ -121,7 +122,8 @@ async def assess_open(request: Request, kb: KnowledgeBase = Depends(get_kb),
     steps = applicable_steps(kb, answers)
     open_step = next((section for section, questions in steps
                       if any(q.section == "warning_signs" and q.id not in answers for q in questions)), steps[0][0])
-    return _step_page(request, kb, answers, open_step, {}, {})
+    # The result was seen: Next goes on through the interview instead of showing it again.
+    return _step_page(request, kb, answers, open_step, {}, {}, going_on=True)
 
 
 def _raw_fields(form: FormData, questions: list[Question]) -> dict[str, Any]:
@@ -133,7 +135,7 @@ def _raw_fields(form: FormData, questions: list[Question]) -> dict[str, Any]:
 async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
                       _owner: str = Depends(get_owner)) -> HTMLResponse:
     from crampcare.assess import assess
-    from crampcare.assess.interview import drop_hidden, implausible_answers
+    from crampcare.assess.interview import drop_hidden, implausible_answers, severe_signs
 
     form = await request.form()
     action = forms.text(form, "action")
@@ -149,21 +151,31 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     current = sections.index(section) if section in sections else 0
     this_step = steps[current][1]
     raw = _raw_fields(form, this_step)
+    going_on = forms.text(form, "go_on") == "1"
     if errors:
         # Show the first step that holds a wrong answer, with the message next to it.
         wrong = next((i for i, (_s, qs) in enumerate(steps) if any(q.id in errors for q in qs)), current)
         raw = _raw_fields(form, steps[wrong][1])
-        return _step_page(request, kb, answers, sections[wrong], raw, errors, 422)
+        return _step_page(request, kb, answers, sections[wrong], raw, errors, 422, going_on=going_on)
     if action == "back":
-        return _step_page(request, kb, answers, sections[max(0, current - 1)], {}, {})
+        return _step_page(request, kb, answers, sections[max(0, current - 1)], {}, {}, going_on=going_on)
+    revealed = bool(shown_before) and any(q.id not in shown_before for q in this_step)
+    moving_on = action in ("next", "result")
+    # A warning sign that calls for help now or today is shown at once, the rest can wait; a
+    # follow-up it just brought up ("does it last?") is asked first, as it can stand the sign down.
+    result = assess(answers) if moving_on and not going_on else None
+    if result is not None and severe_signs(result):
+        if revealed:
+            return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True)
+        return answer_to_post(request, "assess_result.html",
+                     {**result_context(kb, result), "stopped_early": current + 1 < len(sections)})
     # Skipping a warning question is a conscious choice: the first Next with some left open says
     # which, and that they will not count as "no"; Next again goes on without them.
     left_open = [q for q in this_step if q.section == "warning_signs" and q.id not in answers]
-    if left_open and action in ("next", "result") and forms.text(form, "skip_open") != section:
-        return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open)
-    revealed = bool(shown_before) and any(q.id not in shown_before for q in this_step)
-    if revealed and action in ("next", "result"):
-        return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True)
+    if left_open and moving_on and forms.text(form, "skip_open") != section:
+        return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open, going_on=going_on)
+    if revealed and moving_on:
+        return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, going_on=going_on)
     if action == "next" and current + 1 < len(sections):
-        return _step_page(request, kb, answers, sections[current + 1], {}, {})
-    return render(request, "assess_result.html", result_context(kb, assess(answers)))
+        return _step_page(request, kb, answers, sections[current + 1], {}, {}, going_on=going_on)
+    return answer_to_post(request, "assess_result.html", result_context(kb, result or assess(answers)))

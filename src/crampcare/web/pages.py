@@ -36,7 +36,7 @@ from crampcare.web.params import FromDate, ToDate, read_upload
 if TYPE_CHECKING:
     from collections.abc import Collection
 
-    from crampcare.diary.records import Cramp
+    from crampcare.diary.records import Cramp, DayRecord
     from crampcare.knowledge.loader import KnowledgeBase
     from crampcare.services.diary import Diary
 
@@ -54,6 +54,19 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
         request, name, context, status_code=status, headers=headers or NO_STORE
     )
     return response
+
+
+# Local mode: the browser may keep a page that answers a form (POST) for Back and Forward (``private``;
+# any other load asks the server again), so Back shows it instead of "Confirm form resubmission" (a
+# POST answered ``no-store`` cannot be shown again without sending it again). Server mode keeps
+# ``no-store``: a shared computer's cache keeps nobody's answers.
+BACK_FORWARD = {"Cache-Control": "private, no-cache"}
+
+
+def answer_to_post(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """:func:`render` for a page that answers a form: an interview step, a result, a form refused."""
+    local = request.app.state.settings.mode == "local"
+    return render(request, name, context, status, headers=BACK_FORWARD if local else None)
 
 
 def source_titles(kb: KnowledgeBase, ids: list[str]) -> str:
@@ -108,6 +121,7 @@ def now_page(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLRespo
 
 
 def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
+    from crampcare.assess.interview import SEVERE_URGENCIES, severe_signs
     from crampcare.assess.localize import localize_assessment
     from crampcare.assess.render import answer_words, question_words
 
@@ -121,7 +135,6 @@ def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
     top = [r for r in result.urgency_reasons if r.urgency == result.urgency]
     signs = [r for r in top if r.rule.startswith("warning_signs.")]
     reasons = list(dict.fromkeys(r.title for r in (signs or top)))
-    severe = ("emergency", "urgent")
     do_now = list(dict.fromkeys(w.action for w in result.warning_signs if w.urgency == result.urgency))
     return {
         "title": _("Your assessment"),
@@ -132,13 +145,14 @@ def result_context(kb: KnowledgeBase, result: Any) -> dict[str, Any]:
         "action": urgency_action(result.urgency),
         "reasons": reasons,
         "do_now": do_now,
-        "severe": result.urgency in severe,
-        "severe_signs": [w for w in result.warning_signs if w.urgency in severe],
-        "other_signs": [w for w in result.warning_signs if w.urgency not in severe],
+        "severe": result.urgency in SEVERE_URGENCIES,
+        "severe_signs": severe_signs(result),
+        "other_signs": [w for w in result.warning_signs if w.urgency not in SEVERE_URGENCIES],
         "evidence_labels": {grade: evidence_label(grade) for grade in vocabulary().evidence},
         "answers_of": answers,
         "sources": {s.id: s for s in kb.sources.values()},
         "answers_json": json.dumps(result.answers, ensure_ascii=False),
+        "save_key": uuid.uuid4().hex,  # "Save to my diary" tapped twice, or the page reloaded: kept once
     }
 
 
@@ -160,11 +174,13 @@ async def assess_save(request: Request, kb: KnowledgeBase = Depends(get_kb),
                       store: Diary = Depends(get_store)) -> HTMLResponse:
     from crampcare.assess import assess
 
-    result = assess(posted_answers(await request.form()))
-    await run_in_threadpool(diary_service.save_assessment, store, result.answers, result.model_dump(mode="json"))
+    form = await request.form()
+    result = assess(posted_answers(form))
+    await run_in_threadpool(diary_service.save_assessment, store, result.answers, result.model_dump(mode="json"),
+                            _form_key(form))
     context = result_context(kb, result)
     context["saved"] = True
-    return render(request, "assess_result.html", context)
+    return answer_to_post(request, "assess_result.html", context)
 
 
 # --------------------------------------------------------------------------- /diary
@@ -196,7 +212,8 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
                                                                                        reverse=True)]
     safe_date = date if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else ""
     message = _(FLASH[done], date=safe_date or _("the date")) if done in FLASH else ""
-    default_night = units.default_night_date()
+    now = _now()
+    default_night = units.default_night_date(now)
     return {
         "title": _("Diary"),
         "rows": rows,
@@ -207,7 +224,7 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
         "df": day_form or {},
         "night_date": default_night.isoformat(),
         "today": today.isoformat(),
-        "now_time": dt.datetime.now().strftime("%H:%M"),
+        "now_time": now.strftime("%H:%M"),
         "durations": [(seconds, _(label)) for seconds, label in DURATIONS],
         "legs": LEGS,
         "muscles": MUSCLES,
@@ -216,7 +233,7 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
         "as_list": forms.as_list,
         "again": _cramp_again(diary_service.last_cramp(store)),
         # A fresh key per rendered form: submitting it twice (double click, reload) logs once.
-        "form_keys": {"night": uuid.uuid4().hex, "quiet": uuid.uuid4().hex, "again": uuid.uuid4().hex},
+        "form_keys": {name: uuid.uuid4().hex for name in ("night", "quiet", "again", "day", "undo", "delete")},
     }
 
 
@@ -244,6 +261,14 @@ def diary_page(request: Request, done: str | None = Query(None, max_length=20),
     return render(request, "diary.html", _diary_context(kb, store, done, date))
 
 
+CLOCK_TOLERANCE = dt.timedelta(minutes=15)
+
+
+def _now() -> dt.datetime:
+    """The local time the forms' dates and times are read against (the machine's clock)."""
+    return dt.datetime.now()
+
+
 def _redirect(done: str, date: dt.date | None = None) -> RedirectResponse:
     suffix = f"&date={date.isoformat()}" if date else ""
     return RedirectResponse(f"/diary?done={done}{suffix}", status_code=303)
@@ -253,7 +278,7 @@ async def _diary_error(request: Request, kb: KnowledgeBase, store: Diary, errors
                        night_form: dict[str, Any] | None = None, day_form: dict[str, Any] | None = None,
                        status: int = 422) -> HTMLResponse:
     context = await run_in_threadpool(_diary_context, kb, store, None, None, errors, night_form, day_form)
-    return render(request, "diary.html", context, status)
+    return answer_to_post(request, "diary.html", context, status)
 
 
 @router.post("/diary/night")
@@ -264,9 +289,22 @@ async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
     form = await request.form()
     errors: dict[str, str] = {}
-    date = forms.parse_date(forms.text(form, "date"), "date", errors, units.default_night_date())
+    now = _now()
+    date = forms.parse_date(forms.text(form, "date"), "date", errors, units.default_night_date(now))
     cramp, cramp_errors = forms.cramp_from_form(form)
     errors.update(cramp_errors)
+    if date is not None and cramp.get("start") is not None and "date_default" in form:  # the form's typed time
+        # A phone's clock may run a few minutes ahead of this machine's (the offline form takes the phone's time).
+        latest = now + CLOCK_TOLERANCE
+        if forms.text(form, "date") == forms.text(form, "date_default") and units.cramp_moment(date, cramp["start"]) > latest:
+            # The night the form offered, left as it was, with a time still to come in it: the night before, as
+            # `crampcare log night --time` without --date (03:10 typed at 14:00 is last night's, not tonight's).
+            # Only then: a night saved offline and sent later keeps the night it was logged for.
+            date -= dt.timedelta(days=1)
+        try:
+            units.check_happened(date, cramp["start"], latest)
+        except ValueError as exc:
+            errors["start"] = str(exc)
     if not cramp.get("leg"):
         errors.setdefault("leg", _("choose the leg"))
     if not cramp.get("muscles"):
@@ -312,31 +350,39 @@ async def diary_quiet_night(request: Request, kb: KnowledgeBase = Depends(get_kb
 @router.post("/diary/day")
 async def diary_log_day(request: Request, kb: KnowledgeBase = Depends(get_kb),
                         store: Diary = Depends(get_store)) -> Response:
-    from crampcare.diary.records import DayRecord
-
     form = await request.form()
     errors: dict[str, str] = {}
     date = forms.parse_date(forms.text(form, "date"), "date", errors, dt.date.today())
-    try:
-        values = forms.day_from_form(form, date or dt.date.today())
-    except forms.FormErrors as exc:
-        errors.update(exc.errors)
-        values = {}
-    if errors or date is None:
+    record = _day_record(form, date or dt.date.today(), errors)
+    if record is None or date is None:
         return await _diary_error(request, kb, store, errors, day_form=forms.form_dict(form))
-    try:
-        record = DayRecord.model_validate(values)
-    except ValidationError as exc:
-        return await _diary_error(request, kb, store, forms.validation_messages(exc), day_form=forms.form_dict(form))
     try:
         # The one day policy of every client: logging a day that is already logged is refused
         # (the CLI says so, the API answers 409); changing it is an edit.
-        await run_in_threadpool(diary_service.log_day, store, record)
+        await run_in_threadpool(diary_service.log_day, store, record, _form_key(form))
     except DuplicateRecordError:
         message = _("{date} is already logged; choose Edit next to it in the list to change it.",
                     date=current_localizer().date(date))
         return await _diary_error(request, kb, store, {"date": message}, day_form=forms.form_dict(form), status=409)
     return _redirect("day", date)
+
+
+def _day_record(form: Any, date: dt.date, errors: dict[str, str]) -> DayRecord | None:
+    """The day a form describes, or ``None`` with the reasons added to ``errors`` (by field)."""
+    from crampcare.diary.records import DayRecord
+
+    try:
+        values = forms.day_from_form(form, date)
+    except forms.FormErrors as exc:
+        errors.update(exc.errors)
+        return None
+    if errors:
+        return None
+    try:
+        return DayRecord.model_validate(values)
+    except ValidationError as exc:
+        errors.update(forms.validation_messages(exc))
+        return None
 
 
 def _night_form_rows(night: Any) -> list[dict[str, Any]]:
@@ -368,6 +414,7 @@ def diary_edit_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depe
 @router.post("/diary/night/{date}")
 async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
                            store: Diary = Depends(get_store)) -> Response:
+    from crampcare.diary import units
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, NightRecord
 
     form = await request.form()
@@ -384,6 +431,11 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
         rows.append(row)
         cramp, cramp_errors = forms.cramp_from_form(form, prefix)
         errors.update(cramp_errors)
+        if cramp.get("start") is not None:
+            try:  # as `crampcare diary edit` checks: no cramp still to come
+                units.check_happened(date, cramp["start"], _now() + CLOCK_TOLERANCE)
+            except ValueError as exc:
+                errors.setdefault(prefix + "start", str(exc))
         cramps.append(cramp)
     try:
         record = NightRecord.model_validate({"date": date, "cramps": cramps,
@@ -394,7 +446,7 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
         record = None
     if record is None:
         night = await run_in_threadpool(diary_service.night, store, date)
-        return render(request, "night_edit.html", {
+        return answer_to_post(request, "night_edit.html", {
             "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
             "rows": rows, "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": errors,
         }, 422)
@@ -416,29 +468,49 @@ def diary_edit_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depend
     form_values["fluids"] = str(values["fluids_ml"]) if values.get("fluids_ml") is not None else ""
     form_values["tags"] = ", ".join(values.get("tags") or [])
     form_values["date"] = date.isoformat()
-    context = _diary_context(kb, store, day_form=form_values)
+    return render(request, "day_edit.html", _day_edit_context(kb, store, date, form_values, {}))
+
+
+def _day_edit_context(kb: KnowledgeBase, store: Diary, date: dt.date, form_values: dict[str, Any],
+                      errors: dict[str, str]) -> dict[str, Any]:
+    context = _diary_context(kb, store, errors=errors, day_form=form_values)
     context["title"] = _("Edit the day of {date}", date=date.isoformat())
     context["edit_day"] = date.isoformat()
-    return render(request, "day_edit.html", context)
+    return context
+
+
+@router.post("/diary/day/{date}")
+async def diary_save_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depends(get_kb),
+                         store: Diary = Depends(get_store)) -> Response:
+    """The edit-day form: the day of ``date`` replaced by what the form says (undoable)."""
+    if await run_in_threadpool(diary_service.day, store, date) is None:
+        raise ApiError(404, _("no day logged for {date}", date=date.isoformat()))
+    form = await request.form()
+    errors: dict[str, str] = {}
+    record = _day_record(form, date, errors)
+    if record is None:
+        context = await run_in_threadpool(_day_edit_context, kb, store, date, forms.form_dict(form), errors)
+        return answer_to_post(request, "day_edit.html", context, 422)
+    await run_in_threadpool(diary_service.put_day, store, record)
+    return _redirect("edited", date)
 
 
 @router.post("/diary/{kind}/{date}/delete")
-def diary_delete(kind: str, date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
-    if kind == "night":
-        diary_service.delete(store, date, "night")
-    elif kind == "day":
-        diary_service.delete(store, date, "day")
-    else:
+async def diary_delete(request: Request, kind: str, date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
+    if kind not in ("night", "day"):
         raise ApiError(404, _("nothing to delete there"))
+    key = _form_key(await request.form())
+    await run_in_threadpool(diary_service.delete, store, date, "night" if kind == "night" else "day", key)
     return _redirect("deleted", date)
 
 
 @router.post("/diary/undo")
-def diary_undo(store: Diary = Depends(get_store)) -> Response:
+async def diary_undo(request: Request, store: Diary = Depends(get_store)) -> Response:
     from crampcare.diary.errors import NotFoundError
 
+    form = await request.form()
     try:
-        diary_service.undo(store)
+        await run_in_threadpool(diary_service.undo, store, _form_key(form))
     except NotFoundError:
         return _redirect("nothing")
     return _redirect("undone")

@@ -27,8 +27,12 @@
     Object.keys(now).forEach(function (q) { stored[q] = now[q]; });
     try { sessionStorage.setItem(KEY, JSON.stringify(stored)); } catch (e) { /* private mode: nothing kept */ }
   }
-  // After a reload the page comes back empty: put the stored answers back, visible or carried.
-  var present = snapshot(), empty = Object.keys(present).every(function (q) { return !present[q].length; });
+  // After a reload (or Back) the step comes back as the server first sent it, its questions empty:
+  // put the stored answers back. Only the questions on screen decide (a later step also carries the
+  // earlier answers as hidden fields), and a carried answer is never added twice.
+  var present = snapshot(), empty = [].every.call(form.querySelectorAll("fieldset[data-q]"), function (fs) {
+    return !present[fs.dataset.q].length;
+  });
   if (empty) {
     Object.keys(stored).forEach(function (q) {
       var vals = stored[q] || [], fs = form.querySelector('fieldset[data-q="' + q + '"]');
@@ -37,7 +41,7 @@
           if (i.type === "radio" || i.type === "checkbox") i.checked = vals.indexOf(i.value) >= 0;
           else if (vals.length) i.value = vals[0];
         });
-      } else {
+      } else if (!present[q]) {
         vals.forEach(function (v) {
           var h = document.createElement("input");
           h.type = "hidden"; h.name = q; h.value = v; form.appendChild(h);

@@ -166,7 +166,7 @@
     var now = new Date(), night = new Date(now.getTime());
     if (now.getHours() < 12) night.setDate(night.getDate() - 1);
     var iso = night.getFullYear() + "-" + ("0" + (night.getMonth() + 1)).slice(-2) + "-" + ("0" + night.getDate()).slice(-2);
-    [].forEach.call(d.querySelectorAll("input[name=date]"), function (i) { i.value = iso; });
+    [].forEach.call(d.querySelectorAll("input[name=date], input[name=date_default]"), function (i) { i.value = iso; });
     var start = d.querySelector("#night-form input[name=start]");
     if (start && !start.value) start.value = ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
   }
