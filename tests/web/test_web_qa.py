@@ -44,16 +44,30 @@ def test_a_yes_to_an_emergency_sign_shows_the_emergency_at_once(client: TestClie
     assert assess({"breathless_chest_pain": True}).urgency == "emergency"
     assert client.post("/api/v1/assess", json={"answers": {"breathless_chest_pain": True}}).json()["urgency"] == "emergency"
     # The other questions can still be answered: "go on" returns to the interview with the answer kept,
-    # and Next then moves on instead of stopping again.
+    # and Next then moves on instead of stopping again for the sign already shown.
     go_on = re.search(r'<form method="post" action="/assess/open" class="actions" id="go-on">.*?</form>', page.text, re.S)
     assert go_on is not None and "Answer the other questions" in go_on.group(0)
-    interview = client.post("/assess/open", data={"answers": json.dumps({"breathless_chest_pain": True})}).text
-    assert 'name="go_on" value="1"' in interview and 'name="breathless_chest_pain" value="yes" checked' in interview
-    found = SHOWN.search(interview)
+    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">', go_on.group(0)))
+    assert fields["seen_signs"] == "ws_lung_clot"
+    interview = client.post("/assess/open", data={**fields, "answers": json.dumps({"breathless_chest_pain": True})})
+    assert 'name="seen_signs" value="ws_lung_clot"' in interview.text
+    assert 'name="breathless_chest_pain" value="yes" checked' in interview.text
+    found = SHOWN.search(interview.text)
     assert found is not None
-    later = client.post("/assess", data={**step, "shown": found.group(1), "breathless_chest_pain": "yes",
-                                          "go_on": "1", "skip_open": "warning_signs"}).text
-    assert _h1(later) == "About you"
+    going_on = {**step, "shown": found.group(1), "breathless_chest_pain": "yes", "seen_signs": "ws_lung_clot",
+                "skip_open": "warning_signs"}
+    assert _h1(client.post("/assess", data=going_on).text) == "About you"
+    # A new sign on the way is shown at once all the same.
+    again = client.post("/assess", data={**going_on, "seizure_signs": "yes"}).text
+    assert 'class="banner urgency-emergency"' in again and 'name="seen_signs" value="ws_lung_clot ws_seizure"' in again
+    # "Answer them" on a result (no sign seen on the way): a "yes" there is shown at once too.
+    reopened = client.post("/assess/open", data={"answers": json.dumps({"age": 40})}).text
+    assert 'name="seen_signs"' not in reopened
+    found = SHOWN.search(reopened)
+    assert found is not None
+    answered = client.post("/assess", data={**step, "shown": found.group(1), "age": "40",
+                                            "breathless_chest_pain": "yes"}).text
+    assert 'class="banner urgency-emergency"' in answered
 
 
 def test_a_clot_sign_asks_its_follow_up_then_says_see_a_doctor_today(client: TestClient) -> None:
@@ -290,11 +304,23 @@ def test_a_duration_in_russian_words_is_understood(client: TestClient) -> None:
         assert client.get(f"/api/v1/nights/{night}").json()["cramps"][0]["duration_s"] == seconds, typed
     refused = client.post(f"/diary/night/{night}?lang=ru", data={**row, "c0_duration": "3 попугая"})
     assert refused.status_code == 422 and "непонятна" in refused.text
+    # Minutes to relief and hours sitting, in the same words.
+    relief = client.post(f"/diary/night/{night}?lang=ru", data={**row, "c0_duration": "1 мин",
+                                                               "c0_minutes_to_relief": "2,5 мин"},
+                         follow_redirects=False)
+    assert relief.status_code == 303, re.findall(r"class=\"err\"[^>]*>([^<]*)", relief.text)
+    assert client.get(f"/api/v1/nights/{night}").json()["cramps"][0]["minutes_to_relief"] == 2.5
+    day = client.post("/diary/day?lang=ru", data={"date": night, "sitting_hours": "8,5 ч"}, follow_redirects=False)
+    assert day.status_code == 303, day.text[:300]
+    assert client.get(f"/api/v1/days/{night}").json()["sitting_hours"] == 8.5
 
 
-def test_the_trigger_chart_labels_its_axis_without_overlap(tmp_path: Any) -> None:
+def test_the_trigger_chart_fits_a_phone_in_both_languages(tmp_path: Any) -> None:
     """On 40 nights the trigger chart's axis ran from 0.005 to 5 with a label at 1, 2 and 5 of every decade:
-    "0.0050.010.02" ran together on a phone (at 324 px, the chart's width, and narrower)."""
+    "0.0050.010.02" ran together on a phone; in Russian the factors' names ran off the chart's right edge
+    ("Перепад температуры больше 10 °C (в следующую ночь)") and its axis title off both edges."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
     from typer.testing import CliRunner
 
     from crampcare.cli import app as cli
@@ -304,13 +330,30 @@ def test_the_trigger_chart_labels_its_axis_without_overlap(tmp_path: Any) -> Non
 
     db = tmp_path / "diary.db"
     assert CliRunner().invoke(cli, ["simulate", "--days", "40", "--seed", "0", "--db", str(db)]).exit_code == 0
+    measure, font = TextToPath(), FontProperties(size=12)
+    # Each line of text: where it starts (an x, or a translate for a line of several) and how it is anchored.
+    text = re.compile(r'<text ([^>]*)>([^<]+)</text>')
+    place = re.compile(r'(?: x="|translate\()([-\d.]+)')
     with OneTripClient(create_app(Settings(db=f"sqlite:///{db}"))) as client:
-        page = client.get("/insights").text
-    chart = re.findall(r"<svg.*?</svg>", page, re.S)[-1]
-    tick = re.compile(r'<text [^>]*text-anchor="middle"[^>]* x="([\d.]+)"[^>]*>([\d.,]+)</text>')
-    ticks = [(float(found[1]), found[2]) for part in chart.split('<g id="xtick_')[1:]
-             if (found := tick.search(part.split('<g id="matplotlib.axis_2">')[0])) is not None]
-    assert len(ticks) >= 3, ticks
-    # DejaVu Sans at 12 px: digits and the decimal mark are at most 7.7 px wide; 4 px apart at least.
-    for (x1, a), (x2, b) in zip(ticks, ticks[1:], strict=False):
-        assert x2 - x1 >= 7.7 * (len(a) + len(b)) / 2 + 4, ticks
+        for lang in ("en", "ru"):
+            chart = re.findall(r"<svg.*?</svg>", client.get(f"/insights?lang={lang}").text, re.S)[-1]
+            view = re.search(r'viewBox="0 0 ([\d.]+) ', chart)
+            assert view is not None
+            outside = []
+            assert len(text.findall(chart)) >= 10  # the names, the ticks, the titles
+            for attributes, words in text.findall(chart):
+                anchored, x = re.search(r'text-anchor="(\w+)"', attributes), place.search(attributes)
+                assert x is not None, attributes
+                anchor = anchored[1] if anchored else "start"
+                width = measure.get_text_width_height_descent(words, font, ismath=False)[0]
+                left = float(x[1]) - {"start": 0, "middle": width / 2, "end": width}[anchor]
+                if left < -1 or left + width > float(view[1]) + 1:
+                    outside.append((words, round(left), round(left + width)))
+            assert not outside, (lang, outside)
+            tick = re.compile(r'<text [^>]*text-anchor="middle"[^>]* x="([\d.]+)"[^>]*>([\d.,]+)</text>')
+            ticks = [(float(found[1]), found[2]) for part in chart.split('<g id="xtick_')[1:]
+                     if (found := tick.search(part.split('<g id="matplotlib.axis_2">')[0])) is not None]
+            assert len(ticks) >= 3, ticks
+            for (x1, a), (x2, b) in zip(ticks, ticks[1:], strict=False):
+                gap = x2 - x1 - sum(measure.get_text_width_height_descent(t, font, ismath=False)[0] for t in (a, b)) / 2
+                assert gap >= 4, (lang, ticks)

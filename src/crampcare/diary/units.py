@@ -20,7 +20,7 @@ import re
 
 from crampcare.diary import dates
 from crampcare.digits import refuse_other_digits
-from crampcare.i18n.context import _
+from crampcare.i18n.context import N_, _
 
 __all__ = [
     "CRAMP_SPEC_HELP",
@@ -54,13 +54,22 @@ def _to_float(text: str) -> float:
     return value
 
 
+# The reader's own word for a unit a number may carry ("2 мин" in Russian), as crampcare writes it.
+_LOCAL_UNIT = {"m": N_("min"), "h": N_("h")}
+
+
 def parse_decimal(text: str, *, what: str = "value", unit: str = "") -> float:
-    """A non-negative decimal number, optionally followed by ``unit`` (``9``, ``8,5``, ``12C``)."""
+    """A non-negative decimal number, optionally followed by ``unit`` (``9``, ``8,5``, ``12C``) or the
+    reader's word for it (``2 мин`` for ``m``)."""
     cleaned = refuse_other_digits(text).strip().lower().replace("°", "")
-    if unit and cleaned.endswith(unit.lower()):
-        cleaned = cleaned[: -len(unit)].strip()
+    spellings = [unit, _(_LOCAL_UNIT[unit])] if unit in _LOCAL_UNIT else [unit]
+    for spelling in sorted((s.lower() for s in spellings if s), key=len, reverse=True):
+        if cleaned.endswith(spelling):
+            cleaned = cleaned[: -len(spelling)].strip()
+            break
     if not re.fullmatch(_NUMBER, cleaned):
-        suffix = _(" (optionally followed by {unit})", unit=repr(unit)) if unit else ""
+        shown = _(_LOCAL_UNIT[unit]) if unit in _LOCAL_UNIT else unit
+        suffix = _(" (optionally followed by {unit})", unit=repr(shown)) if unit else ""
         raise ValueError(_("{what} {text} is not a number; write e.g. 2 or 1.5{suffix}", what=what, text=repr(text),
                            suffix=suffix))
     return _to_float(cleaned)
@@ -72,7 +81,7 @@ def parse_hours(text: str) -> float:
     match = re.fullmatch(r"(\d{1,2}):([0-5]\d)", cleaned)
     if match:
         return int(match[1]) + int(match[2]) / 60
-    match = re.fullmatch(rf"({_NUMBER})\s*(h|hr|hrs|hour|hours)?", cleaned)
+    match = re.fullmatch(rf"({_NUMBER})\s*(h|hr|hrs|hour|hours|{re.escape(_(_LOCAL_UNIT['h']).lower())})?", cleaned)
     if not match:
         raise ValueError(_("hours {text!r} not understood; write e.g. 9, 8.5, 8,5h or 7:30", text=text))
     return _to_float(match[1])

@@ -166,38 +166,55 @@ def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
     ax.set_xlim(-0.6, len(xs) - 0.4)
 
 
-# A trigger's name is written above its line, across the plot, wrapped to this many characters: at
-# 12 pt the plot is about 300 pt wide on a phone, and a longer line ran off the chart (and, taking
-# part in the layout, squeezed the plot until the title and the Russian names were cut off).
-_LABEL_CHARACTERS = 38
-# The height of one row (its line and a one-line name) in data units; each further line of a
-# wrapped name adds this much (12 pt text in a 30 pt row).
-_EXTRA_LINE = 0.5
+# A trigger's name longer than this many points at 12 pt runs off the 324 pt figure ("Перепад
+# температуры больше 10 °C (в следующую ночь)": 365 pt): it is wrapped, and its row is taller.
+_LABEL_PT = 300
+_CENTRED_PT = 316  # a title or an axis label, centred on the figure
 
 
-def _trigger_labels(ins: Insights) -> list[tuple[Any, str, int]]:
-    """(test, its name wrapped to fit, the name's lines) of every drawn trigger row, first factor first."""
-    import textwrap
+def _wrap(text: str, limit: float = _LABEL_PT) -> str:
+    """``text`` in lines of at most ``limit`` points at the charts' font size (a longer word keeps its line)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
 
-    rows = []
-    for f in ins.triggers.factors:
-        for t in sorted(f.tests, key=lambda t: t.lag):
-            if t.risk_ratio is not None and t.rr_low is not None and t.rr_high is not None:
-                label = textwrap.fill(f"{t.label} ({_(TIMING[t.lag])})", _LABEL_CHARACTERS)
-                rows.append((t, label, label.count("\n") + 1))
+    measure, font = TextToPath(), FontProperties(size=_FONT)
+
+    def width(line: str) -> float:
+        return float(measure.get_text_width_height_descent(line, font, ismath=False)[0])
+
+    if width(text) <= limit:
+        return text
+    lines: list[str] = []
+    for word in text.split():
+        if lines and width(f"{lines[-1]} {word}") <= limit:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _trigger_rows(ins: Insights) -> list[tuple[Any, str, float, float]]:
+    """(test, its label wrapped, the row's y, the row's height), the first factor at the top."""
+    tests = [t for f in ins.triggers.factors for t in sorted(f.tests, key=lambda t: t.lag)
+             if t.risk_ratio is not None and t.rr_low is not None and t.rr_high is not None]
+    rows, y = [], 0.0
+    for t in reversed(tests):
+        label = _wrap(f"{t.label} ({_(TIMING[t.lag])})")
+        height = 1.0 + 0.5 * label.count("\n")
+        rows.append((t, label, y, height))
+        y += height
     return rows
 
 
 def _draw_triggers(ax: Axes, ins: Insights) -> None:
-    ax.set_title(_("Possible triggers (95% CI)"))
-    rows = _trigger_labels(ins)
+    ax.set_title(_wrap(_("Possible triggers (95% CI)"), _CENTRED_PT))
+    rows = _trigger_rows(ins)
     if not rows:
         msg = _("Not enough data yet") if ins.triggers.status != "ok" or ins.triggers.factors else _("No day factors logged")
         _empty(ax, msg)
         return
     colors = {"seems_linked": _LINKED, "seems_protective": _PROTECTIVE}
-    y = 0.0
-    for t, label, lines in rows[::-1]:  # from the bottom: the first factor ends at the top
+    for t, label, y, _height in rows:
         color = colors.get(t.verdict, _UNCLEAR)
         xs: Any = [t.rr_low, t.rr_high]
         ax.plot(xs, [y, y], color=color, linewidth=2)
@@ -205,15 +222,15 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
         ax.plot(point, [y], marker="s" if t.lag == 0 else "o", color=color, markersize=6)
         # The name above its line, not beside it: long names would squeeze the plot on a phone.
         name = ax.annotate(label, (0, y), xycoords=("axes fraction", "data"), xytext=(0, 7),
-                           textcoords="offset points", va="bottom", ha="left", linespacing=1.1)
-        name.set_in_layout(False)  # wrapped to fit; it must not make the layout shrink the plot
-        y += 1 + _EXTRA_LINE * (lines - 1)
+                           textcoords="offset points", va="bottom", ha="left")
+        name.set_in_layout(False)  # wrapped to fit; taking part in the layout it squeezed the plot and the title
     ax.axvline(1.0, color=_INK, linewidth=0.8)
     ax.set_xscale("log")
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    ax.set_ylim(-0.5, y - 0.1)
-    ax.set_xlabel(_("risk ratio (right of 1: more cramps)"))
+    _t, _label, top, top_height = rows[-1]
+    ax.set_ylim(-0.5, top + top_height - 0.1)
+    ax.set_xlabel(_wrap(_("risk ratio (right of 1: more cramps)"), _CENTRED_PT))
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
     # 1-2-5 in each decade while they fit at 12 pt on a phone; over a wide range (a CI down to 0.01)
@@ -227,8 +244,8 @@ def _draw_triggers(ax: Axes, ins: Insights) -> None:
 
 
 def _triggers_height(ins: Insights) -> float:
-    rows = sum(1 + _EXTRA_LINE * (lines - 1) for _t, _label, lines in _trigger_labels(ins))
-    return max(2.2, 1.2 + 0.42 * rows)
+    rows = _trigger_rows(ins)
+    return max(2.2, 1.2 + 0.42 * (rows[-1][2] + rows[-1][3] if rows else 0))
 
 
 def weekly_figure(ins: Insights) -> Figure:

@@ -55,7 +55,7 @@ def _raw_value(question: Question, value: Any) -> str | list[str]:
 
 def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], section: str,
                raw: dict[str, Any], errors: dict[str, str], status: int = 200, revealed: bool = False,
-               left_open: list[Question] | None = None, going_on: bool = False) -> HTMLResponse:
+               left_open: list[Question] | None = None, seen_signs: str = "") -> HTMLResponse:
     steps = applicable_steps(kb, answers)
     sections = [s for s, _ in steps]
     if section not in sections:
@@ -97,7 +97,7 @@ def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], sec
         "errors": errors,
         "revealed": revealed,
         "left_open": left_open or [],
-        "going_on": going_on,
+        "seen_signs": seen_signs,
         "kb": kb,
     }
     return answer_to_post(request, "assess_step.html", context, status)
@@ -117,13 +117,19 @@ async def assess_open(request: Request, kb: KnowledgeBase = Depends(get_kb),
     from crampcare.assess import validate_answers
     from crampcare.assess.interview import refuse_hidden
 
-    answers = validate_answers(kb, posted_answers(await request.form()))
+    form = await request.form()
+    answers = validate_answers(kb, posted_answers(form))
     refuse_hidden(kb, answers)
     steps = applicable_steps(kb, answers)
     open_step = next((section for section, questions in steps
                       if any(q.section == "warning_signs" and q.id not in answers for q in questions)), steps[0][0])
-    # The result was seen: Next goes on through the interview instead of showing it again.
-    return _step_page(request, kb, answers, open_step, {}, {}, going_on=True)
+    # Back from a result that showed these signs at once: Next goes on instead of showing them again.
+    return _step_page(request, kb, answers, open_step, {}, {}, seen_signs=_sign_ids(forms.text(form, "seen_signs")))
+
+
+def _sign_ids(posted: str) -> str:
+    """The warning signs a form says were already shown, as posted: ids only, at most a few."""
+    return " ".join(word for word in posted.split()[:40] if word.replace("_", "").isalnum())
 
 
 def _raw_fields(form: FormData, questions: list[Question]) -> dict[str, Any]:
@@ -151,31 +157,34 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     current = sections.index(section) if section in sections else 0
     this_step = steps[current][1]
     raw = _raw_fields(form, this_step)
-    going_on = forms.text(form, "go_on") == "1"
+    seen_signs = _sign_ids(forms.text(form, "seen_signs"))
     if errors:
         # Show the first step that holds a wrong answer, with the message next to it.
         wrong = next((i for i, (_s, qs) in enumerate(steps) if any(q.id in errors for q in qs)), current)
         raw = _raw_fields(form, steps[wrong][1])
-        return _step_page(request, kb, answers, sections[wrong], raw, errors, 422, going_on=going_on)
+        return _step_page(request, kb, answers, sections[wrong], raw, errors, 422, seen_signs=seen_signs)
     if action == "back":
-        return _step_page(request, kb, answers, sections[max(0, current - 1)], {}, {}, going_on=going_on)
+        return _step_page(request, kb, answers, sections[max(0, current - 1)], {}, {}, seen_signs=seen_signs)
     revealed = bool(shown_before) and any(q.id not in shown_before for q in this_step)
     moving_on = action in ("next", "result")
-    # A warning sign that calls for help now or today is shown at once, the rest can wait; a
-    # follow-up it just brought up ("does it last?") is asked first, as it can stand the sign down.
-    result = assess(answers) if moving_on and not going_on else None
-    if result is not None and severe_signs(result):
+    # A warning sign that calls for help now or today is shown at once (once: "go on" carries the signs
+    # shown), the rest can wait; a follow-up it just brought up ("does it last?") is asked first, as it
+    # can stand the sign down.
+    result = assess(answers) if moving_on else None
+    severe = [sign.id for sign in severe_signs(result)] if result is not None else []
+    if set(severe) - set(seen_signs.split()):
         if revealed:
-            return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True)
-        return answer_to_post(request, "assess_result.html",
-                     {**result_context(kb, result), "stopped_early": current + 1 < len(sections)})
+            return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs)
+        return answer_to_post(request, "assess_result.html", {
+            **result_context(kb, result), "stopped_early": current + 1 < len(sections),
+            "seen_signs": " ".join(dict.fromkeys([*seen_signs.split(), *severe]))})
     # Skipping a warning question is a conscious choice: the first Next with some left open says
     # which, and that they will not count as "no"; Next again goes on without them.
     left_open = [q for q in this_step if q.section == "warning_signs" and q.id not in answers]
     if left_open and moving_on and forms.text(form, "skip_open") != section:
-        return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open, going_on=going_on)
+        return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open, seen_signs=seen_signs)
     if revealed and moving_on:
-        return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, going_on=going_on)
+        return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs)
     if action == "next" and current + 1 < len(sections):
-        return _step_page(request, kb, answers, sections[current + 1], {}, {}, going_on=going_on)
+        return _step_page(request, kb, answers, sections[current + 1], {}, {}, seen_signs=seen_signs)
     return answer_to_post(request, "assess_result.html", result_context(kb, result or assess(answers)))
