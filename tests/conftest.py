@@ -7,6 +7,7 @@ fresh database in it.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import itertools
 import os
@@ -203,18 +204,36 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's Chromium (never a downloaded browser), shared by the tests of a module; each test opens
-    its own contexts (cookies, storage, service workers). Not one per session: while Playwright's sync
-    API is open it holds an event loop in the main thread, and a later test's asyncio.run() would fail."""
+@pytest.fixture(scope="session")
+def chromium_process() -> Iterator[tuple[object, asyncio.AbstractEventLoop]]:
+    """Debian's Chromium (never a downloaded browser) and Playwright's driver, started once per test
+    process by the first module that needs them (a launch costs 0.7 s of CPU): the browser and the
+    event loop of Playwright's sync API. Between modules the loop is paused (see ``browser``)."""
     if not CHROMIUM.exists():
         pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
+        loop = asyncio.get_running_loop()  # the sync API marks its loop as running in this thread
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        asyncio._set_running_loop(None)  # paused until a module's ``browser`` resumes it
         try:
-            yield instance
+            yield instance, loop
         finally:
+            asyncio._set_running_loop(loop)
             instance.close()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_process: tuple[object, asyncio.AbstractEventLoop]) -> Iterator[object]:
+    """The process's Chromium for the tests of a module; each test opens its own contexts (cookies,
+    storage, service workers). While Playwright's sync API is in use it marks its event loop as running
+    in the main thread, and an asyncio.run() there would fail: so it is marked only while a browser
+    module runs, and the tests of other modules that run between (xdist hands out tests one by one)
+    see no running loop, as if no browser were open."""
+    instance, loop = chromium_process
+    asyncio._set_running_loop(loop)
+    try:
+        yield instance
+    finally:
+        asyncio._set_running_loop(None)
