@@ -9,17 +9,19 @@ import http.server
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from serverkit import PASSWORD, server_app
+from serverkit import PASSWORD, Person, server_app
 from tests.web.browserkit import log_cramp_offline
 from tests.web.threaded_server import serve_in_thread
 
 import crampcare
 from crampcare.report import document
+from crampcare.web.auth import OFFLINE_COPY_HEADER
+from crampcare.web.language import LANG_COOKIE
 
 # Lets context.route() see the service worker's own requests too, so "offline" cuts it off as well.
 os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
@@ -78,6 +80,26 @@ def test_laying_out_a_report_never_fetches_from_the_network(listener: tuple[str,
     own = Path(crampcare.__file__).parent / "report" / "templates" / "report.html"
     assert b"<html" in fetch(own.as_uri()).read()
     assert fetch(TINY_PNG).read().startswith(b"\x89PNG")
+
+
+def test_the_copy_kept_for_offline_use_holds_nothing_of_the_account(people: Callable[..., Person]) -> None:
+    """What sw.js keeps (asked for with the header) is the visitor's page, in the browser's language."""
+    ann = people("ann@example.org")
+    ann.client.cookies.set(LANG_COOKIE, "ru")
+    copy = {OFFLINE_COPY_HEADER: "1"}
+    assert 'data-account="ann@example.org"' in ann.client.get("/learn").text  # what ann herself sees
+    for url in ("/now", "/learn", "/learn/causes", "/diary/offline"):
+        kept = ann.client.get(url, headers=copy)
+        assert kept.status_code == 200, url
+        text = kept.text
+        assert 'lang="ru"' in text and (url == "/now" or "data-server" in text), url  # /now: a page of its own
+        assert not [mark for mark in ("ann@example.org", "data-account", 'name="csrf_token"', 'action="/logout"',
+                                      'href="/account"', 'href="/sharing"') if mark in text], url
+    # Elsewhere the header changes nothing: the diary stays ann's, behind her log-in.
+    diary = ann.client.get("/diary", headers=copy)
+    assert diary.status_code == 200 and 'data-account="ann@example.org"' in diary.text
+    visitor = people("someone@example.org", sign_up=False)
+    assert 'data-account=""' in visitor.client.get("/learn").text  # a page shown to nobody says so
 
 
 # --------------------------------------------------------------------------- a phone shared by two people
