@@ -1,15 +1,24 @@
 """`crampcare now --plain` start-up, against a bare `python -c pass` in the same run.
 
-Measures the time until the first step is on stdout (target: under 0.3 s) and until exit.
+Measures the time until the first step is on stdout (target: under 0.3 s) and until exit, and the
+CPU seconds `crampcare serve` spends until it has answered its first request (one process on an
+existing diary, and each worker of `--workers 2`; CPU, not wall, so a busy machine does not move it much).
 Run: .venv/bin/python bench/bench_cli_startup.py [repeats]
 """
 
 from __future__ import annotations
 
+import os
+import resource
+import signal
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
+from pathlib import Path
 
 
 def time_to_first_step(command: list[str]) -> tuple[float, float]:
@@ -31,6 +40,51 @@ def time_command(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def _stat(pid: int | str) -> list[str]:
+    """The fields of /proc/PID/stat after the command name (state, parent, ..., utime at 11, stime at 12)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # the process has gone
+        return []
+
+
+def _cpu(pid: int) -> float:
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
+
+
+def _children(pid: int) -> list[int]:
+    return [int(entry.name) for entry in Path("/proc").iterdir()
+            if entry.name.isdigit() and _stat(entry.name)[1:2] == [str(pid)]]
+
+
+def serve_cpu(db: Path, *args: str) -> tuple[float, list[float]]:
+    """CPU seconds of `crampcare serve --db DB ARGS` up to its first answer (its workers' own, apart),
+    stopped once every worker has started."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CRAMPCARE_")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    process = subprocess.Popen([sys.executable, "-m", "crampcare", "serve", "--db", str(db), "--port", str(port), *args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1) as response:
+                response.read()
+            break
+        except OSError:
+            time.sleep(0.02)
+    workers: list[float] = []
+    if "--workers" in args:
+        time.sleep(1.5)  # the other worker finishes starting
+        workers = sorted(cpu for cpu in map(_cpu, _children(process.pid)) if cpu > 0.1)  # not multiprocessing's resource tracker
+    process.send_signal(signal.SIGINT)
+    process.wait()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, workers
+
+
 def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     python = sys.executable
@@ -47,6 +101,15 @@ def main() -> None:
     print(f"crampcare now --plain, exit:     median {statistics.median(total) * 1000:6.0f} ms")
     print(f"crampcare --help (full CLI):     median {statistics.median(helps) * 1000:6.0f} ms")
     print(f"overhead over bare python:       {(statistics.median(first) - statistics.median(bare)) * 1000:6.0f} ms")
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "diary.db"
+        subprocess.run([python, "-m", "crampcare", "db", "upgrade", "--db", str(db)], check=True, stdout=subprocess.DEVNULL)
+        runs = max(3, repeats // 3)
+        single = [serve_cpu(db)[0] for _ in range(runs)]
+        workers = [cpu for _ in range(runs) for cpu in serve_cpu(db, "--workers", "2")[1]]
+    print(f"crampcare serve, CPU to 1st answer: median {statistics.median(single) * 1000:6.0f} ms  (one process)")
+    if workers:
+        print(f"  each --workers 2 worker, CPU:     median {statistics.median(workers) * 1000:6.0f} ms")
 
 
 if __name__ == "__main__":

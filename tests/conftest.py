@@ -7,6 +7,7 @@ fresh database in it.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import shutil
@@ -34,6 +35,20 @@ settings.register_profile(
     max_examples=int(os.environ.get("CRAMPCARE_PROPERTY_EXAMPLES") or (2000 if DEEP else 50)),
 )
 settings.load_profile("crampcare")
+
+# The garbage collector took 15-20 % of a test process's CPU (4.2 of 22.6 CPU-s over tests/server's
+# accounts and isolation, tests/clinic and test_invariants): each full collection walked all the
+# long-lived objects again (modules, test items, compiled templates, caches). The ~220,000 objects
+# there once collection ends are frozen (full collections skip them), and a full collection waits
+# for 100 collections of the middle generation instead of 10. Garbage is still collected, only less
+# often (pytest collects once more at the end). Process CPU there 29.1 -> 24.4 s, 20-40 MB more memory.
+gc.set_threshold(700, 10, 100)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    gc.collect()
+    gc.freeze()
+
 
 BACKENDS = [b.strip() for b in os.environ.get("CRAMPCARE_TEST_DATABASES", "sqlite,postgresql").split(",") if b.strip()]
 _counter = itertools.count()

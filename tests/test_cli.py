@@ -277,3 +277,16 @@ def _every_command(group: Any) -> list[Any]:
     for sub in getattr(group, "commands", {}).values():
         found += [sub, *_every_command(sub)]
     return found
+
+
+def test_a_command_runs_with_fewer_full_garbage_collections() -> None:
+    """crampcare.cli.main: a full collection after 100 middle-generation ones, not Python's 10."""
+    import gc
+
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        assert crampcare("--version").returncode == 0
+        assert gc.get_threshold() == (700, 10, 100)
+    finally:
+        gc.set_threshold(*saved)

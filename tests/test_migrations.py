@@ -1,5 +1,5 @@
-"""Migrations 0003 (owner cascade), 0004 (clinic), 0005 (user language) and 0006 (user region) up and down on SQLite
-and PostgreSQL, with data in the tables."""
+"""Migrations 0003 (owner cascade), 0004 (clinic), 0005 (user language), 0006 (user region) and 0008 (old records
+within the limits) up and down on SQLite and PostgreSQL, with data in the tables."""
 
 from __future__ import annotations
 
@@ -181,3 +181,109 @@ def test_a_database_with_two_versions_recorded_is_refused(db_url: str) -> None:
     engine.dispose()
     with pytest.raises(SchemaOutOfDateError, match="several schema versions"):
         current_revision(db_url)
+
+
+# --------------------------------------------------------------------------- 0008: old records within today's limits
+
+LONG_TAG = "a tag written before tags were limited to forty characters"
+MANY_TAGS = [f"t{n:02}" for n in range(25)]
+# With the twenty tags kept on 2026-11-20 (used twice) and "rain", 201 different tags: one too many.
+OCTOBER = {f"2026-10-{day + 1:02}": [f"x{20 * day + n:03}" for n in range(20)] for day in range(9)}
+
+
+def _old_diary_beyond_the_limits(url: str) -> None:
+    """A diary at 0007 holding what was accepted before the limits: a night and a day dated
+    0001-01-01 (with a day of 0026-11-20, and a 1900-01-01 night already taken), 25 tags and an
+    over-long one on a day, 201 different tags, and a change log entry whose saved state has the same."""
+    import json
+
+    upgrade(url, "0007")
+    engine = make_engine(url)
+    old_day = {"date": "0001-01-01", "fluids_ml": None, "activity": None, "unusual_activity": None,
+               "sitting_hours": None, "cold_exposure": None, "temperature_swing_c": None, "stress": None,
+               "uncomfortable_shoes": None, "diet": [], "alcohol_units": None, "caffeine": None, "medicines": [],
+               "pregnancy_week": None, "exercises_done": None, "tags": [*MANY_TAGS, LONG_TAG], "notes": "before"}
+    with engine.begin() as conn:
+        for date, notes in (("0001-01-01", "woke twice"), ("1900-01-01", ""), ("2026-11-20", "")):
+            conn.execute(text("INSERT INTO nights (owner, date, sleep_disturbed, notes) "
+                              "VALUES ('local', :date, false, :notes)"), {"date": date, "notes": notes})
+        night_id = conn.execute(text("SELECT id FROM nights WHERE date = '0001-01-01'")).scalar_one()
+        conn.execute(text("INSERT INTO cramps (owner, night_id, position, start, duration_s, leg, muscles, "
+                          "severity, signs, helped) VALUES ('local', :night, 0, '03:10:00', 90, 'left', "
+                          "'[\"calf\"]', 6, '[]', '[]')"), {"night": night_id})
+        for date, tags, notes in (("0001-01-01", [" rain ", "rain", LONG_TAG], ""),
+                                  ("0026-11-20", [], "typed 26"),
+                                  ("2026-11-20", [*MANY_TAGS, LONG_TAG], "long walk"),
+                                  ("2026-10-31", MANY_TAGS[:20], ""), *((d, t, "") for d, t in OCTOBER.items())):
+            conn.execute(text("INSERT INTO days (owner, date, diet, medicines, tags, notes) "
+                              "VALUES ('local', :date, '[]', '[]', :tags, :notes)"),
+                         {"date": date, "tags": json.dumps(tags), "notes": notes})
+        conn.execute(text("INSERT INTO change_log (owner, at, action, kind, date, previous) VALUES ('local', "
+                          "'2026-11-21 09:00:00+00', 'import', 'bulk', NULL, :previous)"),  # no one date
+                     {"previous": json.dumps([{"kind": "night", "date": "2026-11-20", "record": None}])})
+        conn.execute(text("INSERT INTO change_log (owner, at, action, kind, date, previous) VALUES ('local', "
+                          "'2026-11-21 10:00:00+00', 'edit', 'day', '0001-01-01', :previous)"),
+                     {"previous": json.dumps([{"kind": "day", "date": "0001-01-01", "record": old_day}])})
+    engine.dispose()
+
+
+def test_0008_brings_old_records_within_the_limits_and_they_export_import_and_report(
+        db_url: str, tmp_path: Path, new_migrated_sqlite) -> None:
+    """A diary holding values refused since the limits (9b3922d) exported files that `import` refused,
+    and a night of 0001-01-01 stopped `report` with a matplotlib error. After 0008 nothing is lost:
+    over-limit tags are in the day's notes, early records on the first free dates from 1900, and the
+    tag used least (and last) of a diary with 201 different ones in its day's notes."""
+    import json
+
+    from crampcare.diary.records import MAX_TAG_LENGTH, MAX_TAGS_PER_DAY
+    from crampcare.diary.store import DiaryStore
+    from crampcare.services.insights import insights
+    from crampcare.services.report import report_html
+    from crampcare.services.transfer import export_diary, import_text
+
+    _old_diary_beyond_the_limits(db_url)
+    upgrade(db_url)
+    assert current_revision(db_url) == head_revision()
+    diary = DiaryStore(db_url)
+    exported = export_diary(diary, "json").text
+    document = json.loads(exported)
+    nights = {n["date"]: n for n in document["nights"]}
+    days = {d["date"]: d for d in document["days"]}
+    assert sorted(nights) == ["1900-01-01", "1900-01-02", "2026-11-20"]
+    assert sorted(days)[:2] == ["1900-01-02", "1900-01-03"]  # 0001 → 01-02 (01-01 taken), 0026 → 01-03
+    moved_night = nights["1900-01-02"]
+    assert moved_night["cramps"][0]["duration_s"] == 90  # the cramp stays a cramp
+    assert moved_night["notes"].startswith("Saved under the date 0001-01-01") and moved_night["notes"].endswith(
+        "\n\nwoke twice")
+    assert days["1900-01-02"]["tags"] == ["rain"] and days["1900-01-02"]["notes"].endswith(f":\n{LONG_TAG}")
+    assert "0026-11-20" in days["1900-01-03"]["notes"] and days["1900-01-03"]["notes"].endswith("typed 26")
+    walk = days["2026-11-20"]
+    assert walk["tags"] == MANY_TAGS[:MAX_TAGS_PER_DAY] and all(len(t) <= MAX_TAG_LENGTH for t in walk["tags"])
+    assert walk["notes"].startswith("long walk\n\nTags moved here") and walk["notes"].endswith(
+        "\n".join([*MANY_TAGS[MAX_TAGS_PER_DAY:], LONG_TAG]))
+    assert days["2026-10-09"]["tags"] == OCTOBER["2026-10-09"][:-1]
+    assert days["2026-10-09"]["notes"] == "Tags moved here from this day's tags (a day keeps at most 20 tags of " \
+        "at most 40 characters, a diary at most 200 different ones):\nx179"
+    assert len({tag for day in document["days"] for tag in day["tags"]}) == 200
+
+    fresh = DiaryStore(new_migrated_sqlite(tmp_path / "fresh.sqlite"))
+    summary = import_text(fresh, exported, "diary.json")
+    assert (summary.nights_added, summary.days_added) == (3, 13)
+    again = json.loads(export_diary(fresh, "json").text)
+    assert (again["nights"], again["days"]) == (document["nights"], document["days"])
+
+    assert "1900" in report_html(diary)  # 0001-01-01 stopped the report's charts
+    assert insights(diary).nights_logged == 3
+
+    diary.undo()  # the change log's saved state was moved the same way: the undo restores a valid day
+    restored = json.loads(export_diary(diary, "json").text)["days"]
+    assert [d["date"] for d in restored][:2] == ["1900-01-02", "1900-01-03"] and len(restored) == 13
+    assert restored[0]["tags"] == MANY_TAGS[:MAX_TAGS_PER_DAY] and restored[0]["notes"].startswith(
+        "Saved under the date 0001-01-01, before")
+    diary.engine.dispose()
+
+    downgrade(db_url, "0007")  # the moved values stay where they are; going up again changes nothing
+    assert current_revision(db_url) == "0007"
+    before = _rows(db_url, "SELECT date, tags, notes FROM days ORDER BY date")
+    upgrade(db_url)
+    assert _rows(db_url, "SELECT date, tags, notes FROM days ORDER BY date") == before

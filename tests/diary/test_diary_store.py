@@ -65,6 +65,7 @@ def test_sqlite_pragmas(tmp_path) -> None:
         with engine.connect() as conn:
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL: a confirmed save is on the disk
     finally:
         engine.dispose()
 

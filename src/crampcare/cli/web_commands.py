@@ -59,66 +59,69 @@ def register(app: typer.Typer) -> None:
             "host, port, workers, secure_cookies, forwarded_allow_ips, signup_limit, busy_timeout)."),
     ) -> None:
         """Open the app in a browser: first aid, assessment, diary, insights, and the JSON API (/docs)."""
-        import os
-        import threading
-        import webbrowser
+        from crampcare.web.startup import collector_paused
 
-        import uvicorn
+        with collector_paused():  # until the app is built (crampcare.web.startup says why)
+            import os
+            import threading
+            import webbrowser
 
-        from crampcare.config import ConfigError, load_config, to_env
-        from crampcare.web.settings import Settings
+            import uvicorn
 
-        flags = {"mode": None if multi_user is None else ("server" if multi_user else "local"), "db": db,
-                 "host": host, "port": port, "workers": workers, "secure_cookies": secure_cookies or None,
-                 "forwarded_allow_ips": forwarded_allow_ips}
-        try:
-            config = load_config(flags, config_file)
-        except ConfigError as exc:
-            raise _fail(str(exc)) from None
-        mode, db, host, port, workers = config.mode, config.db, config.host, config.port, config.workers
-        forwarded = config.forwarded_allow_ips
+            from crampcare.config import ConfigError, load_config, to_env
+            from crampcare.web.settings import Settings
 
-        server = mode == "server"
-        if not server and host not in ("127.0.0.1", "localhost", "::1"):
-            typer.echo(
-                "warning: " + _("listening on {host}: in local mode there are no accounts, so anyone who can reach "
-                                "this address can read and change the diary.", host=host),
-                err=True,
-            )
-        if server:
-            # Checked here, once, so a stale schema is one line and exit 2, not a traceback per worker.
-            db = check_server_database(db)
-        config = config.model_copy(update={"db": db})
+            flags = {"mode": None if multi_user is None else ("server" if multi_user else "local"), "db": db,
+                     "host": host, "port": port, "workers": workers, "secure_cookies": secure_cookies or None,
+                     "forwarded_allow_ips": forwarded_allow_ips}
+            try:
+                config = load_config(flags, config_file)
+            except ConfigError as exc:
+                raise _fail(str(exc)) from None
+            mode, db, host, port, workers = config.mode, config.db, config.host, config.port, config.workers
+            forwarded = config.forwarded_allow_ips
 
-        run: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "access_log": False}
-        if forwarded:
-            run["forwarded_allow_ips"] = forwarded
-        if workers > 1:
-            if not server:
-                from crampcare.services.database import DatabaseUnreachableError, upgrade_schema
+            server = mode == "server"
+            if not server and host not in ("127.0.0.1", "localhost", "::1"):
+                typer.echo(
+                    "warning: " + _("listening on {host}: in local mode there are no accounts, so anyone who can reach "
+                                    "this address can read and change the diary.", host=host),
+                    err=True,
+                )
+            if server:
+                # Checked here, once, so a stale schema is one line and exit 2, not a traceback per worker.
+                db = check_server_database(db)
+            config = config.model_copy(update={"db": db})
+
+            run: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "access_log": False}
+            if forwarded:
+                run["forwarded_allow_ips"] = forwarded
+            if workers > 1:
+                if not server:
+                    from crampcare.services.database import DatabaseUnreachableError, upgrade_schema
+
+                    try:
+                        migrated = upgrade_schema(db)  # once, before the workers start (they would race)
+                    except DatabaseUnreachableError as exc:
+                        raise _fail(str(exc)) from None
+                    config = config.model_copy(update={"db": migrated.url})
+                os.environ.update(to_env(config))
+                target: Any = "crampcare.web.app:create_app_from_env"
+                run.update(factory=True, workers=workers)
+            else:
+                from crampcare.services.database import DatabaseUnreachableError
+                from crampcare.web.app import create_app
 
                 try:
-                    migrated = upgrade_schema(db)  # once, before the workers start (they would race)
-                except DatabaseUnreachableError as exc:
+                    target = create_app(Settings.from_config(config))
+                except DatabaseUnreachableError as exc:  # already one line that names the database
                     raise _fail(str(exc)) from None
-                config = config.model_copy(update={"db": migrated.url})
-            os.environ.update(to_env(config))
-            target: Any = "crampcare.web.app:create_app_from_env"
-            run.update(factory=True, workers=workers)
-        else:
-            from crampcare.services.database import DatabaseUnreachableError
-            from crampcare.web.app import create_app
-
-            try:
-                target = create_app(Settings.from_config(config))
-            except DatabaseUnreachableError as exc:  # already one line that names the database
-                raise _fail(str(exc)) from None
-            except Exception as exc:  # a bad --db or a database that cannot be opened: one line, no traceback
-                raise _fail(_("cannot open the diary: {reason}", reason=exc)) from None
-        shown = f"[{host}]" if ":" in host else host
-        url = f"http://{shown}:{port}/"
-        what = ngettext("server mode, {n} worker; ", "server mode, {n} workers; ", workers) if server else ""
-        typer.echo(_("crampcare is running at {url} ({mode}Ctrl-C to stop)", url=url, mode=what), err=True)
-        if open_browser:
-            threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+                except Exception as exc:  # a bad --db or a database that cannot be opened: one line, no traceback
+                    raise _fail(_("cannot open the diary: {reason}", reason=exc)) from None
+            shown = f"[{host}]" if ":" in host else host
+            url = f"http://{shown}:{port}/"
+            what = ngettext("server mode, {n} worker; ", "server mode, {n} workers; ", workers) if server else ""
+            typer.echo(_("crampcare is running at {url} ({mode}Ctrl-C to stop)", url=url, mode=what), err=True)
+            if open_browser:
+                threading.Timer(1.0, webbrowser.open, args=(url,)).start()
         uvicorn.run(target, **run)
