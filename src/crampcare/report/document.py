@@ -17,6 +17,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crampcare.assess.interview import lookalikes_not_suggested
@@ -613,4 +614,34 @@ def _layout(html: str) -> Any:
     # WeasyPrint logs every CSS property it does not support at WARNING; the template is ours.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return HTML(string=html).render()
+    return HTML(string=html, url_fetcher=_own_resources()).render()
+
+
+# Where a report may take a file from: crampcare's own package (nothing of the person's, nothing
+# of the machine's).
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def _own_resources() -> Any:
+    """WeasyPrint's fetcher for the report: ``data:`` URLs and files of the crampcare package only.
+
+    Every other address (http, https, ftp, a file elsewhere) is refused before anything is opened,
+    so laying out a report never makes a network request or reads another file, whatever text ends
+    up in it. A refused resource is left out (WeasyPrint logs it) and the report is still made."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher, URLFetchingError
+
+    class OwnResources(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            if scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(unquote(parts.path)).resolve()
+                if path.is_relative_to(_PACKAGE):
+                    return super().fetch(url, headers)
+            elif scheme == "data":
+                return super().fetch(url, headers)
+            raise URLFetchingError(f"a report uses only crampcare's own files, not {url[:80]}")
+
+    return OwnResources(allowed_protocols=("data", "file"), allow_redirects=False)

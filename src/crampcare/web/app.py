@@ -127,11 +127,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def static_url(name: str) -> str:
         return f"/static/{name}?v={versions[name]}"
 
-    from crampcare.web.auth import csrf_input, current_user
+    from crampcare.web.auth import csrf_input, current_user, page_account
 
     server = settings.mode == "server"
     env.globals.update(static_url=static_url, version=__version__, server_mode=server, csrf_input=csrf_input,
-                       current_user=current_user)
+                       current_user=current_user, page_account=page_account)
     env.filters["zip_self"] = lambda items: [(item, str(item).replace("_", " ")) for item in items]
     env.filters["words"] = lambda items: [(item, diary_word(item)) for item in items]
     env.filters["word"] = diary_word

@@ -57,6 +57,10 @@ TOKENS_PATH = "/api/v1/tokens"
 SWITCH_PATHS = frozenset({"/language", "/region"})
 # Public pages that never touch the database (first aid must work even when it is down).
 NO_DB_PATHS = ("/now", "/sw.js", "/static/", "/api/v1/health")
+# The service worker asks with this header for the copy of a public page it keeps for offline use
+# (sw.js). The copy is made as for a visitor: a page kept on a shared phone holds no account's
+# e-mail, CSRF token or links for whoever uses the phone next.
+OFFLINE_COPY_HEADER = "x-crampcare-offline-copy"
 BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="crampcare"'}
 
 
@@ -196,6 +200,10 @@ async def server_guard(request: Request) -> None:
     """Router dependency in server mode: authenticate unsafe requests and check their CSRF token."""
     path = request.url.path
     if request.method in SAFE_METHODS:
+        if request.headers.get(OFFLINE_COPY_HEADER) == "1" and is_offline_page(path):
+            request.state.auth = Auth(user=None)
+            request.state.offline_copy = True
+            return
         if not is_api(request) and not path.startswith(NO_DB_PATHS):
             await resolve_quietly(request)  # for the navigation bar (logged in or not)
         return
@@ -232,6 +240,22 @@ def csrf_input(request: Request, form: Literal["session", "prelogin"] = "session
 def current_user(request: Request) -> User | None:
     auth: Auth | None = getattr(request.state, "auth", None)
     return auth.user if auth is not None else None
+
+
+def is_offline_page(path: str) -> bool:
+    """The public pages the service worker keeps for use without a connection."""
+    return path in ("/now", "/learn", "/diary/offline") or path.startswith("/learn/")
+
+
+def page_account(request: Request) -> str | None:
+    """Whom a server-mode page is shown to, for offline.js: the account's e-mail, "" for nobody, or
+    None when the page does not know (a copy kept for offline use, or /now, made without a session)."""
+    if getattr(request.state, "offline_copy", False):
+        return None
+    auth: Auth | None = getattr(request.state, "auth", None)
+    if auth is None:
+        return None
+    return auth.user.email if auth.user is not None else ""
 
 
 # --------------------------------------------------------------------------- cookies

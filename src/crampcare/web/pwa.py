@@ -1,7 +1,8 @@
 """Installable app: the web app manifest, the service worker, and the offline night form.
 
 The service worker keeps only public pages (``/now``, ``/learn``, the empty night form at
-``/diary/offline``) and static files: never a page with someone's diary. A night logged while
+``/diary/offline``) and static files: never a page with someone's diary, and in server mode never
+a page as an account saw it (it asks for a visitor's copy, see ``OFFLINE_COPY_HEADER``). A night logged while
 the server cannot be reached is kept in the browser (IndexedDB, by ``offline.js``), shown as
 "waiting to sync", and sent once when the server answers again, with its own idempotency key so a
 retried request is stored once.
@@ -71,8 +72,7 @@ def service_worker(request: Request) -> Response:
         (json.dumps(versions, sort_keys=True) + request.app.version).encode()
     ).hexdigest()[:12]
     body = request.app.state.templates.env.get_template("sw.js").render(
-        cache_version=cache_version, precache=["/now", "/learn", "/manifest.webmanifest", *static],
-        optional=["/diary/offline"],
+        cache_version=cache_version, precache=static, pages=["/now", "/learn", "/diary/offline", "/manifest.webmanifest"],
     )
     return Response(body, media_type="text/javascript",
                     headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})

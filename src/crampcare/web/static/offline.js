@@ -2,18 +2,35 @@
    once when crampcare answers again. Each entry carries its own idempotency key (the form's
    idempotency_key field), so a request that reached the server before the connection dropped
    is not stored twice.
-   Server mode (<html data-account>): an entry belongs to the account the page was shown to (one
-   logged on a page shown to nobody goes to whoever signs in next on this device), and is sent only
-   while that account is signed in, with the session's current CSRF token (asked for at
-   each sync: a cached page's token may be out of date). A session that ended while offline keeps
-   the entries on the device and says "sign in to sync"; nothing is deleted until the server has
-   stored it. */
+   Server mode (<html data-server>; a phone may be shared): an entry belongs to the account that
+   logged it, and is sent only while that account is signed in, with the session's current CSRF
+   token (asked for at each sync). A page says whom it is shown to (data-account, "" for nobody);
+   a page kept for offline use is a visitor's copy that does not say, and then the account last
+   seen signed in on this device is the one logging (remembered in localStorage, forgotten when a
+   page is shown to nobody, e.g. after log-out). With nobody signed in a night is not kept: in
+   server mode a night needs an account, and a visitor's would otherwise reach the next one.
+   Only the signed-in account's own entries are listed; after a log-out they stay on the device,
+   bound to their account, and are sent when it signs in here again (the box says so, and a
+   signed-out page says only that nights wait for their account, never whose or what).
+   Nothing is deleted until the server has stored it. */
 (function () {
   "use strict";
   if (!window.indexedDB || !window.fetch) return;
   var d = document, STORE = "nights", root = d.documentElement;
-  var serverMode = root.hasAttribute("data-account"), pageAccount = root.getAttribute("data-account") || "";
-  var waiting = {};  // entry key -> why it was not sent on this sync ("signin", "other")
+  var serverMode = root.hasAttribute("data-server");
+  var pageAccount = root.hasAttribute("data-account") ? root.getAttribute("data-account") : null;
+  var WHO = "crampcare-account";
+  var waiting = {};  // entry key -> why it was not sent on this sync ("signin")
+  function remember(email) {
+    try { if (email) localStorage.setItem(WHO, email); else localStorage.removeItem(WHO); } catch (e) { /* private mode */ }
+  }
+  function remembered() {
+    try { return localStorage.getItem(WHO) || ""; } catch (e) { return ""; }
+  }
+  if (serverMode && pageAccount !== null) remember(pageAccount);
+  // Whom this page is shown to now ("" for nobody; local mode: the one diary of this computer).
+  var viewer = serverMode ? (pageAccount !== null ? pageAccount : remembered()) : "";
+  function mine(entry) { return !serverMode || (!!entry.account && entry.account === viewer); }
   function open() {
     return new Promise(function (ok, fail) {
       var req = indexedDB.open("crampcare-offline", 1);
@@ -54,17 +71,20 @@
     if (!box || !list) return Promise.resolve();
     return all().then(function (entries) {
       list.textContent = "";
-      var signIn = false;
-      entries.forEach(function (entry) {
-        var li = d.createElement("li"), why = waiting[entry.key];
-        li.textContent = describe(entry) + (entry.refused ? " (" + words("refused", "not accepted, please log it again") + ")"
-          : why === "other" ? " (" + words("other", "logged under another account: sent when it signs in here") + ")" : "");
-        signIn = signIn || why === "signin";
+      var own = entries.filter(mine);
+      // Signed out: nights of some account wait here; whose and what is not shown to whoever is here now.
+      var signIn = serverMode && !viewer && entries.some(function (e) { return !!e.account; });
+      own.forEach(function (entry) {
+        var li = d.createElement("li");
+        li.textContent = describe(entry) + (entry.refused ? " (" + words("refused", "not accepted, please log it again") + ")" : "");
+        signIn = signIn || waiting[entry.key] === "signin";
         list.appendChild(li);
       });
       var note = d.getElementById("pending-signin");
       if (note) note.hidden = !signIn;
-      box.hidden = !entries.length;
+      var stay = d.getElementById("pending-logout");
+      if (stay) stay.hidden = !(serverMode && own.length);
+      box.hidden = !(own.length || signIn);
     });
   }
   function body(fields, token) {
@@ -103,10 +123,11 @@
       entries = entries.filter(function (e) { return !e.refused; });
       if (!entries.length) return;
       return whoIsSignedIn().then(function (me) {
+        if (serverMode) { viewer = me.signedOut ? "" : me.email; remember(viewer); }
         return entries.reduce(function (chain, entry) {
           return chain.then(function () {
+            if (!mine(entry)) return;  // another account's (or nobody's): never sent into this one
             if (me.signedOut) { waiting[entry.key] = "signin"; return; }
-            if (serverMode && entry.account && entry.account !== me.email) { waiting[entry.key] = "other"; return; }
             return send(entry, me.token).then(function (res) {
               if (signedOut(res)) {
                 if (serverMode) waiting[entry.key] = "signin";
@@ -141,9 +162,16 @@
       if (form.hasAttribute("data-sending")) return;
       form.setAttribute("data-sending", "");
       var entry = { key: uuid(), action: form.getAttribute("action"), fields: fields(form), at: Date.now() };
-      if (serverMode) entry.account = pageAccount;
+      if (serverMode) entry.account = viewer;
       entry.fields.idempotency_key = entry.key;  // a cached form's key would be shared by every entry
       function keep() {
+        if (serverMode && !entry.account) {
+          // Nobody is signed in on this device: nothing is kept (it would reach the next account).
+          var nobody = d.getElementById("pending-nobody");
+          if (nobody) { nobody.hidden = false; nobody.tabIndex = -1; nobody.focus(); }
+          form.removeAttribute("data-sending");
+          return Promise.resolve();
+        }
         return tx("readwrite", function (s) { s.put(entry); }).then(sync).then(function () {
           var pending = d.getElementById("pending");
           if (pending) { pending.tabIndex = -1; pending.focus(); }

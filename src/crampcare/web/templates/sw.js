@@ -1,9 +1,13 @@
 /* crampcare service worker: /now, /learn and the empty night form work offline.
-   Only public pages are cached, never a page with someone's diary. */
+   Only public pages are cached, never a page with someone's diary. In server mode a phone may be
+   shared: what is kept is never the page the person saw but a copy asked for with the
+   X-Crampcare-Offline-Copy header, which the server makes as for a visitor (no e-mail, no CSRF
+   token, no account links). So no kept page holds one account's data for the next person, and
+   nothing has to be cleared at log-out (a session that simply ends is covered too). */
 "use strict";
 var CACHE = "crampcare-{{ cache_version }}";
 var PRECACHE = {{ precache|tojson }};
-var OPTIONAL = {{ optional|tojson }};  // may need a log-in in server mode: cached when it can be
+var PAGES = {{ pages|tojson }};
 function isPublic(path) {
   return path === "/now" || path === "/learn" || path.indexOf("/learn/") === 0 || path === "/diary/offline" ||
     path === "/manifest.webmanifest";
@@ -12,15 +16,20 @@ function keep(req, res) {
   if (res.ok && !res.redirected) { var copy = res.clone(); caches.open(CACHE).then(function (c) { c.put(req, copy); }); }
   return res;
 }
+function keepCopy(path) {
+  // The page as a visitor sees it, in this browser's language and region (its cookies). Fails when
+  // the page could not be had, so an install without /now or /learn fails (and is tried again).
+  var ask = path === "/manifest.webmanifest" ? {} : { credentials: "same-origin", headers: { "X-Crampcare-Offline-Copy": "1" } };
+  return fetch(path, ask).then(function (res) {
+    if (!res.ok || res.redirected) throw new Error(path + ": " + res.status);
+    return caches.open(CACHE).then(function (c) { return c.put(path, res); });
+  });
+}
 self.addEventListener("install", function (e) {
   e.waitUntil(caches.open(CACHE).then(function (c) {
-    return c.addAll(PRECACHE).then(function () {
-      return Promise.all(OPTIONAL.map(function (url) {
-        return fetch(url, { credentials: "same-origin" }).then(function (res) {
-          if (res.ok && !res.redirected) return c.put(url, res);
-        }).catch(function () {});
-      }));
-    });
+    return c.addAll(PRECACHE);
+  }).then(function () {
+    return Promise.all(PAGES.map(function (path) { return keepCopy(path); }));
   }).then(function () { return self.skipWaiting(); }));
 });
 self.addEventListener("activate", function (e) {
@@ -34,25 +43,22 @@ self.addEventListener("fetch", function (e) {
   if (req.method !== "GET" || url.origin !== self.location.origin) return;
   var path = url.pathname;
   if (isPublic(path)) {
-    // Network first (always fresh when online), the cached copy when not.
-    e.respondWith(fetch(req).then(function (res) { return keep(req, res); }).catch(function () {
-      return caches.match(req, { ignoreSearch: path === "/now" }).then(function (hit) {
-        return hit || caches.match(path);
-      });
+    // Network first (always fresh when online): the page as it is for whoever is signed in, while
+    // the kept copy (the visitor's page, refreshed now) is what shows when the network is not there.
+    e.respondWith(fetch(req).then(function (res) {
+      if (res.ok && !res.redirected) e.waitUntil(keepCopy(path).catch(function () {}));
+      return res;
+    }).catch(function () {
+      return caches.match(path);
     }));
   } else if (path.indexOf("/static/") === 0) {
     e.respondWith(caches.match(req).then(function (hit) {
       return hit || fetch(req).then(function (res) { return keep(req, res); });
     }));
   } else if (req.mode === "navigate" && (path === "/diary" || path === "/")) {
-    // The diary itself is never cached; offline it opens as the empty night form, refreshed at each
-    // visit so it belongs to whoever is signed in now (server mode).
+    // The diary itself is never cached; offline it opens as the empty night form (kept as a copy).
     e.respondWith(fetch(req).then(function (res) {
-      if (path === "/diary" && res.ok && !res.redirected) {
-        fetch("/diary/offline", { credentials: "same-origin" }).then(function (page) {
-          if (page.ok && !page.redirected) return caches.open(CACHE).then(function (c) { return c.put("/diary/offline", page); });
-        }).catch(function () {});
-      }
+      if (path === "/diary" && res.ok && !res.redirected) e.waitUntil(keepCopy("/diary/offline").catch(function () {}));
       return res;
     }).catch(function () {
       return caches.match(path === "/diary" ? "/diary/offline" : "/now").then(function (hit) {
