@@ -38,4 +38,13 @@ echo "==> pytest (SQLite and PostgreSQL, CLI, API, browser)"
 # process the tests start compiles crampcare and re-rewrites the test files' asserts again.
 unset PYTHONDONTWRITEBYTECODE
 mkdir -p test-artifacts
-.venv/bin/python -m pytest -p no:cacheprovider "$@"
+# The tests' temporary folders (hundreds of SQLite diaries) in memory where the machine has room, as
+# the tests' PostgreSQL does (tests/pg.py): every SQLite save is flushed to the disk (synchronous=FULL),
+# about 4 ms each on this disk, and the suite makes thousands of them.
+basetemp=()
+if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR==2 {print $4}')" -gt 2097152 ]; then
+  tmp_root=$(mktemp -d /dev/shm/crampcare-tests.XXXXXX)
+  trap 'rm -rf "$tmp_root"' EXIT
+  basetemp=(--basetemp "$tmp_root")
+fi
+.venv/bin/python -m pytest -p no:cacheprovider "${basetemp[@]}" "$@"
