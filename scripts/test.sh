@@ -43,7 +43,7 @@ mkdir -p test-artifacts
 # about 4 ms each on this disk, and the suite makes thousands of them.
 basetemp=()
 if [ -d /dev/shm ] && [ -w /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR==2 {print $4}')" -gt 2097152 ]; then
-  tmp_root=$(mktemp -d /dev/shm/crampcare-tests.XXXXXX)
+  tmp_root=$(mktemp -d /dev/shm/pytest-basetemp.XXXXXX)
   trap 'rm -rf "$tmp_root"' EXIT
   basetemp=(--basetemp "$tmp_root")
 fi
