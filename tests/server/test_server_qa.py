@@ -91,6 +91,14 @@ def _user(app: FastAPI, person: Person) -> User:
     return AccountService(app.state.engine).authenticate(person.email, person.password)
 
 
+def _ann_and_her_doctor(app: FastAPI, people: Callable[..., Person]) -> tuple[User, User]:
+    """ann, a patient, and doc@clinic.example, made a clinician (no share between them yet)."""
+    patient = _user(app, people("ann@example.org"))
+    doctor = people("doc@clinic.example")
+    grant_role(app.state.engine, doctor.email, "clinician")
+    return patient, _user(app, doctor)
+
+
 # --------------------------------------------------------------------------- sign-up limit
 
 
@@ -153,11 +161,8 @@ def test_an_invitation_withdrawn_while_it_is_being_accepted_stays_withdrawn(app:
     """The accept read "pending", then the patient's withdrawal committed, then the accept set the
     share active: the clinician saw everything the patient had just taken back (PostgreSQL)."""
     engine = app.state.engine
-    patient = _user(app, people("ann@example.org"))
-    doctor = people("doc@clinic.example")
-    grant_role(engine, doctor.email, "clinician")
-    clinician = _user(app, doctor)
-    share_id = sharing.invite_clinician(engine, patient, doctor.email, EVERYTHING)
+    patient, clinician = _ann_and_her_doctor(app, people)
+    share_id = sharing.invite_clinician(engine, patient, clinician.email, EVERYTHING)
 
     with _held_write(engine) as withdrawal:  # the patient's "end access", as revoke_share writes it
         withdrawal.execute(text("UPDATE clinic_shares SET status = 'revoked', revoked_at = CURRENT_TIMESTAMP "
@@ -349,11 +354,8 @@ def test_a_read_as_the_patient_ends_access_shows_nothing_the_log_does_not_show(
     from crampcare.services import clinic
 
     engine = app.state.engine
-    patient = _user(app, people("ann@example.org"))
-    doctor = people("doc@clinic.example")
-    grant_role(engine, doctor.email, "clinician")
-    clinician = _user(app, doctor)
-    share_id = sharing.invite_clinician(engine, patient, doctor.email, EVERYTHING)
+    patient, clinician = _ann_and_her_doctor(app, people)
+    share_id = sharing.invite_clinician(engine, patient, clinician.email, EVERYTHING)
     sharing.accept_invite(engine, clinician, share_id)
 
     def read() -> Any:
@@ -403,14 +405,11 @@ def test_a_patient_cannot_flood_a_clinicians_dashboard_with_invitations(app: Fas
     bury the real patients under thousands. Inviting the same clinician again now changes the one
     invitation waiting, and at most MAX_PENDING wait at once."""
     engine = app.state.engine
-    patient = _user(app, people("ann@example.org"))
-    doctor = people("doc@clinic.example")
-    grant_role(engine, doctor.email, "clinician")
-    clinician = _user(app, doctor)
+    patient, clinician = _ann_and_her_doctor(app, people)
 
-    first = sharing.invite_clinician(engine, patient, doctor.email, EVERYTHING)
+    first = sharing.invite_clinician(engine, patient, clinician.email, EVERYTHING)
     only_diary = sharing.Scopes(diary=True, assessments=False, reports=False)
-    assert sharing.invite_clinician(engine, patient, doctor.email, only_diary) == first
+    assert sharing.invite_clinician(engine, patient, clinician.email, only_diary) == first
     waiting = sharing.pending_for_clinician(engine, clinician)
     assert [(w.id, w.scopes) for w in waiting] == [(first, only_diary)]
 
