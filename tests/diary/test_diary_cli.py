@@ -130,7 +130,7 @@ def test_interactive_night_form(run_cli: Callable, migrated_url: str, monkeypatc
     assert result.exit_code == 0, result.stderr + result.stdout
     with DiaryStore(migrated_url) as store:
         night = store.get_night(dt.date(2026, 11, 20))
-    assert night is not None and night.sleep_disturbed
+    assert night is not None and night.sleep_disturbed is None  # Enter on the sleep question: not logged
     (cramp,) = night.cramps
     assert (cramp.start, cramp.duration_s, cramp.leg, cramp.muscles, cramp.severity, cramp.helped) == (
         dt.time(3, 10), 120, "left", ["calf", "toes"], 6, ["stretch"],

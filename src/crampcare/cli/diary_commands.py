@@ -363,7 +363,12 @@ def _confirm(question: str, default: bool) -> bool:
     return bool(_ask(question, _("yes") if default else _("no"), _yes_no))
 
 
-def _ask_night_form(date_text: str | None) -> tuple[dt.date, list["Cramp"], bool]:
+def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``parse``, and Enter or "-" leaves the question not logged (missing, not "no")."""
+    return lambda text: None if text.strip() in ("", "-") else parse(text)
+
+
+def _ask_night_form(date_text: str | None) -> tuple[dt.date, list["Cramp"], bool | None]:
     """A quick form: Enter accepts every default (a cramp now, left calf, 1 minute, severity 5)."""
     from crampcare.diary import units
 
@@ -395,7 +400,7 @@ def _ask_night_form(date_text: str | None) -> tuple[dt.date, list["Cramp"], bool
     else:
         default = units.night_date_for(cramps[0].start, _now()) if cramps else units.default_night_date(_now())
         night = _ask(_("Night of (the evening's date)"), default.isoformat(), units.parse_date)
-    disturbed = _confirm(_("Sleep disturbed?"), default=bool(cramps))
+    disturbed = _ask(_("Sleep disturbed? (y/n)"), "-", _optional(_yes_no))
     return night, cramps, disturbed
 
 
@@ -406,9 +411,6 @@ def _split_plus(text: str) -> list[str]:
 def _ask_day_form() -> dict[str, Any]:
     """A quick day form; Enter leaves a factor unlogged (missing, not "no")."""
     from crampcare.diary import units
-
-    def optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-        return lambda text: None if text.strip() in ("", "-") else parse(text)
 
     questions: list[tuple[str, str, Callable[[str], Any]]] = [
         ("fluids_ml", _("Fluids drunk (e.g. 1.5L)"), units.parse_volume_ml),
@@ -421,7 +423,7 @@ def _ask_day_form() -> dict[str, Any]:
         ("caffeine", _("Caffeine? (y/n)"), _yes_no),
         ("exercises_done", _("Bedtime exercises done? (y/n)"), _yes_no),
     ]
-    answers = {field: _ask(prompt, "-", optional(parse)) for field, prompt, parse in questions}
+    answers = {field: _ask(prompt, "-", _optional(parse)) for field, prompt, parse in questions}
     return {name: value for name, value in answers.items() if value is not None}
 
 
@@ -456,7 +458,9 @@ def _night_summary(night: "NightRecord") -> str:
         longest = max(c.duration_s for c in night.cramps)
         text = _("{cramps}, worst {worst}/10, longest {longest}", cramps=current_localizer().cramps(len(night.cramps)),
                  worst=worst, longest=formatting.duration(longest))
-    return text + (_(", sleep disturbed") if night.sleep_disturbed else "")
+    if night.sleep_disturbed is None:
+        return text
+    return text + (_(", sleep disturbed") if night.sleep_disturbed else _(", sleep not disturbed"))
 
 
 def _day_summary(day: "DayRecord") -> str:
@@ -536,7 +540,7 @@ def log_night(
                 )
             flag_values.setdefault("start", units.parse_time("now", now=_now()))
             cramps.append(_make_cramp(flag_values))
-        disturbed = bool(sleep_disturbed)
+        disturbed = sleep_disturbed  # None without --sleep-disturbed/--no-sleep-disturbed: not logged
         if cramps or none:
             if date:
                 night = _date_arg(date, "--date")

@@ -66,7 +66,7 @@ class NightRow(Base):
     owner: Mapped[str] = _owner_column()
     user_id: Mapped[int | None] = _user_column("nights")
     date: Mapped[dt.date] = mapped_column(Date, nullable=False)
-    sleep_disturbed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    sleep_disturbed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: not logged
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
 

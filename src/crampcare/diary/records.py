@@ -174,7 +174,9 @@ class NightRecord(BaseModel):
 
     date: DiaryDate
     cramps: list[Cramp] = Field(default_factory=list)
-    sleep_disturbed: StrictBool = False
+    sleep_disturbed: StrictBool | None = Field(
+        default=None, description="Sleep was disturbed (could not get back to sleep easily); null: not logged."
+    )
     notes: NoteText = ""
 
     @property

@@ -166,6 +166,14 @@ def _build_night(date: dt.date | str, values: Mapping[Any, Any], cramps: Iterabl
                                   "sleep_disturbed": values["sleep_disturbed"], "notes": values["notes"]})
 
 
+def _either_disturbed(first: bool | None, second: bool | None) -> bool | None:
+    """Two answers about one night's sleep together: disturbed if either says so, not logged only
+    if neither was logged (``None or False`` would turn a "no" into "not logged")."""
+    if first is None or second is None:
+        return second if first is None else first
+    return first or second
+
+
 def _build_day(date: dt.date | str, values: Mapping[Any, Any]) -> DayRecord:
     """A DayRecord from trusted stored values, without re-validation."""
     return _trusted(DayRecord, {"date": _as_date(date), **{k: values[k] for k in _DAY_FIELDS}})
@@ -282,7 +290,7 @@ class DiaryStore:
             combined = NightRecord.model_validate({
                 "date": record.date,
                 "cramps": [*(c.model_dump() for c in existing.cramps), *(c.model_dump() for c in record.cramps)],
-                "sleep_disturbed": existing.sleep_disturbed or record.sleep_disturbed,
+                "sleep_disturbed": _either_disturbed(existing.sleep_disturbed, record.sleep_disturbed),
                 "notes": notes,
             })
             self._delete_rows(conn, "night", [record.date])

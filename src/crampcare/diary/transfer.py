@@ -11,7 +11,8 @@ read. Columns, in this order:
 
 * ``date`` (YYYY-MM-DD);
 * the night: ``night_logged`` (yes/no: "no" means no night was logged, which is not the same
-  as a quiet night), ``cramp_count`` (checked on import), ``sleep_disturbed``, ``night_notes``;
+  as a quiet night), ``cramp_count`` (checked on import), ``sleep_disturbed`` (empty: not logged),
+  ``night_notes``;
 * the day: ``day_logged`` (yes/no) and every :class:`DayRecord` field by its name
   (``fluids_ml`` … ``tags``), its notes as ``day_notes``;
 * each cramp as a group ``cramp1_start, cramp1_duration_s, cramp1_leg, cramp1_muscles,

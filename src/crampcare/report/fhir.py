@@ -10,7 +10,8 @@ tests) holding:
 * one **QuestionnaireResponse** per saved assessment (with its urgency in an extension, and
   one extension per warning question left open when the assessment was not complete);
 * per logged night, a *night entry* **Observation** (crampcare code ``night``; value: the
-  number of cramps, so a quiet night is an explicit 0; sleep disturbed; notes) whose
+  number of cramps, so a quiet night is an explicit 0; a sleep-disturbed true/false component,
+  left out when sleep was not logged, and read back as not logged when missing; notes) whose
   ``hasMember`` lists that night's cramps;
 * one **Observation per cramp**: code text "Night leg cramp" with ICD-10-CM G47.62;
   ``effectiveDateTime`` the real moment (a 03:10 cramp of the night of 20 November is
@@ -318,8 +319,9 @@ def _night_observation(builder: _Builder, night: NightRecord) -> None:
         "subject": builder.subject,
         "effectiveDateTime": night.date.isoformat(),
         "valueInteger": len(night.cramps),
-        "component": [{"code": _diary_code(codes.SLEEP_DISTURBED), "valueBoolean": night.sleep_disturbed}],
     }
+    if night.sleep_disturbed is not None:  # not logged: no component, never a "false" nobody said
+        resource["component"] = [{"code": _diary_code(codes.SLEEP_DISTURBED), "valueBoolean": night.sleep_disturbed}]
     if night.notes:
         resource["note"] = [{"text": night.notes}]
     if members:
@@ -821,9 +823,9 @@ class _Reader:
             self.factors[key] = (entry, _date_of(resource), factor, _factor_value(factor, resource))
         elif kind == "night":
             date = self._new_date(self.night_entries, resource, "night")
-            values: dict[str, Any] = {"date": date, "sleep_disturbed": False, "notes": _notes(resource), "cramps": []}
+            values: dict[str, Any] = {"date": date, "sleep_disturbed": None, "notes": _notes(resource), "cramps": []}
             for index, component in enumerate(resource.get("component") or []):
-                if _component_code(component) != codes.SLEEP_DISTURBED or "valueBoolean" not in component:
+                if _component_code(component) != codes.SLEEP_DISTURBED or not isinstance(component.get("valueBoolean"), bool):
                     raise _Refuse(
                         f"component[{index}]", "a night entry takes only a sleep-disturbed true/false component"
                     )
@@ -870,7 +872,7 @@ class _Reader:
         for url, (cramp_entry, moment, cramp_values) in sorted(self.cramps.items(), key=lambda item: item[1][1]):
             if url not in listed:
                 date = _night_of(moment)
-                new = {"date": date, "sleep_disturbed": False, "notes": "", "cramps": []}
+                new = {"date": date, "sleep_disturbed": None, "notes": "", "cramps": []}
                 self.night_entries.setdefault(date, (cramp_entry, new))[1]["cramps"].append((cramp_entry, cramp_values))
         out = []
         for date in sorted(self.night_entries):

@@ -144,6 +144,15 @@ def validation_messages(exc: ValidationError, prefix: str = "") -> dict[str, str
     return found
 
 
+def yes_no(form: FormData, name: str, errors: dict[str, str]) -> bool | None:
+    """A yes / no / not logged choice: ``None`` when left empty (not logged is not "no")."""
+    raw = text(form, name)
+    if raw and raw not in ("yes", "no"):
+        errors[name] = _("choose yes or no")
+        return None
+    return raw == "yes" if raw else None
+
+
 DAY_BOOLS = ("unusual_activity", "cold_exposure", "uncomfortable_shoes", "caffeine", "exercises_done")
 
 
@@ -162,12 +171,9 @@ def day_from_form(form: FormData, date: dt.date) -> dict[str, Any]:
     for name in ("activity", "stress"):
         out[name] = text(form, name) or None
     for name in DAY_BOOLS:
-        raw = text(form, name)
-        if raw:
-            if raw not in ("yes", "no"):
-                errors[name] = _("choose yes or no")
-            else:
-                out[name] = raw == "yes"
+        answer = yes_no(form, name, errors)
+        if answer is not None:
+            out[name] = answer
     # Read as `crampcare log day --sitting/--temp-swing/--alcohol` reads them.
     for name, parse in (("sitting_hours", units.parse_hours),
                         ("temperature_swing_c", lambda t: units.parse_decimal(t, what=_("temperature swing"), unit="c")),

@@ -311,10 +311,11 @@ async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
         errors.setdefault("muscles", _("choose at least one muscle"))
     if cramp.get("severity") is None:
         errors.setdefault("severity", _("choose how bad it was (0-10)"))
+    sleep_disturbed = forms.yes_no(form, "sleep_disturbed", errors)
     if errors or date is None:
         return await _diary_error(request, kb, store, errors, forms.form_dict(form))
 
-    record_data = {"date": date, "cramps": [cramp], "sleep_disturbed": forms.text(form, "sleep_disturbed") == "yes",
+    record_data = {"date": date, "cramps": [cramp], "sleep_disturbed": sleep_disturbed,
                    "notes": forms.text(form, "notes")}
     try:
         record = NightRecord.model_validate(record_data)
@@ -437,9 +438,9 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
             except ValueError as exc:
                 errors.setdefault(prefix + "start", str(exc))
         cramps.append(cramp)
+    sleep_disturbed = forms.yes_no(form, "sleep_disturbed", errors)
     try:
-        record = NightRecord.model_validate({"date": date, "cramps": cramps,
-                                             "sleep_disturbed": forms.text(form, "sleep_disturbed") == "yes",
+        record = NightRecord.model_validate({"date": date, "cramps": cramps, "sleep_disturbed": sleep_disturbed,
                                              "notes": forms.text(form, "notes")}) if not errors else None
     except ValidationError as exc:
         errors.update(forms.validation_messages(exc))
@@ -449,6 +450,7 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
         return answer_to_post(request, "night_edit.html", {
             "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
             "rows": rows, "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": errors,
+            "sleep": forms.text(form, "sleep_disturbed"),
         }, 422)
     await run_in_threadpool(diary_service.put_night, store, record)
     return _redirect("edited", date)
