@@ -1,5 +1,5 @@
-"""Migrations 0003 (owner cascade), 0004 (clinic), 0005 (user language), 0006 (user region) and 0008 (old records
-within the limits) up and down on SQLite and PostgreSQL, with data in the tables."""
+"""Migrations 0003 (owner cascade), 0004 (clinic), 0005 (user language), 0006 (user region), 0008 (old records
+within the limits) and 0009 (sleep not logged) up and down on SQLite and PostgreSQL, with data in the tables."""
 
 from __future__ import annotations
 
@@ -287,3 +287,69 @@ def test_0008_brings_old_records_within_the_limits_and_they_export_import_and_re
     before = _rows(db_url, "SELECT date, tags, notes FROM days ORDER BY date")
     upgrade(db_url)
     assert _rows(db_url, "SELECT date, tags, notes FROM days ORDER BY date") == before
+
+
+# --------------------------------------------------------------------------- 0009: sleep can be "not logged"
+
+
+def _night_triggers(url: str) -> list[tuple]:
+    """The triggers on nights and cramps (clinic week summaries, 0004), with their definitions."""
+    if url.startswith("sqlite"):
+        return _rows(url, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                          "AND tbl_name IN ('nights', 'cramps') ORDER BY name")
+    return _rows(url, "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+                      "WHERE tgrelid IN ('nights'::regclass, 'cramps'::regclass) AND NOT tgisinternal ORDER BY tgname")
+
+
+def _sleep_nullable(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        return next(c for c in inspect(engine).get_columns("nights") if c["name"] == "sleep_disturbed")["nullable"]
+    finally:
+        engine.dispose()
+
+
+def test_0009_lets_sleep_be_not_logged_keeps_old_answers_and_the_triggers(db_url: str) -> None:
+    """Old ``true``/``false`` stay as they are (a stored false cannot be told from "not logged"); a
+    night can then store NULL; the cramps of a night and the clinic triggers survive SQLite's table
+    rebuild; going down turns "not logged" into the old schema's ``false``."""
+    upgrade(db_url, "0008")
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        for date, disturbed in (("2026-11-20", True), ("2026-11-21", False)):
+            conn.execute(text("INSERT INTO nights (owner, date, sleep_disturbed, notes) VALUES ('local', :date, :s, '')"),
+                         {"date": date, "s": disturbed})
+        night_id = conn.execute(text("SELECT id FROM nights WHERE date = '2026-11-20'")).scalar_one()
+        conn.execute(text("INSERT INTO cramps (owner, night_id, position, start, duration_s, leg, muscles, "
+                          "severity, signs, helped) VALUES ('local', :night, 0, '03:10:00', 90, 'left', "
+                          "'[\"calf\"]', 6, '[]', '[]')"), {"night": night_id})
+    engine.dispose()
+    triggers = _night_triggers(db_url)
+    summaries = "SELECT owner, week_start, nights_logged, cramp_nights, cramps FROM clinic_week_summaries ORDER BY 1, 2"
+    before = _rows(db_url, summaries)
+    assert not _sleep_nullable(db_url)
+
+    upgrade(db_url, "0009")
+    assert current_revision(db_url) == "0009"
+    assert _sleep_nullable(db_url)
+    nights = "SELECT date, sleep_disturbed FROM nights ORDER BY date"
+    assert [(str(d), bool(s)) for d, s in _rows(db_url, nights)] == [("2026-11-20", True), ("2026-11-21", False)]
+    assert _rows(db_url, "SELECT night_id, severity FROM cramps") == [(night_id, 6)]
+    assert _night_triggers(db_url) == triggers
+    assert _rows(db_url, summaries) == before
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO nights (owner, date, sleep_disturbed, notes) "
+                          "VALUES ('local', '2026-11-22', NULL, '')"))
+    engine.dispose()
+    assert _rows(db_url, "SELECT sleep_disturbed FROM nights WHERE date = '2026-11-22'") == [(None,)]
+    after_insert = _rows(db_url, summaries)
+    assert sum(row[2] for row in after_insert) == sum(row[2] for row in before) + 1  # the triggers still run
+
+    downgrade(db_url, "0008")
+    assert not _sleep_nullable(db_url)
+    assert [(str(d), bool(s)) for d, s in _rows(db_url, nights)] == [
+        ("2026-11-20", True), ("2026-11-21", False), ("2026-11-22", False)]
+    assert _rows(db_url, "SELECT night_id, severity FROM cramps") == [(night_id, 6)]
+    assert _night_triggers(db_url) == triggers
+    assert _rows(db_url, summaries) == after_insert
