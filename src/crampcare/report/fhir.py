@@ -872,7 +872,7 @@ class _Reader:
         for url, (cramp_entry, moment, cramp_values) in sorted(self.cramps.items(), key=lambda item: item[1][1]):
             if url not in listed:
                 date = _night_of(moment)
-                new = {"date": date, "sleep_disturbed": None, "notes": "", "cramps": []}
+                new: dict[str, Any] = {"date": date, "sleep_disturbed": None, "notes": "", "cramps": []}
                 self.night_entries.setdefault(date, (cramp_entry, new))[1]["cramps"].append((cramp_entry, cramp_values))
         out = []
         for date in sorted(self.night_entries):
