@@ -2,21 +2,22 @@
 
 Until now the column was NOT NULL with ``false`` as its default: a night logged without the sleep
 question answered (a quiet night, a one-tap cramp, ``crampcare log night`` without
-``--sleep-disturbed``/``--sleep-ok``, an import whose file did not say) was stored as "sleep not
-disturbed", and exported as such (FHIR ``valueBoolean: false``). crampcare's rule is that nothing
-answered is not "no", so from now on such a night stores NULL.
+``--sleep-disturbed``/``--no-sleep-disturbed``, an import whose file did not say) was stored as
+"sleep not disturbed", and exported as such (FHIR ``valueBoolean: false``). crampcare's rule is that
+nothing answered is not "no", so from now on such a night stores NULL.
 
-Existing rows keep their value. A stored ``false`` cannot be told apart from "not logged": the same
-``false`` was written for a person who answered "slept fine" (the web checkbox left clear, the CLI's
-``--sleep-ok``, an import saying no) and for one never asked, and nothing else in the row or the
-change log records which it was (the change log's saved states hold the same ``false``). Turning
-every old ``false`` into NULL would erase real answers; guessing from other columns would invent
-data. So old ``false`` values stay "no", ``true`` stays "yes", and only nights saved from now on
-can be "not logged".
+Existing rows keep their value. A stored ``false`` cannot be told apart from "not logged": many were
+probably never answered (the web checkbox not ticked, the default), but some are real answers (the
+CLI's ``--no-sleep-disturbed``, an "n" typed at its prompt, an import saying no), and nothing else in
+the row or the change log records which (its saved states hold the same ``false``). Turning every
+old ``false`` into NULL would erase real answers; guessing from other columns would invent data. So
+old ``false`` stays "no" and ``true`` stays "yes"; only nights saved from now on can be "not
+logged", and the person can set an old night to "not logged" in its edit form (or the API's PUT).
 
 SQLite cannot drop a NOT NULL constraint in place: the table is rebuilt (batch mode, foreign keys
-off during migrations), and the triggers on ``nights`` (clinic week summaries, 0004), which a rebuild
-drops, and those on ``cramps`` that read ``nights``, are dropped and created again exactly as they were. PostgreSQL alters the column in place.
+off during migrations). The triggers on ``nights`` (clinic week summaries, 0004), which the rebuild
+would lose, and those on ``cramps`` that read ``nights`` (which would break its rename), are dropped
+first and created again exactly as they were. PostgreSQL alters the column in place.
 
 The downgrade makes the column NOT NULL again; the old schema has no place for "not logged", so a
 NULL becomes ``false`` there, which is what the old version stored for such a night anyway.
