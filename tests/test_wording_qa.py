@@ -44,3 +44,39 @@ def test_the_json_sign_up_takes_an_e_mail_with_spaces_like_the_sign_up_page(serv
     assert again.status_code == 409, again.text
     bad = OneTripClient(server).post("/api/v1/auth/signup", json={"email": " not an address ", "password": PASSWORD})
     assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "email"
+
+
+# --------------------------------------------------------------------------- 3. the web import says what it added
+
+CSV = ("date,cramp1_start,cramp1_duration_s,cramp1_leg,cramp1_muscles,cramp1_severity\n"
+       "2026-11-01,03:10,180,left,calf,5\n2026-11-02,03:10,180,left,calf,4\n")
+
+
+@pytest.fixture
+def local(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> Iterator[FastAPI]:
+    app = create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db")))
+    try:
+        yield app
+    finally:
+        app.state.engine.dispose()
+
+
+def flash(page: str) -> str:
+    return page.split('id="flash"><p>', 1)[1].split("</p>", 1)[0]
+
+
+@pytest.mark.parametrize(("language", "first", "again"), [
+    ("en", "Imported 2 nights and 0 days.", "Nothing new: 2 already in the diary, skipped."),
+    ("ru", "Загружено: 2 ночи и 0 дней.", "Ничего нового: 2 уже были в дневнике, пропущены."),
+])
+def test_the_web_import_reports_what_the_cli_reports(local: FastAPI, language: str, first: str, again: str) -> None:
+    """The page said "Diary imported." even when every record was already there."""
+    client = OneTripClient(local)
+    headers = {"Accept-Language": language}
+    sent = client.post("/diary/import", files={"file": ("d.csv", CSV.encode(), "text/csv")}, headers=headers)
+    assert sent.status_code == 200 and flash(sent.text) == first, sent.text[-2000:]
+    sent = client.post("/diary/import", files={"file": ("d.csv", CSV.encode(), "text/csv")}, headers=headers)
+    assert flash(sent.text) == again
+    # A counts parameter that is not the service's own falls back to the plain flash, never an error.
+    assert flash(client.get("/diary?done=imported&counts=x.1", headers=headers).text) in (
+        "Diary imported.", "Дневник загружен.")
