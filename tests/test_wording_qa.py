@@ -4,17 +4,68 @@ an e-mail the sign-up page took and the JSON API refused, and a web import that 
 
 from __future__ import annotations
 
+import html
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
+from crampcare.assess import assess
+from crampcare.assess.answers import AnswerError
+from crampcare.i18n.context import use_language
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
 from one_trip_client import OneTripClient
+from test_cli import crampcare
 
 PASSWORD = "a long enough password 1"
+
+
+# --------------------------------------------------------------------------- 1. refusals name the question
+
+MAN_SAID_PREGNANT = {"sex": "male", "pregnant": True}
+ADULT_WEIGHT_300 = {"age": 40, "sex": "female", "pregnant": False, "weight_kg": 300}
+EXPECTED = {
+    "en": {"hidden": 'not (the answer to “Sex” is “Male”) and (“How old is the person with the cramps?” is not '
+                     'answered or (the answer to “How old is the person with the cramps?” is at least 12 and',
+           "limit": "out of range when the answer to “How old is the person with the cramps?” is at least 18;"},
+    "ru": {"hidden": "не (ответ на вопрос «Пол» — «Мужской») и (на вопрос «Сколько лет человеку, у которого "
+                     "судороги?» нет ответа или (ответ на вопрос «Сколько лет человеку, у которого судороги?» "
+                     "не меньше 12 и",
+           "limit": "когда ответ на вопрос «Сколько лет человеку, у которого судороги?» не меньше 18;"},
+}
+RAW_IDS = (" sex ", "(sex", " age ", "male)", "sex —", "age —")
+
+
+def refusal(answers: dict[str, Any]) -> str:
+    with pytest.raises(AnswerError) as refused:
+        assess(answers)
+    return refused.value.message
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_a_refusal_names_the_question_as_the_person_reads_it_in_every_client(local: FastAPI, language: str) -> None:
+    """A Russian refusal said "когда age не меньше 18": a question id, not the question."""
+    expected = EXPECTED[language]
+    with use_language(language):
+        hidden, limit = refusal(MAN_SAID_PREGNANT), refusal(ADULT_WEIGHT_300)
+    assert expected["hidden"] in hidden and expected["limit"] in limit, (hidden, limit)
+    run = crampcare("assess", "--answers", "-", "--lang", language, input=json.dumps(MAN_SAID_PREGNANT))
+    assert run.returncode == 2 and expected["hidden"] in run.stderr, run.stderr
+    run = crampcare("assess", "--answers", "-", "--lang", language, input=json.dumps(ADULT_WEIGHT_300))
+    assert run.returncode == 2 and expected["limit"] in run.stderr, run.stderr
+    client = OneTripClient(local)
+    headers = {"Accept-Language": language}
+    api = client.post("/api/v1/assess", json={"answers": ADULT_WEIGHT_300}, headers=headers)
+    assert api.status_code == 422 and expected["limit"] in api.json()["error"]["message"], api.text
+    form = client.post("/assess", headers=headers, data={"step": "about_you", "action": "next", "age": "40",
+                                                         "sex": "female", "pregnant": "no", "weight_kg": "300"})
+    assert form.status_code == 422 and expected["limit"] in html.unescape(form.text), form.text
+    for message in (hidden, limit, run.stderr):
+        assert not any(raw in message for raw in RAW_IDS), message
 
 
 # --------------------------------------------------------------------------- 2. e-mail with spaces, API = page
