@@ -251,7 +251,7 @@ def test_export_import_round_trip(run_cli: Callable, fmt: str, tmp_path: Path) -
     assert imported.exit_code == 0, imported.stderr
     assert imported.stdout.strip() == "Imported 2 nights and 1 day."
     again = run_cli("import", str(exported), db=other)
-    assert again.stdout.strip() == "Imported 0 nights and 0 days (3 already in the diary, skipped)."
+    assert again.stdout.strip() == "Nothing new: 3 already in the diary, skipped."
     assert run_cli("export", "--format", fmt, db=other).stdout == exported.read_text(encoding="utf-8")
 
 

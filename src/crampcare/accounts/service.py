@@ -46,6 +46,9 @@ MIN_PASSWORD_LENGTH = 10
 # local part; letters, digits and hyphens in the domain. No spaces, quotes, <>, (), ;, :, \.
 EMAIL_PATTERN = r"^[\w.!#$%&'*+/=?^`{|}~-]{1,64}@(?:[\w-]{1,63}\.){1,10}[\w-]{2,63}$"
 _EMAIL = re.compile(EMAIL_PATTERN)
+# An e-mail as a person may type it (the API documents this): spaces around it are trimmed, and
+# case and full-width letters do not matter (:func:`email_key`).
+EMAIL_INPUT_PATTERN = r"^\s*" + EMAIL_PATTERN[1:-1] + r"\s*$"
 
 _hasher = PasswordHasher()
 # Each Argon2 hash takes 64 MiB and ~0.2 s of CPU; bound how many run at once in one process so

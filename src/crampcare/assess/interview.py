@@ -80,7 +80,7 @@ def refuse_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Questio
             raise AnswerError(
                 question.id,
                 _("not asked with these answers (it is asked only if {condition}); remove this answer",
-                  condition=describe(question.show_if)),
+                  condition=describe(kb, question.show_if)),
             )
     return shown
 
@@ -104,7 +104,7 @@ def implausible_answers(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[s
                 found[question.id] = _(
                     "{value} is out of range when {condition}; expected {low} to {high} ({unit}): {reason}; check it, "
                     "or leave it unanswered",
-                    value=loc.number(value), condition=describe(limit.when), low=loc.number(limit.min),
+                    value=loc.number(value), condition=describe(kb, limit.when), low=loc.number(limit.min),
                     high=loc.number(limit.max), unit=unit_words(question),
                     reason=text(kb, f"questions.{question.id}.limits.{index}.reason"))
                 break
@@ -147,38 +147,55 @@ def lookalikes_not_suggested(kb: KnowledgeBase, answers: Mapping[str, Any],
     return checked, unchecked
 
 
-# Each comparison as a phrase of the reader's language; fact names and choice ids stay as the
-# answers file spells them.
+# Each comparison as a phrase of the reader's language, naming the question as the person reads it.
 _OP_PHRASES = {
-    "eq": N_("{fact} is {value}"), "ne": N_("{fact} is not {value}"), "lt": N_("{fact} is under {value}"),
-    "le": N_("{fact} is at most {value}"), "gt": N_("{fact} is over {value}"), "ge": N_("{fact} is at least {value}"),
-    "in": N_("{fact} is one of {value}"), "contains": N_("{fact} includes {value}"),
-    "intersects": N_("{fact} includes one of {value}"),
+    "eq": N_("the answer to {question} is {value}"), "ne": N_("the answer to {question} is not {value}"),
+    "lt": N_("the answer to {question} is under {value}"), "le": N_("the answer to {question} is at most {value}"),
+    "gt": N_("the answer to {question} is over {value}"), "ge": N_("the answer to {question} is at least {value}"),
+    "in": N_("the answer to {question} is one of {value}"),
+    "contains": N_("the answer to {question} includes {value}"),
+    "intersects": N_("the answer to {question} includes one of {value}"),
 }
+_QUOTED = N_("“{text}”")
 
 
-def describe(condition: Condition) -> str:
-    """A show-condition in words, e.g. ``age is under 18 or age is not answered``."""
+def _quoted(words: str) -> str:
+    return _(_QUOTED, text=words)
+
+
+def _value_words(kb: KnowledgeBase, question: Question | None, value: Any) -> str:
+    """A compared value as the person reads it: yes or no, a number in their style, a choice's text."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(_value_words(kb, question, v) for v in value)
+    if isinstance(value, (int, float)):
+        return current_localizer().number(value)
+    if question is not None and value in question.choice_ids:
+        return _quoted(text(kb, f"questions.{question.id}.choices.{question.choice_ids.index(value)}.text"))
+    return str(value)
+
+
+def describe(kb: KnowledgeBase, condition: Condition) -> str:
+    """A show-condition in words, naming each question by its text in the reader's language, e.g.
+    ``the answer to "How old is the person with the cramps?" is under 18 or "How old ...?" is not
+    answered``. Shared by every client's refusal (CLI, API, web)."""
     if isinstance(condition, Leaf):
+        question = kb.questions.get(condition.fact)
+        # A derived fact (e.g. is_child) has no question of its own; the knowledge base's conditions
+        # on questions name questions only.
+        name = _quoted(text(kb, f"questions.{question.id}.text")) if question is not None else condition.fact
         if condition.op == "answered":
-            return _("{fact} is answered", fact=condition.fact)
+            return _("{question} is answered", question=name)
         if condition.op == "unanswered":
-            return _("{fact} is not answered", fact=condition.fact)
-        value = condition.value
-        if isinstance(value, bool):
-            words = _("yes") if value else _("no")
-        elif isinstance(value, list):
-            words = ", ".join(str(v) for v in value)
-        else:
-            words = str(value)
-        return _(_OP_PHRASES[condition.op], fact=condition.fact, value=words)
+            return _("{question} is not answered", question=name)
+        return _(_OP_PHRASES[condition.op], question=name, value=_value_words(kb, question, condition.value))
     if isinstance(condition, Not):
-        return _("not ({condition})", condition=describe(condition.not_))
+        return _("not ({condition})", condition=describe(kb, condition.not_))
     assert isinstance(condition, (All, AnyOf))
-    parts = [describe(c) for c in (condition.all if isinstance(condition, All) else condition.any)]
+    children = condition.all if isinstance(condition, All) else condition.any
     # A part that joins parts of its own is bracketed.
-    parts = [f"({p})" if isinstance(c, (All, AnyOf)) else p
-             for p, c in zip(parts, condition.all if isinstance(condition, All) else condition.any, strict=True)]
+    parts = [f"({describe(kb, c)})" if isinstance(c, (All, AnyOf)) else describe(kb, c) for c in children]
     joined = parts[0]
     for part in parts[1:]:
         joined = _("{left} and {right}", left=joined, right=part) if isinstance(condition, All) \

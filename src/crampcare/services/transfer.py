@@ -99,6 +99,8 @@ class ImportSummary:
 
         loc = current_localizer()
         unchanged = self.nights_unchanged + self.days_unchanged + self.assessments_unchanged
+        if unchanged and not self.nights_added + self.days_added + self.assessments_added:
+            return _("Nothing new: {count} already in the diary, skipped.", count=unchanged)
         text = _("Imported {nights} and {days}", nights=loc.nights(self.nights_added), days=loc.days(self.days_added))
         if self.format == "fhir":
             text = _("Imported {nights}, {days} and {assessments} from FHIR", nights=loc.nights(self.nights_added),

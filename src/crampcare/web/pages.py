@@ -194,13 +194,29 @@ FLASH = {
     "deleted": N_("Deleted {date}."),
     "undone": N_("Undone: the last change was reverted."),
     "nothing": N_("Nothing to undo."),
-    "imported": N_("Diary imported."),
 }
+
+# An import's counts across the redirect (``csv.2.1.0.0.0.0``), so the diary page says what the
+# CLI says: the service's own summary, not a bare "imported" when nothing was added.
+_IMPORT_COUNTS = re.compile(r"(csv|json|fhir)((?:\.\d{1,7}){6})")
+
+
+def _import_counts(summary: transfer_service.ImportSummary) -> str:
+    return ".".join([summary.format, *(str(n) for n in (
+        summary.nights_added, summary.days_added, summary.nights_unchanged, summary.days_unchanged,
+        summary.assessments_added, summary.assessments_unchanged))])
+
+
+def _import_message(counts: str | None) -> str:
+    found = _IMPORT_COUNTS.fullmatch(counts or "")
+    if found is None:
+        return _("Diary imported.")
+    return transfer_service.ImportSummary(found.group(1), *(int(n) for n in found.group(2)[1:].split("."))).message
 
 
 def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, date: str | None = None,
                    errors: dict[str, str] | None = None, night_form: dict[str, Any] | None = None,
-                   day_form: dict[str, Any] | None = None) -> dict[str, Any]:
+                   day_form: dict[str, Any] | None = None, counts: str | None = None) -> dict[str, Any]:
     from crampcare.diary import units
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS
 
@@ -212,6 +228,8 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
                                                                                        reverse=True)]
     safe_date = date if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else ""
     message = _(FLASH[done], date=safe_date or _("the date")) if done in FLASH else ""
+    if done == "imported":
+        message = _import_message(counts)
     now = _now()
     default_night = units.default_night_date(now)
     return {
@@ -256,9 +274,9 @@ def _cramp_again(cramp: Cramp | None) -> dict[str, Any] | None:
 
 @router.get("/diary", response_class=HTMLResponse)
 def diary_page(request: Request, done: str | None = Query(None, max_length=20),
-               date: str | None = Query(None, max_length=10), kb: KnowledgeBase = Depends(get_kb),
-               store: Diary = Depends(get_store)) -> HTMLResponse:
-    return render(request, "diary.html", _diary_context(kb, store, done, date))
+               date: str | None = Query(None, max_length=10), counts: str | None = Query(None, max_length=60),
+               kb: KnowledgeBase = Depends(get_kb), store: Diary = Depends(get_store)) -> HTMLResponse:
+    return render(request, "diary.html", _diary_context(kb, store, done, date, counts=counts))
 
 
 CLOCK_TOLERANCE = dt.timedelta(minutes=15)
@@ -269,8 +287,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now()
 
 
-def _redirect(done: str, date: dt.date | None = None) -> RedirectResponse:
-    suffix = f"&date={date.isoformat()}" if date else ""
+def _redirect(done: str, date: dt.date | None = None, counts: str = "") -> RedirectResponse:
+    suffix = (f"&date={date.isoformat()}" if date else "") + (f"&counts={counts}" if counts else "")
     return RedirectResponse(f"/diary?done={done}{suffix}", status_code=303)
 
 
@@ -525,12 +543,12 @@ async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
 
     try:
         text, name = await read_upload(request)
-        await run_in_threadpool(transfer_service.import_text, store, text, name)
+        summary = await run_in_threadpool(transfer_service.import_text, store, text, name)
     except ApiError as exc:
         return await _diary_error(request, kb, store, {"file": exc.message}, status=exc.status)
     except DiaryError as exc:
         return await _diary_error(request, kb, store, {"file": str(exc)})
-    return _redirect("imported")
+    return _redirect("imported", counts=_import_counts(summary))
 
 
 # --------------------------------------------------------------------------- /insights
