@@ -24,6 +24,7 @@ from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, eva
 from crampcare.report import FhirImportError, codes, fhir_bundle, import_fhir
 from crampcare.report.fhir import export_fhir, import_fhir_file, parse_fhir_bundle, read_fhir_file
 from crampcare.report.questionnaire import Inexpressible, enable_when
+from fhir_compare import normalised
 from strategies import answer_sets
 
 KB = load_knowledge()
@@ -50,20 +51,6 @@ def cramp_observations(bundle: dict[str, Any]) -> list[dict[str, Any]]:
 
 def factor_observations(bundle: dict[str, Any], name: str | None = None) -> list[dict[str, Any]]:
     return [r for r in resources(bundle, "Observation") if coded(r, codes.CS_DAY_FACTOR, name)]
-
-
-def normalised(bundle: dict[str, Any]) -> dict[str, Any]:
-    """The bundle with generated ids and timestamps replaced by positions / removed."""
-    text = json.dumps(bundle)
-    for index, entry in enumerate(bundle["entry"]):
-        url = entry["fullUrl"]
-        text = text.replace(url, f"urn:entry:{index}").replace(url.removeprefix("urn:uuid:"), f"entry-{index}")
-    document = json.loads(text)
-    for key in ("id", "meta", "timestamp"):
-        document.pop(key, None)
-    for entry in document["entry"]:
-        entry["resource"].pop("authored", None)
-    return document
 
 
 def small_diary(store: DiaryStore) -> None:
