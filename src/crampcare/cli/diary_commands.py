@@ -111,6 +111,33 @@ PregnancyOption = Annotated[
 ExercisesOption = Annotated[bool | None, typer.Option("--exercises/--no-exercises", help="Did the bedtime exercises.")]
 TagOption = Annotated[list[str] | None, typer.Option("--tag", help="Your own label (repeat).", show_default=False)]
 
+# ``diary edit --clear NAME``: the option's name (without --) for each answer that can be set back to
+# "not logged". Which fields are clearable is the diary service's rule (clearable_fields); the test
+# tests/diary/test_diary_edit_clear.py keeps this table equal to it.
+CLEAR_NAMES: dict[str, tuple[str, str]] = {
+    "sleep-disturbed": ("night", "sleep_disturbed"),
+    "fluids": ("day", "fluids_ml"),
+    "activity": ("day", "activity"),
+    "unusual-activity": ("day", "unusual_activity"),
+    "sitting": ("day", "sitting_hours"),
+    "cold": ("day", "cold_exposure"),
+    "temp-swing": ("day", "temperature_swing_c"),
+    "stress": ("day", "stress"),
+    "shoes": ("day", "uncomfortable_shoes"),
+    "alcohol": ("day", "alcohol_units"),
+    "caffeine": ("day", "caffeine"),
+    "pregnancy-week": ("day", "pregnancy_week"),
+    "exercises": ("day", "exercises_done"),
+}
+ClearOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--clear", metavar="NAME", show_default=False,
+        help="Set an answer back to 'not logged' (repeat): sleep-disturbed, fluids, activity, unusual-activity, "
+        "sitting, cold, temp-swing, stress, shoes, alcohol, caffeine, pregnancy-week, exercises.",
+    ),
+]
+
 
 # --------------------------------------------------------------------------- error handling
 
@@ -776,12 +803,14 @@ def diary_edit(
     exercises: ExercisesOption = None,
     tag: TagOption = None,
     notes: NotesOption = None,
+    clear: ClearOption = None,
     db: DbOption = None,
 ) -> None:
     """Change only the given fields of a logged night and/or day (undo with 'diary undo').
 
     Cramp flags change one cramp (--cramp-number when there are several); --cramp replaces all
     cramps; --none removes them. List flags replace the list; give 'none' to clear it.
+    --clear NAME sets an answer back to 'not logged'.
     """
     with _friendly_errors():
         from crampcare.diary.records import DayRecord, NightRecord
@@ -799,6 +828,7 @@ def diary_edit(
         night_values: dict[str, Any] = {}
         if sleep_disturbed is not None:
             night_values["sleep_disturbed"] = sleep_disturbed
+        _add_cleared(clear or [], night_values, day_values)
         if none and (new_cramps or cramp_flags):
             raise _Refused(_("--none removes all cramps; do not combine it with cramp details"))
         touches_night = bool(cramp_flags or new_cramps or none or night_values or kind == "night")
@@ -848,6 +878,20 @@ def diary_edit(
             typer.echo(_("Changed the night of {date}: {summary}.", date=day_date, summary=_night_summary(changed_night)))
         for changed_day in changed_days:
             typer.echo(_("Changed the day of {date}: {summary}.", date=day_date, summary=_day_summary(changed_day)))
+
+
+def _add_cleared(names: list[str], night_values: dict[str, Any], day_values: dict[str, Any]) -> None:
+    """Add the --clear names as "not logged" (``None``) to the changes; refuse unknown names and
+    a name also given a value in the same command."""
+    for raw in names:
+        name = raw.strip().lower().removeprefix("--")
+        if name not in CLEAR_NAMES:
+            raise _Refused(_("--clear {name!r} is not known; use one of: {names}", name=raw, names=", ".join(CLEAR_NAMES)))
+        kind, field = CLEAR_NAMES[name]
+        values = night_values if kind == "night" else day_values
+        if values.get(field) is not None:
+            raise _Refused(_("--clear {name}: do not give it a value in the same command", name=name))
+        values[field] = None
 
 
 def _notes_target(touches_night: bool, touches_day: bool, has_night: bool, has_day: bool) -> str:

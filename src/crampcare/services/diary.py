@@ -33,6 +33,7 @@ __all__ = [
     "StoredAssessment",
     "assess_and_save",
     "assessments",
+    "clearable_fields",
     "day",
     "days",
     "delete",
@@ -130,6 +131,13 @@ def put_night(diary: Diary, record: NightRecord) -> None:
 def put_day(diary: Diary, record: DayRecord) -> None:
     """Replace (or create) the day of ``record.date``; undoable."""
     diary.put_day(record)
+
+
+def clearable_fields(kind: Kind) -> tuple[str, ...]:
+    """The optional answers of a night or a day that can be set back to "not logged" (``None``):
+    every field whose default is ``None``, so a field added to the record is clearable everywhere."""
+    model = NightRecord if kind == "night" else DayRecord
+    return tuple(name for name, field in model.model_fields.items() if not field.is_required() and field.default is None)
 
 
 def edit(diary: Diary, nights: list[NightRecord], days: list[DayRecord]) -> None:

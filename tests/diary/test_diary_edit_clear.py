@@ -1,0 +1,134 @@
+"""``diary edit --clear NAME`` sets an answer back to "not logged" (``None``), as the web forms and the API can.
+
+Nothing answered is not "no": a person who logged "cold: yes" by mistake must be able to take it back to
+"not logged", not only to "no". The result is one undoable change and the very record an API PUT with
+``null`` stores. SQLite only: the store's NULL handling on each back end is covered in test_diary_sleep.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from diary_helpers import CliResult, cli_runner
+
+from crampcare.cli import diary_commands
+from crampcare.cli.diary_commands import CLEAR_NAMES
+from crampcare.diary.store import DiaryStore
+from crampcare.services import diary as diary_service
+
+DATE = "2026-11-20"
+NIGHT = ["log", "night", "--date", DATE, "--cramp", "03:10,2m,left,calf,6", "--sleep-disturbed"]
+DAY = ["log", "day", "--date", DATE, "--fluids", "2L", "--activity", "high", "--unusual-activity", "--sitting", "8h",
+       "--cold", "--temp-swing", "10", "--stress", "high", "--shoes", "--alcohol", "2", "--caffeine",
+       "--pregnancy-week", "20", "--exercises", "--tag", "garden", "--notes", "long day"]  # fmt: skip
+
+
+@pytest.fixture
+def sqlite_url(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> str:
+    return new_migrated_sqlite(tmp_path / "diary.db")
+
+
+@pytest.fixture
+def run(cli_app: typer.Typer, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    monkeypatch.setattr(diary_commands, "_interactive", lambda: False)
+    runner = cli_runner(cli_app, sqlite_url)
+    for command in (NIGHT, DAY):
+        logged = runner(*command)
+        assert logged.exit_code == 0, logged.stderr
+    return runner
+
+
+def _stored(url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    with DiaryStore(url) as store:
+        night, day = diary_service.get_date(store, dt.date.fromisoformat(DATE))
+    assert night is not None and day is not None
+    return night.model_dump(mode="json"), day.model_dump(mode="json")
+
+
+def test_the_clear_names_are_exactly_the_fields_the_service_calls_clearable() -> None:
+    for kind in ("night", "day"):
+        named = {field for named_kind, field in CLEAR_NAMES.values() if named_kind == kind}
+        assert named == set(diary_service.clearable_fields(kind))
+
+
+@pytest.mark.parametrize("name", list(CLEAR_NAMES))
+def test_each_answer_can_be_cleared_and_the_rest_is_kept(
+    run: Callable[..., CliResult], sqlite_url: str, name: str
+) -> None:
+    kind, field = CLEAR_NAMES[name]
+    before = _stored(sqlite_url)
+    assert before[kind == "day"][field] is not None
+    result = run("diary", "edit", DATE, "--clear", name)
+    assert result.exit_code == 0, result.stderr
+    after = _stored(sqlite_url)
+    expected = [dict(before[0]), dict(before[1])]
+    expected[kind == "day"][field] = None
+    assert list(after) == expected  # only that answer changed; cramps, tags and notes are kept
+
+
+def test_several_clears_are_one_change_that_undo_restores(run: Callable[..., CliResult], sqlite_url: str) -> None:
+    before = _stored(sqlite_url)
+    result = run("diary", "edit", DATE, "--clear", "sleep-disturbed", "--clear", "cold", "--clear", "fluids")
+    assert result.exit_code == 0, result.stderr
+    night, day = _stored(sqlite_url)
+    assert (night["sleep_disturbed"], day["cold_exposure"], day["fluids_ml"]) == (None, None, None)
+    assert run("diary", "undo").exit_code == 0
+    assert _stored(sqlite_url) == before
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--clear", "notes"], "--clear 'notes' is not known; use one of: sleep-disturbed, fluids"),
+    (["--clear", "date"], "--clear 'date' is not known"),
+    (["--clear", "cold", "--cold"], "--clear cold: do not give it a value in the same command"),
+])
+def test_an_unknown_or_contradictory_clear_is_refused_and_nothing_changes(
+    run: Callable[..., CliResult], sqlite_url: str, args: list[str], says: str
+) -> None:
+    before = _stored(sqlite_url)
+    result = run("diary", "edit", DATE, *args)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and says in lines[0], result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert _stored(sqlite_url) == before
+
+
+def test_the_help_lists_the_clearable_names(run: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    shown = " ".join(run("diary", "edit", "--help", db=None).stdout.split())
+    assert "--clear" in shown and all(name in shown for name in CLEAR_NAMES), shown
+
+
+def test_the_stored_result_equals_an_api_put_with_null(
+    run: Callable[..., CliResult], sqlite_url: str, new_migrated_sqlite: Callable[[Path], str], tmp_path: Path
+) -> None:
+    night, day = _stored(sqlite_url)
+    assert run("diary", "edit", DATE, *[arg for name in CLEAR_NAMES for arg in ("--clear", name)]).exit_code == 0
+    by_cli = _stored(sqlite_url)
+
+    warnings.filterwarnings("ignore", message=".*httpx2.*")
+    from fastapi.testclient import TestClient
+
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+
+    api_url = new_migrated_sqlite(tmp_path / "api.db")
+    application = create_app(Settings(db=api_url))
+    nulls: dict[str, dict[str, None]] = {"night": {}, "day": {}}
+    for kind, field in CLEAR_NAMES.values():
+        nulls[kind][field] = None
+    try:
+        with TestClient(application) as web:
+            for kind, record in (("night", night), ("day", day)):
+                assert web.post(f"/api/v1/{kind}s", json=record).status_code == 201
+                put = web.put(f"/api/v1/{kind}s/{DATE}", json={**record, **nulls[kind]})
+                assert put.status_code == 200, put.text
+    finally:
+        application.state.engine.dispose()
+    assert _stored(api_url) == by_cli
