@@ -51,7 +51,7 @@ def titles(markdown: str) -> list[str]:
 
 
 def warning_lines(**said: str) -> list[str]:
-    return typed({qid: said.get(qid, "no") for qid in WARNING_QUESTIONS}, only="warning_signs")
+    return typed({**{qid: "no" for qid in WARNING_QUESTIONS}, **said}, only="warning_signs")
 
 
 @pytest.fixture
@@ -95,10 +95,14 @@ def test_going_on_asks_the_other_questions_and_the_final_result_stays_an_emergen
 
 def test_saved_once_with_the_result_shown(tmp_path: Path) -> None:
     db = str(tmp_path / "diary.sqlite")
-    lines = warning_lines(calf_swollen_red_warm="yes") + ["yes", ""]  # it lasts; then Enter: stop
+    # A swollen calf, and it lasts (the follow-up comes first); then Enter: stop, and keep that result.
+    lines = warning_lines(calf_swollen_red_warm="yes", calf_change_lasting="yes") + [""]
     result = crampcare("assess", "--save", "--db", db, "--format", "json", input="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["urgency"] == "urgent" and result.stderr.count("saved as assessment") == 1
+    assert GO_ON in result.stderr and LATER_SECTION not in result.stderr
+    data = json.loads(result.stdout)
+    assert data["urgency"] == "urgent" and data["answers"]["calf_change_lasting"] is True
+    assert result.stderr.count("saved as assessment") == 1
 
 
 def test_a_follow_up_that_stands_the_sign_down_and_a_non_severe_sign_do_not_stop_early() -> None:
