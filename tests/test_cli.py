@@ -91,9 +91,10 @@ def test_assess_reads_answers_from_stdin() -> None:
 
 def test_interactive_assess_reasks_on_invalid_input() -> None:
     # A warning question: Enter warns and asks again, a second Enter leaves it open; "?" too.
-    # "maybe" is re-asked; age 300 is re-asked; other questions: Enter skips.
+    # "maybe" is re-asked; the seizure is shown at once, "yes" goes on; age 300 is re-asked; other
+    # questions: Enter skips.
     warning_questions = [q for q in visible_questions(load_knowledge(), {}) if q.section == "warning_signs"]
-    answers = ["", "", "maybe", "yes", "?"] + ["no"] * (len(warning_questions) - 3) + ["300", "70"] + [""] * 80
+    answers = ["", "", "maybe", "yes", "?"] + ["no"] * (len(warning_questions) - 3) + ["yes", "300", "70"] + [""] * 80
     result = crampcare("assess", "--format", "json", input="\n".join(answers) + "\n")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

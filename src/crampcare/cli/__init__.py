@@ -131,15 +131,18 @@ def assess(
 
         with _open_diary(db) as store:
             suggested = suggested_answers(store)
+    shown = None
     if answers_file is not None:
         # What the file says wins over what the diary suggests.
         answers = {**suggested, **_read_answers(answers_file)}
     else:
         from crampcare.cli.interview_prompt import ask_interactively
 
-        answers = ask_interactively(suggested)
+        # A warning sign that needs help now or today is shown as soon as its section is done; if the
+        # person then stops, that result is the one kept (--save) and it is not printed twice.
+        answers, shown = ask_interactively(suggested, lambda early: _show_assessment(early, output_format, early=True))
     try:
-        result = run_assessment(answers)
+        result = shown if shown is not None else run_assessment(answers)
     except AnswerError as exc:
         fail(str(exc))
     if save:
@@ -148,14 +151,22 @@ def assess(
         with _open_diary(db) as store:
             assessment_id = save_assessment(store, result.answers, result.model_dump(mode="json"))
         typer.echo(_("saved as assessment {id}", id=assessment_id), err=True)
-    if output_format is OutputFormat.json:
+    if shown is None or output_format is OutputFormat.json:
+        _show_assessment(result, output_format)
+
+
+def _show_assessment(result: Any, output_format: OutputFormat, early: bool = False) -> None:
+    """Print an assessment in the chosen format. One shown ``early`` (before the other questions)
+    goes to stdout too, except in JSON, where stdout stays one document (the final one): there it
+    is shown as text on stderr, next to the questions."""
+    from crampcare.assess.render import assessment_markdown
+
+    if output_format is OutputFormat.json and not early:
         from crampcare.assess.localize import localize_assessment
         from crampcare.knowledge import load_knowledge
 
         typer.echo(localize_assessment(result, load_knowledge()).model_dump_json(indent=2))
         return
-    from crampcare.assess.render import assessment_markdown
-
     markdown = assessment_markdown(result)
     if output_format is OutputFormat.markdown:
         typer.echo(markdown)
@@ -163,7 +174,7 @@ def assess(
     from rich.console import Console
     from rich.markdown import Markdown
 
-    Console().print(Markdown(markdown))
+    Console(stderr=output_format is OutputFormat.json).print(Markdown(markdown))
 
 
 @app.command()

@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from crampcare.assess.answers import AnswerError, allowed, parse_text_answer
-from crampcare.assess.interview import SECTION_TITLES, drop_hidden, implausible_answers, next_question
+from crampcare.assess.interview import SECTION_TITLES, drop_hidden, implausible_answers, next_question, severe_signs
 from crampcare.assess.render import answer_value
 from crampcare.i18n.context import _, current_language
-from crampcare.i18n.wording import text
+from crampcare.i18n.wording import text, yes_no
 from crampcare.knowledge import load_knowledge
+
+if TYPE_CHECKING:
+    from crampcare.assess.model import Assessment
 
 DONT_KNOW = ("?", "don't know", "dont know", "не знаю")
 
 
-def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Ask the visible questions; Enter accepts a suggestion from the diary, or skips."""
+def ask_interactively(suggested: dict[str, Any] | None = None,
+                      show_early: Callable[[Assessment], None] | None = None,
+                      ) -> tuple[dict[str, Any], Assessment | None]:
+    """Ask the visible questions; Enter accepts a suggestion from the diary, or skips.
+
+    As in the web interview, a warning sign that calls for help now or today (``severe_signs``) is
+    not kept waiting behind the other sections: once the section that found it is done (its
+    follow-up, which can stand it down, asked), ``show_early`` shows the result, and the person
+    chooses whether to answer the other questions (default: no). Returns the answers, and the
+    result already shown if the interview stopped there (``None`` otherwise).
+    """
+    from crampcare.assess import assess
+
     kb = load_knowledge()
     suggested = suggested or {}
     console = Console(stderr=True)
@@ -31,7 +46,17 @@ def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]
     skipped: set[str] = set()
     warned: set[str] = set()
     section = None
+    signs_shown: set[str] = set()
     while (question := next_question(kb, answers, skipped)) is not None:
+        if section is not None and question.section != section and show_early is not None:
+            so_far = drop_hidden(kb, answers)
+            result = assess(so_far)
+            new_signs = {sign.id for sign in severe_signs(result)} - signs_shown
+            if new_signs:
+                signs_shown |= new_signs
+                show_early(result)
+                if not _go_on(console):
+                    return so_far, result
         if question.section != section:
             section = question.section
             title = _(SECTION_TITLES[section]) if section in SECTION_TITLES else section
@@ -54,7 +79,7 @@ def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]
                 prompt = escape(text(kb, f"questions.{question.id}.text"))
                 raw = console.input(f"{prompt} [dim]\\[{escape(allowed(question))}][/dim]{hint} ")
             except EOFError:
-                return drop_hidden(kb, answers)
+                return drop_hidden(kb, answers), None
             if not raw.strip() and question.id in suggested:
                 answers[question.id] = suggested[question.id]
                 break
@@ -85,4 +110,23 @@ def ask_interactively(suggested: dict[str, Any] | None = None) -> dict[str, Any]
             console.print(f"[red]{escape(implausible)}[/red]")
     # A later answer (age 70) can hide a question answered earlier (a child's fever): drop it,
     # as the web form does, so that every client scores the same answers.
-    return drop_hidden(kb, answers)
+    return drop_hidden(kb, answers), None
+
+
+def _go_on(console: Console) -> bool:
+    """Whether the person, shown a warning sign's result, wants to answer the other questions
+    (Enter or end of input: no)."""
+    console.print("\n[bold]" + _("This warning sign is enough to act on now; the other questions can wait.")
+                  + "[/bold]")
+    while True:
+        try:
+            raw = console.input(escape(_("Answer the other questions?")) + " [dim]\\[" + escape(_("yes/NO"))
+                                + "][/dim] ")
+        except EOFError:
+            return False
+        if not raw.strip():
+            return False
+        said = yes_no(raw)
+        if said is not None:
+            return said
+        console.print("[red]" + escape(_("please answer yes or no")) + "[/red]")
