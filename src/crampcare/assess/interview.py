@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from crampcare.assess.answers import AnswerError, unit_words
@@ -50,6 +50,13 @@ SEVERE_URGENCIES: tuple[Urgency, ...] = ("emergency", "urgent")
 def severe_signs(result: Assessment) -> list[WarningSignFound]:
     """The warning signs found that call for help now or today (:data:`SEVERE_URGENCIES`)."""
     return [sign for sign in result.warning_signs if sign.urgency in SEVERE_URGENCIES]
+
+
+def signs_to_show_now(result: Assessment, shown: Collection[str]) -> list[str]:
+    """Ids of the severe warning signs (:func:`severe_signs`) not in ``shown``: when there are any, an
+    interview shows the result at once instead of going on (the web's step pages and the terminal
+    interview alike); each sign stops it once."""
+    return [sign.id for sign in severe_signs(result) if sign.id not in shown]
 
 
 def drop_hidden(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]:

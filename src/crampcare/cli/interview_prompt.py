@@ -9,7 +9,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from crampcare.assess.answers import AnswerError, allowed, parse_text_answer
-from crampcare.assess.interview import SECTION_TITLES, drop_hidden, implausible_answers, next_question, severe_signs
+from crampcare.assess.interview import (
+    SECTION_TITLES,
+    drop_hidden,
+    implausible_answers,
+    next_question,
+    signs_to_show_now,
+)
 from crampcare.assess.render import answer_value
 from crampcare.i18n.context import _, current_language
 from crampcare.i18n.wording import text, yes_no
@@ -26,7 +32,7 @@ def ask_interactively(suggested: dict[str, Any] | None = None,
                       ) -> tuple[dict[str, Any], Assessment | None]:
     """Ask the visible questions; Enter accepts a suggestion from the diary, or skips.
 
-    As in the web interview, a warning sign that calls for help now or today (``severe_signs``) is
+    As in the web interview, a warning sign that calls for help now or today (``signs_to_show_now``) is
     not kept waiting behind the other sections: once the section that found it is done (its
     follow-up, which can stand it down, asked), ``show_early`` shows the result, and the person
     chooses whether to answer the other questions (default: no). Returns the answers, and the
@@ -51,9 +57,9 @@ def ask_interactively(suggested: dict[str, Any] | None = None,
         if section is not None and question.section != section and show_early is not None:
             so_far = drop_hidden(kb, answers)
             result = assess(so_far)
-            new_signs = {sign.id for sign in severe_signs(result)} - signs_shown
+            new_signs = signs_to_show_now(result, signs_shown)
             if new_signs:
-                signs_shown |= new_signs
+                signs_shown.update(new_signs)
                 show_early(result)
                 if not _go_on(console):
                     return so_far, result

@@ -141,7 +141,7 @@ def _raw_fields(form: FormData, questions: list[Question]) -> dict[str, Any]:
 async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
                       _owner: str = Depends(get_owner)) -> HTMLResponse:
     from crampcare.assess import assess
-    from crampcare.assess.interview import drop_hidden, implausible_answers, severe_signs
+    from crampcare.assess.interview import drop_hidden, implausible_answers, signs_to_show_now
 
     form = await request.form()
     action = forms.text(form, "action")
@@ -171,13 +171,13 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     # shown), the rest can wait; a follow-up it just brought up ("does it last?") is asked first, as it
     # can stand the sign down.
     result = assess(answers) if moving_on else None
-    severe = [sign.id for sign in severe_signs(result)] if result is not None else []
-    if set(severe) - set(seen_signs.split()):
+    new_signs = signs_to_show_now(result, seen_signs.split()) if result is not None else []
+    if new_signs:
         if revealed:
             return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs)
         return answer_to_post(request, "assess_result.html", {
             **result_context(kb, result), "stopped_early": current + 1 < len(sections),
-            "seen_signs": " ".join(dict.fromkeys([*seen_signs.split(), *severe]))})
+            "seen_signs": " ".join([*seen_signs.split(), *new_signs])})
     # Skipping a warning question is a conscious choice: the first Next with some left open says
     # which, and that they will not count as "no"; Next again goes on without them.
     left_open = [q for q in this_step if q.section == "warning_signs" and q.id not in answers]
