@@ -105,8 +105,10 @@ def test_a_toddler_gets_no_adult_advice_through_a_factor() -> None:
     engine added it whatever the advice's own condition said: a 3-year-old was told about whole
     nuts and mineral supplements, weight loss and "14 units a week"."""
     toddler = {**ORDINARY_CRAMPS, "age": 3, "sex": "male", "child_fever_convulsions": False,
-               "child_fever_limp": False, "diet": ["irregular", "strict_diet"], "overweight": True,
-               "uncomfortable_shoes": True}  # alcohol is not asked of a 3-year-old (test_left_defects)
+               "child_fever_limp": False}
+    # Diet, weight, shoes and alcohol are no longer asked of a 3-year-old at all (tests/test_interview_ages.py).
+    with pytest.raises(AnswerError, match="not asked"):
+        assess({**toddler, "diet": ["irregular", "strict_diet"], "overweight": True, "uncomfortable_shoes": True})
     plan = plan_of(toddler)
     assert not {"balanced_diet", "avoid_crash_diet", "healthy_weight", "less_alcohol", "comfortable_shoes",
                 "calf_stretch_bedtime"} & set(plan), sorted(plan)
@@ -192,6 +194,7 @@ SIGN_WORDS = {
     "ws_prolonged_cramp": "more than 10 minutes, or one that stretching doesn't ease",
     "ws_tetanus_toxin": "dirty wound",
     "ws_severe_dehydration": "vomiting or diarrhoea",
+    "ws_sickness_late_pregnancy": "sick after 20 weeks of pregnancy",
 }
 
 

@@ -260,8 +260,8 @@ def test_enable_when_translations() -> None:
     pregnant = items["pregnant"]
     assert "enableWhen" not in pregnant
     note = next(e for e in pregnant["extension"] if e["url"] == codes.EXT_SHOW_IF)
-    parts = {p["url"]: p["valueString"] for p in note["extension"]}
-    assert parts["text"].startswith("Asked only if not (sex is male) and")
+    parts = {p["url"]: p.get("valueString") for p in note["extension"]}
+    assert parts["text"].startswith("Asked only if not (the answer to “Sex” is “Male”) and")
     assert json.loads(parts["condition"])["all"][0] == {"not": {"fact": "sex", "op": "eq", "value": "male"}}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from crampcare.assess.answers import allowed
-from crampcare.assess.interview import SECTION_TITLES
+from crampcare.assess.interview import SECTION_TITLES, describe
 from crampcare.assess.localize import localize_assessment
 from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_, _, current_language, current_localizer
@@ -243,13 +243,16 @@ def questionnaire_markdown(kb: KnowledgeBase) -> str:
                 out.append(f"    {index + 1}. {text(kb, f'questions.{question.id}.choices.{index}.text')}")
         if question.help:
             out.append("  - " + _("help: {text}", text=text(kb, f"questions.{question.id}.help")))
+        # Each condition in words (questions named by their text, in the reader's language), then as
+        # data with the question ids, for people who write answer files.
         if question.show_if is not None:
             condition = question.show_if.model_dump_json(by_alias=True, exclude_none=True)
-            out.append("  - " + _("asked only if: {condition}", condition="`" + condition + "`"))
+            out.append("  - " + _("asked only if: {condition}",
+                                  condition=f"{describe(kb, question.show_if)} (`{condition}`)"))
         for index, limit in enumerate(question.limits):
-            condition = limit.when.model_dump_json(by_alias=True, exclude_none=True)
+            condition = f"{describe(kb, limit.when)} (`{limit.when.model_dump_json(by_alias=True, exclude_none=True)}`)"
             out.append("  - " + _("from {low} to {high} when {condition}: {reason}", low=current_localizer().number(
-                limit.min), high=current_localizer().number(limit.max), condition="`" + condition + "`",
+                limit.min), high=current_localizer().number(limit.max), condition=condition,
                 reason=text(kb, f"questions.{question.id}.limits.{index}.reason")))
     return "\n".join(out) + "\n"
 

@@ -46,6 +46,7 @@ def ask_interactively(suggested: dict[str, Any] | None = None,
     console.print("[bold]" + _("crampcare assessment") + "[/bold] — "
                   + _("about 3 minutes. Press Enter to skip a question; a warning question left unanswered "
                       "(or '?' for don't know) counts as not ruled out.") + "\n")
+    console.print(escape(text(kb, "messages.answering_for_someone.text")) + "\n")
     if suggested:
         console.print("[dim]" + _("Suggestions from your diary are shown in brackets; Enter accepts them.") + "[/dim]")
     answers: dict[str, Any] = {}

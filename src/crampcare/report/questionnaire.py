@@ -187,41 +187,31 @@ def enable_when(kb: KnowledgeBase, condition: Condition) -> tuple[list[dict[str,
 
 # --------------------------------------------------------------------------- words
 
-
-_OP_WORDS = {
-    "eq": "is",
-    "ne": "is not",
-    "lt": "is below",
-    "le": "is at most",
-    "gt": "is above",
-    "ge": "is at least",
-    "in": "is one of",
-    "contains": "includes",
-    "intersects": "includes any of",
-}
+SHOW_IF_TEXT = N_("Asked only if {condition}.")
 
 
-def condition_text(condition: Condition) -> str:
-    """The condition in words, e.g. ``sex is not male and (age unanswered or age is at least 12)``."""
-    if isinstance(condition, Leaf):
-        fact = condition.fact.replace("_", " ")
-        if condition.op == "answered":
-            return f"{fact} is answered"
-        if condition.op == "unanswered":
-            return f"{fact} is not answered"
-        value = condition.value
-        if isinstance(value, bool):
-            shown = "yes" if value else "no"
-        elif isinstance(value, (list, tuple)):
-            shown = ", ".join(str(v) for v in value)
-        else:
-            shown = str(value)
-        return f"{fact} {_OP_WORDS[condition.op]} {shown}"
-    if isinstance(condition, Not):
-        return f"not ({condition_text(condition.not_)})"
-    joiner, children = (" and ", condition.all) if isinstance(condition, All) else (" or ", condition.any)
-    parts = [condition_text(c) if isinstance(c, (Leaf, Not)) else f"({condition_text(c)})" for c in children]
-    return joiner.join(parts)
+def condition_text(kb: KnowledgeBase, condition: Condition) -> list[dict[str, Any]]:
+    """The show-condition in words, as parts of the show-if extension: ``text`` in English (the base
+    language), then one ``translation`` part (``lang`` and ``content``, shaped like the standard
+    translation extension) per other language. Each question is named by its text in that language
+    through the one helper every client's refusal uses (:func:`crampcare.assess.interview.describe`),
+    never by its id."""
+    from crampcare.assess.interview import describe
+    from crampcare.i18n.context import _, use_language
+    from crampcare.i18n.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
+    def words(lang: str) -> str:
+        with use_language(lang):
+            return _(SHOW_IF_TEXT, condition=describe(kb, condition))
+
+    english = words(DEFAULT_LANGUAGE)
+    parts: list[dict[str, Any]] = [{"url": "text", "valueString": english}]
+    for lang in SUPPORTED_LANGUAGES:
+        said = words(lang)
+        if lang != DEFAULT_LANGUAGE and said != english:
+            parts.append({"url": "translation",
+                          "extension": [{"url": "lang", "valueCode": lang}, {"url": "content", "valueString": said}]})
+    return parts
 
 
 # --------------------------------------------------------------------------- the Questionnaire
@@ -309,7 +299,7 @@ def _item(kb: KnowledgeBase, question: Question) -> dict[str, Any]:
                 {
                     "url": codes.EXT_SHOW_IF,
                     "extension": [
-                        {"url": "text", "valueString": "Asked only if " + condition_text(question.show_if) + "."},
+                        *condition_text(kb, question.show_if),
                         {
                             "url": "condition",
                             "valueString": question.show_if.model_dump_json(by_alias=True, exclude_none=True),
