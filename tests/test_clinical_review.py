@@ -106,7 +106,7 @@ def test_a_toddler_gets_no_adult_advice_through_a_factor() -> None:
     nuts and mineral supplements, weight loss and "14 units a week"."""
     toddler = {**ORDINARY_CRAMPS, "age": 3, "sex": "male", "child_fever_convulsions": False,
                "child_fever_limp": False}
-    # Diet, weight, shoes and alcohol are no longer asked of a 3-year-old at all (tests/test_interview_ages.py).
+    # Diet, weight, shoes and alcohol are no longer asked of a 3-year-old at all (tests/test_interview_review.py).
     with pytest.raises(AnswerError, match="not asked"):
         assess({**toddler, "diet": ["irregular", "strict_diet"], "overweight": True, "uncomfortable_shoes": True})
     plan = plan_of(toddler)

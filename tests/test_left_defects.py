@@ -77,7 +77,7 @@ def test_the_web_interview_does_not_ask_a_toddler_about_alcohol_or_training(web:
     fields = {**{qid: "no" for qid in NO_WARNING_SIGNS}, "child_fever_convulsions": "no", "child_fever_limp": "no",
               "age": "3", "sex": "male"}
     page = web.post("/assess", data={**fields, "step": "the_cramps", "action": "next"})
-    assert page.status_code == 200 and 'name="stress"' in page.text  # the daily-life step
+    assert page.status_code == 200 and 'name="activity_change"' in page.text  # the daily-life step
     for question in ADULT_HABITS:
         assert f'name="{question}"' not in page.text
     adult = web.post("/assess", data={**fields, "age": "30", "step": "the_cramps", "action": "next"}).text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import typer
 from rich.console import Console
 from rich.markdown import Markdown
@@ -27,4 +29,19 @@ def show(topic: str | None) -> None:
     if topic not in titles:
         typer.echo("error: " + _("unknown topic {topic!r}; `crampcare learn` lists them", topic=topic), err=True)
         raise typer.Exit(2)
-    console.print(Markdown(topic_markdown(kb, topic)))
+    markdown = topic_markdown(kb, topic)
+    heading = "\n## " + _("Sources") + "\n"
+    body, found, sources = markdown.partition(heading)
+    if not found:
+        console.print(Markdown(markdown))
+        return
+    console.print(Markdown(body + heading))
+    # Wrapped between words only: the Markdown renderer folded a long web address mid-word onto the next
+    # line, where it could be neither followed nor copied whole. A longer address runs on unbroken.
+    for line in sources.strip().splitlines():
+        entry = line.removeprefix("- ")
+        if entry.endswith(">") and " <" in entry:
+            entry = entry.replace(" <", " ").removesuffix(">")
+        wrapped = textwrap.fill(entry, width=max(console.width - 3, 20), initial_indent=" • ", subsequent_indent="   ",
+                                break_long_words=False, break_on_hyphens=False)
+        console.print(wrapped, soft_wrap=True, markup=False, highlight=False)
