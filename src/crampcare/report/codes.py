@@ -41,6 +41,8 @@ CS_ANSWER_PREFIX = f"{BASE}/CodeSystem/answer/"  # + question id: the choices of
 QUESTIONNAIRE_URL = f"{BASE}/Questionnaire/assessment"
 
 # Extensions.
+# A show-condition FHIR's enableWhen cannot state: parts ``text`` (English words), one ``translation``
+# (``lang``, ``content``) per other language, and ``condition`` (the condition as JSON, with question ids).
 EXT_SHOW_IF = f"{BASE}/StructureDefinition/show-if"
 EXT_URGENCY = f"{BASE}/StructureDefinition/assessment-urgency"
 # Warning questions left open: the assessment could not rule their signs out (never self-care).

@@ -36,7 +36,8 @@ all / any of the above      one list with enableBehavior all / any, when every p
 A condition that needs nesting FHIR lacks (an ``any`` inside an ``all`` with other parts),
 or that reads a derived fact rather than a question, gets no ``enableWhen``: the item
 carries the :data:`~crampcare.report.codes.EXT_SHOW_IF` extension instead, with the
-condition in words and as JSON, so a form filler can still see when to ask it.
+condition in words (each question named by its text, in every language) and as JSON, so a form
+filler can still see when to ask it.
 """
 
 from __future__ import annotations
