@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from crampcare.clinic import sharing
-from crampcare.clinic.roles import grant_role, revoke_role, role_of
+from crampcare.clinic.roles import Revoked, grant_role, revoke_role, role_of
 
 SECRET = "patient-secret-note"
 
@@ -228,13 +228,63 @@ def test_account_deletion_takes_effect_at_once(world: World, person: Callable[..
                             {"id": share}).scalar() == 0
 
 
-def test_a_revoked_role_ends_clinician_access_at_once(world: World, person: Callable[..., Person]) -> None:
+def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: World,
+                                                                     person: Callable[..., Person]) -> None:
+    """Revoking a role left every share with the account active: its pages answered 404, but giving the
+    role again brought back every patient's data, and the patients' pages still said "has access"."""
     gus = clinician(world.app, person("gus@clinic.example"))
+    ivy = person("ivy@example.org")
     share = invite(world.ann, gus)
+    waiting = post_form(ivy, "/sharing", "/sharing/invite", {"method": "email", "email": gus.email, "scope": ["diary"]})
+    assert waiting.status_code == 303
     assert gus.client.get(f"/clinic/patients/{share}").status_code == 200
-    assert revoke_role(world.app.state.engine, gus.email) == "clinician"
+    engine = world.app.state.engine
+    assert revoke_role(engine, gus.email) == Revoked("clinician", 2)  # Ann's share and Ivy's invitation
     for url in ("/clinic", f"/clinic/patients/{share}", "/clinic/cohort"):
         assert gus.client.get(url).status_code == 404
+    # The patients see it: ended on their access list, and why in their log.
+    ann_page = world.ann.client.get("/sharing").text
+    assert 'class="entry share-revoked" id="share-' + str(share) + '"' in ann_page
+    assert "gus@clinic.example is no longer a clinician here: your share with them has ended" in ann_page
+    assert "share-pending" not in ivy.client.get("/sharing").text
+    # Given the role again, the account starts with no patient: nothing comes back.
+    grant_role(engine, gus.email, "clinician")
+    dashboard = gus.client.get("/clinic").text
+    assert "ann@example.org" not in dashboard and "ivy@example.org" not in dashboard
+    assert gus.client.get(f"/clinic/patients/{share}").status_code == 404
+    revoke_role(engine, gus.email)
+
+
+def test_a_role_revoked_while_a_clinician_request_runs_shows_nothing_more(
+        world: World, person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page checks the role first, then opens the share: a revocation landing in between used to
+    leave the share open, so the read went ahead (and a code accepted then made a new share)."""
+    from crampcare.services import clinic as clinic_service
+    from crampcare.web import clinic_pages
+
+    hugo = clinician(world.app, person("hugo@clinic.example"))
+    jo = person("jo@example.org")
+    share = invite(jo, hugo)
+    engine = world.app.state.engine
+    open_share = clinic_service.open_share
+
+    def revoked_meanwhile(*args: object) -> object:
+        revoke_role(engine, hugo.email)
+        return open_share(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clinic_pages.clinic, "open_share", revoked_meanwhile)
+    assert hugo.client.get(f"/clinic/patients/{share}/diary").status_code == 404
+    monkeypatch.undo()
+    with engine.connect() as conn:  # Jo's log: the share ended, no read
+        log = conn.execute(text("SELECT what FROM clinic_audit_log WHERE share_id = :id ORDER BY id"),
+                           {"id": share}).scalars().all()
+    assert log == ["role_revoked"]
+    # A code accepted by the former clinician in the same gap starts no share.
+    code = code_invite(jo, ["diary"])
+    hugo_user = world.app.state.accounts.authenticate(hugo.email, PASSWORD)
+    with pytest.raises(sharing.ClinicError):
+        sharing.accept_code(engine, hugo_user, code)
+    assert "share-active" not in jo.client.get("/sharing").text
 
 
 def test_only_clinicians_reach_clinic_pages_and_only_admins_the_export(world: World) -> None:

@@ -171,6 +171,8 @@ async def clinic_accept_code(request: Request) -> Response:
     try:
         await run_in_threadpool(clinic.accept_code, request.app.state.engine, clinician, forms.text(form, "code")[:60])
     except ClinicError as exc:
+        if exc.status == 404:  # no longer a clinician (the role revoked while this request ran)
+            raise ApiError(404, _(NO_SUCH_PAGE)) from None
         return await run_in_threadpool(_dashboard_page, request, clinician, role, {"code": exc.message}, False,
                                        exc.status)
     return await flash.redirect(request, "/clinic", "accepted")
