@@ -228,8 +228,8 @@ def test_account_deletion_takes_effect_at_once(world: World, person: Callable[..
                             {"id": share}).scalar() == 0
 
 
-def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: World,
-                                                                     person: Callable[..., Person]) -> None:
+def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: World, person: Callable[..., Person],
+                                                                     clinic_db: str) -> None:
     """Revoking a role left every share with the account active: its pages answered 404, but giving the
     role again brought back every patient's data, and the patients' pages still said "has access"."""
     gus = clinician(world.app, person("gus@clinic.example"))
@@ -239,7 +239,13 @@ def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: W
     assert waiting.status_code == 303
     assert gus.client.get(f"/clinic/patients/{share}").status_code == 200
     engine = world.app.state.engine
-    assert revoke_role(engine, gus.email) == Revoked("clinician", 2)  # Ann's share and Ivy's invitation
+    from crampcare.cli import app
+
+    revoked = CliRunner().invoke(app, ["users", "revoke", gus.email, "--db", clinic_db])
+    assert revoked.exit_code == 0, revoked.output
+    assert revoked.output.splitlines() == [  # Ann's share and Ivy's invitation
+        "gus@clinic.example is a patient (was clinician)",
+        "2 shares with patients ended (each patient's sharing page says so)."]
     for url in ("/clinic", f"/clinic/patients/{share}", "/clinic/cohort"):
         assert gus.client.get(url).status_code == 404
     # The patients see it: ended on their access list, and why in their log.
@@ -252,7 +258,7 @@ def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: W
     dashboard = gus.client.get("/clinic").text
     assert "ann@example.org" not in dashboard and "ivy@example.org" not in dashboard
     assert gus.client.get(f"/clinic/patients/{share}").status_code == 404
-    revoke_role(engine, gus.email)
+    assert revoke_role(engine, gus.email) == Revoked("clinician", 0)
 
 
 def test_a_role_revoked_while_a_clinician_request_runs_shows_nothing_more(
