@@ -86,3 +86,14 @@ class _Frozen(dt.datetime):
     @classmethod
     def now(cls, tz: dt.tzinfo | None = None) -> _Frozen:  # type: ignore[override]
         return cls.moment  # type: ignore[return-value]
+
+
+def test_a_scripts_fetch_of_the_page_leaves_the_message_for_the_page_it_opens(db_client: TestClient) -> None:
+    """offline.js sends the night form with fetch, which follows the 303 itself, then opens the page it got
+    to: the fetch took the message, and the page the person saw said nothing."""
+    db_client.post("/diary/quiet", data={"date": "2026-11-20"}, follow_redirects=False)
+    fetched = db_client.get("/diary", headers={"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty"})
+    prefetched = db_client.get("/diary", headers={"Sec-Fetch-Mode": "navigate", "Sec-Purpose": "prefetch"})
+    assert flash_box(fetched.text) is None and flash_box(prefetched.text) is None
+    opened = db_client.get("/diary", headers={"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"})
+    assert flash_box(opened.text) == "Quiet night of 2026-11-20 saved."

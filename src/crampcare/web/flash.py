@@ -48,10 +48,20 @@ def take(request: Request, page: str) -> tuple[str, dict[str, Any]] | None:
     """The message left for ``page`` in this browser (and account), once; ``None`` if none.
     Blocking (one short write): call it from a sync route or the thread pool."""
     token = request.cookies.get(FLASH_COOKIE)
-    if not token:
+    if not token or not _shown_to_the_person(request):
         return None
     request.state.flash_cookie_spent = True
     return flash_service.take(request.app.state.engine, token, _user_id(request), page)
+
+
+def _shown_to_the_person(request: Request) -> bool:
+    """Whether this GET is a page the person will see: a browser's navigation, not a script's fetch
+    (offline.js sends a form with ``fetch``, which follows the redirect itself, then opens the page
+    it got to) and not a prefetch. Browsers say so in ``Sec-Fetch-Mode``; a client that does not
+    send it (an older browser, a script) is taken at its word."""
+    mode = request.headers.get("sec-fetch-mode")
+    prefetch = "prefetch" in request.headers.get("sec-purpose", "") or request.headers.get("purpose") == "prefetch"
+    return (mode is None or mode == "navigate") and not prefetch
 
 
 def forget_cookie(request: Request, response: Response) -> None:
