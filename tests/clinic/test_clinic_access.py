@@ -261,6 +261,19 @@ def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: W
     assert revoke_role(engine, gus.email) == Revoked("clinician", 0)
 
 
+def test_a_clinician_deleting_their_account_tells_each_patient(world: World, person: Callable[..., Person]) -> None:
+    """The shares went with the clinician's account without a word: the patient's access list simply
+    lost the line, and nothing said the clinician had gone."""
+    ida = clinician(world.app, person("ida@clinic.example"))
+    kim = person("kim@example.org")
+    share = invite(kim, ida)
+    assert ida.client.get(f"/clinic/patients/{share}").status_code == 200
+    assert ida.request("DELETE", "/api/v1/account", json={"password": PASSWORD}).status_code in (200, 204)
+    page = kim.client.get("/sharing").text
+    assert "ida@clinic.example deleted their account: your share with them has ended" in page
+    assert "ida@clinic.example opened your overview" in page  # the reads stay in the log
+
+
 def test_a_role_revoked_while_a_clinician_request_runs_shows_nothing_more(
         world: World, person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch) -> None:
     """The page checks the role first, then opens the share: a revocation landing in between used to

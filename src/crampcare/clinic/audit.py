@@ -27,8 +27,10 @@ WHAT = {
     "report_html": N_("opened your report"),
     "report_pdf": N_("downloaded your report (PDF)"),
     "fhir": N_("downloaded your history (FHIR)"),
-    # Not a read: the share ended because the account is no longer a clinician's (``users revoke``).
+    # Not reads: the share ended because the account is no longer a clinician's (``users revoke``),
+    # or the clinician deleted their account.
     "role_revoked": N_("is no longer a clinician here: your share with them has ended"),
+    "account_deleted": N_("deleted their account: your share with them has ended"),
 }
 
 
