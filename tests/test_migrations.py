@@ -377,6 +377,8 @@ def test_0010_ends_the_shares_of_roles_revoked_before_and_adds_flash_messages(db
                 "INSERT INTO clinic_shares (id, patient_id, clinician_id, share_diary, share_assessments, share_reports, "
                 "status, created_at) VALUES (:id, 1, :clinician, true, true, true, :status, :now)"),
                 {"id": sid, "clinician": clinician, "status": status, "now": now})
+        if conn.dialect.name == "postgresql":  # as the rows' own inserts would have left the sequence
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('clinic_shares', 'id'), 4)"))
     engine.dispose()
 
     upgrade(db_url, "0010")
@@ -385,6 +387,21 @@ def test_0010_ends_the_shares_of_roles_revoked_before_and_adds_flash_messages(db
     assert _rows(db_url, "SELECT patient_id, clinician_email, share_id, what FROM clinic_audit_log") == [
         (1, "former@clinic.example", 1, "role_revoked")]
     assert _rows(db_url, "SELECT count(*) FROM flash_messages") == [(0,)]
+    # A share's id is never given again (SQLite reused the highest once its row was gone): a clinician's
+    # link to one patient must not open the next one. The audit log's trigger still guards inserts.
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM clinic_shares WHERE id = 4"))
+            conn.execute(text(
+                "INSERT INTO clinic_shares (patient_id, clinician_id, share_diary, share_assessments, share_reports, "
+                "status, created_at) VALUES (1, 3, true, true, true, 'pending', :now)"), {"now": now})
+        with pytest.raises(Exception, match="only a read through an active share"), engine.begin() as conn:
+            conn.execute(text("INSERT INTO clinic_audit_log (patient_id, clinician_id, clinician_email, share_id, what, "
+                              "at) VALUES (1, 2, 'former@clinic.example', 1, 'diary', :now)"), {"now": now})
+    finally:
+        engine.dispose()
+    assert _rows(db_url, "SELECT max(id) FROM clinic_shares") == [(5,)]
     downgrade(db_url, "0009")
     engine = make_engine(db_url)
     try:

@@ -261,6 +261,46 @@ def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: W
     assert revoke_role(engine, gus.email) == Revoked("clinician", 0)
 
 
+def test_a_read_in_progress_finishes_before_the_revocation_and_is_in_the_log(
+        world: World, person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Revocation takes the clinician's write lock, as every audited read does: a read that found the
+    share finishes (and is in the patient's log) before the shares end, never half after."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from crampcare.clinic import audit
+    from crampcare.services import clinic as clinic_service
+
+    lena = clinician(world.app, person("lena@clinic.example"))
+    max_ = person("max@example.org")
+    share = invite(max_, lena)
+    engine = world.app.state.engine
+    lena_user = world.app.state.accounts.authenticate(lena.email, PASSWORD)
+    found, go_on = threading.Event(), threading.Event()
+    record_reads = audit.record_reads
+
+    def slow_record(*args: object) -> set[int]:
+        found.set()  # the share was found active; the read is not recorded yet
+        go_on.wait(10)
+        return record_reads(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit, "record_reads", slow_record)
+    with ThreadPoolExecutor(2) as pool:
+        reading = pool.submit(clinic_service.open_share, engine, lena_user, share, "diary", "diary")
+        assert found.wait(10)
+        revoking = pool.submit(revoke_role, engine, lena.email)
+        time.sleep(0.3)
+        assert not revoking.done()  # waits for the read's transaction
+        go_on.set()
+        assert reading.result(10) is not None
+        assert revoking.result(20) == Revoked("clinician", 1)
+    with engine.connect() as conn:
+        log = conn.execute(text("SELECT what FROM clinic_audit_log WHERE share_id = :id AND clinician_email = :email "
+                                "ORDER BY id"), {"id": share, "email": lena.email}).scalars().all()
+    assert log == ["diary", "role_revoked"]
+
+
 def test_a_clinician_deleting_their_account_tells_each_patient(world: World, person: Callable[..., Person]) -> None:
     """The shares went with the clinician's account without a word: the patient's access list simply
     lost the line, and nothing said the clinician had gone."""
@@ -272,6 +312,21 @@ def test_a_clinician_deleting_their_account_tells_each_patient(world: World, per
     page = kim.client.get("/sharing").text
     assert "ida@clinic.example deleted their account: your share with them has ended" in page
     assert "ida@clinic.example opened your overview" in page  # the reads stay in the log
+
+
+def test_a_clinicians_old_link_never_opens_another_patient(world: World, person: Callable[..., Person]) -> None:
+    """On SQLite a share's id was used again once its row was gone (the patient deleted their account):
+    the clinician's open tab or bookmark of that patient then showed the next patient to share, at the
+    same address. Ids of shares are never reused now (AUTOINCREMENT; PostgreSQL's sequences never did)."""
+    nia = clinician(world.app, person("nia@clinic.example"))
+    oli = person("oli@example.org")
+    old = invite(oli, nia)
+    assert oli.request("DELETE", "/api/v1/account", json={"password": PASSWORD}).status_code in (200, 204)
+    pia = person("pia@example.org")
+    new = invite(pia, nia)
+    assert new != old
+    stale = nia.client.get(f"/clinic/patients/{old}")
+    assert stale.status_code == 404 and "pia@example.org" not in stale.text
 
 
 def test_a_role_revoked_while_a_clinician_request_runs_shows_nothing_more(
@@ -295,8 +350,8 @@ def test_a_role_revoked_while_a_clinician_request_runs_shows_nothing_more(
     assert hugo.client.get(f"/clinic/patients/{share}/diary").status_code == 404
     monkeypatch.undo()
     with engine.connect() as conn:  # Jo's log: the share ended, no read
-        log = conn.execute(text("SELECT what FROM clinic_audit_log WHERE share_id = :id ORDER BY id"),
-                           {"id": share}).scalars().all()
+        log = conn.execute(text("SELECT what FROM clinic_audit_log WHERE share_id = :id AND clinician_email = :email "
+                                "ORDER BY id"), {"id": share, "email": hugo.email}).scalars().all()
     assert log == ["role_revoked"]
     # A code accepted by the former clinician in the same gap starts no share.
     code = code_invite(jo, ["diary"])

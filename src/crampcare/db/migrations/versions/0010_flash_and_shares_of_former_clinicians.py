@@ -14,6 +14,14 @@ patients' sharing pages kept saying the person had access). Revoking now ends th
 still active or waiting with an account that has no clinician or admin role ends, recorded in the
 patient's log (while still active, as the log's trigger requires). The downgrade leaves them ended.
 
+On SQLite a share's id could be given again once its row was gone (a patient who deleted their
+account takes their shares along; SQLite reuses the highest rowid): a clinician's open tab or
+bookmark of ``/clinic/patients/7`` then showed the next patient to share, at the same address. The
+table is rebuilt with ``AUTOINCREMENT`` (ids never reused; the counter starts above every id the
+table or the audit log has seen); its indexes and the audit log's trigger that reads it are
+dropped first and created again exactly as they were. PostgreSQL's sequences never reuse an id.
+The downgrade keeps the rebuilt table (the older version reads it the same).
+
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-03
@@ -48,6 +56,8 @@ def upgrade() -> None:
     op.create_index("ix_flash_messages_user_id", "flash_messages", ["user_id"])
     op.create_index("ix_flash_messages_created_at", "flash_messages", ["created_at"])
     _end_shares_of_former_clinicians()
+    if op.get_bind().dialect.name == "sqlite":
+        _share_ids_never_reused_on_sqlite()
 
 
 # Shares whose clinician has no role any more (the role revoked by an older version).
@@ -67,6 +77,36 @@ def _end_shares_of_former_clinicians() -> None:
         f"UPDATE clinic_shares SET status = 'revoked', revoked_at = :now, code_hash = NULL WHERE id IN "
         f"(SELECT s.id FROM clinic_shares s WHERE {_FORMER})"
     ).bindparams(sa.bindparam("now", moment, type_=sa.DateTime(timezone=True))))
+
+
+def _share_ids_never_reused_on_sqlite() -> None:
+    bind = op.get_bind()
+    table = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'clinic_shares'")).scalar_one()
+    if "AUTOINCREMENT" in table:
+        return
+    # Created by 0004 as "id INTEGER NOT NULL, ..., PRIMARY KEY (id), ...": AUTOINCREMENT is a column constraint.
+    assert "id INTEGER NOT NULL, " in table and "PRIMARY KEY (id), " in table, table
+    rebuilt = (table.replace("CREATE TABLE clinic_shares", "CREATE TABLE clinic_shares_rebuilt", 1)
+               .replace("id INTEGER NOT NULL, ", "id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, ", 1)
+               .replace("PRIMARY KEY (id), ", "", 1))
+    indexes = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clinic_shares' "
+                                   "AND sql IS NOT NULL ORDER BY name")).scalars().all()
+    triggers = bind.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                    "AND sql LIKE '%clinic_shares%' ORDER BY name")).all()
+    for name, _sql in triggers:
+        bind.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    bind.exec_driver_sql(rebuilt)
+    bind.exec_driver_sql("INSERT INTO clinic_shares_rebuilt SELECT * FROM clinic_shares")
+    # Above every id used before, including those of shares already gone (their reads are in the log).
+    highest = bind.execute(sa.text("SELECT max(coalesce((SELECT max(id) FROM clinic_shares), 0), "
+                                   "coalesce((SELECT max(share_id) FROM clinic_audit_log), 0))")).scalar_one()
+    bind.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = 'clinic_shares_rebuilt'"))
+    bind.execute(sa.text("INSERT INTO sqlite_sequence (name, seq) VALUES ('clinic_shares_rebuilt', :seq)"),
+                 {"seq": highest})
+    bind.exec_driver_sql("DROP TABLE clinic_shares")
+    bind.exec_driver_sql("ALTER TABLE clinic_shares_rebuilt RENAME TO clinic_shares")
+    for sql in [*indexes, *(sql for _name, sql in triggers)]:
+        bind.exec_driver_sql(sql)
 
 
 def downgrade() -> None:
