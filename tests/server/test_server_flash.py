@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from fastapi import FastAPI
 from serverkit import Person
+
+from crampcare.clinic.roles import grant_role
 
 FLASH_BOX = 'id="flash"'
 
@@ -14,12 +17,14 @@ def said(page: str) -> str | None:
     return page.split('id="flash"><p>', 1)[1].split("</p>", 1)[0] if FLASH_BOX in page else None
 
 
-def test_links_cannot_make_account_and_sharing_pages_report_what_did_not_happen(people: Callable[..., Person]) -> None:
+def test_links_cannot_make_account_and_sharing_pages_report_what_did_not_happen(
+        app: FastAPI, people: Callable[..., Person]) -> None:
     """``/login?done=deleted`` told a visitor their account and data were deleted; ``/account?done=password``
     that their password was changed; ``/sharing?done=revoked`` that a clinician's access had ended."""
     ann = people("ann@example.org")
+    grant_role(app.state.engine, ann.email, "clinician")
     for link in ("/account?done=password", "/account?done=revoked", "/sharing?done=revoked",
-                 "/sharing?done=consent_on", "/diary?done=imported&counts=csv.9.0.0.0.0.0"):
+                 "/sharing?done=consent_on", "/clinic?done=accepted", "/diary?done=imported&counts=csv.9.0.0.0.0.0"):
         assert said(ann.client.get(link).text) is None, link
     # Logged in, the log-in page is not shown at all (it said "You are logged out" to someone logged in).
     assert ann.client.get("/login?done=logged_out", follow_redirects=False).status_code == 303

@@ -91,13 +91,13 @@ def _scopes_from(form: Any) -> clinic.Scopes:
 # --------------------------------------------------------------------------- the patient's side
 
 
-def _sharing_page(request: Request, user: User, errors: dict[str, str] | None = None, done: bool = False,
+def _sharing_page(request: Request, user: User, errors: dict[str, str] | None = None, with_message: bool = False,
                   new_code: tuple[str, dt.datetime] | None = None, status: int = 200) -> HTMLResponse:
     engine = request.app.state.engine
     return render(request, "clinic_sharing.html", {
         "title": _("Sharing"), "shares": clinic.shares_of_patient(engine, user),
         "log": clinic.audit_log_for(engine, user), "consent": clinic.has_cohort_consent(engine, user),
-        "errors": errors or {}, "message": _done(flash.take(request, "/sharing") if done else None),
+        "errors": errors or {}, "message": _done(flash.take(request, "/sharing") if with_message else None),
         "new_code": new_code, "when": moment,
         "is_clinician": clinic.is_clinician(clinic.role(engine, user.id)), "scopes": clinic.SCOPES,
     }, status)
@@ -148,12 +148,12 @@ async def sharing_consent(request: Request) -> Response:
 
 
 def _dashboard_page(request: Request, clinician: User, role: Role, errors: dict[str, str] | None = None,
-                    done: bool = False, status: int = 200) -> HTMLResponse:
+                    with_message: bool = False, status: int = 200) -> HTMLResponse:
     engine = request.app.state.engine
     rows = clinic.dashboard(engine, clinician)
     return render(request, "clinic_dashboard.html", {
         "title": _("Dashboard"), "rows": rows, "pending": clinic.pending_for_clinician(engine, clinician),
-        "errors": errors or {}, "message": _done(flash.take(request, "/clinic") if done else None), "role": role,
+        "errors": errors or {}, "message": _done(flash.take(request, "/clinic") if with_message else None), "role": role,
         "when": moment,
     }, status)
 

@@ -200,7 +200,6 @@ FLASH = {
 UNDO_OFFER = frozenset({"night", "quiet", "day", "edited", "deleted", "imported"})
 
 
-
 def _flash_message(said: tuple[str, dict[str, Any]] | None) -> str:
     """What the diary page says once after a form: from the server's own record of what the form
     did (:mod:`crampcare.web.flash`), never from the URL. An import says what the CLI says (the
