@@ -28,6 +28,10 @@ LIFETIME = dt.timedelta(minutes=10)
 MAX_TOKEN = 100
 
 
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -36,7 +40,7 @@ def leave(engine: Engine, user_id: int | None, page: str, kind: str, params: dic
     """Keep a message for ``page`` of ``user_id``'s browser (``None``: nobody logged in); returns
     the token for the browser's cookie. Messages older than :data:`LIFETIME` go in the same write."""
     token = secrets.token_urlsafe(32)
-    now = dt.datetime.now(dt.UTC)
+    now = _now()
     with engine.begin() as conn:
         conn.execute(delete(FlashRow).where(FlashRow.created_at < now - LIFETIME))
         conn.execute(insert(FlashRow).values(token_hash=_hash(token), user_id=user_id, page=page, kind=kind,
@@ -55,7 +59,7 @@ def take(engine: Engine, token: str | None, user_id: int | None, page: str) -> t
         row = conn.execute(
             delete(FlashRow)
             .where(FlashRow.token_hash == _hash(token), FlashRow.page == page, owner,
-                   FlashRow.created_at >= dt.datetime.now(dt.UTC) - LIFETIME)
+                   FlashRow.created_at >= _now() - LIFETIME)
             .returning(FlashRow.kind, FlashRow.params)
         ).one_or_none()
     if row is None:
