@@ -301,6 +301,25 @@ def test_a_read_in_progress_finishes_before_the_revocation_and_is_in_the_log(
     assert log == ["diary", "role_revoked"]
 
 
+def test_revoking_the_role_of_an_account_deleted_meanwhile_says_there_is_no_account(
+        world: World, person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found, then deleted before the revocation's transaction: one clear message (the CLI's exit 2), not
+    the storage layer's exception (a traceback at the command line)."""
+    from crampcare.db import writes
+
+    ray = clinician(world.app, person("ray@clinic.example"))
+    ray_user = world.app.state.accounts.authenticate(ray.email, PASSWORD)
+    run_write = writes.run_write
+
+    def deleted_first(*args: object) -> object:
+        world.app.state.accounts.delete_account(ray_user, PASSWORD)
+        return run_write(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writes, "run_write", deleted_first)
+    with pytest.raises(sharing.ClinicError, match="no account with the e-mail"):
+        revoke_role(world.app.state.engine, ray.email)
+
+
 def test_a_clinician_deleting_their_account_tells_each_patient(world: World, person: Callable[..., Person]) -> None:
     """The shares went with the clinician's account without a word: the patient's access list simply
     lost the line, and nothing said the clinician had gone."""

@@ -45,9 +45,13 @@ def is_clinician(role: Role) -> bool:
 def _user_id(conn: Connection, email: str) -> int:
     user_id = conn.execute(select(UserRow.id).where(UserRow.email == email_key(email))).scalar_one_or_none()
     if user_id is None:
-        raise ClinicError(_("no account with the e-mail {email}; the person signs up first", email=repr(email.strip())),
-                          field="email")
+        raise _no_account(email)
     return int(user_id)
+
+
+def _no_account(email: str) -> ClinicError:
+    return ClinicError(_("no account with the e-mail {email}; the person signs up first", email=repr(email.strip())),
+                       field="email")
 
 
 def grant_role(engine: Engine, email: str, role: str) -> None:
@@ -75,7 +79,7 @@ def revoke_role(engine: Engine, email: str) -> Revoked:
     finds no share. Its pages answer 404 from the next request; a role given again later brings
     back no patient's data."""
     from crampcare.clinic.sharing import end_shares_with_clinician
-    from crampcare.db.writes import Owner, run_write
+    from crampcare.db.writes import Owner, OwnerGoneError, run_write
 
     with engine.connect() as conn:
         user_id = _user_id(conn, email)
@@ -86,7 +90,10 @@ def revoke_role(engine: Engine, email: str) -> Revoked:
         conn.execute(delete(UserRoleRow).where(UserRoleRow.user_id == user_id))
         return Revoked(before, end_shares_with_clinician(conn, user_id, user.email, "role_revoked"))
 
-    return run_write(engine, Owner(user.owner_id, user_id), write)
+    try:
+        return run_write(engine, Owner(user.owner_id, user_id), write)
+    except OwnerGoneError:  # the account deleted meanwhile: its role and shares went with it
+        raise _no_account(email) from None
 
 
 def list_roles(engine: Engine) -> list[tuple[str, str]]:
