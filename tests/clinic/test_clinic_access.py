@@ -252,6 +252,8 @@ def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: W
     ann_page = world.ann.client.get("/sharing").text
     assert 'class="entry share-revoked" id="share-' + str(share) + '"' in ann_page
     assert "gus@clinic.example is no longer a clinician here: your share with them has ended" in ann_page
+    assert "gus@clinic.example больше не работает здесь врачом — доступ к вашим данным закрыт" in (
+        world.ann.client.get("/sharing?lang=ru").text)
     assert "share-pending" not in ivy.client.get("/sharing").text
     # Given the role again, the account starts with no patient: nothing comes back.
     grant_role(engine, gus.email, "clinician")
