@@ -236,9 +236,10 @@ def revoke_share(engine: Engine, patient: User, share_id: int) -> bool:
 def end_shares_with_clinician(conn: Connection, clinician_id: int, clinician_email: str, why: str) -> int:
     """In the caller's transaction: end every share with this clinician, active ones and e-mail
     invitations waiting for them, when they are no longer a clinician here (``why``, an audit
-    :data:`~crampcare.clinic.audit.WHAT`: the role revoked, or the account deleted). Each active share's patient finds the reason in their log
-    (written while the share is still active, as the log's trigger requires). Returns how many
-    shares ended. A role given again later starts with no shares: patients share again if they wish."""
+    :data:`~crampcare.clinic.audit.WHAT`: the role revoked, or the account deleted). Each active
+    share's patient finds the reason in their log (written while the share is still active, as the
+    log's trigger requires). Returns how many shares ended. A role given again later starts with no
+    shares: patients share again if they wish."""
     now = _now()
     active = select(ShareRow.patient_id, ShareRow.clinician_id, literal(clinician_email, String(320)), ShareRow.id,
                     literal(why, String(40)), literal(now, DateTime(timezone=True))).where(
