@@ -168,7 +168,7 @@ async def login_submit(request: Request) -> Response:
 async def logout(request: Request, auth: Auth = Depends(require_user)) -> Response:
     if auth.session_token:
         await run_in_threadpool(accounts(request).end_session, auth.session_token)
-    response = await flash.redirect(request, "/login", "logged_out", for_user=flash.NOBODY)
+    response = await flash.redirect(request, "/login", "logged_out", logged_out=True)
     clear_session_cookie(response, request)
     return response
 
@@ -255,6 +255,6 @@ async def account_delete(request: Request, auth: Auth = Depends(require_user)) -
     except AccountError as exc:
         status = 429 if exc.code == "rate_limited" else 422
         return await run_in_threadpool(_account_page, request, auth, status, errors={"delete_password": exc.message})
-    response = await flash.redirect(request, "/login", "deleted", for_user=flash.NOBODY)
+    response = await flash.redirect(request, "/login", "deleted", logged_out=True)
     clear_session_cookie(response, request)
     return response

@@ -20,7 +20,6 @@ from starlette.responses import RedirectResponse, Response
 from crampcare.services import flash as flash_service
 
 FLASH_COOKIE = "crampcare_flash"
-NOBODY = "nobody"
 
 
 def _user_id(request: Request) -> int | None:
@@ -31,12 +30,12 @@ def _user_id(request: Request) -> int | None:
 
 
 async def redirect(request: Request, page: str, kind: str, params: dict[str, Any] | None = None,
-                   for_user: int | None | str = None) -> RedirectResponse:
-    """303 to ``page`` (a path, no query), which will say ``kind`` (with ``params``) once.
-    ``for_user=NOBODY``: the page is shown logged out (after a log-out or deleting the account)."""
+                   logged_out: bool = False) -> RedirectResponse:
+    """303 to ``page`` (a path, no query), which will say ``kind`` (with ``params``) once, to the
+    account that sent the form (``logged_out``: to nobody, after a log-out or deleting the account)."""
     from crampcare.web.auth import secure_cookie
 
-    user_id = None if for_user == NOBODY else _user_id(request)
+    user_id = None if logged_out else _user_id(request)
     token = await run_in_threadpool(flash_service.leave, request.app.state.engine, user_id, page, kind, params)
     response = RedirectResponse(page, status_code=303, headers={"Cache-Control": "no-store"})
     response.set_cookie(FLASH_COOKIE, token, max_age=int(flash_service.LIFETIME.total_seconds()), path="/",
