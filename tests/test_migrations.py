@@ -1,5 +1,6 @@
 """Migrations 0003 (owner cascade), 0004 (clinic), 0005 (user language), 0006 (user region), 0008 (old records
-within the limits) and 0009 (sleep not logged) up and down on SQLite and PostgreSQL, with data in the tables."""
+within the limits), 0009 (sleep not logged) and 0010 (flash messages, shares of former clinicians) up and down on
+SQLite and PostgreSQL, with data in the tables."""
 
 from __future__ import annotations
 
@@ -353,3 +354,59 @@ def test_0009_lets_sleep_be_not_logged_keeps_old_answers_and_the_triggers(db_url
     assert _rows(db_url, "SELECT night_id, severity FROM cramps") == [(night_id, 6)]
     assert _night_triggers(db_url) == triggers
     assert _rows(db_url, summaries) == after_insert
+
+
+# --------------------------------------------------------------------------- 0010: flash messages; former clinicians
+
+
+def test_0010_ends_the_shares_of_roles_revoked_before_and_adds_flash_messages(db_url: str) -> None:
+    """An older `users revoke` deleted the role and left the shares active: given the role again, the
+    account saw its former patients again. 0010 ends them, in each patient's log."""
+    upgrade(db_url, "0009")
+    engine = make_engine(db_url)
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        for uid, email in ((1, "pat@example.org"), (2, "former@clinic.example"), (3, "doc@clinic.example")):
+            conn.execute(text("INSERT INTO users (id, email, password_hash, owner_id, created_at) "
+                              "VALUES (:id, :email, 'x', :owner, :now)"), {"id": uid, "email": email,
+                                                                           "owner": f"u-{uid}", "now": now})
+        conn.execute(text("INSERT INTO clinic_user_roles (user_id, role, granted_at) VALUES (3, 'clinician', :now)"),
+                     {"now": now})
+        for sid, clinician, status in ((1, 2, "active"), (2, 2, "pending"), (3, 3, "active"), (4, None, "pending")):
+            conn.execute(text(
+                "INSERT INTO clinic_shares (id, patient_id, clinician_id, share_diary, share_assessments, share_reports, "
+                "status, created_at) VALUES (:id, 1, :clinician, true, true, true, :status, :now)"),
+                {"id": sid, "clinician": clinician, "status": status, "now": now})
+        if conn.dialect.name == "postgresql":  # as the rows' own inserts would have left the sequence
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('clinic_shares', 'id'), 4)"))
+    engine.dispose()
+
+    upgrade(db_url, "0010")
+    assert _rows(db_url, "SELECT id, status FROM clinic_shares ORDER BY id") == [
+        (1, "revoked"), (2, "revoked"), (3, "active"), (4, "pending")]
+    assert _rows(db_url, "SELECT patient_id, clinician_email, share_id, what FROM clinic_audit_log") == [
+        (1, "former@clinic.example", 1, "role_revoked")]
+    assert _rows(db_url, "SELECT count(*) FROM flash_messages") == [(0,)]
+    # A share's id is never given again (SQLite reused the highest once its row was gone): a clinician's
+    # link to one patient must not open the next one. The audit log's trigger still guards inserts.
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM clinic_shares WHERE id = 4"))
+            conn.execute(text(
+                "INSERT INTO clinic_shares (patient_id, clinician_id, share_diary, share_assessments, share_reports, "
+                "status, created_at) VALUES (1, 3, true, true, true, 'pending', :now)"), {"now": now})
+        with pytest.raises(Exception, match="only a read through an active share"), engine.begin() as conn:
+            conn.execute(text("INSERT INTO clinic_audit_log (patient_id, clinician_id, clinician_email, share_id, what, "
+                              "at) VALUES (1, 2, 'former@clinic.example', 1, 'diary', :now)"), {"now": now})
+    finally:
+        engine.dispose()
+    assert _rows(db_url, "SELECT max(id) FROM clinic_shares") == [(5,)]
+    downgrade(db_url, "0009")
+    engine = make_engine(db_url)
+    try:
+        assert "flash_messages" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+    upgrade(db_url)
+    assert current_revision(db_url) == head_revision()

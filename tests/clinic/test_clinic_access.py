@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from crampcare.clinic import sharing
-from crampcare.clinic.roles import grant_role, revoke_role, role_of
+from crampcare.clinic.roles import Revoked, grant_role, revoke_role, role_of
 
 SECRET = "patient-secret-note"
 
@@ -228,13 +228,158 @@ def test_account_deletion_takes_effect_at_once(world: World, person: Callable[..
                             {"id": share}).scalar() == 0
 
 
-def test_a_revoked_role_ends_clinician_access_at_once(world: World, person: Callable[..., Person]) -> None:
+def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: World, person: Callable[..., Person],
+                                                                     clinic_db: str) -> None:
+    """Revoking a role left every share with the account active: its pages answered 404, but giving the
+    role again brought back every patient's data, and the patients' pages still said "has access"."""
     gus = clinician(world.app, person("gus@clinic.example"))
+    ivy = person("ivy@example.org")
     share = invite(world.ann, gus)
+    waiting = post_form(ivy, "/sharing", "/sharing/invite", {"method": "email", "email": gus.email, "scope": ["diary"]})
+    assert waiting.status_code == 303
     assert gus.client.get(f"/clinic/patients/{share}").status_code == 200
-    assert revoke_role(world.app.state.engine, gus.email) == "clinician"
+    engine = world.app.state.engine
+    from crampcare.cli import app
+
+    revoked = CliRunner().invoke(app, ["users", "revoke", gus.email, "--db", clinic_db])
+    assert revoked.exit_code == 0, revoked.output
+    assert revoked.output.splitlines() == [  # Ann's share and Ivy's invitation
+        "gus@clinic.example is a patient (was clinician)",
+        "2 shares with patients ended (each patient's sharing page says so)."]
     for url in ("/clinic", f"/clinic/patients/{share}", "/clinic/cohort"):
         assert gus.client.get(url).status_code == 404
+    # The patients see it: ended on their access list, and why in their log.
+    ann_page = world.ann.client.get("/sharing").text
+    assert 'class="entry share-revoked" id="share-' + str(share) + '"' in ann_page
+    assert "gus@clinic.example is no longer a clinician here: your share with them has ended" in ann_page
+    assert "gus@clinic.example больше не работает здесь врачом — доступ к вашим данным закрыт" in (
+        world.ann.client.get("/sharing?lang=ru").text)
+    assert "share-pending" not in ivy.client.get("/sharing").text
+    # Given the role again, the account starts with no patient: nothing comes back.
+    grant_role(engine, gus.email, "clinician")
+    dashboard = gus.client.get("/clinic").text
+    assert "ann@example.org" not in dashboard and "ivy@example.org" not in dashboard
+    assert gus.client.get(f"/clinic/patients/{share}").status_code == 404
+    assert revoke_role(engine, gus.email) == Revoked("clinician", 0)
+
+
+def test_a_read_in_progress_finishes_before_the_revocation_and_is_in_the_log(
+        world: World, person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Revocation takes the clinician's write lock, as every audited read does: a read that found the
+    share finishes (and is in the patient's log) before the shares end, never half after."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from crampcare.clinic import audit
+    from crampcare.services import clinic as clinic_service
+
+    lena = clinician(world.app, person("lena@clinic.example"))
+    max_ = person("max@example.org")
+    share = invite(max_, lena)
+    engine = world.app.state.engine
+    lena_user = world.app.state.accounts.authenticate(lena.email, PASSWORD)
+    found, go_on = threading.Event(), threading.Event()
+    record_reads = audit.record_reads
+
+    def slow_record(*args: object) -> set[int]:
+        found.set()  # the share was found active; the read is not recorded yet
+        go_on.wait(10)
+        return record_reads(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(audit, "record_reads", slow_record)
+    with ThreadPoolExecutor(2) as pool:
+        reading = pool.submit(clinic_service.open_share, engine, lena_user, share, "diary", "diary")
+        assert found.wait(10)
+        revoking = pool.submit(revoke_role, engine, lena.email)
+        time.sleep(0.3)
+        assert not revoking.done()  # waits for the read's transaction
+        go_on.set()
+        assert reading.result(10) is not None
+        assert revoking.result(20) == Revoked("clinician", 1)
+    with engine.connect() as conn:
+        log = conn.execute(text("SELECT what FROM clinic_audit_log WHERE share_id = :id AND clinician_email = :email "
+                                "ORDER BY id"), {"id": share, "email": lena.email}).scalars().all()
+    assert log == ["diary", "role_revoked"]
+
+
+def test_revoking_the_role_of_an_account_deleted_meanwhile_says_there_is_no_account(
+        world: World, person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found, then deleted before the revocation's transaction: one clear message (the CLI's exit 2), not
+    the storage layer's exception (a traceback at the command line)."""
+    from crampcare.db import writes
+
+    ray = clinician(world.app, person("ray@clinic.example"))
+    ray_user = world.app.state.accounts.authenticate(ray.email, PASSWORD)
+    run_write = writes.run_write
+
+    def deleted_first(*args: object) -> object:
+        world.app.state.accounts.delete_account(ray_user, PASSWORD)
+        return run_write(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writes, "run_write", deleted_first)
+    with pytest.raises(sharing.ClinicError, match="no account with the e-mail"):
+        revoke_role(world.app.state.engine, ray.email)
+
+
+def test_a_clinician_deleting_their_account_tells_each_patient(world: World, person: Callable[..., Person]) -> None:
+    """The shares went with the clinician's account without a word: the patient's access list simply
+    lost the line, and nothing said the clinician had gone."""
+    ida = clinician(world.app, person("ida@clinic.example"))
+    kim = person("kim@example.org")
+    share = invite(kim, ida)
+    assert ida.client.get(f"/clinic/patients/{share}").status_code == 200
+    assert ida.request("DELETE", "/api/v1/account", json={"password": PASSWORD}).status_code in (200, 204)
+    page = kim.client.get("/sharing").text
+    assert "ida@clinic.example deleted their account: your share with them has ended" in page
+    assert "ida@clinic.example opened your overview" in page  # the reads stay in the log
+
+
+def test_a_clinicians_old_link_never_opens_another_patient(world: World, person: Callable[..., Person]) -> None:
+    """On SQLite a share's id was used again once its row was gone (the patient deleted their account):
+    the clinician's open tab or bookmark of that patient then showed the next patient to share, at the
+    same address. Ids of shares are never reused now (AUTOINCREMENT; PostgreSQL's sequences never did)."""
+    nia = clinician(world.app, person("nia@clinic.example"))
+    oli = person("oli@example.org")
+    old = invite(oli, nia)
+    assert oli.request("DELETE", "/api/v1/account", json={"password": PASSWORD}).status_code in (200, 204)
+    pia = person("pia@example.org")
+    new = invite(pia, nia)
+    assert new != old
+    stale = nia.client.get(f"/clinic/patients/{old}")
+    assert stale.status_code == 404 and "pia@example.org" not in stale.text
+
+
+def test_a_role_revoked_while_a_clinician_request_runs_shows_nothing_more(
+        world: World, person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page checks the role first, then opens the share: a revocation landing in between used to
+    leave the share open, so the read went ahead (and a code accepted then made a new share)."""
+    from crampcare.services import clinic as clinic_service
+    from crampcare.web import clinic_pages
+
+    hugo = clinician(world.app, person("hugo@clinic.example"))
+    jo = person("jo@example.org")
+    share = invite(jo, hugo)
+    engine = world.app.state.engine
+    open_share = clinic_service.open_share
+
+    def revoked_meanwhile(*args: object) -> object:
+        revoke_role(engine, hugo.email)
+        return open_share(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clinic_pages.clinic, "open_share", revoked_meanwhile)
+    assert hugo.client.get(f"/clinic/patients/{share}/diary").status_code == 404
+    monkeypatch.undo()
+    with engine.connect() as conn:  # Jo's log: the share ended, no read
+        log = conn.execute(text("SELECT what FROM clinic_audit_log WHERE share_id = :id AND clinician_email = :email "
+                                "ORDER BY id"), {"id": share, "email": hugo.email}).scalars().all()
+    assert log == ["role_revoked"]
+    # A code accepted by the former clinician in the same gap starts no share.
+    code = code_invite(jo, ["diary"])
+    hugo_user = world.app.state.accounts.authenticate(hugo.email, PASSWORD)
+    with pytest.raises(sharing.ClinicError):
+        sharing.accept_code(engine, hugo_user, code)
+    assert "share-active" not in jo.client.get("/sharing").text
 
 
 def test_only_clinicians_reach_clinic_pages_and_only_admins_the_export(world: World) -> None:

@@ -82,7 +82,7 @@ def test_sign_up_log_a_night_log_out_log_in_and_see_it(page: Any) -> None:
     shot(page, "night-logged")
 
     page.get_by_role("button", name="Log out").click()
-    page.wait_for_url("**/login?done=logged_out")
+    page.wait_for_url("**/login")
     assert "You are logged out" in page.locator("#flash").inner_text()
     page.goto("/diary")
     page.wait_for_url("**/login?next=%2Fdiary")

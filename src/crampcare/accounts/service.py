@@ -441,8 +441,13 @@ class AccountService:
 
         # One transaction under the owner's write lock: a write running at the same moment (an
         # import, say) either commits before and is deleted here, or finds the user gone and
-        # stores nothing. Sessions and tokens go with the user row (ON DELETE CASCADE).
+        # stores nothing. Sessions and tokens go with the user row (ON DELETE CASCADE). A
+        # clinician's shares would go with it too, without a word to their patients: each is ended
+        # first with a line in its patient's log (which outlives the clinician's account).
         def erase(conn: Connection) -> dict[str, int]:
+            from crampcare.clinic.sharing import end_shares_with_clinician
+
+            end_shares_with_clinician(conn, user.id, user.email, "account_deleted")
             removed = DiaryStore(self.engine, owner=user.owner_id, user_id=user.id).delete_everything_in(conn)
             conn.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
             conn.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id))

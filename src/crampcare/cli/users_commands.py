@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from crampcare.i18n.context import _
+from crampcare.i18n.context import _, ngettext
 
 users_app = typer.Typer(help="Server mode: make an account a clinician or an admin, or a patient again.",
                         no_args_is_help=True)
@@ -69,17 +69,21 @@ def revoke_command(
     email: str = typer.Argument(..., help="The e-mail of the account."),
     db: str | None = DbOption,
 ) -> None:
-    """Make a clinician or admin a patient again; effective at their next request."""
+    """Make a clinician or admin a patient again, from their next request; every share with them ends."""
     from crampcare.services.clinic import ClinicError, revoke_role
 
     engine = _server_engine(db)
     try:
-        before = revoke_role(engine, email)
+        revoked = revoke_role(engine, email)
     except ClinicError as exc:
         _fail(exc.message)
     finally:
         engine.dispose()
-    typer.echo(_("{email} is a patient (was {role})", email=email.strip().lower(), role=before))
+    typer.echo(_("{email} is a patient (was {role})", email=email.strip().lower(), role=revoked.role))
+    if revoked.shares_ended:
+        typer.echo(ngettext("{n} share with patients ended (each patient's sharing page says so).",
+                            "{n} shares with patients ended (each patient's sharing page says so).",
+                            revoked.shares_ended))
 
 
 @users_app.command("list")

@@ -17,7 +17,7 @@ from crampcare.clinic.models import AuditRow
 from crampcare.clinic.sharing import ActiveShare
 from crampcare.i18n.context import N_, _
 
-# What a clinician read, as the patient's log names it.
+# What a clinician read, as the patient's log names it (and why a share ended without the patient).
 WHAT = {
     "dashboard": N_("saw your summary on their dashboard"),
     "overview": N_("opened your overview"),
@@ -27,6 +27,10 @@ WHAT = {
     "report_html": N_("opened your report"),
     "report_pdf": N_("downloaded your report (PDF)"),
     "fhir": N_("downloaded your history (FHIR)"),
+    # Not reads: the share ended because the account is no longer a clinician's (``users revoke``),
+    # or the clinician deleted their account.
+    "role_revoked": N_("is no longer a clinician here: your share with them has ended"),
+    "account_deleted": N_("deleted their account: your share with them has ended"),
 }
 
 

@@ -58,6 +58,9 @@ class ShareRow(Base):
         Index("uq_clinic_shares_active_pair", "patient_id", "clinician_id", unique=True,
               postgresql_where=text("status = 'active'"), sqlite_where=text("status = 'active'")),
         Index("ix_clinic_shares_clinician_status", "clinician_id", "status"),
+        # Never an id used before (SQLite would reuse the highest once its row is gone): a clinician's
+        # link to one patient's share must never open another's (migration 0010).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

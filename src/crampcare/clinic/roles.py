@@ -5,6 +5,7 @@ cannot be created by whoever reaches the server first."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import Connection, Engine, delete, insert, select
@@ -44,9 +45,13 @@ def is_clinician(role: Role) -> bool:
 def _user_id(conn: Connection, email: str) -> int:
     user_id = conn.execute(select(UserRow.id).where(UserRow.email == email_key(email))).scalar_one_or_none()
     if user_id is None:
-        raise ClinicError(_("no account with the e-mail {email}; the person signs up first", email=repr(email.strip())),
-                          field="email")
+        raise _no_account(email)
     return int(user_id)
+
+
+def _no_account(email: str) -> ClinicError:
+    return ClinicError(_("no account with the e-mail {email}; the person signs up first", email=repr(email.strip())),
+                       field="email")
 
 
 def grant_role(engine: Engine, email: str, role: str) -> None:
@@ -59,13 +64,36 @@ def grant_role(engine: Engine, email: str, role: str) -> None:
         conn.execute(insert(UserRoleRow).values(user_id=user_id, role=role, granted_at=dt.datetime.now(dt.UTC)))
 
 
-def revoke_role(engine: Engine, email: str) -> Role:
-    """Make the account a patient again; returns the role it had. Effective at the next request."""
-    with engine.begin() as conn:
+@dataclass(frozen=True)
+class Revoked:
+    """What revoking a role did: the role the account had, and how many shares with it ended."""
+
+    role: Role
+    shares_ended: int
+
+
+def revoke_role(engine: Engine, email: str) -> Revoked:
+    """Make the account a patient again, and end every share with it (active, or an invitation
+    waiting for it), each recorded in its patient's log, in one transaction under the account's
+    write lock: a clinician read running meanwhile either finished before (and is in the log) or
+    finds no share. Its pages answer 404 from the next request; a role given again later brings
+    back no patient's data."""
+    from crampcare.clinic.sharing import end_shares_with_clinician
+    from crampcare.db.writes import Owner, OwnerGoneError, run_write
+
+    with engine.connect() as conn:
         user_id = _user_id(conn, email)
+        user = conn.execute(select(UserRow.owner_id, UserRow.email).where(UserRow.id == user_id)).one()
+
+    def write(conn: Connection) -> Revoked:
         before = role_of(conn, user_id)
         conn.execute(delete(UserRoleRow).where(UserRoleRow.user_id == user_id))
-    return before
+        return Revoked(before, end_shares_with_clinician(conn, user_id, user.email, "role_revoked"))
+
+    try:
+        return run_write(engine, Owner(user.owner_id, user_id), write)
+    except OwnerGoneError:  # the account deleted meanwhile: its role and shares went with it
+        raise _no_account(email) from None
 
 
 def list_roles(engine: Engine) -> list[tuple[str, str]]:

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, DateTime, Engine, String, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from crampcare.accounts.models import UserRow
 from crampcare.accounts.service import User, email_key
-from crampcare.clinic.models import CohortConsentRow, ShareRow, UserRoleRow
-from crampcare.clinic.roles import ClinicError
+from crampcare.clinic.models import AuditRow, CohortConsentRow, ShareRow, UserRoleRow
+from crampcare.clinic.roles import ClinicError, is_clinician, role_of
 from crampcare.db.writes import Owner, run_write
 from crampcare.i18n.context import _
 
@@ -178,6 +178,10 @@ def invite_by_code(engine: Engine, patient: User, scopes: Scopes,
 
 
 def _activate(conn: Connection, share_id: int, patient_id: int, clinician_id: int) -> None:
+    # Under the clinician's write lock, as revoking their role is: a role revoked while this request
+    # ran (its page checked the role before) is seen here, and no share starts for a non-clinician.
+    if not is_clinician(role_of(conn, clinician_id)):
+        raise ClinicError(_("no such invitation (it may have been withdrawn)"), status=404)
     # A newer share replaces an older one between the same two people (its scopes win).
     now = _now()
     conn.execute(update(ShareRow).where(ShareRow.patient_id == patient_id, ShareRow.clinician_id == clinician_id,
@@ -227,6 +231,24 @@ def revoke_share(engine: Engine, patient: User, share_id: int) -> bool:
         ).values(status="revoked", revoked_at=_now(), code_hash=None)).rowcount)
 
     return _write(engine, patient, write)
+
+
+def end_shares_with_clinician(conn: Connection, clinician_id: int, clinician_email: str, why: str) -> int:
+    """In the caller's transaction: end every share with this clinician, active ones and e-mail
+    invitations waiting for them, when they are no longer a clinician here (``why``, an audit
+    :data:`~crampcare.clinic.audit.WHAT`: the role revoked, or the account deleted). Each active
+    share's patient finds the reason in their log (written while the share is still active, as the
+    log's trigger requires). Returns how many shares ended. A role given again later starts with no
+    shares: patients share again if they wish."""
+    now = _now()
+    active = select(ShareRow.patient_id, ShareRow.clinician_id, literal(clinician_email, String(320)), ShareRow.id,
+                    literal(why, String(40)), literal(now, DateTime(timezone=True))).where(
+        ShareRow.clinician_id == clinician_id, ShareRow.status == "active")
+    conn.execute(insert(AuditRow).from_select(
+        ["patient_id", "clinician_id", "clinician_email", "share_id", "what", "at"], active))
+    return int(conn.execute(update(ShareRow).where(
+        ShareRow.clinician_id == clinician_id, ShareRow.status.in_(("pending", "active")),
+    ).values(status="revoked", revoked_at=now, code_hash=None)).rowcount)
 
 
 def _scopes(row: object) -> Scopes:

@@ -42,12 +42,13 @@ class SchemaOutOfDateError(RuntimeError):
 
 
 def all_tables() -> MetaData:
-    """The metadata of every table (diary, accounts and clinic: one history), for migrations and schema checks."""
+    """The metadata of every table (diary, accounts, clinic and flash messages: one history), for migrations and schema checks."""
     from crampcare.accounts.models import UserRow
     from crampcare.clinic.models import ShareRow
+    from crampcare.db.flash import FlashRow
     from crampcare.diary.models import NightRow
 
-    assert UserRow.metadata is NightRow.metadata is ShareRow.metadata
+    assert UserRow.metadata is NightRow.metadata is ShareRow.metadata is FlashRow.metadata
     return NightRow.metadata
 
 

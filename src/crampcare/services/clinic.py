@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from crampcare.clinic.audit import audit_log_for, clinic_data
 from crampcare.clinic.cohort import CohortFigures, CohortTooSmallError, cohort_figures, deidentified_csv
 from crampcare.clinic.dashboard import DashboardRow, dashboard
-from crampcare.clinic.roles import ClinicError, Role, grant_role, is_clinician, list_roles, revoke_role
+from crampcare.clinic.roles import ClinicError, Revoked, Role, grant_role, is_clinician, list_roles, revoke_role
 from crampcare.clinic.sharing import (
     CODE_LIFETIME,
     SCOPES,
@@ -47,6 +47,7 @@ __all__ = [
     "CohortFigures",
     "CohortTooSmallError",
     "DashboardRow",
+    "Revoked",
     "Role",
     "Scope",
     "Scopes",

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.i18n.context import N_, _
-from crampcare.web import forms
+from crampcare.web import flash, forms
 from crampcare.web.auth import (
     CSRF_FIELD,
     PRELOGIN_COOKIE,
@@ -41,8 +41,11 @@ DONE = {
 }
 
 
-def _done(done: str | None) -> str:
-    return _(DONE[done]) if done in DONE else ""
+async def _done(request: Request, page: str) -> str:
+    """The message a form left for this page (:mod:`crampcare.web.flash`), once; never from the URL."""
+    said = await run_in_threadpool(flash.take, request, page)
+    return _(DONE[said[0]]) if said is not None and said[0] in DONE else ""
+
 MAX_TOKEN_ID = 2**31 - 1
 
 
@@ -121,15 +124,15 @@ async def signup_submit(request: Request) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_page(request: Request, next: str | None = Query(None, max_length=500),
-                     done: str | None = Query(None, max_length=20)) -> Response:
+async def login_page(request: Request, next: str | None = Query(None, max_length=500)) -> Response:
     from crampcare.web.auth import safe_next
 
     auth = await resolve_quietly(request)
-    if auth.user is not None and done is None:
+    if auth.user is not None:
         return _logged_in(request, next or "/diary")
     return _credentials_page(request, "login.html", {"title": _("Log in"), "errors": {}, "email": "",
-                                                     "next": safe_next(next, ""), "message": _done(done)})
+                                                     "next": safe_next(next, ""),
+                                                     "message": await _done(request, "/login")})
 
 
 @router.post("/login")
@@ -162,10 +165,10 @@ async def login_submit(request: Request) -> Response:
 
 
 @router.post("/logout")
-def logout(request: Request, auth: Auth = Depends(require_user)) -> Response:
+async def logout(request: Request, auth: Auth = Depends(require_user)) -> Response:
     if auth.session_token:
-        accounts(request).end_session(auth.session_token)
-    response = RedirectResponse("/login?done=logged_out", status_code=303)
+        await run_in_threadpool(accounts(request).end_session, auth.session_token)
+    response = await flash.redirect(request, "/login", "logged_out", logged_out=True)
     clear_session_cookie(response, request)
     return response
 
@@ -188,9 +191,9 @@ def _account_page(request: Request, auth: Auth, status: int = 200, **extra: Any)
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request, done: str | None = Query(None, max_length=20),
-                 auth: Auth = Depends(require_user)) -> HTMLResponse:
-    return _account_page(request, auth, message=_done(done))
+async def account_page(request: Request, auth: Auth = Depends(require_user)) -> HTMLResponse:
+    message = await _done(request, "/account")
+    return await run_in_threadpool(_account_page, request, auth, message=message)
 
 
 @router.post("/account/password")
@@ -213,7 +216,7 @@ async def account_password(request: Request, auth: Auth = Depends(require_user))
         field = "new_password" if exc.field == "password" else "current_password"
         status = 429 if exc.code == "rate_limited" else 422
         return await run_in_threadpool(_account_page, request, auth, status, errors={field: exc.message})
-    return RedirectResponse("/account?done=password", status_code=303)
+    return await flash.redirect(request, "/account", "password")
 
 
 @router.post("/account/tokens")
@@ -226,12 +229,12 @@ async def account_new_token(request: Request, auth: Auth = Depends(require_user)
 
 
 @router.post("/account/tokens/{token_id}/delete")
-def account_revoke_token(request: Request, token_id: int = Path(ge=1, le=MAX_TOKEN_ID),
-                         auth: Auth = Depends(require_user)) -> Response:
+async def account_revoke_token(request: Request, token_id: int = Path(ge=1, le=MAX_TOKEN_ID),
+                               auth: Auth = Depends(require_user)) -> Response:
     assert auth.user is not None
-    if not accounts(request).revoke_api_token(auth.user, token_id):
+    if not await run_in_threadpool(accounts(request).revoke_api_token, auth.user, token_id):
         raise ApiError(404, _("you have no such token"))
-    return RedirectResponse("/account?done=revoked", status_code=303)
+    return await flash.redirect(request, "/account", "revoked")
 
 
 @router.post("/account/delete")
@@ -252,6 +255,6 @@ async def account_delete(request: Request, auth: Auth = Depends(require_user)) -
     except AccountError as exc:
         status = 429 if exc.code == "rate_limited" else 422
         return await run_in_threadpool(_account_page, request, auth, status, errors={"delete_password": exc.message})
-    response = RedirectResponse("/login?done=deleted", status_code=303)
+    response = await flash.redirect(request, "/login", "deleted", logged_out=True)
     clear_session_cookie(response, request)
     return response

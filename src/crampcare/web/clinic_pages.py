@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.i18n.context import N_, _
@@ -23,7 +23,7 @@ from crampcare.services import clinic
 from crampcare.services import diary as diary_service
 from crampcare.services import report as report_service
 from crampcare.services.clinic import ClinicError, Role
-from crampcare.web import forms
+from crampcare.web import flash, forms
 from crampcare.web.auth import require_user
 from crampcare.web.deps import get_kb
 from crampcare.web.errors import ApiError
@@ -50,8 +50,8 @@ DONE = {
 }
 
 
-def _done(done: str | None) -> str:
-    return _(DONE[done]) if done in DONE else ""
+def _done(said: tuple[str, dict[str, Any]] | None) -> str:
+    return _(DONE[said[0]]) if said is not None and said[0] in DONE else ""
 
 
 async def _user(request: Request) -> User:
@@ -91,21 +91,22 @@ def _scopes_from(form: Any) -> clinic.Scopes:
 # --------------------------------------------------------------------------- the patient's side
 
 
-def _sharing_page(request: Request, user: User, errors: dict[str, str] | None = None, done: str | None = None,
+def _sharing_page(request: Request, user: User, errors: dict[str, str] | None = None, with_message: bool = False,
                   new_code: tuple[str, dt.datetime] | None = None, status: int = 200) -> HTMLResponse:
     engine = request.app.state.engine
     return render(request, "clinic_sharing.html", {
         "title": _("Sharing"), "shares": clinic.shares_of_patient(engine, user),
         "log": clinic.audit_log_for(engine, user), "consent": clinic.has_cohort_consent(engine, user),
-        "errors": errors or {}, "message": _done(done), "new_code": new_code, "when": moment,
+        "errors": errors or {}, "message": _done(flash.take(request, "/sharing") if with_message else None),
+        "new_code": new_code, "when": moment,
         "is_clinician": clinic.is_clinician(clinic.role(engine, user.id)), "scopes": clinic.SCOPES,
     }, status)
 
 
 @router.get("/sharing", response_class=HTMLResponse)
-async def sharing_page(request: Request, done: str | None = Query(None, max_length=20)) -> HTMLResponse:
+async def sharing_page(request: Request) -> HTMLResponse:
     user = await _user(request)
-    return await run_in_threadpool(_sharing_page, request, user, None, done)
+    return await run_in_threadpool(_sharing_page, request, user, None, True)
 
 
 @router.post("/sharing/invite", response_class=HTMLResponse)
@@ -118,12 +119,12 @@ async def sharing_invite(request: Request) -> Response:
         if forms.text(form, "method") == "code":
             code, share_id = await run_in_threadpool(clinic.invite_by_code, engine, user, scopes)
             expires = dt.datetime.now(dt.UTC) + clinic.CODE_LIFETIME
-            return await run_in_threadpool(_sharing_page, request, user, None, None, (code, expires))
+            return await run_in_threadpool(_sharing_page, request, user, None, False, (code, expires))
         await run_in_threadpool(clinic.invite_clinician, engine, user, forms.text(form, "email")[:320], scopes)
     except ClinicError as exc:
-        return await run_in_threadpool(_sharing_page, request, user, {exc.field or "invite": exc.message}, None, None,
+        return await run_in_threadpool(_sharing_page, request, user, {exc.field or "invite": exc.message}, False, None,
                                        exc.status)
-    return RedirectResponse("/sharing?done=invited", status_code=303)
+    return await flash.redirect(request, "/sharing", "invited")
 
 
 @router.post("/sharing/{share_id}/revoke")
@@ -131,7 +132,7 @@ async def sharing_revoke(request: Request, share_id: int = ShareId) -> Response:
     user = await _user(request)
     if not await run_in_threadpool(clinic.revoke_share, request.app.state.engine, user, share_id):
         raise ApiError(404, _("you have no such share"))
-    return RedirectResponse("/sharing?done=revoked", status_code=303)
+    return await flash.redirect(request, "/sharing", "revoked")
 
 
 @router.post("/sharing/consent")
@@ -140,26 +141,27 @@ async def sharing_consent(request: Request) -> Response:
     form = await request.form()
     consent = forms.text(form, "consent") == "yes"
     await run_in_threadpool(clinic.set_cohort_consent, request.app.state.engine, user, consent)
-    return RedirectResponse(f"/sharing?done={'consent_on' if consent else 'consent_off'}", status_code=303)
+    return await flash.redirect(request, "/sharing", "consent_on" if consent else "consent_off")
 
 
 # --------------------------------------------------------------------------- the clinician's side
 
 
 def _dashboard_page(request: Request, clinician: User, role: Role, errors: dict[str, str] | None = None,
-                    done: str | None = None, status: int = 200) -> HTMLResponse:
+                    with_message: bool = False, status: int = 200) -> HTMLResponse:
     engine = request.app.state.engine
     rows = clinic.dashboard(engine, clinician)
     return render(request, "clinic_dashboard.html", {
         "title": _("Dashboard"), "rows": rows, "pending": clinic.pending_for_clinician(engine, clinician),
-        "errors": errors or {}, "message": _done(done), "role": role, "when": moment,
+        "errors": errors or {}, "message": _done(flash.take(request, "/clinic") if with_message else None), "role": role,
+        "when": moment,
     }, status)
 
 
 @router.get("/clinic", response_class=HTMLResponse)
-async def clinic_dashboard(request: Request, done: str | None = Query(None, max_length=20)) -> HTMLResponse:
+async def clinic_dashboard(request: Request) -> HTMLResponse:
     clinician, role = await _clinician(request)
-    return await run_in_threadpool(_dashboard_page, request, clinician, role, None, done)
+    return await run_in_threadpool(_dashboard_page, request, clinician, role, None, True)
 
 
 @router.post("/clinic/accept", response_class=HTMLResponse)
@@ -169,9 +171,11 @@ async def clinic_accept_code(request: Request) -> Response:
     try:
         await run_in_threadpool(clinic.accept_code, request.app.state.engine, clinician, forms.text(form, "code")[:60])
     except ClinicError as exc:
-        return await run_in_threadpool(_dashboard_page, request, clinician, role, {"code": exc.message}, None,
+        if exc.status == 404:  # no longer a clinician (the role revoked while this request ran)
+            raise ApiError(404, _(NO_SUCH_PAGE)) from None
+        return await run_in_threadpool(_dashboard_page, request, clinician, role, {"code": exc.message}, False,
                                        exc.status)
-    return RedirectResponse("/clinic?done=accepted", status_code=303)
+    return await flash.redirect(request, "/clinic", "accepted")
 
 
 @router.post("/clinic/invites/{share_id}/accept")
@@ -181,7 +185,7 @@ async def clinic_accept_invite(request: Request, share_id: int = ShareId) -> Res
         await run_in_threadpool(clinic.accept_invite, request.app.state.engine, clinician, share_id)
     except ClinicError as exc:
         raise ApiError(exc.status, exc.message) from None
-    return RedirectResponse("/clinic?done=accepted", status_code=303)
+    return await flash.redirect(request, "/clinic", "accepted")
 
 
 async def _shared(request: Request, share_id: int, scope: clinic.Scope | None, what: str) -> clinic.ActiveShare:

@@ -6,14 +6,14 @@ Journeys: ``/now`` (first aid, offline), ``/assess``, ``/diary``, ``/insights``,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
-import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +27,7 @@ from crampcare.i18n.wording import evidence_label, text, urgency_action
 from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.services import diary as diary_service
 from crampcare.services import transfer as transfer_service
-from crampcare.web import forms
+from crampcare.web import flash, forms
 from crampcare.web.deps import get_kb, get_store
 from crampcare.web.errors import ApiError
 from crampcare.web.i18n import ui_words
@@ -53,6 +53,7 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, name, context, status_code=status, headers=headers or NO_STORE
     )
+    flash.forget_cookie(request, response)
     return response
 
 
@@ -195,28 +196,31 @@ FLASH = {
     "undone": N_("Undone: the last change was reverted."),
     "nothing": N_("Nothing to undo."),
 }
-
-# An import's counts across the redirect (``csv.2.1.0.0.0.0``), so the diary page says what the
-# CLI says: the service's own summary, not a bare "imported" when nothing was added.
-_IMPORT_COUNTS = re.compile(r"(csv|json|fhir)((?:\.\d{1,7}){6})")
+# After these the message offers Undo (of the change just made).
+UNDO_OFFER = frozenset({"night", "quiet", "day", "edited", "deleted", "imported"})
 
 
-def _import_counts(summary: transfer_service.ImportSummary) -> str:
-    return ".".join([summary.format, *(str(n) for n in (
-        summary.nights_added, summary.days_added, summary.nights_unchanged, summary.days_unchanged,
-        summary.assessments_added, summary.assessments_unchanged))])
+def _flash_message(said: tuple[str, dict[str, Any]] | None) -> str:
+    """What the diary page says once after a form: from the server's own record of what the form
+    did (:mod:`crampcare.web.flash`), never from the URL. An import says what the CLI says (the
+    service's own summary, not a bare "imported" when nothing was added)."""
+    if said is None:
+        return ""
+    kind, params = said
+    if kind == "imported":
+        try:
+            return transfer_service.ImportSummary(**params).message
+        except TypeError:
+            return _("Diary imported.")
+    if kind not in FLASH:
+        return ""
+    date = params.get("date")
+    return _(FLASH[kind], date=date if isinstance(date, str) else _("the date"))
 
 
-def _import_message(counts: str | None) -> str:
-    found = _IMPORT_COUNTS.fullmatch(counts or "")
-    if found is None:
-        return _("Diary imported.")
-    return transfer_service.ImportSummary(found.group(1), *(int(n) for n in found.group(2)[1:].split("."))).message
-
-
-def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, date: str | None = None,
+def _diary_context(kb: KnowledgeBase, store: Diary, said: tuple[str, dict[str, Any]] | None = None,
                    errors: dict[str, str] | None = None, night_form: dict[str, Any] | None = None,
-                   day_form: dict[str, Any] | None = None, counts: str | None = None) -> dict[str, Any]:
+                   day_form: dict[str, Any] | None = None) -> dict[str, Any]:
     from crampcare.diary import units
     from crampcare.diary.records import LEGS, MUSCLES, RELIEFS
 
@@ -226,17 +230,14 @@ def _diary_context(kb: KnowledgeBase, store: Diary, done: str | None = None, dat
     days = {d.date: d for d in diary_service.days(store, since)}
     rows = [{"date": d, "night": nights.get(d), "day": days.get(d)} for d in sorted(nights.keys() | days.keys(),
                                                                                        reverse=True)]
-    safe_date = date if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else ""
-    message = _(FLASH[done], date=safe_date or _("the date")) if done in FLASH else ""
-    if done == "imported":
-        message = _import_message(counts)
+    message = _flash_message(said)
     now = _now()
     default_night = units.default_night_date(now)
     return {
         "title": _("Diary"),
         "rows": rows,
         "message": message,
-        "undo_offer": done in ("night", "quiet", "day", "edited", "deleted", "imported"),
+        "undo_offer": bool(message) and said is not None and said[0] in UNDO_OFFER,
         "errors": errors or {},
         "nf": night_form or {},
         "df": day_form or {},
@@ -273,10 +274,8 @@ def _cramp_again(cramp: Cramp | None) -> dict[str, Any] | None:
 
 
 @router.get("/diary", response_class=HTMLResponse)
-def diary_page(request: Request, done: str | None = Query(None, max_length=20),
-               date: str | None = Query(None, max_length=10), counts: str | None = Query(None, max_length=60),
-               kb: KnowledgeBase = Depends(get_kb), store: Diary = Depends(get_store)) -> HTMLResponse:
-    return render(request, "diary.html", _diary_context(kb, store, done, date, counts=counts))
+def diary_page(request: Request, kb: KnowledgeBase = Depends(get_kb), store: Diary = Depends(get_store)) -> HTMLResponse:
+    return render(request, "diary.html", _diary_context(kb, store, flash.take(request, "/diary")))
 
 
 CLOCK_TOLERANCE = dt.timedelta(minutes=15)
@@ -287,15 +286,16 @@ def _now() -> dt.datetime:
     return dt.datetime.now()
 
 
-def _redirect(done: str, date: dt.date | None = None, counts: str = "") -> RedirectResponse:
-    suffix = (f"&date={date.isoformat()}" if date else "") + (f"&counts={counts}" if counts else "")
-    return RedirectResponse(f"/diary?done={done}{suffix}", status_code=303)
+async def _redirect(request: Request, done: str, date: dt.date | None = None,
+                    params: dict[str, Any] | None = None) -> RedirectResponse:
+    """Back to the diary, which says once what the form did (kept on the server, not in the URL)."""
+    return await flash.redirect(request, "/diary", done, {**(params or {}), **({"date": date.isoformat()} if date else {})})
 
 
 async def _diary_error(request: Request, kb: KnowledgeBase, store: Diary, errors: dict[str, str],
                        night_form: dict[str, Any] | None = None, day_form: dict[str, Any] | None = None,
                        status: int = 422) -> HTMLResponse:
-    context = await run_in_threadpool(_diary_context, kb, store, None, None, errors, night_form, day_form)
+    context = await run_in_threadpool(_diary_context, kb, store, None, errors, night_form, day_form)
     return answer_to_post(request, "diary.html", context, status)
 
 
@@ -340,7 +340,7 @@ async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
         await run_in_threadpool(diary_service.log_night, store, record, _form_key(form))
     except ValidationError as exc:
         return await _diary_error(request, kb, store, forms.validation_messages(exc), forms.form_dict(form))
-    return _redirect("night", date)
+    return await _redirect(request, "night", date)
 
 
 def _form_key(form: Any) -> str | None:
@@ -363,7 +363,7 @@ async def diary_quiet_night(request: Request, kb: KnowledgeBase = Depends(get_kb
     if logged.outcome == "unchanged" and logged.night.cramps and not logged.replayed:
         problem = "that night already has a cramp logged; a quiet night does not erase it (edit the night below)"
         return await _diary_error(request, kb, store, {"date": problem}, status=409)
-    return _redirect("quiet", date)
+    return await _redirect(request, "quiet", date)
 
 
 @router.post("/diary/day")
@@ -383,7 +383,7 @@ async def diary_log_day(request: Request, kb: KnowledgeBase = Depends(get_kb),
         message = _("{date} is already logged; choose Edit next to it in the list to change it.",
                     date=current_localizer().date(date))
         return await _diary_error(request, kb, store, {"date": message}, day_form=forms.form_dict(form), status=409)
-    return _redirect("day", date)
+    return await _redirect(request, "day", date)
 
 
 def _day_record(form: Any, date: dt.date, errors: dict[str, str]) -> DayRecord | None:
@@ -471,7 +471,7 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
             "sleep": forms.text(form, "sleep_disturbed"),
         }, 422)
     await run_in_threadpool(diary_service.put_night, store, record)
-    return _redirect("edited", date)
+    return await _redirect(request, "edited", date)
 
 
 @router.get("/diary/day/{date}", response_class=HTMLResponse)
@@ -512,7 +512,7 @@ async def diary_save_day(request: Request, date: DiaryDate, kb: KnowledgeBase = 
         context = await run_in_threadpool(_day_edit_context, kb, store, date, forms.form_dict(form), errors)
         return answer_to_post(request, "day_edit.html", context, 422)
     await run_in_threadpool(diary_service.put_day, store, record)
-    return _redirect("edited", date)
+    return await _redirect(request, "edited", date)
 
 
 @router.post("/diary/{kind}/{date}/delete")
@@ -521,7 +521,7 @@ async def diary_delete(request: Request, kind: str, date: DiaryDate, store: Diar
         raise ApiError(404, _("nothing to delete there"))
     key = _form_key(await request.form())
     await run_in_threadpool(diary_service.delete, store, date, "night" if kind == "night" else "day", key)
-    return _redirect("deleted", date)
+    return await _redirect(request, "deleted", date)
 
 
 @router.post("/diary/undo")
@@ -532,8 +532,8 @@ async def diary_undo(request: Request, store: Diary = Depends(get_store)) -> Res
     try:
         await run_in_threadpool(diary_service.undo, store, _form_key(form))
     except NotFoundError:
-        return _redirect("nothing")
-    return _redirect("undone")
+        return await _redirect(request, "nothing")
+    return await _redirect(request, "undone")
 
 
 @router.post("/diary/import")
@@ -548,7 +548,7 @@ async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
         return await _diary_error(request, kb, store, {"file": exc.message}, status=exc.status)
     except DiaryError as exc:
         return await _diary_error(request, kb, store, {"file": str(exc)})
-    return _redirect("imported", counts=_import_counts(summary))
+    return await _redirect(request, "imported", params=dataclasses.asdict(summary))
 
 
 # --------------------------------------------------------------------------- /insights
