@@ -18,19 +18,32 @@
     steps.forEach(function (s, k) { s.classList.toggle("on", k === i); });
     stop();
     var h = steps[i].querySelector("h2");
-    if (h && id) { h.tabIndex = -1; h.focus(); }
-    window.scrollTo(0, 0);
+    if (h && id) { h.tabIndex = -1; h.focus({ preventScroll: true }); }
+    // A step chosen by Next or Back starts at the top of the screen, so its timer is not pushed
+    // under the sticky buttons by the page's heading; the first visit shows the heading.
+    window.scrollTo(0, id ? steps[i].getBoundingClientRect().top + window.pageYOffset : 0);
   }
   function fmt(n) { return Math.floor(n / 60) + ":" + ("0" + n % 60).slice(-2); }
   function stop() {
-    if (timer) { clearInterval(timer.id); timer.btn.textContent = timer.btn.dataset.start; timer = null; }
+    if (timer) { clearInterval(timer.id); timer.pause(); timer.btn.textContent = timer.btn.dataset.start; timer = null; }
   }
   steps.forEach(function (s) {
     var p = s.querySelector(".timer");
     if (!p) return;
     p.hidden = false;
     var b = p.querySelector("button"), out = p.querySelector("output"), done = s.querySelector(".done");
-    var total = +p.dataset.seconds, left = total;
+    var total = +p.dataset.seconds, left = total, end = 0;
+    // The time left is read from the clock, not counted in ticks: a phone that locks its screen or
+    // a tab in the background runs no ticks, and the stretch goes on all the same.
+    function remaining() { return Math.max(0, Math.ceil((end - Date.now()) / 1000)); }
+    function tick() {
+      left = remaining(); out.textContent = fmt(left);
+      if (left <= 0) {
+        stop(); done.hidden = false;
+        say(done.lastChild.textContent);
+        if (navigator.vibrate) navigator.vibrate([300, 150, 300]);
+      }
+    }
     b.addEventListener("click", function () {
       if (timer && timer.btn === b) { stop(); return; }
       stop();
@@ -39,16 +52,12 @@
       done.hidden = true;
       b.textContent = b.dataset.pause;
       say(b.dataset.started + ": " + fmt(left));
-      timer = { btn: b, id: setInterval(function () {
-        left -= 1; out.textContent = fmt(left);
-        if (left <= 0) {
-          stop(); done.hidden = false;
-          say(done.lastChild.textContent);
-          if (navigator.vibrate) navigator.vibrate([300, 150, 300]);
-        }
-      }, 1000) };
+      end = Date.now() + left * 1000;
+      timer = { btn: b, tick: tick, pause: function () { left = remaining(); }, id: setInterval(tick, 250) };
     });
   });
+  // Back on screen: the clock shows the time left at once, not after the next tick.
+  d.addEventListener("visibilitychange", function () { if (timer && d.visibilityState === "visible") timer.tick(); });
   awake();
   d.addEventListener("visibilitychange", awake);  // the lock is dropped when the page is hidden
   window.addEventListener("hashchange", show);
