@@ -1,0 +1,66 @@
+"""`crampcare now` at 3 a.m.: a narrow terminal, the guidance beside each step, and the emergency
+numbers of the reader's region only, in every client (the terminal, `--plain` and /now)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.test_cli import crampcare
+
+from crampcare.i18n.regions import REGIONS
+from crampcare.knowledge import load_knowledge
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
+
+KB = load_knowledge()
+STEPS = [s for s in KB.first_aid.values() if s.in_now]
+BOX = re.compile(r"[│╭╮╰╯─]+")
+NUMBERS = re.compile(r"(?<!\d)(?:112|103|999|911)(?!\d)")
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app for the module: /now reads no diary."""
+    with TestClient(create_app(Settings(db=str(tmp_path_factory.mktemp("now") / "diary.sqlite")))) as client:
+        yield client
+
+
+def flat(text: str) -> str:
+    """What a terminal showed, without the panels' borders and line breaks."""
+    return " ".join(BOX.sub(" ", text).split())
+
+
+def test_a_40_column_terminal_shows_every_step_title_whole_and_the_guidance() -> None:
+    # The step titles sat in the panel's border, and a narrow terminal cut them: "Sit with your legs out in fron".
+    run = crampcare("now", input="n\nn\nn\nn\n", env={"COLUMNS": "40"})
+    assert run.returncode == 0, run.stderr
+    shown = flat(run.stdout)
+    for step in STEPS:
+        assert step.title in shown, step.id
+        if step.guidance_note:  # --plain and /now say where guidance differs from the article; so does this
+            assert " ".join(step.guidance_note.split()) in shown, step.id
+
+
+@pytest.mark.parametrize(("lang", "region"), [("en", "US"), ("en", "GB"), ("ru", "GB"), ("ru", "US"), ("en", "RU")])
+def test_an_emergency_names_only_the_numbers_of_the_readers_region(lang: str, region: str,
+                                                                  web: TestClient) -> None:
+    """The escalation texts said "Dial 112" (Russian: "Звоните 112 или 103") after a headline with the
+    region's own number: "call emergency services now (911). Dial 112 …" at the worst moment to choose."""
+    allowed = set(REGIONS[region].emergency) | {REGIONS[region].urgent_advice} - {None}
+    plain = crampcare("now", "--plain", "--lang", lang, "--region", region)
+    # Yes to the first question (breathless or chest pain): the emergency panel, then the run stops.
+    interactive = crampcare("now", "--lang", lang, "--region", region, input="y\n", env={"COLUMNS": "200"})
+    web.cookies.set("crampcare_region", region)
+    page = web.get("/now", params={"lang": lang}).text
+    question = KB.text("escalation.esc_breathless.text", lang)
+    shown = {
+        "--plain": "\n".join(line for line in plain.stdout.splitlines() if line.startswith("- ")),
+        "now": interactive.stdout[interactive.stdout.index(question):],
+        "/now": page[page.index('id="hc"'):],
+    }
+    for client_name, text in shown.items():
+        numbers = set(NUMBERS.findall(text))
+        assert numbers and numbers <= allowed, (client_name, lang, region, numbers)
