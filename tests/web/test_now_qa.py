@@ -2,11 +2,13 @@
 Next (not under the sticky buttons), focus on each step's heading, Back, the "Yes" of each warning
 question naming its question for a screen reader, and a timer that keeps time while the phone sleeps.
 
-One context and two page loads (English, Russian); the process's one Chromium (root conftest).
+One context and two page loads (English, Russian), and one offline visit; the process's one
+Chromium (root conftest).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -15,6 +17,8 @@ from playwright.sync_api import expect
 from crampcare.knowledge import load_knowledge
 
 pytestmark = pytest.mark.browser
+# Lets context.route() see the service worker's own requests too, so "offline" cuts it off as well.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 KB = load_knowledge()
 # A 4-inch phone (320x568) and the suite's usual one (360x640), upright.
@@ -70,5 +74,23 @@ def test_now_step_by_step_on_a_small_phone(browser: Any, live_server: Any) -> No
         page.clock.fast_forward(seconds * 1000 + 500)  # fires a due tick once, as after waking up
         expect(page.locator("#step-3 .done")).to_be_visible()
         expect(page.locator("#step-3 output")).to_have_text("0:00")
+    finally:
+        context.close()
+
+
+def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_server: Any) -> None:
+    """The language link on /now is /now?lang=ru; the service worker kept /now alone, in the browser's
+    language, so offline a Russian reader with an English browser got the English page."""
+    context = browser.new_context(base_url=live_server.url, service_workers="allow", locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto("/now?lang=ru")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: its pages are kept
+        context.route("**/*", lambda route: route.abort())  # the server cannot be reached
+        page.goto("/now")  # the page without a choice is there, in the browser's language
+        assert page.locator("html").get_attribute("lang") == "en"
+        page.goto("/now?lang=ru#step-2")
+        assert page.locator("html").get_attribute("lang") == "ru"
+        expect(page.locator("#step-2")).to_be_visible()
     finally:
         context.close()

@@ -12,6 +12,12 @@ function isPublic(path) {
   return path === "/now" || path === "/learn" || path.indexOf("/learn/") === 0 || path === "/diary/offline" ||
     path === "/manifest.webmanifest";
 }
+function pageKey(url) {
+  // A page asked for in a language (/now?lang=ru, the link on /now) is kept as such: offline, the
+  // reader who chose Russian gets Russian, not the language of the browser.
+  var lang = url.searchParams.get("lang") || "";
+  return url.pathname + (/^[a-z]{2,3}$/.test(lang) ? "?lang=" + lang : "");
+}
 function keep(req, res) {
   if (res.ok && !res.redirected) { var copy = res.clone(); caches.open(CACHE).then(function (c) { c.put(req, copy); }); }
   return res;
@@ -45,11 +51,12 @@ self.addEventListener("fetch", function (e) {
   if (isPublic(path)) {
     // Network first (always fresh when online): the page as it is for whoever is signed in, while
     // the kept copy (the visitor's page, refreshed now) is what shows when the network is not there.
+    var key = pageKey(url);
     e.respondWith(fetch(req).then(function (res) {
-      if (res.ok && !res.redirected) e.waitUntil(keepCopy(path).catch(function () {}));
+      if (res.ok && !res.redirected) e.waitUntil(keepCopy(key).catch(function () {}));
       return res;
     }).catch(function () {
-      return caches.match(path);
+      return caches.match(key).then(function (hit) { return hit || caches.match(path); });
     }));
   } else if (path.indexOf("/static/") === 0) {
     e.respondWith(caches.match(req).then(function (hit) {
