@@ -64,3 +64,20 @@ def test_an_emergency_names_only_the_numbers_of_the_readers_region(lang: str, re
     for client_name, text in shown.items():
         numbers = set(NUMBERS.findall(text))
         assert numbers and numbers <= allowed, (client_name, lang, region, numbers)
+
+
+def test_sudden_weakness_of_one_side_is_an_escape_to_an_emergency_in_every_client(web: TestClient) -> None:
+    """A stroke at night can feel like a dead or cramping leg. The interview asks about stroke signs
+    first; /now and `crampcare now` had no way out for them (breathless, cold leg, calf, long cramp)."""
+    stroke = [q for q in KB.escalation.values() if "one side" in q.text and "weak" in q.text]
+    assert [q.yes_urgency for q in stroke] == ["emergency"]
+    question = stroke[0]
+    answers = "".join("y\n" if q is question else "n\n" for q in KB.escalation.values())
+    interactive = flat(crampcare("now", "--region", "GB", input=answers, env={"COLUMNS": "200"}).stdout)
+    assert "Call emergency services now: 999. " + question.yes_action in interactive
+    plain = crampcare("now", "--plain", "--region", "GB").stdout
+    assert f"- {question.text} -> call emergency services now (999). {question.yes_action}" in plain
+    web.cookies.set("crampcare_region", "GB")
+    page = web.get("/now").text
+    assert re.search(re.escape(question.text) + r"</p>\s*<details><summary[^>]*>Yes</summary><div class=\"act\" role=\"alert\">"
+                     r"<strong>Call emergency services now: 999.</strong>" + re.escape(question.yes_action), page)
