@@ -92,5 +92,11 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
         page.goto("/now?lang=ru#step-2")
         assert page.locator("html").get_attribute("lang") == "ru"
         expect(page.locator("#step-2")).to_be_visible()
+        # A network that never answers (a weak signal): the kept page shows after a moment instead of
+        # a blank screen for as long as the browser waits (network first, with no limit, before).
+        context.unroute("**/*")
+        context.route(lambda url: url.split("?")[0].endswith("/now"), lambda route: None)  # asked, never answered
+        page.goto("/now?lang=ru", timeout=8000)
+        assert page.locator("html").get_attribute("lang") == "ru"
     finally:
         context.close()
