@@ -81,3 +81,25 @@ def test_sudden_weakness_of_one_side_is_an_escape_to_an_emergency_in_every_clien
     page = web.get("/now").text
     assert re.search(re.escape(question.text) + r"</p>\s*<details><summary[^>]*>Yes</summary><div class=\"act\" role=\"alert\">"
                      r"<strong>Call emergency services now: 999.</strong>" + re.escape(question.yes_action), page)
+
+
+def test_each_warning_question_names_its_source_and_evidence_in_every_client(web: TestClient) -> None:
+    """Every statement has a source and an evidence grade: the first-aid steps showed theirs, the
+    warning questions' actions none in the terminal and no grade on /now."""
+    from crampcare.i18n.context import activate
+    from crampcare.i18n.wording import evidence_label, source_names, source_title
+
+    activate("en", None)
+    plain = crampcare("now", "--plain").stdout.splitlines()
+    page = web.get("/now").text
+    for question in KB.escalation.values():
+        grade = evidence_label(question.evidence)
+        line = plain.index(next(line for line in plain if line.startswith(f"- {question.text} -> ")))
+        assert plain[line + 1] == f"  (source: {', '.join(question.sources)}; evidence: {grade})", question.id
+        answers = "".join("y\n" if q is question else "n\n" for q in KB.escalation.values())
+        panel = flat(crampcare("now", input=answers, env={"COLUMNS": "200"}).stdout.split(question.text, 1)[1])
+        assert f"{question.yes_action} {grade} — {source_names(KB, question.sources)}" in panel, question.id
+        block = page[page.index(question.text):]
+        titles = "; ".join(source_title(KB, s) for s in question.sources)
+        assert block[:block.index("</div>", block.index('class="ev"'))].endswith(
+            f'<p class="ev">Source: {titles}. Evidence: {grade}.</p>'), question.id

@@ -69,8 +69,9 @@ def run(*, plain: bool) -> None:
         answer = _ask_yes_no(text(kb, f"escalation.{question.id}.text"))
         unanswered = unanswered or answer is None
         if answer:
+            evidence = f"{evidence_label(question.evidence)} — {source_names(kb, question.sources)}"
             console.print(Panel(f"[bold]{escape(urgency_action(question.yes_urgency))}[/bold] "
-                                f"{escape(text(kb, f'escalation.{question.id}.yes_action'))}",
+                                f"{escape(text(kb, f'escalation.{question.id}.yes_action'))}\n\n[dim]{escape(evidence)}[/dim]",
                                 border_style="red", title=_("Get help")))
             if URGENCY_RANK[question.yes_urgency] > URGENCY_RANK[urgency]:
                 urgency = question.yes_urgency
