@@ -69,6 +69,9 @@ def test_now_step_by_step_on_a_small_phone(browser: Any, live_server: Any) -> No
         # The timer keeps time when no tick runs (a locked phone, a tab in the background): the
         # stretch goes on, and after its 30 seconds the step says Done, not "0:29".
         page.goto("/now#step-3")
+        # The clock is a timer, not a status: a status (what <output> is by default) is a live region, and
+        # screen readers read out every second of it; the page says only when the timer starts and ends.
+        assert page.get_by_role("status").count() == 0 and page.get_by_role("timer").count() >= 1
         seconds = int(page.locator("#step-3 .timer").get_attribute("data-seconds") or "0")
         page.locator("#step-3 .timer button").click()
         page.clock.fast_forward(seconds * 1000 + 500)  # fires a due tick once, as after waking up

@@ -37,7 +37,8 @@
     // a tab in the background runs no ticks, and the stretch goes on all the same.
     function remaining() { return Math.max(0, Math.ceil((end - Date.now()) / 1000)); }
     function tick() {
-      left = remaining(); out.textContent = fmt(left);
+      left = remaining();
+      if (out.textContent !== fmt(left)) out.textContent = fmt(left);  // a change a second, not four
       if (left <= 0) {
         stop(); done.hidden = false;
         say(done.lastChild.textContent);
