@@ -103,3 +103,19 @@ def test_each_warning_question_names_its_source_and_evidence_in_every_client(web
         titles = "; ".join(source_title(KB, s) for s in question.sources)
         assert block[:block.index("</div>", block.index('class="ev"'))].endswith(
             f'<p class="ev">Source: {titles}. Evidence: {grade}.</p>'), question.id
+
+
+def test_the_countdown_keeps_its_clock_in_a_40_column_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The longest step title squeezed the time left to "0…" (and Rich's estimate showed "-:--:--" at first)."""
+    import io
+
+    from rich.console import Console
+
+    from crampcare.cli import now_command
+
+    monkeypatch.setattr(now_command.time, "sleep", lambda _seconds: None)
+    longest = max((KB.text(f"first_aid.{s.id}.title", lang) for s in STEPS for lang in ("en", "ru")), key=len)
+    screen = io.StringIO()
+    now_command._countdown(Console(file=screen, width=40, force_terminal=True), 3, longest)
+    shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue()).replace("\r", "\n")
+    assert {"0:03", "0:00"} <= set(re.findall(r"\d:\d\d", shown)), shown  # at the start and at the end

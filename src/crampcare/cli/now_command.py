@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Column
 
 from crampcare.i18n.context import _, ngettext
 from crampcare.i18n.wording import evidence_label, source_names, text, urgency_action
@@ -28,7 +29,9 @@ def _countdown(console: Console, seconds: int, label: str) -> None:
     """A visible timer with the exact time left (``0:25``, as on /now); Ctrl-C skips to the next
     step instead of quitting."""
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(bar_width=None), TextColumn("{task.fields[left]}"),
+        # The time left first and never cut: in a narrow terminal the label gives way, not the clock.
+        with Progress(TextColumn("{task.fields[left]}", table_column=Column(no_wrap=True, min_width=5)),
+                      BarColumn(bar_width=10), TextColumn("{task.description}", table_column=Column(ratio=1, no_wrap=True)),
                       console=console, transient=True) as progress:
             task = progress.add_task(label, total=seconds, left=_clock(seconds))
             for second in range(1, seconds + 1):
