@@ -24,8 +24,13 @@
     window.scrollTo(0, id ? steps[i].getBoundingClientRect().top + window.pageYOffset : 0);
   }
   function fmt(n) { return Math.floor(n / 60) + ":" + ("0" + n % 60).slice(-2); }
+  // A running timer is remembered for this tab, so a reload (a pull-down on a phone) resumes it.
+  var KEPT = "crampcare-now-timer", starters = {};
+  function remember(value) {
+    try { if (value) sessionStorage.setItem(KEPT, JSON.stringify(value)); else sessionStorage.removeItem(KEPT); } catch (e) {}
+  }
   function stop() {
-    if (timer) { clearInterval(timer.id); timer.pause(); timer.btn.textContent = timer.btn.dataset.start; timer = null; }
+    if (timer) { clearInterval(timer.id); timer.pause(); timer.btn.textContent = timer.btn.dataset.start; timer = null; remember(null); }
   }
   steps.forEach(function (s) {
     var p = s.querySelector(".timer");
@@ -45,23 +50,37 @@
         if (navigator.vibrate) navigator.vibrate([300, 150, 300]);
       }
     }
-    b.addEventListener("click", function () {
-      if (timer && timer.btn === b) { stop(); return; }
+    function run(until) {
       stop();
       awake();
-      if (left <= 0) { left = total; out.textContent = fmt(left); }
+      end = until;
       done.hidden = true;
       b.textContent = b.dataset.pause;
-      say(b.dataset.started + ": " + fmt(left));
-      end = Date.now() + left * 1000;
       timer = { btn: b, tick: tick, pause: function () { left = remaining(); }, id: setInterval(tick, 250) };
+      remember({ step: s.id, end: end });
+      tick();
+    }
+    starters[s.id] = run;
+    b.addEventListener("click", function () {
+      if (timer && timer.btn === b) { stop(); return; }
+      if (left <= 0) left = total;
+      say(b.dataset.started + ": " + fmt(left));
+      run(Date.now() + left * 1000);
     });
   });
+  function resume() {
+    var kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(KEPT) || "null"); } catch (e) {}
+    var on = d.querySelector(".step.on");
+    if (kept && on && kept.step === on.id && starters[on.id] && kept.end > Date.now()) starters[on.id](kept.end);
+    else remember(null);
+  }
   // Back on screen: the clock shows the time left at once, not after the next tick.
   d.addEventListener("visibilitychange", function () { if (timer && d.visibilityState === "visible") timer.tick(); });
   awake();
   d.addEventListener("visibilitychange", awake);  // the lock is dropped when the page is hidden
   window.addEventListener("hashchange", show);
   show();
+  resume();
   if ("serviceWorker" in navigator) { navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {}); }
 }());
