@@ -1,6 +1,7 @@
-"""/now half asleep on a small phone: each step's timer and the warning questions on screen after
-Next (not under the sticky buttons), focus on each step's heading, Back, the "Yes" of each warning
-question naming its question for a screen reader, and a timer that keeps time while the phone sleeps.
+"""/now half asleep on a small phone: the way to the warning signs on the first screen, each step's
+timer and the warning questions on screen after Next (not under the sticky buttons), focus on each
+step's heading, Back, the "Yes" of each warning question naming its question for a screen reader,
+and a timer that keeps time while the phone sleeps and across a reload.
 
 One context and two page loads (English, Russian), and one offline visit; the process's one
 Chromium (root conftest).
@@ -49,6 +50,12 @@ def test_now_step_by_step_on_a_small_phone(browser: Any, live_server: Any) -> No
                 page.set_viewport_size(size)
                 page.evaluate("location.hash = ''")  # back to the first step, as on a first visit
                 expect(steps.nth(0)).to_be_visible()
+                # The way to the warning signs is on the first screen, not only after seven steps.
+                expect(page.locator("a.out")).to_be_in_viewport()
+                page.locator("a.out").click()
+                expect(steps.nth(count - 1)).to_be_visible()
+                expect(page.locator("#hc")).to_be_focused()
+                page.evaluate("location.hash = ''")
                 for number in range(1, count + 1):
                     if number > 1:  # reached by Next, as a person does: the step is on screen, focus on its heading
                         page.locator(f"#step-{number - 1} .nav a.btn").first.click()
