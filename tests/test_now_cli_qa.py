@@ -119,3 +119,17 @@ def test_the_countdown_keeps_its_clock_in_a_40_column_terminal(monkeypatch: pyte
     now_command._countdown(Console(file=screen, width=40, force_terminal=True), 3, longest)
     shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue()).replace("\r", "\n")
     assert {"0:03", "0:00"} <= set(re.findall(r"\d:\d\d", shown)), shown  # at the start and at the end
+
+
+def test_the_warning_questions_are_one_keypress_away_at_every_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prompt after each step offered "q to stop": a person with chest pain at step 1 could not
+    tell that q leads to the warning questions at once (the web's first screen links them too)."""
+    from crampcare.cli import now_command
+
+    monkeypatch.setattr(now_command, "_interactive", lambda: True)  # as in a terminal
+    monkeypatch.setattr(now_command.time, "sleep", lambda _seconds: None)
+    run = crampcare("now", input="q\n" + "n\n" * len(KB.escalation), env={"COLUMNS": "200"})
+    assert run.returncode == 0, run.stderr
+    assert "Enter for the next step, q for the warning signs now:" in run.stdout
+    assert STEPS[0].title in run.stdout and STEPS[1].title not in run.stdout
+    assert all(q.text in run.stdout for q in KB.escalation.values()) and "The cramp should pass" in run.stdout

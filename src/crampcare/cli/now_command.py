@@ -63,7 +63,7 @@ def run(*, plain: bool) -> None:
                             f"[dim]{escape(evidence)}[/dim]", title=f"{number}/{len(steps)}", border_style="cyan"))
         if interactive and step.seconds:
             _countdown(console, step.seconds, title)
-        if interactive and number < len(steps) and input(_("Enter for the next step, q to stop: ")).strip().lower() == "q":
+        if interactive and number < len(steps) and input(_("Enter for the next step, q for the warning signs now: ")).strip().lower() == "q":
             break
     urgency = "self_care"
     unanswered = False
