@@ -61,6 +61,11 @@ def test_now_step_by_step_on_a_small_phone(browser: Any, live_server: Any) -> No
                         page.locator(f"#step-{number - 1} .nav a.btn").first.click()
                         expect(steps.nth(number - 1)).to_be_visible()
                         expect(page.locator(f"#step-{number} h2")).to_be_focused()
+                    if number == 2 and size is SIZES[0]:  # the browser's Back to the first step: focus follows
+                        page.go_back()
+                        expect(page.locator("#step-1 h2")).to_be_focused()
+                        page.go_forward()
+                        expect(page.locator("#step-2 h2")).to_be_focused()
                     problem = page.evaluate(UNCOVERED, number)
                     if problem and problem != "no control":
                         hidden[f"{lang} {size['width']}x{size['height']} step {number}"] = problem

@@ -12,13 +12,14 @@
       lock = l; l.addEventListener("release", function () { lock = null; });
     }, function () {});
   }
-  function show() {
+  function show(moved) {  // moved: a hashchange (Next, Back, the browser's Back), not the first load
     var id = location.hash.slice(1), i = 0;
     steps.forEach(function (s, k) { if (s.id === id) i = k; });
     steps.forEach(function (s, k) { s.classList.toggle("on", k === i); });
     stop();
     var h = steps[i].querySelector("h2");
-    if (h && id) { h.tabIndex = -1; h.focus({ preventScroll: true }); }
+    // Focus follows the step, back to the first one too (whose address has no #step).
+    if (h && (id || moved)) { h.tabIndex = -1; h.focus({ preventScroll: true }); }
     // A step chosen by Next or Back starts at the top of the screen, so its timer is not pushed
     // under the sticky buttons by the page's heading; the first visit shows the heading.
     window.scrollTo(0, id ? steps[i].getBoundingClientRect().top + window.pageYOffset : 0);
