@@ -119,6 +119,7 @@ def test_the_countdown_keeps_its_clock_in_a_40_column_terminal(monkeypatch: pyte
     now_command._countdown(Console(file=screen, width=40, force_terminal=True), 3, longest)
     shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue()).replace("\r", "\n")
     assert {"0:03", "0:00"} <= set(re.findall(r"\d:\d\d", shown)), shown  # at the start and at the end
+    assert shown.endswith("\a"), "no bell when the time is up (the web page vibrates)"
 
 
 def test_the_warning_questions_are_one_keypress_away_at_every_step(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,6 +37,7 @@ def _countdown(console: Console, seconds: int, label: str) -> None:
             for second in range(1, seconds + 1):
                 time.sleep(1)
                 progress.update(task, advance=1, left=_clock(seconds - second))
+        console.bell()  # time is up: heard with the eyes closed, as /now vibrates
     except KeyboardInterrupt:
         console.print("[dim]" + _("skipped") + "[/dim]")
 
