@@ -165,7 +165,7 @@ def test_now_plain_in_russian() -> None:
 
 
 def test_now_interactive_escalates_on_swollen_calf() -> None:
-    result = crampcare("now", input="n\nn\ny\nn\n")  # breathless, cold and pale, calf, still cramping
+    result = crampcare("now", input="n\nn\nn\ny\nn\n")  # breathless, cold and pale, stroke signs, calf, still cramping
     assert result.returncode == 0
     assert "See a doctor today" in result.stdout
 

@@ -14,7 +14,7 @@ def now(input_text: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_enter_is_not_no_and_is_asked_again() -> None:
-    result = now("\nn\nn\nn\nn\n")
+    result = now("\nn\nn\nn\nn\nn\n")
     assert result.returncode == 0, result.stderr
     assert "Enter is not an answer" in result.stdout
     assert "The cramp should pass" in result.stdout
@@ -28,7 +28,7 @@ def test_questions_left_unanswered_never_reassure() -> None:
 
 
 def test_a_suspected_clot_is_told_not_to_rub_before_anything_else() -> None:
-    result = now("n\nn\ny\nn\n")
+    result = now("n\nn\nn\ny\nn\n")
     assert "See a doctor today" in result.stdout
     action = result.stdout[result.stdout.rindex("Get help"):]  # the panel, after the steps
     assert action.index("don't massage") < action.index("clot")

@@ -35,7 +35,7 @@ def test_now_lists_every_step_with_source_and_evidence(client: TestClient) -> No
     # Sources and evidence are behind "Why this step?", not on the first screen.
     assert len(re.findall(r'<details><summary class="why">[^<]*</summary><p class="small">Source: ', page)) == len(steps)
     assert "supported by clinical sources" in page
-    assert page.count("aria-live") == 1 and "<output>" in page  # the countdown is not read out every second
+    assert page.count("aria-live") == 1 and '<output role="timer">' in page  # the countdown is not read out every second (an <output> is a status, a live region)
     assert kb.sources["nhs-leg-cramps"].title in page
     for question in kb.escalation.values():
         assert question.text in page

@@ -117,5 +117,7 @@ def run(argv: list[str]) -> None:
         if urgency == "emergency":
             action += " (" + region.emergency_numbers(", ") + ")"
         out.write(f"- {t(key + '.text', question['text'])} -> {action}. {t(key + '.yes_action', question['yes_action'])}\n")
+        out.write("  (" + _("source: {sources}; evidence: {evidence}", sources=sources(question["sources"]),
+                            evidence=_words(vocabulary["evidence"][question["evidence"]], choice.code)) + ")\n")
     out.write("\n" + _("More: `crampcare now` (with timers), `crampcare assess` in the morning.") + "\n")
     out.flush()

@@ -8,7 +8,8 @@ import time
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Column
 
 from crampcare.i18n.context import _, ngettext
 from crampcare.i18n.wording import evidence_label, source_names, text, urgency_action
@@ -20,15 +21,23 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def _clock(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def _countdown(console: Console, seconds: int, label: str) -> None:
-    """A visible timer; Ctrl-C skips to the next step instead of quitting."""
+    """A visible timer with the exact time left (``0:25``, as on /now); Ctrl-C skips to the next
+    step instead of quitting."""
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(), console=console,
-                      transient=True) as progress:
-            task = progress.add_task(label, total=seconds)
-            for _second in range(seconds):
+        # The time left first and never cut: in a narrow terminal the label gives way, not the clock.
+        with Progress(TextColumn("{task.fields[left]}", table_column=Column(no_wrap=True, min_width=5)),
+                      BarColumn(bar_width=10), TextColumn("{task.description}", table_column=Column(ratio=1, no_wrap=True)),
+                      console=console, transient=True) as progress:
+            task = progress.add_task(label, total=seconds, left=_clock(seconds))
+            for second in range(1, seconds + 1):
                 time.sleep(1)
-                progress.advance(task)
+                progress.update(task, advance=1, left=_clock(seconds - second))
+        console.bell()  # time is up: heard with the eyes closed, as /now vibrates
     except KeyboardInterrupt:
         console.print("[dim]" + _("skipped") + "[/dim]")
 
@@ -48,11 +57,14 @@ def run(*, plain: bool) -> None:
         title = text(kb, f"first_aid.{step.id}.title")
         body = text(kb, f"first_aid.{step.id}.text")
         evidence = f"{evidence_label(step.evidence)} — {source_names(kb, step.sources)}"
-        console.print(Panel(f"[bold]{escape(body)}[/bold]\n\n[dim]{escape(evidence)}[/dim]",
-                            title=f"{number}/{len(steps)}  {escape(title)}", border_style="cyan"))
+        if step.guidance_note:  # where guidance differs from the article, as --plain and /now say
+            evidence += "\n" + _("Guidance: {note}", note=text(kb, f"first_aid.{step.id}.guidance_note"))
+        # The title inside the panel, where it wraps: a border title is cut off in a narrow terminal.
+        console.print(Panel(f"[bold cyan]{escape(title)}[/bold cyan]\n[bold]{escape(body)}[/bold]\n\n"
+                            f"[dim]{escape(evidence)}[/dim]", title=f"{number}/{len(steps)}", border_style="cyan"))
         if interactive and step.seconds:
             _countdown(console, step.seconds, title)
-        if interactive and number < len(steps) and input(_("Enter for the next step, q to stop: ")).strip().lower() == "q":
+        if interactive and number < len(steps) and input(_("Enter for the next step, q for the warning signs now: ")).strip().lower() == "q":
             break
     urgency = "self_care"
     unanswered = False
@@ -61,8 +73,9 @@ def run(*, plain: bool) -> None:
         answer = _ask_yes_no(text(kb, f"escalation.{question.id}.text"))
         unanswered = unanswered or answer is None
         if answer:
+            evidence = f"{evidence_label(question.evidence)} — {source_names(kb, question.sources)}"
             console.print(Panel(f"[bold]{escape(urgency_action(question.yes_urgency))}[/bold] "
-                                f"{escape(text(kb, f'escalation.{question.id}.yes_action'))}",
+                                f"{escape(text(kb, f'escalation.{question.id}.yes_action'))}\n\n[dim]{escape(evidence)}[/dim]",
                                 border_style="red", title=_("Get help")))
             if URGENCY_RANK[question.yes_urgency] > URGENCY_RANK[urgency]:
                 urgency = question.yes_urgency

@@ -35,6 +35,7 @@ UI: dict[str, str] = {
     "diary": N_("Log this night"),
     "offline": N_("Works offline once opened."),
     "skip": N_("Skip to the steps"),
+    "signs": N_("Not like an ordinary cramp? Chest pain, a cold pale leg, one side weak: the warning signs"),
 }
 
 

@@ -112,6 +112,7 @@ def now_page(request: Request, kb: KnowledgeBase = Depends(get_kb)) -> HTMLRespo
         "action": t(f"escalation.{q.id}.yes_action", lang),
         "headline": urgency_action(q.yes_urgency),
         "sources": source_titles(kb, q.sources),
+        "evidence": evidence_label(q.evidence),
     } for q in kb.escalation.values()]
     context = {"lang": lang, "ui": ui_words(), "steps": steps, "checks": checks, "css": request.app.state.now_css}
     # Revalidated each visit; the service worker serves the cached copy when offline.

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from crampcare.i18n.context import _, current_language
+from crampcare.i18n.languages import SUPPORTED_LANGUAGES
 from crampcare.web.deps import get_kb
 from crampcare.web.pages import render
 
@@ -72,7 +73,10 @@ def service_worker(request: Request) -> Response:
         (json.dumps(versions, sort_keys=True) + request.app.version).encode()
     ).hexdigest()[:12]
     body = request.app.state.templates.env.get_template("sw.js").render(
-        cache_version=cache_version, precache=static, pages=["/now", "/learn", "/diary/offline", "/manifest.webmanifest"],
+        cache_version=cache_version, precache=static,
+        # /now in each language too: its language link (?lang=) must work offline as well.
+        pages=["/now", *(f"/now?lang={code}" for code in SUPPORTED_LANGUAGES), "/learn", "/diary/offline",
+               "/manifest.webmanifest"],
     )
     return Response(body, media_type="text/javascript",
                     headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})

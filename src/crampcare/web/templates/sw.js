@@ -8,9 +8,16 @@
 var CACHE = "crampcare-{{ cache_version }}";
 var PRECACHE = {{ precache|tojson }};
 var PAGES = {{ pages|tojson }};
+var SLOW = 2000;
 function isPublic(path) {
   return path === "/now" || path === "/learn" || path.indexOf("/learn/") === 0 || path === "/diary/offline" ||
     path === "/manifest.webmanifest";
+}
+function pageKey(url) {
+  // A page asked for in a language (/now?lang=ru, the link on /now) is kept as such: offline, the
+  // reader who chose Russian gets Russian, not the language of the browser.
+  var lang = url.searchParams.get("lang") || "";
+  return url.pathname + (/^[a-z]{2,3}$/.test(lang) ? "?lang=" + lang : "");
 }
 function keep(req, res) {
   if (res.ok && !res.redirected) { var copy = res.clone(); caches.open(CACHE).then(function (c) { c.put(req, copy); }); }
@@ -45,11 +52,18 @@ self.addEventListener("fetch", function (e) {
   if (isPublic(path)) {
     // Network first (always fresh when online): the page as it is for whoever is signed in, while
     // the kept copy (the visitor's page, refreshed now) is what shows when the network is not there.
-    e.respondWith(fetch(req).then(function (res) {
-      if (res.ok && !res.redirected) e.waitUntil(keepCopy(path).catch(function () {}));
-      return res;
-    }).catch(function () {
-      return caches.match(path);
+    // A network that answers slowly (a weak signal at night) does not keep the kept page waiting:
+    // after SLOW ms it is shown, and the answer, when it comes, refreshes the copy for next time.
+    var key = pageKey(url), net = fetch(req);
+    var kept = function () { return caches.match(key).then(function (hit) { return hit || caches.match(path); }); };
+    e.waitUntil(net.then(function (res) { return res.ok && !res.redirected ? keepCopy(key) : null; }).catch(function () {}));
+    e.respondWith(new Promise(function (answer, fail) {
+      var done = false, give = function (res) { if (!done && res) { done = true; answer(res); } };
+      var slow = setTimeout(function () { kept().then(give); }, SLOW);
+      net.then(give, function (err) {
+        clearTimeout(slow);
+        kept().then(function (hit) { if (hit) give(hit); else if (!done) fail(err); });
+      });
     }));
   } else if (path.indexOf("/static/") === 0) {
     e.respondWith(caches.match(req).then(function (hit) {

@@ -1,0 +1,122 @@
+"""/now half asleep on a small phone: the way to the warning signs on the first screen, each step's
+timer and the warning questions on screen after Next (not under the sticky buttons), focus on each
+step's heading, Back, the "Yes" of each warning question naming its question for a screen reader,
+and a timer that keeps time while the phone sleeps and across a reload.
+
+One context and two page loads (English, Russian), and one offline visit; the process's one
+Chromium (root conftest).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from crampcare.knowledge import load_knowledge
+
+pytestmark = pytest.mark.browser
+# Lets context.route() see the service worker's own requests too, so "offline" cuts it off as well.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+
+KB = load_knowledge()
+# A 4-inch phone (320x568) and the suite's usual one (360x640), upright.
+SIZES = [{"width": 320, "height": 568}, {"width": 360, "height": 640}]
+# The control a step is for: its timer's button, or on the last step the first warning question's "Yes".
+UNCOVERED = """n => {
+    const step = document.getElementById('step-' + n);
+    const target = step.querySelector('.timer button') || step.querySelector('.q summary');
+    if (!target) return 'no control';
+    const r = target.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit && target.contains(hit) ? '' : 'at ' + Math.round(r.top) + ' under ' + (hit ? hit.className || hit.tagName : 'the fold');
+}"""
+
+
+def test_now_step_by_step_on_a_small_phone(browser: Any, live_server: Any) -> None:
+    context = browser.new_context(base_url=live_server.url, viewport=SIZES[0], is_mobile=True, has_touch=True,
+                                  color_scheme="dark")
+    page = context.new_page()
+    page.clock.install()  # the page's clock: the timer is checked as if the phone slept
+    hidden: dict[str, str] = {}
+    try:
+        for lang in ("en", "ru"):
+            page.goto(f"/now?lang={lang}")
+            steps = page.locator(".step")
+            count = steps.count()
+            for size in SIZES:
+                page.set_viewport_size(size)
+                page.evaluate("location.hash = ''")  # back to the first step, as on a first visit
+                expect(steps.nth(0)).to_be_visible()
+                # The way to the warning signs is on the first screen, not only after seven steps.
+                expect(page.locator("a.out")).to_be_in_viewport()
+                page.locator("a.out").click()
+                expect(steps.nth(count - 1)).to_be_visible()
+                expect(page.locator("#hc")).to_be_focused()
+                page.evaluate("location.hash = ''")
+                for number in range(1, count + 1):
+                    if number > 1:  # reached by Next, as a person does: the step is on screen, focus on its heading
+                        page.locator(f"#step-{number - 1} .nav a.btn").first.click()
+                        expect(steps.nth(number - 1)).to_be_visible()
+                        expect(page.locator(f"#step-{number} h2")).to_be_focused()
+                    if number == 2 and size is SIZES[0]:  # the browser's Back to the first step: focus follows
+                        page.go_back()
+                        expect(page.locator("#step-1 h2")).to_be_focused()
+                        page.go_forward()
+                        expect(page.locator("#step-2 h2")).to_be_focused()
+                    problem = page.evaluate(UNCOVERED, number)
+                    if problem and problem != "no control":
+                        hidden[f"{lang} {size['width']}x{size['height']} step {number}"] = problem
+            # Back (the browser's) returns to the step before, focused.
+            page.go_back()
+            expect(steps.nth(count - 2)).to_be_visible()
+            expect(page.locator(f"#step-{count - 1} h2")).to_be_focused()
+            # A screen reader on each "Yes" hears which question it answers.
+            for index, question in enumerate(KB.escalation.values()):
+                expect(page.locator(".q summary").nth(index)).to_have_accessible_description(
+                    KB.text(f"escalation.{question.id}.text", lang))
+        assert not hidden, hidden
+        # The timer keeps time when no tick runs (a locked phone, a tab in the background): the
+        # stretch goes on, and after its 30 seconds the step says Done, not "0:29".
+        page.goto("/now#step-3")
+        # The clock is a timer, not a status: a status (what <output> is by default) is a live region, and
+        # screen readers read out every second of it; the page says only when the timer starts and ends.
+        assert page.get_by_role("status").count() == 0 and page.get_by_role("timer").count() >= 1
+        seconds = int(page.locator("#step-3 .timer").get_attribute("data-seconds") or "0")
+        page.locator("#step-3 .timer button").click()
+        # A reload mid-stretch (a pull-down on a phone) keeps the timer going from where it was.
+        page.clock.fast_forward(10_000)
+        page.reload()
+        expect(page.locator("#step-3 output")).to_have_text(f"0:{seconds - 10:02d}")
+        expect(page.locator("#step-3 .timer button")).to_have_text("Pause")
+        page.clock.fast_forward((seconds - 10) * 1000 + 500)  # fires a due tick once, as after waking up
+        expect(page.locator("#step-3 .done")).to_be_visible()
+        expect(page.locator("#step-3 output")).to_have_text("0:00")
+    finally:
+        context.close()
+
+
+def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_server: Any) -> None:
+    """The language link on /now is /now?lang=ru; the service worker kept /now alone, in the browser's
+    language, so offline a Russian reader with an English browser got the English page."""
+    context = browser.new_context(base_url=live_server.url, service_workers="allow", locale="en-GB")
+    page = context.new_page()
+    try:
+        page.goto("/now?lang=ru")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: its pages are kept
+        context.route("**/*", lambda route: route.abort())  # the server cannot be reached
+        page.goto("/now")  # the page without a choice is there, in the browser's language
+        assert page.locator("html").get_attribute("lang") == "en"
+        page.goto("/now?lang=ru#step-2")
+        assert page.locator("html").get_attribute("lang") == "ru"
+        expect(page.locator("#step-2")).to_be_visible()
+        # A network that never answers (a weak signal): the kept page shows after a moment instead of
+        # a blank screen for as long as the browser waits (network first, with no limit, before).
+        context.unroute("**/*")
+        context.route(lambda url: url.split("?")[0].endswith("/now"), lambda route: None)  # asked, never answered
+        page.goto("/now?lang=ru", timeout=8000)
+        assert page.locator("html").get_attribute("lang") == "ru"
+    finally:
+        context.close()
