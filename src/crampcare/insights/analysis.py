@@ -139,6 +139,7 @@ __all__ = [
     "Triggers",
     "WeekPoint",
     "compute_insights",
+    "risk_ratio_text",
     "summary_sentences",
 ]
 
@@ -289,7 +290,7 @@ class TriggerTest(BaseModel):
     rr_low: float | None = None
     rr_high: float | None = None
     haldane_corrected: bool = False
-    weeks: float = 0.0  # first to last night this test used
+    weeks: float = 0.0  # weeks of diary this test used: 7-day spans from its first night that hold a night it used
     p_value: float | None = None  # one-sided stratified exact test (spells allowed for), in the direction seen
     adjusted_p: float | None = None  # family-wise adjusted (Westfall-Young, gatekept); a finding when < level
     verdict: Verdict
@@ -301,6 +302,8 @@ class FactorResult(BaseModel):
     verdict: Verdict
     message: str
     tests: list[TriggerTest]
+    # The timing (a test's lag) whose figures the message gives: a table beside it shows that test's.
+    lag: int = 0
     # "no clear link" although the raw 95 % CI leaves out 1: the message says why in one sentence.
     raw_interval_excludes_1: bool = False
 
@@ -409,6 +412,17 @@ def _fmt_rr(x: float | None) -> str:
     if x is None:
         return "?"
     return _fixed(x, 2) if x < 10 else _fixed(x, 0)
+
+
+def risk_ratio_text(test: TriggerTest) -> str:
+    """A test's risk ratio and 95 % CI as its factor's sentence writes them ("1.19 (95% CI 1.04–1.37)",
+    "1,19 (95 % ДИ 1,04–1,37)"), for a table beside that sentence; "—" for a test not run."""
+    if test.risk_ratio is None:
+        return "—"
+    text = _fmt_rr(test.risk_ratio)
+    if test.rr_low is not None and test.rr_high is not None:
+        text += f" ({_ci(_fmt_rr(test.rr_low), _fmt_rr(test.rr_high))})"
+    return text
 
 
 def _fmt_ratio(x: float) -> str:
@@ -700,11 +714,11 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
                     least=MIN_NIGHTS_EACH)
     elif linked or protective:
         found = len(linked) + len(protective)
-        message = _("Checked {tests} factor and timing combinations; ", tests=tests_run) + ngettext(
+        message = _checked(tests_run) + ngettext(
             "{n} factor stands out after allowing for checking many at once.",
             "{n} factors stand out after allowing for checking many at once.", found)
     else:
-        message = _("Checked {tests} factor and timing combinations; ", tests=tests_run) + _(
+        message = _checked(tests_run) + _(
             "no factor stands out yet after allowing for checking many at once.")
     return Triggers(
         status="ok",
@@ -717,10 +731,16 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
     )
 
 
+def _checked(tests: int) -> str:
+    return ngettext("Checked {n} factor and timing combination; ", "Checked {n} factor and timing combinations; ", tests)
+
+
 def _span_weeks(used: np.ndarray) -> float:
-    """Weeks from the first to the last night a test used (0 when it used none)."""
+    """The weeks of diary a test rests on: the 7-day spans, counted from the first night it used,
+    that hold a night it used (0 when it used none). Months without a diary between two spells are
+    not weeks it rests on: 6 weeks in January and 6 in October are 12 weeks, not 45."""
     idx = np.nonzero(used)[0]
-    return float((idx[-1] - idx[0] + 1) / 7) if idx.size else 0.0
+    return float(np.unique((idx - idx[0]) // 7).size) if idx.size else 0.0
 
 
 def _permutation_tests(
@@ -818,6 +838,7 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
             verdict="not_enough_data",
             message=_need_message(label, primary.nights_with, primary.nights_without),
             tests=tests,
+            lag=primary.lag,
         )
     flagged = [t for t in tested if t.verdict in ("seems_linked", "seems_protective")]
     # Without a finding, show the test whose raw 95 % CI leaves out 1 if there is one, so the
@@ -845,16 +866,20 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
     if verdict == "no_clear_link":
         message = _("{label}: no clear link so far ({ci}, {when}).", label=label, ci=ci, when=when)
         if raw_excludes_1:
-            message += " " + _(
+            # One test checked: the reason is the spells alone, not checking many at once.
+            message += " " + (_(
+                "Its 95% CI alone leaves out 1, but allowing for cramps and habits that come in spells, a gap this "
+                "size turns up by chance too often to call it a link.") if tests_run == 1 else _(
                 "Its 95% CI alone leaves out 1, but with {tests} factor and timing combinations checked at once, "
                 "and cramps and habits that come in spells, a gap this size turns up by chance too often to call "
-                "it a link.", tests=tests_run)
+                "it a link.", tests=tests_run))
     return FactorResult(
         factor=primary.factor,
         label=label,
         verdict=verdict,
         message=message,
         tests=tests,
+        lag=best.lag,
         raw_interval_excludes_1=raw_excludes_1,
     )
 
@@ -934,8 +959,12 @@ def compute_insights(
         per_week, per_week_lo, per_week_hi = 7 * est, 7 * lo, 7 * hi
 
     last_cramp = night_dates_sorted[int(np.nonzero(cramp)[0][-1])] if n_cramp else None
-    recent_start = today - dt.timedelta(days=RECENT_DAYS - 1)
-    recent_mask = (night_ord >= recent_start.toordinal()) & (night_ord <= today.toordinal())
+    # A diary accepts tomorrow's date (a person a time zone or a flight ahead of this machine is on it
+    # already): the last days run to the latest night logged when that is after today, so that night
+    # counts in them and the last cramp is never "-1 days" ago.
+    recent_end = max(today, night_dates_sorted[-1]) if night_dates_sorted else today
+    recent_start = recent_end - dt.timedelta(days=RECENT_DAYS - 1)
+    recent_mask = (night_ord >= recent_start.toordinal()) & (night_ord <= recent_end.toordinal())
     weekly, trend = _weekly_and_trend(night_ord, cramp, counts)
     triggers = _triggers(night_ord, cramp, table)
 
@@ -957,11 +986,11 @@ def compute_insights(
         cramp_nights_per_week_low=per_week_lo,
         cramp_nights_per_week_high=per_week_hi,
         last_cramp_night=last_cramp,
-        days_since_last_cramp=(today - last_cramp).days if last_cramp else None,
+        days_since_last_cramp=max(0, (today - last_cramp).days) if last_cramp else None,
         recent=RecentWindow(
             days=RECENT_DAYS,
             start=recent_start,
-            end=today,
+            end=recent_end,
             nights_logged=int(recent_mask.sum()),
             cramp_nights=int(cramp[recent_mask].sum()),
         ),

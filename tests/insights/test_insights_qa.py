@@ -1,0 +1,192 @@
+"""QA of the insights "over weeks": diaries the other tests had not tried (tags typed differently,
+months without a diary, a traveller a day ahead, medicines, one check only), the insights page's
+table in Russian, and the CPU a web worker spends on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+import unicodedata
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from unittest.mock import patch
+
+import pytest
+
+from crampcare.diary.records import Cramp, DayRecord, NightRecord
+from crampcare.i18n.context import use_language
+from crampcare.insights import compute_insights, day_factors, factor_label
+from crampcare.insights.factors import PRESENT, TAG_PREFIX
+from crampcare.insights.simulate import simulate_diary
+
+warnings.filterwarnings("ignore", message=".*httpx2.*")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+END = dt.date(2026, 11, 1)
+
+
+def _cramp() -> Cramp:
+    return Cramp(start=dt.time(3, 10), duration_s=60, leg="left", muscles=["calf"], severity=5)
+
+
+def _night(date: dt.date, cramp: bool) -> NightRecord:
+    return NightRecord(date=date, cramps=[_cramp()] if cramp else [])
+
+
+# --------------------------------------------------------------------------- tags
+
+
+def test_tags_that_differ_only_by_case_spaces_or_unicode_form_are_one_factor() -> None:
+    """"Coffee", "coffee " and "COFFEE" were three factors, each with a third of the days; so were "café"
+    typed with a combining accent and without, "red  wine" and "red wine", "Кофе" and "кофе"."""
+    spellings = [("Coffee", "coffee", "COFFEE"), (unicodedata.normalize("NFD", "café"), "café"),
+                 ("red  wine", "red wine"), ("Кофе", "кофе")]
+    days = [DayRecord(date=END - dt.timedelta(days=i), tags=[group[i % len(group)] for group in spellings])
+            for i in range(12)]
+    table = day_factors(days)
+    tags = [fid for fid in table.ids if fid.startswith(TAG_PREFIX)]
+    assert len(tags) == 4, tags
+    assert TAG_PREFIX + "red wine" in tags and TAG_PREFIX + "café" in tags  # the shown name: single spaces, one form
+    for fid in tags:
+        assert table.column(fid).tolist() == [PRESENT] * 12, fid
+
+
+# --------------------------------------------------------------------------- weeks a link rests on
+
+
+def test_the_weeks_a_link_rests_on_leave_out_months_without_a_diary() -> None:
+    """Six weeks in spring and six in winter, nothing between: the link rests on 12 weeks, not the 46
+    from the first night to the last that the message used to say."""
+    nights, days = [], []
+    for first in (END - dt.timedelta(days=321), END - dt.timedelta(days=41)):  # 280 days apart
+        for i in range(42):
+            date = first + dt.timedelta(days=i)
+            stressed = i % 3 == 0
+            nights.append(_night(date, stressed))
+            days.append(DayRecord(date=date, stress="high" if stressed else "none"))
+    stress = next(f for f in compute_insights(nights, days, today=END).triggers.factors if f.factor == "high_stress")
+    assert stress.verdict == "seems_linked"
+    assert "over 12 weeks of your diary" in stress.message, stress.message
+    assert next(t for t in stress.tests if t.lag == 0).weeks == 12
+
+
+# --------------------------------------------------------------------------- medicines
+
+
+def test_a_medicine_factor_is_named_as_the_knowledge_base_names_it_in_each_language() -> None:
+    """The label was the id ("Medicine: beta agonist"), English in a Russian sentence too."""
+    assert factor_label("medicine:beta_agonist") == "Medicine: Asthma and COPD inhalers (beta-agonists)"
+    with use_language("ru"):
+        assert factor_label("medicine:beta_agonist") == "Лекарство: Ингаляторы от астмы и ХОБЛ (бета-агонисты)"
+    assert factor_label("medicine:retired_id") == "Medicine: retired id"  # an id the knowledge base no longer has
+
+
+# --------------------------------------------------------------------------- a traveller a day ahead
+
+
+def test_a_night_dated_tomorrow_counts_in_the_last_28_days() -> None:
+    """A diary accepts tomorrow (a person a time zone ahead is on it already). Its night was left out of
+    "the last 28 days", and the last cramp was -1 days ago."""
+    nights = [_night(END + dt.timedelta(days=1), True), _night(END, False)]
+    ins = compute_insights(nights, [], today=END)
+    assert (ins.recent.nights_logged, ins.recent.cramp_nights) == (2, 1)
+    assert ins.days_since_last_cramp == 0
+    assert "In the last 28 days: 1 cramp night out of 2 logged." in ins.summary()
+
+
+# --------------------------------------------------------------------------- one check only
+
+
+def _one_check_diary() -> tuple[list[NightRecord], list[DayRecord]]:
+    """40 nights and days; caffeine on the last 5 days only, so the next night has 4 nights after it (too
+    few) and only the same night is checked: cramps on 4 of those 5 nights, 12 of the other 35."""
+    first = END - dt.timedelta(days=39)
+    nights = [_night(first + dt.timedelta(days=i), (i >= 35 and i != 37) or (i < 35 and i % 3 == 0 and i < 36))
+              for i in range(40)]
+    days = [DayRecord(date=first + dt.timedelta(days=i), caffeine=i >= 35) for i in range(40)]
+    return nights, days
+
+
+def test_one_check_is_one_combination_and_its_reason_is_not_many_checks() -> None:
+    nights, days = _one_check_diary()
+    tr = compute_insights(nights, days, today=END).triggers
+    assert tr.tests_run == 1
+    assert tr.message.startswith("Checked 1 factor and timing combination; "), tr.message
+    (caffeine,) = tr.factors
+    assert caffeine.verdict == "no_clear_link" and caffeine.raw_interval_excludes_1, caffeine
+    assert "1 factor and timing combinations" not in caffeine.message
+    assert caffeine.message.endswith("Its 95% CI alone leaves out 1, but allowing for cramps and habits that come in "
+                                     "spells, a gap this size turns up by chance too often to call it a link."), caffeine.message
+    with use_language("ru"):
+        assert "Проверено" in compute_insights(nights, days, today=END).triggers.message
+
+
+# --------------------------------------------------------------------------- the insights page
+
+
+@pytest.fixture
+def page_of(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """The /insights page of a simulated 8-week diary (``seed``), in ``lang``."""
+    from crampcare.services.diary import open_diary
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+
+    def page(seed: int, lang: str = "en") -> str:
+        nights, days = simulate_diary(56, trigger=None, rr=1.0, seed=seed, end=dt.date.today())
+        with open_diary(url) as store:
+            store.delete_everything()
+            store.put_records(nights, days)
+        with TestClient(create_app(Settings(db=url))) as client:
+            return client.get("/insights", headers={"accept-language": lang}).text
+
+    yield page
+
+
+def _row(page: str, label: str) -> str:
+    row = re.search(r'<tr class="verdict-[^"]*"><th scope="row">' + re.escape(label) + r"</th>(.*?)</tr>", page, re.S)
+    assert row, f"no row for {label}"
+    return row.group(1)
+
+
+def test_the_table_shows_the_figures_its_sentence_gives_in_the_readers_language(page_of: Callable[..., str]) -> None:
+    """Seed 0: high stress "no clear link" with the next night's risk ratio (its CI leaves out 1). The row's
+    figures were the same night's, written "0.55× (95% CI 0.087–3.5)" with a point
+    and English "CI" on the Russian page, and to two significant figures where the sentence has two decimals."""
+    row = _row(page_of(0, "ru"), "Сильный стресс")
+    sentence, *cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ratio = re.search(r"относительный риск ([0-9,]+), 95 % ДИ ([0-9,]+)–([0-9,]+), в следующую ночь", sentence)
+    assert ratio, sentence
+    assert cells[-1] == f"{ratio.group(1)} (95 % ДИ {ratio.group(2)}–{ratio.group(3)})", cells[-1]
+    assert all(re.search(r"[0-9]%", cell) is None for cell in cells), cells  # «60 %», as Russian writes it
+
+
+def test_why_a_range_that_leaves_out_1_is_no_link_is_said_once(page_of: Callable[..., str]) -> None:
+    """Seed 1: a temperature swing's same-night CI leaves out 1 without a link. The page said why twice:
+    the factor's sentence, then a second sentence of its own ("On its own this range leaves out 1…")."""
+    row = _row(page_of(1), "Temperature swing over 10 °C")
+    assert row.count("leaves out 1") == 1, row
+
+
+# --------------------------------------------------------------------------- CPU of a web worker
+
+
+def test_a_web_worker_runs_full_collections_as_rarely_as_a_command() -> None:
+    """``crampcare serve --workers N``: each worker builds its app with create_app_from_env, in a new
+    interpreter with Python's default thresholds, so full collections (every 10th middle one) walked the
+    whole app again and again while a 10-year diary was read: about 220 ms of CPU per /api/v1/insights
+    against 130 ms for one process (`crampcare serve`, which the CLI's main set to 100)."""
+    from crampcare.web import app as web_app
+
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        with patch.object(web_app, "create_app", lambda _settings: "the app"):
+            assert web_app.create_app_from_env() == "the app"
+        assert gc.get_threshold() == (700, 10, 100)
+    finally:
+        gc.set_threshold(*saved)
