@@ -190,3 +190,27 @@ def test_a_web_worker_runs_full_collections_as_rarely_as_a_command() -> None:
         assert gc.get_threshold() == (700, 10, 100)
     finally:
         gc.set_threshold(*saved)
+
+
+# --------------------------------------------------------------------------- charts at 360 px
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_word_of_the_weekly_and_time_of_night_charts_is_inside_them(lang: str) -> None:
+    """At a phone's 324 pt the Russian title «Когда начинаются судороги (с вечера до утра)» ran off the
+    time-of-night chart ("…(с вечера до утр"); only the triggers chart wrapped its title."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from crampcare.insights.charts import _RC, time_of_night_figure, weekly_figure
+
+    nights = [_night(END - dt.timedelta(days=i), i % 3 == 0) for i in range(60)]
+    with use_language(lang), matplotlib.rc_context(_RC):
+        ins = compute_insights(nights, [], today=END)
+        for figure in (weekly_figure(ins), time_of_night_figure(ins)):
+            FigureCanvasAgg(figure).draw()
+            renderer, page = figure.canvas.get_renderer(), figure.bbox
+            (ax,) = figure.axes
+            for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+                box = text.get_window_extent(renderer)
+                assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, text.get_text()
