@@ -168,8 +168,13 @@ def test_the_table_shows_the_figures_its_sentence_gives_in_the_readers_language(
 def test_why_a_range_that_leaves_out_1_is_no_link_is_said_once(page_of: Callable[..., str]) -> None:
     """Seed 1: a temperature swing's same-night CI leaves out 1 without a link. The page said why twice:
     the factor's sentence, then a second sentence of its own ("On its own this range leaves out 1…")."""
-    row = _row(page_of(1), "Temperature swing over 10 °C")
+    page = page_of(1)
+    row = _row(page, "Temperature swing over 10 °C")
     assert row.count("leaves out 1") == 1, row
+    # The chart's caption said only "A line that crosses 1 means no clear difference", as if a line that
+    # misses 1 (this one, drawn grey) were a clear one.
+    caption = re.search(r"<figcaption>(Risk of a cramp night[^<]*)</figcaption>", page)
+    assert caption and "misses 1 is still grey (no clear link)" in caption.group(1), caption
 
 
 # --------------------------------------------------------------------------- CPU of a web worker
