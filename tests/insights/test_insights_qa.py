@@ -219,3 +219,19 @@ def test_every_word_of_the_weekly_and_time_of_night_charts_is_inside_them(lang: 
             for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
                 box = text.get_window_extent(renderer)
                 assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, text.get_text()
+
+
+# --------------------------------------------------------------------------- a diary of one night
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_one_night_with_one_cramp_is_told_plainly(lang: str) -> None:
+    """It said "from 30 November to 30 November", "1.0 cramps on average (median 1, range 1–1)", "range 1 min
+    to 1 min" and "Half of the cramps started between 03:10 and 03:10"."""
+    with use_language(lang):
+        summary = " ".join(compute_insights([_night(END, True)], [], today=END).summary())
+    assert re.search(r"(range|разброс) 1–1|(between|между) 03:10 (and|и) 03:10|1 (min to|мин до) 1 min", summary) is None
+    assert summary.count("2026") == 1, summary  # one date, said once
+    assert ("The cramp started at 03:10." if lang == "en" else "Судорога началась в 03:10.") in summary
+    assert ("The one cramp lasted 1 min; pain was 5 of 10." if lang == "en"
+            else "Единственная судорога длилась 1 мин; сила боли — 5 из 10.") in summary, summary

@@ -1028,8 +1028,10 @@ def summary_sentences(ins: Insights) -> list[str]:
     sh = ins.cramp_night_share
     assert sh is not None and ins.period_start and ins.period_end
     out.append(
-        _("You logged {nights} from {start} to {end}: ", nights=loc.nights(ins.nights_logged),
-          start=loc.date(ins.period_start), end=loc.date(ins.period_end))
+        (_("You logged {nights} on {date}: ", nights=loc.nights(ins.nights_logged), date=loc.date(ins.period_start))
+         if ins.period_start == ins.period_end else
+         _("You logged {nights} from {start} to {end}: ", nights=loc.nights(ins.nights_logged),
+           start=loc.date(ins.period_start), end=loc.date(ins.period_end)))
         + _("{cramp} with a cramp and {quiet} without ({share} of nights, {ci}; about {per_week} cramp nights a week).",
             cramp=ins.cramp_nights, quiet=ins.quiet_nights, share=_pct(sh.estimate), ci=_ci(_pct(sh.low), _pct(sh.high)),
             per_week=_fixed(ins.cramp_nights_per_week or 0, 1))
@@ -1041,13 +1043,18 @@ def summary_sentences(ins: Insights) -> list[str]:
                      ins.recent.cramp_nights, days=ins.recent.days, logged=ins.recent.nights_logged)
         )
     cpn = ins.cramps_per_cramp_night
-    if cpn:
+    if ins.total_cramps == 1 and ins.duration_seconds and ins.severity:
+        # One cramp: its length and pain, not "1.0 cramps on average (range 1–1)" and "range 1 min to 1 min".
+        out.append(_("The one cramp lasted {duration}; pain was {pain} of 10.",
+                     duration=formatting.duration(ins.duration_seconds.median),
+                     pain=formatting.figure(ins.severity.median)))
+    elif cpn:
         out.append(
             _("On a cramp night you had {mean} cramps on average (median {median}, range {range}); {total} in all.",
               mean=_fixed(cpn.mean, 1), median=formatting.figure(cpn.median), range=_range(_fixed(cpn.min, 0), _fixed(cpn.max, 0)),
               total=loc.cramps(ins.total_cramps))
         )
-    if ins.duration_seconds and ins.severity:
+    if ins.total_cramps > 1 and ins.duration_seconds and ins.severity:
         d, s = ins.duration_seconds, ins.severity
         out.append(
             _("Cramps lasted {median} as a median (range {low} to {high}); pain was {pain} of 10 as a median (range {range}).",
@@ -1056,7 +1063,9 @@ def summary_sentences(ins: Insights) -> list[str]:
         )
     out.append(ins.trend.message)
     tn = ins.time_of_night
-    if tn.total and tn.peak_hour is not None:
+    if tn.total == 1:  # "half of the cramps started between 03:10 and 03:10" said nothing
+        out.append(_("The cramp started at {time}.", time=tn.typical_from))
+    elif tn.total and tn.peak_hour is not None:
         out.append(
             _("Half of the cramps started between {start} and {end}; the busiest hour was {hour} "
               "({share} started between 01:00 and 05:00).",
