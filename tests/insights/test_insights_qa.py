@@ -235,3 +235,20 @@ def test_one_night_with_one_cramp_is_told_plainly(lang: str) -> None:
     assert ("The cramp started at 03:10." if lang == "en" else "Судорога началась в 03:10.") in summary
     assert ("The one cramp lasted 1 min; pain was 5 of 10." if lang == "en"
             else "Единственная судорога длилась 1 мин; сила боли — 5 из 10.") in summary, summary
+
+
+# --------------------------------------------------------------------------- the JSON (CLI and API) in Russian
+
+
+def test_the_insights_json_says_timings_and_an_empty_trend_in_the_readers_language() -> None:
+    """Every test's ``timing`` ("the same night") and an empty diary's trend ("No nights logged yet.")
+    stayed English in the Russian JSON of `crampcare insights --format json` and /api/v1/insights."""
+    from crampcare.services.insights import insights_json
+
+    nights, days = simulate_diary(56, trigger=None, rr=1.0, seed=0, end=END)
+    with use_language("ru"):
+        data = insights_json(compute_insights(nights, days, today=END))
+        empty = insights_json(compute_insights([], [], today=END))
+    timings = {t["timing"] for f in data["triggers"]["factors"] for t in f["tests"]}  # type: ignore[index]
+    assert timings == {"в ту же ночь", "в следующую ночь"}, timings
+    assert empty["trend"]["message"] == "Ночей пока не записано.", empty["trend"]  # type: ignore[index]

@@ -449,7 +449,7 @@ def _hour_label(h: int) -> str:
 def _weekly_and_trend(dates: np.ndarray, cramp: np.ndarray, counts: np.ndarray) -> tuple[list[WeekPoint], Trend]:
     """Weekly series and the logistic trend; ``dates`` are ordinals of logged nights (sorted)."""
     if dates.size == 0:
-        return [], Trend(status="not_enough_data", message="No nights logged yet.")
+        return [], Trend(status="not_enough_data", message=_("No nights logged yet."))
     first_monday = int(dates[0]) - dt.date.fromordinal(int(dates[0])).weekday()
     week = (dates - first_monday) // 7
     n_weeks = int(week[-1]) + 1

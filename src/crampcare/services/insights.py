@@ -89,4 +89,7 @@ def insights_json(result: Insights) -> dict[str, object]:
         for text in ("caveat", "method"):
             if isinstance(triggers.get(text), str):
                 triggers[text] = _(triggers[text])
+        for factor in triggers.get("factors") or []:
+            for test in factor.get("tests") or []:  # "the same night" was English in every language
+                test["timing"] = _(test["timing"])
     return data
