@@ -252,3 +252,20 @@ def test_the_insights_json_says_timings_and_an_empty_trend_in_the_readers_langua
     timings = {t["timing"] for f in data["triggers"]["factors"] for t in f["tests"]}  # type: ignore[index]
     assert timings == {"в ту же ночь", "в следующую ночь"}, timings
     assert empty["trend"]["message"] == "Ночей пока не записано.", empty["trend"]  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------- plurals
+
+
+def test_one_more_day_or_night_to_log_is_said_in_the_singular() -> None:
+    """"log 1 more days and nights" (27 nights with their days) and "log 1 more days with it and 3 more
+    without it" (a factor on 4 of 6 logged days)."""
+    first = END - dt.timedelta(days=26)
+    nights = [_night(first + dt.timedelta(days=i), i % 2 == 0) for i in range(27)]
+    days = [DayRecord(date=first + dt.timedelta(days=i), caffeine=i < 4 if i < 6 else None) for i in range(27)]
+    tr = compute_insights(nights, days, today=END).triggers
+    assert tr.message.endswith("log 1 more day and night (at least 28 in all)."), tr.message
+    extra = DayRecord(date=first - dt.timedelta(days=1))
+    nights.append(_night(extra.date, False))
+    (caffeine,) = compute_insights(nights, [*days, extra], today=END).triggers.factors
+    assert "log 1 more day with it and 3 more without it" in caffeine.message, caffeine.message

@@ -589,8 +589,8 @@ def _need_message(label: str, with_n: int, without_n: int) -> str:
     more_with = max(0, MIN_NIGHTS_EACH - with_n)
     more_without = max(0, MIN_NIGHTS_EACH - without_n)
     if more_with and more_without:
-        ask = _("log {with_it} more days with it and {without_it} more without it", with_it=more_with,
-                without_it=more_without)
+        ask = ngettext("log {n} more day with it and {without_it} more without it",
+                       "log {n} more days with it and {without_it} more without it", more_with, without_it=more_without)
     elif more_with:
         ask = ngettext("log {n} more day with it", "log {n} more days with it", more_with)
     else:
@@ -616,7 +616,8 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
                 "Not enough data yet to look for triggers: {n} logged night with its day logged too; ",
                 "Not enough data yet to look for triggers: {n} logged nights with their days logged too; ",
                 paired,
-            ) + _("log {need} more days and nights (at least {least} in all).", need=need, least=MIN_PAIRED_NIGHTS),
+            ) + ngettext("log {n} more day and night (at least {least} in all).",
+                         "log {n} more days and nights (at least {least} in all).", need, least=MIN_PAIRED_NIGHTS),
         )
 
     # Dense outcome over the table's dates extended to the last night.
