@@ -269,3 +269,46 @@ def test_one_more_day_or_night_to_log_is_said_in_the_singular() -> None:
     nights.append(_night(extra.date, False))
     (caffeine,) = compute_insights(nights, [*days, extra], today=END).triggers.factors
     assert "log 1 more day with it and 3 more without it" in caffeine.message, caffeine.message
+
+
+# --------------------------------------------------------------------------- parity
+
+
+def test_cli_api_and_web_give_the_same_insights_of_the_same_diary(new_migrated_sqlite: Callable[[Path], str],
+                                                                    tmp_path: Path) -> None:
+    """A Russian reader's diary with tags typed three ways and a gap of months: `crampcare insights
+    --format json`, /api/v1/insights and the /insights page say the same."""
+    import html
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from crampcare.cli.insights_commands import register
+    from crampcare.services.diary import open_diary
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    today = dt.date.today()
+    nights, days = simulate_diary(42, trigger=None, rr=1.0, seed=3, end=today - dt.timedelta(days=200))
+    later_nights, later_days = simulate_diary(42, trigger=None, rr=1.0, seed=4, end=today)
+    spellings = ("Дача", "дача ", "ДАЧА")
+    days = [d.model_copy(update={"tags": [spellings[i % 3]] if i % 2 else []}) for i, d in enumerate(days + later_days)]
+    with open_diary(url) as store:
+        store.put_records(nights + later_nights, days)
+
+    cli = typer.Typer()
+    cli.callback()(lambda: None)
+    register(cli)
+    with use_language("ru"):
+        result = CliRunner().invoke(cli, ["insights", "--db", url, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    with TestClient(create_app(Settings(db=url))) as client:
+        api = client.get("/api/v1/insights", headers={"accept-language": "ru"}).json()
+        page = client.get("/insights", headers={"accept-language": "ru"}).text
+    assert json.loads(result.stdout) == api
+    summary = re.search(r'<ul class="summary">(.*?)</ul>', page, re.S)
+    assert summary and [html.unescape(s) for s in re.findall(r"<li>(.*?)</li>", summary.group(1))] == api["summary"]
+    tags = [f["factor"] for f in api["triggers"]["factors"] if f["factor"].startswith("tag:")]
+    assert len(tags) == 1 and tags[0].casefold() == "tag:дача", tags
