@@ -9,7 +9,7 @@ import gc
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from unittest.mock import patch
 
@@ -127,24 +127,20 @@ def test_one_check_is_one_combination_and_its_reason_is_not_many_checks() -> Non
 # --------------------------------------------------------------------------- the insights page
 
 
-@pytest.fixture
-def page_of(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """The /insights page of a simulated 8-week diary (``seed``), in ``lang``."""
+@pytest.fixture(scope="module")
+def russian_page(new_migrated_sqlite: Callable[[Path], str], tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The Russian /insights page of a simulated 8-week diary (seed 12) where a cold day's same-night CI
+    leaves out 1 without a link, and high activity's sentence is about the next night."""
     from crampcare.services.diary import open_diary
     from crampcare.web.app import create_app
     from crampcare.web.settings import Settings
 
-    url = new_migrated_sqlite(tmp_path / "diary.db")
-
-    def page(seed: int, lang: str = "en") -> str:
-        nights, days = simulate_diary(56, trigger=None, rr=1.0, seed=seed, end=dt.date.today())
-        with open_diary(url) as store:
-            store.delete_everything()
-            store.put_records(nights, days)
-        with TestClient(create_app(Settings(db=url))) as client:
-            return client.get("/insights", headers={"accept-language": lang}).text
-
-    yield page
+    url = new_migrated_sqlite(tmp_path_factory.mktemp("page") / "diary.db")
+    nights, days = simulate_diary(56, trigger=None, rr=1.0, seed=12, end=dt.date.today())
+    with open_diary(url) as store:
+        store.put_records(nights, days)
+    with TestClient(create_app(Settings(db=url))) as client:
+        return client.get("/insights", headers={"accept-language": "ru"}).text
 
 
 def _row(page: str, label: str) -> str:
@@ -153,28 +149,26 @@ def _row(page: str, label: str) -> str:
     return row.group(1)
 
 
-def test_the_table_shows_the_figures_its_sentence_gives_in_the_readers_language(page_of: Callable[..., str]) -> None:
-    """Seed 0: high stress "no clear link" with the next night's risk ratio (its CI leaves out 1). The row's
-    figures were the same night's, written "0.55× (95% CI 0.087–3.5)" with a point
-    and English "CI" on the Russian page, and to two significant figures where the sentence has two decimals."""
-    row = _row(page_of(0, "ru"), "Сильный стресс")
-    sentence, *cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+def test_the_table_shows_the_figures_its_sentence_gives_in_the_readers_language(russian_page: str) -> None:
+    """High activity: "no clear link" with the next night's risk ratio. The row's figures were the same
+    night's, written like "0.55× (95% CI 0.087–3.5)" with a point and English "CI" on the Russian page, and
+    to two significant figures where the sentence has two decimals."""
+    sentence, *cells = re.findall(r"<td[^>]*>(.*?)</td>", _row(russian_page, "Большая нагрузка"), re.S)
     ratio = re.search(r"относительный риск ([0-9,]+), 95 % ДИ ([0-9,]+)–([0-9,]+), в следующую ночь", sentence)
     assert ratio, sentence
     assert cells[-1] == f"{ratio.group(1)} (95 % ДИ {ratio.group(2)}–{ratio.group(3)})", cells[-1]
     assert all(re.search(r"[0-9]%", cell) is None for cell in cells), cells  # «60 %», as Russian writes it
 
 
-def test_why_a_range_that_leaves_out_1_is_no_link_is_said_once(page_of: Callable[..., str]) -> None:
-    """Seed 1: a temperature swing's same-night CI leaves out 1 without a link. The page said why twice:
-    the factor's sentence, then a second sentence of its own ("On its own this range leaves out 1…")."""
-    page = page_of(1)
-    row = _row(page, "Temperature swing over 10 °C")
-    assert row.count("leaves out 1") == 1, row
+def test_why_a_range_that_leaves_out_1_is_no_link_is_said_once(russian_page: str) -> None:
+    """Cold exposure: its same-night CI leaves out 1 without a link. The page said why twice: the factor's
+    sentence, then a second one of its own ("On its own this range leaves out 1…")."""
+    row = _row(russian_page, "Переохлаждение")
+    assert row.count("не включает 1") == 1, row
     # The chart's caption said only "A line that crosses 1 means no clear difference", as if a line that
     # misses 1 (this one, drawn grey) were a clear one.
-    caption = re.search(r"<figcaption>(Risk of a cramp night[^<]*)</figcaption>", page)
-    assert caption and "misses 1 is still grey (no clear link)" in caption.group(1), caption
+    caption = re.search(r"<figcaption>(Риск ночи с судорогами[^<]*)</figcaption>", russian_page)
+    assert caption and "не пересекает 1, всё равно остаётся серой (явной связи нет)" in caption.group(1), caption
 
 
 # --------------------------------------------------------------------------- CPU of a web worker
