@@ -306,3 +306,30 @@ def test_cli_api_and_web_give_the_same_insights_of_the_same_diary(new_migrated_s
     assert summary and [html.unescape(s) for s in re.findall(r"<li>(.*?)</li>", summary.group(1))] == api["summary"]
     tags = [f["factor"] for f in api["triggers"]["factors"] if f["factor"].startswith("tag:")]
     assert len(tags) == 1 and tags[0].casefold() == "tag:дача", tags
+
+
+# --------------------------------------------------------------------------- what helped fastest
+
+
+def test_one_quick_timing_is_not_the_fastest_relief() -> None:
+    """The summary ranked by median whatever the number of timings: warmth, timed once at half a minute,
+    came first as "fastest" above stretching timed four times, while the page beside it listed warmth
+    under "too few timed uses to rank"."""
+    def night(i: int, helped: str, minutes: float) -> NightRecord:
+        cramp = Cramp(start=dt.time(3), duration_s=60, leg="left", muscles=["calf"], severity=5, helped=[helped],
+                      minutes_to_relief=minutes)
+        return NightRecord(date=END - dt.timedelta(days=i), cramps=[cramp])
+
+    nights = [night(0, "warmth", 0.5), *(night(i, "stretch", 2) for i in range(1, 5))]
+    summary = compute_insights(nights, [], today=END).summary()
+    assert "Fastest relief: stretch (median 2 min, 4 times)." in summary, summary
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_cramps_that_all_start_at_one_time_are_not_between_it_and_itself(lang: str) -> None:
+    nights = [_night(END - dt.timedelta(days=i), True) for i in range(5)]  # every cramp at 03:10
+    with use_language(lang):
+        summary = " ".join(compute_insights(nights, [], today=END).summary())
+    assert re.search(r"(between|между) 03:10 (and|и) 03:10", summary) is None, summary
+    assert ("At least half of the cramps started at 03:10" if lang == "en"
+            else "Не меньше половины судорог начиналось в 03:10") in summary, summary

@@ -125,6 +125,7 @@ from crampcare.insights.factors import FACTOR_IDS, MISSING, PRESENT, FactorTable
 
 __all__ = [
     "CAVEAT",
+    "MIN_TIMED_FOR_RANK",
     "CountItem",
     "FactorResult",
     "HourBucket",
@@ -170,6 +171,8 @@ REFERENCE_RISK_RATIO = 1.5
 LAGS: tuple[int, ...] = (0, 1)
 TIMING = {0: N_("the same night"), 1: N_("the next night")}
 RECENT_DAYS = 28
+# Fewer timed uses than this and a median says little: such relief methods are not ranked by speed.
+MIN_TIMED_FOR_RANK = 3
 NIGHT_START_HOUR = 18  # hour buckets run 18:00 -> 17:00 so a night is not cut at midnight
 
 CAVEAT = N_(
@@ -1067,17 +1070,21 @@ def summary_sentences(ins: Insights) -> list[str]:
     if tn.total == 1:  # "half of the cramps started between 03:10 and 03:10" said nothing
         out.append(_("The cramp started at {time}.", time=tn.typical_from))
     elif tn.total and tn.peak_hour is not None:
-        out.append(
-            _("Half of the cramps started between {start} and {end}; the busiest hour was {hour} "
-              "({share} started between 01:00 and 05:00).",
-              start=tn.typical_from, end=tn.typical_to,
-              hour=_range(_hour_label(tn.peak_hour), _hour_label((tn.peak_hour + 1) % 24)), share=_pct(tn.share_1_to_5am or 0))
-        )
+        hour = _range(_hour_label(tn.peak_hour), _hour_label((tn.peak_hour + 1) % 24))
+        share = _pct(tn.share_1_to_5am or 0)
+        if tn.typical_from == tn.typical_to:  # not "between 03:00 and 03:00"
+            out.append(_("At least half of the cramps started at {start}; the busiest hour was {hour} "
+                         "({share} started between 01:00 and 05:00).", start=tn.typical_from, hour=hour, share=share))
+        else:
+            out.append(_("Half of the cramps started between {start} and {end}; the busiest hour was {hour} "
+                         "({share} started between 01:00 and 05:00).",
+                         start=tn.typical_from, end=tn.typical_to, hour=hour, share=share))
     if ins.muscles and ins.legs:
         m = ", ".join(f"{diary_word(i.name)} {_pct(i.share)}" for i in ins.muscles)
         leg = ", ".join(f"{diary_word(i.name)} {_pct(i.share)}" for i in ins.legs)
         out.append(_("Where: {muscles} of cramps; leg: {legs}.", muscles=m, legs=leg))
-    timed = [r for r in ins.relief if r.median_minutes is not None]
+    # Ranked as the insights page ranks them: one quick time is not "fastest" (it came first here).
+    timed = [r for r in ins.relief if r.median_minutes is not None and r.timed >= MIN_TIMED_FOR_RANK]
     if timed:
         parts = ", ".join(
             _("{method} (median {minutes} min, {times})", method=diary_word(r.method),

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crampcare.diary.store import AddManyResult, DiaryStore
-from crampcare.insights.analysis import Insights, risk_ratio_text
+from crampcare.insights.analysis import MIN_TIMED_FOR_RANK, Insights, risk_ratio_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-__all__ = ["FACTOR_IDS", "TAG_PREFIX", "AddManyResult", "Insights", "chart_svg", "insights", "risk_ratio_text", "simulate",
+__all__ = ["FACTOR_IDS", "MIN_TIMED_FOR_RANK", "TAG_PREFIX", "AddManyResult", "Insights", "chart_svg", "insights", "risk_ratio_text", "simulate",
            "write_chart"]
 
 # Which factors a simulation can plant as a trigger (``tag:<text>`` plants one of the person's tags).

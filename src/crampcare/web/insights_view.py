@@ -10,16 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from crampcare.i18n.context import _, current_localizer
 from crampcare.knowledge.vocabulary import vocabulary
-from crampcare.services.insights import Insights, risk_ratio_text
+from crampcare.services.insights import MIN_TIMED_FOR_RANK, Insights, risk_ratio_text
 
 if TYPE_CHECKING:
     from collections.abc import Collection
 
 # The charts of the insights page; a page that shows fewer asks for fewer (each drawing costs 0.1-0.3 s).
 CHARTS = ("weekly", "hours", "triggers")
-
-# Fewer timed uses than this and a median says little: such methods are listed, not ranked.
-MIN_TIMED_FOR_RANK = 3
 
 
 def _pct(x: float | None) -> str:
