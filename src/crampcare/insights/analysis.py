@@ -647,6 +647,15 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
     for j, lag in enumerate(LAGS):
         if lag < n:
             shifted[lag:, j :: len(LAGS)] = F[: n - lag]
+    # Whole blocks in which no test sees a night or a day (months without a diary; one night mistyped
+    # as 1900 before a year of diary) are left out: the shuffles, the spells and the weeks counted all
+    # work block by block, so every figure is the same without them, but the shuffled copies of the
+    # nights had a column for each of their days (126 years: 14 times the CPU and 100 MB more).
+    seen = y_ok | (shifted >= 0).any(axis=1)
+    kept = (np.bincount(block, weights=seen, minlength=int(block.max()) + 1) > 0)[block]
+    if not kept.all():
+        y, y_ok, y_one, shifted = y[kept], y_ok[kept], y_one[kept], shifted[kept]
+        block = np.unique(block[kept], return_inverse=True)[1]
     valid = (shifted >= 0) & y_ok[:, None]
     with_ = valid & (shifted == PRESENT)
     without = valid & (shifted == 0)
