@@ -61,6 +61,12 @@ def source_names(kb: KnowledgeBase, ids: Iterable[str], english_ids: bool = True
     return "; ".join(source_title(kb, sid) for sid in ids)
 
 
+def medicine_name(kb: KnowledgeBase, medicine: str) -> str:
+    """A medicine id as the knowledge base names it in the current language (an id it does not
+    know, from an old diary, with spaces for underscores)."""
+    return text(kb, f"medicines.{medicine}.name") if medicine in kb.medicines else medicine.replace("_", " ")
+
+
 def source_title(kb: KnowledgeBase, source_id: str) -> str:
     if source_id not in kb.sources:
         return source_id

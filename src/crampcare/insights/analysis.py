@@ -125,6 +125,7 @@ from crampcare.insights.factors import FACTOR_IDS, MISSING, PRESENT, FactorTable
 
 __all__ = [
     "CAVEAT",
+    "MIN_TIMED_FOR_RANK",
     "CountItem",
     "FactorResult",
     "HourBucket",
@@ -139,6 +140,7 @@ __all__ = [
     "Triggers",
     "WeekPoint",
     "compute_insights",
+    "risk_ratio_text",
     "summary_sentences",
 ]
 
@@ -169,6 +171,8 @@ REFERENCE_RISK_RATIO = 1.5
 LAGS: tuple[int, ...] = (0, 1)
 TIMING = {0: N_("the same night"), 1: N_("the next night")}
 RECENT_DAYS = 28
+# Fewer timed uses than this and a median says little: such relief methods are not ranked by speed.
+MIN_TIMED_FOR_RANK = 3
 NIGHT_START_HOUR = 18  # hour buckets run 18:00 -> 17:00 so a night is not cut at midnight
 
 CAVEAT = N_(
@@ -289,7 +293,7 @@ class TriggerTest(BaseModel):
     rr_low: float | None = None
     rr_high: float | None = None
     haldane_corrected: bool = False
-    weeks: float = 0.0  # first to last night this test used
+    weeks: float = 0.0  # weeks of diary this test used: 7-day spans from its first night that hold a night it used
     p_value: float | None = None  # one-sided stratified exact test (spells allowed for), in the direction seen
     adjusted_p: float | None = None  # family-wise adjusted (Westfall-Young, gatekept); a finding when < level
     verdict: Verdict
@@ -301,6 +305,8 @@ class FactorResult(BaseModel):
     verdict: Verdict
     message: str
     tests: list[TriggerTest]
+    # The timing (a test's lag) whose figures the message gives: a table beside it shows that test's.
+    lag: int = 0
     # "no clear link" although the raw 95 % CI leaves out 1: the message says why in one sentence.
     raw_interval_excludes_1: bool = False
 
@@ -411,6 +417,17 @@ def _fmt_rr(x: float | None) -> str:
     return _fixed(x, 2) if x < 10 else _fixed(x, 0)
 
 
+def risk_ratio_text(test: TriggerTest) -> str:
+    """A test's risk ratio and 95 % CI as its factor's sentence writes them ("1.19 (95% CI 1.04–1.37)",
+    "1,19 (95 % ДИ 1,04–1,37)"), for a table beside that sentence; "—" for a test not run."""
+    if test.risk_ratio is None:
+        return "—"
+    text = _fmt_rr(test.risk_ratio)
+    if test.rr_low is not None and test.rr_high is not None:
+        text += f" ({_ci(_fmt_rr(test.rr_low), _fmt_rr(test.rr_high))})"
+    return text
+
+
 def _fmt_ratio(x: float) -> str:
     return _fixed(x, 3) if abs(x - 1) < 0.01 else _fixed(x, 2)
 
@@ -435,7 +452,7 @@ def _hour_label(h: int) -> str:
 def _weekly_and_trend(dates: np.ndarray, cramp: np.ndarray, counts: np.ndarray) -> tuple[list[WeekPoint], Trend]:
     """Weekly series and the logistic trend; ``dates`` are ordinals of logged nights (sorted)."""
     if dates.size == 0:
-        return [], Trend(status="not_enough_data", message="No nights logged yet.")
+        return [], Trend(status="not_enough_data", message=_("No nights logged yet."))
     first_monday = int(dates[0]) - dt.date.fromordinal(int(dates[0])).weekday()
     week = (dates - first_monday) // 7
     n_weeks = int(week[-1]) + 1
@@ -575,8 +592,8 @@ def _need_message(label: str, with_n: int, without_n: int) -> str:
     more_with = max(0, MIN_NIGHTS_EACH - with_n)
     more_without = max(0, MIN_NIGHTS_EACH - without_n)
     if more_with and more_without:
-        ask = _("log {with_it} more days with it and {without_it} more without it", with_it=more_with,
-                without_it=more_without)
+        ask = ngettext("log {n} more day with it and {without_it} more without it",
+                       "log {n} more days with it and {without_it} more without it", more_with, without_it=more_without)
     elif more_with:
         ask = ngettext("log {n} more day with it", "log {n} more days with it", more_with)
     else:
@@ -602,7 +619,8 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
                 "Not enough data yet to look for triggers: {n} logged night with its day logged too; ",
                 "Not enough data yet to look for triggers: {n} logged nights with their days logged too; ",
                 paired,
-            ) + _("log {need} more days and nights (at least {least} in all).", need=need, least=MIN_PAIRED_NIGHTS),
+            ) + ngettext("log {n} more day and night (at least {least} in all).",
+                         "log {n} more days and nights (at least {least} in all).", need, least=MIN_PAIRED_NIGHTS),
         )
 
     # Dense outcome over the table's dates extended to the last night.
@@ -629,6 +647,15 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
     for j, lag in enumerate(LAGS):
         if lag < n:
             shifted[lag:, j :: len(LAGS)] = F[: n - lag]
+    # Whole blocks in which no test sees a night or a day (months without a diary; one night mistyped
+    # as 1900 before a year of diary) are left out: the shuffles, the spells and the weeks counted all
+    # work block by block, so every figure is the same without them, but the shuffled copies of the
+    # nights had a column for each of their days (126 years: 14 times the CPU and 100 MB more).
+    seen = y_ok | (shifted >= 0).any(axis=1)
+    kept = (np.bincount(block, weights=seen, minlength=int(block.max()) + 1) > 0)[block]
+    if not kept.all():
+        y, y_ok, y_one, shifted = y[kept], y_ok[kept], y_one[kept], shifted[kept]
+        block = np.unique(block[kept], return_inverse=True)[1]
     valid = (shifted >= 0) & y_ok[:, None]
     with_ = valid & (shifted == PRESENT)
     without = valid & (shifted == 0)
@@ -700,11 +727,11 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
                     least=MIN_NIGHTS_EACH)
     elif linked or protective:
         found = len(linked) + len(protective)
-        message = _("Checked {tests} factor and timing combinations; ", tests=tests_run) + ngettext(
+        message = _checked(tests_run) + ngettext(
             "{n} factor stands out after allowing for checking many at once.",
             "{n} factors stand out after allowing for checking many at once.", found)
     else:
-        message = _("Checked {tests} factor and timing combinations; ", tests=tests_run) + _(
+        message = _checked(tests_run) + _(
             "no factor stands out yet after allowing for checking many at once.")
     return Triggers(
         status="ok",
@@ -717,10 +744,16 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
     )
 
 
+def _checked(tests: int) -> str:
+    return ngettext("Checked {n} factor and timing combination; ", "Checked {n} factor and timing combinations; ", tests)
+
+
 def _span_weeks(used: np.ndarray) -> float:
-    """Weeks from the first to the last night a test used (0 when it used none)."""
+    """The weeks of diary a test rests on: the 7-day spans, counted from the first night it used,
+    that hold a night it used (0 when it used none). Months without a diary between two spells are
+    not weeks it rests on: 6 weeks in January and 6 in October are 12 weeks, not 45."""
     idx = np.nonzero(used)[0]
-    return float((idx[-1] - idx[0] + 1) / 7) if idx.size else 0.0
+    return float(np.unique((idx - idx[0]) // 7).size) if idx.size else 0.0
 
 
 def _permutation_tests(
@@ -818,6 +851,7 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
             verdict="not_enough_data",
             message=_need_message(label, primary.nights_with, primary.nights_without),
             tests=tests,
+            lag=primary.lag,
         )
     flagged = [t for t in tested if t.verdict in ("seems_linked", "seems_protective")]
     # Without a finding, show the test whose raw 95 % CI leaves out 1 if there is one, so the
@@ -845,16 +879,20 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
     if verdict == "no_clear_link":
         message = _("{label}: no clear link so far ({ci}, {when}).", label=label, ci=ci, when=when)
         if raw_excludes_1:
-            message += " " + _(
+            # One test checked: the reason is the spells alone, not checking many at once.
+            message += " " + (_(
+                "Its 95% CI alone leaves out 1, but allowing for cramps and habits that come in spells, a gap this "
+                "size turns up by chance too often to call it a link.") if tests_run == 1 else _(
                 "Its 95% CI alone leaves out 1, but with {tests} factor and timing combinations checked at once, "
                 "and cramps and habits that come in spells, a gap this size turns up by chance too often to call "
-                "it a link.", tests=tests_run)
+                "it a link.", tests=tests_run))
     return FactorResult(
         factor=primary.factor,
         label=label,
         verdict=verdict,
         message=message,
         tests=tests,
+        lag=best.lag,
         raw_interval_excludes_1=raw_excludes_1,
     )
 
@@ -934,8 +972,12 @@ def compute_insights(
         per_week, per_week_lo, per_week_hi = 7 * est, 7 * lo, 7 * hi
 
     last_cramp = night_dates_sorted[int(np.nonzero(cramp)[0][-1])] if n_cramp else None
-    recent_start = today - dt.timedelta(days=RECENT_DAYS - 1)
-    recent_mask = (night_ord >= recent_start.toordinal()) & (night_ord <= today.toordinal())
+    # A diary accepts tomorrow's date (a person a time zone or a flight ahead of this machine is on it
+    # already): the last days run to the latest night logged when that is after today, so that night
+    # counts in them and the last cramp is never "-1 days" ago.
+    recent_end = max(today, night_dates_sorted[-1]) if night_dates_sorted else today
+    recent_start = recent_end - dt.timedelta(days=RECENT_DAYS - 1)
+    recent_mask = (night_ord >= recent_start.toordinal()) & (night_ord <= recent_end.toordinal())
     weekly, trend = _weekly_and_trend(night_ord, cramp, counts)
     triggers = _triggers(night_ord, cramp, table)
 
@@ -957,11 +999,11 @@ def compute_insights(
         cramp_nights_per_week_low=per_week_lo,
         cramp_nights_per_week_high=per_week_hi,
         last_cramp_night=last_cramp,
-        days_since_last_cramp=(today - last_cramp).days if last_cramp else None,
+        days_since_last_cramp=max(0, (today - last_cramp).days) if last_cramp else None,
         recent=RecentWindow(
             days=RECENT_DAYS,
             start=recent_start,
-            end=today,
+            end=recent_end,
             nights_logged=int(recent_mask.sum()),
             cramp_nights=int(cramp[recent_mask].sum()),
         ),
@@ -999,8 +1041,10 @@ def summary_sentences(ins: Insights) -> list[str]:
     sh = ins.cramp_night_share
     assert sh is not None and ins.period_start and ins.period_end
     out.append(
-        _("You logged {nights} from {start} to {end}: ", nights=loc.nights(ins.nights_logged),
-          start=loc.date(ins.period_start), end=loc.date(ins.period_end))
+        (_("You logged {nights} on {date}: ", nights=loc.nights(ins.nights_logged), date=loc.date(ins.period_start))
+         if ins.period_start == ins.period_end else
+         _("You logged {nights} from {start} to {end}: ", nights=loc.nights(ins.nights_logged),
+           start=loc.date(ins.period_start), end=loc.date(ins.period_end)))
         + _("{cramp} with a cramp and {quiet} without ({share} of nights, {ci}; about {per_week} cramp nights a week).",
             cramp=ins.cramp_nights, quiet=ins.quiet_nights, share=_pct(sh.estimate), ci=_ci(_pct(sh.low), _pct(sh.high)),
             per_week=_fixed(ins.cramp_nights_per_week or 0, 1))
@@ -1012,13 +1056,18 @@ def summary_sentences(ins: Insights) -> list[str]:
                      ins.recent.cramp_nights, days=ins.recent.days, logged=ins.recent.nights_logged)
         )
     cpn = ins.cramps_per_cramp_night
-    if cpn:
+    if ins.total_cramps == 1 and ins.duration_seconds and ins.severity:
+        # One cramp: its length and pain, not "1.0 cramps on average (range 1–1)" and "range 1 min to 1 min".
+        out.append(_("The one cramp lasted {duration}; pain was {pain} of 10.",
+                     duration=formatting.duration(ins.duration_seconds.median),
+                     pain=formatting.figure(ins.severity.median)))
+    elif cpn:
         out.append(
             _("On a cramp night you had {mean} cramps on average (median {median}, range {range}); {total} in all.",
               mean=_fixed(cpn.mean, 1), median=formatting.figure(cpn.median), range=_range(_fixed(cpn.min, 0), _fixed(cpn.max, 0)),
               total=loc.cramps(ins.total_cramps))
         )
-    if ins.duration_seconds and ins.severity:
+    if ins.total_cramps > 1 and ins.duration_seconds and ins.severity:
         d, s = ins.duration_seconds, ins.severity
         out.append(
             _("Cramps lasted {median} as a median (range {low} to {high}); pain was {pain} of 10 as a median (range {range}).",
@@ -1027,18 +1076,24 @@ def summary_sentences(ins: Insights) -> list[str]:
         )
     out.append(ins.trend.message)
     tn = ins.time_of_night
-    if tn.total and tn.peak_hour is not None:
-        out.append(
-            _("Half of the cramps started between {start} and {end}; the busiest hour was {hour} "
-              "({share} started between 01:00 and 05:00).",
-              start=tn.typical_from, end=tn.typical_to,
-              hour=_range(_hour_label(tn.peak_hour), _hour_label((tn.peak_hour + 1) % 24)), share=_pct(tn.share_1_to_5am or 0))
-        )
+    if tn.total == 1:  # "half of the cramps started between 03:10 and 03:10" said nothing
+        out.append(_("The cramp started at {time}.", time=tn.typical_from))
+    elif tn.total and tn.peak_hour is not None:
+        hour = _range(_hour_label(tn.peak_hour), _hour_label((tn.peak_hour + 1) % 24))
+        share = _pct(tn.share_1_to_5am or 0)
+        if tn.typical_from == tn.typical_to:  # not "between 03:00 and 03:00"
+            out.append(_("At least half of the cramps started at {start}; the busiest hour was {hour} "
+                         "({share} started between 01:00 and 05:00).", start=tn.typical_from, hour=hour, share=share))
+        else:
+            out.append(_("Half of the cramps started between {start} and {end}; the busiest hour was {hour} "
+                         "({share} started between 01:00 and 05:00).",
+                         start=tn.typical_from, end=tn.typical_to, hour=hour, share=share))
     if ins.muscles and ins.legs:
         m = ", ".join(f"{diary_word(i.name)} {_pct(i.share)}" for i in ins.muscles)
         leg = ", ".join(f"{diary_word(i.name)} {_pct(i.share)}" for i in ins.legs)
         out.append(_("Where: {muscles} of cramps; leg: {legs}.", muscles=m, legs=leg))
-    timed = [r for r in ins.relief if r.median_minutes is not None]
+    # Ranked as the insights page ranks them: one quick time is not "fastest" (it came first here).
+    timed = [r for r in ins.relief if r.median_minutes is not None and r.timed >= MIN_TIMED_FOR_RANK]
     if timed:
         parts = ", ".join(
             _("{method} (median {minutes} min, {times})", method=diary_word(r.method),

@@ -104,7 +104,7 @@ def _empty(ax: Axes, text: str) -> None:
 
 
 def _draw_weekly(ax: Axes, ins: Insights) -> None:
-    ax.set_title(_("Cramp nights per week"))
+    ax.set_title(_wrap(_("Cramp nights per week"), _AXES_TITLE_PT))
     if not ins.weekly:
         _empty(ax, _("No nights logged yet"))
         return
@@ -147,7 +147,8 @@ def _night_window(counts: list[int]) -> tuple[int, int]:
 
 
 def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
-    ax.set_title(_("When cramps start (evening to morning)"))
+    # Wrapped like every title: «Когда начинаются судороги (с вечера до утра)» ran off a phone's chart.
+    ax.set_title(_wrap(_("When cramps start (evening to morning)"), _AXES_TITLE_PT))
     tn = ins.time_of_night
     if not tn.total:
         _empty(ax, _("No cramps logged yet"))
@@ -170,6 +171,8 @@ def _draw_time_of_night(ax: Axes, ins: Insights) -> None:
 # температуры больше 10 °C (в следующую ночь)": 365 pt): it is wrapped, and its row is taller.
 _LABEL_PT = 300
 _CENTRED_PT = 316  # a title or an axis label, centred on the figure
+# A title centred on a plot with numbers and a label on its left, which move its centre right.
+_AXES_TITLE_PT = 250
 
 
 def _wrap(text: str, limit: float = _LABEL_PT) -> str:

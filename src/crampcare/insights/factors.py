@@ -11,9 +11,11 @@ The table is dense over calendar dates so that "the day before a night" is an ar
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import attrgetter
 
 import numpy as np
@@ -60,11 +62,33 @@ LIST_FACTORS = frozenset({"protein_diet", "strict_diet"})
 MAX_ANALYSED_TAGS = 30
 
 
+def tag_key(tag: str) -> str:
+    """A tag as the insights compare it: one Unicode form, single spaces, case folded, so that
+    "Coffee", "coffee  " and "COFFEE" (or "café" typed with a combining accent) are one factor, not
+    several that split its days between them."""
+    return unicodedata.normalize("NFKC", " ".join(tag.split()).casefold())
+
+
+def _tag_groups(records: Sequence[DayRecord]) -> tuple[dict[str, str], list[frozenset[str]]]:
+    """The :data:`MAX_ANALYSED_TAGS` most used tags (days with any spelling; ties by name): their
+    :func:`tag_key` -> the spelling shown (the one used most, single-spaced), by that spelling; and
+    each record's set of tag keys. Keys are worked out once per distinct spelling, not per use."""
+    spellings = Counter(chain.from_iterable(record.tags for record in records))
+    key_of = {tag: tag_key(tag) for tag in spellings}
+    keys_per_record = [frozenset(map(key_of.__getitem__, record.tags)) for record in records]
+    days_with = Counter(chain.from_iterable(keys_per_record))
+    shown_counts: dict[str, Counter[str]] = {}
+    for tag, uses in spellings.items():
+        shown_counts.setdefault(key_of[tag], Counter())[unicodedata.normalize("NFC", " ".join(tag.split()))] += uses
+    shown = {key: min(found, key=lambda text: (-found[text], text)) for key, found in shown_counts.items()}
+    top = sorted(days_with, key=lambda key: (-days_with[key], shown[key]))[:MAX_ANALYSED_TAGS]
+    return {key: shown[key] for key in sorted(top, key=lambda key: shown[key])}, keys_per_record
+
+
 def analysed_tags(records: Sequence[DayRecord]) -> list[str]:
-    """The :data:`MAX_ANALYSED_TAGS` most used tags (ties by name), sorted by name."""
-    counts = Counter(tag for record in records for tag in record.tags)
-    top = sorted(counts, key=lambda tag: (-counts[tag], tag))[:MAX_ANALYSED_TAGS]
-    return sorted(top)
+    """The :data:`MAX_ANALYSED_TAGS` most used tags (ties by name), sorted by name; spellings that
+    differ only by case, spaces or Unicode form count as one tag (see :func:`tag_key`)."""
+    return list(_tag_groups(records)[0].values())
 
 
 #: The ids of the fixed (non-medicine, non-tag) factors, in display order.
@@ -76,7 +100,10 @@ def factor_label(factor_id: str) -> str:
     if factor_id in _FIXED:
         return _(_FIXED[factor_id][0])
     if factor_id.startswith(MEDICINE_PREFIX):
-        return _("Medicine: {name}", name=factor_id[len(MEDICINE_PREFIX) :].replace("_", " "))
+        from crampcare.i18n.wording import medicine_name
+        from crampcare.knowledge import load_knowledge
+
+        return _("Medicine: {name}", name=medicine_name(load_knowledge(), factor_id[len(MEDICINE_PREFIX) :]))
     if factor_id.startswith(TAG_PREFIX):
         return _("Tag: {tag}", tag=factor_id[len(TAG_PREFIX) :])
     return factor_id.replace("_", " ").capitalize()
@@ -167,13 +194,13 @@ def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None
         cols.append(np.where(is_missing, MISSING, present.astype(np.int8)).astype(np.int8))
 
     medicines = sorted({m for r in recs for m in r.medicines})
-    tags = analysed_tags(recs)
+    tags, keys_of = _tag_groups(recs)
     for med in medicines:
         ids.append(MEDICINE_PREFIX + med)
         cols.append(np.fromiter((med in r.medicines for r in recs), dtype=bool, count=len(recs)).astype(np.int8))
-    for tag in tags:
-        ids.append(TAG_PREFIX + tag)
-        cols.append(np.fromiter((tag in r.tags for r in recs), dtype=bool, count=len(recs)).astype(np.int8))
+    for key, shown in tags.items():
+        ids.append(TAG_PREFIX + shown)
+        cols.append(np.fromiter((key in keys for keys in keys_of), dtype=bool, count=len(recs)).astype(np.int8))
 
     per_record = np.column_stack(cols) if cols else np.zeros((len(recs), 0), dtype=np.int8)
     values = np.full((n_dates, len(ids)), MISSING, dtype=np.int8)

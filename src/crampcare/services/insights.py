@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crampcare.diary.store import AddManyResult, DiaryStore
-from crampcare.insights.analysis import Insights
+from crampcare.insights.analysis import MIN_TIMED_FOR_RANK, Insights, risk_ratio_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-__all__ = ["FACTOR_IDS", "TAG_PREFIX", "AddManyResult", "Insights", "chart_svg", "insights", "simulate", "write_chart"]
+__all__ = ["FACTOR_IDS", "MIN_TIMED_FOR_RANK", "TAG_PREFIX", "AddManyResult", "Insights", "chart_svg", "insights", "risk_ratio_text", "simulate",
+           "write_chart"]
 
 # Which factors a simulation can plant as a trigger (``tag:<text>`` plants one of the person's tags).
 from crampcare.insights.factors import FACTOR_IDS, TAG_PREFIX  # noqa: E402
@@ -88,4 +89,7 @@ def insights_json(result: Insights) -> dict[str, object]:
         for text in ("caveat", "method"):
             if isinstance(triggers.get(text), str):
                 triggers[text] = _(triggers[text])
+        for factor in triggers.get("factors") or []:
+            for test in factor.get("tests") or []:  # "the same night" was English in every language
+                test["timing"] = _(test["timing"])
     return data

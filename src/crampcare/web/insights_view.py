@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crampcare.i18n.context import _
+from crampcare.i18n.context import _, current_localizer
 from crampcare.knowledge.vocabulary import vocabulary
-from crampcare.services.insights import Insights
+from crampcare.services.insights import MIN_TIMED_FOR_RANK, Insights, risk_ratio_text
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -18,32 +18,9 @@ if TYPE_CHECKING:
 # The charts of the insights page; a page that shows fewer asks for fewer (each drawing costs 0.1-0.3 s).
 CHARTS = ("weekly", "hours", "triggers")
 
-# Fewer timed uses than this and a median says little: such methods are listed, not ranked.
-MIN_TIMED_FOR_RANK = 3
-
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f}%"
-
-
-def _rr(test: Any) -> str:
-    if test.risk_ratio is None:
-        return "—"
-    text = f"{test.risk_ratio:.2g}×"
-    if test.rr_low is not None and test.rr_high is not None:
-        text += f" (95% CI {test.rr_low:.2g}–{test.rr_high:.2g})"
-    return text
-
-
-def _why_unclear(ins: Insights, test: Any) -> str:
-    """Why a range that leaves out 1 is still "no clear link": many factors were tested at once."""
-    if test.verdict != "no_clear_link" or test.rr_low is None or test.rr_high is None:
-        return ""
-    if test.rr_low <= 1 <= test.rr_high:
-        return ""
-    return _("On its own this range leaves out 1, but {tests} comparisons were made at once, "
-             "and a difference this size can then come by chance; crampcare waits for stronger evidence.",
-             tests=ins.triggers.tests_run)
+    return "—" if x is None else current_localizer().percent(x)
 
 
 def insights_context(ins: Insights, shown: Collection[str] = CHARTS) -> dict[str, Any]:
@@ -60,12 +37,10 @@ def insights_context(ins: Insights, shown: Collection[str] = CHARTS) -> dict[str
     ranked = sorted((r for r in ins.relief if r.timed >= MIN_TIMED_FOR_RANK and r.median_minutes is not None),
                     key=lambda r: (r.median_minutes, -r.timed))
     unranked = [r for r in ins.relief if r not in ranked]
-    rows = [{
-        "factor": f,
-        "test": f.tests[0] if f.tests else None,
-        "why_unclear": _why_unclear(ins, f.tests[0]) if f.tests else "",
-    } for f in ins.triggers.factors]
+    # Each row's figures are those of the test its sentence is about (the next night's, when that
+    # is the finding), and the sentence already says why a range that leaves out 1 is no link.
+    rows = [{"factor": f, "test": next((t for t in f.tests if t.lag == f.lag), None)} for f in ins.triggers.factors]
     verdicts = {key: vocabulary().verdict(key) for key in vocabulary().verdicts}
     return {"title": _("Insights"), "ins": ins, "summary": ins.summary(), "charts": charts, "verdicts": verdicts,
-            "pct": _pct, "rr": _rr, "relief_ranked": ranked, "relief_unranked": unranked,
+            "pct": _pct, "rr": risk_ratio_text, "relief_ranked": ranked, "relief_unranked": unranked,
             "min_timed": MIN_TIMED_FOR_RANK, "trigger_rows": rows}
