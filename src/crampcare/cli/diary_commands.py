@@ -128,13 +128,15 @@ CLEAR_NAMES: dict[str, tuple[str, str]] = {
     "caffeine": ("day", "caffeine"),
     "pregnancy-week": ("day", "pregnancy_week"),
     "exercises": ("day", "exercises_done"),
+    "relief-minutes": ("cramp", "minutes_to_relief"),
 }
 ClearOption = Annotated[
     list[str] | None,
     typer.Option(
         "--clear", metavar="NAME", show_default=False,
         help="Set an answer back to 'not logged' (repeat): sleep-disturbed, fluids, activity, unusual-activity, "
-        "sitting, cold, temp-swing, stress, shoes, alcohol, caffeine, pregnancy-week, exercises.",
+        "sitting, cold, temp-swing, stress, shoes, alcohol, caffeine, pregnancy-week, exercises, and a cramp's "
+        "relief-minutes (--cramp-number says which).",
     ),
 ]
 
@@ -828,7 +830,7 @@ def diary_edit(
         night_values: dict[str, Any] = {}
         if sleep_disturbed is not None:
             night_values["sleep_disturbed"] = sleep_disturbed
-        _add_cleared(clear or [], night_values, day_values)
+        _add_cleared(clear or [], {"night": night_values, "day": day_values, "cramp": cramp_flags})
         if none and (new_cramps or cramp_flags):
             raise _Refused(_("--none removes all cramps; do not combine it with cramp details"))
         touches_night = bool(cramp_flags or new_cramps or none or night_values or kind == "night")
@@ -880,15 +882,15 @@ def diary_edit(
             typer.echo(_("Changed the day of {date}: {summary}.", date=day_date, summary=_day_summary(changed_day)))
 
 
-def _add_cleared(names: list[str], night_values: dict[str, Any], day_values: dict[str, Any]) -> None:
-    """Add the --clear names as "not logged" (``None``) to the changes; refuse unknown names and
-    a name also given a value in the same command."""
+def _add_cleared(names: list[str], changes: dict[str, dict[str, Any]]) -> None:
+    """Add the --clear names as "not logged" (``None``) to the night's, the day's or the edited cramp's
+    ``changes``; refuse unknown names and a name also given a value in the same command."""
     for raw in names:
         name = raw.strip().lower().removeprefix("--")
         if name not in CLEAR_NAMES:
             raise _Refused(_("--clear {name!r} is not known; use one of: {names}", name=raw, names=", ".join(CLEAR_NAMES)))
         kind, field = CLEAR_NAMES[name]
-        values = night_values if kind == "night" else day_values
+        values = changes[kind]
         if values.get(field) is not None:
             raise _Refused(_("--clear {name}: do not give it a value in the same command", name=name))
         values[field] = None
