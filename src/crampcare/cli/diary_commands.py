@@ -998,15 +998,18 @@ def import_command(
 ) -> None:
     """Import a CSV, JSON or FHIR diary: everything is checked first; any problem imports nothing."""
     with _friendly_errors():
+        from crampcare.cli.progress import stage_progress
         from crampcare.services.transfer import import_file
 
         if not file.is_file():
             raise _Refused(_("{path}: no such file", path=file))
         store = _open(db)
         try:
-            typer.echo(import_file(store, file).message)
+            with stage_progress() as progress:  # a large FHIR Bundle takes seconds to check
+                summary = import_file(store, file, progress=progress)
         finally:
             store.close()
+        typer.echo(summary.message)
 
 
 # --------------------------------------------------------------------------- registration

@@ -267,19 +267,11 @@ def simulate_command(
         last = _date(end, "--end") or dt.date.today()
         every_factor, by_factor = _persistence(factor_persistence or [], FACTOR_IDS, TAG_PREFIX)
 
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+        from crampcare.cli.progress import progress_bars
         from crampcare.services import insights as insights_service
         from crampcare.services.diary import open_diary
 
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            transient=False,
-            console=_progress_console(),
-        ) as progress:
+        with progress_bars() as progress:
             sim_task = progress.add_task(_("Simulating days"), total=days)
             write_tasks: list[tuple[Any, int]] = []
 
@@ -339,12 +331,6 @@ def _persistence(items: list[str], factor_ids: tuple[str, ...], tag_prefix: str)
         else:
             raise _Refused(f"--factor-persistence: unknown factor {name!r}; choose one of {', '.join(factor_ids)}")
     return every, by_factor
-
-
-def _progress_console() -> "Console":
-    from rich.console import Console
-
-    return Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:

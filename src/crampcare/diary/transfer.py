@@ -52,6 +52,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,16 +78,23 @@ __all__ = [
     "DiaryExport",
     "Exporter",
     "ImportBatch",
+    "ImportProgress",
     "collect",
     "csv_columns",
     "detect_format",
     "export_csv",
     "export_json",
+    "import_message",
     "parse_csv",
     "parse_import",
     "parse_json",
     "read_import_file",
+    "shown_value",
+    "writing_stage",
 ]
+
+ImportProgress = Callable[[str, int, int], None]
+"""Hears how far a long import is: ``(stage, done, total)``, the stage in the reader's language."""
 
 JSON_FORMAT = "crampcare-diary"
 JSON_VERSION = 1
@@ -259,12 +267,12 @@ def _pydantic_problems(error: ValidationError) -> list[tuple[tuple[str | int, ..
     for item in error.errors():
         message = validation_text(item)
         if item["type"] not in ("value_error", "missing", "extra_forbidden"):
-            message += _(" (got {value})", value=_shown(item["input"]))
+            message += _(" (got {value})", value=shown_value(item["input"]))
         found.append((tuple(item["loc"]), message))
     return found
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
     """``repr(value)`` cut to a readable length: a refused 100,000-character cell must not become a
     100,000-character error line."""
     text = repr(value)
@@ -272,6 +280,32 @@ def _shown(value: object) -> str:
 
 
 _SHOWN_LENGTH = 80
+
+
+def import_message(fmt: str, nights_added: int, days_added: int, unchanged: int, assessments_added: int = 0) -> str:
+    """What an import did, in the reader's language (``fmt``: ``fhir`` also counts the assessments)."""
+    from crampcare.i18n.context import current_localizer
+
+    loc = current_localizer()
+    if unchanged and not nights_added + days_added + assessments_added:
+        return _("Nothing new: {count} already in the diary, skipped.", count=unchanged)
+    text = _("Imported {nights} and {days}", nights=loc.nights(nights_added), days=loc.days(days_added))
+    if fmt == "fhir":
+        text = _("Imported {nights}, {days} and {assessments} from FHIR", nights=loc.nights(nights_added),
+                 days=loc.days(days_added),
+                 assessments=ngettext("{n} assessment", "{n} assessments", assessments_added))
+    return text + (_(" ({count} already in the diary, skipped).", count=unchanged) if unchanged else ".")
+
+
+@contextmanager
+def writing_stage(progress: ImportProgress | None, total: int) -> Iterator[None]:
+    """Tell ``progress`` that ``total`` records are being written (the store writes them in one
+    transaction, so the stage is reported when it starts and when it is done)."""
+    if progress is not None:
+        progress(_("Writing records"), 0, total)
+    yield
+    if progress is not None:
+        progress(_("Writing records"), total, total)
 
 
 def detect_format(name: str, text: str) -> str:
@@ -323,7 +357,7 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
     version = document.get("version", JSON_VERSION)
     if isinstance(version, bool) or version != JSON_VERSION:  # true == 1 in Python, not in the format
         problems.add("version", _("version {version} is not supported; this crampcare reads 1",
-                                   version=_shown(document.get("version"))))
+                                   version=shown_value(document.get("version"))))
     batch = ImportBatch()
     for key, model, target in (("nights", NightRecord, batch.nights), ("days", DayRecord, batch.days)):
         items = document.get(key, [])
@@ -369,10 +403,10 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
             cramp_indexes.add(int(match[1]))
         elif name not in CSV_BASE_COLUMNS:
             problems.add(_("row {row}, column {column}", row=1, column=number),
-                         _("unknown column {name}; expected: {columns}", name=_shown(name), columns=", ".join(csv_columns(1))))
+                         _("unknown column {name}; expected: {columns}", name=shown_value(name), columns=", ".join(csv_columns(1))))
     if len(set(header)) != len(header):
         duplicate = next(name for name in header if header.count(name) > 1)
-        problems.add(_("row {row}", row=1), _("column {name} appears twice", name=_shown(duplicate)))
+        problems.add(_("row {row}", row=1), _("column {name} appears twice", name=shown_value(duplicate)))
     if "date" not in header:
         problems.add(_("row {row}", row=1), _("a 'date' column is required"))
     problems.raise_if_any()
@@ -445,7 +479,7 @@ def _parse_csv_row(
         return
     if date is None:
         fail("date", _("date {value} not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20",
-                       value=_shown(cell("date"))))
+                       value=shown_value(cell("date"))))
         return
     if date in first_seen:
         fail("date", _("{date} appears twice (also row {row}); one row per date", date=date, row=first_seen[date]))
@@ -554,7 +588,7 @@ def _parse_bool(text: str) -> bool:
         return True
     if lowered in ("no", "n", "false", "0"):
         return False
-    raise ValueError(_("{value} is not yes or no (leave the cell empty if not logged)", value=_shown(text)))
+    raise ValueError(_("{value} is not yes or no (leave the cell empty if not logged)", value=shown_value(text)))
 
 
 def _parse_list(text: str) -> list[str]:
@@ -562,9 +596,9 @@ def _parse_list(text: str) -> list[str]:
         try:
             items = jsontext.loads(text)
         except UnreadableJsonError:
-            raise ValueError(_("{value} looks like a JSON list but is not valid JSON", value=_shown(text))) from None
+            raise ValueError(_("{value} looks like a JSON list but is not valid JSON", value=shown_value(text))) from None
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            raise ValueError(_("{value} must be a list of texts", value=_shown(text)))
+            raise ValueError(_("{value} must be a list of texts", value=shown_value(text)))
         return items
     return [item.strip() for item in text.split(";") if item.strip()]
 
@@ -575,15 +609,15 @@ def _parse_float(text: str) -> float:
     except ValueError:
         value = units.parse_decimal(text)
     if not math.isfinite(value):
-        raise ValueError(_("{value} is not a finite number", value=_shown(text)))
+        raise ValueError(_("{value} is not a finite number", value=shown_value(text)))
     return value
 
 
 def _parse_int(text: str) -> int:
     if not re.fullmatch(r"-?[0-9]+", refuse_other_digits(text)):
-        raise ValueError(_("{value} is not a whole number", value=_shown(text)))
+        raise ValueError(_("{value} is not a whole number", value=shown_value(text)))
     if len(text) > 18:  # no diary number is that long; int() of 4,300+ digits fails with Python's own words
-        raise ValueError(_("{text} is too large a number", text=_shown(text)))
+        raise ValueError(_("{text} is too large a number", text=shown_value(text)))
     return int(text)
 
 

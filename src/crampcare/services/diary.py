@@ -138,7 +138,8 @@ def clearable_fields(kind: AnswerKind) -> tuple[str, ...]:
     """The optional answers of a night, a day or one cramp that can be set back to "not logged"
     (``None``): every field whose default is ``None``, so a field added to a record is clearable
     everywhere (a cramp's ``minutes_to_relief`` as much as a day's ``cold_exposure``)."""
-    model = {"night": NightRecord, "day": DayRecord, "cramp": Cramp}[kind]
+    models: dict[str, type[NightRecord | DayRecord | Cramp]] = {"night": NightRecord, "day": DayRecord, "cramp": Cramp}
+    model = models[kind]
     return tuple(name for name, field in model.model_fields.items() if not field.is_required() and field.default is None)
 
 
