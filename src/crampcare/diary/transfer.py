@@ -81,6 +81,7 @@ __all__ = [
     "ImportProgress",
     "collect",
     "csv_columns",
+    "decode_import",
     "detect_format",
     "export_csv",
     "export_json",
@@ -318,11 +319,41 @@ def detect_format(name: str, text: str) -> str:
 
 def read_import_file(path: Path) -> ImportBatch:
     """Read and validate a CSV or JSON diary file; :class:`ImportFormatError` names the first problem."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")  # newlines as written: a note's "\r\n" stays
-    except UnicodeDecodeError:
-        raise ImportFormatError(path.name, _("is not UTF-8 text; save it as UTF-8 CSV or JSON")) from None
+    text = decode_import(path.read_bytes(), path.name)
     return parse_import(text, source=path.name, fmt=detect_format(path.name, text))
+
+
+# Besides Cyrillic letters, the characters a Russian note holds that Windows-1251 has: typographic quotes and
+# dashes, the numero sign, the ellipsis, the degree sign, a bullet and a non-breaking space.
+_CYRILLIC_TEXT = re.compile(r"[\x09\x0a\x0d\x20-\x7e\u0400-\u045f«»„“”‘’‚—–…№°•\u00a0]*")
+_MIXED_WORD = re.compile(r"[A-Za-z][\u0400-\u045f]|[\u0400-\u045f][A-Za-z]")
+
+
+def decode_import(raw: bytes, name: str = "") -> str:
+    """The text of a file to import: UTF-8 (with or without a byte-order mark) if it is valid UTF-8; otherwise,
+    for a CSV file, Windows-1251 when the text it gives is plausible Russian; otherwise refused.
+
+    Why read Windows-1251 rather than refuse it: it is what Excel in a Russian locale writes for "CSV
+    (comma delimited)" (only "CSV UTF-8" writes UTF-8), so a person who opened their export in Excel, fixed a
+    note and saved it gets a file crampcare must read back, and refusing it would ask them to learn about
+    encodings. Valid UTF-8 always wins: Windows-1251 text with Cyrillic letters is almost never valid UTF-8, and
+    a file of plain ASCII is the same in both. A byte string decodes as *something* in any single-byte encoding,
+    so the guess is accepted only when the result reads as Russian: every character an ASCII one, a Cyrillic
+    letter or common Russian punctuation, at least one Cyrillic letter, and no word mixing Latin and Cyrillic
+    letters (what a German or French file in Windows-1252 turns into: "Mьde"). Anything else — another code
+    page, UTF-16, a binary file, JSON (which is UTF-8 by definition) — is refused with one message saying how to
+    save it as UTF-8, before anything is stored. Line ends are kept as written (a note's "\r\n" stays)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if Path(name).suffix.lower() != ".json" and not raw.lstrip().startswith((b"{", b"[")):
+        text = raw.decode("cp1251", errors="replace")
+        if (_CYRILLIC_TEXT.fullmatch(text) and re.search("[\u0400-\u045f]", text)
+                and not _MIXED_WORD.search(text)):
+            return text
+    raise ImportFormatError(name, _("is not UTF-8 text (nor Russian text in Windows-1251); save it as UTF-8: in Excel, "
+                                    "\"Save as\" and choose \"CSV UTF-8 (comma delimited)\"; nothing was imported"))
 
 
 def parse_import(text: str, *, source: str = "", fmt: str = "csv") -> ImportBatch:

@@ -24,6 +24,7 @@ from crampcare.diary.transfer import (
     DiaryExport,
     ImportProgress,
     collect,
+    decode_import,
     detect_format,
     export_csv,
     export_json,
@@ -41,6 +42,7 @@ __all__ = [
     "ImportConflictError",
     "ImportProgress",
     "ImportSummary",
+    "decode_import",
     "export_diary",
     "import_file",
     "import_text",
@@ -147,11 +149,8 @@ def import_text(diary: DiaryStore, text: str, name: str = "", fmt: str | None = 
 
 
 def import_file(diary: DiaryStore, path: Path, progress: ImportProgress | None = None) -> ImportSummary:
-    """:func:`import_text` of a UTF-8 file."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")  # newlines as written: a note's "\r\n" stays
-    except UnicodeDecodeError:
-        raise ImportFormatError(path.name, _("is not UTF-8 text; save it as UTF-8 CSV or JSON")) from None
+    """:func:`import_text` of a file: UTF-8, or a Russian CSV in Windows-1251 (:func:`decode_import`)."""
+    text = decode_import(path.read_bytes(), path.name)
     return import_text(diary, text, path.name, progress=progress)
 
 

@@ -1,0 +1,106 @@
+"""``crampcare import`` of files as other programs write them: Windows-1251 from a Russian Excel, byte-order
+marks, CRLF line ends, empty files, huge lines, duplicate rows, mixed date styles. Each is read correctly, or
+refused with one line (exit 2) and nothing stored changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import typer
+from diary_helpers import CliResult, cli_runner
+
+from crampcare.diary.store import DiaryStore
+
+# What Excel in a Russian locale saves as "CSV (comma delimited)": `;` between cells, decimal commas, CRLF and
+# Windows-1251 (Cyrillic) text.
+RUSSIAN_EXCEL = ("date;day_logged;fluids_ml;sitting_hours;day_notes\r\n"
+                 "2026-11-20;yes;1500;8,5;Свело икру «ночью» — №2, ёлки…\r\n"
+                 "2026-11-21;yes;2000;;\r\n")
+
+
+@pytest.fixture
+def db(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> str:
+    return new_migrated_sqlite(tmp_path / "diary.db")
+
+
+@pytest.fixture
+def run(cli_app: typer.Typer, db: str) -> Callable[..., CliResult]:
+    return cli_runner(cli_app, db)
+
+
+def _days(db: str) -> list[dict[str, object]]:
+    with DiaryStore(db) as store:
+        return [day.model_dump(mode="json") for day in store.list_days()]
+
+
+def _refused_once(result: CliResult) -> str:
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def test_a_russian_excel_csv_in_windows_1251_imports_as_written(run: Callable[..., CliResult], db: str,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "дневник.csv"
+    path.write_bytes(RUSSIAN_EXCEL.encode("cp1251"))
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    days = _days(db)
+    assert [(d["fluids_ml"], d["sitting_hours"]) for d in days] == [(1500, 8.5), (2000, None)]
+    assert days[0]["notes"] == "Свело икру «ночью» — №2, ёлки…"
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_bytes(b"\xef\xbb\xbf" + RUSSIAN_EXCEL.encode())  # the same file as "CSV UTF-8": the same diary
+    assert "Nothing new: 2 already in the diary" in run("import", str(utf8)).stdout
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("german.csv", "date;day_logged;day_notes\r\n2026-11-20;yes;Müde nach dem Training\r\n".encode("cp1252")),
+    ("utf16.csv", "date,day_logged,day_notes\r\n2026-11-20,yes,Свело\r\n".encode("utf-16")),
+    ("photo.csv", bytes(range(256)) * 4),
+    ("diary.json", '{"days": [{"date": "2026-11-20", "notes": "Свело"}]}'.encode("cp1251")),
+])
+def test_text_in_another_encoding_is_refused_saying_how_to_save_it(run: Callable[..., CliResult], db: str,
+                                                                    tmp_path: Path, name: str, content: bytes) -> None:
+    assert run("log", "day", "--date", "2026-11-01", "--fluids", "1L").exit_code == 0
+    before = _days(db)
+    path = tmp_path / name
+    path.write_bytes(content)
+    line = _refused_once(run("import", str(path)))
+    assert "UTF-8" in line and "CSV UTF-8" in line and "nothing was imported" in line, line
+    assert _days(db) == before
+
+
+def test_the_refusal_is_in_russian_too(run: Callable[..., CliResult], tmp_path: Path) -> None:
+    from crampcare.i18n.context import use_language
+
+    path = tmp_path / "german.csv"
+    path.write_bytes("date;day_notes\r\n2026-11-20;Müde\r\n".encode("cp1252"))
+    with use_language("ru"):
+        line = _refused_once(run("import", str(path)))
+    assert "UTF-8" in line and "ничего не загружено" in line, line
+
+
+def test_the_api_reads_the_same_files_and_refuses_the_same(db: str) -> None:
+    import warnings
+
+    warnings.filterwarnings("ignore", message=".*httpx2.*")
+    from fastapi.testclient import TestClient
+
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+
+    application = create_app(Settings(db=db))
+    try:
+        with TestClient(application) as web:
+            csv = {"Content-Type": "text/csv"}
+            german = web.post("/api/v1/import", content="date;day_notes\r\n2026-11-20;Müde\r\n".encode("cp1252"),
+                              headers=csv)
+            assert german.status_code == 422 and "CSV UTF-8" in german.text, german.text
+            russian = web.post("/api/v1/import", content=RUSSIAN_EXCEL.encode("cp1251"), headers=csv)
+            assert russian.status_code == 200 and russian.json()["days_added"] == 2, russian.text
+    finally:
+        application.state.engine.dispose()
+    assert _days(db)[0]["notes"] == "Свело икру «ночью» — №2, ёлки…"
