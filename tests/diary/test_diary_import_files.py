@@ -104,3 +104,41 @@ def test_the_api_reads_the_same_files_and_refuses_the_same(db: str) -> None:
     finally:
         application.state.engine.dispose()
     assert _days(db)[0]["notes"] == "Свело икру «ночью» — №2, ёлки…"
+
+
+OTHER_PROGRAMS_FHIR = ('{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": '
+                       '"Observation", "status": "final", "code": {"coding": [{"system": "http://loinc.org", "code": '
+                       '"8867-4"}]}, "effectiveDateTime": "2026-11-20T08:00:00Z", "valueQuantity": {"value": 60}}}]}')
+
+
+@pytest.mark.parametrize(("name", "content", "says"), [
+    ("empty.csv", b"", "the file is empty"),
+    ("bom-only.csv", b"\xef\xbb\xbf\r\n", "the file is empty"),
+    ("settings.json", b"{}", 'expected a JSON object with "nights" and "days" lists'),
+    ("huge.csv", b"date,day_logged,day_notes\n2026-11-20,yes," + b"x" * 300_000 + b"\n", "longer than"),
+    ("twice.csv", b"date,day_logged,fluids_ml\r\n2026-11-20,yes,1500\r\n2026-11-20,yes,1500\r\n", "appears twice"),
+    ("dates.csv", b"date,day_logged,fluids_ml\n2026-11-20,yes,1500\n21.11.2026,yes,1000\n", "YYYY-MM-DD"),
+    ("other.json", OTHER_PROGRAMS_FHIR.encode(), "not a crampcare diary observation (http://loinc.org|8867-4)"),
+])
+def test_an_odd_file_is_refused_in_one_line_and_nothing_changes(run: Callable[..., CliResult], db: str,
+                                                                 tmp_path: Path, name: str, content: bytes,
+                                                                 says: str) -> None:
+    assert run("log", "day", "--date", "2026-11-01", "--fluids", "1L").exit_code == 0
+    before = _days(db)
+    path = tmp_path / name
+    path.write_bytes(content)
+    line = _refused_once(run("import", str(path)))
+    assert says in line and "nothing was imported" in line, line
+    assert _days(db) == before
+
+
+def test_a_folder_given_as_the_file_is_named_a_folder(run: Callable[..., CliResult], tmp_path: Path) -> None:
+    assert "it is a folder, not a file" in _refused_once(run("import", str(tmp_path)))
+
+
+def test_a_csv_with_a_bom_and_crlf_imports_and_a_note_keeps_its_line_break(run: Callable[..., CliResult], db: str,
+                                                                          tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b'\xef\xbb\xbfdate,day_logged,fluids_ml,day_notes\r\n2026-11-20,yes,1500,"two\r\nlines"\r\n')
+    assert run("import", str(path)).exit_code == 0
+    assert [(d["fluids_ml"], d["notes"]) for d in _days(db)] == [(1500, "two\r\nlines")]

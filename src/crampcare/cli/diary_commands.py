@@ -1001,6 +1001,8 @@ def import_command(
         from crampcare.cli.progress import stage_progress
         from crampcare.services.transfer import import_file
 
+        if file.is_dir():
+            raise _Refused(_("{path}: it is a folder, not a file; give the file to import", path=file))
         if not file.is_file():
             raise _Refused(_("{path}: no such file", path=file))
         store = _open(db)

@@ -377,7 +377,9 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
         where = "" if exc.line is None else _("line {line}, column {column}", line=exc.line, column=exc.column)
         problems.add(where, _("not valid JSON: {reason}", reason=exc.reason))
         problems.raise_if_any()
-    if not isinstance(document, dict):
+    if not isinstance(document, dict) or not {"nights", "days"} & set(document):
+        # An object with neither list ({}, or a settings file picked by mistake) is not an empty diary: saying
+        # "Imported 0 nights and 0 days" would hide the wrong file. (An export of an empty diary has both lists.)
         problems.add("", _('expected a JSON object with "nights" and "days" lists'))
         problems.raise_if_any()
     unknown = sorted(set(document) - {"format", "version", "nights", "days"})
