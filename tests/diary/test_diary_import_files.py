@@ -142,3 +142,18 @@ def test_a_csv_with_a_bom_and_crlf_imports_and_a_note_keeps_its_line_break(run: 
     path.write_bytes(b'\xef\xbb\xbfdate,day_logged,fluids_ml,day_notes\r\n2026-11-20,yes,1500,"two\r\nlines"\r\n')
     assert run("import", str(path)).exit_code == 0
     assert [(d["fluids_ml"], d["notes"]) for d in _days(db)] == [(1500, "two\r\nlines")]
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    # Excel keeps a column that was once formatted: empty cells at the end of every row, and rows of them.
+    ("formatted.csv", b"date;day_logged;fluids_ml;;\r\n2026-11-20;yes;1500;;\r\n;;;;\r\n"),
+    ("sheet.tsv", b"date\tday_logged\tfluids_ml\r\n2026-11-20\tyes\t1500\r\n"),  # a spreadsheet's tab-separated text
+])
+def test_a_spreadsheets_empty_end_columns_and_tab_separated_text_import(run: Callable[..., CliResult], db: str,
+                                                                        tmp_path: Path, name: str,
+                                                                        content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert [d["fluids_ml"] for d in _days(db)] == [1500]

@@ -26,7 +26,8 @@ the quote is removed on import. Booleans are ``yes``/``no``, empty means "not lo
 (``HH:MM:SS`` when seconds matter); durations are whole seconds; fluids are millilitres.
 On import the friendlier spellings of :mod:`crampcare.diary.units` are accepted too
 (``1.5L``, ``3m``, ``3:10``), cells separated by ``;`` with decimal commas (as a spreadsheet in a
-Russian locale saves CSV), columns may be omitted, and ``*_logged`` may be left empty to
+Russian locale saves CSV, in Windows-1251 too: :func:`decode_import`) or by tabs, empty columns at the
+end (a spreadsheet's ``;;``) are ignored, columns may be omitted, and ``*_logged`` may be left empty to
 mean "if anything of it is filled in". Exporting, importing into an empty diary and
 exporting again gives the same bytes.
 
@@ -426,6 +427,8 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
     problems = _Problems(source)
     rows = _csv_rows(text.removeprefix("\ufeff"), problems)
     header = [name.strip() for name in next(rows, [])]
+    while len(header) > 1 and not header[-1]:
+        header.pop()  # empty columns at the end: a spreadsheet saves a column once formatted as ";;"
     if not header or header == [""]:
         problems.add("", _("the file is empty; expected a header row starting with 'date'"))
         problems.raise_if_any()
@@ -449,6 +452,8 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
     for row_number, values in enumerate(rows, start=2):
         if not any(value.strip() for value in values):
             continue  # blank line
+        if len(values) > len(header) and not any(value.strip() for value in values[len(header):]):
+            values = values[:len(header)]  # the empty cells of those empty columns
         if len(values) > len(header):
             problems.add(_("row {row}", row=row_number), _("has {cells} cells but the header has {columns} columns",
                                                             cells=len(values), columns=len(header)))
@@ -483,10 +488,13 @@ def _csv_rows(text: str, problems: _Problems) -> Iterator[list[str]]:
 
 def _delimiter(text: str) -> str:
     """``;`` for a file whose header row has semicolons and no commas (Excel and LibreOffice save CSV so in a
-    Russian or German locale, with a decimal comma, which the number cells accept), else ``,``. No column
-    name holds either, so the header row decides."""
+    Russian or German locale, with a decimal comma, which the number cells accept), a tab for one with tabs
+    only (a spreadsheet's "tab-separated" text), else ``,``. No column name holds any of them, so the header
+    row decides."""
     header = text.lstrip("\r\n").partition("\n")[0]
-    return ";" if ";" in header and "," not in header else ","
+    if "," in header:
+        return ","
+    return ";" if ";" in header else "\t" if "\t" in header else ","
 
 
 def _parse_csv_row(
