@@ -157,3 +157,18 @@ def test_a_spreadsheets_empty_end_columns_and_tab_separated_text_import(run: Cal
     result = run("import", str(path))
     assert result.exit_code == 0, result.stderr
     assert [d["fluids_ml"] for d in _days(db)] == [1500]
+
+
+def test_an_exported_csv_file_opens_in_excel_and_imports_back(run: Callable[..., CliResult], tmp_path: Path) -> None:
+    """Excel reads a UTF-8 CSV without a byte-order mark in the local code page: a Russian note became mojibake.
+    The file starts with one, as the web's download does; the import skips it; JSON and the screen get none."""
+    assert run("log", "day", "--date", "2026-11-20", "--fluids", "1L", "--notes", "свело икру").exit_code == 0
+    out, again = tmp_path / "diary.csv", tmp_path / "again.csv"
+    assert run("export", "--format", "csv", "--out", str(out)).exit_code == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfdate,") and "свело икру" in out.read_text(encoding="utf-8-sig")
+    assert "Nothing new: 1 already in the diary" in run("import", str(out)).stdout
+    assert run("export", "--format", "csv", "--out", str(again)).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()
+    assert run("export", "--format", "csv").stdout.startswith("date,")
+    assert run("export", "--format", "json", "--out", str(tmp_path / "d.json")).exit_code == 0
+    assert (tmp_path / "d.json").read_bytes().startswith(b"{")

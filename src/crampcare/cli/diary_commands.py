@@ -984,7 +984,7 @@ def export_command(
             sys.stdout.write(exported.text)
             sys.stdout.flush()
             return
-        out.write_text(exported.text, encoding="utf-8", newline="")
+        out.write_bytes(exported.file_bytes)  # a CSV for Excel: with a byte-order mark, as the web's download
         typer.echo(_("Exported {nights} and {days} to {path}.", nights=current_localizer().nights(exported.nights),
                      days=current_localizer().days(exported.days), path=out), err=True)
         if fmt.strip().lower() == "csv":

@@ -36,6 +36,7 @@ from crampcare.i18n.context import _
 from crampcare.jsontext import UnreadableJsonError
 
 __all__ = [
+    "EXCEL_BOM",
     "FORMATS",
     "ExportFormat",
     "Exported",
@@ -69,6 +70,11 @@ FORMATS: Mapping[str, ExportFormat] = {
 }
 
 
+# A UTF-8 CSV opens in Excel with its letters right only after a byte-order mark (without one Excel reads it in
+# the local code page: Windows-1251 in Russia), so CSV files saved for a person start with one; imports skip it.
+EXCEL_BOM = "\ufeff"
+
+
 @dataclass(frozen=True)
 class Exported:
     text: str
@@ -76,6 +82,11 @@ class Exported:
     file_name: str
     nights: int
     days: int
+
+    @property
+    def file_bytes(self) -> bytes:
+        """The bytes of the file to save: UTF-8, after :data:`EXCEL_BOM` for a CSV."""
+        return ((EXCEL_BOM if self.media_type.startswith("text/csv") else "") + self.text).encode("utf-8")
 
 
 def export_diary(diary: DiaryStore, fmt: str, start: dt.date | None = None, end: dt.date | None = None, *,
