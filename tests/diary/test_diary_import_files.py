@@ -4,6 +4,7 @@ refused with one line (exit 2) and nothing stored changes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -172,3 +173,24 @@ def test_an_exported_csv_file_opens_in_excel_and_imports_back(run: Callable[...,
     assert run("export", "--format", "csv").stdout.startswith("date,")
     assert run("export", "--format", "json", "--out", str(tmp_path / "d.json")).exit_code == 0
     assert (tmp_path / "d.json").read_bytes().startswith(b"{")
+
+
+def test_a_file_under_the_wrong_extension_imports_by_its_content(run: Callable[..., CliResult], db: str,
+                                                                 tmp_path: Path) -> None:
+    """A FHIR Bundle saved as .csv was refused with "unknown column '{"resourceType": …'", and a CSV saved as
+    .json with "not valid JSON"."""
+    from crampcare.diary.records import DayRecord
+    from crampcare.report.fhir import bundle_from_records
+    from crampcare.services.transfer import export_diary
+
+    fhir = tmp_path / "history.csv"
+    fhir.write_text(json.dumps(bundle_from_records([], [DayRecord(date="2026-11-20", fluids_ml=1500)])),
+                    encoding="utf-8")
+    result = run("import", str(fhir))
+    assert result.exit_code == 0 and "from FHIR" in result.stdout, result.stderr
+    with DiaryStore(db) as store:
+        text = export_diary(store, "csv").text
+    csv_named_json = tmp_path / "diary.json"
+    csv_named_json.write_text(text.replace("1500", "2000"), encoding="utf-8")
+    refused = _refused_once(run("import", str(csv_named_json)))  # read as CSV: a real difference, not "not JSON"
+    assert "the day of 2026-11-20 differs from the one already stored" in refused, refused

@@ -311,11 +311,17 @@ def writing_stage(progress: ImportProgress | None, total: int) -> Iterator[None]
 
 
 def detect_format(name: str, text: str) -> str:
-    """``"json"`` or ``"csv"`` from the file name's extension, else from the content."""
+    """``"json"`` or ``"csv"``: from the content when it says (a JSON document starts with ``{`` or ``[``, which
+    no diary CSV does; a diary CSV's header starts with ``date``), else from the file name's extension, else
+    CSV. The content wins because a file saved under the wrong extension (a FHIR Bundle a browser named
+    ``.csv``) was refused as a CSV with an "unknown column '{\"resourceType\"…'"."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if start.startswith(("{", "[")):
+        return "json"
+    if start[:4].lower() == "date":
+        return "csv"
     suffix = Path(name).suffix.lower()
-    if suffix in (".json", ".csv"):
-        return suffix[1:]
-    return "json" if text.lstrip().startswith(("{", "[")) else "csv"
+    return suffix[1:] if suffix in (".json", ".csv") else "csv"
 
 
 def read_import_file(path: Path) -> ImportBatch:
@@ -348,7 +354,7 @@ def decode_import(raw: bytes, name: str = "") -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    if Path(name).suffix.lower() != ".json" and not raw.lstrip().startswith((b"{", b"[")):
+    if not raw.lstrip().startswith((b"{", b"[")):  # JSON is UTF-8 by definition (RFC 8259)
         text = raw.decode("cp1251", errors="replace")
         if (_CYRILLIC_TEXT.fullmatch(text) and re.search("[\u0400-\u045f]", text)
                 and not _MIXED_WORD.search(text)):

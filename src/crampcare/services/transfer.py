@@ -2,7 +2,7 @@
 
 **Import**: any format — crampcare CSV, crampcare JSON, or a FHIR R4 Bundle — detected once,
 here: a JSON object with ``resourceType`` is FHIR, other JSON is the diary's own format, the
-rest is CSV (an explicit format or the file's extension wins for CSV/JSON). Everything is
+rest is CSV (an explicit format wins; then what the content says, then the file's extension). Everything is
 checked first; any problem imports nothing; records equal to stored ones are skipped, so
 importing the same file twice adds nothing; one import is one undoable change.
 
