@@ -317,19 +317,20 @@ def _persistence(items: list[str], factor_ids: tuple[str, ...], tag_prefix: str)
     """``--factor-persistence`` values: one plain number for every factor, FACTOR=NUMBER for one."""
     every, by_factor = 0.0, {}
     for item in items:
-        name, _, text = item.rpartition("=")
+        name, _sep, text = item.rpartition("=")
         try:
             value = float(refuse_other_digits(text))
         except ValueError:
-            raise _Refused(f"--factor-persistence: {item!r} is not a number or FACTOR=NUMBER") from None
+            raise _Refused("--factor-persistence: " + _("{item} is not a number or FACTOR=NUMBER", item=repr(item))) from None
         if not 0 <= value < 1:
-            raise _Refused(f"--factor-persistence: {item!r} must be at least 0 and below 1")
+            raise _Refused("--factor-persistence: " + _("{item} must be at least 0 and below 1", item=repr(item)))
         if not name:
             every = value
         elif name in factor_ids or name.startswith(tag_prefix):
             by_factor[name] = value
         else:
-            raise _Refused(f"--factor-persistence: unknown factor {name!r}; choose one of {', '.join(factor_ids)}")
+            raise _Refused("--factor-persistence: " + _("unknown factor {factor}; choose one of {choices}",
+                                                         factor=repr(name), choices=", ".join(factor_ids)))
     return every, by_factor
 
 
