@@ -163,3 +163,25 @@ def test_on_a_phone_sized_terminal_the_headline_is_on_the_screen_at_the_question
     assert expected.urgency in ("emergency", "urgent")
     assert top in screen, (top, rows[-20:])
     assert shown[-1].startswith(("Answer the other questions?", "Ответить на остальные вопросы?")), shown[-1]
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_after_the_whole_interview_the_headline_is_on_the_screen_too(output_format: str) -> None:
+    """The same for the result at the end of the interview: the result (or its JSON) fills the terminal, and
+    the headline and what to do come once more, last, on stderr beside the questions."""
+    from typer.testing import CliRunner
+
+    from crampcare.assess import assess
+    from crampcare.assess.render import headline
+    from crampcare.cli import app
+
+    # After the warning signs: "yes", answer the other questions (Enter for each).
+    lines = warning_lines(calf_swollen_red_warm="yes", calf_change_lasting="yes") + ["yes"] + [""] * 80
+    result = CliRunner().invoke(app, ["assess", "--format", output_format], input="\n".join(lines) + "\n",
+                                env={"COLUMNS": "40", "LINES": "20"})
+    assert result.exit_code == 0, result.output
+    rows = [line[start:start + 40] for line in result.output.splitlines()
+            for start in range(0, max(len(line), 1), 40)]
+    top = headline(assess({**{q: False for q in WARNING_QUESTIONS}, "calf_swollen_red_warm": True,
+                           "calf_change_lasting": True}), KB)
+    assert top.startswith("URGENT") and top in " ".join(" ".join(rows[-20:]).split()), rows[-20:]
