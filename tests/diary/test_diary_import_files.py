@@ -119,7 +119,7 @@ OTHER_PROGRAMS_FHIR = ('{"resourceType": "Bundle", "type": "collection", "entry"
     ("huge.csv", b"date,day_logged,day_notes\n2026-11-20,yes," + b"x" * 300_000 + b"\n", "longer than"),
     ("twice.csv", b"date,day_logged,fluids_ml\r\n2026-11-20,yes,1500\r\n2026-11-20,yes,1500\r\n", "appears twice"),
     ("dates.csv", b"date,day_logged,fluids_ml\n2026-11-20,yes,1500\n21.11.2026,yes,1000\n", "YYYY-MM-DD"),
-    ("other.json", OTHER_PROGRAMS_FHIR.encode(), "not a crampcare diary observation (http://loinc.org|8867-4)"),
+    ("other.json", OTHER_PROGRAMS_FHIR.encode(), "holds no crampcare diary entries (only Observation)"),
 ])
 def test_an_odd_file_is_refused_in_one_line_and_nothing_changes(run: Callable[..., CliResult], db: str,
                                                                  tmp_path: Path, name: str, content: bytes,

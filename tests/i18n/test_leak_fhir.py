@@ -146,3 +146,23 @@ def test_each_refusal_of_imported_answers_is_russian(item: dict[str, Any]) -> No
         answers_from_items(load_knowledge(), [item], "")
     _where, _sep, message = str(refused.value).partition(": ")
     assert any("а" <= ch <= "я" for ch in message.lower()) and latin_share(message) <= LIMIT, describe(message)
+
+
+@pytest.mark.parametrize("code", [
+    {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]}, {"coding": "8867-4"}, {"coding": [5]}, "x",
+])
+def test_another_programs_bundle_is_named_so_in_russian(code: Any) -> None:
+    """A Bundle with no crampcare entry (a fitness app's heart rates) was refused naming its first entry's code;
+    it is refused as another program's file, whatever its codes look like (also malformed ones)."""
+    from crampcare.i18n.context import use_language
+    from crampcare.report.errors import FhirImportError
+    from crampcare.report.fhir import parse_fhir_bundle
+
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Patient", "id": "p"}},
+        {"resource": {"resourceType": "Observation", "status": "final", "code": code}}]}
+    with use_language("ru"), pytest.raises(FhirImportError) as refused:
+        parse_fhir_bundle(bundle)
+    message = refused.value.message
+    assert refused.value.location == "Bundle" and "crampcare" in message, str(refused.value)
+    assert latin_share(message) <= LIMIT, describe(message)

@@ -513,6 +513,13 @@ def _bundle_entries(bundle: Any, progress: ImportProgress | None = None) -> list
     raw = bundle.get("entry") or []
     if not isinstance(raw, list):
         raise FhirImportError("Bundle.entry", _("must be a list") + _NOTHING())
+    resources = [item["resource"] for item in raw if isinstance(item, Mapping) and isinstance(item.get("resource"), Mapping)]
+    if resources and not any(_is_crampcares(resource) for resource in resources):
+        # Another program's Bundle (a lab's results, a fitness app's heart rates): say that, not that its first
+        # entry's code is unknown.
+        kinds = sorted({str(resource.get("resourceType")) for resource in resources})
+        raise FhirImportError("Bundle", _("holds no crampcare diary entries (only {kinds}); crampcare imports the FHIR "
+                                          "files it exports", kinds=", ".join(kinds[:5])) + _NOTHING())
     entries = []
     seen: dict[str, int] = {}
     checking = _("Checking the FHIR entries")
@@ -546,12 +553,23 @@ def _bundle_entries(bundle: Any, progress: ImportProgress | None = None) -> list
     return entries
 
 
+def _is_crampcares(resource: Mapping[str, Any]) -> bool:
+    """Whether ``resource`` is one crampcare writes: its Questionnaire, an answer to it, or a diary Observation."""
+    kind = resource.get("resourceType")
+    if kind in ("Questionnaire", "QuestionnaireResponse"):
+        canonical = resource.get("url" if kind == "Questionnaire" else "questionnaire")
+        return isinstance(canonical, str) and canonical.split("|")[0] == codes.QUESTIONNAIRE_URL
+    concept = resource.get("code")
+    return kind == "Observation" and any(
+        _has_coding(concept, system, code) for system, code in ((codes.CS_DIARY, None), (codes.CS_DAY_FACTOR, None),
+                                                                (codes.ICD10CM, codes.CRAMP_ICD10CM)))
+
+
 def _has_coding(concept: Any, system: str, code: str | None = None) -> str | None:
     """The code of the first coding in ``concept`` from ``system`` (and equal to ``code`` if given)."""
-    if not isinstance(concept, Mapping):
-        return None
-    for coding in concept.get("coding") or []:
-        if coding.get("system") == system and (code is None or coding.get("code") == code):
+    codings = concept.get("coding") if isinstance(concept, Mapping) else None
+    for coding in codings if isinstance(codings, list) else []:  # (also read before the R4B check: any JSON)
+        if isinstance(coding, Mapping) and coding.get("system") == system and (code is None or coding.get("code") == code):
             return coding.get("code")
     return None
 
