@@ -60,7 +60,6 @@ def test_a_russian_excel_csv_in_windows_1251_imports_as_written(run: Callable[..
 @pytest.mark.parametrize(("name", "content"), [
     ("german.csv", "date;day_logged;day_notes\r\n2026-11-20;yes;Müde nach dem Training\r\n".encode("cp1252")),
     ("utf16.csv", "date,day_logged,day_notes\r\n2026-11-20,yes,Свело\r\n".encode("utf-16")),
-    ("photo.csv", bytes(range(256)) * 4),
     ("diary.json", '{"days": [{"date": "2026-11-20", "notes": "Свело"}]}'.encode("cp1251")),
 ])
 def test_text_in_another_encoding_is_refused_saying_how_to_save_it(run: Callable[..., CliResult], db: str,
@@ -116,6 +115,7 @@ OTHER_PROGRAMS_FHIR = ('{"resourceType": "Bundle", "type": "collection", "entry"
     ("empty.csv", b"", "the file is empty"),
     ("bom-only.csv", b"\xef\xbb\xbf\r\n", "the file is empty"),
     ("settings.json", b"{}", 'expected a JSON object with "nights" and "days" lists'),
+    ("diary.xlsx", b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 4, "is not a text file"),
     ("huge.csv", b"date,day_logged,day_notes\n2026-11-20,yes," + b"x" * 300_000 + b"\n", "longer than"),
     ("twice.csv", b"date,day_logged,fluids_ml\r\n2026-11-20,yes,1500\r\n2026-11-20,yes,1500\r\n", "appears twice"),
     ("dates.csv", b"date,day_logged,fluids_ml\n2026-11-20,yes,1500\n21.11.2026,yes,1000\n", "YYYY-MM-DD"),
@@ -131,6 +131,18 @@ def test_an_odd_file_is_refused_in_one_line_and_nothing_changes(run: Callable[..
     line = _refused_once(run("import", str(path)))
     assert says in line and "nothing was imported" in line, line
     assert _days(db) == before
+
+
+def test_a_file_too_large_for_a_diary_is_refused_before_it_is_read(run: Callable[..., CliResult],
+                                                                   tmp_path: Path) -> None:
+    """A 300 MB file (a video picked by mistake) was read whole, several times over in memory."""
+    from crampcare.services.transfer import MAX_IMPORT_BYTES
+
+    path = tmp_path / "holiday.mp4"
+    with path.open("wb") as sparse:  # no disk or time spent: a sparse file
+        sparse.truncate(MAX_IMPORT_BYTES + 1)
+    line = _refused_once(run("import", str(path)))
+    assert "holiday.mp4: is 256 MB; a diary file is at most 256 MB" in line, line
 
 
 def test_a_folder_given_as_the_file_is_named_a_folder(run: Callable[..., CliResult], tmp_path: Path) -> None:

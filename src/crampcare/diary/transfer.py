@@ -348,8 +348,12 @@ def decode_import(raw: bytes, name: str = "") -> str:
     so the guess is accepted only when the result reads as Russian: every character an ASCII one, a Cyrillic
     letter or common Russian punctuation, at least one Cyrillic letter, and no word mixing Latin and Cyrillic
     letters (what a German or French file in Windows-1252 turns into: "Mьde"). Anything else — another code
-    page, UTF-16, a binary file, JSON (which is UTF-8 by definition) — is refused with one message saying how to
-    save it as UTF-8, before anything is stored. Line ends are kept as written (a note's "\r\n" stays)."""
+    page, UTF-16, JSON (which is UTF-8 by definition) — is refused with one message saying how to save it as
+    UTF-8, and a binary file (with NUL bytes: an .xlsx, a photo) as not a text file, before anything is stored. Line ends are kept as written (a note's "\r\n" stays)."""
+    if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # (UTF-16 text has NULs too)
+        # A photo, a spreadsheet's .xlsx, a database: no text file holds a NUL byte.
+        raise ImportFormatError(name, _("is not a text file; crampcare imports CSV, JSON and FHIR (JSON) diary files; "
+                                        "nothing was imported"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

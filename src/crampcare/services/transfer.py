@@ -38,6 +38,7 @@ from crampcare.jsontext import UnreadableJsonError
 __all__ = [
     "EXCEL_BOM",
     "FORMATS",
+    "MAX_IMPORT_BYTES",
     "ExportFormat",
     "Exported",
     "ImportConflictError",
@@ -69,6 +70,10 @@ FORMATS: Mapping[str, ExportFormat] = {
     "fhir": ExportFormat(_export_fhir, "application/fhir+json", "json"),
 }
 
+
+MB = 1024 * 1024
+# The largest file import_file reads: a FHIR export takes about 4 MB a year of diary, a CSV a tenth of that.
+MAX_IMPORT_BYTES = 256 * MB
 
 # A UTF-8 CSV opens in Excel with its letters right only after a byte-order mark (without one Excel reads it in
 # the local code page: Windows-1251 in Russia), so CSV files saved for a person start with one; imports skip it.
@@ -160,7 +165,13 @@ def import_text(diary: DiaryStore, text: str, name: str = "", fmt: str | None = 
 
 
 def import_file(diary: DiaryStore, path: Path, progress: ImportProgress | None = None) -> ImportSummary:
-    """:func:`import_text` of a file: UTF-8, or a Russian CSV in Windows-1251 (:func:`decode_import`)."""
+    """:func:`import_text` of a file: UTF-8, or a Russian CSV in Windows-1251 (:func:`decode_import`); a file over
+    :data:`MAX_IMPORT_BYTES` is refused before it is read (a video picked by mistake would fill the memory)."""
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise ImportFormatError(path.name, _("is {size} MB; a diary file is at most {limit} MB (a FHIR export of about 60 "
+                                             "years); nothing was imported", size=format(size // MB, ","),
+                                             limit=MAX_IMPORT_BYTES // MB))
     text = decode_import(path.read_bytes(), path.name)
     return import_text(diary, text, path.name, progress=progress)
 
