@@ -206,3 +206,20 @@ def test_a_file_under_the_wrong_extension_imports_by_its_content(run: Callable[.
     csv_named_json.write_text(text.replace("1500", "2000"), encoding="utf-8")
     refused = _refused_once(run("import", str(csv_named_json)))  # read as CSV: a real difference, not "not JSON"
     assert "the day of 2026-11-20 differs from the one already stored" in refused, refused
+
+
+def test_a_fhir_entry_marked_entered_in_error_is_not_imported_as_a_record(run: Callable[..., CliResult], db: str,
+                                                                         tmp_path: Path) -> None:
+    """FHIR's "entered-in-error" (or "cancelled") voids a record; R4B checks only that a status is a code, so such
+    an entry was imported as if it were so."""
+    from crampcare.diary.records import DayRecord
+    from crampcare.report.fhir import bundle_from_records
+
+    bundle = bundle_from_records([], [DayRecord(date="2026-11-20", fluids_ml=1500)])
+    factor = next(e["resource"] for e in bundle["entry"] if "valueQuantity" in e["resource"])
+    factor["status"] = "entered-in-error"
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    line = _refused_once(run("import", str(path)))
+    assert "status: 'entered-in-error': only final diary entries are imported" in line, line
+    assert _days(db) == []

@@ -110,6 +110,7 @@ BAD_BUNDLES: dict[str, Callable[[dict[str, Any]], Any]] = {
                                                                    "hasMember": []}}),
     "factor twice": lambda b: b["entry"].append({"resource": {**_resource(b, 4), "id": "again"}}),
     "second patient": lambda b: b["entry"].append({"resource": {**_resource(b, 1), "id": "other"}}),
+    "entered in error": lambda b: _resource(b, 4).update(status="entered-in-error"),
 }
 
 

@@ -775,6 +775,9 @@ def _notes(resource: Mapping[str, Any]) -> str:
     return "\n".join(str(n.get("text", "")) for n in resource.get("note") or [])
 
 
+_STANDING = ("final", "amended", "corrected")  # Observation statuses of a record that stands
+
+
 class _Reader:
     """Reads the checked entries of one Bundle into diary records (see :func:`parse_fhir_bundle`)."""
 
@@ -846,6 +849,11 @@ class _Reader:
         resource = entry.resource
         key = entry.url or f"#{entry.index}"
         kind, factor = _observation_kind(resource)
+        if resource.get("status") not in _STANDING:
+            # "entered-in-error", "cancelled", "preliminary"…: not a record of what happened (R4B checks the form of a
+            # status, not its value).
+            raise _Refuse("status", _("{status}: only final diary entries are imported (as crampcare exports them)",
+                                      status=repr(resource.get("status"))))
         if kind == "cramp":
             moment, cramp = _cramp_from(resource)
             self.cramps[key] = (entry, moment, cramp)
