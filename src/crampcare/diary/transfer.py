@@ -332,8 +332,9 @@ def read_import_file(path: Path) -> ImportBatch:
 
 # Besides Cyrillic letters, the characters a Russian note holds that Windows-1251 has: typographic quotes and
 # dashes, the numero sign, the ellipsis, the degree sign, a bullet and a non-breaking space.
-_CYRILLIC_TEXT = re.compile(r"[\x09\x0a\x0d\x20-\x7e\u0400-\u045f«»„“”‘’‚—–…№°•\u00a0]*")
-_MIXED_WORD = re.compile(r"[A-Za-z][\u0400-\u045f]|[\u0400-\u045f][A-Za-z]")
+_CYRILLIC = "\u0400-\u045f\u0490\u0491"  # Windows-1251's letters: Russian, Ukrainian (ґ too) and Belarusian
+_CYRILLIC_TEXT = re.compile(rf"[\x09\x0a\x0d\x20-\x7e{_CYRILLIC}«»„“”‘’‚—–…№°•\u00a0]*")
+_MIXED_WORD = re.compile(rf"[A-Za-z][{_CYRILLIC}]|[{_CYRILLIC}][A-Za-z]")
 
 
 def decode_import(raw: bytes, name: str = "") -> str:
@@ -360,7 +361,7 @@ def decode_import(raw: bytes, name: str = "") -> str:
         pass
     if not raw.lstrip().startswith((b"{", b"[")):  # JSON is UTF-8 by definition (RFC 8259)
         text = raw.decode("cp1251", errors="replace")
-        if (_CYRILLIC_TEXT.fullmatch(text) and re.search("[\u0400-\u045f]", text)
+        if (_CYRILLIC_TEXT.fullmatch(text) and re.search(f"[{_CYRILLIC}]", text)
                 and not _MIXED_WORD.search(text)):
             return text
     raise ImportFormatError(name, _("is not UTF-8 text (nor Russian text in Windows-1251); save it as UTF-8: in Excel, "
