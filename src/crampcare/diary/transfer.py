@@ -342,9 +342,10 @@ def decode_import(raw: bytes, name: str = "") -> str:
     for a CSV file, Windows-1251 when the text it gives is plausible Russian; otherwise refused.
 
     Why read Windows-1251 rather than refuse it: it is what Excel in a Russian locale writes for "CSV
-    (comma delimited)" (only "CSV UTF-8" writes UTF-8), so a person who opened their export in Excel, fixed a
-    note and saved it gets a file crampcare must read back, and refusing it would ask them to learn about
-    encodings. Valid UTF-8 always wins: Windows-1251 text with Cyrillic letters is almost never valid UTF-8, and
+    (comma delimited)" (only "CSV UTF-8" writes UTF-8), so a person who keeps their nights in Excel, or edits an
+    export there, saves a file crampcare must read back, and refusing it would ask them to learn about
+    encodings. (Excel also turns the dates into 20.11.2026; those are refused with how to format them, since
+    dates are YYYY-MM-DD in every file.) Valid UTF-8 always wins: Windows-1251 text with Cyrillic letters is almost never valid UTF-8, and
     a file of plain ASCII is the same in both. A byte string decodes as *something* in any single-byte encoding,
     so the guess is accepted only when the result reads as Russian: every character an ASCII one, a Cyrillic
     letter or common Russian punctuation, at least one Cyrillic letter, and no word mixing Latin and Cyrillic
@@ -530,8 +531,12 @@ def _parse_csv_row(
         fail("date", str(exc))
         return
     if date is None:
-        fail("date", _("date {value} not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20",
-                       value=shown_value(cell("date"))))
+        message = _("date {value} not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20",
+                    value=shown_value(cell("date")))
+        if _SPREADSHEET_DATE.fullmatch(cell("date").strip()):
+            # Excel turns the file's 2026-11-20 into its locale's 20.11.2026 when it opens a CSV, and saves that.
+            message += _(" (a spreadsheet changed the dates: format the date column as YYYY-MM-DD before saving)")
+        fail("date", message)
         return
     if date in first_seen:
         fail("date", _("{date} appears twice (also row {row}); one row per date", date=date, row=first_seen[date]))
@@ -692,6 +697,9 @@ def _parse_cell(name: str, text: str) -> Any:
     if name == "fluids_ml":
         return units.parse_volume_ml(text)
     return text.lower() if name in ("leg", "activity", "stress") else text
+
+
+_SPREADSHEET_DATE = re.compile(r"[0-9]{1,2}[./][0-9]{1,2}[./][0-9]{2,4}")
 
 
 def _parse_iso_date(text: str) -> dt.date | None:
