@@ -120,7 +120,7 @@ OTHER_PROGRAMS_FHIR = ('{"resourceType": "Bundle", "type": "collection", "entry"
     ("twice.csv", b"date,day_logged,fluids_ml\r\n2026-11-20,yes,1500\r\n2026-11-20,yes,1500\r\n", "appears twice"),
     ("dates.csv", b"date,day_logged,fluids_ml\n2026-11-20,yes,1500\n21.11.2026,yes,1000\n",
      "row 3, column date: date '21.11.2026' not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20 "
-     "(a spreadsheet changed the dates: format the date column as YYYY-MM-DD before saving)"),
+     "(if a spreadsheet changed the dates: format the date column as YYYY-MM-DD before saving)"),
     ("other.json", OTHER_PROGRAMS_FHIR.encode(), "holds no crampcare diary entries (only Observation)"),
 ])
 def test_an_odd_file_is_refused_in_one_line_and_nothing_changes(run: Callable[..., CliResult], db: str,

@@ -535,7 +535,7 @@ def _parse_csv_row(
                     value=shown_value(cell("date")))
         if _SPREADSHEET_DATE.fullmatch(cell("date").strip()):
             # Excel turns the file's 2026-11-20 into its locale's 20.11.2026 when it opens a CSV, and saves that.
-            message += _(" (a spreadsheet changed the dates: format the date column as YYYY-MM-DD before saving)")
+            message += _(" (if a spreadsheet changed the dates: format the date column as YYYY-MM-DD before saving)")
         fail("date", message)
         return
     if date in first_seen:
