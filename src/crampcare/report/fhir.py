@@ -467,6 +467,7 @@ def _model_problems(kind: str, resource: Mapping[str, Any]) -> tuple[str, str] |
     from fhir.resources.R4B import get_fhir_model_class
     from pydantic import ValidationError
 
+    from crampcare.diary.transfer import shown_value
     from crampcare.i18n.context import ngettext
     from crampcare.i18n.validation import validation_text
 
@@ -477,8 +478,7 @@ def _model_problems(kind: str, resource: Mapping[str, Any]) -> tuple[str, str] |
         first = exc.errors()[0]
         message = validation_text(first)
         if first["type"] not in ("missing", "extra_forbidden") and "input" in first:
-            shown = repr(first["input"])
-            message += _(" (got {value})", value=shown[:60] + "…" if len(shown) > 60 else shown)
+            message += _(" (got {value})", value=shown_value(first["input"]))
         more = len(exc.errors()) - 1
         if more:
             message += ngettext(" (and {n} more problem in this resource)", " (and {n} more problems in this resource)",
