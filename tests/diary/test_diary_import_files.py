@@ -225,3 +225,17 @@ def test_a_fhir_entry_marked_entered_in_error_is_not_imported_as_a_record(run: C
     line = _refused_once(run("import", str(path)))
     assert "status: 'entered-in-error': only final diary entries are imported" in line, line
     assert _days(db) == []
+
+
+def test_diary_list_on_a_phone_sized_terminal_cuts_no_word(run: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    """At 40 columns the four-column table cut most words ("activ…", "caffe…"): a date a block instead."""
+    assert run("log", "night", "--date", "2026-11-20", "--cramp", "03:10,2m,left,calf+toes,6,stretch,2").exit_code == 0
+    assert run("log", "day", "--date", "2026-11-20", "--fluids", "2L", "--activity", "high", "--caffeine",
+               "--no-unusual-activity", "--stress", "some").exit_code == 0
+    monkeypatch.setenv("COLUMNS", "40")
+    shown = run("diary", "list").stdout
+    assert "…" not in shown, shown
+    assert "activity high" in shown and "caffeine" in shown and "no unusual activity" in shown, shown
+    monkeypatch.setenv("COLUMNS", "100")
+    assert "┃ Date" in run("diary", "list").stdout  # a wide terminal keeps the table

@@ -111,6 +111,8 @@ PregnancyOption = Annotated[
 ExercisesOption = Annotated[bool | None, typer.Option("--exercises/--no-exercises", help="Did the bedtime exercises.")]
 TagOption = Annotated[list[str] | None, typer.Option("--tag", help="Your own label (repeat).", show_default=False)]
 
+NARROW_COLUMNS = 60  # below this width ``diary list`` prints one block a date instead of a table
+
 # ``diary edit --clear NAME``: the option's name (without --) for each answer that can be set back to
 # "not logged". Which fields are clearable is the diary service's rule (clearable_fields); the test
 # tests/diary/test_diary_edit_clear.py keeps this table equal to it.
@@ -703,20 +705,24 @@ def _print_table(nights: list["NightRecord"], days: list["DayRecord"]) -> None:
         return
     by_night = {n.date: n for n in nights}
     by_day = {d.date: d for d in days}
-    table = Table(title=_("crampcare diary"), show_lines=False)
-    table.add_column(_("Date"), no_wrap=True)
-    table.add_column(_("Night"))
-    table.add_column(_("Cramps"))
-    table.add_column(_("Day"))
-    for date in sorted(by_night.keys() | by_day.keys()):
-        night, day = by_night.get(date), by_day.get(date)
-        table.add_row(  # the person's own tags are text, not Rich markup ("[/x]" stopped the listing)
-            date.isoformat(),
-            escape(_night_summary(night)) if night else "—",
-            escape("\n".join(_cramp_line(c) for c in night.cramps)) if night else "",
-            escape(_day_summary(day)) if day else "—",
-        )
-    console.print(table)
+    if console.width < NARROW_COLUMNS:
+        # A phone-sized terminal: four columns of 8 characters cut most words ("activ…", "caffe…"); one block a date.
+        for date in sorted(by_night.keys() | by_day.keys()):
+            typer.echo("\n".join(_date_lines(date, by_night.get(date), by_day.get(date), notes=False)))
+    else:
+        table = Table(title=_("crampcare diary"), show_lines=False)
+        table.add_column(_("Date"), no_wrap=True)
+        for title in (_("Night"), _("Cramps"), _("Day")):
+            table.add_column(title, overflow="fold")  # a long word is folded, never cut off
+        for date in sorted(by_night.keys() | by_day.keys()):
+            night, day = by_night.get(date), by_day.get(date)
+            table.add_row(  # the person's own tags are text, not Rich markup ("[/x]" stopped the listing)
+                date.isoformat(),
+                escape(_night_summary(night)) if night else "—",
+                escape("\n".join(_cramp_line(c) for c in night.cramps)) if night else "",
+                escape(_day_summary(day)) if day else "—",
+            )
+        console.print(table)
     with_cramps = sum(1 for n in nights if n.cramps)
     loc = current_localizer()
     console.print(_("{nights} ({cramps} with cramps), {days}.", nights=loc.nights(len(nights)), cramps=with_cramps,
@@ -752,21 +758,26 @@ def diary_show(
             }
             typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
             return
-        typer.echo(f"{day_date}")
-        if night is not None:
-            typer.echo("  " + _("Night: {summary}", summary=_night_summary(night)))
-            for index, cramp in enumerate(night.cramps, start=1):
-                typer.echo(f"    {index}. {_cramp_line(cramp)}")
-            if night.notes:
-                typer.echo("    " + _("notes: {notes}", notes=night.notes))
-        else:
-            typer.echo("  " + _("Night: not logged"))
-        if day is not None:
-            typer.echo("  " + _("Day: {summary}", summary=_day_summary(day)))
-            if day.notes:
-                typer.echo("    " + _("notes: {notes}", notes=day.notes))
-        else:
-            typer.echo("  " + _("Day: not logged"))
+        typer.echo("\n".join(_date_lines(day_date, night, day, notes=True)))
+
+
+def _date_lines(date: dt.date, night: "NightRecord | None", day: "DayRecord | None", *, notes: bool) -> list[str]:
+    """One date as lines (``diary show``, and ``diary list`` on a narrow terminal)."""
+    lines = [date.isoformat()]
+    if night is not None:
+        lines.append("  " + _("Night: {summary}", summary=_night_summary(night)))
+        lines += [f"    {index}. {_cramp_line(cramp)}" for index, cramp in enumerate(night.cramps, start=1)]
+        if notes and night.notes:
+            lines.append("    " + _("notes: {notes}", notes=night.notes))
+    else:
+        lines.append("  " + _("Night: not logged"))
+    if day is not None:
+        lines.append("  " + _("Day: {summary}", summary=_day_summary(day)))
+        if notes and day.notes:
+            lines.append("    " + _("notes: {notes}", notes=day.notes))
+    else:
+        lines.append("  " + _("Day: not logged"))
+    return lines
 
 
 def diary_edit(
