@@ -170,3 +170,11 @@ def test_factor_persistence_refusals_are_russian_too(app: typer.Typer, runner: C
     with use_language("ru"):
         result = runner.invoke(app, ["simulate", "--days", "10", "--factor-persistence", value, "--db", db])
     assert result.exit_code == 2 and russian in result.stderr, result.stderr
+
+
+def test_insights_on_a_phone_sized_terminal_cut_no_figure(app: typer.Typer, runner: CliRunner, db: str) -> None:
+    """At 40 columns the "What helped" table cut its ranges ("0.5…") and methods ("stre…")."""
+    _ok(runner.invoke(app, ["simulate", "--db", db, "--days", "60", "--seed", "3", "--end", "2024-06-30"]))
+    shown = runner.invoke(app, ["insights", "--db", db], env={"COLUMNS": "40"})
+    _ok(shown)
+    assert "What helped" in shown.stdout and "…" not in shown.stdout, shown.stdout

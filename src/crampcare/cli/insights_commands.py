@@ -155,7 +155,7 @@ def _render_text(ins: "Insights") -> None:
         relief = Table(title=_("What helped (fastest first)"))
         columns = (_("Method"), _("Times helped"), _("Timed"), _("Median min"), _("Range min"))
         for number, col in enumerate(columns):
-            relief.add_column(col, justify="left" if number == 0 else "right")
+            relief.add_column(col, justify="left" if number == 0 else "right", overflow="fold")  # never cut off
         for r in ins.relief:
             rng = "-" if r.min_minutes is None else f"{_g(r.min_minutes)}–{_g(r.max_minutes or 0)}"
             relief.add_row(
