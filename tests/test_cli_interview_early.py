@@ -126,3 +126,62 @@ def test_in_russian() -> None:
     assert "Этого тревожного признака достаточно" in result.stderr
     assert "Обо мне" not in result.stderr and "Answer" not in result.stderr
     assert len(titles(result.stdout)) == 1 and "СКОРУЮ" in result.stdout.upper(), result.stdout
+
+
+@pytest.mark.parametrize(("lang", "said", "answers"), [
+    ("en", {"seizure_signs": "yes"}, SEIZURE),
+    ("en", {"calf_swollen_red_warm": "yes", "calf_change_lasting": "yes"}, None),
+    ("ru", {"seizure_signs": "да"}, SEIZURE),
+])
+def test_on_a_phone_sized_terminal_the_headline_is_on_the_screen_at_the_question(
+    lang: str, said: dict[str, str], answers: dict[str, Any] | None
+) -> None:
+    """The early result is hundreds of lines on a 40-column terminal: its headline (what to do: call an
+    ambulance, see a doctor today) had scrolled away by the time the person was asked whether to go on.
+    The last 20 lines — the screen of a 40×20 terminal when the question waits — hold it, and what to do."""
+    from typer.testing import CliRunner
+
+    from crampcare.assess import assess
+    from crampcare.assess.render import headline
+    from crampcare.cli import app
+    from crampcare.i18n.context import use_language
+
+    lines = warning_lines(**said) + [""]
+    result = CliRunner().invoke(app, ["assess", "--lang", lang], input="\n".join(lines) + "\n",
+                                env={"COLUMNS": "40", "LINES": "20"})  # stdout and stderr, as a terminal shows them
+    assert result.exit_code == 0, result.output
+    shown = result.output.splitlines()
+    # The rows of a 40-column terminal: a longer line (a prompt; Rich wraps the rest) takes several.
+    rows = [line[start:start + 40] for line in shown for start in range(0, max(len(line), 1), 40)]
+    assert len(rows) > 100  # a long result
+    screen = " ".join(" ".join(rows[-20:]).split())
+    with use_language(lang):
+        expected = assess(answers if answers is not None else {**{q: False for q in WARNING_QUESTIONS},
+                                                                "calf_swollen_red_warm": True,
+                                                                "calf_change_lasting": True})
+        top = headline(expected, KB)
+    assert expected.urgency in ("emergency", "urgent")
+    assert top in screen, (top, rows[-20:])
+    assert shown[-1].startswith(("Answer the other questions?", "Ответить на остальные вопросы?")), shown[-1]
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_after_the_whole_interview_the_headline_is_on_the_screen_too(output_format: str) -> None:
+    """The same for the result at the end of the interview: the result (or its JSON) fills the terminal, and
+    the headline and what to do come once more, last, on stderr beside the questions."""
+    from typer.testing import CliRunner
+
+    from crampcare.assess import assess
+    from crampcare.assess.render import headline
+    from crampcare.cli import app
+
+    # After the warning signs: "yes", answer the other questions (Enter for each).
+    lines = warning_lines(calf_swollen_red_warm="yes", calf_change_lasting="yes") + ["yes"] + [""] * 80
+    result = CliRunner().invoke(app, ["assess", "--format", output_format], input="\n".join(lines) + "\n",
+                                env={"COLUMNS": "40", "LINES": "20"})
+    assert result.exit_code == 0, result.output
+    rows = [line[start:start + 40] for line in result.output.splitlines()
+            for start in range(0, max(len(line), 1), 40)]
+    top = headline(assess({**{q: False for q in WARNING_QUESTIONS}, "calf_swollen_red_warm": True,
+                           "calf_change_lasting": True}), KB)
+    assert top.startswith("URGENT") and top in " ".join(" ".join(rows[-20:]).split()), rows[-20:]

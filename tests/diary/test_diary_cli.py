@@ -244,7 +244,7 @@ def test_export_import_round_trip(run_cli: Callable, fmt: str, tmp_path: Path) -
     exported = tmp_path / f"out.{fmt}"
     result = run_cli("export", "--format", fmt, "--out", str(exported))
     assert result.exit_code == 0 and "Exported 2 nights and 1 day" in result.stderr
-    assert run_cli("export", "--format", fmt).stdout == exported.read_text(encoding="utf-8")
+    assert run_cli("export", "--format", fmt).stdout == exported.read_text(encoding="utf-8-sig")  # (a CSV file: after a BOM)
 
     other = f"sqlite:///{tmp_path / 'other.db'}"  # a brand-new diary, created on open
     imported = run_cli("import", str(exported), db=other)
@@ -252,7 +252,7 @@ def test_export_import_round_trip(run_cli: Callable, fmt: str, tmp_path: Path) -
     assert imported.stdout.strip() == "Imported 2 nights and 1 day."
     again = run_cli("import", str(exported), db=other)
     assert again.stdout.strip() == "Nothing new: 3 already in the diary, skipped."
-    assert run_cli("export", "--format", fmt, db=other).stdout == exported.read_text(encoding="utf-8")
+    assert run_cli("export", "--format", fmt, db=other).stdout == exported.read_text(encoding="utf-8-sig")
 
 
 def test_import_refuses_bad_file_and_imports_nothing(run_cli: Callable, tmp_path: Path, migrated_url: str) -> None:

@@ -8,6 +8,7 @@ Nothing answered is not "no": a person who logged "cold: yes" by mistake must be
 from __future__ import annotations
 
 import datetime as dt
+import json
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from crampcare.diary.store import DiaryStore
 from crampcare.services import diary as diary_service
 
 DATE = "2026-11-20"
-NIGHT = ["log", "night", "--date", DATE, "--cramp", "03:10,2m,left,calf,6", "--sleep-disturbed"]
+NIGHT = ["log", "night", "--date", DATE, "--cramp", "03:10,2m,left,calf,6,stretch,2", "--sleep-disturbed"]
 DAY = ["log", "day", "--date", DATE, "--fluids", "2L", "--activity", "high", "--unusual-activity", "--sitting", "8h",
        "--cold", "--temp-swing", "10", "--stress", "high", "--shoes", "--alcohol", "2", "--caffeine",
        "--pregnancy-week", "20", "--exercises", "--tag", "garden", "--notes", "long day"]  # fmt: skip
@@ -51,8 +52,14 @@ def _stored(url: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return night.model_dump(mode="json"), day.model_dump(mode="json")
 
 
+def _answers_of(stored: tuple[dict[str, Any], dict[str, Any]], kind: str) -> dict[str, Any]:
+    """The record (or, for ``cramp``, the first cramp) that holds an answer of ``kind``."""
+    night, day = stored
+    return {"night": night, "day": day, "cramp": night["cramps"][0] if night["cramps"] else {}}[kind]
+
+
 def test_the_clear_names_are_exactly_the_fields_the_service_calls_clearable() -> None:
-    for kind in ("night", "day"):
+    for kind in ("night", "day", "cramp"):
         named = {field for named_kind, field in CLEAR_NAMES.values() if named_kind == kind}
         assert named == set(diary_service.clearable_fields(kind))
 
@@ -63,13 +70,30 @@ def test_each_answer_can_be_cleared_and_the_rest_is_kept(
 ) -> None:
     kind, field = CLEAR_NAMES[name]
     before = _stored(sqlite_url)
-    assert before[kind == "day"][field] is not None
+    assert _answers_of(before, kind)[field] is not None
     result = run("diary", "edit", DATE, "--clear", name)
     assert result.exit_code == 0, result.stderr
-    after = _stored(sqlite_url)
-    expected = [dict(before[0]), dict(before[1])]
-    expected[kind == "day"][field] = None
-    assert list(after) == expected  # only that answer changed; cramps, tags and notes are kept
+    expected = json.loads(json.dumps(before))  # a deep copy
+    _answers_of(expected, kind)[field] = None
+    assert list(_stored(sqlite_url)) == expected  # only that answer changed; cramps, tags and notes are kept
+
+
+def test_a_cramps_relief_minutes_are_cleared_for_the_cramp_named(run: Callable[..., CliResult], sqlite_url: str) -> None:
+    """A night with two cramps: --clear relief-minutes, like --relief-minutes, says which with --cramp-number,
+    and one undo puts the minutes back."""
+    assert run("log", "night", "--date", DATE, "--cramp", "04:20,1m,right,foot,4,walk,1").exit_code == 0
+    before = _stored(sqlite_url)
+    assert [cramp["minutes_to_relief"] for cramp in before[0]["cramps"]] == [2, 1]
+    which = run("diary", "edit", DATE, "--clear", "relief-minutes")
+    assert which.exit_code == 2 and "--cramp-number 1..2" in which.stderr, which.stderr
+    assert _stored(sqlite_url) == before
+    result = run("diary", "edit", DATE, "--clear", "relief-minutes", "--cramp-number", "2")
+    assert result.exit_code == 0, result.stderr
+    night, day = _stored(sqlite_url)
+    assert [cramp["minutes_to_relief"] for cramp in night["cramps"]] == [2, None]
+    assert {**night, "cramps": []} == {**before[0], "cramps": []} and day == before[1]
+    assert run("diary", "undo").exit_code == 0
+    assert _stored(sqlite_url) == before
 
 
 def test_several_clears_are_one_change_that_undo_restores(run: Callable[..., CliResult], sqlite_url: str) -> None:
@@ -86,6 +110,7 @@ def test_several_clears_are_one_change_that_undo_restores(run: Callable[..., Cli
     (["--clear", "notes"], "--clear 'notes' is not known; use one of: sleep-disturbed, fluids"),
     (["--clear", "date"], "--clear 'date' is not known"),
     (["--clear", "cold", "--cold"], "--clear cold: do not give it a value in the same command"),
+    (["--clear", "relief-minutes", "--relief-minutes", "3"], "--clear relief-minutes: do not give it a value"),
 ])
 def test_an_unknown_or_contradictory_clear_is_refused_and_nothing_changes(
     run: Callable[..., CliResult], sqlite_url: str, args: list[str], says: str
@@ -120,9 +145,10 @@ def test_the_stored_result_equals_an_api_put_with_null(
 
     api_url = new_migrated_sqlite(tmp_path / "api.db")
     application = create_app(Settings(db=api_url))
-    nulls: dict[str, dict[str, None]] = {"night": {}, "day": {}}
+    nulls: dict[str, dict[str, None]] = {"night": {}, "day": {}, "cramp": {}}
     for kind, field in CLEAR_NAMES.values():
         nulls[kind][field] = None
+    night = {**night, "cramps": [{**cramp, **nulls["cramp"]} for cramp in night["cramps"]]}
     try:
         with TestClient(application) as web:
             for kind, record in (("night", night), ("day", day)):

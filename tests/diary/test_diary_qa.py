@@ -450,7 +450,7 @@ def test_a_cramp_over_two_hours_is_refused_in_russian_too(run_cli: Callable[...,
 @pytest.mark.parametrize(
     ("change", "russian"),
     [
-        (lambda b: {**b, "type": "transaction"}, "ожидается 'collection'"),
+        (lambda b: {**b, "type": "transaction"}, "ожидается `collection`"),
         (lambda b: {**b, "entry": [*b["entry"], {"resource": {"resourceType": "Condition"}}]}, "не тот ресурс"),
         (lambda b: {**b, "entry": [*b["entry"], {"fullUrl": "x"}]}, "нет ресурса"),
     ],

@@ -186,7 +186,8 @@ def test_json_errors_name_the_place(document: str, location: str, says: str) -> 
 
 def test_detect_format(tmp_path: Path) -> None:
     assert transfer.detect_format("x.JSON", "") == "json"
-    assert transfer.detect_format("x.csv", "{") == "csv"
+    assert transfer.detect_format("x.csv", "{") == "json"  # the content says: a JSON file under a CSV name
+    assert transfer.detect_format("x.json", "\ufeffdate;fluids_ml\r\n") == "csv"
     assert transfer.detect_format("x.txt", '  {"nights": []}') == "json"
     assert transfer.detect_format("x", "date,fluids_ml\n") == "csv"
     path = tmp_path / "noext"

@@ -157,3 +157,24 @@ def test_simulate_with_spells_and_seasons(app: typer.Typer, runner: CliRunner, d
     cramp = [bool(n.cramps) for n in nights]
     changes = sum(a != b for a, b in zip(cramp, cramp[1:], strict=False))
     assert changes < len(cramp) * 0.25  # spells: independent nights at ~30 % would change ~42 % of the time
+
+
+@pytest.mark.parametrize(("value", "russian"), [
+    ("moon_phase=0.5", "неизвестный фактор"), ("high_stress=lots", "не число"), ("1.5", "меньше 1"),
+])
+def test_factor_persistence_refusals_are_russian_too(app: typer.Typer, runner: CliRunner, db: str, value: str,
+                                                     russian: str) -> None:
+    """The three --factor-persistence refusals were English whatever the language."""
+    from crampcare.i18n.context import use_language
+
+    with use_language("ru"):
+        result = runner.invoke(app, ["simulate", "--days", "10", "--factor-persistence", value, "--db", db])
+    assert result.exit_code == 2 and russian in result.stderr, result.stderr
+
+
+def test_insights_on_a_phone_sized_terminal_cut_no_figure(app: typer.Typer, runner: CliRunner, db: str) -> None:
+    """At 40 columns the "What helped" table cut its ranges ("0.5…") and methods ("stre…")."""
+    _ok(runner.invoke(app, ["simulate", "--db", db, "--days", "60", "--seed", "3", "--end", "2024-06-30"]))
+    shown = runner.invoke(app, ["insights", "--db", db], env={"COLUMNS": "40"})
+    _ok(shown)
+    assert "What helped" in shown.stdout and "…" not in shown.stdout, shown.stdout

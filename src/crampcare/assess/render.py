@@ -116,6 +116,27 @@ def headline(result: Assessment, kb: KnowledgeBase) -> str:
     return line
 
 
+def _actions_now(result: Assessment) -> list[str]:
+    """What to do now, as Markdown list items, for an urgent or emergency result (``result`` localized)."""
+    actions = [f"- **{_sentence(sign.action)}** ({sign.title})"
+               for sign in result.warning_signs if sign.urgency == result.urgency]
+    if not actions:
+        # Urgent through a look-alike or a factor: the level's own action (as the web page leads with).
+        urgent_titles = dict.fromkeys(r.title for r in result.urgency_reasons if r.urgency == result.urgency)
+        actions = [f"- **{_sentence(urgency_action(result.urgency))}** ({'; '.join(urgent_titles)})"]
+    return actions
+
+
+def recap_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> str:
+    """What to do now (when urgent or emergency), then the headline, last: to repeat below a long result,
+    whose top a phone-sized terminal has scrolled away by the time the person reaches the end, so that
+    the most important line is the one nearest the prompt."""
+    kb = kb or load_knowledge()
+    result = localize_assessment(result, kb)
+    actions = _actions_now(result) if URGENCY_RANK[result.urgency] >= URGENCY_RANK["urgent"] else []
+    return "\n".join([*actions, *([""] if actions else []), f"**{headline(result, kb)}**"])
+
+
 def assessment_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> str:
     kb = kb or load_knowledge()
     result = localize_assessment(result, kb)
@@ -127,14 +148,7 @@ def assessment_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> 
     out: list[str] = [f"# {headline(result, kb)}", ""]
     if URGENCY_RANK[result.urgency] >= URGENCY_RANK["urgent"]:
         # Lead with what to do; nothing before it.
-        out += ["## " + _("What to do now"), ""]
-        actions = [f"- **{_sentence(sign.action)}** ({sign.title})"
-                   for sign in result.warning_signs if sign.urgency == result.urgency]
-        if not actions:
-            # Urgent through a look-alike or a factor: the level's own action (as the web page leads with).
-            urgent_titles = dict.fromkeys(r.title for r in result.urgency_reasons if r.urgency == result.urgency)
-            actions = [f"- **{_sentence(urgency_action(result.urgency))}** ({'; '.join(urgent_titles)})"]
-        out += [*actions, ""]
+        out += ["## " + _("What to do now"), "", *_actions_now(result), ""]
     if result.notice:
         out.append(f"**{result.notice}**")
         out += [f"- {text(kb, f'questions.{qid}.text')}" if qid in kb.questions else f"- {qid}"

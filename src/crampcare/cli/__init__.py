@@ -153,6 +153,22 @@ def assess(
         typer.echo(_("saved as assessment {id}", id=assessment_id), err=True)
     if shown is None or output_format is OutputFormat.json:
         _show_assessment(result, output_format)
+        if answers_file is None:
+            _show_recap(result)
+
+
+def _show_recap(result: Any) -> None:
+    """After an interview's result, what to do and the headline once more, on stderr beside the questions: on a
+    phone-sized terminal the long result has scrolled its top line away (an early result repeats them before
+    asking whether to go on)."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from crampcare.assess.render import recap_markdown
+
+    console = Console(stderr=True)
+    console.print()
+    console.print(Markdown(recap_markdown(result)))
 
 
 def _show_assessment(result: Any, output_format: OutputFormat, early: bool = False) -> None:

@@ -111,6 +111,8 @@ PregnancyOption = Annotated[
 ExercisesOption = Annotated[bool | None, typer.Option("--exercises/--no-exercises", help="Did the bedtime exercises.")]
 TagOption = Annotated[list[str] | None, typer.Option("--tag", help="Your own label (repeat).", show_default=False)]
 
+NARROW_COLUMNS = 60  # below this width ``diary list`` prints one block a date instead of a table
+
 # ``diary edit --clear NAME``: the option's name (without --) for each answer that can be set back to
 # "not logged". Which fields are clearable is the diary service's rule (clearable_fields); the test
 # tests/diary/test_diary_edit_clear.py keeps this table equal to it.
@@ -128,13 +130,15 @@ CLEAR_NAMES: dict[str, tuple[str, str]] = {
     "caffeine": ("day", "caffeine"),
     "pregnancy-week": ("day", "pregnancy_week"),
     "exercises": ("day", "exercises_done"),
+    "relief-minutes": ("cramp", "minutes_to_relief"),
 }
 ClearOption = Annotated[
     list[str] | None,
     typer.Option(
         "--clear", metavar="NAME", show_default=False,
         help="Set an answer back to 'not logged' (repeat): sleep-disturbed, fluids, activity, unusual-activity, "
-        "sitting, cold, temp-swing, stress, shoes, alcohol, caffeine, pregnancy-week, exercises.",
+        "sitting, cold, temp-swing, stress, shoes, alcohol, caffeine, pregnancy-week, exercises, and a cramp's "
+        "relief-minutes (--cramp-number says which).",
     ),
 ]
 
@@ -701,20 +705,24 @@ def _print_table(nights: list["NightRecord"], days: list["DayRecord"]) -> None:
         return
     by_night = {n.date: n for n in nights}
     by_day = {d.date: d for d in days}
-    table = Table(title=_("crampcare diary"), show_lines=False)
-    table.add_column(_("Date"), no_wrap=True)
-    table.add_column(_("Night"))
-    table.add_column(_("Cramps"))
-    table.add_column(_("Day"))
-    for date in sorted(by_night.keys() | by_day.keys()):
-        night, day = by_night.get(date), by_day.get(date)
-        table.add_row(  # the person's own tags are text, not Rich markup ("[/x]" stopped the listing)
-            date.isoformat(),
-            escape(_night_summary(night)) if night else "—",
-            escape("\n".join(_cramp_line(c) for c in night.cramps)) if night else "",
-            escape(_day_summary(day)) if day else "—",
-        )
-    console.print(table)
+    if console.width < NARROW_COLUMNS:
+        # A phone-sized terminal: four columns of 8 characters cut most words ("activ…", "caffe…"); one block a date.
+        for date in sorted(by_night.keys() | by_day.keys()):
+            typer.echo("\n".join(_date_lines(date, by_night.get(date), by_day.get(date), notes=False)))
+    else:
+        table = Table(title=_("crampcare diary"), show_lines=False)
+        table.add_column(_("Date"), no_wrap=True)
+        for title in (_("Night"), _("Cramps"), _("Day")):
+            table.add_column(title, overflow="fold")  # a long word is folded, never cut off
+        for date in sorted(by_night.keys() | by_day.keys()):
+            night, day = by_night.get(date), by_day.get(date)
+            table.add_row(  # the person's own tags are text, not Rich markup ("[/x]" stopped the listing)
+                date.isoformat(),
+                escape(_night_summary(night)) if night else "—",
+                escape("\n".join(_cramp_line(c) for c in night.cramps)) if night else "",
+                escape(_day_summary(day)) if day else "—",
+            )
+        console.print(table)
     with_cramps = sum(1 for n in nights if n.cramps)
     loc = current_localizer()
     console.print(_("{nights} ({cramps} with cramps), {days}.", nights=loc.nights(len(nights)), cramps=with_cramps,
@@ -750,21 +758,26 @@ def diary_show(
             }
             typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
             return
-        typer.echo(f"{day_date}")
-        if night is not None:
-            typer.echo("  " + _("Night: {summary}", summary=_night_summary(night)))
-            for index, cramp in enumerate(night.cramps, start=1):
-                typer.echo(f"    {index}. {_cramp_line(cramp)}")
-            if night.notes:
-                typer.echo("    " + _("notes: {notes}", notes=night.notes))
-        else:
-            typer.echo("  " + _("Night: not logged"))
-        if day is not None:
-            typer.echo("  " + _("Day: {summary}", summary=_day_summary(day)))
-            if day.notes:
-                typer.echo("    " + _("notes: {notes}", notes=day.notes))
-        else:
-            typer.echo("  " + _("Day: not logged"))
+        typer.echo("\n".join(_date_lines(day_date, night, day, notes=True)))
+
+
+def _date_lines(date: dt.date, night: "NightRecord | None", day: "DayRecord | None", *, notes: bool) -> list[str]:
+    """One date as lines (``diary show``, and ``diary list`` on a narrow terminal)."""
+    lines = [date.isoformat()]
+    if night is not None:
+        lines.append("  " + _("Night: {summary}", summary=_night_summary(night)))
+        lines += [f"    {index}. {_cramp_line(cramp)}" for index, cramp in enumerate(night.cramps, start=1)]
+        if notes and night.notes:
+            lines.append("    " + _("notes: {notes}", notes=night.notes))
+    else:
+        lines.append("  " + _("Night: not logged"))
+    if day is not None:
+        lines.append("  " + _("Day: {summary}", summary=_day_summary(day)))
+        if notes and day.notes:
+            lines.append("    " + _("notes: {notes}", notes=day.notes))
+    else:
+        lines.append("  " + _("Day: not logged"))
+    return lines
 
 
 def diary_edit(
@@ -828,7 +841,7 @@ def diary_edit(
         night_values: dict[str, Any] = {}
         if sleep_disturbed is not None:
             night_values["sleep_disturbed"] = sleep_disturbed
-        _add_cleared(clear or [], night_values, day_values)
+        _add_cleared(clear or [], {"night": night_values, "day": day_values, "cramp": cramp_flags})
         if none and (new_cramps or cramp_flags):
             raise _Refused(_("--none removes all cramps; do not combine it with cramp details"))
         touches_night = bool(cramp_flags or new_cramps or none or night_values or kind == "night")
@@ -880,15 +893,15 @@ def diary_edit(
             typer.echo(_("Changed the day of {date}: {summary}.", date=day_date, summary=_day_summary(changed_day)))
 
 
-def _add_cleared(names: list[str], night_values: dict[str, Any], day_values: dict[str, Any]) -> None:
-    """Add the --clear names as "not logged" (``None``) to the changes; refuse unknown names and
-    a name also given a value in the same command."""
+def _add_cleared(names: list[str], changes: dict[str, dict[str, Any]]) -> None:
+    """Add the --clear names as "not logged" (``None``) to the night's, the day's or the edited cramp's
+    ``changes``; refuse unknown names and a name also given a value in the same command."""
     for raw in names:
         name = raw.strip().lower().removeprefix("--")
         if name not in CLEAR_NAMES:
             raise _Refused(_("--clear {name!r} is not known; use one of: {names}", name=raw, names=", ".join(CLEAR_NAMES)))
         kind, field = CLEAR_NAMES[name]
-        values = night_values if kind == "night" else day_values
+        values = changes[kind]
         if values.get(field) is not None:
             raise _Refused(_("--clear {name}: do not give it a value in the same command", name=name))
         values[field] = None
@@ -982,7 +995,7 @@ def export_command(
             sys.stdout.write(exported.text)
             sys.stdout.flush()
             return
-        out.write_text(exported.text, encoding="utf-8", newline="")
+        out.write_bytes(exported.file_bytes)  # a CSV for Excel: with a byte-order mark, as the web's download
         typer.echo(_("Exported {nights} and {days} to {path}.", nights=current_localizer().nights(exported.nights),
                      days=current_localizer().days(exported.days), path=out), err=True)
         if fmt.strip().lower() == "csv":
@@ -996,15 +1009,20 @@ def import_command(
 ) -> None:
     """Import a CSV, JSON or FHIR diary: everything is checked first; any problem imports nothing."""
     with _friendly_errors():
+        from crampcare.cli.progress import stage_progress
         from crampcare.services.transfer import import_file
 
+        if file.is_dir():
+            raise _Refused(_("{path}: it is a folder, not a file; give the file to import", path=file))
         if not file.is_file():
             raise _Refused(_("{path}: no such file", path=file))
         store = _open(db)
         try:
-            typer.echo(import_file(store, file).message)
+            with stage_progress() as progress:  # a large FHIR Bundle takes seconds to check
+                summary = import_file(store, file, progress=progress)
         finally:
             store.close()
+        typer.echo(summary.message)
 
 
 # --------------------------------------------------------------------------- registration

@@ -80,4 +80,5 @@ def friendly_errors(flags: Mapping[str, str] | None = None) -> Iterator[None]:
 
             fail(f"{exc.filename}: {os_reason(exc)}" if exc.filename else os_reason(exc), FAILURE)
         detail = str(exc).splitlines()[0] if str(exc) else ""
-        fail(f"{type(exc).__name__}: {detail} (set CRAMPCARE_DEBUG=1 for details)", FAILURE)
+        fail(f"{type(exc).__name__}: {detail} " + _("(set {variable} for details)", variable="CRAMPCARE_DEBUG=1"),
+             FAILURE)

@@ -155,7 +155,7 @@ def _render_text(ins: "Insights") -> None:
         relief = Table(title=_("What helped (fastest first)"))
         columns = (_("Method"), _("Times helped"), _("Timed"), _("Median min"), _("Range min"))
         for number, col in enumerate(columns):
-            relief.add_column(col, justify="left" if number == 0 else "right")
+            relief.add_column(col, justify="left" if number == 0 else "right", overflow="fold")  # never cut off
         for r in ins.relief:
             rng = "-" if r.min_minutes is None else f"{_g(r.min_minutes)}–{_g(r.max_minutes or 0)}"
             relief.add_row(
@@ -267,19 +267,11 @@ def simulate_command(
         last = _date(end, "--end") or dt.date.today()
         every_factor, by_factor = _persistence(factor_persistence or [], FACTOR_IDS, TAG_PREFIX)
 
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
+        from crampcare.cli.progress import progress_bars
         from crampcare.services import insights as insights_service
         from crampcare.services.diary import open_diary
 
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            transient=False,
-            console=_progress_console(),
-        ) as progress:
+        with progress_bars() as progress:
             sim_task = progress.add_task(_("Simulating days"), total=days)
             write_tasks: list[tuple[Any, int]] = []
 
@@ -325,26 +317,21 @@ def _persistence(items: list[str], factor_ids: tuple[str, ...], tag_prefix: str)
     """``--factor-persistence`` values: one plain number for every factor, FACTOR=NUMBER for one."""
     every, by_factor = 0.0, {}
     for item in items:
-        name, _, text = item.rpartition("=")
+        name, _sep, text = item.rpartition("=")
         try:
             value = float(refuse_other_digits(text))
         except ValueError:
-            raise _Refused(f"--factor-persistence: {item!r} is not a number or FACTOR=NUMBER") from None
+            raise _Refused("--factor-persistence: " + _("{item} is not a number or FACTOR=NUMBER", item=repr(item))) from None
         if not 0 <= value < 1:
-            raise _Refused(f"--factor-persistence: {item!r} must be at least 0 and below 1")
+            raise _Refused("--factor-persistence: " + _("{item} must be at least 0 and below 1", item=repr(item)))
         if not name:
             every = value
         elif name in factor_ids or name.startswith(tag_prefix):
             by_factor[name] = value
         else:
-            raise _Refused(f"--factor-persistence: unknown factor {name!r}; choose one of {', '.join(factor_ids)}")
+            raise _Refused("--factor-persistence: " + _("unknown factor {factor}; choose one of {choices}",
+                                                         factor=repr(name), choices=", ".join(factor_ids)))
     return every, by_factor
-
-
-def _progress_console() -> "Console":
-    from rich.console import Console
-
-    return Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:

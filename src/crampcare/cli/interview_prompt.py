@@ -62,7 +62,7 @@ def ask_interactively(suggested: dict[str, Any] | None = None,
             if new_signs:
                 signs_shown.update(new_signs)
                 show_early(result)
-                if not _go_on(console):
+                if not _go_on(console, result):
                     return so_far, result
         if question.section != section:
             section = question.section
@@ -120,11 +120,18 @@ def ask_interactively(suggested: dict[str, Any] | None = None,
     return drop_hidden(kb, answers), None
 
 
-def _go_on(console: Console) -> bool:
+def _go_on(console: Console, result: Assessment) -> bool:
     """Whether the person, shown a warning sign's result, wants to answer the other questions
-    (Enter or end of input: no)."""
-    console.print("\n[bold]" + _("This warning sign is enough to act on now; the other questions can wait.")
-                  + "[/bold]")
+    (Enter or end of input: no). What to do now and the result's headline are repeated first, the
+    headline last but one line before the question: on a phone-sized terminal the long result has
+    scrolled its top line away, and this is what stays on the screen."""
+    from rich.markdown import Markdown
+
+    from crampcare.assess.render import recap_markdown
+
+    console.print()
+    console.print(Markdown(recap_markdown(result)))
+    console.print(_("This warning sign is enough to act on now; the other questions can wait."))
     while True:
         try:
             raw = console.input(escape(_("Answer the other questions?")) + " [dim]\\[" + escape(_("yes/NO"))

@@ -26,7 +26,8 @@ the quote is removed on import. Booleans are ``yes``/``no``, empty means "not lo
 (``HH:MM:SS`` when seconds matter); durations are whole seconds; fluids are millilitres.
 On import the friendlier spellings of :mod:`crampcare.diary.units` are accepted too
 (``1.5L``, ``3m``, ``3:10``), cells separated by ``;`` with decimal commas (as a spreadsheet in a
-Russian locale saves CSV), columns may be omitted, and ``*_logged`` may be left empty to
+Russian locale saves CSV, in Windows-1251 too: :func:`decode_import`) or by tabs, empty columns at the
+end (a spreadsheet's ``;;``) are ignored, columns may be omitted, and ``*_logged`` may be left empty to
 mean "if anything of it is filled in". Exporting, importing into an empty diary and
 exporting again gives the same bytes.
 
@@ -52,6 +53,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,16 +79,24 @@ __all__ = [
     "DiaryExport",
     "Exporter",
     "ImportBatch",
+    "ImportProgress",
     "collect",
     "csv_columns",
+    "decode_import",
     "detect_format",
     "export_csv",
     "export_json",
+    "import_message",
     "parse_csv",
     "parse_import",
     "parse_json",
     "read_import_file",
+    "shown_value",
+    "writing_stage",
 ]
+
+ImportProgress = Callable[[str, int, int], None]
+"""Hears how far a long import is: ``(stage, done, total)``, the stage in the reader's language."""
 
 JSON_FORMAT = "crampcare-diary"
 JSON_VERSION = 1
@@ -259,12 +269,12 @@ def _pydantic_problems(error: ValidationError) -> list[tuple[tuple[str | int, ..
     for item in error.errors():
         message = validation_text(item)
         if item["type"] not in ("value_error", "missing", "extra_forbidden"):
-            message += _(" (got {value})", value=_shown(item["input"]))
+            message += _(" (got {value})", value=shown_value(item["input"]))
         found.append((tuple(item["loc"]), message))
     return found
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
     """``repr(value)`` cut to a readable length: a refused 100,000-character cell must not become a
     100,000-character error line."""
     text = repr(value)
@@ -274,21 +284,89 @@ def _shown(value: object) -> str:
 _SHOWN_LENGTH = 80
 
 
+def import_message(fmt: str, nights_added: int, days_added: int, unchanged: int, assessments_added: int = 0) -> str:
+    """What an import did, in the reader's language (``fmt``: ``fhir`` also counts the assessments)."""
+    from crampcare.i18n.context import current_localizer
+
+    loc = current_localizer()
+    if unchanged and not nights_added + days_added + assessments_added:
+        return _("Nothing new: {count} already in the diary, skipped.", count=unchanged)
+    text = _("Imported {nights} and {days}", nights=loc.nights(nights_added), days=loc.days(days_added))
+    if fmt == "fhir":
+        text = _("Imported {nights}, {days} and {assessments} from FHIR", nights=loc.nights(nights_added),
+                 days=loc.days(days_added),
+                 assessments=ngettext("{n} assessment", "{n} assessments", assessments_added))
+    return text + (_(" ({count} already in the diary, skipped).", count=unchanged) if unchanged else ".")
+
+
+@contextmanager
+def writing_stage(progress: ImportProgress | None, total: int) -> Iterator[None]:
+    """Tell ``progress`` that ``total`` records are being written (the store writes them in one
+    transaction, so the stage is reported when it starts and when it is done)."""
+    if progress is not None:
+        progress(_("Writing records"), 0, total)
+    yield
+    if progress is not None:
+        progress(_("Writing records"), total, total)
+
+
 def detect_format(name: str, text: str) -> str:
-    """``"json"`` or ``"csv"`` from the file name's extension, else from the content."""
+    """``"json"`` or ``"csv"``: from the content when it says (a JSON document starts with ``{`` or ``[``, which
+    no diary CSV does; a diary CSV's header starts with ``date``), else from the file name's extension, else
+    CSV. The content wins because a file saved under the wrong extension (a FHIR Bundle a browser named
+    ``.csv``) was refused as a CSV with an "unknown column '{\"resourceType\"…'"."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if start.startswith(("{", "[")):
+        return "json"
+    if start[:4].lower() == "date":
+        return "csv"
     suffix = Path(name).suffix.lower()
-    if suffix in (".json", ".csv"):
-        return suffix[1:]
-    return "json" if text.lstrip().startswith(("{", "[")) else "csv"
+    return suffix[1:] if suffix in (".json", ".csv") else "csv"
 
 
 def read_import_file(path: Path) -> ImportBatch:
     """Read and validate a CSV or JSON diary file; :class:`ImportFormatError` names the first problem."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")  # newlines as written: a note's "\r\n" stays
-    except UnicodeDecodeError:
-        raise ImportFormatError(path.name, _("is not UTF-8 text; save it as UTF-8 CSV or JSON")) from None
+    text = decode_import(path.read_bytes(), path.name)
     return parse_import(text, source=path.name, fmt=detect_format(path.name, text))
+
+
+# Besides Cyrillic letters, the characters a Russian note holds that Windows-1251 has: typographic quotes and
+# dashes, the numero sign, the ellipsis, the degree sign, a bullet and a non-breaking space.
+_CYRILLIC = "\u0400-\u045f\u0490\u0491"  # Windows-1251's letters: Russian, Ukrainian (ґ too) and Belarusian
+_CYRILLIC_TEXT = re.compile(rf"[\x09\x0a\x0d\x20-\x7e{_CYRILLIC}«»„“”‘’‚—–…№°•\u00a0]*")
+_MIXED_WORD = re.compile(rf"[A-Za-z][{_CYRILLIC}]|[{_CYRILLIC}][A-Za-z]")
+
+
+def decode_import(raw: bytes, name: str = "") -> str:
+    """The text of a file to import: UTF-8 (with or without a byte-order mark) if it is valid UTF-8; otherwise,
+    for a CSV file, Windows-1251 when the text it gives is plausible Russian; otherwise refused.
+
+    Why read Windows-1251 rather than refuse it: it is what Excel in a Russian locale writes for "CSV
+    (comma delimited)" (only "CSV UTF-8" writes UTF-8), so a person who keeps their nights in Excel, or edits an
+    export there, saves a file crampcare must read back, and refusing it would ask them to learn about
+    encodings. (Excel also turns the dates into 20.11.2026; those are refused with how to format them, since
+    dates are YYYY-MM-DD in every file.) Valid UTF-8 always wins: Windows-1251 text with Cyrillic letters is almost never valid UTF-8, and
+    a file of plain ASCII is the same in both. A byte string decodes as *something* in any single-byte encoding,
+    so the guess is accepted only when the result reads as Russian: every character an ASCII one, a Cyrillic
+    letter or common Russian punctuation, at least one Cyrillic letter, and no word mixing Latin and Cyrillic
+    letters (what a German or French file in Windows-1252 turns into: "Mьde"). Anything else — another code
+    page, UTF-16, JSON (which is UTF-8 by definition) — is refused with one message saying how to save it as
+    UTF-8, and a binary file (with NUL bytes: an .xlsx, a photo) as not a text file, before anything is stored. Line ends are kept as written (a note's "\r\n" stays)."""
+    if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # (UTF-16 text has NULs too)
+        # A photo, a spreadsheet's .xlsx, a database: no text file holds a NUL byte.
+        raise ImportFormatError(name, _("is not a text file; crampcare imports CSV, JSON and FHIR (JSON) diary files; "
+                                        "nothing was imported"))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if not raw.lstrip().startswith((b"{", b"[")):  # JSON is UTF-8 by definition (RFC 8259)
+        text = raw.decode("cp1251", errors="replace")
+        if (_CYRILLIC_TEXT.fullmatch(text) and re.search(f"[{_CYRILLIC}]", text)
+                and not _MIXED_WORD.search(text)):
+            return text
+    raise ImportFormatError(name, _("is not UTF-8 text (nor Russian text in Windows-1251); save it as UTF-8: in Excel, "
+                                    "\"Save as\" and choose \"CSV UTF-8 (comma delimited)\"; nothing was imported"))
 
 
 def parse_import(text: str, *, source: str = "", fmt: str = "csv") -> ImportBatch:
@@ -312,7 +390,9 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
         where = "" if exc.line is None else _("line {line}, column {column}", line=exc.line, column=exc.column)
         problems.add(where, _("not valid JSON: {reason}", reason=exc.reason))
         problems.raise_if_any()
-    if not isinstance(document, dict):
+    if not isinstance(document, dict) or not {"nights", "days"} & set(document):
+        # An object with neither list ({}, or a settings file picked by mistake) is not an empty diary: saying
+        # "Imported 0 nights and 0 days" would hide the wrong file. (An export of an empty diary has both lists.)
         problems.add("", _('expected a JSON object with "nights" and "days" lists'))
         problems.raise_if_any()
     unknown = sorted(set(document) - {"format", "version", "nights", "days"})
@@ -323,7 +403,7 @@ def parse_json(text: str, *, source: str = "") -> ImportBatch:
     version = document.get("version", JSON_VERSION)
     if isinstance(version, bool) or version != JSON_VERSION:  # true == 1 in Python, not in the format
         problems.add("version", _("version {version} is not supported; this crampcare reads 1",
-                                   version=_shown(document.get("version"))))
+                                   version=shown_value(document.get("version"))))
     batch = ImportBatch()
     for key, model, target in (("nights", NightRecord, batch.nights), ("days", DayRecord, batch.days)):
         items = document.get(key, [])
@@ -359,6 +439,8 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
     problems = _Problems(source)
     rows = _csv_rows(text.removeprefix("\ufeff"), problems)
     header = [name.strip() for name in next(rows, [])]
+    while len(header) > 1 and not header[-1]:
+        header.pop()  # empty columns at the end: a spreadsheet saves a column once formatted as ";;"
     if not header or header == [""]:
         problems.add("", _("the file is empty; expected a header row starting with 'date'"))
         problems.raise_if_any()
@@ -369,10 +451,10 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
             cramp_indexes.add(int(match[1]))
         elif name not in CSV_BASE_COLUMNS:
             problems.add(_("row {row}, column {column}", row=1, column=number),
-                         _("unknown column {name}; expected: {columns}", name=_shown(name), columns=", ".join(csv_columns(1))))
+                         _("unknown column {name}; expected: {columns}", name=shown_value(name), columns=", ".join(csv_columns(1))))
     if len(set(header)) != len(header):
         duplicate = next(name for name in header if header.count(name) > 1)
-        problems.add(_("row {row}", row=1), _("column {name} appears twice", name=_shown(duplicate)))
+        problems.add(_("row {row}", row=1), _("column {name} appears twice", name=shown_value(duplicate)))
     if "date" not in header:
         problems.add(_("row {row}", row=1), _("a 'date' column is required"))
     problems.raise_if_any()
@@ -382,6 +464,8 @@ def parse_csv(text: str, *, source: str = "") -> ImportBatch:
     for row_number, values in enumerate(rows, start=2):
         if not any(value.strip() for value in values):
             continue  # blank line
+        if len(values) > len(header) and not any(value.strip() for value in values[len(header):]):
+            values = values[:len(header)]  # the empty cells of those empty columns
         if len(values) > len(header):
             problems.add(_("row {row}", row=row_number), _("has {cells} cells but the header has {columns} columns",
                                                             cells=len(values), columns=len(header)))
@@ -416,10 +500,13 @@ def _csv_rows(text: str, problems: _Problems) -> Iterator[list[str]]:
 
 def _delimiter(text: str) -> str:
     """``;`` for a file whose header row has semicolons and no commas (Excel and LibreOffice save CSV so in a
-    Russian or German locale, with a decimal comma, which the number cells accept), else ``,``. No column
-    name holds either, so the header row decides."""
+    Russian or German locale, with a decimal comma, which the number cells accept), a tab for one with tabs
+    only (a spreadsheet's "tab-separated" text), else ``,``. No column name holds any of them, so the header
+    row decides."""
     header = text.lstrip("\r\n").partition("\n")[0]
-    return ";" if ";" in header and "," not in header else ","
+    if "," in header:
+        return ","
+    return ";" if ";" in header else "\t" if "\t" in header else ","
 
 
 def _parse_csv_row(
@@ -444,8 +531,12 @@ def _parse_csv_row(
         fail("date", str(exc))
         return
     if date is None:
-        fail("date", _("date {value} not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20",
-                       value=_shown(cell("date"))))
+        message = _("date {value} not understood; write an existing date as YYYY-MM-DD, e.g. 2026-11-20",
+                    value=shown_value(cell("date")))
+        if _SPREADSHEET_DATE.fullmatch(cell("date").strip()):
+            # Excel turns the file's 2026-11-20 into its locale's 20.11.2026 when it opens a CSV, and saves that.
+            message += _(" (if a spreadsheet changed the dates: format the date column as YYYY-MM-DD before saving)")
+        fail("date", message)
         return
     if date in first_seen:
         fail("date", _("{date} appears twice (also row {row}); one row per date", date=date, row=first_seen[date]))
@@ -554,7 +645,7 @@ def _parse_bool(text: str) -> bool:
         return True
     if lowered in ("no", "n", "false", "0"):
         return False
-    raise ValueError(_("{value} is not yes or no (leave the cell empty if not logged)", value=_shown(text)))
+    raise ValueError(_("{value} is not yes or no (leave the cell empty if not logged)", value=shown_value(text)))
 
 
 def _parse_list(text: str) -> list[str]:
@@ -562,9 +653,9 @@ def _parse_list(text: str) -> list[str]:
         try:
             items = jsontext.loads(text)
         except UnreadableJsonError:
-            raise ValueError(_("{value} looks like a JSON list but is not valid JSON", value=_shown(text))) from None
+            raise ValueError(_("{value} looks like a JSON list but is not valid JSON", value=shown_value(text))) from None
         if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-            raise ValueError(_("{value} must be a list of texts", value=_shown(text)))
+            raise ValueError(_("{value} must be a list of texts", value=shown_value(text)))
         return items
     return [item.strip() for item in text.split(";") if item.strip()]
 
@@ -575,15 +666,15 @@ def _parse_float(text: str) -> float:
     except ValueError:
         value = units.parse_decimal(text)
     if not math.isfinite(value):
-        raise ValueError(_("{value} is not a finite number", value=_shown(text)))
+        raise ValueError(_("{value} is not a finite number", value=shown_value(text)))
     return value
 
 
 def _parse_int(text: str) -> int:
     if not re.fullmatch(r"-?[0-9]+", refuse_other_digits(text)):
-        raise ValueError(_("{value} is not a whole number", value=_shown(text)))
+        raise ValueError(_("{value} is not a whole number", value=shown_value(text)))
     if len(text) > 18:  # no diary number is that long; int() of 4,300+ digits fails with Python's own words
-        raise ValueError(_("{text} is too large a number", text=_shown(text)))
+        raise ValueError(_("{text} is too large a number", text=shown_value(text)))
     return int(text)
 
 
@@ -606,6 +697,9 @@ def _parse_cell(name: str, text: str) -> Any:
     if name == "fluids_ml":
         return units.parse_volume_ml(text)
     return text.lower() if name in ("leg", "activity", "stress") else text
+
+
+_SPREADSHEET_DATE = re.compile(r"[0-9]{1,2}[./][0-9]{1,2}[./][0-9]{2,4}")
 
 
 def _parse_iso_date(text: str) -> dt.date | None:

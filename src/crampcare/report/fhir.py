@@ -50,7 +50,7 @@ from crampcare.report.errors import FhirImportError
 
 if TYPE_CHECKING:
     from crampcare.diary.store import DiaryStore, StoredAssessment
-    from crampcare.diary.transfer import DiaryExport
+    from crampcare.diary.transfer import DiaryExport, ImportProgress
     from crampcare.knowledge.loader import KnowledgeBase
 
 __all__ = [
@@ -427,16 +427,10 @@ class FhirImportResult:
 
     @property
     def message(self) -> str:
+        from crampcare.diary.transfer import import_message
+
         unchanged = self.nights_unchanged + self.days_unchanged + self.assessments_unchanged
-        text = (
-            f"Imported {_plural(self.nights_added, 'night')}, {_plural(self.days_added, 'day')} and "
-            f"{_plural(self.assessments_added, 'assessment')} from FHIR"
-        )
-        return text + (f" ({unchanged} already in the diary, skipped)." if unchanged else ".")
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+        return import_message("fhir", self.nights_added, self.days_added, unchanged, self.assessments_added)
 
 
 class _Refuse(Exception):
@@ -463,7 +457,9 @@ class _Entry:
     @property
     def name(self) -> str:
         kind = self.resource.get("resourceType", "resource")
-        return f"{kind} {self.url} (entry {self.index})" if self.url else f"{kind} (entry {self.index})"
+        if self.url:
+            return _("{kind} {url} (entry {index})", kind=kind, url=self.url, index=self.index)
+        return _("{kind} (entry {index})", kind=kind, index=self.index)
 
 
 def _model_problems(kind: str, resource: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -471,18 +467,22 @@ def _model_problems(kind: str, resource: Mapping[str, Any]) -> tuple[str, str] |
     from fhir.resources.R4B import get_fhir_model_class
     from pydantic import ValidationError
 
+    from crampcare.diary.transfer import shown_value
+    from crampcare.i18n.context import ngettext
+    from crampcare.i18n.validation import validation_text
+
     model = get_fhir_model_class(kind)
     try:
         model.model_validate(dict(resource))
     except ValidationError as exc:
         first = exc.errors()[0]
-        message = str(first["msg"]).removeprefix("Value error, ")
+        message = validation_text(first)
         if first["type"] not in ("missing", "extra_forbidden") and "input" in first:
-            shown = repr(first["input"])
-            message += f" (got {shown[:60] + '…' if len(shown) > 60 else shown})"
+            message += _(" (got {value})", value=shown_value(first["input"]))
         more = len(exc.errors()) - 1
         if more:
-            message += f" (and {more} more in this resource)"
+            message += ngettext(" (and {n} more problem in this resource)", " (and {n} more problems in this resource)",
+                                more)
         return _loc(first["loc"]) or "(resource)", message
     except Exception as exc:  # the library raises a few non-pydantic errors on odd input
         return "(resource)", str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -493,7 +493,10 @@ def _NOTHING() -> str:  # noqa: N802 (reads as the constant it would be, but in 
     return _("; nothing was imported")
 
 
-def _bundle_entries(bundle: Any) -> list[_Entry]:
+_PROGRESS_EVERY = 64  # entries checked between two progress reports
+
+
+def _bundle_entries(bundle: Any, progress: ImportProgress | None = None) -> list[_Entry]:
     if not isinstance(bundle, Mapping):
         raise FhirImportError("Bundle", _("expected a JSON object (a FHIR Bundle)") + _NOTHING())
     if bundle.get("resourceType") != "Bundle":
@@ -510,9 +513,19 @@ def _bundle_entries(bundle: Any) -> list[_Entry]:
     raw = bundle.get("entry") or []
     if not isinstance(raw, list):
         raise FhirImportError("Bundle.entry", _("must be a list") + _NOTHING())
+    resources = [item["resource"] for item in raw if isinstance(item, Mapping) and isinstance(item.get("resource"), Mapping)]
+    if resources and not any(_is_crampcares(resource) for resource in resources):
+        # Another program's Bundle (a lab's results, a fitness app's heart rates): say that, not that its first
+        # entry's code is unknown.
+        kinds = sorted({str(resource.get("resourceType")) for resource in resources})
+        raise FhirImportError("Bundle", _("holds no crampcare diary entries (only {kinds}); crampcare imports the FHIR "
+                                          "files it exports", kinds=", ".join(kinds[:5])) + _NOTHING())
     entries = []
     seen: dict[str, int] = {}
+    checking = _("Checking the FHIR entries")
     for index, item in enumerate(raw):
+        if progress is not None and index % _PROGRESS_EVERY == 0:
+            progress(checking, index, len(raw))
         where = f"Bundle.entry[{index}]"
         if not isinstance(item, Mapping) or not isinstance(item.get("resource"), Mapping):
             raise FhirImportError(where, _("has no resource") + _NOTHING())
@@ -535,15 +548,28 @@ def _bundle_entries(bundle: Any) -> list[_Entry]:
                                       + _NOTHING())
             seen[url] = index
         entries.append(entry)
+    if progress is not None:
+        progress(checking, len(raw), len(raw))
     return entries
+
+
+def _is_crampcares(resource: Mapping[str, Any]) -> bool:
+    """Whether ``resource`` is one crampcare writes: its Questionnaire, an answer to it, or a diary Observation."""
+    kind = resource.get("resourceType")
+    if kind in ("Questionnaire", "QuestionnaireResponse"):
+        canonical = resource.get("url" if kind == "Questionnaire" else "questionnaire")
+        return isinstance(canonical, str) and canonical.split("|")[0] == codes.QUESTIONNAIRE_URL
+    concept = resource.get("code")
+    return kind == "Observation" and any(
+        _has_coding(concept, system, code) for system, code in ((codes.CS_DIARY, None), (codes.CS_DAY_FACTOR, None),
+                                                                (codes.ICD10CM, codes.CRAMP_ICD10CM)))
 
 
 def _has_coding(concept: Any, system: str, code: str | None = None) -> str | None:
     """The code of the first coding in ``concept`` from ``system`` (and equal to ``code`` if given)."""
-    if not isinstance(concept, Mapping):
-        return None
-    for coding in concept.get("coding") or []:
-        if coding.get("system") == system and (code is None or coding.get("code") == code):
+    codings = concept.get("coding") if isinstance(concept, Mapping) else None
+    for coding in codings if isinstance(codings, list) else []:  # (also read before the R4B check: any JSON)
+        if isinstance(coding, Mapping) and coding.get("system") == system and (code is None or coding.get("code") == code):
             return coding.get("code")
     return None
 
@@ -558,7 +584,8 @@ def _observation_kind(resource: Mapping[str, Any]) -> tuple[str, str | None]:
     factor = _has_coding(concept, codes.CS_DAY_FACTOR)
     if factor is not None:
         if factor not in _FACTOR_SPEC:
-            raise _Refuse("code.coding", f"unknown day factor {factor!r}; known: {', '.join(_FACTOR_SPEC)}")
+            raise _Refuse("code.coding", _("unknown day factor {factor}; known: {known}", factor=repr(factor),
+                                           known=", ".join(_FACTOR_SPEC)))
         return "factor", factor
     shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in (concept or {}).get("coding") or []) or (
         concept or {}
@@ -593,10 +620,11 @@ def _night_of(moment: dt.datetime) -> dt.date:
 
 def _quantity_value(quantity: Any, where: str, units: Mapping[str, float]) -> float:
     if not isinstance(quantity, Mapping) or quantity.get("value") is None:
-        raise _Refuse(where, "needs a value")
+        raise _Refuse(where, _("needs a value"))
     code = str(quantity.get("code") or quantity.get("unit"))
     if code not in units:
-        raise _Refuse(f"{where}.code", f"unit {code!r} not understood; use {' or '.join(units)} (UCUM)")
+        raise _Refuse(f"{where}.code", _("unit {unit} not understood; use {units} (UCUM)", unit=repr(code),
+                                         units=_(" or ").join(units)))
     return float(quantity["value"]) * units[code] if units[code] != 1 else quantity["value"]
 
 
@@ -611,7 +639,7 @@ def _component_code(component: Mapping[str, Any]) -> str:
 def _concept_code(value: Any, system: str, where: str) -> str:
     code = _has_coding(value, system)
     if code is None:
-        raise _Refuse(where, f"needs a coding from {system}")
+        raise _Refuse(where, _("needs a coding from {system}", system=system))
     return code
 
 
@@ -626,7 +654,7 @@ def _cramp_from(resource: Mapping[str, Any]) -> tuple[dt.datetime, dict[str, Any
     }
     if isinstance(values["duration_s"], float):
         if not values["duration_s"].is_integer():
-            raise _Refuse("valueQuantity.value", "the duration must be whole seconds")
+            raise _Refuse("valueQuantity.value", _("the duration must be whole seconds"))
         values["duration_s"] = int(values["duration_s"])
     lists = {
         codes.MUSCLE: ("muscles", codes.CS_MUSCLE),
@@ -638,7 +666,7 @@ def _cramp_from(resource: Mapping[str, Any]) -> tuple[dt.datetime, dict[str, Any
         kind = _component_code(component)
         if kind == "severity":
             if "valueInteger" not in component:
-                raise _Refuse(f"{where}.valueInteger", "pain severity (LOINC 72514-3) must be an integer 0-10")
+                raise _Refuse(f"{where}.valueInteger", _("pain severity (LOINC 72514-3) must be a whole number 0-10"))
             values["severity"] = component["valueInteger"]
         elif kind == codes.LEG:
             values["leg"] = _concept_code(
@@ -654,10 +682,11 @@ def _cramp_from(resource: Mapping[str, Any]) -> tuple[dt.datetime, dict[str, Any
                 component.get("valueQuantity"), f"{where}.valueQuantity", {"min": 1, "s": 1 / 60}
             )
         else:
-            raise _Refuse(f"{where}.code", "unknown component for a cramp")
-    for required, what in (("severity", "a pain severity component (LOINC 72514-3)"), ("leg", "a leg component")):
-        if required not in values:
-            raise _Refuse("component", f"a cramp needs {what}")
+            raise _Refuse(f"{where}.code", _("unknown component for a cramp"))
+    if "severity" not in values:
+        raise _Refuse("component", _("a cramp needs a pain severity component (LOINC 72514-3)"))
+    if "leg" not in values:
+        raise _Refuse("component", _("a cramp needs a leg component"))
     return moment, values
 
 
@@ -675,17 +704,17 @@ def _factor_value(name: str, resource: Mapping[str, Any]) -> Any:
         value = _quantity_value(resource.get("valueQuantity"), "valueQuantity", units)
         if name in _INTEGER_FIELDS:
             if not float(value).is_integer():
-                raise _Refuse("valueQuantity.value", f"{FACTOR_LABELS[name].lower()} must be a whole number")
+                raise _Refuse("valueQuantity.value", _("{factor} must be a whole number", factor=name))
             return int(value)
         return value
     if kind == "boolean":
         if "valueBoolean" not in resource:
-            raise _Refuse("valueBoolean", f"{name} needs a true/false value")
+            raise _Refuse("valueBoolean", _("{factor} needs a true/false value", factor=name))
         return resource["valueBoolean"]
     if kind in ("code", "codes"):
         return _concept_code(resource.get("valueCodeableConcept"), detail, "valueCodeableConcept")
     if "valueString" not in resource:
-        raise _Refuse("valueString", f"{name} needs a text value")
+        raise _Refuse("valueString", _("{factor} needs a text value", factor=name))
     return resource["valueString"]
 
 
@@ -707,14 +736,17 @@ def _validated(model: type[Any], values: dict[str, Any], locate: Callable[[tuple
     """``model`` built from ``values``; a pydantic error becomes a FhirImportError at ``locate(loc)``."""
     from pydantic import ValidationError
 
+    from crampcare.diary.transfer import shown_value
+    from crampcare.i18n.validation import validation_text
+
     try:
         return model.model_validate(values)
     except ValidationError as exc:
         first = exc.errors()[0]
-        message = str(first["msg"]).removeprefix("Value error, ")
+        message = validation_text(first)
         if first["type"] not in ("value_error", "missing"):
-            message += f" (got {first['input']!r})"
-        raise FhirImportError(locate(tuple(first["loc"])), message + "; nothing was imported") from None
+            message += _(" (got {value})", value=shown_value(first["input"]))
+        raise FhirImportError(locate(tuple(first["loc"])), message + _NOTHING()) from None
 
 
 def _at(entry: _Entry, paths: Mapping[str, str]) -> Callable[[tuple[Any, ...]], str]:
@@ -741,6 +773,9 @@ def _one_person(entries: Sequence[_Entry]) -> set[str]:
 
 def _notes(resource: Mapping[str, Any]) -> str:
     return "\n".join(str(n.get("text", "")) for n in resource.get("note") or [])
+
+
+_STANDING = ("final", "amended", "corrected")  # Observation statuses of a record that stands
 
 
 class _Reader:
@@ -792,9 +827,8 @@ class _Reader:
 
         canonical = str(resource.get("questionnaire", ""))
         if canonical.split("|")[0] != codes.QUESTIONNAIRE_URL:
-            raise _Refuse(
-                "questionnaire", f"{canonical or 'missing'}; crampcare imports answers to {codes.QUESTIONNAIRE_URL}"
-            )
+            raise _Refuse("questionnaire", _("{found}; crampcare imports answers to {url}", found=canonical, url=codes.QUESTIONNAIRE_URL)
+                          if canonical else _("missing; crampcare imports answers to {url}", url=codes.QUESTIONNAIRE_URL))
         if resource.get("status") not in ("completed", "amended"):
             raise _Refuse("status", _("{status}: only completed assessments are imported",
                                       status=repr(resource.get("status"))))
@@ -815,6 +849,11 @@ class _Reader:
         resource = entry.resource
         key = entry.url or f"#{entry.index}"
         kind, factor = _observation_kind(resource)
+        if resource.get("status") not in _STANDING:
+            # "entered-in-error", "cancelled", "preliminary"…: not a record of what happened (R4B checks the form of a
+            # status, not its value).
+            raise _Refuse("status", _("{status}: only final diary entries are imported (as crampcare exports them)",
+                                      status=repr(resource.get("status"))))
         if kind == "cramp":
             moment, cramp = _cramp_from(resource)
             self.cramps[key] = (entry, moment, cramp)
@@ -826,12 +865,11 @@ class _Reader:
             values: dict[str, Any] = {"date": date, "sleep_disturbed": None, "notes": _notes(resource), "cramps": []}
             for index, component in enumerate(resource.get("component") or []):
                 if _component_code(component) != codes.SLEEP_DISTURBED or not isinstance(component.get("valueBoolean"), bool):
-                    raise _Refuse(
-                        f"component[{index}]", "a night entry takes only a sleep-disturbed true/false component"
-                    )
+                    raise _Refuse(f"component[{index}]",
+                                  _("a night entry takes only a sleep-disturbed true/false component"))
                 values["sleep_disturbed"] = component["valueBoolean"]
             if "valueInteger" in resource and not isinstance(resource["valueInteger"], int):
-                raise _Refuse("valueInteger", "must be the number of cramps")
+                raise _Refuse("valueInteger", _("must be the number of cramps"))
             self.night_entries[date] = (entry, values)
         else:
             date = self._new_date(self.day_entries, resource, "day")
@@ -841,7 +879,9 @@ class _Reader:
     def _new_date(seen: Mapping[dt.date, tuple[_Entry, Any]], resource: Mapping[str, Any], what: str) -> dt.date:
         date = _date_of(resource)
         if date in seen:
-            raise _Refuse("effectiveDateTime", f"a {what} entry for {date} appears twice (also {seen[date][0].name})")
+            also = seen[date][0].name
+            raise _Refuse("effectiveDateTime", _("a night entry for {date} appears twice (also {also})", date=date, also=also)
+                          if what == "night" else _("a day entry for {date} appears twice (also {also})", date=date, also=also))
         return date
 
     def _members(self, entry: _Entry, pool: Mapping[str, Any], what: str) -> list[str]:
@@ -849,8 +889,13 @@ class _Reader:
         for index, url in _member_urls(entry.resource):
             if url not in pool:
                 target = self.by_url.get(url)
-                found = f"a {target.resource['resourceType']}, not {what}" if target else "not in the Bundle"
-                raise self.refuse(entry, _Refuse(f"hasMember[{index}].reference", f"{url} is {found}"))
+                if target is None:
+                    problem = _("{url} is not in the Bundle", url=url)
+                elif what == "cramp":
+                    problem = _("{url} is a {kind}, not a cramp", url=url, kind=target.resource["resourceType"])
+                else:
+                    problem = _("{url} is a {kind}, not a day factor", url=url, kind=target.resource["resourceType"])
+                raise self.refuse(entry, _Refuse(f"hasMember[{index}].reference", problem))
             urls.append(url)
         return urls
 
@@ -860,12 +905,13 @@ class _Reader:
         """Cramps listed by a night entry belong to it, in that order; the others go by their time."""
         listed: set[str] = set()
         for date, (entry, values) in self.night_entries.items():
-            for url in self._members(entry, self.cramps, "a cramp"):
+            for url in self._members(entry, self.cramps, "cramp"):
                 cramp_entry, moment, cramp_values = self.cramps[url]
                 if url in listed:
-                    raise self.refuse(entry, _Refuse("hasMember", f"{url} is listed by two nights"))
+                    raise self.refuse(entry, _Refuse("hasMember", _("{url} is listed by two nights", url=url)))
                 if _night_of(moment) != date:
-                    problem = f"{moment:%Y-%m-%d %H:%M} is not in the night of {date} that lists it"
+                    problem = _("{moment} is not in the night of {date} that lists it", moment=f"{moment:%Y-%m-%d %H:%M}",
+                                date=date)
                     raise self.refuse(cramp_entry, _Refuse("effectiveDateTime", problem))
                 listed.add(url)
                 values["cramps"].append((cramp_entry, cramp_values))
@@ -879,7 +925,8 @@ class _Reader:
             entry, values = self.night_entries[date]
             count = entry.resource.get("valueInteger")
             if _observation_kind(entry.resource)[0] == "night" and count not in (None, len(values["cramps"])):
-                problem = f"says {count} cramps but the Bundle holds {len(values['cramps'])} for that night"
+                problem = _("says {count} cramps but the Bundle holds {held} for that night", count=count,
+                            held=len(values["cramps"]))
                 raise self.refuse(entry, _Refuse("valueInteger", problem))
             cramps = [_validated(Cramp, cv, _at(ce, _CRAMP_PATHS)) for ce, cv in values["cramps"]]
             out.append(_validated(NightRecord, {**values, "cramps": cramps}, _at(entry, _NIGHT_PATHS)))
@@ -888,10 +935,11 @@ class _Reader:
     def days(self) -> list[DayRecord]:
         """Day factors are gathered by their date (a day entry's hasMember must agree)."""
         for date, (entry, _values) in self.day_entries.items():
-            for url in self._members(entry, self.factors, "a day factor"):
+            for url in self._members(entry, self.factors, "factor"):
                 factor_entry, factor_date = self.factors[url][:2]
                 if factor_date != date:
-                    problem = f"{factor_date} differs from the date of its day entry ({date})"
+                    problem = _("{factor_date} differs from the date of its day entry ({date})", factor_date=factor_date,
+                                date=date)
                     raise self.refuse(factor_entry, _Refuse("effectiveDateTime", problem))
         gathered = {date: (entry, dict(values)) for date, (entry, values) in self.day_entries.items()}
         sources: dict[dt.date, dict[str, _Entry]] = {}
@@ -901,7 +949,8 @@ class _Reader:
             if _FACTOR_SPEC[name][0] in ("codes", "strings"):
                 values.setdefault(name, []).append(value)
             elif name in values:
-                raise self.refuse(factor_entry, _Refuse("code", f"{name} is logged twice for {date}"))
+                raise self.refuse(factor_entry, _Refuse("code", _("{factor} is logged twice for {date}", factor=name,
+                                                                  date=date)))
             else:
                 values[name] = value
         out = []
@@ -921,40 +970,46 @@ class _Reader:
         return locate
 
 
-def parse_fhir_bundle(bundle: Any, *, kb: KnowledgeBase | None = None) -> FhirBatch:
+def parse_fhir_bundle(bundle: Any, *, kb: KnowledgeBase | None = None,
+                      progress: ImportProgress | None = None) -> FhirBatch:
     """Check ``bundle`` completely and return its records; :class:`FhirImportError` on the first problem.
 
-    Nothing is stored: :func:`import_fhir` stores the result.
+    Nothing is stored: :func:`import_fhir` stores the result. ``progress`` hears how many entries are
+    checked (the slow part of a large Bundle).
     """
     from crampcare.knowledge import load_knowledge
 
-    reader = _Reader(kb or load_knowledge(), _bundle_entries(bundle))
+    reader = _Reader(kb or load_knowledge(), _bundle_entries(bundle, progress))
     return FhirBatch(nights=reader.nights(), days=reader.days(), assessments=reader.assessments)
 
 
 # --------------------------------------------------------------------------- import: storing
 
 
-def import_fhir(store: DiaryStore, bundle: Mapping[str, Any]) -> FhirImportResult:
+def import_fhir(store: DiaryStore, bundle: Mapping[str, Any],
+                progress: ImportProgress | None = None) -> FhirImportResult:
     """Import a crampcare FHIR Bundle into ``store``; all or nothing.
 
     Nights, days and assessments go in with :meth:`DiaryStore.add_many` (one transaction;
     records equal to stored ones are skipped, differing ones refused with ``ConflictError``).
     Assessments are re-assessed from their answers (the engine's result is not part of FHIR)
     and saved unless the diary already holds one with the same answers. (Their date becomes the import
-    date: the store does not take a creation time.)
+    date: the store does not take a creation time.) ``progress`` hears the entries checked, then the
+    records written, as the other imports report them.
     """
     from crampcare.assess import assess
     from crampcare.assess.interview import drop_unusable
+    from crampcare.diary.transfer import writing_stage
     from crampcare.knowledge import load_knowledge
 
-    batch = parse_fhir_bundle(bundle)
+    batch = parse_fhir_bundle(bundle, progress=progress)
     # Older exports may hold answers the interview no longer takes (hidden with those answers, or an
     # adult weight outside its limit); they never count.
     kb = load_knowledge()
     assessed = [(result.answers, result.model_dump(mode="json"))
                 for result in (assess(drop_unusable(kb, answers)) for answers in batch.assessments)]
-    added = store.add_many(batch.nights, batch.days, assessed)  # one transaction: all of it, or nothing
+    with writing_stage(progress, len(batch.nights) + len(batch.days) + len(assessed)):
+        added = store.add_many(batch.nights, batch.days, assessed)  # one transaction: all of it, or nothing
     return FhirImportResult(added.nights_added, added.days_added, added.nights_unchanged, added.days_unchanged,
                             added.assessments_added, added.assessments_unchanged)
 
@@ -975,7 +1030,6 @@ def read_fhir_file(path: Path) -> dict[str, Any] | None:
     except UnicodeDecodeError:
         return None
     except OSError as exc:
-        from crampcare.i18n.context import _
         from crampcare.i18n.wording import os_reason
 
         raise FhirImportError(str(path), _("cannot be read: {reason}; nothing was imported", reason=os_reason(exc))) from None
@@ -985,12 +1039,11 @@ def read_fhir_file(path: Path) -> dict[str, Any] | None:
         document = jsontext.loads(text)
     except UnreadableJsonError as exc:
         if exc.line is None:
-            raise FhirImportError(path.name, f"not valid JSON: {exc.reason}; nothing was imported") from None
+            raise FhirImportError(path.name, _("is not valid JSON: {reason}; nothing was imported", reason=exc.reason)) from None
         if '"resourceType"' not in text:
             return None
-        raise FhirImportError(
-            f"{path.name} line {exc.line}, column {exc.column}", f"not valid JSON: {exc.reason}; nothing was imported"
-        ) from None
+        where = _("line {line}, column {column}", line=exc.line, column=exc.column)
+        raise FhirImportError(f"{path.name} {where}", _("not valid JSON: {reason}", reason=exc.reason) + _NOTHING()) from None
     return document if is_fhir_bundle(document) else None
 
 
@@ -1002,10 +1055,10 @@ def import_fhir_file(store: DiaryStore, path: Path, document: Mapping[str, Any] 
     if document is None:
         document = read_fhir_file(path)
     if document is None:
-        raise FhirImportError(path.name, "is not a FHIR JSON resource; nothing was imported")
+        raise FhirImportError(path.name, _("is not a FHIR JSON resource; nothing was imported"))
     try:
         return import_fhir(store, document)
     except FhirImportError as exc:
         raise FhirImportError(f"{path.name}: {exc.location}", exc.message) from None
     except RecursionError:
-        raise FhirImportError(path.name, "the FHIR resources are nested too deeply; nothing was imported") from None
+        raise FhirImportError(path.name, _("the FHIR resources are nested too deeply; nothing was imported")) from None

@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from crampcare.i18n.context import N_
+from crampcare.i18n.context import N_, _
 from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Question
@@ -404,9 +404,9 @@ def answers_from_items(kb: KnowledgeBase, items: Sequence[Mapping[str, Any]], wh
         link = item.get("linkId")
         question = kb.questions.get(link) if isinstance(link, str) else None
         if question is None or not isinstance(link, str):
-            raise ValueError(f"{at}.linkId: {link!r} is not a crampcare question")
+            raise ValueError(f"{at}.linkId: " + _("{link} is not a crampcare question", link=repr(link)))
         if link in answers:
-            raise ValueError(f"{at}.linkId: {link!r} is answered twice")
+            raise ValueError(f"{at}.linkId: " + _("{link} is answered twice", link=repr(link)))
         values = item.get("answer") or []
         if not values:
             continue
@@ -417,20 +417,22 @@ def answers_from_items(kb: KnowledgeBase, items: Sequence[Mapping[str, Any]], wh
                 kind, "valueCoding"
             )
             if key not in answer:
-                found = next((k for k in answer if k.startswith("value")), "no value")
-                raise ValueError(f"{at}.answer[{position}]: expected {key} for {link!r}, found {found}")
+                found = next((k for k in answer if k.startswith("value")), None)
+                raise ValueError(f"{at}.answer[{position}]: " + (
+                    _("expected {key} for {link}, found {found}", key=key, link=repr(link), found=found) if found
+                    else _("expected {key} for {link}, found no value", key=key, link=repr(link))))
             value = answer[key]
             if key == "valueCoding":
                 if value.get("system") != choice_system(question.id):
-                    raise ValueError(
-                        f"{at}.answer[{position}].valueCoding.system: expected {choice_system(question.id)!r}"
-                    )
+                    raise ValueError(f"{at}.answer[{position}].valueCoding.system: "
+                                     + _("expected {system}", system=repr(choice_system(question.id))))
                 value = value.get("code")
             parsed.append(value)
         if question.type == "multiple":
             answers[link] = parsed
         elif len(parsed) > 1:
-            raise ValueError(f"{at}.answer: {link!r} takes one answer, found {len(parsed)}")
+            raise ValueError(f"{at}.answer: " + _("{link} takes one answer, found {count}", link=repr(link),
+                                                  count=len(parsed)))
         else:
             answers[link] = parsed[0]
     return answers

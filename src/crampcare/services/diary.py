@@ -58,6 +58,7 @@ __all__ = [
 # The diary of one owner; interfaces hold it but only pass it back to these functions.
 Diary = DiaryStore
 Kind = Literal["night", "day"]
+AnswerKind = Literal["night", "day", "cramp"]
 
 
 @dataclass(frozen=True)
@@ -133,10 +134,12 @@ def put_day(diary: Diary, record: DayRecord) -> None:
     diary.put_day(record)
 
 
-def clearable_fields(kind: Kind) -> tuple[str, ...]:
-    """The optional answers of a night or a day that can be set back to "not logged" (``None``):
-    every field whose default is ``None``, so a field added to the record is clearable everywhere."""
-    model = NightRecord if kind == "night" else DayRecord
+def clearable_fields(kind: AnswerKind) -> tuple[str, ...]:
+    """The optional answers of a night, a day or one cramp that can be set back to "not logged"
+    (``None``): every field whose default is ``None``, so a field added to a record is clearable
+    everywhere (a cramp's ``minutes_to_relief`` as much as a day's ``cold_exposure``)."""
+    models: dict[str, type[NightRecord | DayRecord | Cramp]] = {"night": NightRecord, "day": DayRecord, "cramp": Cramp}
+    model = models[kind]
     return tuple(name for name, field in model.model_fields.items() if not field.is_required() and field.default is None)
 
 

@@ -2,7 +2,7 @@
 
 **Import**: any format — crampcare CSV, crampcare JSON, or a FHIR R4 Bundle — detected once,
 here: a JSON object with ``resourceType`` is FHIR, other JSON is the diary's own format, the
-rest is CSV (an explicit format or the file's extension wins for CSV/JSON). Everything is
+rest is CSV (an explicit format wins; then what the content says, then the file's extension). Everything is
 checked first; any problem imports nothing; records equal to stored ones are skipped, so
 importing the same file twice adds nothing; one import is one undoable change.
 
@@ -20,16 +20,31 @@ from typing import Any
 from crampcare import jsontext
 from crampcare.diary.errors import ConflictError, ImportFormatError
 from crampcare.diary.store import DiaryStore
-from crampcare.diary.transfer import DiaryExport, collect, detect_format, export_csv, export_json, parse_import
+from crampcare.diary.transfer import (
+    DiaryExport,
+    ImportProgress,
+    collect,
+    decode_import,
+    detect_format,
+    export_csv,
+    export_json,
+    import_message,
+    parse_import,
+    writing_stage,
+)
 from crampcare.i18n.context import _
 from crampcare.jsontext import UnreadableJsonError
 
 __all__ = [
+    "EXCEL_BOM",
     "FORMATS",
+    "MAX_IMPORT_BYTES",
     "ExportFormat",
     "Exported",
     "ImportConflictError",
+    "ImportProgress",
     "ImportSummary",
+    "decode_import",
     "export_diary",
     "import_file",
     "import_text",
@@ -56,6 +71,15 @@ FORMATS: Mapping[str, ExportFormat] = {
 }
 
 
+MB = 1024 * 1024
+# The largest file import_file reads: a FHIR export takes about 4 MB a year of diary, a CSV a tenth of that.
+MAX_IMPORT_BYTES = 256 * MB
+
+# A UTF-8 CSV opens in Excel with its letters right only after a byte-order mark (without one Excel reads it in
+# the local code page: Windows-1251 in Russia), so CSV files saved for a person start with one; imports skip it.
+EXCEL_BOM = "\ufeff"
+
+
 @dataclass(frozen=True)
 class Exported:
     text: str
@@ -63,6 +87,11 @@ class Exported:
     file_name: str
     nights: int
     days: int
+
+    @property
+    def file_bytes(self) -> bytes:
+        """The bytes of the file to save: UTF-8, after :data:`EXCEL_BOM` for a CSV."""
+        return ((EXCEL_BOM if self.media_type.startswith("text/csv") else "") + self.text).encode("utf-8")
 
 
 def export_diary(diary: DiaryStore, fmt: str, start: dt.date | None = None, end: dt.date | None = None, *,
@@ -95,18 +124,8 @@ class ImportSummary:
 
     @property
     def message(self) -> str:
-        from crampcare.i18n.context import _, current_localizer, ngettext
-
-        loc = current_localizer()
         unchanged = self.nights_unchanged + self.days_unchanged + self.assessments_unchanged
-        if unchanged and not self.nights_added + self.days_added + self.assessments_added:
-            return _("Nothing new: {count} already in the diary, skipped.", count=unchanged)
-        text = _("Imported {nights} and {days}", nights=loc.nights(self.nights_added), days=loc.days(self.days_added))
-        if self.format == "fhir":
-            text = _("Imported {nights}, {days} and {assessments} from FHIR", nights=loc.nights(self.nights_added),
-                     days=loc.days(self.days_added),
-                     assessments=ngettext("{n} assessment", "{n} assessments", self.assessments_added))
-        return text + (_(" ({count} already in the diary, skipped).", count=unchanged) if unchanged else ".")
+        return import_message(self.format, self.nights_added, self.days_added, unchanged, self.assessments_added)
 
 
 class ImportConflictError(ConflictError):
@@ -123,8 +142,11 @@ class ImportConflictError(ConflictError):
         self.args = (_("{where}{conflict}; nothing was imported ({first})", where=prefix, conflict=conflict, first=first),)
 
 
-def import_text(diary: DiaryStore, text: str, name: str = "", fmt: str | None = None) -> ImportSummary:
-    """Check and add a diary file's ``text`` (``name``: its file name, for detection and messages)."""
+def import_text(diary: DiaryStore, text: str, name: str = "", fmt: str | None = None,
+                progress: ImportProgress | None = None) -> ImportSummary:
+    """Check and add a diary file's ``text`` (``name``: its file name, for detection and messages);
+    ``progress`` hears how far a long import is (``(stage, done, total)``: a FHIR Bundle's entries
+    checked, then the records written)."""
     source = Path(name).name if name else ""
     fmt = (fmt or detect_format(name or "upload", text)).lower()
     if fmt in ("json", "fhir"):
@@ -132,22 +154,26 @@ def import_text(diary: DiaryStore, text: str, name: str = "", fmt: str | None = 
         if isinstance(document, dict) and "resourceType" in document:
             fmt = "fhir"
         if fmt == "fhir":
-            return _import_fhir(diary, document, source)
+            return _import_fhir(diary, document, source, progress)
     batch = parse_import(text, source=source, fmt=fmt)
     try:
-        added = diary.add_many(batch.nights, batch.days)
+        with writing_stage(progress, len(batch.nights) + len(batch.days)):
+            added = diary.add_many(batch.nights, batch.days)
     except ConflictError as exc:
         raise ImportConflictError(source, batch.where(exc.kind, exc.date), exc) from None
     return ImportSummary(fmt, added.nights_added, added.days_added, added.nights_unchanged, added.days_unchanged)
 
 
-def import_file(diary: DiaryStore, path: Path) -> ImportSummary:
-    """:func:`import_text` of a UTF-8 file."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")  # newlines as written: a note's "\r\n" stays
-    except UnicodeDecodeError:
-        raise ImportFormatError(path.name, _("is not UTF-8 text; save it as UTF-8 CSV or JSON")) from None
-    return import_text(diary, text, path.name)
+def import_file(diary: DiaryStore, path: Path, progress: ImportProgress | None = None) -> ImportSummary:
+    """:func:`import_text` of a file: UTF-8, or a Russian CSV in Windows-1251 (:func:`decode_import`); a file over
+    :data:`MAX_IMPORT_BYTES` is refused before it is read (a video picked by mistake would fill the memory)."""
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise ImportFormatError(path.name, _("is {size} MB; a diary file is at most {limit} MB (a FHIR export of about 60 "
+                                             "years); nothing was imported", size=format(size // MB, ","),
+                                             limit=MAX_IMPORT_BYTES // MB))
+    text = decode_import(path.read_bytes(), path.name)
+    return import_text(diary, text, path.name, progress=progress)
 
 
 def _json_document(text: str, source: str) -> Any:
@@ -162,14 +188,14 @@ def _json_document(text: str, source: str) -> Any:
         return None
 
 
-def _import_fhir(diary: DiaryStore, document: Any, source: str) -> ImportSummary:
+def _import_fhir(diary: DiaryStore, document: Any, source: str, progress: ImportProgress | None) -> ImportSummary:
     from crampcare.report.errors import FhirImportError
     from crampcare.report.fhir import import_fhir
 
     if not isinstance(document, dict):
         raise ImportFormatError(source, _("expected a FHIR Bundle object; nothing was imported"))
     try:
-        result = import_fhir(diary, document)
+        result = import_fhir(diary, document, progress)
     except FhirImportError as exc:
         if source:
             raise FhirImportError(f"{source}: {exc.location}", exc.message) from None

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 router = APIRouter(include_in_schema=False)
 
-BOM = "\ufeff"
 _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 OFF = ("", "off")
 # A night's date is the evening it began: cramps before noon happened on the next calendar day.
@@ -79,7 +78,9 @@ def reminders(request: Request, exercises: str = Query("21:30", max_length=5),
 
 def _csv_response(text: str, name: str) -> Response:
     stamp = dt.date.today().isoformat()
-    return Response((BOM + text).encode("utf-8"), media_type="text/csv; charset=utf-8",
+    from crampcare.services.transfer import EXCEL_BOM
+
+    return Response((EXCEL_BOM + text).encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="crampcare-{name}-{stamp}.csv"',
                              **NO_STORE})
 

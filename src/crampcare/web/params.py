@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import Query, Request
 
+from crampcare.diary.errors import ImportFormatError
 from crampcare.i18n.context import _
+from crampcare.services.transfer import decode_import
 from crampcare.web.errors import ApiError
 
 __all__ = ["FromDate", "ToDate", "read_upload"]
@@ -31,16 +33,13 @@ async def read_upload(request: Request) -> tuple[str, str]:
         raw = await request.body()
     if not raw.strip():
         raise ApiError(422, _("the file is empty"), fields=[{"field": "body", "message": _("empty")}])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApiError(422, _("the file is not UTF-8 text; save it as UTF-8 CSV or JSON"),
-                       fields=[{"field": "body", "message": _("not UTF-8")}]) from None
-    if "\x00" in text:
-        raise ApiError(422, _("the file contains NUL characters; it is not a CSV or JSON diary"),
-                       fields=[{"field": "body", "message": _("binary data")}])
     if not name and content_type in ("text/csv", "application/csv"):
         name = "upload.csv"
     elif not name and content_type in ("application/json", "application/fhir+json"):
         name = "upload.json"
+    try:
+        text = decode_import(raw, name)  # (a binary file, with NUL bytes, is refused there too)
+    except ImportFormatError as exc:
+        raise ApiError(422, _("the file {reason}", reason=exc.message),
+                       fields=[{"field": "body", "message": _("not UTF-8")}]) from None
     return text, name
