@@ -77,7 +77,12 @@ def check_period(start: dt.date | None, end: dt.date | None) -> None:
 def fmt_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
-    day = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, dt.datetime):
+        # A stored moment (UTC) is dated where the report is made, as its "generated" date and the
+        # diary's nights are: an assessment saved at 01:30 in Moscow is dated that day, not the day before.
+        day = (value.astimezone() if value.tzinfo is not None else value).date()
+    else:
+        day = value
     return current_localizer().date(day, form="medium")
 
 
@@ -188,6 +193,7 @@ def _load_assessment(stored: StoredAssessment) -> Assessment:
 def _assessment_part(
     kb: KnowledgeBase, stored: StoredAssessment, notes: Footnotes, limits: Limits = NORMAL
 ) -> dict[str, Any]:
+    from crampcare.assess.engine import INCOMPLETE_RULE
     from crampcare.assess.localize import localize_assessment
     from crampcare.i18n.wording import evidence_label, text
 
@@ -212,14 +218,16 @@ def _assessment_part(
         asked = [q for q in asked if q["positive"]]
     checked_lookalikes, unchecked_lookalikes = lookalikes_not_suggested(
         kb, result.answers, (look.id for look in result.lookalikes))
+    # The urgency line says when warning signs are still open (as every client's headline does), so that
+    # reason is never one of the few listed, nor hidden among the "more".
+    reasons = [r for r in result.urgency_reasons if r.rule != INCOMPLETE_RULE]
     return {
         "date": fmt_date(stored.created_at),
         "urgency": result.urgency,
         "urgency_label": _urgency_label(result.urgency),
-        "urgency_reasons": [r.title for r in result.urgency_reasons if r.urgency == result.urgency][:3],
-        "urgency_more": max(
-            0, len(result.urgency_reasons) - len([r for r in result.urgency_reasons if r.urgency == result.urgency][:3])
-        ),
+        "incomplete": None if result.complete else text(kb, "messages.incomplete_headline.text"),
+        "urgency_reasons": [r.title for r in reasons if r.urgency == result.urgency][:3],
+        "urgency_more": max(0, len(reasons) - len([r for r in reasons if r.urgency == result.urgency][:3])),
         "asked": asked,
         "asked_no": asked_no,
         "asked_open": asked_open,
@@ -229,6 +237,7 @@ def _assessment_part(
                 "action": w.action,
                 "because": _answers_text(kb, w.answers, limits),
                 "notes": notes.cite(w.sources),
+                "guidance": w.guidance_note,
             }
             for w in result.warning_signs
         ],
@@ -238,6 +247,7 @@ def _assessment_part(
                 "distinguishing": look.distinguishing,
                 "because": _answers_text(kb, look.answers, limits),
                 "notes": notes.cite(look.sources),
+                "guidance": look.guidance_note,
             }
             for look in result.lookalikes
         ],
@@ -247,7 +257,8 @@ def _assessment_part(
         # Never "checked" when a question they depend on was left open (nothing answered is not "no").
         "lookalikes_not_checked": [] if limits.compact else [
             text(kb, f"lookalikes.{look_id}.name") for look_id in unchecked_lookalikes],
-        "cramp_types": [{"title": c.title, "notes": notes.cite(c.sources)} for c in result.cramp_types],
+        "cramp_types": [{"title": c.title, "notes": notes.cite(c.sources), "guidance": c.guidance_note}
+                        for c in result.cramp_types],
         "factors": [
             {
                 "rank": f.rank,
@@ -255,6 +266,7 @@ def _assessment_part(
                 "because": _answers_text(kb, f.answers, limits),
                 "evidence": evidence_label(f.evidence),
                 "notes": notes.cite(f.sources),
+                "guidance": f.guidance_note,
             }
             for f in result.factors[: limits.factors_in_full]
         ],
@@ -327,7 +339,7 @@ def _medicines(kb: KnowledgeBase, days: Sequence[DayRecord], answers: Mapping[st
                 "days": None,
                 "from": "",
                 "to": "",
-                "prescription": False,
+                "prescription": bool(entry and entry.prescription),
             }
         )
     return rows
