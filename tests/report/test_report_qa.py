@@ -1,0 +1,143 @@
+"""QA of "at the doctor": the report (HTML) and the FHIR export on cases not covered elsewhere.
+
+Each test here failed before the fix it names. They use HTML only (no PDF render) and small diaries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from report_helpers import case_answers, flat, save_assessment
+
+from crampcare.assess import assess
+from crampcare.diary.records import Cramp, DayRecord, NightRecord
+from crampcare.diary.store import DiaryStore
+from crampcare.report import fhir_bundle, import_fhir
+from crampcare.report.document import fmt_date, report_html
+from fhir_compare import normalised
+
+TODAY = dt.date(2026, 3, 20)
+# Pregnant, 17, on quinine, with the child-fever and quinine side-effect questions left open: an
+# incomplete result with three or more reasons at its level, and factors where guidance differs.
+PREGNANT_ON_QUININE: dict[str, Any] = {**case_answers("P2"), "age": 17, "medicines": ["quinine"]}
+
+
+def page_text(html: str) -> str:
+    """The visible words of the report (no styles, no chart), entities decoded."""
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    html = re.sub(r"<svg.*?</svg>", " ", html, flags=re.S)
+    return flat(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def a_few_nights(store: DiaryStore) -> None:
+    cramp = Cramp(start=dt.time(3, 10), duration_s=90, leg="left", muscles=["calf"], severity=6, helped=["stretch"])
+    store.add_many([NightRecord(date=TODAY - dt.timedelta(days=i), cramps=[cramp] if i % 2 else []) for i in range(1, 6)],
+                   [DayRecord(date=TODAY - dt.timedelta(days=2), fluids_ml=900)])
+
+
+@pytest.fixture
+def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """``local_zone("Europe/Moscow")``: the process's local time zone for the test."""
+
+    def use(zone: str) -> None:
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_the_urgency_and_the_warning_signs_found_come_first(make_store: Callable[[str], DiaryStore]) -> None:
+    """An emergency printed after the whole diary and the medicines (page 2 of a long report) is found
+    last; it now comes right after who the report is about, with the signs found before the questions."""
+    store = make_store("emergency")
+    a_few_nights(store)
+    save_assessment(store, case_answers("P9"))  # a seizure: emergency
+    text = page_text(report_html(store, today=TODAY))
+    urgency = text.index("Emergency: call emergency services now")
+    seizure = text.index("This sounds like a seizure, not a leg cramp :")
+    assert urgency < seizure < text.index("Warning signs asked") < text.index("Nights logged")
+    assert text.index("Patient:") < urgency
+    # The rest of the assessment follows the diary, under its own heading.
+    assert text.index("Medicines") < text.index("Latest assessment: look-alikes, causes, whom to see") \
+        < text.index("Look-alikes considered")
+
+
+def test_no_assessment_is_said_first_too(make_store: Callable[[str], DiaryStore]) -> None:
+    store = make_store("none")
+    a_few_nights(store)
+    text = page_text(report_html(store, today=TODAY))
+    assert text.index("No assessment has been saved.") < text.index("Nights logged")
+    assert "look-alikes, causes" not in text
+
+
+def test_an_incomplete_assessment_says_so_however_many_reasons_it_has(make_store: Callable[[str], DiaryStore]) -> None:
+    """With three reasons at its level, "Not complete" was the hidden fourth ("and 1 more reason")."""
+    result = assess(PREGNANT_ON_QUININE)
+    assert not result.complete and result.urgency == "doctor"
+    store = make_store("incomplete")
+    save_assessment(store, PREGNANT_ON_QUININE)
+    html = report_html(store, today=TODAY)
+    urgency_line = page_text(re.search(r'<p class="urgency doctor">(.*?)</p>', html, flags=re.S).group(1))
+    assert urgency_line.startswith("See a doctor: book an appointment: Quinine in pregnancy")
+    assert urgency_line.endswith("— Not complete: some warning signs were not ruled out")
+    assert urgency_line.count("Not complete") == 1
+    # A complete one does not say it.
+    complete = make_store("complete")
+    save_assessment(complete, case_answers("P2"))
+    assert "Not complete" not in report_html(complete, today=TODAY)
+
+
+def test_where_guidance_differs_from_the_article_the_report_says_so(make_store: Callable[[str], DiaryStore]) -> None:
+    result = assess(PREGNANT_ON_QUININE)
+    notes = [f.guidance_note for f in result.factors if f.guidance_note]
+    assert notes  # the electrolytes factor: guidance (AAFP) says otherwise
+    store = make_store("guidance")
+    save_assessment(store, PREGNANT_ON_QUININE)
+    text = page_text(report_html(store, today=TODAY))
+    for note in notes:
+        assert f"Guidance differs from the article: {note}" in text
+
+
+def test_a_prescription_medicine_named_only_in_the_assessment_is_marked(make_store: Callable[[str], DiaryStore]) -> None:
+    """Quinine logged in the diary was marked "(prescription)", named in the assessment it was not."""
+    store = make_store("quinine")
+    save_assessment(store, PREGNANT_ON_QUININE)
+    text = page_text(report_html(store, today=TODAY))
+    assert "Quinine (prescription) — named in the assessment" in text
+
+
+def test_the_assessment_is_dated_in_the_local_zone(local_zone: Callable[[str], None]) -> None:
+    """Saved at 01:30 in Moscow (22:30 UTC the day before): the report said the day before."""
+    local_zone("Europe/Moscow")
+    saved = dt.datetime(2026, 3, 1, 22, 30, tzinfo=dt.UTC)
+    assert fmt_date(saved) == fmt_date(dt.date(2026, 3, 2))
+    local_zone("America/New_York")
+    assert fmt_date(saved) == fmt_date(dt.date(2026, 3, 1))
+
+
+# --------------------------------------------------------------------------- FHIR
+
+
+def test_an_empty_choice_answer_is_not_an_empty_fhir_array(make_store: Callable[[str], DiaryStore]) -> None:
+    """``medicines: []`` was exported as ``"answer": []`` (FHIR JSON never has empty arrays), and
+    export → import → export then differed."""
+    source = make_store("source")
+    save_assessment(source, {"age": 30, "sex": "female", "medicines": [], "conditions": []})
+    bundle = fhir_bundle(source)
+    response = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse")
+    assert all(item.get("answer") for item in response["item"])
+    assert {item["linkId"] for item in response["item"]} == {"age", "sex"}
+    target = make_store("target")
+    import_fhir(target, bundle)
+    assert normalised(fhir_bundle(target)) == normalised(bundle)
