@@ -141,3 +141,22 @@ def test_an_empty_choice_answer_is_not_an_empty_fhir_array(make_store: Callable[
     target = make_store("target")
     import_fhir(target, bundle)
     assert normalised(fhir_bundle(target)) == normalised(bundle)
+
+
+def test_a_tag_cannot_turn_the_rest_of_a_line_around(make_store: Callable[[str], DiaryStore]) -> None:
+    """A tag holding a right-to-left override (U+202E, invisible) reversed every factor named after it
+    on the report's line; right-to-left words are now isolated, and direction controls left out."""
+    from crampcare.insights.simulate import simulate_diary
+
+    nights, days = simulate_diary(42, trigger="low_fluids", rr=2.0, seed=5, end=TODAY - dt.timedelta(days=1))
+    tags = ["evil\u202eend", "שלום עולם", "\u2069\u202bboth", "<b>bold</b>"]
+    days = [d.model_copy(update={"tags": [tags[i % len(tags)]]}) for i, d in enumerate(days)]
+    store = make_store("tags")
+    store.add_many(nights, days)
+    html = report_html(store, today=TODAY)
+    text = page_text(html)
+    assert "Tag: evilend" in text or "tag: evilend" in text
+    assert "\u2068שלום עולם\u2069" in text
+    assert "both" in text and not re.search("[\u202a-\u202e\u2067\u2066]", text)
+    assert text.count("\u2068") == text.count("\u2069")  # every isolate closed
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold" not in html
