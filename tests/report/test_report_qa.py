@@ -160,3 +160,20 @@ def test_a_tag_cannot_turn_the_rest_of_a_line_around(make_store: Callable[[str],
     assert "both" in text and not re.search("[\u202a-\u202e\u2067\u2066]", text)
     assert text.count("\u2068") == text.count("\u2069")  # every isolate closed
     assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold" not in html
+
+
+@pytest.mark.parametrize(("lang", "year_tick"), [("en", "Jan 2025"), ("ru", "янв. 2025\u202fг.")])
+def test_the_weekly_chart_over_years_names_the_years(lang: str, year_tick: str) -> None:
+    """Over three years the date ticks fell on 1 January and read "Jan 1", "Jan 1", "Jan 1"."""
+    from crampcare.i18n.context import use_language
+    from crampcare.insights import compute_insights
+    from crampcare.insights.charts import chart_svg
+
+    cramp = Cramp(start=dt.time(2, 0), duration_s=60, leg="left", muscles=["calf"], severity=4)
+    nights = [NightRecord(date=dt.date(2023, 11, 1) + dt.timedelta(days=i), cramps=[cramp] if i % 3 else [])
+              for i in range(0, 3 * 365, 2)]
+    with use_language(lang):
+        svg = chart_svg(compute_insights(nights, [], today=dt.date(2026, 11, 2)), "weekly")
+    ticks = re.findall(r">([^<>]+)</text>", svg)
+    assert year_tick in ticks
+    assert not any(re.fullmatch(r"Jan 1|1 янв\.", tick) for tick in ticks)
