@@ -170,10 +170,26 @@ def test_the_weekly_chart_over_years_names_the_years(lang: str, year_tick: str) 
     from crampcare.insights.charts import chart_svg
 
     cramp = Cramp(start=dt.time(2, 0), duration_s=60, leg="left", muscles=["calf"], severity=4)
-    nights = [NightRecord(date=dt.date(2023, 11, 1) + dt.timedelta(days=i), cramps=[cramp] if i % 3 else [])
-              for i in range(0, 3 * 365, 2)]
+    nights = [NightRecord(date=dt.date(2023, 11, 1) + dt.timedelta(days=i), cramps=[cramp] if i % 2 else [])
+              for i in range(0, 3 * 365, 7)]
     with use_language(lang):
         svg = chart_svg(compute_insights(nights, [], today=dt.date(2026, 11, 2)), "weekly")
     ticks = re.findall(r">([^<>]+)</text>", svg)
     assert year_tick in ticks
     assert not any(re.fullmatch(r"Jan 1|1 янв\.", tick) for tick in ticks)
+
+
+def test_counts_are_written_as_the_language_writes_numbers(make_store: Callable[[str], DiaryStore]) -> None:
+    """"days logged: 1200" stood next to "(1,200 days)": counts were printed raw."""
+    from crampcare.i18n.context import use_language
+
+    store = make_store("long")
+    first = TODAY - dt.timedelta(days=1200)
+    store.add_many(days=[DayRecord(date=first + dt.timedelta(days=i), exercises_done=True) for i in range(1200)])
+    for lang, logged, exercises in (
+        ("en", "Nights logged 0: 0 with cramps, 0 quiet · days logged: 1,200", "done on 1,200 of 1,200 days"),
+        ("ru", "Записано ночей 0: с судорогами — 0, спокойных — 0 · записано дней: 1 200", ": 1 200, из них сделаны: 1 200"),
+    ):
+        with use_language(lang):
+            text = page_text(report_html(store, today=TODAY))
+        assert logged in text and exercises in text

@@ -417,7 +417,7 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
     exercise_days = [d for d in days if d.exercises_done is not None]
     part["exercises"] = (
         _("bedtime exercises done on {done} of {logged} days where it was logged",
-          done=sum(1 for d in exercise_days if d.exercises_done), logged=len(exercise_days))
+          done=loc.number(sum(1 for d in exercise_days if d.exercises_done)), logged=loc.number(len(exercise_days)))
         if exercise_days
         else None
     )
@@ -551,6 +551,8 @@ def _environment() -> Environment:
     )
     # The current language's gettext (brace formatting, like the Python code: _("… {n}", n=1)).
     env.install_gettext_callables(_, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    # Counts as the reader's language writes them (1,838 / 1 838), as the period's days are.
+    env.filters["count"] = lambda value: current_localizer().number(value)
     return env
 
 
