@@ -193,3 +193,22 @@ def test_counts_are_written_as_the_language_writes_numbers(make_store: Callable[
         with use_language(lang):
             text = page_text(report_html(store, today=TODAY))
         assert logged in text and exercises in text
+
+
+def test_the_longest_assessment_fits_two_pages_in_russian(make_store: Callable[[str], DiaryStore]) -> None:
+    """The longest assessment in Russian took three pages, even in the compact form (a PDF render: the
+    page count is the point)."""
+    from report_helpers import HEAVY_ANSWERS, pdf_pages, simulated_diary
+
+    from crampcare.i18n.context import use_language
+    from crampcare.report.document import report_pdf
+
+    store = make_store("heavy")
+    store.add_many(*simulated_diary())
+    save_assessment(store, HEAVY_ANSWERS)
+    with use_language("ru"):
+        pages = pdf_pages(report_pdf(store, today=dt.date(2026, 4, 2)))
+    assert len(pages) <= 2
+    text = flat(" ".join(pages))
+    assert "Возможно также (менее вероятно)" in text  # the factors not in full are still named
+    assert "Источники" in text and "не доказательство причины" in text

@@ -55,6 +55,9 @@ class Limits:
 NORMAL = Limits()
 # Used by the PDF when the normal layout runs past two A4 pages (very long assessments).
 COMPACT = Limits(factors_in_full=5, reasons=1, list_values=3, compact=True)
+# And when even that does (the longest assessment in Russian, whose words are longer): fewer factors in
+# full (the others are still named) and fewer values per answer.
+TIGHTER = Limits(factors_in_full=3, reasons=1, list_values=2, compact=True)
 MAX_PAGES = 2
 
 SEX_LABELS = {"female": N_("female"), "male": N_("male"), "other": N_("sex not stated")}
@@ -602,9 +605,12 @@ def report_pdf(
     document = _layout(html)
     if len(document.pages) > MAX_PAGES:
         progress(_("Making it fit on two pages…"))
-        compact = _layout(render_html(_context(data, COMPACT)))
-        if len(compact.pages) < len(document.pages):
-            document = compact
+        for limits in (COMPACT, TIGHTER):
+            shorter = _layout(render_html(_context(data, limits)))
+            if len(shorter.pages) < len(document.pages):
+                document = shorter
+            if len(document.pages) <= MAX_PAGES:
+                break
         progress(_("Writing the PDF…"))
         return document.write_pdf()
     progress(_("Writing the PDF…"))
