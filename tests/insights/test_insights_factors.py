@@ -83,7 +83,7 @@ def test_medicines_become_factors() -> None:
     ]
     table = day_factors(days)
     assert table.column("medicine:statin").tolist() == [PRESENT, ABSENT]
-    assert factor_label("medicine:statin") == "Medicine: statin"
+    assert factor_label("medicine:statin") == "Medicine: Statins (cholesterol medicines)"
 
 
 def test_duplicate_dates_merge_present_over_absent_over_missing() -> None:

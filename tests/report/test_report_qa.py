@@ -212,3 +212,13 @@ def test_the_longest_assessment_fits_two_pages_in_russian(make_store: Callable[[
     text = flat(" ".join(pages))
     assert "Возможно также (менее вероятно)" in text  # the factors not in full are still named
     assert "Источники" in text and "не доказательство причины" in text
+
+
+def test_a_medicine_as_a_day_factor_is_named_in_the_readers_language() -> None:
+    """The trigger lines said "лекарство: statin" (the id) in a Russian report."""
+    from crampcare.i18n.context import use_language
+    from crampcare.insights import factor_label
+
+    with use_language("ru"):
+        assert factor_label("medicine:statin") == "Лекарство: Статины (лекарства от холестерина)"
+    assert factor_label("medicine:beta_agonist") == "Medicine: Asthma and COPD inhalers (beta-agonists)"

@@ -52,6 +52,12 @@ def text(kb: KnowledgeBase, key: str) -> str:
     return kb.text(key, current_language())
 
 
+def medicine_name(kb: KnowledgeBase, medicine: str) -> str:
+    """A medicine id from the diary as the knowledge base names it, in the current language
+    (``statin`` → ``Statins (cholesterol medicines)``); an unknown id in words."""
+    return text(kb, f"medicines.{medicine}.name") if medicine in kb.medicines else medicine.replace("_", " ")
+
+
 def source_names(kb: KnowledgeBase, ids: Iterable[str], english_ids: bool = True) -> str:
     """Sources as a reader sees them: in English the short ids (``seed, nhs-leg-cramps``), which
     the source list explains; in other languages the translated titles, so no English shows."""

@@ -78,7 +78,11 @@ def factor_label(factor_id: str) -> str:
     if factor_id in _FIXED:
         return _(_FIXED[factor_id][0])
     if factor_id.startswith(MEDICINE_PREFIX):
-        return _("Medicine: {name}", name=factor_id[len(MEDICINE_PREFIX) :].replace("_", " "))
+        from crampcare.i18n.wording import medicine_name
+        from crampcare.knowledge import load_knowledge
+
+        # The knowledge base's (translated) name: "лекарство: statin" showed the id in a Russian report.
+        return _("Medicine: {name}", name=medicine_name(load_knowledge(), factor_id[len(MEDICINE_PREFIX) :]))
     if factor_id.startswith(TAG_PREFIX):
         return _("Tag: {tag}", tag=_isolated(factor_id[len(TAG_PREFIX) :]))
     return factor_id.replace("_", " ").capitalize()

@@ -306,13 +306,9 @@ def _person(kb: KnowledgeBase, stored: StoredAssessment | None, days: Sequence[D
     return ". ".join(sentences) + "."
 
 
-def _medicine_name(kb: KnowledgeBase, medicine: str) -> str:
-    from crampcare.i18n.wording import text
-
-    return text(kb, f"medicines.{medicine}.name") if medicine in kb.medicines else _humanise(medicine)
-
-
 def _medicines(kb: KnowledgeBase, days: Sequence[DayRecord], answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    from crampcare.i18n.wording import medicine_name
+
     counts: Counter[str] = Counter()
     first: dict[str, dt.date] = {}
     last: dict[str, dt.date] = {}
@@ -326,7 +322,7 @@ def _medicines(kb: KnowledgeBase, days: Sequence[DayRecord], answers: Mapping[st
         entry = kb.medicines.get(medicine)
         rows.append(
             {
-                "name": _medicine_name(kb, medicine),
+                "name": medicine_name(kb, medicine),
                 "days": count,
                 "from": fmt_date(first[medicine]),
                 "to": fmt_date(last[medicine]),
@@ -338,7 +334,7 @@ def _medicines(kb: KnowledgeBase, days: Sequence[DayRecord], answers: Mapping[st
         entry = kb.medicines.get(medicine)
         rows.append(
             {
-                "name": _medicine_name(kb, medicine),
+                "name": medicine_name(kb, medicine),
                 "days": None,
                 "from": "",
                 "to": "",
