@@ -10,6 +10,7 @@ import html as html_lib
 import re
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -222,3 +223,18 @@ def test_a_medicine_as_a_day_factor_is_named_in_the_readers_language() -> None:
     with use_language("ru"):
         assert factor_label("medicine:statin") == "Лекарство: Статины (лекарства от холестерина)"
     assert factor_label("medicine:beta_agonist") == "Medicine: Asthma and COPD inhalers (beta-agonists)"
+
+
+def test_the_web_apps_pdf_names_its_pages_not_terminal_commands(tmp_path: Path) -> None:
+    """/report.html said "Save one from the assessment page", /report.pdf of the same app (and the
+    clinic's copy) "To add one: crampcare assess --save", a command a phone or a clinic has no terminal for."""
+    from fastapi.testclient import TestClient
+    from report_helpers import pdf_pages
+
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+
+    client = TestClient(create_app(Settings(db=str(tmp_path / "diary.db"))))
+    for text in (page_text(client.get("/report.html").text), flat(" ".join(pdf_pages(client.get("/report.pdf").content)))):
+        assert "No assessment has been saved. (Save one from the assessment page of crampcare.)" in text
+        assert "crampcare assess" not in text

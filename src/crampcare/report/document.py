@@ -490,7 +490,7 @@ def _gather(
     return _Gathered(kb, today, start, end, nights, days, stored, ins, _chart(ins))
 
 
-def _context(data: _Gathered, limits: Limits = NORMAL) -> dict[str, Any]:
+def _context(data: _Gathered, limits: Limits = NORMAL, *, web: bool = False) -> dict[str, Any]:
     from crampcare import __version__
 
     ins = data.insights
@@ -512,6 +512,7 @@ def _context(data: _Gathered, limits: Limits = NORMAL) -> dict[str, Any]:
         "version": __version__,
         "period": period,
         "compact": limits.compact,
+        "web": web,
         "has_data": bool(data.nights or data.days),
         "person": _person(data.kb, stored, data.days),
         "diary": _diary_part(ins, data.nights, data.days),
@@ -584,15 +585,17 @@ def report_pdf(
     *,
     today: dt.date | None = None,
     progress: Progress = _quiet,
+    web: bool = False,
 ) -> bytes:
     """The same report as an A4 PDF (WeasyPrint, the template's print CSS).
 
     When a very long assessment would push it past two pages, it is laid out again in the
-    compact form (fewer factors in full, one reason each, smaller type).
+    compact form (fewer factors in full, one reason each, smaller type). ``web``: made for the web
+    app, so it names the app's pages, not terminal commands.
     """
     data = _gather(store, start, end, today, progress)
     progress(_("Laying out the PDF…"))
-    html = render_html(_context(data, NORMAL))
+    html = render_html(_context(data, NORMAL, web=web))
     key = digest(html)
     kept = _PDFS.get(key)
     if kept is not None:
@@ -602,7 +605,7 @@ def report_pdf(
     if len(document.pages) > MAX_PAGES:
         progress(_("Making it fit on two pages…"))
         for limits in (COMPACT, TIGHTER):
-            shorter = _layout(render_html(_context(data, limits)))
+            shorter = _layout(render_html(_context(data, limits, web=web)))
             if len(shorter.pages) < len(document.pages):
                 document = shorter
             if len(document.pages) <= MAX_PAGES:

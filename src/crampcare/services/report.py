@@ -29,11 +29,11 @@ def report_html_for_web(diary: DiaryStore, start: dt.date | None = None, end: dt
 
 
 def report_pdf(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None,
-               progress: Callable[[str], None] | None = None) -> bytes:
-    """The report as an A4 PDF."""
+               progress: Callable[[str], None] | None = None, *, web: bool = False) -> bytes:
+    """The report as an A4 PDF (``web``: for the web app, which names its own pages, not commands)."""
     from crampcare.report.document import report_pdf as render
 
-    return render(diary, start, end, progress=progress) if progress else render(diary, start, end)
+    return render(diary, start, end, progress=progress, web=web) if progress else render(diary, start, end, web=web)
 
 
 def reminders(exercises: str | None, diary: str | None, start: dt.date | None = None,
