@@ -238,3 +238,31 @@ def test_the_web_apps_pdf_names_its_pages_not_terminal_commands(tmp_path: Path) 
     for text in (page_text(client.get("/report.html").text), flat(" ".join(pdf_pages(client.get("/report.pdf").content)))):
         assert "No assessment has been saved. (Save one from the assessment page of crampcare.)" in text
         assert "crampcare assess" not in text
+
+
+def test_an_imported_assessment_keeps_its_date(make_store: Callable[[str], DiaryStore]) -> None:
+    """Imported assessments were dated the day of the import: the report of an imported diary said the
+    warning signs were asked that day, and the Patient's approximate birth year moved with it."""
+    source = make_store("source")
+    save_assessment(source, case_answers("P1"))
+    save_assessment(source, case_answers("P9"))
+    bundle = fhir_bundle(source)
+    responses = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"]
+    responses[0]["authored"] = "2024-05-06T10:08:09+03:00"  # written in Moscow time
+    responses[1]["authored"] = "2024-06-01T23:30:00Z"
+    target = make_store("target")
+    import_fhir(target, bundle)
+    first, second = target.list_assessments()
+    assert first.created_at == dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC) and first.answers == case_answers("P1")
+    assert second.created_at == dt.datetime(2024, 6, 1, 23, 30, tzinfo=dt.UTC)
+    again = fhir_bundle(target)
+    patient = next(e["resource"] for e in again["entry"] if e["resource"]["resourceType"] == "Patient")
+    assert patient["birthDate"] == "1984"  # P9, the latest: 40 in 2024
+    assert [e["resource"]["authored"] for e in again["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"] \
+        == ["2024-05-06T07:08:09+00:00", "2024-06-01T23:30:00+00:00"]
+    # A date without a time says no moment: the import's own.
+    responses[1]["authored"] = "2024-06-01"
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    dated = make_store("dated")
+    import_fhir(dated, bundle)
+    assert dated.list_assessments()[-1].created_at >= before

@@ -384,15 +384,15 @@ class DiaryStore:
         self,
         nights: Sequence[NightRecord] = (),
         days: Sequence[DayRecord] = (),
-        assessments: Sequence[tuple[dict[str, Any], dict[str, Any]]] = (),
+        assessments: Sequence[tuple[dict[str, Any], dict[str, Any], dt.datetime | None]] = (),
     ) -> AddManyResult:
         """Add many records in one transaction (import, simulation).
 
         Records identical to stored ones are skipped, so importing the same file twice adds
         nothing. A record that differs from the stored one for its date raises
         :class:`ConflictError` naming the date, and nothing is written. ``assessments``
-        (answers, result) are saved in the same transaction unless one with the same answers
-        is stored already.
+        (answers, result, when it was made: ``None`` for now) are saved in the same transaction
+        unless one with the same answers is stored already.
         """
         try:
             return self._add_many(nights, days, assessments)
@@ -403,7 +403,7 @@ class DiaryStore:
         self,
         nights: Sequence[NightRecord],
         days: Sequence[DayRecord],
-        assessments: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+        assessments: Sequence[tuple[dict[str, Any], dict[str, Any], dt.datetime | None]],
     ) -> AddManyResult:
         def work(conn: Connection) -> AddManyResult:
             new_nights, same_nights = self._partition(conn, "night", nights)
@@ -413,10 +413,12 @@ class DiaryStore:
                 select(_assessments.c.answers).where(_assessments.c.owner == self.owner)
             )] if assessments else []
             saved = 0
-            for answers, result in assessments:
+            for answers, result, made in assessments:
                 if answers in known:
                     continue
-                conn.execute(insert(_assessments).values(owner=self.owner, user_id=self.user_id, created_at=_now(),
+                # An imported assessment keeps its own moment (never later than now); the report dates it by that.
+                created = min(made.astimezone(dt.UTC), _now()) if made is not None else _now()
+                conn.execute(insert(_assessments).values(owner=self.owner, user_id=self.user_id, created_at=created,
                                                          answers=dict(answers), result=dict(result)))
                 known.append(answers)
                 saved += 1
