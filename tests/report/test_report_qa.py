@@ -266,3 +266,16 @@ def test_an_imported_assessment_keeps_its_date(make_store: Callable[[str], Diary
     dated = make_store("dated")
     import_fhir(dated, bundle)
     assert dated.list_assessments()[-1].created_at >= before
+
+
+def test_one_night_with_nothing_that_helped_has_no_empty_table(make_store: Callable[[str], DiaryStore]) -> None:
+    """A diary of one night whose cramp nothing eased showed the table's headings with no rows."""
+    store = make_store("one")
+    cramp = Cramp(start=dt.time(3, 10), duration_s=90, leg="left", muscles=["calf"], severity=7)
+    store.add_many([NightRecord(date=TODAY - dt.timedelta(days=2), cramps=[cramp])])
+    html = report_html(store, today=TODAY)
+    text = page_text(html)
+    assert "Nights logged 1: 1 with cramps, 0 quiet" in text and "Cramps 1 in all" in text
+    assert "Pain (0-10) median 7 of 10 (range 7–7)" in text and "Duration median 1 min 30 s" in text
+    assert "Nothing logged as helping for 1 of 1 cramps." in text
+    assert "Median time to relief" not in text
