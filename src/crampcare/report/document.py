@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from crampcare.insights.analysis import Insights
     from crampcare.knowledge.loader import KnowledgeBase
 
-__all__ = ["check_period", "render_html", "report_context", "report_html", "report_pdf"]
+__all__ = ["EVERYTHING", "Shared", "check_period", "render_html", "report_context", "report_html", "report_pdf"]
 
 Progress = Callable[[str], None]
 
@@ -53,6 +53,18 @@ class Limits:
 
 
 NORMAL = Limits()
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What a report may show: a clinician's copy shows only what the patient shares (the diary, the
+    assessments); the person's own report shows everything."""
+
+    diary: bool = True
+    assessments: bool = True
+
+
+EVERYTHING = Shared()
 # Used by the PDF when the normal layout runs past two A4 pages (very long assessments).
 COMPACT = Limits(factors_in_full=5, reasons=1, list_values=3, compact=True)
 # And when even that does (the longest assessment in Russian, whose words are longer): fewer factors in
@@ -463,10 +475,12 @@ class _Gathered:
     stored: StoredAssessment | None
     insights: Insights
     chart: str | None
+    shared: Shared = EVERYTHING
 
 
 def _gather(
-    store: DiaryStore, start: dt.date | None, end: dt.date | None, today: dt.date | None, progress: Progress
+    store: DiaryStore, start: dt.date | None, end: dt.date | None, today: dt.date | None, progress: Progress,
+    shared: Shared = EVERYTHING,
 ) -> _Gathered:
     from crampcare.insights import compute_insights
     from crampcare.knowledge import load_knowledge
@@ -475,10 +489,11 @@ def _gather(
     today = today or dt.date.today()
     kb = load_knowledge()
     progress(_("Reading the diary…"))
-    nights = store.list_nights(start, end)
+    # What is not shared is never read (a clinician's copy of the report: the patient's choice).
+    nights = store.list_nights(start, end) if shared.diary else []
     # The day before the first night is that night's "day before" for the trigger analysis.
-    days_all = store.list_days(start - dt.timedelta(days=1) if start else None, end)
-    stored = store.latest_assessment()
+    days_all = store.list_days(start - dt.timedelta(days=1) if start else None, end) if shared.diary else []
+    stored = store.latest_assessment() if shared.assessments else None
     target = None
     if stored is not None:
         fluid = (stored.result.get("plan") or {}).get("fluid_target") or {}
@@ -487,7 +502,7 @@ def _gather(
     ins = compute_insights(nights, days_all, today=today, start=start, end=end, fluid_target_ml=target)
     progress(_("Drawing the chart…"))
     days = [d for d in days_all if start is None or d.date >= start]
-    return _Gathered(kb, today, start, end, nights, days, stored, ins, _chart(ins))
+    return _Gathered(kb, today, start, end, nights, days, stored, ins, _chart(ins), shared)
 
 
 def _context(data: _Gathered, limits: Limits = NORMAL, *, web: bool = False) -> dict[str, Any]:
@@ -501,8 +516,10 @@ def _context(data: _Gathered, limits: Limits = NORMAL, *, web: bool = False) -> 
         period = _("{start} to {end} ({days})", start=fmt_date(first), end=fmt_date(last), days=current_localizer().days(span))
     elif first or last:
         period = _("from {date}", date=fmt_date(first)) if first else _("up to {date}", date=fmt_date(last))
-    else:
+    elif data.shared.diary:
         period = _("the whole diary (nothing logged yet)")
+    else:
+        period = _("the whole diary (not shared)")
     notes = Footnotes(data.kb)
     stored = data.stored
     context: dict[str, Any] = {
@@ -513,8 +530,10 @@ def _context(data: _Gathered, limits: Limits = NORMAL, *, web: bool = False) -> 
         "period": period,
         "compact": limits.compact,
         "web": web,
+        "shared": {"diary": data.shared.diary, "assessments": data.shared.assessments},
         "has_data": bool(data.nights or data.days),
-        "person": _person(data.kb, stored, data.days),
+        "person": _person(data.kb, stored, data.days) if data.shared.assessments else _(
+            "Age and sex not shown (assessments are not shared)."),
         "diary": _diary_part(ins, data.nights, data.days),
         "chart": data.chart,
         "medicines": _medicines(data.kb, data.days, stored.answers if stored is not None else {}),
@@ -532,9 +551,10 @@ def report_context(
     today: dt.date | None = None,
     progress: Progress = _quiet,
     limits: Limits = NORMAL,
+    shared: Shared = EVERYTHING,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain values (JSON-friendly except the SVG string)."""
-    return _context(_gather(store, start, end, today, progress), limits)
+    return _context(_gather(store, start, end, today, progress, shared), limits)
 
 
 @functools.cache
@@ -586,14 +606,15 @@ def report_pdf(
     today: dt.date | None = None,
     progress: Progress = _quiet,
     web: bool = False,
+    shared: Shared = EVERYTHING,
 ) -> bytes:
     """The same report as an A4 PDF (WeasyPrint, the template's print CSS).
 
     When a very long assessment would push it past two pages, it is laid out again in the
     compact form (fewer factors in full, one reason each, smaller type). ``web``: made for the web
-    app, so it names the app's pages, not terminal commands.
+    app, so it names the app's pages, not terminal commands. ``shared``: what a clinician's copy may show.
     """
-    data = _gather(store, start, end, today, progress)
+    data = _gather(store, start, end, today, progress, shared)
     progress(_("Laying out the PDF…"))
     html = render_html(_context(data, NORMAL, web=web))
     key = digest(html)
