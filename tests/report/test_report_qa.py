@@ -279,3 +279,18 @@ def test_one_night_with_nothing_that_helped_has_no_empty_table(make_store: Calla
     assert "Pain (0-10) median 7 of 10 (range 7–7)" in text and "Duration median 1 min 30 s" in text
     assert "Nothing logged as helping for 1 of 1 cramps." in text
     assert "Median time to relief" not in text
+
+
+def test_undoing_a_fhir_import_takes_its_assessments_away_too(make_store: Callable[[str], DiaryStore]) -> None:
+    """After "undo" of an import, its nights went and its assessment stayed: the report then led with an
+    emergency from a history the person had just taken back."""
+    source = make_store("source")
+    save_assessment(source, case_answers("P9"))
+    source.add_many([NightRecord(date=TODAY - dt.timedelta(days=3))])
+    target = make_store("target")
+    save_assessment(target, case_answers("P1"))  # the person's own, before the import
+    import_fhir(target, fhir_bundle(source))
+    assert case_answers("P9") in [a.answers for a in target.list_assessments()]
+    assert target.undo() == "Undid importing 1 night and 0 days."
+    assert target.list_nights() == [] and [a.answers for a in target.list_assessments()] == [case_answers("P1")]
+    assert "Emergency" not in report_html(target, today=TODAY)

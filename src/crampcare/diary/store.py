@@ -412,25 +412,30 @@ class DiaryStore:
             known = [row.answers for row in conn.execute(
                 select(_assessments.c.answers).where(_assessments.c.owner == self.owner)
             )] if assessments else []
-            saved = 0
+            saved: list[int] = []
             for answers, result, made in assessments:
                 if answers in known:
                     continue
                 # An imported assessment keeps its own moment (never later than now); the report dates it by that.
                 created = min(made.astimezone(dt.UTC), _now()) if made is not None else _now()
-                conn.execute(insert(_assessments).values(owner=self.owner, user_id=self.user_id, created_at=created,
-                                                         answers=dict(answers), result=dict(result)))
+                inserted = conn.execute(insert(_assessments).values(
+                    owner=self.owner, user_id=self.user_id, created_at=created, answers=dict(answers),
+                    result=dict(result)))
                 known.append(answers)
-                saved += 1
+                key = inserted.inserted_primary_key
+                assert key is not None
+                saved.append(int(key[0]))
             self._insert_nights(conn, new_nights)
             self._insert_days(conn, new_days)
             entries = [{"kind": "night", "date": r.date.isoformat(), "record": None} for r in new_nights]
             entries += [{"kind": "day", "date": r.date.isoformat(), "record": None} for r in new_days]
+            # Undoing the import takes its assessments away too (they stayed, and the report showed one).
+            entries += [{"kind": "assessment", "id": ident, "record": None} for ident in saved]
             # Recorded even when it adds nothing: "undo" right after an import (the web offers it) must undo
             # that import, not the change before it.
             self._record_change(conn, "import", "bulk", None, entries)
-            return AddManyResult(len(new_nights), len(new_days), same_nights, same_days, saved,
-                                 len(assessments) - saved)
+            return AddManyResult(len(new_nights), len(new_days), same_nights, same_days, len(saved),
+                                 len(assessments) - len(saved))
 
         return self._write(work)
 
@@ -457,6 +462,9 @@ class DiaryStore:
                     self._insert_nights(conn, [_night_from_json(data) for data in kept])
                 else:
                     self._insert_days(conn, [_day_from_json(data) for data in kept])
+            added = [item["id"] for item in entry.previous if item["kind"] == "assessment"]
+            if added:
+                conn.execute(delete(_assessments).where(_assessments.c.owner == self.owner, _assessments.c.id.in_(added)))
             conn.execute(delete(_log).where(_log.c.id == entry.id, _log.c.owner == self.owner))
             return _describe(entry)
 
@@ -816,8 +824,9 @@ def _describe(entry: Row[Any]) -> str:
 
     if entry.kind == "bulk":
         nights = sum(1 for item in entry.previous if item["kind"] == "night")
+        days = sum(1 for item in entry.previous if item["kind"] == "day")
         loc = current_localizer()
-        return _(_UNDID_BULK[entry.action], nights=loc.nights(nights), days=loc.days(len(entry.previous) - nights))
+        return _(_UNDID_BULK[entry.action], nights=loc.nights(nights), days=loc.days(days))
     what = {"both": _("night and day"), "night": _("night"), "day": _("day")}.get(entry.kind, entry.kind)
     return _(_UNDID[entry.action], what=what, date=entry.date.isoformat())
 
