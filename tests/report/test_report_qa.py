@@ -294,3 +294,25 @@ def test_undoing_a_fhir_import_takes_its_assessments_away_too(make_store: Callab
     assert target.undo() == "Undid importing 1 night and 0 days."
     assert target.list_nights() == [] and [a.answers for a in target.list_assessments()] == [case_answers("P1")]
     assert "Emergency" not in report_html(target, today=TODAY)
+
+
+def test_the_same_answers_at_two_moments_are_two_assessments(migrated_db_url: str,
+                                                             make_store: Callable[[str], DiaryStore]) -> None:
+    """Someone who answered alike in May and in June had one assessment after export → import: the
+    import skipped any answers already seen. Importing a diary's own export back still adds nothing
+    (on both databases: the moments compare to the second)."""
+    source = DiaryStore(migrated_db_url)
+    save_assessment(source, case_answers("P1"))
+    save_assessment(source, case_answers("P1"))
+    bundle = fhir_bundle(source)
+    responses = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "QuestionnaireResponse"]
+    responses[0]["authored"], responses[1]["authored"] = "2025-05-01T08:00:00+00:00", "2025-06-01T08:00:00+00:00"
+    target = make_store("target")
+    assert import_fhir(target, bundle).assessments_added == 2
+    assert [(a.answers, a.created_at.month) for a in target.list_assessments()] == [(case_answers("P1"), 5),
+                                                                                   (case_answers("P1"), 6)]
+    again = import_fhir(target, bundle)
+    assert (again.assessments_added, again.assessments_unchanged) == (0, 2)
+    own = import_fhir(source, fhir_bundle(source))  # the source's own export, its moments to the second
+    assert own.assessments_added == 0 and len(source.list_assessments()) == 2
+    source.close()

@@ -409,19 +409,22 @@ class DiaryStore:
             new_nights, same_nights = self._partition(conn, "night", nights)
             new_days, same_days = self._partition(conn, "day", days)
             self._check_tag_budget(conn, new_days)
-            known = [row.answers for row in conn.execute(
-                select(_assessments.c.answers).where(_assessments.c.owner == self.owner)
+            known = [(row.answers, _second(row.created_at)) for row in conn.execute(
+                select(_assessments.c.answers, _assessments.c.created_at).where(_assessments.c.owner == self.owner)
             )] if assessments else []
             saved: list[int] = []
             for answers, result, made in assessments:
-                if answers in known:
-                    continue
                 # An imported assessment keeps its own moment (never later than now); the report dates it by that.
                 created = min(made.astimezone(dt.UTC), _now()) if made is not None else _now()
+                # The same answers at another moment are another assessment (a history keeps both); without
+                # a moment, the same answers are the same assessment. Moments compare to the second, as FHIR
+                # writes them, so a diary's own export imported back adds nothing.
+                if any(answers == stored and (made is None or _second(created) == at) for stored, at in known):
+                    continue
                 inserted = conn.execute(insert(_assessments).values(
                     owner=self.owner, user_id=self.user_id, created_at=created, answers=dict(answers),
                     result=dict(result)))
-                known.append(answers)
+                known.append((answers, _second(created)))
                 key = inserted.inserted_primary_key
                 assert key is not None
                 saved.append(int(key[0]))
@@ -790,6 +793,12 @@ class DiaryStore:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _second(moment: dt.datetime) -> dt.datetime:
+    """A stored moment in UTC, to the second (SQLite gives it back without its offset: it was UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).replace(microsecond=0)
 
 
 def _entry(kind: str, date: dt.date, previous: NightRecord | DayRecord | None) -> dict[str, Any]:
