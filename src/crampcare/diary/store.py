@@ -392,7 +392,8 @@ class DiaryStore:
         nothing. A record that differs from the stored one for its date raises
         :class:`ConflictError` naming the date, and nothing is written. ``assessments``
         (answers, result, when it was made: ``None`` for now) are saved in the same transaction
-        unless one with the same answers is stored already.
+        unless one with the same answers (and, when given, made in the same second) is stored already;
+        undoing the import removes them again.
         """
         try:
             return self._add_many(nights, days, assessments)

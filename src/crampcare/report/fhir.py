@@ -958,7 +958,8 @@ def import_fhir(store: DiaryStore, bundle: Mapping[str, Any]) -> FhirImportResul
     Nights, days and assessments go in with :meth:`DiaryStore.add_many` (one transaction;
     records equal to stored ones are skipped, differing ones refused with ``ConflictError``).
     Assessments are re-assessed from their answers (the engine's result is not part of FHIR)
-    and saved, with their ``authored`` moment, unless the diary already holds one with the same answers.
+    and saved, with their ``authored`` moment, unless the diary already holds one with the same answers
+    from the same moment.
     """
     from crampcare.assess import assess
     from crampcare.assess.interview import drop_unusable
