@@ -461,6 +461,39 @@ def test_the_fhir_download_carries_only_what_the_patient_shares(app: FastAPI, pe
     assert {"Observation", "QuestionnaireResponse"} <= everything[0] and everything[1]
 
 
+def test_the_report_shows_only_what_the_patient_shares(app: FastAPI, people: Callable[..., Person]) -> None:
+    """The FHIR file kept to the share, the report (HTML and PDF) did not: a patient who shared
+    "reports" but not "my diary and insights" nor "my assessments" still showed the clinician the
+    diary's figures, medicines and chart, and the whole latest assessment, with age and sex."""
+    import datetime as dt
+
+    engine = app.state.engine
+    ann = people("ann@example.org")
+    ann.log_week(dt.date.today() - dt.timedelta(days=9), "private-diary-note")
+    assert ann.post("/api/v1/assess", json={"answers": {"age": 71, "calf_swollen_red_warm": True},
+                                            "save": True}).status_code == 201
+    doctor = people("doc@clinic.example")
+    grant_role(engine, doctor.email, "clinician")
+    patient, clinician = _user(app, ann), _user(app, doctor)
+
+    def report(scopes: sharing.Scopes) -> str:
+        share_id = sharing.invite_clinician(engine, patient, doctor.email, scopes)
+        sharing.accept_invite(engine, clinician, share_id)
+        response = doctor.client.get(f"/clinic/patients/{share_id}/report.html")
+        assert response.status_code == 200, response.text
+        return response.text
+
+    only_reports = report(sharing.Scopes(diary=False, assessments=False, reports=True))
+    assert "The patient has not shared the diary with you." in only_reports
+    assert "The patient has not shared assessments with you." in only_reports
+    assert "Nights logged" not in only_reports and "<svg" not in only_reports
+    assert "Warning signs asked" not in only_reports and "Age 71" not in only_reports
+    with_diary = report(sharing.Scopes(diary=True, assessments=False, reports=True))
+    assert "Nights logged" in with_diary and "Warning signs asked" not in with_diary
+    everything = report(EVERYTHING)
+    assert "Nights logged" in everything and "Warning signs asked" in everything and "Age 71" in everything
+
+
 # --------------------------------------------------------------------------- limits and IPv6
 
 

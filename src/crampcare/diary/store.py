@@ -384,15 +384,16 @@ class DiaryStore:
         self,
         nights: Sequence[NightRecord] = (),
         days: Sequence[DayRecord] = (),
-        assessments: Sequence[tuple[dict[str, Any], dict[str, Any]]] = (),
+        assessments: Sequence[tuple[dict[str, Any], dict[str, Any], dt.datetime | None]] = (),
     ) -> AddManyResult:
         """Add many records in one transaction (import, simulation).
 
         Records identical to stored ones are skipped, so importing the same file twice adds
         nothing. A record that differs from the stored one for its date raises
         :class:`ConflictError` naming the date, and nothing is written. ``assessments``
-        (answers, result) are saved in the same transaction unless one with the same answers
-        is stored already.
+        (answers, result, when it was made: ``None`` for now) are saved in the same transaction
+        unless one with the same answers (and, when given, made in the same second) is stored already;
+        undoing the import removes them again.
         """
         try:
             return self._add_many(nights, days, assessments)
@@ -403,32 +404,42 @@ class DiaryStore:
         self,
         nights: Sequence[NightRecord],
         days: Sequence[DayRecord],
-        assessments: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+        assessments: Sequence[tuple[dict[str, Any], dict[str, Any], dt.datetime | None]],
     ) -> AddManyResult:
         def work(conn: Connection) -> AddManyResult:
             new_nights, same_nights = self._partition(conn, "night", nights)
             new_days, same_days = self._partition(conn, "day", days)
             self._check_tag_budget(conn, new_days)
-            known = [row.answers for row in conn.execute(
-                select(_assessments.c.answers).where(_assessments.c.owner == self.owner)
+            known = [(row.answers, _second(row.created_at)) for row in conn.execute(
+                select(_assessments.c.answers, _assessments.c.created_at).where(_assessments.c.owner == self.owner)
             )] if assessments else []
-            saved = 0
-            for answers, result in assessments:
-                if answers in known:
+            saved: list[int] = []
+            for answers, result, made in assessments:
+                # An imported assessment keeps its own moment (never later than now); the report dates it by that.
+                created = min(made.astimezone(dt.UTC), _now()) if made is not None else _now()
+                # The same answers at another moment are another assessment (a history keeps both); without
+                # a moment, the same answers are the same assessment. Moments compare to the second, as FHIR
+                # writes them, so a diary's own export imported back adds nothing.
+                if any(answers == stored and (made is None or _second(created) == at) for stored, at in known):
                     continue
-                conn.execute(insert(_assessments).values(owner=self.owner, user_id=self.user_id, created_at=_now(),
-                                                         answers=dict(answers), result=dict(result)))
-                known.append(answers)
-                saved += 1
+                inserted = conn.execute(insert(_assessments).values(
+                    owner=self.owner, user_id=self.user_id, created_at=created, answers=dict(answers),
+                    result=dict(result)))
+                known.append((answers, _second(created)))
+                key = inserted.inserted_primary_key
+                assert key is not None
+                saved.append(int(key[0]))
             self._insert_nights(conn, new_nights)
             self._insert_days(conn, new_days)
             entries = [{"kind": "night", "date": r.date.isoformat(), "record": None} for r in new_nights]
             entries += [{"kind": "day", "date": r.date.isoformat(), "record": None} for r in new_days]
+            # Undoing the import takes its assessments away too (they stayed, and the report showed one).
+            entries += [{"kind": "assessment", "id": ident, "record": None} for ident in saved]
             # Recorded even when it adds nothing: "undo" right after an import (the web offers it) must undo
             # that import, not the change before it.
             self._record_change(conn, "import", "bulk", None, entries)
-            return AddManyResult(len(new_nights), len(new_days), same_nights, same_days, saved,
-                                 len(assessments) - saved)
+            return AddManyResult(len(new_nights), len(new_days), same_nights, same_days, len(saved),
+                                 len(assessments) - len(saved))
 
         return self._write(work)
 
@@ -455,6 +466,9 @@ class DiaryStore:
                     self._insert_nights(conn, [_night_from_json(data) for data in kept])
                 else:
                     self._insert_days(conn, [_day_from_json(data) for data in kept])
+            added = [item["id"] for item in entry.previous if item["kind"] == "assessment"]
+            if added:
+                conn.execute(delete(_assessments).where(_assessments.c.owner == self.owner, _assessments.c.id.in_(added)))
             conn.execute(delete(_log).where(_log.c.id == entry.id, _log.c.owner == self.owner))
             return _describe(entry)
 
@@ -782,6 +796,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _second(moment: dt.datetime) -> dt.datetime:
+    """A stored moment in UTC, to the second (SQLite gives it back without its offset: it was UTC)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).replace(microsecond=0)
+
+
 def _entry(kind: str, date: dt.date, previous: NightRecord | DayRecord | None) -> dict[str, Any]:
     return {"kind": kind, "date": date.isoformat(), "record": _dump(previous) if previous is not None else None}
 
@@ -814,8 +834,9 @@ def _describe(entry: Row[Any]) -> str:
 
     if entry.kind == "bulk":
         nights = sum(1 for item in entry.previous if item["kind"] == "night")
+        days = sum(1 for item in entry.previous if item["kind"] == "day")
         loc = current_localizer()
-        return _(_UNDID_BULK[entry.action], nights=loc.nights(nights), days=loc.days(len(entry.previous) - nights))
+        return _(_UNDID_BULK[entry.action], nights=loc.nights(nights), days=loc.days(days))
     what = {"both": _("night and day"), "night": _("night"), "day": _("day")}.get(entry.kind, entry.kind)
     return _(_UNDID[entry.action], what=what, date=entry.date.isoformat())
 

@@ -83,6 +83,12 @@ class Localizer:
 
         return babel_dates.format_skeleton("MMMd", day, locale=self.lang)
 
+    def short_month_year(self, day: dt.date) -> str:
+        """``Jan 2021`` / ``янв. 2021 г.`` (chart axes over more than a year)."""
+        from babel import dates as babel_dates
+
+        return babel_dates.format_skeleton("yMMM", day, locale=self.lang)
+
     def time(self, moment: dt.time | dt.datetime) -> str:
         """Hours and minutes, 24-hour: ``03:10``."""
         from babel import dates as babel_dates

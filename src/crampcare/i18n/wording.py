@@ -52,6 +52,12 @@ def text(kb: KnowledgeBase, key: str) -> str:
     return kb.text(key, current_language())
 
 
+def medicine_name(kb: KnowledgeBase, medicine: str) -> str:
+    """A medicine id from the diary as the knowledge base names it, in the current language
+    (``statin`` → ``Statins (cholesterol medicines)``); an unknown id in words."""
+    return text(kb, f"medicines.{medicine}.name") if medicine in kb.medicines else medicine.replace("_", " ")
+
+
 def source_names(kb: KnowledgeBase, ids: Iterable[str], english_ids: bool = True) -> str:
     """Sources as a reader sees them: in English the short ids (``seed, nhs-leg-cramps``), which
     the source list explains; in other languages the translated titles, so no English shows."""
@@ -59,12 +65,6 @@ def source_names(kb: KnowledgeBase, ids: Iterable[str], english_ids: bool = True
     if current_language() == "en" and english_ids:
         return ", ".join(ids)
     return "; ".join(source_title(kb, sid) for sid in ids)
-
-
-def medicine_name(kb: KnowledgeBase, medicine: str) -> str:
-    """A medicine id as the knowledge base names it in the current language (an id it does not
-    know, from an old diary, with spaces for underscores)."""
-    return text(kb, f"medicines.{medicine}.name") if medicine in kb.medicines else medicine.replace("_", " ")
 
 
 def source_title(kb: KnowledgeBase, source_id: str) -> str:

@@ -131,8 +131,13 @@ def _draw_weekly(ax: Axes, ins: Insights) -> None:
 
     # Day and month in the reader's language (Babel), not strftime's English month names. At most four
     # dates: at 12 pt on a phone's 324 pt, the default five to seven ran into each other ("Sep 1Sep 15").
+    # Over more than a year the ticks fall on the first of a month or a year: month and year, since
+    # "Jan 1", "Jan 1" could not tell a 10-year diary's years apart.
     ax.xaxis.set_major_locator(AutoDateLocator(minticks=2, maxticks=4))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: current_localizer().short_day_month(num2date(value).date())))
+    loc = current_localizer()
+    over_a_year = (ins.weekly[-1].week_start - ins.weekly[0].week_start).days > 366
+    tick = loc.short_month_year if over_a_year else loc.short_day_month
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: tick(num2date(value).date())))
 
 
 def _night_window(counts: list[int]) -> tuple[int, int]:

@@ -11,6 +11,7 @@ The table is dense over calendar dates so that "the day before a night" is an ar
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -103,10 +104,26 @@ def factor_label(factor_id: str) -> str:
         from crampcare.i18n.wording import medicine_name
         from crampcare.knowledge import load_knowledge
 
+        # The knowledge base's (translated) name: "лекарство: statin" showed the id in a Russian report.
         return _("Medicine: {name}", name=medicine_name(load_knowledge(), factor_id[len(MEDICINE_PREFIX) :]))
     if factor_id.startswith(TAG_PREFIX):
-        return _("Tag: {tag}", tag=factor_id[len(TAG_PREFIX) :])
+        return _("Tag: {tag}", tag=_isolated(factor_id[len(TAG_PREFIX) :]))
     return factor_id.replace("_", " ").capitalize()
+
+
+# Explicit direction controls (embeddings, overrides, isolates): invisible, and an override left open in
+# a tag turned the rest of a line around ("RLO" reverses every letter after it, to the end of the paragraph).
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _isolated(tag: str) -> str:
+    """A person's tag as shown within a sentence: without direction controls, and, when it holds
+    right-to-left letters (Hebrew, Arabic), isolated (FSI … PDI) so the words and figures around it
+    keep their order."""
+    tag = _DIRECTION_CONTROLS.sub("", tag)
+    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in tag):
+        return f"\u2068{tag}\u2069"
+    return tag
 
 
 @dataclass(frozen=True)

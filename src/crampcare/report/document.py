@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from crampcare.insights.analysis import Insights
     from crampcare.knowledge.loader import KnowledgeBase
 
-__all__ = ["check_period", "render_html", "report_context", "report_html", "report_pdf"]
+__all__ = ["EVERYTHING", "Shared", "check_period", "render_html", "report_context", "report_html", "report_pdf"]
 
 Progress = Callable[[str], None]
 
@@ -53,8 +53,23 @@ class Limits:
 
 
 NORMAL = Limits()
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What a report may show: a clinician's copy shows only what the patient shares (the diary, the
+    assessments); the person's own report shows everything."""
+
+    diary: bool = True
+    assessments: bool = True
+
+
+EVERYTHING = Shared()
 # Used by the PDF when the normal layout runs past two A4 pages (very long assessments).
 COMPACT = Limits(factors_in_full=5, reasons=1, list_values=3, compact=True)
+# And when even that does (the longest assessment in Russian, whose words are longer): fewer factors in
+# full (the others are still named) and fewer values per answer.
+TIGHTER = Limits(factors_in_full=3, reasons=1, list_values=2, compact=True)
 MAX_PAGES = 2
 
 SEX_LABELS = {"female": N_("female"), "male": N_("male"), "other": N_("sex not stated")}
@@ -77,7 +92,12 @@ def check_period(start: dt.date | None, end: dt.date | None) -> None:
 def fmt_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
-    day = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, dt.datetime):
+        # A stored moment (UTC) is dated where the report is made, as its "generated" date and the
+        # diary's nights are: an assessment saved at 01:30 in Moscow is dated that day, not the day before.
+        day = (value.astimezone() if value.tzinfo is not None else value).date()
+    else:
+        day = value
     return current_localizer().date(day, form="medium")
 
 
@@ -188,6 +208,7 @@ def _load_assessment(stored: StoredAssessment) -> Assessment:
 def _assessment_part(
     kb: KnowledgeBase, stored: StoredAssessment, notes: Footnotes, limits: Limits = NORMAL
 ) -> dict[str, Any]:
+    from crampcare.assess.engine import INCOMPLETE_RULE
     from crampcare.assess.localize import localize_assessment
     from crampcare.i18n.wording import evidence_label, text
 
@@ -212,14 +233,16 @@ def _assessment_part(
         asked = [q for q in asked if q["positive"]]
     checked_lookalikes, unchecked_lookalikes = lookalikes_not_suggested(
         kb, result.answers, (look.id for look in result.lookalikes))
+    # The urgency line says when warning signs are still open (as every client's headline does), so that
+    # reason is never one of the few listed, nor hidden among the "more".
+    reasons = [r for r in result.urgency_reasons if r.rule != INCOMPLETE_RULE]
     return {
         "date": fmt_date(stored.created_at),
         "urgency": result.urgency,
         "urgency_label": _urgency_label(result.urgency),
-        "urgency_reasons": [r.title for r in result.urgency_reasons if r.urgency == result.urgency][:3],
-        "urgency_more": max(
-            0, len(result.urgency_reasons) - len([r for r in result.urgency_reasons if r.urgency == result.urgency][:3])
-        ),
+        "incomplete": None if result.complete else text(kb, "messages.incomplete_headline.text"),
+        "urgency_reasons": [r.title for r in reasons if r.urgency == result.urgency][:3],
+        "urgency_more": max(0, len(reasons) - len([r for r in reasons if r.urgency == result.urgency][:3])),
         "asked": asked,
         "asked_no": asked_no,
         "asked_open": asked_open,
@@ -229,6 +252,7 @@ def _assessment_part(
                 "action": w.action,
                 "because": _answers_text(kb, w.answers, limits),
                 "notes": notes.cite(w.sources),
+                "guidance": w.guidance_note,
             }
             for w in result.warning_signs
         ],
@@ -238,6 +262,7 @@ def _assessment_part(
                 "distinguishing": look.distinguishing,
                 "because": _answers_text(kb, look.answers, limits),
                 "notes": notes.cite(look.sources),
+                "guidance": look.guidance_note,
             }
             for look in result.lookalikes
         ],
@@ -247,7 +272,8 @@ def _assessment_part(
         # Never "checked" when a question they depend on was left open (nothing answered is not "no").
         "lookalikes_not_checked": [] if limits.compact else [
             text(kb, f"lookalikes.{look_id}.name") for look_id in unchecked_lookalikes],
-        "cramp_types": [{"title": c.title, "notes": notes.cite(c.sources)} for c in result.cramp_types],
+        "cramp_types": [{"title": c.title, "notes": notes.cite(c.sources), "guidance": c.guidance_note}
+                        for c in result.cramp_types],
         "factors": [
             {
                 "rank": f.rank,
@@ -255,6 +281,7 @@ def _assessment_part(
                 "because": _answers_text(kb, f.answers, limits),
                 "evidence": evidence_label(f.evidence),
                 "notes": notes.cite(f.sources),
+                "guidance": f.guidance_note,
             }
             for f in result.factors[: limits.factors_in_full]
         ],
@@ -323,7 +350,7 @@ def _medicines(kb: KnowledgeBase, days: Sequence[DayRecord], answers: Mapping[st
                 "days": None,
                 "from": "",
                 "to": "",
-                "prescription": False,
+                "prescription": bool(entry and entry.prescription),
             }
         )
     return rows
@@ -401,7 +428,7 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
     exercise_days = [d for d in days if d.exercises_done is not None]
     part["exercises"] = (
         _("bedtime exercises done on {done} of {logged} days where it was logged",
-          done=sum(1 for d in exercise_days if d.exercises_done), logged=len(exercise_days))
+          done=loc.number(sum(1 for d in exercise_days if d.exercises_done)), logged=loc.number(len(exercise_days)))
         if exercise_days
         else None
     )
@@ -448,10 +475,12 @@ class _Gathered:
     stored: StoredAssessment | None
     insights: Insights
     chart: str | None
+    shared: Shared = EVERYTHING
 
 
 def _gather(
-    store: DiaryStore, start: dt.date | None, end: dt.date | None, today: dt.date | None, progress: Progress
+    store: DiaryStore, start: dt.date | None, end: dt.date | None, today: dt.date | None, progress: Progress,
+    shared: Shared = EVERYTHING,
 ) -> _Gathered:
     from crampcare.insights import compute_insights
     from crampcare.knowledge import load_knowledge
@@ -460,10 +489,11 @@ def _gather(
     today = today or dt.date.today()
     kb = load_knowledge()
     progress(_("Reading the diary…"))
-    nights = store.list_nights(start, end)
+    # What is not shared is never read (a clinician's copy of the report: the patient's choice).
+    nights = store.list_nights(start, end) if shared.diary else []
     # The day before the first night is that night's "day before" for the trigger analysis.
-    days_all = store.list_days(start - dt.timedelta(days=1) if start else None, end)
-    stored = store.latest_assessment()
+    days_all = store.list_days(start - dt.timedelta(days=1) if start else None, end) if shared.diary else []
+    stored = store.latest_assessment() if shared.assessments else None
     target = None
     if stored is not None:
         fluid = (stored.result.get("plan") or {}).get("fluid_target") or {}
@@ -472,10 +502,10 @@ def _gather(
     ins = compute_insights(nights, days_all, today=today, start=start, end=end, fluid_target_ml=target)
     progress(_("Drawing the chart…"))
     days = [d for d in days_all if start is None or d.date >= start]
-    return _Gathered(kb, today, start, end, nights, days, stored, ins, _chart(ins))
+    return _Gathered(kb, today, start, end, nights, days, stored, ins, _chart(ins), shared)
 
 
-def _context(data: _Gathered, limits: Limits = NORMAL) -> dict[str, Any]:
+def _context(data: _Gathered, limits: Limits = NORMAL, *, web: bool = False) -> dict[str, Any]:
     from crampcare import __version__
 
     ins = data.insights
@@ -486,8 +516,10 @@ def _context(data: _Gathered, limits: Limits = NORMAL) -> dict[str, Any]:
         period = _("{start} to {end} ({days})", start=fmt_date(first), end=fmt_date(last), days=current_localizer().days(span))
     elif first or last:
         period = _("from {date}", date=fmt_date(first)) if first else _("up to {date}", date=fmt_date(last))
-    else:
+    elif data.shared.diary:
         period = _("the whole diary (nothing logged yet)")
+    else:
+        period = _("the whole diary (not shared)")
     notes = Footnotes(data.kb)
     stored = data.stored
     context: dict[str, Any] = {
@@ -497,8 +529,11 @@ def _context(data: _Gathered, limits: Limits = NORMAL) -> dict[str, Any]:
         "version": __version__,
         "period": period,
         "compact": limits.compact,
+        "web": web,
+        "shared": {"diary": data.shared.diary, "assessments": data.shared.assessments},
         "has_data": bool(data.nights or data.days),
-        "person": _person(data.kb, stored, data.days),
+        "person": _person(data.kb, stored, data.days) if data.shared.assessments else _(
+            "Age and sex not shown (assessments are not shared)."),
         "diary": _diary_part(ins, data.nights, data.days),
         "chart": data.chart,
         "medicines": _medicines(data.kb, data.days, stored.answers if stored is not None else {}),
@@ -516,9 +551,10 @@ def report_context(
     today: dt.date | None = None,
     progress: Progress = _quiet,
     limits: Limits = NORMAL,
+    shared: Shared = EVERYTHING,
 ) -> dict[str, Any]:
     """Everything the template shows, as plain values (JSON-friendly except the SVG string)."""
-    return _context(_gather(store, start, end, today, progress), limits)
+    return _context(_gather(store, start, end, today, progress, shared), limits)
 
 
 @functools.cache
@@ -535,6 +571,8 @@ def _environment() -> Environment:
     )
     # The current language's gettext (brace formatting, like the Python code: _("… {n}", n=1)).
     env.install_gettext_callables(_, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    # Counts as the reader's language writes them (1,838 / 1 838), as the period's days are.
+    env.filters["count"] = lambda value: current_localizer().number(value)
     return env
 
 
@@ -567,15 +605,18 @@ def report_pdf(
     *,
     today: dt.date | None = None,
     progress: Progress = _quiet,
+    web: bool = False,
+    shared: Shared = EVERYTHING,
 ) -> bytes:
     """The same report as an A4 PDF (WeasyPrint, the template's print CSS).
 
     When a very long assessment would push it past two pages, it is laid out again in the
-    compact form (fewer factors in full, one reason each, smaller type).
+    compact form (fewer factors in full, one reason each, smaller type). ``web``: made for the web
+    app, so it names the app's pages, not terminal commands. ``shared``: what a clinician's copy may show.
     """
-    data = _gather(store, start, end, today, progress)
+    data = _gather(store, start, end, today, progress, shared)
     progress(_("Laying out the PDF…"))
-    html = render_html(_context(data, NORMAL))
+    html = render_html(_context(data, NORMAL, web=web))
     key = digest(html)
     kept = _PDFS.get(key)
     if kept is not None:
@@ -584,9 +625,12 @@ def report_pdf(
     document = _layout(html)
     if len(document.pages) > MAX_PAGES:
         progress(_("Making it fit on two pages…"))
-        compact = _layout(render_html(_context(data, COMPACT)))
-        if len(compact.pages) < len(document.pages):
-            document = compact
+        for limits in (COMPACT, TIGHTER):
+            shorter = _layout(render_html(_context(data, limits, web=web)))
+            if len(shorter.pages) < len(document.pages):
+                document = shorter
+            if len(document.pages) <= MAX_PAGES:
+                break
         progress(_("Writing the PDF…"))
         return document.write_pdf()
     progress(_("Writing the PDF…"))

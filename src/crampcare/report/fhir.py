@@ -414,6 +414,7 @@ class FhirBatch:
     nights: list[NightRecord] = field(default_factory=list)
     days: list[DayRecord] = field(default_factory=list)
     assessments: list[dict[str, Any]] = field(default_factory=list)  # validated answers, oldest first
+    assessed_at: list[dt.datetime | None] = field(default_factory=list)  # each one's ``authored``, if it has one
 
 
 @dataclass(frozen=True)
@@ -771,6 +772,19 @@ def _one_person(entries: Sequence[_Entry]) -> set[str]:
     return {name for name in (patient.url, f"Patient/{ident}" if ident else "") if name}
 
 
+def _authored(resource: Mapping[str, Any]) -> dt.datetime | None:
+    """When a QuestionnaireResponse was answered: its ``authored`` moment when it has a time (FHIR then
+    requires the offset); a date alone or none leaves it to the import's moment."""
+    value = resource.get("authored")
+    if not isinstance(value, str) or len(value) <= 10:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:  # a valid FHIR dateTime Python cannot read (a leap second): the import's moment
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
 def _notes(resource: Mapping[str, Any]) -> str:
     return "\n".join(str(n.get("text", "")) for n in resource.get("note") or [])
 
@@ -786,6 +800,7 @@ class _Reader:
         self.by_url = {e.url: e for e in entries if e.url}
         self.person = _one_person(entries)
         self.assessments: list[dict[str, Any]] = []
+        self.assessed_at: list[dt.datetime | None] = []
         self.night_entries: dict[dt.date, tuple[_Entry, dict[str, Any]]] = {}
         self.day_entries: dict[dt.date, tuple[_Entry, dict[str, Any]]] = {}
         self.cramps: dict[str, tuple[_Entry, dt.datetime, dict[str, Any]]] = {}
@@ -844,6 +859,7 @@ class _Reader:
             position = next((i for i, item in enumerate(items) if item.get("linkId") == exc.question_id), None)
             at = f"item[{position}].answer" if position is not None else "item"
             raise _Refuse(at, f"{exc.question_id}: {exc.message}") from None
+        self.assessed_at.append(_authored(resource))
 
     def _observation(self, entry: _Entry) -> None:
         resource = entry.resource
@@ -980,7 +996,8 @@ def parse_fhir_bundle(bundle: Any, *, kb: KnowledgeBase | None = None,
     from crampcare.knowledge import load_knowledge
 
     reader = _Reader(kb or load_knowledge(), _bundle_entries(bundle, progress))
-    return FhirBatch(nights=reader.nights(), days=reader.days(), assessments=reader.assessments)
+    return FhirBatch(nights=reader.nights(), days=reader.days(), assessments=reader.assessments,
+                     assessed_at=reader.assessed_at)
 
 
 # --------------------------------------------------------------------------- import: storing
@@ -993,9 +1010,9 @@ def import_fhir(store: DiaryStore, bundle: Mapping[str, Any],
     Nights, days and assessments go in with :meth:`DiaryStore.add_many` (one transaction;
     records equal to stored ones are skipped, differing ones refused with ``ConflictError``).
     Assessments are re-assessed from their answers (the engine's result is not part of FHIR)
-    and saved unless the diary already holds one with the same answers. (Their date becomes the import
-    date: the store does not take a creation time.) ``progress`` hears the entries checked, then the
-    records written, as the other imports report them.
+    and saved, with their ``authored`` moment, unless the diary already holds one with the same answers
+    from the same moment. ``progress`` hears the entries checked, then the records written, as the other
+    imports report them.
     """
     from crampcare.assess import assess
     from crampcare.assess.interview import drop_unusable
@@ -1006,8 +1023,9 @@ def import_fhir(store: DiaryStore, bundle: Mapping[str, Any],
     # Older exports may hold answers the interview no longer takes (hidden with those answers, or an
     # adult weight outside its limit); they never count.
     kb = load_knowledge()
-    assessed = [(result.answers, result.model_dump(mode="json"))
-                for result in (assess(drop_unusable(kb, answers)) for answers in batch.assessments)]
+    assessed = [(result.answers, result.model_dump(mode="json"), made)
+                for result, made in zip((assess(drop_unusable(kb, answers)) for answers in batch.assessments),
+                                        batch.assessed_at, strict=True)]
     with writing_stage(progress, len(batch.nights) + len(batch.days) + len(assessed)):
         added = store.add_many(batch.nights, batch.days, assessed)  # one transaction: all of it, or nothing
     return FhirImportResult(added.nights_added, added.days_added, added.nights_unchanged, added.days_unchanged,

@@ -369,7 +369,9 @@ def answer_items(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[dict[str
     """QuestionnaireResponse items for validated ``answers``, in questionnaire order."""
     items = []
     for question in kb.questions.values():
-        if question.id not in answers or answers[question.id] is None:
+        if question.id not in answers or answers[question.id] in (None, []):
+            # Not answered, or nothing chosen: FHIR has no empty ``answer`` array (JSON arrays are never
+            # empty), and an item that states nothing is left out, as the import reads it back.
             continue
         value = answers[question.id]
         kind = item_type(question)

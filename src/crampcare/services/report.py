@@ -19,21 +19,29 @@ def report_html(diary: DiaryStore, start: dt.date | None = None, end: dt.date | 
 
 
 def report_html_for_web(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None,
-                        name: str = "") -> str:
-    """The HTML report as the web app shows it: an optional name on it, and no terminal commands."""
-    from crampcare.report.document import render_html, report_context
+                        name: str = "", *, records: bool = True, assessments: bool = True) -> str:
+    """The HTML report as the web app shows it: an optional name on it, and no terminal commands.
+    A clinician's copy shows the diary only with ``records`` and the assessment only with ``assessments``
+    (what the patient shares)."""
+    from crampcare.report.document import Shared, render_html, report_context
 
-    context = report_context(diary, start, end)
+    context = report_context(diary, start, end, shared=Shared(diary=records, assessments=assessments))
     context.update(web=True, person_name=name.strip())
     return render_html(context)
 
 
 def report_pdf(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None,
-               progress: Callable[[str], None] | None = None) -> bytes:
-    """The report as an A4 PDF."""
+               progress: Callable[[str], None] | None = None, *, web: bool = False,
+               records: bool = True, assessments: bool = True) -> bytes:
+    """The report as an A4 PDF (``web``: for the web app, which names its own pages, not commands;
+    ``records``, ``assessments``: as in :func:`report_html_for_web`)."""
+    from crampcare.report.document import Shared
     from crampcare.report.document import report_pdf as render
 
-    return render(diary, start, end, progress=progress) if progress else render(diary, start, end)
+    shared = Shared(diary=records, assessments=assessments)
+    if progress:
+        return render(diary, start, end, progress=progress, web=web, shared=shared)
+    return render(diary, start, end, web=web, shared=shared)
 
 
 def reminders(exercises: str | None, diary: str | None, start: dt.date | None = None,

@@ -280,7 +280,9 @@ async def clinic_patient_assessment(request: Request, share_id: int = ShareId,
 @router.get("/clinic/patients/{share_id}/report.html")
 async def clinic_patient_report_html(request: Request, share_id: int = ShareId) -> Response:
     share = await _shared(request, share_id, "reports", "report_html")
-    html = await run_in_threadpool(lambda: report_service.report_html(_store(request, share)))
+    # The report shows the diary and the assessment only as far as the patient shares them (as the FHIR file).
+    html = await run_in_threadpool(lambda: report_service.report_html_for_web(
+        _store(request, share), records=share.scopes.diary, assessments=share.scopes.assessments))
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, **NO_STORE})
 
@@ -288,7 +290,8 @@ async def clinic_patient_report_html(request: Request, share_id: int = ShareId) 
 @router.get("/clinic/patients/{share_id}/report.pdf")
 async def clinic_patient_report_pdf(request: Request, share_id: int = ShareId) -> Response:
     share = await _shared(request, share_id, "reports", "report_pdf")
-    pdf = await run_in_threadpool(lambda: report_service.report_pdf(_store(request, share)))
+    pdf = await run_in_threadpool(lambda: report_service.report_pdf(
+        _store(request, share), web=True, records=share.scopes.diary, assessments=share.scopes.assessments))
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="crampcare-report-{share.id}.pdf"',
                              **NO_STORE})

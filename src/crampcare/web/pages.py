@@ -648,7 +648,7 @@ def report_pdf(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDat
                store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.report import report_pdf as render_pdf
 
-    pdf = render_pdf(store, start, end)
+    pdf = render_pdf(store, start, end, web=True)
     name = f"crampcare-report-{dt.date.today().isoformat()}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE})
