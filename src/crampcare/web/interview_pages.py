@@ -34,12 +34,13 @@ SECTION_ORDER = ("warning_signs", *(s for s in SECTION_TITLES if s != "warning_s
 
 
 def applicable_steps(kb: KnowledgeBase, answers: dict[str, Any]) -> list[tuple[str, list[Question]]]:
-    """(section, its visible questions) for every section with at least one question to ask now."""
+    """(section, its questions) for every section with at least one question to ask now: the visible
+    questions of that section, and those that an answer on it brings up for an earlier section."""
     from crampcare.assess import visible_questions
 
     visible = visible_questions(kb, answers)
     order = [*SECTION_ORDER, *sorted({q.section for q in visible} - set(SECTION_ORDER))]
-    step_of = {q.id: q.section for q in visible}
+    step_of: dict[str, str] = {q.id: q.section for q in visible}
     # A question that only an answer on a later step brings up (taking quinine: its side effects, a
     # warning question) is asked on that step, as the terminal interview asks it as soon as it is
     # brought up: on its own, earlier step it was never asked, and the result left it open.
