@@ -19,9 +19,11 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crampcare.assess import assess
+from crampcare.assess import assess, visible_questions
+from crampcare.assess.interview import drop_unusable
 from crampcare.knowledge import load_knowledge
-from crampcare.knowledge.schema import Question
+from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf
+from crampcare.knowledge.schema import URGENCY_RANK, Question
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
 from one_trip_client import OneTripClient
@@ -246,3 +248,53 @@ def test_the_web_steps_and_the_api_agree_with_the_engine(web: TestClient, answer
     headers = {"Accept-Language": "ru"} if russian else None
     assert walk_web(web, answers, comma=russian, headers=headers) == (expected.urgency, expected.answers)
     assert api_assess(web, answers)["urgency"] == expected.urgency
+
+
+# --------------------------------------------------------------------------- 7. a sign given through any question
+
+
+def _positive_leaves(condition: Condition) -> Iterator[Leaf]:
+    """The comparisons a warning sign fires on when a question's answer meets them (not under a ``not``)."""
+    if isinstance(condition, Leaf):
+        if condition.fact in KB.questions and condition.op in ("eq", "gt", "ge", "contains", "intersects"):
+            yield condition
+    elif isinstance(condition, (All, AnyOf)):
+        for part in condition.all if isinstance(condition, All) else condition.any:
+            yield from _positive_leaves(part)
+
+
+SIGN_ANSWERS = [(sign.id, sign.urgency, leaf) for sign in KB.warning_signs.values() for leaf in _positive_leaves(sign.when)]
+
+
+def _meeting(answers: dict[str, Any], leaf: Leaf) -> dict[str, Any]:
+    """``answers`` with the answer to ``leaf``'s question changed to meet it (a choice added to a list)."""
+    question = KB.questions[leaf.fact]
+    if leaf.op == "eq":
+        return {**answers, question.id: leaf.value}
+    if leaf.op in ("gt", "ge"):
+        assert question.max is not None
+        return {**answers, question.id: min(question.max, leaf.value + 1)}
+    chosen = [c for c in answers.get(question.id) or [] if c != "none"]
+    wanted = [leaf.value] if leaf.op == "contains" else list(leaf.value)
+    return {**answers, question.id: chosen if set(wanted) & set(chosen) else [*chosen, wanted[0]]}
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answer_sets(), given_sign=st.sampled_from(SIGN_ANSWERS))
+def test_a_warning_sign_given_through_any_question_never_lowers_urgency(
+        answers: dict[str, Any], given_sign: tuple[str, str, Leaf]) -> None:
+    """tests/test_invariants.py adds a "yes" to a warning question; signs also come through other
+    answers (a cramp of more than 10 minutes, one stretching does not ease, cramps most nights, in
+    muscles beyond the legs, a known kidney disease, a child's limp): meeting any of them never
+    lowers the urgency, and a sign that fires gets at least its own level."""
+    sign, level, leaf = given_sign
+    if leaf.fact not in {q.id for q in visible_questions(KB, answers)}:
+        return
+    changed = _meeting(answers, leaf)
+    kept = drop_unusable(KB, changed)
+    if kept.get(leaf.fact) != changed[leaf.fact]:
+        return
+    before, after = assess(answers), assess(kept)
+    assert URGENCY_RANK[after.urgency] >= URGENCY_RANK[before.urgency]
+    if sign in {w.id for w in after.warning_signs}:
+        assert URGENCY_RANK[after.urgency] >= URGENCY_RANK[level]
