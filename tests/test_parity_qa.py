@@ -298,3 +298,42 @@ def test_a_warning_sign_given_through_any_question_never_lowers_urgency(
     assert URGENCY_RANK[after.urgency] >= URGENCY_RANK[before.urgency]
     if sign in {w.id for w in after.warning_signs}:
         assert URGENCY_RANK[after.urgency] >= URGENCY_RANK[level]
+
+
+# --------------------------------------------------------------------------- 8. with JavaScript: a forgotten answer stays forgotten
+
+
+@pytest.mark.browser
+def test_with_javascript_an_answer_hidden_by_a_later_one_does_not_come_back(browser: Any, tmp_path: Path) -> None:
+    """The step pages' script keeps answers in the tab and puts back, as hidden fields, any it holds
+    that a step neither shows nor carries. An answer the server forgot because a later one hid its
+    question (a child's fever, once the age said 70) came back that way once the question showed
+    again (the age corrected to 10): with JavaScript the fever questions counted as answered, without
+    it they stayed open, not ruled out."""
+    from tests.web.threaded_server import serve_in_thread
+
+    application = create_app(Settings(db=f"sqlite:///{tmp_path / 'diary.sqlite'}"))
+    for url in serve_in_thread(application):
+        context = browser.new_context(base_url=url)  # type: ignore[attr-defined]
+        try:
+            page = context.new_page()
+            page.goto("/assess")
+            for qid in ("child_fever_convulsions", "child_fever_limp"):
+                page.locator(f"#q-{qid} label:has-text('No')").click()
+            page.get_by_role("button", name="Next").click()
+            page.get_by_role("button", name="Next").click()  # the other warning questions left open
+            page.fill("#q-age input", "70")
+            page.get_by_role("button", name="Next").click()  # age 70: the fever questions are forgotten
+            page.get_by_role("button", name="Back").click()
+            page.fill("#q-age input", "10")
+            page.get_by_role("button", name="Next").click()  # age 10: they are asked again, unanswered
+            assert page.locator("#interview input[name=child_fever_convulsions]").count() == 0
+            for _ in range(12):
+                if page.locator("#urgency").count():
+                    break
+                page.locator("#interview button[value=next], #interview button[value=result]").click()
+            unanswered = page.locator(".unanswered").inner_text()
+            assert KB.questions["child_fever_convulsions"].text in unanswered
+        finally:
+            context.close()
+    application.state.engine.dispose()

@@ -9,6 +9,7 @@ which week) is shown again with that question before moving on.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -83,7 +84,8 @@ def typed_number(value: float) -> str:
 
 def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], section: str,
                raw: dict[str, Any], errors: dict[str, str], status: int = 200, revealed: bool = False,
-               left_open: list[Question] | None = None, seen_signs: str = "") -> HTMLResponse:
+               left_open: list[Question] | None = None, seen_signs: str = "",
+               dropped: Collection[str] = ()) -> HTMLResponse:
     steps = applicable_steps(kb, answers)
     sections = [s for s, _ in steps]
     if section not in sections:
@@ -126,6 +128,8 @@ def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], sec
         "revealed": revealed,
         "left_open": left_open or [],
         "seen_signs": seen_signs,
+        # Answers forgotten because another answer hid their question: the page's script forgets them too.
+        "dropped": list(dropped),
         "kb": kb,
     }
     return answer_to_post(request, "assess_step.html", context, status)
@@ -174,8 +178,9 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     form = await request.form()
     action = forms.text(form, "action")
     section = forms.text(form, "step")
-    answers, errors = forms.answers_from_form(kb, form)
-    answers = drop_hidden(kb, answers)
+    posted, errors = forms.answers_from_form(kb, form)
+    answers = drop_hidden(kb, posted)
+    dropped = [qid for qid in posted if qid not in answers]
     implausible = implausible_answers(kb, answers)  # an adult's weight of 2 kg: refused next to the field
     errors.update(implausible)
     answers = {qid: value for qid, value in answers.items() if qid not in implausible}
@@ -190,9 +195,9 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
         # Show the first step that holds a wrong answer, with the message next to it.
         wrong = next((i for i, (_s, qs) in enumerate(steps) if any(q.id in errors for q in qs)), current)
         raw = _raw_fields(form, steps[wrong][1])
-        return _step_page(request, kb, answers, sections[wrong], raw, errors, 422, seen_signs=seen_signs)
+        return _step_page(request, kb, answers, sections[wrong], raw, errors, 422, seen_signs=seen_signs, dropped=dropped)
     if action == "back":
-        return _step_page(request, kb, answers, sections[max(0, current - 1)], {}, {}, seen_signs=seen_signs)
+        return _step_page(request, kb, answers, sections[max(0, current - 1)], {}, {}, seen_signs=seen_signs, dropped=dropped)
     revealed = bool(shown_before) and any(q.id not in shown_before for q in this_step)
     moving_on = action in ("next", "result")
     # A warning sign that calls for help now or today is shown at once (once: "go on" carries the signs
@@ -202,7 +207,7 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     new_signs = signs_to_show_now(result, seen_signs.split()) if result is not None else []
     if new_signs:
         if revealed:
-            return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs)
+            return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs, dropped=dropped)
         return answer_to_post(request, "assess_result.html", {
             **result_context(kb, result), "stopped_early": current + 1 < len(sections),
             "seen_signs": " ".join([*seen_signs.split(), *new_signs])})
@@ -211,10 +216,10 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     # A question just brought up is shown as new first (taking quinine: its side effects, a warning
     # question), not as one left unanswered.
     if revealed and moving_on:
-        return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs)
+        return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs, dropped=dropped)
     left_open = [q for q in this_step if q.section == "warning_signs" and q.id not in answers]
     if left_open and moving_on and forms.text(form, "skip_open") != section:
-        return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open, seen_signs=seen_signs)
+        return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open, seen_signs=seen_signs, dropped=dropped)
     if action == "next" and current + 1 < len(sections):
-        return _step_page(request, kb, answers, sections[current + 1], {}, {}, seen_signs=seen_signs)
+        return _step_page(request, kb, answers, sections[current + 1], {}, {}, seen_signs=seen_signs, dropped=dropped)
     return answer_to_post(request, "assess_result.html", result_context(kb, result or assess(answers)))
