@@ -233,6 +233,9 @@ def test_an_answers_file_with_an_answer_beside_its_answers_object_is_refused() -
     request = json.dumps({"answers": {**NO_WARNING_SIGNS, "cold_pale_limb": True}, "save": False, "trace": False})
     assert json.loads(crampcare("assess", "--answers", "-", "--format", "json", input=request).stdout)["urgency"] \
         == "emergency"
+    # The same file through stdin with a byte-order mark, as a file with one is read (it was "not valid JSON").
+    assert json.loads(crampcare("assess", "--answers", "-", "--format", "json", input="\ufeff" + request).stdout)[
+        "urgency"] == "emergency"
 
 
 # --------------------------------------------------------------------------- 6. every client, generated answers

@@ -93,7 +93,8 @@ def _read_answers(path: Path) -> dict[str, Any]:
     from crampcare.jsontext import UnreadableJsonError, loads
 
     try:
-        text = path.read_text(encoding="utf-8-sig") if str(path) != "-" else sys.stdin.read()
+        # A byte-order mark is skipped on stdin as in a file (a Windows editor or pipe writes one).
+        text = path.read_text(encoding="utf-8-sig") if str(path) != "-" else sys.stdin.read().removeprefix("\ufeff")
     except OSError as exc:
         from crampcare.i18n.wording import os_reason
 
