@@ -93,7 +93,8 @@ def _read_answers(path: Path) -> dict[str, Any]:
     from crampcare.jsontext import UnreadableJsonError, loads
 
     try:
-        text = path.read_text(encoding="utf-8-sig") if str(path) != "-" else sys.stdin.read()
+        # A byte-order mark is skipped on stdin as in a file (a Windows editor or pipe writes one).
+        text = path.read_text(encoding="utf-8-sig") if str(path) != "-" else sys.stdin.read().removeprefix("\ufeff")
     except OSError as exc:
         from crampcare.i18n.wording import os_reason
 
@@ -109,8 +110,16 @@ def _read_answers(path: Path) -> dict[str, Any]:
                line=exc.line, column=exc.column))
     if not isinstance(data, dict):
         fail(_("{path} must hold a JSON object mapping question ids to answers", path=path))
-    answers = data.get("answers", data) if "answers" in data and isinstance(data.get("answers"), dict) else data
-    return dict(answers)
+    if not isinstance(data.get("answers"), dict):
+        return dict(data)
+    # Answers inside "answers" (an API request, or an assessment printed with --format json): an answer
+    # beside them was dropped without a word, a "yes" to a warning question with it.
+    from crampcare.knowledge import load_knowledge
+
+    beside = [key for key in data if key in load_knowledge().questions]
+    if beside:
+        fail(_("{path}: {question} is outside \"answers\"; put every answer inside it", path=path, question=beside[0]))
+    return dict(data["answers"])
 
 
 @app.command()

@@ -31,12 +31,13 @@ from crampcare.web.auth import (
 )
 from crampcare.web.deps import get_store
 from crampcare.web.errors import ApiError, account_error
+from crampcare.web.params import JsonBodyRoute
 
 if TYPE_CHECKING:
     from crampcare.accounts import Session, User
     from crampcare.services.diary import Diary
 
-router = APIRouter(prefix="/api/v1", tags=["account"])
+router = APIRouter(prefix="/api/v1", tags=["account"], route_class=JsonBodyRoute)
 
 # FastAPI's `responses` maps status codes (int or str) to OpenAPI response objects.
 Responses = dict[int | str, dict[str, Any]]

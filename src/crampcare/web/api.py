@@ -19,17 +19,17 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.diary.records import DayRecord, DiaryDate, NightRecord
-from crampcare.i18n.context import _
+from crampcare.i18n.context import _, current_language
 from crampcare.services import diary as diary_service
 from crampcare.web.deps import get_kb, get_store
 from crampcare.web.errors import ApiError
-from crampcare.web.params import FromDate, ToDate, read_upload
+from crampcare.web.params import FromDate, JsonBodyRoute, ToDate, read_upload
 
 if TYPE_CHECKING:
     from crampcare.knowledge.loader import KnowledgeBase
     from crampcare.services.diary import Diary
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", route_class=JsonBodyRoute)
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -148,6 +148,14 @@ async def assess_route(body: AssessRequest, store: Diary = Depends(get_store)) -
     # tests check that assess_data always validates as an Assessment).
     result = assess_data(body.answers, with_trace=body.trace or body.save)
     shown = result if body.trace else {**result, "trace": []}
+    if current_language() != "en":
+        # The reader's language, as `crampcare assess --format json` and the web page give it (the
+        # response said Content-Language: ru over English texts); the diary keeps the English one.
+        from crampcare.assess.localize import localize_assessment
+        from crampcare.assess.model import Assessment
+        from crampcare.knowledge import load_knowledge
+
+        shown = localize_assessment(Assessment.model_validate(shown), load_knowledge()).model_dump(mode="json")
     payload = pydantic_core.to_json(shown)
     if not body.save:
         return Response(payload, media_type="application/json")

@@ -9,6 +9,8 @@ which week) is shown again with that question before moving on.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -33,12 +35,30 @@ SECTION_ORDER = ("warning_signs", *(s for s in SECTION_TITLES if s != "warning_s
 
 
 def applicable_steps(kb: KnowledgeBase, answers: dict[str, Any]) -> list[tuple[str, list[Question]]]:
-    """(section, its visible questions) for every section with at least one question to ask now."""
+    """(section, its questions) for every section with at least one question to ask now: the visible
+    questions of that section, and those that an answer on it brings up for an earlier section."""
     from crampcare.assess import visible_questions
 
     visible = visible_questions(kb, answers)
     order = [*SECTION_ORDER, *sorted({q.section for q in visible} - set(SECTION_ORDER))]
-    steps = [(section, [q for q in visible if q.section == section]) for section in order]
+    step_of: dict[str, str] = {q.id: q.section for q in visible}
+    # A question that only an answer on a later step brings up (taking quinine: its side effects, a
+    # warning question) is asked on that step, as the terminal interview asks it as soon as it is
+    # brought up: on its own, earlier step it was never asked, and the result left it open.
+    later = [q for q in visible if q.show_if is not None]
+    so_far: dict[str, Any] = {}
+    for index, section in enumerate(order):
+        so_far.update((qid, value) for qid, value in answers.items()
+                      if qid in kb.questions and kb.questions[qid].section == section)
+        if not later:
+            break
+        shown_so_far = {q.id for q in visible_questions(kb, so_far)}
+        for question in list(later):
+            if question.id in shown_so_far or index == len(order) - 1:
+                later.remove(question)
+                if order.index(question.section) < index:
+                    step_of[question.id] = section
+    steps = [(section, [q for q in visible if step_of[q.id] == section]) for section in order]
     return [(section, questions) for section, questions in steps if questions]
 
 
@@ -49,13 +69,23 @@ def _raw_value(question: Question, value: Any) -> str | list[str]:
     if question.type == "multiple":
         return [str(v) for v in value]
     if question.type == "number":
-        return f"{value:g}"
+        return typed_number(value)
     return str(value)
+
+
+def typed_number(value: float) -> str:
+    """A number answer as the form takes it back (:func:`~crampcare.assess.answers.parse_number_answer`:
+    digits and a point, no exponent), every digit kept: ``f"{value:g}"`` kept six, so a cramp of
+    10.000001 minutes came back from the next step as 10 (no longer "over 10 minutes"), and 0.0000001
+    came back as ``1e-07``, which the step then refused."""
+    written = format(Decimal(repr(value)), "f")
+    return written.rstrip("0").rstrip(".") if "." in written else written
 
 
 def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], section: str,
                raw: dict[str, Any], errors: dict[str, str], status: int = 200, revealed: bool = False,
-               left_open: list[Question] | None = None, seen_signs: str = "") -> HTMLResponse:
+               left_open: list[Question] | None = None, seen_signs: str = "",
+               dropped: Collection[str] = ()) -> HTMLResponse:
     steps = applicable_steps(kb, answers)
     sections = [s for s, _ in steps]
     if section not in sections:
@@ -98,6 +128,8 @@ def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], sec
         "revealed": revealed,
         "left_open": left_open or [],
         "seen_signs": seen_signs,
+        # Answers forgotten because another answer hid their question: the page's script forgets them too.
+        "dropped": list(dropped),
         "kb": kb,
     }
     return answer_to_post(request, "assess_step.html", context, status)
@@ -146,8 +178,9 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     form = await request.form()
     action = forms.text(form, "action")
     section = forms.text(form, "step")
-    answers, errors = forms.answers_from_form(kb, form)
-    answers = drop_hidden(kb, answers)
+    posted, errors = forms.answers_from_form(kb, form)
+    answers = drop_hidden(kb, posted)
+    dropped = [qid for qid in posted if qid not in answers]
     implausible = implausible_answers(kb, answers)  # an adult's weight of 2 kg: refused next to the field
     errors.update(implausible)
     answers = {qid: value for qid, value in answers.items() if qid not in implausible}
@@ -162,9 +195,9 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
         # Show the first step that holds a wrong answer, with the message next to it.
         wrong = next((i for i, (_s, qs) in enumerate(steps) if any(q.id in errors for q in qs)), current)
         raw = _raw_fields(form, steps[wrong][1])
-        return _step_page(request, kb, answers, sections[wrong], raw, errors, 422, seen_signs=seen_signs)
+        return _step_page(request, kb, answers, sections[wrong], raw, errors, 422, seen_signs=seen_signs, dropped=dropped)
     if action == "back":
-        return _step_page(request, kb, answers, sections[max(0, current - 1)], {}, {}, seen_signs=seen_signs)
+        return _step_page(request, kb, answers, sections[max(0, current - 1)], {}, {}, seen_signs=seen_signs, dropped=dropped)
     revealed = bool(shown_before) and any(q.id not in shown_before for q in this_step)
     moving_on = action in ("next", "result")
     # A warning sign that calls for help now or today is shown at once (once: "go on" carries the signs
@@ -174,17 +207,19 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     new_signs = signs_to_show_now(result, seen_signs.split()) if result is not None else []
     if new_signs:
         if revealed:
-            return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs)
+            return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs, dropped=dropped)
         return answer_to_post(request, "assess_result.html", {
             **result_context(kb, result), "stopped_early": current + 1 < len(sections),
             "seen_signs": " ".join([*seen_signs.split(), *new_signs])})
     # Skipping a warning question is a conscious choice: the first Next with some left open says
     # which, and that they will not count as "no"; Next again goes on without them.
+    # A question just brought up is shown as new first (taking quinine: its side effects, a warning
+    # question), not as one left unanswered.
+    if revealed and moving_on:
+        return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs, dropped=dropped)
     left_open = [q for q in this_step if q.section == "warning_signs" and q.id not in answers]
     if left_open and moving_on and forms.text(form, "skip_open") != section:
-        return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open, seen_signs=seen_signs)
-    if revealed and moving_on:
-        return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs)
+        return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open, seen_signs=seen_signs, dropped=dropped)
     if action == "next" and current + 1 < len(sections):
-        return _step_page(request, kb, answers, sections[current + 1], {}, {}, seen_signs=seen_signs)
+        return _step_page(request, kb, answers, sections[current + 1], {}, {}, seen_signs=seen_signs, dropped=dropped)
     return answer_to_post(request, "assess_result.html", result_context(kb, result or assess(answers)))

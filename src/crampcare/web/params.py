@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from fastapi import Query, Request
+import json
+from collections.abc import Callable, Coroutine
+from typing import Any
 
+from fastapi import Query, Request
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from crampcare import jsontext
 from crampcare.diary.errors import ImportFormatError
 from crampcare.i18n.context import _
 from crampcare.services.transfer import decode_import
 from crampcare.web.errors import ApiError
 
-__all__ = ["FromDate", "ToDate", "read_upload"]
+__all__ = ["FromDate", "ToDate", "JsonBodyRoute", "read_upload"]
 
 FromDate = Query(None, alias="from", description="First date (YYYY-MM-DD, from 1900-01-01 to tomorrow), inclusive; "
                  "not after `to` (422 otherwise).")
@@ -43,3 +51,38 @@ async def read_upload(request: Request) -> tuple[str, str]:
         raise ApiError(422, _("the file {reason}", reason=exc.message),
                        fields=[{"field": "body", "message": _("not UTF-8")}]) from None
     return text, name
+
+
+class _JsonBodyRequest(Request):
+    """A request whose JSON body is read as every other outside JSON is (:func:`crampcare.jsontext.loads`):
+    a key given twice is refused. ``json.loads`` kept the last one, so ``{"cold_pale_limb": true,
+    "cold_pale_limb": false}`` was assessed as "no" where ``crampcare assess --answers`` refused it."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return json.loads(body)  # refused by FastAPI as before
+            try:
+                self._json = jsontext.loads(text)
+            except jsontext.UnreadableJsonError as exc:
+                if exc.line is not None:
+                    return json.loads(text)  # bad syntax: FastAPI's own refusal (422, where), as before
+                # Raised as an HTTPException, FastAPI passes it on instead of a bare "error parsing the body".
+                raise HTTPException(422, detail=_("the body is not JSON crampcare can read: {reason}",
+                                                  reason=exc.reason)) from None
+        return self._json
+
+
+class JsonBodyRoute(APIRoute):
+    """The JSON API's routes: request bodies read by :class:`_JsonBodyRequest`."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def read_json_strictly(request: Request) -> Response:
+            return await handler(_JsonBodyRequest(request.scope, request.receive))
+
+        return read_json_strictly

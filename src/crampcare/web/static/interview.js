@@ -6,6 +6,9 @@
   if (!form) return;
   var stored = {};
   try { stored = JSON.parse(sessionStorage.getItem(KEY) || "{}") || {}; } catch (e) { stored = {}; }
+  // Answers the server forgot because another answer hid their question (age 70: a child's fever):
+  // forgotten here too, or a later empty step would send them back once the question shows again.
+  (form.dataset.dropped || "").split(" ").forEach(function (q) { if (q) delete stored[q]; });
   function snapshot() {
     var now = {};
     [].forEach.call(form.querySelectorAll("fieldset[data-q]"), function (fs) {
