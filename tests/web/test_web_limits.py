@@ -17,6 +17,7 @@ from threaded_server import serve_in_thread
 from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_TAGS_PER_DAY
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
+from loopback import loopback_client
 from one_trip_client import OneTripClient
 
 YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
@@ -101,7 +102,7 @@ def live(failing_app: FastAPI) -> Iterator[str]:
 
 def test_after_a_500_the_next_request_on_the_same_connection_is_answered(live: str) -> None:
     connections: set[int] = set()
-    with httpx.Client(base_url=live, timeout=10) as client:
+    with loopback_client(live, timeout=10) as client:
         for url in ("/api/v1/test-failure", "/api/v1/health", "/api/v1/test-failure", "/api/v1/nights"):
             response = client.get(url, extensions={"trace": lambda name, info: connections.add(id(info.get(
                 "return_value"))) if name == "connection.connect_tcp.complete" else None})
