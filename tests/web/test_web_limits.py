@@ -6,7 +6,8 @@ leaves the keep-alive connection usable.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -78,8 +79,8 @@ def test_tags_are_bounded_per_day_in_length_and_in_number(client: TestClient) ->
 
 
 @pytest.fixture
-def failing_app(sqlite_url: str) -> FastAPI:
-    app = create_app(Settings(db=sqlite_url))
+def failing_app(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> FastAPI:
+    app = create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db")))
 
     @app.get("/api/v1/test-failure")
     def failure() -> None:
