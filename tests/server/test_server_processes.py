@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from serverkit import PASSWORD, LiveServer, Person, clean_env, crampcare, refused_serve, serve_here
+from serverkit import PASSWORD, LiveServer, Person, crampcare, refused_serve, serve_here
 from sqlalchemy import text
 
 from crampcare.db.engine import make_engine
@@ -154,13 +154,19 @@ def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path, serve
     finally:
         engine.dispose()
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,")  # the full cost
-    from_env = serve(env=clean_env(CRAMPCARE_MODE="server", CRAMPCARE_DB=db), real_hashing=True)
-    with loopback_client(from_env.url) as client:
-        assert client.get("/api/v1/nights").status_code == 401
-        assert client.post("/api/v1/auth/login",
-                           json={"email": "cat@example.org", "password": PASSWORD}).status_code == 200
+    # From the environment alone: the app the command builds, in this process (main() reads the same
+    # settings there; a second process, 1 s of CPU, would check nothing more than the one above).
+    result, from_env = serve_here(env={"CRAMPCARE_MODE": "server", "CRAMPCARE_DB": db})
+    assert result.returncode == 0 and from_env is not None, result.stderr
+    try:
+        with OneTripClient(from_env) as client:
+            assert client.get("/api/v1/nights").status_code == 401
+            assert client.post("/api/v1/auth/login",
+                               json={"email": "cat@example.org", "password": PASSWORD}).status_code == 200
+    finally:
+        from_env.state.engine.dispose()
     # The command line wins over the file: --local serves one person's diary, no log-in (the app the
-    # command builds, in this process: a third process would check nothing more).
+    # command builds, in this process, as above).
     result, local = serve_here("--config", str(config), "--local", "--db", str(tmp_path / "local.db"))
     assert result.returncode == 0 and local is not None, result.stderr
     try:
