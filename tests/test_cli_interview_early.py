@@ -5,7 +5,7 @@ asks whether to answer the other questions (Enter: no)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +55,9 @@ def warning_lines(**said: str) -> list[str]:
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(db=str(tmp_path / "diary.sqlite"))), raise_server_exceptions=False) as client:
+def api(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.sqlite"))),
+                    raise_server_exceptions=False) as client:
         yield client
 
 

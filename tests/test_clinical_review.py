@@ -5,7 +5,7 @@ example cases do not cover."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,9 @@ def run_cli(*args: str, input: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def api(tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(db=str(tmp_path / "diary.sqlite"))), raise_server_exceptions=False) as client:
+def api(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.sqlite"))),
+                    raise_server_exceptions=False) as client:
         yield client
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,9 @@ ORDINARY_CRAMPS = {**NO_WARNING_SIGNS, "duration_minutes": 1, "eased_by_stretchi
 
 
 @pytest.fixture
-def web(tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(db=str(tmp_path / "diary.sqlite"))), raise_server_exceptions=False) as client:
+def web(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.sqlite"))),
+                    raise_server_exceptions=False) as client:
         yield client
 
 
@@ -204,8 +205,9 @@ def test_every_typed_number_reader_refuses_other_digits(parser: str, text: str) 
     ("log", "day", "--pregnancy-week", "٢٠"),
     ("log", "night", "--none", "--date", "２０２６-１１-０１"),
 ], ids=["time", "severity", "cramp", "fluids", "pregnancy week", "date"])
-def test_the_cli_refuses_other_digits_and_stores_nothing(tmp_path: Path, args: tuple[str, ...]) -> None:
-    db = str(tmp_path / "diary.sqlite")
+def test_the_cli_refuses_other_digits_and_stores_nothing(tmp_path: Path, args: tuple[str, ...],
+                                                         new_migrated_sqlite: Callable[[Path], str]) -> None:
+    db = new_migrated_sqlite(tmp_path / "diary.sqlite")
     run = crampcare(*args, "--db", db)
     assert run.returncode == 2 and DIGITS_MESSAGE in run.stderr and run.stderr.count("\n") == 1, run.stderr
     listed = crampcare("export", "--format", "json", "--db", db)

@@ -89,8 +89,8 @@ class Clients:
 
 
 @pytest.fixture
-def clients(tmp_path: Path) -> Iterator[Clients]:
-    urls = {name: f"sqlite:///{tmp_path / f'{name}.db'}" for name in ("api", "web")}
+def clients(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> Iterator[Clients]:
+    urls = {name: new_migrated_sqlite(tmp_path / f"{name}.db") for name in ("api", "web")}
     with TestClient(create_app(Settings(db=urls["api"]))) as api, TestClient(create_app(Settings(db=urls["web"]))) as web:
         yield Clients(tmp_path, web, api)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,8 @@ from crampcare.web.settings import Settings
 
 
 @pytest.fixture
-def client(tmp_path: Path) -> TestClient:
-    return TestClient(create_app(Settings(db=str(tmp_path / "diary.db"))))
+def client(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> TestClient:
+    return TestClient(create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db"))))
 
 
 def test_reminders_calendar_file(client: TestClient) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -53,8 +54,8 @@ def assert_russian(html: str, where: str) -> None:
 
 
 @pytest.fixture
-def local(sqlite_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(db=sqlite_url)), headers=RU) as client:
+def local(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db"))), headers=RU) as client:
         yield client
 
 

@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from crampcare.db.schema import upgrade  # noqa: E402
 from crampcare.web.app import create_app  # noqa: E402
 from crampcare.web.settings import Settings  # noqa: E402
+from loopback import loopback_client  # noqa: E402
 
 PASSWORD = "correct horse battery"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -186,7 +187,7 @@ def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None, tim
     health = server.url + "/api/v1/health"
     deadline = time.monotonic() + timeout
     try:
-        with httpx.Client(timeout=1) as client:
+        with loopback_client(server.url, timeout=1) as client:
             while True:
                 if process.poll() is not None:
                     raise RuntimeError(f"crampcare serve exited with {process.returncode}: {log.read_text()}")

@@ -10,11 +10,11 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 from serverkit import PASSWORD, LiveServer, Person
 
 from crampcare.accounts.service import MAX_FAILED_LOGINS
+from loopback import loopback_client
 from one_trip_client import OneTripClient
 
 pytestmark = pytest.mark.slow
@@ -27,13 +27,13 @@ def test_parallel_wrong_guesses_are_checked_at_most_the_limit(migrated_db_url: s
     # Argon2 at its real cost: a password check then takes a quarter of a second, so all the guesses
     # arrive while the first are still being checked, which is the race the limit must survive.
     server = serve("--multi-user", "--workers", "2", "--db", migrated_db_url, real_hashing=True)
-    with httpx.Client(base_url=server.url, timeout=60) as client:
+    with loopback_client(server.url, timeout=60) as client:
         Person(client, "ann@example.org").sign_up()
 
     def guess(number: int) -> int:
         # A fresh connection per guess: the guesses spread over both workers.
         password = PASSWORD if number == GUESSES // 2 else f"wrong guess number {number}"
-        with httpx.Client(base_url=server.url, timeout=60) as own:
+        with loopback_client(server.url, timeout=60) as own:
             return own.post("/api/v1/auth/login", json={"email": "ann@example.org", "password": password}).status_code
 
     started = time.monotonic()

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 import pytest
-from serverkit import PASSWORD, LiveServer, Person, clean_env, crampcare, refused_serve, serve_here
+from serverkit import PASSWORD, LiveServer, Person, crampcare, refused_serve, serve_here
 from sqlalchemy import text
 
 from crampcare.db.engine import make_engine
+from loopback import loopback_client
 from one_trip_client import OneTripClient
 
 pytestmark = pytest.mark.slow
@@ -52,7 +52,7 @@ def children(pid: int) -> list[int]:
 def test_two_servers_on_one_postgresql_share_the_session_and_the_diary(
         servers_on_one_postgresql: tuple[LiveServer, LiveServer]) -> None:
     one, two = servers_on_one_postgresql
-    with httpx.Client(base_url=one.url) as first, httpx.Client(base_url=two.url) as second:
+    with loopback_client(one.url) as first, loopback_client(two.url) as second:
         ann = Person(first, "ann@example.org").sign_up()
         date = (dt.date.today() - dt.timedelta(days=1)).isoformat()
         night = {"date": date, "cramps": [{"start": "02:40", "duration_s": 90, "leg": "right", "muscles": ["calf"],
@@ -72,7 +72,7 @@ def test_two_servers_on_one_postgresql_share_the_session_and_the_diary(
         assert ann.get(f"/api/v1/days/{date}").json()["fluids_ml"] == 1200
 
         # Another person, through server two, sees none of it.
-        with httpx.Client(base_url=two.url) as third:
+        with loopback_client(two.url) as third:
             bob = Person(third, "bob@example.org").sign_up()
             assert bob.get("/api/v1/nights").json() == [] and bob.get(f"/api/v1/nights/{date}").status_code == 404
 
@@ -92,21 +92,21 @@ def test_two_servers_on_one_postgresql_share_the_session_and_the_diary(
 def test_workers_share_one_postgresql(servers_on_one_postgresql: tuple[LiveServer, LiveServer]) -> None:
     server = servers_on_one_postgresql[0]
     assert len(children(server.process.pid)) >= 2  # uvicorn's worker processes
-    with httpx.Client(base_url=server.url) as client:
+    with loopback_client(server.url) as client:
         wendy = Person(client, "wendy@example.org").sign_up()
         cookie, csrf = client.cookies["crampcare_session"], wendy.csrf
     start = dt.date.today() - dt.timedelta(days=40)
 
     def log(offset: int) -> int:
         # A fresh connection per request: requests spread over both workers.
-        with httpx.Client(base_url=server.url, cookies={"crampcare_session": cookie}) as client:
+        with loopback_client(server.url, cookies={"crampcare_session": cookie}) as client:
             date = (start + dt.timedelta(days=offset)).isoformat()
             return client.post("/api/v1/nights", json={"date": date, "cramps": []},
                                headers={"X-CSRF-Token": csrf}).status_code
 
     with ThreadPoolExecutor(6) as pool:
         assert list(pool.map(log, range(30))) == [201] * 30
-    with httpx.Client(base_url=server.url, cookies={"crampcare_session": cookie}) as client:
+    with loopback_client(server.url, cookies={"crampcare_session": cookie}) as client:
         assert len(client.get("/api/v1/nights").json()) == 30
 
 
@@ -142,7 +142,7 @@ def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path, serve
     config.write_text(f'[server]\nmode = "server"\ndb = "{db}"\nsecure_cookies = true\n')
     # `python -m crampcare`, exactly as shipped (the other tests' servers hash cheaply).
     from_file = serve("--config", str(config), real_hashing=True)
-    with httpx.Client(base_url=from_file.url) as client:
+    with loopback_client(from_file.url) as client:
         assert client.get("/diary").status_code == 303  # server mode: log in first
         signed = client.post("/api/v1/auth/signup", json={"email": "cat@example.org", "password": PASSWORD})
         assert signed.status_code == 201 and "; secure" in signed.headers["set-cookie"].lower()
@@ -154,13 +154,19 @@ def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path, serve
     finally:
         engine.dispose()
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,")  # the full cost
-    from_env = serve(env=clean_env(CRAMPCARE_MODE="server", CRAMPCARE_DB=db), real_hashing=True)
-    with httpx.Client(base_url=from_env.url) as client:
-        assert client.get("/api/v1/nights").status_code == 401
-        assert client.post("/api/v1/auth/login",
-                           json={"email": "cat@example.org", "password": PASSWORD}).status_code == 200
+    # From the environment alone: the app the command builds, in this process (main() reads the same
+    # settings there; a second process, 1 s of CPU, would check nothing more than the one above).
+    result, from_env = serve_here(env={"CRAMPCARE_MODE": "server", "CRAMPCARE_DB": db})
+    assert result.returncode == 0 and from_env is not None, result.stderr
+    try:
+        with OneTripClient(from_env) as client:
+            assert client.get("/api/v1/nights").status_code == 401
+            assert client.post("/api/v1/auth/login",
+                               json={"email": "cat@example.org", "password": PASSWORD}).status_code == 200
+    finally:
+        from_env.state.engine.dispose()
     # The command line wins over the file: --local serves one person's diary, no log-in (the app the
-    # command builds, in this process: a third process would check nothing more).
+    # command builds, in this process, as above).
     result, local = serve_here("--config", str(config), "--local", "--db", str(tmp_path / "local.db"))
     assert result.returncode == 0 and local is not None, result.stderr
     try:

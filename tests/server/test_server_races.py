@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 from serverkit import PASSWORD, LiveServer, Person
 from sqlalchemy import text
 
 from crampcare.db.engine import make_engine
+from loopback import loopback_client
 
 CLIENTS = 10
 DATE = (dt.date.today() - dt.timedelta(days=2)).isoformat()
@@ -32,7 +32,7 @@ def _cramp(minute: int, severity: int = 5) -> dict[str, object]:
 def _server_with_person(serve: Callable[..., LiveServer], db_url: str,
                         email: str) -> tuple[LiveServer, dict[str, str], str]:
     server = serve("--multi-user", "--workers", "2", "--db", db_url)
-    with httpx.Client(base_url=server.url) as client:
+    with loopback_client(server.url) as client:
         person = Person(client, email).sign_up()
         return server, {"crampcare_session": client.cookies["crampcare_session"]}, person.csrf
 
@@ -59,7 +59,7 @@ def test_parallel_cramps_through_the_web_form_are_all_kept(shared_serve: Callabl
     server, cookies, csrf = _server_with_person(shared_serve, module_migrated_db_url, email)
 
     def post(index: int) -> int:
-        with httpx.Client(base_url=server.url, cookies=cookies, timeout=30) as client:
+        with loopback_client(server.url, cookies=cookies, timeout=30) as client:
             form = {"csrf_token": csrf, "date": DATE, "start": f"02:{index:02d}", "duration": "60", "leg": "left",
                     "muscles": "calf", "severity": "5"}
             return client.post("/diary/night", data=form).status_code
@@ -77,7 +77,7 @@ def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[...,
     headers = {"X-CSRF-Token": csrf}
 
     def post(index: int) -> int:
-        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as client:
+        with loopback_client(server.url, cookies=cookies, headers=headers, timeout=30) as client:
             return client.post("/api/v1/nights", json={"date": DATE, "cramps": [_cramp(index)]}).status_code
 
     posted = _parallel(CLIENTS, post)
@@ -85,17 +85,17 @@ def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[...,
     assert _stored_cramps(module_migrated_db_url, email) == CLIENTS
 
     def put(index: int) -> int:
-        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as client:
+        with loopback_client(server.url, cookies=cookies, headers=headers, timeout=30) as client:
             body = {"date": DATE, "cramps": [_cramp(index, severity=index)]}
             return client.put(f"/api/v1/nights/{DATE}", json=body).status_code
 
     assert _parallel(CLIENTS, put) == [200] * CLIENTS
-    with httpx.Client(base_url=server.url, cookies=cookies, headers=headers) as client:
+    with loopback_client(server.url, cookies=cookies, headers=headers) as client:
         final = client.get(f"/api/v1/nights/{DATE}").json()
     assert len(final["cramps"]) == 1 and final["cramps"][0]["start"] == f"02:{final['cramps'][0]['severity']:02d}:00"
 
     def undo(_index: int) -> int:
-        with httpx.Client(base_url=server.url, cookies=cookies, headers=headers, timeout=30) as client:
+        with loopback_client(server.url, cookies=cookies, headers=headers, timeout=30) as client:
             return client.post("/api/v1/undo").status_code
 
     undone = _parallel(CLIENTS, undo)
@@ -107,20 +107,20 @@ def test_retried_form_and_api_posts_are_stored_once(shared_serve: Callable[..., 
                                                     module_migrated_db_url: str) -> None:
     email = "retry@example.org"
     server, cookies, csrf = _server_with_person(shared_serve, module_migrated_db_url, email)
-    with httpx.Client(base_url=server.url, cookies=cookies, timeout=30) as client:
+    with loopback_client(server.url, cookies=cookies, timeout=30) as client:
         key = FORM_KEY.search(client.get("/diary").text)
         assert key, "the night form carries an idempotency key"
         form = {"csrf_token": csrf, "idempotency_key": key.group(1), "date": DATE, "start": "02:10",
                 "duration": "60", "leg": "left", "muscles": "calf", "severity": "5"}
 
     def post_form(_index: int) -> int:
-        with httpx.Client(base_url=server.url, cookies=cookies, timeout=30) as client:
+        with loopback_client(server.url, cookies=cookies, timeout=30) as client:
             return client.post("/diary/night", data=form).status_code
 
     assert _parallel(5, post_form) == [303] * 5
 
     def post_api(_index: int) -> int:
-        with httpx.Client(base_url=server.url, cookies=cookies, timeout=30) as client:
+        with loopback_client(server.url, cookies=cookies, timeout=30) as client:
             return client.post("/api/v1/nights", json={"date": DATE, "cramps": [_cramp(20)]},
                                headers={"X-CSRF-Token": csrf, "Idempotency-Key": "api-retry"}).status_code
 
@@ -146,7 +146,7 @@ def test_account_deleted_during_an_import_leaves_nothing(shared_serve: Callable[
     body = "\n".join(rows) + "\n"
 
     def job(index: int) -> int:
-        with httpx.Client(base_url=server.url, cookies=cookies, headers={"X-CSRF-Token": csrf}, timeout=60) as client:
+        with loopback_client(server.url, cookies=cookies, headers={"X-CSRF-Token": csrf}, timeout=60) as client:
             if index == 0:
                 return client.post("/api/v1/import", content=body, headers={"Content-Type": "text/csv"}).status_code
             return client.request("DELETE", "/api/v1/account", json={"password": PASSWORD}).status_code

@@ -6,7 +6,8 @@ leaves the keep-alive connection usable.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ from threaded_server import serve_in_thread
 from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_TAGS_PER_DAY
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
+from loopback import loopback_client
 from one_trip_client import OneTripClient
 
 YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
@@ -77,8 +79,8 @@ def test_tags_are_bounded_per_day_in_length_and_in_number(client: TestClient) ->
 
 
 @pytest.fixture
-def failing_app(sqlite_url: str) -> FastAPI:
-    app = create_app(Settings(db=sqlite_url))
+def failing_app(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> FastAPI:
+    app = create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db")))
 
     @app.get("/api/v1/test-failure")
     def failure() -> None:
@@ -101,7 +103,7 @@ def live(failing_app: FastAPI) -> Iterator[str]:
 
 def test_after_a_500_the_next_request_on_the_same_connection_is_answered(live: str) -> None:
     connections: set[int] = set()
-    with httpx.Client(base_url=live, timeout=10) as client:
+    with loopback_client(live, timeout=10) as client:
         for url in ("/api/v1/test-failure", "/api/v1/health", "/api/v1/test-failure", "/api/v1/nights"):
             response = client.get(url, extensions={"trace": lambda name, info: connections.add(id(info.get(
                 "return_value"))) if name == "connection.connect_tcp.complete" else None})

@@ -25,6 +25,7 @@ styles): matplotlib's styles become presentation attributes, and text and axes a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -180,6 +181,11 @@ _CENTRED_PT = 316  # a title or an axis label, centred on the figure
 _AXES_TITLE_PT = 250
 
 
+# Measuring is a tenth of drawing a triggers chart (each try of a line lays its text out with FreeType),
+# and the same labels come back: the chart's height reads them, then its drawing, then the next
+# chart of the same diary. The width of a text at the charts' fixed font size never changes while
+# crampcare runs, so each (text, limit) is wrapped once.
+@functools.lru_cache(maxsize=512)
 def _wrap(text: str, limit: float = _LABEL_PT) -> str:
     """``text`` in lines of at most ``limit`` points at the charts' font size (a longer word keeps its line)."""
     from matplotlib.font_manager import FontProperties
