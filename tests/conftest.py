@@ -85,15 +85,6 @@ def templates_compiled_once() -> Iterator[None]:
         app.Environment = real  # type: ignore[misc]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def route_parts_built_once() -> Iterator[None]:
-    """Every app a test creates shares the route parts FastAPI would build again for it (shared_route_parts.py)."""
-    from shared_route_parts import route_parts_shared
-
-    with route_parts_shared():
-        yield
-
-
 @pytest.fixture(autouse=True)
 def each_test_speaks_the_default_language() -> Iterator[None]:
     """A command run in this process with ``--lang ru`` sets the language of the thread (a context
