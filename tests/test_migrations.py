@@ -1,6 +1,6 @@
 """Migrations 0003 (owner cascade), 0004 (clinic), 0005 (user language), 0006 (user region), 0008 (old records
-within the limits), 0009 (sleep not logged) and 0010 (flash messages, shares of former clinicians) up and down on
-SQLite and PostgreSQL, with data in the tables."""
+within the limits), 0009 (sleep not logged), 0010 (flash messages, shares of former clinicians) and 0011 (open
+warning questions) up and down on SQLite and PostgreSQL, with data in the tables."""
 
 from __future__ import annotations
 
@@ -410,3 +410,52 @@ def test_0010_ends_the_shares_of_roles_revoked_before_and_adds_flash_messages(db
         engine.dispose()
     upgrade(db_url)
     assert current_revision(db_url) == head_revision()
+
+
+# --------------------------------------------------------------------------- 0011: open warning questions
+
+
+def _insert_assessment(url: str, result: dict) -> None:
+    import json
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO assessments (owner, created_at, answers, result) "
+                              "VALUES ('local', :now, '{}', :result)"),
+                         {"now": dt.datetime(2026, 12, 1, tzinfo=dt.UTC), "result": json.dumps(result)})
+    finally:
+        engine.dispose()
+
+
+def test_0011_counts_the_assessments_own_open_warning_questions(db_url: str) -> None:
+    """Every first-page warning question answered "no", the cramp's length and stretching left open: not
+    complete (the prolonged cramp is not ruled out), so two open questions, not 0 (0004 counted only the
+    first page's). A result stored without the list (an older version) keeps the old count."""
+    from crampcare.assess import assess
+    from crampcare.assess.interview import drop_hidden
+    from crampcare.knowledge import load_knowledge
+
+    no_to_all = {q: False for q in assess({}).warning_signs_asked}
+    unfinished = assess(drop_hidden(load_knowledge(), {"age": 40, "weight_kg": 70, **no_to_all})).model_dump(mode="json")
+    assert unfinished["unanswered_warning_questions"] == ["duration_minutes", "eased_by_stretching"]
+    assert None not in unfinished["warning_signs_asked"].values()
+    older = {"urgency": "doctor", "warning_signs_asked": {"seizure_signs": None, "stroke_signs": False}}
+    counts = "SELECT warning_questions_open FROM clinic_assessment_summaries ORDER BY assessment_id"
+    upgrade(db_url, "0010")
+    _insert_assessment(db_url, unfinished)
+    _insert_assessment(db_url, older)
+    assert _rows(db_url, counts) == [(0,), (1,)]  # the defect
+
+    upgrade(db_url, "0011")
+    assert current_revision(db_url) == "0011"
+    assert _rows(db_url, counts) == [(2,), (1,)]  # recomputed
+    _insert_assessment(db_url, unfinished)
+    assert _rows(db_url, counts) == [(2,), (1,), (2,)]  # and the trigger counts so from now on
+
+    downgrade(db_url, "0010")
+    assert _rows(db_url, counts) == [(0,), (1,), (0,)]
+    _insert_assessment(db_url, unfinished)
+    assert _rows(db_url, counts) == [(0,), (1,), (0,), (0,)]
+    upgrade(db_url)
+    assert _rows(db_url, counts) == [(2,), (1,), (2,), (2,)]

@@ -146,7 +146,7 @@ def test_assessment_summaries_say_urgency_warnings_and_factors(clinic_app: FastA
                            {"o": user.owner_id}).one()
     assert (row.urgency, row.urgency_rank) == ("urgent", 2)
     assert row.warning_signs_found == len(result.warning_signs) >= 1
-    assert row.warning_questions_open == sum(v is None for v in result.warning_signs_asked.values()) >= 1
+    assert row.warning_questions_open == len(result.unanswered_warning_questions) >= 1
     factors = row.factors if isinstance(row.factors, list) else __import__("json").loads(row.factors)
     assert factors == [f.id for f in result.factors]
 
@@ -157,7 +157,8 @@ def test_the_dashboard_puts_patients_needing_attention_first(clinic_app: FastAPI
     ward = clinician(clinic_app, person("ward@clinic.example"))
     ward_user = clinic_app.state.accounts.authenticate(ward.email, ward.password)
     before = WINDOW.before
-    patients = {name: make_user(engine, f"{name}-dash@example.org") for name in ("calm", "urgent", "rising", "open")}
+    patients = {name: make_user(engine, f"{name}-dash@example.org")
+                for name in ("calm", "urgent", "rising", "open", "unfinished")}
     log(engine, patients["calm"], before, [True, False, False, False, False, False, False])
     log(engine, patients["urgent"], before, [True, False, False, False, False, False, False])
     log(engine, patients["open"], before, [True, False, False, False, False, False, False])
@@ -173,6 +174,11 @@ def test_the_dashboard_puts_patients_needing_attention_first(clinic_app: FastAPI
     save(engine, patients["urgent"], CALM_ANSWERS)
     save(engine, patients["urgent"], URGENT_ANSWERS)  # the latest counts
     save(engine, patients["open"], {"age": 40, "weight_kg": 70})  # warning signs never asked
+    # Every first-page warning question "no", but the cramp's length and stretching left open: the
+    # assessment says "not complete" (a prolonged cramp is not ruled out), and so must the dashboard.
+    unfinished = {q: a for q, a in CALM_ANSWERS.items() if q not in ("duration_minutes", "eased_by_stretching")}
+    assert not assess(unfinished).complete and None not in assess(unfinished).warning_signs_asked.values()
+    save(engine, patients["unfinished"], unfinished)
     assert assess(CALM_ANSWERS).urgency == "self_care"
     for user in patients.values():
         share = sharing.invite_clinician(engine, user, ward.email, sharing.Scopes(True, True, True))
@@ -185,6 +191,8 @@ def test_the_dashboard_puts_patients_needing_attention_first(clinic_app: FastAPI
     assert by_name["rising"].trend == "rising" and "cramps rising" in by_name["rising"].attention
     assert by_name["rising"].nights_per_week is not None and 4.0 <= by_name["rising"].nights_per_week <= 6.0
     assert any("not ruled out" in reason for reason in by_name["open"].attention)
+    assert by_name["unfinished"].warning_questions_open == len(assess(unfinished).unanswered_warning_questions) == 2
+    assert by_name["unfinished"].attention == ["2 warning-sign questions not answered: not ruled out"]
     assert by_name["urgent"].urgency == "urgent"
     assert by_name["calm"].weeks is not None and len(by_name["calm"].weeks) == 4
     page = ward.client.get("/clinic").text

@@ -147,6 +147,6 @@ class AssessmentSummaryRow(Base):
     # 0 self_care, 1 doctor, 2 urgent, 3 emergency (URGENCY_ORDER).
     urgency_rank: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)
     warning_signs_found: Mapped[int] = mapped_column(Integer, nullable=False)
-    # Warning-sign questions left unanswered: not ruled out.
+    # The assessment's unanswered_warning_questions (nothing answered is not "no"; migration 0011).
     warning_questions_open: Mapped[int] = mapped_column(Integer, nullable=False)
     factors: Mapped[list[Any]] = mapped_column(JsonType, nullable=False)
