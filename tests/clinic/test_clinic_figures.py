@@ -302,3 +302,39 @@ def test_the_clinician_sees_the_assessment_the_patient_saw(clinic_app: FastAPI, 
     assert headline in seen and "Save to my diary" not in seen and 'id="viewing"' in seen
     for sign in assess(answers).warning_signs:
         assert sign.title in seen
+
+
+def test_the_assessment_page_and_the_report_give_the_same_local_date(
+        clinic_app: FastAPI, person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved at 01:30 in Moscow (22:30 UTC the day before): the report dated it 2 March, the clinic's
+    assessment page (and the dashboard) the UTC day, 1 March."""
+    import time
+
+    from crampcare.i18n.formatting import local_date
+
+    patient, doctor = person("tz-pat@example.org"), clinician(clinic_app, person("tz-doc@clinic.example"))
+    patient_user = clinic_app.state.accounts.authenticate(patient.email, patient.password)
+    doctor_user = clinic_app.state.accounts.authenticate(doctor.email, doctor.password)
+    assert patient.post("/api/v1/assess", json={"answers": URGENT_ANSWERS, "save": True}).status_code == 201
+    with clinic_app.state.engine.begin() as conn:
+        conn.execute(text("UPDATE assessments SET created_at = :at WHERE owner = :o"),
+                     {"at": dt.datetime(2026, 3, 1, 22, 30, tzinfo=dt.UTC), "o": patient_user.owner_id})
+        conn.execute(text("UPDATE clinic_assessment_summaries SET created_at = :at WHERE owner = :o"),
+                     {"at": dt.datetime(2026, 3, 1, 22, 30, tzinfo=dt.UTC), "o": patient_user.owner_id})
+    share = sharing.invite_clinician(clinic_app.state.engine, patient_user, doctor.email,
+                                     sharing.Scopes(True, True, True))
+    sharing.accept_invite(clinic_app.state.engine, doctor_user, share)
+    monkeypatch.setenv("TZ", "Europe/Moscow")
+    time.tzset()
+    try:
+        moscow, utc_day = local_date(dt.date(2026, 3, 2)), local_date(dt.date(2026, 3, 1))
+        page = doctor.client.get(f"/clinic/patients/{share}/assessment").text
+        report = doctor.client.get(f"/clinic/patients/{share}/report.html").text
+        dashboard_page = doctor.client.get("/clinic").text
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert f"(assessment of {moscow})" in report
+    assert f"Assessment of tz-pat@example.org ({moscow})" in page and utc_day not in page
+    row = dashboard_page[dashboard_page.index("tz-pat@example.org"):]
+    assert f"({moscow})" in row[:row.index("</tr>")]

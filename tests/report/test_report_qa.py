@@ -127,6 +127,18 @@ def test_the_assessment_is_dated_in_the_local_zone(local_zone: Callable[[str], N
     assert fmt_date(saved) == fmt_date(dt.date(2026, 3, 1))
 
 
+def test_sex_other_is_printed_as_answered(make_store: Callable[[str], DiaryStore]) -> None:
+    """"Other or prefer not to say" was printed "sex not stated", as if the question had not been answered."""
+    from crampcare.i18n.context import use_language
+
+    store = make_store("other")
+    save_assessment(store, {"age": 40, "sex": "other"})
+    for lang, said in (("en", "Age 40, sex: other or prefer not to say"), ("ru", "Возраст 40, пол: другой или не хочу указывать")):
+        with use_language(lang):
+            text = page_text(report_html(store, today=TODAY))
+        assert said in text and "not stated" not in text and "не указан " not in text
+
+
 # --------------------------------------------------------------------------- FHIR
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from crampcare.assess.interview import lookalikes_not_suggested
 from crampcare.i18n import formatting  # one wording for report, insights and diary
 from crampcare.i18n.context import N_, _, current_language, current_localizer, ngettext
+from crampcare.i18n.formatting import local_date as fmt_date  # the clinic's pages date the same way
 from crampcare.kept import Kept, digest
 from crampcare.knowledge.vocabulary import vocabulary
 from crampcare.report.errors import ReportError
@@ -72,7 +73,7 @@ COMPACT = Limits(factors_in_full=5, reasons=1, list_values=3, compact=True)
 TIGHTER = Limits(factors_in_full=3, reasons=1, list_values=2, compact=True)
 MAX_PAGES = 2
 
-SEX_LABELS = {"female": N_("female"), "male": N_("male"), "other": N_("sex not stated")}
+SEX_LABELS = {"female": N_("female"), "male": N_("male"), "other": N_("sex: other or prefer not to say")}
 
 
 def _urgency_label(urgency: str) -> str:
@@ -87,18 +88,6 @@ def check_period(start: dt.date | None, end: dt.date | None) -> None:
     """Refuse a range that ends before it starts (one clear sentence)."""
     if start is not None and end is not None and start > end:
         raise ReportError(_("the period starts ({start}) after it ends ({end})", start=start.isoformat(), end=end.isoformat()))
-
-
-def fmt_date(value: dt.date | dt.datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        # A stored moment (UTC) is dated where the report is made, as its "generated" date and the
-        # diary's nights are: an assessment saved at 01:30 in Moscow is dated that day, not the day before.
-        day = (value.astimezone() if value.tzinfo is not None else value).date()
-    else:
-        day = value
-    return current_localizer().date(day, form="medium")
 
 
 def _humanise(text: str) -> str:

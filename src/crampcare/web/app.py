@@ -138,7 +138,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from crampcare.web.wording import field_label, moment, offline_words, scope_names, trend_name
 
     env.filters["field_label"] = field_label
-    env.globals.update(scope_names=scope_names, trend_name=trend_name, moment=moment, offline_words=offline_words)
+    from crampcare.i18n.formatting import local_date
+
+    env.globals.update(scope_names=scope_names, trend_name=trend_name, moment=moment, offline_words=offline_words,
+                       local_date=local_date)
     app.state.templates = Jinja2Templates(env=env)
 
     install_handlers(app)

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from crampcare.i18n.context import N_, _
+from crampcare.i18n.formatting import local_date
 from crampcare.i18n.wording import text
 from crampcare.services import clinic
 from crampcare.services import diary as diary_service
@@ -273,7 +274,7 @@ async def clinic_patient_assessment(request: Request, share_id: int = ShareId,
     context = result_context(kb, result)
     context.update(viewing=share, read_only=True, saved=True,
                    title=_("Assessment of {email} ({date})", email=share.patient_email,
-                                           date=latest.created_at.strftime("%Y-%m-%d")))
+                                           date=local_date(latest.created_at)))  # as the report dates it
     return render(request, "assess_result.html", context)
 
 
