@@ -48,3 +48,14 @@ def test_log_out_says_so_once_and_a_message_is_only_its_accounts(people: Callabl
     assert out.status_code == 303 and out.headers["location"] == "/login"
     assert said(ann.client.get("/login").text) == "You are logged out."
     assert said(ann.client.get("/login").text) is None
+
+
+def test_a_link_cannot_put_a_name_on_someones_report(people: Callable[..., Person]) -> None:
+    """``/report.html?name=...`` printed the link's name on the person's report. The name is posted from
+    the home page's form now, with the session's CSRF token; without it, refused."""
+    ann = people("ann@example.org")
+    assert "Name:" not in ann.client.get("/report.html", params={"name": "Dr Smith"}).text
+    typed = ann.client.post("/report.html", data={"name": "Ann Lee", "csrf_token": ann.form_token("/")})
+    assert typed.status_code == 200 and "<strong>Name:</strong> Ann Lee" in typed.text
+    forged = ann.client.post("/report.html", data={"name": "Dr Smith"})
+    assert forged.status_code == 403 and "Dr Smith" not in forged.text

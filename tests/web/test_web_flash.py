@@ -1,9 +1,11 @@
 """What a page says after a form comes from the server, once, never from the URL (local mode, both
-back ends). Server mode (accounts, log-out, other people): tests/server/test_server_flash.py."""
+back ends); no page prints words taken from a link. Server mode (accounts, log-out, other people):
+tests/server/test_server_flash.py."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -87,3 +89,25 @@ def test_a_scripts_fetch_of_the_page_leaves_the_message_for_the_page_it_opens(db
     assert flash_box(fetched.text) is None and flash_box(prefetched.text) is None
     opened = db_client.get("/diary", headers={"Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"})
     assert flash_box(opened.text) == "Quiet night of 2026-11-20 saved."
+
+
+def test_a_link_cannot_put_a_name_or_words_on_a_page(db_client: TestClient) -> None:
+    """``/report.html?name=...`` printed the link's name on the person's report, labelled "Name:"; a 404
+    page said "Nothing at /<the link's words>", and ``/learn/<words>`` repeated them. The name is now
+    typed on the home page's form and posted (a page of another site is refused); nothing from an
+    address is printed."""
+    words = "Dr Smith says stop your heart medicine"
+    assert "Name:" not in db_client.get("/report.html", params={"name": words}).text
+    assert 'method="post" action="/report.html"' in db_client.get("/").text
+    typed = db_client.post("/report.html", data={"name": "Anna <b>P</b>"})
+    assert typed.status_code == 200 and "<strong>Name:</strong> Anna &lt;b&gt;P&lt;/b&gt;" in typed.text
+    assert typed.headers["content-security-policy"].startswith("default-src 'none'")
+    crafted = db_client.post("/report.html", data={"name": words}, headers={"Origin": "https://elsewhere.example"})
+    assert crafted.status_code == 403 and words not in crafted.text
+    too_long = db_client.post("/report.html", data={"name": "x" * 81})
+    assert too_long.status_code == 422 and "at most 80 characters" in too_long.json()["error"]["message"]
+    for link in (f"/{words}", f"/learn/{words}", f"/api/v1/{words}"):
+        for accept in ("text/html", "application/json"):
+            page = db_client.get(link, headers={"accept": accept})
+            shown = re.sub(r"<[^>]+>", " ", page.text)  # what the page says (the language form keeps its address)
+            assert page.status_code == 404 and "Dr Smith" not in shown, (link, accept)

@@ -21,7 +21,7 @@ def test_home_links_to_now_and_the_journeys(client: TestClient) -> None:
     assert 'href="/now"' in page and "Cramp now?" in page
     for href in ("/assess", "/diary", "/insights", "/learn", "/reminders", "/diary#log-night"):
         assert f'href="{href}"' in page
-    assert 'action="/report.html"' in page and 'name="name"' in page  # the report with an optional name
+    assert 'method="post" action="/report.html"' in page and 'name="name"' in page  # the report with an optional name
 
 
 def test_now_lists_every_step_with_source_and_evidence(client: TestClient) -> None:
@@ -306,7 +306,7 @@ def test_csv_downloads_open_in_excel_and_one_row_per_cramp(client: TestClient) -
 
 
 def test_web_report_fits_a_phone_has_a_name_and_no_shell_commands(client: TestClient) -> None:
-    report = client.get("/report.html", params={"name": "Anna <b>P</b>"}).text
+    report = client.post("/report.html", data={"name": "Anna <b>P</b>"}).text  # typed on the home page's form
     assert "<strong>Name:</strong> Anna &lt;b&gt;P&lt;/b&gt;" in report
     assert "crampcare assess --save" not in report and "<code>" not in report
     assert "@media (max-width: 700px)" in report

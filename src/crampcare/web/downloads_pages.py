@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from crampcare.diary.records import DiaryDate
 from crampcare.digits import OtherDigitsError, refuse_other_digits
 from crampcare.i18n.context import _
 from crampcare.services import diary as diary_service
+from crampcare.web import forms
 from crampcare.web.deps import get_store
 from crampcare.web.errors import ApiError
 from crampcare.web.pages import NO_STORE, render
@@ -119,13 +121,31 @@ def cramps_csv(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDat
     return _csv_response(cramps_csv_text(diary_service.nights(store, start, end)), "cramps")
 
 
-@router.get("/report.html")
-def report_html(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
-                name: str = Query("", max_length=80, description="The person's name, printed on the report"),
-                store: Diary = Depends(get_store)) -> Response:
+NAME_LIMIT = 80
+# The report is a self-contained printable document: its own inline styles, no scripts at all.
+_REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
+
+
+def _report_response(store: Diary, start: dt.date | None, end: dt.date | None, name: str = "") -> Response:
     from crampcare.services.report import report_html_for_web
 
     html = report_html_for_web(store, start, end, name)
-    # The report is a self-contained printable document: its own inline styles, no scripts at all.
-    csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
-    return HTMLResponse(html, headers={"Content-Security-Policy": csp, **NO_STORE})
+    return HTMLResponse(html, headers={"Content-Security-Policy": _REPORT_CSP, **NO_STORE})
+
+
+@router.get("/report.html")
+def report_html(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
+                store: Diary = Depends(get_store)) -> Response:
+    """The report, without a name: nothing in an address is printed on it (anyone can send a link)."""
+    return _report_response(store, start, end)
+
+
+@router.post("/report.html")
+async def report_html_with_name(request: Request, store: Diary = Depends(get_store)) -> Response:
+    """The report with the name the person typed on the home page's form: posted by this app's own page
+    (a session's CSRF token in server mode, the same origin in local mode), never read from a link."""
+    name = forms.text(await request.form(), "name")
+    if len(name) > NAME_LIMIT:
+        message = _("the name on the report can be at most {n} characters long", n=NAME_LIMIT)
+        raise ApiError(422, message, fields=[{"field": "name", "message": message}])
+    return await run_in_threadpool(_report_response, store, None, None, name)

@@ -148,7 +148,8 @@ def install_handlers(app: FastAPI) -> None:
         default = {404: _("Not found."), 405: _("Method not allowed.")}.get(status, _("Request refused."))
         message = exc.detail if isinstance(exc.detail, str) and exc.detail else default
         if status == 404 and message == "Not Found":
-            message = _("Nothing at {path}.", path=request.url.path)
+            # Never the address itself: a crafted link would put its words on this app's page.
+            message = _("Nothing at this address.")
         elif message in ("Method Not Allowed", "Not Found"):  # Starlette's own English words
             message = default
         headers = dict(exc.headers) if exc.headers else {}

@@ -599,7 +599,7 @@ def learn_topic(request: Request, topic: str, kb: KnowledgeBase = Depends(get_kb
     try:
         markdown = topic_markdown(kb, topic)
     except KeyError:
-        raise ApiError(404, _("no topic {topic!r}; see /learn", topic=topic)) from None
+        raise ApiError(404, _("no such topic; see /learn")) from None  # never the address's words
     html = _topic_html(markdown)
     return render(request, "learn_topic.html", {"title": topic_titles(kb).get(topic, topic), "body": html,
                                                 "topic": topic})
