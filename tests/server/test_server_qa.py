@@ -99,6 +99,20 @@ def _ann_and_her_doctor(app: FastAPI, people: Callable[..., Person]) -> tuple[Us
     return patient, _user(app, doctor)
 
 
+def _ann_with_a_history_and_her_doctor(app: FastAPI, people: Callable[..., Person]) -> tuple[User, User, Person]:
+    """ann, a patient with a week of diary (a note "private-diary-note") and a saved urgent
+    assessment, and doc@clinic.example, made a clinician (no share between them yet)."""
+    import datetime as dt
+
+    ann = people("ann@example.org")
+    ann.log_week(dt.date.today() - dt.timedelta(days=9), "private-diary-note")
+    assert ann.post("/api/v1/assess", json={"answers": {"age": 71, "calf_swollen_red_warm": True},
+                                            "save": True}).status_code == 201
+    doctor = people("doc@clinic.example")
+    grant_role(app.state.engine, doctor.email, "clinician")
+    return _user(app, ann), _user(app, doctor), doctor
+
+
 # --------------------------------------------------------------------------- sign-up limit
 
 
@@ -434,16 +448,8 @@ def test_a_patient_cannot_flood_a_clinicians_dashboard_with_invitations(app: Fas
 def test_the_fhir_download_carries_only_what_the_patient_shares(app: FastAPI, people: Callable[..., Person]) -> None:
     """A patient who shared "reports (PDF, FHIR)" and not "my diary and insights" still sent the
     clinician every night, day and note of the diary, and every saved assessment, in the FHIR file."""
-    import datetime as dt
-
     engine = app.state.engine
-    ann = people("ann@example.org")
-    ann.log_week(dt.date.today() - dt.timedelta(days=9), "private-diary-note")
-    assert ann.post("/api/v1/assess", json={"answers": {"age": 71, "calf_swollen_red_warm": True},
-                                            "save": True}).status_code == 201
-    doctor = people("doc@clinic.example")
-    grant_role(engine, doctor.email, "clinician")
-    patient, clinician = _user(app, ann), _user(app, doctor)
+    patient, clinician, doctor = _ann_with_a_history_and_her_doctor(app, people)
 
     def download(scopes: sharing.Scopes) -> tuple[set[str], bool]:
         share_id = sharing.invite_clinician(engine, patient, doctor.email, scopes)
@@ -465,16 +471,8 @@ def test_the_report_shows_only_what_the_patient_shares(app: FastAPI, people: Cal
     """The FHIR file kept to the share, the report (HTML and PDF) did not: a patient who shared
     "reports" but not "my diary and insights" nor "my assessments" still showed the clinician the
     diary's figures, medicines and chart, and the whole latest assessment, with age and sex."""
-    import datetime as dt
-
     engine = app.state.engine
-    ann = people("ann@example.org")
-    ann.log_week(dt.date.today() - dt.timedelta(days=9), "private-diary-note")
-    assert ann.post("/api/v1/assess", json={"answers": {"age": 71, "calf_swollen_red_warm": True},
-                                            "save": True}).status_code == 201
-    doctor = people("doc@clinic.example")
-    grant_role(engine, doctor.email, "clinician")
-    patient, clinician = _user(app, ann), _user(app, doctor)
+    patient, clinician, doctor = _ann_with_a_history_and_her_doctor(app, people)
 
     def report(scopes: sharing.Scopes) -> str:
         share_id = sharing.invite_clinician(engine, patient, doctor.email, scopes)

@@ -1,5 +1,5 @@
 """A web process builds its app with the garbage collector paused and serves with it on again
-(crampcare.web.startup): both ways it starts, one process (`crampcare serve`) and each worker
+(crampcare.collector): both ways it starts, one process (`crampcare serve`) and each worker
 of `crampcare serve --workers N` (``create_app_from_env``)."""
 
 from __future__ import annotations

@@ -257,7 +257,7 @@ def main() -> None:
     # diary it read, a report's layout), so Python's full collections, after every 10 collections
     # of the middle generation, walked it all again to free next to nothing: 10-20 % of a command's
     # CPU (0.27 s of a PDF report's 1.8). They wait for 100 here; garbage is still collected.
-    from crampcare.web.startup import collect_fully_less_often
+    from crampcare.collector import collect_fully_less_often
 
     collect_fully_less_often()
     try:

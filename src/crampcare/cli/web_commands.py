@@ -59,9 +59,9 @@ def register(app: typer.Typer) -> None:
             "host, port, workers, secure_cookies, forwarded_allow_ips, signup_limit, busy_timeout)."),
     ) -> None:
         """Open the app in a browser: first aid, assessment, diary, insights, and the JSON API (/docs)."""
-        from crampcare.web.startup import collector_paused
+        from crampcare.collector import collector_paused
 
-        with collector_paused():  # until the app is built (crampcare.web.startup says why)
+        with collector_paused():  # until the app is built (crampcare.collector says why)
             import os
             import threading
             import webbrowser

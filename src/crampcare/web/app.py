@@ -248,8 +248,8 @@ def _language_helpers() -> dict[str, Any]:
 def create_app_from_env() -> FastAPI:
     """The app configured from the environment (``CRAMPCARE_MODE``, ``CRAMPCARE_DB``, …; see
     :mod:`crampcare.config`): the factory each uvicorn worker calls for ``crampcare serve --workers N``."""
+    from crampcare.collector import collect_fully_less_often, collector_paused
     from crampcare.config import load_config
-    from crampcare.web.startup import collect_fully_less_often, collector_paused
 
     collect_fully_less_often()  # as `crampcare serve` (one process) does in the CLI's main
     with collector_paused():

@@ -1,5 +1,6 @@
-"""How a web process starts: with the garbage collector paused while it builds the app, and full
-collections as rare as a command's.
+"""How a crampcare process uses the garbage collector: every command and web process runs full
+collections less often, and a web process builds its app with the collector paused. (One module for
+both, below the interfaces: the CLI and the web each use it.)
 
 Start-up imports the app's modules and builds its routes, models and templates: objects that live
 as long as the process, so the collections Python runs meanwhile find next to nothing to free. They
