@@ -121,3 +121,26 @@ def test_an_answer_out_of_range_is_shown_as_the_reader_writes_numbers() -> None:
         check_answer(age, 9999.5)
     with pytest.raises(AnswerError, match="^age: 300 is out of range"):
         check_answer(age, 300)
+
+
+def test_russian_texts_quote_with_guillemets() -> None:
+    """Russian quotes words «так»; a key or value the reader types is set in `backticks`, as the
+    other import messages do. The CLI's answers-file message put "answers" in English quotes."""
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    from crampcare.knowledge.loader import text_catalog
+
+    tags = re.compile(r"<[^>]*>")  # an HTML attribute's quotes are markup, not text
+    locale = Path(__file__).parents[2] / "src/crampcare/i18n/locale/ru/LC_MESSAGES"
+    straight = []
+    for domain in ("messages", "web"):
+        with (locale / f"{domain}.po").open("rb") as po:
+            for message in read_po(po):
+                forms = message.string if isinstance(message.string, tuple) else (message.string,)
+                straight += [form for form in forms if form and re.search("[\"“”]", tags.sub("", form))]
+    kb = load_knowledge()
+    straight += [key for key in text_catalog(kb) if re.search("[\"“”]", kb.text(key, "ru"))]
+    assert not straight, straight
