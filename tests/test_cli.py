@@ -190,6 +190,15 @@ def test_learn_lists_and_shows_topics_with_sources() -> None:
     assert unknown.returncode == 2 and "unknown topic" in unknown.stderr
 
 
+@pytest.mark.parametrize(("lang", "region", "numbers"), [("ru", "RU", "112 или 103"), ("en", "GB", "999")])
+def test_learn_ends_with_the_emergency_numbers_of_the_readers_region(lang: str, region: str, numbers: str) -> None:
+    """The topics say "call an ambulance" and name no number (one of their own could contradict the
+    region's); the Russian when-to-see-a-doctor page wrote "112 или 103" itself, and in the terminal
+    nothing else gave them. Every web page's footer does."""
+    page = " ".join(crampcare("learn", "when_to_see_a_doctor", "--lang", lang, "--region", region).stdout.split())
+    assert page.endswith(f"{numbers}."), page[-200:]
+
+
 def test_exercises_plain() -> None:
     result = crampcare("exercises", "--plain")
     assert result.returncode == 0 and "wall" in result.stdout.lower()

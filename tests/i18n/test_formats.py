@@ -121,3 +121,46 @@ def test_an_answer_out_of_range_is_shown_as_the_reader_writes_numbers() -> None:
         check_answer(age, 9999.5)
     with pytest.raises(AnswerError, match="^age: 300 is out of range"):
         check_answer(age, 300)
+
+
+def test_russian_texts_quote_with_guillemets() -> None:
+    """Russian quotes words «так»; a key or value the reader types is set in `backticks`, as the
+    other import messages do. The CLI's answers-file message put "answers" in English quotes."""
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    from crampcare.knowledge.loader import text_catalog
+
+    tags = re.compile(r"<[^>]*>")  # an HTML attribute's quotes are markup, not text
+    locale = Path(__file__).parents[2] / "src/crampcare/i18n/locale/ru/LC_MESSAGES"
+    straight = []
+    for domain in ("messages", "web"):
+        with (locale / f"{domain}.po").open("rb") as po:
+            for message in read_po(po):
+                forms = message.string if isinstance(message.string, tuple) else (message.string,)
+                straight += [form for form in forms if form and re.search("[\"“”]", tags.sub("", form))]
+    kb = load_knowledge()
+    straight += [key for key in text_catalog(kb) if re.search("[\"“”]", kb.text(key, "ru"))]
+    assert not straight, straight
+
+
+@pytest.mark.parametrize(("n", "pairs", "combinations", "with_it"), [
+    (1, "1 день и ночь", "1 сочетание", "1 день с ним"), (2, "2 дня и ночи", "2 сочетания", "2 дня с ним"),
+    (5, "5 дней и ночей", "5 сочетаний", "5 дней с ним"), (11, "11 дней и ночей", "11 сочетаний", "11 дней с ним"),
+    (21, "21 день и ночь", "21 сочетание", "21 день с ним"), (22, "22 дня и ночи", "22 сочетания", "22 дня с ним"),
+])
+def test_insights_counts_agree_with_their_nouns_in_russian(n: int, pairs: str, combinations: str, with_it: str) -> None:
+    """These plural messages had one Russian form for every count, the count put after a colon
+    ("запишите ещё дней и ночей: 1"), where the sibling messages say "запишите ещё 1 день с ним"."""
+    from crampcare.i18n.context import ngettext
+
+    with use_language("ru"):
+        assert f"запишите ещё {pairs} (" in ngettext("log {n} more day and night (at least {least} in all).",
+                                                     "log {n} more days and nights (at least {least} in all).", n, least=30)
+        assert f"Проверено {combinations} фактора" in ngettext("Checked {n} factor and timing combination; ",
+                                                               "Checked {n} factor and timing combinations; ", n)
+        assert f"запишите ещё {with_it} и ещё 3 без него" == ngettext(
+            "log {n} more day with it and {without_it} more without it",
+            "log {n} more days with it and {without_it} more without it", n, without_it=3)

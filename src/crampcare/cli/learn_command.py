@@ -10,6 +10,7 @@ from rich.markdown import Markdown
 from rich.markup import escape
 
 from crampcare.i18n.context import _, current_language
+from crampcare.i18n.wording import emergency_numbers
 from crampcare.knowledge import load_knowledge
 from crampcare.learn import topic_markdown, topic_titles
 
@@ -32,10 +33,7 @@ def show(topic: str | None) -> None:
     markdown = topic_markdown(kb, topic)
     heading = "\n## " + _("Sources") + "\n"
     body, found, sources = markdown.partition(heading)
-    if not found:
-        console.print(Markdown(markdown))
-        return
-    console.print(Markdown(body + heading))
+    console.print(Markdown(body + heading if found else markdown))
     # Wrapped between words only: the Markdown renderer folded a long web address mid-word onto the next
     # line, where it could be neither followed nor copied whole. A longer address runs on unbroken.
     for line in sources.strip().splitlines():
@@ -45,3 +43,7 @@ def show(topic: str | None) -> None:
         wrapped = textwrap.fill(entry, width=max(console.width - 3, 20), initial_indent=" • ", subsequent_indent="   ",
                                 break_long_words=False, break_on_hyphens=False)
         console.print(wrapped, soft_wrap=True, markup=False, highlight=False)
+    # The region's numbers, as every web page's footer gives them: the topics' texts name none (a number of
+    # their own could contradict the reader's region), so their "call an ambulance" needs them here.
+    console.print("\n" + _("crampcare gives information, not a diagnosis. In an emergency call {numbers}.",
+                           numbers=emergency_numbers()), markup=False, highlight=False)
