@@ -20,6 +20,7 @@ from crampcare.web.auth import (
     PRELOGIN_COOKIE,
     Auth,
     accounts,
+    clear_prelogin_cookie,
     clear_session_cookie,
     prelogin_token,
     require_user,
@@ -76,7 +77,7 @@ def _start_session(request: Request, user: Any, next_path: str) -> Response:
     token, _session = accounts(request).create_session(user, replacing=request.cookies.get("crampcare_session"))
     response = RedirectResponse(safe_next(next_path), status_code=303)
     set_session_cookie(response, request, token)
-    response.delete_cookie(PRELOGIN_COOKIE, path="/")
+    clear_prelogin_cookie(response, request)
     return response
 
 

@@ -291,6 +291,10 @@ def set_prelogin_cookie(response: Response, request: Request, token: str) -> Non
                         httponly=True, samesite="lax")
 
 
+def clear_prelogin_cookie(response: Response, request: Request) -> None:
+    response.delete_cookie(PRELOGIN_COOKIE, path="/", secure=secure_cookie(request), httponly=True, samesite="lax")
+
+
 def safe_next(value: str | None, default: str = "/diary") -> str:
     """A local path to go to after logging in (never another site: no ``//host``, no scheme)."""
     if not value or len(value) > 500 or not value.startswith("/") or value.startswith(("//", "/\\")):

@@ -97,4 +97,9 @@ def offline_night_form(request: Request, kb: KnowledgeBase = Depends(get_kb)) ->
         # offline.js gives each night saved on the device a key of its own before sending it.
         "form_keys": {"night": uuid.uuid4().hex, "quiet": uuid.uuid4().hex},
     }
-    return render(request, "diary_offline.html", context, headers={"Cache-Control": "no-cache"})
+    # The copy the service worker keeps (a visitor's) is revalidated; shown to an account, the page holds
+    # its e-mail and CSRF token, so it is kept nowhere (render's no-store), as every account's page.
+    from crampcare.web.auth import page_account
+
+    return render(request, "diary_offline.html", context,
+                  headers=None if page_account(request) else {"Cache-Control": "no-cache"})
