@@ -6,15 +6,19 @@
   the service worker keeps, stays ``no-cache``.
 * Behind HTTPS every cookie a log-in through the pages sets or clears is Secure, HttpOnly and
   SameSite=Lax (the log-in cleared the ``crampcare_prelogin`` cookie without any of them).
+* Every unsafe route of the app (walked, so a route added later is covered) refuses a session
+  cookie that comes without its CSRF token, the report form that posts a name included.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
+from fastapi import FastAPI
 from serverkit import CSRF_INPUT, PASSWORD, Person
 
-from crampcare.web.auth import OFFLINE_COPY_HEADER
+from crampcare.web.auth import CREDENTIAL_PATHS, OFFLINE_COPY_HEADER, SAFE_METHODS
 
 
 def _set_cookies(response: object) -> list[str]:
@@ -52,3 +56,37 @@ def test_every_cookie_of_a_log_in_and_out_over_https_is_secure_httponly_and_lax(
     for cookie in cookies:
         flags = {part.strip().lower() for part in cookie.split(";")[1:]}
         assert {"secure", "httponly", "samesite=lax", "path=/"} <= flags, cookie
+
+
+def _routes(routes: list[Any]) -> Iterator[Any]:
+    """Every route, inside the routers FastAPI wraps when they are included (``original_router``)."""
+    for route in routes:
+        if hasattr(route, "original_router"):
+            yield from _routes(route.original_router.routes)
+        else:
+            yield route
+
+
+PATH_VALUES = {"date": "2026-03-02", "kind": "night", "token_id": "1", "share_id": "1", "assessment_id": "1"}
+
+
+def test_every_unsafe_route_refuses_a_session_cookie_without_its_csrf_token(app: FastAPI,
+                                                                            people: Callable[..., Person]) -> None:
+    """Walks the app's routes, so a form or API route added later without the guard fails here: a
+    browser's cookie alone (what another site's form or fetch would carry) changes nothing."""
+    ann = people("ann@example.org")
+    unsafe = sorted({(method, route.path) for route in _routes(app.routes)
+                     for method in getattr(route, "methods", None) or () if method not in SAFE_METHODS})
+    assert len(unsafe) > 30 and ("POST", "/report.html") in unsafe and ("POST", "/logout") in unsafe
+    refused = []
+    for method, path in unsafe:
+        if path in CREDENTIAL_PATHS:
+            continue
+        url = path.format(**PATH_VALUES)
+        for body in ({"data": {"name": "x", "date": "2026-03-02"}}, {"json": {"name": "x", "date": "2026-03-02"}}):
+            response = ann.client.request(method, url, follow_redirects=False, **body)  # type: ignore[arg-type]
+            refused.append((method, url, response.status_code,
+                            response.json()["error"]["code"] if response.status_code == 403 else ""))
+    assert all(status == 403 and code == "csrf_failed" for _m, _u, status, code in refused), [
+        r for r in refused if r[2:] != (403, "csrf_failed")]
+    assert ann.get("/api/v1/nights").json() == [] and ann.get("/api/v1/tokens").json() == []
