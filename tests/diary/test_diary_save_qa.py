@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,3 +52,47 @@ def test_the_newer_version_refusal_is_in_russian_too(newer_diary: Path) -> None:
     result = crampcare("diary", "list", "--lang", "ru", "--db", str(newer_diary))
     assert result.returncode != 0 and "9999" in result.stderr
     assert "newer" not in result.stderr and "crampcare" in result.stderr, result.stderr
+
+
+def test_a_cramp_logged_while_an_edit_runs_is_not_overwritten_by_the_edit(
+    new_migrated_sqlite: Callable[[Path], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`diary edit` reads the night, changes it and writes it back: a cramp another program (the web form,
+    a second terminal) logged in between was confirmed saved, and must not vanish under the edit."""
+    from crampcare.services import diary as diary_service
+
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    assert crampcare("log", "night", "--date", "2026-01-10", "--cramp", "03:10,3m,left,calf,7", "--db", url).returncode == 0
+    read = diary_service.get_date
+
+    def read_then_another_program_logs(diary: diary_service.Diary, date: Any) -> Any:
+        found = read(diary, date)
+        other = crampcare("log", "night", "--date", "2026-01-10", "--cramp", "04:20,1m,right,foot,4", "--db", url)
+        assert other.returncode == 0 and other.stdout.startswith("Added to the night"), other
+        return found
+
+    monkeypatch.setattr(diary_service, "get_date", read_then_another_program_logs)
+    edit = crampcare("diary", "edit", "2026-01-10", "--sleep-disturbed", "--db", url)
+    monkeypatch.undo()
+    assert edit.returncode != 0 and "changed meanwhile" in edit.stderr and "not saved" in edit.stderr, edit
+    with diary_service.open_diary(url) as diary:
+        stored = diary_service.night(diary, dt.date(2026, 1, 10))
+    assert stored is not None and [c.start for c in stored.cramps] == [dt.time(3, 10), dt.time(4, 20)]
+    assert stored.sleep_disturbed is None
+
+
+def test_an_edit_made_from_a_record_changed_meanwhile_is_refused_in_russian_too(
+    new_migrated_sqlite: Callable[[Path], str], tmp_path: Path
+) -> None:
+    from crampcare.diary.errors import ConflictError
+    from crampcare.i18n.context import use_language
+    from crampcare.services import diary as diary_service
+
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    assert crampcare("log", "day", "--date", "2026-01-10", "--fluids", "1L", "--db", url).returncode == 0
+    with diary_service.open_diary(url) as diary, use_language("ru"):
+        read = diary_service.Records([], diary_service.days(diary))
+        diary_service.put_day(diary, read.days[0].model_copy(update={"fluids_ml": 2000}))
+        with pytest.raises(ConflictError, match="изменила другая программа"):
+            diary_service.edit(diary, [], [read.days[0].model_copy(update={"stress": "high"})], read)
+        assert diary_service.day(diary, dt.date(2026, 1, 10)).fluids_ml == 2000  # type: ignore[union-attr]

@@ -143,9 +143,19 @@ def clearable_fields(kind: AnswerKind) -> tuple[str, ...]:
     return tuple(name for name, field in model.model_fields.items() if not field.is_required() and field.default is None)
 
 
-def edit(diary: Diary, nights: list[NightRecord], days: list[DayRecord]) -> None:
-    """Replace the given records as one transaction and one undoable change."""
-    diary.put_records(nights, days)
+def edit(diary: Diary, nights: list[NightRecord], days: list[DayRecord], read: Records | None = None) -> None:
+    """Replace the given records as one transaction and one undoable change.
+
+    ``read``: the records the edit was made from (as :func:`get_date` gave them); when a record being
+    replaced is no longer stored as read, :class:`~crampcare.diary.errors.ConflictError` and nothing
+    changes, so an edit never overwrites what another program saved in the meantime."""
+    was: dict[tuple[Kind, dt.date], NightRecord | DayRecord | None] | None = None
+    if read is not None:
+        stored_nights = {record.date: record for record in read.nights}
+        stored_days = {record.date: record for record in read.days}
+        was = {("night", record.date): stored_nights.get(record.date) for record in nights}
+        was |= {("day", record.date): stored_days.get(record.date) for record in days}
+    diary.put_records(nights, days, was)
 
 
 def list_records(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> Records:
