@@ -96,3 +96,44 @@ def test_an_edit_made_from_a_record_changed_meanwhile_is_refused_in_russian_too(
         with pytest.raises(ConflictError, match="изменила другая программа"):
             diary_service.edit(diary, [], [read.days[0].model_copy(update={"stress": "high"})], read)
         assert diary_service.day(diary, dt.date(2026, 1, 10)).fluids_ml == 2000  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("kind", ["night", "day"])
+def test_the_web_edit_form_does_not_overwrite_a_change_saved_after_it_was_shown(
+    new_migrated_sqlite: Callable[[Path], str], tmp_path: Path, kind: str
+) -> None:
+    """The edit page is open for minutes: a cramp logged meanwhile from the CLI (confirmed "Added to the
+    night") must not vanish when the page's form, showing the older night, is saved."""
+    import re
+
+    from crampcare.web.app import create_app
+    from crampcare.web.settings import Settings
+    from one_trip_client import OneTripClient
+
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    assert crampcare("log", "night", "--date", "2026-01-10", "--cramp", "03:10,3m,left,calf,7", "--db", url).returncode == 0
+    assert crampcare("log", "day", "--date", "2026-01-10", "--fluids", "1L", "--db", url).returncode == 0
+    with OneTripClient(create_app(Settings(db=url))) as client:
+        page = client.get(f"/diary/{kind}/2026-01-10").text
+        version = re.search(r'name="version" value="(\w+)"', page)
+        assert version, "the edit form carries the version it shows"
+        meanwhile = (("log", "night", "--date", "2026-01-10", "--cramp", "04:20,1m,right,foot,4") if kind == "night"
+                     else ("diary", "edit", "2026-01-10", "--stress", "high"))
+        assert crampcare(*meanwhile, "--db", url).returncode == 0
+        form = ({"count": "1", "c0_start": "03:10", "c0_duration": "180", "c0_leg": "left", "c0_muscles": "calf",
+                 "c0_severity": "7", "sleep_disturbed": "yes"} if kind == "night" else {"fluids": "2L"})
+        saved = client.post(f"/diary/{kind}/2026-01-10", data={**form, "version": version.group(1)},
+                            headers={"accept": "text/html"}, follow_redirects=False)
+        assert saved.status_code == 409 and "changed meanwhile" in saved.text, saved.text
+        stored = client.get(f"/api/v1/{kind}s/2026-01-10").json()
+        if kind == "night":
+            assert [c["start"][:5] for c in stored["cramps"]] == ["03:10", "04:20"] and stored["sleep_disturbed"] is None
+        else:
+            assert stored["stress"] == "high" and stored["fluids_ml"] == 1000
+        # Shown again, the form saves.
+        page = client.get(f"/diary/{kind}/2026-01-10").text
+        version = re.search(r'name="version" value="(\w+)"', page)
+        assert version
+        again = client.post(f"/diary/{kind}/2026-01-10", data={**form, "version": version.group(1)},
+                            follow_redirects=False)
+        assert again.status_code == 303, again.text

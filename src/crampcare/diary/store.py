@@ -40,7 +40,14 @@ from crampcare.db.engine import make_engine, resolve_db_url
 from crampcare.db.schema import is_up_to_date, upgrade
 from crampcare.db.schema import require_up_to_date as _require_up_to_date
 from crampcare.db.writes import Owner, run_write
-from crampcare.diary.errors import ConflictError, DiaryError, DuplicateRecordError, NotFoundError, TagLimitError
+from crampcare.diary.errors import (
+    ChangedMeanwhileError,
+    ConflictError,
+    DiaryError,
+    DuplicateRecordError,
+    NotFoundError,
+    TagLimitError,
+)
 from crampcare.diary.models import (
     DEFAULT_OWNER,
     AssessmentRow,
@@ -604,9 +611,7 @@ class DiaryStore:
             for kind, record in items:
                 previous = self._fetch(conn, kind, record.date)
                 if read is not None and (kind, record.date) in read and _changed(read[kind, record.date], previous):
-                    raise ConflictError(kind, record.date, _(
-                        "it was changed meanwhile by another program or window; this edit was not saved: "
-                        "look at it again and repeat the edit"))
+                    raise ChangedMeanwhileError(kind, record.date)
                 if previous is not None:
                     replaced = True
                     self._delete_rows(conn, kind, [record.date])
