@@ -138,3 +138,36 @@ def test_the_web_edit_form_does_not_overwrite_a_change_saved_after_it_was_shown(
         again = client.post(f"/diary/{kind}/2026-01-10", data={**form, "version": version.group(1)},
                             follow_redirects=False)
         assert again.status_code == 303, again.text
+
+
+# The CLI, killed at the moment it would confirm: the change had been committed before it said so.
+_KILLED_AT_THE_MESSAGE = """
+import os, signal, sys, typer
+typer.echo = lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL)
+sys.argv = ["crampcare", *sys.argv[1:]]
+from crampcare.cli import main
+main()
+"""
+
+
+def test_a_change_committed_before_a_crash_is_kept_and_can_be_undone(
+    new_migrated_sqlite: Callable[[Path], str], tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from crampcare.services import diary as diary_service
+
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    env = {k: v for k, v in os.environ.items() if k != "CRAMPCARE_DEBUG"}
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_AT_THE_MESSAGE, "log", "night", "--date", "2026-01-10",
+         "--cramp", "03:10,3m,left,calf,7", "--db", url], capture_output=True, text=True, timeout=120, env=env)
+    assert killed.returncode == -signal.SIGKILL and killed.stdout == "", killed
+    with diary_service.open_diary(url) as diary:
+        stored = diary_service.night(diary, dt.date(2026, 1, 10))
+        assert stored is not None and [c.start for c in stored.cramps] == [dt.time(3, 10)]
+    undone = crampcare("diary", "undo", "--db", url)
+    assert undone.returncode == 0 and "night of 2026-01-10" in undone.stdout
