@@ -39,11 +39,11 @@ def status_command(
 
 
 def _safe(function: Callable[[str | None], T], db: str | None) -> T:
-    from crampcare.services.database import DatabaseUnreachableError
+    from crampcare.services.database import DatabaseUnreachableError, SchemaOutOfDateError
 
     try:
         return function(db)
-    except DatabaseUnreachableError as exc:
+    except (DatabaseUnreachableError, SchemaOutOfDateError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
 

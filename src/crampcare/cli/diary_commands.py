@@ -884,7 +884,8 @@ def diary_edit(
                         _("no day is logged for {date}; log it with 'crampcare log day --date {date}'", date=day_date)
                     )
                 changed_days.append(DayRecord.model_validate({**day.model_dump(), **day_values}))
-            diary_service.edit(store, changed_nights, changed_days)
+            read = diary_service.Records([night] if night else [], [day] if day else [])
+            diary_service.edit(store, changed_nights, changed_days, read)
         finally:
             store.close()
         for changed_night in changed_nights:

@@ -69,19 +69,35 @@ _VERSION_TABLE = "alembic_version"
 
 
 @functools.cache
+def _shipped_revisions() -> frozenset[str]:
+    """The revisions of the migrations shipped with this version, read from the file names."""
+    return frozenset(found.group(1) for name in os.listdir(MIGRATIONS_DIR / "versions")
+                     if (found := _MIGRATION_FILE.fullmatch(name)))
+
+
+@functools.cache
 def head_revision() -> str:
     """The newest migration shipped with this version: the highest-numbered migration file.
 
     Read from the file names, so a command whose diary is up to date never loads Alembic (0.1 s of
     CPU, a tenth of a diary command); Alembic reads the migrations only to apply them."""
-    numbers = [found.group(1) for name in os.listdir(MIGRATIONS_DIR / "versions")
-               if (found := _MIGRATION_FILE.fullmatch(name))]
+    numbers = _shipped_revisions()
     assert numbers, "no migrations shipped"
     return max(numbers)
 
 
 def upgrade(url: str | Engine, revision: str = "head") -> None:
-    """Bring the schema at ``url`` up to ``revision`` (default: newest). Safe to repeat."""
+    """Bring the schema at ``url`` up to ``revision`` (default: newest). Safe to repeat.
+
+    A database at a revision this version does not ship (written by a newer crampcare) raises
+    :class:`SchemaOutOfDateError` in one sentence, and is left untouched."""
+    current = current_revision(url)
+    if current is not None and current not in _shipped_revisions():
+        from crampcare.i18n.context import _
+
+        raise SchemaOutOfDateError(_(
+            "this diary was saved by a newer version of crampcare (schema {current}; this version knows up to "
+            "{head}); it was left untouched: update crampcare to open it", current=current, head=head_revision()))
     _migrate(url, revision, up=True)
 
 

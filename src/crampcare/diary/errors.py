@@ -10,7 +10,7 @@ import datetime as dt
 
 from crampcare.i18n.context import _
 
-__all__ = ["ConflictError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError"]
+__all__ = ["ChangedMeanwhileError", "ConflictError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError"]
 
 
 class DiaryError(Exception):
@@ -39,6 +39,14 @@ class ConflictError(DiaryError):
         message = (_("the night of {date} differs from the one already stored", date=date.isoformat())
                    if kind == "night" else _("the day of {date} differs from the one already stored", date=date.isoformat()))
         super().__init__(f"{message} ({detail})" if detail else message)
+
+
+class ChangedMeanwhileError(ConflictError):
+    """An edit was made from a record that another program or window changed since: nothing was written."""
+
+    def __init__(self, kind: str, date: dt.date) -> None:
+        super().__init__(kind, date, _("it was changed meanwhile by another program or window; this edit was not saved: "
+                                       "look at it again and repeat the edit"))
 
 
 class ImportFormatError(DiaryError):

@@ -40,7 +40,14 @@ from crampcare.db.engine import make_engine, resolve_db_url
 from crampcare.db.schema import is_up_to_date, upgrade
 from crampcare.db.schema import require_up_to_date as _require_up_to_date
 from crampcare.db.writes import Owner, run_write
-from crampcare.diary.errors import ConflictError, DiaryError, DuplicateRecordError, NotFoundError, TagLimitError
+from crampcare.diary.errors import (
+    ChangedMeanwhileError,
+    ConflictError,
+    DiaryError,
+    DuplicateRecordError,
+    NotFoundError,
+    TagLimitError,
+)
 from crampcare.diary.models import (
     DEFAULT_OWNER,
     AssessmentRow,
@@ -371,12 +378,16 @@ class DiaryStore:
         """Delete the night and the day of ``date`` as one undoable change; returns the kinds deleted."""
         return self._delete_date(date, ("night", "day"), require_all=False)
 
-    def put_records(self, nights: Sequence[NightRecord] = (), days: Sequence[DayRecord] = ()) -> None:
+    def put_records(self, nights: Sequence[NightRecord] = (), days: Sequence[DayRecord] = (),
+                    read: Mapping[tuple[Kind, dt.date], NightRecord | DayRecord | None] | None = None) -> None:
         """Replace (or add) several records as one transaction and one undoable change.
 
-        Used when one edit touches both the night and the day of a date.
+        Used when one edit touches both the night and the day of a date. ``read``: the records the
+        edit was made from, by kind and date (``None``: not logged); when one is no longer stored as
+        read (another program changed it meanwhile), :class:`ConflictError` and nothing is written,
+        so the edit never overwrites a change that was confirmed saved in between.
         """
-        self._put([("night", r) for r in nights] + [("day", r) for r in days])
+        self._put([("night", r) for r in nights] + [("day", r) for r in days], read)
 
     # ------------------------------------------------------------------ bulk
 
@@ -585,7 +596,8 @@ class DiaryStore:
             # Another process added the same date between our check and our insert.
             raise DuplicateRecordError(kind, record.date) from None
 
-    def _put(self, items: Sequence[tuple[Kind, NightRecord | DayRecord]]) -> None:
+    def _put(self, items: Sequence[tuple[Kind, NightRecord | DayRecord]],
+             read: Mapping[tuple[Kind, dt.date], NightRecord | DayRecord | None] | None = None) -> None:
         if not items:
             return
         keys = [(kind, record.date) for kind, record in items]
@@ -598,6 +610,8 @@ class DiaryStore:
             replaced = False
             for kind, record in items:
                 previous = self._fetch(conn, kind, record.date)
+                if read is not None and (kind, record.date) in read and _changed(read[kind, record.date], previous):
+                    raise ChangedMeanwhileError(kind, record.date)
                 if previous is not None:
                     replaced = True
                     self._delete_rows(conn, kind, [record.date])
@@ -800,6 +814,13 @@ def _second(moment: dt.datetime) -> dt.datetime:
     """A stored moment in UTC, to the second (SQLite gives it back without its offset: it was UTC)."""
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
     return aware.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _changed(read: NightRecord | DayRecord | None, stored: NightRecord | DayRecord | None) -> bool:
+    """Whether ``stored`` is no longer the record that was ``read`` (either may be "not logged")."""
+    if read is None or stored is None:
+        return read is not stored
+    return _dump(read) != _dump(stored)
 
 
 def _entry(kind: str, date: dt.date, previous: NightRecord | DayRecord | None) -> dict[str, Any]:

@@ -39,6 +39,7 @@ __all__ = [
     "delete",
     "diary_for",
     "edit",
+    "edit_seen",
     "get_date",
     "last_cramp",
     "latest_assessment",
@@ -50,6 +51,7 @@ __all__ = [
     "open_diary",
     "put_day",
     "put_night",
+    "record_version",
     "save_assessment",
     "suggested_answers",
     "undo",
@@ -143,9 +145,48 @@ def clearable_fields(kind: AnswerKind) -> tuple[str, ...]:
     return tuple(name for name, field in model.model_fields.items() if not field.is_required() and field.default is None)
 
 
-def edit(diary: Diary, nights: list[NightRecord], days: list[DayRecord]) -> None:
-    """Replace the given records as one transaction and one undoable change."""
-    diary.put_records(nights, days)
+def edit(diary: Diary, nights: list[NightRecord], days: list[DayRecord], read: Records | None = None) -> None:
+    """Replace the given records as one transaction and one undoable change.
+
+    ``read``: the records the edit was made from (as :func:`get_date` gave them); when a record being
+    replaced is no longer stored as read, :class:`~crampcare.diary.errors.ConflictError` and nothing
+    changes, so an edit never overwrites what another program saved in the meantime."""
+    was: dict[tuple[Kind, dt.date], NightRecord | DayRecord | None] | None = None
+    if read is not None:
+        stored_nights = {record.date: record for record in read.nights}
+        stored_days = {record.date: record for record in read.days}
+        was = {("night", record.date): stored_nights.get(record.date) for record in nights}
+        was |= {("day", record.date): stored_days.get(record.date) for record in days}
+    diary.put_records(nights, days, was)
+
+
+def record_version(record: NightRecord | DayRecord | None) -> str:
+    """A short fingerprint of a record as stored (``""``: not logged), for an edit form to send back."""
+    import hashlib
+    import json
+
+    if record is None:
+        return ""
+    text = json.dumps(record.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def edit_seen(diary: Diary, record: NightRecord | DayRecord, version: str | None) -> None:
+    """Replace the night or day of ``record.date`` with ``record``, an edit of the one whose
+    :func:`record_version` was ``version`` (an edit form's); when it changed since (a cramp logged
+    from elsewhere meanwhile), :class:`~crampcare.diary.errors.ChangedMeanwhileError` and nothing
+    changes. Without ``version`` (a client that does not send it) the record is replaced as it is."""
+    from crampcare.diary.errors import ChangedMeanwhileError
+
+    is_night = isinstance(record, NightRecord)
+    current = diary.get_night(record.date) if is_night else diary.get_day(record.date)
+    if version is not None and record_version(current) != version:
+        raise ChangedMeanwhileError("night" if is_night else "day", record.date)
+    read = Records([current] if isinstance(current, NightRecord) else [], [current] if isinstance(current, DayRecord) else [])
+    if isinstance(record, NightRecord):
+        edit(diary, [record], [], read)
+    else:
+        edit(diary, [], [record], read)
 
 
 def list_records(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> Records:

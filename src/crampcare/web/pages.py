@@ -428,6 +428,7 @@ def diary_edit_night(request: Request, date: DiaryDate, kb: KnowledgeBase = Depe
     return render(request, "night_edit.html", {
         "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
         "rows": _night_form_rows(night), "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": {},
+        "version": diary_service.record_version(night),
     })
 
 
@@ -469,9 +470,10 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
         return answer_to_post(request, "night_edit.html", {
             "title": _("Edit the night of {date}", date=date.isoformat()), "date": date.isoformat(), "night": night,
             "rows": rows, "legs": LEGS, "muscles": MUSCLES, "reliefs": RELIEFS, "errors": errors,
-            "sleep": forms.text(form, "sleep_disturbed"),
+            "sleep": forms.text(form, "sleep_disturbed"), "version": forms.text(form, "version"),
         }, 422)
-    await run_in_threadpool(diary_service.put_night, store, record)
+    # The night as the form showed it: a cramp logged from elsewhere since is refused, never overwritten.
+    await run_in_threadpool(diary_service.edit_seen, store, record, forms.text(form, "version") or None)
     return await _redirect(request, "edited", date)
 
 
@@ -489,6 +491,7 @@ def diary_edit_day(request: Request, date: DiaryDate, kb: KnowledgeBase = Depend
     form_values["fluids"] = str(values["fluids_ml"]) if values.get("fluids_ml") is not None else ""
     form_values["tags"] = ", ".join(values.get("tags") or [])
     form_values["date"] = date.isoformat()
+    form_values["version"] = diary_service.record_version(day)
     return render(request, "day_edit.html", _day_edit_context(kb, store, date, form_values, {}))
 
 
@@ -512,7 +515,7 @@ async def diary_save_day(request: Request, date: DiaryDate, kb: KnowledgeBase = 
     if record is None:
         context = await run_in_threadpool(_day_edit_context, kb, store, date, forms.form_dict(form), errors)
         return answer_to_post(request, "day_edit.html", context, 422)
-    await run_in_threadpool(diary_service.put_day, store, record)
+    await run_in_threadpool(diary_service.edit_seen, store, record, forms.text(form, "version") or None)
     return await _redirect(request, "edited", date)
 
 
