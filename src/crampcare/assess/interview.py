@@ -34,6 +34,37 @@ def visible_questions(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[Que
     return [q for q in kb.questions.values() if q.show_if is None or compiled(q.show_if)(facts, None)]
 
 
+# The web interview's steps: the warning signs first, then the sections in their order.
+SECTION_ORDER = ("warning_signs", *(s for s in SECTION_TITLES if s != "warning_signs"))
+
+
+def interview_steps(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[tuple[str, list[Question]]]:
+    """The interview in steps, as the web asks it: (section, its questions) for every section with
+    at least one question to ask now. A step holds the visible questions of its section, and those
+    that an answer on it brings up for an earlier section."""
+    visible = visible_questions(kb, answers)
+    order = [*SECTION_ORDER, *sorted({q.section for q in visible} - set(SECTION_ORDER))]
+    step_of: dict[str, str] = {q.id: q.section for q in visible}
+    # A question that only an answer on a later step brings up (taking quinine: its side effects, a
+    # warning question) is asked on that step, as the terminal interview asks it as soon as it is
+    # brought up: on its own, earlier step it was never asked, and the result left it open.
+    later = [q for q in visible if q.show_if is not None]
+    so_far: dict[str, Any] = {}
+    for index, section in enumerate(order):
+        so_far.update((qid, value) for qid, value in answers.items()
+                      if qid in kb.questions and kb.questions[qid].section == section)
+        if not later:
+            break
+        shown_so_far = {q.id for q in visible_questions(kb, so_far)}
+        for question in list(later):
+            if question.id in shown_so_far or index == len(order) - 1:
+                later.remove(question)
+                if order.index(question.section) < index:
+                    step_of[question.id] = section
+    steps = [(section, [q for q in visible if step_of[q.id] == section]) for section in order]
+    return [(section, questions) for section, questions in steps if questions]
+
+
 def next_question(kb: KnowledgeBase, answers: Mapping[str, Any], skipped: set[str] | frozenset[str] = frozenset()) -> Question | None:
     """The first visible question not yet answered or skipped, or ``None`` when done."""
     for question in visible_questions(kb, answers):

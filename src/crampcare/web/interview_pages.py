@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from crampcare.assess.interview import SECTION_TITLES
+from crampcare.assess.interview import SECTION_TITLES, interview_steps
 from crampcare.i18n.context import _
 from crampcare.web import forms
 from crampcare.web.deps import get_kb, get_owner
@@ -31,37 +31,6 @@ if TYPE_CHECKING:
 router = APIRouter(include_in_schema=False)
 
 # Warning signs come first whatever the order in the knowledge base.
-SECTION_ORDER = ("warning_signs", *(s for s in SECTION_TITLES if s != "warning_signs"))
-
-
-def applicable_steps(kb: KnowledgeBase, answers: dict[str, Any]) -> list[tuple[str, list[Question]]]:
-    """(section, its questions) for every section with at least one question to ask now: the visible
-    questions of that section, and those that an answer on it brings up for an earlier section."""
-    from crampcare.assess import visible_questions
-
-    visible = visible_questions(kb, answers)
-    order = [*SECTION_ORDER, *sorted({q.section for q in visible} - set(SECTION_ORDER))]
-    step_of: dict[str, str] = {q.id: q.section for q in visible}
-    # A question that only an answer on a later step brings up (taking quinine: its side effects, a
-    # warning question) is asked on that step, as the terminal interview asks it as soon as it is
-    # brought up: on its own, earlier step it was never asked, and the result left it open.
-    later = [q for q in visible if q.show_if is not None]
-    so_far: dict[str, Any] = {}
-    for index, section in enumerate(order):
-        so_far.update((qid, value) for qid, value in answers.items()
-                      if qid in kb.questions and kb.questions[qid].section == section)
-        if not later:
-            break
-        shown_so_far = {q.id for q in visible_questions(kb, so_far)}
-        for question in list(later):
-            if question.id in shown_so_far or index == len(order) - 1:
-                later.remove(question)
-                if order.index(question.section) < index:
-                    step_of[question.id] = section
-    steps = [(section, [q for q in visible if step_of[q.id] == section]) for section in order]
-    return [(section, questions) for section, questions in steps if questions]
-
-
 def _raw_value(question: Question, value: Any) -> str | list[str]:
     """An answer back in the form's own spelling (for hidden fields and pre-filled inputs)."""
     if question.type == "yes_no":
@@ -86,7 +55,7 @@ def _step_page(request: Request, kb: KnowledgeBase, answers: dict[str, Any], sec
                raw: dict[str, Any], errors: dict[str, str], status: int = 200, revealed: bool = False,
                left_open: list[Question] | None = None, seen_signs: str = "",
                dropped: Collection[str] = ()) -> HTMLResponse:
-    steps = applicable_steps(kb, answers)
+    steps = interview_steps(kb, answers)
     sections = [s for s, _ in steps]
     if section not in sections:
         section = sections[0]
@@ -152,7 +121,7 @@ async def assess_open(request: Request, kb: KnowledgeBase = Depends(get_kb),
     form = await request.form()
     answers = validate_answers(kb, posted_answers(form))
     refuse_hidden(kb, answers)
-    steps = applicable_steps(kb, answers)
+    steps = interview_steps(kb, answers)
     open_step = next((section for section, questions in steps
                       if any(q.section == "warning_signs" and q.id not in answers for q in questions)), steps[0][0])
     # Back from a result that showed these signs at once: Next goes on instead of showing them again.
@@ -185,7 +154,7 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     errors.update(implausible)
     answers = {qid: value for qid, value in answers.items() if qid not in implausible}
     shown_before = set(forms.text(form, "shown").split())
-    steps = applicable_steps(kb, answers)
+    steps = interview_steps(kb, answers)
     sections = [s for s, _ in steps]
     current = sections.index(section) if section in sections else 0
     this_step = steps[current][1]
