@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
 from serverkit import Person
 
-from crampcare.diary.units import default_night_date
+from crampcare.diary.units import night_date_for
 
 FORM = re.compile(r'<form method="post" action="/diary/night" class="quiet again".*?</form>', re.S)
 HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
@@ -24,14 +25,15 @@ def offer(person: Person) -> dict[str, list[str]] | None:
 
 
 def test_each_person_sees_only_their_own_last_cramp(people: Callable[..., Person]) -> None:
-    night = default_night_date().isoformat()
+    # Both cramps at 03:10: the shortcut files its cramp in the latest night a cramp at 03:10 has happened.
+    night = night_date_for(dt.time(3, 10)).isoformat()
     ann, bob = people("ann@example.org"), people("bob@example.org")
     logged = ann.post("/api/v1/nights", json={"date": night, "cramps": [
         {"start": "03:10", "duration_s": 180, "leg": "left", "muscles": ["calf"], "severity": 6}]})
     assert logged.status_code == 201, logged.text
     assert offer(bob) is None  # Ann's cramp is not Bob's "last time"
     bob.post("/api/v1/nights", json={"date": night, "cramps": [
-        {"start": "01:00", "duration_s": 30, "leg": "right", "muscles": ["foot"], "severity": 2}]})
+        {"start": "03:10", "duration_s": 30, "leg": "right", "muscles": ["foot"], "severity": 2}]})
     bobs = offer(bob)
     assert bobs is not None and bobs["leg"] == ["right"] and bobs["muscles"] == ["foot"]
     saved = bob.post("/diary/night", data=bobs, follow_redirects=False)

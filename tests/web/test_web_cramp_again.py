@@ -8,7 +8,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from crampcare.diary.units import default_night_date
+from crampcare.diary.units import default_night_date, night_date_for
 
 FORM = re.compile(r'<form method="post" action="/diary/night" class="quiet again".*?</form>', re.S)
 HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
@@ -38,14 +38,14 @@ def test_offered_only_after_a_first_cramp_with_its_details(client: TestClient) -
     assert fields is not None
     # The last cramp of the latest night (not the last one written); what helped is not repeated.
     assert [(k, v) for k, v in fields if k not in ("idempotency_key", "csrf_token")] == [
-        ("date", default_night_date().isoformat()), ("start", "03:10"), ("duration", "180"), ("leg", "left"),
+        ("date", night_date_for(dt.time(3, 10)).isoformat()), ("start", "03:10"), ("duration", "180"), ("leg", "left"),
         ("muscles", "calf"), ("muscles", "toes"), ("severity", "6")]
     # Every value stored is shown on the button: choosing it confirms them.
     assert "leg: left; calf + toes; 6/10; 3 min; at 03:10" in page
 
 
 def test_one_tap_saves_once_and_appends_to_the_night(client: TestClient) -> None:
-    night = default_night_date().isoformat()
+    night = night_date_for(dt.time(2, 0)).isoformat()  # where the shortcut files a cramp at 02:00
     client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
         {"start": "02:00", "duration_s": 60, "leg": "right", "muscles": ["calf"], "severity": 5}]})
     fields = again_form(client.get("/diary").text)
@@ -62,8 +62,20 @@ def test_one_tap_saves_once_and_appends_to_the_night(client: TestClient) -> None
 
 
 def test_in_russian(client: TestClient) -> None:
-    night = default_night_date().isoformat()
+    night = night_date_for(dt.time(2, 0)).isoformat()
     client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
         {"start": "02:00", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}]})
     page = client.get("/diary?lang=ru").text
     assert "Судорога как в прошлый раз" in page and "нога: левая; икра; 5/10; 1 мин; в 02:00" in page
+
+
+def test_in_the_evening_the_shortcut_offers_last_night() -> None:
+    """At 21:00 the forms' night is tonight, where a cramp "at 03:10" is still to come: the shortcut
+    offered (and would have stored) it there."""
+    from crampcare.diary.records import Cramp
+    from crampcare.web.pages import _cramp_again
+
+    cramp = Cramp(start=dt.time(3, 10), duration_s=60, leg="left", muscles=["calf"], severity=5)
+    evening, small_hours = dt.datetime(2026, 12, 3, 21, 0), dt.datetime(2026, 12, 4, 4, 0)
+    assert (_cramp_again(cramp, evening) or {})["night"] == "2026-12-02"
+    assert (_cramp_again(cramp, small_hours) or {})["night"] == "2026-12-03"

@@ -10,7 +10,7 @@ import datetime as dt
 
 from crampcare.i18n.context import _
 
-__all__ = ["ChangedMeanwhileError", "ConflictError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError"]
+__all__ = ["ChangedMeanwhileError", "ConflictError", "CrampNotYetError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError"]
 
 
 class DiaryError(Exception):
@@ -47,6 +47,10 @@ class ChangedMeanwhileError(ConflictError):
     def __init__(self, kind: str, date: dt.date) -> None:
         super().__init__(kind, date, _("it was changed meanwhile by another program or window; this edit was not saved: "
                                        "look at it again and repeat the edit"))
+
+
+class CrampNotYetError(DiaryError):
+    """A night holds a cramp that has not happened yet (its message names the night and the time)."""
 
 
 class ImportFormatError(DiaryError):

@@ -33,6 +33,7 @@ __all__ = [
     "StoredAssessment",
     "assess_and_save",
     "assessments",
+    "check_happened",
     "clearable_fields",
     "day",
     "days",
@@ -115,8 +116,30 @@ def diary_for(engine: Engine, owner: Owner) -> Diary:
     return DiaryStore(engine, owner.key, user_id=owner.user_id)
 
 
+#: How far a cramp may lie ahead of this machine's clock: a phone's clock may run a few minutes ahead
+#: (the offline form takes the phone's time).
+CLOCK_TOLERANCE = dt.timedelta(minutes=15)
+
+
+def check_happened(record: NightRecord, now: dt.datetime | None = None) -> None:
+    """:class:`~crampcare.diary.errors.CrampNotYetError` when a cramp of ``record`` is still to come
+    (later than ``now``, the machine's local time, by more than :data:`CLOCK_TOLERANCE`). Every way
+    a night is logged or replaced checks it here: the JSON API stored a cramp in tomorrow's night,
+    which the CLI and the web form refused."""
+    from crampcare.diary import units
+    from crampcare.diary.errors import CrampNotYetError
+
+    latest = (now or dt.datetime.now()) + CLOCK_TOLERANCE
+    for cramp in record.cramps:
+        try:
+            units.check_happened(record.date, cramp.start, latest)
+        except ValueError as exc:
+            raise CrampNotYetError(str(exc)) from None
+
+
 def log_night(diary: Diary, record: NightRecord, idempotency_key: str | None = None) -> LoggedNight:
     """Log a night under the night policy (module docstring); one transaction, undoable."""
+    check_happened(record)
     return diary.log_night(record, idempotency_key)
 
 
@@ -128,6 +151,7 @@ def log_day(diary: Diary, record: DayRecord, idempotency_key: str | None = None)
 
 def put_night(diary: Diary, record: NightRecord) -> None:
     """Replace (or create) the night of ``record.date``; undoable."""
+    check_happened(record)
     diary.put_night(record)
 
 
@@ -151,6 +175,8 @@ def edit(diary: Diary, nights: list[NightRecord], days: list[DayRecord], read: R
     ``read``: the records the edit was made from (as :func:`get_date` gave them); when a record being
     replaced is no longer stored as read, :class:`~crampcare.diary.errors.ConflictError` and nothing
     changes, so an edit never overwrites what another program saved in the meantime."""
+    for night in nights:
+        check_happened(night)
     was: dict[tuple[Kind, dt.date], NightRecord | DayRecord | None] | None = None
     if read is not None:
         stored_nights = {record.date: record for record in read.nights}

@@ -128,6 +128,7 @@ def install_handlers(app: FastAPI) -> None:
     from crampcare.assess.answers import AnswerError
     from crampcare.diary.errors import (
         ConflictError,
+        CrampNotYetError,
         DiaryError,
         DuplicateRecordError,
         ImportFormatError,
@@ -193,6 +194,10 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(TagLimitError)
     async def _tag_limit(request: Request, exc: TagLimitError) -> Response:
         return _respond(request, 422, "validation_error", str(exc), [{"field": "tags", "message": str(exc)}])
+
+    @app.exception_handler(CrampNotYetError)
+    async def _not_yet(request: Request, exc: CrampNotYetError) -> Response:
+        return _respond(request, 422, "validation_error", str(exc), [{"field": "cramps", "message": str(exc)}])
 
     @app.exception_handler(DiaryError)
     async def _diary(request: Request, exc: DiaryError) -> Response:

@@ -251,20 +251,25 @@ def _diary_context(kb: KnowledgeBase, store: Diary, said: tuple[str, dict[str, A
         "reliefs": RELIEFS,
         "medicines": [(m.id, text(kb, f"medicines.{m.id}.name")) for m in kb.medicines.values()],
         "as_list": forms.as_list,
-        "again": _cramp_again(diary_service.last_cramp(store)),
+        "again": _cramp_again(diary_service.last_cramp(store), now),
         # A fresh key per rendered form: submitting it twice (double click, reload) logs once.
         "form_keys": {name: uuid.uuid4().hex for name in ("night", "quiet", "again", "day", "undo", "delete")},
     }
 
 
-def _cramp_again(cramp: Cramp | None) -> dict[str, Any] | None:
+def _cramp_again(cramp: Cramp | None, now: dt.datetime) -> dict[str, Any] | None:
     """The one-tap "cramp like last time" offer: the last cramp's details, shown in full and posted
-    as they are to the night form, so choosing it confirms every value stored (none is guessed)."""
+    as they are to the night form, so choosing it confirms every value stored (none is guessed). Its
+    night is the latest in which a cramp at that time has happened: in the evening, a cramp "at 03:10"
+    is last night's, not tonight's, which is still to come."""
+    from crampcare.diary import units
+
     if cramp is None:
         return None
     labels = dict(DURATIONS)
     duration = _(labels[cramp.duration_s]) if cramp.duration_s in labels else _("{seconds} s", seconds=cramp.duration_s)
     return {
+        "night": units.night_date_for(cramp.start, now).isoformat(),
         "start": cramp.start.strftime("%H:%M"),
         "duration_s": cramp.duration_s,
         "duration": duration,
@@ -277,9 +282,6 @@ def _cramp_again(cramp: Cramp | None) -> dict[str, Any] | None:
 @router.get("/diary", response_class=HTMLResponse)
 def diary_page(request: Request, kb: KnowledgeBase = Depends(get_kb), store: Diary = Depends(get_store)) -> HTMLResponse:
     return render(request, "diary.html", _diary_context(kb, store, flash.take(request, "/diary")))
-
-
-CLOCK_TOLERANCE = dt.timedelta(minutes=15)
 
 
 def _now() -> dt.datetime:
@@ -314,7 +316,7 @@ async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
     errors.update(cramp_errors)
     if date is not None and cramp.get("start") is not None and "date_default" in form:  # the form's typed time
         # A phone's clock may run a few minutes ahead of this machine's (the offline form takes the phone's time).
-        latest = now + CLOCK_TOLERANCE
+        latest = now + diary_service.CLOCK_TOLERANCE
         if forms.text(form, "date") == forms.text(form, "date_default") and units.cramp_moment(date, cramp["start"]) > latest:
             # The night the form offered, left as it was, with a time still to come in it: the night before, as
             # `crampcare log night --time` without --date (03:10 typed at 14:00 is last night's, not tonight's).
@@ -454,7 +456,7 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
         errors.update(cramp_errors)
         if cramp.get("start") is not None:
             try:  # as `crampcare diary edit` checks: no cramp still to come
-                units.check_happened(date, cramp["start"], _now() + CLOCK_TOLERANCE)
+                units.check_happened(date, cramp["start"], _now() + diary_service.CLOCK_TOLERANCE)
             except ValueError as exc:
                 errors.setdefault(prefix + "start", str(exc))
         cramps.append(cramp)
