@@ -257,15 +257,16 @@ def _replace_or_delete(kind: Literal["night", "day"], date: dt.date, if_match: s
         write(expected)
     except ChangedMeanwhileError as exc:
         stored = exc.stored_version or ""
-        headers = {"ETag": f'"{stored}"'} if stored else None
+        etag = f'"{stored}"'
+        headers = {"ETag": etag} if stored else None
         if if_match is None:
             message = _("{path} is already logged (its ETag is {etag}) and If-None-Match refuses to overwrite it: "
-                        "nothing was changed", path=path, etag=f'"{stored}"')
+                        "nothing was changed", path=path, etag=etag)
         elif not stored:
             message = _("nothing is logged at {path}, so If-Match cannot match: nothing was changed", path=path)
         else:
             message = _("{path} was changed since you read it (its ETag is now {etag}): nothing was changed; GET it "
-                        "again and repeat the change with that ETag in If-Match", path=path, etag=f'"{stored}"')
+                        "again and repeat the change with that ETag in If-Match", path=path, etag=etag)
         raise ApiError(412, message, headers=headers) from None
     except VersionRequiredError:
         raise ApiError(428, _("{path} is already logged: to replace or delete it, send If-Match with the ETag that "
