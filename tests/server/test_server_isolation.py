@@ -48,7 +48,8 @@ def ann(people: Callable[..., Person]) -> Ann:
     start = dt.date.today() - dt.timedelta(days=10)
     dates = person.log_week(start, SECRET)
     edited = person.request("PUT", f"/api/v1/nights/{dates[1].isoformat()}",
-                            json={"date": dates[1].isoformat(), "cramps": [], "notes": SECRET + " edited"})
+                            json={"date": dates[1].isoformat(), "cramps": [], "notes": SECRET + " edited"},
+                            headers={"If-Match": "*"})
     assert edited.status_code == 200  # A has something to undo
     saved = person.post("/api/v1/assess", json={"answers": {"age": 71, "weight_kg": 93}, "save": True})
     assert saved.status_code == 201
