@@ -89,11 +89,12 @@ def test_heart_failure_is_not_offered_legs_up_the_wall() -> None:
     assert {"seated_leg_raises_ankle_circles", "toe_flex_extend", "calf_stretch_wall"} <= _exercises(result)
     seated = next(item for item in result.plan.items if item.id == "bedtime_exercises_seated")
     assert "nhs-heart-failure" in seated.sources and seated.evidence == "not_supported"
-    for conditions in (["none"], ["kidney"], ["varicose_veins"]):
-        other = assess({**OLD_HEART, "conditions": conditions, "fluid_limit": None} if conditions != ["kidney"]
-                       else {**OLD_HEART, "conditions": conditions})
-        assert "legs_up_wall" in _exercises(other) and "bedtime_exercises_seated" not in {
-            item.id for item in other.plan.items}
+    without_limit = {qid: value for qid, value in OLD_HEART.items() if qid != "fluid_limit"}
+    for other in ({**without_limit, "conditions": ["none"]}, {**without_limit, "conditions": ["varicose_veins"]},
+                  {**OLD_HEART, "conditions": ["kidney"]}, {**without_limit, "conditions": None}):
+        result = assess({qid: value for qid, value in other.items() if value is not None})
+        assert "legs_up_wall" in _exercises(result)
+        assert "bedtime_exercises_seated" not in {item.id for item in result.plan.items}
 
 
 def test_swollen_legs_with_heart_failure_go_to_the_heart_team_not_a_vein_specialist() -> None:
@@ -105,7 +106,8 @@ def test_swollen_legs_with_heart_failure_go_to_the_heart_team_not_a_vein_special
     assert "heart_failure_swollen_legs" in plan and "leg_elevation_veins" not in plan
     veins = assess({**OLD_HEART, "conditions": ["heart_failure", "varicose_veins"], "heavy_legs_evening": True})
     assert {"heart_failure_swollen_legs", "leg_elevation_veins"} <= {item.id for item in veins.plan.items}
-    without = assess({**OLD_HEART, "conditions": ["none"], "fluid_limit": None, "heavy_legs_evening": True})
+    without = assess({**{qid: v for qid, v in OLD_HEART.items() if qid != "fluid_limit"}, "conditions": ["none"],
+                      "heavy_legs_evening": True})
     assert "leg_elevation_veins" in {item.id for item in without.plan.items}
 
 
