@@ -130,6 +130,18 @@ def test_back_pain_down_a_leg_is_asked_as_one_thing() -> None:
     assert "heavy" in look.distinguishing and sciatica.urgency == "doctor"
 
 
+@pytest.mark.parametrize("sign", ["numbness_tingling", "weakness_wasting"])
+def test_numbness_or_weakness_is_not_called_a_harmless_cramp(sign: str) -> None:
+    """With back pain down a leg and numbness in it, the result said "your answers fit an ordinary night
+    cramp ... this makes a harmless cramp more likely" next to "numbness, tingling or weakness: see a
+    doctor". An ordinary cramp is one in someone otherwise well (bmj-bp-569)."""
+    answers = {**NO_WARNING_SIGNS, **TYPICAL, "age": 45, "sex": "male"}
+    assert "ordinary" in {c.id for c in assess(answers).cramp_types}
+    result = assess({**answers, sign: True})
+    assert "ordinary" not in {c.id for c in result.cramp_types} and result.urgency == "doctor"
+    assert "ws_numbness_weakness" in {w.id for w in result.warning_signs}
+
+
 # --------------------------------------------------------------------------- 4. new patients, every client
 
 REVIEW = [case for case in CASES if case["id"].startswith("GP")]
