@@ -8,7 +8,8 @@ tests) holding:
 * a **Patient** with no name and a generated id; gender and an approximate birth year come
   from the latest assessment's answers when given;
 * one **QuestionnaireResponse** per saved assessment (with its urgency in an extension, and
-  one extension per warning question left open when the assessment was not complete);
+  one extension per warning question left open when the assessment was not complete; the status
+  is ``completed`` only for a complete assessment, ``in-progress`` otherwise);
 * per logged night, a *night entry* **Observation** (crampcare code ``night``; value: the
   number of cramps, so a quiet night is an explicit 0; a sleep-disturbed true/false component,
   left out when sleep was not logged, and read back as not logged when missing; notes) whose
@@ -241,12 +242,23 @@ def _questionnaire_response(builder: _Builder, stored: StoredAssessment, index: 
     created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=dt.UTC)
     resource |= {
         "questionnaire": questionnaire_canonical(__version__),
-        "status": "completed",
+        "status": _response_status(stored.result),
         "subject": builder.subject,
         "authored": created.isoformat(timespec="seconds"),
         "item": answer_items(builder.kb, stored.answers),
     }
     builder.add(builder.uid(f"assessment/{index}"), resource)
+
+
+def _response_status(result: Any) -> str:
+    """``completed`` only for a complete assessment: one with warning questions left open (or of unknown
+    completeness) is ``in-progress`` (R4: "still being filled out"), never a claim that all was answered."""
+    if not isinstance(result, Mapping):
+        return "in-progress"
+    complete = result.get("complete")
+    if complete is None:  # a result saved before ``complete`` existed: open warning questions decide
+        complete = not result.get("unanswered_warning_questions") and "urgency" in result
+    return "completed" if complete is True else "in-progress"
 
 
 def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cramp: Cramp) -> str:
@@ -790,6 +802,7 @@ def _notes(resource: Mapping[str, Any]) -> str:
 
 
 _STANDING = ("final", "amended", "corrected")  # Observation statuses of a record that stands
+_ANSWERED = ("completed", "amended", "in-progress")  # QuestionnaireResponse statuses of answers that stand
 
 
 class _Reader:
@@ -844,8 +857,10 @@ class _Reader:
         if canonical.split("|")[0] != codes.QUESTIONNAIRE_URL:
             raise _Refuse("questionnaire", _("{found}; crampcare imports answers to {url}", found=canonical, url=codes.QUESTIONNAIRE_URL)
                           if canonical else _("missing; crampcare imports answers to {url}", url=codes.QUESTIONNAIRE_URL))
-        if resource.get("status") not in ("completed", "amended"):
-            raise _Refuse("status", _("{status}: only completed assessments are imported",
+        if resource.get("status") not in _ANSWERED:
+            # "entered-in-error" (a mistake) and "stopped" (abandoned) are not an assessment to keep; an
+            # "in-progress" one is imported and assessed again from its answers, so it stays incomplete.
+            raise _Refuse("status", _("{status}: only completed, amended or in-progress assessments are imported",
                                       status=repr(resource.get("status"))))
         items = resource.get("item") or []
         try:
