@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from crampcare import jsontext
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.diary.units import NIGHT_SPLIT, cramp_moment
-from crampcare.i18n.context import _
+from crampcare.i18n.context import N_, _, current_language, current_localizer
 from crampcare.jsontext import UnreadableJsonError
 from crampcare.report import codes
 from crampcare.report.errors import FhirImportError
@@ -70,16 +70,18 @@ __all__ = [
 
 ALLOWED_RESOURCES = ("Questionnaire", "Patient", "QuestionnaireResponse", "Observation")
 
-_LEG_WORDS = {"left": "left leg", "right": "right leg", "both": "both legs"}
+# The words of an export are in the reader's language (``_`` when the Bundle is made); codes never change, so
+# an export in any language imports anywhere. Standard terminologies keep their own (English) displays.
+_LEG_WORDS = {"left": N_("left leg"), "right": N_("right leg"), "both": N_("both legs")}
 _RELIEF_WORDS = {
-    "stretch": "stretching",
-    "walk": "walking",
-    "massage": "massage",
-    "warmth": "warmth",
-    "pain_reliever": "a pain reliever",
-    "other": "something else",
+    "stretch": N_("stretching"),
+    "walk": N_("walking"),
+    "massage": N_("massage"),
+    "warmth": N_("warmth"),
+    "pain_reliever": N_("a pain reliever"),
+    "other": N_("something else"),
 }
-_SIGN_WORDS = {"hard_knot": "hard knot in the muscle", "twitching": "twitching", "whole_limb": "whole leg"}
+_SIGN_WORDS = {"hard_knot": N_("hard knot in the muscle"), "twitching": N_("twitching"), "whole_limb": N_("whole leg")}
 _GENDER = {"female": "female", "male": "male", "other": "unknown"}
 
 
@@ -101,7 +103,8 @@ def _concept(system: str, code: str, display: str | None = None, text: str | Non
 
 
 def _diary_code(code: str, text: str | None = None) -> dict[str, Any]:
-    return _concept(codes.CS_DIARY, code, codes.DIARY_DISPLAY[code], text or codes.DIARY_DISPLAY[code])
+    display = _(codes.DIARY_DISPLAY[code])
+    return _concept(codes.CS_DIARY, code, display, text or display)
 
 
 def _quantity(value: float, unit: str, code: str) -> dict[str, Any]:
@@ -132,7 +135,7 @@ def _local_iso(moment: dt.datetime) -> str:
 # DayRecord field -> (kind, detail). Kinds: quantity (detail = (unit display, UCUM code)),
 # boolean, code (detail = code system), codes (list field; one Observation per item), strings.
 _FACTOR_SPEC: dict[str, tuple[str, Any]] = {
-    "fluids_ml": ("quantity", ("mL", "mL")),
+    "fluids_ml": ("quantity", ("mL", "mL")),  # (the unit's display goes through _: "units of alcohol", "weeks")
     "activity": ("code", codes.CS_ACTIVITY),
     "unusual_activity": ("boolean", None),
     "sitting_hours": ("quantity", ("h", "h")),
@@ -141,29 +144,29 @@ _FACTOR_SPEC: dict[str, tuple[str, Any]] = {
     "stress": ("code", codes.CS_STRESS),
     "uncomfortable_shoes": ("boolean", None),
     "diet": ("codes", codes.CS_DIET),
-    "alcohol_units": ("quantity", ("units of alcohol", "{unit}")),
+    "alcohol_units": ("quantity", (N_("units of alcohol"), "{unit}")),
     "caffeine": ("boolean", None),
     "medicines": ("codes", codes.CS_MEDICINE),
-    "pregnancy_week": ("quantity", ("weeks", "wk")),
+    "pregnancy_week": ("quantity", (N_("weeks"), "wk")),
     "exercises_done": ("boolean", None),
     "tags": ("strings", None),
 }
-FACTOR_LABELS: dict[str, str] = {
-    "fluids_ml": "Fluids drunk",
-    "activity": "Physical activity",
-    "unusual_activity": "Unusual activity (first in a while, or much more than usual)",
-    "sitting_hours": "Hours sitting",
-    "cold_exposure": "Legs got cold",
-    "temperature_swing_c": "Temperature swing",
-    "stress": "Stress",
-    "uncomfortable_shoes": "Uncomfortable shoes",
-    "diet": "Diet",
-    "alcohol_units": "Alcohol",
-    "caffeine": "Caffeine (coffee, tea, cola)",
-    "medicines": "Medicine taken",
-    "pregnancy_week": "Week of pregnancy",
-    "exercises_done": "Bedtime exercises done",
-    "tags": "Own label",
+FACTOR_LABELS: dict[str, str] = {  # English; each export says them in its reader's language
+    "fluids_ml": N_("Fluids drunk"),
+    "activity": N_("Physical activity"),
+    "unusual_activity": N_("Unusual activity (first in a while, or much more than usual)"),
+    "sitting_hours": N_("Hours sitting"),
+    "cold_exposure": N_("Legs got cold"),
+    "temperature_swing_c": N_("Temperature swing"),
+    "stress": N_("Stress"),
+    "uncomfortable_shoes": N_("Uncomfortable shoes"),
+    "diet": N_("Diet"),
+    "alcohol_units": N_("Alcohol"),
+    "caffeine": N_("Caffeine (coffee, tea, cola)"),
+    "medicines": N_("Medicine taken"),
+    "pregnancy_week": N_("Week of pregnancy"),
+    "exercises_done": N_("Bedtime exercises done"),
+    "tags": N_("Own label"),
 }
 _INTEGER_FIELDS = {"fluids_ml", "pregnancy_week"}
 assert set(_FACTOR_SPEC) == {name for name in DayRecord.model_fields if name not in ("date", "notes")}
@@ -171,20 +174,20 @@ assert set(_FACTOR_SPEC) == {name for name in DayRecord.model_fields if name not
 
 def _factor_values(kb: KnowledgeBase, name: str, value: Any) -> list[dict[str, Any]]:
     """The ``value[x]`` of each Observation for day field ``name`` (several for list fields)."""
+    from crampcare.i18n.wording import diary_word, medicine_name
+
     kind, detail = _FACTOR_SPEC[name]
     if kind == "quantity":
         unit, code = detail
-        return [{"valueQuantity": _quantity(value, unit, code)}]
+        return [{"valueQuantity": _quantity(value, _(unit), code)}]
     if kind == "boolean":
         return [{"valueBoolean": bool(value)}]
     if kind == "code":
-        return [{"valueCodeableConcept": _concept(detail, value, text=str(value))}]
+        return [{"valueCodeableConcept": _concept(detail, value, text=diary_word(value))}]
     if kind == "codes":
         out = []
         for item in value:
-            display = (
-                kb.medicines[item].name if name == "medicines" and item in kb.medicines else item.replace("_", " ")
-            )
+            display = medicine_name(kb, item) if name == "medicines" else diary_word(item)
             out.append({"valueCodeableConcept": _concept(detail, item, display, display)})
         return out
     return [{"valueString": item} for item in value]
@@ -205,9 +208,10 @@ class _Builder:
 
     def add(self, ident: uuid.UUID, resource: dict[str, Any]) -> str:
         url = _urn(ident)
-        self.entries.append(
-            {"fullUrl": url, "resource": {"resourceType": resource.pop("resourceType"), "id": str(ident), **resource}}
-        )
+        kind = resource.pop("resourceType")
+        # The language of the resource's texts (the Questionnaire keeps English with translation extensions).
+        said = {"language": current_language()} if kind == "Observation" else {}
+        self.entries.append({"fullUrl": url, "resource": {"resourceType": kind, "id": str(ident), **said, **resource}})
         return url
 
     @property
@@ -262,60 +266,64 @@ def _response_status(result: Any) -> str:
 
 
 def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cramp: Cramp) -> str:
-    muscles = " and ".join(cramp.muscles)
-    body_site = f"{cramp.leg} {muscles}" if cramp.leg != "both" else f"both legs, {muscles}"
+    from crampcare.i18n.wording import diary_word
+
+    body_site = _("{leg}: {muscles}", leg=_(_LEG_WORDS[cramp.leg]), muscles=", ".join(map(diary_word, cramp.muscles)))
     components: list[dict[str, Any]] = [
         {
             "code": {
                 "coding": [_coding(codes.LOINC, codes.PAIN_SEVERITY_LOINC, codes.PAIN_SEVERITY_DISPLAY)],
-                "text": "Pain severity 0-10",
+                "text": _("Pain severity 0-10"),
             },
             "valueInteger": cramp.severity,
         },
         {
             "code": _diary_code(codes.LEG),
-            "valueCodeableConcept": _concept(codes.CS_LEG, cramp.leg, text=_LEG_WORDS[cramp.leg]),
+            "valueCodeableConcept": _concept(codes.CS_LEG, cramp.leg, text=_(_LEG_WORDS[cramp.leg])),
         },
     ]
     components += [
-        {"code": _diary_code(codes.MUSCLE), "valueCodeableConcept": _concept(codes.CS_MUSCLE, m, text=m)}
+        {"code": _diary_code(codes.MUSCLE), "valueCodeableConcept": _concept(codes.CS_MUSCLE, m, text=diary_word(m))}
         for m in cramp.muscles
     ]
     components += [
-        {"code": _diary_code(codes.SIGN), "valueCodeableConcept": _concept(codes.CS_SIGN, s, text=_SIGN_WORDS[s])}
+        {"code": _diary_code(codes.SIGN), "valueCodeableConcept": _concept(codes.CS_SIGN, s, text=_(_SIGN_WORDS[s]))}
         for s in cramp.signs
     ]
     components += [
-        {"code": _diary_code(codes.HELPED), "valueCodeableConcept": _concept(codes.CS_RELIEF, h, text=_RELIEF_WORDS[h])}
+        {"code": _diary_code(codes.HELPED),
+         "valueCodeableConcept": _concept(codes.CS_RELIEF, h, text=_(_RELIEF_WORDS[h]))}
         for h in cramp.helped
     ]
     if cramp.minutes_to_relief is not None:
         components.append(
             {
                 "code": _diary_code(codes.MINUTES_TO_RELIEF),
-                "valueQuantity": _quantity(cramp.minutes_to_relief, "min", "min"),
+                "valueQuantity": _quantity(cramp.minutes_to_relief, _("min"), "min"),
             }
         )
-    if cramp.helped:
-        note = "Helped: " + ", ".join(_RELIEF_WORDS[h] for h in cramp.helped)
-        if cramp.minutes_to_relief is not None:
-            note += f"; eased after {cramp.minutes_to_relief:g} min"
+    helped = ", ".join(_(_RELIEF_WORDS[h]) for h in cramp.helped)
+    if cramp.helped and cramp.minutes_to_relief is not None:
+        note = _("Helped: {methods}; eased after {minutes} min.", methods=helped,
+                 minutes=current_localizer().number(cramp.minutes_to_relief))
+    elif cramp.helped:
+        note = _("Helped: {methods}.", methods=helped)
     else:
-        note = "Nothing logged as helping."
+        note = _("Nothing logged as helping.")
     resource = {
         "resourceType": "Observation",
         "status": "final",
         "code": {
             "coding": [
                 _coding(codes.ICD10CM, codes.CRAMP_ICD10CM, codes.CRAMP_ICD10CM_DISPLAY),
-                _coding(codes.CS_DIARY, codes.CRAMP, codes.DIARY_DISPLAY[codes.CRAMP]),
+                _coding(codes.CS_DIARY, codes.CRAMP, _(codes.DIARY_DISPLAY[codes.CRAMP])),
             ],
-            "text": codes.CRAMP_TEXT,
+            "text": _(codes.CRAMP_TEXT),
         },
         "subject": builder.subject,
         "effectiveDateTime": _local_iso(cramp_moment(night.date, cramp.start)),
-        "valueQuantity": _quantity(cramp.duration_s, "s", "s"),
-        "note": [{"text": note + "."}],
+        "valueQuantity": _quantity(cramp.duration_s, _("s"), "s"),
+        "note": [{"text": note}],
         "bodySite": {"text": body_site},
         "component": components,
     }
@@ -327,7 +335,7 @@ def _night_observation(builder: _Builder, night: NightRecord) -> None:
     resource: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",
-        "code": _diary_code(codes.NIGHT, "Night leg cramps: night diary entry"),
+        "code": _diary_code(codes.NIGHT, _("Night leg cramps: night diary entry")),
         "subject": builder.subject,
         "effectiveDateTime": night.date.isoformat(),
         "valueInteger": len(night.cramps),
@@ -351,7 +359,7 @@ def _day_observations(builder: _Builder, day: DayRecord) -> None:
             resource = {
                 "resourceType": "Observation",
                 "status": "final",
-                "code": _concept(codes.CS_DAY_FACTOR, name, FACTOR_LABELS[name], FACTOR_LABELS[name]),
+                "code": _concept(codes.CS_DAY_FACTOR, name, _(FACTOR_LABELS[name]), _(FACTOR_LABELS[name])),
                 "subject": builder.subject,
                 "effectiveDateTime": day.date.isoformat(),
                 **value_x,
@@ -360,7 +368,7 @@ def _day_observations(builder: _Builder, day: DayRecord) -> None:
     entry: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",
-        "code": _diary_code(codes.DAY, "Night leg cramps: day diary entry"),
+        "code": _diary_code(codes.DAY, _("Night leg cramps: day diary entry")),
         "subject": builder.subject,
         "effectiveDateTime": day.date.isoformat(),
     }
@@ -398,6 +406,7 @@ def bundle_from_records(
     return {
         "resourceType": "Bundle",
         "id": str(builder.uid("bundle/" + stamp.isoformat())),
+        "language": current_language(),
         "meta": {"lastUpdated": stamp.isoformat(timespec="seconds")},
         "type": "collection",
         "timestamp": stamp.isoformat(timespec="seconds"),

@@ -98,11 +98,17 @@ def export_diary(diary: DiaryStore, fmt: str, start: dt.date | None = None, end:
                  records: bool = True, assessments: bool = True) -> Exported:
     """The diary (dates inclusive) in format ``fmt`` (a key of :data:`FORMATS`; ``ValueError`` otherwise);
     without its nights and days (``records=False``) or its saved assessments (``assessments=False``)."""
+    from crampcare.diary.dates import check_range
+    from crampcare.report.errors import ReportError
+
     chosen = FORMATS.get(fmt.lower())
     if chosen is None:
-        from crampcare.i18n.context import _
-
         raise ValueError(_("--format {value!r} is not known; use {choices}", value=fmt, choices=_(" or ").join(sorted(FORMATS))))
+    try:
+        # Every client's range, checked once here: a reversed one exported an empty file (the web's CSV download).
+        check_range(start, end)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
     data = collect(diary, start, end)
     if not records:
         data = replace(data, nights=[], days=[])
