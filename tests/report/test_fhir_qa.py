@@ -4,6 +4,7 @@ or exit 2, and the diary is left as it was."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -14,9 +15,11 @@ from typing import Any
 import pytest
 from test_fhir import NIGHT, coded, records, resources, small_diary
 
+from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.diary.store import DiaryStore
 from crampcare.i18n.context import use_language
-from crampcare.report import codes, fhir_bundle, import_fhir
+from crampcare.report import FhirImportError, codes, fhir_bundle, import_fhir
+from crampcare.report.fhir import bundle_from_records
 from fhir_compare import normalised
 from test_cli import crampcare
 
@@ -160,3 +163,218 @@ def test_every_client_of_the_export_service_is_refused_a_reversed_range(small: D
     for fmt in ("csv", "json", "fhir"):
         with pytest.raises(ReportError, match="2026-03-11 is after the end 2026-03-10"):
             export_diary(small, fmt, NIGHT + dt.timedelta(days=1), NIGHT)
+
+
+# --------------------------------------------------------------------------- odd diaries
+
+
+def test_an_empty_diary_and_a_diary_of_days_only_go_out_and_come_back(make_store) -> None:
+    empty = bundle_from_records([], [])
+    r4_valid(empty)
+    assert {r["resourceType"] for r in (e["resource"] for e in empty["entry"])} == {"Questionnaire", "Patient"}
+    target = make_store("empty")
+    result = import_fhir(target, empty)
+    assert (result.nights_added, result.days_added, result.assessments_added) == (0, 0, 0)
+    assert records(target) == ([], [], [])
+    days = [DayRecord(date=NIGHT + dt.timedelta(days=i), fluids_ml=1200 + i) for i in range(3)]
+    only_days = bundle_from_records([], days)
+    r4_valid(only_days)
+    import_fhir(target, only_days)
+    assert target.list_days() == days and not target.list_nights()
+
+
+NOTES = ["ночью свело 😖🦵 дважды", "RTL: שלום עולם, مرحبا", "a tab\there and\na second line", "«ouch» — 3 × 2"]
+
+
+def test_notes_in_any_script_come_back_as_written(make_store) -> None:
+    nights = [NightRecord(date=NIGHT + dt.timedelta(days=i), notes=note) for i, note in enumerate(NOTES)]
+    days = [DayRecord(date=NIGHT + dt.timedelta(days=i), notes=note, tags=[note[:20]]) for i, note in enumerate(NOTES)]
+    bundle = json.loads(json.dumps(bundle_from_records(nights, days), ensure_ascii=False))
+    r4_valid(bundle)
+    target = make_store("notes")
+    import_fhir(target, bundle)
+    assert [n.notes for n in target.list_nights()] == NOTES and [d.notes for d in target.list_days()] == NOTES
+    assert [d.tags for d in target.list_days()] == [[note[:20]] for note in NOTES]
+
+
+# --------------------------------------------------------------------------- Bundles changed or made elsewhere
+
+
+def base_bundle() -> dict[str, Any]:
+    cramp = Cramp(start=dt.time(3, 10), duration_s=180, leg="left", muscles=["calf"], severity=7, minutes_to_relief=2)
+    return bundle_from_records([NightRecord(date=NIGHT, cramps=[cramp])],
+                               [DayRecord(date=NIGHT, fluids_ml=1500, temperature_swing_c=5)])
+
+
+def observation(bundle: dict[str, Any], system: str, code: str) -> dict[str, Any]:
+    return next(e["resource"] for e in bundle["entry"] if coded(e["resource"], system, code))
+
+
+def without_night_entries(bundle: dict[str, Any]) -> dict[str, Any]:
+    bundle["entry"] = [e for e in bundle["entry"] if not coded(e["resource"], codes.CS_DIARY, "night")]
+    return bundle
+
+
+@pytest.mark.parametrize(("moment", "night", "start"), [
+    ("2026-03-10T23:30:00+03:00", NIGHT, dt.time(23, 30)),
+    ("2026-03-11T01:30:00+03:00", NIGHT, dt.time(1, 30)),  # 22:30 on the 10th in UTC: still 01:30, as lived
+    ("2026-03-10T23:30:00Z", NIGHT, dt.time(23, 30)),
+    ("2026-03-11T02:30:00-05:00", NIGHT, dt.time(2, 30)),  # 07:30 UTC: not moved into the morning
+])
+def test_a_cramp_keeps_the_wall_clock_and_the_night_it_was_written_with(moment: str, night: dt.date,
+                                                                        start: dt.time) -> None:
+    """The diary keeps local clock times: the offset says where the clock was, so a cramp is never moved into
+    another night (or hour) by converting it to the importing machine's zone or to UTC."""
+    from crampcare.report.fhir import parse_fhir_bundle
+
+    bundle = without_night_entries(base_bundle())
+    observation(bundle, codes.ICD10CM, codes.CRAMP_ICD10CM)["effectiveDateTime"] = moment
+    (parsed,) = parse_fhir_bundle(bundle).nights
+    assert (parsed.date, parsed.cramps[0].start) == (night, start)
+
+
+def as_a_server_wrote_it(bundle: dict[str, Any]) -> dict[str, Any]:
+    """References by type and id, full URLs on a server: what a FHIR server gives back of a stored Bundle."""
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        entry["fullUrl"] = f"https://ehr.example/fhir/{resource['resourceType']}/{resource['id']}"
+        for member in resource.get("hasMember", []):
+            member["reference"] = "Observation/" + member["reference"].removeprefix("urn:uuid:")
+        if "subject" in resource:
+            resource["subject"]["reference"] = "Patient/" + resource["subject"]["reference"].removeprefix("urn:uuid:")
+    return bundle
+
+
+def test_references_by_type_and_id_are_followed(make_store) -> None:
+    bundle = base_bundle()
+    target = make_store("server")
+    import_fhir(target, as_a_server_wrote_it(copy.deepcopy(bundle)))
+    reference = make_store("reference")
+    import_fhir(reference, bundle)
+    assert records(target) == records(reference)
+
+
+def other_app_observation(ident: str = "hr1") -> dict[str, Any]:
+    return {"resourceType": "Observation", "id": ident, "status": "final",
+            "code": {"coding": [{"system": codes.LOINC, "code": "8867-4", "display": "Heart rate"}]},
+            "effectiveDateTime": "2026-03-10T08:00:00Z",
+            "valueQuantity": {"value": 60, "unit": "/min", "system": codes.UCUM, "code": "/min"}}
+
+
+def put(test: Callable[[dict[str, Any]], bool], key: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(bundle: dict[str, Any]) -> None:
+        next(e["resource"] for e in bundle["entry"] if test(e["resource"]))[key] = value
+    return change
+
+
+def is_cramp(resource: dict[str, Any]) -> bool:
+    return coded(resource, codes.ICD10CM)
+
+
+def is_factor(name: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda resource: coded(resource, codes.CS_DAY_FACTOR, name)
+
+
+def is_night(resource: dict[str, Any]) -> bool:
+    return coded(resource, codes.CS_DIARY, "night")
+
+
+def same_id_twice(bundle: dict[str, Any]) -> None:
+    first, second = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"][:2]
+    second["id"] = first["id"]
+
+
+def member(reference: str) -> Callable[[dict[str, Any]], None]:
+    def change(bundle: dict[str, Any]) -> None:
+        next(e["resource"] for e in bundle["entry"] if is_night(e["resource"]))["hasMember"].append({"reference": reference})
+    return change
+
+
+def patient_url(bundle: dict[str, Any]) -> str:
+    return next(e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
+
+
+ATTACKS = [
+    ("only another app's entries", lambda b: b.update(entry=[{"fullUrl": "urn:uuid:1", "resource": other_app_observation()}]),
+     ["holds no crampcare diary entries", "Observation"]),
+    ("another app's LOINC code among crampcare's",
+     lambda b: b["entry"].append({"fullUrl": "urn:uuid:0b7b5b1e-0000-4000-8000-000000000009", "resource": other_app_observation()}),
+     ["(entry 7) code", "not a crampcare diary observation", "loinc.org|8867-4"]),
+    ("another app's resource type", lambda b: b["entry"].append({"resource": {"resourceType": "Encounter", "id": "e",
+                                                                             "status": "finished", "class": {"code": "AMB"}}}),
+     ["Bundle.entry[7].resource.resourceType", "'Encounter' is not a resource crampcare imports"]),
+    ("a transaction", lambda b: b.update(type="transaction"), ["Bundle.type", "expected 'collection'", "'transaction'"]),
+    ("a search result", lambda b: b.update(type="searchset"), ["Bundle.type", "'searchset'"]),
+    ("the same id twice", same_id_twice, ["Bundle.entry[3].resource.id", "also names entry 2"]),
+    ("the same fullUrl twice", lambda b: b["entry"][3].update(fullUrl=b["entry"][2]["fullUrl"]),
+     ["Bundle.entry[3].fullUrl", "also names entry 2"]),
+    ("a fullUrl that is not a URI", lambda b: b["entry"][2].update(fullUrl={"url": "x"}),
+     ["Bundle.entry[2].fullUrl", "valid string"]),
+    ("a member that is missing", member("urn:uuid:99999999-1111-4111-8111-111111111111"),
+     ["hasMember[1].reference", "urn:uuid:99999999-1111-4111-8111-111111111111 is not in the Bundle"]),
+    ("a member by type and id that is missing", member("Observation/nowhere"),
+     ["hasMember[1].reference", "Observation/nowhere is not in the Bundle"]),
+    ("a member of the wrong type", lambda b: member(patient_url(b))(b), ["hasMember[1].reference", "is a Patient, not a cramp"]),
+    ("a subject that is missing", put(is_cramp, "subject", {"reference": "Patient/nobody"}),
+     ["subject.reference", "Patient/nobody is another person"]),
+    ("a cramp as a Condition", put(is_cramp, "resourceType", "Condition"), ["'Condition' is not a resource"]),
+    ("a duration in hours", put(is_cramp, "valueQuantity", {"value": 0.05, "unit": "h", "system": codes.UCUM, "code": "h"}),
+     ["valueQuantity.code", "unit 'h' not understood", "s or min"]),
+    ("a duration in another unit system",
+     put(is_cramp, "valueQuantity", {"value": 180, "unit": "s", "system": "http://example.org/units", "code": "s"}),
+     ["valueQuantity.system", "'http://example.org/units' is not UCUM"]),
+    ("a temperature in Fahrenheit",
+     put(is_factor("temperature_swing_c"), "valueQuantity", {"value": 9, "unit": "°F", "system": codes.UCUM, "code": "[degF]"}),
+     ["valueQuantity.code", "'[degF]'", "Cel"]),
+    ("fluids in US fluid ounces",
+     put(is_factor("fluids_ml"), "valueQuantity", {"value": 50, "unit": "fl oz", "system": codes.UCUM, "code": "[foz_us]"}),
+     ["valueQuantity.code", "'[foz_us]'"]),
+    ("a count instead of a duration", put(is_cramp, "valueQuantity", {"value": 3, "system": codes.UCUM, "code": "{count}"}),
+     ["valueQuantity.code", "'{count}'"]),
+    ("an empty text", put(is_cramp, "bodySite", {"text": ""}), ["bodySite.text", "must not be empty"]),
+    ("a resource type with a line break", lambda b: b.update(entry=[{"resource": {"resourceType": "Evil\nType"}}]),
+     ["Evil\\nType"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "change", "expected"), ATTACKS, ids=[a[0] for a in ATTACKS])
+def test_a_bundle_crampcare_cannot_take_is_refused_in_one_line(make_store, case: str,
+                                                              change: Callable[[dict[str, Any]], Any],
+                                                              expected: list[str]) -> None:
+    bundle = base_bundle()
+    change(bundle)
+    target = make_store("target")
+    target.add_night(NightRecord(date=NIGHT - dt.timedelta(days=5), notes="kept"))
+    with pytest.raises(FhirImportError) as caught:
+        import_fhir(target, bundle)
+    message = str(caught.value)
+    assert "\n" not in message and "\r" not in message and message.endswith("nothing was imported"), message
+    for part in expected:
+        assert part in message, (part, message)
+    assert [n.notes for n in target.list_nights()] == ["kept"] and not target.list_days()
+
+
+# --------------------------------------------------------------------------- through the CLI and the API
+
+
+def test_a_refused_bundle_is_one_line_and_exit_2_and_a_4xx_and_the_diary_is_kept(client: Any, db: str,
+                                                                                  tmp_path: Path) -> None:
+    assert client.put(f"/api/v1/nights/{NIGHT.isoformat()}", json={"date": NIGHT.isoformat(), "notes": "kept"}).status_code \
+        in (200, 201)
+    bad = base_bundle()
+    bad["entry"].append({"fullUrl": "urn:uuid:0b7b5b1e-0000-4000-8000-000000000009", "resource": other_app_observation()})
+    path = tmp_path / "other-app.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    for args in (["import", str(path)], ["--lang", "ru", "import", str(path)]):
+        result = crampcare(*args, "--db", db)
+        assert result.returncode == 2 and result.stdout == "", result
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "8867-4" in result.stderr
+    assert "не" in crampcare("--lang", "ru", "import", str(path), "--db", db).stderr  # in the reader's language
+    answer = client.post("/api/v1/import", content=json.dumps(bad), headers={"Content-Type": "application/fhir+json"})
+    assert answer.status_code == 422 and "8867-4" in answer.json()["error"]["message"]
+    not_json = client.post("/api/v1/import", content=b'{"resourceType": "Bundle", "entry": [',
+                           headers={"Content-Type": "application/fhir+json"})
+    assert not_json.status_code == 422, not_json.text
+    nights = client.get("/api/v1/nights").json()
+    assert [(n["date"], n["notes"]) for n in nights] == [(NIGHT.isoformat(), "kept")]

@@ -485,21 +485,26 @@ class _Entry:
 
 
 def _model_problems(kind: str, resource: Mapping[str, Any]) -> tuple[str, str] | None:
-    """The first R4B validation problem of ``resource`` as (field, message), or None."""
+    """The first R4B validation problem of ``resource`` as (field, message), or None (``kind``: a resource
+    type, or ``BundleEntry`` for an entry's own fields)."""
     from fhir.resources.R4B import get_fhir_model_class
+    from fhir.resources.R4B.bundle import BundleEntry
     from pydantic import ValidationError
 
     from crampcare.diary.transfer import shown_value
     from crampcare.i18n.context import ngettext
     from crampcare.i18n.validation import validation_text
 
-    model = get_fhir_model_class(kind)
+    model = BundleEntry if kind == "BundleEntry" else get_fhir_model_class(kind)
     try:
         model.model_validate(dict(resource))
     except ValidationError as exc:
         first = exc.errors()[0]
         message = validation_text(first)
-        if first["type"] not in ("missing", "extra_forbidden") and "input" in first:
+        if first["type"] == "string_pattern_mismatch" and first.get("input") == "":
+            # FHIR's pattern for a string ('[ \r\n\t\S]+') said nothing to a person.
+            message = _("must not be empty: FHIR leaves out an element that has no value")
+        elif first["type"] not in ("missing", "extra_forbidden") and "input" in first:
             message += _(" (got {value})", value=shown_value(first["input"]))
         more = len(exc.errors()) - 1
         if more:
@@ -544,6 +549,7 @@ def _bundle_entries(bundle: Any, progress: ImportProgress | None = None) -> list
                                           "files it exports", kinds=", ".join(kinds[:5])) + _NOTHING())
     entries = []
     seen: dict[str, int] = {}
+    named: dict[str, int] = {}  # "Observation/<id>": its entry (a reference may name a resource so)
     checking = _("Checking the FHIR entries")
     for index, item in enumerate(raw):
         if progress is not None and index % _PROGRESS_EVERY == 0:
@@ -551,6 +557,9 @@ def _bundle_entries(bundle: Any, progress: ImportProgress | None = None) -> list
         where = f"Bundle.entry[{index}]"
         if not isinstance(item, Mapping) or not isinstance(item.get("resource"), Mapping):
             raise FhirImportError(where, _("has no resource") + _NOTHING())
+        problem = _model_problems("BundleEntry", {key: value for key, value in item.items() if key != "resource"})
+        if problem is not None:  # (a fullUrl that is not a URI, say: it names the entry in every message)
+            raise FhirImportError(f"{where}.{problem[0]}", problem[1] + _NOTHING())
         resource = dict(item["resource"])
         kind = resource.get("resourceType")
         url = item.get("fullUrl") or ""
@@ -569,6 +578,12 @@ def _bundle_entries(bundle: Any, progress: ImportProgress | None = None) -> list
                 raise FhirImportError(f"{where}.fullUrl", _("{url} also names entry {other}", url=url, other=seen[url])
                                       + _NOTHING())
             seen[url] = index
+        if isinstance(resource.get("id"), str):
+            name = f"{kind}/{resource['id']}"
+            if name in named:
+                raise FhirImportError(f"{where}.resource.id", _("{url} also names entry {other}", url=name,
+                                                                other=named[name]) + _NOTHING())
+            named[name] = index
         entries.append(entry)
     if progress is not None:
         progress(checking, len(raw), len(raw))
@@ -643,6 +658,10 @@ def _night_of(moment: dt.datetime) -> dt.date:
 def _quantity_value(quantity: Any, where: str, units: Mapping[str, float]) -> float:
     if not isinstance(quantity, Mapping) or quantity.get("value") is None:
         raise _Refuse(where, _("needs a value"))
+    system = quantity.get("system")
+    if system is not None and system != codes.UCUM:  # "s" of another unit system need not be seconds
+        raise _Refuse(f"{where}.system", _("{system} is not UCUM; crampcare reads units coded in {ucum}",
+                                           system=repr(system), ucum=codes.UCUM))
     code = str(quantity.get("code") or quantity.get("unit"))
     if code not in units:
         raise _Refuse(f"{where}.code", _("unit {unit} not understood; use {units} (UCUM)", unit=repr(code),
@@ -820,6 +839,9 @@ class _Reader:
     def __init__(self, kb: KnowledgeBase, entries: list[_Entry]) -> None:
         self.kb = kb
         self.by_url = {e.url: e for e in entries if e.url}
+        # A reference may also name a resource by type and id ("Observation/123"), as a FHIR server writes them.
+        self.by_name = {f"{e.resource['resourceType']}/{e.resource['id']}": e for e in entries
+                        if isinstance(e.resource.get("id"), str)}
         self.person = _one_person(entries)
         self.assessments: list[dict[str, Any]] = []
         self.assessed_at: list[dt.datetime | None] = []
@@ -926,15 +948,16 @@ class _Reader:
 
     def _members(self, entry: _Entry, pool: Mapping[str, Any], what: str) -> list[str]:
         urls = []
-        for index, url in _member_urls(entry.resource):
+        for index, reference in _member_urls(entry.resource):
+            target = self.by_url.get(reference) or self.by_name.get(reference)
+            url = (target.url or f"#{target.index}") if target is not None else reference  # the key of its pool
             if url not in pool:
-                target = self.by_url.get(url)
                 if target is None:
-                    problem = _("{url} is not in the Bundle", url=url)
+                    problem = _("{url} is not in the Bundle", url=reference)
                 elif what == "cramp":
-                    problem = _("{url} is a {kind}, not a cramp", url=url, kind=target.resource["resourceType"])
+                    problem = _("{url} is a {kind}, not a cramp", url=reference, kind=target.resource["resourceType"])
                 else:
-                    problem = _("{url} is a {kind}, not a day factor", url=url, kind=target.resource["resourceType"])
+                    problem = _("{url} is a {kind}, not a day factor", url=reference, kind=target.resource["resourceType"])
                 raise self.refuse(entry, _Refuse(f"hasMember[{index}].reference", problem))
             urls.append(url)
         return urls
