@@ -132,10 +132,10 @@ def _local_iso(moment: dt.datetime) -> str:
 
 # --------------------------------------------------------------------------- day factors
 
-# DayRecord field -> (kind, detail). Kinds: quantity (detail = (unit display, UCUM code)),
-# boolean, code (detail = code system), codes (list field; one Observation per item), strings.
+# DayRecord field -> (kind, detail). Kinds: quantity (detail = (unit display, in the reader's language when
+# exported; UCUM code)), boolean, code (detail = code system), codes (list field; one Observation per item), strings.
 _FACTOR_SPEC: dict[str, tuple[str, Any]] = {
-    "fluids_ml": ("quantity", ("mL", "mL")),  # (the unit's display goes through _: "units of alcohol", "weeks")
+    "fluids_ml": ("quantity", (N_("mL"), "mL")),
     "activity": ("code", codes.CS_ACTIVITY),
     "unusual_activity": ("boolean", None),
     "sitting_hours": ("quantity", ("h", "h")),
