@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_fhir import NIGHT, coded, records, resources, small_diary
 
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
@@ -377,3 +379,47 @@ def test_a_refused_bundle_is_one_line_and_exit_2_and_a_4xx_and_the_diary_is_kept
     assert not_json.status_code == 422, not_json.text
     nights = client.get("/api/v1/nights").json()
     assert [(n["date"], n["notes"]) for n in nights] == [(NIGHT.isoformat(), "kept")]
+
+
+# --------------------------------------------------------------------------- any diary, either language
+
+
+NOTE_TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00\x01\x02\x03\x04\x05\x06\x07"
+                                  "\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e"
+                                  "\x1f\x7f" + "".join(map(chr, range(0x80, 0xA0)))), max_size=30)
+CRAMPS = st.builds(
+    Cramp, start=st.times().map(lambda t: t.replace(microsecond=0)), duration_s=st.integers(1, 7200),
+    leg=st.sampled_from(["left", "right", "both"]),
+    muscles=st.lists(st.sampled_from(["calf", "foot", "toes", "thigh", "other"]), min_size=1, max_size=5, unique=True),
+    severity=st.integers(0, 10), signs=st.lists(st.sampled_from(["hard_knot", "twitching", "whole_limb"]), unique=True),
+    helped=st.lists(st.sampled_from(["stretch", "walk", "massage", "warmth", "pain_reliever", "other"]), unique=True),
+    minutes_to_relief=st.none() | st.integers(0, 120) | st.sampled_from([0.5, 2.5, 17.25]))
+DAYS = st.builds(
+    DayRecord, date=st.just(NIGHT), fluids_ml=st.none() | st.integers(0, 15000),
+    activity=st.none() | st.sampled_from(["low", "normal", "high"]), sitting_hours=st.none() | st.sampled_from([0, 7.5, 24]),
+    temperature_swing_c=st.none() | st.sampled_from([0.0, 12.5]), stress=st.none() | st.sampled_from(["none", "some", "high"]),
+    diet=st.lists(st.sampled_from(["protein_diet", "strict_diet"]), unique=True),
+    alcohol_units=st.none() | st.sampled_from([0.0, 2.5]), caffeine=st.none() | st.booleans(),
+    medicines=st.lists(st.sampled_from(["statin", "diuretic", "magnesium_supplement"]), unique=True),
+    pregnancy_week=st.none() | st.integers(1, 42), exercises_done=st.none() | st.booleans(),
+    tags=st.lists(NOTE_TEXT.filter(lambda t: t.strip() and len(t) <= 40), max_size=3, unique=True), notes=NOTE_TEXT)
+
+
+@given(nights=st.lists(st.tuples(st.integers(0, 400), st.lists(CRAMPS, max_size=3), st.none() | st.booleans(), NOTE_TEXT),
+                       max_size=4, unique_by=lambda n: n[0]),
+       days=st.lists(st.tuples(st.integers(0, 400), DAYS), max_size=3, unique_by=lambda d: d[0]),
+       lang=st.sampled_from(["en", "ru"]))
+@settings(deadline=None)
+def test_any_diary_comes_back_from_fhir_in_either_language(nights: list[Any], days: list[Any], lang: str) -> None:
+    from crampcare.report.fhir import parse_fhir_bundle
+
+    first = dt.date(2020, 1, 1)
+    night_records = sorted((NightRecord(date=first + dt.timedelta(days=offset), cramps=cramps, sleep_disturbed=sleep,
+                                        notes=notes) for offset, cramps, sleep, notes in nights), key=lambda n: n.date)
+    day_records = sorted((day.model_copy(update={"date": first + dt.timedelta(days=offset)}) for offset, day in days),
+                         key=lambda d: d.date)
+    with use_language(lang):
+        bundle = bundle_from_records(night_records, day_records)
+    batch = parse_fhir_bundle(json.loads(json.dumps(bundle, ensure_ascii=False)))
+    assert [n.model_dump() for n in batch.nights] == [n.model_dump() for n in night_records]
+    assert [d.model_dump() for d in batch.days] == [d.model_dump() for d in day_records]
