@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from report_helpers import save_assessment
 from test_fhir import NIGHT, coded, records, resources, small_diary
 
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
@@ -423,3 +424,26 @@ def test_any_diary_comes_back_from_fhir_in_either_language(nights: list[Any], da
     batch = parse_fhir_bundle(json.loads(json.dumps(bundle, ensure_ascii=False)))
     assert [n.model_dump() for n in batch.nights] == [n.model_dump() for n in night_records]
     assert [d.model_dump() for d in batch.days] == [d.model_dump() for d in day_records]
+
+
+def empties(node: Any, path: str = "") -> Iterator[str]:
+    """Where ``node`` holds an empty array, object or string: FHIR's JSON never has one."""
+    if node in ([], {}, ""):
+        yield path
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from empties(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from empties(value, f"{path}[{index}]")
+
+
+def test_nothing_empty_is_written_even_for_an_assessment_with_nothing_answered(small: DiaryStore, make_store) -> None:
+    """An assessment saved before any answer had ``"item": []`` (FHIR: "JSON arrays are never empty")."""
+    save_assessment(small, {})
+    bundle = fhir_bundle(small)
+    assert list(empties(bundle)) == []
+    target = make_store("target")
+    import_fhir(target, bundle)
+    assert [a.answers for a in target.list_assessments()] == [a.answers for a in small.list_assessments()]
+    assert target.list_assessments()[-1].result["complete"] is False

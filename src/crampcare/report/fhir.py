@@ -249,8 +249,10 @@ def _questionnaire_response(builder: _Builder, stored: StoredAssessment, index: 
         "status": _response_status(stored.result),
         "subject": builder.subject,
         "authored": created.isoformat(timespec="seconds"),
-        "item": answer_items(builder.kb, stored.answers),
     }
+    items = answer_items(builder.kb, stored.answers)
+    if items:  # nothing answered: no ``item`` at all (FHIR's JSON has no empty arrays)
+        resource["item"] = items
     builder.add(builder.uid(f"assessment/{index}"), resource)
 
 
