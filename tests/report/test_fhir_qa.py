@@ -106,6 +106,11 @@ def test_a_russian_export_speaks_russian_with_the_same_codes(small: DiaryStore, 
     cramp = next(r for r in observations if coded(r, codes.ICD10CM))
     assert cramp["code"]["coding"][0]["display"] == codes.CRAMP_ICD10CM_DISPLAY  # the terminology's display
     assert "левая" in cramp["bodySite"]["text"] and "икра" in cramp["bodySite"]["text"]
+    # The person's answers too: what each question asked and what was chosen, in Russian (codes unchanged).
+    (response,) = resources(russian, "QuestionnaireResponse")
+    assert response["language"] == "ru"
+    shown = [text for key, text, _system in words(response.get("item", [])) if key in ("text", "display")]
+    assert shown and all(CYRILLIC.search(text) for text in shown), shown
     statin = next(r for r in observations if coded(r, codes.CS_DAY_FACTOR, "medicines")
                   and r["valueCodeableConcept"]["coding"][0]["code"] == "statin")
     assert CYRILLIC.search(statin["valueCodeableConcept"]["text"])

@@ -210,7 +210,7 @@ class _Builder:
         url = _urn(ident)
         kind = resource.pop("resourceType")
         # The language of the resource's texts (the Questionnaire keeps English with translation extensions).
-        said = {"language": current_language()} if kind == "Observation" else {}
+        said = {"language": current_language()} if kind in ("Observation", "QuestionnaireResponse") else {}
         self.entries.append({"fullUrl": url, "resource": {"resourceType": kind, "id": str(ident), **said, **resource}})
         return url
 
@@ -250,7 +250,7 @@ def _questionnaire_response(builder: _Builder, stored: StoredAssessment, index: 
         "subject": builder.subject,
         "authored": created.isoformat(timespec="seconds"),
     }
-    items = answer_items(builder.kb, stored.answers)
+    items = answer_items(builder.kb, stored.answers, current_language())
     if items:  # nothing answered: no ``item`` at all (FHIR's JSON has no empty arrays)
         resource["item"] = items
     builder.add(builder.uid(f"assessment/{index}"), resource)
