@@ -452,3 +452,18 @@ def test_nothing_empty_is_written_even_for_an_assessment_with_nothing_answered(s
     import_fhir(target, bundle)
     assert [a.answers for a in target.list_assessments()] == [a.answers for a in small.list_assessments()]
     assert target.list_assessments()[-1].result["complete"] is False
+
+
+@pytest.mark.parametrize(("result", "status"), [
+    ({"urgency": "doctor", "unanswered_warning_questions": ["calf_swollen_red_warm"]}, "in-progress"),  # saved before
+    ({"urgency": "self_care", "unanswered_warning_questions": []}, "completed"),  # `complete` existed
+    ({"urgency": "doctor", "complete": False, "unanswered_warning_questions": []}, "in-progress"),
+    ({}, "in-progress"),  # no result at all: nothing says it was complete
+])
+def test_the_status_of_a_stored_result_never_claims_more_than_it_holds(result: dict[str, Any], status: str) -> None:
+    from crampcare.diary.store import StoredAssessment
+
+    stored = StoredAssessment(id=1, created_at=dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC), answers={"age": 50},
+                              result=result)
+    (response,) = resources(bundle_from_records([], [], [stored]), "QuestionnaireResponse")
+    assert response["status"] == status
