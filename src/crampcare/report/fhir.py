@@ -138,7 +138,7 @@ _FACTOR_SPEC: dict[str, tuple[str, Any]] = {
     "fluids_ml": ("quantity", (N_("mL"), "mL")),
     "activity": ("code", codes.CS_ACTIVITY),
     "unusual_activity": ("boolean", None),
-    "sitting_hours": ("quantity", ("h", "h")),
+    "sitting_hours": ("quantity", (N_("h"), "h")),
     "cold_exposure": ("boolean", None),
     "temperature_swing_c": ("quantity", ("°C", "Cel")),
     "stress": ("code", codes.CS_STRESS),
