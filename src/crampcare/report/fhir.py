@@ -388,8 +388,10 @@ def bundle_from_records(
     *,
     patient_id: uuid.UUID | None = None,
     now: dt.datetime | None = None,
+    progress: ImportProgress | None = None,
 ) -> dict[str, Any]:
-    """A FHIR R4 ``collection`` Bundle (plain JSON) of these records and assessments."""
+    """A FHIR R4 ``collection`` Bundle (plain JSON) of these records and assessments; ``progress`` hears how many
+    nights and days are done (ten years take a few seconds)."""
     from crampcare import __version__
     from crampcare.knowledge import load_knowledge
     from crampcare.report.questionnaire import questionnaire_resource
@@ -400,10 +402,16 @@ def bundle_from_records(
     builder.add(builder.patient, _patient(assessments))
     for index, stored in enumerate(assessments):
         _questionnaire_response(builder, stored, index)
-    for night in sorted(nights, key=lambda n: n.date):
-        _night_observation(builder, night)
-    for day in sorted(days, key=lambda d: d.date):
-        _day_observations(builder, day)
+    building, total = _("Building the FHIR entries"), len(nights) + len(days)
+    ordered: list[tuple[Callable[[_Builder, Any], None], Any]] = [
+        *((_night_observation, night) for night in sorted(nights, key=lambda n: n.date)),
+        *((_day_observations, day) for day in sorted(days, key=lambda d: d.date))]
+    for done, (build, record) in enumerate(ordered):
+        if progress is not None and done % _PROGRESS_EVERY == 0:
+            progress(building, done, total)
+        build(builder, record)
+    if progress is not None:
+        progress(building, total, total)
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     return {
         "resourceType": "Bundle",
@@ -421,10 +429,15 @@ def fhir_bundle(store: DiaryStore, start: dt.date | None = None, end: dt.date | 
     return bundle_from_records(store.list_nights(start, end), store.list_days(start, end), store.list_assessments())
 
 
-def export_fhir(data: DiaryExport) -> str:
+def export_fhir(data: DiaryExport, progress: ImportProgress | None = None) -> str:
     """The FHIR export format of :data:`crampcare.services.transfer.FORMATS` (``export --format fhir``)."""
-    bundle = bundle_from_records(data.nights, data.days, data.assessments)
-    return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    bundle = bundle_from_records(data.nights, data.days, data.assessments, progress=progress)
+    if progress is not None:  # (as long again as building the entries, for a large Bundle)
+        progress(_("Writing the file"), 0, 1)
+    text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    if progress is not None:
+        progress(_("Writing the file"), 1, 1)
+    return text
 
 
 # --------------------------------------------------------------------------- import: checking
