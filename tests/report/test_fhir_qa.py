@@ -21,6 +21,7 @@ from test_fhir import NIGHT, coded, records, resources, small_diary
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.diary.store import DiaryStore
 from crampcare.i18n.context import use_language
+from crampcare.knowledge import load_knowledge
 from crampcare.report import FhirImportError, codes, fhir_bundle, import_fhir
 from crampcare.report.fhir import bundle_from_records
 from fhir_compare import normalised
@@ -56,7 +57,8 @@ def words(node: Any, system: str | None = None) -> Iterator[tuple[str, str, str 
 
 def without_words(node: Any) -> Any:
     if isinstance(node, dict):
-        return {k: without_words(v) for k, v in node.items() if k not in ("text", "display", "unit", "language")}
+        return {k: without_words(v) for k, v in node.items()
+                if k not in ("text", "display", "unit", "language") and not k.startswith("_")}  # (_text: translations)
     if isinstance(node, list):
         return [without_words(item) for item in node]
     return node
@@ -111,6 +113,10 @@ def test_a_russian_export_speaks_russian_with_the_same_codes(small: DiaryStore, 
     assert response["language"] == "ru"
     shown = [text for key, text, _system in words(response.get("item", [])) if key in ("text", "display")]
     assert shown and all(CYRILLIC.search(text) for text in shown), shown
+    item = response["item"][0]  # with the English in the standard translation extension, for a reader abroad
+    (translation,) = item["_text"]["extension"]
+    assert {part["url"]: part.get("valueCode") or part.get("valueString") for part in translation["extension"]} == {
+        "lang": "en", "content": load_knowledge().text(f"questions.{item['linkId']}.text")}
     statin = next(r for r in observations if coded(r, codes.CS_DAY_FACTOR, "medicines")
                   and r["valueCodeableConcept"]["coding"][0]["code"] == "statin")
     assert CYRILLIC.search(statin["valueCodeableConcept"]["text"])

@@ -244,16 +244,17 @@ QUESTIONNAIRE_DESCRIPTION = N_(
 )
 
 
-def translations(kb: KnowledgeBase, key: str) -> dict[str, Any]:
+def translations(kb: KnowledgeBase, key: str, base: str = "en") -> dict[str, Any]:
     """The standard ``translation`` extensions of a knowledge-base text, for its ``_text``/``_display``
-    element: one per supported language other than English (the base language), where translated."""
-    from crampcare.i18n.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+    element: one per supported language other than ``base`` (the element's own language), where its text
+    differs (English, always, when the base is another language)."""
+    from crampcare.i18n.languages import SUPPORTED_LANGUAGES
 
-    english = kb.text(key)
+    own = kb.text(key, base)
     found = []
     for lang in SUPPORTED_LANGUAGES:
         text = kb.text(key, lang)
-        if lang != DEFAULT_LANGUAGE and text != english:
+        if lang != base and text != own:
             found.append({"url": codes.EXT_TRANSLATION,
                           "extension": [{"url": "lang", "valueCode": lang}, {"url": "content", "valueString": text}]})
     return {"extension": found} if found else {}
@@ -278,7 +279,7 @@ def _with_translations(element: dict[str, Any], field: str, kb: KnowledgeBase, k
     """``element`` with ``field`` set to the text of ``key`` (English, or ``lang``) and ``_field`` to its
     translations."""
     element[field] = kb.text(key, lang)
-    extensions = translations(kb, key)
+    extensions = translations(kb, key, lang)
     if extensions:
         element["_" + field] = extensions
     return element
