@@ -433,11 +433,15 @@ def export(format: Literal["csv", "json"] = Query("csv"), start: DiaryDate | Non
 
 
 @router.get("/export/fhir", tags=["transfer"], summary="A FHIR R4 Bundle of the diary and assessments",
-            responses={200: {"content": {"application/fhir+json": {}}}})
-def export_fhir(store: Diary = Depends(get_store)) -> Response:
+            description="The nights and days from `from` to `to` (inclusive; the whole diary without them), every "
+            "saved assessment, in the request's language (codes stay the same; texts follow `Accept-Language`).",
+            responses={200: {"content": {"application/fhir+json": {}}}, **ERRORS})
+def export_fhir(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
+                store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.transfer import export_diary
 
-    return _download(export_diary(store, "fhir"))
+    _check_range(start, end)
+    return _download(export_diary(store, "fhir", start, end))
 
 
 def _download(exported: Any) -> Response:
