@@ -9,7 +9,10 @@ that begins on the evening of that day ("the same night", lag 0, the primary ana
 night one day later ("the next night", lag 1, secondary) -- the cramp rate on nights after days
 with and without the factor is compared: a risk ratio with a 95 % CI (log method, Haldane
 correction when a cell is 0) and a p-value that stays honest on real diaries. Days that were not
-logged are missing, never "without"; nights that were not logged are missing, never quiet.
+logged are missing, never "without"; nights that were not logged are missing, never quiet; a tag,
+medicine or diet tick is missing before the first day it was ever recorded (see
+:mod:`crampcare.insights.factors`), so the days before someone started tagging "wine" are not
+"days without wine".
 
 Why not Fisher's exact test alone: it assumes every night is an independent draw. Real cramps come
 in bad weeks and seasons, and so do stress, cold, travel and training; two unrelated things that
@@ -121,7 +124,15 @@ from crampcare.i18n import formatting
 from crampcare.i18n.context import N_, _, current_localizer, ngettext
 from crampcare.i18n.wording import diary_word
 from crampcare.insights import stats
-from crampcare.insights.factors import FACTOR_IDS, MISSING, PRESENT, FactorTable, day_factors, factor_label
+from crampcare.insights.factors import (
+    FACTOR_IDS,
+    MISSING,
+    PRESENT,
+    FactorTable,
+    day_factors,
+    factor_label,
+    first_recorded,
+)
 
 __all__ = [
     "CAVEAT",
@@ -923,8 +934,12 @@ def compute_insights(
     night_map = _merge_nights(
         n for n in nights if (start is None or n.date >= start) and (end is None or n.date <= end)
     )
+    known_from = None
     if start is not None or end is not None:
         lag_floor = None if start is None else start - dt.timedelta(days=max(LAGS))
+        if lag_floor is not None:
+            # A tag or medicine first recorded before the period is known all through it.
+            known_from = first_recorded(d for d in day_list if d.date < lag_floor)
         day_list = [
             d for d in day_list if (lag_floor is None or d.date >= lag_floor) and (end is None or d.date <= end)
         ]
@@ -960,7 +975,7 @@ def compute_insights(
     total_cramps = len(durations)
 
     in_range_days = {d.date for d in day_list if start is None or d.date >= start}
-    table = day_factors(day_list, fluid_target_ml=fluid_target_ml)
+    table = day_factors(day_list, fluid_target_ml=fluid_target_ml, known_from=known_from)
     n_nights = int(night_ord.size)
     n_cramp = int(cramp.sum())
 
