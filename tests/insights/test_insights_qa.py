@@ -358,3 +358,26 @@ def test_a_night_mistyped_as_1900_does_not_make_the_shuffles_span_126_years() ->
         ins = compute_insights([*nights, stray], days, today=END)
     assert ins.nights_logged == len(nights) + 1 and ins.triggers.linked == ["high_stress"]
     assert sizes and max(sizes) <= 366 + 2 * 28, sizes
+
+
+# --------------------------------------------------------------------------- Russian: no pronoun that disagrees with the factor
+
+
+def test_russian_factor_messages_do_not_call_a_feminine_factor_him() -> None:
+    """«Строгая диета: данных пока мало, запишите ещё 2 дня с ним» and «Метка: вино: похоже, связано с…»:
+    the pronoun and the participle were masculine or neuter whatever the factor's gender."""
+    nights, days = simulate_diary(84, trigger="strict_diet", rr=3.0, seed=11, end=END)
+    with use_language("ru"):
+        ins = compute_insights(nights, days, today=END)
+        dates = [END - dt.timedelta(days=i) for i in range(30)]
+        thin = compute_insights([_night(d, i % 2 == 0) for i, d in enumerate(dates)],
+                                [DayRecord(date=d, diet=["strict_diet"] if i == 29 else []) for i, d in enumerate(dates)],
+                                today=END)
+    linked = next(f for f in ins.triggers.factors if f.factor == "strict_diet")
+    assert linked.verdict == "seems_linked"
+    assert linked.message.startswith("Строгая диета: похоже, есть связь с большим числом судорог"), linked.message
+    assert "после дней с этим фактором — " in linked.message, linked.message
+    (diet,) = [f for f in thin.triggers.factors if f.factor == "strict_diet"]
+    assert "запишите ещё 4 дня с этим фактором (" in diet.message, diet.message
+    texts = " ".join(f.message for f in (*ins.triggers.factors, *thin.triggers.factors))
+    assert " с ним" not in texts and "связано" not in texts
