@@ -381,3 +381,27 @@ def test_russian_factor_messages_do_not_call_a_feminine_factor_him() -> None:
     assert "запишите ещё 4 дня с этим фактором (" in diet.message, diet.message
     texts = " ".join(f.message for f in (*ins.triggers.factors, *thin.triggers.factors))
     assert " с ним" not in texts and "связано" not in texts
+
+
+# --------------------------------------------------------------------------- the one-file chart of `insights --chart`
+
+
+def test_every_trigger_name_of_the_one_file_chart_is_inside_it() -> None:
+    """`crampcare insights --chart` draws the three charts in one figure; there the triggers' plot was
+    aligned with the weekly chart's, whose numbers and label on the left moved it right, so the names
+    wrapped for the whole width ran off it («Алкоголь (2 порции и больше) (в ту же ноч»)."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from crampcare.insights.charts import _RC, overview_figure
+
+    nights, days = simulate_diary(84, trigger=None, rr=1.0, seed=2, end=END)
+    with use_language("ru"), matplotlib.rc_context(_RC):
+        figure = overview_figure(compute_insights(nights, days, today=END))
+        FigureCanvasAgg(figure).draw()
+        renderer, page = figure.canvas.get_renderer(), figure.bbox
+        names = [text for ax in figure.axes for text in ax.texts]
+        assert len(names) > 10
+        for text in names:
+            box = text.get_window_extent(renderer)
+            assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, text.get_text()

@@ -283,10 +283,13 @@ def triggers_figure(ins: Insights) -> Figure:
 def overview_figure(ins: Insights) -> Figure:
     trig_h = _triggers_height(ins)
     fig = _new_figure(_WIDTH, 3.2 + 2.8 + trig_h)
-    axes = fig.subplots(3, 1, height_ratios=[3.2, 2.8, trig_h])
-    _draw_weekly(axes[0], ins)
-    _draw_time_of_night(axes[1], ins)
-    _draw_triggers(axes[2], ins)
+    # One sub-figure each, laid out on its own: in one grid the triggers' plot was aligned with the
+    # weekly chart's, whose numbers on the left moved it right, and names wrapped to fit the whole
+    # width ran off the figure.
+    weekly, hours, triggers = fig.subfigures(3, 1, height_ratios=[3.2, 2.8, trig_h])
+    _draw_weekly(weekly.add_subplot(), ins)
+    _draw_time_of_night(hours.add_subplot(), ins)
+    _draw_triggers(triggers.add_subplot(), ins)
     return fig
 
 
