@@ -286,7 +286,8 @@ def overview_figure(ins: Insights) -> Figure:
     # One sub-figure each, laid out on its own: in one grid the triggers' plot was aligned with the
     # weekly chart's, whose numbers on the left moved it right, and names wrapped to fit the whole
     # width ran off the figure.
-    weekly, hours, triggers = fig.subfigures(3, 1, height_ratios=[3.2, 2.8, trig_h])
+    panels: Any = fig.subfigures(3, 1, height_ratios=[3.2, 2.8, trig_h])  # an array of three
+    weekly, hours, triggers = panels
     _draw_weekly(weekly.add_subplot(), ins)
     _draw_time_of_night(hours.add_subplot(), ins)
     _draw_triggers(triggers.add_subplot(), ins)
