@@ -405,3 +405,32 @@ def test_every_trigger_name_of_the_one_file_chart_is_inside_it() -> None:
         for text in names:
             box = text.get_window_extent(renderer)
             assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, text.get_text()
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_the_report_over_a_period_gives_the_insights_of_the_cli_and_api(new_migrated_sqlite: Callable[[Path], str],
+                                                                        tmp_path: Path) -> None:
+    """The report read the days from the period's start only, the others the whole diary: a tag first
+    used before the period was known all through it in `crampcare insights --from` and /api/v1/insights,
+    and missing in the report until its first use within the period, so their figures differed."""
+    from crampcare.insights.from_diary import insights_for
+    from crampcare.report.document import report_context
+    from crampcare.services.diary import open_diary
+
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    nights, days = simulate_diary(120, trigger="tag:wine", rr=3.0, seed=9, end=END)
+    start = END - dt.timedelta(days=59)
+    # Wine from the first week on, but not on the first days of the period.
+    days = [d.model_copy(update={"tags": [] if start <= d.date < start + dt.timedelta(days=10) else d.tags})
+            for d in days]
+    with open_diary(url) as store:
+        store.put_records(nights, days)
+        ins = insights_for(store, start, END, today=END)
+        report = report_context(store, start, END, today=END)["diary"]["triggers"]
+    wine = next(f for f in ins.triggers.factors if f.factor == "tag:wine")
+    assert next(t for t in wine.tests if t.lag == 0).nights_without >= 10
+    assert report["message"] == ins.triggers.message
+    assert report["linked"] == [f.message for f in ins.triggers.factors if f.verdict in ("seems_linked", "seems_protective")]
+    assert wine.message in report["linked"], (wine.message, report["linked"])
