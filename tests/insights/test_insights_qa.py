@@ -434,3 +434,44 @@ def test_the_report_over_a_period_gives_the_insights_of_the_cli_and_api(new_migr
     assert report["message"] == ins.triggers.message
     assert report["linked"] == [f.message for f in ins.triggers.factors if f.verdict in ("seems_linked", "seems_protective")]
     assert wine.message in report["linked"], (wine.message, report["linked"])
+
+
+# --------------------------------------------------------------------------- every night alike
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_cramps_logged_alike_are_not_given_a_range_from_a_value_to_itself(lang: str) -> None:
+    """One cramp a night, each logged as 1 min and pain 5: "1.0 cramps on average (median 1, range 1–1)"
+    and "range 1 min to 1 min ... (range 5–5)"."""
+    nights = [_night(END - dt.timedelta(days=i), i % 2 == 0) for i in range(20)]
+    with use_language(lang):
+        summary = " ".join(compute_insights(nights, [], today=END).summary())
+        nights[0] = nights[0].model_copy(update={"cramps": [_cramp(), _cramp().model_copy(update={"severity": 7})]})
+        mixed = " ".join(compute_insights(nights, [], today=END).summary())
+    assert re.search(r"1–1|5–5|1 (min to|мин до) 1 (min|мин)", summary) is None, summary
+    assert ("1 cramp on every cramp night; 10 cramps in all. Every cramp lasted 1 min; pain was 5 of 10 every time."
+            if lang == "en" else "В каждую ночь с судорогами — 1 судорога; всего — 10 судорог. Каждая судорога длилась "
+            "1 мин; сила боли — каждый раз 5 из 10.") in summary, summary
+    assert ("Every cramp lasted 1 min; pain was 5 of 10 as a median (range 5–7)." if lang == "en"
+            else "Каждая судорога длилась 1 мин; сила боли — в среднем 5 из 10 (разброс 5–7).") in mixed, mixed
+
+
+@pytest.mark.parametrize("cramp", [True, False])
+def test_nights_that_all_went_alike_say_why_no_factor_can_stand_out(cramp: bool) -> None:
+    """A cramp every night (or none ever): "Checked 16 factor and timing combinations; no factor stands out
+    yet" as if the factors had been looked at; with every night alike none of them can differ."""
+    dates = [END - dt.timedelta(days=i) for i in range(40)]
+    nights = [_night(d, cramp) for d in dates]
+    days = [DayRecord(date=d, caffeine=i % 3 == 0, stress="high" if i % 2 else "none") for i, d in enumerate(dates)]
+    # One night without its day, and that one differs: it is compared with no day, so it changes nothing.
+    nights.append(_night(END - dt.timedelta(days=45), not cramp))
+    with use_language("ru"):
+        ru = compute_insights(nights, days, today=END).triggers.message
+    tr = compute_insights(nights, days, today=END).triggers
+    assert tr.message == ("Every" if cramp else "No") + (
+        " night logged with its day had a cramp, so no factor can stand out yet: a link shows only as more or fewer "
+        "cramp nights after days with it than without it."), tr.message
+    assert ru.startswith("Во все ночи" if cramp else "Ни в одну ночь"), ru
+    days[0] = days[0].model_copy(update={"caffeine": None})
+    nights[0] = _night(dates[0], not cramp)
+    assert compute_insights(nights, days, today=END).triggers.message.startswith("Checked 4 factor")

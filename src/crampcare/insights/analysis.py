@@ -731,8 +731,16 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
     results.sort(key=lambda r: (rank[r.verdict], _best_adjusted_p(r), r.label))
     linked = [r.factor for r in results if r.verdict == "seems_linked"]
     protective = [r.factor for r in results if r.verdict == "seems_protective"]
+    # Nights some test compares: when all had a cramp (or none did), no factor can differ, whatever is logged.
+    compared = y_one[valid.any(axis=1)]
     if not K:
         message = _("No day factors logged yet: log fluids, activity, stress and the rest on your day entries.")
+    elif compared.size and compared.all():
+        message = _("Every night logged with its day had a cramp, so no factor can stand out yet: a link shows "
+                    "only as more or fewer cramp nights after days with it than without it.")
+    elif compared.size and not compared.any():
+        message = _("No night logged with its day had a cramp, so no factor can stand out yet: a link shows "
+                    "only as more or fewer cramp nights after days with it than without it.")
     elif tests_run == 0:
         message = _("Not enough data yet for any factor: each needs at least {least} logged days with it and {least} without.",
                     least=MIN_NIGHTS_EACH)
@@ -1076,6 +1084,9 @@ def summary_sentences(ins: Insights) -> list[str]:
         out.append(_("The one cramp lasted {duration}; pain was {pain} of 10.",
                      duration=formatting.duration(ins.duration_seconds.median),
                      pain=formatting.figure(ins.severity.median)))
+    elif cpn and cpn.min == cpn.max:  # not "1.0 cramps on average (median 1, range 1–1)"
+        out.append(ngettext("{n} cramp on every cramp night; {total} in all.", "{n} cramps on every cramp night; {total} in all.",
+                            int(cpn.min), total=loc.cramps(ins.total_cramps)))
     elif cpn:
         out.append(
             _("On a cramp night you had {mean} cramps on average (median {median}, range {range}); {total} in all.",
@@ -1084,11 +1095,24 @@ def summary_sentences(ins: Insights) -> list[str]:
         )
     if ins.total_cramps > 1 and ins.duration_seconds and ins.severity:
         d, s = ins.duration_seconds, ins.severity
-        out.append(
-            _("Cramps lasted {median} as a median (range {low} to {high}); pain was {pain} of 10 as a median (range {range}).",
-              median=formatting.duration(d.median), low=formatting.duration(d.min), high=formatting.duration(d.max),
-              pain=formatting.figure(s.median), range=_range(_fixed(s.min, 0), _fixed(s.max, 0)))
-        )
+        # Not "range 1 min to 1 min" nor "range 5–5" when every cramp was logged alike.
+        if d.min == d.max and s.min == s.max:
+            out.append(_("Every cramp lasted {duration}; pain was {pain} of 10 every time.",
+                         duration=formatting.duration(d.median), pain=formatting.figure(s.median)))
+        elif d.min == d.max:
+            out.append(_("Every cramp lasted {duration}; pain was {pain} of 10 as a median (range {range}).",
+                         duration=formatting.duration(d.median), pain=formatting.figure(s.median),
+                         range=_range(_fixed(s.min, 0), _fixed(s.max, 0))))
+        elif s.min == s.max:
+            out.append(_("Cramps lasted {median} as a median (range {low} to {high}); pain was {pain} of 10 every time.",
+                         median=formatting.duration(d.median), low=formatting.duration(d.min),
+                         high=formatting.duration(d.max), pain=formatting.figure(s.median)))
+        else:
+            out.append(
+                _("Cramps lasted {median} as a median (range {low} to {high}); pain was {pain} of 10 as a median (range {range}).",
+                  median=formatting.duration(d.median), low=formatting.duration(d.min), high=formatting.duration(d.max),
+                  pain=formatting.figure(s.median), range=_range(_fixed(s.min, 0), _fixed(s.max, 0)))
+            )
     out.append(ins.trend.message)
     tn = ins.time_of_night
     if tn.total == 1:  # "half of the cramps started between 03:10 and 03:10" said nothing
