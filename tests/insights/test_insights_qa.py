@@ -475,3 +475,15 @@ def test_nights_that_all_went_alike_say_why_no_factor_can_stand_out(cramp: bool)
     days[0] = days[0].model_copy(update={"caffeine": None})
     nights[0] = _night(dates[0], not cramp)
     assert compute_insights(nights, days, today=END).triggers.message.startswith("Checked 4 factor")
+
+
+def test_nights_logged_without_their_days_are_not_asked_for_again() -> None:
+    """79 nights and no days said "log 28 more days and nights", as if the nights were missing too."""
+    dates = [END - dt.timedelta(days=i) for i in range(40)]
+    nights = [_night(d, i % 3 == 0) for i, d in enumerate(dates)]
+    days = [DayRecord(date=d, caffeine=True) for d in dates[:10]]
+    tr = compute_insights(nights, days, today=END).triggers
+    assert tr.message.endswith("; log the days of 18 more of the nights you logged (at least 28 in all)."), tr.message
+    with use_language("ru"):
+        ru = compute_insights(nights[:11], days, today=END).triggers.message
+    assert ru.endswith("; запишите ещё 18 дней и ночей (всего нужно не меньше 28)."), ru

@@ -623,6 +623,14 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
         paired = int(table.logged[idx[inside]].sum())
     if paired < MIN_PAIRED_NIGHTS:
         need = MIN_PAIRED_NIGHTS - paired
+        # Nights logged already, only their days missing: "log 28 more days and nights" asked for nights
+        # that were there.
+        ask = (ngettext("log the day of {n} more of the nights you logged (at least {least} in all).",
+                        "log the days of {n} more of the nights you logged (at least {least} in all).",
+                        need, least=MIN_PAIRED_NIGHTS)
+               if night_dates.size - paired >= need else
+               ngettext("log {n} more day and night (at least {least} in all).",
+                        "log {n} more days and nights (at least {least} in all).", need, least=MIN_PAIRED_NIGHTS))
         return Triggers(
             status="not_enough_data",
             paired_nights=paired,
@@ -630,8 +638,7 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
                 "Not enough data yet to look for triggers: {n} logged night with its day logged too; ",
                 "Not enough data yet to look for triggers: {n} logged nights with their days logged too; ",
                 paired,
-            ) + ngettext("log {n} more day and night (at least {least} in all).",
-                         "log {n} more days and nights (at least {least} in all).", need, least=MIN_PAIRED_NIGHTS),
+            ) + ask,
         )
 
     # Dense outcome over the table's dates extended to the last night.
