@@ -487,3 +487,22 @@ def test_nights_logged_without_their_days_are_not_asked_for_again() -> None:
     with use_language("ru"):
         ru = compute_insights(nights[:11], days, today=END).triggers.message
     assert ru.endswith("; запишите ещё 18 дней и ночей (всего нужно не меньше 28)."), ru
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_medicine_with_too_few_days_is_never_asked_to_be_taken_or_stopped(lang: str) -> None:
+    """"Medicine: Statins: not enough data yet, log 5 more days without it" asked a person to stop a
+    prescription medicine to find out (and "log 4 more days with it" to take one)."""
+    dates = [END - dt.timedelta(days=i) for i in range(40)]
+    nights = [_night(d, i % 3 == 0) for i, d in enumerate(dates)]
+    # model_construct skips the knowledge-base check of medicine ids; statins every day, an inhaler once.
+    days = [DayRecord.model_construct(date=d, medicines=["statin"] + ["beta_agonist"] * (i == 30), diet=[], tags=[],
+                                      caffeine=i % 2 == 0) for i, d in enumerate(dates)]
+    with use_language(lang):
+        factors = compute_insights(nights, days, today=END).triggers.factors
+    medicines = [f for f in factors if f.factor.startswith("medicine:")]
+    assert [f.verdict for f in medicines] == ["not_enough_data"] * 2
+    for f in medicines:
+        assert re.search(r"log \d+ more|запишите ещё", f.message) is None, f.message
+        assert ("Never start, stop or change a medicine to find out: talk to your doctor." if lang == "en" else
+                "Не начинайте, не прекращайте и не меняйте лекарство ради проверки: поговорите с врачом.") in f.message

@@ -126,6 +126,7 @@ from crampcare.i18n.wording import diary_word
 from crampcare.insights import stats
 from crampcare.insights.factors import (
     FACTOR_IDS,
+    MEDICINE_PREFIX,
     MISSING,
     PRESENT,
     FactorTable,
@@ -599,9 +600,16 @@ def _relief(helped_minutes: dict[str, list[float]], helped_counts: Counter) -> l
     return sorted(out, key=lambda r: (r.median_minutes is None, r.median_minutes or 0.0, -r.times_helped, r.method))
 
 
-def _need_message(label: str, with_n: int, without_n: int) -> str:
+def _need_message(factor: str, label: str, with_n: int, without_n: int) -> str:
     more_with = max(0, MIN_NIGHTS_EACH - with_n)
     more_without = max(0, MIN_NIGHTS_EACH - without_n)
+    if factor.startswith(MEDICINE_PREFIX):
+        # Never "log 4 more days with it" (or without it) about a medicine: that reads as "take it" or
+        # "stop it" to find out, and a prescription medicine is the doctor's to start or stop.
+        return _("{label}: not enough data yet to compare days with it and without it ({with_n} with it, "
+                 "{without_n} without; at least {least} of each are needed). Never start, stop or change a medicine "
+                 "to find out: talk to your doctor.", label=label, with_n=with_n, without_n=without_n,
+                 least=MIN_NIGHTS_EACH)
     if more_with and more_without:
         ask = ngettext("log {n} more day with it and {without_it} more without it",
                        "log {n} more days with it and {without_it} more without it", more_with, without_it=more_without)
@@ -875,7 +883,7 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
             factor=primary.factor,
             label=label,
             verdict="not_enough_data",
-            message=_need_message(label, primary.nights_with, primary.nights_without),
+            message=_need_message(primary.factor, label, primary.nights_with, primary.nights_without),
             tests=tests,
             lag=primary.lag,
         )
