@@ -163,7 +163,8 @@ def test_too_few_paired_nights_gives_a_plain_message() -> None:
     tr = compute_insights(nights, days, today=END).triggers
     assert tr.status == "not_enough_data"
     assert tr.paired_nights == 20
-    assert f"log {MIN_PAIRED_NIGHTS - 20} more days and nights" in tr.message
+    # 20 logged nights lack their day: logging those is enough, no more nights are needed.
+    assert f"log the days of {MIN_PAIRED_NIGHTS - 20} more of the nights you logged" in tr.message
     assert tr.factors == [] and tr.linked == []
 
 

@@ -217,24 +217,18 @@ def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None
     missing: dict[str, np.ndarray] = {}
     ids: list[str] = []
     cols: list[np.ndarray] = []
-    known = known_from or {}
+    list_keys: dict[int, str] = {}  # column -> its key in known_from, for the list entries
 
     def list_column(key: str, present: Iterable[bool]) -> np.ndarray:
-        """A list entry's column: missing on the records dated before it was first recorded."""
-        col = np.fromiter(present, dtype=bool, count=len(recs)).astype(np.int8)
-        first = int(col.argmax())
-        since = recs[first].date
-        if key in known and known[key] < since:
-            since = known[key]
-        col[rows < (since - start).days] = MISSING
-        return col
+        list_keys[len(cols)] = key
+        return np.fromiter(present, dtype=bool, count=len(recs)).astype(np.int8)
 
     for fid, (_label, field, test) in _FIXED.items():
         if fid in LIST_FACTORS:
-            col = list_column(fid, (fid in r.diet for r in recs))
-            if col.max() == PRESENT:
+            col = np.fromiter((fid in r.diet for r in recs), dtype=bool, count=len(recs))
+            if col.any():
                 ids.append(fid)
-                cols.append(col)
+                cols.append(list_column(fid, col))
             continue
         if field not in columns:
             raw = np.array(by_field[field], dtype=object)
@@ -258,6 +252,17 @@ def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None
         cols.append(list_column(TAG_PREFIX + key, (key in keys for keys in keys_of)))
 
     per_record = np.column_stack(cols) if cols else np.zeros((len(recs), 0), dtype=np.int8)
+    if list_keys:
+        # A list entry is missing on the records dated before it was first recorded (all at once: a
+        # diary has up to 30 tags and the medicines besides).
+        at = np.fromiter(list_keys, dtype=np.int64, count=len(list_keys))
+        entries = per_record[:, at]
+        since = rows[entries.argmax(axis=0)]  # each one's first record: the records are in date order
+        for j, key in enumerate(list_keys.values()):
+            if known_from and key in known_from:
+                since[j] = min(since[j], (known_from[key] - start).days)
+        entries[rows[:, None] < since[None, :]] = MISSING
+        per_record[:, at] = entries
     values = np.full((n_dates, len(ids)), MISSING, dtype=np.int8)
     # Merge duplicates: max over records gives present > absent > missing.
     np.maximum.at(values, rows, per_record)
