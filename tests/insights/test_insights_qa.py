@@ -506,3 +506,27 @@ def test_a_medicine_with_too_few_days_is_never_asked_to_be_taken_or_stopped(lang
         assert re.search(r"log \d+ more|запишите ещё", f.message) is None, f.message
         assert ("Never start, stop or change a medicine to find out: talk to your doctor." if lang == "en" else
                 "Не начинайте, не прекращайте и не меняйте лекарство ради проверки: поговорите с врачом.") in f.message
+
+
+def test_the_weekly_trend_is_not_drawn_across_months_without_a_diary() -> None:
+    """A year, ten months without a diary, another year: the trend line and its band ran straight across
+    the ten months, as if weeks had been logged there."""
+    import matplotlib
+    import numpy as np
+    from matplotlib.dates import date2num
+
+    from crampcare.insights.charts import _RC, weekly_figure
+
+    first, first_days = simulate_diary(120, trigger=None, rr=1.0, seed=5, end=END - dt.timedelta(days=420))
+    later, later_days = simulate_diary(120, trigger=None, rr=1.0, seed=6, end=END)
+    with matplotlib.rc_context(_RC):
+        ins = compute_insights(first + later, first_days + later_days, today=END)
+        (ax,) = weekly_figure(ins).axes
+    assert ins.trend.odds_ratio_per_4_weeks is not None
+    (line,) = ax.lines
+    xs, ys = np.asarray(date2num(line.get_xdata())), np.asarray(line.get_ydata(), dtype=float)
+    drawn = [b - a for a, b, ya, yb in zip(xs, xs[1:], ys, ys[1:], strict=False) if np.isfinite(ya) and np.isfinite(yb)]
+    assert max(drawn) <= 35, max(drawn)  # no segment longer than five weeks
+    assert float(date2num(ins.weekly[-1].week_start)) - float(date2num(ins.weekly[0].week_start)) > 300
+    (band,) = ax.collections
+    assert len(band.get_paths()) == 2  # the band in two parts, one per spell of diary

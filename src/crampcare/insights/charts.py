@@ -104,6 +104,10 @@ def _empty(ax: Axes, text: str) -> None:
     ax.set_yticks([])
 
 
+# Weeks further apart than this (a gap of more than four weeks without a night) break the trend line.
+_TREND_GAP_DAYS = 35
+
+
 def _draw_weekly(ax: Axes, ins: Insights) -> None:
     ax.set_title(_wrap(_("Cramp nights per week"), _AXES_TITLE_PT))
     if not ins.weekly:
@@ -117,10 +121,15 @@ def _draw_weekly(ax: Axes, ins: Insights) -> None:
     ax.bar(x, y, width=width, color=_BAR, alpha=0.6, label=_("per 7 nights"))
     fitted = [w.fitted_per_week for w in ins.weekly]
     if all(f is not None for f in fitted):
-        lo = np.array([w.fitted_low for w in ins.weekly], dtype=float)
-        hi = np.array([w.fitted_high for w in ins.weekly], dtype=float)
-        ax.fill_between(x, lo, hi, color=_LINE, alpha=0.15, linewidth=0, label=_("95% band"))
-        ax.plot(x, np.array(fitted, dtype=float), color=_LINE, linewidth=2, label=_("trend"))
+        band = np.array([(w.fitted_per_week, w.fitted_low, w.fitted_high) for w in ins.weekly], dtype=float)
+        # Broken over months without a diary: a line drawn across them showed a trend where nothing was logged.
+        line_x: Any = list(x)
+        for i in reversed(range(1, len(x))):
+            if (x[i] - x[i - 1]).days > _TREND_GAP_DAYS:
+                line_x.insert(i, x[i - 1] + (x[i] - x[i - 1]) / 2)
+                band = np.insert(band, i, np.nan, axis=0)
+        ax.fill_between(line_x, band[:, 1], band[:, 2], color=_LINE, alpha=0.15, linewidth=0, label=_("95% band"))
+        ax.plot(line_x, band[:, 0], color=_LINE, linewidth=2, label=_("trend"))
     ax.set_ylim(0, 8.4)
     ax.set_yticks(range(8))
     ax.set_ylabel(_("nights"))
