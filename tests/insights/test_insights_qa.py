@@ -1,6 +1,8 @@
 """QA of the insights "over weeks": diaries the other tests had not tried (tags typed differently,
 months without a diary, a traveller a day ahead, medicines, one check only), the insights page's
-table in Russian, and the CPU a web worker spends on them."""
+table in Russian, and the CPU a web worker spends on them; then a second round (nights without
+days, every night alike, a medicine every day, a feminine factor in Russian, the one-file chart,
+the report over a period, a ten-month gap in the weekly chart)."""
 
 from __future__ import annotations
 
