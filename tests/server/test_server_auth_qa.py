@@ -52,7 +52,8 @@ def test_every_cookie_of_a_log_in_and_out_over_https_is_secure_httponly_and_lax(
     assert logged_out.status_code == 303
     cookies = [c for r in (page, logged_in, logged_out) for c in _set_cookies(r)]
     names = {c.split("=", 1)[0] for c in cookies}
-    assert {"crampcare_prelogin", "crampcare_session", "crampcare_flash"} <= names, cookies
+    assert {"__Host-crampcare_prelogin", "__Host-crampcare_session", "__Host-crampcare_flash"} <= names, cookies
+    assert bea.client.get("/login").text.count("You are logged out.") == 1  # the flash cookie read back
     for cookie in cookies:
         flags = {part.strip().lower() for part in cookie.split(";")[1:]}
         assert {"secure", "httponly", "samesite=lax", "path=/"} <= flags, cookie

@@ -27,6 +27,7 @@ from crampcare.web.auth import (
     clear_session_cookie,
     require_user,
     resolve,
+    session_cookie_value,
     set_session_cookie,
 )
 from crampcare.web.deps import get_store
@@ -99,7 +100,7 @@ def session_payload(user: User, session: Session) -> dict[str, Any]:
 
 def start_session(request: Request, user: User, status: int) -> Response:
     """A new session for ``user`` (ending the one the request came with, if any), as a response."""
-    token, session = accounts(request).create_session(user, replacing=request.cookies.get("crampcare_session"))
+    token, session = accounts(request).create_session(user, replacing=session_cookie_value(request))
     response = _json(session_payload(user, session), status)
     set_session_cookie(response, request, token)
     return response

@@ -22,9 +22,11 @@ from crampcare.web.auth import (
     accounts,
     clear_prelogin_cookie,
     clear_session_cookie,
+    cookie_name,
     prelogin_token,
     require_user,
     resolve_quietly,
+    session_cookie_value,
     set_prelogin_cookie,
     set_session_cookie,
     token_matches,
@@ -61,7 +63,7 @@ def _credentials_page(request: Request, name: str, context: dict[str, Any], stat
 
 
 def _prelogin_ok(request: Request, form: Any) -> bool:
-    cookie = request.cookies.get(PRELOGIN_COOKIE)
+    cookie = request.cookies.get(cookie_name(request, PRELOGIN_COOKIE))
     return bool(cookie) and token_matches(forms.text(form, CSRF_FIELD), cookie or "")
 
 
@@ -74,7 +76,7 @@ def _logged_in(request: Request, next_path: str) -> Response:
 def _start_session(request: Request, user: Any, next_path: str) -> Response:
     from crampcare.web.auth import safe_next
 
-    token, _session = accounts(request).create_session(user, replacing=request.cookies.get("crampcare_session"))
+    token, _session = accounts(request).create_session(user, replacing=session_cookie_value(request))
     response = RedirectResponse(safe_next(next_path), status_code=303)
     set_session_cookie(response, request, token)
     clear_prelogin_cookie(response, request)
