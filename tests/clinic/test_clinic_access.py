@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from crampcare.clinic import sharing
-from crampcare.clinic.roles import Revoked, grant_role, revoke_role, role_of
+from crampcare.clinic.roles import Revoked, revoke_role, role_of
 
 SECRET = "patient-secret-note"
 
@@ -245,7 +245,11 @@ def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: W
     assert revoked.exit_code == 0, revoked.output
     assert revoked.output.splitlines() == [  # Ann's share and Ivy's invitation
         "gus@clinic.example is a patient (was clinician)",
+        "Their sessions and personal API tokens have ended: they log in again.",
         "2 shares with patients ended (each patient's sharing page says so)."]
+    # The role change ended gus's session (and tokens); logged in again, as a patient, the pages are gone.
+    assert gus.client.get("/clinic", follow_redirects=False).status_code == 303
+    assert gus.log_in().status_code == 200
     for url in ("/clinic", f"/clinic/patients/{share}", "/clinic/cohort"):
         assert gus.client.get(url).status_code == 404
     # The patients see it: ended on their access list, and why in their log.
@@ -256,7 +260,7 @@ def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: W
         world.ann.client.get("/sharing?lang=ru").text)
     assert "share-pending" not in ivy.client.get("/sharing").text
     # Given the role again, the account starts with no patient: nothing comes back.
-    grant_role(engine, gus.email, "clinician")
+    clinician(world.app, gus)
     dashboard = gus.client.get("/clinic").text
     assert "ann@example.org" not in dashboard and "ivy@example.org" not in dashboard
     assert gus.client.get(f"/clinic/patients/{share}").status_code == 404
@@ -437,7 +441,8 @@ def test_users_grant_and_revoke_on_the_command_line(world: World, clinic_db: str
     assert revoked.exit_code == 0 and "was admin" in revoked.output
     with engine.connect() as conn:
         assert role_of(conn, bob.id) == "patient"
-    grant_role(engine, world.doc.email, "clinician")  # unchanged for the other tests
+    assert world.bob.log_in().status_code == 200  # a role change ended bob's session
+    clinician(world.app, world.doc)  # unchanged for the other tests
 
 
 def test_all_my_data_includes_sharing_and_the_audit_log(world: World) -> None:

@@ -24,6 +24,7 @@ from crampcare.web.api import ERRORS, _err, _json
 from crampcare.web.auth import (
     Auth,
     accounts,
+    bearer_cannot_make_tokens,
     clear_session_cookie,
     require_user,
     resolve,
@@ -247,6 +248,8 @@ async def create_token(body: TokenRequest, request: Request) -> Response:
         auth = await resolve(request)
         if auth.user is None:
             raise LoginRequired(_("log in, or send 'email' and 'password' in the body"))
+        if auth.via == "bearer":
+            raise bearer_cannot_make_tokens()
         user = auth.user
     secret, token = await run_in_threadpool(service.issue_api_token, user, body.name)
     return _json({"id": token.id, "name": token.name, "created_at": token.created_at.isoformat(), "token": secret,

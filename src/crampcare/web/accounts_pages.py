@@ -20,6 +20,7 @@ from crampcare.web.auth import (
     PRELOGIN_COOKIE,
     Auth,
     accounts,
+    bearer_cannot_make_tokens,
     clear_prelogin_cookie,
     clear_session_cookie,
     cookie_name,
@@ -156,7 +157,7 @@ async def login_submit(request: Request) -> Response:
         return _credentials_page(request, "login.html", context, 422)
     client = request.client.host if request.client else ""
     try:
-        user = await run_in_threadpool(accounts(request).authenticate, email, password[:1000], client)
+        user = await run_in_threadpool(accounts(request).authenticate, forms.text(form, "email"), password, client)
     except AccountError as exc:
         context["errors"] = {"form": exc.message}
         status = 429 if exc.code == "rate_limited" else 401
@@ -225,6 +226,8 @@ async def account_password(request: Request, auth: Auth = Depends(require_user))
 @router.post("/account/tokens")
 async def account_new_token(request: Request, auth: Auth = Depends(require_user)) -> Response:
     assert auth.user is not None
+    if auth.via == "bearer":
+        raise bearer_cannot_make_tokens()
     form = await request.form()
     name = forms.text(form, "name")[:100] or "api"
     secret, token = await run_in_threadpool(accounts(request).issue_api_token, auth.user, name)

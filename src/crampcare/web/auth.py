@@ -30,7 +30,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import Request
 from markupsafe import Markup, escape
@@ -135,6 +135,13 @@ async def resolve_quietly(request: Request) -> Auth:
         auth = Auth(user=None)
         request.state.auth = auth
         return auth
+
+
+def bearer_cannot_make_tokens() -> ApiError:
+    """A personal token never makes another: one that leaked would otherwise make copies that outlive
+    its revocation (only a password change would end them). A session, or the password, makes them."""
+    return ApiError(403, _("a personal API token cannot make another; log in, or send 'email' and 'password'"),
+                    code="forbidden")
 
 
 async def require_user(request: Request) -> Auth:
@@ -322,6 +329,11 @@ def safe_next(value: str | None, default: str = "/diary") -> str:
     if not value or len(value) > 500 or not value.startswith("/") or value.startswith(("//", "/\\")):
         return default
     if any(ch in value for ch in "\\\r\n\t") or value.startswith(("/login", "/signup", "/logout")):
+        return default
+    # No "." or ".." segment (also percent-encoded): a browser resolves "/.//evil.example" to the path
+    # "//evil.example", which a proxy or a later redirect may take for another host.
+    path = unquote(value.split("?", 1)[0].split("#", 1)[0])
+    if any(segment in (".", "..") for segment in path.split("/")):
         return default
     return value
 
