@@ -138,12 +138,14 @@ def sqlite_app(tmp_path_factory: pytest.TempPathFactory, new_migrated_sqlite: Ca
         application.state.engine.dispose()
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x"])
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x",
+                                    # a browser resolves the dot segment away: the path "//evil.example"
+                                    "/.//evil.example", "/%2e//evil.example", "/diary/..//evil.example"])
 def test_after_log_in_never_goes_to_another_site(sqlite_app: FastAPI, target: str) -> None:
     """On SQLite only, one app: where a log-in sends the browser is decided from ``next`` alone (logging in
     itself is tested on both databases above). Each target has its own person and browser."""
     with OneTripClient(sqlite_app) as client:
-        slug = re.sub(r"\W+", "-", target).strip("-")
+        slug = re.sub(r"\W+", "-", target).strip("-") + f"-{sum(map(ord, target))}"
         person = Person(client, f"dan-{slug}@example.org").sign_up()
         client.cookies.delete("crampcare_session")  # the log-in form is for a browser logged out
         token = person.form_token("/login", "login-form")
