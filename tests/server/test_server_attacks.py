@@ -115,3 +115,45 @@ def test_another_site_cannot_log_a_browser_into_an_account(app: FastAPI, people:
                           follow_redirects=False)
     assert guessed.status_code == 403
     assert "crampcare_session" not in victim.cookies and victim.get("/api/v1/account").status_code == 401
+
+
+def test_two_accounts_never_differ_only_by_case_or_unicode_form(app: FastAPI, people: Callable[..., Person]) -> None:
+    """"José" typed with a composed é, a decomposed e + accent, in capitals or full-width letters is one
+    account: the second sign-up is told it exists, and each spelling logs in to the first."""
+    first = people("jose\u0301@example.org")  # decomposed
+    for spelling in ("jos\u00e9@example.org", "JOS\u00c9@EXAMPLE.ORG", "ｊｏｓé@example.org", " José@Example.org "):
+        again = OneTripClient(app).post("/api/v1/auth/signup", json={"email": spelling, "password": PASSWORD})
+        assert again.status_code == 409, spelling
+        logged_in = OneTripClient(app).post("/api/v1/auth/login", json={"email": spelling, "password": PASSWORD})
+        assert logged_in.status_code == 200 and logged_in.json()["user"]["email"] == "jos\u00e9@example.org", spelling
+    assert first.get("/api/v1/account").json()["email"] == "jos\u00e9@example.org"
+
+
+def test_a_token_used_while_it_is_revoked_is_refused_from_the_revocation_on(
+        app: FastAPI, people: Callable[..., Person]) -> None:
+    """Reads with a token race its revocation: every one that starts after the revocation answered is
+    refused (one already past the token check may finish: it was authorised when it started)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    ann = people("ann@example.org")
+    made = ann.post("/api/v1/tokens", json={"name": "phone"}).json()
+    revoked_at: list[float] = []
+    go = threading.Event()
+
+    def read(_: int) -> tuple[float, int]:
+        with OneTripClient(app, headers={"Authorization": f"Bearer {made['token']}"}) as client:
+            go.wait()
+            started = time.monotonic()
+            return started, client.get("/api/v1/nights").status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        reads = [pool.submit(read, i) for i in range(16)]
+        go.set()
+        assert ann.request("DELETE", f"/api/v1/tokens/{made['id']}").status_code == 200
+        revoked_at.append(time.monotonic())
+        outcomes = [r.result() for r in reads]
+    assert {status for _started, status in outcomes} <= {200, 401}
+    assert all(status == 401 for started, status in outcomes if started > revoked_at[0]), outcomes
+    assert OneTripClient(app).get("/api/v1/nights", headers={"Authorization": f"Bearer {made['token']}"}).status_code == 401
