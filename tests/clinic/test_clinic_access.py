@@ -29,6 +29,7 @@ from typer.testing import CliRunner
 
 from crampcare.clinic import sharing
 from crampcare.clinic.roles import Revoked, revoke_role, role_of
+from one_trip_client import OneTripClient
 
 SECRET = "patient-secret-note"
 
@@ -393,6 +394,23 @@ def test_only_clinicians_reach_clinic_pages_and_only_admins_the_export(world: Wo
     assert world.doc.client.get("/clinic/cohort.csv").status_code == 404
     assert world.bob.client.post("/clinic/accept", data={"code": "ABCD-EFGH-JKMN"},
                                  headers={"X-CSRF-Token": world.bob.csrf}).status_code == 404
+
+
+def test_a_clinicians_personal_token_never_reaches_patients_data(world: World) -> None:
+    """A token kept in a script on some machine reached every shared patient's diary, report and FHIR file
+    through the clinic pages: they now need a log-in session."""
+    made = world.doc.post("/api/v1/tokens", json={"name": "script"}).json()
+    script = Person(OneTripClient(world.app), world.doc.email)
+    script.bearer = made["token"]
+    share = world.shares["ann"]
+    for url in ("/clinic", f"/clinic/patients/{share}", f"/clinic/patients/{share}/diary",
+                f"/clinic/patients/{share}/history.fhir.json", "/clinic/cohort", "/clinic/cohort.csv"):
+        refused = script.get(url)
+        assert refused.status_code == 403 and world.ann.email not in refused.text, url
+    assert script.post("/clinic/accept", data={"code": "ABCD-EFGH-JKMN"}).status_code == 403
+    assert script.get("/api/v1/nights").status_code == 200  # the token's own diary, as before
+    assert world.doc.client.get(f"/clinic/patients/{share}/diary").status_code == 200  # the session, as before
+    assert world.doc.request("DELETE", f"/api/v1/tokens/{made['id']}").status_code == 200
 
 
 def test_invites_by_e_mail_need_a_clinician_account(world: World) -> None:

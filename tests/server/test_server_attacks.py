@@ -157,3 +157,4 @@ def test_a_token_used_while_it_is_revoked_is_refused_from_the_revocation_on(
     assert {status for _started, status in outcomes} <= {200, 401}
     assert all(status == 401 for started, status in outcomes if started > revoked_at[0]), outcomes
     assert OneTripClient(app).get("/api/v1/nights", headers={"Authorization": f"Bearer {made['token']}"}).status_code == 401
+
