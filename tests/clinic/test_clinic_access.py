@@ -413,6 +413,24 @@ def test_a_clinicians_personal_token_never_reaches_patients_data(world: World) -
     assert world.doc.request("DELETE", f"/api/v1/tokens/{made['id']}").status_code == 200
 
 
+def test_an_invitation_not_yet_accepted_shows_the_invited_clinician_nothing(world: World,
+                                                                         person: Callable[..., Person]) -> None:
+    """Invited, not accepted: the clinician the invitation names opens nothing of the patient by its id
+    (the pages, the downloads), and no read is written to the patient's log."""
+    jo = person("jo@example.org")
+    log_nights(jo, dt.date.today() - dt.timedelta(days=3), [True, True])
+    sent = post_form(jo, "/sharing", "/sharing/invite", {"method": "email", "email": world.doc.email,
+                                                          "scope": ["diary", "assessments", "reports"]})
+    assert sent.status_code == 303
+    with world.app.state.engine.connect() as conn:
+        pending = conn.execute(text("SELECT max(id) FROM clinic_shares WHERE status = 'pending'")).scalar_one()
+    for suffix in PATIENT_PAGES:
+        response = world.doc.client.get(f"/clinic/patients/{pending}{suffix}")
+        assert response.status_code == 404 and "jo@example.org" not in response.text, suffix
+    assert "Who looked at what" in jo.client.get("/sharing").text
+    assert world.doc.email not in jo.client.get("/sharing").text.split("Who looked at what", 1)[1]
+
+
 def test_invites_by_e_mail_need_a_clinician_account(world: World) -> None:
     refused = post_form(world.bob, "/sharing", "/sharing/invite",
                         {"method": "email", "email": world.ann.email, "scope": ["diary"]})
