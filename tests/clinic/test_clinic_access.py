@@ -417,7 +417,7 @@ def test_an_invitation_not_yet_accepted_shows_the_invited_clinician_nothing(worl
                                                                          person: Callable[..., Person]) -> None:
     """Invited, not accepted: the clinician the invitation names opens nothing of the patient by its id
     (the pages, the downloads), and no read is written to the patient's log."""
-    jo = person("jo@example.org")
+    jo = person("jo-pending@example.org")
     log_nights(jo, dt.date.today() - dt.timedelta(days=3), [True, True])
     sent = post_form(jo, "/sharing", "/sharing/invite", {"method": "email", "email": world.doc.email,
                                                           "scope": ["diary", "assessments", "reports"]})
@@ -426,9 +426,24 @@ def test_an_invitation_not_yet_accepted_shows_the_invited_clinician_nothing(worl
         pending = conn.execute(text("SELECT max(id) FROM clinic_shares WHERE status = 'pending'")).scalar_one()
     for suffix in PATIENT_PAGES:
         response = world.doc.client.get(f"/clinic/patients/{pending}{suffix}")
-        assert response.status_code == 404 and "jo@example.org" not in response.text, suffix
+        assert response.status_code == 404 and "jo-pending@example.org" not in response.text, suffix
     assert "Who looked at what" in jo.client.get("/sharing").text
     assert world.doc.email not in jo.client.get("/sharing").text.split("Who looked at what", 1)[1]
+
+
+def test_the_log_never_says_a_clinician_saw_an_assessment_there_is_none_of(world: World,
+                                                                         person: Callable[..., Person]) -> None:
+    """The assessment page of a patient who saved none answered 404, yet the patient's log said the
+    clinician "viewed your latest assessment". Now nothing is recorded until there is one to see."""
+    kim = person("kim-unassessed@example.org")
+    share = invite(kim, world.doc)
+    empty = world.doc.client.get(f"/clinic/patients/{share}/assessment")
+    assert empty.status_code == 404 and "saved no assessment yet" in empty.text
+    assert "viewed your latest assessment" not in kim.client.get("/sharing").text
+    save_assessment(kim, URGENT_ANSWERS)
+    assert world.doc.client.get(f"/clinic/patients/{share}/assessment").status_code == 200
+    log = kim.client.get("/sharing").text
+    assert log.count("doc@clinic.example viewed your latest assessment") == 1
 
 
 def test_invites_by_e_mail_need_a_clinician_account(world: World) -> None:

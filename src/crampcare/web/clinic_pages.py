@@ -200,7 +200,10 @@ async def _shared(request: Request, share_id: int, scope: clinic.Scope | None, w
     """THE check for every clinician read: an active share of this clinician (with ``scope``),
     recorded in the patient's audit log; 404 otherwise."""
     clinician, _role = await _clinician(request)
-    share = await run_in_threadpool(clinic.open_share, request.app.state.engine, clinician, share_id, scope, what)
+    try:
+        share = await run_in_threadpool(clinic.open_share, request.app.state.engine, clinician, share_id, scope, what)
+    except clinic.NothingToShowError as exc:
+        raise ApiError(exc.status, exc.message) from None
     if share is None:
         raise ApiError(404, _(NOT_SHARED))
     return share
