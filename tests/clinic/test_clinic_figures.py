@@ -281,6 +281,7 @@ def test_a_patient_gives_and_withdraws_cohort_consent(clinic_app: FastAPI, perso
     assert post_form(ida, "/sharing", "/sharing/consent", {"consent": "no"}).status_code == 303
     assert "You have not agreed" in ida.client.get("/sharing").text
     grant_role(clinic_app.state.engine, ida.email, "clinician")  # roles do not imply consent
+    assert ida.log_in().status_code == 200  # a role change ends the account's sessions
     assert "You have not agreed" in ida.client.get("/sharing").text
 
 
