@@ -22,8 +22,9 @@ pytestmark = pytest.mark.browser
 os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 KB = load_knowledge()
-# A 4-inch phone (320x568) and the suite's usual one (360x640), upright.
-SIZES = [{"width": 320, "height": 568}, {"width": 360, "height": 640}]
+# A 4-inch phone (320x568) and the suite's usual one (360x640), upright, and the 4-inch phone on its side
+# (568x320: step 1's timer was under the sticky buttons on a first visit).
+SIZES = [{"width": 320, "height": 568}, {"width": 360, "height": 640}, {"width": 568, "height": 320}]
 # The control a step is for: its timer's button, or on the last step the first warning question's "Yes".
 UNCOVERED = """n => {
     const step = document.getElementById('step-' + n);
