@@ -239,7 +239,8 @@ SMALL_PHONE = {"width": 320, "height": 568}
 def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
     """At 320x568 with touch, in Russian: every tap target of its own is at least 44 px (the header's links
     were 38 px, the region list 24 px, /now's links and "why?" 30 px), the report's tables fit (its
-    "what helped" headings pushed it 7 px sideways), Back in the interview shows the previous step
+    "what helped" headings pushed it 7 px sideways), nothing runs off the screen at a 200 % font size,
+    Back in the interview shows the previous step
     with its answers instead of "Confirm form resubmission" (ERR_CACHE_MISS), and a new interview
     (the menu, "Start again") starts with nothing answered."""
     from tests.web.browserkit import sideways
@@ -259,6 +260,9 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
                 {"start": "03:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6,
                  "helped": ["stretch"], "minutes_to_relief": 3}]})
             problems: dict[str, Any] = {}
+            # The browser's font size at 200 % (a large-print setting), on the page as loaded: long Russian
+            # words, the night form's date and time, /now's buttons and header ran off the screen's edge.
+            fonts = context.new_cdp_session(page)
             for path in ("/", "/now", "/assess", "/diary", f"/diary/night/{night}", "/learn", "/learn/causes",
                          "/reminders", "/no-such-page", "/report.html"):
                 page.goto(path)
@@ -266,6 +270,10 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
                 small = [t for t in page.evaluate(TARGETS) if t[2] < 44 or t[1] < 44]
                 if small or sideways(page):
                     problems[path] = (small[:5], sideways(page))
+                fonts.send("Page.setFontSizes", {"fontSizes": {"standard": 32}})
+                if sideways(page):
+                    problems[f"{path} at 200 %"] = sideways(page)
+                fonts.send("Page.setFontSizes", {"fontSizes": {"standard": 16}})
             assert not problems, problems
 
             # The interview by touch: step 1 all "no", step 2 an age and a sex, then Back from step 3.
