@@ -9,11 +9,14 @@ Chromium (root conftest).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from tests.web.browserkit import log_cramp_offline
 
 from crampcare.knowledge import load_knowledge
 
@@ -101,7 +104,9 @@ def test_now_step_by_step_on_a_small_phone(browser: Any, live_server: Any) -> No
 
 def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_server: Any) -> None:
     """The language link on /now is /now?lang=ru; the service worker kept /now alone, in the browser's
-    language, so offline a Russian reader with an English browser got the English page."""
+    language, so offline a Russian reader with an English browser got the English page. Offline the
+    kept pages run their scripts, and a night logged offline is sent when the network is back, with
+    what the diary holds for that night then (another device may have added to it)."""
     context = browser.new_context(base_url=live_server.url, service_workers="allow", locale="en-GB")
     page = context.new_page()
     try:
@@ -113,9 +118,29 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
         page.goto("/now?lang=ru#step-2")
         assert page.locator("html").get_attribute("lang") == "ru"
         expect(page.locator("#step-2")).to_be_visible()
+        # Its script came from the kept files too (one step at a time, timers): a kept static file was
+        # looked up with its Vary headers (Accept-Language, Cookie), which missed it, so offline pages
+        # ran without their scripts and the diary's offline form was sent to the absent network.
+        expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+        # A cramp logged offline while another device adds one to the same night: both are kept, and the
+        # page says what the diary holds for that night now (before: the box just went away).
+        night = (dt.date.today() - dt.timedelta(days=23)).isoformat()
+        page.goto("/diary")
+        page.locator("#night-form input[name=date]").fill(night)
+        log_cramp_offline(page, night, "thigh")
+        other = page.request.post("/api/v1/nights", headers={"Origin": live_server.url}, data={
+            "date": night, "cramps": [{"start": "01:05", "duration_s": 60, "leg": "right", "muscles": ["foot"],
+                                       "severity": 4}]})
+        assert other.status == 201, other.text()
+        context.unroute("**/*")
+        page.goto("/diary")
+        synced = page.locator("#synced")
+        expect(synced).to_contain_text(re.compile(r"01:05 right foot 4/10; \d\d:\d\d left thigh 7/10"))
+        expect(synced.get_by_role("link", name="Edit night")).to_have_attribute("href", f"/diary/night/{night}")
+        assert page.locator("#pending").is_hidden()
+        assert page.get_by_role("status").filter(has_text="Sent to your diary").count() == 1
         # A network that never answers (a weak signal): the kept page shows after a moment instead of
         # a blank screen for as long as the browser waits (network first, with no limit, before).
-        context.unroute("**/*")
         context.route(lambda url: url.split("?")[0].endswith("/now"), lambda route: None)  # asked, never answered
         page.goto("/now?lang=ru", timeout=8000)
         assert page.locator("html").get_attribute("lang") == "ru"

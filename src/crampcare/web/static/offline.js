@@ -58,13 +58,44 @@
     var box = d.getElementById("pending");
     return (box && box.getAttribute("data-" + name)) || fallback;
   }
-  function describe(entry) {
-    var f = entry.fields, text = words("night", "Night of") + " " + (f.date || "?");
+  function cramp(c) {
     var names = JSON.parse(words("words", "{}"));  // legs and muscles in the page's language
     function named(v) { return names[v] || v; }
-    if (entry.action === "/diary/quiet") return text + ": " + words("quiet", "quiet night");
-    return text + ": " + [f.start, named(f.leg), (f.muscles || []).map(named).join("+"), f.severity ? f.severity + "/10" : ""]
+    return [(c.start || "").slice(0, 5), named(c.leg), (c.muscles || []).map(named).join("+"), c.severity !== undefined && c.severity !== "" ? c.severity + "/10" : ""]
       .filter(Boolean).join(" ");
+  }
+  function describe(entry) {
+    var f = entry.fields, text = words("night", "Night of") + " " + (f.date || "?");
+    if (entry.action === "/diary/quiet") return text + ": " + words("quiet", "quiet night");
+    return text + ": " + cramp(f);
+  }
+  // What a sync sent, told once: each night as the diary has it now (another device may have changed it).
+  var SENT = "crampcare-synced";
+  function told(dates) {
+    var box = d.getElementById("synced"), list = d.getElementById("synced-list");
+    var kept = [];
+    try { kept = JSON.parse(sessionStorage.getItem(SENT) || "[]"); } catch (e) { kept = []; }
+    dates = dates.concat(kept.filter(function (x) { return dates.indexOf(x) < 0; }));
+    if (!dates.length) return Promise.resolve();
+    // No box on this page (/now, the interview): told on the next page that has one.
+    if (!box || !list) { try { sessionStorage.setItem(SENT, JSON.stringify(dates)); } catch (e) { /* private mode */ } return Promise.resolve(); }
+    return Promise.all(dates.map(function (date) {
+      return fetch("/api/v1/nights/" + encodeURIComponent(date), { credentials: "same-origin", cache: "no-store" })
+        .then(function (res) { return res.ok ? res.json() : null; }, function () { return null; });
+    })).then(function (nights) {
+      list.textContent = "";
+      nights.forEach(function (night, i) {
+        var li = d.createElement("li"), a = d.createElement("a");
+        li.textContent = words("night", "Night of") + " " + dates[i] + ": " + (night ? (night.cramps.length
+          ? night.cramps.map(cramp).join("; ") : words("quiet", "quiet night")) : "?") + " ";
+        a.href = "/diary/night/" + encodeURIComponent(dates[i]);
+        a.textContent = box.getAttribute("data-edit") || "Edit night";
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      box.hidden = false;
+      try { sessionStorage.removeItem(SENT); } catch (e) { /* private mode */ }
+    });
   }
   function show() {
     var box = d.getElementById("pending"), list = d.getElementById("pending-list");
@@ -76,7 +107,7 @@
       var signIn = serverMode && !viewer && entries.some(function (e) { return !!e.account; });
       own.forEach(function (entry) {
         var li = d.createElement("li");
-        li.textContent = describe(entry) + (entry.refused ? " (" + words("refused", "not accepted, please log it again") + ")" : "");
+        li.textContent = describe(entry) + (entry.refused ? " (" + (entry.reason || words("refused", "not accepted, please log it again")) + ")" : "");
         signIn = signIn || waiting[entry.key] === "signin";
         list.appendChild(li);
       });
@@ -119,6 +150,7 @@
     if (syncing) return Promise.resolve();
     syncing = true;
     waiting = {};
+    var sent = [];
     return all().then(function (entries) {
       entries = entries.filter(function (e) { return !e.refused; });
       if (!entries.length) return;
@@ -133,10 +165,16 @@
                 if (serverMode) waiting[entry.key] = "signin";
                 return;
               }
-              if (res.ok) return tx("readwrite", function (s) { s.delete(entry.key); });
+              if (res.ok) {
+                if (sent.indexOf(entry.fields.date) < 0) sent.push(entry.fields.date);
+                return tx("readwrite", function (s) { s.delete(entry.key); });
+              }
               if (res.status >= 400 && res.status < 500) {
-                entry.refused = true;  // the server read it and said no: keep it visible
-                return tx("readwrite", function (s) { s.put(entry); });
+                entry.refused = true;  // the server read it and said no: keep it visible, with its reason
+                return res.text().then(function (html) {
+                  var why = new DOMParser().parseFromString(html, "text/html").querySelector("#form-errors li");
+                  if (why) entry.reason = why.textContent.trim();
+                }, function () {}).then(function () { return tx("readwrite", function (s) { s.put(entry); }); });
               }
             });
           });
@@ -144,7 +182,8 @@
       });
     }).catch(function () { /* still offline: try again later */ }).then(function () {
       syncing = false; return show();
-    }).then(function () { root.setAttribute("data-offline-sync", "done"); });
+    }).then(function () { return told(sent); }).catch(function () { /* told on a later page */ })
+      .then(function () { root.setAttribute("data-offline-sync", "done"); });
   }
   function fields(form) {
     var out = {};
