@@ -73,12 +73,16 @@
   var SENT = "crampcare-synced";
   function told(dates) {
     var box = d.getElementById("synced"), list = d.getElementById("synced-list");
-    var kept = [];
-    try { kept = JSON.parse(sessionStorage.getItem(SENT) || "[]"); } catch (e) { kept = []; }
-    dates = dates.concat(kept.filter(function (x) { return dates.indexOf(x) < 0; }));
+    var kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(SENT) || "null"); } catch (e) { kept = null; }
+    // Only to the account they were sent for (a shared phone: another may have signed in since).
+    if (kept && kept.who === viewer) dates = dates.concat(kept.dates.filter(function (x) { return dates.indexOf(x) < 0; }));
     if (!dates.length) return Promise.resolve();
-    // No box on this page (/now, the interview): told on the next page that has one.
-    if (!box || !list) { try { sessionStorage.setItem(SENT, JSON.stringify(dates)); } catch (e) { /* private mode */ } return Promise.resolve(); }
+    // No box on this page (the interview, insights): told on the next page that has one.
+    if (!box || !list) {
+      try { sessionStorage.setItem(SENT, JSON.stringify({ who: viewer, dates: dates })); } catch (e) { /* private mode */ }
+      return Promise.resolve();
+    }
     return Promise.all(dates.map(function (date) {
       return fetch("/api/v1/nights/" + encodeURIComponent(date), { credentials: "same-origin", cache: "no-store" })
         .then(function (res) { return res.ok ? res.json() : null; }, function () { return null; });
