@@ -109,6 +109,7 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
     what the diary holds for that night then (another device may have added to it)."""
     context = browser.new_context(base_url=live_server.url, service_workers="allow", locale="en-GB")
     page = context.new_page()
+    night = (dt.date.today() - dt.timedelta(days=23)).isoformat()
     try:
         page.goto("/now?lang=ru")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: its pages are kept
@@ -124,7 +125,6 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
         expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
         # A cramp logged offline while another device adds one to the same night: both are kept, and the
         # page says what the diary holds for that night now (before: the box just went away).
-        night = (dt.date.today() - dt.timedelta(days=23)).isoformat()
         page.goto("/diary")
         page.locator("#night-form input[name=date]").fill(night)
         log_cramp_offline(page, night, "thigh")
@@ -145,4 +145,6 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
         page.goto("/now?lang=ru", timeout=8000)
         assert page.locator("html").get_attribute("lang") == "ru"
     finally:
+        # The diary is the process's shared one: the night goes, so other tests' figures stay theirs.
+        context.request.delete(f"/api/v1/nights/{night}", headers={"Origin": live_server.url})
         context.close()
