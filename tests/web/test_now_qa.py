@@ -109,7 +109,8 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
     what the diary holds for that night then (another device may have added to it)."""
     context = browser.new_context(base_url=live_server.url, service_workers="allow", locale="en-GB")
     page = context.new_page()
-    night = (dt.date.today() - dt.timedelta(days=23)).isoformat()
+    night, slow_night = ((dt.date.today() - dt.timedelta(days=days)).isoformat() for days in (23, 24))
+    page.clock.install()  # the page's clock (not the service worker's): a slow save is waited for at once
     try:
         page.goto("/now?lang=ru")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: its pages are kept
@@ -139,6 +140,19 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
         expect(synced.get_by_role("link", name="Edit night")).to_have_attribute("href", f"/diary/night/{night}")
         assert page.locator("#pending").is_hidden()
         assert page.get_by_role("status").filter(has_text="Sent to your diary").count() == 1
+        # A network that takes its time (sent, never answered): after 8 s the night is kept here, listed
+        # as waiting (before: nothing was kept until an answer came, and closing the page lost it).
+        context.route("**/diary/night", lambda route: None)
+        form = page.locator("#night-form")
+        form.locator("input[name=date]").fill(slow_night)
+        for name, value in (("leg", "right"), ("muscles", "toes"), ("duration", "30"), ("severity", "3")):
+            form.locator(f"input[name={name}][value='{value}'] + span").click()
+        form.get_by_role("button", name="Save the cramp").click()
+        page.clock.fast_forward(8000)
+        expect(page.locator("#pending")).to_contain_text(f"Night of {slow_night}")
+        context.unroute("**/diary/night")
+        page.goto("/diary")
+        expect(synced).to_contain_text(re.compile(rf"Night of {slow_night}: \d\d:\d\d right toes 3/10 "))
         # A network that never answers (a weak signal): the kept page shows after a moment instead of
         # a blank screen for as long as the browser waits (network first, with no limit, before).
         context.route(lambda url: url.split("?")[0].endswith("/now"), lambda route: None)  # asked, never answered
@@ -146,5 +160,6 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
         assert page.locator("html").get_attribute("lang") == "ru"
     finally:
         # The diary is the process's shared one: the night goes, so other tests' figures stay theirs.
-        context.request.delete(f"/api/v1/nights/{night}", headers={"Origin": live_server.url})
+        for logged in (night, slow_night):
+            context.request.delete(f"/api/v1/nights/{logged}", headers={"Origin": live_server.url})
         context.close()

@@ -16,7 +16,7 @@
 (function () {
   "use strict";
   if (!window.indexedDB || !window.fetch) return;
-  var d = document, STORE = "nights", root = d.documentElement;
+  var d = document, STORE = "nights", root = d.documentElement, SLOW_SAVE = 8000;
   var serverMode = root.hasAttribute("data-server");
   var pageAccount = root.hasAttribute("data-account") ? root.getAttribute("data-account") : null;
   var WHO = "crampcare-account";
@@ -130,10 +130,15 @@
     if (token) data.append("csrf_token", token);
     return data;
   }
-  function send(entry, token) {
+  function send(entry, token, limit) {
     // keepalive: a request under way survives leaving the page (the key makes a resend harmless).
+    // limit: a sync gives up on an answer that does not come (and tries again later), so one request
+    // stuck on a weak signal does not hold every later sync of this page.
+    var stop = limit && window.AbortController ? new AbortController() : null;
+    if (stop) setTimeout(function () { stop.abort(); }, limit);
     return fetch(entry.action, {
-      method: "POST", body: body(entry.fields, token), credentials: "same-origin", keepalive: true
+      method: "POST", body: body(entry.fields, token), credentials: "same-origin", keepalive: true,
+      signal: stop ? stop.signal : undefined
     });
   }
   function signedOut(res) {
@@ -164,7 +169,7 @@
           return chain.then(function () {
             if (!mine(entry)) return;  // another account's (or nobody's): never sent into this one
             if (me.signedOut) { waiting[entry.key] = "signin"; return; }
-            return send(entry, me.token).then(function (res) {
+            return send(entry, me.token, 2 * SLOW_SAVE).then(function (res) {
               if (signedOut(res)) {
                 if (serverMode) waiting[entry.key] = "signin";
                 return;
@@ -215,20 +220,28 @@
           form.removeAttribute("data-sending");
           return Promise.resolve();
         }
-        return tx("readwrite", function (s) { s.put(entry); }).then(sync).then(function () {
+        // Listed as soon as it is kept; the sync that sends it may take its time.
+        return tx("readwrite", function (s) { s.put(entry); }).then(show).then(function () {
           var pending = d.getElementById("pending");
           if (pending) { pending.tabIndex = -1; pending.focus(); }
           form.reset();
           form.removeAttribute("data-sending");
+          return sync();
         });
       }
+      // A network that takes its time (a weak signal at night): after SLOW_SAVE ms the night is kept
+      // here and listed as waiting, rather than lost if the page is closed while the answer is on its
+      // way; the answer, if it comes, is the same save (the entry's key makes the two one).
+      var settled = false, slow = setTimeout(function () { if (!settled) { settled = true; keep(); } }, SLOW_SAVE);
+      function first() { if (settled) return false; settled = true; clearTimeout(slow); return true; }
       send(entry, csrf()).then(function (res) {
+        if (!first()) return;
         // The session ended (or its token changed) while the page was open: kept, never lost.
         if (signedOut(res)) return keep();
         if (res.ok) { location.assign(res.url); return; }
         // Refused (a wrong field): the page with the reasons comes from an ordinary submit.
         form.submit();
-      }, keep);
+      }, function () { if (first()) keep(); });
     });
   });
   // The offline form may come from the cache (also when it stands in for /diary): today's night and
