@@ -15,7 +15,7 @@ from typing import Any
 
 from crampcare.assess.answers import validate_answers
 from crampcare.assess.facts import derive_facts
-from crampcare.assess.interview import refuse_hidden, refuse_implausible
+from crampcare.assess.interview import open_questions, refuse_hidden, refuse_implausible, with_derived
 from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_
 from crampcare.knowledge.conditions import Condition, compiled, evaluate_open, leaves_of
@@ -111,8 +111,10 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
     visible = [q.id for q in refuse_hidden(kb, clean)]
     refuse_implausible(kb, clean)
     run = _Run(derive_facts(kb, clean), with_trace)
-    open_questions = {qid for qid in visible if qid not in clean}
-    unknown = open_questions | {fact for fact, inputs in DERIVED_FROM.items() if open_questions & set(inputs)}
+    # Every question still open, each with the questions shown now that settle it: one shown and left
+    # open, or one hidden behind it ("Are you pregnant?" skipped: the pregnancy week and being sick).
+    still_open = open_questions(kb, run.facts, visible)
+    unknown = with_derived(still_open)
 
     warning_signs: list[dict[str, Any]] = []
     urgency_reasons: list[dict[str, Any]] = []
@@ -141,16 +143,16 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
     fired_signs = {sign["id"] for sign in warning_signs}
     not_ruled_out: list[str] = []
     open_warning_questions: dict[str, None] = {
-        qid: None for qid in visible if qid in open_questions and kb.questions[qid].section == "warning_signs"
+        qid: None for qid in visible if qid in still_open and kb.questions[qid].section == "warning_signs"
     }
     for sign in kb.warning_signs.values():
         if (sign.urgency in MUST_RULE_OUT and sign.id not in fired_signs
                 and evaluate_open(sign.when, run.facts, unknown) is None):
             not_ruled_out.append(sign.id)
+            # The questions to answer are ones shown now: for a hidden one, the question it waits on.
             for leaf in leaves_of(sign.when):
                 for qid in DERIVED_FROM.get(leaf.fact, (leaf.fact,)):
-                    if qid in open_questions:
-                        open_warning_questions[qid] = None
+                    open_warning_questions.update(dict.fromkeys(still_open.get(qid, ())))
     complete = not open_warning_questions and not not_ruled_out
     if run.with_trace:
         run.trace.append({"rule": INCOMPLETE_RULE, "fired": not complete, "leaves": [
