@@ -171,7 +171,7 @@ def test_the_web_carries_every_digit_of_a_number_to_the_next_step(web: TestClien
     step then refused, sending the person round the same two steps for ever."""
     answers = {**NO_WARNING_SIGNS, "age": 40, "sex": "male", "weight_kg": 80, "duration_minutes": minutes,
                "muscles": ["calf"], "legs": "one", "hard_knot": True, "eased_by_stretching": True,
-               "frequency": "monthly"}
+               "frequency": "monthly", "medicines": ["none"]}
     expected = assess(answers)
     assert expected.urgency == urgency
     assert walk_web(web, answers) == (urgency, expected.answers)
