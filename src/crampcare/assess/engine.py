@@ -4,6 +4,8 @@ Urgency is the highest level asked for by any fired rule (warning sign, look-ali
 factor), so a further warning sign can only raise it. Nothing answered is not "no": a
 warning sign that could still fire once its open questions are answered is *not ruled
 out*, and while one is, the result is never self-care (at least ``doctor``) and says so.
+Open questions include those hidden behind one left open (the pregnancy week while "Are you
+pregnant?" is unanswered), listed as the question shown now that brings them up.
 Nothing here recommends a prescription drug: medicines appear only inside do-nots, as
 "discuss with your doctor".
 """
