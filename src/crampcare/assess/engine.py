@@ -17,10 +17,10 @@ from typing import Any
 
 from crampcare.assess.answers import validate_answers
 from crampcare.assess.facts import derive_facts
-from crampcare.assess.interview import open_questions, refuse_hidden, refuse_implausible, with_derived
+from crampcare.assess.interview import open_questions, questions_read, refuse_hidden, refuse_implausible, with_derived
 from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_
-from crampcare.knowledge.conditions import Condition, compiled, evaluate_open, leaves_of
+from crampcare.knowledge.conditions import Condition, compiled, evaluate_open
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 from crampcare.knowledge.schema import DERIVED_FROM, URGENCY_RANK, Sourced
 
@@ -152,9 +152,8 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
                 and evaluate_open(sign.when, run.facts, unknown) is None):
             not_ruled_out.append(sign.id)
             # The questions to answer are ones shown now: for a hidden one, the question it waits on.
-            for leaf in leaves_of(sign.when):
-                for qid in DERIVED_FROM.get(leaf.fact, (leaf.fact,)):
-                    open_warning_questions.update(dict.fromkeys(still_open.get(qid, ())))
+            for qid in questions_read(sign.when):
+                open_warning_questions.update(dict.fromkeys(still_open.get(qid, ())))
     complete = not open_warning_questions and not not_ruled_out
     if run.with_trace:
         run.trace.append({"rule": INCOMPLETE_RULE, "fired": not complete, "leaves": [

@@ -78,28 +78,66 @@ def open_questions(kb: KnowledgeBase, facts: Mapping[str, Any], shown: Iterable[
     """
     shown_ids = set(shown)
     found: dict[str, tuple[str, ...]] = {qid: (qid,) for qid in shown_ids if facts.get(qid) is None}
+    if not found:
+        return found
     unknown = with_derived(found)
-    hidden = {q.id: q.show_if for q in kb.questions.values()
-              if q.id not in shown_ids and q.show_if is not None and facts.get(q.id) is None}
-    while unknown and hidden:
-        newly = {qid: show_if for qid, show_if in hidden.items() if evaluate_open(show_if, facts, unknown) is None}
+    # Only a show-condition that reads an open question can be open (the cheap test first).
+    hidden = [(qid, show_if) for qid, show_if, reads in _gated(kb)
+              if qid not in shown_ids and not reads.isdisjoint(found) and facts.get(qid) is None]
+    while hidden:
+        newly = [(qid, show_if) for qid, show_if in hidden if evaluate_open(show_if, facts, unknown) is None]
         if not newly:
             break
-        for qid, show_if in newly.items():
+        for qid, show_if in newly:
             found[qid] = tuple(dict.fromkeys(
                 gate for leaf in leaves_of(show_if)
                 for source in DERIVED_FROM.get(leaf.fact, (leaf.fact,)) for gate in found.get(source, ())
             ))
-            del hidden[qid]
+        hidden = [(qid, show_if) for qid, show_if, reads in _gated(kb)
+                  if qid not in shown_ids and qid not in found and not reads.isdisjoint(found)
+                  and facts.get(qid) is None]
         unknown = with_derived(found)
     return found
+
+
+_GATED: dict[int, tuple[KnowledgeBase, list[tuple[str, Condition, frozenset[str]]]]] = {}
+
+
+def _gated(kb: KnowledgeBase) -> list[tuple[str, Condition, frozenset[str]]]:
+    """Each question shown only on a condition: (id, show-condition, the questions it reads); once per base."""
+    cached = _GATED.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        cached = (kb, [(q.id, q.show_if, questions_read(q.show_if)) for q in kb.questions.values() if q.show_if is not None])
+        _GATED[id(kb)] = cached
+    return cached[1]
+
+
+_READS: dict[int, tuple[Condition, frozenset[str]]] = {}
+
+
+def questions_read(condition: Condition) -> frozenset[str]:
+    """The questions ``condition`` reads, directly or through a derived fact (schema.DERIVED_FROM);
+    worked out once per condition."""
+    cached = _READS.get(id(condition))
+    if cached is not None and cached[0] is condition:
+        return cached[1]
+    reads = frozenset(source for leaf in leaves_of(condition) for source in DERIVED_FROM.get(leaf.fact, (leaf.fact,)))
+    _READS[id(condition)] = (condition, reads)
+    return reads
 
 
 def with_derived(questions: Iterable[str]) -> set[str]:
     """``questions`` and every derived fact (schema.DERIVED_FROM) read from one of them: the facts not
     known while those questions are open."""
     open_ids = set(questions)
-    return open_ids | {fact for fact, inputs in DERIVED_FROM.items() if open_ids.intersection(inputs)}
+    return open_ids.union(*(_DERIVED_OF[qid] for qid in _DERIVED_OF.keys() & open_ids))
+
+
+# Each question and the derived facts read from it (the reverse of schema.DERIVED_FROM).
+_DERIVED_OF: dict[str, tuple[str, ...]] = {
+    qid: tuple(fact for fact, inputs in DERIVED_FROM.items() if qid in inputs)
+    for qid in {qid for inputs in DERIVED_FROM.values() for qid in inputs}
+}
 
 
 def next_question(kb: KnowledgeBase, answers: Mapping[str, Any], skipped: set[str] | frozenset[str] = frozenset()) -> Question | None:
@@ -218,8 +256,7 @@ def lookalikes_not_suggested(kb: KnowledgeBase, answers: Mapping[str, Any],
     for look in kb.lookalikes.values():
         if look.id in found:
             continue
-        reads = {source for leaf in leaves_of(look.when) for source in DERIVED_FROM.get(leaf.fact, (leaf.fact,))}
-        (unchecked if reads & still_open else checked).append(look.id)
+        (checked if questions_read(look.when).isdisjoint(still_open) else unchecked).append(look.id)
     return checked, unchecked
 
 
