@@ -423,6 +423,21 @@ def test_after_a_complete_warning_interview_those_look_alikes_are_checked(web: T
     assert "Deep vein thrombosis" in text.split("Also checked, not suggested by the answers:")[1].split(".")[0]
 
 
+def test_a_look_alike_behind_a_skipped_age_is_not_called_checked() -> None:
+    """With the age skipped, a child's red features (limp, swelling, fever…) are never asked, as they are
+    asked only under 18: the report called a bone or joint infection "checked, not suggested" on the
+    fever-and-limp question alone. Given an adult's age they cannot apply, and it is checked."""
+    from crampcare.assess.interview import lookalikes_not_suggested
+
+    no_age = {**ORDINARY_CRAMPS, "sex": "male", "medicines": ["none"], "child_fever_convulsions": False,
+              "child_fever_limp": False}
+    checked, unchecked = lookalikes_not_suggested(KB, no_age, [look.id for look in assess(no_age).lookalikes])
+    assert "child_bone_joint_infection" in unchecked and "child_bone_joint_infection" not in checked
+    adult = {**ORDINARY_CRAMPS, "age": 40, "sex": "male", "medicines": ["none"]}
+    checked, _unchecked = lookalikes_not_suggested(KB, adult, [look.id for look in assess(adult).lookalikes])
+    assert "child_bone_joint_infection" in checked
+
+
 def test_the_questionnaire_states_the_weight_limit_in_the_readers_language() -> None:
     english = crampcare("questionnaire", "--format", "json").stdout
     weight = next(q for q in json.loads(english) if q["id"] == "weight_kg")
