@@ -51,7 +51,7 @@ RESULTS = {
     "emergency": {"breathless_chest_pain": "yes"},
     "urgent": {"calf_swollen_red_warm": "yes"},
     "doctor": {**ALL_NO, "weakness_wasting": "yes", "age": "58"},
-    "self_care": {**ALL_NO, "age": "40", "sex": "male", "frequency": "weekly", "muscles": "calf"},
+    "self_care": {**ALL_NO, "age": "40", "sex": "male", "frequency": "weekly", "muscles": "calf", "medicines": "none"},
 }
 
 
