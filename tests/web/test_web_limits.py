@@ -224,10 +224,12 @@ def test_other_routes_still_refuse_a_body_over_1_mb(client: TestClient) -> None:
     assert form.status_code == 413
 
 
-def test_the_import_limit_is_lower_on_a_server_and_set_by_the_operator() -> None:
+def test_the_import_limit_is_lower_on_a_server_and_set_by_the_operator(monkeypatch: pytest.MonkeyPatch) -> None:
     local, server = Settings(), Settings(mode="server")
     assert (local.body_limit("/api/v1/import"), local.body_limit("/diary/import")) == (64 * MB, 64 * MB)
     assert server.body_limit("/api/v1/import") == server.body_limit("/diary/import") == 16 * MB
     assert local.body_limit("/api/v1/nights") == server.body_limit("/diary/night") == MB
     operator = Settings.from_config(load_config({"mode": "server", "import_limit_mb": 40}))
     assert operator.body_limit("/api/v1/import") == 40 * MB and operator.body_limit("/api/v1/days") == MB
+    monkeypatch.setenv("CRAMPCARE_IMPORT_LIMIT_MB", "8")
+    assert Settings.from_config(load_config()).body_limit("/diary/import") == 8 * MB

@@ -15,9 +15,11 @@ MB = 1024 * 1024
 # The routes that take a whole diary file. Every other request is small (a night, a form, an answer).
 IMPORT_PATHS = frozenset({"/api/v1/import", "/diary/import"})
 # A FHIR export is about 13 KB per night and day: 64 MB holds a diary of over 13 years (a 10-year one
-# is 44 MB). Imported through the route, 20 MB cost 3.5 CPU-s and 140 MB of memory above the idle
-# process; in server mode, where workers share the machine, 16 MB (over 3 years of FHIR, decades of
-# JSON or CSV) keeps one import near 3 CPU-s and 120 MB. Bigger files: `crampcare import`, or parts.
+# is 44 MB). Imported through the route, a FHIR file costs about 0.17 CPU-s and 7 MB of memory per
+# MB (20 MB: 3.2-3.8 CPU-s, 140 MB; 39 MB: 6.3-6.5 CPU-s, 270 MB), so 64 MB stays near 11 CPU-s and
+# 450 MB on one person's machine. In server mode, where workers share the machine, 16 MB (over 3
+# years of FHIR, decades of JSON or CSV) keeps one import near 3 CPU-s and 120 MB. Bigger files:
+# `crampcare import`, or the diary exported in parts.
 IMPORT_LIMITS_MB = {"local": 64, "server": 16}
 
 
