@@ -14,6 +14,7 @@ import pytest
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_URL = "/__test__/axe.min.js"
+BLANK_URL = "/__test__/blank"  # an empty page, of the app's origin but not the app's (threaded_server.py)
 # Rules axe-core has since turned off by default (deprecated): still run, so an upgrade drops no check.
 KEPT_RULES = ["landmark-complementary-is-top-level"]
 
