@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.web.browserkit import AXE_URL, BLANK_URL, axe_violations, log_cramp_offline, sideways
+from tests.web.browserkit import AXE_URL, BLANK_URL, as_new, axe_violations, log_cramp_offline, sideways
 from tests.web.threaded_server import serve_in_thread
 from typer.testing import CliRunner
 
@@ -101,26 +101,8 @@ def shared_phone_page(browser: Any, server: LiveServer) -> Iterator[Any]:
 
 @pytest.fixture
 def phone_page(shared_phone_page: Any, server: LiveServer) -> Any:
-    """The module's phone page, as a new context would start it (``as_new``). Chromium starts a renderer
-    process for every new page's blank document (0.5 CPU-s), and more for every new context."""
-    return as_new(shared_phone_page, server.url)
-
-
-def as_new(page: Any, origin: str) -> Any:
-    """``page`` on an empty page of the site, with none of its cookies, local or session storage, IndexedDB
-    (nights kept offline), service worker or Cache Storage, at 360x640 on a light screen. The HTTP cache
-    stays (the offline test, which depends on what is cached, has a context of its own)."""
-    page.goto(BLANK_URL)  # the app's page ends: no longer a client of its service worker
-    page.evaluate("sessionStorage.clear()")  # the tab's own
-    page.context.clear_cookies()
-    cdp = page.context.new_cdp_session(page)
-    try:
-        cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
-    finally:
-        cdp.detach()
-    page.set_viewport_size(PHONE)
-    page.emulate_media(media="screen", color_scheme="light")
-    return page
+    """The module's phone page, as a new context would start it (``as_new``)."""
+    return as_new(shared_phone_page, server.url, PHONE)
 
 
 def post(page: Any, url: str, fields: dict[str, str]) -> None:
@@ -376,7 +358,7 @@ def test_a_cramp_night_from_the_home_page_in_three_taps(phone_page: Any, server:
 
 
 def test_the_shared_page_starts_each_test_as_a_new_context_would(phone_page: Any, server: LiveServer) -> None:
-    """What one test leaves on the shared page (``as_new``) is gone for the next."""
+    """What one test leaves on a shared page (``as_new``) is gone for the next."""
     stored = """async () => ({cookies: document.cookie, local: localStorage.length, session: sessionStorage.length,
         databases: (await indexedDB.databases()).length, caches: (await caches.keys()).length,
         workers: (await navigator.serviceWorker.getRegistrations()).length})"""
@@ -390,7 +372,14 @@ def test_the_shared_page_starts_each_test_as_a_new_context_would(phone_page: Any
     page.emulate_media(media="print", color_scheme="dark")
     left = page.evaluate(stored)
     assert all(left.values()), left  # each kind of state is there to be cleared
-    as_new(page, server.url)
+    fetched = "performance.getEntriesByType('navigation')[0].transferSize"
+    page.goto(AXE_URL)
+    page.goto(AXE_URL)
+    assert page.evaluate(fetched) == 0  # from the HTTP cache
+    as_new(page, server.url, PHONE)
+    page.goto(AXE_URL)
+    assert page.evaluate(fetched) > 0  # from the server again
+    page.goto(BLANK_URL)
     assert page.evaluate(stored) == {"cookies": "", "local": 0, "session": 0, "databases": 0, "caches": 0, "workers": 0}
     assert page.viewport_size == PHONE
     assert page.evaluate("[matchMedia('screen').matches, matchMedia('(prefers-color-scheme: light)').matches]") == [
