@@ -197,7 +197,8 @@ _OP_PHRASES = {
 _QUOTED = N_("“{text}”")
 
 
-def _quoted(words: str) -> str:
+def quoted(words: str) -> str:
+    """``words`` in the reader's quotation marks (“…” in English, «…» in Russian)."""
     return _(_QUOTED, text=words)
 
 
@@ -210,7 +211,7 @@ def _value_words(kb: KnowledgeBase, question: Question | None, value: Any) -> st
     if isinstance(value, (int, float)):
         return current_localizer().number(value)
     if question is not None and value in question.choice_ids:
-        return _quoted(text(kb, f"questions.{question.id}.choices.{question.choice_ids.index(value)}.text"))
+        return quoted(text(kb, f"questions.{question.id}.choices.{question.choice_ids.index(value)}.text"))
     return str(value)
 
 
@@ -222,7 +223,7 @@ def describe(kb: KnowledgeBase, condition: Condition) -> str:
         question = kb.questions.get(condition.fact)
         # A derived fact (e.g. is_child) has no question of its own; the knowledge base's conditions
         # on questions name questions only.
-        name = _quoted(text(kb, f"questions.{question.id}.text")) if question is not None else condition.fact
+        name = quoted(text(kb, f"questions.{question.id}.text")) if question is not None else condition.fact
         if condition.op == "answered":
             return _("{question} is answered", question=name)
         if condition.op == "unanswered":

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from crampcare.assess.answers import allowed
-from crampcare.assess.interview import SECTION_TITLES, describe
+from crampcare.assess.interview import SECTION_TITLES, describe, quoted
 from crampcare.assess.localize import localize_assessment
 from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_, _, current_language, current_localizer
@@ -72,8 +72,9 @@ def answer_words(kb: KnowledgeBase, question_id: str, value: Any) -> str:
 
 
 def answers_phrase(kb: KnowledgeBase, answers: dict[str, Any]) -> str:
-    """The answers behind a finding, in words: “question” answer; …"""
-    parts = [f"“{_question_label(kb, question_id)}” {answer_words(kb, question_id, value)}"
+    """The answers behind a finding, in words: “question” answer; … (the reader's quotation marks:
+    «…» in Russian, as the refusals and the FHIR Questionnaire quote questions)."""
+    parts = [f"{quoted(_question_label(kb, question_id))} {answer_words(kb, question_id, value)}"
              for question_id, value in answers.items()]
     return "; ".join(parts) or "—"
 
