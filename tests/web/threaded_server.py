@@ -29,7 +29,8 @@ def with_axe(app: FastAPI) -> Any:
             return
         if scope["type"] == "http" and scope["path"] == BLANK_URL:
             await send({"type": "http.response.start", "status": 200, "headers": [
-                (b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"0")]})
+                (b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"0"),
+                (b"cache-control", b"public, max-age=86400")]})
             await send({"type": "http.response.body", "body": b""})
             return
         await app(scope, receive, send)
