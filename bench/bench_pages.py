@@ -49,6 +49,11 @@ def main() -> None:
             days = {d["date"]: d.get("fluids_ml") for d in client.get("/api/v1/days").json()}
             changes = [0]
 
+            def version(path: str) -> dict[str, str]:
+                # A stored record is replaced with its version (ETag); a new one needs none.
+                stored = client.get(path)
+                return {"If-Match": stored.headers["etag"]} if stored.status_code == 200 else {}
+
             def change_diary() -> None:
                 # Each change flips one more date, so the diary never returns to a state seen before.
                 changes[0] += 1
@@ -57,10 +62,12 @@ def main() -> None:
                     nights[date] = not nights.get(date)
                     cramps = [{"start": "02:30", "duration_s": 60, "leg": "left", "muscles": ["calf"],
                                "severity": 5}] if nights[date] else []
-                    answer = client.put(f"/api/v1/nights/{date}", json={"date": date, "cramps": cramps})
+                    answer = client.put(f"/api/v1/nights/{date}", json={"date": date, "cramps": cramps},
+                                        headers=version(f"/api/v1/nights/{date}"))
                 else:
                     days[date] = 2500 if (days.get(date) or 0) < 1500 else 500
-                    answer = client.put(f"/api/v1/days/{date}", json={"date": date, "fluids_ml": days[date]})
+                    answer = client.put(f"/api/v1/days/{date}", json={"date": date, "fluids_ml": days[date]},
+                                        headers=version(f"/api/v1/days/{date}"))
                 assert answer.status_code in (200, 201), answer.text
 
             def get(path: str) -> None:

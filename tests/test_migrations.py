@@ -1,6 +1,6 @@
 """Migrations 0003 (owner cascade), 0004 (clinic), 0005 (user language), 0006 (user region), 0008 (old records
-within the limits), 0009 (sleep not logged), 0010 (flash messages, shares of former clinicians) and 0011 (open
-warning questions) up and down on SQLite and PostgreSQL, with data in the tables."""
+within the limits), 0009 (sleep not logged), 0010 (flash messages, shares of former clinicians), 0011 (open
+warning questions) and 0012 (token and assessment ids never reused) up and down on SQLite and PostgreSQL, with data in the tables."""
 
 from __future__ import annotations
 
@@ -437,7 +437,9 @@ def test_0011_counts_the_assessments_own_open_warning_questions(db_url: str) -> 
     from crampcare.knowledge import load_knowledge
 
     no_to_all = {q: False for q in assess({}).warning_signs_asked}
-    unfinished = assess(drop_hidden(load_knowledge(), {"age": 40, "weight_kg": 70, **no_to_all})).model_dump(mode="json")
+    # A man who takes no medicines: neither "Are you pregnant?" nor quinine's side effects is left open.
+    unfinished = assess(drop_hidden(load_knowledge(), {"age": 40, "sex": "male", "weight_kg": 70, "medicines": ["none"],
+                                                       **no_to_all})).model_dump(mode="json")
     assert unfinished["unanswered_warning_questions"] == ["duration_minutes", "eased_by_stretching"]
     assert None not in unfinished["warning_signs_asked"].values()
     older = {"urgency": "doctor", "warning_signs_asked": {"seizure_signs": None, "stroke_signs": False}}
@@ -459,3 +461,78 @@ def test_0011_counts_the_assessments_own_open_warning_questions(db_url: str) -> 
     assert _rows(db_url, counts) == [(0,), (1,), (0,), (0,)]
     upgrade(db_url)
     assert _rows(db_url, counts) == [(2,), (1,), (2,), (2,)]
+
+
+# --------------------------------------------------------------------------- 0012: token and assessment ids
+
+
+def _reused_ids(url: str, user: int = 2) -> tuple[int, int]:
+    """Delete the newest API token and assessment, add one of each for ``user``: the ids they got."""
+    import secrets
+
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM api_tokens WHERE id = (SELECT max(id) FROM api_tokens)"))
+            conn.execute(text("DELETE FROM assessments WHERE id = (SELECT max(id) FROM assessments)"))
+            token = conn.execute(text("INSERT INTO api_tokens (token_hash, user_id, name, created_at) "
+                                      "VALUES (:hash, :user, 'new', :now) RETURNING id"),
+                                 {"hash": secrets.token_hex(8), "user": user, "now": now}).scalar_one()
+            assessment = conn.execute(text("INSERT INTO assessments (owner, user_id, created_at, answers, result) "
+                                           "VALUES (:owner, :user, :now, '{}', '{\"urgency\": \"doctor\"}') RETURNING id"),
+                                      {"owner": f"u-{user}", "user": user, "now": now}).scalar_one()
+    finally:
+        engine.dispose()
+    return token, assessment
+
+
+def test_0012_never_gives_a_deleted_tokens_or_assessments_id_again(db_url: str) -> None:
+    """Ann's token 2 revoked, then Bob's new token got id 2 on SQLite (and an assessment deleted, the next
+    one saved got its id): a page or log naming the old one then named another person's. 0012 rebuilds
+    both tables with AUTOINCREMENT; rows, indexes and the summary trigger stay as they were."""
+    upgrade(db_url, "0011")
+    engine = make_engine(db_url)
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        for uid, email in ((1, "ann@example.org"), (2, "bob@example.org")):
+            conn.execute(text("INSERT INTO users (id, email, password_hash, owner_id, created_at) "
+                              "VALUES (:id, :email, 'x', :owner, :now)"), {"id": uid, "email": email,
+                                                                           "owner": f"u-{uid}", "now": now})
+        for tid in (1, 2):
+            conn.execute(text("INSERT INTO api_tokens (token_hash, user_id, name, created_at) "
+                              "VALUES (:hash, 1, 'ann', :now)"), {"hash": f"ann-{tid}", "now": now})
+        for _ in range(3):
+            conn.execute(text("INSERT INTO assessments (owner, user_id, created_at, answers, result) "
+                              "VALUES ('u-1', 1, :now, '{}', '{\"urgency\": \"urgent\"}')"), {"now": now})
+    engine.dispose()
+    sqlite = db_url.startswith("sqlite")
+    assert _reused_ids(db_url) == ((2, 3) if sqlite else (3, 4))  # the defect, on SQLite only
+
+    upgrade(db_url, "0012")
+    assert current_revision(db_url) == "0012"
+    assert _reused_ids(db_url) == ((3, 4) if sqlite else (4, 5))  # never again
+    assert _rows(db_url, "SELECT id, user_id, name FROM api_tokens ORDER BY id") == [(1, 1, "ann"), (3 if sqlite else 4, 2, "new")]
+    assert _rows(db_url, "SELECT assessment_id, owner, urgency FROM clinic_assessment_summaries ORDER BY 1") == [
+        (1, "u-1", "urgent"), (2, "u-1", "urgent"), ((4 if sqlite else 5), "u-2", "doctor")]  # the trigger, as before
+    engine = make_engine(db_url)
+    try:
+        indexes = {table: {i["name"] for i in inspect(engine).get_indexes(table) if i["name"].startswith("ix_")}
+                   for table in ("api_tokens", "assessments")}
+        unique = [c["column_names"] for c in inspect(engine).get_unique_constraints("api_tokens")]
+        with engine.begin() as conn:  # a user deleted takes their tokens and assessments along (the foreign keys)
+            conn.execute(text("DELETE FROM users WHERE id = 2"))
+    finally:
+        engine.dispose()
+    assert indexes == {"api_tokens": {"ix_api_tokens_user_id"},
+                       "assessments": {"ix_assessments_owner", "ix_assessments_user_id"}}
+    assert unique == [["token_hash"]]
+    assert _rows(db_url, "SELECT count(*) FROM api_tokens WHERE user_id = 2") == [(0,)]
+    assert _rows(db_url, "SELECT count(*) FROM clinic_assessment_summaries WHERE owner = 'u-2'") == [(0,)]
+
+    downgrade(db_url, "0011")
+    assert current_revision(db_url) == "0011"
+    assert _rows(db_url, "SELECT id FROM api_tokens ORDER BY id") == [(1,)]
+    assert _reused_ids(db_url, user=1) == ((4, 5) if sqlite else (5, 6))  # the rebuilt tables stay
+    upgrade(db_url)
+    assert current_revision(db_url) == head_revision()

@@ -22,7 +22,10 @@ PATIENT_PAGES: dict[str, str | None] = {
 
 
 def clinician(app: FastAPI, person: Person, role: str = "clinician") -> Person:
+    """``person`` made a clinician (or ``role``), then logged in again: a role change ends the account's
+    sessions and tokens."""
     grant_role(app.state.engine, person.email, role)
+    assert person.log_in().status_code == 200
     return person
 
 

@@ -28,7 +28,8 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from crampcare.clinic import sharing
-from crampcare.clinic.roles import Revoked, grant_role, revoke_role, role_of
+from crampcare.clinic.roles import Revoked, revoke_role, role_of
+from one_trip_client import OneTripClient
 
 SECRET = "patient-secret-note"
 
@@ -245,7 +246,11 @@ def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: W
     assert revoked.exit_code == 0, revoked.output
     assert revoked.output.splitlines() == [  # Ann's share and Ivy's invitation
         "gus@clinic.example is a patient (was clinician)",
+        "Their sessions and personal API tokens have ended: they log in again.",
         "2 shares with patients ended (each patient's sharing page says so)."]
+    # The role change ended gus's session (and tokens); logged in again, as a patient, the pages are gone.
+    assert gus.client.get("/clinic", follow_redirects=False).status_code == 303
+    assert gus.log_in().status_code == 200
     for url in ("/clinic", f"/clinic/patients/{share}", "/clinic/cohort"):
         assert gus.client.get(url).status_code == 404
     # The patients see it: ended on their access list, and why in their log.
@@ -256,7 +261,7 @@ def test_a_revoked_role_ends_clinician_access_and_every_share_with_them(world: W
         world.ann.client.get("/sharing?lang=ru").text)
     assert "share-pending" not in ivy.client.get("/sharing").text
     # Given the role again, the account starts with no patient: nothing comes back.
-    grant_role(engine, gus.email, "clinician")
+    clinician(world.app, gus)
     dashboard = gus.client.get("/clinic").text
     assert "ann@example.org" not in dashboard and "ivy@example.org" not in dashboard
     assert gus.client.get(f"/clinic/patients/{share}").status_code == 404
@@ -391,6 +396,56 @@ def test_only_clinicians_reach_clinic_pages_and_only_admins_the_export(world: Wo
                                  headers={"X-CSRF-Token": world.bob.csrf}).status_code == 404
 
 
+def test_a_clinicians_personal_token_never_reaches_patients_data(world: World) -> None:
+    """A token kept in a script on some machine reached every shared patient's diary, report and FHIR file
+    through the clinic pages: they now need a log-in session."""
+    made = world.doc.post("/api/v1/tokens", json={"name": "script"}).json()
+    script = Person(OneTripClient(world.app), world.doc.email)
+    script.bearer = made["token"]
+    share = world.shares["ann"]
+    for url in ("/clinic", f"/clinic/patients/{share}", f"/clinic/patients/{share}/diary",
+                f"/clinic/patients/{share}/history.fhir.json", "/clinic/cohort", "/clinic/cohort.csv"):
+        refused = script.get(url)
+        assert refused.status_code == 403 and world.ann.email not in refused.text, url
+    assert script.post("/clinic/accept", data={"code": "ABCD-EFGH-JKMN"}).status_code == 403
+    assert script.get("/api/v1/nights").status_code == 200  # the token's own diary, as before
+    assert world.doc.client.get(f"/clinic/patients/{share}/diary").status_code == 200  # the session, as before
+    assert world.doc.request("DELETE", f"/api/v1/tokens/{made['id']}").status_code == 200
+
+
+def test_an_invitation_not_yet_accepted_shows_the_invited_clinician_nothing(world: World,
+                                                                         person: Callable[..., Person]) -> None:
+    """Invited, not accepted: the clinician the invitation names opens nothing of the patient by its id
+    (the pages, the downloads), and no read is written to the patient's log."""
+    jo = person("jo-pending@example.org")
+    log_nights(jo, dt.date.today() - dt.timedelta(days=3), [True, True])
+    sent = post_form(jo, "/sharing", "/sharing/invite", {"method": "email", "email": world.doc.email,
+                                                          "scope": ["diary", "assessments", "reports"]})
+    assert sent.status_code == 303
+    with world.app.state.engine.connect() as conn:
+        pending = conn.execute(text("SELECT max(id) FROM clinic_shares WHERE status = 'pending'")).scalar_one()
+    for suffix in PATIENT_PAGES:
+        response = world.doc.client.get(f"/clinic/patients/{pending}{suffix}")
+        assert response.status_code == 404 and "jo-pending@example.org" not in response.text, suffix
+    assert "Who looked at what" in jo.client.get("/sharing").text
+    assert world.doc.email not in jo.client.get("/sharing").text.split("Who looked at what", 1)[1]
+
+
+def test_the_log_never_says_a_clinician_saw_an_assessment_there_is_none_of(world: World,
+                                                                         person: Callable[..., Person]) -> None:
+    """The assessment page of a patient who saved none answered 404, yet the patient's log said the
+    clinician "viewed your latest assessment". Now nothing is recorded until there is one to see."""
+    kim = person("kim-unassessed@example.org")
+    share = invite(kim, world.doc)
+    empty = world.doc.client.get(f"/clinic/patients/{share}/assessment")
+    assert empty.status_code == 404 and "saved no assessment yet" in empty.text
+    assert "viewed your latest assessment" not in kim.client.get("/sharing").text
+    save_assessment(kim, URGENT_ANSWERS)
+    assert world.doc.client.get(f"/clinic/patients/{share}/assessment").status_code == 200
+    log = kim.client.get("/sharing").text
+    assert log.count("doc@clinic.example viewed your latest assessment") == 1
+
+
 def test_invites_by_e_mail_need_a_clinician_account(world: World) -> None:
     refused = post_form(world.bob, "/sharing", "/sharing/invite",
                         {"method": "email", "email": world.ann.email, "scope": ["diary"]})
@@ -437,7 +492,8 @@ def test_users_grant_and_revoke_on_the_command_line(world: World, clinic_db: str
     assert revoked.exit_code == 0 and "was admin" in revoked.output
     with engine.connect() as conn:
         assert role_of(conn, bob.id) == "patient"
-    grant_role(engine, world.doc.email, "clinician")  # unchanged for the other tests
+    assert world.bob.log_in().status_code == 200  # a role change ended bob's session
+    clinician(world.app, world.doc)  # unchanged for the other tests
 
 
 def test_all_my_data_includes_sharing_and_the_audit_log(world: World) -> None:

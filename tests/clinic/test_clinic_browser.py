@@ -98,6 +98,13 @@ def test_invite_accept_urgent_first_revoke_and_access_ends(browser_page: Callabl
     assert "no such page" in doctor.content() or "not found" in doctor.content().lower()  # not a clinician yet
     granted = CliRunner().invoke(cli, ["users", "grant", "doctor@clinic.example", "--role", "clinician", "--db", db])
     assert granted.exit_code == 0, granted.output
+    # The role change ended the doctor's session (a session id never gains a role): log in again, once.
+    doctor.goto("/diary")
+    doctor.wait_for_url("**/login?next=*")
+    doctor.fill("#f-email", "doctor@clinic.example")
+    doctor.fill("#f-password", PASSWORD)
+    doctor.get_by_role("button", name="Log in").click()
+    doctor.wait_for_url("**/diary")
 
     api_sign_up(ben, "ben@example.org")
     invite(ben, "doctor@clinic.example")

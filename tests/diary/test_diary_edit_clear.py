@@ -152,8 +152,10 @@ def test_the_stored_result_equals_an_api_put_with_null(
     try:
         with TestClient(application) as web:
             for kind, record in (("night", night), ("day", day)):
-                assert web.post(f"/api/v1/{kind}s", json=record).status_code == 201
-                put = web.put(f"/api/v1/{kind}s/{DATE}", json={**record, **nulls[kind]})
+                posted = web.post(f"/api/v1/{kind}s", json=record)
+                assert posted.status_code == 201
+                put = web.put(f"/api/v1/{kind}s/{DATE}", json={**record, **nulls[kind]},
+                              headers={"If-Match": posted.headers["etag"]})
                 assert put.status_code == 200, put.text
     finally:
         application.state.engine.dispose()

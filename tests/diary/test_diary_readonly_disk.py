@@ -43,11 +43,12 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 def _fill(folder: Path) -> None:
-    with (folder / "filler").open("wb") as out:
+    # Unbuffered: a buffered file keeps the bytes a full disk refused and raises again when it closes,
+    # depending on how much room the diary happened to leave.
+    with (folder / "filler").open("wb", buffering=0) as out:
         try:
             while True:
                 out.write(b"\0" * 65536)
-                out.flush()
         except OSError:
             pass
 

@@ -143,9 +143,10 @@ def test_web_forms_and_api_store_yes_no_and_not_logged(web: Any, sqlite_url: str
     api = {"cramps": [{"start": "03:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6}]}
     created = web.post("/api/v1/nights", json={"date": "2026-11-07", **api})
     assert created.status_code == 201 and created.json()["sleep_disturbed"] is None
-    assert web.post("/api/v1/nights", json={"date": "2026-11-08", "sleep_disturbed": False, **api}).status_code == 201
-    assert web.put("/api/v1/nights/2026-11-08", json={"date": "2026-11-08", "sleep_disturbed": None,
-                                                      **api}).json()["sleep_disturbed"] is None
+    logged = web.post("/api/v1/nights", json={"date": "2026-11-08", "sleep_disturbed": False, **api})
+    assert logged.status_code == 201
+    assert web.put("/api/v1/nights/2026-11-08", json={"date": "2026-11-08", "sleep_disturbed": None, **api},
+                   headers={"If-Match": logged.headers["etag"]}).json()["sleep_disturbed"] is None
     with DiaryStore(sqlite_url) as store:
         stored = {n.date.day: n.sleep_disturbed for n in store.list_nights()}
     assert stored == {1: None, 2: None, 3: None, 4: False, 5: True, 7: None, 8: None}

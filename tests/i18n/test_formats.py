@@ -147,13 +147,13 @@ def test_russian_texts_quote_with_guillemets() -> None:
 
 
 @pytest.mark.parametrize(("n", "pairs", "combinations", "with_it"), [
-    (1, "1 день и ночь", "1 сочетание", "1 день с ним"), (2, "2 дня и ночи", "2 сочетания", "2 дня с ним"),
-    (5, "5 дней и ночей", "5 сочетаний", "5 дней с ним"), (11, "11 дней и ночей", "11 сочетаний", "11 дней с ним"),
-    (21, "21 день и ночь", "21 сочетание", "21 день с ним"), (22, "22 дня и ночи", "22 сочетания", "22 дня с ним"),
+    (1, "1 день и ночь", "1 сочетание", "1 день с этим фактором"), (2, "2 дня и ночи", "2 сочетания", "2 дня с этим фактором"),
+    (5, "5 дней и ночей", "5 сочетаний", "5 дней с этим фактором"), (11, "11 дней и ночей", "11 сочетаний", "11 дней с этим фактором"),
+    (21, "21 день и ночь", "21 сочетание", "21 день с этим фактором"), (22, "22 дня и ночи", "22 сочетания", "22 дня с этим фактором"),
 ])
 def test_insights_counts_agree_with_their_nouns_in_russian(n: int, pairs: str, combinations: str, with_it: str) -> None:
     """These plural messages had one Russian form for every count, the count put after a colon
-    ("запишите ещё дней и ночей: 1"), where the sibling messages say "запишите ещё 1 день с ним"."""
+    ("запишите ещё дней и ночей: 1"), where the sibling messages say "запишите ещё 1 день с этим фактором"."""
     from crampcare.i18n.context import ngettext
 
     with use_language("ru"):

@@ -163,7 +163,8 @@ def test_too_few_paired_nights_gives_a_plain_message() -> None:
     tr = compute_insights(nights, days, today=END).triggers
     assert tr.status == "not_enough_data"
     assert tr.paired_nights == 20
-    assert f"log {MIN_PAIRED_NIGHTS - 20} more days and nights" in tr.message
+    # 20 logged nights lack their day: logging those is enough, no more nights are needed.
+    assert f"log the days of {MIN_PAIRED_NIGHTS - 20} more of the nights you logged" in tr.message
     assert tr.factors == [] and tr.linked == []
 
 
@@ -210,6 +211,27 @@ def test_nights_not_logged_are_not_quiet_nights() -> None:
     same = next(t for t in caffeine.tests if t.lag == 0)
     assert (same.nights_with, same.nights_without) == (30, 0)
     assert same.verdict == "not_enough_data"
+
+
+
+def test_a_tag_started_in_week_6_is_not_compared_with_weeks_1_to_5() -> None:
+    # Cramps most nights in weeks 1-5, few later; "coffee" tagged all along, "wine" only from week 6.
+    # Weeks 1-5 were not "no wine": read so, the wine nights' few cramps looked protective.
+    nights = [_night(i, [_cramp()] if (i < 35 and i % 5) or i % 7 == 0 else []) for i in range(84)]
+    days = [_day(i, tags=["coffee"] * (i % 2) + ["wine"] * (i >= 35 and i % 3 == 2)) for i in range(84)]
+    tr = compute_insights(nights, days, today=END).triggers
+    wine = next(f for f in tr.factors if f.factor == "tag:wine")
+    for test in wine.tests:
+        assert test.nights_with + test.nights_without == 84 - 35 - test.lag
+        assert test.cramp_nights_without == sum(1 for i in range(35 + test.lag, 84)
+                                                if i % 7 == 0 and (i - test.lag) % 3 != 2)
+    assert wine.verdict != "seems_protective"
+    coffee = next(t for f in tr.factors if f.factor == "tag:coffee" for t in f.tests if t.lag == 0)
+    assert coffee.nights_with + coffee.nights_without == 83  # known from its first use, day 1
+    # Over a period that starts after its first use, the tag is known all through the period.
+    ins = compute_insights(nights, days, start=D0 + dt.timedelta(days=50), today=END)
+    late = next(t for f in ins.triggers.factors if f.factor == "tag:wine" for t in f.tests if t.lag == 1)
+    assert late.nights_with + late.nights_without == 34
 
 
 # --------------------------------------------------------------------------- triggers: found, not found, protective

@@ -16,6 +16,7 @@ from crampcare.insights.factors import (
     TAG_PREFIX,
     day_factors,
     factor_label,
+    first_recorded,
 )
 
 D0 = dt.date(2024, 3, 1)
@@ -117,3 +118,25 @@ def test_only_the_most_used_tags_are_compared_so_the_work_stays_bounded() -> Non
     assert len(ids) == MAX_ANALYSED_TAGS
     assert TAG_PREFIX + "coffee late" in ids and TAG_PREFIX + "twice 0" in ids
     assert not any(fid.startswith(TAG_PREFIX + "once") for fid in ids)
+
+
+def test_a_list_entry_is_missing_before_the_first_day_it_was_recorded() -> None:
+    # Nothing answered is not "no": tagging "wine" from day 2 says nothing about days 0 and 1, nor
+    # does a medicine or a diet tick first recorded later; another tag in use since day 0 does not
+    # make them known either.
+    days = [_day(0, tags=["coffee"]), _day(1), _day(2, tags=["wine", "coffee"], diet=["strict_diet"]), _day(3)]
+    days.insert(2, DayRecord.model_construct(date=D0 + dt.timedelta(days=1), medicines=["statin"], diet=[], tags=[]))
+    table = day_factors(days)
+    assert table.column("tag:wine").tolist() == [MISSING, MISSING, PRESENT, ABSENT]
+    assert table.column("strict_diet").tolist() == [MISSING, MISSING, PRESENT, ABSENT]
+    assert table.column("medicine:statin").tolist() == [MISSING, PRESENT, ABSENT, ABSENT]
+    assert table.column("tag:coffee").tolist() == [PRESENT, ABSENT, PRESENT, ABSENT]
+
+
+def test_a_tag_first_used_before_the_days_given_is_known_from_then() -> None:
+    # Insights over a period: the diary before it says since when a tag was in use, in any spelling.
+    days = [_day(5), _day(6, tags=["Wine"]), _day(7)]
+    assert _col(days, "tag:Wine") == [MISSING, PRESENT, ABSENT]
+    earlier = first_recorded([_day(0, tags=["coffee"]), _day(2, tags=["WINE "]), _day(1, tags=["wine"])])
+    assert earlier == {"tag:coffee": D0, "tag:wine": D0 + dt.timedelta(days=1)}
+    assert _col(days, "tag:Wine", known_from=earlier) == [ABSENT, PRESENT, ABSENT]

@@ -1,6 +1,8 @@
 """QA of the insights "over weeks": diaries the other tests had not tried (tags typed differently,
 months without a diary, a traveller a day ahead, medicines, one check only), the insights page's
-table in Russian, and the CPU a web worker spends on them."""
+table in Russian, and the CPU a web worker spends on them; then a second round (nights without
+days, every night alike, a medicine every day, a feminine factor in Russian, the one-file chart,
+the report over a period, a ten-month gap in the weekly chart)."""
 
 from __future__ import annotations
 
@@ -358,3 +360,175 @@ def test_a_night_mistyped_as_1900_does_not_make_the_shuffles_span_126_years() ->
         ins = compute_insights([*nights, stray], days, today=END)
     assert ins.nights_logged == len(nights) + 1 and ins.triggers.linked == ["high_stress"]
     assert sizes and max(sizes) <= 366 + 2 * 28, sizes
+
+
+# --------------------------------------------------------------------------- Russian: no pronoun that disagrees with the factor
+
+
+def test_russian_factor_messages_do_not_call_a_feminine_factor_him() -> None:
+    """«Строгая диета: данных пока мало, запишите ещё 2 дня с ним» and «Метка: вино: похоже, связано с…»:
+    the pronoun and the participle were masculine or neuter whatever the factor's gender."""
+    nights, days = simulate_diary(84, trigger="strict_diet", rr=3.0, seed=11, end=END)
+    with use_language("ru"):
+        ins = compute_insights(nights, days, today=END)
+        dates = [END - dt.timedelta(days=i) for i in range(30)]
+        thin = compute_insights([_night(d, i % 2 == 0) for i, d in enumerate(dates)],
+                                [DayRecord(date=d, diet=["strict_diet"] if i == 29 else []) for i, d in enumerate(dates)],
+                                today=END)
+    linked = next(f for f in ins.triggers.factors if f.factor == "strict_diet")
+    assert linked.verdict == "seems_linked"
+    assert linked.message.startswith("Строгая диета: похоже, есть связь с большим числом судорог"), linked.message
+    assert "после дней с этим фактором — " in linked.message, linked.message
+    (diet,) = [f for f in thin.triggers.factors if f.factor == "strict_diet"]
+    assert "запишите ещё 4 дня с этим фактором (" in diet.message, diet.message
+    texts = " ".join(f.message for f in (*ins.triggers.factors, *thin.triggers.factors))
+    assert " с ним" not in texts and "связано" not in texts
+
+
+# --------------------------------------------------------------------------- the one-file chart of `insights --chart`
+
+
+def test_every_trigger_name_of_the_one_file_chart_is_inside_it() -> None:
+    """`crampcare insights --chart` draws the three charts in one figure; there the triggers' plot was
+    aligned with the weekly chart's, whose numbers and label on the left moved it right, so the names
+    wrapped for the whole width ran off it («Алкоголь (2 порции и больше) (в ту же ноч»)."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from crampcare.insights.charts import _RC, overview_figure
+
+    nights, days = simulate_diary(84, trigger=None, rr=1.0, seed=2, end=END)
+    with use_language("ru"), matplotlib.rc_context(_RC):
+        figure = overview_figure(compute_insights(nights, days, today=END))
+        FigureCanvasAgg(figure).draw()
+        renderer, page = figure.canvas.get_renderer(), figure.bbox
+        names = [text for ax in figure.axes for text in ax.texts]
+        assert len(names) > 10
+        for text in names:
+            box = text.get_window_extent(renderer)
+            assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, text.get_text()
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def test_the_report_over_a_period_gives_the_insights_of_the_cli_and_api(new_migrated_sqlite: Callable[[Path], str],
+                                                                        tmp_path: Path) -> None:
+    """The report read the days from the period's start only, the others the whole diary: a tag first
+    used before the period was known all through it in `crampcare insights --from` and /api/v1/insights,
+    and missing in the report until its first use within the period, so their figures differed."""
+    from crampcare.insights.from_diary import insights_for
+    from crampcare.report.document import report_context
+    from crampcare.services.diary import open_diary
+
+    url = new_migrated_sqlite(tmp_path / "diary.db")
+    nights, days = simulate_diary(120, trigger="tag:wine", rr=3.0, seed=9, end=END)
+    start = END - dt.timedelta(days=59)
+    # Wine from the first week on, but not on the first days of the period.
+    days = [d.model_copy(update={"tags": [] if start <= d.date < start + dt.timedelta(days=10) else d.tags})
+            for d in days]
+    with open_diary(url) as store:
+        store.put_records(nights, days)
+        ins = insights_for(store, start, END, today=END)
+        report = report_context(store, start, END, today=END)["diary"]["triggers"]
+    wine = next(f for f in ins.triggers.factors if f.factor == "tag:wine")
+    assert next(t for t in wine.tests if t.lag == 0).nights_without >= 10
+    assert report["message"] == ins.triggers.message
+    assert report["linked"] == [f.message for f in ins.triggers.factors if f.verdict in ("seems_linked", "seems_protective")]
+    assert wine.message in report["linked"], (wine.message, report["linked"])
+
+
+# --------------------------------------------------------------------------- every night alike
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_cramps_logged_alike_are_not_given_a_range_from_a_value_to_itself(lang: str) -> None:
+    """One cramp a night, each logged as 1 min and pain 5: "1.0 cramps on average (median 1, range 1–1)"
+    and "range 1 min to 1 min ... (range 5–5)"."""
+    nights = [_night(END - dt.timedelta(days=i), i % 2 == 0) for i in range(20)]
+    with use_language(lang):
+        summary = " ".join(compute_insights(nights, [], today=END).summary())
+        nights[0] = nights[0].model_copy(update={"cramps": [_cramp(), _cramp().model_copy(update={"severity": 7})]})
+        mixed = " ".join(compute_insights(nights, [], today=END).summary())
+    assert re.search(r"1–1|5–5|1 (min to|мин до) 1 (min|мин)", summary) is None, summary
+    assert ("1 cramp on every cramp night; 10 cramps in all. Every cramp lasted 1 min; pain was 5 of 10 every time."
+            if lang == "en" else "В каждую ночь с судорогами — 1 судорога; всего — 10 судорог. Каждая судорога длилась "
+            "1 мин; сила боли — каждый раз 5 из 10.") in summary, summary
+    assert ("Every cramp lasted 1 min; pain was 5 of 10 as a median (range 5–7)." if lang == "en"
+            else "Каждая судорога длилась 1 мин; сила боли — в среднем 5 из 10 (разброс 5–7).") in mixed, mixed
+
+
+@pytest.mark.parametrize("cramp", [True, False])
+def test_nights_that_all_went_alike_say_why_no_factor_can_stand_out(cramp: bool) -> None:
+    """A cramp every night (or none ever): "Checked 16 factor and timing combinations; no factor stands out
+    yet" as if the factors had been looked at; with every night alike none of them can differ."""
+    dates = [END - dt.timedelta(days=i) for i in range(40)]
+    nights = [_night(d, cramp) for d in dates]
+    days = [DayRecord(date=d, caffeine=i % 3 == 0, stress="high" if i % 2 else "none") for i, d in enumerate(dates)]
+    # One night without its day, and that one differs: it is compared with no day, so it changes nothing.
+    nights.append(_night(END - dt.timedelta(days=45), not cramp))
+    with use_language("ru"):
+        ru = compute_insights(nights, days, today=END).triggers.message
+    tr = compute_insights(nights, days, today=END).triggers
+    assert tr.message == ("Every" if cramp else "No") + (
+        " night logged with its day had a cramp, so no factor can stand out yet: a link shows only as more or fewer "
+        "cramp nights after days with it than without it."), tr.message
+    assert ru.startswith("Во все ночи" if cramp else "Ни в одну ночь"), ru
+    days[0] = days[0].model_copy(update={"caffeine": None})
+    nights[0] = _night(dates[0], not cramp)
+    assert compute_insights(nights, days, today=END).triggers.message.startswith("Checked 4 factor")
+
+
+def test_nights_logged_without_their_days_are_not_asked_for_again() -> None:
+    """79 nights and no days said "log 28 more days and nights", as if the nights were missing too."""
+    dates = [END - dt.timedelta(days=i) for i in range(40)]
+    nights = [_night(d, i % 3 == 0) for i, d in enumerate(dates)]
+    days = [DayRecord(date=d, caffeine=True) for d in dates[:10]]
+    tr = compute_insights(nights, days, today=END).triggers
+    assert tr.message.endswith("; log the days of 18 more of the nights you logged (at least 28 in all)."), tr.message
+    with use_language("ru"):
+        ru = compute_insights(nights[:11], days, today=END).triggers.message
+    assert ru.endswith("; запишите ещё 18 дней и ночей (всего нужно не меньше 28)."), ru
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_medicine_with_too_few_days_is_never_asked_to_be_taken_or_stopped(lang: str) -> None:
+    """"Medicine: Statins: not enough data yet, log 5 more days without it" asked a person to stop a
+    prescription medicine to find out (and "log 4 more days with it" to take one)."""
+    dates = [END - dt.timedelta(days=i) for i in range(40)]
+    nights = [_night(d, i % 3 == 0) for i, d in enumerate(dates)]
+    # model_construct skips the knowledge-base check of medicine ids; statins every day, an inhaler once.
+    days = [DayRecord.model_construct(date=d, medicines=["statin"] + ["beta_agonist"] * (i == 30), diet=[], tags=[],
+                                      caffeine=i % 2 == 0) for i, d in enumerate(dates)]
+    with use_language(lang):
+        factors = compute_insights(nights, days, today=END).triggers.factors
+    medicines = [f for f in factors if f.factor.startswith("medicine:")]
+    assert [f.verdict for f in medicines] == ["not_enough_data"] * 2
+    for f in medicines:
+        assert re.search(r"log \d+ more|запишите ещё", f.message) is None, f.message
+        assert ("Never start, stop or change a medicine to find out: talk to your doctor." if lang == "en" else
+                "Не начинайте, не прекращайте и не меняйте лекарство ради проверки: поговорите с врачом.") in f.message
+
+
+def test_the_weekly_trend_is_not_drawn_across_months_without_a_diary() -> None:
+    """A year, ten months without a diary, another year: the trend line and its band ran straight across
+    the ten months, as if weeks had been logged there."""
+    import matplotlib
+    import numpy as np
+    from matplotlib.dates import date2num
+
+    from crampcare.insights.charts import _RC, weekly_figure
+
+    first, first_days = simulate_diary(120, trigger=None, rr=1.0, seed=5, end=END - dt.timedelta(days=420))
+    later, later_days = simulate_diary(120, trigger=None, rr=1.0, seed=6, end=END)
+    with matplotlib.rc_context(_RC):
+        ins = compute_insights(first + later, first_days + later_days, today=END)
+        (ax,) = weekly_figure(ins).axes
+    assert ins.trend.odds_ratio_per_4_weeks is not None
+    (line,) = ax.lines
+    xs, ys = np.asarray(date2num(line.get_xdata())), np.asarray(line.get_ydata(), dtype=float)
+    drawn = [b - a for a, b, ya, yb in zip(xs, xs[1:], ys, ys[1:], strict=False) if np.isfinite(ya) and np.isfinite(yb)]
+    assert max(drawn) <= 35, max(drawn)  # no segment longer than five weeks
+    assert float(date2num(ins.weekly[-1].week_start)) - float(date2num(ins.weekly[0].week_start)) > 300
+    (band,) = ax.collections
+    assert len(band.get_paths()) == 2  # the band in two parts, one per spell of diary

@@ -145,8 +145,8 @@ def test_cramp_observation(small: DiaryStore) -> None:
     severity = [c for c in first["component"] if c["code"]["coding"][0]["code"] == "72514-3"]
     assert severity[0]["code"]["coding"][0]["system"] == "http://loinc.org"
     assert severity[0]["valueInteger"] == 7
-    assert first["bodySite"]["text"] == "left calf and foot"
-    assert second["bodySite"]["text"] == "both legs, thigh"
+    assert first["bodySite"]["text"] == "left leg: calf, foot"  # (leg and muscles apart: Russian agrees no other way)
+    assert second["bodySite"]["text"] == "both legs: thigh"
     assert first["note"][0]["text"] == "Helped: stretching, walking; eased after 2.5 min."
     legs = [c["valueCodeableConcept"]["text"] for c in first["component"] if c["code"]["coding"][0]["code"] == "leg"]
     assert legs == ["left leg"]
@@ -587,3 +587,34 @@ def test_an_incomplete_assessment_names_its_open_warning_questions(make_store: C
     save_assessment(complete, case_answers("P1"))
     response = resources(fhir_bundle(complete), "QuestionnaireResponse")[0]
     assert response["extension"] == [{"url": codes.EXT_URGENCY, "valueCode": "self_care"}]
+
+
+# --------------------------------------------------------------------------- status of an assessment
+
+
+def test_an_incomplete_assessment_is_in_progress_and_comes_back_incomplete(
+        make_store: Callable[[str], DiaryStore]) -> None:
+    """FHIR's ``completed`` says every question was answered: an assessment with warning questions left
+    open is ``in-progress`` (R4's status valueset), and the import takes it back as it was."""
+    store = make_store("incomplete")
+    save_assessment(store, {"age": 45, "sex": "female"})
+    save_assessment(store, case_answers("P1"))
+    bundle = fhir_bundle(store)
+    assert [r["status"] for r in resources(bundle, "QuestionnaireResponse")] == ["in-progress", "completed"]
+    target = make_store("target")
+    result = import_fhir(target, bundle)
+    assert result.assessments_added == 2
+    assert [(a.answers, a.result["complete"]) for a in target.list_assessments()] == [
+        ({"age": 45, "sex": "female"}, False), (case_answers("P1"), True)]
+    assert normalised(fhir_bundle(target)) == normalised(bundle)
+
+
+@pytest.mark.parametrize("status", ["entered-in-error", "stopped", "amended-typo", None])
+def test_a_response_that_does_not_stand_is_never_stored(small: DiaryStore, make_store, status: str | None) -> None:
+    bundle = fhir_bundle(small)
+    set_in(lambda r: r["resourceType"] == "QuestionnaireResponse", "status", status)(bundle)
+    target = make_store("refused")
+    with pytest.raises(FhirImportError, match="status") as caught:
+        import_fhir(target, bundle)
+    assert "nothing was imported" in str(caught.value)
+    assert records(target) == ([], [], [])

@@ -76,3 +76,23 @@ def test_a_script_gets_no_progress_bars(bundle_file: Path, db: str) -> None:
     result = crampcare("import", str(bundle_file), "--db", db, env={"TTY_COMPATIBLE": "0"})
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert result.stdout.startswith("Imported 40 nights")
+
+
+def test_a_long_fhir_export_reports_its_progress(bundle: dict[str, Any], db: str, tmp_path: Path) -> None:
+    """A ten-year Bundle takes seconds to build and write (3 CPU-s): the export reports how far it is, as the
+    import does, and only for FHIR (the CSV and JSON exports take a fraction of that)."""
+    from crampcare.services.transfer import export_diary
+
+    heard: list[tuple[str, int, int]] = []
+    with DiaryStore(db) as store:
+        import_text(store, json.dumps(bundle), "history.json")
+        export_diary(store, "fhir", progress=lambda stage, done, total: heard.append((stage, done, total)))
+        export_diary(store, "csv", progress=lambda *report: heard.append(("csv", 0, 0)))
+    built = [(done, total) for stage, done, total in heard if stage == "Building the FHIR entries"]
+    assert built[0] == (0, 2 * NIGHTS) and built[-1] == (2 * NIGHTS, 2 * NIGHTS) and len(built) > 2
+    assert heard[-2:] == [("Writing the file", 0, 1), ("Writing the file", 1, 1)]
+    out = tmp_path / "history.json"
+    result = crampcare("export", "--format", "fhir", "--out", str(out), "--db", db, "--lang", "ru",
+                       env={"TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1", "COLUMNS": "100"})
+    assert result.returncode == 0 and "Сборка записей FHIR" in result.stderr, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["language"] == "ru"

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,15 @@ def server_app(db_url: str, **settings: Any) -> FastAPI:
     hand it a migrated copy, so this only checks the version)."""
     upgrade(db_url)
     return create_app(Settings(db=db_url, mode="server", **settings))
+
+
+def routes_of(routes: list[Any]) -> Iterator[Any]:
+    """Every route, inside the routers FastAPI wraps when they are included (``original_router``)."""
+    for route in routes:
+        if hasattr(route, "original_router"):
+            yield from routes_of(route.original_router.routes)
+        else:
+            yield route
 
 
 class Person:

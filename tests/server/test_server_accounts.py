@@ -24,8 +24,8 @@ def set_cookies(response: object) -> list[str]:
     return response.headers.get_list("set-cookie")  # type: ignore[attr-defined]
 
 
-def session_cookie(response: object) -> str:
-    found = [c for c in set_cookies(response) if c.startswith("crampcare_session=")]
+def session_cookie(response: object, name: str = "crampcare_session") -> str:
+    found = [c for c in set_cookies(response) if c.startswith(f"{name}=")]
     assert found, set_cookies(response)
     return found[0]
 
@@ -138,12 +138,14 @@ def sqlite_app(tmp_path_factory: pytest.TempPathFactory, new_migrated_sqlite: Ca
         application.state.engine.dispose()
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x"])
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x",
+                                    # a browser resolves the dot segment away: the path "//evil.example"
+                                    "/.//evil.example", "/%2e//evil.example", "/diary/..//evil.example"])
 def test_after_log_in_never_goes_to_another_site(sqlite_app: FastAPI, target: str) -> None:
     """On SQLite only, one app: where a log-in sends the browser is decided from ``next`` alone (logging in
     itself is tested on both databases above). Each target has its own person and browser."""
     with OneTripClient(sqlite_app) as client:
-        slug = re.sub(r"\W+", "-", target).strip("-")
+        slug = re.sub(r"\W+", "-", target).strip("-") + f"-{sum(map(ord, target))}"
         person = Person(client, f"dan-{slug}@example.org").sign_up()
         client.cookies.delete("crampcare_session")  # the log-in form is for a browser logged out
         token = person.form_token("/login", "login-form")
@@ -153,16 +155,28 @@ def test_after_log_in_never_goes_to_another_site(sqlite_app: FastAPI, target: st
 
 
 def test_session_cookie_is_httponly_lax_and_secure_on_https(migrated_db_url: str) -> None:
+    """Secure cookies carry the ``__Host-`` prefix (a subdomain or a plain-HTTP page cannot plant one); HTTPS
+    answers say Strict-Transport-Security, plain HTTP (local mode's) neither."""
     app = server_app(migrated_db_url)
     plain = OneTripClient(app).post("/api/v1/auth/signup", json={"email": "e@example.org", "password": PASSWORD})
     cookie = session_cookie(plain).lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie and "path=/" in cookie
+    assert "strict-transport-security" not in plain.headers
     https = OneTripClient(app, base_url="https://testserver")
-    cookie = session_cookie(https.post("/api/v1/auth/login", json={"email": "e@example.org", "password": PASSWORD}))
-    assert "; secure" in cookie.lower()
+    logged_in = https.post("/api/v1/auth/login", json={"email": "e@example.org", "password": PASSWORD})
+    cookie = session_cookie(logged_in, "__Host-crampcare_session").lower()
+    assert "; secure" in cookie and "path=/" in cookie and "domain" not in cookie
+    assert logged_in.headers["strict-transport-security"] == "max-age=31536000"
+    assert https.get("/api/v1/nights").status_code == 200
+    assert https.get("/now").headers["strict-transport-security"] == "max-age=31536000"
+    # The session under the plain name (which a plain-HTTP page or another subdomain could have set) is not
+    # read over HTTPS: a planted session never becomes the browser's.
+    planted = OneTripClient(app, base_url="https://testserver", cookies={"crampcare_session": plain.cookies["crampcare_session"]})
+    assert planted.get("/api/v1/nights").status_code == 401
     forced = server_app(migrated_db_url, secure_cookies=True)
     cookie = session_cookie(OneTripClient(forced).post("/api/v1/auth/login",
-                                                    json={"email": "e@example.org", "password": PASSWORD}))
+                                                    json={"email": "e@example.org", "password": PASSWORD}),
+                            "__Host-crampcare_session")
     assert "; secure" in cookie.lower()
 
 

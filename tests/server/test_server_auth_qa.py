@@ -12,11 +12,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 from fastapi import FastAPI
-from serverkit import CSRF_INPUT, PASSWORD, Person
+from serverkit import CSRF_INPUT, PASSWORD, Person, routes_of
 
 from crampcare.web.auth import CREDENTIAL_PATHS, OFFLINE_COPY_HEADER, SAFE_METHODS
 
@@ -52,19 +51,11 @@ def test_every_cookie_of_a_log_in_and_out_over_https_is_secure_httponly_and_lax(
     assert logged_out.status_code == 303
     cookies = [c for r in (page, logged_in, logged_out) for c in _set_cookies(r)]
     names = {c.split("=", 1)[0] for c in cookies}
-    assert {"crampcare_prelogin", "crampcare_session", "crampcare_flash"} <= names, cookies
+    assert {"__Host-crampcare_prelogin", "__Host-crampcare_session", "__Host-crampcare_flash"} <= names, cookies
+    assert bea.client.get("/login").text.count("You are logged out.") == 1  # the flash cookie read back
     for cookie in cookies:
         flags = {part.strip().lower() for part in cookie.split(";")[1:]}
         assert {"secure", "httponly", "samesite=lax", "path=/"} <= flags, cookie
-
-
-def _routes(routes: list[Any]) -> Iterator[Any]:
-    """Every route, inside the routers FastAPI wraps when they are included (``original_router``)."""
-    for route in routes:
-        if hasattr(route, "original_router"):
-            yield from _routes(route.original_router.routes)
-        else:
-            yield route
 
 
 PATH_VALUES = {"date": "2026-03-02", "kind": "night", "token_id": "1", "share_id": "1", "assessment_id": "1"}
@@ -75,7 +66,7 @@ def test_every_unsafe_route_refuses_a_session_cookie_without_its_csrf_token(app:
     """Walks the app's routes, so a form or API route added later without the guard fails here: a
     browser's cookie alone (what another site's form or fetch would carry) changes nothing."""
     ann = people("ann@example.org")
-    unsafe = sorted({(method, route.path) for route in _routes(app.routes)
+    unsafe = sorted({(method, route.path) for route in routes_of(app.routes)
                      for method in getattr(route, "methods", None) or () if method not in SAFE_METHODS})
     assert len(unsafe) > 30 and ("POST", "/report.html") in unsafe and ("POST", "/logout") in unsafe
     refused = []

@@ -23,6 +23,7 @@ def test_links_cannot_make_account_and_sharing_pages_report_what_did_not_happen(
     that their password was changed; ``/sharing?done=revoked`` that a clinician's access had ended."""
     ann = people("ann@example.org")
     grant_role(app.state.engine, ann.email, "clinician")
+    assert ann.log_in().status_code == 200  # a role change ends the account's sessions
     for link in ("/account?done=password", "/account?done=revoked", "/sharing?done=revoked",
                  "/sharing?done=consent_on", "/clinic?done=accepted", "/diary?done=imported&counts=csv.9.0.0.0.0.0"):
         assert said(ann.client.get(link).text) is None, link

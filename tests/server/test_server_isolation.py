@@ -14,7 +14,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
-from serverkit import PASSWORD, Person
+from serverkit import PASSWORD, Person, routes_of
+from sqlalchemy import text
+
+from crampcare.clinic.roles import grant_role
 
 SECRET = "ann-secret-marker"
 TOKEN_NAME = "ann-token-marker"
@@ -29,6 +32,7 @@ class Ann:
     dates: list[dt.date]
     assessment_id: int
     token_id: int
+    share_id: int  # a one-time code ann made for a clinician, not used yet
 
     def snapshot(self) -> dict[str, Any]:
         """Everything of A's, read as A."""
@@ -48,14 +52,20 @@ def ann(people: Callable[..., Person]) -> Ann:
     start = dt.date.today() - dt.timedelta(days=10)
     dates = person.log_week(start, SECRET)
     edited = person.request("PUT", f"/api/v1/nights/{dates[1].isoformat()}",
-                            json={"date": dates[1].isoformat(), "cramps": [], "notes": SECRET + " edited"})
+                            json={"date": dates[1].isoformat(), "cramps": [], "notes": SECRET + " edited"},
+                            headers={"If-Match": "*"})
     assert edited.status_code == 200  # A has something to undo
     saved = person.post("/api/v1/assess", json={"answers": {"age": 71, "weight_kg": 93}, "save": True})
     assert saved.status_code == 201
     assessment_id = int(saved.headers["location"].rsplit("/", 1)[1])
     token = person.post("/api/v1/tokens", json={"name": TOKEN_NAME})
     assert token.status_code == 201
-    return Ann(person, dates, assessment_id, token.json()["id"])
+    shared = person.client.post("/sharing/invite", data={"method": "code", "scope": ["diary", "assessments", "reports"],
+                                                         "csrf_token": person.form_token("/sharing")})
+    assert shared.status_code == 200
+    with person.client.app.state.engine.connect() as conn:  # type: ignore[attr-defined]
+        share_id = conn.execute(text("SELECT max(id) FROM clinic_shares")).scalar_one()
+    return Ann(person, dates, assessment_id, token.json()["id"], share_id)
 
 
 def path_values(ann: Ann) -> dict[str, list[str]]:
@@ -65,6 +75,7 @@ def path_values(ann: Ann) -> dict[str, list[str]]:
         "token_id": [str(ann.token_id)],
         "kind": ["night", "day"],
         "topic": ["causes"],
+        "share_id": [str(ann.share_id)],
     }
 
 
@@ -153,18 +164,23 @@ def test_b_walks_every_api_route_with_as_ids_and_sees_nothing(app: FastAPI, peop
     assert ann.person.get("/api/v1/nights").status_code == 200  # and A is still logged in
 
 
+@pytest.mark.parametrize("role", ["patient", "clinician"])
 def test_b_walks_every_page_with_as_ids_and_sees_nothing(app: FastAPI, people: Callable[..., Person],
-                                                         ann: Ann) -> None:
+                                                         ann: Ann, role: str) -> None:
+    """Every page of every router (diary, accounts, sharing and clinic, downloads, the interview), as a
+    patient and as a clinician ann shares nothing with."""
     bob = people("bob@example.org")
+    if role == "clinician":
+        grant_role(app.state.engine, bob.email, "clinician")
+        assert bob.log_in().status_code == 200  # a role change ends the account's sessions
     before = ann.snapshot()
     values = path_values(ann)
-    from crampcare.web import accounts_pages
-    from crampcare.web import pages as diary_pages
-
-    pages = [r for r in [*diary_pages.router.routes, *accounts_pages.router.routes] if isinstance(r, APIRoute)]
+    pages = [r for r in routes_of(app.routes) if isinstance(r, APIRoute) and not r.path.startswith("/api/")]
     gets = [(m, r.path) for r in pages for m in sorted(r.methods) if m == "GET"]
     posts = [(m, r.path) for r in pages for m in sorted(r.methods) if m == "POST"]
     assert ("GET", "/diary/night/{date}") in gets and ("POST", "/account/tokens/{token_id}/delete") in posts
+    assert ("GET", "/clinic/patients/{share_id}/history.fhir.json") in gets and ("GET", "/report.pdf") in gets
+    assert ("POST", "/clinic/invites/{share_id}/accept") in posts and ("POST", "/sharing/{share_id}/revoke") in posts
     for _method, path in gets:
         for url in fill(path, values):
             response = bob.client.get(url, follow_redirects=False)
@@ -175,6 +191,8 @@ def test_b_walks_every_page_with_as_ids_and_sees_nothing(app: FastAPI, people: C
                 assert response.status_code == 404, where
             for date in ann.dates:
                 assert f'id="d-{date.isoformat()}"' not in response.text, where
+            if response.status_code == 200 and path.startswith(("/export/", "/report")):  # bob's own, empty
+                assert all(date.isoformat() not in response.text for date in ann.dates), where
     # Deleting or editing A's records through the pages: 404, or B's own record at that date.
     for _method, path in posts:
         if "{" not in path or path == "/diary/night/{date}":

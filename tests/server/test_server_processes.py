@@ -146,7 +146,12 @@ def test_server_mode_from_a_config_file_or_the_environment(tmp_path: Path, serve
         assert client.get("/diary").status_code == 303  # server mode: log in first
         signed = client.post("/api/v1/auth/signup", json={"email": "cat@example.org", "password": PASSWORD})
         assert signed.status_code == 201 and "; secure" in signed.headers["set-cookie"].lower()
-        assert client.get("/now").status_code == 200
+        assert signed.headers["set-cookie"].startswith("__Host-crampcare_session=")
+        plain = client.get("/now")
+        assert plain.status_code == 200 and "strict-transport-security" not in plain.headers
+        # Behind a proxy uvicorn trusts (--forwarded-allow-ips, 127.0.0.1 by default) that says HTTPS: HSTS.
+        proxied = client.get("/now", headers={"X-Forwarded-Proto": "https"})
+        assert proxied.headers["strict-transport-security"] == "max-age=31536000"
     engine = make_engine(db)
     try:
         with engine.connect() as conn:

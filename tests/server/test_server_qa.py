@@ -96,6 +96,7 @@ def _ann_and_her_doctor(app: FastAPI, people: Callable[..., Person]) -> tuple[Us
     patient = _user(app, people("ann@example.org"))
     doctor = people("doc@clinic.example")
     grant_role(app.state.engine, doctor.email, "clinician")
+    assert doctor.log_in().status_code == 200  # a role change ends the account's sessions
     return patient, _user(app, doctor)
 
 
@@ -110,6 +111,7 @@ def _ann_with_a_history_and_her_doctor(app: FastAPI, people: Callable[..., Perso
                                             "save": True}).status_code == 201
     doctor = people("doc@clinic.example")
     grant_role(app.state.engine, doctor.email, "clinician")
+    assert doctor.log_in().status_code == 200  # a role change ends the account's sessions
     return _user(app, ann), _user(app, doctor), doctor
 
 
@@ -153,6 +155,7 @@ def test_a_code_used_while_another_clinician_types_it_is_refused_with_a_reason(
     first, second = people("doc@clinic.example"), people("other@clinic.example")
     for doctor in (first, second):
         grant_role(engine, doctor.email, "clinician")
+        assert doctor.log_in().status_code == 200  # a role change ends the account's sessions
     late = _user(app, second)
     code, share_id = sharing.invite_by_code(engine, patient, EVERYTHING)
 

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
 
 import pytest
 from serverkit import PASSWORD, LiveServer, Person
@@ -71,7 +72,8 @@ def test_parallel_cramps_through_the_web_form_are_all_kept(shared_serve: Callabl
 
 def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[..., LiveServer],
                                                      module_migrated_db_url: str) -> None:
-    """Issue 10.6: parallel POST, PUT and undo on one night: no 5xx, and the final night is one of the PUTs."""
+    """Issue 10.6: parallel POST, PUT and undo on one night: no 5xx, and the final night is one of the PUTs
+    (each says, with ``If-Match: *``, that it overwrites whatever is stored)."""
     email = "api@example.org"
     server, cookies, csrf = _server_with_person(shared_serve, module_migrated_db_url, email)
     headers = {"X-CSRF-Token": csrf}
@@ -87,7 +89,7 @@ def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[...,
     def put(index: int) -> int:
         with loopback_client(server.url, cookies=cookies, headers=headers, timeout=30) as client:
             body = {"date": DATE, "cramps": [_cramp(index, severity=index)]}
-            return client.put(f"/api/v1/nights/{DATE}", json=body).status_code
+            return client.put(f"/api/v1/nights/{DATE}", json=body, headers={"If-Match": "*"}).status_code
 
     assert _parallel(CLIENTS, put) == [200] * CLIENTS
     with loopback_client(server.url, cookies=cookies, headers=headers) as client:
@@ -101,6 +103,42 @@ def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[...,
     undone = _parallel(CLIENTS, undo)
     assert set(undone) <= {200, 404} and undone.count(200) >= 1
     assert not [status for status in posted + undone if status >= 500]
+
+
+def test_a_stale_api_replace_never_erases_a_confirmed_cramp(shared_serve: Callable[..., LiveServer],
+                                                            module_migrated_db_url: str) -> None:
+    """Clients that read the night (its ETag) replace it while others append cramps to it, all at once:
+    every cramp whose POST was confirmed is in the night at the end. A replace made from the night as read
+    is stored only if nothing was saved since (at most one of them: each changes the night), else 412.
+    Without the version check the replaces answered 200 over the appended cramps and erased them."""
+    email = "stale@example.org"
+    server, cookies, csrf = _server_with_person(shared_serve, module_migrated_db_url, email)
+    headers = {"X-CSRF-Token": csrf}
+    with loopback_client(server.url, cookies=cookies, headers=headers) as client:
+        assert client.post("/api/v1/nights", json={"date": DATE, "cramps": [_cramp(0)]}).status_code == 201
+        read = client.get(f"/api/v1/nights/{DATE}").headers["etag"]
+    start = Barrier(CLIENTS)
+
+    def write(index: int) -> int:
+        with loopback_client(server.url, cookies=cookies, headers=headers, timeout=30) as client:
+            client.get("/api/v1/health")  # connected before the barrier: the writes leave together
+            start.wait(timeout=30)
+            if index % 2:  # an appended cramp at 02:<index>
+                return client.post("/api/v1/nights", json={"date": DATE, "cramps": [_cramp(index)]}).status_code
+            # a replace made from the night as read: its one cramp at 03:<index>
+            body = {"date": DATE, "cramps": [{**_cramp(0), "start": f"03:{index:02d}"}]}
+            return client.put(f"/api/v1/nights/{DATE}", json=body, headers={"If-Match": read}).status_code
+
+    statuses = _parallel(CLIENTS, write)
+    appended = [index for index in range(1, CLIENTS, 2) if statuses[index] == 200]
+    replaced = [index for index in range(0, CLIENTS, 2) if statuses[index] == 200]
+    with loopback_client(server.url, cookies=cookies, headers=headers) as client:
+        final = {cramp["start"] for cramp in client.get(f"/api/v1/nights/{DATE}").json()["cramps"]}
+    assert {f"02:{index:02d}:00" for index in appended} <= final, (statuses, final)  # none lost
+    assert len(appended) == CLIENTS // 2, statuses  # every append is confirmed
+    assert set(statuses[0::2]) <= {200, 412} and len(replaced) <= 1, statuses
+    assert final == {f"02:{index:02d}:00" for index in appended} | (
+        {f"03:{replaced[0]:02d}:00"} if replaced else {"02:00:00"})
 
 
 def test_retried_form_and_api_posts_are_stored_once(shared_serve: Callable[..., LiveServer],

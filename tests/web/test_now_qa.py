@@ -9,11 +9,14 @@ Chromium (root conftest).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from tests.web.browserkit import log_cramp_offline
 
 from crampcare.knowledge import load_knowledge
 
@@ -22,8 +25,9 @@ pytestmark = pytest.mark.browser
 os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 
 KB = load_knowledge()
-# A 4-inch phone (320x568) and the suite's usual one (360x640), upright.
-SIZES = [{"width": 320, "height": 568}, {"width": 360, "height": 640}]
+# A 4-inch phone (320x568) and the suite's usual one (360x640), upright, and the 4-inch phone on its side
+# (568x320: step 1's timer was under the sticky buttons on a first visit).
+SIZES = [{"width": 320, "height": 568}, {"width": 360, "height": 640}, {"width": 568, "height": 320}]
 # The control a step is for: its timer's button, or on the last step the first warning question's "Yes".
 UNCOVERED = """n => {
     const step = document.getElementById('step-' + n);
@@ -100,9 +104,13 @@ def test_now_step_by_step_on_a_small_phone(browser: Any, live_server: Any) -> No
 
 def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_server: Any) -> None:
     """The language link on /now is /now?lang=ru; the service worker kept /now alone, in the browser's
-    language, so offline a Russian reader with an English browser got the English page."""
+    language, so offline a Russian reader with an English browser got the English page. Offline the
+    kept pages run their scripts, and a night logged offline is sent when the network is back, with
+    what the diary holds for that night then (another device may have added to it)."""
     context = browser.new_context(base_url=live_server.url, service_workers="allow", locale="en-GB")
     page = context.new_page()
+    night, slow_night = ((dt.date.today() - dt.timedelta(days=days)).isoformat() for days in (23, 24))
+    page.clock.install()  # the page's clock (not the service worker's): a slow save is waited for at once
     try:
         page.goto("/now?lang=ru")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed: its pages are kept
@@ -112,11 +120,47 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
         page.goto("/now?lang=ru#step-2")
         assert page.locator("html").get_attribute("lang") == "ru"
         expect(page.locator("#step-2")).to_be_visible()
+        # Its script came from the kept files too (one step at a time, timers): a kept static file was
+        # looked up with its Vary headers (Accept-Language, Cookie), which missed it, so offline pages
+        # ran without their scripts and the diary's offline form was sent to the absent network.
+        expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+        # A cramp logged offline while another device adds one to the same night: both are kept, and the
+        # page says what the diary holds for that night now (before: the box just went away).
+        page.goto("/diary")
+        page.locator("#night-form input[name=date]").fill(night)
+        log_cramp_offline(page, night, "thigh")
+        other = page.request.post("/api/v1/nights", headers={"Origin": live_server.url}, data={
+            "date": night, "cramps": [{"start": "01:05", "duration_s": 60, "leg": "right", "muscles": ["foot"],
+                                       "severity": 4}]})
+        assert other.status == 201, other.text()
+        context.unroute("**/*")
+        page.goto("/diary")
+        synced = page.locator("#synced")
+        # Sent, then the night read back: a few requests, slow on a busy machine.
+        expect(synced).to_contain_text(re.compile(r"01:05 right foot 4/10; \d\d:\d\d left thigh 7/10"), timeout=20_000)
+        expect(synced.get_by_role("link", name="Edit night")).to_have_attribute("href", f"/diary/night/{night}")
+        assert page.locator("#pending").is_hidden()
+        assert page.get_by_role("status").filter(has_text="Sent to your diary").count() == 1
+        # A network that takes its time (sent, never answered): after 8 s the night is kept here, listed
+        # as waiting (before: nothing was kept until an answer came, and closing the page lost it).
+        context.route("**/diary/night", lambda route: None)
+        form = page.locator("#night-form")
+        form.locator("input[name=date]").fill(slow_night)
+        for name, value in (("leg", "right"), ("muscles", "toes"), ("duration", "30"), ("severity", "3")):
+            form.locator(f"input[name={name}][value='{value}'] + span").click()
+        form.get_by_role("button", name="Save the cramp").click()
+        page.clock.fast_forward(8000)
+        expect(page.locator("#pending")).to_contain_text(f"Night of {slow_night}")
+        context.unroute("**/diary/night")
+        page.goto("/diary")
+        expect(synced).to_contain_text(re.compile(rf"Night of {slow_night}: \d\d:\d\d right toes 3/10 "), timeout=20_000)
         # A network that never answers (a weak signal): the kept page shows after a moment instead of
         # a blank screen for as long as the browser waits (network first, with no limit, before).
-        context.unroute("**/*")
         context.route(lambda url: url.split("?")[0].endswith("/now"), lambda route: None)  # asked, never answered
         page.goto("/now?lang=ru", timeout=8000)
         assert page.locator("html").get_attribute("lang") == "ru"
     finally:
+        # The diary is the process's shared one: the night goes, so other tests' figures stay theirs.
+        for logged in (night, slow_night):
+            context.request.delete(f"/api/v1/nights/{logged}", headers={"Origin": live_server.url})
         context.close()

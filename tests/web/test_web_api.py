@@ -90,14 +90,16 @@ def test_nights_crud_and_undo(db_client: TestClient) -> None:
     assert_error(c.get("/api/v1/nights", params={"from": d2.isoformat(), "to": d1.isoformat()}), 422,
                  "validation_error")
 
-    updated = c.put(f"/api/v1/nights/{d1.isoformat()}", json=night(d1, 9, 4))
+    # Replacing a stored night names the version it replaces (its ETag): see test_web_api_conditional.py.
+    etag = c.get(f"/api/v1/nights/{d1.isoformat()}").headers["etag"]
+    updated = c.put(f"/api/v1/nights/{d1.isoformat()}", json=night(d1, 9, 4), headers={"If-Match": etag})
     assert updated.status_code == 200
     assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [9, 4]
     mismatch = assert_error(c.put(f"/api/v1/nights/{d2.isoformat()}", json=night(d1, 1)), 422, "validation_error")
     assert mismatch["fields"][0]["field"] == "date"
 
-    assert c.delete(f"/api/v1/nights/{d1.isoformat()}").status_code == 200
-    assert_error(c.delete(f"/api/v1/nights/{d1.isoformat()}"), 404, "not_found")
+    assert c.delete(f"/api/v1/nights/{d1.isoformat()}", headers={"If-Match": updated.headers["etag"]}).status_code == 200
+    assert_error(c.delete(f"/api/v1/nights/{d1.isoformat()}", headers={"If-Match": "*"}), 404, "not_found")
     assert c.get(f"/api/v1/nights/{d1.isoformat()}").status_code == 404
 
     undone = c.post("/api/v1/undo")
@@ -119,9 +121,11 @@ def test_days_crud(db_client: TestClient) -> None:
     assert c.post("/api/v1/days", json=day).status_code == 201
     assert_error(c.post("/api/v1/days", json=day), 409, "duplicate")
     assert c.get(f"/api/v1/days/{TODAY.isoformat()}").json()["medicines"] == ["statin"]
-    assert c.put(f"/api/v1/days/{TODAY.isoformat()}", json={**day, "fluids_ml": 2500}).status_code == 200
+    etag = c.get(f"/api/v1/days/{TODAY.isoformat()}").headers["etag"]
+    replaced = c.put(f"/api/v1/days/{TODAY.isoformat()}", json={**day, "fluids_ml": 2500}, headers={"If-Match": etag})
+    assert replaced.status_code == 200
     assert c.get("/api/v1/days", params={"to": TODAY.isoformat()}).json()[0]["fluids_ml"] == 2500
-    assert c.delete(f"/api/v1/days/{TODAY.isoformat()}").status_code == 200
+    assert c.delete(f"/api/v1/days/{TODAY.isoformat()}", headers={"If-Match": replaced.headers["etag"]}).status_code == 200
     assert c.get("/api/v1/days").json() == []
     assert c.post("/api/v1/undo").status_code == 200
     assert len(c.get("/api/v1/days").json()) == 1
@@ -198,8 +202,8 @@ def test_export_import_round_trip(db_client: TestClient) -> None:
     again = c.post("/api/v1/import", content=csv_export.content, headers={"content-type": "text/csv"})
     assert again.status_code == 200 and again.json()["nights_unchanged"] == 1
 
-    c.delete(f"/api/v1/nights/{d.isoformat()}")
-    c.delete(f"/api/v1/days/{d.isoformat()}")
+    assert c.delete(f"/api/v1/nights/{d.isoformat()}", headers={"If-Match": "*"}).status_code == 200
+    assert c.delete(f"/api/v1/days/{d.isoformat()}", headers={"If-Match": "*"}).status_code == 200
     imported = c.post("/api/v1/import", files={"file": ("diary.json", json_export.content, "application/json")})
     assert imported.status_code == 200, imported.text
     assert imported.json()["nights_added"] == 1 and imported.json()["days_added"] == 1

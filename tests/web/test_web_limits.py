@@ -75,7 +75,9 @@ def test_tags_are_bounded_per_day_in_length_and_in_number(client: TestClient) ->
     csv = "date,tags\n" + f"{(today - dt.timedelta(days=40)).isoformat()},another new one\n"
     refused(client.post("/api/v1/import", content=csv, headers={"Content-Type": "text/csv"}), "tags")
     oldest = (today - dt.timedelta(days=2)).isoformat()
-    assert client.put(f"/api/v1/days/{oldest}", json={"date": oldest, "tags": ["brand new"]}).status_code == 200
+    etag = client.get(f"/api/v1/days/{oldest}").headers["etag"]
+    assert client.put(f"/api/v1/days/{oldest}", json={"date": oldest, "tags": ["brand new"]},
+                      headers={"If-Match": etag}).status_code == 200
 
 
 @pytest.fixture

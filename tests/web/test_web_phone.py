@@ -54,7 +54,7 @@ RESULTS = {
     "emergency": {"breathless_chest_pain": "yes"},
     "urgent": {"calf_swollen_red_warm": "yes"},
     "doctor": {**ALL_NO, "weakness_wasting": "yes", "age": "58"},
-    "self_care": {**ALL_NO, "age": "40", "sex": "male", "frequency": "weekly", "muscles": "calf"},
+    "self_care": {**ALL_NO, "age": "40", "sex": "male", "frequency": "weekly", "muscles": "calf", "medicines": "none"},
 }
 
 
@@ -75,7 +75,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         httpx.put(f"{url}/api/v1/nights/{EDIT_DATE}", json={"date": EDIT_DATE, "cramps": [
             {"start": "02:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6},
             {"start": "04:40", "duration_s": 60, "leg": "right", "muscles": ["toes"], "severity": 3}]},
-            headers={"Origin": url}).raise_for_status()
+            headers={"Origin": url, "If-Match": "*"}).raise_for_status()
         yield LiveServer(url)
     application.state.engine.dispose()
 
@@ -287,7 +287,7 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
     context = _context(browser, server, PHONE, service_workers="allow")
     page = context.new_page()
     night = (dt.date.today() - dt.timedelta(days=1 if dt.datetime.now().hour < 12 else 0)).isoformat()
-    httpx.delete(f"{server.url}/api/v1/nights/{night}", headers={"Origin": server.url})
+    httpx.delete(f"{server.url}/api/v1/nights/{night}", headers={"Origin": server.url, "If-Match": "*"})
     try:
         page.goto("/diary")
         page.evaluate("navigator.serviceWorker.ready")

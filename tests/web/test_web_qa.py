@@ -239,8 +239,10 @@ SMALL_PHONE = {"width": 320, "height": 568}
 def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
     """At 320x568 with touch, in Russian: every tap target of its own is at least 44 px (the header's links
     were 38 px, the region list 24 px, /now's links and "why?" 30 px), the report's tables fit (its
-    "what helped" headings pushed it 7 px sideways), and Back in the interview shows the previous step
-    with its answers instead of "Confirm form resubmission" (ERR_CACHE_MISS)."""
+    "what helped" headings pushed it 7 px sideways), nothing runs off the screen at a 200 % font size,
+    Back in the interview shows the previous step
+    with its answers instead of "Confirm form resubmission" (ERR_CACHE_MISS), and a new interview
+    (the menu, "Start again") starts with nothing answered."""
     from tests.web.browserkit import sideways
     from tests.web.threaded_server import serve_in_thread
 
@@ -258,6 +260,9 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
                 {"start": "03:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6,
                  "helped": ["stretch"], "minutes_to_relief": 3}]})
             problems: dict[str, Any] = {}
+            # The browser's font size at 200 % (a large-print setting), on the page as loaded: long Russian
+            # words, the night form's date and time, /now's buttons and header ran off the screen's edge.
+            fonts = context.new_cdp_session(page)
             for path in ("/", "/now", "/assess", "/diary", f"/diary/night/{night}", "/learn", "/learn/causes",
                          "/reminders", "/no-such-page", "/report.html"):
                 page.goto(path)
@@ -265,6 +270,10 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
                 small = [t for t in page.evaluate(TARGETS) if t[2] < 44 or t[1] < 44]
                 if small or sideways(page):
                     problems[path] = (small[:5], sideways(page))
+                fonts.send("Page.setFontSizes", {"fontSizes": {"standard": 32}})
+                if sideways(page):
+                    problems[f"{path} at 200 %"] = sideways(page)
+                fonts.send("Page.setFontSizes", {"fontSizes": {"standard": 16}})
             assert not problems, problems
 
             # The interview by touch: step 1 all "no", step 2 an age and a sex, then Back from step 3.
@@ -283,6 +292,29 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
             assert page.locator("h1").inner_text() == "О вас"
             assert page.locator("input[name=age]").input_value() == "40"
             assert page.locator("input[value=male]").is_checked()
+            # The language switch sends back to the interview's start with this interview's answers.
+            with page.expect_navigation():
+                page.locator(".language-switch button[value=en]").tap()
+            assert page.locator("html").get_attribute("lang") == "en"
+            assert page.locator("#interview input[value=no]:checked").count() >= 19
+            # A new interview starts with nothing answered (the tab's copy refilled every "no" of the last
+            # one): from the menu mid-interview, and "Start again" on a result, whatever the tab still keeps.
+            with page.expect_navigation():
+                page.get_by_role("navigation").get_by_role("link", name="Assess").tap()
+            answered = "#interview fieldset input"
+            filled = "els => els.filter(e => e.checked || (e.type === 'text' && e.value)).length"
+            assert page.locator(answered).evaluate_all(filled) == 0
+            with page.expect_navigation():
+                page.evaluate("""() => { const f = document.getElementById('interview');
+                    f.querySelector('[name=step]').value = 'warning_signs'; f.querySelector('[name=shown]').value = '';
+                    f.insertAdjacentHTML('beforeend', '<input type=hidden name=breathless_chest_pain value=no>'
+                        + '<input type=hidden name=action value=result><input type=hidden name=skip_open value=warning_signs>');
+                    f.submit(); }""")
+            assert page.locator("#urgency").count() == 1
+            page.evaluate("sessionStorage.setItem('crampcare-interview', JSON.stringify({breathless_chest_pain: ['no']}))")
+            with page.expect_navigation():
+                page.get_by_role("link", name="Start again").tap()
+            assert page.locator(answered).evaluate_all(filled) == 0
         finally:
             context.close()
     application.state.engine.dispose()

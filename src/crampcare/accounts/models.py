@@ -42,6 +42,9 @@ class SessionRow(Base):
 
 class ApiTokenRow(Base):
     __tablename__ = "api_tokens"
+    # Never an id used before (SQLite would reuse the highest once its row is gone): a revoked token's
+    # id never names another token (migration 0012).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)

@@ -42,6 +42,7 @@ LOGIN_WINDOW = dt.timedelta(minutes=15)
 # Sign-ups per client address in the same window.
 MAX_SIGNUPS_PER_CLIENT = 10
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1000
 # Unquoted addresses only: letters (any script), digits and the RFC 5322 atext symbols in the
 # local part; letters, digits and hyphens in the domain. No spaces, quotes, <>, (), ;, :, \.
 EMAIL_PATTERN = r"^[\w.!#$%&'*+/=?^`{|}~-]{1,64}@(?:[\w-]{1,63}\.){1,10}[\w-]{2,63}$"
@@ -78,7 +79,7 @@ def _verify(stored_hash: str, password: str) -> bool:
 @functools.cache
 def _dummy_hash() -> str:
     """Verifying against this when the e-mail is unknown keeps the response time the same, so
-    timing does not reveal which e-mails have accounts. Made on first use: hashing is slow."""
+    timing does not reveal which e-mails have accounts (made when the service starts)."""
     return _hash("not a real password, only for timing")
 
 
@@ -189,15 +190,30 @@ def normalise_email(email: str) -> str:
 def check_password_strength(password: str, email: str = "") -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(_("use at least {n} characters", n=MIN_PASSWORD_LENGTH), field="password")
-    if len(password) > 1000:
-        raise AccountError(_("use at most {n} characters", n=1000), field="password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(_("use at most {n} characters", n=MAX_PASSWORD_LENGTH), field="password")
     if email and password.lower() == email.lower():
         raise AccountError(_("the password must not be your e-mail address"), field="password")
+
+
+def end_credentials(conn: Connection, user_id: int, keep_session: str | None = None) -> None:
+    """End every session (but ``keep_session``'s, the browser that asked) and every personal API token of
+    the account, in the caller's transaction: after a password change, and after a role change (a
+    session or token issued to a patient never carries a clinician's reach; the person logs in again, so
+    the session id changes with the role)."""
+    sessions = delete(SessionRow).where(SessionRow.user_id == user_id)
+    if keep_session:
+        sessions = sessions.where(SessionRow.token_hash != _hash_token(keep_session))
+    conn.execute(sessions)
+    conn.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id))
 
 
 class AccountService:
     def __init__(self, engine: Engine):
         self.engine = engine
+        # Made now, once per process, not by the first log-in with an unknown e-mail: that one would take
+        # twice as long as any with a known e-mail, and so tell which kind it was.
+        _dummy_hash()
 
     # --- sign-up and log-in ---------------------------------------------------------
     def sign_up(self, email: str, password: str, client: str = "",
@@ -247,7 +263,11 @@ class AccountService:
         commit sees at least k attempts. Limits are per (e-mail, client address) and per address,
         so a stranger elsewhere cannot lock the owner out of their own account.
         """
-        address = email_key(email)[:320]
+        address = email_key(email)
+        # Nothing longer than any stored e-mail or password is checked as its first 320 or 1000 characters:
+        # refused as a wrong e-mail or password (after the same work, so in the same time).
+        too_long = len(address) > 320 or len(password) > MAX_PASSWORD_LENGTH
+        address = address[:320]
         where = client_key(client) if client else ""
         limits = {f"login:{address}|{where}": MAX_FAILED_LOGINS}
         if where:
@@ -255,7 +275,7 @@ class AccountService:
         attempt_ids = self._record_attempts(list(limits))
         with self.engine.connect() as conn:
             over_limit = any(self._recent_attempts(conn, key) > limit for key, limit in limits.items())
-            row = None if over_limit else conn.execute(
+            row = None if over_limit or too_long else conn.execute(
                 select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.password_hash, UserRow.language, UserRow.region)
                 .where(UserRow.email == address)
             ).one_or_none()
@@ -264,7 +284,7 @@ class AccountService:
             self._forget_attempts(attempt_ids)
             raise TooManyAttemptsError()
         stored_hash = row.password_hash if row is not None else _dummy_hash()
-        valid = _verify(stored_hash, password) and row is not None
+        valid = _verify(stored_hash, password[:MAX_PASSWORD_LENGTH]) and row is not None
         if not valid:
             raise AccountError(_("wrong e-mail or password"), code="unauthorized")
         assert row is not None
@@ -427,13 +447,10 @@ class AccountService:
         """Change the password and end every other session and API token of the user."""
         self.authenticate(user.email, current)
         check_password_strength(new, user.email)
+        password_hash = _hash(new)
         with self.engine.begin() as conn:
-            conn.execute(update(UserRow).where(UserRow.id == user.id).values(password_hash=_hash(new)))
-            sessions = delete(SessionRow).where(SessionRow.user_id == user.id)
-            if keep_session:
-                sessions = sessions.where(SessionRow.token_hash != _hash_token(keep_session))
-            conn.execute(sessions)
-            conn.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
+            conn.execute(update(UserRow).where(UserRow.id == user.id).values(password_hash=password_hash))
+            end_credentials(conn, user.id, keep_session)
 
     def delete_account(self, user: User, password: str) -> dict[str, int]:
         """Delete the user and every diary row they own; the caller should offer an export first."""
@@ -449,8 +466,7 @@ class AccountService:
 
             end_shares_with_clinician(conn, user.id, user.email, "account_deleted")
             removed = DiaryStore(self.engine, owner=user.owner_id, user_id=user.id).delete_everything_in(conn)
-            conn.execute(delete(SessionRow).where(SessionRow.user_id == user.id))
-            conn.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user.id))
+            end_credentials(conn, user.id)
             conn.execute(delete(UserRow).where(UserRow.id == user.id))
             return removed
 

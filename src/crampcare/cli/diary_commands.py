@@ -984,12 +984,14 @@ def export_command(
 ) -> None:
     """Export the diary (CSV: one row per date; JSON: the records as they are)."""
     with _friendly_errors():
+        from crampcare.cli.progress import stage_progress
         from crampcare.services.transfer import export_diary
 
         first, last = _date_range(start, end)
         store = _open(db)
         try:
-            exported = export_diary(store, fmt, first, last)
+            with stage_progress() as progress:  # a FHIR Bundle of years takes seconds
+                exported = export_diary(store, fmt, first, last, progress=progress)
         finally:
             store.close()
         if out is None:

@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from crampcare.i18n.context import _, ngettext
+from crampcare.i18n.context import N_, _, ngettext
 
 users_app = typer.Typer(help="Server mode: make an account a clinician or an admin, or a patient again.",
                         no_args_is_help=True)
@@ -40,6 +40,8 @@ def _server_engine(db: str | None) -> Any:
         _fail(str(exc))
 
 
+# A role change ends the account's sessions and tokens (clinic.roles): the operator tells the person.
+LOG_IN_AGAIN = N_("Their sessions and personal API tokens have ended: they log in again.")
 DbOption = typer.Option(None, "--db", envvar="CRAMPCARE_DB", help="The server's database URL.")
 
 
@@ -62,6 +64,7 @@ def grant_command(
     address = email.strip().lower()
     typer.echo(_("{email} is now an admin", email=address) if role.value == "admin"
                else _("{email} is now a clinician", email=address))
+    typer.echo(_(LOG_IN_AGAIN))
 
 
 @users_app.command("revoke")
@@ -80,6 +83,7 @@ def revoke_command(
     finally:
         engine.dispose()
     typer.echo(_("{email} is a patient (was {role})", email=email.strip().lower(), role=revoked.role))
+    typer.echo(_(LOG_IN_AGAIN))
     if revoked.shares_ended:
         typer.echo(ngettext("{n} share with patients ended (each patient's sharing page says so).",
                             "{n} shares with patients ended (each patient's sharing page says so).",

@@ -11,7 +11,7 @@ from typing import Literal
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from crampcare.accounts.models import UserRow
-from crampcare.accounts.service import email_key
+from crampcare.accounts.service import email_key, end_credentials
 from crampcare.clinic.models import ROLES, UserRoleRow
 from crampcare.i18n.context import _
 
@@ -55,13 +55,17 @@ def _no_account(email: str) -> ClinicError:
 
 
 def grant_role(engine: Engine, email: str, role: str) -> None:
-    """Make the account with ``email`` a clinician or an admin (replacing any other role)."""
+    """Make the account with ``email`` a clinician or an admin (replacing any other role); its sessions
+    and personal API tokens end (:func:`~crampcare.accounts.service.end_credentials`)."""
     if role not in ROLES:
         raise ClinicError(_("the role must be one of {roles}, not {role}", roles=", ".join(ROLES), role=repr(role)), field="role")
     with engine.begin() as conn:
         user_id = _user_id(conn, email)
         conn.execute(delete(UserRoleRow).where(UserRoleRow.user_id == user_id))
         conn.execute(insert(UserRoleRow).values(user_id=user_id, role=role, granted_at=dt.datetime.now(dt.UTC)))
+        # A session or token issued before (perhaps on someone else's computer, or fixed by an attacker)
+        # never gains the role's reach: the person logs in again, with a new session id.
+        end_credentials(conn, user_id)
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def revoke_role(engine: Engine, email: str) -> Revoked:
     waiting for it), each recorded in its patient's log, in one transaction under the account's
     write lock: a clinician read running meanwhile either finished before (and is in the log) or
     finds no share. Its pages answer 404 from the next request; a role given again later brings
-    back no patient's data."""
+    back no patient's data. Its sessions and personal API tokens end too, as at a grant."""
     from crampcare.clinic.sharing import end_shares_with_clinician
     from crampcare.db.writes import Owner, OwnerGoneError, run_write
 
@@ -88,6 +92,7 @@ def revoke_role(engine: Engine, email: str) -> Revoked:
     def write(conn: Connection) -> Revoked:
         before = role_of(conn, user_id)
         conn.execute(delete(UserRoleRow).where(UserRoleRow.user_id == user_id))
+        end_credentials(conn, user_id)
         return Revoked(before, end_shares_with_clinician(conn, user_id, user.email, "role_revoked"))
 
     try:

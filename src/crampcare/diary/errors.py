@@ -10,7 +10,7 @@ import datetime as dt
 
 from crampcare.i18n.context import _
 
-__all__ = ["ChangedMeanwhileError", "ConflictError", "CrampNotYetError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError"]
+__all__ = ["ChangedMeanwhileError", "ConflictError", "CrampNotYetError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError", "VersionRequiredError"]
 
 
 class DiaryError(Exception):
@@ -42,11 +42,26 @@ class ConflictError(DiaryError):
 
 
 class ChangedMeanwhileError(ConflictError):
-    """An edit was made from a record that another program or window changed since: nothing was written."""
+    """An edit was made from a record that another program or window changed since: nothing was written.
 
-    def __init__(self, kind: str, date: dt.date) -> None:
+    ``stored_version``, when known: the version of the record stored now (``""``: none is logged)."""
+
+    def __init__(self, kind: str, date: dt.date, stored_version: str | None = None) -> None:
+        self.stored_version = stored_version
         super().__init__(kind, date, _("it was changed meanwhile by another program or window; this edit was not saved: "
                                        "look at it again and repeat the edit"))
+
+
+class VersionRequiredError(DiaryError):
+    """A client that must say which version of a stored record it replaces or deletes did not: nothing was written."""
+
+    def __init__(self, kind: str, date: dt.date) -> None:
+        self.kind, self.date = kind, date
+        super().__init__(
+            _("the night of {date} is already logged: say which version of it you replace or delete, so that a "
+              "change saved meanwhile is not lost", date=date.isoformat()) if kind == "night"
+            else _("the day of {date} is already logged: say which version of it you replace or delete, so that a "
+                   "change saved meanwhile is not lost", date=date.isoformat()))
 
 
 class CrampNotYetError(DiaryError):

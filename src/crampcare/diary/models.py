@@ -124,6 +124,9 @@ class AssessmentRow(Base):
     """A finished assessment; answers and result are stored as given (opaque to the diary)."""
 
     __tablename__ = "assessments"
+    # Never an id used before (SQLite would reuse the highest once its row is gone): an open page or a
+    # bookmark of one assessment must never show another (migration 0012).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = _owner_column()

@@ -76,6 +76,9 @@ __all__ = [
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 Kind = Literal["night", "day"]
+#: Called inside a write's transaction with each record it replaces or deletes as stored then (``None``:
+#: not logged); raising refuses the whole write (a version check: nothing saved meanwhile is overwritten).
+Check = Callable[[Kind, dt.date, NightRecord | DayRecord | None], None]
 # What a write did, as told to the person and in the API's ``X-Crampcare-Outcome`` header.
 Outcome = Literal["created", "appended", "unchanged"]
 
@@ -343,10 +346,10 @@ class DiaryStore:
             return None
         return Cramp.model_construct(**{**{k: row._mapping[k] for k in _CRAMP_FIELDS}, "start": _as_time(row.start)})
 
-    def delete_night(self, date: dt.date, idempotency_key: str | None = None) -> None:
+    def delete_night(self, date: dt.date, idempotency_key: str | None = None, check: Check | None = None) -> None:
         """Delete the night of ``date`` with its cramps; :class:`NotFoundError` if absent, unless this
-        is a retry with the ``idempotency_key`` that deleted it (a double tap)."""
-        self._delete_date(date, ("night",), idempotency_key=idempotency_key)
+        is a retry with the ``idempotency_key`` that deleted it (a double tap). ``check``: see :data:`Check`."""
+        self._delete_date(date, ("night",), idempotency_key=idempotency_key, check=check)
 
     # ------------------------------------------------------------------ days
 
@@ -369,25 +372,27 @@ class DiaryStore:
         with self.engine.connect() as conn:
             return list(self._fetch_days(conn, start, end).values())
 
-    def delete_day(self, date: dt.date, idempotency_key: str | None = None) -> None:
+    def delete_day(self, date: dt.date, idempotency_key: str | None = None, check: Check | None = None) -> None:
         """Delete the day of ``date``; :class:`NotFoundError` if absent, unless this is a retry with the
-        ``idempotency_key`` that deleted it (a double tap)."""
-        self._delete_date(date, ("day",), idempotency_key=idempotency_key)
+        ``idempotency_key`` that deleted it (a double tap). ``check``: see :data:`Check`."""
+        self._delete_date(date, ("day",), idempotency_key=idempotency_key, check=check)
 
     def delete_date(self, date: dt.date) -> list[str]:
         """Delete the night and the day of ``date`` as one undoable change; returns the kinds deleted."""
         return self._delete_date(date, ("night", "day"), require_all=False)
 
     def put_records(self, nights: Sequence[NightRecord] = (), days: Sequence[DayRecord] = (),
-                    read: Mapping[tuple[Kind, dt.date], NightRecord | DayRecord | None] | None = None) -> None:
+                    read: Mapping[tuple[Kind, dt.date], NightRecord | DayRecord | None] | None = None,
+                    check: Check | None = None) -> None:
         """Replace (or add) several records as one transaction and one undoable change.
 
         Used when one edit touches both the night and the day of a date. ``read``: the records the
         edit was made from, by kind and date (``None``: not logged); when one is no longer stored as
         read (another program changed it meanwhile), :class:`ConflictError` and nothing is written,
-        so the edit never overwrites a change that was confirmed saved in between.
+        so the edit never overwrites a change that was confirmed saved in between. ``check``: the same
+        for a client that kept only a record's version (see :data:`Check`).
         """
-        self._put([("night", r) for r in nights] + [("day", r) for r in days], read)
+        self._put([("night", r) for r in nights] + [("day", r) for r in days], read, check)
 
     # ------------------------------------------------------------------ bulk
 
@@ -597,7 +602,8 @@ class DiaryStore:
             raise DuplicateRecordError(kind, record.date) from None
 
     def _put(self, items: Sequence[tuple[Kind, NightRecord | DayRecord]],
-             read: Mapping[tuple[Kind, dt.date], NightRecord | DayRecord | None] | None = None) -> None:
+             read: Mapping[tuple[Kind, dt.date], NightRecord | DayRecord | None] | None = None,
+             check: Check | None = None) -> None:
         if not items:
             return
         keys = [(kind, record.date) for kind, record in items]
@@ -612,6 +618,8 @@ class DiaryStore:
                 previous = self._fetch(conn, kind, record.date)
                 if read is not None and (kind, record.date) in read and _changed(read[kind, record.date], previous):
                     raise ChangedMeanwhileError(kind, record.date)
+                if check is not None:
+                    check(kind, record.date, previous)
                 if previous is not None:
                     replaced = True
                     self._delete_rows(conn, kind, [record.date])
@@ -642,7 +650,7 @@ class DiaryStore:
             raise TagLimitError(len(known) + len(unseen), MAX_DISTINCT_TAGS, unseen[0])
 
     def _delete_date(self, date: dt.date, kinds: tuple[Kind, ...], require_all: bool = True,
-                     idempotency_key: str | None = None) -> list[str]:
+                     idempotency_key: str | None = None, check: Check | None = None) -> list[str]:
 
         def work(conn: Connection) -> list[str]:
             found = {kind: self._fetch(conn, kind, date) for kind in kinds}
@@ -652,6 +660,9 @@ class DiaryStore:
                 what = _(" or ").join(words[kind] for kind in missing)
                 raise NotFoundError(_("no {what} logged for {date}", what=what, date=date.isoformat()))
             deleted: list[Kind] = [kind for kind, record in found.items() if record is not None]
+            if check is not None:
+                for kind in deleted:
+                    check(kind, date, found[kind])
             for kind in deleted:
                 self._delete_rows(conn, kind, [date])
             label = deleted[0] if len(deleted) == 1 else "both"

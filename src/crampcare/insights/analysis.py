@@ -9,7 +9,10 @@ that begins on the evening of that day ("the same night", lag 0, the primary ana
 night one day later ("the next night", lag 1, secondary) -- the cramp rate on nights after days
 with and without the factor is compared: a risk ratio with a 95 % CI (log method, Haldane
 correction when a cell is 0) and a p-value that stays honest on real diaries. Days that were not
-logged are missing, never "without"; nights that were not logged are missing, never quiet.
+logged are missing, never "without"; nights that were not logged are missing, never quiet; a tag,
+medicine or diet tick is missing before the first day it was ever recorded (see
+:mod:`crampcare.insights.factors`), so the days before someone started tagging "wine" are not
+"days without wine".
 
 Why not Fisher's exact test alone: it assumes every night is an independent draw. Real cramps come
 in bad weeks and seasons, and so do stress, cold, travel and training; two unrelated things that
@@ -121,7 +124,16 @@ from crampcare.i18n import formatting
 from crampcare.i18n.context import N_, _, current_localizer, ngettext
 from crampcare.i18n.wording import diary_word
 from crampcare.insights import stats
-from crampcare.insights.factors import FACTOR_IDS, MISSING, PRESENT, FactorTable, day_factors, factor_label
+from crampcare.insights.factors import (
+    FACTOR_IDS,
+    MEDICINE_PREFIX,
+    MISSING,
+    PRESENT,
+    FactorTable,
+    day_factors,
+    factor_label,
+    first_recorded,
+)
 
 __all__ = [
     "CAVEAT",
@@ -588,9 +600,16 @@ def _relief(helped_minutes: dict[str, list[float]], helped_counts: Counter) -> l
     return sorted(out, key=lambda r: (r.median_minutes is None, r.median_minutes or 0.0, -r.times_helped, r.method))
 
 
-def _need_message(label: str, with_n: int, without_n: int) -> str:
+def _need_message(factor: str, label: str, with_n: int, without_n: int) -> str:
     more_with = max(0, MIN_NIGHTS_EACH - with_n)
     more_without = max(0, MIN_NIGHTS_EACH - without_n)
+    if factor.startswith(MEDICINE_PREFIX):
+        # Never "log 4 more days with it" (or without it) about a medicine: that reads as "take it" or
+        # "stop it" to find out, and a prescription medicine is the doctor's to start or stop.
+        return _("{label}: not enough data yet to compare days with it and without it ({with_n} with it, "
+                 "{without_n} without; at least {least} of each are needed). Never start, stop or change a medicine "
+                 "to find out: talk to your doctor.", label=label, with_n=with_n, without_n=without_n,
+                 least=MIN_NIGHTS_EACH)
     if more_with and more_without:
         ask = ngettext("log {n} more day with it and {without_it} more without it",
                        "log {n} more days with it and {without_it} more without it", more_with, without_it=more_without)
@@ -612,6 +631,14 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
         paired = int(table.logged[idx[inside]].sum())
     if paired < MIN_PAIRED_NIGHTS:
         need = MIN_PAIRED_NIGHTS - paired
+        # Nights logged already, only their days missing: "log 28 more days and nights" asked for nights
+        # that were there.
+        ask = (ngettext("log the day of {n} more of the nights you logged (at least {least} in all).",
+                        "log the days of {n} more of the nights you logged (at least {least} in all).",
+                        need, least=MIN_PAIRED_NIGHTS)
+               if night_dates.size - paired >= need else
+               ngettext("log {n} more day and night (at least {least} in all).",
+                        "log {n} more days and nights (at least {least} in all).", need, least=MIN_PAIRED_NIGHTS))
         return Triggers(
             status="not_enough_data",
             paired_nights=paired,
@@ -619,8 +646,7 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
                 "Not enough data yet to look for triggers: {n} logged night with its day logged too; ",
                 "Not enough data yet to look for triggers: {n} logged nights with their days logged too; ",
                 paired,
-            ) + ngettext("log {n} more day and night (at least {least} in all).",
-                         "log {n} more days and nights (at least {least} in all).", need, least=MIN_PAIRED_NIGHTS),
+            ) + ask,
         )
 
     # Dense outcome over the table's dates extended to the last night.
@@ -720,8 +746,16 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
     results.sort(key=lambda r: (rank[r.verdict], _best_adjusted_p(r), r.label))
     linked = [r.factor for r in results if r.verdict == "seems_linked"]
     protective = [r.factor for r in results if r.verdict == "seems_protective"]
+    # Nights some test compares: when all had a cramp (or none did), no factor can differ, whatever is logged.
+    compared = y_one[valid.any(axis=1)]
     if not K:
         message = _("No day factors logged yet: log fluids, activity, stress and the rest on your day entries.")
+    elif compared.size and compared.all():
+        message = _("Every night logged with its day had a cramp, so no factor can stand out yet: a link shows "
+                    "only as more or fewer cramp nights after days with it than without it.")
+    elif compared.size and not compared.any():
+        message = _("No night logged with its day had a cramp, so no factor can stand out yet: a link shows "
+                    "only as more or fewer cramp nights after days with it than without it.")
     elif tests_run == 0:
         message = _("Not enough data yet for any factor: each needs at least {least} logged days with it and {least} without.",
                     least=MIN_NIGHTS_EACH)
@@ -849,7 +883,7 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
             factor=primary.factor,
             label=label,
             verdict="not_enough_data",
-            message=_need_message(label, primary.nights_with, primary.nights_without),
+            message=_need_message(primary.factor, label, primary.nights_with, primary.nights_without),
             tests=tests,
             lag=primary.lag,
         )
@@ -923,8 +957,12 @@ def compute_insights(
     night_map = _merge_nights(
         n for n in nights if (start is None or n.date >= start) and (end is None or n.date <= end)
     )
+    known_from = None
     if start is not None or end is not None:
         lag_floor = None if start is None else start - dt.timedelta(days=max(LAGS))
+        if lag_floor is not None:
+            # A tag or medicine first recorded before the period is known all through it.
+            known_from = first_recorded(d for d in day_list if d.date < lag_floor)
         day_list = [
             d for d in day_list if (lag_floor is None or d.date >= lag_floor) and (end is None or d.date <= end)
         ]
@@ -960,7 +998,7 @@ def compute_insights(
     total_cramps = len(durations)
 
     in_range_days = {d.date for d in day_list if start is None or d.date >= start}
-    table = day_factors(day_list, fluid_target_ml=fluid_target_ml)
+    table = day_factors(day_list, fluid_target_ml=fluid_target_ml, known_from=known_from)
     n_nights = int(night_ord.size)
     n_cramp = int(cramp.sum())
 
@@ -1061,6 +1099,9 @@ def summary_sentences(ins: Insights) -> list[str]:
         out.append(_("The one cramp lasted {duration}; pain was {pain} of 10.",
                      duration=formatting.duration(ins.duration_seconds.median),
                      pain=formatting.figure(ins.severity.median)))
+    elif cpn and cpn.min == cpn.max:  # not "1.0 cramps on average (median 1, range 1–1)"
+        out.append(ngettext("{n} cramp on every cramp night; {total} in all.", "{n} cramps on every cramp night; {total} in all.",
+                            int(cpn.min), total=loc.cramps(ins.total_cramps)))
     elif cpn:
         out.append(
             _("On a cramp night you had {mean} cramps on average (median {median}, range {range}); {total} in all.",
@@ -1069,11 +1110,24 @@ def summary_sentences(ins: Insights) -> list[str]:
         )
     if ins.total_cramps > 1 and ins.duration_seconds and ins.severity:
         d, s = ins.duration_seconds, ins.severity
-        out.append(
-            _("Cramps lasted {median} as a median (range {low} to {high}); pain was {pain} of 10 as a median (range {range}).",
-              median=formatting.duration(d.median), low=formatting.duration(d.min), high=formatting.duration(d.max),
-              pain=formatting.figure(s.median), range=_range(_fixed(s.min, 0), _fixed(s.max, 0)))
-        )
+        # Not "range 1 min to 1 min" nor "range 5–5" when every cramp was logged alike.
+        if d.min == d.max and s.min == s.max:
+            out.append(_("Every cramp lasted {duration}; pain was {pain} of 10 every time.",
+                         duration=formatting.duration(d.median), pain=formatting.figure(s.median)))
+        elif d.min == d.max:
+            out.append(_("Every cramp lasted {duration}; pain was {pain} of 10 as a median (range {range}).",
+                         duration=formatting.duration(d.median), pain=formatting.figure(s.median),
+                         range=_range(_fixed(s.min, 0), _fixed(s.max, 0))))
+        elif s.min == s.max:
+            out.append(_("Cramps lasted {median} as a median (range {low} to {high}); pain was {pain} of 10 every time.",
+                         median=formatting.duration(d.median), low=formatting.duration(d.min),
+                         high=formatting.duration(d.max), pain=formatting.figure(s.median)))
+        else:
+            out.append(
+                _("Cramps lasted {median} as a median (range {low} to {high}); pain was {pain} of 10 as a median (range {range}).",
+                  median=formatting.duration(d.median), low=formatting.duration(d.min), high=formatting.duration(d.max),
+                  pain=formatting.figure(s.median), range=_range(_fixed(s.min, 0), _fixed(s.max, 0)))
+            )
     out.append(ins.trend.message)
     tn = ins.time_of_night
     if tn.total == 1:  # "half of the cramps started between 03:10 and 03:10" said nothing

@@ -104,6 +104,10 @@ def _empty(ax: Axes, text: str) -> None:
     ax.set_yticks([])
 
 
+# Weeks further apart than this (a gap of more than four weeks without a night) break the trend line.
+_TREND_GAP_DAYS = 35
+
+
 def _draw_weekly(ax: Axes, ins: Insights) -> None:
     ax.set_title(_wrap(_("Cramp nights per week"), _AXES_TITLE_PT))
     if not ins.weekly:
@@ -117,10 +121,15 @@ def _draw_weekly(ax: Axes, ins: Insights) -> None:
     ax.bar(x, y, width=width, color=_BAR, alpha=0.6, label=_("per 7 nights"))
     fitted = [w.fitted_per_week for w in ins.weekly]
     if all(f is not None for f in fitted):
-        lo = np.array([w.fitted_low for w in ins.weekly], dtype=float)
-        hi = np.array([w.fitted_high for w in ins.weekly], dtype=float)
-        ax.fill_between(x, lo, hi, color=_LINE, alpha=0.15, linewidth=0, label=_("95% band"))
-        ax.plot(x, np.array(fitted, dtype=float), color=_LINE, linewidth=2, label=_("trend"))
+        band = np.array([(w.fitted_per_week, w.fitted_low, w.fitted_high) for w in ins.weekly], dtype=float)
+        # Broken over months without a diary: a line drawn across them showed a trend where nothing was logged.
+        line_x: Any = list(x)
+        for i in reversed(range(1, len(x))):
+            if (x[i] - x[i - 1]).days > _TREND_GAP_DAYS:
+                line_x.insert(i, x[i - 1] + (x[i] - x[i - 1]) / 2)
+                band = np.insert(band, i, np.nan, axis=0)
+        ax.fill_between(line_x, band[:, 1], band[:, 2], color=_LINE, alpha=0.15, linewidth=0, label=_("95% band"))
+        ax.plot(line_x, band[:, 0], color=_LINE, linewidth=2, label=_("trend"))
     ax.set_ylim(0, 8.4)
     ax.set_yticks(range(8))
     ax.set_ylabel(_("nights"))
@@ -283,10 +292,14 @@ def triggers_figure(ins: Insights) -> Figure:
 def overview_figure(ins: Insights) -> Figure:
     trig_h = _triggers_height(ins)
     fig = _new_figure(_WIDTH, 3.2 + 2.8 + trig_h)
-    axes = fig.subplots(3, 1, height_ratios=[3.2, 2.8, trig_h])
-    _draw_weekly(axes[0], ins)
-    _draw_time_of_night(axes[1], ins)
-    _draw_triggers(axes[2], ins)
+    # One sub-figure each, laid out on its own: in one grid the triggers' plot was aligned with the
+    # weekly chart's, whose numbers on the left moved it right, and names wrapped to fit the whole
+    # width ran off the figure.
+    panels: Any = fig.subfigures(3, 1, height_ratios=[3.2, 2.8, trig_h])  # an array of three
+    weekly, hours, triggers = panels
+    _draw_weekly(weekly.add_subplot(), ins)
+    _draw_time_of_night(hours.add_subplot(), ins)
+    _draw_triggers(triggers.add_subplot(), ins)
     return fig
 
 

@@ -2,8 +2,15 @@
 
 Each factor is a yes/no question about one day ("drank under 1.5 l?", "sat 8 hours or more?").
 A value that was not logged is *missing*, never "no": a day without a fluids entry says nothing
-about fluids. List-valued entries (diet tags, medicines, free tags) are answered for every logged
-day once the person has used that entry at least once: on a logged day without it, it is absent.
+about fluids. List-valued entries (diet ticks, medicines, free tags) are known from the first day
+that entry was ever recorded: on a logged day after that without it, it is absent; before that it
+is missing. A person who starts tagging "wine" in week 6 was not saying "no wine" in weeks 1-5, so
+those weeks are not the comparison; from week 6 on, a day without the tag is a day without wine.
+(Starting from the first day with *any* tag would read weeks 1-5 as "no wine" whenever another tag
+was in use then, and a trigger is still found from the days after its first use: at a typical 30 %
+of days that costs only the few days before it first comes up. Which days are known depends on the
+factor alone, never on the nights, so the trigger test's error control is unchanged.) A tag used
+once is known from that day, so it waits for more days with it, not for days without it.
 
 The table is dense over calendar dates so that "the day before a night" is an array shift.
 """
@@ -14,7 +21,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
@@ -54,8 +61,8 @@ _FIXED: dict[str, tuple[str, str, Callable[[np.ndarray, int], np.ndarray]]] = {
 }
 _NUMERIC_FIELDS = frozenset({"fluids_ml", "sitting_hours", "temperature_swing_c", "alcohol_units"})
 
-#: Factors read from list entries: absent (not missing) on a logged day without them, and only
-#: reported once used at least once.
+#: Factors read from list entries: missing before the first day they were recorded, absent (not
+#: missing) on a logged day without them after it, and only reported once used at least once.
 LIST_FACTORS = frozenset({"protein_diet", "strict_diet"})
 
 #: Free tags compared with the nights: the most used ones only, so a diary with many one-off tags
@@ -165,15 +172,34 @@ class FactorTable:
         return FactorTable(start, self.ids, values, logged)
 
 
-def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None) -> FactorTable:
+def first_recorded(days: Iterable[DayRecord]) -> dict[str, dt.date]:
+    """The first date each list entry was recorded in ``days``, keyed as :func:`day_factors` keys
+    them: a diet id, ``medicine:<id>``, or ``tag:`` + its :func:`tag_key`. For a diary read over a
+    period, from the whole diary: a tag first used before the period is known all through it."""
+    first: dict[str, dt.date] = {}
+    key_of: dict[str, str] = {}
+    for record in days:
+        if not (record.diet or record.medicines or record.tags):
+            continue
+        keys = chain(record.diet, (MEDICINE_PREFIX + med for med in record.medicines),
+                     (TAG_PREFIX + (key_of.get(tag) or key_of.setdefault(tag, tag_key(tag))) for tag in record.tags))
+        for key in keys:
+            if key not in first or record.date < first[key]:
+                first[key] = record.date
+    return first
+
+
+def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None,
+                known_from: Mapping[str, dt.date] | None = None) -> FactorTable:
     """Binary day factors for ``days``.
 
     ``fluid_target_ml`` is the person's own daily target (e.g. 20 ml per kg from the assessment);
     below it counts as low fluids. Without one, the fixed 1500 ml threshold is used.
 
     A factor appears in the table once it was logged at least once (for list entries: used at
-    least once). Several records for the same date are merged: present if any says present, else
-    absent if any says absent, else missing.
+    least once). A list entry is missing before the first day it was recorded (in ``days``, or
+    earlier in ``known_from``, see :func:`first_recorded`). Several records for the same date are
+    merged: present if any says present, else absent if any says absent, else missing.
     """
     recs: Sequence[DayRecord] = sorted(days, key=lambda d: d.date)
     if not recs:
@@ -191,12 +217,18 @@ def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None
     missing: dict[str, np.ndarray] = {}
     ids: list[str] = []
     cols: list[np.ndarray] = []
+    list_keys: dict[int, str] = {}  # column -> its key in known_from, for the list entries
+
+    def list_column(key: str, present: Iterable[bool]) -> np.ndarray:
+        list_keys[len(cols)] = key
+        return np.fromiter(present, dtype=bool, count=len(recs)).astype(np.int8)
+
     for fid, (_label, field, test) in _FIXED.items():
         if fid in LIST_FACTORS:
-            col = np.fromiter((fid in r.diet for r in recs), dtype=bool, count=len(recs)).astype(np.int8)
+            col = np.fromiter((fid in r.diet for r in recs), dtype=bool, count=len(recs))
             if col.any():
                 ids.append(fid)
-                cols.append(col)
+                cols.append(list_column(fid, col))
             continue
         if field not in columns:
             raw = np.array(by_field[field], dtype=object)
@@ -214,12 +246,23 @@ def day_factors(days: Iterable[DayRecord], *, fluid_target_ml: int | None = None
     tags, keys_of = _tag_groups(recs)
     for med in medicines:
         ids.append(MEDICINE_PREFIX + med)
-        cols.append(np.fromiter((med in r.medicines for r in recs), dtype=bool, count=len(recs)).astype(np.int8))
+        cols.append(list_column(MEDICINE_PREFIX + med, (med in r.medicines for r in recs)))
     for key, shown in tags.items():
         ids.append(TAG_PREFIX + shown)
-        cols.append(np.fromiter((key in keys for keys in keys_of), dtype=bool, count=len(recs)).astype(np.int8))
+        cols.append(list_column(TAG_PREFIX + key, (key in keys for keys in keys_of)))
 
     per_record = np.column_stack(cols) if cols else np.zeros((len(recs), 0), dtype=np.int8)
+    if list_keys:
+        # A list entry is missing on the records dated before it was first recorded (all at once: a
+        # diary has up to 30 tags and the medicines besides).
+        at = np.fromiter(list_keys, dtype=np.int64, count=len(list_keys))
+        entries = per_record[:, at]
+        since = rows[entries.argmax(axis=0)]  # each one's first record: the records are in date order
+        for j, key in enumerate(list_keys.values()):
+            if known_from and key in known_from:
+                since[j] = min(since[j], (known_from[key] - start).days)
+        entries[rows[:, None] < since[None, :]] = MISSING
+        per_record[:, at] = entries
     values = np.full((n_dates, len(ids)), MISSING, dtype=np.int8)
     # Merge duplicates: max over records gives present > absent > missing.
     np.maximum.at(values, rows, per_record)

@@ -13,6 +13,8 @@ names crampcare without pretending to be a registered terminology.
 
 from __future__ import annotations
 
+from crampcare.i18n.context import N_
+
 BASE = "https://crampcare.example/fhir"
 
 UCUM = "http://unitsofmeasure.org"
@@ -23,7 +25,7 @@ PAIN_SEVERITY_LOINC = "72514-3"
 PAIN_SEVERITY_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 CRAMP_ICD10CM = "G47.62"
 CRAMP_ICD10CM_DISPLAY = "Sleep related leg cramps"
-CRAMP_TEXT = "Night leg cramp"
+CRAMP_TEXT = N_("Night leg cramp")  # English; an export says it in its reader's language
 
 # Code systems of crampcare (placeholders under BASE).
 CS_DIARY = f"{BASE}/CodeSystem/diary"  # what a diary Observation or component is
@@ -67,17 +69,17 @@ HELPED = "helped"
 MINUTES_TO_RELIEF = "minutes-to-relief"
 SLEEP_DISTURBED = "sleep-disturbed"
 
-DIARY_DISPLAY = {
-    NIGHT: "Night diary entry (the night beginning on this date)",
-    DAY: "Day diary entry",
-    CRAMP: "Night leg cramp",
-    DURATION: "Cramp duration",
-    LEG: "Leg",
-    MUSCLE: "Muscle",
-    SIGN: "Sign during the cramp",
-    HELPED: "What helped",
-    MINUTES_TO_RELIEF: "Minutes until relief",
-    SLEEP_DISTURBED: "Sleep disturbed",
+DIARY_DISPLAY = {  # English; an export says them in its reader's language
+    NIGHT: N_("Night diary entry (the night beginning on this date)"),
+    DAY: N_("Day diary entry"),
+    CRAMP: N_("Night leg cramp"),
+    DURATION: N_("Cramp duration"),
+    LEG: N_("Leg"),
+    MUSCLE: N_("Muscle"),
+    SIGN: N_("Sign during the cramp"),
+    HELPED: N_("What helped"),
+    MINUTES_TO_RELIEF: N_("Minutes until relief"),
+    SLEEP_DISTURBED: N_("Sleep disturbed"),
 }
 
 # UCUM codes for the questionnaire's units (crampcare unit -> (UCUM code, display)).

@@ -472,6 +472,7 @@ def _gather(
     shared: Shared = EVERYTHING,
 ) -> _Gathered:
     from crampcare.insights import compute_insights
+    from crampcare.insights.from_diary import insights_for
     from crampcare.knowledge import load_knowledge
 
     check_period(start, end)
@@ -480,17 +481,14 @@ def _gather(
     progress(_("Reading the diary…"))
     # What is not shared is never read (a clinician's copy of the report: the patient's choice).
     nights = store.list_nights(start, end) if shared.diary else []
-    # The day before the first night is that night's "day before" for the trigger analysis.
-    days_all = store.list_days(start - dt.timedelta(days=1) if start else None, end) if shared.diary else []
+    days = store.list_days(start, end) if shared.diary else []
     stored = store.latest_assessment() if shared.assessments else None
-    target = None
-    if stored is not None:
-        fluid = (stored.result.get("plan") or {}).get("fluid_target") or {}
-        target = fluid.get("target_ml") if isinstance(fluid.get("target_ml"), int) else None
     progress(_("Computing insights…"))
-    ins = compute_insights(nights, days_all, today=today, start=start, end=end, fluid_target_ml=target)
+    # The same insights as the CLI's and the page's, from the whole diary (a tag first used before the
+    # period is known all through it); the personal fluid target only when assessments are shared.
+    ins = (insights_for(store, start, end, today=today, personal_target=shared.assessments) if shared.diary
+           else compute_insights([], [], today=today, start=start, end=end))
     progress(_("Drawing the chart…"))
-    days = [d for d in days_all if start is None or d.date >= start]
     return _Gathered(kb, today, start, end, nights, days, stored, ins, _chart(ins), shared)
 
 

@@ -8,7 +8,8 @@ tests) holding:
 * a **Patient** with no name and a generated id; gender and an approximate birth year come
   from the latest assessment's answers when given;
 * one **QuestionnaireResponse** per saved assessment (with its urgency in an extension, and
-  one extension per warning question left open when the assessment was not complete);
+  one extension per warning question left open when the assessment was not complete; the status
+  is ``completed`` only for a complete assessment, ``in-progress`` otherwise);
 * per logged night, a *night entry* **Observation** (crampcare code ``night``; value: the
   number of cramps, so a quiet night is an explicit 0; a sleep-disturbed true/false component,
   left out when sleep was not logged, and read back as not logged when missing; notes) whose
@@ -43,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from crampcare import jsontext
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.diary.units import NIGHT_SPLIT, cramp_moment
-from crampcare.i18n.context import _
+from crampcare.i18n.context import N_, _, current_language, current_localizer
 from crampcare.jsontext import UnreadableJsonError
 from crampcare.report import codes
 from crampcare.report.errors import FhirImportError
@@ -69,16 +70,18 @@ __all__ = [
 
 ALLOWED_RESOURCES = ("Questionnaire", "Patient", "QuestionnaireResponse", "Observation")
 
-_LEG_WORDS = {"left": "left leg", "right": "right leg", "both": "both legs"}
+# The words of an export are in the reader's language (``_`` when the Bundle is made); codes never change, so
+# an export in any language imports anywhere. Standard terminologies keep their own (English) displays.
+_LEG_WORDS = {"left": N_("left leg"), "right": N_("right leg"), "both": N_("both legs")}
 _RELIEF_WORDS = {
-    "stretch": "stretching",
-    "walk": "walking",
-    "massage": "massage",
-    "warmth": "warmth",
-    "pain_reliever": "a pain reliever",
-    "other": "something else",
+    "stretch": N_("stretching"),
+    "walk": N_("walking"),
+    "massage": N_("massage"),
+    "warmth": N_("warmth"),
+    "pain_reliever": N_("a pain reliever"),
+    "other": N_("something else"),
 }
-_SIGN_WORDS = {"hard_knot": "hard knot in the muscle", "twitching": "twitching", "whole_limb": "whole leg"}
+_SIGN_WORDS = {"hard_knot": N_("hard knot in the muscle"), "twitching": N_("twitching"), "whole_limb": N_("whole leg")}
 _GENDER = {"female": "female", "male": "male", "other": "unknown"}
 
 
@@ -100,7 +103,8 @@ def _concept(system: str, code: str, display: str | None = None, text: str | Non
 
 
 def _diary_code(code: str, text: str | None = None) -> dict[str, Any]:
-    return _concept(codes.CS_DIARY, code, codes.DIARY_DISPLAY[code], text or codes.DIARY_DISPLAY[code])
+    display = _(codes.DIARY_DISPLAY[code])
+    return _concept(codes.CS_DIARY, code, display, text or display)
 
 
 def _quantity(value: float, unit: str, code: str) -> dict[str, Any]:
@@ -128,41 +132,41 @@ def _local_iso(moment: dt.datetime) -> str:
 
 # --------------------------------------------------------------------------- day factors
 
-# DayRecord field -> (kind, detail). Kinds: quantity (detail = (unit display, UCUM code)),
-# boolean, code (detail = code system), codes (list field; one Observation per item), strings.
+# DayRecord field -> (kind, detail). Kinds: quantity (detail = (unit display, in the reader's language when
+# exported; UCUM code)), boolean, code (detail = code system), codes (list field; one Observation per item), strings.
 _FACTOR_SPEC: dict[str, tuple[str, Any]] = {
-    "fluids_ml": ("quantity", ("mL", "mL")),
+    "fluids_ml": ("quantity", (N_("mL"), "mL")),
     "activity": ("code", codes.CS_ACTIVITY),
     "unusual_activity": ("boolean", None),
-    "sitting_hours": ("quantity", ("h", "h")),
+    "sitting_hours": ("quantity", (N_("h"), "h")),
     "cold_exposure": ("boolean", None),
     "temperature_swing_c": ("quantity", ("°C", "Cel")),
     "stress": ("code", codes.CS_STRESS),
     "uncomfortable_shoes": ("boolean", None),
     "diet": ("codes", codes.CS_DIET),
-    "alcohol_units": ("quantity", ("units of alcohol", "{unit}")),
+    "alcohol_units": ("quantity", (N_("units of alcohol"), "{unit}")),
     "caffeine": ("boolean", None),
     "medicines": ("codes", codes.CS_MEDICINE),
-    "pregnancy_week": ("quantity", ("weeks", "wk")),
+    "pregnancy_week": ("quantity", (N_("weeks"), "wk")),
     "exercises_done": ("boolean", None),
     "tags": ("strings", None),
 }
-FACTOR_LABELS: dict[str, str] = {
-    "fluids_ml": "Fluids drunk",
-    "activity": "Physical activity",
-    "unusual_activity": "Unusual activity (first in a while, or much more than usual)",
-    "sitting_hours": "Hours sitting",
-    "cold_exposure": "Legs got cold",
-    "temperature_swing_c": "Temperature swing",
-    "stress": "Stress",
-    "uncomfortable_shoes": "Uncomfortable shoes",
-    "diet": "Diet",
-    "alcohol_units": "Alcohol",
-    "caffeine": "Caffeine (coffee, tea, cola)",
-    "medicines": "Medicine taken",
-    "pregnancy_week": "Week of pregnancy",
-    "exercises_done": "Bedtime exercises done",
-    "tags": "Own label",
+FACTOR_LABELS: dict[str, str] = {  # English; each export says them in its reader's language
+    "fluids_ml": N_("Fluids drunk"),
+    "activity": N_("Physical activity"),
+    "unusual_activity": N_("Unusual activity (first in a while, or much more than usual)"),
+    "sitting_hours": N_("Hours sitting"),
+    "cold_exposure": N_("Legs got cold"),
+    "temperature_swing_c": N_("Temperature swing"),
+    "stress": N_("Stress"),
+    "uncomfortable_shoes": N_("Uncomfortable shoes"),
+    "diet": N_("Diet"),
+    "alcohol_units": N_("Alcohol"),
+    "caffeine": N_("Caffeine (coffee, tea, cola)"),
+    "medicines": N_("Medicine taken"),
+    "pregnancy_week": N_("Week of pregnancy"),
+    "exercises_done": N_("Bedtime exercises done"),
+    "tags": N_("Own label"),
 }
 _INTEGER_FIELDS = {"fluids_ml", "pregnancy_week"}
 assert set(_FACTOR_SPEC) == {name for name in DayRecord.model_fields if name not in ("date", "notes")}
@@ -170,20 +174,20 @@ assert set(_FACTOR_SPEC) == {name for name in DayRecord.model_fields if name not
 
 def _factor_values(kb: KnowledgeBase, name: str, value: Any) -> list[dict[str, Any]]:
     """The ``value[x]`` of each Observation for day field ``name`` (several for list fields)."""
+    from crampcare.i18n.wording import diary_word, medicine_name
+
     kind, detail = _FACTOR_SPEC[name]
     if kind == "quantity":
         unit, code = detail
-        return [{"valueQuantity": _quantity(value, unit, code)}]
+        return [{"valueQuantity": _quantity(value, _(unit), code)}]
     if kind == "boolean":
         return [{"valueBoolean": bool(value)}]
     if kind == "code":
-        return [{"valueCodeableConcept": _concept(detail, value, text=str(value))}]
+        return [{"valueCodeableConcept": _concept(detail, value, text=diary_word(value))}]
     if kind == "codes":
         out = []
         for item in value:
-            display = (
-                kb.medicines[item].name if name == "medicines" and item in kb.medicines else item.replace("_", " ")
-            )
+            display = medicine_name(kb, item) if name == "medicines" else diary_word(item)
             out.append({"valueCodeableConcept": _concept(detail, item, display, display)})
         return out
     return [{"valueString": item} for item in value]
@@ -204,9 +208,10 @@ class _Builder:
 
     def add(self, ident: uuid.UUID, resource: dict[str, Any]) -> str:
         url = _urn(ident)
-        self.entries.append(
-            {"fullUrl": url, "resource": {"resourceType": resource.pop("resourceType"), "id": str(ident), **resource}}
-        )
+        kind = resource.pop("resourceType")
+        # The language of the resource's texts (the Questionnaire keeps English with translation extensions).
+        said = {"language": current_language()} if kind in ("Observation", "QuestionnaireResponse") else {}
+        self.entries.append({"fullUrl": url, "resource": {"resourceType": kind, "id": str(ident), **said, **resource}})
         return url
 
     @property
@@ -241,69 +246,86 @@ def _questionnaire_response(builder: _Builder, stored: StoredAssessment, index: 
     created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=dt.UTC)
     resource |= {
         "questionnaire": questionnaire_canonical(__version__),
-        "status": "completed",
+        "status": _response_status(stored.result),
         "subject": builder.subject,
         "authored": created.isoformat(timespec="seconds"),
-        "item": answer_items(builder.kb, stored.answers),
     }
+    items = answer_items(builder.kb, stored.answers, current_language())
+    if items:  # nothing answered: no ``item`` at all (FHIR's JSON has no empty arrays)
+        resource["item"] = items
     builder.add(builder.uid(f"assessment/{index}"), resource)
 
 
+def _response_status(result: Any) -> str:
+    """``completed`` only for a complete assessment: one with warning questions left open (or of unknown
+    completeness) is ``in-progress`` (R4: "still being filled out"), never a claim that all was answered."""
+    if not isinstance(result, Mapping):
+        return "in-progress"
+    complete = result.get("complete")
+    if complete is None:  # a result saved before ``complete`` existed: open warning questions decide
+        complete = not result.get("unanswered_warning_questions") and "urgency" in result
+    return "completed" if complete is True else "in-progress"
+
+
 def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cramp: Cramp) -> str:
-    muscles = " and ".join(cramp.muscles)
-    body_site = f"{cramp.leg} {muscles}" if cramp.leg != "both" else f"both legs, {muscles}"
+    from crampcare.i18n.wording import diary_word
+
+    body_site = _("{leg}: {muscles}", leg=_(_LEG_WORDS[cramp.leg]), muscles=", ".join(map(diary_word, cramp.muscles)))
     components: list[dict[str, Any]] = [
         {
             "code": {
                 "coding": [_coding(codes.LOINC, codes.PAIN_SEVERITY_LOINC, codes.PAIN_SEVERITY_DISPLAY)],
-                "text": "Pain severity 0-10",
+                "text": _("Pain severity 0-10"),
             },
             "valueInteger": cramp.severity,
         },
         {
             "code": _diary_code(codes.LEG),
-            "valueCodeableConcept": _concept(codes.CS_LEG, cramp.leg, text=_LEG_WORDS[cramp.leg]),
+            "valueCodeableConcept": _concept(codes.CS_LEG, cramp.leg, text=_(_LEG_WORDS[cramp.leg])),
         },
     ]
     components += [
-        {"code": _diary_code(codes.MUSCLE), "valueCodeableConcept": _concept(codes.CS_MUSCLE, m, text=m)}
+        {"code": _diary_code(codes.MUSCLE), "valueCodeableConcept": _concept(codes.CS_MUSCLE, m, text=diary_word(m))}
         for m in cramp.muscles
     ]
     components += [
-        {"code": _diary_code(codes.SIGN), "valueCodeableConcept": _concept(codes.CS_SIGN, s, text=_SIGN_WORDS[s])}
+        {"code": _diary_code(codes.SIGN), "valueCodeableConcept": _concept(codes.CS_SIGN, s, text=_(_SIGN_WORDS[s]))}
         for s in cramp.signs
     ]
     components += [
-        {"code": _diary_code(codes.HELPED), "valueCodeableConcept": _concept(codes.CS_RELIEF, h, text=_RELIEF_WORDS[h])}
+        {"code": _diary_code(codes.HELPED),
+         "valueCodeableConcept": _concept(codes.CS_RELIEF, h, text=_(_RELIEF_WORDS[h]))}
         for h in cramp.helped
     ]
     if cramp.minutes_to_relief is not None:
         components.append(
             {
                 "code": _diary_code(codes.MINUTES_TO_RELIEF),
-                "valueQuantity": _quantity(cramp.minutes_to_relief, "min", "min"),
+                "valueQuantity": _quantity(cramp.minutes_to_relief, _("min"), "min"),
             }
         )
-    if cramp.helped:
-        note = "Helped: " + ", ".join(_RELIEF_WORDS[h] for h in cramp.helped)
-        if cramp.minutes_to_relief is not None:
-            note += f"; eased after {cramp.minutes_to_relief:g} min"
+    helped = ", ".join(_(_RELIEF_WORDS[h]) for h in cramp.helped)
+    if cramp.helped and cramp.minutes_to_relief is not None:
+        note = _("Helped: {methods}; eased after {minutes} min.", methods=helped,
+                 minutes=current_localizer().number(cramp.minutes_to_relief))
+    elif cramp.helped:
+        note = _("Helped: {methods}.", methods=helped)
     else:
-        note = "Nothing logged as helping."
+        note = _("Nothing logged as helping.")
     resource = {
         "resourceType": "Observation",
         "status": "final",
         "code": {
             "coding": [
                 _coding(codes.ICD10CM, codes.CRAMP_ICD10CM, codes.CRAMP_ICD10CM_DISPLAY),
-                _coding(codes.CS_DIARY, codes.CRAMP, codes.DIARY_DISPLAY[codes.CRAMP]),
+                _coding(codes.CS_DIARY, codes.CRAMP, _(codes.DIARY_DISPLAY[codes.CRAMP])),
             ],
-            "text": codes.CRAMP_TEXT,
+            "text": _(codes.CRAMP_TEXT),
         },
         "subject": builder.subject,
         "effectiveDateTime": _local_iso(cramp_moment(night.date, cramp.start)),
-        "valueQuantity": _quantity(cramp.duration_s, "s", "s"),
-        "note": [{"text": note + "."}],
+        "valueQuantity": _quantity(cramp.duration_s, _("s"), "s"),
+        "note": [{"text": note}],
         "bodySite": {"text": body_site},
         "component": components,
     }
@@ -315,7 +337,7 @@ def _night_observation(builder: _Builder, night: NightRecord) -> None:
     resource: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",
-        "code": _diary_code(codes.NIGHT, "Night leg cramps: night diary entry"),
+        "code": _diary_code(codes.NIGHT, _("Night leg cramps: night diary entry")),
         "subject": builder.subject,
         "effectiveDateTime": night.date.isoformat(),
         "valueInteger": len(night.cramps),
@@ -339,7 +361,7 @@ def _day_observations(builder: _Builder, day: DayRecord) -> None:
             resource = {
                 "resourceType": "Observation",
                 "status": "final",
-                "code": _concept(codes.CS_DAY_FACTOR, name, FACTOR_LABELS[name], FACTOR_LABELS[name]),
+                "code": _concept(codes.CS_DAY_FACTOR, name, _(FACTOR_LABELS[name]), _(FACTOR_LABELS[name])),
                 "subject": builder.subject,
                 "effectiveDateTime": day.date.isoformat(),
                 **value_x,
@@ -348,7 +370,7 @@ def _day_observations(builder: _Builder, day: DayRecord) -> None:
     entry: dict[str, Any] = {
         "resourceType": "Observation",
         "status": "final",
-        "code": _diary_code(codes.DAY, "Night leg cramps: day diary entry"),
+        "code": _diary_code(codes.DAY, _("Night leg cramps: day diary entry")),
         "subject": builder.subject,
         "effectiveDateTime": day.date.isoformat(),
     }
@@ -366,8 +388,10 @@ def bundle_from_records(
     *,
     patient_id: uuid.UUID | None = None,
     now: dt.datetime | None = None,
+    progress: ImportProgress | None = None,
 ) -> dict[str, Any]:
-    """A FHIR R4 ``collection`` Bundle (plain JSON) of these records and assessments."""
+    """A FHIR R4 ``collection`` Bundle (plain JSON) of these records and assessments; ``progress`` hears how many
+    nights and days are done (ten years take a few seconds)."""
     from crampcare import __version__
     from crampcare.knowledge import load_knowledge
     from crampcare.report.questionnaire import questionnaire_resource
@@ -378,14 +402,21 @@ def bundle_from_records(
     builder.add(builder.patient, _patient(assessments))
     for index, stored in enumerate(assessments):
         _questionnaire_response(builder, stored, index)
-    for night in sorted(nights, key=lambda n: n.date):
-        _night_observation(builder, night)
-    for day in sorted(days, key=lambda d: d.date):
-        _day_observations(builder, day)
+    building, total = _("Building the FHIR entries"), len(nights) + len(days)
+    ordered: list[tuple[Callable[[_Builder, Any], None], Any]] = [
+        *((_night_observation, night) for night in sorted(nights, key=lambda n: n.date)),
+        *((_day_observations, day) for day in sorted(days, key=lambda d: d.date))]
+    for done, (build, record) in enumerate(ordered):
+        if progress is not None and done % _PROGRESS_EVERY == 0:
+            progress(building, done, total)
+        build(builder, record)
+    if progress is not None:
+        progress(building, total, total)
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     return {
         "resourceType": "Bundle",
         "id": str(builder.uid("bundle/" + stamp.isoformat())),
+        "language": current_language(),
         "meta": {"lastUpdated": stamp.isoformat(timespec="seconds")},
         "type": "collection",
         "timestamp": stamp.isoformat(timespec="seconds"),
@@ -398,10 +429,15 @@ def fhir_bundle(store: DiaryStore, start: dt.date | None = None, end: dt.date | 
     return bundle_from_records(store.list_nights(start, end), store.list_days(start, end), store.list_assessments())
 
 
-def export_fhir(data: DiaryExport) -> str:
+def export_fhir(data: DiaryExport, progress: ImportProgress | None = None) -> str:
     """The FHIR export format of :data:`crampcare.services.transfer.FORMATS` (``export --format fhir``)."""
-    bundle = bundle_from_records(data.nights, data.days, data.assessments)
-    return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    bundle = bundle_from_records(data.nights, data.days, data.assessments, progress=progress)
+    if progress is not None:  # (as long again as building the entries, for a large Bundle)
+        progress(_("Writing the file"), 0, 1)
+    text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    if progress is not None:
+        progress(_("Writing the file"), 1, 1)
+    return text
 
 
 # --------------------------------------------------------------------------- import: checking
@@ -464,21 +500,26 @@ class _Entry:
 
 
 def _model_problems(kind: str, resource: Mapping[str, Any]) -> tuple[str, str] | None:
-    """The first R4B validation problem of ``resource`` as (field, message), or None."""
+    """The first R4B validation problem of ``resource`` as (field, message), or None (``kind``: a resource
+    type, or ``BundleEntry`` for an entry's own fields)."""
     from fhir.resources.R4B import get_fhir_model_class
+    from fhir.resources.R4B.bundle import BundleEntry
     from pydantic import ValidationError
 
     from crampcare.diary.transfer import shown_value
     from crampcare.i18n.context import ngettext
     from crampcare.i18n.validation import validation_text
 
-    model = get_fhir_model_class(kind)
+    model = BundleEntry if kind == "BundleEntry" else get_fhir_model_class(kind)
     try:
         model.model_validate(dict(resource))
     except ValidationError as exc:
         first = exc.errors()[0]
         message = validation_text(first)
-        if first["type"] not in ("missing", "extra_forbidden") and "input" in first:
+        if first["type"] == "string_pattern_mismatch" and first.get("input") == "":
+            # FHIR's pattern for a string ('[ \r\n\t\S]+') said nothing to a person.
+            message = _("must not be empty: FHIR leaves out an element that has no value")
+        elif first["type"] not in ("missing", "extra_forbidden") and "input" in first:
             message += _(" (got {value})", value=shown_value(first["input"]))
         more = len(exc.errors()) - 1
         if more:
@@ -523,6 +564,7 @@ def _bundle_entries(bundle: Any, progress: ImportProgress | None = None) -> list
                                           "files it exports", kinds=", ".join(kinds[:5])) + _NOTHING())
     entries = []
     seen: dict[str, int] = {}
+    named: dict[str, int] = {}  # "Observation/<id>": its entry (a reference may name a resource so)
     checking = _("Checking the FHIR entries")
     for index, item in enumerate(raw):
         if progress is not None and index % _PROGRESS_EVERY == 0:
@@ -530,6 +572,9 @@ def _bundle_entries(bundle: Any, progress: ImportProgress | None = None) -> list
         where = f"Bundle.entry[{index}]"
         if not isinstance(item, Mapping) or not isinstance(item.get("resource"), Mapping):
             raise FhirImportError(where, _("has no resource") + _NOTHING())
+        problem = _model_problems("BundleEntry", {key: value for key, value in item.items() if key != "resource"})
+        if problem is not None:  # (a fullUrl that is not a URI, say: it names the entry in every message)
+            raise FhirImportError(f"{where}.{problem[0]}", problem[1] + _NOTHING())
         resource = dict(item["resource"])
         kind = resource.get("resourceType")
         url = item.get("fullUrl") or ""
@@ -548,6 +593,12 @@ def _bundle_entries(bundle: Any, progress: ImportProgress | None = None) -> list
                 raise FhirImportError(f"{where}.fullUrl", _("{url} also names entry {other}", url=url, other=seen[url])
                                       + _NOTHING())
             seen[url] = index
+        if isinstance(resource.get("id"), str):
+            name = f"{kind}/{resource['id']}"
+            if name in named:
+                raise FhirImportError(f"{where}.resource.id", _("{url} also names entry {other}", url=name,
+                                                                other=named[name]) + _NOTHING())
+            named[name] = index
         entries.append(entry)
     if progress is not None:
         progress(checking, len(raw), len(raw))
@@ -622,6 +673,10 @@ def _night_of(moment: dt.datetime) -> dt.date:
 def _quantity_value(quantity: Any, where: str, units: Mapping[str, float]) -> float:
     if not isinstance(quantity, Mapping) or quantity.get("value") is None:
         raise _Refuse(where, _("needs a value"))
+    system = quantity.get("system")
+    if system is not None and system != codes.UCUM:  # "s" of another unit system need not be seconds
+        raise _Refuse(f"{where}.system", _("{system} is not UCUM; crampcare reads units coded in {ucum}",
+                                           system=repr(system), ucum=codes.UCUM))
     code = str(quantity.get("code") or quantity.get("unit"))
     if code not in units:
         raise _Refuse(f"{where}.code", _("unit {unit} not understood; use {units} (UCUM)", unit=repr(code),
@@ -790,6 +845,7 @@ def _notes(resource: Mapping[str, Any]) -> str:
 
 
 _STANDING = ("final", "amended", "corrected")  # Observation statuses of a record that stands
+_ANSWERED = ("completed", "amended", "in-progress")  # QuestionnaireResponse statuses of answers that stand
 
 
 class _Reader:
@@ -798,6 +854,9 @@ class _Reader:
     def __init__(self, kb: KnowledgeBase, entries: list[_Entry]) -> None:
         self.kb = kb
         self.by_url = {e.url: e for e in entries if e.url}
+        # A reference may also name a resource by type and id ("Observation/123"), as a FHIR server writes them.
+        self.by_name = {f"{e.resource['resourceType']}/{e.resource['id']}": e for e in entries
+                        if isinstance(e.resource.get("id"), str)}
         self.person = _one_person(entries)
         self.assessments: list[dict[str, Any]] = []
         self.assessed_at: list[dt.datetime | None] = []
@@ -844,8 +903,10 @@ class _Reader:
         if canonical.split("|")[0] != codes.QUESTIONNAIRE_URL:
             raise _Refuse("questionnaire", _("{found}; crampcare imports answers to {url}", found=canonical, url=codes.QUESTIONNAIRE_URL)
                           if canonical else _("missing; crampcare imports answers to {url}", url=codes.QUESTIONNAIRE_URL))
-        if resource.get("status") not in ("completed", "amended"):
-            raise _Refuse("status", _("{status}: only completed assessments are imported",
+        if resource.get("status") not in _ANSWERED:
+            # "entered-in-error" (a mistake) and "stopped" (abandoned) are not an assessment to keep; an
+            # "in-progress" one is imported and assessed again from its answers, so it stays incomplete.
+            raise _Refuse("status", _("{status}: only completed, amended or in-progress assessments are imported",
                                       status=repr(resource.get("status"))))
         items = resource.get("item") or []
         try:
@@ -902,15 +963,16 @@ class _Reader:
 
     def _members(self, entry: _Entry, pool: Mapping[str, Any], what: str) -> list[str]:
         urls = []
-        for index, url in _member_urls(entry.resource):
+        for index, reference in _member_urls(entry.resource):
+            target = self.by_url.get(reference) or self.by_name.get(reference)
+            url = (target.url or f"#{target.index}") if target is not None else reference  # the key of its pool
             if url not in pool:
-                target = self.by_url.get(url)
                 if target is None:
-                    problem = _("{url} is not in the Bundle", url=url)
+                    problem = _("{url} is not in the Bundle", url=reference)
                 elif what == "cramp":
-                    problem = _("{url} is a {kind}, not a cramp", url=url, kind=target.resource["resourceType"])
+                    problem = _("{url} is a {kind}, not a cramp", url=reference, kind=target.resource["resourceType"])
                 else:
-                    problem = _("{url} is a {kind}, not a day factor", url=url, kind=target.resource["resourceType"])
+                    problem = _("{url} is a {kind}, not a day factor", url=reference, kind=target.resource["resourceType"])
                 raise self.refuse(entry, _Refuse(f"hasMember[{index}].reference", problem))
             urls.append(url)
         return urls

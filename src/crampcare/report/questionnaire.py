@@ -244,16 +244,17 @@ QUESTIONNAIRE_DESCRIPTION = N_(
 )
 
 
-def translations(kb: KnowledgeBase, key: str) -> dict[str, Any]:
+def translations(kb: KnowledgeBase, key: str, base: str = "en") -> dict[str, Any]:
     """The standard ``translation`` extensions of a knowledge-base text, for its ``_text``/``_display``
-    element: one per supported language other than English (the base language), where translated."""
-    from crampcare.i18n.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+    element: one per supported language other than ``base`` (the element's own language), where its text
+    differs (English, always, when the base is another language)."""
+    from crampcare.i18n.languages import SUPPORTED_LANGUAGES
 
-    english = kb.text(key)
+    own = kb.text(key, base)
     found = []
     for lang in SUPPORTED_LANGUAGES:
         text = kb.text(key, lang)
-        if lang != DEFAULT_LANGUAGE and text != english:
+        if lang != base and text != own:
             found.append({"url": codes.EXT_TRANSLATION,
                           "extension": [{"url": "lang", "valueCode": lang}, {"url": "content", "valueString": text}]})
     return {"extension": found} if found else {}
@@ -273,18 +274,20 @@ def message_translations(message: str) -> dict[str, Any]:
     return {"extension": found} if found else {}
 
 
-def _with_translations(element: dict[str, Any], field: str, kb: KnowledgeBase, key: str) -> dict[str, Any]:
-    """``element`` with ``field`` set to the English text of ``key`` and ``_field`` to its translations."""
-    element[field] = kb.text(key)
-    extensions = translations(kb, key)
+def _with_translations(element: dict[str, Any], field: str, kb: KnowledgeBase, key: str,
+                       lang: str = "en") -> dict[str, Any]:
+    """``element`` with ``field`` set to the text of ``key`` (English, or ``lang``) and ``_field`` to its
+    translations."""
+    element[field] = kb.text(key, lang)
+    extensions = translations(kb, key, lang)
     if extensions:
         element["_" + field] = extensions
     return element
 
 
-def _coding(kb: KnowledgeBase, question: Question, index: int) -> dict[str, Any]:
+def _coding(kb: KnowledgeBase, question: Question, index: int, lang: str = "en") -> dict[str, Any]:
     coding = {"system": choice_system(question.id), "code": question.choices[index].id}
-    return _with_translations(coding, "display", kb, f"questions.{question.id}.choices.{index}.text")
+    return _with_translations(coding, "display", kb, f"questions.{question.id}.choices.{index}.text", lang)
 
 
 def _item(kb: KnowledgeBase, question: Question) -> dict[str, Any]:
@@ -365,8 +368,9 @@ def questionnaire_canonical(version: str) -> str:
 # --------------------------------------------------------------------------- responses
 
 
-def answer_items(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """QuestionnaireResponse items for validated ``answers``, in questionnaire order."""
+def answer_items(kb: KnowledgeBase, answers: Mapping[str, Any], lang: str = "en") -> list[dict[str, Any]]:
+    """QuestionnaireResponse items for validated ``answers``, in questionnaire order; question texts and
+    chosen answers in ``lang`` (the person's language), with their translations."""
     items = []
     for question in kb.questions.values():
         if question.id not in answers or answers[question.id] in (None, []):
@@ -386,11 +390,11 @@ def answer_items(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[dict[str
             chosen = value if isinstance(value, list) else [value]
             index = {c.id: i for i, c in enumerate(question.choices)}
             values = [
-                {"valueCoding": _coding(kb, question, index[c])} if c in index
+                {"valueCoding": _coding(kb, question, index[c], lang)} if c in index
                 else {"valueCoding": {"system": choice_system(question.id), "code": c, "display": c}}
                 for c in chosen
             ]
-        item = _with_translations({"linkId": question.id}, "text", kb, f"questions.{question.id}.text")
+        item = _with_translations({"linkId": question.id}, "text", kb, f"questions.{question.id}.text", lang)
         items.append({**item, "answer": values})
     return items
 

@@ -47,6 +47,7 @@ __all__ = [
     "CohortFigures",
     "CohortTooSmallError",
     "DashboardRow",
+    "NothingToShowError",
     "Revoked",
     "Role",
     "Scope",
@@ -97,12 +98,23 @@ def shows_clinic(engine: Engine, user_id: int) -> bool:
         return False
 
 
+class NothingToShowError(ClinicError):
+    """The share allows the read, but the patient has nothing of that kind (no saved assessment): no
+    read is written to their log, which would claim the clinician saw something."""
+
+    def __init__(self) -> None:
+        super().__init__(_("this patient has saved no assessment yet"), status=404)
+
+
 def open_share(engine: Engine, clinician: User, share_id: int, scope: Scope | None, what: str) -> ActiveShare | None:
     """THE check for every clinician read: ``clinician``'s active share ``share_id`` (allowing
-    ``scope``), with the read recorded in the patient's audit log; ``None`` if not shared."""
-    from sqlalchemy import Connection
+    ``scope``), with the read recorded in the patient's audit log; ``None`` if not shared. The
+    latest assessment (``what="assessment"``) of a patient who saved none raises
+    :class:`NothingToShowError` and is not recorded."""
+    from sqlalchemy import Connection, select
 
     from crampcare.clinic.audit import record_reads
+    from crampcare.clinic.models import AssessmentSummaryRow
     from crampcare.clinic.sharing import active_share
     from crampcare.db.writes import Owner, run_write
 
@@ -110,6 +122,9 @@ def open_share(engine: Engine, clinician: User, share_id: int, scope: Scope | No
         share = active_share(conn, clinician.id, share_id)
         if share is None or (scope is not None and not share.scopes.allows(scope)):
             return None
+        if what == "assessment" and conn.execute(select(AssessmentSummaryRow.assessment_id).where(
+                AssessmentSummaryRow.owner == share.patient_owner).limit(1)).first() is None:
+            raise NothingToShowError()
         # Ended by the patient between the two statements: no audit row, so nothing is shown.
         return share if share.id in record_reads(conn, [share], clinician, what) else None
 

@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from crampcare.assess.model import Assessment
 
 __all__ = [
+    "ANY_VERSION",
     "DatabaseBusyError",
     "Diary",
+    "Expected",
     "LoggedNight",
     "Outcome",
     "Owner",
@@ -149,15 +151,54 @@ def log_day(diary: Diary, record: DayRecord, idempotency_key: str | None = None)
     diary.add_day(record, idempotency_key)
 
 
-def put_night(diary: Diary, record: NightRecord) -> None:
-    """Replace (or create) the night of ``record.date``; undoable."""
+#: In :attr:`Expected.versions`: any stored record (HTTP's ``If-Match: *``).
+ANY_VERSION = "*"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """Which stored record a replace or a delete of one record may overwrite, checked inside its one
+    write transaction, so that a change saved after the client read the record is never overwritten.
+
+    Versions are :func:`record_version` strings (``""``: not logged; :data:`ANY_VERSION`: any stored
+    record). ``versions``: one of them must be stored (a web edit form's version, HTTP's ``If-Match``);
+    ``not_versions``: none of them may be (HTTP's ``If-None-Match``; ``{"*"}``: create only);
+    ``required``: a stored record is replaced or deleted only when ``versions`` names it (an API
+    client must say what it overwrites). A failed check raises
+    :class:`~crampcare.diary.errors.ChangedMeanwhileError` (with the version stored now), a missing one
+    :class:`~crampcare.diary.errors.VersionRequiredError`; nothing is written either way."""
+
+    versions: frozenset[str] | None = None
+    not_versions: frozenset[str] | None = None
+    required: bool = False
+
+    def check(self, kind: Kind, date: dt.date, stored: NightRecord | DayRecord | None) -> None:
+        """Raise unless ``stored`` (the record of ``kind`` and ``date`` as stored now) may be overwritten."""
+        from crampcare.diary.errors import ChangedMeanwhileError, VersionRequiredError
+
+        version = record_version(stored)
+
+        def named(versions: frozenset[str]) -> bool:
+            return version in versions or (stored is not None and ANY_VERSION in versions)
+
+        if self.versions is not None:
+            if not named(self.versions):
+                raise ChangedMeanwhileError(kind, date, version)
+        elif self.not_versions is not None and named(self.not_versions):
+            raise ChangedMeanwhileError(kind, date, version)
+        if self.required and self.versions is None and stored is not None:
+            raise VersionRequiredError(kind, date)
+
+
+def put_night(diary: Diary, record: NightRecord, expected: Expected | None = None) -> None:
+    """Replace (or create) the night of ``record.date``; undoable. ``expected``: see :class:`Expected`."""
     check_happened(record)
-    diary.put_night(record)
+    diary.put_records([record], [], check=expected.check if expected is not None else None)
 
 
-def put_day(diary: Diary, record: DayRecord) -> None:
-    """Replace (or create) the day of ``record.date``; undoable."""
-    diary.put_day(record)
+def put_day(diary: Diary, record: DayRecord, expected: Expected | None = None) -> None:
+    """Replace (or create) the day of ``record.date``; undoable. ``expected``: see :class:`Expected`."""
+    diary.put_records([], [record], check=expected.check if expected is not None else None)
 
 
 def clearable_fields(kind: AnswerKind) -> tuple[str, ...]:
@@ -202,17 +243,11 @@ def edit_seen(diary: Diary, record: NightRecord | DayRecord, version: str | None
     :func:`record_version` was ``version`` (an edit form's); when it changed since (a cramp logged
     from elsewhere meanwhile), :class:`~crampcare.diary.errors.ChangedMeanwhileError` and nothing
     changes. Without ``version`` (a client that does not send it) the record is replaced as it is."""
-    from crampcare.diary.errors import ChangedMeanwhileError
-
-    is_night = isinstance(record, NightRecord)
-    current = diary.get_night(record.date) if is_night else diary.get_day(record.date)
-    if version is not None and record_version(current) != version:
-        raise ChangedMeanwhileError("night" if is_night else "day", record.date)
-    read = Records([current] if isinstance(current, NightRecord) else [], [current] if isinstance(current, DayRecord) else [])
+    expected = Expected(versions=frozenset({version})) if version is not None else None
     if isinstance(record, NightRecord):
-        edit(diary, [record], [], read)
+        put_night(diary, record, expected)
     else:
-        edit(diary, [], [record], read)
+        put_day(diary, record, expected)
 
 
 def list_records(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> Records:
@@ -225,14 +260,17 @@ def get_date(diary: Diary, date: dt.date) -> tuple[NightRecord | None, DayRecord
     return diary.get_night(date), diary.get_day(date)
 
 
-def delete(diary: Diary, date: dt.date, kind: Kind | None = None, idempotency_key: str | None = None) -> list[str]:
+def delete(diary: Diary, date: dt.date, kind: Kind | None = None, idempotency_key: str | None = None,
+           expected: Expected | None = None) -> list[str]:
     """Delete the night, the day, or (``kind=None``) both of ``date``; returns the kinds deleted. Undoable.
-    A retry with the same idempotency key (a double tap) is not refused as "nothing logged": it was done."""
+    A retry with the same idempotency key (a double tap) is not refused as "nothing logged": it was done.
+    ``expected`` (one kind only): the version the deleted record must have, see :class:`Expected`."""
+    check = expected.check if expected is not None else None
     if kind == "night":
-        diary.delete_night(date, idempotency_key)
+        diary.delete_night(date, idempotency_key, check)
         return ["night"]
     if kind == "day":
-        diary.delete_day(date, idempotency_key)
+        diary.delete_day(date, idempotency_key, check)
         return ["day"]
     return diary.delete_date(date)
 

@@ -51,10 +51,10 @@ __all__ = [
 ]
 
 
-def _export_fhir(data: DiaryExport) -> str:
+def _export_fhir(data: DiaryExport, progress: ImportProgress | None = None) -> str:
     from crampcare.report.fhir import export_fhir
 
-    return export_fhir(data)
+    return export_fhir(data, progress)
 
 
 @dataclass(frozen=True)
@@ -95,21 +95,29 @@ class Exported:
 
 
 def export_diary(diary: DiaryStore, fmt: str, start: dt.date | None = None, end: dt.date | None = None, *,
-                 records: bool = True, assessments: bool = True) -> Exported:
+                 records: bool = True, assessments: bool = True, progress: ImportProgress | None = None) -> Exported:
     """The diary (dates inclusive) in format ``fmt`` (a key of :data:`FORMATS`; ``ValueError`` otherwise);
-    without its nights and days (``records=False``) or its saved assessments (``assessments=False``)."""
+    without its nights and days (``records=False``) or its saved assessments (``assessments=False``). ``progress``
+    hears how far a FHIR Bundle is (the one export that takes seconds: 3 CPU-s for ten years)."""
+    from crampcare.diary.dates import check_range
+    from crampcare.report.errors import ReportError
+
     chosen = FORMATS.get(fmt.lower())
     if chosen is None:
-        from crampcare.i18n.context import _
-
         raise ValueError(_("--format {value!r} is not known; use {choices}", value=fmt, choices=_(" or ").join(sorted(FORMATS))))
+    try:
+        # Every client's range, checked once here: a reversed one exported an empty file (the web's CSV download).
+        check_range(start, end)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
     data = collect(diary, start, end)
     if not records:
         data = replace(data, nights=[], days=[])
     if not assessments:
         data = replace(data, assessments=[])
     name = f"crampcare-{'fhir' if fmt == 'fhir' else 'diary'}-{dt.date.today().isoformat()}.{chosen.suffix}"
-    return Exported(chosen.render(data), chosen.media_type, name, len(data.nights), len(data.days))
+    text = _export_fhir(data, progress) if chosen.render is _export_fhir else chosen.render(data)
+    return Exported(text, chosen.media_type, name, len(data.nights), len(data.days))
 
 
 @dataclass(frozen=True)

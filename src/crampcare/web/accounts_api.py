@@ -24,9 +24,11 @@ from crampcare.web.api import ERRORS, _err, _json
 from crampcare.web.auth import (
     Auth,
     accounts,
+    bearer_cannot_make_tokens,
     clear_session_cookie,
     require_user,
     resolve,
+    session_cookie_value,
     set_session_cookie,
 )
 from crampcare.web.deps import get_store
@@ -99,7 +101,7 @@ def session_payload(user: User, session: Session) -> dict[str, Any]:
 
 def start_session(request: Request, user: User, status: int) -> Response:
     """A new session for ``user`` (ending the one the request came with, if any), as a response."""
-    token, session = accounts(request).create_session(user, replacing=request.cookies.get("crampcare_session"))
+    token, session = accounts(request).create_session(user, replacing=session_cookie_value(request))
     response = _json(session_payload(user, session), status)
     set_session_cookie(response, request, token)
     return response
@@ -246,6 +248,8 @@ async def create_token(body: TokenRequest, request: Request) -> Response:
         auth = await resolve(request)
         if auth.user is None:
             raise LoginRequired(_("log in, or send 'email' and 'password' in the body"))
+        if auth.via == "bearer":
+            raise bearer_cannot_make_tokens()
         user = auth.user
     secret, token = await run_in_threadpool(service.issue_api_token, user, body.name)
     return _json({"id": token.id, "name": token.name, "created_at": token.created_at.isoformat(), "token": secret,

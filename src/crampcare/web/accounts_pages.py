@@ -20,11 +20,14 @@ from crampcare.web.auth import (
     PRELOGIN_COOKIE,
     Auth,
     accounts,
+    bearer_cannot_make_tokens,
     clear_prelogin_cookie,
     clear_session_cookie,
+    cookie_name,
     prelogin_token,
     require_user,
     resolve_quietly,
+    session_cookie_value,
     set_prelogin_cookie,
     set_session_cookie,
     token_matches,
@@ -61,7 +64,7 @@ def _credentials_page(request: Request, name: str, context: dict[str, Any], stat
 
 
 def _prelogin_ok(request: Request, form: Any) -> bool:
-    cookie = request.cookies.get(PRELOGIN_COOKIE)
+    cookie = request.cookies.get(cookie_name(request, PRELOGIN_COOKIE))
     return bool(cookie) and token_matches(forms.text(form, CSRF_FIELD), cookie or "")
 
 
@@ -74,7 +77,7 @@ def _logged_in(request: Request, next_path: str) -> Response:
 def _start_session(request: Request, user: Any, next_path: str) -> Response:
     from crampcare.web.auth import safe_next
 
-    token, _session = accounts(request).create_session(user, replacing=request.cookies.get("crampcare_session"))
+    token, _session = accounts(request).create_session(user, replacing=session_cookie_value(request))
     response = RedirectResponse(safe_next(next_path), status_code=303)
     set_session_cookie(response, request, token)
     clear_prelogin_cookie(response, request)
@@ -154,7 +157,7 @@ async def login_submit(request: Request) -> Response:
         return _credentials_page(request, "login.html", context, 422)
     client = request.client.host if request.client else ""
     try:
-        user = await run_in_threadpool(accounts(request).authenticate, email, password[:1000], client)
+        user = await run_in_threadpool(accounts(request).authenticate, forms.text(form, "email"), password, client)
     except AccountError as exc:
         context["errors"] = {"form": exc.message}
         status = 429 if exc.code == "rate_limited" else 401
@@ -223,6 +226,8 @@ async def account_password(request: Request, auth: Auth = Depends(require_user))
 @router.post("/account/tokens")
 async def account_new_token(request: Request, auth: Auth = Depends(require_user)) -> Response:
     assert auth.user is not None
+    if auth.via == "bearer":
+        raise bearer_cannot_make_tokens()
     form = await request.form()
     name = forms.text(form, "name")[:100] or "api"
     secret, token = await run_in_threadpool(accounts(request).issue_api_token, auth.user, name)

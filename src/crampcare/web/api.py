@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -201,6 +202,78 @@ def _record_json(record: NightRecord | DayRecord) -> dict[str, Any]:
     return data
 
 
+# ------------------------------------------------------------- conditional requests (RFC 9110)
+#
+# A night's or day's ETag is its version (diary_service.record_version, the one the web edit forms
+# carry), so the API and the forms share one check, made inside the write's transaction.
+
+ETAG_HEADER: dict[str, Any] = {"ETag": {"description": "The record's version (a strong entity-tag): send it back "
+                                                      "in `If-Match` to replace or delete this record.",
+                                        "schema": {"type": "string"}}}
+IfMatch = Header(None, alias="If-Match",
+                 description="The `ETag` of the record as you read it (or `*`: any stored record). Required to replace "
+                 "or delete a record that is stored (428 without it); 412 when the stored record has changed since.")
+IfNoneMatch = Header(None, alias="If-None-Match",
+                     description="`*`: only create, never replace (412 when a record is stored for that date).")
+PRECONDITIONS: dict[int | str, dict[str, Any]] = {
+    412: _err("`If-Match` names another version than the one stored (it was changed since you read it, or nothing "
+              "is stored), or `If-None-Match` names the stored one (`*`: a record is stored); nothing was changed. "
+              "`ETag` gives the stored version, if any."),
+    428: _err("A stored record is replaced or deleted only with `If-Match` (its `ETag`); nothing was changed."),
+}
+
+
+def _etag(record: NightRecord | DayRecord | None) -> str:
+    return f'"{diary_service.record_version(record)}"'
+
+
+def _entity_tags(value: str, *, weak: bool) -> frozenset[str]:
+    """The versions an ``If-Match`` (strong comparison: weak tags match nothing) or ``If-None-Match``
+    (weak comparison) header names; ``*`` is :data:`~crampcare.services.diary.ANY_VERSION`."""
+    tags = set()
+    for item in value.split(","):
+        tag = item.strip()
+        if tag.startswith("W/"):
+            if not weak:
+                continue
+            tag = tag[2:]
+        tag = tag.strip('"') if tag != "*" else diary_service.ANY_VERSION
+        if tag:  # an empty tag names no version, not "nothing logged"
+            tags.add(tag)
+    return frozenset(tags)
+
+
+def _replace_or_delete(kind: Literal["night", "day"], date: dt.date, if_match: str | None, if_none_match: str | None,
+                       write: Callable[[diary_service.Expected], object]) -> None:
+    """Run ``write(expected)``, one service call, under the request's preconditions; their refusals as 412 and 428."""
+    from crampcare.diary.errors import ChangedMeanwhileError, VersionRequiredError
+
+    expected = diary_service.Expected(
+        versions=_entity_tags(if_match, weak=False) if if_match is not None else None,
+        not_versions=_entity_tags(if_none_match, weak=True) if if_none_match is not None else None,
+        required=True)
+    path = f"/api/v1/{kind}s/{date.isoformat()}"
+    try:
+        write(expected)
+    except ChangedMeanwhileError as exc:
+        stored = exc.stored_version or ""
+        etag = f'"{stored}"'
+        headers = {"ETag": etag} if stored else None
+        if if_match is None:
+            message = _("{path} is already logged (its ETag is {etag}) and If-None-Match refuses to overwrite it: "
+                        "nothing was changed", path=path, etag=etag)
+        elif not stored:
+            message = _("nothing is logged at {path}, so If-Match cannot match: nothing was changed", path=path)
+        else:
+            message = _("{path} was changed since you read it (its ETag is now {etag}): nothing was changed; GET it "
+                        "again and repeat the change with that ETag in If-Match", path=path, etag=etag)
+        raise ApiError(412, message, headers=headers) from None
+    except VersionRequiredError:
+        raise ApiError(428, _("{path} is already logged: to replace or delete it, send If-Match with the ETag that "
+                              "GET {path} answered (If-Match: * overwrites whatever is stored); nothing was changed",
+                              path=path)) from None
+
+
 def _same_date(path_date: dt.date, record: NightRecord | DayRecord) -> None:
     if record.date != path_date:
         raise ApiError(422, _("the body's date {body} is not the date in the path ({path})", body=record.date,
@@ -224,6 +297,7 @@ OUTCOME_HEADERS: dict[str, Any] = {
     "Idempotent-Replayed": {"description": "`true` when the `Idempotency-Key` was seen before: nothing was "
                                            "stored again, the outcome is the first request's.",
                             "schema": {"type": "string", "enum": ["true"]}},
+    **ETAG_HEADER,
 }
 IdempotencyKey = Header(None, alias="Idempotency-Key", min_length=1, max_length=200,
                         description="Any unique string per logical request (e.g. a UUID): a retry with the same "
@@ -244,32 +318,40 @@ def create_night(record: NightRecord, store: Diary = Depends(get_store),
     from crampcare.services.diary import log_night
 
     logged = log_night(store, record, idempotency_key)
-    headers = {"Location": f"/api/v1/nights/{record.date.isoformat()}", OUTCOME_HEADER: logged.outcome}
+    headers = {"Location": f"/api/v1/nights/{record.date.isoformat()}", OUTCOME_HEADER: logged.outcome,
+               "ETag": _etag(logged.night)}
     if logged.replayed:
         headers["Idempotent-Replayed"] = "true"
     status = 201 if logged.outcome == "created" and not logged.replayed else 200
     return _json(_record_json(logged.night), status, headers)
 
 
-@router.get("/nights/{date}", tags=["diary"], summary="One night", responses={200: {"model": NightRecord}, **NOT_FOUND})
+@router.get("/nights/{date}", tags=["diary"], summary="One night",
+            responses={200: {"model": NightRecord, "headers": ETAG_HEADER}, **NOT_FOUND})
 def get_night(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
     record = diary_service.night(store, date)
     if record is None:
         raise ApiError(404, _("no night logged for {date}", date=date.isoformat()))
-    return _json(_record_json(record))
+    return _json(_record_json(record), headers={"ETag": _etag(record)})
 
 
-@router.put("/nights/{date}", tags=["diary"], summary="Replace (or create) the night of a date; undoable",
-            responses={200: {"model": NightRecord}, **ERRORS})
-def put_night(date: DiaryDate, record: NightRecord, store: Diary = Depends(get_store)) -> Response:
+@router.put("/nights/{date}", tags=["diary"],
+            summary="Replace the night of a date (If-Match: its ETag) or create it; undoable",
+            responses={200: {"model": NightRecord, "headers": ETAG_HEADER}, **ERRORS, **PRECONDITIONS})
+def put_night(date: DiaryDate, record: NightRecord, store: Diary = Depends(get_store),
+              if_match: str | None = IfMatch, if_none_match: str | None = IfNoneMatch) -> Response:
     _same_date(date, record)
-    diary_service.put_night(store, record)
-    return _json(_record_json(record))
+    _replace_or_delete("night", date, if_match, if_none_match,
+                       lambda expected: diary_service.put_night(store, record, expected))
+    return _json(_record_json(record), headers={"ETag": _etag(record)})
 
 
-@router.delete("/nights/{date}", tags=["diary"], summary="Delete a night; undoable", responses=NOT_FOUND)
-def delete_night(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
-    diary_service.delete(store, date, "night")
+@router.delete("/nights/{date}", tags=["diary"], summary="Delete a night (If-Match: its ETag); undoable",
+               responses={**NOT_FOUND, **PRECONDITIONS})
+def delete_night(date: DiaryDate, store: Diary = Depends(get_store),
+                 if_match: str | None = IfMatch, if_none_match: str | None = IfNoneMatch) -> Response:
+    _replace_or_delete("night", date, if_match, if_none_match,
+                       lambda expected: diary_service.delete(store, date, "night", expected=expected))
     return _json({"deleted": "night", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
 
 
@@ -282,31 +364,38 @@ def list_days(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate
 
 
 @router.post("/days", tags=["diary"], status_code=201, summary="Log a day",
-             responses={201: {"model": DayRecord}, **ERRORS, **CONFLICT})
+             responses={201: {"model": DayRecord, "headers": ETAG_HEADER}, **ERRORS, **CONFLICT})
 def create_day(record: DayRecord, store: Diary = Depends(get_store)) -> Response:
     diary_service.log_day(store, record)
-    return _json(_record_json(record), 201, {"Location": f"/api/v1/days/{record.date.isoformat()}"})
+    return _json(_record_json(record), 201, {"Location": f"/api/v1/days/{record.date.isoformat()}", "ETag": _etag(record)})
 
 
-@router.get("/days/{date}", tags=["diary"], summary="One day", responses={200: {"model": DayRecord}, **NOT_FOUND})
+@router.get("/days/{date}", tags=["diary"], summary="One day",
+            responses={200: {"model": DayRecord, "headers": ETAG_HEADER}, **NOT_FOUND})
 def get_day(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
     record = diary_service.day(store, date)
     if record is None:
         raise ApiError(404, _("no day logged for {date}", date=date.isoformat()))
-    return _json(_record_json(record))
+    return _json(_record_json(record), headers={"ETag": _etag(record)})
 
 
-@router.put("/days/{date}", tags=["diary"], summary="Replace (or create) the day of a date; undoable",
-            responses={200: {"model": DayRecord}, **ERRORS})
-def put_day(date: DiaryDate, record: DayRecord, store: Diary = Depends(get_store)) -> Response:
+@router.put("/days/{date}", tags=["diary"],
+            summary="Replace the day of a date (If-Match: its ETag) or create it; undoable",
+            responses={200: {"model": DayRecord, "headers": ETAG_HEADER}, **ERRORS, **PRECONDITIONS})
+def put_day(date: DiaryDate, record: DayRecord, store: Diary = Depends(get_store),
+            if_match: str | None = IfMatch, if_none_match: str | None = IfNoneMatch) -> Response:
     _same_date(date, record)
-    diary_service.put_day(store, record)
-    return _json(_record_json(record))
+    _replace_or_delete("day", date, if_match, if_none_match,
+                       lambda expected: diary_service.put_day(store, record, expected))
+    return _json(_record_json(record), headers={"ETag": _etag(record)})
 
 
-@router.delete("/days/{date}", tags=["diary"], summary="Delete a day; undoable", responses=NOT_FOUND)
-def delete_day(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
-    diary_service.delete(store, date, "day")
+@router.delete("/days/{date}", tags=["diary"], summary="Delete a day (If-Match: its ETag); undoable",
+               responses={**NOT_FOUND, **PRECONDITIONS})
+def delete_day(date: DiaryDate, store: Diary = Depends(get_store),
+               if_match: str | None = IfMatch, if_none_match: str | None = IfNoneMatch) -> Response:
+    _replace_or_delete("day", date, if_match, if_none_match,
+                       lambda expected: diary_service.delete(store, date, "day", expected=expected))
     return _json({"deleted": "day", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
 
 
@@ -344,11 +433,15 @@ def export(format: Literal["csv", "json"] = Query("csv"), start: DiaryDate | Non
 
 
 @router.get("/export/fhir", tags=["transfer"], summary="A FHIR R4 Bundle of the diary and assessments",
-            responses={200: {"content": {"application/fhir+json": {}}}})
-def export_fhir(store: Diary = Depends(get_store)) -> Response:
+            description="The nights and days from `from` to `to` (inclusive; the whole diary without them), every "
+            "saved assessment, in the request's language (codes stay the same; texts follow `Accept-Language`).",
+            responses={200: {"content": {"application/fhir+json": {}}}, **ERRORS})
+def export_fhir(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate,
+                store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.transfer import export_diary
 
-    return _download(export_diary(store, "fhir"))
+    _check_range(start, end)
+    return _download(export_diary(store, "fhir", start, end))
 
 
 def _download(exported: Any) -> Response:

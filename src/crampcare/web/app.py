@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crampcare import __version__
 from crampcare.web.errors import UnexpectedErrorMiddleware, install_handlers
@@ -48,6 +48,30 @@ class CachedStatic(StaticFiles):
                 f"public, max-age={self.max_age}, immutable" if versioned else "public, max-age=3600"
             )
         return response
+
+
+class HeadMiddleware:
+    """Answer ``HEAD`` exactly as ``GET``, without the body (RFC 9110 §9.3.2), on every page, API route
+    and static file: FastAPI's routes answer only the methods they name, so ``HEAD /now`` (uptime
+    monitors, link checkers) was a 405. Outermost, so the request passes the same authentication,
+    CSRF and origin checks as a GET (both are safe methods) and keeps every header the GET gets
+    (``Cache-Control: no-store``, the security headers, ``Content-Length``, ``ETag``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await send(message)
+            elif not message.get("more_body", False):  # the body's last part (or a file sent by path)
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _static_versions() -> dict[str, str]:
@@ -208,8 +232,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, headers=security)
     if settings.mode == "local":
         app.add_middleware(LocalOriginMiddleware)
-    # Outermost: every refusal below, the local-origin one included, speaks the request's language.
+    # Every refusal below, the local-origin one included, speaks the request's language.
     app.add_middleware(language.LanguageMiddleware)
+    app.add_middleware(HeadMiddleware)
     return app
 
 

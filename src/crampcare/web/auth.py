@@ -6,7 +6,10 @@ serve any request. What one request learned is cached on ``request.state`` for t
 only.
 
 * **Session cookie** (``crampcare_session``): an opaque random token, HttpOnly, SameSite=Lax,
-  Secure on HTTPS (or always, with ``--secure-cookies``). Every unsafe request authenticated
+  Secure on HTTPS (or always, with ``--secure-cookies``). A Secure cookie is named with the
+  ``__Host-`` prefix (:func:`cookie_name`): browsers then accept it only from this host over HTTPS,
+  with ``Path=/`` and no ``Domain``, so a neighbouring subdomain or a plain-HTTP page cannot plant a
+  session (or a log-in form's token) of its choosing in the browser. Every unsafe request authenticated
   by it must carry the session's CSRF token: a hidden ``csrf_token`` form field (pages) or an
   ``X-CSRF-Token`` header (scripts).
 * **Personal API token**: ``Authorization: Bearer cc_...``; no cookie, so no CSRF token needed.
@@ -27,7 +30,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fastapi import Request
 from markupsafe import Markup, escape
@@ -109,7 +112,7 @@ async def resolve(request: Request) -> Auth:
                            code="unauthorized", headers=BEARER_CHALLENGE)
         auth = Auth(user=user, via="bearer")
     else:
-        token = request.cookies.get(SESSION_COOKIE)
+        token = session_cookie_value(request)
         session = await run_in_threadpool(service.session, token) if token else None
         if session is None:
             auth = Auth(user=None)
@@ -132,6 +135,13 @@ async def resolve_quietly(request: Request) -> Auth:
         auth = Auth(user=None)
         request.state.auth = auth
         return auth
+
+
+def bearer_cannot_make_tokens() -> ApiError:
+    """A personal token never makes another: one that leaked would otherwise make copies that outlive
+    its revocation (only a password change would end them). A session, or the password, makes them."""
+    return ApiError(403, _("a personal API token cannot make another; log in, or send 'email' and 'password'"),
+                    code="forbidden")
 
 
 async def require_user(request: Request) -> Auth:
@@ -265,20 +275,38 @@ def secure_cookie(request: Request) -> bool:
     return bool(request.app.state.settings.secure_cookies) or request.url.scheme == "https"
 
 
+HOST_PREFIX = "__Host-"
+
+
+def cookie_name(request: Request, name: str) -> str:
+    """The name of this app's cookie ``name`` for this request: with the ``__Host-`` prefix when it is
+    Secure (browsers then refuse it from any other host, from plain HTTP, with a ``Domain`` or
+    another path), as it is read too: the unprefixed cookie, which a subdomain or an HTTP page may
+    have set, is not read on HTTPS. Plain HTTP (local mode) keeps the plain name: the prefix needs
+    Secure."""
+    return HOST_PREFIX + name if secure_cookie(request) else name
+
+
+def session_cookie_value(request: Request) -> str | None:
+    """The session token this browser sent (under this request's cookie name)."""
+    return request.cookies.get(cookie_name(request, SESSION_COOKIE))
+
+
 def set_session_cookie(response: Response, request: Request, token: str) -> None:
     from crampcare.accounts.service import SESSION_LIFETIME
 
-    response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()), path="/",
-                        secure=secure_cookie(request), httponly=True, samesite="lax")
+    response.set_cookie(cookie_name(request, SESSION_COOKIE), token, max_age=int(SESSION_LIFETIME.total_seconds()),
+                        path="/", secure=secure_cookie(request), httponly=True, samesite="lax")
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:
-    response.delete_cookie(SESSION_COOKIE, path="/", secure=secure_cookie(request), httponly=True, samesite="lax")
+    response.delete_cookie(cookie_name(request, SESSION_COOKIE), path="/", secure=secure_cookie(request), httponly=True,
+                           samesite="lax")
 
 
 def prelogin_token(request: Request, response_cookies: list[tuple[str, str]]) -> str:
     """The double-submit token of the log-in/sign-up forms: the cookie's, or a new one to set."""
-    token = request.cookies.get(PRELOGIN_COOKIE, "")
+    token = request.cookies.get(cookie_name(request, PRELOGIN_COOKIE), "")
     if not (20 <= len(token) <= 100) or not token.replace("-", "").replace("_", "").isalnum():
         token = secrets.token_urlsafe(32)
         response_cookies.append((PRELOGIN_COOKIE, token))
@@ -287,12 +315,13 @@ def prelogin_token(request: Request, response_cookies: list[tuple[str, str]]) ->
 
 
 def set_prelogin_cookie(response: Response, request: Request, token: str) -> None:
-    response.set_cookie(PRELOGIN_COOKIE, token, max_age=PRELOGIN_MAX_AGE, path="/", secure=secure_cookie(request),
-                        httponly=True, samesite="lax")
+    response.set_cookie(cookie_name(request, PRELOGIN_COOKIE), token, max_age=PRELOGIN_MAX_AGE, path="/",
+                        secure=secure_cookie(request), httponly=True, samesite="lax")
 
 
 def clear_prelogin_cookie(response: Response, request: Request) -> None:
-    response.delete_cookie(PRELOGIN_COOKIE, path="/", secure=secure_cookie(request), httponly=True, samesite="lax")
+    response.delete_cookie(cookie_name(request, PRELOGIN_COOKIE), path="/", secure=secure_cookie(request),
+                           httponly=True, samesite="lax")
 
 
 def safe_next(value: str | None, default: str = "/diary") -> str:
@@ -300,6 +329,11 @@ def safe_next(value: str | None, default: str = "/diary") -> str:
     if not value or len(value) > 500 or not value.startswith("/") or value.startswith(("//", "/\\")):
         return default
     if any(ch in value for ch in "\\\r\n\t") or value.startswith(("/login", "/signup", "/logout")):
+        return default
+    # No "." or ".." segment (also percent-encoded): a browser resolves "/.//evil.example" to the path
+    # "//evil.example", which a proxy or a later redirect may take for another host.
+    path = unquote(value.split("?", 1)[0].split("#", 1)[0])
+    if any(segment in (".", "..") for segment in path.split("/")):
         return default
     return value
 

@@ -62,8 +62,15 @@ async def _user(request: Request) -> User:
 
 
 async def _clinician(request: Request) -> tuple[User, Role]:
-    """The logged-in clinician or admin; 404 for anyone else (the pages do not exist for them)."""
-    user = await _user(request)
+    """The logged-in clinician or admin; 404 for anyone else (the pages do not exist for them). Only
+    with a log-in session: a personal API token (kept in a script, on some other machine) reaches the
+    person's own diary, never patients' data."""
+    auth = await require_user(request)
+    assert auth.user is not None
+    if auth.via == "bearer":
+        raise ApiError(403, _("the clinic's pages need a log-in session; a personal API token reaches only your own "
+                              "diary"), code="forbidden")
+    user = auth.user
     role = await run_in_threadpool(clinic.role, request.app.state.engine, user.id)
     if not clinic.is_clinician(role):
         raise ApiError(404, _(NO_SUCH_PAGE))
@@ -193,7 +200,10 @@ async def _shared(request: Request, share_id: int, scope: clinic.Scope | None, w
     """THE check for every clinician read: an active share of this clinician (with ``scope``),
     recorded in the patient's audit log; 404 otherwise."""
     clinician, _role = await _clinician(request)
-    share = await run_in_threadpool(clinic.open_share, request.app.state.engine, clinician, share_id, scope, what)
+    try:
+        share = await run_in_threadpool(clinic.open_share, request.app.state.engine, clinician, share_id, scope, what)
+    except clinic.NothingToShowError as exc:
+        raise ApiError(exc.status, exc.message) from None
     if share is None:
         raise ApiError(404, _(NOT_SHARED))
     return share

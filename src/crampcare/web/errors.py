@@ -35,9 +35,11 @@ STATUS_CODES: dict[int, str] = {
     406: "not_acceptable",
     409: "conflict",
     411: "length_required",
+    412: "precondition_failed",
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "validation_error",
+    428: "precondition_required",
     429: "too_many_requests",
     500: "internal_error",
     501: "not_implemented",
@@ -234,12 +236,13 @@ def install_handlers(app: FastAPI) -> None:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route answers at the request's path."""
+    """Every method some route answers at the request's path (HEAD wherever GET: see ``HeadMiddleware``)."""
     from starlette.routing import Match
 
-    return [method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
-            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
-                   for route in request.app.router.routes)]
+    found = [method for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+             if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                    for route in request.app.router.routes)]
+    return found[:1] + ["HEAD"] + found[1:] if "GET" in found else found
 
 
 def _summary(fields: Sequence[dict[str, str]]) -> str:

@@ -33,12 +33,12 @@ async def redirect(request: Request, page: str, kind: str, params: dict[str, Any
                    logged_out: bool = False) -> RedirectResponse:
     """303 to ``page`` (a path, no query), which will say ``kind`` (with ``params``) once, to the
     account that sent the form (``logged_out``: to nobody, after a log-out or deleting the account)."""
-    from crampcare.web.auth import secure_cookie
+    from crampcare.web.auth import cookie_name, secure_cookie
 
     user_id = None if logged_out else _user_id(request)
     token = await run_in_threadpool(flash_service.leave, request.app.state.engine, user_id, page, kind, params)
     response = RedirectResponse(page, status_code=303, headers={"Cache-Control": "no-store"})
-    response.set_cookie(FLASH_COOKIE, token, max_age=int(flash_service.LIFETIME.total_seconds()), path="/",
+    response.set_cookie(cookie_name(request, FLASH_COOKIE), token, max_age=int(flash_service.LIFETIME.total_seconds()), path="/",
                         secure=secure_cookie(request), httponly=True, samesite="lax")
     return response
 
@@ -46,7 +46,9 @@ async def redirect(request: Request, page: str, kind: str, params: dict[str, Any
 def take(request: Request, page: str) -> tuple[str, dict[str, Any]] | None:
     """The message left for ``page`` in this browser (and account), once; ``None`` if none.
     Blocking (one short write): call it from a sync route or the thread pool."""
-    token = request.cookies.get(FLASH_COOKIE)
+    from crampcare.web.auth import cookie_name
+
+    token = request.cookies.get(cookie_name(request, FLASH_COOKIE))
     if not token or not _shown_to_the_person(request):
         return None
     request.state.flash_cookie_spent = True
@@ -65,7 +67,7 @@ def _shown_to_the_person(request: Request) -> bool:
 
 def forget_cookie(request: Request, response: Response) -> None:
     """Clear the cookie of a message the page has taken (or found gone)."""
-    from crampcare.web.auth import secure_cookie
+    from crampcare.web.auth import cookie_name, secure_cookie
 
     if getattr(request.state, "flash_cookie_spent", False):
-        response.delete_cookie(FLASH_COOKIE, path="/", secure=secure_cookie(request), httponly=True, samesite="lax")
+        response.delete_cookie(cookie_name(request, FLASH_COOKIE), path="/", secure=secure_cookie(request), httponly=True, samesite="lax")

@@ -77,8 +77,15 @@ class BodyLimitMiddleware:
                 await _send_error(send, 413, "payload_too_large", str(exc.detail))
 
 
+# HTTPS only from now on, for a year, for this host alone (a clinic's other subdomains may not have it).
+STRICT_TRANSPORT = (b"strict-transport-security", b"max-age=31536000")
+
+
 class SecurityHeadersMiddleware:
-    """Adds the security headers to every response (routes may set their own CSP first)."""
+    """Adds the security headers to every response (routes may set their own CSP first), and
+    ``Strict-Transport-Security`` to those of a request that really came over HTTPS: direct TLS, or
+    a proxy whose ``X-Forwarded-Proto`` uvicorn trusts (``--forwarded-allow-ips``) — the scheme it
+    puts in the request. Over plain HTTP browsers ignore the header, and local mode stays HTTP."""
 
     def __init__(self, app: ASGIApp, headers: Iterable[tuple[str, str]]) -> None:
         self.app = app
@@ -88,11 +95,12 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = [*self.headers, STRICT_TRANSPORT] if scope.get("scheme") == "https" else self.headers
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in present]
+                extra = [(k, v) for k, v in headers if k not in present]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 

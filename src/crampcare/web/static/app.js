@@ -8,9 +8,12 @@
   var flash = document.getElementById("flash") || document.getElementById("form-errors");
   if (flash) { flash.tabIndex = -1; flash.focus(); }
   // A finished interview: the answers kept for a reload are no longer needed in this tab.
-  if (document.getElementById("urgency")) {
-    try { sessionStorage.removeItem("crampcare-interview"); } catch (e) { /* storage unavailable */ }
-  }
+  // Also when the browser shows the result again from its memory (Forward after Back), without running this.
+  window.addEventListener("pageshow", function () {
+    if (document.getElementById("urgency")) {
+      try { sessionStorage.removeItem("crampcare-interview"); } catch (e) { /* storage unavailable */ }
+    }
+  });
   // Print everything, including what is folded away on screen.
   window.addEventListener("beforeprint", function () {
     [].forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });

@@ -4,8 +4,19 @@
   "use strict";
   var form = document.getElementById("interview"), KEY = "crampcare-interview";
   if (!form) return;
-  var stored = {};
-  try { stored = JSON.parse(sessionStorage.getItem(KEY) || "{}") || {}; } catch (e) { stored = {}; }
+  // The copy is for a reload or Back of this very page, which the browser shows as the server first
+  // sent it, and for the page the language or region switch sends back to. A page reached by a link
+  // ("Start again", the menu) or by the interview's own form starts from what the server sent: a new
+  // interview starts with nothing answered, never with an earlier one's "no".
+  var KEEP = KEY + "-keep", how = "", stored = {}, keep = false;
+  try { how = performance.getEntriesByType("navigation")[0].type; } catch (e) { how = ""; }
+  try { keep = sessionStorage.getItem(KEEP) === "1"; sessionStorage.removeItem(KEEP); } catch (e) { keep = false; }
+  if (how !== "navigate" || keep) {
+    try { stored = JSON.parse(sessionStorage.getItem(KEY) || "{}") || {}; } catch (e) { stored = {}; }
+  }
+  [].forEach.call(document.querySelectorAll(".language-switch, .region-switch"), function (f) {
+    f.addEventListener("submit", function () { try { sessionStorage.setItem(KEEP, "1"); } catch (e) { /* nothing kept */ } });
+  });
   // Answers the server forgot because another answer hid their question (age 70: a child's fever):
   // forgotten here too, or a later empty step would send them back once the question shows again.
   (form.dataset.dropped || "").split(" ").forEach(function (q) { if (q) delete stored[q]; });

@@ -16,7 +16,7 @@
 (function () {
   "use strict";
   if (!window.indexedDB || !window.fetch) return;
-  var d = document, STORE = "nights", root = d.documentElement;
+  var d = document, STORE = "nights", root = d.documentElement, SLOW_SAVE = 8000;
   var serverMode = root.hasAttribute("data-server");
   var pageAccount = root.hasAttribute("data-account") ? root.getAttribute("data-account") : null;
   var WHO = "crampcare-account";
@@ -58,13 +58,48 @@
     var box = d.getElementById("pending");
     return (box && box.getAttribute("data-" + name)) || fallback;
   }
-  function describe(entry) {
-    var f = entry.fields, text = words("night", "Night of") + " " + (f.date || "?");
+  function cramp(c) {
     var names = JSON.parse(words("words", "{}"));  // legs and muscles in the page's language
     function named(v) { return names[v] || v; }
-    if (entry.action === "/diary/quiet") return text + ": " + words("quiet", "quiet night");
-    return text + ": " + [f.start, named(f.leg), (f.muscles || []).map(named).join("+"), f.severity ? f.severity + "/10" : ""]
+    return [(c.start || "").slice(0, 5), named(c.leg), (c.muscles || []).map(named).join("+"), c.severity !== undefined && c.severity !== "" ? c.severity + "/10" : ""]
       .filter(Boolean).join(" ");
+  }
+  function describe(entry) {
+    var f = entry.fields, text = words("night", "Night of") + " " + (f.date || "?");
+    if (entry.action === "/diary/quiet") return text + ": " + words("quiet", "quiet night");
+    return text + ": " + cramp(f);
+  }
+  // What a sync sent, told once: each night as the diary has it now (another device may have changed it).
+  var SENT = "crampcare-synced";
+  function told(dates) {
+    var box = d.getElementById("synced"), list = d.getElementById("synced-list");
+    var kept = null;
+    try { kept = JSON.parse(sessionStorage.getItem(SENT) || "null"); } catch (e) { kept = null; }
+    // Only to the account they were sent for (a shared phone: another may have signed in since).
+    if (kept && kept.who === viewer) dates = dates.concat(kept.dates.filter(function (x) { return dates.indexOf(x) < 0; }));
+    if (!dates.length) return Promise.resolve();
+    // No box on this page (the interview, insights): told on the next page that has one.
+    if (!box || !list) {
+      try { sessionStorage.setItem(SENT, JSON.stringify({ who: viewer, dates: dates })); } catch (e) { /* private mode */ }
+      return Promise.resolve();
+    }
+    return Promise.all(dates.map(function (date) {
+      return fetch("/api/v1/nights/" + encodeURIComponent(date), { credentials: "same-origin", cache: "no-store" })
+        .then(function (res) { return res.ok ? res.json() : null; }, function () { return null; });
+    })).then(function (nights) {
+      list.textContent = "";
+      nights.forEach(function (night, i) {
+        var li = d.createElement("li"), a = d.createElement("a");
+        li.textContent = words("night", "Night of") + " " + dates[i] + ": " + (night ? (night.cramps.length
+          ? night.cramps.map(cramp).join("; ") : words("quiet", "quiet night")) : "?") + " ";
+        a.href = "/diary/night/" + encodeURIComponent(dates[i]);
+        a.textContent = box.getAttribute("data-edit") || "Edit night";
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      box.hidden = false;
+      try { sessionStorage.removeItem(SENT); } catch (e) { /* private mode */ }
+    });
   }
   function show() {
     var box = d.getElementById("pending"), list = d.getElementById("pending-list");
@@ -76,7 +111,7 @@
       var signIn = serverMode && !viewer && entries.some(function (e) { return !!e.account; });
       own.forEach(function (entry) {
         var li = d.createElement("li");
-        li.textContent = describe(entry) + (entry.refused ? " (" + words("refused", "not accepted, please log it again") + ")" : "");
+        li.textContent = describe(entry) + (entry.refused ? " (" + (entry.reason || words("refused", "not accepted, please log it again")) + ")" : "");
         signIn = signIn || waiting[entry.key] === "signin";
         list.appendChild(li);
       });
@@ -95,10 +130,15 @@
     if (token) data.append("csrf_token", token);
     return data;
   }
-  function send(entry, token) {
+  function send(entry, token, limit) {
     // keepalive: a request under way survives leaving the page (the key makes a resend harmless).
+    // limit: a sync gives up on an answer that does not come (and tries again later), so one request
+    // stuck on a weak signal does not hold every later sync of this page.
+    var stop = limit && window.AbortController ? new AbortController() : null;
+    if (stop) setTimeout(function () { stop.abort(); }, limit);
     return fetch(entry.action, {
-      method: "POST", body: body(entry.fields, token), credentials: "same-origin", keepalive: true
+      method: "POST", body: body(entry.fields, token), credentials: "same-origin", keepalive: true,
+      signal: stop ? stop.signal : undefined
     });
   }
   function signedOut(res) {
@@ -119,6 +159,7 @@
     if (syncing) return Promise.resolve();
     syncing = true;
     waiting = {};
+    var sent = [];
     return all().then(function (entries) {
       entries = entries.filter(function (e) { return !e.refused; });
       if (!entries.length) return;
@@ -128,15 +169,21 @@
           return chain.then(function () {
             if (!mine(entry)) return;  // another account's (or nobody's): never sent into this one
             if (me.signedOut) { waiting[entry.key] = "signin"; return; }
-            return send(entry, me.token).then(function (res) {
+            return send(entry, me.token, 2 * SLOW_SAVE).then(function (res) {
               if (signedOut(res)) {
                 if (serverMode) waiting[entry.key] = "signin";
                 return;
               }
-              if (res.ok) return tx("readwrite", function (s) { s.delete(entry.key); });
+              if (res.ok) {
+                if (sent.indexOf(entry.fields.date) < 0) sent.push(entry.fields.date);
+                return tx("readwrite", function (s) { s.delete(entry.key); });
+              }
               if (res.status >= 400 && res.status < 500) {
-                entry.refused = true;  // the server read it and said no: keep it visible
-                return tx("readwrite", function (s) { s.put(entry); });
+                entry.refused = true;  // the server read it and said no: keep it visible, with its reason
+                return res.text().then(function (html) {
+                  var why = new DOMParser().parseFromString(html, "text/html").querySelector("#form-errors li");
+                  if (why) entry.reason = why.textContent.trim();
+                }, function () {}).then(function () { return tx("readwrite", function (s) { s.put(entry); }); });
               }
             });
           });
@@ -144,7 +191,8 @@
       });
     }).catch(function () { /* still offline: try again later */ }).then(function () {
       syncing = false; return show();
-    }).then(function () { root.setAttribute("data-offline-sync", "done"); });
+    }).then(function () { return told(sent); }).catch(function () { /* told on a later page */ })
+      .then(function () { root.setAttribute("data-offline-sync", "done"); });
   }
   function fields(form) {
     var out = {};
@@ -172,20 +220,28 @@
           form.removeAttribute("data-sending");
           return Promise.resolve();
         }
-        return tx("readwrite", function (s) { s.put(entry); }).then(sync).then(function () {
+        // Listed as soon as it is kept; the sync that sends it may take its time.
+        return tx("readwrite", function (s) { s.put(entry); }).then(show).then(function () {
           var pending = d.getElementById("pending");
           if (pending) { pending.tabIndex = -1; pending.focus(); }
           form.reset();
           form.removeAttribute("data-sending");
+          return sync();
         });
       }
+      // A network that takes its time (a weak signal at night): after SLOW_SAVE ms the night is kept
+      // here and listed as waiting, rather than lost if the page is closed while the answer is on its
+      // way; the answer, if it comes, is the same save (the entry's key makes the two one).
+      var settled = false, slow = setTimeout(function () { if (!settled) { settled = true; keep(); } }, SLOW_SAVE);
+      function first() { if (settled) return false; settled = true; clearTimeout(slow); return true; }
       send(entry, csrf()).then(function (res) {
+        if (!first()) return;
         // The session ended (or its token changed) while the page was open: kept, never lost.
         if (signedOut(res)) return keep();
         if (res.ok) { location.assign(res.url); return; }
         // Refused (a wrong field): the page with the reasons comes from an ordinary submit.
         form.submit();
-      }, keep);
+      }, function () { if (first()) keep(); });
     });
   });
   // The offline form may come from the cache (also when it stands in for /diary): today's night and

@@ -66,7 +66,10 @@ self.addEventListener("fetch", function (e) {
       });
     }));
   } else if (path.indexOf("/static/") === 0) {
-    e.respondWith(caches.match(req).then(function (hit) {
+    // A static file's address names its version, so any kept copy of it is the right one: the match
+    // ignores Vary (Accept-Language, Cookie), or a cookie set since install (the language, the region,
+    // a form's message) missed every kept file offline, and the offline form lost its script.
+    e.respondWith(caches.match(req, { ignoreVary: true }).then(function (hit) {
       return hit || fetch(req).then(function (res) { return keep(req, res); });
     }));
   } else if (req.mode === "navigate" && (path === "/diary" || path === "/")) {

@@ -30,6 +30,7 @@ Create Date: 2026-12-03
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -80,33 +81,44 @@ def _end_shares_of_former_clinicians() -> None:
 
 
 def _share_ids_never_reused_on_sqlite() -> None:
+    # Above every id used before, including those of shares already gone (their reads are in the log).
+    ids_never_reused_on_sqlite("clinic_shares", "SELECT max(share_id) FROM clinic_audit_log")
+
+
+def ids_never_reused_on_sqlite(table: str, used_elsewhere: str | None = None) -> None:
+    """Rebuild the SQLite ``table`` (``id INTEGER`` primary key, as 0001-0004 create them) with
+    ``AUTOINCREMENT``, its rows, indexes and the triggers that name it kept as they were; the counter
+    starts above its highest id and above ``used_elsewhere`` (a query for the highest id other tables
+    remember). Nothing to do when the table already has it (also used by 0012)."""
     bind = op.get_bind()
-    table = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'clinic_shares'")).scalar_one()
-    if "AUTOINCREMENT" in table:
+    sql = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                       {"name": table}).scalar_one()
+    if "AUTOINCREMENT" in sql:
         return
-    # Created by 0004 as "id INTEGER NOT NULL, ..., PRIMARY KEY (id), ...": AUTOINCREMENT is a column constraint.
-    assert "id INTEGER NOT NULL, " in table and "PRIMARY KEY (id), " in table, table
-    rebuilt = (table.replace("CREATE TABLE clinic_shares", "CREATE TABLE clinic_shares_rebuilt", 1)
-               .replace("id INTEGER NOT NULL, ", "id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, ", 1)
-               .replace("PRIMARY KEY (id), ", "", 1))
-    indexes = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clinic_shares' "
-                                   "AND sql IS NOT NULL ORDER BY name")).scalars().all()
+    # "id INTEGER NOT NULL, ..., PRIMARY KEY (id), ...": AUTOINCREMENT is a column constraint. The table's
+    # name may be quoted (a batch rebuild of an earlier migration leaves it so).
+    head = re.match(rf'CREATE TABLE ("?){table}\1 \(\s*id INTEGER NOT NULL, ', sql)
+    assert head is not None and "PRIMARY KEY (id), " in sql, sql
+    rebuilt_name = f"{table}_rebuilt"
+    rebuilt = (f"CREATE TABLE {rebuilt_name} (id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "
+               + sql[head.end():].replace("PRIMARY KEY (id), ", "", 1))
+    indexes = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :name "
+                                   "AND sql IS NOT NULL ORDER BY name"), {"name": table}).scalars().all()
     triggers = bind.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                                    "AND sql LIKE '%clinic_shares%' ORDER BY name")).all()
+                                    "AND sql LIKE :like ORDER BY name"), {"like": f"%{table}%"}).all()
     for name, _sql in triggers:
         bind.exec_driver_sql(f'DROP TRIGGER "{name}"')
     bind.exec_driver_sql(rebuilt)
-    bind.exec_driver_sql("INSERT INTO clinic_shares_rebuilt SELECT * FROM clinic_shares")
-    # Above every id used before, including those of shares already gone (their reads are in the log).
-    highest = bind.execute(sa.text("SELECT max(coalesce((SELECT max(id) FROM clinic_shares), 0), "
-                                   "coalesce((SELECT max(share_id) FROM clinic_audit_log), 0))")).scalar_one()
-    bind.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = 'clinic_shares_rebuilt'"))
-    bind.execute(sa.text("INSERT INTO sqlite_sequence (name, seq) VALUES ('clinic_shares_rebuilt', :seq)"),
-                 {"seq": highest})
-    bind.exec_driver_sql("DROP TABLE clinic_shares")
-    bind.exec_driver_sql("ALTER TABLE clinic_shares_rebuilt RENAME TO clinic_shares")
-    for sql in [*indexes, *(sql for _name, sql in triggers)]:
-        bind.exec_driver_sql(sql)
+    bind.exec_driver_sql(f"INSERT INTO {rebuilt_name} SELECT * FROM {table}")
+    elsewhere = f"coalesce(({used_elsewhere}), 0)" if used_elsewhere else "0"
+    highest = bind.execute(sa.text(f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), {elsewhere})")).scalar_one()
+    bind.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = :name"), {"name": rebuilt_name})
+    bind.execute(sa.text("INSERT INTO sqlite_sequence (name, seq) VALUES (:name, :seq)"),
+                 {"name": rebuilt_name, "seq": highest})
+    bind.exec_driver_sql(f"DROP TABLE {table}")
+    bind.exec_driver_sql(f"ALTER TABLE {rebuilt_name} RENAME TO {table}")
+    for statement in [*indexes, *(sql for _name, sql in triggers)]:
+        bind.exec_driver_sql(statement)
 
 
 def downgrade() -> None:
