@@ -948,21 +948,41 @@ def diary_delete(
         store = _open(db)
         try:
             deleted = diary_service.delete(store, day_date, kind)  # type: ignore[arg-type]  # checked above
+            change = diary_service.change_made(store)
         finally:
             store.close()
         kinds = {"night": _("night"), "day": _("day")}
         what = _(" and ").join(kinds.get(kind, kind) for kind in deleted)
-        typer.echo(_("Deleted the {what} of {date}. Undo with 'crampcare diary undo'.", what=what, date=day_date))
+        typer.echo(_("Deleted the {what} of {date}. Undo with 'crampcare diary undo --change {change}'.", what=what,
+                     date=day_date, change=change))
 
 
-def diary_undo(db: DbOption = None) -> None:
-    """Revert the last change: a log, edit, delete or import."""
+def diary_undo(
+    change: Annotated[int | None, typer.Option("--change", min=1, max=2**62,
+                                               help="The number of the change to undo (a save message names it); "
+                                                    "refused when the diary changed since.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Revert a log, edit, delete or import while it is still the last change (without --change: say
+    which change is the last and, at a keyboard, ask before undoing it)."""
     with _friendly_errors():
         from crampcare.services import diary as diary_service
 
         store = _open(db)
         try:
-            message = diary_service.undo(store)
+            if change is None:
+                latest = diary_service.latest_change(store)
+                if latest is None:
+                    raise _Refused(_("nothing to undo"))
+                typer.echo(_("The last change (number {change}): {what}", change=latest.id, what=latest.description))
+                if not _interactive():
+                    raise _Refused(_("nothing was undone; to undo it, run 'crampcare diary undo --change {change}'",
+                                     change=latest.id))
+                if not _confirm(_("Undo it?"), default=False):
+                    raise _Refused(_("nothing was undone"))
+                change = latest.id
+            # Refused inside the undo's transaction when the diary changed since (another device).
+            message = diary_service.undo(store, change)
         finally:
             store.close()
         typer.echo(message)
