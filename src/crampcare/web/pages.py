@@ -211,8 +211,8 @@ def _flash_message(said: tuple[str, dict[str, Any]] | None) -> str:
         return ""
     kind, params = said
     if kind == "imported":
-        try:
-            return transfer_service.ImportSummary(**params).message
+        try:  # the summary's fields, without the change the import made (what its Undo names)
+            return transfer_service.ImportSummary(**{k: v for k, v in params.items() if k != "change"}).message
         except TypeError:
             return _("Diary imported.")
     if kind not in FLASH:
