@@ -490,10 +490,10 @@ class DiaryStore:
             entry = conn.execute(
                 select(_log).where(_log.c.owner == self.owner).order_by(_log.c.id.desc()).limit(1)
             ).first()
-            if change is not None and (entry is None or entry.id != change):
-                raise UndoStaleError()
             if entry is None:
                 raise NotFoundError(_("nothing to undo"))
+            if change is not None and entry.id != change:
+                raise UndoStaleError()
             for kind in ("night", "day"):
                 items = [item for item in entry.previous if item["kind"] == kind]
                 self._delete_rows(conn, kind, [_as_date(item["date"]) for item in items])
