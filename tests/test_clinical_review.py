@@ -165,10 +165,19 @@ def test_quinine_in_pregnancy_is_named_as_a_warning_sign() -> None:
     assert "midwife_obstetrician" in {r.id for r in result.referrals}
 
 
-def test_skipping_the_medicine_and_pregnancy_questions_still_allows_reassurance() -> None:
-    """Neither is a warning question: a doctor-level sign built on them must not hold a result open."""
-    calm = {**ORDINARY_CRAMPS, "age": 40}
+def test_skipping_the_medicine_or_pregnancy_question_leaves_the_urgent_sign_behind_it_open() -> None:
+    """Neither is a warning question, but each is the gate of one: skipped, the quinine side effects or
+    being sick after week 20 were never asked, so the result cannot reassure and names the gate to
+    answer. The doctor-level quinine-in-pregnancy sign never holds a result open, and answers that
+    close the gates (a man, "not pregnant", no quinine) reassure as before."""
+    calm = {**ORDINARY_CRAMPS, "age": 40, "sex": "male", "medicines": ["none"]}
     assert assess(calm).urgency == "self_care" and assess(calm).complete
+    no_medicines = assess({**ORDINARY_CRAMPS, "age": 40, "sex": "male"})
+    assert (no_medicines.urgency, no_medicines.not_ruled_out, no_medicines.unanswered_warning_questions) == (
+        "doctor", ["ws_quinine_side_effects"], ["medicines"])
+    no_pregnancy = assess({**calm, "sex": "female"})
+    assert (no_pregnancy.urgency, no_pregnancy.not_ruled_out, no_pregnancy.unanswered_warning_questions) == (
+        "doctor", ["ws_sickness_late_pregnancy"], ["pregnant"])
     assert assess({**calm, "sex": "female", "pregnant": False, "medicines": ["quinine"],
                    "quinine_side_effects": False}).urgency == "self_care"
 

@@ -10,10 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crampcare.assess import AnswerError, Assessment, assess
-from crampcare.assess.engine import assess_data
+from crampcare.assess.engine import MUST_RULE_OUT, assess_data
+from crampcare.assess.facts import derive_facts
 from crampcare.assess.interview import drop_hidden, implausible_answers, visible_questions
 from crampcare.knowledge import load_knowledge
-from crampcare.knowledge.schema import URGENCY_RANK
+from crampcare.knowledge.conditions import Condition, compiled, leaves_of
+from crampcare.knowledge.schema import DERIVED_FROM, URGENCY_RANK
 from strategies import answer_sets, any_answer_sets
 
 KB = load_knowledge()
@@ -183,3 +185,97 @@ def test_no_fluid_target_for_children_or_with_a_fluid_limit(answers: dict[str, A
     if answers.get("age") is None or answers["age"] < 18 or limited:
         assert result.plan.fluid_target is None
         assert "fluid_target" not in plan and "low_fluids" not in factors
+
+
+# --------------------------------------------------------------------------- nothing answered is not "no"
+
+MUST_RULE_OUT_SIGNS = [s for s in KB.warning_signs.values() if s.urgency in MUST_RULE_OUT]
+
+
+def _sources(condition: Condition) -> set[str]:
+    """The questions a condition reads, directly or through a derived fact."""
+    return {source for leaf in leaves_of(condition) for source in DERIVED_FROM.get(leaf.fact, (leaf.fact,))}
+
+
+def _reach(sign_when: Condition) -> list[str]:
+    """The questions whose answers can decide ``sign_when``: those it reads, and those their show-conditions
+    read (the gates), to a fixed point; in interview order."""
+    found = _sources(sign_when)
+    while True:
+        more = {source for qid in found for show_if in [KB.questions[qid].show_if] if show_if is not None
+                for source in _sources(show_if)} - found
+        if not more:
+            return [qid for qid in KB.questions if qid in found]
+        found |= more
+
+
+REACH = {sign.id: _reach(sign.when) for sign in MUST_RULE_OUT_SIGNS if sign.when is not None}
+# Every comparison that can decide an urgent sign: the signs' own and the interview's show-conditions.
+DECIDING: list[Condition] = [sign.when for sign in MUST_RULE_OUT_SIGNS if sign.when is not None] + [
+    q.show_if for q in KB.questions.values() if q.show_if is not None]
+
+
+def _values(qid: str) -> list[Any]:
+    """Values that give every comparison on ``qid`` in these conditions each outcome it can have: for a
+    number, each threshold compared with and a value either side (a comparison changes only there) and
+    the limits; every choice alone, all together and "none"; yes and no."""
+    question = KB.questions[qid]
+    if question.type == "yes_no":
+        return [True, False]
+    if question.type == "number":
+        assert question.min is not None and question.max is not None
+        points = {question.min, question.max}
+        for condition in DECIDING:
+            for leaf in leaves_of(condition):
+                if leaf.fact == qid and isinstance(leaf.value, (int, float)) and not isinstance(leaf.value, bool):
+                    points |= {leaf.value - 1, leaf.value, leaf.value + 1}
+        return sorted(p for p in points if question.min <= p <= question.max)
+    if question.type == "single":
+        return list(question.choice_ids)
+    real = [c for c in question.choice_ids if c != "none"]
+    return [*([["none"]] if "none" in question.choice_ids else []), *([c] for c in real), real]
+
+
+def could_fire(sign_id: str, answers: dict[str, Any]) -> bool:
+    """Whether some way of going on with the interview fires ``sign_id``: answering, or leaving open, each
+    question it can depend on once it is shown (gates first), never an answer that hides one already given."""
+    when = compiled(KB.warning_signs[sign_id].when)  # type: ignore[arg-type]
+
+    def search(current: dict[str, Any], decided: frozenset[str]) -> bool:
+        if when(derive_facts(KB, current), None):
+            return True
+        shown = {q.id for q in visible_questions(KB, current)}
+        ask = next((qid for qid in REACH[sign_id] if qid in shown and qid not in current and qid not in decided), None)
+        if ask is None:
+            return False
+        for value in _values(ask):
+            following = {**current, ask: value}
+            if drop_hidden(KB, following) == following and search(following, decided | {ask}):
+                return True
+        return search(current, decided | {ask})  # left open
+
+    return search(dict(answers), frozenset())
+
+
+def test_every_urgent_sign_reads_questions_only() -> None:
+    """could_fire gives questions values; a derived fact in a sign or a gate would need its own thresholds."""
+    assert all(qid in KB.questions for qids in REACH.values() for qid in qids)
+
+
+@SETTINGS
+@given(answers=answer_sets())
+def test_an_urgent_sign_is_found_listed_or_cannot_fire(answers: dict[str, Any]) -> None:
+    """Every urgent or emergency warning sign is found, listed as not ruled out, or cannot fire however
+    the interview goes on: a sign behind a skipped gate ("Are you pregnant?", the medicines) is not
+    silently ruled out. And a listed one could still fire (a man's pregnancy signs are not listed), and
+    the questions listed are ones shown now."""
+    result = assess(answers)
+    found = {w.id for w in result.warning_signs}
+    shown = {q.id for q in visible_questions(KB, answers)}
+    for sign in MUST_RULE_OUT_SIGNS:
+        if sign.id in found:
+            continue
+        assert could_fire(sign.id, answers) == (sign.id in result.not_ruled_out), sign.id
+    assert set(result.unanswered_warning_questions) <= shown - set(answers)
+    if result.not_ruled_out:
+        assert result.unanswered_warning_questions and not result.complete and result.urgency != "self_care"

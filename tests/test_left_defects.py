@@ -122,7 +122,8 @@ def test_a_toddler_whose_activity_changed_is_not_told_to_build_up_training() -> 
 
 
 def test_a_toddler_without_those_answers_still_gets_the_childrens_result() -> None:
-    result = assess(TODDLER)
+    # The medicines are asked at every age (left open, the quinine side effects would be too).
+    result = assess({**TODDLER, "medicines": ["none"]})
     assert result.complete and result.urgency in ("self_care", "doctor")
     assert not {"alcohol", "heavy_drinking_harm", "physical_overload", "athlete_after_break"} & {
         f.id for f in result.factors}
@@ -424,6 +425,21 @@ def test_after_a_complete_warning_interview_those_look_alikes_are_checked(web: T
     assert {"deep_vein_thrombosis", "seizure", "stroke", "acute_limb_ischaemia"} <= set(checked)
     text = _report_text(web, complete)
     assert "Deep vein thrombosis" in text.split("Also checked, not suggested by the answers:")[1].split(".")[0]
+
+
+def test_a_look_alike_behind_a_skipped_age_is_not_called_checked() -> None:
+    """With the age skipped, a child's red features (limp, swelling, fever…) are never asked, as they are
+    asked only under 18: the report called a bone or joint infection "checked, not suggested" on the
+    fever-and-limp question alone. Given an adult's age they cannot apply, and it is checked."""
+    from crampcare.assess.interview import lookalikes_not_suggested
+
+    no_age = {**ORDINARY_CRAMPS, "sex": "male", "medicines": ["none"], "child_fever_convulsions": False,
+              "child_fever_limp": False}
+    checked, unchecked = lookalikes_not_suggested(KB, no_age, [look.id for look in assess(no_age).lookalikes])
+    assert "child_bone_joint_infection" in unchecked and "child_bone_joint_infection" not in checked
+    adult = {**ORDINARY_CRAMPS, "age": 40, "sex": "male", "medicines": ["none"]}
+    checked, _unchecked = lookalikes_not_suggested(KB, adult, [look.id for look in assess(adult).lookalikes])
+    assert "child_bone_joint_infection" in checked
 
 
 def test_the_questionnaire_states_the_weight_limit_in_the_readers_language() -> None:

@@ -159,6 +159,31 @@ def test_the_web_asks_a_warning_question_that_a_later_step_brings_up(web: TestCl
     assert again.status_code == 200 and 'name="quinine_side_effects"' in again.text and 'id="flash"' in again.text
 
 
+@pytest.mark.parametrize(("gate", "sign"), [("pregnant", "ws_sickness_late_pregnancy"),
+                                            ("medicines", "ws_quinine_side_effects")])
+def test_every_client_names_a_skipped_gate_as_the_question_to_answer(web: TestClient, gate: str, sign: str) -> None:
+    """A 30-year-old woman who skipped "Are you pregnant?" was never asked about being sick after week 20
+    (pre-eclampsia), one who skipped the medicines never about quinine's side effects: every client said
+    "self-care, complete". Now each says "see a doctor, not complete", names the sign as not ruled out
+    and asks for the skipped question itself (its follow-ups cannot be answered before it)."""
+    answers = {**NO_WARNING_SIGNS, "age": 30, "sex": "female", "pregnant": False, "medicines": ["none"],
+               "duration_minutes": 2, "eased_by_stretching": True, "muscles": ["calf"], "legs": "one",
+               "hard_knot": True, "frequency": "monthly"}
+    assert assess(answers).urgency == "self_care"
+    del answers[gate]
+    for result in (api_assess(web, answers), cli_assess(answers)):
+        assert (result["urgency"], result["complete"]) == ("doctor", False)
+        assert (result["not_ruled_out"], result["unanswered_warning_questions"]) == ([sign], [gate])
+    assert walk_web(web, answers) == ("doctor", assess(answers).answers)
+    fields = {qid: "no" if value is False else "yes" if value is True else ",".join(value)
+              if isinstance(value, list) else str(value) for qid, value in answers.items()}
+    page = web.post("/assess", data={**fields, "action": "result"})
+    assert page.status_code == 200
+    listed = re.search(r'<ul class="unanswered">(.*?)</ul>', page.text, re.S)
+    assert listed is not None and re.findall(r"<li>(.*?)</li>", listed.group(1)) == [
+        KB.questions[gate].text.replace("'", "&#39;")]
+
+
 # --------------------------------------------------------------------------- 2. numbers carried between steps
 
 
@@ -171,7 +196,7 @@ def test_the_web_carries_every_digit_of_a_number_to_the_next_step(web: TestClien
     step then refused, sending the person round the same two steps for ever."""
     answers = {**NO_WARNING_SIGNS, "age": 40, "sex": "male", "weight_kg": 80, "duration_minutes": minutes,
                "muscles": ["calf"], "legs": "one", "hard_knot": True, "eased_by_stretching": True,
-               "frequency": "monthly"}
+               "frequency": "monthly", "medicines": ["none"]}
     expected = assess(answers)
     assert expected.urgency == urgency
     assert walk_web(web, answers) == (urgency, expected.answers)

@@ -34,7 +34,9 @@ CRAMP = {"start": "03:00", "duration_s": 60, "leg": "left", "muscles": ["calf"],
 WARNING_QUESTIONS = list(assess({}).warning_signs_asked)
 # Every warning question this person is shown answered "no" (questions hidden for a 40-year-old are
 # refused, never scored).
-CALM_ANSWERS = drop_hidden(load_knowledge(), {"age": 40, "weight_kg": 70, "duration_minutes": 2, "eased_by_stretching": True,
+# A man on no medicines: neither "Are you pregnant?" nor quinine's side effects is left open.
+CALM_ANSWERS = drop_hidden(load_knowledge(), {"age": 40, "sex": "male", "weight_kg": 70, "duration_minutes": 2,
+                                              "eased_by_stretching": True, "medicines": ["none"],
                                               **{q: False for q in WARNING_QUESTIONS}})
 
 

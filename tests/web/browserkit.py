@@ -14,6 +14,7 @@ import pytest
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_URL = "/__test__/axe.min.js"
+BLANK_URL = "/__test__/blank"  # an empty page, of the app's origin but not the app's (threaded_server.py)
 # Rules axe-core has since turned off by default (deprecated): still run, so an upgrade drops no check.
 KEPT_RULES = ["landmark-complementary-is-top-level"]
 
@@ -68,3 +69,24 @@ def log_cramp_offline(page: Any, night: str, muscle: str) -> Any:
     pending.wait_for(state="visible")
     assert "Waiting to sync" in pending.inner_text() and f"Night of {night}" in pending.inner_text()
     return pending
+
+
+def as_new(page: Any, origin: str, viewport: dict[str, int]) -> Any:
+    """``page``, shared by a module's tests, as a new context would start it: on an empty page of the site
+    (``BLANK_URL``), with none of its cookies, local or session storage, IndexedDB (nights kept offline),
+    service worker, Cache Storage or HTTP cache, at ``viewport`` on a light screen, with no errors noted
+    yet. A new page costs Chromium a renderer process for its blank document (0.5 CPU-s), a new context more."""
+    page.goto(BLANK_URL)  # the app's page ends: no longer a client of its service worker
+    page.evaluate("sessionStorage.clear()")  # the tab's own
+    page.context.clear_cookies()
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        cdp.send("Network.clearBrowserCache")
+    finally:
+        cdp.detach()
+    page.set_viewport_size(viewport)
+    page.emulate_media(media="screen", color_scheme="light")
+    if hasattr(page, "errors"):
+        page.errors.clear()
+    return page

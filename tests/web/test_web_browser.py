@@ -11,19 +11,28 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from tests.web.browserkit import watch_errors
+from tests.web.browserkit import as_new, watch_errors
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1000, "height": 900})
-    page = watch_errors(context.new_page())
+WINDOW = {"width": 1000, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, viewport=WINDOW)
     try:
-        yield page
+        yield watch_errors(context.new_page())
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(shared_page: Any, live_server: Any) -> Any:
+    """The module's page, as a new context would start it (``as_new``: a new page costs Chromium a renderer
+    process, a new context more)."""
+    return as_new(shared_page, live_server.url, WINDOW)
 
 
 def no_csp_violations(page: Any) -> None:

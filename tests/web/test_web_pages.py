@@ -192,7 +192,12 @@ def test_diary_log_night_quiet_day_edit_delete_undo(client: TestClient) -> None:
     quiet_date = (TODAY - dt.timedelta(days=2)).isoformat()
     client.post("/diary/quiet", data={"date": quiet_date})
     assert client.get(f"/api/v1/nights/{quiet_date}").json()["cramps"] == []
-    assert client.post("/diary/quiet", data={"date": date}).status_code == 409
+    refused = client.post("/diary/quiet", data={"date": date})
+    assert refused.status_code == 409 and "a quiet night does not erase it" in refused.text
+    # In Russian, in Russian words (it was the one English reason left on the diary page).
+    refused_ru = client.post("/diary/quiet?lang=ru", data={"date": date})
+    assert refused_ru.status_code == 409 and "спокойная ночь её не стирает" in refused_ru.text
+    assert "does not erase" not in refused_ru.text
 
     client.post("/diary/day", data={"date": date, "fluids": "1.5L", "activity": "high", "cold_exposure": "yes",
                                     "medicines": "statin", "notes": "<script>alert(1)</script>"})

@@ -3,7 +3,10 @@
 axe-core comes from the npm registry (``package.json`` / ``package-lock.json``; ``npm ci`` in
 scripts/test.sh) and is injected once into each page load (tests/web/browserkit.py). One app (served in a thread) with a
 simulated diary serves the whole module, and the process's one Chromium (``browser``, root
-conftest) opens a context per test. Each page is loaded once and checked in every state it has:
+conftest) serves it. The tests at 360x640 in the light scheme share one page, each starting with no
+cookies, storage, service worker or caches (``phone_page``): a new page costs Chromium a renderer
+process for its blank document (0.5 CPU-s), a new context more. The tests that change the whole
+context (a clock, routes, a dark scheme) open their own. Each page is loaded once and checked in every state it has:
 light and dark, 360x640, 360x800 and 1280x800 (resizing and switching the colour scheme need no
 reload). Screenshots at 360 px go to test-artifacts/ for review (full-page JPEG: 0.05 s of CPU for a short
 page, 0.5 s for the longest; kept, as issue 11 asks). Waits on the service worker poll every 100 ms, not
@@ -20,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.web.browserkit import AXE_URL, axe_violations, log_cramp_offline, sideways
+from tests.web.browserkit import AXE_URL, BLANK_URL, as_new, axe_violations, log_cramp_offline, sideways
 from tests.web.threaded_server import serve_in_thread
 from typer.testing import CliRunner
 
@@ -51,7 +54,7 @@ RESULTS = {
     "emergency": {"breathless_chest_pain": "yes"},
     "urgent": {"calf_swollen_red_warm": "yes"},
     "doctor": {**ALL_NO, "weakness_wasting": "yes", "age": "58"},
-    "self_care": {**ALL_NO, "age": "40", "sex": "male", "frequency": "weekly", "muscles": "calf"},
+    "self_care": {**ALL_NO, "age": "40", "sex": "male", "frequency": "weekly", "muscles": "calf", "medicines": "none"},
 }
 
 
@@ -84,6 +87,22 @@ def _context(browser: Any, server: LiveServer, viewport: dict[str, int], scheme:
     phone = viewport["width"] < 500
     return browser.new_context(base_url=server.url, viewport=viewport, color_scheme=scheme, bypass_csp=True,
                                is_mobile=phone, has_touch=phone, **options)
+
+
+@pytest.fixture(scope="module")
+def shared_phone_page(browser: Any, server: LiveServer) -> Iterator[Any]:
+    """The module's page at 360x640, light, in a context of its own (see ``phone_page``)."""
+    context = _context(browser, server, PHONE)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(shared_phone_page: Any, server: LiveServer) -> Any:
+    """The module's phone page, as a new context would start it (``as_new``)."""
+    return as_new(shared_phone_page, server.url, PHONE)
 
 
 def post(page: Any, url: str, fields: dict[str, str]) -> None:
@@ -149,38 +168,34 @@ def every_state(page: Any, name: str, dark: bool = True, tall: bool = False, des
     return problems
 
 
-def test_every_page_and_result_in_every_state(browser: Any, server: LiveServer) -> None:
+def test_every_page_and_result_in_every_state(phone_page: Any) -> None:
     """Every page and result level: no axe violation and no sideways scroll in any state it is checked in."""
-    context = _context(browser, server, PHONE)
-    page = context.new_page()
+    page = phone_page
     problems: dict[str, Any] = {}
-    try:
-        for path in PAGES:
-            page.goto(path)
-            name = path.strip("/").replace("/", "-").replace("?lang=", "-") or "home"
-            problems |= every_state(page, name, dark=path in DARK_PAGES, tall=path in TALL_PAGES,
-                                    desktop=path in DESKTOP_PAGES)
-        # The diary's form refused: the errors in plain words, next to the fields.
-        page.goto("/diary")
-        with page.expect_navigation():
-            page.locator("#night-form").get_by_role("button", name="Save the cramp").click()
-        assert page.locator("#night-form .error, #form-errors, [role=alert]").count()
-        problems |= every_state(page, "diary-refused", dark=False)
-        for level, fields in RESULTS.items():
-            post(page, "/assess", {**fields, "action": "result"})  # from the page on screen: one load, not two
-            assert page.locator(f"#urgency.urgency-{level}").count() == 1, level
-            assert page.locator("h1").count() == 1
-            # The banners keep their colours in both schemes: one level in dark is enough.
-            problems |= every_state(page, f"result-{level}", dark=level == "urgent", tall=level == "urgent")
-            # Printed: the page fits, without the navigation and buttons.
-            page.emulate_media(media="print")
-            printed = sideways(page), page.locator("header.top, main button").evaluate_all(
-                "els => els.filter(e => e.offsetParent).length")
-            if printed != (0, 0):
-                problems[f"result-{level} printed"] = printed
-            page.emulate_media(media="screen")
-    finally:
-        context.close()
+    for path in PAGES:
+        page.goto(path)
+        name = path.strip("/").replace("/", "-").replace("?lang=", "-") or "home"
+        problems |= every_state(page, name, dark=path in DARK_PAGES, tall=path in TALL_PAGES,
+                                desktop=path in DESKTOP_PAGES)
+    # The diary's form refused: the errors in plain words, next to the fields.
+    page.goto("/diary")
+    with page.expect_navigation():
+        page.locator("#night-form").get_by_role("button", name="Save the cramp").click()
+    assert page.locator("#night-form .error, #form-errors, [role=alert]").count()
+    problems |= every_state(page, "diary-refused", dark=False)
+    for level, fields in RESULTS.items():
+        post(page, "/assess", {**fields, "action": "result"})  # from the page on screen: one load, not two
+        assert page.locator(f"#urgency.urgency-{level}").count() == 1, level
+        assert page.locator("h1").count() == 1
+        # The banners keep their colours in both schemes: one level in dark is enough.
+        problems |= every_state(page, f"result-{level}", dark=level == "urgent", tall=level == "urgent")
+        # Printed: the page fits, without the navigation and buttons.
+        page.emulate_media(media="print")
+        printed = sideways(page), page.locator("header.top, main button").evaluate_all(
+            "els => els.filter(e => e.offsetParent).length")
+        if printed != (0, 0):
+            problems[f"result-{level} printed"] = printed
+        page.emulate_media(media="screen")
     assert not problems, problems
 
 
@@ -221,59 +236,51 @@ def test_now_keeps_the_next_step_on_screen_at_360x640(browser: Any, server: Live
         context.close()
 
 
-def test_interview_by_keyboard_alone(browser: Any, server: LiveServer) -> None:
-    context = _context(browser, server, PHONE)
-    page = context.new_page()
+def test_interview_by_keyboard_alone(phone_page: Any) -> None:
+    page = phone_page
     presses = 0
     problems: dict[str, Any] = {}
-    try:
-        page.goto("/assess")
-        # The first step as it loads is this page in the sweep above (axe there); here: no sideways scroll.
-        assert sideways(page) == 0
-        for _ in range(300):
-            page.keyboard.press("Tab")
-            presses += 1
-            focused = page.evaluate("""() => { const e = document.activeElement;
-                return {tag: e.tagName, type: e.type || '', name: e.name || '', text: (e.textContent || '').trim(),
-                        checked: e.name ? !!document.querySelector(`input[name="${e.name}"]:checked`) : false}; }""")
-            if focused["type"] == "radio" and not focused["checked"]:
-                # "No" (or the second choice): never a warning sign "yes". Stretching that does not ease
-                # the cramp is a warning sign too (urgent: the interview would show the result at once).
-                page.keyboard.press("Space" if focused["name"] == "eased_by_stretching" else "ArrowRight")
-            elif focused["type"] == "text" and focused["name"] == "age":
-                page.keyboard.type("45")
-            elif focused["tag"] == "BUTTON" and focused["text"] in ("Next", "See my assessment"):
-                done = focused["text"] == "See my assessment"
-                with page.expect_navigation():
-                    page.keyboard.press("Enter")
-                if done:
-                    break
-                # Each step of the interview: every axe rule, no sideways scroll, a screenshot.
-                problems[page.locator("#progress").inner_text()] = axe_violations(page), sideways(page)
-                shot(page, f"assess-step-{len(problems) + 1}")  # step 1: the sweep's phone-assess
-        assert page.locator("#urgency").count() == 1, "the assessment was not reached by keyboard"
-        assert page.locator("h1").inner_text()
-        print(f"keyboard-only interview: {presses} Tab presses")
-        assert presses < 125, presses  # every question answered, the follow-ups included
-        assert len(problems) >= 4, problems  # every later step of the interview was checked
-        assert all(found == ([], 0) for found in problems.values()), problems
-        assert axe_violations(page) == []
-    finally:
-        context.close()
+    page.goto("/assess")
+    # The first step as it loads is this page in the sweep above (axe there); here: no sideways scroll.
+    assert sideways(page) == 0
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        presses += 1
+        focused = page.evaluate("""() => { const e = document.activeElement;
+            return {tag: e.tagName, type: e.type || '', name: e.name || '', text: (e.textContent || '').trim(),
+                    checked: e.name ? !!document.querySelector(`input[name="${e.name}"]:checked`) : false}; }""")
+        if focused["type"] == "radio" and not focused["checked"]:
+            # "No" (or the second choice): never a warning sign "yes". Stretching that does not ease
+            # the cramp is a warning sign too (urgent: the interview would show the result at once).
+            page.keyboard.press("Space" if focused["name"] == "eased_by_stretching" else "ArrowRight")
+        elif focused["type"] == "text" and focused["name"] == "age":
+            page.keyboard.type("45")
+        elif focused["tag"] == "BUTTON" and focused["text"] in ("Next", "See my assessment"):
+            done = focused["text"] == "See my assessment"
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            if done:
+                break
+            # Each step of the interview: every axe rule, no sideways scroll, a screenshot.
+            problems[page.locator("#progress").inner_text()] = axe_violations(page), sideways(page)
+            shot(page, f"assess-step-{len(problems) + 1}")  # step 1: the sweep's phone-assess
+    assert page.locator("#urgency").count() == 1, "the assessment was not reached by keyboard"
+    assert page.locator("h1").inner_text()
+    print(f"keyboard-only interview: {presses} Tab presses")
+    assert presses < 125, presses  # every question answered, the follow-ups included
+    assert len(problems) >= 4, problems  # every later step of the interview was checked
+    assert all(found == ([], 0) for found in problems.values()), problems
+    assert axe_violations(page) == []
 
 
-def test_reload_keeps_the_answers(browser: Any, server: LiveServer) -> None:
-    context = _context(browser, server, PHONE)
-    page = context.new_page()
-    try:
-        page.goto("/assess")
-        page.locator("#q-calf_swollen_red_warm label:has-text('No')").click()
-        page.locator("#q-stroke_signs label:has-text('No')").click()
-        page.reload()
-        assert page.locator("#q-calf_swollen_red_warm input[value=no]").is_checked()
-        assert page.locator("#q-stroke_signs input[value=no]").is_checked()
-    finally:
-        context.close()
+def test_reload_keeps_the_answers(phone_page: Any) -> None:
+    page = phone_page
+    page.goto("/assess")
+    page.locator("#q-calf_swollen_red_warm label:has-text('No')").click()
+    page.locator("#q-stroke_signs label:has-text('No')").click()
+    page.reload()
+    assert page.locator("#q-calf_swollen_red_warm input[value=no]").is_checked()
+    assert page.locator("#q-stroke_signs input[value=no]").is_checked()
 
 
 def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer) -> None:
@@ -315,40 +322,64 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
         context.close()
 
 
-def test_a_cramp_night_from_the_home_page_in_three_taps(browser: Any, server: LiveServer) -> None:
+def test_a_cramp_night_from_the_home_page_in_three_taps(phone_page: Any, server: LiveServer) -> None:
     """Home → "Log last night" → "A cramp like last time" stores the cramp the button shows; a double
     tap on it stores it once (the page's script sends each form once)."""
-    context = _context(browser, server, PHONE)
-    page = context.new_page()
+    page = phone_page
     night = (dt.date.today() - dt.timedelta(days=1 if dt.datetime.now().hour < 12 else 0)).isoformat()
 
     def stored() -> list[dict[str, Any]]:
         found = httpx.get(f"{server.url}/api/v1/nights/{night}")
         return list(found.json()["cramps"]) if found.status_code == 200 else []
 
-    try:
-        before = len(stored())
-        taps = 0
-        page.goto("/")
-        for target in (page.get_by_role("link", name="Log last night"),
-                       page.get_by_role("button", name="A cramp like last time")):
-            with page.expect_navigation():
-                target.click()
-            taps += 1
-        print(f"a cramp night from the home page: {taps} taps")
-        assert taps <= 3
-        assert f"Night of {night} saved." in page.locator("#flash").inner_text()
-        cramps = stored()
-        assert len(cramps) == before + 1
-        shown = page.locator("#cramp-again .again-details").inner_text()
-        last = cramps[-1]
-        assert f"{last['severity']}/10" in shown and f"at {last['start'][:5]}" in shown, (shown, last)
-        assert axe_violations(page) == [] and sideways(page) == 0
-        shot(page, "diary-cramp-again")
-
+    before = len(stored())
+    taps = 0
+    page.goto("/")
+    for target in (page.get_by_role("link", name="Log last night"),
+                   page.get_by_role("button", name="A cramp like last time")):
         with page.expect_navigation():
-            page.locator("#cramp-again").dblclick()
-        page.locator("#flash").wait_for()
-        assert len(stored()) == before + 2
-    finally:
-        context.close()
+            target.click()
+        taps += 1
+    print(f"a cramp night from the home page: {taps} taps")
+    assert taps <= 3
+    assert f"Night of {night} saved." in page.locator("#flash").inner_text()
+    cramps = stored()
+    assert len(cramps) == before + 1
+    shown = page.locator("#cramp-again .again-details").inner_text()
+    last = cramps[-1]
+    assert f"{last['severity']}/10" in shown and f"at {last['start'][:5]}" in shown, (shown, last)
+    assert axe_violations(page) == [] and sideways(page) == 0
+    shot(page, "diary-cramp-again")
+
+    with page.expect_navigation():
+        page.locator("#cramp-again").dblclick()
+    page.locator("#flash").wait_for()
+    assert len(stored()) == before + 2
+
+
+def test_the_shared_page_starts_each_test_as_a_new_context_would(phone_page: Any, server: LiveServer) -> None:
+    """What one test leaves on a shared page (``as_new``) is gone for the next."""
+    stored = """async () => ({cookies: document.cookie, local: localStorage.length, session: sessionStorage.length,
+        databases: (await indexedDB.databases()).length, caches: (await caches.keys()).length,
+        workers: (await navigator.serviceWorker.getRegistrations()).length})"""
+    page = phone_page
+    page.goto("/diary")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("caches.keys().then(k => k.length > 0)", polling=100)
+    page.evaluate("""() => new Promise(done => { document.cookie = 'left=1'; localStorage.setItem('left', '1');
+        sessionStorage.setItem('left', '1'); indexedDB.open('left').onsuccess = e => { e.target.result.close(); done(); }; })""")
+    page.set_viewport_size(DESKTOP)
+    page.emulate_media(media="print", color_scheme="dark")
+    left = page.evaluate(stored)
+    assert all(left.values()), left  # each kind of state is there to be cleared
+    fetched = "performance.getEntriesByType('navigation')[0].transferSize"
+    page.goto(BLANK_URL)
+    page.goto(BLANK_URL)
+    assert page.evaluate(fetched) == 0  # from the HTTP cache
+    as_new(page, server.url, PHONE)
+    page.goto(BLANK_URL)
+    assert page.evaluate(fetched) > 0  # from the server again
+    assert page.evaluate(stored) == {"cookies": "", "local": 0, "session": 0, "databases": 0, "caches": 0, "workers": 0}
+    assert page.viewport_size == PHONE
+    assert page.evaluate("[matchMedia('screen').matches, matchMedia('(prefers-color-scheme: light)').matches]") == [
+        True, True]

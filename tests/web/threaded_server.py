@@ -9,13 +9,14 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
-from tests.web.browserkit import AXE, AXE_URL
+from tests.web.browserkit import AXE, AXE_URL, BLANK_URL
 
 
 def with_axe(app: FastAPI) -> Any:
     """The app, plus axe-core at ``AXE_URL`` (answered by the test, not the app). Same-origin, so pages keep
     their Content Security Policy (``script-src 'self'``); cacheable, so Chromium compiles it once per
-    context and reuses the compiled code on the next page (half the CPU of injecting it inline each time)."""
+    context and reuses the compiled code on the next page (half the CPU of injecting it inline each time).
+    And an empty page of the site's origin at ``BLANK_URL``, which registers no service worker."""
 
     body = AXE.read_bytes() if AXE.exists() else None  # read once: every page of every test asks for it
 
@@ -25,6 +26,12 @@ def with_axe(app: FastAPI) -> Any:
                 (b"content-type", b"text/javascript"), (b"content-length", str(len(body)).encode()),
                 (b"cache-control", b"public, max-age=86400, immutable")]})
             await send({"type": "http.response.body", "body": body})
+            return
+        if scope["type"] == "http" and scope["path"] == BLANK_URL:
+            await send({"type": "http.response.start", "status": 200, "headers": [
+                (b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"0"),
+                (b"cache-control", b"public, max-age=86400")]})
+            await send({"type": "http.response.body", "body": b""})
             return
         await app(scope, receive, send)
 

@@ -125,7 +125,10 @@ def check_answer(question: Question, value: Any) -> Any:
 
 
 def validate_answers(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate every answer; ``None`` means not answered and is dropped."""
+    """Validate every answer; ``None`` means not answered and is dropped, and so does an empty list for a
+    question of several choices: nothing ticked is not "none of these" (which is a choice of its own),
+    as the FHIR export, which has no empty answers, already reads it. Answered ``[]``, the medicines
+    would rule out quinine's side effects without asking."""
     if not isinstance(answers, Mapping):
         raise AnswerError("(answers)", _("expected an object mapping question ids to answers"))
     clean: dict[str, Any] = {}
@@ -133,7 +136,7 @@ def validate_answers(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str,
         question = kb.questions.get(question_id)
         if question is None:
             raise AnswerError(str(question_id), _("unknown question id; `crampcare questionnaire` lists them"))
-        if value is None:
+        if value is None or (value == [] and question.type == "multiple"):
             continue
         clean[question_id] = check_answer(question, value)
     return clean

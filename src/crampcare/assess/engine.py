@@ -4,6 +4,8 @@ Urgency is the highest level asked for by any fired rule (warning sign, look-ali
 factor), so a further warning sign can only raise it. Nothing answered is not "no": a
 warning sign that could still fire once its open questions are answered is *not ruled
 out*, and while one is, the result is never self-care (at least ``doctor``) and says so.
+Open questions include those hidden behind one left open (the pregnancy week while "Are you
+pregnant?" is unanswered), listed as the question shown now that brings them up.
 Nothing here recommends a prescription drug: medicines appear only inside do-nots, as
 "discuss with your doctor".
 """
@@ -15,10 +17,10 @@ from typing import Any
 
 from crampcare.assess.answers import validate_answers
 from crampcare.assess.facts import derive_facts
-from crampcare.assess.interview import refuse_hidden, refuse_implausible
+from crampcare.assess.interview import open_questions, questions_read, refuse_hidden, refuse_implausible, with_derived
 from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_
-from crampcare.knowledge.conditions import Condition, compiled, evaluate_open, leaves_of
+from crampcare.knowledge.conditions import Condition, compiled, evaluate_open
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 from crampcare.knowledge.schema import DERIVED_FROM, URGENCY_RANK, Sourced
 
@@ -111,8 +113,10 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
     visible = [q.id for q in refuse_hidden(kb, clean)]
     refuse_implausible(kb, clean)
     run = _Run(derive_facts(kb, clean), with_trace)
-    open_questions = {qid for qid in visible if qid not in clean}
-    unknown = open_questions | {fact for fact, inputs in DERIVED_FROM.items() if open_questions & set(inputs)}
+    # Every question still open, each with the questions shown now that settle it: one shown and left
+    # open, or one hidden behind it ("Are you pregnant?" skipped: the pregnancy week and being sick).
+    still_open = open_questions(kb, run.facts, visible)
+    unknown = with_derived(still_open)
 
     warning_signs: list[dict[str, Any]] = []
     urgency_reasons: list[dict[str, Any]] = []
@@ -141,16 +145,15 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
     fired_signs = {sign["id"] for sign in warning_signs}
     not_ruled_out: list[str] = []
     open_warning_questions: dict[str, None] = {
-        qid: None for qid in visible if qid in open_questions and kb.questions[qid].section == "warning_signs"
+        qid: None for qid in visible if qid in still_open and kb.questions[qid].section == "warning_signs"
     }
     for sign in kb.warning_signs.values():
         if (sign.urgency in MUST_RULE_OUT and sign.id not in fired_signs
                 and evaluate_open(sign.when, run.facts, unknown) is None):
             not_ruled_out.append(sign.id)
-            for leaf in leaves_of(sign.when):
-                for qid in DERIVED_FROM.get(leaf.fact, (leaf.fact,)):
-                    if qid in open_questions:
-                        open_warning_questions[qid] = None
+            # The questions to answer are ones shown now: for a hidden one, the question it waits on.
+            for qid in questions_read(sign.when):
+                open_warning_questions.update(dict.fromkeys(still_open.get(qid, ())))
     complete = not open_warning_questions and not not_ruled_out
     if run.with_trace:
         run.trace.append({"rule": INCOMPLETE_RULE, "fired": not complete, "leaves": [

@@ -9,7 +9,7 @@ from crampcare.assess.answers import AnswerError, unit_words
 from crampcare.assess.facts import derive_facts
 from crampcare.i18n.context import N_, _, current_localizer
 from crampcare.i18n.wording import text
-from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, compiled, leaves_of
+from crampcare.knowledge.conditions import All, AnyOf, Condition, Leaf, Not, compiled, evaluate_open, leaves_of
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import DERIVED_FROM, Question, Urgency
 
@@ -63,6 +63,81 @@ def interview_steps(kb: KnowledgeBase, answers: Mapping[str, Any]) -> list[tuple
                     step_of[question.id] = section
     steps = [(section, [q for q in visible if step_of[q.id] == section]) for section in order]
     return [(section, questions) for section, questions in steps if questions]
+
+
+def open_questions(kb: KnowledgeBase, facts: Mapping[str, Any], shown: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Every question whose answer is still open, each with the questions shown now that settle it.
+
+    ``facts`` are the answers' facts (:func:`derive_facts`), ``shown`` the ids of the questions shown
+    with them. A question shown and not answered is open, and settled by itself. Nothing answered is
+    not "no": a question hidden only because the one it waits on was left open is open too, and is
+    settled by answering that one (the pregnancy week while "Are you pregnant?" is unanswered, the
+    quinine side effects while the medicines are); gates chain, so this repeats until nothing changes.
+    A question hidden by an answer (pregnancy for a man, after "not pregnant", for medicines without
+    quinine) is not open: it does not apply.
+    """
+    shown_ids = set(shown)
+    found: dict[str, tuple[str, ...]] = {qid: (qid,) for qid in shown_ids if facts.get(qid) is None}
+    if not found:
+        return found
+    unknown = with_derived(found)
+    # Only a show-condition that reads an open question can be open (the cheap test first).
+    hidden = [(qid, show_if) for qid, show_if, reads in _gated(kb)
+              if qid not in shown_ids and not reads.isdisjoint(found) and facts.get(qid) is None]
+    while hidden:
+        newly = [(qid, show_if) for qid, show_if in hidden if evaluate_open(show_if, facts, unknown) is None]
+        if not newly:
+            break
+        for qid, show_if in newly:
+            found[qid] = tuple(dict.fromkeys(
+                gate for leaf in leaves_of(show_if)
+                for source in DERIVED_FROM.get(leaf.fact, (leaf.fact,)) for gate in found.get(source, ())
+            ))
+        hidden = [(qid, show_if) for qid, show_if, reads in _gated(kb)
+                  if qid not in shown_ids and qid not in found and not reads.isdisjoint(found)
+                  and facts.get(qid) is None]
+        unknown = with_derived(found)
+    return found
+
+
+_GATED: dict[int, tuple[KnowledgeBase, list[tuple[str, Condition, frozenset[str]]]]] = {}
+
+
+def _gated(kb: KnowledgeBase) -> list[tuple[str, Condition, frozenset[str]]]:
+    """Each question shown only on a condition: (id, show-condition, the questions it reads); once per base."""
+    cached = _GATED.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        cached = (kb, [(q.id, q.show_if, questions_read(q.show_if)) for q in kb.questions.values() if q.show_if is not None])
+        _GATED[id(kb)] = cached
+    return cached[1]
+
+
+_READS: dict[int, tuple[Condition, frozenset[str]]] = {}
+
+
+def questions_read(condition: Condition) -> frozenset[str]:
+    """The questions ``condition`` reads, directly or through a derived fact (schema.DERIVED_FROM);
+    worked out once per condition."""
+    cached = _READS.get(id(condition))
+    if cached is not None and cached[0] is condition:
+        return cached[1]
+    reads = frozenset(source for leaf in leaves_of(condition) for source in DERIVED_FROM.get(leaf.fact, (leaf.fact,)))
+    _READS[id(condition)] = (condition, reads)
+    return reads
+
+
+def with_derived(questions: Iterable[str]) -> set[str]:
+    """``questions`` and every derived fact (schema.DERIVED_FROM) read from one of them: the facts not
+    known while those questions are open."""
+    open_ids = set(questions)
+    return open_ids.union(*(_DERIVED_OF[qid] for qid in _DERIVED_OF.keys() & open_ids))
+
+
+# Each question and the derived facts read from it (the reverse of schema.DERIVED_FROM).
+_DERIVED_OF: dict[str, tuple[str, ...]] = {
+    qid: tuple(fact for fact, inputs in DERIVED_FROM.items() if qid in inputs)
+    for qid in {qid for inputs in DERIVED_FROM.values() for qid in inputs}
+}
 
 
 def next_question(kb: KnowledgeBase, answers: Mapping[str, Any], skipped: set[str] | frozenset[str] = frozenset()) -> Question | None:
@@ -168,20 +243,20 @@ def lookalikes_not_suggested(kb: KnowledgeBase, answers: Mapping[str, Any],
     """The look-alikes these answers did not suggest, split into (checked, not checked) ids.
 
     Checked means every question its condition reads (directly or through a derived fact) was
-    answered or not shown; one that reads a question shown and left open was not checked, whatever
-    else was answered: nothing answered is not "no" (a report called a clot and a stroke "checked,
-    not suggested" when their warning questions were never answered).
+    answered or cannot apply; one that reads a question still open (:func:`open_questions`: shown and
+    left open, or hidden behind one left open) was not checked, whatever else was answered: nothing
+    answered is not "no" (a report called a clot and a stroke "checked, not suggested" when their
+    warning questions were never answered).
     """
-    shown = {q.id for q in visible_questions(kb, answers)}
-    open_questions = shown - set(answers)
+    shown = [q.id for q in visible_questions(kb, answers)]
+    still_open = open_questions(kb, derive_facts(kb, answers), shown).keys()
     found = set(suggested)
     checked: list[str] = []
     unchecked: list[str] = []
     for look in kb.lookalikes.values():
         if look.id in found:
             continue
-        reads = {source for leaf in leaves_of(look.when) for source in DERIVED_FROM.get(leaf.fact, (leaf.fact,))}
-        (unchecked if reads & open_questions else checked).append(look.id)
+        (checked if questions_read(look.when).isdisjoint(still_open) else unchecked).append(look.id)
     return checked, unchecked
 
 

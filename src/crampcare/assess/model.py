@@ -150,10 +150,12 @@ class Assessment(BaseModel):
     )
     not_ruled_out: list[str] = Field(
         description="Ids of urgent or emergency warning signs that could still fire: their questions were not "
-        "answered ('don't know' counts as not answered)."
+        "answered ('don't know' counts as not answered), or were never asked because a question they depend on "
+        "was not answered (being sick after week 20 when 'Are you pregnant?' was skipped)."
     )
     unanswered_warning_questions: list[str] = Field(
-        description="Question ids left open that keep a warning sign from being ruled out, in interview order."
+        description="Question ids left open that keep a warning sign from being ruled out, in interview order: "
+        "each a question shown now (for a sign behind a skipped question, the skipped one, e.g. pregnant)."
     )
     notice: str | None = Field(
         default=None, description="Shown first when the result is not complete (knowledge messages.incomplete_text)."

@@ -373,7 +373,8 @@ async def diary_quiet_night(request: Request, kb: KnowledgeBase = Depends(get_kb
         return await _diary_error(request, kb, store, errors)
     logged = await run_in_threadpool(diary_service.log_night, store, NightRecord(date=date), _form_key(form))
     if logged.outcome == "unchanged" and logged.night.cramps and not logged.replayed:
-        problem = "that night already has a cramp logged; a quiet night does not erase it (edit the night below)"
+        problem = _("{date} already has a cramp logged; a quiet night does not erase it. To change that night, "
+                    "choose Edit next to it in the list.", date=current_localizer().date(date))
         return await _diary_error(request, kb, store, {"date": problem}, status=409)
     return await _redirect(request, "quiet", date, store=store)
 
