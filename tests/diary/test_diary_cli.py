@@ -280,9 +280,10 @@ def test_export_import_round_trip(run_cli: Callable, fmt: str, tmp_path: Path) -
     other = f"sqlite:///{tmp_path / 'other.db'}"  # a brand-new diary, created on open
     imported = run_cli("import", str(exported), db=other)
     assert imported.exit_code == 0, imported.stderr
-    assert imported.stdout.strip() == "Imported 2 nights and 1 day."
+    assert imported.stdout.splitlines()[0] == "Imported 2 nights and 1 day."
+    assert "Undo with 'crampcare diary undo --change " in imported.stdout
     again = run_cli("import", str(exported), db=other)
-    assert again.stdout.strip() == "Nothing new: 3 already in the diary, skipped."
+    assert again.stdout.splitlines()[0] == "Nothing new: 3 already in the diary, skipped."
     assert run_cli("export", "--format", fmt, db=other).stdout == exported.read_text(encoding="utf-8-sig")
 
 
