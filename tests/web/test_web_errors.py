@@ -131,7 +131,7 @@ def test_api_errors_share_one_shape(app_client: TestClient) -> None:
 
 def test_body_over_1_mb_is_refused_by_content_length(app_client: TestClient) -> None:
     big = b"x" * (MB + 1)
-    response = app_client.post("/api/v1/import", content=big, headers={"content-type": "text/csv"})
+    response = app_client.post("/api/v1/days", content=big, headers={"content-type": "application/json"})
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
     assert app_client.post("/api/v1/nights", content=big).status_code == 413
@@ -142,7 +142,7 @@ def test_body_over_1_mb_is_refused_when_streamed(app_client: TestClient) -> None
         for _ in range(12):
             yield b"y" * 100_000
 
-    response = app_client.post("/api/v1/import", content=chunks(), headers={"content-type": "text/csv"})
+    response = app_client.post("/api/v1/days", content=chunks(), headers={"content-type": "application/json"})
     assert "content-length" not in response.request.headers
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
@@ -167,8 +167,8 @@ def test_a_lying_content_length_is_counted(app_client: TestClient) -> None:
         sent.append(message)
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": "/api/v1/import", "raw_path": b"/api/v1/import", "query_string": b"", "root_path": "",
-             "headers": [(b"content-type", b"text/csv"), (b"content-length", b"10")], "client": ("127.0.0.1", 1),
+             "path": "/api/v1/days", "raw_path": b"/api/v1/days", "query_string": b"", "root_path": "",
+             "headers": [(b"content-type", b"application/json"), (b"content-length", b"10")], "client": ("127.0.0.1", 1),
              "server": ("127.0.0.1", 80)}
     asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
     start = next(m for m in sent if m["type"] == "http.response.start")

@@ -14,10 +14,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from threaded_server import serve_in_thread
+from typer.testing import CliRunner
 
+from crampcare.cli import app as cli
+from crampcare.config import load_config
 from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_TAGS_PER_DAY
 from crampcare.web.app import create_app
-from crampcare.web.settings import Settings
+from crampcare.web.settings import MB, Settings
 from loopback import loopback_client
 from one_trip_client import OneTripClient
 
@@ -142,3 +145,91 @@ def test_a_diary_kept_busy_by_another_program_is_a_503_with_the_reason(sqlite_ur
         assert busy.status_code == 503 and busy.headers["retry-after"]
         assert "the diary is busy: another crampcare process" in busy.json()["error"]["message"]
         assert client.post("/api/v1/days", json={"date": YESTERDAY, "fluids_ml": 1500}).status_code == 201
+
+
+# ----------------------------------------------------------------------------- a diary file over 1 MB
+
+@pytest.fixture(scope="module")
+def diary_export(tmp_path_factory: pytest.TempPathFactory,
+                migrated_sqlite_template: Path) -> tuple[bytes, str]:
+    """200 days' FHIR export (over 2 MB, made once) and the JSON export of the diary `crampcare import` made of it."""
+    folder = tmp_path_factory.mktemp("year")
+    runner = CliRunner()
+    source, target, fhir = folder / "source.db", folder / "target.db", folder / "year.fhir.json"
+    assert runner.invoke(cli, ["simulate", "--days", "200", "--seed", "1", "--db", str(source)]).exit_code == 0
+    assert runner.invoke(cli, ["export", "--format", "fhir", "--db", str(source), "--out", str(fhir)]).exit_code == 0
+    target.write_bytes(migrated_sqlite_template.read_bytes())
+    assert runner.invoke(cli, ["import", str(fhir), "--db", str(target)]).exit_code == 0
+    imported = runner.invoke(cli, ["export", "--format", "json", "--db", str(target)])
+    assert imported.exit_code == 0
+    body = fhir.read_bytes()
+    assert 1.5 * MB < len(body) < 16 * MB  # over the 1 MB every other request is held to
+    return body, imported.stdout
+
+
+def test_a_200_day_fhir_export_imports_through_the_api_as_through_the_cli(
+        client: TestClient, diary_export: tuple[bytes, str]) -> None:
+    body, by_cli = diary_export
+    response = client.post("/api/v1/import", content=body, headers={"content-type": "application/fhir+json"})
+    assert response.status_code == 200, response.text[:300]
+    assert response.json()["nights_added"] > 150
+    assert client.get("/api/v1/export?format=json").text == by_cli
+
+
+def test_a_200_day_fhir_export_imports_through_the_diary_page_as_through_the_cli(
+        client: TestClient, diary_export: tuple[bytes, str]) -> None:
+    body, by_cli = diary_export
+    response = client.post("/diary/import", files={"file": ("diary.fhir.json", body, "application/fhir+json")},
+                           headers={"Origin": "http://testserver"}, follow_redirects=False)
+    assert response.status_code == 303, response.text[:300]
+    assert client.get("/api/v1/export?format=json").text == by_cli
+
+
+@pytest.fixture
+def small_import_limit(tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db"), max_import_bytes=MB + MB // 2))) as client:
+        yield client
+
+
+def test_a_file_over_the_import_limit_is_a_413_with_the_limit_and_the_cli_and_nothing_is_stored(
+        small_import_limit: TestClient, diary_export: tuple[bytes, str]) -> None:
+    client = small_import_limit
+    body = diary_export[0]
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(body), 500_000):
+            yield body[start:start + 500_000]
+
+    refusals = [
+        client.post("/api/v1/import", content=body, headers={"content-type": "application/fhir+json"}),
+        client.post("/api/v1/import", content=chunks(), headers={"content-type": "application/fhir+json"}),
+        client.post("/diary/import", files={"file": ("diary.fhir.json", body)}, headers={"Origin": "http://testserver"}),
+    ]
+    for response in refusals:
+        assert response.status_code == 413, response.text[:300]
+        message = response.json()["error"]["message"]
+        assert "larger than 1.5 MB" in message and "crampcare import" in message, message
+        assert "\n" not in message
+    assert client.get("/api/v1/nights").json() == [] and client.get("/api/v1/days").json() == []
+
+
+def test_other_routes_still_refuse_a_body_over_1_mb(client: TestClient) -> None:
+    big = b'{"date": "' + b"x" * MB + b'"}'
+    for url in ("/api/v1/nights", "/api/v1/days", "/api/v1/assess"):
+        response = client.post(url, content=big, headers={"content-type": "application/json"})
+        assert response.status_code == 413, url
+        assert "larger than 1 MB" in response.json()["error"]["message"]
+    form = client.post("/diary/night", content=b"notes=" + b"x" * MB, headers={
+        "content-type": "application/x-www-form-urlencoded", "Origin": "http://testserver"})
+    assert form.status_code == 413
+
+
+def test_the_import_limit_is_lower_on_a_server_and_set_by_the_operator(monkeypatch: pytest.MonkeyPatch) -> None:
+    local, server = Settings(), Settings(mode="server")
+    assert (local.body_limit("/api/v1/import"), local.body_limit("/diary/import")) == (64 * MB, 64 * MB)
+    assert server.body_limit("/api/v1/import") == server.body_limit("/diary/import") == 16 * MB
+    assert local.body_limit("/api/v1/nights") == server.body_limit("/diary/night") == MB
+    operator = Settings.from_config(load_config({"mode": "server", "import_limit_mb": 40}))
+    assert operator.body_limit("/api/v1/import") == 40 * MB and operator.body_limit("/api/v1/days") == MB
+    monkeypatch.setenv("CRAMPCARE_IMPORT_LIMIT_MB", "8")
+    assert Settings.from_config(load_config()).body_limit("/diary/import") == 8 * MB

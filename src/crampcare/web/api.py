@@ -496,7 +496,8 @@ IMPORT_BODY = {
 
 @router.post("/import", tags=["transfer"], summary="Import a CSV or JSON diary (all or nothing, undoable)",
              openapi_extra=IMPORT_BODY, responses={200: {"description": "Imported.", "headers": CHANGE_HEADERS}, **ERRORS,
-                                                    409: _err("A record differs from the stored one.")})
+                                                   409: _err("A record differs from the stored one."),
+                                                   413: _err("File over the import limit (64 MB; 16 MB on a server).")})
 async def import_route(request: Request, format: Literal["csv", "json", "fhir"] | None = Query(None),
                        store: Diary = Depends(get_store)) -> Response:
     from crampcare.services.transfer import import_text

@@ -227,7 +227,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         security.append(("Cache-Control", "no-store"))
     # Added innermost first: the security headers wrap everything, the body limit sits next to the app.
     app.add_middleware(UnexpectedErrorMiddleware)
-    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
     app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=settings.gzip_level)
     app.add_middleware(SecurityHeadersMiddleware, headers=security)
     if settings.mode == "local":

@@ -11,12 +11,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crampcare.i18n.context import _
 from crampcare.web.errors import error_body
+from crampcare.web.settings import IMPORT_PATHS, MB, Settings
 
 
 class BodyTooLarge(HTTPException):
-    def __init__(self, limit: int) -> None:
-        megabytes = format(limit / (1024 * 1024), "g")
-        super().__init__(status_code=413, detail=_("the request body is larger than {mb} MB", mb=megabytes))
+    def __init__(self, limit: int, *, diary_file: bool = False) -> None:
+        megabytes = format(limit / MB, "g")
+        if diary_file:
+            detail = _("the file is larger than {mb} MB, the most the web app imports; import it with "
+                       "'crampcare import FILE', or export the diary in parts ('crampcare export --from … --to …')",
+                       mb=megabytes)
+        else:
+            detail = _("the request body is larger than {mb} MB", mb=megabytes)
+        super().__init__(status_code=413, detail=detail)
 
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:
@@ -30,18 +37,31 @@ async def _send_error(send: Send, status: int, code: str, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-class BodyLimitMiddleware:
-    """Refuse bodies over ``limit`` bytes: by Content-Length up front, and by counting what streams in
-    (chunked uploads, or a Content-Length that lies)."""
+def _route_path(scope: Scope) -> str:
+    """The path the app routes on (without the ``root_path`` a proxy mounts it under)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root + "/") else path
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+
+class BodyLimitMiddleware:
+    """Refuse bodies over the route's limit (:meth:`Settings.body_limit`): by Content-Length up front,
+    and by counting what streams in (chunked uploads, or a Content-Length that lies)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.limit = limit
+        self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = _route_path(scope)
+        limit = self.settings.body_limit(path)
+
+        def refusal() -> BodyTooLarge:
+            return BodyTooLarge(limit, diary_file=path in IMPORT_PATHS)
+
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
@@ -49,8 +69,8 @@ class BodyLimitMiddleware:
                 except ValueError:
                     await _send_error(send, 400, "bad_request", _("Content-Length is not a number"))
                     return
-                if declared > self.limit:
-                    await _send_error(send, 413, "payload_too_large", BodyTooLarge(self.limit).detail)
+                if declared > limit:
+                    await _send_error(send, 413, "payload_too_large", refusal().detail)
                     return
         received = 0
         started = False
@@ -60,8 +80,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise BodyTooLarge(self.limit)
+                if received > limit:
+                    raise refusal()
             return message
 
         async def tracking_send(message: Message) -> None:
