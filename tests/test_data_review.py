@@ -171,7 +171,7 @@ def test_a_csv_with_old_mac_line_ends_imports_the_same_everywhere(diary: str, cl
     response = client.post("/api/v1/import", content=text.encode(), headers={"content-type": "text/csv"})
     assert response.status_code == 200, response.text
     assert response.json()["nights_added"] == 2
-    assert client.post("/api/v1/undo").status_code == 200
+    assert client.post("/api/v1/undo", params={"change": response.headers["X-Change-Id"]}).status_code == 200
     path = tmp_path / "mac.csv"
     path.write_bytes(text.encode())
     result = crampcare("import", str(path), "--db", diary)

@@ -350,7 +350,11 @@ def test_an_old_diary_with_control_characters_exports_what_imports_again(db_url:
     night, day = exported["nights"][0], exported["days"][0]
     assert night["notes"].startswith("woke\u241b[2J\u2421\ufffd") and night["notes"].endswith("\ttwice\nthen slept")
     assert day["tags"] == ["tag\u241b[2J\u2421\ufffd" + ("\u2400" if "\u2400" in day["notes"] else "")]  # one, not two
-    assert crampcare("diary", "undo", "--db", db_url).returncode == 0  # the saved state comes back clean
+    shown = crampcare("diary", "undo", "--db", db_url)  # which change is the last (no keyboard: nothing undone)
+    change = re.search(r"\(number (\d+)\)", shown.stdout)
+    assert shown.returncode == 2 and change is not None, shown
+    undone = crampcare("diary", "undo", "--change", change.group(1), "--db", db_url)
+    assert undone.returncode == 0, undone.stderr  # the saved state comes back clean
     restored = json.loads(crampcare("export", "--format", "json", "--db", db_url).stdout)["days"][0]
     assert not any(ch in restored["notes"] + "".join(restored["tags"]) for ch in "\x00\x1b\x7f\x85")
 

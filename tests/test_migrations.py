@@ -536,3 +536,34 @@ def test_0012_never_gives_a_deleted_tokens_or_assessments_id_again(db_url: str) 
     assert _reused_ids(db_url, user=1) == ((4, 5) if sqlite else (5, 6))  # the rebuilt tables stay
     upgrade(db_url)
     assert current_revision(db_url) == head_revision()
+
+
+def test_0013_never_gives_an_undone_changes_id_again(db_url: str) -> None:
+    """An undo names its change (X-Change-Id, the web's Undo, ``--change``). On SQLite the change after an
+    undo got the undone one's id, so an Undo still offered for it would take back another device's change.
+    0013 rebuilds change_log with AUTOINCREMENT; its rows and index stay."""
+    upgrade(db_url, "0012")
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    engine = make_engine(db_url)
+
+    def next_after_undo() -> int:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM change_log WHERE id = (SELECT max(id) FROM change_log)"))  # an undo
+            return int(conn.execute(text(
+                "INSERT INTO change_log (owner, at, action, kind, date, previous) "
+                "VALUES ('local', :now, 'add', 'night', '2026-11-30', '[]') RETURNING id"), {"now": now}).scalar_one())
+
+    try:
+        with engine.begin() as conn:
+            for _ in range(3):
+                conn.execute(text("INSERT INTO change_log (owner, at, action, kind, date, previous) "
+                                  "VALUES ('local', :now, 'add', 'night', '2026-11-30', '[]')"), {"now": now})
+        sqlite = db_url.startswith("sqlite")
+        assert next_after_undo() == (3 if sqlite else 4)  # the defect, on SQLite only
+        engine.dispose()
+        upgrade(db_url, "0013")
+        assert next_after_undo() == (4 if sqlite else 5)  # never again
+        assert _rows(db_url, "SELECT id FROM change_log ORDER BY id") == [(1,), (2,), (4,) if sqlite else (5,)]
+        assert "ix_change_log_owner" in {i["name"] for i in inspect(engine).get_indexes("change_log")}
+    finally:
+        engine.dispose()

@@ -42,17 +42,24 @@ class Clients:
         self.urls = {name: f"sqlite:///{folder / f'{name}.db'}" for name in ("cli", "api", "web")}
         self.web, self.api = web, api
         self.runner = CliRunner()
+        self.api_changes: list[str] = []  # the X-Change-Id of each API write, which its undo names
 
-    def cli(self, *args: str) -> str:
+    def cli(self, *args: str, exit_code: int = 0) -> str:
         result = self.runner.invoke(cli_app, [*args, "--db", self.urls["cli"]])
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == exit_code, result.output
         return result.output
+
+    def api_write(self, response: Any) -> Any:
+        if "X-Change-Id" in response.headers:
+            self.api_changes.append(response.headers["X-Change-Id"])
+        return response
 
     def log_cramp(self, cramp: dict[str, Any]) -> None:
         self.cli("log", "night", "--date", NIGHT, "--cramp",
                  f"{cramp['start']},{cramp['duration_s']}s,{cramp['leg']},{'+'.join(cramp['muscles'])},"
                  f"{cramp['severity']}")
-        assert self.api.post("/api/v1/nights", json={"date": NIGHT, "cramps": [cramp]}).status_code in (200, 201)
+        assert self.api_write(self.api.post("/api/v1/nights", json={"date": NIGHT, "cramps": [cramp]})).status_code in (
+            200, 201)
         key = FORM_KEY.search(self.web.get("/diary").text)
         assert key is not None
         form = {"idempotency_key": key.group(1), "date": NIGHT, "start": cramp["start"],
@@ -62,22 +69,29 @@ class Clients:
 
     def log_quiet(self) -> None:
         self.cli("log", "night", "--date", NIGHT, "--none")
-        assert self.api.post("/api/v1/nights", json={"date": NIGHT, "cramps": []}).status_code in (200, 201)
+        assert self.api_write(self.api.post("/api/v1/nights", json={"date": NIGHT, "cramps": []})).status_code in (
+            200, 201)
         self.web.post("/diary/quiet", data={"date": NIGHT}, follow_redirects=False)
 
     def import_file(self, path: Path) -> None:
         self.cli("import", str(path))
-        assert self.api.post("/api/v1/import", content=path.read_bytes(),
-                             headers={"Content-Type": "text/csv"}).status_code == 200
+        assert self.api_write(self.api.post("/api/v1/import", content=path.read_bytes(),
+                                            headers={"Content-Type": "text/csv"})).status_code == 200
         with path.open("rb") as upload:
             sent = self.web.post("/diary/import", files={"file": (path.name, upload, "text/csv")},
                                  follow_redirects=False)
         assert sent.status_code == 303
 
     def undo(self) -> None:
-        self.cli("diary", "undo")
-        assert self.api.post("/api/v1/undo").status_code == 200
-        assert self.web.post("/diary/undo", follow_redirects=False).status_code == 303
+        """Each client undoes its own last change, naming it: the CLI by the number ``diary undo`` shows,
+        the API by the ``X-Change-Id`` its write answered, the web by the page's "Undo the last change"."""
+        shown = re.search(r"\(number (\d+)\)", self.cli("diary", "undo", exit_code=2))
+        assert shown is not None
+        self.cli("diary", "undo", "--change", shown.group(1))
+        assert self.api.post("/api/v1/undo", params={"change": self.api_changes.pop()}).status_code == 200
+        offered = re.search(r'action="/diary/undo">.*?name="change" value="(\d+)"', self.web.get("/diary").text, re.S)
+        assert offered is not None
+        assert self.web.post("/diary/undo", data={"change": offered.group(1)}, follow_redirects=False).status_code == 303
 
     def diaries(self) -> dict[str, Any]:
         found = {}

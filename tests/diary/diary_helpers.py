@@ -73,3 +73,14 @@ def cli_runner(cli_app: typer.Typer, default_db: str | None) -> Callable[..., Cl
 
 def _text(output: bytes) -> str:
     return output.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def undo_last(run: Callable[..., CliResult]) -> CliResult:
+    """``diary undo`` as a person at a terminal does it: ask which change is the last (no keyboard here,
+    so nothing is undone yet), then undo that change by its number."""
+    import re
+
+    shown = run("diary", "undo")
+    found = re.search(r"\(number (\d+)\)", shown.stdout)
+    assert shown.exit_code == 2 and found is not None, (shown.stdout, shown.stderr)
+    return run("diary", "undo", "--change", found.group(1))

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 import typer
-from diary_helpers import cli_runner
+from diary_helpers import cli_runner, undo_last
 from sqlalchemy import text
 
 from crampcare.cli import diary_commands
+from crampcare.diary.records import NightRecord
 from crampcare.diary.store import DiaryStore
 from test_cli import crampcare
 
@@ -98,7 +99,7 @@ def test_second_cramp_is_appended_and_quiet_night_erases_nothing(run_cli: Callab
     with DiaryStore(migrated_url) as store:
         night = store.get_night(dt.date(2026, 11, 18))
     assert night is not None and [c.severity for c in night.cramps] == [4, 7] and night.notes == "again"
-    assert run_cli("diary", "undo").exit_code == 0
+    assert undo_last(run_cli).exit_code == 0
     with DiaryStore(migrated_url) as store:
         assert [c.severity for c in store.get_night(dt.date(2026, 11, 18)).cramps] == [4]  # type: ignore[union-attr]
 
@@ -190,7 +191,7 @@ def test_edit_changes_only_given_fields(run_cli: Callable, migrated_url: str) ->
     assert night.cramps[0].severity == 4 and night.cramps[0].helped == ["stretch"] and night.notes == "first"
     assert (day.fluids_ml, day.caffeine, day.medicines) == (2000, True, [])
     # one edit = one undo step, for night and day together
-    assert run_cli("diary", "undo").stdout.strip() == "Undid editing the night and day of 2026-11-10."
+    assert undo_last(run_cli).stdout.strip() == "Undid editing the night and day of 2026-11-10."
     with DiaryStore(migrated_url) as store:
         assert store.get_night(dt.date(2026, 11, 10)).cramps[0].severity == 7  # type: ignore[union-attr]
         assert store.get_day(dt.date(2026, 11, 10)).medicines == ["statin"]  # type: ignore[union-attr]
@@ -221,14 +222,44 @@ def test_delete_and_undo_through_cli(run_cli: Callable, migrated_url: str) -> No
     assert run_cli("diary", "delete", "2026-11-10", "--kind", "day").exit_code == 0
     shown = run_cli("diary", "show", "2026-11-10")
     assert "Day: not logged" in shown.stdout and "quiet night" in shown.stdout
-    assert run_cli("diary", "undo").stdout.strip() == "Undid deleting the day of 2026-11-10."
+    assert undo_last(run_cli).stdout.strip() == "Undid deleting the day of 2026-11-10."
     assert run_cli("diary", "delete", "2026-11-10").exit_code == 0
     _assert_refused(run_cli("diary", "show", "2026-11-10"), "nothing is logged for 2026-11-10")
-    run_cli("diary", "undo")
+    undo_last(run_cli)
     assert json.loads(run_cli("diary", "show", "2026-11-10", "--format", "json").stdout)["day"]["fluids_ml"] == 1000
-    assert run_cli("diary", "undo").stdout.strip() == "Undid adding the day of 2026-11-10."
-    assert run_cli("diary", "undo").stdout.strip() == "Undid adding the night of 2026-11-10."
+    assert undo_last(run_cli).stdout.strip() == "Undid adding the day of 2026-11-10."
+    assert undo_last(run_cli).stdout.strip() == "Undid adding the night of 2026-11-10."
     _assert_refused(run_cli("diary", "undo"), "nothing to undo")
+
+
+def test_an_undo_never_takes_back_a_change_made_after_the_one_it_names(
+    run_cli: Callable, migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The laptop deletes a day and is told how to undo it; the phone then logs a cramp (confirmed saved).
+    Undoing the delete by its number is refused and the cramp stays; plain ``diary undo`` says what the
+    last change is and, at a keyboard, undoes it only when the person says yes."""
+    run_cli("log", "day", "--date", "2026-11-10", "--fluids", "1L")
+    deleted = run_cli("diary", "delete", "2026-11-10", "--kind", "day")
+    assert deleted.exit_code == 0, deleted.stderr
+    change = deleted.stdout.split("--change ")[1].split("'")[0]
+    with DiaryStore(migrated_url) as phone:
+        phone.log_night(NightRecord.model_validate({"date": "2026-11-10", "cramps": [
+            {"start": "03:10", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 6}]}))
+    _assert_refused(run_cli("diary", "undo", "--change", change), "the diary changed since that change")
+    with DiaryStore(migrated_url) as store:
+        assert store.get_night(dt.date(2026, 11, 10)) is not None and store.get_day(dt.date(2026, 11, 10)) is None
+    # No keyboard: it says which change is the last and how to undo it, and undoes nothing.
+    shown = run_cli("diary", "undo")
+    assert "Added the night of 2026-11-10." in shown.stdout and "--change" in shown.stderr
+    _assert_refused(shown, "nothing was undone")
+    monkeypatch.setattr(diary_commands, "_interactive", lambda: True)
+    _assert_refused(run_cli("diary", "undo", input="n\n"), "nothing was undone")
+    with DiaryStore(migrated_url) as store:
+        assert store.get_night(dt.date(2026, 11, 10)) is not None
+    said_yes = run_cli("diary", "undo", input="y\n")
+    assert said_yes.exit_code == 0 and "Undid adding the night of 2026-11-10." in said_yes.stdout, said_yes.stdout
+    with DiaryStore(migrated_url) as store:
+        assert store.get_night(dt.date(2026, 11, 10)) is None and store.get_day(dt.date(2026, 11, 10)) is None
 
 
 # --------------------------------------------------------------------------- import / export
@@ -249,9 +280,10 @@ def test_export_import_round_trip(run_cli: Callable, fmt: str, tmp_path: Path) -
     other = f"sqlite:///{tmp_path / 'other.db'}"  # a brand-new diary, created on open
     imported = run_cli("import", str(exported), db=other)
     assert imported.exit_code == 0, imported.stderr
-    assert imported.stdout.strip() == "Imported 2 nights and 1 day."
+    assert imported.stdout.splitlines()[0] == "Imported 2 nights and 1 day."
+    assert "Undo with 'crampcare diary undo --change " in imported.stdout
     again = run_cli("import", str(exported), db=other)
-    assert again.stdout.strip() == "Nothing new: 3 already in the diary, skipped."
+    assert again.stdout.splitlines()[0] == "Nothing new: 3 already in the diary, skipped."
     assert run_cli("export", "--format", fmt, db=other).stdout == exported.read_text(encoding="utf-8-sig")
 
 

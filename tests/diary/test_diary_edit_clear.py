@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import typer
-from diary_helpers import CliResult, cli_runner
+from diary_helpers import CliResult, cli_runner, undo_last
 
 from crampcare.cli import diary_commands
 from crampcare.cli.diary_commands import CLEAR_NAMES
@@ -92,7 +92,7 @@ def test_a_cramps_relief_minutes_are_cleared_for_the_cramp_named(run: Callable[.
     night, day = _stored(sqlite_url)
     assert [cramp["minutes_to_relief"] for cramp in night["cramps"]] == [2, None]
     assert {**night, "cramps": []} == {**before[0], "cramps": []} and day == before[1]
-    assert run("diary", "undo").exit_code == 0
+    assert undo_last(run).exit_code == 0
     assert _stored(sqlite_url) == before
 
 
@@ -102,7 +102,7 @@ def test_several_clears_are_one_change_that_undo_restores(run: Callable[..., Cli
     assert result.exit_code == 0, result.stderr
     night, day = _stored(sqlite_url)
     assert (night["sleep_disturbed"], day["cold_exposure"], day["fluids_ml"]) == (None, None, None)
-    assert run("diary", "undo").exit_code == 0
+    assert undo_last(run).exit_code == 0
     assert _stored(sqlite_url) == before
 
 

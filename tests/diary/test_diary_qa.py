@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from diary_helpers import CliResult, cli_runner, cramp, day, night
+from diary_helpers import CliResult, cli_runner, cramp, day, night, undo_last
 
 from crampcare.diary import transfer
 from crampcare.diary.store import DiaryStore
@@ -209,7 +209,7 @@ def test_undo_after_an_import_that_added_nothing_keeps_the_earlier_change(
     for path in (again, header_only):
         imported = run_cli("import", str(path))
         assert imported.exit_code == 0, imported.stderr
-        undone = run_cli("diary", "undo")
+        undone = undo_last(run_cli)
         assert undone.exit_code == 0 and "importing" in undone.stdout, undone.stdout
         assert store.get_night(dt.date(2026, 11, 1)) is not None
 

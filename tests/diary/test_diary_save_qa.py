@@ -169,5 +169,9 @@ def test_a_change_committed_before_a_crash_is_kept_and_can_be_undone(
     with diary_service.open_diary(url) as diary:
         stored = diary_service.night(diary, dt.date(2026, 1, 10))
         assert stored is not None and [c.start for c in stored.cramps] == [dt.time(3, 10)]
-    undone = crampcare("diary", "undo", "--db", url)
+    # The person asks what the last change is (no keyboard here: nothing undone yet), then undoes it by number.
+    shown = crampcare("diary", "undo", "--db", url)
+    assert shown.returncode == 2 and "Added the night of 2026-01-10." in shown.stdout, shown
+    change = shown.stdout.split("(number ")[1].split(")")[0]
+    undone = crampcare("diary", "undo", "--change", change, "--db", url)
     assert undone.returncode == 0 and "night of 2026-01-10" in undone.stdout

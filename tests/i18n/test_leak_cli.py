@@ -80,13 +80,19 @@ def test_assessment_text_markdown_and_interview(tmp_path: Path) -> None:
 
 
 def test_diary_commands(diary: str, tmp_path: Path) -> None:
+    logged = russian("log", "night", "--date", "2026-12-01", "--cramp", "03:10,3m,left,calf+toes,7,stretch,2", "--db", diary)
+    shown = russian("diary", "undo", "--db", diary, code=2)  # which change is the last: asked, nothing undone
+    change = re.search(r"номер (\d+)", shown)
+    assert change is not None, shown
     outputs = [
+        logged,
+        shown.replace("error: ", ""),  # a refusal's prefix stays English (test_refusals_are_russian)
+        russian("diary", "undo", "--change", change.group(1), "--db", diary),
         russian("log", "night", "--date", "2026-12-01", "--cramp", "03:10,3m,left,calf+toes,7,stretch,2", "--db", diary),
         russian("log", "day", "--date", "2026-12-01", "--fluids", "1.5L", "--activity", "high", "--stress", "some",
                 "--db", diary),
         russian("diary", "show", "2026-12-01", "--db", diary),
         russian("diary", "list", "--db", diary),
-        russian("diary", "undo", "--db", diary),
         russian("export", "--format", "csv", "--out", str(tmp_path / "d.csv"), "--db", diary),
         russian("import", str(tmp_path / "d.csv"), "--db", diary),
         russian("db", "status", "--db", diary),

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
+from typing import TypeVar
 
 import pytest
 from serverkit import PASSWORD, LiveServer, Person
@@ -24,6 +25,7 @@ from loopback import loopback_client
 CLIENTS = 10
 DATE = (dt.date.today() - dt.timedelta(days=2)).isoformat()
 FORM_KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
+T = TypeVar("T")
 
 
 def _cramp(minute: int, severity: int = 5) -> dict[str, object]:
@@ -38,7 +40,7 @@ def _server_with_person(serve: Callable[..., LiveServer], db_url: str,
         return server, {"crampcare_session": client.cookies["crampcare_session"]}, person.csrf
 
 
-def _parallel(count: int, job: Callable[[int], int]) -> list[int]:
+def _parallel(count: int, job: Callable[[int], T]) -> list[T]:
     with ThreadPoolExecutor(count) as pool:
         return list(pool.map(job, range(count)))
 
@@ -78,30 +80,44 @@ def test_parallel_api_writes_to_one_night_never_fail(shared_serve: Callable[...,
     server, cookies, csrf = _server_with_person(shared_serve, module_migrated_db_url, email)
     headers = {"X-CSRF-Token": csrf}
 
-    def post(index: int) -> int:
+    def post(index: int) -> tuple[int, str]:
         with loopback_client(server.url, cookies=cookies, headers=headers, timeout=30) as client:
-            return client.post("/api/v1/nights", json={"date": DATE, "cramps": [_cramp(index)]}).status_code
+            sent = client.post("/api/v1/nights", json={"date": DATE, "cramps": [_cramp(index)]})
+            return sent.status_code, sent.headers.get("X-Change-Id", "")
 
-    posted = _parallel(CLIENTS, post)
+    posted_changes = _parallel(CLIENTS, post)
+    posted = [status for status, _change in posted_changes]
     assert sorted(posted) == [200] * (CLIENTS - 1) + [201]  # one created the night, the others appended
     assert _stored_cramps(module_migrated_db_url, email) == CLIENTS
 
-    def put(index: int) -> int:
+    def put(index: int) -> tuple[int, str]:
         with loopback_client(server.url, cookies=cookies, headers=headers, timeout=30) as client:
             body = {"date": DATE, "cramps": [_cramp(index, severity=index)]}
-            return client.put(f"/api/v1/nights/{DATE}", json=body, headers={"If-Match": "*"}).status_code
+            sent = client.put(f"/api/v1/nights/{DATE}", json=body, headers={"If-Match": "*"})
+            return sent.status_code, sent.headers.get("X-Change-Id", "")
 
-    assert _parallel(CLIENTS, put) == [200] * CLIENTS
+    put_changes = _parallel(CLIENTS, put)
+    assert [status for status, _change in put_changes] == [200] * CLIENTS
     with loopback_client(server.url, cookies=cookies, headers=headers) as client:
         final = client.get(f"/api/v1/nights/{DATE}").json()
     assert len(final["cramps"]) == 1 and final["cramps"][0]["start"] == f"02:{final['cramps'][0]['severity']:02d}:00"
 
-    def undo(_index: int) -> int:
-        with loopback_client(server.url, cookies=cookies, headers=headers, timeout=30) as client:
-            return client.post("/api/v1/undo").status_code
+    def undo(changes: list[tuple[int, str]]) -> Callable[[int], int]:
+        def each(index: int) -> int:
+            with loopback_client(server.url, cookies=cookies, headers=headers, timeout=30) as client:
+                return client.post("/api/v1/undo", params={"change": changes[index][1]}).status_code
+        return each
 
-    undone = _parallel(CLIENTS, undo)
-    assert set(undone) <= {200, 404} and undone.count(200) >= 1
+    # Each client undoes the cramp it appended, all at once: every one was followed by the PUTs, so
+    # every undo is refused and the night the last PUT stored stays as it was.
+    refused = _parallel(CLIENTS, undo(posted_changes))
+    assert refused == [409] * CLIENTS
+    with loopback_client(server.url, cookies=cookies, headers=headers) as client:
+        assert client.get(f"/api/v1/nights/{DATE}").json() == final
+    # Each PUT's client undoes its own PUT: the last one is taken back; an earlier one only once the
+    # later ones were (it is then the last); the others are refused. Never a 5xx, never a change undone twice.
+    undone = _parallel(CLIENTS, undo(put_changes))
+    assert set(undone) <= {200, 409} and undone.count(200) >= 1
     assert not [status for status in posted + undone if status >= 500]
 
 

@@ -53,13 +53,19 @@ def test_appending_notes_past_their_limit_is_a_conflict_with_its_reason(db_clien
     assert fits.status_code == 200 and len(fits.json()["notes"]) == 1901
 
 
+def undo(c: TestClient, write: Any) -> Any:
+    """``POST /api/v1/undo`` of the change ``write`` (a write's response) made: its ``X-Change-Id``."""
+    return c.post("/api/v1/undo", params={"change": write.headers["X-Change-Id"]})
+
+
 def test_nights_crud_and_undo(db_client: TestClient) -> None:
     c = db_client
     d1, d2 = TODAY - dt.timedelta(days=3), TODAY - dt.timedelta(days=2)
     created = c.post("/api/v1/nights", json=night(d1, 7))
-    assert created.status_code == 201
+    assert created.status_code == 201 and created.headers["X-Change-Id"].isdigit()
     assert created.headers["location"] == f"/api/v1/nights/{d1.isoformat()}"
-    assert c.post("/api/v1/nights", json=night(d2)).status_code == 201  # a quiet night
+    quiet_d2 = c.post("/api/v1/nights", json=night(d2))  # a quiet night
+    assert quiet_d2.status_code == 201
 
     got = c.get(f"/api/v1/nights/{d1.isoformat()}").json()
     assert got["cramps"][0]["severity"] == 7 and got["cramps"][0]["start"] == "03:10:00"
@@ -69,8 +75,8 @@ def test_nights_crud_and_undo(db_client: TestClient) -> None:
     assert [x["severity"] for x in appended.json()["cramps"]] == [7, 3]
     quiet = c.post("/api/v1/nights", json=night(d1))  # a quiet night erases nothing
     assert quiet.status_code == 200 and quiet.headers["x-crampcare-outcome"] == "unchanged"
-    assert len(quiet.json()["cramps"]) == 2
-    assert c.post("/api/v1/undo").status_code == 200  # undo takes back exactly the appended cramp
+    assert len(quiet.json()["cramps"]) == 2 and "X-Change-Id" not in quiet.headers  # nothing to undo there
+    assert undo(c, appended).status_code == 200  # undo takes back exactly the appended cramp
     assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [7]
     key = {"Idempotency-Key": "retry-1"}
     first, retry = (c.post("/api/v1/nights", json=night(d1, 5), headers=key) for _ in range(2))
@@ -98,21 +104,22 @@ def test_nights_crud_and_undo(db_client: TestClient) -> None:
     mismatch = assert_error(c.put(f"/api/v1/nights/{d2.isoformat()}", json=night(d1, 1)), 422, "validation_error")
     assert mismatch["fields"][0]["field"] == "date"
 
-    assert c.delete(f"/api/v1/nights/{d1.isoformat()}", headers={"If-Match": updated.headers["etag"]}).status_code == 200
+    gone = c.delete(f"/api/v1/nights/{d1.isoformat()}", headers={"If-Match": updated.headers["etag"]})
+    assert gone.status_code == 200
     assert_error(c.delete(f"/api/v1/nights/{d1.isoformat()}", headers={"If-Match": "*"}), 404, "not_found")
     assert c.get(f"/api/v1/nights/{d1.isoformat()}").status_code == 404
 
-    undone = c.post("/api/v1/undo")
+    undone = undo(c, gone)
     assert undone.status_code == 200 and "deleting" in undone.json()["message"]
     assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [9, 4]
-    c.post("/api/v1/undo")  # the edit
+    undo(c, updated)  # the edit
     assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [7, 5]
-    c.post("/api/v1/undo")  # the appended cramp
+    undo(c, first)  # the appended cramp
     assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [7]
-    c.post("/api/v1/undo")
-    c.post("/api/v1/undo")
+    undo(c, quiet_d2)
+    undo(c, created)
     assert c.get("/api/v1/nights").json() == []
-    assert_error(c.post("/api/v1/undo"), 404, "not_found")
+    assert_error(undo(c, created), 404, "not_found")
 
 
 def test_days_crud(db_client: TestClient) -> None:
@@ -125,9 +132,10 @@ def test_days_crud(db_client: TestClient) -> None:
     replaced = c.put(f"/api/v1/days/{TODAY.isoformat()}", json={**day, "fluids_ml": 2500}, headers={"If-Match": etag})
     assert replaced.status_code == 200
     assert c.get("/api/v1/days", params={"to": TODAY.isoformat()}).json()[0]["fluids_ml"] == 2500
-    assert c.delete(f"/api/v1/days/{TODAY.isoformat()}", headers={"If-Match": replaced.headers["etag"]}).status_code == 200
+    deleted = c.delete(f"/api/v1/days/{TODAY.isoformat()}", headers={"If-Match": replaced.headers["etag"]})
+    assert deleted.status_code == 200
     assert c.get("/api/v1/days").json() == []
-    assert c.post("/api/v1/undo").status_code == 200
+    assert undo(c, deleted).status_code == 200
     assert len(c.get("/api/v1/days").json()) == 1
 
 
@@ -216,7 +224,7 @@ def test_export_import_round_trip(db_client: TestClient) -> None:
     error = assert_error(c.post("/api/v1/import", content=bad_csv, headers={"content-type": "text/csv"}), 422,
                          "validation_error")
     assert "row 2" in error["fields"][0]["field"]
-    assert c.post("/api/v1/undo").status_code == 200  # undoes the import
+    assert undo(c, imported).status_code == 200  # undoes the import
     assert c.get("/api/v1/nights").json() == []
 
 
@@ -246,7 +254,7 @@ def test_each_owner_sees_only_their_diary(sqlite_url: str) -> None:
         assert c.get(f"/api/v1/nights/{d.isoformat()}").status_code == 404
         assert c.get("/api/v1/assessments/latest").status_code == 404
         assert c.get("/api/v1/insights").json()["nights_logged"] == 0
-        assert c.post("/api/v1/undo").status_code == 404
+        assert c.post("/api/v1/undo", params={"change": 1}).status_code == 404
         assert "night_logged" in c.get("/api/v1/export").text and d.isoformat() not in c.get("/api/v1/export").text
         assert c.post("/api/v1/nights", json=night(d, 2)).status_code == 201  # same date, other owner
         owner["name"] = "alice"

@@ -221,7 +221,10 @@ def test_diary_log_night_quiet_day_edit_delete_undo(client: TestClient) -> None:
     deleted = client.post(f"/diary/night/{date}/delete", follow_redirects=False)
     assert deleted.status_code == 303
     assert client.get(f"/api/v1/nights/{date}").status_code == 404
-    client.post("/diary/undo")
+    # The message's Undo names the delete it was offered for.
+    offered = re.search(r'id="flash".*?name="change" value="(\d+)"', client.get("/diary").text, re.S)
+    assert offered is not None
+    client.post("/diary/undo", data={"change": offered.group(1)})
     assert client.get(f"/api/v1/nights/{date}").json()["notes"] == "edited"
 
 

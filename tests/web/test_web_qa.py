@@ -160,7 +160,8 @@ def test_a_double_tap_on_delete_is_not_an_error(db_client: TestClient) -> None:
 def test_a_key_from_another_form_is_refused_in_words(client: TestClient, path: str) -> None:
     """A key already used by another kind of change: a 4xx page with the reason, never a 500."""
     client.post("/diary/quiet", data={"date": default_night_date().isoformat(), "idempotency_key": "used"})
-    data: dict[str, Any] = {"idempotency_key": "used", "date": dt.date.today().isoformat(), "answers": "{}"}
+    data: dict[str, Any] = {"idempotency_key": "used", "date": dt.date.today().isoformat(), "answers": "{}",
+                            "change": "1"}
     response = client.post(path, data=data, follow_redirects=False)
     assert 400 <= response.status_code < 500 and "idempotency key" in response.text
 
@@ -187,8 +188,10 @@ def test_the_edit_day_form_changes_the_day(client: TestClient) -> None:
     assert wrong.status_code == 422 and 'id="day-err-fluids"' in wrong.text and 'lang="ru"' in wrong.text
     assert f'action="/diary/day/{date}"' in wrong.text and "third" in wrong.text
     assert client.get(f"/api/v1/days/{date}").json()["notes"] == "second"
-    # Undo takes the edit back.
-    client.post("/diary/undo")
+    # Undo (the page's "Undo the last change", naming the edit) takes the edit back.
+    latest = re.search(r'action="/diary/undo">.*?name="change" value="(\d+)"', client.get("/diary").text, re.S)
+    assert latest is not None
+    client.post("/diary/undo", data={"change": latest.group(1)})
     assert client.get(f"/api/v1/days/{date}").json()["notes"] == "first"
     assert client.post(f"/diary/day/{dt.date.today().isoformat()}", data={"fluids": "1L"}).status_code == 404
 

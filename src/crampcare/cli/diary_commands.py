@@ -593,12 +593,15 @@ def log_night(
         store = _open(db)
         try:
             logged = diary_service.log_night(store, record)
+            change = diary_service.change_made(store)
         finally:
             store.close()
         if logged.outcome == "created":
             typer.echo(_("Logged the night of {date}: {summary}.", date=night, summary=_night_summary(record)))
+            _say_how_to_undo(change)
         elif logged.outcome == "appended":
             typer.echo(_("Added to the night of {date}, now: {summary}.", date=night, summary=_night_summary(logged.night)))
+            _say_how_to_undo(change)
         else:
             typer.echo(
                 _("The night of {date} is already logged ({summary}); a quiet night does not erase cramps. "
@@ -647,9 +650,11 @@ def log_day(
         store = _open(db)
         try:
             _add_or_explain(lambda: diary_service.log_day(store, record), "day", day)
+            change = diary_service.change_made(store)
         finally:
             store.close()
         typer.echo(_("Logged the day of {date}: {summary}.", date=day, summary=_day_summary(record)))
+        _say_how_to_undo(change)
 
 
 def _add_or_explain(add: Callable[[], None], kind: str, date: dt.date) -> None:
@@ -886,12 +891,14 @@ def diary_edit(
                 changed_days.append(DayRecord.model_validate({**day.model_dump(), **day_values}))
             read = diary_service.Records([night] if night else [], [day] if day else [])
             diary_service.edit(store, changed_nights, changed_days, read)
+            change = diary_service.change_made(store)
         finally:
             store.close()
         for changed_night in changed_nights:
             typer.echo(_("Changed the night of {date}: {summary}.", date=day_date, summary=_night_summary(changed_night)))
         for changed_day in changed_days:
             typer.echo(_("Changed the day of {date}: {summary}.", date=day_date, summary=_day_summary(changed_day)))
+        _say_how_to_undo(change)
 
 
 def _add_cleared(names: list[str], changes: dict[str, dict[str, Any]]) -> None:
@@ -948,21 +955,48 @@ def diary_delete(
         store = _open(db)
         try:
             deleted = diary_service.delete(store, day_date, kind)  # type: ignore[arg-type]  # checked above
+            change = diary_service.change_made(store)
         finally:
             store.close()
         kinds = {"night": _("night"), "day": _("day")}
         what = _(" and ").join(kinds.get(kind, kind) for kind in deleted)
-        typer.echo(_("Deleted the {what} of {date}. Undo with 'crampcare diary undo'.", what=what, date=day_date))
+        typer.echo(_("Deleted the {what} of {date}. Undo with 'crampcare diary undo --change {change}'.", what=what,
+                     date=day_date, change=change))
 
 
-def diary_undo(db: DbOption = None) -> None:
-    """Revert the last change: a log, edit, delete or import."""
+def _say_how_to_undo(change: int | None) -> None:
+    """The line after a save: how to take back exactly this change (an undo names it, so it never takes
+    back a change saved after it, say on another device)."""
+    if change is not None:
+        typer.echo(_("Undo with 'crampcare diary undo --change {change}'.", change=change))
+
+
+def diary_undo(
+    change: Annotated[int | None, typer.Option("--change", min=1, max=2**62,
+                                               help="The number of the change to undo (a save message names it); "
+                                                    "refused when the diary changed since.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Revert a log, edit, delete or import while it is still the last change (without --change: say
+    which change is the last and, at a keyboard, ask before undoing it)."""
     with _friendly_errors():
         from crampcare.services import diary as diary_service
 
         store = _open(db)
         try:
-            message = diary_service.undo(store)
+            if change is None:
+                latest = diary_service.latest_change(store)
+                if latest is None:
+                    raise _Refused(_("nothing to undo"))
+                typer.echo(_("The last change (number {change}): {what}", change=latest.id, what=latest.description))
+                if not _interactive():
+                    raise _Refused(_("nothing was undone; to undo it, run 'crampcare diary undo --change {change}'",
+                                     change=latest.id))
+                if not _confirm(_("Undo it?"), default=False):
+                    raise _Refused(_("nothing was undone"))
+                change = latest.id
+            # Refused inside the undo's transaction when the diary changed since (another device).
+            message = diary_service.undo(store, change)
         finally:
             store.close()
         typer.echo(message)
@@ -1013,6 +1047,7 @@ def import_command(
     """Import a CSV, JSON or FHIR diary: everything is checked first; any problem imports nothing."""
     with _friendly_errors():
         from crampcare.cli.progress import stage_progress
+        from crampcare.services import diary as diary_service
         from crampcare.services.transfer import import_file
 
         if file.is_dir():
@@ -1023,9 +1058,11 @@ def import_command(
         try:
             with stage_progress() as progress:  # a large FHIR Bundle takes seconds to check
                 summary = import_file(store, file, progress=progress)
+            change = diary_service.change_made(store)
         finally:
             store.close()
         typer.echo(summary.message)
+        _say_how_to_undo(change)
 
 
 # --------------------------------------------------------------------------- registration

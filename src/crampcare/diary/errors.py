@@ -10,7 +10,7 @@ import datetime as dt
 
 from crampcare.i18n.context import _
 
-__all__ = ["ChangedMeanwhileError", "ConflictError", "CrampNotYetError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError", "VersionRequiredError"]
+__all__ = ["ChangedMeanwhileError", "ConflictError", "CrampNotYetError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError", "UndoStaleError", "VersionRequiredError"]
 
 
 class DiaryError(Exception):
@@ -29,6 +29,15 @@ class DuplicateRecordError(DiaryError):
 
 class NotFoundError(DiaryError):
     """The requested record (or an undoable change) does not exist for this owner."""
+
+
+class UndoStaleError(DiaryError):
+    """The change an undo named is no longer the diary's last (another device or window changed the diary
+    since, or it was undone already): nothing was undone, so a change confirmed saved is never taken back."""
+
+    def __init__(self) -> None:
+        super().__init__(_("the diary changed since that change (perhaps on another device), so it is no longer "
+                           "the last one; nothing was undone"))
 
 
 class ConflictError(DiaryError):

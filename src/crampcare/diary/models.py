@@ -141,10 +141,14 @@ class ChangeLogRow(Base):
 
     ``previous`` is a list of ``{"kind": "night"|"day", "date": ISO, "record": dict|None}``:
     undo puts each (kind, date) back to ``record`` (``None`` = absent). The same shape covers a
-    single add, edit or delete and a bulk import.
+    single add, edit or delete and a bulk import. ``id`` names the change: an undo says which change
+    it takes back, and is refused when that is no longer the last one.
     """
 
     __tablename__ = "change_log"
+    # Never an id used before (SQLite would reuse the highest once an undo removed it): an Undo offered
+    # for one change must never take back a later one that got its id (migration 0013).
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = _owner_column()

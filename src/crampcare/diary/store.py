@@ -47,6 +47,7 @@ from crampcare.diary.errors import (
     DuplicateRecordError,
     NotFoundError,
     TagLimitError,
+    UndoStaleError,
 )
 from crampcare.diary.models import (
     DEFAULT_OWNER,
@@ -62,6 +63,7 @@ from crampcare.i18n.context import N_, _
 
 __all__ = [
     "AddManyResult",
+    "Change",
     "LoggedNight",
     "Outcome",
     "ConflictError",
@@ -120,6 +122,14 @@ class LoggedNight:
     outcome: Outcome
     night: NightRecord
     replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change undo can take back: its id (what an undo names) and what it did, in a sentence."""
+
+    id: int
+    description: str
 
 
 @dataclass(frozen=True)
@@ -254,6 +264,11 @@ class DiaryStore:
         self.owner = owner
         self.user_id = user_id
         self._owns_engine = not isinstance(url_or_engine, Engine)
+        #: The id of the change this store's latest write recorded (``None``: it recorded none, such as
+        #: a quiet night that changed nothing or a retry with a used idempotency key): what an Undo
+        #: offered for that write names. Set only once the write's transaction is committed.
+        self.last_change: int | None = None
+        self._recorded: int | None = None
         self.engine: Engine = make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
 
     def close(self) -> None:
@@ -461,11 +476,14 @@ class DiaryStore:
 
     # ------------------------------------------------------------------ undo
 
-    def undo(self, idempotency_key: str | None = None) -> str:
+    def undo(self, idempotency_key: str | None = None, *, change: int | None = None) -> str:
         """Revert the most recent change (add, edit, delete or import); returns what was undone.
 
-        Raises :class:`NotFoundError` when there is nothing left to undo. A retry with the
-        ``idempotency_key`` of an undo already done (a double tap) reverts nothing more.
+        ``change``: the id of the change the undo was offered for (:attr:`last_change` of the write, or
+        :meth:`latest_change`); when it is no longer the most recent one (another device or window
+        changed the diary since), :class:`UndoStaleError` and nothing is undone, checked in the undo's
+        own transaction. Raises :class:`NotFoundError` when there is nothing left to undo. A retry with
+        the ``idempotency_key`` of an undo already done (a double tap) reverts nothing more.
         """
 
         def work(conn: Connection) -> str:
@@ -474,6 +492,8 @@ class DiaryStore:
             ).first()
             if entry is None:
                 raise NotFoundError(_("nothing to undo"))
+            if change is not None and entry.id != change:
+                raise UndoStaleError()
             for kind in ("night", "day"):
                 items = [item for item in entry.previous if item["kind"] == kind]
                 self._delete_rows(conn, kind, [_as_date(item["date"]) for item in items])
@@ -491,6 +511,14 @@ class DiaryStore:
         return self._write_once("undo", idempotency_key, work,
                                 lambda conn, outcome: _("nothing more: that undo was already done"),
                                 lambda described: "undone")
+
+    def latest_change(self) -> Change | None:
+        """The most recent change undo would take back (``None``: nothing to undo)."""
+        with self.engine.connect() as conn:
+            entry = conn.execute(
+                select(_log).where(_log.c.owner == self.owner).order_by(_log.c.id.desc()).limit(1)
+            ).first()
+        return Change(entry.id, _describe(entry, _DID, _DID_BULK)) if entry is not None else None
 
     # ------------------------------------------------------------------ assessments
 
@@ -551,7 +579,14 @@ class DiaryStore:
 
     def _write(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` as one transaction holding this owner's write lock (see :mod:`crampcare.db.writes`)."""
-        return run_write(self.engine, self._owner, work)
+        def tracked(conn: Connection) -> T:
+            self._recorded = None  # a retried attempt starts afresh
+            return work(conn)
+
+        self.last_change = None
+        result = run_write(self.engine, self._owner, tracked)
+        self.last_change = self._recorded
+        return result
 
     def _write_once(
         self,
@@ -717,10 +752,13 @@ class DiaryStore:
     def _record_change(
         self, conn: Connection, action: str, kind: str, date: dt.date | None, entries: list[dict[str, Any]]
     ) -> None:
-        conn.execute(
+        inserted = conn.execute(
             insert(_log).values(owner=self.owner, user_id=self.user_id, at=_now(), action=action, kind=kind, date=date,
                                 previous=entries)
         )
+        key = inserted.inserted_primary_key
+        assert key is not None
+        self._recorded = int(key[0])
         oldest_kept = conn.execute(
             select(_log.c.id).where(_log.c.owner == self.owner).order_by(_log.c.id.desc()).offset(MAX_UNDO - 1).limit(1)
         ).scalar()
@@ -860,17 +898,33 @@ _UNDID_BULK = {
 }
 
 
-def _describe(entry: Row[Any]) -> str:
-    """A sentence for the person, in the current language: what the undone change had done."""
+# What a change did, before it is undone (``diary undo`` without ``--change`` shows it).
+_DID = {
+    "add": N_("Added the {what} of {date}."),
+    "edit": N_("Edited the {what} of {date}."),
+    "delete": N_("Deleted the {what} of {date}."),
+    "import": N_("Imported the {what} of {date}."),
+}
+_DID_BULK = {
+    "add": N_("Added {nights} and {days}."),
+    "edit": N_("Edited {nights} and {days}."),
+    "delete": N_("Deleted {nights} and {days}."),
+    "import": N_("Imported {nights} and {days}."),
+}
+
+
+def _describe(entry: Row[Any], single: Mapping[str, str] = _UNDID, bulk: Mapping[str, str] = _UNDID_BULK) -> str:
+    """A sentence for the person, in the current language: what the undone change had done (or, with
+    :data:`_DID`, what the change does)."""
     from crampcare.i18n.context import current_localizer
 
     if entry.kind == "bulk":
         nights = sum(1 for item in entry.previous if item["kind"] == "night")
         days = sum(1 for item in entry.previous if item["kind"] == "day")
         loc = current_localizer()
-        return _(_UNDID_BULK[entry.action], nights=loc.nights(nights), days=loc.days(days))
+        return _(bulk[entry.action], nights=loc.nights(nights), days=loc.days(days))
     what = {"both": _("night and day"), "night": _("night"), "day": _("day")}.get(entry.kind, entry.kind)
-    return _(_UNDID[entry.action], what=what, date=entry.date.isoformat())
+    return _(single[entry.action], what=what, date=entry.date.isoformat())
 
 
 def open_store(db: str | None = None, owner: str = DEFAULT_OWNER, *, auto_upgrade: bool = True) -> DiaryStore:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from crampcare.db.writes import DatabaseBusyError, Owner, OwnerGoneError
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
-from crampcare.diary.store import DiaryStore, LoggedNight, Outcome, StoredAssessment, open_store
+from crampcare.diary.store import Change, DiaryStore, LoggedNight, Outcome, StoredAssessment, open_store
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANY_VERSION",
+    "Change",
     "DatabaseBusyError",
     "Diary",
     "Expected",
@@ -35,6 +36,7 @@ __all__ = [
     "StoredAssessment",
     "assess_and_save",
     "assessments",
+    "change_made",
     "check_happened",
     "clearable_fields",
     "day",
@@ -45,6 +47,7 @@ __all__ = [
     "edit_seen",
     "get_date",
     "last_cramp",
+    "latest_change",
     "latest_assessment",
     "list_records",
     "log_day",
@@ -275,10 +278,25 @@ def delete(diary: Diary, date: dt.date, kind: Kind | None = None, idempotency_ke
     return diary.delete_date(date)
 
 
-def undo(diary: Diary, idempotency_key: str | None = None) -> str:
-    """Revert the last change; returns what was undone (``NotFoundError`` when there is nothing).
-    A retry with the same idempotency key (a double tap) reverts nothing more."""
-    return diary.undo(idempotency_key)
+def undo(diary: Diary, change: int, idempotency_key: str | None = None) -> str:
+    """Revert ``change``, the change the undo was offered for (:func:`change_made` after a write, or
+    :func:`latest_change`); returns what was undone. When it is no longer the diary's last change
+    (another device or window changed the diary since, or it was undone already),
+    :class:`~crampcare.diary.errors.UndoStaleError` and nothing is undone — checked inside the undo's
+    transaction, so an Undo never takes back someone else's confirmed change. ``NotFoundError`` when
+    there is nothing to undo. A retry with the same idempotency key (a double tap) reverts nothing more."""
+    return diary.undo(idempotency_key, change=change)
+
+
+def change_made(diary: Diary) -> int | None:
+    """The id of the change the latest write through ``diary`` made (``None``: it changed nothing, or
+    was a retry of one already done): what an Undo offered for that write names."""
+    return diary.last_change
+
+
+def latest_change(diary: Diary) -> Change | None:
+    """The diary's most recent change (id and what it did), which an undo naming it takes back."""
+    return diary.latest_change()
 
 
 def nights(diary: Diary, start: dt.date | None = None, end: dt.date | None = None) -> list[NightRecord]:

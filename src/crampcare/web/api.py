@@ -290,6 +290,19 @@ def list_nights(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDa
 
 
 OUTCOME_HEADER = "X-Crampcare-Outcome"
+CHANGE_HEADER = "X-Change-Id"
+CHANGE_HEADERS: dict[str, Any] = {CHANGE_HEADER: {
+    "description": "The id of the change this write made (absent when it changed nothing): send it as "
+                   "`POST /api/v1/undo?change=…` to take back exactly this change.",
+    "schema": {"type": "integer"}}}
+
+
+def _with_change(store: Diary, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """``headers`` and ``X-Change-Id``: the change the request's write made, which an undo names."""
+    change = diary_service.change_made(store)
+    return {**(headers or {}), **({CHANGE_HEADER: str(change)} if change is not None else {})}
+
+
 OUTCOME_HEADERS: dict[str, Any] = {
     OUTCOME_HEADER: {"description": "What the request did: `created`, `appended` (cramps added to the night "
                                     "already logged) or `unchanged` (a quiet night for a night already logged).",
@@ -307,10 +320,10 @@ IdempotencyKey = Header(None, alias="Idempotency-Key", min_length=1, max_length=
 @router.post("/nights", tags=["diary"], status_code=201,
              summary="Log a night: new cramps are appended to a night already logged; a quiet night erases nothing",
              responses={201: {"model": NightRecord, "description": "A new night was stored.",
-                              "headers": OUTCOME_HEADERS},
+                              "headers": {**OUTCOME_HEADERS, **CHANGE_HEADERS}},
                         200: {"model": NightRecord, "description": "The night was already logged: the cramps were "
                               "appended, or nothing changed (see the outcome header). The body is the stored night.",
-                              "headers": OUTCOME_HEADERS},
+                              "headers": {**OUTCOME_HEADERS, **CHANGE_HEADERS}},
                         409: _err("The Idempotency-Key was already used for another night or change."),
                         **ERRORS})
 def create_night(record: NightRecord, store: Diary = Depends(get_store),
@@ -323,7 +336,7 @@ def create_night(record: NightRecord, store: Diary = Depends(get_store),
     if logged.replayed:
         headers["Idempotent-Replayed"] = "true"
     status = 201 if logged.outcome == "created" and not logged.replayed else 200
-    return _json(_record_json(logged.night), status, headers)
+    return _json(_record_json(logged.night), status, _with_change(store, headers))
 
 
 @router.get("/nights/{date}", tags=["diary"], summary="One night",
@@ -337,22 +350,23 @@ def get_night(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
 
 @router.put("/nights/{date}", tags=["diary"],
             summary="Replace the night of a date (If-Match: its ETag) or create it; undoable",
-            responses={200: {"model": NightRecord, "headers": ETAG_HEADER}, **ERRORS, **PRECONDITIONS})
+            responses={200: {"model": NightRecord, "headers": {**ETAG_HEADER, **CHANGE_HEADERS}}, **ERRORS, **PRECONDITIONS})
 def put_night(date: DiaryDate, record: NightRecord, store: Diary = Depends(get_store),
               if_match: str | None = IfMatch, if_none_match: str | None = IfNoneMatch) -> Response:
     _same_date(date, record)
     _replace_or_delete("night", date, if_match, if_none_match,
                        lambda expected: diary_service.put_night(store, record, expected))
-    return _json(_record_json(record), headers={"ETag": _etag(record)})
+    return _json(_record_json(record), headers=_with_change(store, {"ETag": _etag(record)}))
 
 
 @router.delete("/nights/{date}", tags=["diary"], summary="Delete a night (If-Match: its ETag); undoable",
-               responses={**NOT_FOUND, **PRECONDITIONS})
+               responses={200: {"description": "Deleted.", "headers": CHANGE_HEADERS}, **NOT_FOUND, **PRECONDITIONS})
 def delete_night(date: DiaryDate, store: Diary = Depends(get_store),
                  if_match: str | None = IfMatch, if_none_match: str | None = IfNoneMatch) -> Response:
     _replace_or_delete("night", date, if_match, if_none_match,
                        lambda expected: diary_service.delete(store, date, "night", expected=expected))
-    return _json({"deleted": "night", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
+    return _json({"deleted": "night", "date": date.isoformat(), "undo": "POST /api/v1/undo?change=<X-Change-Id>"},
+                 headers=_with_change(store))
 
 
 @router.get("/days", tags=["diary"], summary="Days in a date range, oldest first",
@@ -364,10 +378,11 @@ def list_days(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDate
 
 
 @router.post("/days", tags=["diary"], status_code=201, summary="Log a day",
-             responses={201: {"model": DayRecord, "headers": ETAG_HEADER}, **ERRORS, **CONFLICT})
+             responses={201: {"model": DayRecord, "headers": {**ETAG_HEADER, **CHANGE_HEADERS}}, **ERRORS, **CONFLICT})
 def create_day(record: DayRecord, store: Diary = Depends(get_store)) -> Response:
     diary_service.log_day(store, record)
-    return _json(_record_json(record), 201, {"Location": f"/api/v1/days/{record.date.isoformat()}", "ETag": _etag(record)})
+    return _json(_record_json(record), 201, _with_change(store, {"Location": f"/api/v1/days/{record.date.isoformat()}",
+                                                                 "ETag": _etag(record)}))
 
 
 @router.get("/days/{date}", tags=["diary"], summary="One day",
@@ -381,28 +396,44 @@ def get_day(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
 
 @router.put("/days/{date}", tags=["diary"],
             summary="Replace the day of a date (If-Match: its ETag) or create it; undoable",
-            responses={200: {"model": DayRecord, "headers": ETAG_HEADER}, **ERRORS, **PRECONDITIONS})
+            responses={200: {"model": DayRecord, "headers": {**ETAG_HEADER, **CHANGE_HEADERS}}, **ERRORS, **PRECONDITIONS})
 def put_day(date: DiaryDate, record: DayRecord, store: Diary = Depends(get_store),
             if_match: str | None = IfMatch, if_none_match: str | None = IfNoneMatch) -> Response:
     _same_date(date, record)
     _replace_or_delete("day", date, if_match, if_none_match,
                        lambda expected: diary_service.put_day(store, record, expected))
-    return _json(_record_json(record), headers={"ETag": _etag(record)})
+    return _json(_record_json(record), headers=_with_change(store, {"ETag": _etag(record)}))
 
 
 @router.delete("/days/{date}", tags=["diary"], summary="Delete a day (If-Match: its ETag); undoable",
-               responses={**NOT_FOUND, **PRECONDITIONS})
+               responses={200: {"description": "Deleted.", "headers": CHANGE_HEADERS}, **NOT_FOUND, **PRECONDITIONS})
 def delete_day(date: DiaryDate, store: Diary = Depends(get_store),
                if_match: str | None = IfMatch, if_none_match: str | None = IfNoneMatch) -> Response:
     _replace_or_delete("day", date, if_match, if_none_match,
                        lambda expected: diary_service.delete(store, date, "day", expected=expected))
-    return _json({"deleted": "day", "date": date.isoformat(), "undo": "POST /api/v1/undo"})
+    return _json({"deleted": "day", "date": date.isoformat(), "undo": "POST /api/v1/undo?change=<X-Change-Id>"},
+                 headers=_with_change(store))
 
 
-@router.post("/undo", tags=["diary"], summary="Undo the last change (add, edit, delete, import)",
-             responses={404: _err("Nothing to undo.")})
-def undo(store: Diary = Depends(get_store)) -> Response:
-    return _json({"message": diary_service.undo(store)})
+@router.post("/undo", tags=["diary"], summary="Undo a change (add, edit, delete, import) while it is still the last one",
+             description="`change` is the `X-Change-Id` of the write to take back. When the diary changed since "
+                         "(another device or client wrote after it, or it was undone already), 409 and nothing is "
+                         "undone: an undo never takes back a change someone else saved.",
+             responses={404: _err("Nothing to undo."),
+                        409: _err("That change is no longer the last one (the diary changed since); nothing was "
+                                  "undone."),
+                        428: _err("`change` is required: the `X-Change-Id` of the write to undo; nothing was undone.")})
+def undo(change: int | None = Query(None, ge=1, le=2**62, description="The `X-Change-Id` the write answered."),
+         store: Diary = Depends(get_store)) -> Response:
+    from crampcare.diary.errors import UndoStaleError
+
+    if change is None:
+        raise ApiError(428, _("say which change to undo: send change= with the X-Change-Id header the write "
+                              "answered; nothing was undone"))
+    try:
+        return _json({"message": diary_service.undo(store, change)})
+    except UndoStaleError as exc:
+        raise ApiError(409, str(exc)) from None
 
 
 # --------------------------------------------------------------------------- insights
@@ -464,7 +495,8 @@ IMPORT_BODY = {
 
 
 @router.post("/import", tags=["transfer"], summary="Import a CSV or JSON diary (all or nothing, undoable)",
-             openapi_extra=IMPORT_BODY, responses={**ERRORS, 409: _err("A record differs from the stored one."),
+             openapi_extra=IMPORT_BODY, responses={200: {"description": "Imported.", "headers": CHANGE_HEADERS}, **ERRORS,
+                                                   409: _err("A record differs from the stored one."),
                                                    413: _err("File over the import limit (64 MB; 16 MB on a server).")})
 async def import_route(request: Request, format: Literal["csv", "json", "fhir"] | None = Query(None),
                        store: Diary = Depends(get_store)) -> Response:
@@ -472,4 +504,4 @@ async def import_route(request: Request, format: Literal["csv", "json", "fhir"] 
 
     text, name = await read_upload(request)
     summary = await run_in_threadpool(import_text, store, text, name, format)
-    return _json(asdict(summary))
+    return _json(asdict(summary), headers=_with_change(store))

@@ -196,6 +196,8 @@ FLASH = {
     "deleted": N_("Deleted {date}."),
     "undone": N_("Undone: the last change was reverted."),
     "nothing": N_("Nothing to undo."),
+    "stale": N_("Nothing was undone: the diary changed since (perhaps on another device), so that change is no "
+                "longer the last one."),
 }
 # After these the message offers Undo (of the change just made).
 UNDO_OFFER = frozenset({"night", "quiet", "day", "edited", "deleted", "imported"})
@@ -209,8 +211,8 @@ def _flash_message(said: tuple[str, dict[str, Any]] | None) -> str:
         return ""
     kind, params = said
     if kind == "imported":
-        try:
-            return transfer_service.ImportSummary(**params).message
+        try:  # the summary's fields, without the change the import made (what its Undo names)
+            return transfer_service.ImportSummary(**{k: v for k, v in params.items() if k != "change"}).message
         except TypeError:
             return _("Diary imported.")
     if kind not in FLASH:
@@ -232,13 +234,17 @@ def _diary_context(kb: KnowledgeBase, store: Diary, said: tuple[str, dict[str, A
     rows = [{"date": d, "night": nights.get(d), "day": days.get(d)} for d in sorted(nights.keys() | days.keys(),
                                                                                        reverse=True)]
     message = _flash_message(said)
+    latest = diary_service.latest_change(store)
     now = _now()
     default_night = units.default_night_date(now)
     return {
         "title": _("Diary"),
         "rows": rows,
         "message": message,
-        "undo_offer": bool(message) and said is not None and said[0] in UNDO_OFFER,
+        # The Undo offered with the message names the change the form made, never "whatever is last now".
+        "undo_offer": (said[1]["change"] if bool(message) and said is not None and said[0] in UNDO_OFFER
+                       and isinstance(said[1].get("change"), int) else None),
+        "latest_change": latest.id if latest is not None else None,
         "errors": errors or {},
         "nf": night_form or {},
         "df": day_form or {},
@@ -290,9 +296,12 @@ def _now() -> dt.datetime:
 
 
 async def _redirect(request: Request, done: str, date: dt.date | None = None,
-                    params: dict[str, Any] | None = None) -> RedirectResponse:
-    """Back to the diary, which says once what the form did (kept on the server, not in the URL)."""
-    return await flash.redirect(request, "/diary", done, {**(params or {}), **({"date": date.isoformat()} if date else {})})
+                    params: dict[str, Any] | None = None, store: Diary | None = None) -> RedirectResponse:
+    """Back to the diary, which says once what the form did (kept on the server, not in the URL);
+    with the ``store`` the form wrote through, the message's Undo names the change it made."""
+    change = diary_service.change_made(store) if store is not None else None
+    return await flash.redirect(request, "/diary", done, {**(params or {}), **({"date": date.isoformat()} if date else {}),
+                                                          **({"change": change} if change is not None else {})})
 
 
 async def _diary_error(request: Request, kb: KnowledgeBase, store: Diary, errors: dict[str, str],
@@ -343,7 +352,7 @@ async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
         await run_in_threadpool(diary_service.log_night, store, record, _form_key(form))
     except ValidationError as exc:
         return await _diary_error(request, kb, store, forms.validation_messages(exc), forms.form_dict(form))
-    return await _redirect(request, "night", date)
+    return await _redirect(request, "night", date, store=store)
 
 
 def _form_key(form: Any) -> str | None:
@@ -367,7 +376,7 @@ async def diary_quiet_night(request: Request, kb: KnowledgeBase = Depends(get_kb
         problem = _("{date} already has a cramp logged; a quiet night does not erase it. To change that night, "
                     "choose Edit next to it in the list.", date=current_localizer().date(date))
         return await _diary_error(request, kb, store, {"date": problem}, status=409)
-    return await _redirect(request, "quiet", date)
+    return await _redirect(request, "quiet", date, store=store)
 
 
 @router.post("/diary/day")
@@ -387,7 +396,7 @@ async def diary_log_day(request: Request, kb: KnowledgeBase = Depends(get_kb),
         message = _("{date} is already logged; choose Edit next to it in the list to change it.",
                     date=current_localizer().date(date))
         return await _diary_error(request, kb, store, {"date": message}, day_form=forms.form_dict(form), status=409)
-    return await _redirect(request, "day", date)
+    return await _redirect(request, "day", date, store=store)
 
 
 def _day_record(form: Any, date: dt.date, errors: dict[str, str]) -> DayRecord | None:
@@ -477,7 +486,7 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
         }, 422)
     # The night as the form showed it: a cramp logged from elsewhere since is refused, never overwritten.
     await run_in_threadpool(diary_service.edit_seen, store, record, forms.text(form, "version") or None)
-    return await _redirect(request, "edited", date)
+    return await _redirect(request, "edited", date, store=store)
 
 
 @router.get("/diary/day/{date}", response_class=HTMLResponse)
@@ -519,7 +528,7 @@ async def diary_save_day(request: Request, date: DiaryDate, kb: KnowledgeBase = 
         context = await run_in_threadpool(_day_edit_context, kb, store, date, forms.form_dict(form), errors)
         return answer_to_post(request, "day_edit.html", context, 422)
     await run_in_threadpool(diary_service.edit_seen, store, record, forms.text(form, "version") or None)
-    return await _redirect(request, "edited", date)
+    return await _redirect(request, "edited", date, store=store)
 
 
 @router.post("/diary/{kind}/{date}/delete")
@@ -528,16 +537,21 @@ async def diary_delete(request: Request, kind: str, date: DiaryDate, store: Diar
         raise ApiError(404, _("nothing to delete there"))
     key = _form_key(await request.form())
     await run_in_threadpool(diary_service.delete, store, date, "night" if kind == "night" else "day", key)
-    return await _redirect(request, "deleted", date)
+    return await _redirect(request, "deleted", date, store=store)
 
 
 @router.post("/diary/undo")
 async def diary_undo(request: Request, store: Diary = Depends(get_store)) -> Response:
-    from crampcare.diary.errors import NotFoundError
+    from crampcare.diary.errors import NotFoundError, UndoStaleError
 
     form = await request.form()
+    change = forms.text(form, "change")
+    if not (change.isascii() and change.isdigit() and len(change) <= 18):  # a page from before changes were named: it cannot say which one it meant
+        return await _redirect(request, "stale")
     try:
-        await run_in_threadpool(diary_service.undo, store, _form_key(form))
+        await run_in_threadpool(diary_service.undo, store, int(change), _form_key(form))
+    except UndoStaleError:
+        return await _redirect(request, "stale")
     except NotFoundError:
         return await _redirect(request, "nothing")
     return await _redirect(request, "undone")
@@ -555,7 +569,7 @@ async def diary_import(request: Request, kb: KnowledgeBase = Depends(get_kb),
         return await _diary_error(request, kb, store, {"file": exc.message}, status=exc.status)
     except DiaryError as exc:
         return await _diary_error(request, kb, store, {"file": str(exc)})
-    return await _redirect(request, "imported", params=dataclasses.asdict(summary))
+    return await _redirect(request, "imported", params=dataclasses.asdict(summary), store=store)
 
 
 # --------------------------------------------------------------------------- /insights
