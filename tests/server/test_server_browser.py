@@ -116,6 +116,8 @@ def sign_up(context: Any, email: str) -> str:
 
 
 def test_a_night_logged_offline_is_stored_once_in_its_owners_diary(browser: Any, server: LiveServer) -> None:
+    # A context of its own, not ``page``'s shared with as_new() (tests/web/browserkit.py): the test routes the
+    # whole context's network away and back, and its service worker installs as on a phone never used before.
     context = browser.new_context(base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True,
                                   service_workers="allow")
     page = context.new_page()
