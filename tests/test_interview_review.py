@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from clinical.test_clinical_cases import CASES, answers_of, check
+from clinical.test_clinical_cases import CASES, answers_of, from_cli_and_api
 from crampcare.assess import assess, visible_questions
 from crampcare.assess.answers import AnswerError
 from crampcare.assess.model import Assessment
@@ -210,17 +210,7 @@ REVIEW = [case for case in CASES if case["id"].startswith("RV")]
 @pytest.mark.parametrize("case", REVIEW, ids=[case["id"] for case in REVIEW])
 def test_a_new_patient_gets_the_same_right_result_from_the_cli_and_the_api(web: TestClient, case: dict[str, Any],
                                                                            tmp_path: Path) -> None:
-    answers = answers_of(case)
-    file = tmp_path / "answers.json"
-    file.write_text(json.dumps(answers), encoding="utf-8")
-    run = crampcare("assess", "--answers", str(file), "--format", "json")
-    assert run.returncode == 0, run.stderr
-    from_cli = Assessment.model_validate_json(run.stdout)
-    response = web.post("/api/v1/assess", json={"answers": answers})
-    assert response.status_code == 200, response.text
-    from_api = Assessment.model_validate(response.json())
-    for result in (from_cli, from_api):
-        assert not check(case, result), (case["about"], check(case, result))
+    from_cli, from_api = from_cli_and_api(web, case, tmp_path)
     assert from_cli.urgency == from_api.urgency and [f.id for f in from_cli.factors] == [f.id for f in from_api.factors]
 
 

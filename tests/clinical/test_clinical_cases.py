@@ -45,6 +45,27 @@ def answers_of(case: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
+def from_cli_and_api(web: Any, case: dict[str, Any], folder: Path) -> tuple[Assessment, Assessment]:
+    """The case's assessment through ``crampcare assess`` (a real process) and ``POST /api/v1/assess`` on
+    ``web``, each checked against the case: for the review files that run new patients through both."""
+    import json
+
+    from test_cli import crampcare
+
+    answers = answers_of(case)
+    file = folder / "answers.json"
+    file.write_text(json.dumps(answers), encoding="utf-8")
+    run = crampcare("assess", "--answers", str(file), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    from_cli = Assessment.model_validate_json(run.stdout)
+    response = web.post("/api/v1/assess", json={"answers": answers})
+    assert response.status_code == 200, response.text
+    from_api = Assessment.model_validate(response.json())
+    for result in (from_cli, from_api):
+        assert not check(case, result), (case["about"], check(case, result))
+    return from_cli, from_api
+
+
 def check(case: dict[str, Any], result: Assessment) -> list[str]:
     """What this result gets wrong for this case (empty when it is right)."""
     problems = []
