@@ -233,3 +233,91 @@ def test_the_import_limit_is_lower_on_a_server_and_set_by_the_operator(monkeypat
     assert operator.body_limit("/api/v1/import") == 40 * MB and operator.body_limit("/api/v1/days") == MB
     monkeypatch.setenv("CRAMPCARE_IMPORT_LIMIT_MB", "8")
     assert Settings.from_config(load_config()).body_limit("/diary/import") == 8 * MB
+
+
+# ------------------------------------------- a browser's form over the limit gets a page, not JSON
+
+BROWSER = {"Origin": "http://testserver", "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+TOO_BIG_FILE = b"x" * (2 * MB)  # over the 1.5 MB import limit of `small_import_limit`
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", ["larger than 1.5 MB", "crampcare import FILE", "crampcare export --from"]),
+    ("ru", ["файл больше 1.5 МБ", "crampcare import ФАЙЛ", "crampcare export --from"]),
+])
+def test_a_page_upload_over_the_import_limit_is_a_page_in_the_persons_language_with_a_way_back(
+        small_import_limit: TestClient, language: str, words: list[str]) -> None:
+    response = small_import_limit.post("/diary/import", files={"file": ("diary.fhir.json", TOO_BIG_FILE)},
+                                       headers={**BROWSER, "Accept-Language": language})
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-language"] == language and response.headers["connection"] == "close"
+    page = response.text.replace("&#39;", "'")
+    assert all(word in page for word in words), page
+    assert 'href="/diary"' in page and f'lang="{language}"' in page
+    assert small_import_limit.get("/api/v1/nights").json() == []
+
+
+def test_the_api_keeps_its_json_413_even_when_html_is_accepted(small_import_limit: TestClient) -> None:
+    response = small_import_limit.post("/api/v1/import", content=TOO_BIG_FILE,
+                                       headers={**BROWSER, "content-type": "application/fhir+json"})
+    assert response.status_code == 413 and response.headers["content-type"] == "application/json"
+    assert "larger than 1.5 MB" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", ["larger than 1 MB", "shorten"]),
+    ("ru", ["больше 1 МБ", "сократите"]),
+])
+def test_a_night_form_over_1_mb_is_a_page_that_says_to_shorten_it(
+        client: TestClient, language: str, words: list[str]) -> None:
+    response = client.post("/diary/night", content=b"notes=" + b"x" * MB, headers={
+        **BROWSER, "content-type": "application/x-www-form-urlencoded", "Accept-Language": language})
+    assert response.status_code == 413 and response.headers["content-type"].startswith("text/html")
+    assert all(word in response.text for word in words), response.text
+    assert 'href="/diary"' in response.text
+    assert client.get("/api/v1/nights").json() == []
+
+
+def _call(app: FastAPI, path: str, chunks: list[bytes], headers: list[tuple[bytes, bytes]]) -> tuple[int, int, bytes]:
+    """The status and body of a raw ASGI POST, and how many of ``chunks`` the app asked for."""
+    import anyio
+
+    asked = 0
+    messages: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        nonlocal asked
+        asked += 1
+        if asked > len(chunks):
+            return {"type": "http.disconnect"}
+        return {"type": "http.request", "body": chunks[asked - 1], "more_body": asked < len(chunks)}
+
+    async def send(message: dict[str, object]) -> None:
+        messages.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
+             "server": ("testserver", 80), "client": ("127.0.0.1", 5000),
+             "headers": [(b"host", b"testserver"), (b"origin", b"http://testserver"),
+                         (b"accept", b"text/html"), *headers]}
+    anyio.run(app, scope, receive, send)
+    status = next(int(str(m["status"])) for m in messages if m["type"] == "http.response.start")
+    body = b"".join(bytes(m.get("body", b"")) for m in messages if m["type"] == "http.response.body")  # type: ignore[call-overload]
+    return status, asked, body
+
+
+def test_a_page_upload_over_the_limit_is_refused_without_reading_on(
+        tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> None:
+    app = create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db"), max_import_bytes=MB + MB // 2))
+    boundary = b"b0undary"
+    head = b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="d.json"\r\n\r\n'
+    chunks = [head, *[b"x" * (MB // 2)] * 8, b"\r\n--" + boundary + b"--\r\n"]
+    multipart = (b"content-type", b"multipart/form-data; boundary=" + boundary)
+    declared = (b"content-length", str(sum(map(len, chunks))).encode())
+    # Content-Length over the limit: refused before a byte is read.
+    status, asked, body = _call(app, "/diary/import", chunks, [multipart, declared])
+    assert (status, asked) == (413, 0) and b"crampcare import" in body and b'href="/diary"' in body
+    # No Content-Length (chunked): refused at the chunk that crosses 1.5 MB, the rest never asked for.
+    status, asked, body = _call(app, "/diary/import", chunks, [multipart])
+    assert status == 413 and asked == 4 and b"crampcare import" in body and b'href="/diary"' in body

@@ -107,13 +107,14 @@ def wants_html(request: Request) -> bool:
 
 
 def _respond(request: Request, status: int, code: str, message: str, fields: Sequence[dict[str, str]] = (),
-             headers: dict[str, str] | None = None) -> Response:
+             headers: dict[str, str] | None = None, *, back: str | None = None) -> Response:
     if wants_html(request):
         templates = request.app.state.templates
         return templates.TemplateResponse(
             request,
             "error.html",
-            {"status": status, "code": code, "message": message, "fields": fields, "lang": current_language()},
+            {"status": status, "code": code, "message": message, "fields": fields, "lang": current_language(),
+             "back": back},
             status_code=status,
             headers=headers,
         )
@@ -123,6 +124,13 @@ def _respond(request: Request, status: int, code: str, message: str, fields: Seq
 def api_error_response(request: Request, exc: ApiError) -> Response:
     """The page (for a browser) or JSON body of a refusal."""
     return _respond(request, exc.status, exc.code, exc.message, exc.fields, exc.headers)
+
+
+def form_refused_response(request: Request, exc: ApiError) -> Response:
+    """A refusal answered before the route ran (e.g. a body over the limit): the JSON body, or for a
+    browser's form post the error page with a link back to the form's page (:func:`form_page`)."""
+    back = form_page(request) if wants_html(request) else None
+    return _respond(request, exc.status, exc.code, exc.message, exc.fields, exc.headers, back=back)
 
 
 def install_handlers(app: FastAPI) -> None:
@@ -235,14 +243,31 @@ def install_handlers(app: FastAPI) -> None:
 
 
 
-def allowed_methods(request: Request) -> list[str]:
-    """Every method some route answers at the request's path (HEAD wherever GET: see ``HeadMiddleware``)."""
+def _routed(request: Request, method: str, path: str | None = None) -> bool:
+    """Whether some route answers ``method`` at the request's path (or at ``path``, with the same ``root_path``)."""
     from starlette.routing import Match
 
-    found = [method for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-             if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
-                    for route in request.app.router.routes)]
+    scope = {**request.scope, "method": method}
+    if path is not None:
+        scope["path"] = request.scope.get("root_path", "") + path
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path (HEAD wherever GET: see ``HeadMiddleware``)."""
+    found = [method for method in ("GET", "POST", "PUT", "PATCH", "DELETE") if _routed(request, method)]
     return found[:1] + ["HEAD"] + found[1:] if "GET" in found else found
+
+
+def form_page(request: Request) -> str:
+    """The page a form posted to this path sits on: the path itself if it is a page (``/diary/night/<date>``),
+    else the nearest parent that is (``/diary/import`` -> ``/diary``), else the start page."""
+    path = request.url.path.removeprefix(request.scope.get("root_path", ""))
+    while path.strip("/"):
+        if _routed(request, "GET", path):
+            return request.scope.get("root_path", "") + path
+        path = path.rstrip("/").rsplit("/", 1)[0]
+    return request.scope.get("root_path", "") + "/"
 
 
 def _summary(fields: Sequence[dict[str, str]]) -> str:

@@ -7,20 +7,24 @@ import json
 from collections.abc import Iterable
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crampcare.i18n.context import _
-from crampcare.web.errors import error_body
+from crampcare.web.errors import ApiError, error_body, form_refused_response, wants_html
 from crampcare.web.settings import IMPORT_PATHS, MB, Settings
 
 
 class BodyTooLarge(HTTPException):
-    def __init__(self, limit: int, *, diary_file: bool = False) -> None:
+    def __init__(self, limit: int, *, diary_file: bool = False, page_form: bool = False) -> None:
         megabytes = format(limit / MB, "g")
         if diary_file:
             detail = _("the file is larger than {mb} MB, the most the web app imports; import it with "
                        "'crampcare import FILE', or export the diary in parts ('crampcare export --from … --to …')",
                        mb=megabytes)
+        elif page_form:
+            detail = _("what you sent is larger than {mb} MB, the most a page takes; shorten the longest text "
+                       "and send it again", mb=megabytes)
         else:
             detail = _("the request body is larger than {mb} MB", mb=megabytes)
         super().__init__(status_code=413, detail=detail)
@@ -46,7 +50,9 @@ def _route_path(scope: Scope) -> str:
 
 class BodyLimitMiddleware:
     """Refuse bodies over the route's limit (:meth:`Settings.body_limit`): by Content-Length up front,
-    and by counting what streams in (chunked uploads, or a Content-Length that lies)."""
+    and by counting what streams in (chunked uploads, or a Content-Length that lies). The API gets
+    the JSON error; a browser's form post (:func:`~crampcare.web.errors.wants_html`) gets the error
+    page in its language, with a link back to the form's page."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -58,9 +64,16 @@ class BodyLimitMiddleware:
             return
         path = _route_path(scope)
         limit = self.settings.body_limit(path)
+        request = Request(scope)
+        page = wants_html(request)
 
         def refusal() -> BodyTooLarge:
-            return BodyTooLarge(limit, diary_file=path in IMPORT_PATHS)
+            return BodyTooLarge(limit, diary_file=path in IMPORT_PATHS, page_form=page)
+
+        async def refuse(exc: BodyTooLarge) -> None:
+            # The rest of the body is never read: the connection cannot carry another request.
+            refused = ApiError(413, str(exc.detail), headers={"Connection": "close"})
+            await form_refused_response(request, refused)(scope, receive, send)
 
         for name, value in scope["headers"]:
             if name == b"content-length":
@@ -70,7 +83,7 @@ class BodyLimitMiddleware:
                     await _send_error(send, 400, "bad_request", _("Content-Length is not a number"))
                     return
                 if declared > limit:
-                    await _send_error(send, 413, "payload_too_large", refusal().detail)
+                    await refuse(refusal())
                     return
         received = 0
         started = False
@@ -94,7 +107,7 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge as exc:
             if not started:
-                await _send_error(send, 413, "payload_too_large", str(exc.detail))
+                await refuse(exc)
 
 
 # HTTPS only from now on, for a year, for this host alone (a clinic's other subdomains may not have it).
