@@ -279,8 +279,9 @@ def test_a_night_form_over_1_mb_is_a_page_that_says_to_shorten_it(
     assert client.get("/api/v1/nights").json() == []
 
 
-def _call(app: FastAPI, path: str, chunks: list[bytes], headers: list[tuple[bytes, bytes]]) -> tuple[int, int, bytes]:
-    """The status and body of a raw ASGI POST, and how many of ``chunks`` the app asked for."""
+def _call(app: FastAPI, path: str, chunks: list[bytes],
+          headers: list[tuple[bytes, bytes]]) -> tuple[int, int, bytes, list[tuple[bytes, bytes]]]:
+    """The status, body and headers of a raw ASGI POST, and how many of ``chunks`` the app asked for."""
     import anyio
 
     asked = 0
@@ -302,12 +303,12 @@ def _call(app: FastAPI, path: str, chunks: list[bytes], headers: list[tuple[byte
              "headers": [(b"host", b"testserver"), (b"origin", b"http://testserver"),
                          (b"accept", b"text/html"), *headers]}
     anyio.run(app, scope, receive, send)
-    status = next(int(str(m["status"])) for m in messages if m["type"] == "http.response.start")
+    start = next(m for m in messages if m["type"] == "http.response.start")
     body = b"".join(bytes(m.get("body", b"")) for m in messages if m["type"] == "http.response.body")  # type: ignore[call-overload]
-    return status, asked, body
+    return int(str(start["status"])), asked, body, list(start["headers"])  # type: ignore[call-overload]
 
 
-def test_a_page_upload_over_the_limit_is_refused_without_reading_on(
+def test_a_page_form_over_the_limit_is_refused_without_reading_on(
         tmp_path: Path, new_migrated_sqlite: Callable[[Path], str]) -> None:
     app = create_app(Settings(db=new_migrated_sqlite(tmp_path / "diary.db"), max_import_bytes=MB + MB // 2))
     boundary = b"b0undary"
@@ -316,8 +317,13 @@ def test_a_page_upload_over_the_limit_is_refused_without_reading_on(
     multipart = (b"content-type", b"multipart/form-data; boundary=" + boundary)
     declared = (b"content-length", str(sum(map(len, chunks))).encode())
     # Content-Length over the limit: refused before a byte is read.
-    status, asked, body = _call(app, "/diary/import", chunks, [multipart, declared])
+    status, asked, body, headers = _call(app, "/diary/import", chunks, [multipart, declared])
     assert (status, asked) == (413, 0) and b"crampcare import" in body and b'href="/diary"' in body
     # No Content-Length (chunked): refused at the chunk that crosses 1.5 MB, the rest never asked for.
-    status, asked, body = _call(app, "/diary/import", chunks, [multipart])
+    status, asked, body, headers = _call(app, "/diary/import", chunks, [multipart])
     assert status == 413 and asked == 4 and b"crampcare import" in body and b'href="/diary"' in body
+    # A form the route was already reading when it crossed 1 MB: the same page, the same way back.
+    form = [b"notes=", *[b"x" * (MB // 4)] * 6]
+    status, asked, body, headers = _call(app, "/diary/night", form, [(b"content-type", b"application/x-www-form-urlencoded")])
+    assert status == 413 and asked == 5 and b"shorten the longest text" in body and b'href="/diary"' in body
+    assert (b"connection", b"close") in headers

@@ -107,8 +107,10 @@ def wants_html(request: Request) -> bool:
 
 
 def _respond(request: Request, status: int, code: str, message: str, fields: Sequence[dict[str, str]] = (),
-             headers: dict[str, str] | None = None, *, back: str | None = None) -> Response:
+             headers: dict[str, str] | None = None) -> Response:
     if wants_html(request):
+        # A form too large to read (refused by the body limit, before or while reading it): back to its page.
+        back = form_page(request) if status == 413 else None
         templates = request.app.state.templates
         return templates.TemplateResponse(
             request,
@@ -124,13 +126,6 @@ def _respond(request: Request, status: int, code: str, message: str, fields: Seq
 def api_error_response(request: Request, exc: ApiError) -> Response:
     """The page (for a browser) or JSON body of a refusal."""
     return _respond(request, exc.status, exc.code, exc.message, exc.fields, exc.headers)
-
-
-def form_refused_response(request: Request, exc: ApiError) -> Response:
-    """A refusal answered before the route ran (e.g. a body over the limit): the JSON body, or for a
-    browser's form post the error page with a link back to the form's page (:func:`form_page`)."""
-    back = form_page(request) if wants_html(request) else None
-    return _respond(request, exc.status, exc.code, exc.message, exc.fields, exc.headers, back=back)
 
 
 def install_handlers(app: FastAPI) -> None:

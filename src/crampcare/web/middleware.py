@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crampcare.i18n.context import _
-from crampcare.web.errors import ApiError, error_body, form_refused_response, wants_html
+from crampcare.web.errors import ApiError, api_error_response, error_body, wants_html
 from crampcare.web.settings import IMPORT_PATHS, MB, Settings
 
 
@@ -27,7 +27,8 @@ class BodyTooLarge(HTTPException):
                        "and send it again", mb=megabytes)
         else:
             detail = _("the request body is larger than {mb} MB", mb=megabytes)
-        super().__init__(status_code=413, detail=detail)
+        # The rest of the body is never read: the connection cannot carry another request.
+        super().__init__(status_code=413, detail=detail, headers={"Connection": "close"})
 
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:
@@ -71,9 +72,8 @@ class BodyLimitMiddleware:
             return BodyTooLarge(limit, diary_file=path in IMPORT_PATHS, page_form=page)
 
         async def refuse(exc: BodyTooLarge) -> None:
-            # The rest of the body is never read: the connection cannot carry another request.
-            refused = ApiError(413, str(exc.detail), headers={"Connection": "close"})
-            await form_refused_response(request, refused)(scope, receive, send)
+            refused = ApiError(413, str(exc.detail), headers=dict(exc.headers or {}))
+            await api_error_response(request, refused)(scope, receive, send)
 
         for name, value in scope["headers"]:
             if name == b"content-length":
