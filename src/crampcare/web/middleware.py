@@ -65,15 +65,13 @@ class BodyLimitMiddleware:
             return
         path = _route_path(scope)
         limit = self.settings.body_limit(path)
-        request = Request(scope)
-        page = wants_html(request)
 
         def refusal() -> BodyTooLarge:
-            return BodyTooLarge(limit, diary_file=path in IMPORT_PATHS, page_form=page)
+            return BodyTooLarge(limit, diary_file=path in IMPORT_PATHS, page_form=wants_html(Request(scope)))
 
         async def refuse(exc: BodyTooLarge) -> None:
             refused = ApiError(413, str(exc.detail), headers=dict(exc.headers or {}))
-            await api_error_response(request, refused)(scope, receive, send)
+            await api_error_response(Request(scope), refused)(scope, receive, send)
 
         for name, value in scope["headers"]:
             if name == b"content-length":
