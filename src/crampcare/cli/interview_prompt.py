@@ -13,6 +13,7 @@ from crampcare.assess.engine import warning_questions_left_open
 from crampcare.assess.interview import (
     SECTION_TITLES,
     drop_hidden,
+    drop_unusable,
     implausible_answers,
     next_question,
     signs_to_show_now,
@@ -94,7 +95,7 @@ def ask_interactively(suggested: dict[str, Any] | None = None,
             # A question that keeps a warning sign open, not only the warning section's ("Are you
             # pregnant?": being sick late in pregnancy), as the web's step and the result decide it.
             keeps_sign_open = ((not raw.strip() or raw.strip().lower() in DONT_KNOW)
-                               and bool(warning_questions_left_open(kb, drop_hidden(kb, answers), [question])))
+                               and bool(warning_questions_left_open(kb, drop_unusable(kb, answers), [question])))
             if keeps_sign_open and raw.strip().lower() in DONT_KNOW:
                 console.print("[yellow]" + _("Left open: this warning sign is not ruled out.") + "[/yellow]")
                 skipped.add(question.id)
