@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crampcare.assess.answers import parse_text_answer
-from crampcare.assess.interview import next_question
+from crampcare.assess.engine import warning_questions_left_open
+from crampcare.assess.interview import drop_hidden, next_question
 from crampcare.knowledge import load_knowledge
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
@@ -28,7 +29,8 @@ GO_ON = "Answer the other questions?"
 
 def typed(plan: Mapping[str, str], only: str | None = None) -> list[str]:
     """The lines a person types to answer ``plan`` (question id → what they type) in interview order,
-    pressing Enter for every other question (Enter twice for a warning question: it asks once more);
+    pressing Enter for every other question (Enter twice for one that keeps a warning sign open: it
+    asks once more);
     ``only``: up to the end of that section."""
     answers: dict[str, Any] = {}
     skipped: set[str] = set()
@@ -40,7 +42,7 @@ def typed(plan: Mapping[str, str], only: str | None = None) -> list[str]:
             lines.append(plan[question.id])
             answers[question.id] = parse_text_answer(question, plan[question.id])
         else:
-            lines += ["", ""] if question.section == "warning_signs" else [""]
+            lines += ["", ""] if warning_questions_left_open(KB, drop_hidden(KB, answers), [question]) else [""]
             skipped.add(question.id)
     return lines
 

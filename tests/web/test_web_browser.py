@@ -59,14 +59,21 @@ def test_complete_an_assessment(page: Any, screenshot: Callable[[Any, str], Path
     page.get_by_role("button", name="Next").click()
     # The server shows the week on the same step once "pregnant" is answered.
     page.fill("#q-pregnancy_week input", "30")
+    # Being sick late in pregnancy is a warning sign: left open, the step would name it.
+    page.locator("#q-morning_sickness label:has-text('No')").click()
     page.get_by_role("button", name="Next").click()
     page.locator("#q-frequency label:has-text('Every week')").click()
     page.locator("#q-muscles label:has-text('Calf')").click()
+    page.get_by_role("button", name="Next").click()
+    # How long and whether stretching eases it were left open: they keep a warning sign open, so the
+    # step names them like warning questions, and Next again goes on.
+    assert page.locator("#left-open a[href='#q-duration_minutes']").is_visible()
     page.get_by_role("button", name="Next").click()
     page.fill("#q-fluids_l input", "1")
     while page.get_by_role("button", name="Next").count():
         page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="See my assessment").click()
+    page.get_by_role("button", name="See my assessment").click()  # the medicines, left open on purpose
     banner = page.locator("#urgency")
     banner.wait_for()
     assert "urgency-" in (banner.get_attribute("class") or "")

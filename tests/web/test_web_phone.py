@@ -247,7 +247,8 @@ def test_interview_by_keyboard_alone(phone_page: Any) -> None:
         page.keyboard.press("Tab")
         presses += 1
         focused = page.evaluate("""() => { const e = document.activeElement;
-            return {tag: e.tagName, type: e.type || '', name: e.name || '', text: (e.textContent || '').trim(),
+            return {tag: e.tagName, type: e.type || '', name: e.name || '', value: e.value || '',
+                    text: (e.textContent || '').trim(),
                     checked: e.name ? !!document.querySelector(`input[name="${e.name}"]:checked`) : false}; }""")
         if focused["type"] == "radio" and not focused["checked"]:
             # "No" (or the second choice): never a warning sign "yes". Stretching that does not ease
@@ -255,11 +256,17 @@ def test_interview_by_keyboard_alone(phone_page: Any) -> None:
             page.keyboard.press("Space" if focused["name"] == "eased_by_stretching" else "ArrowRight")
         elif focused["type"] == "text" and focused["name"] == "age":
             page.keyboard.type("45")
+        # How long a cramp lasts and the medicines keep warning signs open: left unanswered, their
+        # step would name them and ask again.
+        elif focused["type"] == "text" and focused["name"] == "duration_minutes":
+            page.keyboard.type("1")
+        elif focused["type"] == "checkbox" and focused["name"] == "medicines" and focused["value"] == "none":
+            page.keyboard.press("Space")
         elif focused["tag"] == "BUTTON" and focused["text"] in ("Next", "See my assessment"):
             done = focused["text"] == "See my assessment"
             with page.expect_navigation():
                 page.keyboard.press("Enter")
-            if done:
+            if done and page.locator("#urgency").count():
                 break
             # Each step of the interview: every axe rule, no sideways scroll, a screenshot.
             problems[page.locator("#progress").inner_text()] = axe_violations(page), sideways(page)

@@ -22,7 +22,7 @@ from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_
 from crampcare.knowledge.conditions import Condition, compiled, evaluate_open
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
-from crampcare.knowledge.schema import DERIVED_FROM, URGENCY_RANK, Sourced
+from crampcare.knowledge.schema import DERIVED_FROM, URGENCY_RANK, Question, Sourced
 
 DISCLAIMER = N_(
     "crampcare explains and organises; it does not diagnose. If you are worried, or anything "
@@ -296,6 +296,22 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
         trace=run.trace,  # dicts shaped like RuleTrace, validated here in one pass
         disclaimer=DISCLAIMER,
     )
+
+
+def warning_questions_left_open(kb: KnowledgeBase, answers: Mapping[str, Any],
+                                asked: Iterable[Question]) -> list[Question]:
+    """Of the questions ``asked`` now (a web step's, the terminal's one) and not answered, those that
+    keep a warning sign open: the ones the result of ``answers`` lists in
+    ``unanswered_warning_questions``. A warning question, and a question one waits on: "Are you
+    pregnant?" (being sick late in pregnancy), the medicines (quinine's side effects). Both
+    interviews warn at once about skipping one and ask again, so they agree with the result; a man
+    is never asked about pregnancy, so never warned about it. ``answers`` as the engine takes them.
+    """
+    pending = [q for q in asked if q.id not in answers]
+    if not pending:
+        return []
+    listed = set(assess_data(answers, kb, with_trace=False)["unanswered_warning_questions"])
+    return [q for q in pending if q.id in listed]
 
 
 def _fluid_target(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any] | None:

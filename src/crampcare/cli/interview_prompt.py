@@ -9,9 +9,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from crampcare.assess.answers import AnswerError, allowed, parse_text_answer
+from crampcare.assess.engine import warning_questions_left_open
 from crampcare.assess.interview import (
     SECTION_TITLES,
     drop_hidden,
+    drop_unusable,
     implausible_answers,
     next_question,
     signs_to_show_now,
@@ -90,11 +92,15 @@ def ask_interactively(suggested: dict[str, Any] | None = None,
             if not raw.strip() and question.id in suggested:
                 answers[question.id] = suggested[question.id]
                 break
-            if question.section == "warning_signs" and raw.strip().lower() in DONT_KNOW:
+            # A question that keeps a warning sign open, not only the warning section's ("Are you
+            # pregnant?": being sick late in pregnancy), as the web's step and the result decide it.
+            keeps_sign_open = ((not raw.strip() or raw.strip().lower() in DONT_KNOW)
+                               and bool(warning_questions_left_open(kb, drop_unusable(kb, answers), [question])))
+            if keeps_sign_open and raw.strip().lower() in DONT_KNOW:
                 console.print("[yellow]" + _("Left open: this warning sign is not ruled out.") + "[/yellow]")
                 skipped.add(question.id)
                 break
-            if question.section == "warning_signs" and not raw.strip() and question.id not in warned:
+            if keeps_sign_open and not raw.strip() and question.id not in warned:
                 # Skipping a warning question is a conscious choice: Enter asks once more.
                 warned.add(question.id)
                 console.print("[yellow]" + _("A warning question left unanswered is not ruled out, and the result "

@@ -116,14 +116,16 @@ async def assess_open(request: Request, kb: KnowledgeBase = Depends(get_kb),
     holds one, every other answer kept (the link started a new, empty interview, so answering the
     open questions meant answering everything again)."""
     from crampcare.assess import validate_answers
+    from crampcare.assess.engine import warning_questions_left_open
     from crampcare.assess.interview import refuse_hidden
 
     form = await request.form()
     answers = validate_answers(kb, posted_answers(form))
     refuse_hidden(kb, answers)
     steps = interview_steps(kb, answers)
+    left_open = {q.id for q in warning_questions_left_open(kb, answers, (q for _s, qs in steps for q in qs))}
     open_step = next((section for section, questions in steps
-                      if any(q.section == "warning_signs" and q.id not in answers for q in questions)), steps[0][0])
+                      if any(q.id in left_open for q in questions)), steps[0][0])
     # Back from a result that showed these signs at once: Next goes on instead of showing them again.
     return _step_page(request, kb, answers, open_step, {}, {}, seen_signs=_sign_ids(forms.text(form, "seen_signs")))
 
@@ -142,6 +144,7 @@ def _raw_fields(form: FormData, questions: list[Question]) -> dict[str, Any]:
 async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
                       _owner: str = Depends(get_owner)) -> HTMLResponse:
     from crampcare.assess import assess
+    from crampcare.assess.engine import warning_questions_left_open
     from crampcare.assess.interview import drop_hidden, implausible_answers, signs_to_show_now
 
     form = await request.form()
@@ -186,8 +189,11 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
     # question), not as one left unanswered.
     if revealed and moving_on:
         return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs, dropped=dropped)
-    left_open = [q for q in this_step if q.section == "warning_signs" and q.id not in answers]
-    if left_open and moving_on and forms.text(form, "skip_open") != section:
+    # A question that keeps a warning sign open counts, not only the warning section's: "Are you
+    # pregnant?" skipped leaves being sick late in pregnancy not ruled out (the engine's own rule).
+    left_open = (warning_questions_left_open(kb, answers, this_step)
+                 if moving_on and forms.text(form, "skip_open") != section else [])
+    if left_open:
         return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open, seen_signs=seen_signs, dropped=dropped)
     if action == "next" and current + 1 < len(sections):
         return _step_page(request, kb, answers, sections[current + 1], {}, {}, seen_signs=seen_signs, dropped=dropped)
