@@ -27,15 +27,15 @@ LATER_SECTION = "About you"  # the title of the section after the warning signs
 GO_ON = "Answer the other questions?"
 
 
-def typed(plan: Mapping[str, str], only: str | None = None) -> list[str]:
+def typed(plan: Mapping[str, str], only: str | None = None, until: str | None = None) -> list[str]:
     """The lines a person types to answer ``plan`` (question id → what they type) in interview order,
     pressing Enter for every other question (Enter twice for one that keeps a warning sign open: it
     asks once more);
-    ``only``: up to the end of that section."""
+    ``only``: up to the end of that section; ``until``: stopping before that question."""
     answers: dict[str, Any] = {}
     skipped: set[str] = set()
     lines: list[str] = []
-    while (question := next_question(KB, answers, skipped)) is not None:
+    while (question := next_question(KB, answers, skipped)) is not None and question.id != until:
         if only is not None and question.section != only:
             break
         if question.id in plan:

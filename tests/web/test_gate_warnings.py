@@ -16,9 +16,10 @@ from fastapi.testclient import TestClient
 from crampcare.assess import assess
 from crampcare.assess.answers import parse_text_answer
 from crampcare.assess.engine import warning_questions_left_open
-from crampcare.assess.interview import drop_hidden, interview_steps, next_question
+from crampcare.assess.interview import drop_hidden, interview_steps
 from crampcare.knowledge import load_knowledge
 from test_cli import crampcare
+from test_cli_interview_early import typed
 
 KB = load_knowledge()
 NO_SIGNS = {q.id: "no" for q in KB.questions.values() if q.section == "warning_signs" and q.show_if is None}
@@ -76,22 +77,6 @@ def test_web_a_man_has_no_pregnancy_step_and_the_medicines_are_flagged(client: T
     assert "medicines" not in _left_open(taken)
 
 
-def typed_lines(plan: Mapping[str, str], until: str | None = None) -> list[str]:
-    """The lines typed to answer ``plan`` in interview order, Enter for any other question (twice
-    where the interview warns and asks again), stopping before question ``until``."""
-    answers: dict[str, Any] = {}
-    skipped: set[str] = set()
-    lines: list[str] = []
-    while (question := next_question(KB, answers, skipped)) is not None and question.id != until:
-        if question.id in plan:
-            lines.append(plan[question.id])
-            answers[question.id] = parse_text_answer(question, plan[question.id])
-        else:
-            lines += ["", ""] if warning_questions_left_open(KB, drop_hidden(KB, answers), [question]) else [""]
-            skipped.add(question.id)
-    return lines
-
-
 def _interview(lines: list[str]) -> tuple[str, dict[str, Any]]:
     result = crampcare("assess", "--format", "json", input="\n".join(lines) + "\n")
     assert result.returncode == 0, result.stderr
@@ -105,15 +90,15 @@ def _interview(lines: list[str]) -> tuple[str, dict[str, Any]]:
 def test_terminal_enter_on_a_gate_question_warns_and_asks_again(plan: dict[str, str], question: str) -> None:
     prompt = KB.questions[question].text
     answer = "no" if question == "pregnant" else "none"
-    asked, result = _interview([*typed_lines(plan, until=question), "", answer])
+    asked, result = _interview([*typed(plan, until=question), "", answer])
     after = asked.split(prompt, 1)[1]
     assert WARNED in after.split(prompt, 1)[0] and after.count(prompt) == 1, asked[-3000:]
     assert question not in result["unanswered_warning_questions"]
     # Enter twice: left open, and the result says so.
-    asked, result = _interview([*typed_lines(plan, until=question), "", ""])
+    asked, result = _interview([*typed(plan, until=question), "", ""])
     assert asked.count(prompt) == 2 and question in result["unanswered_warning_questions"]
 
 
 def test_terminal_a_man_is_never_asked_about_pregnancy() -> None:
-    asked, result = _interview(typed_lines({**NO_SIGNS, **MAN}))
+    asked, result = _interview(typed({**NO_SIGNS, **MAN}))
     assert KB.questions["pregnant"].text not in asked and "pregnant" not in result["unanswered_warning_questions"]
