@@ -298,20 +298,24 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
     )
 
 
-def warning_questions_left_open(kb: KnowledgeBase, answers: Mapping[str, Any],
-                                asked: Iterable[Question]) -> list[Question]:
+def warning_questions_left_open(kb: KnowledgeBase, answers: Mapping[str, Any], asked: Iterable[Question],
+                                listed: Iterable[str] | None = None) -> list[Question]:
     """Of the questions ``asked`` now (a web step's, the terminal's one) and not answered, those that
     keep a warning sign open: the ones the result of ``answers`` lists in
     ``unanswered_warning_questions``. A warning question, and a question one waits on: "Are you
     pregnant?" (being sick late in pregnancy), the medicines (quinine's side effects). Both
     interviews warn at once about skipping one and ask again, so they agree with the result; a man
-    is never asked about pregnancy, so never warned about it. ``answers`` as the engine takes them.
+    is never asked about pregnancy, so never warned about it. ``answers`` as the engine takes them;
+    ``listed``: that result's ``unanswered_warning_questions`` when the caller has already assessed
+    ``answers`` (the web's step has), so the engine does not run twice.
     """
     pending = [q for q in asked if q.id not in answers]
     if not pending:
         return []
-    listed = set(assess_data(answers, kb, with_trace=False)["unanswered_warning_questions"])
-    return [q for q in pending if q.id in listed]
+    if listed is None:
+        listed = assess_data(answers, kb, with_trace=False)["unanswered_warning_questions"]
+    open_ids = set(listed)
+    return [q for q in pending if q.id in open_ids]
 
 
 def _fluid_target(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any] | None:

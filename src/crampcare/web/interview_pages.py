@@ -191,8 +191,8 @@ async def assess_step(request: Request, kb: KnowledgeBase = Depends(get_kb),
         return _step_page(request, kb, answers, sections[current], {}, {}, revealed=True, seen_signs=seen_signs, dropped=dropped)
     # A question that keeps a warning sign open counts, not only the warning section's: "Are you
     # pregnant?" skipped leaves being sick late in pregnancy not ruled out (the engine's own rule).
-    left_open = (warning_questions_left_open(kb, answers, this_step)
-                 if moving_on and forms.text(form, "skip_open") != section else [])
+    left_open = (warning_questions_left_open(kb, answers, this_step, result.unanswered_warning_questions)
+                 if result is not None and forms.text(form, "skip_open") != section else [])
     if left_open:
         return _step_page(request, kb, answers, sections[current], {}, {}, left_open=left_open, seen_signs=seen_signs, dropped=dropped)
     if action == "next" and current + 1 < len(sections):
