@@ -32,7 +32,8 @@ def test_reminders_calendar_file(client: TestClient) -> None:
 
 
 def test_report_and_fhir_downloads_after_logging(client: TestClient) -> None:
-    night = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    # Two nights back: its 03:10 has passed at any time of day (last night's is still to come before 03:10).
+    night = (dt.date.today() - dt.timedelta(days=2)).isoformat()
     created = client.post("/api/v1/nights", json={"date": night, "cramps": [
         {"start": "03:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6, "helped": ["stretch"]}]})
     assert created.status_code == 201, created.text

@@ -17,10 +17,11 @@ from crampcare.web.settings import Settings
 from one_trip_client import OneTripClient
 
 CASES = Path(__file__).resolve().parents[2] / "examples" / "cases"
-TODAY = dt.date.today()
 
 
 def night(date: dt.date, *severities: int) -> dict[str, Any]:
+    """A night with a cramp at 03:10 per severity: for a night at least two back (last night's 03:10 is still
+    to come before 03:10, and the diary rightly refuses it)."""
     return {
         "date": date.isoformat(),
         "cramps": [
@@ -42,8 +43,9 @@ def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
 
 
 def test_appending_notes_past_their_limit_is_a_conflict_with_its_reason(db_client: TestClient) -> None:
+    today = dt.date.today()
     c = db_client
-    d1 = TODAY - dt.timedelta(days=4)
+    d1 = today - dt.timedelta(days=4)
     assert c.post("/api/v1/nights", json={**night(d1, 6), "notes": "a" * 1500}).status_code == 201
     refused = assert_error(c.post("/api/v1/nights", json={**night(d1, 4), "notes": "b" * 1500}), 409, "conflict")
     assert "2000" in refused["message"] or "2 000" in refused["message"]
@@ -59,8 +61,9 @@ def undo(c: TestClient, write: Any) -> Any:
 
 
 def test_nights_crud_and_undo(db_client: TestClient) -> None:
+    today = dt.date.today()
     c = db_client
-    d1, d2 = TODAY - dt.timedelta(days=3), TODAY - dt.timedelta(days=2)
+    d1, d2 = today - dt.timedelta(days=3), today - dt.timedelta(days=2)
     created = c.post("/api/v1/nights", json=night(d1, 7))
     assert created.status_code == 201 and created.headers["X-Change-Id"].isdigit()
     assert created.headers["location"] == f"/api/v1/nights/{d1.isoformat()}"
@@ -84,10 +87,10 @@ def test_nights_crud_and_undo(db_client: TestClient) -> None:
     assert "idempotent-replayed" not in first.headers and retry.headers["idempotent-replayed"] == "true"
     assert [x["severity"] for x in c.get(f"/api/v1/nights/{d1.isoformat()}").json()["cramps"]] == [7, 5]
     # The same key for another night is a conflict, never a replay confirming a night never stored.
-    other = (TODAY - dt.timedelta(days=40)).isoformat()
+    other = (today - dt.timedelta(days=40)).isoformat()
     assert_error(c.post("/api/v1/nights", json={**night(d1, 2), "date": other}, headers=key), 409, "conflict")
     assert c.get(f"/api/v1/nights/{other}").status_code == 404
-    assert_error(c.get(f"/api/v1/nights/{(TODAY - dt.timedelta(days=30)).isoformat()}"), 404, "not_found")
+    assert_error(c.get(f"/api/v1/nights/{(today - dt.timedelta(days=30)).isoformat()}"), 404, "not_found")
 
     listed = c.get("/api/v1/nights", params={"from": d1.isoformat(), "to": d1.isoformat()}).json()
     assert [n["date"] for n in listed] == [d1.isoformat()]
@@ -123,16 +126,17 @@ def test_nights_crud_and_undo(db_client: TestClient) -> None:
 
 
 def test_days_crud(db_client: TestClient) -> None:
+    today = dt.date.today()
     c = db_client
-    day = {"date": TODAY.isoformat(), "fluids_ml": 1500, "activity": "high", "medicines": ["statin"], "tags": ["gym"]}
+    day = {"date": today.isoformat(), "fluids_ml": 1500, "activity": "high", "medicines": ["statin"], "tags": ["gym"]}
     assert c.post("/api/v1/days", json=day).status_code == 201
     assert_error(c.post("/api/v1/days", json=day), 409, "duplicate")
-    assert c.get(f"/api/v1/days/{TODAY.isoformat()}").json()["medicines"] == ["statin"]
-    etag = c.get(f"/api/v1/days/{TODAY.isoformat()}").headers["etag"]
-    replaced = c.put(f"/api/v1/days/{TODAY.isoformat()}", json={**day, "fluids_ml": 2500}, headers={"If-Match": etag})
+    assert c.get(f"/api/v1/days/{today.isoformat()}").json()["medicines"] == ["statin"]
+    etag = c.get(f"/api/v1/days/{today.isoformat()}").headers["etag"]
+    replaced = c.put(f"/api/v1/days/{today.isoformat()}", json={**day, "fluids_ml": 2500}, headers={"If-Match": etag})
     assert replaced.status_code == 200
-    assert c.get("/api/v1/days", params={"to": TODAY.isoformat()}).json()[0]["fluids_ml"] == 2500
-    deleted = c.delete(f"/api/v1/days/{TODAY.isoformat()}", headers={"If-Match": replaced.headers["etag"]})
+    assert c.get("/api/v1/days", params={"to": today.isoformat()}).json()[0]["fluids_ml"] == 2500
+    deleted = c.delete(f"/api/v1/days/{today.isoformat()}", headers={"If-Match": replaced.headers["etag"]})
     assert deleted.status_code == 200
     assert c.get("/api/v1/days").json() == []
     assert undo(c, deleted).status_code == 200
@@ -140,12 +144,13 @@ def test_days_crud(db_client: TestClient) -> None:
 
 
 def test_validation_errors_name_each_field(client: TestClient) -> None:
+    today = dt.date.today()
     bad = {"date": "2020-01-01", "cramps": [{"start": "03:10", "duration_s": -1, "leg": "middle", "muscles": [],
                                               "severity": 70}]}
     error = assert_error(client.post("/api/v1/nights", json=bad), 422, "validation_error")
     fields = {f["field"] for f in error["fields"]}
     assert {"cramps[0].duration_s", "cramps[0].leg", "cramps[0].muscles", "cramps[0].severity"} <= fields
-    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    future = (today + dt.timedelta(days=3)).isoformat()
     error = assert_error(client.post("/api/v1/days", json={"date": future}), 422, "validation_error")
     assert error["fields"][0]["field"] == "date"
     error = assert_error(client.post("/api/v1/days", json={"date": "2020-01-01", "medicines": ["unicorn"]}), 422,
@@ -196,8 +201,9 @@ def test_questionnaire_and_health(client: TestClient) -> None:
 
 
 def test_export_import_round_trip(db_client: TestClient) -> None:
+    today = dt.date.today()
     c = db_client
-    d = TODAY - dt.timedelta(days=5)
+    d = today - dt.timedelta(days=5)
     c.post("/api/v1/nights", json=night(d, 6))
     c.post("/api/v1/days", json={"date": d.isoformat(), "fluids_ml": 900, "stress": "high"})
     csv_export = c.get("/api/v1/export", params={"format": "csv"})
@@ -229,24 +235,26 @@ def test_export_import_round_trip(db_client: TestClient) -> None:
 
 
 def test_insights(db_client: TestClient) -> None:
+    today = dt.date.today()
     c = db_client
     for i in range(10):
-        date = TODAY - dt.timedelta(days=i + 1)
-        c.post("/api/v1/nights", json=night(date, 5) if i % 2 else night(date))
+        date = today - dt.timedelta(days=i + 1)  # last night quiet: the cramps from two nights back
+        assert c.post("/api/v1/nights", json=night(date, 5) if i % 2 else night(date)).status_code == 201
     data = c.get("/api/v1/insights").json()
     assert data["nights_logged"] == 10 and data["cramp_nights"] == 5
     assert data["summary"] and isinstance(data["summary"][0], str)
-    ranged = c.get("/api/v1/insights", params={"from": (TODAY - dt.timedelta(days=2)).isoformat()}).json()
+    ranged = c.get("/api/v1/insights", params={"from": (today - dt.timedelta(days=2)).isoformat()}).json()
     assert ranged["nights_logged"] == 2
 
 
 def test_each_owner_sees_only_their_diary(sqlite_url: str) -> None:
     """Overriding get_account (whose diary a request may touch) moves every data route with it."""
+    today = dt.date.today()
     app = create_app(Settings(db=sqlite_url))
     owner = {"name": "alice"}
     app.dependency_overrides[get_account] = lambda: Owner(owner["name"])
     with OneTripClient(app) as c:
-        d = TODAY - dt.timedelta(days=1)
+        d = today - dt.timedelta(days=2)
         assert c.post("/api/v1/nights", json=night(d, 8)).status_code == 201
         c.post("/api/v1/assess", json={"answers": {"age": 40}, "save": True})
         owner["name"] = "bob"
@@ -279,11 +287,12 @@ def test_server_mode_refuses_an_old_schema(sqlite_url: str) -> None:
 
 
 def test_report_downloads(client: TestClient) -> None:
+    today = dt.date.today()
     pytest.importorskip("crampcare.report")
     import importlib.util
 
-    d = TODAY - dt.timedelta(days=1)
-    client.post("/api/v1/nights", json=night(d, 6))
+    d = today - dt.timedelta(days=2)
+    assert client.post("/api/v1/nights", json=night(d, 6)).status_code == 201
     html = client.get("/report.html")
     assert html.status_code == 200 and "<html" in html.text.lower()
     assert "script-src" not in html.headers["content-security-policy"]  # default-src 'none': no scripts at all

@@ -5,6 +5,7 @@ Screenshots go to test-artifacts/ (gitignored).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,13 @@ def page(shared_page: Any, live_server: Any) -> Any:
     return as_new(shared_page, live_server.url, WINDOW)
 
 
+def next_step(page: Any, name: str = "Next") -> None:
+    """Press the interview's button and wait for the page it sends: a check made before that page arrives
+    reads the old one (a button of the same name is on both, and a click on the old one is lost)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name).click()
+
+
 def no_csp_violations(page: Any) -> None:
     blocked = [e for e in page.errors if "Content Security Policy" in e or "Refused" in e]
     assert not blocked, blocked
@@ -46,37 +54,36 @@ def test_complete_an_assessment(page: Any, screenshot: Callable[[Any, str], Path
     # Warning signs: all no.
     for qid in ("breathless_chest_pain", "seizure_signs", "stroke_signs", "cold_pale_limb", "calf_swollen_red_warm"):
         interview.locator(f"#q-{qid} label:has-text('No')").click()
-    page.get_by_role("button", name="Next").click()
+    next_step(page)
     # The rest were left open on purpose: the page names them once, and Next again goes on.
-    assert page.locator("#left-open").is_visible()
-    page.get_by_role("button", name="Next").click()
+    expect(page.locator("#left-open")).to_be_visible()
+    next_step(page)
     page.fill("#q-age input", "34")
     page.locator("#q-sex label:has-text('Female')").click()
     page.fill("#q-weight_kg input", "70")
-    page.get_by_role("button", name="Next").click()
+    next_step(page)
     page.locator("#q-pregnant label:has-text('Yes')").click()
     assert page.locator("#q-pregnancy_week").count() == 0
-    page.get_by_role("button", name="Next").click()
+    next_step(page)
     # The server shows the week on the same step once "pregnant" is answered.
     page.fill("#q-pregnancy_week input", "30")
     # Being sick late in pregnancy is a warning sign: left open, the step would name it.
     page.locator("#q-morning_sickness label:has-text('No')").click()
-    page.get_by_role("button", name="Next").click()
+    next_step(page)
     page.locator("#q-frequency label:has-text('Every week')").click()
     page.locator("#q-muscles label:has-text('Calf')").click()
-    page.get_by_role("button", name="Next").click()
+    next_step(page)
     # How long and whether stretching eases it were left open: they keep a warning sign open, so the
     # step names them like warning questions, and Next again goes on.
-    assert page.locator("#left-open a[href='#q-duration_minutes']").is_visible()
-    page.get_by_role("button", name="Next").click()
+    expect(page.locator("#left-open a[href='#q-duration_minutes']")).to_be_visible()
+    next_step(page)
     page.fill("#q-fluids_l input", "1")
-    while page.get_by_role("button", name="Next").count():
-        page.get_by_role("button", name="Next").click()
-    page.get_by_role("button", name="See my assessment").click()
-    page.get_by_role("button", name="See my assessment").click()  # the medicines, left open on purpose
+    while page.get_by_role("button", name="Next").count():  # read on a loaded page: next_step waits for it
+        next_step(page)
+    next_step(page, "See my assessment")
+    next_step(page, "See my assessment")  # the medicines, left open on purpose
     banner = page.locator("#urgency")
-    banner.wait_for()
-    assert "urgency-" in (banner.get_attribute("class") or "")
+    expect(banner).to_have_class(re.compile(r"\burgency-"))
     assert page.locator("h1").count() == 1
     why = page.locator("details.why").first
     why.locator("summary").click()
@@ -106,7 +113,8 @@ def test_log_a_night_and_see_it_in_insights(page: Any, screenshot: Callable[[Any
     screenshot(page, "insights")
     # Undo from the diary removes it again.
     page.goto("/diary")
-    page.get_by_role("button", name="Undo the last change").click()
+    with page.expect_navigation():  # the list below is read on the page the undo answers with
+        page.get_by_role("button", name="Undo the last change").click()
     page.locator("#flash").wait_for()
     assert page.locator(".entry").count() == 0 or "cramp" not in page.locator(".entries").inner_text()
     no_csp_violations(page)
@@ -127,7 +135,7 @@ def test_now_steps_one_at_a_time_and_offline(page: Any, screenshot: Callable[[An
     screenshot(page, "now-step")
     # The service worker takes control, then the page reloads with the network off.
     page.evaluate("() => navigator.serviceWorker.ready")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=10_000, polling=100)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", polling=100)
     page.context.set_offline(True)
     try:
         page.reload()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from tests.i18n.leak import LIMIT, describe, latin_share
 
 pytestmark = pytest.mark.browser
@@ -32,8 +33,9 @@ def test_journey_in_russian(page: Any) -> None:
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "ru"
     russian_page(page)
-    page.get_by_role("link", name="Судорога сейчас?").first.click()
-    page.wait_for_url("**/now")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Судорога сейчас?").first.click()
+    assert page.url.endswith("/now")
     assert "Судорога сейчас?" in russian_page(page)
 
     page.goto("/assess")
@@ -53,28 +55,32 @@ def test_journey_in_russian(page: Any) -> None:
     banner.wait_for()
     assert "К врачу сегодня же" in banner.inner_text() or "к врачу сегодня же" in banner.inner_text().lower()
     russian_page(page)
-    page.get_by_role("button", name="Сохранить в дневник").click()
-    page.locator("text=Сохранено в дневнике.").wait_for()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Сохранить в дневник").click()
+    expect(page.locator("text=Сохранено в дневнике.")).to_be_visible()
 
     page.goto("/diary")
-    page.get_by_role("button", name="Спокойная ночь — без судорог", exact=False).click()
-    page.locator("#flash").wait_for()
-    assert "сохранена" in page.locator("#flash").inner_text()
+    with page.expect_navigation():  # sent by the page's script, which then opens the diary it answered with
+        page.get_by_role("button", name="Спокойная ночь — без судорог", exact=False).click()
+    expect(page.locator("#flash")).to_contain_text("сохранена")
     russian_page(page)
 
     page.goto("/insights")
     russian_page(page)
 
     # The region switch beside the language switch: the UK's numbers, remembered on the next page.
+    # Each switch is a form sent back to this page: waited for, or the next goto cancels it (and its cookie)
+    # while it is on its way (the URL already matches, so waiting for it returned at once).
     page.locator("#region-choice").select_option("GB")
-    page.locator(".region-switch button").click()
-    page.wait_for_url("**/insights")
+    with page.expect_navigation():
+        page.locator(".region-switch button").click()
+    assert page.url.endswith("/insights")
     page.goto("/learn")
     assert "звоните 999" in page.locator("footer").inner_text()
 
     # The visible switch: English, remembered over the browser's Russian on the next page.
-    page.locator(".language-switch button[value='en']").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".language-switch button[value='en']").click()
     page.goto("/learn")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Learn" in page.locator("h1").inner_text()

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from crampcare.diary.units import default_night_date, night_date_for
+from crampcare.web import pages
 
 FORM = re.compile(r'<form method="post" action="/diary/night" class="quiet again".*?</form>', re.S)
 HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
@@ -20,13 +22,24 @@ def again_form(page: str) -> list[tuple[str, str]] | None:
     return HIDDEN.findall(found.group(0)) if found else None
 
 
-def test_offered_only_after_a_first_cramp_with_its_details(client: TestClient) -> None:
+@pytest.fixture
+def now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """The clock the diary's forms read (``pages._now``), held at one moment for the test: the night the
+    shortcut offers moves at its cramp's time of day (a cramp at 03:10 is last night's from 03:10 on), so the
+    page and the test's expectation read the same moment. Not later than the real clock: what the shortcut
+    offers has happened by the diary's own check too."""
+    moment = dt.datetime.now().replace(second=0, microsecond=0)
+    monkeypatch.setattr(pages, "_now", lambda: moment)
+    return moment
+
+
+def test_offered_only_after_a_first_cramp_with_its_details(client: TestClient, now: dt.datetime) -> None:
     assert again_form(client.get("/diary").text) is None
-    client.post("/diary/quiet", data={"date": (default_night_date() - dt.timedelta(days=5)).isoformat()})
+    client.post("/diary/quiet", data={"date": (default_night_date(now) - dt.timedelta(days=5)).isoformat()})
     assert again_form(client.get("/diary").text) is None  # a quiet night is not a cramp to repeat
 
-    earlier = (default_night_date() - dt.timedelta(days=3)).isoformat()
-    latest = (default_night_date() - dt.timedelta(days=2)).isoformat()
+    earlier = (default_night_date(now) - dt.timedelta(days=3)).isoformat()
+    latest = (default_night_date(now) - dt.timedelta(days=2)).isoformat()
     client.put(f"/api/v1/nights/{latest}", json={"date": latest, "cramps": [
         {"start": "01:00", "duration_s": 30, "leg": "right", "muscles": ["foot"], "severity": 2},
         {"start": "03:10", "duration_s": 180, "leg": "left", "muscles": ["calf", "toes"], "severity": 6,
@@ -38,16 +51,16 @@ def test_offered_only_after_a_first_cramp_with_its_details(client: TestClient) -
     assert fields is not None
     # The last cramp of the latest night (not the last one written); what helped is not repeated.
     assert [(k, v) for k, v in fields if k not in ("idempotency_key", "csrf_token")] == [
-        ("date", night_date_for(dt.time(3, 10)).isoformat()), ("start", "03:10"), ("duration", "180"), ("leg", "left"),
+        ("date", night_date_for(dt.time(3, 10), now).isoformat()), ("start", "03:10"), ("duration", "180"), ("leg", "left"),
         ("muscles", "calf"), ("muscles", "toes"), ("severity", "6")]
     # Every value stored is shown on the button: choosing it confirms them.
     assert "leg: left; calf + toes; 6/10; 3 min; at 03:10" in page
 
 
-def test_one_tap_saves_once_and_appends_to_the_night(client: TestClient) -> None:
-    night = night_date_for(dt.time(2, 0)).isoformat()  # where the shortcut files a cramp at 02:00
-    client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
-        {"start": "02:00", "duration_s": 60, "leg": "right", "muscles": ["calf"], "severity": 5}]})
+def test_one_tap_saves_once_and_appends_to_the_night(client: TestClient, now: dt.datetime) -> None:
+    night = night_date_for(dt.time(2, 0), now).isoformat()  # where the shortcut files a cramp at 02:00
+    assert client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
+        {"start": "02:00", "duration_s": 60, "leg": "right", "muscles": ["calf"], "severity": 5}]}).status_code == 200
     fields = again_form(client.get("/diary").text)
     assert fields is not None
     data: dict[str, list[str]] = {}
@@ -63,8 +76,9 @@ def test_one_tap_saves_once_and_appends_to_the_night(client: TestClient) -> None
 
 def test_in_russian(client: TestClient) -> None:
     night = night_date_for(dt.time(2, 0)).isoformat()
-    client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
+    stored = client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [
         {"start": "02:00", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}]})
+    assert stored.status_code == 200, stored.text
     page = client.get("/diary?lang=ru").text
     assert "Судорога как в прошлый раз" in page and "нога: левая; икра; 5/10; 1 мин; в 02:00" in page
 

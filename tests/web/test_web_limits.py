@@ -24,8 +24,13 @@ from crampcare.web.settings import MB, Settings
 from loopback import loopback_client
 from one_trip_client import OneTripClient
 
-YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
-TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+
+def days_ago(days: int, today: dt.date | None = None) -> str:
+    """The date ``days`` before today (negative: after), read from the clock when the test runs: a module-level
+    date is stale once midnight passes between collection and the test."""
+    return ((today or dt.date.today()) - dt.timedelta(days=days)).isoformat()
+
+
 CRAMP = {"start": "03:10", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}
 
 
@@ -49,7 +54,7 @@ def test_dates_outside_1900_to_tomorrow_and_numbers_are_refused_everywhere(clien
 
 
 def test_the_first_and_last_allowed_dates_are_kept(client: TestClient) -> None:
-    for date in ("1900-01-01", TOMORROW):
+    for date in ("1900-01-01", days_ago(-1)):
         assert client.post("/api/v1/nights", json={"date": date}).status_code == 201
     assert client.get("/report.html").status_code == 200
     assert client.get("/api/v1/insights?from=1900-01-01").status_code == 200
@@ -57,24 +62,26 @@ def test_the_first_and_last_allowed_dates_are_kept(client: TestClient) -> None:
 
 @pytest.mark.parametrize("start", ["03:10+01:00", "03:10:00Z", 11400, "3:10", "24:00"])
 def test_cramp_times_are_local_clock_times(client: TestClient, start: object) -> None:
-    refused(client.post("/api/v1/nights", json={"date": YESTERDAY, "cramps": [{**CRAMP, "start": start}]}),
+    # Two nights back: a well-formed 03:10 there has passed at any time of day, so only the time's form is refused.
+    refused(client.post("/api/v1/nights", json={"date": days_ago(2), "cramps": [{**CRAMP, "start": start}]}),
             "cramps[0].start")
 
 
 def test_tags_are_bounded_per_day_in_length_and_in_number(client: TestClient) -> None:
-    too_many = [f"tag{i}" for i in range(MAX_TAGS_PER_DAY + 1)]
-    refused(client.post("/api/v1/days", json={"date": YESTERDAY, "tags": too_many}), "tags")
-    refused(client.post("/api/v1/days", json={"date": YESTERDAY, "tags": ["x" * 41]}), "tags[0]")
     today = dt.date.today()
+    yesterday = days_ago(1, today)
+    too_many = [f"tag{i}" for i in range(MAX_TAGS_PER_DAY + 1)]
+    refused(client.post("/api/v1/days", json={"date": yesterday, "tags": too_many}), "tags")
+    refused(client.post("/api/v1/days", json={"date": yesterday, "tags": ["x" * 41]}), "tags[0]")
     for day in range(MAX_DISTINCT_TAGS // MAX_TAGS_PER_DAY):
         tags = [f"t{day}-{i}" for i in range(MAX_TAGS_PER_DAY)]
         date = (today - dt.timedelta(days=day + 2)).isoformat()
         assert client.post("/api/v1/days", json={"date": date, "tags": tags}).status_code == 201
     # 200 different tags stored: one more is refused, reusing them is fine, replacing a day frees its tags.
-    one_more = client.post("/api/v1/days", json={"date": YESTERDAY, "tags": ["brand new"]})
+    one_more = client.post("/api/v1/days", json={"date": yesterday, "tags": ["brand new"]})
     refused(one_more, "tags")
     assert "201 different tags" in one_more.json()["error"]["message"]
-    assert client.post("/api/v1/days", json={"date": YESTERDAY, "tags": ["t0-1", "t3-4"]}).status_code == 201
+    assert client.post("/api/v1/days", json={"date": yesterday, "tags": ["t0-1", "t3-4"]}).status_code == 201
     csv = "date,tags\n" + f"{(today - dt.timedelta(days=40)).isoformat()},another new one\n"
     refused(client.post("/api/v1/import", content=csv, headers={"Content-Type": "text/csv"}), "tags")
     oldest = (today - dt.timedelta(days=2)).isoformat()
@@ -117,7 +124,7 @@ def test_after_a_500_the_next_request_on_the_same_connection_is_answered(live: s
 
 
 def test_a_csv_cell_over_the_field_limit_is_a_422(client: TestClient) -> None:
-    body = f"date,night_notes\n{YESTERDAY}," + "x" * 140_000 + "\n"
+    body = f"date,night_notes\n{days_ago(1)}," + "x" * 140_000 + "\n"
     response = client.post("/api/v1/import", content=body, headers={"Content-Type": "text/csv"})
     assert response.status_code == 422 and "longer than 131,072 characters" in response.json()["error"]["message"]
 
@@ -133,18 +140,19 @@ def test_a_diary_kept_busy_by_another_program_is_a_503_with_the_reason(sqlite_ur
     import sqlite3
 
     # The app's `busy_timeout` setting: 5 tries of 0.2 s instead of 5 of 10 s.
+    yesterday = days_ago(1)
     with OneTripClient(create_app(Settings(db=sqlite_url, busy_timeout=0.2))) as client:
-        assert client.post("/api/v1/nights", json={"date": YESTERDAY}).status_code == 201
+        assert client.post("/api/v1/nights", json={"date": yesterday}).status_code == 201
         holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # a CLI import holding the write lock
         try:
-            busy = client.post("/api/v1/days", json={"date": YESTERDAY, "fluids_ml": 1500})
+            busy = client.post("/api/v1/days", json={"date": yesterday, "fluids_ml": 1500})
         finally:
             holder.execute("ROLLBACK")
             holder.close()
         assert busy.status_code == 503 and busy.headers["retry-after"]
         assert "the diary is busy: another crampcare process" in busy.json()["error"]["message"]
-        assert client.post("/api/v1/days", json={"date": YESTERDAY, "fluids_ml": 1500}).status_code == 201
+        assert client.post("/api/v1/days", json={"date": yesterday, "fluids_ml": 1500}).status_code == 201
 
 
 # ----------------------------------------------------------------------------- a diary file over 1 MB

@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 
 from crampcare.knowledge import load_knowledge
 
-TODAY = dt.date.today()
 HTML = {"accept": "text/html"}
 
 
@@ -173,7 +172,11 @@ def test_assess_result_explains_and_saves(client: TestClient) -> None:
 
 
 def test_diary_log_night_quiet_day_edit_delete_undo(client: TestClient) -> None:
-    date = (TODAY - dt.timedelta(days=1)).isoformat()
+    # Dates are read from the clock inside each test (a module-level date goes stale across midnight), and
+    # nights with a cramp in the small hours lie two nights back: last night's 03:10 is still to come
+    # before 03:10, and the diary rightly refuses it.
+    today = dt.date.today()
+    date = (today - dt.timedelta(days=2)).isoformat()
     page = client.get("/diary").text
     assert "Quiet night" in page and 'name="severity"' in page
     response = client.post("/diary/night", data={"date": date, "start": "03:10", "leg": "left", "muscles": "calf",
@@ -189,7 +192,7 @@ def test_diary_log_night_quiet_day_edit_delete_undo(client: TestClient) -> None:
     assert [c["leg"] for c in night["cramps"]] == ["left", "right"]
     assert night["cramps"][1]["duration_s"] == 180
 
-    quiet_date = (TODAY - dt.timedelta(days=2)).isoformat()
+    quiet_date = (today - dt.timedelta(days=3)).isoformat()
     client.post("/diary/quiet", data={"date": quiet_date})
     assert client.get(f"/api/v1/nights/{quiet_date}").json()["cramps"] == []
     refused = client.post("/diary/quiet", data={"date": date})
@@ -237,17 +240,18 @@ def test_diary_form_errors_name_the_fields(client: TestClient) -> None:
     assert "<li>How long: " in response.text and "<li>duration:" not in response.text
     ids = re.findall(r' id="([^"]+)"', response.text)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
-    future = (TODAY + dt.timedelta(days=2)).isoformat()
+    future = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     assert client.post("/diary/quiet", data={"date": future}).status_code == 422
 
 
 def test_insights_page_draws_charts_and_trigger_table(client: TestClient) -> None:
+    today = dt.date.today()
     for i in range(35):
-        date = (TODAY - dt.timedelta(days=i + 1)).isoformat()
+        date = (today - dt.timedelta(days=i + 2)).isoformat()  # two nights back: their 02:30 has passed
         cold = i % 3 == 0
         cramps = [{"start": "02:30", "duration_s": 90, "leg": "left", "muscles": ["calf"], "severity": 6}] if cold else []
-        client.post("/api/v1/nights", json={"date": date, "cramps": cramps})
-        client.post("/api/v1/days", json={"date": date, "cold_exposure": cold, "fluids_ml": 1500})
+        assert client.post("/api/v1/nights", json={"date": date, "cramps": cramps}).status_code == 201
+        assert client.post("/api/v1/days", json={"date": date, "cold_exposure": cold, "fluids_ml": 1500}).status_code == 201
     page = client.get("/insights").text
     assert page.count("<svg") >= 3 and 'role="img"' in page and "<title>" in page
     assert "Your possible triggers" in page and "<table" in page
@@ -293,18 +297,20 @@ def test_reminders_page_and_ics_in_plain_words(client: TestClient) -> None:
 
 
 def test_csv_downloads_open_in_excel_and_one_row_per_cramp(client: TestClient) -> None:
-    night = (TODAY - dt.timedelta(days=2)).isoformat()
-    client.post("/api/v1/nights", json={"date": night, "notes": "ночь", "cramps": [
+    today = dt.date.today()
+    night = (today - dt.timedelta(days=2)).isoformat()
+    logged = client.post("/api/v1/nights", json={"date": night, "notes": "ночь", "cramps": [
         {"start": "23:40", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 4},
         {"start": "03:10", "duration_s": 180, "leg": "right", "muscles": ["calf", "toes"], "severity": 7,
          "helped": ["stretch"], "minutes_to_relief": 2}]})
+    assert logged.status_code == 201, logged.text
     diary = client.get("/export/diary.csv")
     assert diary.content.startswith(b"\xef\xbb\xbf") and "ночь" in diary.content.decode("utf-8-sig")
     cramps = client.get("/export/cramps.csv").content
     assert cramps.startswith(b"\xef\xbb\xbf")
     rows = cramps.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("night_of,calendar_date,start")
-    next_day = (TODAY - dt.timedelta(days=1)).isoformat()
+    next_day = (today - dt.timedelta(days=1)).isoformat()
     assert rows[1].startswith(f"{night},{night},23:40,60,left,calf,4")
     assert rows[2].startswith(f"{night},{next_day},03:10,180,right,calf;toes,7,,stretch,2")
     imported = client.post("/api/v1/import", content=diary.content, headers={"content-type": "text/csv"})
@@ -328,7 +334,7 @@ def test_web_report_fits_a_phone_has_a_name_and_no_shell_commands(client: TestCl
 
 
 def test_editing_a_quiet_night_can_add_a_cramp_and_remove_it(client: TestClient) -> None:
-    date = (TODAY - dt.timedelta(days=3)).isoformat()
+    date = (dt.date.today() - dt.timedelta(days=3)).isoformat()
     client.post("/diary/quiet", data={"date": date})
     edit = client.get(f"/diary/night/{date}").text
     assert 'name="count" value="1"' in edit and "Add a cramp" in edit

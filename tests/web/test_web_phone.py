@@ -17,19 +17,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from tests.web.browserkit import AXE_URL, BLANK_URL, as_new, axe_violations, log_cramp_offline, sideways
 from tests.web.threaded_server import serve_in_thread
 from typer.testing import CliRunner
 
 from crampcare.assess.interview import drop_hidden
 from crampcare.cli import app as cli
+from crampcare.diary.units import default_night_date, night_date_for
 from crampcare.knowledge import load_knowledge
+from crampcare.web import pages
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
 
@@ -209,6 +213,8 @@ def test_now_keeps_the_next_step_on_screen_at_360x640(browser: Any, server: Live
             for number in range(1, count + 1):
                 page.goto(f"/now?lang={lang}#step-{number}")
                 step = page.locator(f"#step-{number}")
+                # Only the hash changed: the page's script shows the step on hashchange, a moment after.
+                expect(step).to_be_visible()
                 control = step.locator(".nav a").first
                 box = control.bounding_box()
                 assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (
@@ -229,7 +235,7 @@ def test_now_keeps_the_next_step_on_screen_at_360x640(browser: Any, server: Live
         page.locator("#step-2 .done").wait_for(state="visible")
         size = page.locator("#step-2 .done strong").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert size >= 32
-        assert "Done" in page.locator("#announce").inner_text()
+        expect(page.locator("#announce")).to_contain_text("Done")
         assert axe_violations(page) == []
         shot(page, "now-done")
     finally:
@@ -286,14 +292,18 @@ def test_reload_keeps_the_answers(phone_page: Any) -> None:
     page.locator("#q-calf_swollen_red_warm label:has-text('No')").click()
     page.locator("#q-stroke_signs label:has-text('No')").click()
     page.reload()
-    assert page.locator("#q-calf_swollen_red_warm input[value=no]").is_checked()
-    assert page.locator("#q-stroke_signs input[value=no]").is_checked()
+    expect(page.locator("#q-calf_swollen_red_warm input[value=no]")).to_be_checked()
+    expect(page.locator("#q-stroke_signs input[value=no]")).to_be_checked()
 
 
 def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer) -> None:
     context = _context(browser, server, PHONE, service_workers="allow")
     page = context.new_page()
-    night = (dt.date.today() - dt.timedelta(days=1 if dt.datetime.now().hour < 12 else 0)).isoformat()
+    # The offline form takes its night and time from the phone's clock: held at one moment (a minute that has
+    # passed), so the test expects the night the page files it in, even when noon or midnight passes meanwhile.
+    moment = dt.datetime.now().replace(second=0, microsecond=0)
+    page.clock.set_fixed_time(moment)
+    night = default_night_date(moment).isoformat()
     httpx.delete(f"{server.url}/api/v1/nights/{night}", headers={"Origin": server.url, "If-Match": "*"})
     try:
         page.goto("/diary")
@@ -329,24 +339,33 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
         context.close()
 
 
-def test_a_cramp_night_from_the_home_page_in_three_taps(phone_page: Any, server: LiveServer) -> None:
-    """Home → "Log last night" → "A cramp like last time" stores the cramp the button shows; a double
-    tap on it stores it once (the page's script sends each form once)."""
+def test_a_cramp_night_from_the_home_page_in_three_taps(phone_page: Any, server: LiveServer,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Home → "Log last night" → "A cramp like last time" stores the cramp the button shows, in the last night
+    whose time of it has passed; a double tap on it stores it once (the page's script sends each form once)."""
     page = phone_page
-    night = (dt.date.today() - dt.timedelta(days=1 if dt.datetime.now().hour < 12 else 0)).isoformat()
+    # The server's clock for the forms (``pages._now``), held at one moment: the night the shortcut offers
+    # moves at its cramp's time of day. Whichever cramp is the last (the module's diary, and what the tests
+    # before this one logged in it), the test expects what the button shows, read against the same moment.
+    now = dt.datetime.now().replace(second=0, microsecond=0)
+    monkeypatch.setattr(pages, "_now", lambda: now)
+    taps = 0
+    page.goto("/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Log last night").click()
+    taps += 1
+    offered = re.search(r"at (\d\d:\d\d)", page.locator("#cramp-again .again-details").inner_text())
+    assert offered is not None
+    night = night_date_for(dt.time.fromisoformat(offered[1]), now).isoformat()
 
     def stored() -> list[dict[str, Any]]:
         found = httpx.get(f"{server.url}/api/v1/nights/{night}")
         return list(found.json()["cramps"]) if found.status_code == 200 else []
 
     before = len(stored())
-    taps = 0
-    page.goto("/")
-    for target in (page.get_by_role("link", name="Log last night"),
-                   page.get_by_role("button", name="A cramp like last time")):
-        with page.expect_navigation():
-            target.click()
-        taps += 1
+    with page.expect_navigation():
+        page.get_by_role("button", name="A cramp like last time").click()
+    taps += 1
     print(f"a cramp night from the home page: {taps} taps")
     assert taps <= 3
     assert f"Night of {night} saved." in page.locator("#flash").inner_text()

@@ -246,6 +246,7 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
     Back in the interview shows the previous step
     with its answers instead of "Confirm form resubmission" (ERR_CACHE_MISS), and a new interview
     (the menu, "Start again") starts with nothing answered."""
+    from playwright.sync_api import expect
     from tests.web.browserkit import sideways
     from tests.web.threaded_server import serve_in_thread
 
@@ -253,15 +254,18 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
     from crampcare.web.settings import Settings
 
     application = create_app(Settings(db=f"sqlite:///{tmp_path / 'diary.db'}"))
-    night = default_night_date().isoformat()
+    # The night before the default one: its 03:10 has passed at any time of day (after noon the default night
+    # is tonight, and before 03:10 last night's 03:10 is still to come: refused, the edit page had no cramp).
+    night = (default_night_date() - dt.timedelta(days=1)).isoformat()
     for url in serve_in_thread(application):
         context = browser.new_context(base_url=url, viewport=SMALL_PHONE, is_mobile=True, has_touch=True,
                                       locale="ru-RU")
         page = context.new_page()
         try:
-            page.request.put(f"/api/v1/nights/{night}", headers={"Origin": url}, data={"date": night, "cramps": [
-                {"start": "03:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6,
-                 "helped": ["stretch"], "minutes_to_relief": 3}]})
+            stored = page.request.put(f"/api/v1/nights/{night}", headers={"Origin": url}, data={
+                "date": night, "cramps": [{"start": "03:10", "duration_s": 120, "leg": "left", "muscles": ["calf"],
+                                           "severity": 6, "helped": ["stretch"], "minutes_to_relief": 3}]})
+            assert stored.ok, stored.text()
             problems: dict[str, Any] = {}
             # The browser's font size at 200 % (a large-print setting), on the page as loaded: long Russian
             # words, the night form's date and time, /now's buttons and header ran off the screen's edge.
@@ -290,11 +294,11 @@ def test_a_small_phone_in_russian(browser: Any, tmp_path: Any) -> None:
             page.locator("label.choice:has(input[value=male]) span").tap()
             with page.expect_navigation():
                 page.get_by_role("button", name="Далее").tap()
-            assert page.locator("h1").inner_text() != "О вас"
+            expect(page.locator("h1")).not_to_have_text("О вас")
             page.go_back()
-            assert page.locator("h1").inner_text() == "О вас"
-            assert page.locator("input[name=age]").input_value() == "40"
-            assert page.locator("input[value=male]").is_checked()
+            expect(page.locator("h1")).to_have_text("О вас")
+            expect(page.locator("input[name=age]")).to_have_value("40")
+            expect(page.locator("input[value=male]")).to_be_checked()
             # The language switch sends back to the interview's start with this interview's answers.
             with page.expect_navigation():
                 page.locator(".language-switch button[value=en]").tap()
