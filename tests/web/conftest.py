@@ -16,6 +16,7 @@ import pytest
 warnings.filterwarnings("ignore", message=".*httpx2.*")
 
 from fastapi.testclient import TestClient  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 from tests.web.threaded_server import serve_in_thread  # noqa: E402
 
 from crampcare.web.app import create_app  # noqa: E402
@@ -23,6 +24,11 @@ from crampcare.web.settings import Settings  # noqa: E402
 from one_trip_client import OneTripClient  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# expect() retries its check for 5 s by default: a check that waits on the page's scripts, its service worker
+# or a save (IndexedDB, a fetch) can take longer than that on a busy CI machine half as fast as this one. Only a
+# failing check waits the longer limit; a passing one returns as soon as it holds. (Playwright's other waits
+# already allow 30 s.) Module level: collecting tests/web imports playwright in every worker anyway.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
