@@ -95,7 +95,7 @@ def test_the_fluid_texts_are_russian() -> None:
     assert "спросите" in item.text
     skipped = localize_assessment(assess({k: v for k, v in ADULT.items() if k != "conditions"}), KB, "ru")
     ask = next(p for p in skipped.plan.items if p.id == "fluid_ask_first")
-    assert "сердечной недостаточности" in ask.text and "сердечной недостаточности" in ask.evidence_note
+    assert "сердечная недостаточность" in ask.text and "сердечной недостаточности" in ask.evidence_note
 
 
 # --------------------------------------------------------------------------- every client
@@ -154,3 +154,17 @@ def test_web_result_page_gives_no_target_with_heart_failure(web: TestClient) -> 
     skipped = web.post("/assess", data=form_fields({k: v for k, v in ADULT.items() if k != "conditions"})).text
     assert "Fluids: about 1.4 L a day" in skipped
     assert skipped.index(KB.advice["fluid_ask_first"].title.replace("'", "&#39;")) > skipped.index("Fluids: about")
+
+
+def test_conditions_skipped_the_potassium_foods_come_with_a_kidney_ask_first() -> None:
+    """The same gap in the diet advice: "eat bananas, potatoes, dried apricots" with kidney disease not
+    ruled out (the kidney team may limit potassium, nhs-kidney-disease)."""
+    skipped = assess({k: v for k, v in ADULT.items() if k != "conditions"})
+    diet = [item.id for item in skipped.plan.items if item.category == "diet"]
+    assert diet.index("kidney_diet_ask_first") == diet.index("balanced_diet") + 1
+    ask = next(item for item in skipped.plan.items if item.id == "kidney_diet_ask_first")
+    assert ask.sources == ["nhs-kidney-disease"] and ask.evidence == "supported" and "not ruled out" in ask.evidence_note
+    assert "сначала спросите" in next(p for p in localize_assessment(skipped, KB, "ru").plan.items
+                                      if p.id == "kidney_diet_ask_first").text
+    for conditions in (["none"], ["kidney"]):
+        assert "kidney_diet_ask_first" not in {item.id for item in assess({**ADULT, "conditions": conditions}).plan.items}
