@@ -121,3 +121,19 @@ def test_the_3am_flow_does_not_offer_it_without_the_caution(web: TestClient) -> 
     wall is ever added to them, it must come with its caution."""
     for text in (crampcare("now", "--plain").stdout, web.get("/now").text):
         assert "Legs up the wall" not in text or CAUTION_EN in text
+
+
+def test_a_caution_citing_an_unknown_source_is_refused(tmp_path: Path) -> None:
+    import shutil
+
+    from crampcare.knowledge import KnowledgeError, load_knowledge_from
+    from crampcare.knowledge.loader import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "exercises.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "sources: [nhs-heart-failure, nhs-exercise-pregnancy]", "sources: [nhs-heart-failure, no-such-source]"),
+        encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="'legs_up_wall': caution: unknown source 'no-such-source'"):
+        load_knowledge_from(data)
