@@ -45,6 +45,7 @@ from crampcare.diary.errors import (
     ConflictError,
     DiaryError,
     DuplicateRecordError,
+    NightFullError,
     NotFoundError,
     TagLimitError,
     UndoStaleError,
@@ -58,7 +59,14 @@ from crampcare.diary.models import (
     IdempotencyKeyRow,
     NightRow,
 )
-from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_NOTES_LENGTH, Cramp, DayRecord, NightRecord
+from crampcare.diary.records import (
+    MAX_CRAMPS_PER_NIGHT,
+    MAX_DISTINCT_TAGS,
+    MAX_NOTES_LENGTH,
+    Cramp,
+    DayRecord,
+    NightRecord,
+)
 from crampcare.i18n.context import N_, _
 
 __all__ = [
@@ -308,6 +316,8 @@ class DiaryStore:
             notes = existing.notes if not record.notes or record.notes in existing.notes else (
                 f"{existing.notes}\n{record.notes}".strip()
             )
+            if len(existing.cramps) + len(record.cramps) > MAX_CRAMPS_PER_NIGHT:  # the same: no validation error
+                raise NightFullError(record.date, len(record.cramps), MAX_CRAMPS_PER_NIGHT)
             if len(notes) > MAX_NOTES_LENGTH:  # a valid request must not end in a validation error
                 raise ConflictError("night", record.date, _(
                     "with the new note the night's notes would be longer than {limit} characters; "
