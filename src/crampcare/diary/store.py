@@ -616,16 +616,19 @@ class DiaryStore:
             now = _now()
             conn.execute(delete(_keys).where(_keys.c.owner == self.owner, _keys.c.at < now - IDEMPOTENCY_WINDOW))
             seen = conn.execute(
-                select(_keys.c.action, _keys.c.outcome).where(_keys.c.owner == self.owner, _keys.c.key == key)
+                select(_keys.c.action, _keys.c.outcome, _keys.c.change_id)
+                .where(_keys.c.owner == self.owner, _keys.c.key == key)
             ).first()
             if seen is not None:
                 if seen.action != action:
                     raise DiaryError(_("this idempotency key was already used for another change ({action})",
                                        action=seen.action))
+                # The retry answers as the first request did, with the change it made (an Undo names it).
+                self._recorded = seen.change_id
                 return replay(conn, seen.outcome)
             result = work(conn)
             conn.execute(insert(_keys).values(owner=self.owner, user_id=self.user_id, key=key, action=action,
-                                              outcome=outcome_of(result), at=now))
+                                              outcome=outcome_of(result), at=now, change_id=self._recorded))
             return result
 
         return self._write(once)

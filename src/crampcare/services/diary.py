@@ -293,8 +293,9 @@ def undo(diary: Diary, change: int, idempotency_key: str | None = None) -> str:
 
 
 def change_made(diary: Diary) -> int | None:
-    """The id of the change the latest write through ``diary`` made (``None``: it changed nothing, or
-    was a retry of one already done): what an Undo offered for that write names."""
+    """The id of the change the latest write through ``diary`` made (``None``: it changed nothing): what an
+    Undo offered for that write names. A retry with an idempotency key already used made none itself and
+    gives the first request's, so its answer is the first one's (API ``X-Change-Id``, the web's Undo)."""
     return diary.last_change
 
 

@@ -323,7 +323,7 @@ OUTCOME_HEADERS: dict[str, Any] = {
                                     "already logged) or `unchanged` (a quiet night for a night already logged).",
                      "schema": {"type": "string", "enum": ["created", "appended", "unchanged"]}},
     "Idempotent-Replayed": {"description": "`true` when the `Idempotency-Key` was seen before: nothing was "
-                                           "stored again, the outcome is the first request's.",
+                                           "stored again, the outcome (and `X-Change-Id`) is the first request's.",
                             "schema": {"type": "string", "enum": ["true"]}},
     **ETAG_HEADER,
 }
@@ -334,7 +334,8 @@ IdempotencyKey = Header(None, alias="Idempotency-Key", min_length=1, max_length=
 
 @router.post("/nights", tags=["diary"], status_code=201,
              summary="Log a night: new cramps are appended to a night already logged; a quiet night erases nothing",
-             responses={201: {"model": NightRecord, "description": "A new night was stored.",
+             responses={201: {"model": NightRecord, "description": "A new night was stored (a retry of that request, "
+                              "with its `Idempotency-Key`, is answered the same).",
                               "headers": {**OUTCOME_HEADERS, **CHANGE_HEADERS}},
                         200: {"model": NightRecord, "description": "The night was already logged: the cramps were "
                               "appended, or nothing changed (see the outcome header). The body is the stored night.",
@@ -350,7 +351,7 @@ def create_night(record: NightRecord, store: Diary = Depends(get_store),
                "ETag": _etag(logged.night)}
     if logged.replayed:
         headers["Idempotent-Replayed"] = "true"
-    status = 201 if logged.outcome == "created" and not logged.replayed else 200
+    status = 201 if logged.outcome == "created" else 200  # a retry answers as the first request did
     return _json(_record_json(logged.night), status, _with_change(store, headers))
 
 
