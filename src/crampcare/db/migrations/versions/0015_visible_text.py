@@ -52,7 +52,7 @@ def _tags(tags: list[Any]) -> list[Any]:
 
 
 def _holds(value: Any) -> bool:
-    return cleaned(value) != value
+    return bool(cleaned(value) != value)
 
 
 def upgrade() -> None:
