@@ -21,7 +21,6 @@ FIELD_LABELS = {
     "helped": N_("What helped"),
     "minutes_to_relief": N_("Minutes until it eased"),
     "notes": N_("Notes"),
-    "name": N_("Name of the new token"),  # the account page's one "name" field
     "sleep_disturbed": N_("Sleep"),
     "cramps": N_("Cramps"),
     "fluids": N_("Fluids drunk"),
