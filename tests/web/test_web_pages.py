@@ -321,7 +321,7 @@ def test_csv_downloads_open_in_excel_and_one_row_per_cramp(client: TestClient) -
 
 def test_web_report_fits_a_phone_has_a_name_and_no_shell_commands(client: TestClient) -> None:
     report = client.post("/report.html", data={"name": "Anna <b>P</b>"}).text  # typed on the home page's form
-    assert "<strong>Name:</strong> Anna &lt;b&gt;P&lt;/b&gt;" in report
+    assert "<strong>Name:</strong> <bdi>Anna &lt;b&gt;P&lt;/b&gt;</bdi>" in report
     assert "crampcare assess --save" not in report and "<code>" not in report
     assert "@media (max-width: 700px)" in report
     answers = {"breathless_chest_pain": False, "seizure_signs": False, "stroke_signs": False, "cold_pale_limb": False,
