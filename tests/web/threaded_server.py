@@ -41,8 +41,12 @@ def with_axe(app: FastAPI) -> Any:
 def serve_in_thread(app: FastAPI) -> Iterator[str]:
     # A second to finish what is in flight, then stop: a browser still open keeps idle keep-alive
     # connections (and a service worker's) that would otherwise hold the shutdown until the join gives up.
+    # Idle keep-alive connections stay open for the whole test (uvicorn closes them after 5 s by default):
+    # a client that reuses one just as the server closes it gets "socket hang up" (ECONNRESET), and
+    # Playwright's APIRequestContext, unlike the browser, does not retry (test_now_qa's cleanup, about 5 s
+    # after its last request, failed so under load). The shutdown closes idle connections at once all the same.
     config = uvicorn.Config(with_axe(app), host="127.0.0.1", port=0, log_level="critical",
-                            timeout_graceful_shutdown=1)
+                            timeout_graceful_shutdown=1, timeout_keep_alive=600)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
