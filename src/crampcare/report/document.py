@@ -425,7 +425,11 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
     part["triggers"] = {
         "ok": triggers.status == "ok",
         "message": triggers.message,
-        "linked": [f.message for f in triggers.factors if f.verdict in ("seems_linked", "seems_protective")],
+        # A factor's note (the care team's say on fluids) right after its finding; the notes of
+        # factors only listed by name below the lists.
+        "linked": [" ".join(filter(None, (f.message, f.note))) for f in triggers.factors
+                   if f.verdict in ("seems_linked", "seems_protective")],
+        "notes": [f.note for f in triggers.factors if f.note and f.verdict not in ("seems_linked", "seems_protective")],
         "unclear": [_lower_first(f.label) for f in triggers.factors if f.verdict == "no_clear_link"],
         "thin": [_lower_first(f.label) for f in triggers.factors if f.verdict == "not_enough_data"],
         "caveat": _(triggers.caveat),
