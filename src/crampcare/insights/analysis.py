@@ -324,8 +324,10 @@ class FactorResult(BaseModel):
     # "no clear link" although the raw 95 % CI leaves out 1: the message says why in one sentence.
     raw_interval_excludes_1: bool = False
     # Said right after the message, from the knowledge base with its evidence and sources: for low
-    # fluids, that the care team sets how much to drink (or to ask them first), see :func:`_fluid_note`.
+    # fluids, that the care team sets how much to drink (or to ask them first), see :func:`_fluid_note`;
+    # ``note_claim`` is that claim's ``topic.claim`` id (the report cites its sources as footnotes).
     note: str | None = None
+    note_claim: str | None = None
 
 
 class Triggers(BaseModel):
@@ -892,19 +894,24 @@ def _fluid_label() -> str:
     return _("Fluids under {litres} L", litres=current_localizer().number(LOW_FLUIDS_ML / 1000))
 
 
-def _fluid_note(fluids: FluidStanding, shown_alone: bool) -> str | None:
-    """The knowledge base's word beside the low-fluids factor (with its evidence and sources): with a
-    limit (or heart failure, kidney disease) the team's say, always; with the conditions not known,
-    "ask first" beside a finding or a call for more days (``shown_alone``); otherwise nothing."""
-    if fluids == "not_limited" or (fluids == "not_ruled_out" and not shown_alone):
-        return None
+#: The knowledge base's claim said beside the low-fluids factor, by what is known of a fluid limit.
+FLUID_CLAIMS: dict[FluidStanding, str] = {"limited": "diary_fluids.set_by_team", "not_ruled_out": "diary_fluids.ask_first"}
+
+
+def _fluid_note(fluids: FluidStanding, shown_alone: bool) -> tuple[str | None, str | None]:
+    """The knowledge base's word beside the low-fluids factor, with its evidence and sources, and
+    that claim's id (or two ``None``): with a limit (or heart failure, kidney disease) the team's
+    say, always; with the conditions not known, "ask first" beside a finding or a call for more
+    days (``shown_alone``); otherwise nothing."""
+    ref = FLUID_CLAIMS.get(fluids)
+    if ref is None or (fluids == "not_ruled_out" and not shown_alone):
+        return None, None
     from crampcare.i18n.wording import caution_words, text
     from crampcare.knowledge import load_knowledge
 
     kb = load_knowledge()
-    index = 0 if fluids == "limited" else 1  # topics.yaml: diary_fluids' set_by_team, ask_first
-    claim = kb.topics["diary_fluids"].claims[index]
-    return caution_words(kb, text(kb, f"topics.diary_fluids.claims.{index}.text"), claim.evidence, claim.sources)
+    key, claim = kb.claim(ref)
+    return caution_words(kb, text(kb, f"{key}.text"), claim.evidence, claim.sources), ref
 
 
 def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStanding = "not_limited") -> FactorResult:
@@ -914,6 +921,7 @@ def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStandi
     # Low fluids when how much to drink may be a care team's to say: never "log more days without
     # it" (days over 1.5 L), nor "low fluids seems linked" alone (see _fluid_note).
     fluid_words = primary.factor == "low_fluids" and fluids != "not_limited"
+    said = fluids if fluid_words else "not_limited"
     if not tested:
         if fluid_words:
             message = _("{label}: not enough data yet to compare ({with_n} days under {litres} L, {without_n} at or "
@@ -930,7 +938,8 @@ def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStandi
             message=message,
             tests=tests,
             lag=primary.lag,
-            note=_fluid_note(fluids, True) if fluid_words else None,
+            note=(noted := _fluid_note(said, True))[0],
+            note_claim=noted[1],
         )
     flagged = [t for t in tested if t.verdict in ("seems_linked", "seems_protective")]
     # Without a finding, show the test whose raw 95 % CI leaves out 1 if there is one, so the
@@ -979,7 +988,8 @@ def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStandi
         tests=tests,
         lag=best.lag,
         raw_interval_excludes_1=raw_excludes_1,
-        note=_fluid_note(fluids, verdict != "no_clear_link" or raw_excludes_1) if fluid_words else None,
+        note=(noted := _fluid_note(said, verdict != "no_clear_link" or raw_excludes_1))[0],
+        note_claim=noted[1],
     )
 
 
