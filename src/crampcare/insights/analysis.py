@@ -630,8 +630,7 @@ def _need_message(factor: str, label: str, with_n: int, without_n: int) -> str:
     return _("{label}: not enough data yet, {ask} (each with that night's diary).", label=label, ask=ask)
 
 
-def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable,
-              fluids: FluidStanding = "not_ruled_out") -> Triggers:
+def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable, fluids: FluidStanding) -> Triggers:
     """Trigger tests. ``night_dates`` are ordinals of logged nights, ``cramp`` their 0/1 outcome;
     ``fluids`` words the low-fluids factor (the tests are the same whatever it is)."""
     if table.start is None or night_dates.size == 0:
@@ -914,15 +913,16 @@ def _fluid_note(fluids: FluidStanding, shown_alone: bool) -> tuple[str | None, s
     return caution_words(kb, text(kb, f"{key}.text"), claim.evidence, claim.sources), ref
 
 
-def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStanding = "not_limited") -> FactorResult:
+def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStanding) -> FactorResult:
     primary = next(t for t in tests if t.lag == 0)
     label = primary.label
     tested = [t for t in tests if t.adjusted_p is not None]
     # Low fluids when how much to drink may be a care team's to say: never "log more days without
     # it" (days over 1.5 L), nor "low fluids seems linked" alone (see _fluid_note).
     fluid_words = primary.factor == "low_fluids" and fluids != "not_limited"
-    said = fluids if fluid_words else "not_limited"
+    said: FluidStanding = fluids if fluid_words else "not_limited"
     if not tested:
+        note, note_claim = _fluid_note(said, True)
         if fluid_words:
             message = _("{label}: not enough data yet to compare ({with_n} days under {litres} L, {without_n} at or "
                         "over it; at least {least} of each are needed). Never drink more or less than you usually "
@@ -938,8 +938,8 @@ def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStandi
             message=message,
             tests=tests,
             lag=primary.lag,
-            note=(noted := _fluid_note(said, True))[0],
-            note_claim=noted[1],
+            note=note,
+            note_claim=note_claim,
         )
     flagged = [t for t in tested if t.verdict in ("seems_linked", "seems_protective")]
     # Without a finding, show the test whose raw 95 % CI leaves out 1 if there is one, so the
@@ -970,6 +970,7 @@ def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStandi
         message = _("{label} seems linked to fewer cramps ({when}): {counts} {basis}; {ci}.", label=label, when=when,
                     counts=counts, basis=basis, ci=ci)
     raw_excludes_1 = verdict == "no_clear_link" and bool(excluding)
+    note, note_claim = _fluid_note(said, verdict != "no_clear_link" or raw_excludes_1)
     if verdict == "no_clear_link":
         message = _("{label}: no clear link so far ({ci}, {when}).", label=label, ci=ci, when=when)
         if raw_excludes_1:
@@ -988,8 +989,8 @@ def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStandi
         tests=tests,
         lag=best.lag,
         raw_interval_excludes_1=raw_excludes_1,
-        note=(noted := _fluid_note(said, verdict != "no_clear_link" or raw_excludes_1))[0],
-        note_claim=noted[1],
+        note=note,
+        note_claim=note_claim,
     )
 
 
