@@ -186,6 +186,16 @@ CASES = [
     case("QA3-31", "45-year-old man whose cramps are always in the same leg, otherwise ordinary",
          {**TYPICAL, "age": 45, "sex": "male", "legs": "one"},
          ["self_care", "doctor"], not_warning_signs=["ws_atypical_cramp"]),
+    case("QA3-36", "30-year-old, 24 weeks pregnant, drinking more than 14 units a week",
+         {**TYPICAL, "age": 30, "sex": "female", "pregnant": True, "pregnancy_week": 24, "morning_sickness": False,
+          "alcohol": "heavy"},
+         ["doctor"], factors=["heavy_drinking_harm"], referrals=["midwife_obstetrician"],
+         # "Keep within 14 units a week" is not pregnancy advice: none at all is (nhs-alcohol-pregnancy).
+         plan=["no_alcohol_pregnancy"], not_plan=["less_alcohol"]),
+    case("QA3-37", "28-year-old, 8 weeks pregnant, drinks moderately",
+         {**TYPICAL, "age": 28, "sex": "female", "pregnant": True, "pregnancy_week": 8, "morning_sickness": False,
+          "alcohol": "moderate"},
+         ["doctor", "self_care"], plan=["no_alcohol_pregnancy"], not_plan=["less_alcohol"]),
     # --- Skipped and unknown ---------------------------------------------------------------------
     case("QA3-32", "66-year-old who gives the age and skips everything else",
          {"age": 66}, ["doctor"], all_clear=False, complete=False,
