@@ -349,3 +349,51 @@ def test_dont_know_leaves_any_question_open_in_the_terminal(dont_know: str) -> N
     assert "получено" not in run.stderr, run.stderr  # no "expected …, got …" complaint
     result = Assessment.model_validate_json(run.stdout)
     assert "age" not in result.answers and result.answers["breathless_chest_pain"] is False
+
+
+def _typed_in_russian(answers: dict[str, Any]) -> str:
+    """What a Russian speaker types at ``crampcare assess --lang ru`` to give ``answers``: «да»/«нет»,
+    numbers with a decimal comma, choices by number, «не знаю» for a question not in ``answers``, and
+    «да» to going on after a warning sign shown at once."""
+    from crampcare.assess.interview import drop_hidden, next_question, signs_to_show_now
+
+    given: dict[str, Any] = {}
+    skipped: set[str] = set()
+    shown: set[str] = set()
+    lines: list[str] = []
+    section = None
+    while (question := next_question(KB, given, skipped)) is not None:
+        if section is not None and question.section != section:
+            new = signs_to_show_now(assess(drop_hidden(KB, given)), shown)
+            if new:
+                shown.update(new)
+                lines.append("да")
+        section = question.section
+        if question.id not in answers:
+            skipped.add(question.id)
+            lines.append("не знаю")
+            continue
+        value = given[question.id] = answers[question.id]
+        if question.type == "yes_no":
+            lines.append("да" if value else "нет")
+        elif question.type == "number":
+            lines.append(str(value).replace(".", ","))
+        elif question.type == "single":
+            lines.append(str(question.choice_ids.index(value) + 1))
+        else:
+            lines.append(", ".join(str(question.choice_ids.index(v) + 1) for v in value))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("person", [c for c in CASES if c["id"] in ("QA3-01", "QA3-08", "QA3-17", "QA3-24",
+                                                                    "QA3-33", "QA3-35", "QA3-36")],
+                         ids=lambda c: c["id"])
+def test_the_interview_typed_in_russian_gives_the_same_result(person: dict[str, Any]) -> None:
+    """The terminal interview answered in Russian, as a Russian speaker types it, gives the result the
+    answers file gives (and the engine: the same answers, the same assessment)."""
+    answers = {k: v for k, v in answers_of(person).items() if v is not None}
+    run = crampcare("assess", "--lang", "ru", "--format", "json", input=_typed_in_russian(answers))
+    assert run.returncode == 0, run.stderr
+    typed = Assessment.model_validate_json(run.stdout)
+    assert typed.answers == _without_hidden(answers)
+    assert _comparable(typed) == _comparable(assess(_without_hidden(answers)))
