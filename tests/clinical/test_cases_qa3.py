@@ -397,3 +397,19 @@ def test_the_interview_typed_in_russian_gives_the_same_result(person: dict[str, 
     typed = Assessment.model_validate_json(run.stdout)
     assert typed.answers == _without_hidden(answers)
     assert _comparable(typed) == _comparable(assess(_without_hidden(answers)))
+
+
+WEB_WALKED = ("QA3-01", "QA3-09", "QA3-22", "QA3-24", "QA3-33", "QA3-35")
+
+
+@pytest.mark.parametrize("person", [c for c in CASES if c["id"] in WEB_WALKED], ids=lambda c: c["id"])
+def test_the_web_interview_in_english_and_russian_gives_the_same_result(web: TestClient, person: dict[str, Any]) -> None:
+    """The step pages walked as shown (Russian with a decimal comma), warning questions not given left
+    open, going on after a sign shown at once: the same answers and the same result as the engine."""
+    answers = {k: v for k, v in answers_of(person).items() if v is not None}
+    expected = _comparable(assess(_without_hidden(answers)))
+    for comma, headers in ((False, None), (True, {"Accept-Language": "ru"})):
+        web.cookies.clear()
+        _urgency, walked = walk_web(web, answers, comma=comma, headers=headers)
+        assert walked == _without_hidden(answers), (person["id"], headers)
+        assert _comparable(assess(walked)) == expected, (person["id"], headers)
