@@ -85,6 +85,37 @@ def templates_compiled_once() -> Iterator[None]:
         app.Environment = real  # type: ignore[misc]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def routes_analysed_once() -> Iterator[None]:
+    """Every app a test creates shares the process's analysis of each route's parameters. FastAPI builds,
+    for every route of a router an app includes, the route's dependency tree (a pydantic TypeAdapter for
+    each parameter of the endpoint and of its dependencies) again for each app, on the app's first
+    request: 0.7 ms a route, 30-65 ms an app, and the suite makes hundreds of apps (a server-mode app
+    per test). The tree depends only on the path, the endpoint and the include's dependencies, the same
+    for every app (the app itself, for ``dependency_overrides``, is looked up on each request); so it is
+    built once per process, as one long-running server builds it once."""
+    from fastapi import routing
+
+    real = routing._build_dependant_with_parameterless_dependencies
+    built: dict[tuple[Any, ...], Any] = {}
+
+    def build_once(*, path: str, call: Callable[..., Any], dependencies: Any) -> Any:
+        try:
+            key = (path, call, tuple(dependencies))
+            hash(key)
+        except TypeError:  # an unhashable endpoint or dependency: built each time, as FastAPI does
+            return real(path=path, call=call, dependencies=dependencies)
+        if key not in built:
+            built[key] = real(path=path, call=call, dependencies=dependencies)
+        return built[key]
+
+    routing._build_dependant_with_parameterless_dependencies = build_once
+    try:
+        yield
+    finally:
+        routing._build_dependant_with_parameterless_dependencies = real
+
+
 @pytest.fixture(autouse=True)
 def each_test_speaks_the_default_language() -> Iterator[None]:
     """A command run in this process with ``--lang ru`` sets the language of the thread (a context
