@@ -1,0 +1,63 @@
+"""Mixed messages left by the third clinical QA pass (tests/clinical/test_cases_qa3.py): two findings
+of one assessment that tell a person opposite things. Each is settled in the knowledge base, so the
+engine, ``crampcare assess --format json`` and the JSON API say the same; every test here failed
+before its fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from clinical.test_clinical_cases import answers_of
+from crampcare.assess import assess
+from crampcare.assess.model import Assessment
+from crampcare.knowledge import load_knowledge
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
+from one_trip_client import OneTripClient
+from test_cli import crampcare
+
+KB = load_knowledge()
+TYPICAL = {"duration_minutes": 2, "eased_by_stretching": True, "hard_knot": True, "muscles": ["calf"],
+           "legs": "either", "frequency": "monthly", "conditions": ["none"], "medicines": ["none"]}
+
+
+def _person(**answers: Any) -> dict[str, Any]:
+    """``answers`` over an ordinary cramp, every other warning question shown answered "no"."""
+    return answers_of({"answers": {**TYPICAL, **answers}, "all_clear": True})
+
+
+def _signs(result: Assessment) -> dict[str, Any]:
+    return {sign.id: sign for sign in result.warning_signs}
+
+
+# QA3-04: a statin, a medicine started recently, and muscle pain, weakness and dark urine.
+STATIN_DARK_URINE = _person(age=75, sex="female", medicines=["statin", "diuretic"], medicine_started_recently=True,
+                            dark_urine_muscle_pain=True)
+
+
+def _stop_and_keep_taking(result: Assessment) -> list[str]:
+    """The findings that tell the person to keep taking their medicines, beside one that says not to
+    take the next statin dose."""
+    if "ws_rhabdomyolysis" not in _signs(result):
+        return []
+    return [*(f"warning_signs.{s}" for s in _signs(result) if s == "ws_since_medicine"),
+            *(f"do_nots.{d.id}" for d in result.do_nots if d.id == "dont_stop_medicines")]
+
+
+def test_a_statin_with_dark_urine_is_not_also_told_not_to_stop_the_medicine() -> None:
+    """ws_rhabdomyolysis says "do not take another dose until you have spoken to them"; the routine
+    "cramps since starting a medicine" said beside it "Do not stop the medicine on your own". The
+    urgent, more specific sign wins, as it does over the do-not "Keep taking them"; the same-day doctor
+    it sends the person to reviews the medicines. Without the statin, or without the dark urine, the
+    routine sign and its advice stand."""
+    result = assess(STATIN_DARK_URINE)
+    assert result.urgency == "urgent"
+    assert _stop_and_keep_taking(result) == []
+    assert "same_day_doctor" in {r.id for r in result.referrals}
+    for other in ({**STATIN_DARK_URINE, "dark_urine_muscle_pain": False},
+                  {**STATIN_DARK_URINE, "medicines": ["diuretic"]}):
+        assert "ws_since_medicine" in _signs(assess(other)), other
