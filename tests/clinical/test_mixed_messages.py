@@ -61,3 +61,30 @@ def test_a_statin_with_dark_urine_is_not_also_told_not_to_stop_the_medicine() ->
     for other in ({**STATIN_DARK_URINE, "dark_urine_muscle_pain": False},
                   {**STATIN_DARK_URINE, "medicines": ["diuretic"]}):
         assert "ws_since_medicine" in _signs(assess(other)), other
+
+
+# QA3-19 and its neighbours: severe dehydration in people whose care team sets how much they drink.
+FLUID_LIMITED_DEHYDRATED = {
+    "dialysis": _person(age=60, sex="female", conditions=["kidney"], fluid_limit=True, severe_dehydration=True),
+    "heart-failure": _person(age=77, sex="male", conditions=["heart_failure"], fluid_limit=False,
+                             severe_dehydration=True),
+    "conditions-skipped": {k: v for k, v in _person(age=50, sex="male", severe_dehydration=True).items()
+                           if k != "conditions"},
+}
+
+
+def test_severe_dehydration_with_a_fluid_limit_sips_within_the_allowance() -> None:
+    """ws_severe_dehydration said "See a doctor today; sip fluids meanwhile" to people on dialysis or
+    with heart failure, whose team sets their allowance (advice fluid_limit_kept; nice-ng106,
+    ouh-haemodialysis-fluid). The sign now defers to that allowance, citing those sources, in English
+    and Russian; the same-day urgency stays. With the conditions skipped a limit is not ruled out, so
+    the same words are given to everyone."""
+    for who, answers in FLUID_LIMITED_DEHYDRATED.items():
+        result = assess(answers)
+        assert result.urgency == "urgent", who
+        sign = _signs(result)["ws_severe_dehydration"]
+        assert sign.action.startswith("See a doctor today") and "allowance" in sign.action, (who, sign.action)
+        assert {"nice-ng106", "ouh-haemodialysis-fluid"} <= set(sign.sources), who
+        assert "same_day_doctor" in {r.id for r in result.referrals}, who
+    russian = KB.text("warning_signs.ws_severe_dehydration.action", "ru")
+    assert russian.startswith("К врачу сегодня же") and "норм" in russian, russian
