@@ -9,8 +9,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fastapi.testclient import TestClient
-
 from clinical.test_clinical_cases import answers_of
 from crampcare.assess import assess
 from crampcare.assess.model import Assessment
@@ -88,3 +86,23 @@ def test_severe_dehydration_with_a_fluid_limit_sips_within_the_allowance() -> No
         assert "same_day_doctor" in {r.id for r in result.referrals}, who
     russian = KB.text("warning_signs.ws_severe_dehydration.action", "ru")
     assert russian.startswith("К врачу сегодня же") and "норм" in russian, russian
+
+
+def test_the_cli_and_the_api_say_what_the_engine_says(tmp_path: Path) -> None:
+    """Both fixes live in the knowledge base, so ``crampcare assess --answers FILE --format json`` and
+    ``POST /api/v1/assess`` carry them unchanged (one cheap trip each)."""
+    people = {"statin-dark-urine": STATIN_DARK_URINE, "dialysis": FLUID_LIMITED_DEHYDRATED["dialysis"]}
+    db = tmp_path / "diary.sqlite"
+    with OneTripClient(create_app(Settings(db=f"sqlite:///{db}")), raise_server_exceptions=False) as web:
+        for who, answers in people.items():
+            file = tmp_path / f"{who}.json"
+            file.write_text(json.dumps(answers), encoding="utf-8")
+            run = crampcare("assess", "--answers", str(file), "--format", "json")
+            assert run.returncode == 0, (who, run.stderr)
+            response = web.post("/api/v1/assess", json={"answers": answers})
+            assert response.status_code == 200, response.text
+            for result in (Assessment.model_validate_json(run.stdout), Assessment.model_validate(response.json())):
+                assert result.urgency == "urgent", who
+                assert _stop_and_keep_taking(result) == [], who
+                action = _signs(result).get("ws_severe_dehydration")
+                assert action is None or "allowance" in action.action, who
