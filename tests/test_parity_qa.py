@@ -346,20 +346,28 @@ def test_with_javascript_an_answer_hidden_by_a_later_one_does_not_come_back(brow
         try:
             page = context.new_page()
             page.goto("/assess")
+
+            def step(button: Any) -> None:
+                """Press a button that sends the step, and wait until the next page has loaded (its
+                script has run): a check straight after a bare click may still see the old page."""
+                with page.expect_navigation():
+                    button.click()
+
             for qid in ("child_fever_convulsions", "child_fever_limp"):
                 page.locator(f"#q-{qid} label:has-text('No')").click()
-            page.get_by_role("button", name="Next").click()
-            page.get_by_role("button", name="Next").click()  # the other warning questions left open
+            step(page.get_by_role("button", name="Next"))
+            step(page.get_by_role("button", name="Next"))  # the other warning questions left open
             page.fill("#q-age input", "70")
-            page.get_by_role("button", name="Next").click()  # age 70: the fever questions are forgotten
-            page.get_by_role("button", name="Back").click()
+            step(page.get_by_role("button", name="Next"))  # age 70: the fever questions are forgotten
+            step(page.get_by_role("button", name="Back"))
             page.fill("#q-age input", "10")
-            page.get_by_role("button", name="Next").click()  # age 10: they are asked again, unanswered
+            step(page.get_by_role("button", name="Next"))  # age 10: they are asked again, unanswered
+            assert page.locator("#interview").count() == 1
             assert page.locator("#interview input[name=child_fever_convulsions]").count() == 0
             for _ in range(12):
                 if page.locator("#urgency").count():
                     break
-                page.locator("#interview button[value=next], #interview button[value=result]").click()
+                step(page.locator("#interview button[value=next], #interview button[value=result]"))
             unanswered = page.locator(".unanswered").inner_text()
             assert KB.questions["child_fever_convulsions"].text in unanswered
         finally:
