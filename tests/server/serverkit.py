@@ -36,6 +36,22 @@ ARTIFACTS = ROOT / "test-artifacts"
 SERVE_ENV_KEYS = ("CRAMPCARE_DB", "CRAMPCARE_MODE", "CRAMPCARE_SECURE_COOKIES", "CRAMPCARE_WORKERS")
 
 
+def night_now() -> str:
+    """The night a cramp logged now belongs to: the evening it began (before noon, last night's)."""
+    now = dt.datetime.now()
+    return (now.date() - dt.timedelta(days=1 if now.hour < 12 else 0)).isoformat()
+
+
+def offline_form_night(page: Any, before: str) -> str:
+    """The night the kept (offline) night form open on ``page`` logs into, which offline.js sets from the
+    phone's clock as the page opens: ``before`` (:func:`night_now` when the test began), or the night
+    after it if noon or midnight came meanwhile, never another (a test that assumed ``before`` failed
+    when it ran across noon or midnight)."""
+    night = str(page.locator("#night-form input[name=date]").input_value())
+    assert night in (before, night_now()), (night, before)
+    return night
+
+
 def server_app(db_url: str, **settings: Any) -> FastAPI:
     """A server-mode app on ``db_url`` (brought up to date first, as an operator would: the fixtures
     hand it a migrated copy, so this only checks the version)."""
