@@ -202,8 +202,20 @@ def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None, tim
     """`crampcare serve <args> --port <free>` as a subprocess, once it answers /api/v1/health.
 
     It runs crampcare's own ``main()`` through served_crampcare.py (Argon2 at the tests' cheap cost),
-    or with ``real_hashing`` as ``python -m crampcare``, exactly as shipped."""
-    port = free_port()
+    or with ``real_hashing`` as ``python -m crampcare``, exactly as shipped.
+
+    The free port is free when asked for, not always still when the server binds it a second later
+    (another test's connection may take it meanwhile): then the server starts again on another one."""
+    for _attempt in range(3):
+        server = _start_serve_on(free_port(), folder, args, env, timeout, real_hashing)
+        if server is not None:
+            return server
+    raise RuntimeError("crampcare serve found no free port in three tries")
+
+
+def _start_serve_on(port: int, folder: Path, args: tuple[str, ...], env: dict[str, str] | None, timeout: float,
+                    real_hashing: bool) -> LiveServer | None:
+    """``start_serve`` on ``port``; ``None`` if the port was taken by the time the server bound it."""
     log = folder / f"serve-{port}.log"
     entry = ["-m", "crampcare"] if real_hashing else [str(SERVED_CRAMPCARE)]
     with log.open("wb") as out:
@@ -216,7 +228,10 @@ def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None, tim
         with loopback_client(server.url, timeout=1) as client:
             while True:
                 if process.poll() is not None:
-                    raise RuntimeError(f"crampcare serve exited with {process.returncode}: {log.read_text()}")
+                    said = log.read_text()
+                    if "address already in use" in said:
+                        return None
+                    raise RuntimeError(f"crampcare serve exited with {process.returncode}: {said}")
                 try:
                     if client.get(health).status_code == 200:
                         return server
