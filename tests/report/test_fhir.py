@@ -558,7 +558,7 @@ def test_read_fhir_file_tells_fhir_from_diary_files(small: DiaryStore, tmp_path:
 
 
 @given(st.sampled_from(["P1", "P3", "P6", "P8", "P9", "P12"]))
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 def test_assessments_round_trip(tmp_path_factory: pytest.TempPathFactory, new_migrated_sqlite: Callable[[Path], str],
                                 case: str) -> None:
     folder = tmp_path_factory.mktemp(case)
