@@ -191,7 +191,11 @@ def test_patient_has_no_name_and_answers_only(small: DiaryStore) -> None:
     patient = resources(fhir_bundle(small), "Patient")[0]
     assert set(patient) <= {"resourceType", "id", "gender", "birthDate"}
     assert patient["gender"] == "female"
-    assert patient["birthDate"] == str(dt.date.today().year - 29)  # age 29 at the assessment
+    # Age 29 at the assessment: the year it was made in (stored in UTC, which at New Year is not the
+    # local year everywhere: in Kiribati on 1 January the local date.today() was a year ahead).
+    made = small.latest_assessment()
+    assert made is not None
+    assert patient["birthDate"] == str(made.created_at.astimezone(dt.UTC).year - 29)
 
 
 def test_questionnaire_response(small: DiaryStore) -> None:
