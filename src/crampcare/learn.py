@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crampcare.i18n.context import N_, _, ngettext
-from crampcare.i18n.wording import evidence_label, source_names, source_title, text, urgency_name
+from crampcare.i18n.wording import caution_line, evidence_label, source_names, source_title, text, urgency_name
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Sourced
 
@@ -105,6 +105,9 @@ def topic_markdown(kb: KnowledgeBase, topic: str) -> str:
         for exercise in kb.exercises.values():
             key = f"exercises.{exercise.id}"
             out.append(f"## {t(key + '.title')}")
+            caution = caution_line(kb, exercise.id, english_ids=False)
+            if caution:  # before the steps: whom it does not suit
+                out += [f"**{caution}**", ""]
             out += [f"{i + 1}. {t(f'{key}.steps.{i}')}" for i in range(len(exercise.steps))]
             out += [_("{rounds} × {seconds}", rounds=ngettext("{n} time", "{n} times", exercise.repetitions),
                       seconds=ngettext("{n} second", "{n} seconds", exercise.seconds)), evidence_md(kb, "exercises", exercise), ""]

@@ -30,6 +30,7 @@ from crampcare.accounts.models import ApiTokenRow, LoginAttemptRow, SessionRow, 
 from crampcare.db.writes import Owner, OwnerGoneError, run_write
 from crampcare.diary.store import DiaryStore
 from crampcare.i18n.context import _
+from crampcare.plaintext import ControlCharacterError, plain_text
 
 SESSION_LIFETIME = dt.timedelta(days=14)
 # At most this many failed log-ins per e-mail in the window...
@@ -370,9 +371,13 @@ class AccountService:
         return self.issue_api_token(user, name)[0]
 
     def issue_api_token(self, user: User, name: str = "api") -> tuple[str, ApiToken]:
-        """A new personal API token: (the secret, shown once; its listing entry)."""
+        """A new personal API token: (the secret, shown once; its listing entry). Its ``name`` is typed text
+        (:func:`crampcare.plaintext.plain_text`): ``AccountError`` for a control character in it."""
+        try:
+            label = plain_text(name).strip()[:100] or "api"
+        except ControlCharacterError as exc:
+            raise AccountError(str(exc), field="name") from None
         token = "cc_" + secrets.token_urlsafe(32)
-        label = name.strip()[:100] or "api"
         now = _now()
 
         def write(conn: Connection) -> int:

@@ -232,7 +232,7 @@ def assess_data(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
         plan_items.append(
             dict(id=advice.id, category=advice.category, title=advice.title, text=advice.text,
                      because=advice_because,
-                     exercises=[dict(id=e, title=kb.exercises[e].title) for e in advice.exercises],
+                     exercises=[_exercise_ref(kb, e) for e in advice.exercises],
                      **_evidence(advice))
         )
 
@@ -337,6 +337,14 @@ def _fluid_target(answers: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[
     )
 
 
+def _exercise_ref(kb: KnowledgeBase, exercise_id: str) -> dict[str, Any]:
+    exercise = kb.exercises[exercise_id]
+    caution = exercise.caution
+    return dict(id=exercise_id, title=exercise.title,
+                caution=None if caution is None else dict(text=caution.text, sources=list(caution.sources),
+                                                          evidence=caution.evidence))
+
+
 def _used_sources(kb: KnowledgeBase, *groups: Iterable[Any]) -> list[str]:
     seen: dict[str, None] = {"seed": None, "aafp-2012": None}
     for group in groups:
@@ -345,5 +353,8 @@ def _used_sources(kb: KnowledgeBase, *groups: Iterable[Any]) -> list[str]:
                 seen[sid] = None
             for medicine in item.get("medicines", ()):
                 for sid in medicine["sources"]:
+                    seen[sid] = None
+            for exercise in item.get("exercises", ()):
+                for sid in (exercise["caution"] or {}).get("sources", ()):
                     seen[sid] = None
     return [sid for sid in kb.sources if sid in seen]

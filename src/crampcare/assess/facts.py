@@ -10,6 +10,10 @@ from crampcare.knowledge.loader import KnowledgeBase
 ML_PER_KG = 20  # The article's rule: 20 ml of fluid for every kilogram of body weight (adults).
 ADULT_ADVICE_AGE = 8  # Wall stretches, shoes and diet advice are not for infants and young children.
 FLUID_LIMIT_CONDITIONS = frozenset({"heart_failure", "kidney", "liver"})
+# With heart failure or kidney disease (dialysis), how much to drink is the care team's to say, even
+# when they set no limit: NICE NG106 has fluids asked about and advised person by person, and a kidney
+# unit sets each dialysis patient's allowance. No program target, whatever the limit answer.
+FLUID_SET_BY_TEAM = frozenset({"heart_failure", "kidney"})
 LEG_MUSCLES = ("calf", "foot", "toes", "thigh")
 THYROID_SYMPTOMS = ("tired", "weight_gain", "weight_loss", "feel_cold", "constipation", "dry_skin")
 
@@ -27,8 +31,11 @@ def derive_facts(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any
         facts["trimester"] = 1 if week <= 13 else 2 if week <= 27 else 3
     conditions = answers.get("conditions")
     limit = answers.get("fluid_limit")
-    # A doctor may limit fluids in these illnesses: only a clear "no" lets the adult rule apply.
-    limited = limit is True or (bool(set(conditions or ()) & FLUID_LIMIT_CONDITIONS) and limit is not False)
+    chosen = set(conditions or ())
+    # A doctor may limit fluids in these illnesses: only a clear "no" lets the adult rule apply, and
+    # with heart failure or kidney disease not even that (FLUID_SET_BY_TEAM).
+    limited = (limit is True or bool(chosen & FLUID_SET_BY_TEAM)
+               or (bool(chosen & FLUID_LIMIT_CONDITIONS) and limit is not False))
     facts["fluid_limited"] = limited
     if age is not None:
         facts["fluid_rule_applies"] = age >= 18 and not limited

@@ -69,6 +69,9 @@ def localize_assessment(result: Assessment, kb: KnowledgeBase, lang: str | None 
             rule_title(because)
         for exercise in item["exercises"]:
             exercise["title"] = text(f"exercises.{exercise['id']}.title", exercise["title"])
+            if exercise.get("caution"):
+                caution = exercise["caution"]
+                caution["text"] = text(f"exercises.{exercise['id']}.caution.text", caution["text"])
     fluid = data["plan"]["fluid_target"]
     if fluid is not None:
         fluid["caveats"] = [_(caveat) for caveat in fluid["caveats"]]

@@ -95,9 +95,18 @@ class FluidTarget(BaseModel):
     sources: list[str]
 
 
+class ExerciseCaution(BaseModel):
+    text: str
+    sources: list[str]
+    evidence: Evidence
+
+
 class ExerciseRef(BaseModel):
     id: str
     title: str
+    caution: ExerciseCaution | None = Field(
+        default=None, description="Whom the exercise does not suit (e.g. lying flat with heart failure), said with it."
+    )
 
 
 class PlanItem(Evidenced):

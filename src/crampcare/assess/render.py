@@ -10,7 +10,7 @@ from crampcare.assess.interview import SECTION_TITLES, describe, quoted
 from crampcare.assess.localize import localize_assessment
 from crampcare.assess.model import Assessment
 from crampcare.i18n.context import N_, _, current_language, current_localizer
-from crampcare.i18n.wording import evidence_label, source_names, text, urgency_action, urgency_name
+from crampcare.i18n.wording import caution_words, evidence_label, source_names, text, urgency_action, urgency_name
 from crampcare.knowledge.loader import KnowledgeBase, load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
 
@@ -219,6 +219,8 @@ def assessment_markdown(result: Assessment, kb: KnowledgeBase | None = None) -> 
         out.append(f"- **{item.title}** — {_sentence(item.text)}{why}")
         if item.exercises:
             out.append("  " + _("Exercises: {names} (`crampcare exercises`)", names=", ".join(e.title for e in item.exercises)))
+            out += ["  " + caution_words(kb, e.caution.text, e.caution.evidence, e.caution.sources)
+                    for e in item.exercises if e.caution is not None]
         out.append(_evidence_line(kb, item))
     out.append("")
     out += ["## " + _("Do not"), ""]

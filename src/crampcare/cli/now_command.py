@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Column
 
 from crampcare.i18n.context import _, ngettext
-from crampcare.i18n.wording import evidence_label, source_names, text, urgency_action
+from crampcare.i18n.wording import caution_line, evidence_label, source_names, text, urgency_action
 from crampcare.knowledge import load_knowledge
 from crampcare.knowledge.schema import URGENCY_RANK
 
@@ -124,7 +124,10 @@ def run_exercises(*, plain: bool) -> None:
                   f"({source_names(kb, exercise.sources)})")
         if exercise.guidance_note:
             footer += "\n" + _("Guidance: {note}", note=text(kb, f"exercises.{exercise.id}.guidance_note"))
-        console.print(Panel(f"{escape(steps)}\n\n[dim]{escape(footer)}[/dim]", title=f"{number}/{len(routine)}  {escape(title)}"))
+        caution = caution_line(kb, exercise.id)
+        # Before the steps: whom the exercise does not suit (this command does not know the person).
+        lead = f"[bold yellow]{escape(caution)}[/bold yellow]\n" if caution else ""
+        console.print(Panel(f"{lead}{escape(steps)}\n\n[dim]{escape(footer)}[/dim]", title=f"{number}/{len(routine)}  {escape(title)}"))
         if interactive:
             for round_number in range(1, exercise.repetitions + 1):
                 _countdown(console, exercise.seconds, f"{title} {round_number}/{exercise.repetitions}")

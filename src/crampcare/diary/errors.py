@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crampcare.i18n.context import _
+from crampcare.i18n.context import _, ngettext
 
 __all__ = ["ChangedMeanwhileError", "ConflictError", "CrampNotYetError", "DiaryError", "DuplicateRecordError", "ImportFormatError", "NotFoundError", "TagLimitError", "UndoStaleError", "VersionRequiredError"]
 
@@ -48,6 +48,19 @@ class ConflictError(DiaryError):
         message = (_("the night of {date} differs from the one already stored", date=date.isoformat())
                    if kind == "night" else _("the day of {date} differs from the one already stored", date=date.isoformat()))
         super().__init__(f"{message} ({detail})" if detail else message)
+
+
+class NightFullError(ConflictError):
+    """Cramps added to a night already logged would take it past the most one night holds: nothing was added."""
+
+    def __init__(self, date: dt.date, adding: int, limit: int) -> None:
+        self.kind, self.date = "night", date
+        DiaryError.__init__(self, ngettext(
+            "the night of {date} is logged already, and with {n} more cramp it would hold more than {limit} cramps, "
+            "more than one night can hold; nothing was added (edit the night to correct it)",
+            "the night of {date} is logged already, and with {n} more cramps it would hold more than {limit} cramps, "
+            "more than one night can hold; nothing was added (edit the night to correct it)",
+            adding, date=date.isoformat(), limit=limit))
 
 
 class ChangedMeanwhileError(ConflictError):

@@ -163,8 +163,9 @@ class ChangeLogRow(Base):
 class IdempotencyKeyRow(Base):
     """A write that came with an ``Idempotency-Key``: a retry with the same key is not stored again.
 
-    ``outcome`` is what the first request did (created, appended, unchanged, …), answered again
-    to the retry. Keys are kept for a day, long enough for any client's retries.
+    ``outcome`` is what the first request did (created, appended, unchanged, …), and ``change_id`` the
+    change it made (``None``: none), both answered again to the retry. Keys are kept for a day, long
+    enough for any client's retries.
     """
 
     __tablename__ = "idempotency_keys"
@@ -177,3 +178,4 @@ class IdempotencyKeyRow(Base):
     action: Mapped[str] = mapped_column(String(40), nullable=False)
     outcome: Mapped[str] = mapped_column(String(20), nullable=False)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    change_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

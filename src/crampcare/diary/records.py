@@ -24,6 +24,7 @@ from pydantic import (
 from crampcare.diary.dates import check_date
 from crampcare.digits import refuse_other_digits
 from crampcare.i18n.context import _
+from crampcare.plaintext import CONTROLS_PATTERN, plain_text
 
 Leg = Literal["left", "right", "both"]
 Muscle = Literal["calf", "foot", "toes", "thigh", "other"]
@@ -48,6 +49,9 @@ MAX_CRAMP_SECONDS = 2 * 60 * 60
 MAX_TAGS_PER_DAY = 20
 MAX_TAG_LENGTH = 40
 MAX_NOTES_LENGTH = 2000  # characters of a night's or a day's notes
+# Cramps in one night: a cramp every ten minutes through an eight-hour night is 48. More is a mistake
+# (a script's loop, a file's column read wrong), and every cramp is read by the insights and the report.
+MAX_CRAMPS_PER_NIGHT = 50
 MAX_DISTINCT_TAGS = 200
 
 # [0-9], not \d: \d also matches other scripts' digits (crampcare.digits), and the schema's pattern says this.
@@ -96,38 +100,31 @@ def _allowed_date(value: dt.date) -> dt.date:
     return check_date(value)
 
 
-# Control characters (escape sequences, NUL, backspace…) in a note or a tag would reach the
-# terminal of `crampcare diary list` and `insights` as commands (a tag "\x1b[2J" cleared the
-# screen), and PostgreSQL refuses NUL where SQLite stored it. Tab and line ends stay allowed in
-# both (harmless, and diaries exported before this rule may hold them).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CONTROLS_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+def _plain(value: Any) -> Any:
+    """Typed text as it is kept (:func:`crampcare.plaintext.plain_text`: direction controls and invisible
+    characters removed, control characters refused); anything else is left to the type check."""
+    return plain_text(value) if isinstance(value, str) else value
 
 
-def _refuse_controls(pattern: re.Pattern[str]) -> AfterValidator:
-    def check(value: str) -> str:
-        found = pattern.search(value)
-        if found:
-            raise ValueError(_("contains the control character {code} (position {position}); remove it",
-                               code=f"U+{ord(found.group()):04X}", position=found.start() + 1))
-        return value
-
-    return AfterValidator(check)
-
+# Wraps the length check (after it in ``Annotated``), so runs before it: an invisible character removed does not
+# count against the limit.
+_PlainText = BeforeValidator(_plain)
 
 NoteText = Annotated[
     str,
     Field(max_length=MAX_NOTES_LENGTH),
-    _refuse_controls(_CONTROLS),
-    WithJsonSchema({"type": "string", "maxLength": MAX_NOTES_LENGTH, "pattern": _CONTROLS_PATTERN,
+    _PlainText,
+    WithJsonSchema({"type": "string", "maxLength": MAX_NOTES_LENGTH, "pattern": CONTROLS_PATTERN,
                     "description": f"Free text, at most {MAX_NOTES_LENGTH} characters; no control "
-                                   "characters except tab and line ends."}),
+                                   "characters except tab and line ends. Direction controls and invisible "
+                                   "characters (U+200B, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069, …) are "
+                                   "removed."}),
 ]
 TagText = Annotated[
     str,
     Field(max_length=MAX_TAG_LENGTH),
-    _refuse_controls(_CONTROLS),
-    WithJsonSchema({"type": "string", "maxLength": MAX_TAG_LENGTH, "pattern": _CONTROLS_PATTERN}),
+    _PlainText,
+    WithJsonSchema({"type": "string", "maxLength": MAX_TAG_LENGTH, "pattern": CONTROLS_PATTERN}),
 ]
 
 DiaryDate = Annotated[
@@ -173,11 +170,21 @@ class NightRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     date: DiaryDate
-    cramps: list[Cramp] = Field(default_factory=list)
+    cramps: list[Cramp] = Field(default_factory=list, max_length=MAX_CRAMPS_PER_NIGHT,
+                                description=f"At most {MAX_CRAMPS_PER_NIGHT} cramps in one night.")
     sleep_disturbed: StrictBool | None = Field(
         default=None, description="Sleep was disturbed (could not get back to sleep easily); null: not logged."
     )
     notes: NoteText = ""
+
+    @field_validator("cramps", mode="before")
+    @classmethod
+    def _at_most_a_night(cls, values: Any) -> Any:
+        """Refused before each cramp is read: one sentence instead of pydantic's, and 100,000 cramps cost nothing."""
+        if isinstance(values, list) and len(values) > MAX_CRAMPS_PER_NIGHT:
+            raise ValueError(_("one night can hold at most {limit} cramps (got {n}): a cramp every ten minutes "
+                               "through the night is 48", limit=MAX_CRAMPS_PER_NIGHT, n=len(values)))
+        return values
 
     @property
     def had_cramp(self) -> bool:

@@ -45,6 +45,7 @@ from crampcare.diary.errors import (
     ConflictError,
     DiaryError,
     DuplicateRecordError,
+    NightFullError,
     NotFoundError,
     TagLimitError,
     UndoStaleError,
@@ -58,7 +59,14 @@ from crampcare.diary.models import (
     IdempotencyKeyRow,
     NightRow,
 )
-from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_NOTES_LENGTH, Cramp, DayRecord, NightRecord
+from crampcare.diary.records import (
+    MAX_CRAMPS_PER_NIGHT,
+    MAX_DISTINCT_TAGS,
+    MAX_NOTES_LENGTH,
+    Cramp,
+    DayRecord,
+    NightRecord,
+)
 from crampcare.i18n.context import N_, _
 
 __all__ = [
@@ -308,6 +316,8 @@ class DiaryStore:
             notes = existing.notes if not record.notes or record.notes in existing.notes else (
                 f"{existing.notes}\n{record.notes}".strip()
             )
+            if len(existing.cramps) + len(record.cramps) > MAX_CRAMPS_PER_NIGHT:  # the same: no validation error
+                raise NightFullError(record.date, len(record.cramps), MAX_CRAMPS_PER_NIGHT)
             if len(notes) > MAX_NOTES_LENGTH:  # a valid request must not end in a validation error
                 raise ConflictError("night", record.date, _(
                     "with the new note the night's notes would be longer than {limit} characters; "
@@ -606,16 +616,19 @@ class DiaryStore:
             now = _now()
             conn.execute(delete(_keys).where(_keys.c.owner == self.owner, _keys.c.at < now - IDEMPOTENCY_WINDOW))
             seen = conn.execute(
-                select(_keys.c.action, _keys.c.outcome).where(_keys.c.owner == self.owner, _keys.c.key == key)
+                select(_keys.c.action, _keys.c.outcome, _keys.c.change_id)
+                .where(_keys.c.owner == self.owner, _keys.c.key == key)
             ).first()
             if seen is not None:
                 if seen.action != action:
                     raise DiaryError(_("this idempotency key was already used for another change ({action})",
                                        action=seen.action))
+                # The retry answers as the first request did, with the change it made (an Undo names it).
+                self._recorded = seen.change_id
                 return replay(conn, seen.outcome)
             result = work(conn)
             conn.execute(insert(_keys).values(owner=self.owner, user_id=self.user_id, key=key, action=action,
-                                              outcome=outcome_of(result), at=now))
+                                              outcome=outcome_of(result), at=now, change_id=self._recorded))
             return result
 
         return self._write(once)

@@ -52,6 +52,23 @@ def text(kb: KnowledgeBase, key: str) -> str:
     return kb.text(key, current_language())
 
 
+def caution_line(kb: KnowledgeBase, exercise_id: str, english_ids: bool = True) -> str | None:
+    """An exercise's caution (``exercises.yaml``: to whom it does not suit) as one line with its
+    evidence and sources, in the current language; ``None`` for an exercise without one. Every
+    client that lists the exercise says it before the steps."""
+    caution = kb.exercises[exercise_id].caution
+    if caution is None:
+        return None
+    return caution_words(kb, text(kb, f"exercises.{exercise_id}.caution.text"), caution.evidence, caution.sources,
+                         english_ids)
+
+
+def caution_words(kb: KnowledgeBase, words: str, evidence: str, sources: Iterable[str], english_ids: bool = True) -> str:
+    """A caution already in the reader's language (an assessment's), worded as :func:`caution_line`."""
+    return _("Caution: {text} ({evidence}; {sources})", text=words, evidence=evidence_label(evidence),
+             sources=source_names(kb, sources, english_ids))
+
+
 def medicine_name(kb: KnowledgeBase, medicine: str) -> str:
     """A medicine id from the diary as the knowledge base names it, in the current language
     (``statin`` → ``Statins (cholesterol medicines)``); an unknown id in words."""

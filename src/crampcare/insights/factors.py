@@ -18,7 +18,6 @@ The table is dense over calendar dates so that "the day before a night" is an ar
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -30,6 +29,7 @@ import numpy as np
 
 from crampcare.diary.records import DayRecord
 from crampcare.i18n.context import N_, _
+from crampcare.plaintext import visible_text
 
 MISSING, ABSENT, PRESENT = -1, 0, 1
 
@@ -118,16 +118,12 @@ def factor_label(factor_id: str) -> str:
     return factor_id.replace("_", " ").capitalize()
 
 
-# Explicit direction controls (embeddings, overrides, isolates): invisible, and an override left open in
-# a tag turned the rest of a line around ("RLO" reverses every letter after it, to the end of the paragraph).
-_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
 def _isolated(tag: str) -> str:
-    """A person's tag as shown within a sentence: without direction controls, and, when it holds
-    right-to-left letters (Hebrew, Arabic), isolated (FSI … PDI) so the words and figures around it
-    keep their order."""
-    tag = _DIRECTION_CONTROLS.sub("", tag)
+    """A person's tag as shown within a sentence: without direction controls (a tag stored before they
+    were removed on the way in: an override left open turned the rest of a line around), and, when it
+    holds right-to-left letters (Hebrew, Arabic), isolated (FSI … PDI) so the words and figures around
+    it keep their order."""
+    tag = visible_text(tag)
     if any(unicodedata.bidirectional(char) in ("R", "AL") for char in tag):
         return f"\u2068{tag}\u2069"
     return tag

@@ -270,6 +270,10 @@ def _check_references(kb: dict[str, dict[str, Any]], problems: list[str]) -> Non
             for source in entry.sources:
                 if source not in sources:
                     problems.append(f"{where}: unknown source {source!r}")
+            caution = getattr(entry, "caution", None)
+            for source in caution.sources if caution is not None else ():
+                if source not in sources:
+                    problems.append(f"{where}: caution: unknown source {source!r}")
             for ref_attr, target in (("referrals", "referrals"), ("tests", "tests"), ("advice", "advice"),
                                      ("exercises", "exercises"), ("medicines", "medicines")):
                 refs = getattr(entry, ref_attr, None)

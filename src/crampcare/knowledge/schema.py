@@ -29,7 +29,8 @@ DERIVED_FACTS: dict[str, str] = {
     "age_over_60": "age is 60 or more",
     "adult_advice_fits": "age is 8 or more, or not given (adult advice such as wall stretches and shoes)",
     "trimester": "1, 2 or 3 from pregnancy_week (weeks 1-13, 14-27, 28+)",
-    "fluid_limited": "a doctor limits fluids, or may (heart failure, kidney or liver disease and the limit question not answered 'no')",
+    "fluid_limited": "a doctor limits fluids, or may: heart failure or kidney disease (whatever the limit answer: "
+                     "their team says how much to drink), or liver disease and the limit question not answered 'no'",
     "fluid_rule_applies": "an adult (18 or more) whose fluids no doctor limits: the article's 20 ml/kg rule may be shown",
     "fluid_target_ml": "the article's 20 ml per kg of body weight (only when fluid_rule_applies)",
     "fluid_below_target": "daily fluids are below 20 ml per kg of body weight (only when fluid_rule_applies)",
@@ -233,12 +234,24 @@ class Medicine(Sourced):
     recommendation: str = Field(description="What crampcare says about it: at most 'discuss with your doctor'.")
 
 
+class Caution(_Strict):
+    """One line said before an exercise's steps, to whom it does not suit, wherever the steps are
+    listed (the clients that show them do not know the person's conditions). Sourced and graded on
+    its own: the exercise may come from the article, the caution from guidance."""
+
+    text: str = Field(min_length=1)
+    sources: list[str] = Field(min_length=1)
+    evidence: Evidence
+    evidence_note: str = Field(min_length=1, description="Why this grade, in plain words.")
+
+
 class Exercise(Sourced):
     title: str
     steps: list[str] = Field(min_length=1)
     seconds: int = Field(gt=0, le=900, description="Timer for one round.")
     repetitions: int = Field(ge=1, le=30)
     during_cramp: bool = False
+    caution: Caution | None = None
 
 
 class FirstAidStep(Sourced):

@@ -41,7 +41,7 @@ def parse_clock(text: str, what: str) -> dt.time:
 def _exercise_text(app_url: str | None = None) -> tuple[str, int]:
     """The description of the exercise event (in the current language) and its length in minutes
     (a link for the web app)."""
-    from crampcare.i18n.wording import evidence_label, text
+    from crampcare.i18n.wording import caution_line, evidence_label, text
     from crampcare.knowledge import load_knowledge
 
     kb = load_knowledge()
@@ -60,7 +60,9 @@ def _exercise_text(app_url: str | None = None) -> tuple[str, int]:
         key = f"exercises.{exercise.id}"
         steps = "\n".join(f"  {number}. {text(kb, f'{key}.steps.{number - 1}')}"
                           for number in range(1, len(exercise.steps) + 1))
-        blocks.append(f"{text(kb, key + '.title')} ({rounds}; {evidence_label(exercise.evidence)})\n{steps}")
+        caution = caution_line(kb, exercise.id)
+        lead = f"{caution}\n" if caution else ""  # before the steps: whom it does not suit
+        blocks.append(f"{text(kb, key + '.title')} ({rounds}; {evidence_label(exercise.evidence)})\n{lead}{steps}")
     return "\n\n".join(blocks), max(5, math.ceil(total / 60))
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "list_records",
     "log_day",
     "log_night",
+    "names",
     "night",
     "nights",
     "open_diary",
@@ -158,6 +159,13 @@ def log_day(diary: Diary, record: DayRecord, idempotency_key: str | None = None)
 ANY_VERSION = "*"
 
 
+def names(versions: frozenset[str], stored: NightRecord | DayRecord | None) -> bool:
+    """Whether ``versions`` (:func:`record_version` strings, or :data:`ANY_VERSION`) name ``stored``, the record
+    as stored now: the check of :class:`Expected`, and of a read that answers "not modified" (HTTP's
+    ``If-None-Match`` on a GET: the client holds the stored version already)."""
+    return record_version(stored) in versions or (stored is not None and ANY_VERSION in versions)
+
+
 @dataclass(frozen=True)
 class Expected:
     """Which stored record a replace or a delete of one record may overwrite, checked inside its one
@@ -180,14 +188,10 @@ class Expected:
         from crampcare.diary.errors import ChangedMeanwhileError, VersionRequiredError
 
         version = record_version(stored)
-
-        def named(versions: frozenset[str]) -> bool:
-            return version in versions or (stored is not None and ANY_VERSION in versions)
-
         if self.versions is not None:
-            if not named(self.versions):
+            if not names(self.versions, stored):
                 raise ChangedMeanwhileError(kind, date, version)
-        elif self.not_versions is not None and named(self.not_versions):
+        elif self.not_versions is not None and names(self.not_versions, stored):
             raise ChangedMeanwhileError(kind, date, version)
         if self.required and self.versions is None and stored is not None:
             raise VersionRequiredError(kind, date)
@@ -289,8 +293,9 @@ def undo(diary: Diary, change: int, idempotency_key: str | None = None) -> str:
 
 
 def change_made(diary: Diary) -> int | None:
-    """The id of the change the latest write through ``diary`` made (``None``: it changed nothing, or
-    was a retry of one already done): what an Undo offered for that write names."""
+    """The id of the change the latest write through ``diary`` made (``None``: it changed nothing): what an
+    Undo offered for that write names. A retry with an idempotency key already used made none itself and
+    gives the first request's, so its answer is the first one's (API ``X-Change-Id``, the web's Undo)."""
     return diary.last_change
 
 

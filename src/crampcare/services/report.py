@@ -7,7 +7,21 @@ from collections.abc import Callable
 
 from crampcare.diary.store import DiaryStore
 
-__all__ = ["reminders", "report_html", "report_html_for_web", "report_pdf"]
+__all__ = ["NAME_LIMIT", "name_on_report", "reminders", "report_html", "report_html_for_web", "report_pdf"]
+
+NAME_LIMIT = 80  # characters of the name typed for the report
+
+
+def name_on_report(name: str) -> str:
+    """The name typed for the report as it is printed (:func:`crampcare.plaintext.plain_text`, trimmed), or
+    ``ValueError`` with the reason (a control character, or longer than :data:`NAME_LIMIT`)."""
+    from crampcare.i18n.context import _
+    from crampcare.plaintext import plain_text
+
+    value = plain_text(name).strip()
+    if len(value) > NAME_LIMIT:
+        raise ValueError(_("the name on the report can be at most {n} characters long", n=NAME_LIMIT))
+    return value
 
 
 def report_html(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None,
@@ -26,7 +40,7 @@ def report_html_for_web(diary: DiaryStore, start: dt.date | None = None, end: dt
     from crampcare.report.document import Shared, render_html, report_context
 
     context = report_context(diary, start, end, shared=Shared(diary=records, assessments=assessments))
-    context.update(web=True, person_name=name.strip())
+    context.update(web=True, person_name=name_on_report(name))
     return render_html(context)
 
 

@@ -251,7 +251,10 @@ async def create_token(body: TokenRequest, request: Request) -> Response:
         if auth.via == "bearer":
             raise bearer_cannot_make_tokens()
         user = auth.user
-    secret, token = await run_in_threadpool(service.issue_api_token, user, body.name)
+    try:
+        secret, token = await run_in_threadpool(service.issue_api_token, user, body.name)
+    except AccountError as exc:
+        raise account_error(exc) from None
     return _json({"id": token.id, "name": token.name, "created_at": token.created_at.isoformat(), "token": secret,
                   "use": "Authorization: Bearer <token>"}, 201)
 

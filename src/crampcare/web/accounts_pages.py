@@ -225,12 +225,16 @@ async def account_password(request: Request, auth: Auth = Depends(require_user))
 
 @router.post("/account/tokens")
 async def account_new_token(request: Request, auth: Auth = Depends(require_user)) -> Response:
+    from crampcare.accounts import AccountError
+
     assert auth.user is not None
     if auth.via == "bearer":
         raise bearer_cannot_make_tokens()
     form = await request.form()
-    name = forms.text(form, "name")[:100] or "api"
-    secret, token = await run_in_threadpool(accounts(request).issue_api_token, auth.user, name)
+    try:
+        secret, token = await run_in_threadpool(accounts(request).issue_api_token, auth.user, forms.text(form, "name"))
+    except AccountError as exc:
+        return await run_in_threadpool(_account_page, request, auth, 422, errors={exc.field or "name": exc.message})
     return await run_in_threadpool(_account_page, request, auth, 201, new_token={"secret": secret, "name": token.name})
 
 

@@ -215,6 +215,12 @@ IfMatch = Header(None, alias="If-Match",
                  "or delete a record that is stored (428 without it); 412 when the stored record has changed since.")
 IfNoneMatch = Header(None, alias="If-None-Match",
                      description="`*`: only create, never replace (412 when a record is stored for that date).")
+IfNoneMatchRead = Header(None, alias="If-None-Match",
+                         description="The `ETag` (or ETags) you hold, or `*`: when the record stored now is that "
+                         "version, 304 Not Modified without a body.")
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not Modified: `If-None-Match` names the record stored now (no body; `ETag` as on 200).",
+          "headers": ETAG_HEADER}}
 PRECONDITIONS: dict[int | str, dict[str, Any]] = {
     412: _err("`If-Match` names another version than the one stored (it was changed since you read it, or nothing "
               "is stored), or `If-None-Match` names the stored one (`*`: a record is stored); nothing was changed. "
@@ -225,6 +231,15 @@ PRECONDITIONS: dict[int | str, dict[str, Any]] = {
 
 def _etag(record: NightRecord | DayRecord | None) -> str:
     return f'"{diary_service.record_version(record)}"'
+
+
+def _read(record: NightRecord | DayRecord, if_none_match: str | None) -> Response:
+    """A GET's answer: the record with its ``ETag``, or 304 Not Modified (same ``ETag``, no body) when
+    ``If-None-Match`` names the version stored now (RFC 9110 §13.1.2; weak comparison)."""
+    etag = _etag(record)
+    if if_none_match is not None and diary_service.names(_entity_tags(if_none_match, weak=True), record):
+        return Response(status_code=304, headers={"ETag": etag})
+    return _json(_record_json(record), headers={"ETag": etag})
 
 
 def _entity_tags(value: str, *, weak: bool) -> frozenset[str]:
@@ -308,7 +323,7 @@ OUTCOME_HEADERS: dict[str, Any] = {
                                     "already logged) or `unchanged` (a quiet night for a night already logged).",
                      "schema": {"type": "string", "enum": ["created", "appended", "unchanged"]}},
     "Idempotent-Replayed": {"description": "`true` when the `Idempotency-Key` was seen before: nothing was "
-                                           "stored again, the outcome is the first request's.",
+                                           "stored again, the outcome (and `X-Change-Id`) is the first request's.",
                             "schema": {"type": "string", "enum": ["true"]}},
     **ETAG_HEADER,
 }
@@ -319,7 +334,8 @@ IdempotencyKey = Header(None, alias="Idempotency-Key", min_length=1, max_length=
 
 @router.post("/nights", tags=["diary"], status_code=201,
              summary="Log a night: new cramps are appended to a night already logged; a quiet night erases nothing",
-             responses={201: {"model": NightRecord, "description": "A new night was stored.",
+             responses={201: {"model": NightRecord, "description": "A new night was stored (a retry of that request, "
+                              "with its `Idempotency-Key`, is answered the same).",
                               "headers": {**OUTCOME_HEADERS, **CHANGE_HEADERS}},
                         200: {"model": NightRecord, "description": "The night was already logged: the cramps were "
                               "appended, or nothing changed (see the outcome header). The body is the stored night.",
@@ -335,17 +351,18 @@ def create_night(record: NightRecord, store: Diary = Depends(get_store),
                "ETag": _etag(logged.night)}
     if logged.replayed:
         headers["Idempotent-Replayed"] = "true"
-    status = 201 if logged.outcome == "created" and not logged.replayed else 200
+    status = 201 if logged.outcome == "created" else 200  # a retry answers as the first request did
     return _json(_record_json(logged.night), status, _with_change(store, headers))
 
 
 @router.get("/nights/{date}", tags=["diary"], summary="One night",
-            responses={200: {"model": NightRecord, "headers": ETAG_HEADER}, **NOT_FOUND})
-def get_night(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
+            responses={200: {"model": NightRecord, "headers": ETAG_HEADER}, **NOT_MODIFIED, **NOT_FOUND})
+def get_night(date: DiaryDate, store: Diary = Depends(get_store),
+             if_none_match: str | None = IfNoneMatchRead) -> Response:
     record = diary_service.night(store, date)
     if record is None:
         raise ApiError(404, _("no night logged for {date}", date=date.isoformat()))
-    return _json(_record_json(record), headers={"ETag": _etag(record)})
+    return _read(record, if_none_match)
 
 
 @router.put("/nights/{date}", tags=["diary"],
@@ -386,12 +403,13 @@ def create_day(record: DayRecord, store: Diary = Depends(get_store)) -> Response
 
 
 @router.get("/days/{date}", tags=["diary"], summary="One day",
-            responses={200: {"model": DayRecord, "headers": ETAG_HEADER}, **NOT_FOUND})
-def get_day(date: DiaryDate, store: Diary = Depends(get_store)) -> Response:
+            responses={200: {"model": DayRecord, "headers": ETAG_HEADER}, **NOT_MODIFIED, **NOT_FOUND})
+def get_day(date: DiaryDate, store: Diary = Depends(get_store),
+             if_none_match: str | None = IfNoneMatchRead) -> Response:
     record = diary_service.day(store, date)
     if record is None:
         raise ApiError(404, _("no day logged for {date}", date=date.isoformat()))
-    return _json(_record_json(record), headers={"ETag": _etag(record)})
+    return _read(record, if_none_match)
 
 
 @router.put("/days/{date}", tags=["diary"],

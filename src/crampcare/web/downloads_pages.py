@@ -121,7 +121,6 @@ def cramps_csv(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDat
     return _csv_response(cramps_csv_text(diary_service.nights(store, start, end)), "cramps")
 
 
-NAME_LIMIT = 80
 # The report is a self-contained printable document: its own inline styles, no scripts at all.
 _REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
 
@@ -144,8 +143,10 @@ def report_html(start: DiaryDate | None = FromDate, end: DiaryDate | None = ToDa
 async def report_html_with_name(request: Request, store: Diary = Depends(get_store)) -> Response:
     """The report with the name the person typed on the home page's form: posted by this app's own page
     (a session's CSRF token in server mode, the same origin in local mode), never read from a link."""
-    name = forms.text(await request.form(), "name")
-    if len(name) > NAME_LIMIT:
-        message = _("the name on the report can be at most {n} characters long", n=NAME_LIMIT)
-        raise ApiError(422, message, fields=[{"field": "name", "message": message}])
+    from crampcare.services.report import name_on_report
+
+    try:
+        name = name_on_report(forms.text(await request.form(), "name"))
+    except ValueError as exc:
+        raise ApiError(422, str(exc), fields=[{"field": "name", "message": str(exc)}]) from None
     return await run_in_threadpool(_report_response, store, None, None, name)

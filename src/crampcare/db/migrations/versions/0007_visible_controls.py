@@ -29,7 +29,7 @@ down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The characters diary records refuse (crampcare.diary.records._CONTROLS), copied: a migration
+# The characters diary records refuse (crampcare.plaintext.CONTROLS), copied: a migration
 # must keep doing what it did when it shipped.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _JSON = sa.JSON().with_variant(JSONB(), "postgresql")
