@@ -184,6 +184,26 @@ def test_a_database_with_two_versions_recorded_is_refused(db_url: str) -> None:
         current_revision(db_url)
 
 
+def test_upgrading_a_database_already_at_head_does_not_start_alembic(
+        migrated_db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing to apply: `upgrade` returns without loading Alembic and its migration scripts (0.1 s of
+    CPU), and the database is as it was. One revision behind, Alembic runs and brings it to head."""
+    from alembic import command
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Alembic was started for a database already at head")
+
+    before = _rows(migrated_db_url, "SELECT version_num FROM alembic_version")
+    with monkeypatch.context() as patched:
+        patched.setattr(command, "upgrade", refuse)
+        upgrade(migrated_db_url)
+        upgrade(migrated_db_url)  # safe to repeat
+    assert _rows(migrated_db_url, "SELECT version_num FROM alembic_version") == before == [(head_revision(),)]
+    downgrade(migrated_db_url, f"{int(head_revision()) - 1:04}")
+    upgrade(migrated_db_url)
+    assert current_revision(migrated_db_url) == head_revision()
+
+
 # --------------------------------------------------------------------------- 0008: old records within today's limits
 
 LONG_TAG = "a tag written before tags were limited to forty characters"

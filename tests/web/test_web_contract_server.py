@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,13 +16,12 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def server_app(sqlite_url: str) -> Iterator[tuple[str, str]]:
-    """Server mode, and a personal API token of a signed-up person (no CSRF needed with it)."""
+def server_app(new_migrated_sqlite: Callable[[Path], str], tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Server mode on a new database at the newest schema (a copy of the migrated template), and a
+    personal API token of a signed-up person (no CSRF needed with it)."""
     from crampcare.accounts import AccountService
-    from crampcare.db.schema import upgrade
 
-    upgrade(sqlite_url)
-    app = create_app(Settings(db=sqlite_url, mode="server"))
+    app = create_app(Settings(db=new_migrated_sqlite(tmp_path / "server" / "diary.db"), mode="server"))
     service: AccountService = app.state.accounts
     token = service.create_api_token(service.sign_up("contract@example.org", "correct horse battery"))
     for url in serve_in_thread(app):

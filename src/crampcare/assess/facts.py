@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from crampcare.knowledge.loader import KnowledgeBase
 
@@ -17,6 +17,31 @@ FLUID_SET_BY_TEAM = frozenset({"heart_failure", "kidney"})
 LEG_MUSCLES = ("calf", "foot", "toes", "thigh")
 THYROID_SYMPTOMS = ("tired", "weight_gain", "weight_loss", "feel_cold", "constipation", "dry_skin")
 
+#: What is known of whether a doctor sets how much a person drinks: ``limited`` (a limit, or heart
+#: failure or kidney disease, or liver disease with a limit not ruled out), ``not_ruled_out`` (the
+#: conditions never answered, or no assessment to go by), ``not_limited`` (answered, none of these).
+FluidStanding = Literal["limited", "not_ruled_out", "not_limited"]
+
+
+def fluid_limited(answers: Mapping[str, Any]) -> bool:
+    """A doctor limits this person's fluids, or may: only a clear "no" lets the adult rule apply, and
+    with heart failure or kidney disease not even that (FLUID_SET_BY_TEAM)."""
+    chosen = set(answers.get("conditions") or ())
+    limit = answers.get("fluid_limit")
+    return (limit is True or bool(chosen & FLUID_SET_BY_TEAM)
+            or (bool(chosen & FLUID_LIMIT_CONDITIONS) and limit is not False))
+
+
+def fluid_standing(answers: Mapping[str, Any] | None) -> FluidStanding:
+    """What the latest assessment's ``answers`` say of a fluid limit (``None``: no assessment, or one
+    not shared with this reader). Nothing answered is not "no": without the conditions answered,
+    heart failure and kidney disease are not ruled out."""
+    if answers is None:
+        return "not_ruled_out"
+    if fluid_limited(answers):
+        return "limited"
+    return "not_ruled_out" if answers.get("conditions") is None else "not_limited"
+
 
 def derive_facts(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]:
     facts: dict[str, Any] = dict(answers)
@@ -29,13 +54,7 @@ def derive_facts(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any
     week = answers.get("pregnancy_week")
     if answers.get("pregnant") is True and week is not None:
         facts["trimester"] = 1 if week <= 13 else 2 if week <= 27 else 3
-    conditions = answers.get("conditions")
-    limit = answers.get("fluid_limit")
-    chosen = set(conditions or ())
-    # A doctor may limit fluids in these illnesses: only a clear "no" lets the adult rule apply, and
-    # with heart failure or kidney disease not even that (FLUID_SET_BY_TEAM).
-    limited = (limit is True or bool(chosen & FLUID_SET_BY_TEAM)
-               or (bool(chosen & FLUID_LIMIT_CONDITIONS) and limit is not False))
+    limited = fluid_limited(answers)
     facts["fluid_limited"] = limited
     if age is not None:
         facts["fluid_rule_applies"] = age >= 18 and not limited

@@ -26,7 +26,7 @@ from crampcare.knowledge import load_knowledge
 if TYPE_CHECKING:
     from crampcare.assess.model import Assessment
 
-DONT_KNOW = ("?", "don't know", "dont know", "не знаю")
+DONT_KNOW = ("?", "don't know", "don\u2019t know", "dont know", "не знаю")
 
 
 def ask_interactively(suggested: dict[str, Any] | None = None,
@@ -107,7 +107,9 @@ def ask_interactively(suggested: dict[str, Any] | None = None,
                                              "cannot reassure you. Answer yes or no, or press Enter again to leave "
                                              "it open.") + "[/yellow]")
                 continue
-            if not raw.strip():
+            if not raw.strip() or raw.strip().lower() in DONT_KNOW:
+                # "Don't know" leaves any question open, as Enter does (it was refused as "expected a
+                # number" or "please answer yes or no" wherever no warning sign waited on it).
                 skipped.add(question.id)
                 break
             try:

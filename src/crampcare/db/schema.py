@@ -98,6 +98,11 @@ def upgrade(url: str | Engine, revision: str = "head") -> None:
         raise SchemaOutOfDateError(_(
             "this diary was saved by a newer version of crampcare (schema {current}; this version knows up to "
             "{head}); it was left untouched: update crampcare to open it", current=current, head=head_revision()))
+    if revision == "head" and current == head_revision():
+        # Already up to date: nothing to apply, so Alembic (loading it, its environment and every
+        # migration script: 0.1 s of CPU) is not started; `crampcare db upgrade` on a current
+        # database, and a server's operator scripts that upgrade before each start, return at once.
+        return
     _migrate(url, revision, up=True)
 
 

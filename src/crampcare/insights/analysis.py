@@ -119,6 +119,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
+from crampcare.assess.facts import FluidStanding
 from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, DayRecord, NightRecord
 from crampcare.i18n import formatting
 from crampcare.i18n.context import N_, _, current_localizer, ngettext
@@ -126,6 +127,7 @@ from crampcare.i18n.wording import diary_word
 from crampcare.insights import stats
 from crampcare.insights.factors import (
     FACTOR_IDS,
+    LOW_FLUIDS_ML,
     MEDICINE_PREFIX,
     MISSING,
     PRESENT,
@@ -321,6 +323,11 @@ class FactorResult(BaseModel):
     lag: int = 0
     # "no clear link" although the raw 95 % CI leaves out 1: the message says why in one sentence.
     raw_interval_excludes_1: bool = False
+    # Said right after the message, from the knowledge base with its evidence and sources: for low
+    # fluids, that the care team sets how much to drink (or to ask them first), see :func:`_fluid_note`;
+    # ``note_claim`` is that claim's ``topic.claim`` id (the report cites its sources as footnotes).
+    note: str | None = None
+    note_claim: str | None = None
 
 
 class Triggers(BaseModel):
@@ -377,6 +384,9 @@ class Insights(BaseModel):
     relief: list[ReliefStat]
     triggers: Triggers
     caveat: str = CAVEAT
+    # What the latest assessment (when the reader may see it) says of a doctor setting how much this
+    # person drinks: the low-fluids factor is worded by it (assess.facts.fluid_standing).
+    fluid_standing: FluidStanding = "not_ruled_out"
 
     def summary(self) -> list[str]:
         """Plain sentences for people (see :func:`summary_sentences`)."""
@@ -620,8 +630,9 @@ def _need_message(factor: str, label: str, with_n: int, without_n: int) -> str:
     return _("{label}: not enough data yet, {ask} (each with that night's diary).", label=label, ask=ask)
 
 
-def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) -> Triggers:
-    """Trigger tests. ``night_dates`` are ordinals of logged nights, ``cramp`` their 0/1 outcome."""
+def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable, fluids: FluidStanding) -> Triggers:
+    """Trigger tests. ``night_dates`` are ordinals of logged nights, ``cramp`` their 0/1 outcome;
+    ``fluids`` words the low-fluids factor (the tests are the same whatever it is)."""
     if table.start is None or night_dates.size == 0:
         paired = 0
     else:
@@ -705,6 +716,8 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
     weeks = np.array([_span_weeks(valid[:, i]) for i in range(factor_of.size)])
 
     tests_by_factor: dict[int, list[TriggerTest]] = {}
+    labels = {fid: _fluid_label() if fid == "low_fluids" and fluids == "limited" else factor_label(fid)
+              for fid in tab.ids}
     for i in range(factor_of.size):
         k = int(factor_of[i])
         fid = tab.ids[k]
@@ -720,7 +733,7 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
         tests_by_factor.setdefault(k, []).append(
             TriggerTest(
                 factor=fid,
-                label=factor_label(fid),
+                label=labels[fid],
                 lag=int(lag_of[i]),
                 timing=TIMING[int(lag_of[i])],
                 nights_with=int(n1[i]),
@@ -741,7 +754,7 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable) ->
         )
 
     tests_run = int(enough.sum())
-    results = [_factor_result(tests, tests_run) for _, tests in sorted(tests_by_factor.items())]
+    results = [_factor_result(tests, tests_run, fluids) for _, tests in sorted(tests_by_factor.items())]
     rank = {"seems_linked": 0, "seems_protective": 1, "no_clear_link": 2, "not_enough_data": 3}
     results.sort(key=lambda r: (rank[r.verdict], _best_adjusted_p(r), r.label))
     linked = [r.factor for r in results if r.verdict == "seems_linked"]
@@ -874,18 +887,59 @@ def _best_adjusted_p(result: FactorResult) -> float:
     return min(ps) if ps else 2.0
 
 
-def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
+def _fluid_label() -> str:
+    """The low-fluids factor named by its threshold alone, for someone whose care team sets how much
+    they drink: under 1.5 L may be their limit, not "low"."""
+    return _("Fluids under {litres} L", litres=current_localizer().number(LOW_FLUIDS_ML / 1000))
+
+
+#: The knowledge base's claim said beside the low-fluids factor, by what is known of a fluid limit.
+FLUID_CLAIMS: dict[FluidStanding, str] = {"limited": "diary_fluids.set_by_team", "not_ruled_out": "diary_fluids.ask_first"}
+
+
+def _fluid_note(fluids: FluidStanding, shown_alone: bool) -> tuple[str | None, str | None]:
+    """The knowledge base's word beside the low-fluids factor, with its evidence and sources, and
+    that claim's id (or two ``None``): with a limit (or heart failure, kidney disease) the team's
+    say, always; with the conditions not known, "ask first" beside a finding or a call for more
+    days (``shown_alone``); otherwise nothing."""
+    ref = FLUID_CLAIMS.get(fluids)
+    if ref is None or (fluids == "not_ruled_out" and not shown_alone):
+        return None, None
+    from crampcare.i18n.wording import caution_words, text
+    from crampcare.knowledge import load_knowledge
+
+    kb = load_knowledge()
+    key, claim = kb.claim(ref)
+    return caution_words(kb, text(kb, f"{key}.text"), claim.evidence, claim.sources), ref
+
+
+def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStanding) -> FactorResult:
     primary = next(t for t in tests if t.lag == 0)
     label = primary.label
     tested = [t for t in tests if t.adjusted_p is not None]
+    # Low fluids when how much to drink may be a care team's to say: never "log more days without
+    # it" (days over 1.5 L), nor "low fluids seems linked" alone (see _fluid_note).
+    fluid_words = primary.factor == "low_fluids" and fluids != "not_limited"
+    said: FluidStanding = fluids if fluid_words else "not_limited"
     if not tested:
+        note, note_claim = _fluid_note(said, True)
+        if fluid_words:
+            message = _("{label}: not enough data yet to compare ({with_n} days under {litres} L, {without_n} at or "
+                        "over it; at least {least} of each are needed). Never drink more or less than you usually "
+                        "do, or than your care team advises, to find out.", label=label, with_n=primary.nights_with,
+                        without_n=primary.nights_without, litres=current_localizer().number(LOW_FLUIDS_ML / 1000),
+                        least=MIN_NIGHTS_EACH)
+        else:
+            message = _need_message(primary.factor, label, primary.nights_with, primary.nights_without)
         return FactorResult(
             factor=primary.factor,
             label=label,
             verdict="not_enough_data",
-            message=_need_message(primary.factor, label, primary.nights_with, primary.nights_without),
+            message=message,
             tests=tests,
             lag=primary.lag,
+            note=note,
+            note_claim=note_claim,
         )
     flagged = [t for t in tested if t.verdict in ("seems_linked", "seems_protective")]
     # Without a finding, show the test whose raw 95 % CI leaves out 1 if there is one, so the
@@ -903,13 +957,20 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
     ci = _("risk ratio {ratio}, {ci}", ratio=_fmt_rr(best.risk_ratio), ci=_ci(_fmt_rr(best.rr_low), _fmt_rr(best.rr_high)))
     when = _(TIMING[best.lag])
     basis = ngettext("over {n} week of your diary", "over {n} weeks of your diary", max(1, int(round(best.weeks))))
-    if verdict == "seems_linked":
+    if verdict == "seems_linked" and fluid_words and fluids == "limited":
+        message = _("{label}: more cramp nights after these days ({when}): {counts} {basis}; {ci}.", label=label,
+                    when=when, counts=counts, basis=basis, ci=ci)
+    elif verdict == "seems_protective" and fluid_words and fluids == "limited":
+        message = _("{label}: fewer cramp nights after these days ({when}): {counts} {basis}; {ci}.", label=label,
+                    when=when, counts=counts, basis=basis, ci=ci)
+    elif verdict == "seems_linked":
         message = _("{label} seems linked to more cramps ({when}): {counts} {basis}; {ci}.", label=label, when=when,
                     counts=counts, basis=basis, ci=ci)
     elif verdict == "seems_protective":
         message = _("{label} seems linked to fewer cramps ({when}): {counts} {basis}; {ci}.", label=label, when=when,
                     counts=counts, basis=basis, ci=ci)
     raw_excludes_1 = verdict == "no_clear_link" and bool(excluding)
+    note, note_claim = _fluid_note(said, verdict != "no_clear_link" or raw_excludes_1)
     if verdict == "no_clear_link":
         message = _("{label}: no clear link so far ({ci}, {when}).", label=label, ci=ci, when=when)
         if raw_excludes_1:
@@ -928,6 +989,8 @@ def _factor_result(tests: list[TriggerTest], tests_run: int) -> FactorResult:
         tests=tests,
         lag=best.lag,
         raw_interval_excludes_1=raw_excludes_1,
+        note=note,
+        note_claim=note_claim,
     )
 
 
@@ -944,13 +1007,17 @@ def compute_insights(
     start: dt.date | None = None,
     end: dt.date | None = None,
     fluid_target_ml: int | None = None,
+    fluids: FluidStanding = "not_ruled_out",
 ) -> Insights:
     """Insights over a diary.
 
     ``start``/``end`` limit the nights (and the counts of days) analysed; the day before ``start``
     is still used as the "day before" of the first night when it is given. ``today`` (default: the
     current date) anchors "recent" figures. ``fluid_target_ml`` is the person's own fluid target for
-    the low-fluids factor (default 1500 ml).
+    the low-fluids factor (default 1500 ml). ``fluids``: what the latest assessment says of a doctor
+    setting how much the person drinks (:func:`crampcare.assess.facts.fluid_standing`; by default
+    not ruled out, as nothing is known); with ``limited`` no personal target is used (one saved
+    before heart failure and kidney disease lost theirs) and the factor is worded as the team's say.
     """
     today = today or dt.date.today()
     day_list = list(days)
@@ -998,7 +1065,8 @@ def compute_insights(
     total_cramps = len(durations)
 
     in_range_days = {d.date for d in day_list if start is None or d.date >= start}
-    table = day_factors(day_list, fluid_target_ml=fluid_target_ml, known_from=known_from)
+    table = day_factors(day_list, fluid_target_ml=None if fluids == "limited" else fluid_target_ml,
+                        known_from=known_from)
     n_nights = int(night_ord.size)
     n_cramp = int(cramp.sum())
 
@@ -1017,7 +1085,7 @@ def compute_insights(
     recent_start = recent_end - dt.timedelta(days=RECENT_DAYS - 1)
     recent_mask = (night_ord >= recent_start.toordinal()) & (night_ord <= recent_end.toordinal())
     weekly, trend = _weekly_and_trend(night_ord, cramp, counts)
-    triggers = _triggers(night_ord, cramp, table)
+    triggers = _triggers(night_ord, cramp, table, fluids)
 
     all_dates = night_dates_sorted + sorted(in_range_days)
     return Insights(
@@ -1055,6 +1123,7 @@ def compute_insights(
         muscles=_counts(muscles, MUSCLES, total_cramps),
         relief=_relief(helped_minutes, helped_counts),
         triggers=triggers,
+        fluid_standing=fluids,
     )
 
 
@@ -1161,9 +1230,11 @@ def summary_sentences(ins: Insights) -> list[str]:
         for f in tr.factors:
             if f.verdict in ("seems_linked", "seems_protective"):
                 out.append(f.message)
+                out += [f.note] if f.note else []
         for f in tr.factors:
             if f.raw_interval_excludes_1:
                 out.append(f.message)
+                out += [f.note] if f.note else []
         unclear = [
             f.label[:1].lower() + f.label[1:]
             for f in tr.factors
@@ -1174,5 +1245,8 @@ def summary_sentences(ins: Insights) -> list[str]:
         thin = [f for f in tr.factors if f.verdict == "not_enough_data"]
         for f in thin:
             out.append(f.message)
+            out += [f.note] if f.note else []
+        # A note of a factor only listed above (the team's say beside "no clear link with fluids under 1.5 L").
+        out += [f.note for f in tr.factors if f.note and f.note not in out]
         out.append(_(tr.caveat))
     return out

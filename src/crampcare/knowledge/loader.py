@@ -121,6 +121,15 @@ class KnowledgeBase:
             for claim in topic.claims:
                 yield f"topics.{topic.id}", claim
 
+    def claim(self, ref: str) -> tuple[str, Claim]:
+        """A claim by its ``topic.claim`` id, with the key its texts are translated under
+        (``topics.<topic>.claims.<n>``: ``<key>.text``, ``<key>.evidence_note``)."""
+        topic_id, claim_id = ref.split(".", 1)
+        for index, claim in enumerate(self.topics[topic_id].claims):
+            if claim.id == claim_id:
+                return f"topics.{topic_id}.claims.{index}", claim
+        raise KeyError(ref)
+
     def text(self, key: str, lang: str = "en") -> str:
         """The text for ``key`` in ``lang``, falling back to English."""
         if lang != "en":

@@ -71,6 +71,9 @@ COMPACT = Limits(factors_in_full=5, reasons=1, list_values=3, compact=True)
 # And when even that does (the longest assessment in Russian, whose words are longer): fewer factors in
 # full (the others are still named) and fewer values per answer.
 TIGHTER = Limits(factors_in_full=3, reasons=1, list_values=2, compact=True)
+# And the last step (the longest assessment in Russian with kidney disease, whose diary insights carry the
+# care team's say on fluids with its sources): two factors in full, one value per answer.
+TIGHTEST = Limits(factors_in_full=2, reasons=1, list_values=1, compact=True)
 MAX_PAGES = 2
 
 SEX_LABELS = {"female": N_("female"), "male": N_("male"), "other": N_("sex: other or prefer not to say")}
@@ -345,7 +348,16 @@ def _medicines(kb: KnowledgeBase, days: Sequence[DayRecord], answers: Mapping[st
     return rows
 
 
-def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[DayRecord]) -> dict[str, Any]:
+def _claim(kb: KnowledgeBase, notes: Footnotes, ref: str) -> dict[str, Any]:
+    """A knowledge-base claim (``topic.claim``) as the report says it: text, evidence, footnotes."""
+    from crampcare.i18n.wording import evidence_label, text
+
+    key, claim = kb.claim(ref)
+    return {"text": text(kb, f"{key}.text"), "evidence": evidence_label(claim.evidence), "notes": notes.cite(claim.sources)}
+
+
+def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[DayRecord],
+                kb: KnowledgeBase, notes: Footnotes) -> dict[str, Any]:
     cramps = [c for n in nights for c in n.cramps]
     share = ins.cramp_night_share
     part: dict[str, Any] = {
@@ -426,6 +438,9 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
         "ok": triggers.status == "ok",
         "message": triggers.message,
         "linked": [f.message for f in triggers.factors if f.verdict in ("seems_linked", "seems_protective")],
+        # The knowledge base's word on low fluids (the care team's say, or ask them first), with its
+        # sources as footnotes: the insights chose it (FactorResult.note_claim).
+        "claims": [_claim(kb, notes, f.note_claim) for f in triggers.factors if f.note_claim],
         "unclear": [_lower_first(f.label) for f in triggers.factors if f.verdict == "no_clear_link"],
         "thin": [_lower_first(f.label) for f in triggers.factors if f.verdict == "not_enough_data"],
         "caveat": _(triggers.caveat),
@@ -521,7 +536,7 @@ def _context(data: _Gathered, limits: Limits = NORMAL, *, web: bool = False) -> 
         "has_data": bool(data.nights or data.days),
         "person": _person(data.kb, stored, data.days) if data.shared.assessments else _(
             "Age and sex not shown (assessments are not shared)."),
-        "diary": _diary_part(ins, data.nights, data.days),
+        "diary": _diary_part(ins, data.nights, data.days, data.kb, notes),
         "chart": data.chart,
         "medicines": _medicines(data.kb, data.days, stored.answers if stored is not None else {}),
         "assessment": _assessment_part(data.kb, stored, notes, limits) if stored is not None else None,
@@ -612,7 +627,7 @@ def report_pdf(
     document = _layout(html)
     if len(document.pages) > MAX_PAGES:
         progress(_("Making it fit on two pages…"))
-        for limits in (COMPACT, TIGHTER):
+        for limits in (COMPACT, TIGHTER, TIGHTEST):
             shorter = _layout(render_html(_context(data, limits, web=web)))
             if len(shorter.pages) < len(document.pages):
                 document = shorter

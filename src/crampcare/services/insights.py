@@ -19,11 +19,14 @@ __all__ = ["FACTOR_IDS", "MIN_TIMED_FOR_RANK", "TAG_PREFIX", "AddManyResult", "I
 from crampcare.insights.factors import FACTOR_IDS, TAG_PREFIX  # noqa: E402
 
 
-def insights(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None) -> Insights:
-    """How often, how bad, when, what helped and possible triggers, for nights ``start``..``end``."""
+def insights(diary: DiaryStore, start: dt.date | None = None, end: dt.date | None = None, *,
+             assessment: bool = True) -> Insights:
+    """How often, how bad, when, what helped and possible triggers, for nights ``start``..``end``.
+    ``assessment=False``: for a reader the assessments are not shared with (a clinician), who learns
+    neither the fluid target nor the conditions behind a fluid limit from them."""
     from crampcare.insights.from_diary import insights_for
 
-    return insights_for(diary, start, end)
+    return insights_for(diary, start, end, personal_target=assessment)
 
 
 def chart_svg(result: Insights, kind: str) -> str:

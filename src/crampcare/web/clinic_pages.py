@@ -224,7 +224,7 @@ async def clinic_patient(request: Request, share_id: int = ShareId) -> HTMLRespo
         context: dict[str, Any] = {"title": _("Patient {email}", email=share.patient_email), "viewing": share, "share": share}
         if share.scopes.diary:
             # The overview shows the summary and the weekly chart; the rest is on the insights page.
-            context["ins"] = insights_context(store, charts=("weekly",))
+            context["ins"] = insights_context(store, charts=("weekly",), assessment=share.scopes.assessments)
         if share.scopes.assessments:
             latest = diary_service.latest_assessment(store)
             context["latest"] = latest
@@ -241,7 +241,8 @@ async def clinic_patient(request: Request, share_id: int = ShareId) -> HTMLRespo
 @router.get("/clinic/patients/{share_id}/insights", response_class=HTMLResponse)
 async def clinic_patient_insights(request: Request, share_id: int = ShareId) -> HTMLResponse:
     share = await _shared(request, share_id, "diary", "insights")
-    context = await run_in_threadpool(insights_context, _store(request, share))
+    context = await run_in_threadpool(lambda: insights_context(_store(request, share),
+                                                               assessment=share.scopes.assessments))
     context.update(viewing=share, read_only=True, title=_("Insights of {email}", email=share.patient_email))
     return render(request, "insights.html", context)
 

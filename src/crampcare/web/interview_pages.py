@@ -114,7 +114,8 @@ async def assess_open(request: Request, kb: KnowledgeBase = Depends(get_kb),
                       _owner: str = Depends(get_owner)) -> HTMLResponse:
     """"Answer them" on a result with warning questions left open: back to the first step that
     holds one, every other answer kept (the link started a new, empty interview, so answering the
-    open questions meant answering everything again)."""
+    open questions meant answering everything again). "Answer the other questions" after a warning
+    sign shown at once: on from the first step with a question not yet answered."""
     from crampcare.assess import validate_answers
     from crampcare.assess.engine import warning_questions_left_open
     from crampcare.assess.interview import refuse_hidden
@@ -123,11 +124,19 @@ async def assess_open(request: Request, kb: KnowledgeBase = Depends(get_kb),
     answers = validate_answers(kb, posted_answers(form))
     refuse_hidden(kb, answers)
     steps = interview_steps(kb, answers)
-    left_open = {q.id for q in warning_questions_left_open(kb, answers, (q for _s, qs in steps for q in qs))}
+    seen_signs = _sign_ids(forms.text(form, "seen_signs"))
+    if seen_signs:
+        # "Answer the other questions" after a sign shown at once: the interview goes on from the first
+        # step with a question not yet answered, as the terminal's does. Going to the first step that
+        # keeps a warning sign open skipped "About you" (age, sex, weight) when every warning question
+        # had been answered, and "Are you pregnant?" was then asked with the sex never asked.
+        wanted = {q.id for _s, qs in steps for q in qs if q.id not in answers}
+    else:
+        wanted = {q.id for q in warning_questions_left_open(kb, answers, (q for _s, qs in steps for q in qs))}
     open_step = next((section for section, questions in steps
-                      if any(q.id in left_open for q in questions)), steps[0][0])
+                      if any(q.id in wanted for q in questions)), steps[0][0])
     # Back from a result that showed these signs at once: Next goes on instead of showing them again.
-    return _step_page(request, kb, answers, open_step, {}, {}, seen_signs=_sign_ids(forms.text(form, "seen_signs")))
+    return _step_page(request, kb, answers, open_step, {}, {}, seen_signs=seen_signs)
 
 
 def _sign_ids(posted: str) -> str:

@@ -581,14 +581,15 @@ def insights_page(request: Request, start: DiaryDate | None = FromDate, end: Dia
 
 
 def insights_context(store: Diary, start: dt.date | None = None, end: dt.date | None = None,
-                     charts: Collection[str] | None = None) -> dict[str, Any]:
+                     charts: Collection[str] | None = None, *, assessment: bool = True) -> dict[str, Any]:
     """What the insights page shows (also to a clinician the patient shares the diary with); ``charts``:
-    only these of :data:`~crampcare.web.insights_view.CHARTS` are drawn (default: all)."""
+    only these of :data:`~crampcare.web.insights_view.CHARTS` are drawn (default: all); ``assessment``:
+    whether the reader may see the assessments (a clinician only when they are shared)."""
     from crampcare.services.insights import insights as compute
     from crampcare.web.insights_view import CHARTS
     from crampcare.web.insights_view import insights_context as view_context
 
-    return view_context(compute(store, start, end), CHARTS if charts is None else charts)
+    return view_context(compute(store, start, end, assessment=assessment), CHARTS if charts is None else charts)
 
 
 # --------------------------------------------------------------------------- /learn
