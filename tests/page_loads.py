@@ -1,10 +1,14 @@
 """Waiting for the page a click loads, for the browser tests outside tests/web.
 
-A click returns once the browser has taken it, not once the page it sends for has arrived: a check
-made straight after it (``count()``, ``inner_text()``, a ``#flash`` that the page before also had) may
-still read the page before, and a second click may aim at a button that vanishes under it (CI's
-timeout in test_parity_qa.py). ``click_to_load`` waits for the new page and its scripts.
+A click that sends a form returns once the browser has started showing the next page, not once all
+of it has arrived: a check that does not wait (``count()``, ``is_visible()``, ``inner_text()`` of
+something both pages have) may see a page still half there, and the next click may wait for a
+button the page never has. CI's timeout in test_parity_qa.py was that: ``count("#urgency")`` found
+no result yet, so the loop waited for a Next button on the result page. With the server sending
+each page in two halves 0.6 s apart the old test failed so every time. ``click_to_load`` waits for
+the new page's load event (its deferred scripts have run).
 """
+
 
 from __future__ import annotations
 
