@@ -5,7 +5,7 @@ of it has arrived: a check that does not wait (``count()``, ``is_visible()``, ``
 something both pages have) may see a page still half there, and the next click may wait for a
 button the page never has. CI's timeout in test_parity_qa.py was that: ``count("#urgency")`` found
 no result yet, so the loop waited for a Next button on the result page. With the server sending
-each page in two halves 0.6 s apart, the old test failed exactly so. ``click_to_load`` waits for
+each page in two parts 0.6 s apart, the old test failed exactly so. ``click_to_load`` waits for
 the new page's load event (its deferred scripts have run).
 """
 
