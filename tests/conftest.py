@@ -18,20 +18,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from depth import DEEP  # noqa: E402
 from pg import PostgresServer  # noqa: E402
 
-# Timing is a benchmark's job (bench/), not a property test's: no per-example deadline, so a
-# busy CI machine cannot turn a correct example into a failure. The default number of examples
+# Timing is a benchmark's job (bench/), not a property test's: no per-example deadline, and no
+# "too slow" health check (a strategy that draws its first examples in 0.6 s here takes over the 1 s
+# it allows on a CI machine twice as slow), so a busy CI machine cannot turn a correct example or a
+# slow draw into a failure. A test's own settings(suppress_health_check=...) replaces this list, so
+# such a test names too_slow itself. The default number of examples
 # keeps the whole suite within its two minutes (each run draws new ones); CRAMPCARE_DEEP_TESTS=1
 # searches 2,000 per property, CRAMPCARE_PROPERTY_EXAMPLES=N any number.
 settings.register_profile(
     "crampcare",
     deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
     max_examples=int(os.environ.get("CRAMPCARE_PROPERTY_EXAMPLES") or (2000 if DEEP else 50)),
 )

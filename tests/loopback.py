@@ -14,6 +14,13 @@ import httpx
 TLS = httpx.create_ssl_context()
 
 
+#: httpx gives up on a request after 5 s: a server of the suite on a busy CI machine (two workers of
+#: its own beside the suite's two) may take longer, which is slow, not wrong. A hung server still fails.
+TIMEOUT = 30.0
+
+
 def loopback_client(base_url: str, **kwargs: Any) -> httpx.Client:
-    """``httpx.Client(base_url=base_url, **kwargs)`` with the shared TLS context."""
+    """``httpx.Client(base_url=base_url, **kwargs)`` with the shared TLS context (and :data:`TIMEOUT`
+    unless ``timeout`` is given)."""
+    kwargs.setdefault("timeout", TIMEOUT)
     return httpx.Client(base_url=base_url, verify=TLS, **kwargs)

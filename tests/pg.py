@@ -82,8 +82,18 @@ class PostgresServer:
 
     def start(self) -> None:
         self._run("initdb", "-D", str(self.data), "-U", "crampcare", "--auth=trust", "-E", "UTF8", "--no-sync")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
+        log = self.root / "log"
+        # The free port is free when asked for, not always still when the server binds it (another
+        # worker's connection may take it meanwhile): then the server starts on another one.
+        for attempt in range(3):
+            options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+            try:
+                self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(log), "-w", "start")
+                return
+            except subprocess.CalledProcessError:
+                if attempt == 2 or "Address already in use" not in log.read_text(errors="replace"):
+                    raise
+                self.port = _free_port()
 
     def stop(self) -> None:
         if self._admin is not None:

@@ -237,7 +237,8 @@ def test_assessment_prefilled_from_diary_and_saved(tmp_path: Path) -> None:
 
     db = f"sqlite:///{tmp_path / 'diary.db'}"
     today = dt.date.today()
-    for offset in range(1, 15):
+    # From the night before last: a 03:10 cramp in last night's night is still to come before 03:10.
+    for offset in range(2, 16):
         date = (today - dt.timedelta(days=offset)).isoformat()
         if offset % 2:
             args = ["log", "night", "--db", db, "--date", date, "--time", "03:10", "--duration", "5m",

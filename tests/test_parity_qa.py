@@ -27,6 +27,7 @@ from crampcare.knowledge.schema import URGENCY_RANK, Question
 from crampcare.web.app import create_app
 from crampcare.web.settings import Settings
 from one_trip_client import OneTripClient
+from page_loads import click_to_load
 from strategies import answer_sets
 from test_cli import crampcare
 
@@ -346,20 +347,22 @@ def test_with_javascript_an_answer_hidden_by_a_later_one_does_not_come_back(brow
         try:
             page = context.new_page()
             page.goto("/assess")
+
             for qid in ("child_fever_convulsions", "child_fever_limp"):
                 page.locator(f"#q-{qid} label:has-text('No')").click()
-            page.get_by_role("button", name="Next").click()
-            page.get_by_role("button", name="Next").click()  # the other warning questions left open
+            click_to_load(page, page.get_by_role("button", name="Next"))
+            click_to_load(page, page.get_by_role("button", name="Next"))  # the other warning questions left open
             page.fill("#q-age input", "70")
-            page.get_by_role("button", name="Next").click()  # age 70: the fever questions are forgotten
-            page.get_by_role("button", name="Back").click()
+            click_to_load(page, page.get_by_role("button", name="Next"))  # age 70: the fever questions are forgotten
+            click_to_load(page, page.get_by_role("button", name="Back"))
             page.fill("#q-age input", "10")
-            page.get_by_role("button", name="Next").click()  # age 10: they are asked again, unanswered
+            click_to_load(page, page.get_by_role("button", name="Next"))  # age 10: they are asked again, unanswered
+            assert page.locator("#interview").count() == 1
             assert page.locator("#interview input[name=child_fever_convulsions]").count() == 0
             for _ in range(12):
                 if page.locator("#urgency").count():
                     break
-                page.locator("#interview button[value=next], #interview button[value=result]").click()
+                click_to_load(page, page.locator("#interview button[value=next], #interview button[value=result]"))
             unanswered = page.locator(".unanswered").inner_text()
             assert KB.questions["child_fever_convulsions"].text in unanswered
         finally:

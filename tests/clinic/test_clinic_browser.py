@@ -17,6 +17,7 @@ from tests.web.threaded_server import serve_in_thread
 from typer.testing import CliRunner
 
 from crampcare.cli import app as cli
+from page_loads import click_to_load
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 640}
@@ -77,15 +78,15 @@ def sign_up(page: Any, email: str) -> None:
     page.fill("#f-email", email)
     page.fill("#f-password", PASSWORD)
     page.fill("#f-password_again", PASSWORD)
-    page.get_by_role("button", name="Create my account").click()
+    click_to_load(page, page.get_by_role("button", name="Create my account"))
     page.wait_for_url("**/diary")
 
 
 def invite(page: Any, clinician_email: str) -> None:
-    page.get_by_role("link", name="Sharing").click()
+    click_to_load(page, page.get_by_role("link", name="Sharing"))
     page.wait_for_url("**/sharing")
     page.fill("#f-email", clinician_email)
-    page.get_by_role("button", name="Invite by e-mail").click()
+    click_to_load(page, page.get_by_role("button", name="Invite by e-mail"))
     page.locator("#flash").wait_for()
 
 
@@ -103,7 +104,7 @@ def test_invite_accept_urgent_first_revoke_and_access_ends(browser_page: Callabl
     doctor.wait_for_url("**/login?next=*")
     doctor.fill("#f-email", "doctor@clinic.example")
     doctor.fill("#f-password", PASSWORD)
-    doctor.get_by_role("button", name="Log in").click()
+    click_to_load(doctor, doctor.get_by_role("button", name="Log in"))
     doctor.wait_for_url("**/diary")
 
     api_sign_up(ben, "ben@example.org")
@@ -114,11 +115,11 @@ def test_invite_accept_urgent_first_revoke_and_access_ends(browser_page: Callabl
     shot(ann, "patient-invites")
 
     doctor.goto("/diary")
-    doctor.get_by_role("link", name="Clinic").click()  # in the navigation bar, for clinicians only
+    click_to_load(doctor, doctor.get_by_role("link", name="Clinic"))  # in the navigation bar, for clinicians only
     doctor.wait_for_url("**/clinic")
     assert ann.get_by_role("link", name="Clinic").count() == 0
-    for _ in range(2):
-        doctor.get_by_role("button", name="Accept").first.click()
+    for _ in range(2):  # the second wait would find the first's flash on the page before
+        click_to_load(doctor, doctor.get_by_role("button", name="Accept").first)
         doctor.locator("#flash").wait_for()
     rows = doctor.locator("#patients tbody tr")
     assert rows.count() == 2
@@ -134,23 +135,22 @@ def test_invite_accept_urgent_first_revoke_and_access_ends(browser_page: Callabl
             ann.fill("#q-age input", "71")
         if not ann.get_by_role("button", name="Next").count():
             break
-        with ann.expect_navigation():
-            ann.get_by_role("button", name="Next").click()
+        click_to_load(ann, ann.get_by_role("button", name="Next"))
     # A clot sign that lasts: the result shows as soon as it is found (tests/web/test_web_qa.py).
     ann.locator("#urgency").wait_for()
-    ann.get_by_role("button", name="Save to my diary").click()
+    click_to_load(ann, ann.get_by_role("button", name="Save to my diary"))
     ann.locator("text=Saved to your diary").wait_for()
 
     doctor.goto("/clinic")
     first = doctor.locator("#patients tbody tr").first.inner_text()
     assert "ann@example.org" in first and "urgent" in first, first
     shot(doctor, "dashboard-urgent-first")
-    doctor.get_by_role("link", name="ann@example.org").click()
+    click_to_load(doctor, doctor.get_by_role("link", name="ann@example.org"))
     doctor.wait_for_url("**/clinic/patients/*")
     assert "URGENT" in doctor.locator(".banner").inner_text()
     patient_url = doctor.url
     shot(doctor, "patient-overview")
-    doctor.get_by_role("link", name="Latest assessment").click()
+    click_to_load(doctor, doctor.get_by_role("link", name="Latest assessment"))
     doctor.locator("#urgency").wait_for()
     assert doctor.get_by_role("button", name="Save to my diary").count() == 0  # read-only
     shot(doctor, "patient-assessment")
@@ -160,10 +160,11 @@ def test_invite_accept_urgent_first_revoke_and_access_ends(browser_page: Callabl
     doctor.goto("/clinic/cohort")
     shot(doctor, "cohort")
 
-    ann.get_by_role("link", name="Sharing").click()
+    click_to_load(ann, ann.get_by_role("link", name="Sharing"))
+    ann.wait_for_url("**/sharing")
     log = ann.locator("#audit-log").inner_text()
     assert "doctor@clinic.example viewed your latest assessment" in log
-    ann.get_by_role("button", name="End access").click()
+    click_to_load(ann, ann.get_by_role("button", name="End access"))
     ann.locator("#flash").wait_for()
     assert "ended" in ann.locator("#access-list").inner_text()
     shot(ann, "patient-revoked", check=False)

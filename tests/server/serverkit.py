@@ -36,6 +36,22 @@ ARTIFACTS = ROOT / "test-artifacts"
 SERVE_ENV_KEYS = ("CRAMPCARE_DB", "CRAMPCARE_MODE", "CRAMPCARE_SECURE_COOKIES", "CRAMPCARE_WORKERS")
 
 
+def night_now() -> str:
+    """The night a cramp logged now belongs to: the evening it began (before noon, last night's)."""
+    now = dt.datetime.now()
+    return (now.date() - dt.timedelta(days=1 if now.hour < 12 else 0)).isoformat()
+
+
+def offline_form_night(page: Any, before: str) -> str:
+    """The night the kept (offline) night form open on ``page`` logs into, which offline.js sets from the
+    phone's clock as the page opens: ``before`` (:func:`night_now` when the test began), or the night
+    after it if noon or midnight came meanwhile, never another (a test that assumed ``before`` failed
+    when it ran across noon or midnight)."""
+    night = str(page.locator("#night-form input[name=date]").input_value())
+    assert night in (before, night_now()), (night, before)
+    return night
+
+
 def server_app(db_url: str, **settings: Any) -> FastAPI:
     """A server-mode app on ``db_url`` (brought up to date first, as an operator would: the fixtures
     hand it a migrated copy, so this only checks the version)."""
@@ -186,8 +202,20 @@ def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None, tim
     """`crampcare serve <args> --port <free>` as a subprocess, once it answers /api/v1/health.
 
     It runs crampcare's own ``main()`` through served_crampcare.py (Argon2 at the tests' cheap cost),
-    or with ``real_hashing`` as ``python -m crampcare``, exactly as shipped."""
-    port = free_port()
+    or with ``real_hashing`` as ``python -m crampcare``, exactly as shipped.
+
+    The free port is free when asked for, not always still when the server binds it a second later
+    (another test's connection may take it meanwhile): then the server starts again on another one."""
+    for _attempt in range(3):
+        server = _start_serve_on(free_port(), folder, args, env, timeout, real_hashing)
+        if server is not None:
+            return server
+    raise RuntimeError("crampcare serve found no free port in three tries")
+
+
+def _start_serve_on(port: int, folder: Path, args: tuple[str, ...], env: dict[str, str] | None, timeout: float,
+                    real_hashing: bool) -> LiveServer | None:
+    """``start_serve`` on ``port``; ``None`` if the port was taken by the time the server bound it."""
     log = folder / f"serve-{port}.log"
     entry = ["-m", "crampcare"] if real_hashing else [str(SERVED_CRAMPCARE)]
     with log.open("wb") as out:
@@ -200,7 +228,10 @@ def start_serve(folder: Path, *args: str, env: dict[str, str] | None = None, tim
         with loopback_client(server.url, timeout=1) as client:
             while True:
                 if process.poll() is not None:
-                    raise RuntimeError(f"crampcare serve exited with {process.returncode}: {log.read_text()}")
+                    said = log.read_text()
+                    if "address already in use" in said:
+                        return None
+                    raise RuntimeError(f"crampcare serve exited with {process.returncode}: {said}")
                 try:
                     if client.get(health).status_code == 200:
                         return server

@@ -57,6 +57,6 @@ def test_a_link_cannot_put_a_name_on_someones_report(people: Callable[..., Perso
     ann = people("ann@example.org")
     assert "Name:" not in ann.client.get("/report.html", params={"name": "Dr Smith"}).text
     typed = ann.client.post("/report.html", data={"name": "Ann Lee", "csrf_token": ann.form_token("/")})
-    assert typed.status_code == 200 and "<strong>Name:</strong> Ann Lee" in typed.text
+    assert typed.status_code == 200 and "<strong>Name:</strong> <bdi>Ann Lee</bdi>" in typed.text  # isolated (bidi)
     forged = ann.client.post("/report.html", data={"name": "Dr Smith"})
     assert forged.status_code == 403 and "Dr Smith" not in forged.text

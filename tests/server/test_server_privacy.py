@@ -4,7 +4,6 @@ of whoever logged it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import http.server
 import os
 import threading
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from serverkit import PASSWORD, Person, server_app
+from serverkit import PASSWORD, Person, night_now, offline_form_night, server_app
 from tests.web.browserkit import log_cramp_offline
 from tests.web.threaded_server import serve_in_thread
 
@@ -146,7 +145,7 @@ def test_a_shared_phone_keeps_no_pages_or_nights_of_one_account_for_the_next(bro
     """ann uses the installed app, then logs out; bob and a visitor use the same phone. No kept page
     holds ann's e-mail; ann's night logged offline is listed for nobody else and reaches only her
     diary; a visitor's night offline is not kept (it would go to the next account)."""
-    night = (dt.date.today() - dt.timedelta(days=1 if dt.datetime.now().hour < 12 else 0)).isoformat()
+    began = night_now()
     context = browser.new_context(base_url=server_url, viewport={"width": 360, "height": 640}, is_mobile=True,
                                   has_touch=True, service_workers="allow")
     page = context.new_page()
@@ -167,6 +166,7 @@ def test_a_shared_phone_keeps_no_pages_or_nights_of_one_account_for_the_next(bro
         # Offline, ann logs a night: kept on the phone for her.
         offline(context, True)
         page.goto("/diary")
+        night = offline_form_night(page, began)
         log_cramp_offline(page, night, "toes")
         assert page.locator("#pending-logout").is_visible()  # "if you log out, they stay here for you"
         # ann's session ends before the phone is back: her night stays, bound to her, shown to nobody else.

@@ -54,7 +54,7 @@ def test_two_servers_on_one_postgresql_share_the_session_and_the_diary(
     one, two = servers_on_one_postgresql
     with loopback_client(one.url) as first, loopback_client(two.url) as second:
         ann = Person(first, "ann@example.org").sign_up()
-        date = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+        date = (dt.date.today() - dt.timedelta(days=2)).isoformat()  # last night's 02:40 is to come before 02:40
         night = {"date": date, "cramps": [{"start": "02:40", "duration_s": 90, "leg": "right", "muscles": ["calf"],
                                            "severity": 6, "helped": ["stretch"]}], "notes": "through server one"}
         assert ann.post("/api/v1/nights", json=night).status_code == 201
