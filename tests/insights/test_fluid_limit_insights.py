@@ -66,6 +66,7 @@ def _low(ins: Insights) -> Any:
     ({"conditions": ["liver"]}, "limited"),  # a limit not ruled out
     ({"conditions": ["liver"], "fluid_limit": False}, "not_limited"),
     ({"conditions": ["none"]}, "not_limited"),
+    ({"conditions": []}, "not_ruled_out"),  # nothing ticked is not "none of these" (an answer file may hold [])
     ({"conditions": ["diabetes"]}, "not_limited"),
     ({"fluid_limit": True}, "limited"),
 ])

@@ -40,7 +40,8 @@ def fluid_standing(answers: Mapping[str, Any] | None) -> FluidStanding:
         return "not_ruled_out"
     if fluid_limited(answers):
         return "limited"
-    return "not_ruled_out" if answers.get("conditions") is None else "not_limited"
+    # Nothing ticked ([]) is not "none of these", which is a choice of its own (assess.answers).
+    return "not_limited" if answers.get("conditions") else "not_ruled_out"
 
 
 def derive_facts(kb: KnowledgeBase, answers: Mapping[str, Any]) -> dict[str, Any]:
