@@ -64,7 +64,9 @@ def run(*, plain: bool) -> None:
                             f"[dim]{escape(evidence)}[/dim]", title=f"{number}/{len(steps)}", border_style="cyan"))
         if interactive and step.seconds:
             _countdown(console, step.seconds, title)
-        if interactive and number < len(steps) and input(_("Enter for the next step, q for the warning signs now: ")).strip().lower() == "q":
+        # Anything typed but a bare Enter goes to the warning questions: "q" on a Russian layout is "й",
+        # and a sign that cannot wait must never be one wrong key away from another step.
+        if interactive and number < len(steps) and input(_("Enter for the next step, q for the warning signs now: ")).strip():
             break
     urgency = "self_care"
     unanswered = False
