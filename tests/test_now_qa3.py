@@ -24,3 +24,22 @@ def test_the_q_key_on_a_russian_keyboard_layout_still_reaches_the_warning_questi
     assert KB.text(f"first_aid.{STEPS[0].id}.title", "ru") in run.stdout
     assert KB.text(f"first_aid.{STEPS[1].id}.title", "ru") not in run.stdout
     assert all(KB.text(f"escalation.{q}.text", "ru") in run.stdout for q in KB.escalation)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_learn_first_aid_page_has_the_warning_questions_its_massage_step_points_to(lang: str) -> None:
+    """/learn/first-aid and `crampcare learn first-aid` gave the same steps as `now`, but not the
+    questions at its end: the massage step's "see the questions at the end" pointed at nothing, and
+    a reader of the first-aid page never learnt that a cramp past 10 minutes or a swollen calf needs
+    a doctor today, or that breathlessness needs an ambulance."""
+    from crampcare.i18n.context import use_language
+    from crampcare.i18n.wording import urgency_action
+    from crampcare.learn import topic_markdown
+
+    with use_language(lang, "RU"):
+        page = topic_markdown(KB, "first-aid")
+        for question in KB.escalation.values():
+            assert KB.text(f"escalation.{question.id}.text", lang) in page
+            assert KB.text(f"escalation.{question.id}.yes_action", lang) in page
+            assert urgency_action(question.yes_urgency) in page
+        assert "112" in page and "103" in page  # an emergency names the reader's numbers

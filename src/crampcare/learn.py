@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from crampcare.i18n.context import N_, _, ngettext
-from crampcare.i18n.wording import caution_line, evidence_label, source_names, source_title, text, urgency_name
+from crampcare.i18n.wording import (
+    caution_line,
+    evidence_label,
+    source_names,
+    source_title,
+    text,
+    urgency_action,
+    urgency_name,
+)
 from crampcare.knowledge.loader import KnowledgeBase
 from crampcare.knowledge.schema import Sourced
 
@@ -100,6 +108,12 @@ def topic_markdown(kb: KnowledgeBase, topic: str) -> str:
             key = f"first_aid.{step.id}"
             out += [f"- **{t(key + '.title')}** ({_label(FIRST_AID_PHASES, step.phase)}) — {t(key + '.text')}",
                     f"  {evidence_md(kb, 'first_aid', step)}"]
+        # The questions that end `crampcare now` and /now, which the massage step points to.
+        out += ["", "## " + _("Get help if:"), ""]
+        for question in kb.escalation.values():
+            key = f"escalation.{question.id}"
+            out += [f"- **{t(key + '.text')}** {urgency_action(question.yes_urgency)} {t(key + '.yes_action')}",
+                    f"  {evidence_md(kb, 'escalation', question)}"]
     elif topic == "exercises":
         out += [f"# {_(BUILT_IN_TOPICS[topic])}", ""]
         for exercise in kb.exercises.values():
