@@ -52,7 +52,9 @@ def test_an_emergency_names_only_the_numbers_of_the_readers_region(lang: str, re
     allowed = set(REGIONS[region].emergency) | {REGIONS[region].urgent_advice} - {None}
     plain = crampcare("now", "--plain", "--lang", lang, "--region", region)
     # Yes to the first question (breathless or chest pain): the emergency panel, then the run stops.
-    interactive = crampcare("now", "--lang", lang, "--region", region, input="y\n", env={"COLUMNS": "200"})
+    # (A first letter counts in the asking language only: "д" in Russian; crampcare.i18n.wording.yes_no.)
+    interactive = crampcare("now", "--lang", lang, "--region", region, input="y\n" if lang == "en" else "д\n",
+                            env={"COLUMNS": "200"})
     web.cookies.set("crampcare_region", region)
     page = web.get("/now", params={"lang": lang}).text
     question = KB.text("escalation.esc_breathless.text", lang)

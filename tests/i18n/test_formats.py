@@ -95,9 +95,23 @@ def test_yes_and_no_in_every_language() -> None:
     letter in any language crampcare speaks, taken from the catalogs, so a new language brings its own."""
     from crampcare.i18n.wording import yes_no
 
-    assert [yes_no(text) for text in ("y", "Yes", "д", "ДА", " да ")] == [True] * 5
-    assert [yes_no(text) for text in ("n", "NO", "н", "нет")] == [False] * 4
+    assert [yes_no(text) for text in ("y", "Yes", "ДА", " да ")] == [True] * 4
+    assert [yes_no(text) for text in ("n", "NO", "нет")] == [False] * 3
     assert [yes_no(text) for text in ("", "может", "yesno", "1")] == [None] * 4
+    with use_language("ru"):
+        assert [yes_no(text) for text in ("д", "да", "yes")] == [True] * 3
+        assert [yes_no(text) for text in ("н", "нет", "no")] == [False] * 3
+
+
+def test_a_first_letter_counts_only_in_the_language_asking() -> None:
+    """The key that types "y" on an English layout types "н" on a Russian one (and "н" on a Russian
+    layout is "y" on an English one): a "y" meant as yes, typed with the other layout on, must be asked
+    again, never read as "no" (or a Russian "н" as "yes")."""
+    from crampcare.i18n.wording import yes_no
+
+    assert yes_no("н") is None and yes_no("д") is None
+    with use_language("ru"):
+        assert yes_no("y") is None
 
 
 @pytest.mark.parametrize(("n", "expected"), [(1, "не короче 1 символа"), (2, "не короче 2 символов"),

@@ -123,18 +123,27 @@ def diary_word(value: str) -> str:
 
 
 def yes_no(text: str) -> bool | None:
-    """A typed yes or no, in any language crampcare speaks: the word or its first letter ("y", "yes",
-    "д", "да"…), so a new language's catalog brings its own answers; ``None`` if it is neither."""
+    """A typed yes or no: the whole word in any language crampcare speaks ("yes", "да", "нет"…), so a
+    new language's catalog brings its own answers, or its first letter in the language the person is
+    being asked in ("y"/"n"; "д"/"н"); ``None`` if it is neither.
+
+    A first letter counts in the asking language only, because keyboards share keys: the key that
+    types "y" on an English layout types "н" on a Russian one. Read in every language, a "y" meant as
+    yes to "Is one calf swollen?", typed with the Russian layout still on, became "н", a no, and a
+    warning sign was ruled out; now it is asked again. Whole words do not collide ("yes" on a Russian
+    layout types "нуы")."""
     from crampcare.i18n.catalogs import translations
+    from crampcare.i18n.context import current_language
     from crampcare.i18n.languages import SUPPORTED_LANGUAGES
 
     answer = text.strip().lower()
     if not answer:
         return None
+    asking = current_language()
     for meaning, word in ((True, "yes"), (False, "no")):
         for lang in SUPPORTED_LANGUAGES:
             said = translations(lang).gettext(word).lower()
-            if answer in (said, said[:1]):
+            if answer == said or (lang == asking and answer == said[:1]):
                 return meaning
     return None
 
