@@ -160,8 +160,10 @@ def client_key(client: str) -> str:
 def email_key(email: str) -> str:
     """An e-mail as it is stored and looked up (sign-up, log-in, invitations, roles): NFKC, so
     full-width letters and a decomposed accent are the letters everyone else types; no
-    surrounding spaces; lower case."""
-    return unicodedata.normalize("NFKC", email).strip().lower()
+    surrounding spaces; case-folded (Unicode's caseless matching, NFKC_Casefold): ``lower()`` left
+    "ΝΊΚΟΣ" (final sigma) and "STRASSE" another address than "νίκοσ" and "straße", so a second account
+    differed from the first only in case. Migration 0016 re-keys the addresses stored before."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email).strip().casefold())
 
 
 # Scripts that one language writes together (Japanese, Korean, Chinese): one "alphabet" here.
