@@ -3,7 +3,10 @@
 * E-mails matched by ``lower()`` were not caseless: the capitals of "νίκος" (final sigma) and of
   "straße" ("ΝΊΚΟΣ", "STRASSE") lower to another address, so "νίκοσ" and "strasse" signed up as second
   accounts beside them, and an invitation typed in capitals went to that other account. E-mails are
-  now keyed by Unicode case folding (and migration 0016 re-keys the accounts and invitations stored).
+  now keyed by Unicode case folding (and migration 0016 re-keys the accounts stored).
+* A personal API token invited a clinician (by e-mail or with a one-time code): a token that leaked to
+  a clinician of the server gave them a share that outlived the token's revocation, as a copied token
+  would have. Sharing now needs a log-in session (or the password), like making a token.
 """
 
 from __future__ import annotations
@@ -66,3 +69,26 @@ def test_accounts_stored_before_case_folding_still_log_in(db_url: str) -> None:
         assert emails == ["strasse@example.org", "weiss@example.org", "weiß@example.org", "νίκοσ@example.gr"]
     finally:
         engine.dispose()
+
+
+def test_a_personal_token_cannot_share_the_diary(app: FastAPI, people: Callable[..., Person]) -> None:
+    ann = people("ann@example.org")
+    doctor = people("doc@clinic.example")
+    grant_role(app.state.engine, doctor.email, "clinician")
+    assert doctor.log_in().status_code == 200
+    leaked = ann.post("/api/v1/tokens", json={"name": "phone"}).json()
+    thief = Person(OneTripClient(app), ann.email)
+    thief.bearer = leaked["token"]
+    for form in ({"email": doctor.email, "scope": "diary"}, {"method": "code", "scope": "diary"}):
+        refused = thief.client.post("/sharing/invite", data=form, headers=thief.headers(), follow_redirects=False)
+        assert refused.status_code == 403, (form, refused.status_code)
+        assert "personal API token" in refused.text
+    assert ann.request("DELETE", f"/api/v1/tokens/{leaked['id']}").status_code == 200
+    assert "ann@example.org" not in doctor.client.get("/clinic").text
+    sharing = ann.client.get("/sharing").text
+    assert doctor.email not in sharing
+    # With her log-in session, ann shares as before.
+    token = ann.form_token("/sharing")
+    assert ann.client.post("/sharing/invite", data={"email": doctor.email, "scope": "diary", "csrf_token": token},
+                           follow_redirects=False).status_code == 303
+    assert "ann@example.org" in doctor.client.get("/clinic").text

@@ -109,6 +109,9 @@ class User:
     # Which password the credential of this request was checked against (a digest of its hash):
     # a session or token issued on it after a password change is refused. ``None``: not known.
     password_stamp: str | None = field(default=None, compare=False, repr=False)
+    # Checked by a personal API token (kept in a script, perhaps on another machine): it reaches the
+    # diary and the account, but never gives anyone access that would outlive its revocation.
+    by_api_token: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -437,7 +440,8 @@ class AccountService:
                 .where(ApiTokenRow.token_hash == _hash_token(token))
             ).one_or_none()
         return None if row is None else User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language,
-                                             region=row.region, password_stamp=_password_stamp(row.password_hash))
+                                             region=row.region, password_stamp=_password_stamp(row.password_hash),
+                                             by_api_token=True)
 
     # --- account changes ------------------------------------------------------------
     def set_region(self, user: User, region: str | None) -> None:
