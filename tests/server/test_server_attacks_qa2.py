@@ -30,6 +30,10 @@ def test_an_e_mail_is_one_account_in_every_case_form(app: FastAPI, people: Calla
         assert again.status_code == 409, (other_form, again.text)
         logged_in = OneTripClient(app).post("/api/v1/auth/login", json={"email": other_form, "password": PASSWORD})
         assert logged_in.status_code == 200, other_form
+    # Folding lengthens "ß" to "ss": an address that grows past 320 characters is refused with a reason.
+    long_one = "ß" * 200 + "@example.org"
+    assert stranger.post("/api/v1/auth/signup", json={"email": long_one, "password": PASSWORD}).status_code == 422
+    assert OneTripClient(app).post("/api/v1/auth/login", json={"email": long_one, "password": PASSWORD}).status_code == 401
     # A patient typing the clinician's address in capitals invites that clinician, nobody else.
     doctor = people("dr.strauß@clinic.example")
     grant_role(app.state.engine, doctor.email, "clinician")
@@ -40,6 +44,8 @@ def test_an_e_mail_is_one_account_in_every_case_form(app: FastAPI, people: Calla
                                                            "csrf_token": token}, follow_redirects=False)
     assert invited.status_code in (200, 303), invited.text
     assert "pat@example.org" in doctor.client.get("/clinic").text
+    nobody = patient.client.post("/sharing/invite", data={"email": long_one, "scope": "diary", "csrf_token": token})
+    assert nobody.status_code == 422 and "no clinician has an account" in nobody.text
 
 
 def test_accounts_stored_before_case_folding_still_log_in(db_url: str) -> None:
