@@ -4,6 +4,10 @@
   "straße" ("ΝΊΚΟΣ", "STRASSE") lower to another address, so "νίκοσ" and "strasse" signed up as second
   accounts beside them, and an invitation typed in capitals went to that other account. E-mails are
   now keyed by Unicode case folding (and migration 0016 re-keys the accounts stored).
+* A domain written in its ASCII form ("ivan@xn--e1afmkfd.xn--p1ai") was a second account beside the
+  same address written in its letters ("ivan@пример.рф"), and hid a word of mixed alphabets from the
+  look-alike check ("xn--exmple-4nf" is "exаmple" with a Cyrillic "а"). Such labels are now read as
+  their letters.
 * A personal API token invited a clinician (by e-mail or with a one-time code): a token that leaked to
   a clinician of the server gave them a share that outlived the token's revocation, as a copied token
   would have. Sharing now needs a log-in session (or the password), like making a token.
@@ -60,19 +64,20 @@ def test_accounts_stored_before_case_folding_still_log_in(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
         service = AccountService(engine)
-        for email in ("n1@example.gr", "s1@example.org", "s2@example.org", "s3@example.org"):
+        for email in ("n1@example.gr", "s1@example.org", "s2@example.org", "s3@example.org", "i1@example.org"):
             service.sign_up(email, PASSWORD)
         with engine.begin() as conn:  # as lower() stored them; s2 and s3 fold to one address
             for old, stored in (("n1@example.gr", "νίκος@example.gr"), ("s1@example.org", "straße@example.org"),
-                                ("s2@example.org", "weiß@example.org"), ("s3@example.org", "weiss@example.org")):
+                                ("s2@example.org", "weiß@example.org"), ("s3@example.org", "weiss@example.org"),
+                                ("i1@example.org", "ivan@xn--e1afmkfd.xn--p1ai")):
                 conn.execute(text("UPDATE users SET email = :stored WHERE email = :old"), {"stored": stored, "old": old})
         upgrade(db_url)
         for typed in ("ΝΊΚΟΣ@example.gr", "νίκοσ@example.gr", "STRASSE@example.org", "straße@example.org",
-                      "WEISS@example.org"):
+                      "WEISS@example.org", "ivan@пример.рф", "IVAN@XN--E1AFMKFD.XN--P1AI"):
             assert service.authenticate(typed, PASSWORD) is not None, typed
         with engine.connect() as conn:
             emails = sorted(conn.execute(text("SELECT email FROM users")).scalars())
-        assert emails == ["strasse@example.org", "weiss@example.org", "weiß@example.org", "νίκοσ@example.gr"]
+        assert emails == ["ivan@пример.рф", "strasse@example.org", "weiss@example.org", "weiß@example.org", "νίκοσ@example.gr"]
     finally:
         engine.dispose()
 
@@ -98,3 +103,17 @@ def test_a_personal_token_cannot_share_the_diary(app: FastAPI, people: Callable[
     assert ann.client.post("/sharing/invite", data={"email": doctor.email, "scope": "diary", "csrf_token": token},
                            follow_redirects=False).status_code == 303
     assert "ann@example.org" in doctor.client.get("/clinic").text
+
+
+def test_a_domain_in_its_ascii_form_is_the_same_address(app: FastAPI, people: Callable[..., Person]) -> None:
+    people("ivan@пример.рф")
+    stranger = people("stranger@example.org", sign_up=False).client
+    for ascii_form in ("ivan@xn--e1afmkfd.xn--p1ai", "IVAN@XN--E1AFMKFD.XN--P1AI"):
+        again = stranger.post("/api/v1/auth/signup", json={"email": ascii_form, "password": PASSWORD})
+        assert again.status_code == 409, (ascii_form, again.text)
+        logged_in = OneTripClient(app).post("/api/v1/auth/login", json={"email": ascii_form, "password": PASSWORD})
+        assert logged_in.status_code == 200 and logged_in.json()["user"]["email"] == "ivan@пример.рф"
+    hidden = stranger.post("/api/v1/auth/signup", json={"email": "ann@xn--exmple-4nf.org", "password": PASSWORD})
+    assert hidden.status_code == 422 and "alphabets" in hidden.json()["error"]["message"], hidden.text
+    # A label that only looks like one (not valid Punycode) stays as typed.
+    assert stranger.post("/api/v1/auth/signup", json={"email": "x@xn--zzzzzzz-.org", "password": PASSWORD}).status_code in (201, 422)

@@ -165,8 +165,25 @@ def email_key(email: str) -> str:
     full-width letters and a decomposed accent are the letters everyone else types; no
     surrounding spaces; case-folded (Unicode's caseless matching, NFKC_Casefold): ``lower()`` left
     "ΝΊΚΟΣ" (final sigma) and "STRASSE" another address than "νίκοσ" and "straße", so a second account
-    differed from the first only in case. Migration 0016 re-keys the addresses stored before."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email).strip().casefold())
+    differed from the first only in case. A domain label in its ASCII form ("xn--e1afmkfd") is read as
+    its letters ("пример"): one address either way, and the look-alike check sees those letters.
+    Migration 0016 re-keys the addresses stored before."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email).strip().casefold())
+    local, at, domain = folded.rpartition("@")
+    if not at or "xn--" not in domain:
+        return folded
+    return local + at + ".".join(_label_letters(label) for label in domain.split("."))
+
+
+def _label_letters(label: str) -> str:
+    """A domain label as letters: "xn--e1afmkfd" is "пример"; any other label (or not valid Punycode) as is."""
+    if not label.startswith("xn--"):
+        return label
+    try:
+        letters = label.encode("ascii").decode("idna")
+    except UnicodeError:
+        return label
+    return unicodedata.normalize("NFKC", letters.casefold())
 
 
 # Scripts that one language writes together (Japanese, Korean, Chinese): one "alphabet" here.

@@ -2,8 +2,9 @@
 
 ``lower()`` kept "straße" and "strasse", "νίκος" and "νίκοσ" (final and medial sigma) apart, though
 each pair is one address in capitals ("STRASSE", "ΝΊΚΟΣ"): a second account could differ from another
-only in case, and an invitation typed in capitals went to the other one. ``email_key`` now folds case
-(NFKC_Casefold), so accounts stored before are given the folded key, or they could no longer log in
+only in case, and an invitation typed in capitals went to the other one; so was "ivan@xn--e1afmkfd.xn--p1ai"
+beside "ivan@пример.рф". ``email_key`` now folds case (NFKC_Casefold) and reads such domain labels as
+their letters, so accounts stored before are given the folded key, or they could no longer log in
 or be invited (an invitation names the account's id, not its address). Where two accounts already
 fold to one address, the one stored under it (or else the oldest) keeps it and the other is left as
 stored, reachable only once an operator renames it; nothing is deleted. The downgrade keeps
@@ -31,7 +32,21 @@ depends_on: str | Sequence[str] | None = None
 def folded(email: str) -> str:
     """``crampcare.accounts.service.email_key`` as it shipped with this revision (copied: a migration
     must keep doing what it did)."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email).strip().casefold())
+    folded_ = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email).strip().casefold())
+    local, at, domain = folded_.rpartition("@")
+    if not at or "xn--" not in domain:
+        return folded_
+    return local + at + ".".join(_label_letters(label) for label in domain.split("."))
+
+
+def _label_letters(label: str) -> str:
+    if not label.startswith("xn--"):
+        return label
+    try:
+        letters = label.encode("ascii").decode("idna")
+    except UnicodeError:
+        return label
+    return unicodedata.normalize("NFKC", letters.casefold())
 
 
 def upgrade() -> None:
