@@ -109,6 +109,9 @@ class User:
     # Which password the credential of this request was checked against (a digest of its hash):
     # a session or token issued on it after a password change is refused. ``None``: not known.
     password_stamp: str | None = field(default=None, compare=False, repr=False)
+    # Checked by a personal API token (kept in a script, perhaps on another machine): it reaches the
+    # diary and the account, but never gives anyone access that would outlive its revocation.
+    by_api_token: bool = field(default=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -160,8 +163,27 @@ def client_key(client: str) -> str:
 def email_key(email: str) -> str:
     """An e-mail as it is stored and looked up (sign-up, log-in, invitations, roles): NFKC, so
     full-width letters and a decomposed accent are the letters everyone else types; no
-    surrounding spaces; lower case."""
-    return unicodedata.normalize("NFKC", email).strip().lower()
+    surrounding spaces; case-folded (Unicode's caseless matching, NFKC_Casefold): ``lower()`` left
+    "ΝΊΚΟΣ" (final sigma) and "STRASSE" another address than "νίκοσ" and "straße", so a second account
+    differed from the first only in case. A domain label in its ASCII form ("xn--e1afmkfd") is read as
+    its letters ("пример"): one address either way, and the look-alike check sees those letters.
+    Migration 0016 re-keys the addresses stored before."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email).strip().casefold())
+    local, at, domain = folded.rpartition("@")
+    if not at or "xn--" not in domain:
+        return folded
+    return local + at + ".".join(_label_letters(label) for label in domain.split("."))
+
+
+def _label_letters(label: str) -> str:
+    """A domain label as letters: "xn--e1afmkfd" is "пример"; any other label (or not valid Punycode) as is."""
+    if not label.startswith("xn--"):
+        return label
+    try:
+        letters = label.encode("ascii").decode("idna")
+    except UnicodeError:
+        return label
+    return unicodedata.normalize("NFKC", letters.casefold())
 
 
 # Scripts that one language writes together (Japanese, Korean, Chinese): one "alphabet" here.
@@ -435,7 +457,8 @@ class AccountService:
                 .where(ApiTokenRow.token_hash == _hash_token(token))
             ).one_or_none()
         return None if row is None else User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language,
-                                             region=row.region, password_stamp=_password_stamp(row.password_hash))
+                                             region=row.region, password_stamp=_password_stamp(row.password_hash),
+                                             by_api_token=True)
 
     # --- account changes ------------------------------------------------------------
     def set_region(self, user: User, region: str | None) -> None:

@@ -101,6 +101,14 @@ def _code_hash(code: str) -> str:
     return hashlib.sha256(normalise_code(code).encode()).hexdigest()
 
 
+def _check_sharer(patient: User) -> None:
+    """A share outlives the credential that made it: made with a personal API token that leaked, it
+    would keep a clinician reading after the token is revoked (so a token cannot make another either)."""
+    if patient.by_api_token:
+        raise ClinicError(_("a personal API token cannot share your data; log in to share it"), field="invite",
+                          status=403)
+
+
 def _check_scopes(scopes: Scopes) -> None:
     if not scopes.names():
         raise ClinicError(_("choose at least one thing to share (diary, assessments or reports)"), field="scopes")
@@ -128,6 +136,7 @@ def _check_room(conn: Connection, patient: User) -> None:
 
 def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes: Scopes) -> int:
     """Invite the clinician with this e-mail; returns the pending share's id."""
+    _check_sharer(patient)
     _check_scopes(scopes)
     address = email_key(clinician_email)
 
@@ -161,6 +170,7 @@ def invite_clinician(engine: Engine, patient: User, clinician_email: str, scopes
 def invite_by_code(engine: Engine, patient: User, scopes: Scopes,
                    lifetime: dt.timedelta = CODE_LIFETIME) -> tuple[str, int]:
     """A one-time code for any clinician to accept before it expires: (the code, shown once; share id)."""
+    _check_sharer(patient)
     _check_scopes(scopes)
     raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
     code = "-".join(raw[i:i + 4] for i in range(0, _CODE_LENGTH, 4))
