@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from crampcare.knowledge.loader import DATA_DIR, KnowledgeBase, text_catalog
+from crampcare.knowledge.loader import DATA_DIR, YAML_LOADER, KnowledgeBase, text_catalog
 
 FINGERPRINT_LENGTH = 10
 
@@ -46,7 +46,7 @@ def _read_mapping(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     with path.open(encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle) or {}
+        raw = yaml.load(handle, Loader=YAML_LOADER) or {}
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping of text keys")
     return {str(key): str(value) for key, value in raw.items()}

@@ -10,6 +10,7 @@ from typing import get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from crampcare.knowledge.loader import YAML_LOADER
 from crampcare.knowledge.schema import Evidence, Urgency
 
 __all__ = ["LANGUAGES", "UrgencyWords", "Vocabulary", "evidence_label", "vocabulary"]
@@ -80,7 +81,7 @@ def _pick(words: dict[str, str], lang: str | None) -> str:
 @functools.cache
 def vocabulary() -> Vocabulary:
     """The shared words, read and checked once."""
-    return Vocabulary.model_validate(yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8")))
+    return Vocabulary.model_validate(yaml.load(VOCABULARY_FILE.read_text(encoding="utf-8"), Loader=YAML_LOADER))
 
 
 def evidence_label(grade: str, lang: str | None = None) -> str:

@@ -122,6 +122,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json",
         lifespan=lifespan,
+        # FastAPI hands each request to OpenTelemetry (spans, metrics, and logs of validation failures
+        # that carry the request's body: health data) wherever the process has a provider configured, or
+        # exports them itself under FASTAPI_OTEL_AUTO_CONFIGURE=true. Nothing leaves the machine unless
+        # the user exports it, so none of it is on, whatever the environment or another library sets up.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
+                   "auto_configure": False},
     )
     app.state.settings = settings
     app.state.engine = engine
