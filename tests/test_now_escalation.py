@@ -18,6 +18,8 @@ def test_enter_is_not_no_and_is_asked_again() -> None:
     assert result.returncode == 0, result.stderr
     assert "Enter is not an answer" in result.stdout
     assert "The cramp should pass" in result.stdout
+    # Asked a few minutes in, "no" to the 10-minute question is only "not yet": the reassurance says when to act.
+    assert "still there 10 minutes after it began" in " ".join(result.stdout.split())
 
 
 def test_questions_left_unanswered_never_reassure() -> None:

@@ -88,8 +88,11 @@ def run(*, plain: bool) -> None:
         console.print("[bold]" + _("Not every question was answered, so crampcare cannot say the cramp is harmless.")
                       + "[/bold] " + _("If any of those signs is there, get help as the question says."))
     elif urgency == "self_care":
-        console.print(_("The cramp should pass. In the morning, `crampcare assess` explains what may cause it "
-                        "and `crampcare log night` records it."))
+        # The questions come a few minutes into a cramp: "no" to "still there after 10 minutes" is then
+        # only "not yet", so the reassurance says when it stops holding (safety-netting).
+        console.print(_("The cramp should pass. If it is still there 10 minutes after it began, even with "
+                        "stretching, or one of those signs comes later, get help as the question says. In the "
+                        "morning, `crampcare assess` explains what may cause it and `crampcare log night` records it."))
 
 
 def _ask_yes_no(question: str) -> bool | None:
