@@ -26,6 +26,21 @@ def test_the_q_key_on_a_russian_keyboard_layout_still_reaches_the_warning_questi
     assert all(KB.text(f"escalation.{q}.text", "ru") in run.stdout for q in KB.escalation)
 
 
+def test_ctrl_d_at_a_step_goes_to_the_warning_questions_and_never_reassures(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-D at "Enter for the next step" ended the walk-through in silence: no warning question
+    asked, nothing said. It now goes to the questions like any other key; with the input ended there
+    too, they are listed unanswered and the cramp is not called harmless."""
+    from crampcare.cli import now_command
+
+    monkeypatch.setattr(now_command, "_interactive", lambda: True)  # as in a terminal
+    monkeypatch.setattr(now_command.time, "sleep", lambda _seconds: None)
+    run = crampcare("now", input="", env={"COLUMNS": "200"})  # the input ends at the first prompt
+    assert run.returncode == 0, run.stderr
+    assert KB.text(f"first_aid.{STEPS[1].id}.title", "en") not in run.stdout
+    assert all(question.text in run.stdout for question in KB.escalation.values())
+    assert "cannot say the cramp is harmless" in run.stdout and "should pass" not in run.stdout
+
+
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_the_learn_first_aid_page_has_the_warning_questions_its_massage_step_points_to(lang: str) -> None:
     """/learn/first-aid and `crampcare learn first-aid` gave the same steps as `now`, but not the

@@ -65,8 +65,9 @@ def run(*, plain: bool) -> None:
         if interactive and step.seconds:
             _countdown(console, step.seconds, title)
         # Anything typed but a bare Enter goes to the warning questions: "q" on a Russian layout is "й",
-        # and a sign that cannot wait must never be one wrong key away from another step.
-        if interactive and number < len(steps) and input(_("Enter for the next step, q for the warning signs now: ")).strip():
+        # and a sign that cannot wait must never be one wrong key away from another step. Ctrl-D too:
+        # it ended the walk-through with no question asked and nothing said.
+        if interactive and number < len(steps) and _wants_the_questions():
             break
     urgency = "self_care"
     unanswered = False
@@ -93,6 +94,15 @@ def run(*, plain: bool) -> None:
         console.print(_("The cramp should pass. If it is still there 10 minutes after it began, even with "
                         "stretching, or one of those signs comes later, get help as the question says. In the "
                         "morning, `crampcare assess` explains what may cause it and `crampcare log night` records it."))
+
+
+def _wants_the_questions() -> bool:
+    """After a step: ``False`` for a bare Enter (the next step), ``True`` for anything else, Ctrl-D included."""
+    try:
+        return bool(input(_("Enter for the next step, q for the warning signs now: ")).strip())
+    except EOFError:
+        print()
+        return True
 
 
 def _ask_yes_no(question: str) -> bool | None:
