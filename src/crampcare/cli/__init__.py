@@ -235,21 +235,22 @@ def schema() -> None:
     typer.echo(json.dumps(Assessment.model_json_schema(), indent=2))
 
 
-def _register_extensions() -> None:
-    import importlib
+def _register_command_groups() -> None:
+    """Add the commands that live in their own modules (each module's ``register`` adds its own)."""
+    from crampcare.cli import (
+        db_commands,
+        diary_commands,
+        insights_commands,
+        report_commands,
+        users_commands,
+        web_commands,
+    )
 
-    for module_name in ("diary_commands", "insights_commands", "report_commands", "web_commands", "db_commands",
-                        "users_commands"):
-        try:
-            module = importlib.import_module(f"crampcare.cli.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"crampcare.cli.{module_name}":
-                raise
-            continue
+    for module in (diary_commands, insights_commands, report_commands, web_commands, db_commands, users_commands):
         module.register(app)
 
 
-_register_extensions()
+_register_command_groups()
 
 
 def main() -> None:
