@@ -25,7 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
+import httpx2
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_REQUESTS_PER_PHASE = 50_000
@@ -48,9 +48,9 @@ def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if httpx.get(url + "/api/v1/health", timeout=1).status_code == 200:
+            if httpx2.get(url + "/api/v1/health", timeout=1).status_code == 200:
                 return process, url
-        except httpx.HTTPError:
+        except httpx2.HTTPError:
             time.sleep(0.1)
     process.kill()
     raise SystemExit("the server did not start")
@@ -65,7 +65,7 @@ def phase(url: str, method: str, path: str, body: bytes | None, seconds: float, 
     headers = {"content-type": "application/json"} if body is not None else {}
 
     def worker() -> None:
-        with httpx.Client(base_url=url, timeout=10) as client:
+        with httpx2.Client(base_url=url, timeout=10) as client:
             while time.perf_counter() < stop_at:
                 with lock:
                     if done[0] + errors[0] >= MAX_REQUESTS_PER_PHASE:
@@ -95,7 +95,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         process, url = start_server(Path(folder))
         try:
-            with httpx.Client(base_url=url) as client:  # warm up both routes
+            with httpx2.Client(base_url=url) as client:  # warm up both routes
                 for _ in range(50):
                     client.get("/api/v1/health")
                     client.post("/api/v1/assess", content=body, headers={"content-type": "application/json"})

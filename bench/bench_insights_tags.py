@@ -18,16 +18,13 @@ import random
 import statistics
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
-warnings.filterwarnings("ignore", message=".*httpx2.*")
+from fastapi.testclient import TestClient
 
-from fastapi.testclient import TestClient  # noqa: E402
-
-from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_TAG_LENGTH, MAX_TAGS_PER_DAY  # noqa: E402
-from crampcare.web.app import create_app  # noqa: E402
-from crampcare.web.settings import Settings  # noqa: E402
+from crampcare.diary.records import MAX_DISTINCT_TAGS, MAX_TAG_LENGTH, MAX_TAGS_PER_DAY
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
 
 
 def diary(days: int, seed: int = 1) -> dict[str, object]:

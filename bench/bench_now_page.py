@@ -15,11 +15,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import httpx
+import httpx2
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_api import start_server  # noqa: E402
+from bench_api import start_server
 
 BUDGET = 14 * 1024
 CHROMIUM = "/usr/bin/chromium"
@@ -27,7 +27,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def transferred(client: httpx.Client, url: str) -> tuple[int, int, str]:
+def transferred(client: httpx2.Client, url: str) -> tuple[int, int, str]:
     """(bytes on the wire, bytes decoded, content-encoding) for one GET with Accept-Encoding: gzip."""
     with client.stream("GET", url, headers={"accept-encoding": "gzip"}) as response:
         raw = b"".join(response.iter_raw())
@@ -41,7 +41,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         process, base = start_server(Path(folder))
         try:
-            with httpx.Client(base_url=base) as client:
+            with httpx2.Client(base_url=base) as client:
                 for lang in ("en", "ru"):
                     page = client.get(f"/now?lang={lang}").text
                     urls = [f"/now?lang={lang}", *re.findall(r'src="([^"]+)"', page), "/sw.js"]

@@ -25,7 +25,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
+import httpx2
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -62,9 +62,9 @@ def start_server(url: str, workers: int, log: Path) -> tuple[subprocess.Popen[by
         if process.poll() is not None:
             raise SystemExit(f"the server exited: {log.read_text()}")
         try:
-            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+            if httpx2.get(base + "/api/v1/health", timeout=1).status_code == 200:
                 return process, base
-        except httpx.HTTPError:
+        except httpx2.HTTPError:
             time.sleep(0.2)
     process.kill()
     raise SystemExit("the server did not start")
@@ -73,7 +73,7 @@ def start_server(url: str, workers: int, log: Path) -> tuple[subprocess.Popen[by
 def sign_up(base: str, index: int) -> tuple[str, str, str]:
     """(e-mail, session cookie, CSRF token) of a new user."""
     email = f"load{index}@example.org"
-    with httpx.Client(base_url=base, timeout=60) as client:
+    with httpx2.Client(base_url=base, timeout=60) as client:
         response = client.post("/api/v1/auth/signup", json={"email": email, "password": PASSWORD})
         response.raise_for_status()
         return email, client.cookies["crampcare_session"], response.json()["csrf_token"]
@@ -97,7 +97,7 @@ def client_loop(base: str, user: tuple[str, str, str], stop_at: float, results: 
     latencies: list[float] = []
     first = dt.date.today() - dt.timedelta(days=1)
     offset = 0
-    with httpx.Client(base_url=base, timeout=30, cookies={"crampcare_session": cookie},
+    with httpx2.Client(base_url=base, timeout=30, cookies={"crampcare_session": cookie},
                       headers={"X-CSRF-Token": csrf}) as client:
         while time.perf_counter() < stop_at:
             date = (first - dt.timedelta(days=offset)).isoformat()  # distinct dates per client
@@ -107,7 +107,7 @@ def client_loop(base: str, user: tuple[str, str, str], stop_at: float, results: 
             started = time.perf_counter()
             try:
                 response = client.post("/api/v1/nights", json=night)
-            except httpx.HTTPError as exc:
+            except httpx2.HTTPError as exc:
                 results.error(type(exc).__name__)
                 continue
             latencies.append(time.perf_counter() - started)
@@ -122,7 +122,7 @@ def client_loop(base: str, user: tuple[str, str, str], stop_at: float, results: 
 
 def read_back(base: str, user: tuple[str, str, str]) -> set[str]:
     _email, cookie, _csrf = user
-    with httpx.Client(base_url=base, timeout=120, cookies={"crampcare_session": cookie}) as client:
+    with httpx2.Client(base_url=base, timeout=120, cookies={"crampcare_session": cookie}) as client:
         response = client.get("/api/v1/nights")
         response.raise_for_status()
         return {night["date"] for night in response.json()}

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from depth import DEEP  # noqa: E402
-from pg import PostgresServer  # noqa: E402
+from depth import DEEP
+from pg import PostgresServer
 
 # Timing is a benchmark's job (bench/), not a property test's: no per-example deadline, and no
 # "too slow" health check (a strategy that draws its first examples in 0.6 s here takes over the 1 s

@@ -17,14 +17,14 @@ from typing import Any
 from urllib.parse import unquote
 
 import anyio
-import httpx
+import httpx2
 from fastapi.testclient import TestClient
 from starlette.testclient import _TestClientTransport
 from starlette.types import Message
 
 
 class _OneTripTransport(_TestClientTransport):
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         url = request.url
         if url.scheme not in ("http", "https"):
             return super().handle_request(request)  # websockets: Starlette's own session
@@ -91,7 +91,7 @@ class _OneTripTransport(_TestClientTransport):
         if not started:
             raise AssertionError("TestClient did not receive any response.")
         content = b"" if request.method == "HEAD" else b"".join(chunks)
-        response = httpx.Response(**started, stream=httpx.ByteStream(content), request=request)
+        response = httpx2.Response(**started, stream=httpx2.ByteStream(content), request=request)
         if "template" in debug:
             response.template = debug["template"]  # type: ignore[attr-defined]
         if "context" in debug:

@@ -11,22 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-warnings.filterwarnings("ignore", message=".*httpx2.*")
-
-from fastapi.testclient import TestClient  # noqa: E402
-
-from crampcare.cli import app as cli_app  # noqa: E402
-from crampcare.diary.store import DiaryStore  # noqa: E402
-from crampcare.web.app import create_app  # noqa: E402
-from crampcare.web.settings import Settings  # noqa: E402
+from crampcare.cli import app as cli_app
+from crampcare.diary.store import DiaryStore
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
 
 NIGHT = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 FIRST = {"start": "02:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6}

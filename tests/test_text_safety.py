@@ -11,26 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-warnings.filterwarnings("ignore", message=".*httpx2.*")
-
-from fastapi.testclient import TestClient  # noqa: E402
-
-from crampcare.accounts import AccountError, AccountService  # noqa: E402
-from crampcare.cli import app as cli_app  # noqa: E402
-from crampcare.db.engine import make_engine  # noqa: E402
-from crampcare.diary.records import DayRecord, NightRecord  # noqa: E402
-from crampcare.diary.store import DiaryStore  # noqa: E402
-from crampcare.plaintext import ControlCharacterError, plain_text  # noqa: E402
-from crampcare.services.transfer import export_diary  # noqa: E402
-from crampcare.web.app import create_app  # noqa: E402
-from crampcare.web.settings import Settings  # noqa: E402
+from crampcare.accounts import AccountError, AccountService
+from crampcare.cli import app as cli_app
+from crampcare.db.engine import make_engine
+from crampcare.diary.records import DayRecord, NightRecord
+from crampcare.diary.store import DiaryStore
+from crampcare.plaintext import ControlCharacterError, plain_text
+from crampcare.services.transfer import export_diary
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
 
 DAY = (dt.date.today() - dt.timedelta(days=2)).isoformat()
 RLO, PDF, RLM, LRI, PDI, ZWSP, BOM = "\u202e", "\u202c", "\u200f", "\u2066", "\u2069", "\u200b", "\ufeff"

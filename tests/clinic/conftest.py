@@ -16,7 +16,7 @@ from one_trip_client import OneTripClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
-from serverkit import Person, server_app  # noqa: E402
+from serverkit import Person, server_app
 
 
 @pytest.fixture(scope="module")

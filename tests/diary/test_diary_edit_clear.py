@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -137,7 +136,6 @@ def test_the_stored_result_equals_an_api_put_with_null(
     assert run("diary", "edit", DATE, *[arg for name in CLEAR_NAMES for arg in ("--clear", name)]).exit_code == 0
     by_cli = _stored(sqlite_url)
 
-    warnings.filterwarnings("ignore", message=".*httpx2.*")
     from fastapi.testclient import TestClient
 
     from crampcare.web.app import create_app

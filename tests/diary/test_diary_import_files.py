@@ -84,9 +84,7 @@ def test_the_refusal_is_in_russian_too(run: Callable[..., CliResult], tmp_path: 
 
 
 def test_the_api_reads_the_same_files_and_refuses_the_same(db: str) -> None:
-    import warnings
 
-    warnings.filterwarnings("ignore", message=".*httpx2.*")
     from fastapi.testclient import TestClient
 
     from crampcare.web.app import create_app

@@ -98,7 +98,6 @@ def test_an_edit_made_from_a_record_changed_meanwhile_is_refused_in_russian_too(
         assert diary_service.day(diary, dt.date(2026, 1, 10)).fluids_ml == 2000  # type: ignore[union-attr]
 
 
-@pytest.mark.filterwarnings("ignore:.*httpx2")  # as tests/web/conftest.py
 @pytest.mark.parametrize("kind", ["night", "day"])
 def test_the_web_edit_form_does_not_overwrite_a_change_saved_after_it_was_shown(
     new_migrated_sqlite: Callable[[Path], str], tmp_path: Path, kind: str

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -113,7 +112,6 @@ def test_the_russian_list_says_sleep_was_not_disturbed(
 
 @pytest.fixture
 def web(sqlite_url: str) -> Iterator[Any]:
-    warnings.filterwarnings("ignore", message=".*httpx2.*")
     from fastapi.testclient import TestClient
 
     from crampcare.web.app import create_app

@@ -19,8 +19,8 @@ from tests.i18n.test_leak_web import RU, assert_russian
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "clinic"))
 
-from clinickit import URGENT_ANSWERS, clinician, invite, log_nights, post_form, save_assessment  # noqa: E402
-from serverkit import Person, server_app  # noqa: E402
+from clinickit import URGENT_ANSWERS, clinician, invite, log_nights, post_form, save_assessment
+from serverkit import Person, server_app
 
 
 @pytest.fixture(scope="module")

@@ -10,22 +10,18 @@ import datetime as dt
 import gc
 import re
 import unicodedata
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from unittest.mock import patch
 
 import pytest
+from fastapi.testclient import TestClient
 
 from crampcare.diary.records import Cramp, DayRecord, NightRecord
 from crampcare.i18n.context import use_language
 from crampcare.insights import compute_insights, day_factors, factor_label
 from crampcare.insights.factors import PRESENT, TAG_PREFIX
 from crampcare.insights.simulate import simulate_diary
-
-warnings.filterwarnings("ignore", message=".*httpx2.*")
-
-from fastapi.testclient import TestClient  # noqa: E402
 
 END = dt.date(2026, 11, 1)
 

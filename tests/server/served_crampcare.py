@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the shared cheap hasher
 
-from cheap_hashing import cheap_hasher  # noqa: E402
-from crampcare.accounts import service  # noqa: E402
+from cheap_hashing import cheap_hasher
+from crampcare.accounts import service
 
 service._hasher = cheap_hasher()
 

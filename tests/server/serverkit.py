@@ -12,22 +12,18 @@ import socket
 import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
-warnings.filterwarnings("ignore", message=".*httpx2.*")
-
-from fastapi import FastAPI  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
-
-from crampcare.db.schema import upgrade  # noqa: E402
-from crampcare.web.app import create_app  # noqa: E402
-from crampcare.web.settings import Settings  # noqa: E402
-from loopback import loopback_client  # noqa: E402
+from crampcare.db.schema import upgrade
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
+from loopback import loopback_client
 
 PASSWORD = "correct horse battery"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -71,7 +67,7 @@ def routes_of(routes: list[Any]) -> Iterator[Any]:
 class Person:
     """One browser (its own cookie jar) or script, talking to the app as one user."""
 
-    def __init__(self, client: TestClient | httpx.Client, email: str, password: str = PASSWORD) -> None:
+    def __init__(self, client: TestClient | httpx2.Client, email: str, password: str = PASSWORD) -> None:
         self.client = client
         self.email = email
         self.password = password
@@ -85,7 +81,7 @@ class Person:
         self.csrf = response.json()["csrf_token"]
         return self
 
-    def log_in(self) -> httpx.Response:
+    def log_in(self) -> httpx2.Response:
         response = self.client.post("/api/v1/auth/login", json={"email": self.email, "password": self.password})
         if response.status_code == 200:
             self.csrf = response.json()["csrf_token"]
@@ -96,14 +92,14 @@ class Person:
             return {"Authorization": f"Bearer {self.bearer}"}
         return {"X-CSRF-Token": self.csrf}
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx2.Response:
         headers = {**self.headers(), **kwargs.pop("headers", {})}
         return self.client.request(method, url, headers=headers, **kwargs)
 
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+    def get(self, url: str, **kwargs: Any) -> httpx2.Response:
         return self.request("GET", url, **kwargs)
 
-    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+    def post(self, url: str, **kwargs: Any) -> httpx2.Response:
         return self.request("POST", url, **kwargs)
 
     def log_week(self, start: dt.date, note: str) -> list[dt.date]:
@@ -235,7 +231,7 @@ def _start_serve_on(port: int, folder: Path, args: tuple[str, ...], env: dict[st
                 try:
                     if client.get(health).status_code == 200:
                         return server
-                except httpx.HTTPError:
+                except httpx2.HTTPError:
                     pass
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"crampcare serve did not answer within {timeout:g} s: {log.read_text()}")

@@ -6,22 +6,18 @@ Browser tests drive Debian's Chromium through Playwright (``browser``: one per p
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
+from playwright.sync_api import expect
+from tests.web.threaded_server import serve_in_thread
 
-warnings.filterwarnings("ignore", message=".*httpx2.*")
-
-from fastapi.testclient import TestClient  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
-from tests.web.threaded_server import serve_in_thread  # noqa: E402
-
-from crampcare.web.app import create_app  # noqa: E402
-from crampcare.web.settings import Settings  # noqa: E402
-from one_trip_client import OneTripClient  # noqa: E402
+from crampcare.web.app import create_app
+from crampcare.web.settings import Settings
+from one_trip_client import OneTripClient
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # expect() retries its check for 5 s by default: a check that waits on the page's scripts, its service worker

@@ -7,13 +7,9 @@ It answered 200 with the whole body again, so a client polling for a phone's cha
 from __future__ import annotations
 
 import datetime as dt
-import warnings
 
 import pytest
-
-warnings.filterwarnings("ignore", message=".*httpx2.*")
-
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
 DATE = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 RECORDS = {"nights": {"date": DATE, "cramps": [{"start": "03:10", "duration_s": 60, "leg": "left",

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 
-warnings.filterwarnings("ignore", message=".*httpx2.*")
-
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
 NIGHT = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 CRAMP = {"start": "03:10", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}

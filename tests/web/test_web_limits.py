@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -34,7 +34,7 @@ def days_ago(days: int, today: dt.date | None = None) -> str:
 CRAMP = {"start": "03:10", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}
 
 
-def refused(response: httpx.Response, field: str) -> None:
+def refused(response: httpx2.Response, field: str) -> None:
     assert response.status_code == 422, response.text
     fields = [item["field"] for item in response.json()["error"]["fields"]]
     assert any(field in name for name in fields), fields

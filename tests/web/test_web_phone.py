@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from playwright.sync_api import expect
 from tests.web.browserkit import AXE_URL, BLANK_URL, as_new, axe_violations, log_cramp_offline, sideways
@@ -76,7 +76,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     application = create_app(Settings(db=f"sqlite:///{db}"))
     for url in serve_in_thread(application):
         # A night with two cramps to edit, and a day.
-        httpx.put(f"{url}/api/v1/nights/{EDIT_DATE}", json={"date": EDIT_DATE, "cramps": [
+        httpx2.put(f"{url}/api/v1/nights/{EDIT_DATE}", json={"date": EDIT_DATE, "cramps": [
             {"start": "02:10", "duration_s": 120, "leg": "left", "muscles": ["calf"], "severity": 6},
             {"start": "04:40", "duration_s": 60, "leg": "right", "muscles": ["toes"], "severity": 3}]},
             headers={"Origin": url, "If-Match": "*"}).raise_for_status()
@@ -304,7 +304,7 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
     moment = dt.datetime.now().replace(second=0, microsecond=0)
     page.clock.set_fixed_time(moment)
     night = default_night_date(moment).isoformat()
-    httpx.delete(f"{server.url}/api/v1/nights/{night}", headers={"Origin": server.url, "If-Match": "*"})
+    httpx2.delete(f"{server.url}/api/v1/nights/{night}", headers={"Origin": server.url, "If-Match": "*"})
     try:
         page.goto("/diary")
         page.evaluate("navigator.serviceWorker.ready")
@@ -333,7 +333,7 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
         page.reload()
         page.wait_for_function(synced, polling=100)
         assert page.locator("#pending").is_hidden()
-        stored = httpx.get(f"{server.url}/api/v1/nights/{night}").json()
+        stored = httpx2.get(f"{server.url}/api/v1/nights/{night}").json()
         assert len([c for c in stored["cramps"] if c["severity"] == 7 and c["leg"] == "left"]) == 1
     finally:
         context.close()
@@ -359,7 +359,7 @@ def test_a_cramp_night_from_the_home_page_in_three_taps(phone_page: Any, server:
     night = night_date_for(dt.time.fromisoformat(offered[1]), now).isoformat()
 
     def stored() -> list[dict[str, Any]]:
-        found = httpx.get(f"{server.url}/api/v1/nights/{night}")
+        found = httpx2.get(f"{server.url}/api/v1/nights/{night}")
         return list(found.json()["cramps"]) if found.status_code == 200 else []
 
     before = len(stored())
