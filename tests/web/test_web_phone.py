@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 
 from crampcare.assess.interview import drop_hidden
 from crampcare.cli import app as cli
+from crampcare.diary.records import MAX_CRAMPS_PER_NIGHT
 from crampcare.diary.units import default_night_date, night_date_for
 from crampcare.knowledge import load_knowledge
 from crampcare.web import pages
@@ -337,6 +338,58 @@ def test_offline_night_is_kept_then_stored_once(browser: Any, server: LiveServer
         assert len([c for c in stored["cramps"] if c["severity"] == 7 and c["leg"] == "left"]) == 1
     finally:
         context.close()
+
+
+def test_a_night_the_server_refuses_when_sent_is_listed_with_why_and_can_be_removed(phone_page: Any,
+                                                                                   server: LiveServer) -> None:
+    """Kept offline, then refused when sent (another device filled the night up to its limit meanwhile): the
+    night stays listed with the server's own reason, is not sent again, and its button removes it from the
+    device; nothing in the diary changes."""
+    page = phone_page
+    context = page.context
+
+    def posts_fail(route: Any) -> None:  # no connection for saving; the pages themselves still load
+        route.abort() if route.request.method == "POST" else route.continue_()
+
+    night = (dt.date.today() - dt.timedelta(days=2)).isoformat()  # a night that is over: all its cramps are past
+    page.goto("/diary")
+    page.locator("#night-form input[name=date]").fill(night)
+    context.route("**/*", posts_fail)
+    try:
+        log_cramp_offline(page, night, "calf")
+    finally:
+        context.unroute("**/*", posts_fail)
+    full = [{"start": f"0{i // 60}:{i % 60:02d}", "duration_s": 30, "leg": "right", "muscles": ["foot"], "severity": 2}
+            for i in range(MAX_CRAMPS_PER_NIGHT)]
+    api = {"Origin": server.url, "If-Match": "*"}
+    httpx2.put(f"{server.url}/api/v1/nights/{night}", json={"date": night, "cramps": full},
+               headers=api).raise_for_status()
+    synced = "document.documentElement.dataset.offlineSync === 'done'"
+    try:
+        page.goto("/diary")  # online again: this page's sync sends the night, and the server says no
+        page.wait_for_function(synced, polling=100)
+        entry = page.locator("#pending-list li")
+        expect(entry).to_have_count(1)
+        assert f"Night of {night}" in entry.inner_text() and f"more than {MAX_CRAMPS_PER_NIGHT} cramps" in entry.inner_text()
+        assert axe_violations(page) == []
+        shot(page, "offline-refused")
+        page.reload()  # refused once is refused: kept, listed, not sent again
+        page.wait_for_function(synced, polling=100)
+        expect(entry).to_have_count(1)
+        entry.get_by_role("button", name=f"Remove: Night of {night}", exact=False).click()
+        expect(page.locator("#pending")).to_be_hidden()
+        expect(page.locator("main h1")).to_be_focused()
+        kept = page.evaluate("""() => new Promise(done => { const r = indexedDB.open('crampcare-offline', 1);
+            r.onsuccess = () => { const g = r.result.transaction('nights').objectStore('nights').count();
+                                  g.onsuccess = () => done(g.result); }; })""")
+        assert kept == 0
+        page.reload()
+        page.wait_for_function(synced, polling=100)
+        expect(page.locator("#pending")).to_be_hidden()
+        stored = httpx2.get(f"{server.url}/api/v1/nights/{night}").json()["cramps"]
+        assert len(stored) == MAX_CRAMPS_PER_NIGHT and all(c["leg"] == "right" for c in stored)
+    finally:
+        httpx2.delete(f"{server.url}/api/v1/nights/{night}", headers=api)
 
 
 def test_a_cramp_night_from_the_home_page_in_three_taps(phone_page: Any, server: LiveServer,

@@ -12,7 +12,9 @@
    Only the signed-in account's own entries are listed; after a log-out they stay on the device,
    bound to their account, and are sent when it signs in here again (the box says so, and a
    signed-out page says only that nights wait for their account, never whose or what).
-   Nothing is deleted until the server has stored it. */
+   Nothing is deleted until the server has stored it, except a night the server refused (it will
+   never be sent): listed with the server's reason and a button that removes it, once the person
+   has logged it again or no longer wants it. */
 (function () {
   "use strict";
   if (!window.indexedDB || !window.fetch) return;
@@ -111,7 +113,8 @@
       var signIn = serverMode && !viewer && entries.some(function (e) { return !!e.account; });
       own.forEach(function (entry) {
         var li = d.createElement("li");
-        li.textContent = describe(entry) + (entry.refused ? " (" + (entry.reason || words("refused", "not accepted, please log it again")) + ")" : "");
+        li.textContent = describe(entry) + (entry.refused ? " (" + (entry.reason || words("refused", "not accepted, please log it again")) + ") " : "");
+        if (entry.refused) li.appendChild(removeButton(entry));
         signIn = signIn || waiting[entry.key] === "signin";
         list.appendChild(li);
       });
@@ -121,6 +124,22 @@
       if (stay) stay.hidden = !(serverMode && own.length);
       box.hidden = !(own.length || signIn);
     });
+  }
+  function removeButton(entry) {
+    var button = d.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = words("remove", "Remove");
+    button.setAttribute("aria-label", words("remove", "Remove") + ": " + describe(entry));
+    button.addEventListener("click", function () {
+      tx("readwrite", function (s) { s.delete(entry.key); }).then(show).then(function () {
+        // Focus stays in the box (the next refused night's button), or on the heading of the page's form.
+        var next = d.querySelector("#pending-list button"), box = d.getElementById("pending");
+        var target = next || (box && !box.hidden ? box : d.querySelector("main h1"));
+        if (target) { if (!next) target.tabIndex = -1; target.focus(); }
+      });
+    });
+    return button;
   }
   function body(fields, token) {
     var data = new URLSearchParams();
@@ -144,6 +163,10 @@
   function signedOut(res) {
     // Server mode answers a write without a session by sending the browser to the log-in page.
     return res.status === 401 || res.status === 403 || (res.redirected && new URL(res.url).pathname === "/login");
+  }
+  function reason(text) {
+    // The server's own sentence: a fetch asks for no HTML, so a refusal comes as the API's JSON error.
+    try { return JSON.parse(text).error.message || ""; } catch (e) { return ""; }
   }
   function whoIsSignedIn() {
     // Local mode has no accounts: the page's (empty) token. Server mode: the session's account and token now.
@@ -180,9 +203,8 @@
               }
               if (res.status >= 400 && res.status < 500) {
                 entry.refused = true;  // the server read it and said no: keep it visible, with its reason
-                return res.text().then(function (html) {
-                  var why = new DOMParser().parseFromString(html, "text/html").querySelector("#form-errors li");
-                  if (why) entry.reason = why.textContent.trim();
+                return res.text().then(function (text) {
+                  entry.reason = reason(text);
                 }, function () {}).then(function () { return tx("readwrite", function (s) { s.put(entry); }); });
               }
             });
