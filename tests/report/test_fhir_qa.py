@@ -8,6 +8,7 @@ import copy
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,27 @@ def test_the_api_export_takes_the_clis_date_range(client: Any, db: str, tmp_path
     for bad in ({"from": "2026-13-01"}, {"to": "1899-12-31"}, {"from": "9999-01-01"}):
         answer = client.get("/api/v1/export/fhir", params=bad)
         assert answer.status_code == 422 and answer.json()["error"]["fields"], (bad, answer.text)
+
+
+@pytest.mark.parametrize(("zone", "winter", "summer"), [("Europe/Moscow", "+03:00", "+03:00"),
+                                                       ("America/New_York", "-05:00", "-04:00"),
+                                                       ("UTC", "+00:00", "+00:00")])
+def test_a_cramps_clock_time_carries_the_offset_of_the_zone_crampcare_runs_in(
+        client: Any, monkeypatch: pytest.MonkeyPatch, zone: str, winter: str, summer: str) -> None:
+    """FHIR needs an offset with a clock time: the zone of the process (``TZ``), which is how a clinic runs
+    its server in its patients' zone (README). The clock time itself is never moved, in winter or summer."""
+    cramp = {"start": "03:10", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}
+    for night in ("2026-01-14", "2026-07-14"):
+        assert client.put(f"/api/v1/nights/{night}", json={"date": night, "cramps": [cramp]}).status_code in (200, 201)
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        bundle = client.get("/api/v1/export/fhir").json()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    times = sorted(r["effectiveDateTime"] for r in resources(bundle, "Observation") if "T" in r.get("effectiveDateTime", ""))
+    assert times == [f"2026-01-15T03:10:00{winter}", f"2026-07-15T03:10:00{summer}"]
 
 
 def test_every_client_of_the_export_service_is_refused_a_reversed_range(small: DiaryStore) -> None:
