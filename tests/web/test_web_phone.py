@@ -365,7 +365,20 @@ def test_a_night_the_server_refuses_when_sent_is_listed_with_why_and_can_be_remo
     httpx2.put(f"{server.url}/api/v1/nights/{night}", json={"date": night, "cramps": full},
                headers=api).raise_for_status()
     synced = "document.documentElement.dataset.offlineSync === 'done'"
+
+    def too_many_requests(route: Any) -> None:  # a proxy in front of the server: "not now", not "no"
+        route.fulfill(status=429, body="") if route.request.method == "POST" else route.continue_()
+
     try:
+        context.route("**/*", too_many_requests)
+        try:
+            page.goto("/diary")
+            page.wait_for_function(synced, polling=100)
+            waiting = page.locator("#pending-list li")
+            expect(waiting).to_have_count(1)
+            assert "not accepted" not in waiting.inner_text() and waiting.locator("button").count() == 0
+        finally:
+            context.unroute("**/*", too_many_requests)
         page.goto("/diary")  # online again: this page's sync sends the night, and the server says no
         page.wait_for_function(synced, polling=100)
         entry = page.locator("#pending-list li")

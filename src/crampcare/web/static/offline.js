@@ -201,7 +201,8 @@
                 if (sent.indexOf(entry.fields.date) < 0) sent.push(entry.fields.date);
                 return tx("readwrite", function (s) { s.delete(entry.key); });
               }
-              if (res.status >= 400 && res.status < 500) {
+              // "Too many requests" and "timed out" (a proxy in front of a clinic's server) say "not now", not "no".
+              if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
                 entry.refused = true;  // the server read it and said no: keep it visible, with its reason
                 return res.text().then(function (text) {
                   entry.reason = reason(text);
