@@ -149,8 +149,9 @@ def test_the_region_switch_refuses_an_unknown_region_with_a_reason(web: TestClie
     assert web.post("/region", data={"region": "gb", "next": "/now"}, follow_redirects=False).status_code == 303
 
 
-def test_the_cli_refuses_an_unknown_region_the_same_way() -> None:
-    run = crampcare("now", "--plain", "--region", "XX")
+@pytest.mark.parametrize("now", [("now", "--plain"), ("now",)], ids=["plain", "panels"])
+def test_the_cli_refuses_an_unknown_region_the_same_way(now: tuple[str, ...]) -> None:
+    run = crampcare(*now, "--region", "XX")
     assert run.returncode == 2 and run.stderr.startswith("error: unknown region 'XX'; choose from: RU, GB, EU, US")
 
 

@@ -225,6 +225,7 @@ def test_import_refusals_are_russian(diary: str, tmp_path: Path) -> None:
     ("assess", "--format", "pdf"),                     # Typer's choice check
     ("questionnaire", "--format", "fhir"),
     ("now", "--plain", "--region", "XX"),              # the fast path of `now`
+    ("now", "--region", "XX"),                         # `now` with panels starts there too
     ("export", "--format", "xml", "--out", "x.xml"),
     ("diary", "undo"),                                 # an empty diary
     ("diary", "delete", "2026-12-01"),

@@ -275,7 +275,11 @@ def _main() -> None:
     from crampcare.cli import fast
 
     if fast.handles(sys.argv[1:]):
-        fast.run(sys.argv[1:])
+        try:
+            fast.run(sys.argv[1:])
+        except KeyboardInterrupt:  # Ctrl-C at a question: as every other command stops on it
+            sys.stderr.write("\n")
+            raise SystemExit(130) from None
         return
     try:  # Typer >= 0.20 vendors Click under typer._click.
         from typer._click import exceptions as click_errors
