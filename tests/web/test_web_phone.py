@@ -379,6 +379,7 @@ def test_a_night_the_server_refuses_when_sent_is_listed_with_why_and_can_be_remo
             waiting = page.locator("#pending-list li")
             expect(waiting).to_have_count(1)
             assert "not accepted" not in waiting.inner_text() and waiting.locator("button").count() == 0
+            expect(page.locator("#pending-refused")).to_be_hidden()
         finally:
             context.unroute("**/*", too_many_requests)
         page.goto("/diary")  # online again: this page's sync sends the night, and the server says no
@@ -386,6 +387,7 @@ def test_a_night_the_server_refuses_when_sent_is_listed_with_why_and_can_be_remo
         entry = page.locator("#pending-list li")
         expect(entry).to_have_count(1)
         assert f"Night of {night}" in entry.inner_text() and f"more than {MAX_CRAMPS_PER_NIGHT} cramps" in entry.inner_text()
+        expect(page.locator("#pending-refused")).to_be_visible()  # what to do about it
         assert axe_violations(page) == []
         shot(page, "offline-refused")
         page.reload()  # refused once is refused: kept, listed, not sent again

@@ -118,6 +118,8 @@
         signIn = signIn || waiting[entry.key] === "signin";
         list.appendChild(li);
       });
+      var refused = d.getElementById("pending-refused");
+      if (refused) refused.hidden = !own.some(function (entry) { return entry.refused; });
       var note = d.getElementById("pending-signin");
       if (note) note.hidden = !signIn;
       var stay = d.getElementById("pending-logout");
