@@ -47,6 +47,9 @@ class Config(BaseSettings):
     busy_timeout: float = Field(
         10, gt=0, le=3600, description="Seconds a write to a SQLite diary waits, on each of its tries, for another "
         "program's write to end before it is refused (nothing is saved).")
+    api_token_days: int = Field(
+        365, ge=1, le=3650, description="Days a personal API token works after it is made; after that it is refused "
+        "(a leaked one stops working even if nobody revokes it) and its owner makes a new one.")
     import_limit_mb: int | None = Field(
         None, ge=1, le=1024, description="Largest diary file (MB) the web app and API import; default 64 in local "
         "mode, 16 in server mode. Every other request stays limited to 1 MB.")

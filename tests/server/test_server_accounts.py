@@ -297,6 +297,55 @@ def test_personal_api_tokens(people: Callable[..., Person]) -> None:
     assert [t["name"] for t in ann.get("/api/v1/tokens").json()] == ["phone"]
 
 
+def test_a_personal_token_works_for_the_configured_days_then_is_refused_and_listed_as_expired(
+        app: FastAPI, people: Callable[..., Person]) -> None:
+    """A token that leaked from a script ends by itself: ``api_token_days`` after it was made (365 by
+    default) it is refused like an unknown one, and its owner sees it as expired, with the date, and revokes it."""
+    from crampcare.accounts.models import ApiTokenRow
+
+    assert app.state.settings.api_token_days == 365
+    ann = people("ann@example.org")
+    made = ann.post("/api/v1/tokens", json={"name": "old script"}).json()
+    created, expires = (dt.datetime.fromisoformat(made[k]) for k in ("created_at", "expires_at"))
+    assert expires - created == dt.timedelta(days=365) and made["expired"] is False
+    script = Person(OneTripClient(app), ann.email)
+    script.bearer = made["token"]
+    assert script.get("/api/v1/nights").status_code == 200
+
+    def made_ago(age: dt.timedelta) -> None:
+        with app.state.engine.begin() as conn:
+            conn.execute(update(ApiTokenRow).where(ApiTokenRow.id == made["id"])
+                         .values(created_at=dt.datetime.now(dt.UTC) - age))
+
+    made_ago(dt.timedelta(days=364, hours=23))  # its last hour
+    assert script.get("/api/v1/nights").status_code == 200
+    made_ago(dt.timedelta(days=365, seconds=1))
+    assert script.get("/api/v1/nights").status_code == 401  # as an unknown token: nothing said about the account
+    listed = ann.get("/api/v1/tokens").json()
+    assert [(t["name"], t["expired"]) for t in listed] == [("old script", True)]
+    page = ann.get("/account").text
+    assert f"expired {listed[0]['expires_at'][:10]}: refused; revoke it and make a new one" in page
+    assert ann.request("DELETE", f"/api/v1/tokens/{made['id']}").status_code == 200
+    assert ann.get("/api/v1/tokens").json() == []
+
+
+def test_the_token_lifetime_is_a_setting(migrated_db_url: str) -> None:
+    from crampcare.config import load_config
+    from crampcare.web.settings import Settings
+
+    assert load_config({"api_token_days": 30}).api_token_days == 30
+    short = server_app(migrated_db_url, api_token_days=30)
+    try:
+        with OneTripClient(short) as client:
+            ann = Person(client, "short@example.org").sign_up()
+            made = ann.post("/api/v1/tokens", json={"name": "month"}).json()
+        assert (dt.datetime.fromisoformat(made["expires_at"]) - dt.datetime.fromisoformat(made["created_at"])
+                == dt.timedelta(days=30))
+    finally:
+        short.state.engine.dispose()
+    assert Settings.from_config(load_config({"api_token_days": 7})).api_token_days == 7
+
+
 # --------------------------------------------------------------------------- password and deletion
 
 

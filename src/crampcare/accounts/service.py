@@ -128,6 +128,11 @@ class ApiToken:
     id: int
     name: str
     created_at: dt.datetime
+    expires_at: dt.datetime  # refused from then on (listed until its owner deletes it)
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= _now()
 
 
 def _now() -> dt.datetime:
@@ -231,9 +236,15 @@ def end_credentials(conn: Connection, user_id: int, keep_session: str | None = N
     conn.execute(delete(ApiTokenRow).where(ApiTokenRow.user_id == user_id))
 
 
+#: How long a personal API token works after it is made, unless the server is configured otherwise
+#: (``api_token_days``): a token that leaked from a script stops working even if nobody revokes it.
+DEFAULT_TOKEN_LIFETIME = dt.timedelta(days=365)
+
+
 class AccountService:
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, token_lifetime: dt.timedelta = DEFAULT_TOKEN_LIFETIME):
         self.engine = engine
+        self.token_lifetime = token_lifetime
         # Made now, once per process, not by the first log-in with an unknown e-mail: that one would take
         # twice as long as any with a known e-mail, and so tell which kind it was.
         _dummy_hash()
@@ -410,7 +421,7 @@ class AccountService:
             ).scalar_one())
 
         token_id = run_write(self.engine, Owner(user.owner_id, user.id), write)
-        return token, ApiToken(id=token_id, name=label, created_at=now)
+        return token, ApiToken(id=token_id, name=label, created_at=now, expires_at=now + self.token_lifetime)
 
     def list_api_tokens(self, user: User) -> list[ApiToken]:
         """The user's personal API tokens (names and dates only), oldest first."""
@@ -419,7 +430,8 @@ class AccountService:
                 select(ApiTokenRow.id, ApiTokenRow.name, ApiTokenRow.created_at)
                 .where(ApiTokenRow.user_id == user.id).order_by(ApiTokenRow.created_at, ApiTokenRow.id)
             ).all()
-        return [ApiToken(id=r.id, name=r.name, created_at=_aware(r.created_at)) for r in rows]
+        return [ApiToken(id=r.id, name=r.name, created_at=_aware(r.created_at),
+                         expires_at=_aware(r.created_at) + self.token_lifetime) for r in rows]
 
     def revoke_api_token(self, user: User, token_id: int) -> bool:
         """Delete one of the user's tokens; ``False`` when the user has no token with that id."""
@@ -442,23 +454,25 @@ class AccountService:
             "created_at": _aware(created).isoformat() if created is not None else None,
             "sessions": [{"created_at": _aware(s.created_at).isoformat(), "expires_at": _aware(s.expires_at).isoformat()}
                          for s in sessions],
-            "api_tokens": [{"id": t.id, "name": t.name, "created_at": t.created_at.isoformat()}
-                           for t in self.list_api_tokens(user)],
+            "api_tokens": [{"id": t.id, "name": t.name, "created_at": t.created_at.isoformat(),
+                            "expires_at": t.expires_at.isoformat()} for t in self.list_api_tokens(user)],
         }
 
     def user_for_api_token(self, token: str | None) -> User | None:
+        """The user of a personal API token, or ``None`` (unknown, or older than the token lifetime)."""
         if not token or len(token) > 200:
             return None
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(UserRow.id, UserRow.email, UserRow.owner_id, UserRow.language, UserRow.region,
-                       UserRow.password_hash)
+                       UserRow.password_hash, ApiTokenRow.created_at)
                 .join(ApiTokenRow, ApiTokenRow.user_id == UserRow.id)
                 .where(ApiTokenRow.token_hash == _hash_token(token))
             ).one_or_none()
-        return None if row is None else User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language,
-                                             region=row.region, password_stamp=_password_stamp(row.password_hash),
-                                             by_api_token=True)
+        if row is None or _aware(row.created_at) + self.token_lifetime <= _now():
+            return None
+        return User(id=row.id, email=row.email, owner_id=row.owner_id, language=row.language, region=row.region,
+                    password_stamp=_password_stamp(row.password_hash), by_api_token=True)
 
     # --- account changes ------------------------------------------------------------
     def set_region(self, user: User, region: str | None) -> None:

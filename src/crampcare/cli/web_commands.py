@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
             help="Proxies whose X-Forwarded-For/-Proto to trust (comma-separated) (default 127.0.0.1)."),
         config_file: Path | None = typer.Option(
             None, "--config", help="A TOML file with these settings (a `server` table or top-level keys: mode, db, "
-            "host, port, workers, secure_cookies, forwarded_allow_ips, signup_limit, busy_timeout, import_limit_mb)."),
+            "host, port, workers, secure_cookies, forwarded_allow_ips, signup_limit, busy_timeout, import_limit_mb, api_token_days)."),
     ) -> None:
         """Open the app in a browser: first aid, assessment, diary, insights, and the JSON API (/docs)."""
         from crampcare.collector import collector_paused

@@ -36,7 +36,7 @@ from crampcare.web.errors import ApiError, account_error
 from crampcare.web.params import JsonBodyRoute
 
 if TYPE_CHECKING:
-    from crampcare.accounts import Session, User
+    from crampcare.accounts import ApiToken, Session, User
     from crampcare.services.diary import Diary
 
 router = APIRouter(prefix="/api/v1", tags=["account"], route_class=JsonBodyRoute)
@@ -218,11 +218,16 @@ def export_all(request: Request, auth: Auth = Depends(require_user),
 
 
 @router.get("/tokens", summary="My personal API tokens (names and dates; the secrets are never shown again)",
-            responses=UNAUTHORIZED)
+            description="Each token works until its `expires_at` (the server's `api_token_days` after it was made); "
+            "an expired one is listed, refused, and can be deleted.", responses=UNAUTHORIZED)
 def list_tokens(request: Request, auth: Auth = Depends(require_user)) -> Response:
     assert auth.user is not None
-    return _json([{"id": t.id, "name": t.name, "created_at": t.created_at.isoformat()}
-                  for t in accounts(request).list_api_tokens(auth.user)])
+    return _json([_token_json(t) for t in accounts(request).list_api_tokens(auth.user)])
+
+
+def _token_json(token: ApiToken) -> dict[str, Any]:
+    return {"id": token.id, "name": token.name, "created_at": token.created_at.isoformat(),
+            "expires_at": token.expires_at.isoformat(), "expired": token.expired}
 
 
 @router.post("/tokens", status_code=201,
@@ -255,8 +260,7 @@ async def create_token(body: TokenRequest, request: Request) -> Response:
         secret, token = await run_in_threadpool(service.issue_api_token, user, body.name)
     except AccountError as exc:
         raise account_error(exc) from None
-    return _json({"id": token.id, "name": token.name, "created_at": token.created_at.isoformat(), "token": secret,
-                  "use": "Authorization: Bearer <token>"}, 201)
+    return _json({**_token_json(token), "token": secret, "use": "Authorization: Bearer <token>"}, 201)
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke one of my personal API tokens",

@@ -7,6 +7,7 @@ external fonts, no build step.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -183,7 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from crampcare.web import accounts_api, accounts_pages
         from crampcare.web.auth import LoginRequired, login_required_response, server_guard
 
-        app.state.accounts = AccountService(engine)
+        app.state.accounts = AccountService(engine, token_lifetime=dt.timedelta(days=settings.api_token_days))
         guard = [Depends(server_guard)]
         refusals: dict[int | str, dict[str, Any]] = {401: api._err("Not logged in: no valid session cookie or personal API token."),
                     403: api._err("Cookie-authenticated request without the session's X-CSRF-Token.")}

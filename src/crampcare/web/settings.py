@@ -43,6 +43,7 @@ class Settings:
     signup_limit: int = 10  # sign-ups per client address per 15 minutes; 0 = no limit (load tests)
     busy_timeout: float | None = None  # seconds a SQLite write waits per try; None: the environment, else 10
     max_import_bytes: int | None = None  # largest body of an import route; None: IMPORT_LIMITS_MB of the mode
+    api_token_days: int = 365  # how long a personal API token works after it is made
 
     @property
     def auto_upgrade(self) -> bool:
@@ -64,4 +65,5 @@ class Settings:
         """The app's settings from the one configuration (:mod:`crampcare.config`)."""
         return cls(db=config.db, mode=config.mode, secure_cookies=config.secure_cookies,
                    signup_limit=config.signup_limit, busy_timeout=config.busy_timeout,
-                   max_import_bytes=None if config.import_limit_mb is None else config.import_limit_mb * MB)
+                   max_import_bytes=None if config.import_limit_mb is None else config.import_limit_mb * MB,
+                   api_token_days=config.api_token_days)
