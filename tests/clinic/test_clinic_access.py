@@ -503,3 +503,29 @@ def test_all_my_data_includes_sharing_and_the_audit_log(world: World) -> None:
     assert {"doc@clinic.example", "other@clinic.example"} <= {s["clinician"] for s in clinic["shares"]}
     assert any(e["what"] == "insights" and e["clinician"] == "doc@clinic.example" for e in clinic["audit_log"])
     assert "ann@example.org" not in str(world.bob.get("/api/v1/account/export").json()["clinic"])
+
+
+def test_a_patients_fhir_history_gives_clock_times_the_offset_of_the_patients_time_zone(
+        clinic_app: FastAPI, person: Callable[..., Person], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clinician (in the server's zone, UTC here) downloads the history of a patient whose browser
+    said Asia/Yekaterinburg at log-in: the patient's cramp at 03:10 is 03:10+05:00, as the patient lived it."""
+    import time
+
+    patient = person("zone.patient@example.org")
+    login = patient.client.post("/api/v1/auth/login", json={"email": patient.email, "password": PASSWORD,
+                                                            "time_zone": "Asia/Yekaterinburg"})
+    assert login.status_code == 200
+    patient.csrf = login.json()["csrf_token"]
+    assert patient.post("/api/v1/nights", json={"date": "2026-01-14", "cramps": [
+        {"start": "03:10", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}]}).status_code == 201
+    doc = clinician(clinic_app, person("zone.doc@example.org"))
+    share = invite(patient, doc)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        bundle = doc.client.get(f"/clinic/patients/{share}/history.fhir.json").json()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    times = [e["resource"]["effectiveDateTime"] for e in bundle["entry"] if "T" in e["resource"].get("effectiveDateTime", "")]
+    assert times == ["2026-01-15T03:10:00+05:00"]

@@ -346,6 +346,43 @@ def test_the_token_lifetime_is_a_setting(migrated_db_url: str) -> None:
     assert Settings.from_config(load_config({"api_token_days": 7})).api_token_days == 7
 
 
+def test_the_fhir_export_gives_clock_times_the_offset_of_the_owners_time_zone(
+        app: FastAPI, people: Callable[..., Person], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server in UTC, a patient in Moscow: the browser's zone, told at log-in, is the offset of the FHIR
+    export's clock times (it was the server's). A name that is not a zone is ignored, never a refused log-in."""
+    import time
+
+    ann = people("ann@example.org")
+    night = {"date": "2026-01-14", "cramps": [{"start": "03:10", "duration_s": 60, "leg": "left", "muscles": ["calf"],
+                                               "severity": 5}]}
+    assert ann.post("/api/v1/nights", json=night).status_code == 201
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        def cramp_time() -> str:
+            bundle = ann.get("/api/v1/export/fhir").json()
+            return next(e["resource"]["effectiveDateTime"] for e in bundle["entry"]
+                        if "T" in e["resource"].get("effectiveDateTime", ""))
+
+        assert ann.get("/api/v1/account").json()["time_zone"] is None
+        assert cramp_time() == "2026-01-15T03:10:00+00:00"  # not known yet: the server's zone
+        again = Person(OneTripClient(app), ann.email)
+        for junk in ("Mars/Olympus_Mons", "../../etc/passwd", "", " "):
+            assert again.client.post("/api/v1/auth/login", json={"email": ann.email, "password": PASSWORD,
+                                                                  "time_zone": junk}).status_code == 200
+        assert ann.get("/api/v1/account").json()["time_zone"] is None
+        logged_in = again.client.post("/api/v1/auth/login", json={"email": ann.email, "password": PASSWORD,
+                                                                   "time_zone": "Europe/Moscow"})
+        assert logged_in.status_code == 200
+        assert ann.get("/api/v1/account").json()["time_zone"] == "Europe/Moscow"
+        assert cramp_time() == "2026-01-15T03:10:00+03:00"
+        assert "offset of Europe/Moscow" in ann.get("/account").text
+        assert ann.get("/api/v1/account/export").json()["account"]["time_zone"] == "Europe/Moscow"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 # --------------------------------------------------------------------------- password and deletion
 
 

@@ -42,7 +42,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def page(browser: Any, server: LiveServer) -> Iterator[Any]:
-    context = browser.new_context(base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    # A phone in Moscow (the suite's own zone is the machine's): its zone reaches the account at log-in.
+    context = browser.new_context(base_url=server.url, viewport=PHONE, is_mobile=True, has_touch=True,
+                                  timezone_id="Europe/Moscow")
     page = watch_errors(context.new_page())
     try:
         yield page
@@ -105,6 +107,7 @@ def test_sign_up_log_a_night_log_out_log_in_and_see_it(page: Any) -> None:
     click_to_load(page, page.get_by_role("link", name="Account"))
     page.wait_for_url("**/account")
     assert page.locator("#account-email").inner_text() == "ann@example.org"
+    assert "offset of Europe/Moscow" in page.locator("#time-zone").inner_text()
     shot(page, "account")
     blocked = [p for p in page.errors if "Content Security Policy" in p or "Refused" in p]
     assert not blocked, blocked

@@ -26,6 +26,8 @@ class UserRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # preferred language, if chosen
     region: Mapped[str | None] = mapped_column(String(8), nullable=True)  # emergency numbers' region, if chosen
+    # The IANA zone of the browser last logged in with (FHIR clock times' offset), if it said one.
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class SessionRow(Base):

@@ -241,6 +241,25 @@ def end_credentials(conn: Connection, user_id: int, keep_session: str | None = N
 DEFAULT_TOKEN_LIFETIME = dt.timedelta(days=365)
 
 
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def known_time_zone(name: str) -> str | None:
+    """``name`` when it is an IANA time zone this machine knows (``Europe/Moscow``), else ``None``."""
+    name = name.strip()
+    return name if name in _time_zones() else None
+
+
+def owner_time_zone(engine: Engine, owner_id: str) -> str | None:
+    """The time zone remembered for the account whose diary is ``owner_id`` (``None`` in local mode, or not known)."""
+    with engine.connect() as conn:
+        return conn.execute(select(UserRow.time_zone).where(UserRow.owner_id == owner_id)).scalar_one_or_none()
+
+
 class AccountService:
     def __init__(self, engine: Engine, token_lifetime: dt.timedelta = DEFAULT_TOKEN_LIFETIME):
         self.engine = engine
@@ -452,6 +471,7 @@ class AccountService:
         return {
             "email": user.email,
             "created_at": _aware(created).isoformat() if created is not None else None,
+            "time_zone": self.time_zone(user),
             "sessions": [{"created_at": _aware(s.created_at).isoformat(), "expires_at": _aware(s.expires_at).isoformat()}
                          for s in sessions],
             "api_tokens": [{"id": t.id, "name": t.name, "created_at": t.created_at.isoformat(),
@@ -479,6 +499,21 @@ class AccountService:
         """Remember the region of emergency numbers the person chose (``None``: the language's usual one)."""
         with self.engine.begin() as conn:
             conn.execute(update(UserRow).where(UserRow.id == user.id).values(region=region))
+
+    def set_time_zone(self, user: User, name: str) -> bool:
+        """Remember the time zone the person's browser said at log-in (an IANA name such as ``Europe/Moscow``),
+        for the offsets of their FHIR export. ``False``, and nothing changed, for a name that is not a zone:
+        a browser that says nothing useful must never stop anyone logging in."""
+        zone = known_time_zone(name)
+        if zone is None:
+            return False
+        with self.engine.begin() as conn:
+            conn.execute(update(UserRow).where(UserRow.id == user.id).values(time_zone=zone))
+        return True
+
+    def time_zone(self, user: User) -> str | None:
+        """The zone remembered for the user (``None``: not known; the server's own zone is used)."""
+        return owner_time_zone(self.engine, user.owner_id)
 
     def set_language(self, user: User, language: str | None) -> None:
         """Remember the language the person chose (``None``: follow the browser again)."""

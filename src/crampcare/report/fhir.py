@@ -115,8 +115,9 @@ def _urn(value: uuid.UUID) -> str:
     return f"urn:uuid:{value}"
 
 
-def _local_iso(moment: dt.datetime) -> str:
-    """A FHIR dateTime with the local UTC offset (FHIR requires an offset when a time is given).
+def _local_iso(moment: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """A FHIR dateTime with the UTC offset of ``zone`` there and then (FHIR requires an offset when a time is
+    given); without a zone, the offset of the zone crampcare runs in.
 
     The wall-clock time is written as logged, with the offset in force there: converting the
     moment instead moved a 02:30 cramp on the night clocks go forward (a time that does not
@@ -125,7 +126,8 @@ def _local_iso(moment: dt.datetime) -> str:
     back the same time. The offset is whole minutes, as FHIR's dateTime (``+hh:mm``) allows: before
     standard time zones, places kept their local mean time (Amsterdam until 1937: +00:19:32), and
     ``+00:19:32`` made a Bundle that crampcare's own import refused."""
-    offset = moment.astimezone().utcoffset() or dt.timedelta(0)
+    offset = (moment.replace(tzinfo=zone).utcoffset() if zone is not None else moment.astimezone().utcoffset()) \
+        or dt.timedelta(0)
     minutes = dt.timedelta(minutes=round(offset.total_seconds() / 60))
     return moment.replace(tzinfo=dt.timezone(minutes)).isoformat()
 
@@ -200,6 +202,7 @@ def _factor_values(kb: KnowledgeBase, name: str, value: Any) -> list[dict[str, A
 class _Builder:
     kb: KnowledgeBase
     patient: uuid.UUID
+    zone: dt.tzinfo | None = None  # where the clock times were lived (None: where crampcare runs)
     entries: list[dict[str, Any]] = field(default_factory=list)
 
     def uid(self, name: str) -> uuid.UUID:
@@ -323,7 +326,7 @@ def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cra
             "text": _(codes.CRAMP_TEXT),
         },
         "subject": builder.subject,
-        "effectiveDateTime": _local_iso(cramp_moment(night.date, cramp.start)),
+        "effectiveDateTime": _local_iso(cramp_moment(night.date, cramp.start), builder.zone),
         "valueQuantity": _quantity(cramp.duration_s, _("s"), "s"),
         "note": [{"text": note}],
         "bodySite": {"text": body_site},
@@ -389,15 +392,17 @@ def bundle_from_records(
     patient_id: uuid.UUID | None = None,
     now: dt.datetime | None = None,
     progress: ImportProgress | None = None,
+    zone: dt.tzinfo | None = None,
 ) -> dict[str, Any]:
     """A FHIR R4 ``collection`` Bundle (plain JSON) of these records and assessments; ``progress`` hears how many
-    nights and days are done (ten years take a few seconds)."""
+    nights and days are done (ten years take a few seconds). Clock times carry the offset of ``zone`` (default:
+    the zone crampcare runs in)."""
     from crampcare import __version__
     from crampcare.knowledge import load_knowledge
     from crampcare.report.questionnaire import questionnaire_resource
 
     kb = load_knowledge()
-    builder = _Builder(kb, patient_id or uuid.uuid4())
+    builder = _Builder(kb, patient_id or uuid.uuid4(), zone)
     builder.add(builder.uid("questionnaire"), questionnaire_resource(kb, version=__version__))
     builder.add(builder.patient, _patient(assessments))
     for index, stored in enumerate(assessments):
@@ -429,9 +434,9 @@ def fhir_bundle(store: DiaryStore, start: dt.date | None = None, end: dt.date | 
     return bundle_from_records(store.list_nights(start, end), store.list_days(start, end), store.list_assessments())
 
 
-def export_fhir(data: DiaryExport, progress: ImportProgress | None = None) -> str:
+def export_fhir(data: DiaryExport, progress: ImportProgress | None = None, zone: dt.tzinfo | None = None) -> str:
     """The FHIR export format of :data:`crampcare.services.transfer.FORMATS` (``export --format fhir``)."""
-    bundle = bundle_from_records(data.nights, data.days, data.assessments, progress=progress)
+    bundle = bundle_from_records(data.nights, data.days, data.assessments, progress=progress, zone=zone)
     if progress is not None:  # (as long again as building the entries, for a large Bundle)
         progress(_("Writing the file"), 0, 1)
     text = json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"

@@ -51,10 +51,10 @@ __all__ = [
 ]
 
 
-def _export_fhir(data: DiaryExport, progress: ImportProgress | None = None) -> str:
+def _export_fhir(data: DiaryExport, progress: ImportProgress | None = None, zone: dt.tzinfo | None = None) -> str:
     from crampcare.report.fhir import export_fhir
 
-    return export_fhir(data, progress)
+    return export_fhir(data, progress, zone)
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,19 @@ def export_diary(diary: DiaryStore, fmt: str, start: dt.date | None = None, end:
     if not assessments:
         data = replace(data, assessments=[])
     name = f"crampcare-{'fhir' if fmt == 'fhir' else 'diary'}-{dt.date.today().isoformat()}.{chosen.suffix}"
-    text = _export_fhir(data, progress) if chosen.render is _export_fhir else chosen.render(data)
+    text = _export_fhir(data, progress, _zone_of(diary)) if chosen.render is _export_fhir else chosen.render(data)
     return Exported(text, chosen.media_type, name, len(data.nights), len(data.days))
+
+
+def _zone_of(diary: DiaryStore) -> dt.tzinfo | None:
+    """Where the diary's clock times were lived: on a server, the zone of its owner's browser at their last
+    log-in (the server may run in another zone, or in UTC); else, and when not known, the zone crampcare runs in."""
+    import zoneinfo
+
+    from crampcare.accounts.service import owner_time_zone
+
+    name = owner_time_zone(diary.engine, diary.owner)
+    return zoneinfo.ZoneInfo(name) if name else None
 
 
 @dataclass(frozen=True)

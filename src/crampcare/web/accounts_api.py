@@ -48,11 +48,16 @@ LIMITED: Responses = {429: _err("Too many failed log-ins; wait 15 minutes.")}
 CSRF: Responses = {403: _err("Cookie-authenticated request without the session's X-CSRF-Token.")}
 
 
+TIME_ZONE_FIELD = Field(None, max_length=64, description="The device's IANA time zone (e.g. `Europe/Moscow`), for the "
+                        "offset of the clock times in this account's FHIR export; a name that is not a zone is ignored.")
+
+
 class Credentials(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(max_length=320, description="E-mail address (the log-in name).")
     password: str = Field(max_length=1000, description="At least 10 characters.")
+    time_zone: str | None = TIME_ZONE_FIELD
 
 
 class SignUp(BaseModel):
@@ -65,6 +70,7 @@ class SignUp(BaseModel):
                        "case do not matter.", json_schema_extra={"pattern": EMAIL_INPUT_PATTERN})
     password: str = Field(min_length=MIN_PASSWORD_LENGTH, max_length=1000,
                           description="At least 10 characters, not the e-mail address.")
+    time_zone: str | None = TIME_ZONE_FIELD
 
 
 class PasswordChange(BaseModel):
@@ -119,6 +125,8 @@ def signup(body: SignUp, request: Request) -> Response:
                                          limit=request.app.state.settings.signup_limit)
     except AccountError as exc:
         raise account_error(exc) from None
+    if body.time_zone:
+        accounts(request).set_time_zone(user, body.time_zone)
     return start_session(request, user, 201)
 
 
@@ -132,6 +140,8 @@ def login(body: Credentials, request: Request) -> Response:
         user = accounts(request).authenticate(body.email, body.password, client=client_address(request))
     except AccountError as exc:
         raise account_error(exc) from None
+    if body.time_zone:
+        accounts(request).set_time_zone(user, body.time_zone)
     return start_session(request, user, 200)
 
 
@@ -151,7 +161,8 @@ def logout(request: Request, auth: Auth = Depends(require_user)) -> Response:
 def account(request: Request, auth: Auth = Depends(require_user)) -> Response:
     assert auth.user is not None
     data = accounts(request).account_data(auth.user)
-    result: dict[str, Any] = {"email": data["email"], "created_at": data["created_at"], "via": auth.via}
+    result: dict[str, Any] = {"email": data["email"], "created_at": data["created_at"], "time_zone": data["time_zone"],
+                              "via": auth.via}
     if auth.session is not None:
         result["csrf_token"] = auth.session.csrf_token
         result["expires_at"] = auth.session.expires_at.isoformat()

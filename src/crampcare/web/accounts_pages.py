@@ -74,10 +74,12 @@ def _logged_in(request: Request, next_path: str) -> Response:
     return RedirectResponse(safe_next(next_path), status_code=303)
 
 
-def _start_session(request: Request, user: Any, next_path: str) -> Response:
+def _start_session(request: Request, user: Any, next_path: str, time_zone: str = "") -> Response:
     from crampcare.web.auth import safe_next
 
     token, _session = accounts(request).create_session(user, replacing=session_cookie_value(request))
+    if time_zone:
+        accounts(request).set_time_zone(user, time_zone)
     response = RedirectResponse(safe_next(next_path), status_code=303)
     set_session_cookie(response, request, token)
     clear_prelogin_cookie(response, request)
@@ -121,7 +123,7 @@ async def signup_submit(request: Request) -> Response:
         context["errors"] = {exc.field or "form": exc.message}
         status = {"conflict": 409, "rate_limited": 429}.get(exc.code, 422)
         return _credentials_page(request, "signup.html", context, status)
-    return await run_in_threadpool(_start_session, request, user, "/diary")
+    return await run_in_threadpool(_start_session, request, user, "/diary", forms.text(form, "time_zone")[:64])
 
 
 # --------------------------------------------------------------------------- log in and out
@@ -165,7 +167,8 @@ async def login_submit(request: Request) -> Response:
         if status == 429:
             response.headers["Retry-After"] = "900"
         return response
-    return await run_in_threadpool(_start_session, request, user, next_path or "/diary")
+    return await run_in_threadpool(_start_session, request, user, next_path or "/diary",
+                                   forms.text(form, "time_zone")[:64])
 
 
 @router.post("/logout")
@@ -186,6 +189,7 @@ def _account_page(request: Request, auth: Auth, status: int = 200, **extra: Any)
         "title": _("Account"),
         "user": auth.user,
         "tokens": accounts(request).list_api_tokens(auth.user),
+        "time_zone": accounts(request).time_zone(auth.user),
         "errors": {},
         "message": "",
         "new_token": None,

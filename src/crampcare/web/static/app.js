@@ -14,6 +14,12 @@
       try { sessionStorage.removeItem("crampcare-interview"); } catch (e) { /* storage unavailable */ }
     }
   });
+  // The log-in and sign-up forms tell the server this device's time zone: a FHIR export then writes each
+  // cramp's clock time with the offset of where it was lived, whatever zone the server runs in.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    [].forEach.call(document.querySelectorAll("input[name=time_zone]"), function (i) { i.value = zone; });
+  } catch (e) { /* no Intl: the server's zone is used */ }
   // Print everything, including what is folded away on screen.
   window.addEventListener("beforeprint", function () {
     [].forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
