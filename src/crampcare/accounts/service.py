@@ -363,9 +363,12 @@ class AccountService:
             conn.execute(delete(LoginAttemptRow).where(LoginAttemptRow.id.in_(attempt_ids)))
 
     # --- sessions -------------------------------------------------------------------
-    def create_session(self, user: User, replacing: str | None = None) -> tuple[str, Session]:
+    def create_session(self, user: User, replacing: str | None = None, time_zone: str | None = None) -> tuple[str, Session]:
         """A new session for ``user``; the one its browser came with (``replacing``) ends in the
-        same transaction, so a log-in never leaves a fixed or stale session token alive."""
+        same transaction, so a log-in never leaves a fixed or stale session token alive. ``time_zone``:
+        what the device says its zone is (an IANA name), remembered for the offsets of the account's FHIR
+        export; a name that is not a zone is ignored, so a device that says nothing useful never stops a log-in."""
+        zone = known_time_zone(time_zone or "")
         token = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
         now = _now()
@@ -378,6 +381,8 @@ class AccountService:
             if replacing:
                 conn.execute(delete(SessionRow).where(SessionRow.token_hash == _hash_token(replacing)))
             conn.execute(delete(SessionRow).where(SessionRow.expires_at < now))
+            if zone is not None:
+                conn.execute(update(UserRow).where(UserRow.id == user.id).values(time_zone=zone))
 
         run_write(self.engine, Owner(user.owner_id, user.id), write)
         return token, Session(user=user, csrf_token=csrf, expires_at=expires)
@@ -499,17 +504,6 @@ class AccountService:
         """Remember the region of emergency numbers the person chose (``None``: the language's usual one)."""
         with self.engine.begin() as conn:
             conn.execute(update(UserRow).where(UserRow.id == user.id).values(region=region))
-
-    def set_time_zone(self, user: User, name: str) -> bool:
-        """Remember the time zone the person's browser said at log-in (an IANA name such as ``Europe/Moscow``),
-        for the offsets of their FHIR export. ``False``, and nothing changed, for a name that is not a zone:
-        a browser that says nothing useful must never stop anyone logging in."""
-        zone = known_time_zone(name)
-        if zone is None:
-            return False
-        with self.engine.begin() as conn:
-            conn.execute(update(UserRow).where(UserRow.id == user.id).values(time_zone=zone))
-        return True
 
     def time_zone(self, user: User) -> str | None:
         """The zone remembered for the user (``None``: not known; the server's own zone is used)."""

@@ -105,9 +105,10 @@ def session_payload(user: User, session: Session) -> dict[str, Any]:
             "expires_at": session.expires_at.isoformat()}
 
 
-def start_session(request: Request, user: User, status: int) -> Response:
+def start_session(request: Request, user: User, status: int, time_zone: str | None = None) -> Response:
     """A new session for ``user`` (ending the one the request came with, if any), as a response."""
-    token, session = accounts(request).create_session(user, replacing=session_cookie_value(request))
+    token, session = accounts(request).create_session(user, replacing=session_cookie_value(request),
+                                                      time_zone=time_zone)
     response = _json(session_payload(user, session), status)
     set_session_cookie(response, request, token)
     return response
@@ -125,9 +126,7 @@ def signup(body: SignUp, request: Request) -> Response:
                                          limit=request.app.state.settings.signup_limit)
     except AccountError as exc:
         raise account_error(exc) from None
-    if body.time_zone:
-        accounts(request).set_time_zone(user, body.time_zone)
-    return start_session(request, user, 201)
+    return start_session(request, user, 201, body.time_zone)
 
 
 @router.post("/auth/login", summary="Log in (sets the session cookie; rate-limited)",
@@ -140,9 +139,7 @@ def login(body: Credentials, request: Request) -> Response:
         user = accounts(request).authenticate(body.email, body.password, client=client_address(request))
     except AccountError as exc:
         raise account_error(exc) from None
-    if body.time_zone:
-        accounts(request).set_time_zone(user, body.time_zone)
-    return start_session(request, user, 200)
+    return start_session(request, user, 200, body.time_zone)
 
 
 @router.post("/auth/logout", summary="End this session and clear the cookie",

@@ -77,9 +77,8 @@ def _logged_in(request: Request, next_path: str) -> Response:
 def _start_session(request: Request, user: Any, next_path: str, time_zone: str = "") -> Response:
     from crampcare.web.auth import safe_next
 
-    token, _session = accounts(request).create_session(user, replacing=session_cookie_value(request))
-    if time_zone:
-        accounts(request).set_time_zone(user, time_zone)
+    token, _session = accounts(request).create_session(user, replacing=session_cookie_value(request),
+                                                       time_zone=time_zone)
     response = RedirectResponse(safe_next(next_path), status_code=303)
     set_session_cookie(response, request, token)
     clear_prelogin_cookie(response, request)
