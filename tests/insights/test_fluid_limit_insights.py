@@ -6,7 +6,9 @@ linked to more cramps" — in the summary, the CLI, the web page, the API and th
 reads as "drink more" to a heart-failure or dialysis patient. The figures stay (the statistics are
 unchanged, and the team may want them); what is said around them comes from the knowledge base: with a
 limit (or heart failure, kidney disease) a neutral label and the team's say; with the conditions never
-answered (or not shared) the "ask first" beside any low-fluid finding.
+answered (or not shared) the "ask first" beside any low-fluid finding. For a child under 9 the adult 1.5 L is no
+measure of "low" (EFSA: about 1.1-1.6 L a day at 1-8 years, food included): the same neutral label,
+and what a child of that age drinks, unless a care team's limit stands.
 Pure cases first, then one end-to-end per client (CLI, API, web page, report).
 """
 
@@ -20,6 +22,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from crampcare.assess import assess
 from crampcare.assess.facts import fluid_standing
@@ -37,6 +40,7 @@ KB = load_knowledge()
 END = dt.date(2024, 6, 30)
 SET_BY_TEAM = "topics.diary_fluids.claims.0.text"
 ASK_FIRST = "topics.diary_fluids.claims.1.text"
+CHILD_BY_AGE = "topics.diary_fluids.claims.2.text"
 NO_WARNING_SIGNS = {qid: False for qid, q in KB.questions.items() if q.section == "warning_signs" and q.show_if is None}
 ADULT = {**NO_WARNING_SIGNS, "age": 70, "sex": "male", "duration_minutes": 2, "eased_by_stretching": True,
          "hard_knot": True, "legs": "either", "muscles": ["calf"], "frequency": "monthly", "weight_kg": 70,
@@ -69,6 +73,13 @@ def _low(ins: Insights) -> Any:
     ({"conditions": []}, "not_ruled_out"),  # nothing ticked is not "none of these" (an answer file may hold [])
     ({"conditions": ["diabetes"]}, "not_limited"),
     ({"fluid_limit": True}, "limited"),
+    ({"age": 6}, "by_age"),  # a young child's drinks go by age, whatever else is (not) answered
+    ({"age": 8, "conditions": ["none"]}, "by_age"),  # EFSA's 4-8 band: 1.6 L a day, food included
+    ({"age": 1, "conditions": []}, "by_age"),
+    ({"age": 9, "conditions": ["none"]}, "not_limited"),  # from 9 drinks under 1.5 L are low again
+    ({"age": 9}, "not_ruled_out"),
+    ({"age": 6, "conditions": ["kidney"]}, "limited"),  # a care team's limit stands for a child too
+    ({"age": 6, "fluid_limit": True}, "limited"),
 ])
 def test_fluid_standing_from_the_latest_answers(answers: dict[str, Any] | None, standing: str) -> None:
     assert fluid_standing(answers) == standing
@@ -108,6 +119,28 @@ def test_conditions_never_answered_ask_first_beside_the_finding(diary: tuple[lis
     assert summary[summary.index(low.message) + 1] == low.note
 
 
+def test_a_young_child_no_low_fluids_link_but_the_same_figures(diary: tuple[list[Any], list[Any]]) -> None:
+    """Most days of a 6-year-old's diary are under 1.5 L: that is usual, not "low", and never a reason
+    to make the child drink more."""
+    nights, days = diary
+    plain = compute_insights(nights, days, today=END, fluids="not_limited")
+    child = compute_insights(nights, days, today=END, fluids="by_age")
+    assert child.triggers.linked == plain.triggers.linked == ["low_fluids"]
+    assert [t.model_dump(exclude={"label"}) for t in _low(child).tests] == [
+        t.model_dump(exclude={"label"}) for t in _low(plain).tests]
+    low = _low(child)
+    assert "Low fluids" not in low.label and "1.5" in low.label
+    assert "seems linked" not in low.message and "more cramp nights" in low.message
+    assert low.note is not None and KB.text(CHILD_BY_AGE) in low.note and low.note_claim == "diary_fluids.child_by_age"
+    assert "efsa-water-2010" in low.note and KB.text(SET_BY_TEAM) not in low.note
+    summary = child.summary()
+    assert not any("Low fluids" in s or "low fluids seems" in s.lower() for s in summary)
+    assert summary[summary.index(low.message) + 1] == low.note
+    with use_language("ru"):
+        russian = _low(compute_insights(nights, days, today=END, fluids="by_age"))
+    assert KB.text(CHILD_BY_AGE, "ru") in (russian.note or "") and KB.text(CHILD_BY_AGE, "ru") != KB.text(CHILD_BY_AGE)
+
+
 def test_answered_no_such_condition_no_caveat(diary: tuple[list[Any], list[Any]]) -> None:
     nights, days = diary
     low = _low(compute_insights(nights, days, today=END, fluids="not_limited"))
@@ -118,7 +151,7 @@ def test_too_few_days_never_asks_for_days_with_more_fluid() -> None:
     """"Log 4 more days without it" asks a dialysis patient for days over 1.5 L."""
     nights, days = simulate_diary(40, trigger=None, rr=1.0, seed=3, end=END)
     days = [d.model_copy(update={"fluids_ml": 2000 if i < 3 else 900}) for i, d in enumerate(days)]
-    for standing in ("limited", "not_ruled_out"):
+    for standing in ("limited", "by_age", "not_ruled_out"):
         low = _low(compute_insights(nights, days, today=END, fluids=standing))  # type: ignore[arg-type]
         assert low.verdict == "not_enough_data"
         assert "without it" not in low.message and "more days" not in low.message
@@ -206,3 +239,29 @@ def test_report_for_the_person_and_for_a_clinician_without_the_assessment(store:
     copy = render_html(report_context(store, today=END, shared=Shared(diary=True, assessments=False)))
     assert KB.text(SET_BY_TEAM) not in copy
     assert KB.text(ASK_FIRST) in copy
+
+
+def test_a_young_childs_saved_assessment_words_the_factor_in_every_client(
+        tmp_path: Path, new_migrated_sqlite: Callable[[Path], str], diary: tuple[list[Any], list[Any]]) -> None:
+    """A parent's diary for a 6-year-old, with the child's assessment saved: the API, the page and the
+    report say what a child of that age drinks, never "Low fluids seems linked"."""
+    from crampcare.report.document import render_html, report_context
+
+    child = {**NO_WARNING_SIGNS, "age": 6, "sex": "female", "duration_minutes": 1, "eased_by_stretching": True,
+             "hard_knot": True, "legs": "either", "muscles": ["calf"], "frequency": "rarely", "conditions": ["none"]}
+    result = assess(child)
+    with DiaryStore(new_migrated_sqlite(tmp_path / "diary.sqlite")) as store:
+        store.add_many(*diary)
+        store.save_assessment(result.answers, result.model_dump(mode="json"))
+        report = render_html(report_context(store, today=END))
+        url = str(store.engine.url)
+    said = str(escape(KB.text(CHILD_BY_AGE)))  # as the templates escape it
+    assert "Low fluids" not in report, report[report.index("Low fluids") - 300:][:600]
+    assert said in report
+    with TestClient(create_app(Settings(db=url)), raise_server_exceptions=False) as web:
+        data = web.get("/api/v1/insights").json()
+        page = web.get("/insights").text
+    assert data["fluid_standing"] == "by_age"
+    low = next(f for f in data["triggers"]["factors"] if f["factor"] == "low_fluids")
+    assert KB.text(CHILD_BY_AGE) in low["note"] and "Low fluids" not in json.dumps(data)
+    assert said in page and "seems linked to more cramps" not in page

@@ -14,13 +14,18 @@ FLUID_LIMIT_CONDITIONS = frozenset({"heart_failure", "kidney", "liver"})
 # when they set no limit: NICE NG106 has fluids asked about and advised person by person, and a kidney
 # unit sets each dialysis patient's allowance. No program target, whatever the limit answer.
 FLUID_SET_BY_TEAM = frozenset({"heart_failure", "kidney"})
+# Below this age the diary's adult 1.5 L is no measure of "low": EFSA's adequate total water, food
+# included, is about 1.1-1.2 L at 1-2 years and 1.6 L at 4-8 (efsa-water-2010), so most days of a
+# young child's diary would count as low. From 9 (1.9-2.1 L at 9-13) drinks under 1.5 L are low again.
+CHILD_DRINKS_BY_AGE_BELOW = 9
 LEG_MUSCLES = ("calf", "foot", "toes", "thigh")
 THYROID_SYMPTOMS = ("tired", "weight_gain", "weight_loss", "feel_cold", "constipation", "dry_skin")
 
-#: What is known of whether a doctor sets how much a person drinks: ``limited`` (a limit, or heart
-#: failure or kidney disease, or liver disease with a limit not ruled out), ``not_ruled_out`` (the
-#: conditions never answered, or no assessment to go by), ``not_limited`` (answered, none of these).
-FluidStanding = Literal["limited", "not_ruled_out", "not_limited"]
+#: What is known of who says how much a person drinks: ``limited`` (a doctor: a limit, or heart
+#: failure or kidney disease, or liver disease with a limit not ruled out), ``by_age`` (a child under
+#: CHILD_DRINKS_BY_AGE_BELOW, whose needs go by age), ``not_ruled_out`` (the conditions never
+#: answered, or no assessment to go by), ``not_limited`` (answered, none of these).
+FluidStanding = Literal["limited", "by_age", "not_ruled_out", "not_limited"]
 
 
 def fluid_limited(answers: Mapping[str, Any]) -> bool:
@@ -35,11 +40,15 @@ def fluid_limited(answers: Mapping[str, Any]) -> bool:
 def fluid_standing(answers: Mapping[str, Any] | None) -> FluidStanding:
     """What the latest assessment's ``answers`` say of a fluid limit (``None``: no assessment, or one
     not shared with this reader). Nothing answered is not "no": without the conditions answered,
-    heart failure and kidney disease are not ruled out."""
+    heart failure and kidney disease are not ruled out. A care team's limit stands for a child too;
+    without one, a young child's drinks go by age (whose doctor also says when a condition sets them)."""
     if answers is None:
         return "not_ruled_out"
     if fluid_limited(answers):
         return "limited"
+    age = answers.get("age")
+    if isinstance(age, (int, float)) and not isinstance(age, bool) and age < CHILD_DRINKS_BY_AGE_BELOW:
+        return "by_age"
     # Nothing ticked ([]) is not "none of these", which is a choice of its own (assess.answers).
     return "not_limited" if answers.get("conditions") else "not_ruled_out"
 

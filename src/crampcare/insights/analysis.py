@@ -716,7 +716,7 @@ def _triggers(night_dates: np.ndarray, cramp: np.ndarray, table: FactorTable, fl
     weeks = np.array([_span_weeks(valid[:, i]) for i in range(factor_of.size)])
 
     tests_by_factor: dict[int, list[TriggerTest]] = {}
-    labels = {fid: _fluid_label() if fid == "low_fluids" and fluids == "limited" else factor_label(fid)
+    labels = {fid: _fluid_label() if fid == "low_fluids" and fluids in NOT_LOW_UNDER_THRESHOLD else factor_label(fid)
               for fid in tab.ids}
     for i in range(factor_of.size):
         k = int(factor_of[i])
@@ -887,21 +887,27 @@ def _best_adjusted_p(result: FactorResult) -> float:
     return min(ps) if ps else 2.0
 
 
+#: Who says how much is drunk where under 1.5 L a day is not "low": a care team (it may be their
+#: limit), or a young child's age (it is usual for them, efsa-water-2010).
+NOT_LOW_UNDER_THRESHOLD: frozenset[FluidStanding] = frozenset({"limited", "by_age"})
+
+
 def _fluid_label() -> str:
     """The low-fluids factor named by its threshold alone, for someone whose care team sets how much
-    they drink: under 1.5 L may be their limit, not "low"."""
+    they drink, or a young child: under 1.5 L may be their limit, or usual, not "low"."""
     return _("Fluids under {litres} L", litres=current_localizer().number(LOW_FLUIDS_ML / 1000))
 
 
 #: The knowledge base's claim said beside the low-fluids factor, by what is known of a fluid limit.
-FLUID_CLAIMS: dict[FluidStanding, str] = {"limited": "diary_fluids.set_by_team", "not_ruled_out": "diary_fluids.ask_first"}
+FLUID_CLAIMS: dict[FluidStanding, str] = {"limited": "diary_fluids.set_by_team", "by_age": "diary_fluids.child_by_age",
+                                          "not_ruled_out": "diary_fluids.ask_first"}
 
 
 def _fluid_note(fluids: FluidStanding, shown_alone: bool) -> tuple[str | None, str | None]:
     """The knowledge base's word beside the low-fluids factor, with its evidence and sources, and
     that claim's id (or two ``None``): with a limit (or heart failure, kidney disease) the team's
-    say, always; with the conditions not known, "ask first" beside a finding or a call for more
-    days (``shown_alone``); otherwise nothing."""
+    say, and for a young child what they drink by age, always; with the conditions not known, "ask
+    first" beside a finding or a call for more days (``shown_alone``); otherwise nothing."""
     ref = FLUID_CLAIMS.get(fluids)
     if ref is None or (fluids == "not_ruled_out" and not shown_alone):
         return None, None
@@ -917,8 +923,8 @@ def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStandi
     primary = next(t for t in tests if t.lag == 0)
     label = primary.label
     tested = [t for t in tests if t.adjusted_p is not None]
-    # Low fluids when how much to drink may be a care team's to say: never "log more days without
-    # it" (days over 1.5 L), nor "low fluids seems linked" alone (see _fluid_note).
+    # Low fluids when how much to drink may be a care team's to say, or a young child's age: never
+    # "log more days without it" (days over 1.5 L), nor "low fluids seems linked" alone (see _fluid_note).
     fluid_words = primary.factor == "low_fluids" and fluids != "not_limited"
     said: FluidStanding = fluids if fluid_words else "not_limited"
     if not tested:
@@ -957,10 +963,10 @@ def _factor_result(tests: list[TriggerTest], tests_run: int, fluids: FluidStandi
     ci = _("risk ratio {ratio}, {ci}", ratio=_fmt_rr(best.risk_ratio), ci=_ci(_fmt_rr(best.rr_low), _fmt_rr(best.rr_high)))
     when = _(TIMING[best.lag])
     basis = ngettext("over {n} week of your diary", "over {n} weeks of your diary", max(1, int(round(best.weeks))))
-    if verdict == "seems_linked" and fluid_words and fluids == "limited":
+    if verdict == "seems_linked" and fluid_words and fluids in NOT_LOW_UNDER_THRESHOLD:
         message = _("{label}: more cramp nights after these days ({when}): {counts} {basis}; {ci}.", label=label,
                     when=when, counts=counts, basis=basis, ci=ci)
-    elif verdict == "seems_protective" and fluid_words and fluids == "limited":
+    elif verdict == "seems_protective" and fluid_words and fluids in NOT_LOW_UNDER_THRESHOLD:
         message = _("{label}: fewer cramp nights after these days ({when}): {counts} {basis}; {ci}.", label=label,
                     when=when, counts=counts, basis=basis, ci=ci)
     elif verdict == "seems_linked":
@@ -1017,7 +1023,8 @@ def compute_insights(
     the low-fluids factor (default 1500 ml). ``fluids``: what the latest assessment says of a doctor
     setting how much the person drinks (:func:`crampcare.assess.facts.fluid_standing`; by default
     not ruled out, as nothing is known); with ``limited`` no personal target is used (one saved
-    before heart failure and kidney disease lost theirs) and the factor is worded as the team's say.
+    before heart failure and kidney disease lost theirs) and the factor is worded as the team's say;
+    with ``by_age`` (a young child) it is worded as what a child of that age drinks.
     """
     today = today or dt.date.today()
     day_list = list(days)
@@ -1065,7 +1072,7 @@ def compute_insights(
     total_cramps = len(durations)
 
     in_range_days = {d.date for d in day_list if start is None or d.date >= start}
-    table = day_factors(day_list, fluid_target_ml=None if fluids == "limited" else fluid_target_ml,
+    table = day_factors(day_list, fluid_target_ml=None if fluids in NOT_LOW_UNDER_THRESHOLD else fluid_target_ml,
                         known_from=known_from)
     n_nights = int(night_ord.size)
     n_cramp = int(cramp.sum())
