@@ -283,6 +283,42 @@ def test_no_command_offers_shell_completion() -> None:
     assert result.returncode == 2 and "No such option" in result.stderr
 
 
+def test_every_help_page_names_what_to_type_not_a_python_type() -> None:
+    """Typer 0.29 shows ``--date <str>``, ``--save <bool>``, ``--help <bool>``: every option's value
+    has a name instead (DATE, FILE, LEG), a flag shows none, and a choice keeps its choices. (An
+    argument keeps Typer's ``<str>`` beside its name: Typer shows no other value there.)"""
+    import re
+
+    from crampcare.cli import app
+
+    group = typer_command(app)
+    python_type = re.compile(r"<(str|bool|int|float|path|list\[[^>]*\])[^>]*>")
+    for command in [group, *_every_command(group)]:
+        path = [c.name for c in _path_to(group, command)]
+        page = crampcare(*path, "--help", env={"COLUMNS": "200"})
+        assert page.returncode == 0, (path, page.stderr)
+        options = "\n".join(line for line in page.stdout.splitlines() if re.match(r"│ +-", line))
+        assert options and not python_type.search(options), (path, python_type.findall(options))
+    rows = {line.split()[1]: line for line in crampcare("report", "--help", env={"COLUMNS": "200"}).stdout.splitlines()
+            if line.startswith("│ --")}
+    assert rows["--from"].split()[2] == "DATE" and rows["--out"].split()[3] == "FILE", rows
+    assert rows["--help"].split()[2] == "Show", rows["--help"]
+    assessing = crampcare("assess", "--help", env={"COLUMNS": "200"}).stdout
+    assert "<text|json|markdown>" in assessing and re.search(r"--save +Store", assessing)
+
+
+def _path_to(group: Any, command: Any) -> list[Any]:
+    """The subcommands from ``group`` down to ``command`` (empty for the group itself)."""
+    if command is group:
+        return []
+    for sub in getattr(group, "commands", {}).values():
+        if sub is command:
+            return [sub]
+        if (below := _path_to(sub, command)):
+            return [sub, *below]
+    return []
+
+
 def _every_command(group: Any) -> list[Any]:
     found = []
     for sub in getattr(group, "commands", {}).values():

@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 
+from crampcare.cli.help_values import name_option_values
 from crampcare.i18n.context import N_, _, activate, current_language
 from crampcare.i18n.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, choose_language
 from crampcare.i18n.regions import REGIONS
@@ -195,6 +196,7 @@ class LanguageGroup(typer.core.TyperGroup):
         # page can be printed while the command line is parsed, before any option's callback).
         activate(help_language(None))
         add_language_options(self)
+        name_option_values(self)
         translate_help(self)
         use_translated_help(self)
         if current_language() != DEFAULT_LANGUAGE or "typer.rich_utils" in sys.modules:
