@@ -79,7 +79,7 @@ def test_report_for_a_period_without_data(run: Callable[..., subprocess.Complete
         (["--out", "{tmp}/r.pdf", "--to", "last week"], "--to: date 'last week' not understood"),
         (["--out", "{tmp}/r.pdf", "--from", "2026-03-02", "--to", "2026-03-01"], "--from 2026-03-02 is after --to"),
         (["--out", "{tmp}/r.docx"], "'.docx' is not a report type; use a .pdf or .html"),
-        (["--out", "{tmp}/report"], "no extension is not a report type"),
+        (["--out", "{tmp}/report"], "the file name has no extension; use a .pdf or .html file name"),
         (["--out", "{tmp}/missing/r.pdf"], "does not exist"),
         (["--out", "{tmp}"], "is a folder"),
     ],
@@ -126,6 +126,7 @@ def test_reminders_from_the_command_line(run: Callable[..., subprocess.Completed
         (["--diary", "later"], "--diary: time 'later' not understood"),
         (["--exercises", "off", "--diary", "off"], "nothing to remind"),
         (["--out", "{tmp}/reminders.txt"], "'.txt' is not a calendar file"),
+        (["--out", "{tmp}/reminders"], "the file name has no extension; use a name ending in .ics"),
         (["--start", "2026-02-31"], "--start: date '2026-02-31' does not exist"),
     ],
 )

@@ -87,9 +87,11 @@ def report_command(
     with _friendly_errors():
         _not_a_folder(out, "report.pdf")
         kind = REPORT_SUFFIXES.get(out.suffix.lower())
+        if kind is None and not out.suffix:
+            raise _Refused(_("--out {path}: the file name has no extension; use a .pdf or .html file name", path=out))
         if kind is None:
-            shown = f"'{out.suffix}'" if out.suffix else _("no extension")
-            raise _Refused(_("--out {path}: {suffix} is not a report type; use a .pdf or .html file name", path=out, suffix=shown))
+            raise _Refused(_("--out {path}: '{suffix}' is not a report type; use a .pdf or .html file name", path=out,
+                             suffix=out.suffix))
         first, last = _date(start, "--from"), _date(end, "--to")
         if first and last and first > last:
             raise _Refused(_("--from {first} is after --to {last}", first=first.isoformat(), last=last.isoformat()))
@@ -129,9 +131,11 @@ def reminders_command(
     import the file into your phone's or computer's calendar."""
     with _friendly_errors():
         _not_a_folder(out, "crampcare.ics")
+        if not out.suffix:
+            raise _Refused(_("--out {path}: the file name has no extension; use a name ending in .ics", path=out))
         if out.suffix.lower() not in (".ics", ".ical", ".ifb", ".icalendar"):
-            shown = f"'{out.suffix}'" if out.suffix else _("no extension")
-            raise _Refused(_("--out {path}: {suffix} is not a calendar file; use a name ending in .ics", path=out, suffix=shown))
+            raise _Refused(_("--out {path}: '{suffix}' is not a calendar file; use a name ending in .ics", path=out,
+                             suffix=out.suffix))
         first = _date(start, "--start")
         _check_writable(out)
 
