@@ -88,24 +88,33 @@ def test_fluid_standing_from_the_latest_answers(answers: dict[str, Any] | None, 
 # --------------------------------------------------------------------------- pure wording
 
 
-def test_limited_fluids_no_low_fluids_link_but_the_same_figures(diary: tuple[list[Any], list[Any]]) -> None:
+@pytest.mark.parametrize(("standing", "said", "claim", "source"), [
+    # The care team's limit, or heart failure, kidney disease.
+    ("limited", SET_BY_TEAM, "diary_fluids.set_by_team", "nice-ng106"),
+    # A 6-year-old: most days under 1.5 L are usual, not "low", and never a reason to make them drink more.
+    ("by_age", CHILD_BY_AGE, "diary_fluids.child_by_age", "efsa-water-2010"),
+])
+def test_no_low_fluids_link_where_a_team_or_age_sets_fluids_but_the_same_figures(
+        diary: tuple[list[Any], list[Any]], standing: str, said: str, claim: str, source: str) -> None:
     nights, days = diary
     plain = compute_insights(nights, days, today=END, fluids="not_limited")
-    limited = compute_insights(nights, days, today=END, fluids="limited")
+    worded = compute_insights(nights, days, today=END, fluids=standing)  # type: ignore[arg-type]
     # The statistics themselves are the same: verdicts, tests and p-values.
-    assert limited.triggers.linked == plain.triggers.linked == ["low_fluids"]
-    assert [t.model_dump(exclude={"label"}) for t in _low(limited).tests] == [
+    assert worded.triggers.linked == plain.triggers.linked == ["low_fluids"]
+    assert [t.model_dump(exclude={"label"}) for t in _low(worded).tests] == [
         t.model_dump(exclude={"label"}) for t in _low(plain).tests]
-    assert limited.fluid_standing == "limited"
-    low = _low(limited)
+    assert worded.fluid_standing == standing
+    low = _low(worded)
     assert "Low fluids" not in low.label and "1.5" in low.label
     assert all(t.label == low.label for t in low.tests)  # the chart's labels too
     assert "seems linked" not in low.message and "more cramp nights" in low.message
-    assert low.note is not None and KB.text(SET_BY_TEAM) in low.note
-    assert "nice-ng106" in low.note and "supported" in low.note.lower()
-    summary = limited.summary()
+    assert low.note is not None and KB.text(said) in low.note
+    assert low.note_claim == claim
+    assert source in low.note and "supported" in low.note.lower()
+    assert not any(KB.text(other) in low.note for other in (SET_BY_TEAM, ASK_FIRST, CHILD_BY_AGE) if other != said)
+    summary = worded.summary()
     assert not any("Low fluids" in s or "low fluids seems" in s.lower() for s in summary)
-    assert summary[summary.index(low.message) + 1] == low.note  # the team's say right beside it
+    assert summary[summary.index(low.message) + 1] == low.note  # the say right beside it
 
 
 def test_conditions_never_answered_ask_first_beside_the_finding(diary: tuple[list[Any], list[Any]]) -> None:
@@ -117,28 +126,6 @@ def test_conditions_never_answered_ask_first_beside_the_finding(diary: tuple[lis
     assert low.note is not None and KB.text(ASK_FIRST) in low.note
     summary = ins.summary()
     assert summary[summary.index(low.message) + 1] == low.note
-
-
-def test_a_young_child_no_low_fluids_link_but_the_same_figures(diary: tuple[list[Any], list[Any]]) -> None:
-    """Most days of a 6-year-old's diary are under 1.5 L: that is usual, not "low", and never a reason
-    to make the child drink more."""
-    nights, days = diary
-    plain = compute_insights(nights, days, today=END, fluids="not_limited")
-    child = compute_insights(nights, days, today=END, fluids="by_age")
-    assert child.triggers.linked == plain.triggers.linked == ["low_fluids"]
-    assert [t.model_dump(exclude={"label"}) for t in _low(child).tests] == [
-        t.model_dump(exclude={"label"}) for t in _low(plain).tests]
-    low = _low(child)
-    assert "Low fluids" not in low.label and "1.5" in low.label
-    assert "seems linked" not in low.message and "more cramp nights" in low.message
-    assert low.note is not None and KB.text(CHILD_BY_AGE) in low.note and low.note_claim == "diary_fluids.child_by_age"
-    assert "efsa-water-2010" in low.note and KB.text(SET_BY_TEAM) not in low.note
-    summary = child.summary()
-    assert not any("Low fluids" in s or "low fluids seems" in s.lower() for s in summary)
-    assert summary[summary.index(low.message) + 1] == low.note
-    with use_language("ru"):
-        russian = _low(compute_insights(nights, days, today=END, fluids="by_age"))
-    assert KB.text(CHILD_BY_AGE, "ru") in (russian.note or "") and KB.text(CHILD_BY_AGE, "ru") != KB.text(CHILD_BY_AGE)
 
 
 def test_answered_no_such_condition_no_caveat(diary: tuple[list[Any], list[Any]]) -> None:
@@ -165,11 +152,13 @@ def test_the_fluid_wording_is_russian(diary: tuple[list[Any], list[Any]]) -> Non
     with use_language("ru"):
         limited = compute_insights(nights, days, today=END, fluids="limited")
         asked = compute_insights(nights, days, today=END)
+        child = compute_insights(nights, days, today=END, fluids="by_age")
     low = _low(limited)
     assert KB.text(SET_BY_TEAM, "ru") in (low.note or "") and KB.text(SET_BY_TEAM, "ru") != KB.text(SET_BY_TEAM)
     assert "1,5" in low.label and not any(c.isascii() and c.isalpha() for c in low.label)
     assert not any(c.isascii() and c.isalpha() for c in low.message.split("(")[0])
     assert KB.text(ASK_FIRST, "ru") in (_low(asked).note or "")
+    assert KB.text(CHILD_BY_AGE, "ru") in (_low(child).note or "") and KB.text(CHILD_BY_AGE, "ru") != KB.text(CHILD_BY_AGE)
 
 
 # --------------------------------------------------------------------------- every client
