@@ -182,7 +182,10 @@ def test_form_field_errors(local: TestClient) -> None:
         for error in errors:
             text = re.sub(r"'[^']*'", " ", error)  # what was typed, quoted as it was
             assert any("а" <= ch <= "я" for ch in text.lower()) and latin_share(text) <= LIMIT, error
-    assert "должно быть не больше 24" in _field_errors(limits.text)
+    assert "должно быть не больше 24 ч (получено 30 ч)" in _field_errors(limits.text)
+    # A limit is said in the unit typed: litres, not the millilitres the diary stores.
+    fluids = local.post("/diary/day", data={"date": "2026-11-01", "fluids": "99 л"})
+    assert fluids.status_code == 422 and "должно быть не больше 15 л (получено 99 л)" in _field_errors(fluids.text)
 
 
 def test_russian_litres_in_the_day_form(local: TestClient) -> None:

@@ -244,6 +244,29 @@ def test_diary_form_errors_name_the_fields(client: TestClient) -> None:
     assert client.post("/diary/quiet", data={"date": future}).status_code == 422
 
 
+def test_a_value_past_its_limit_is_refused_beside_its_field_in_the_unit_typed(client: TestClient) -> None:
+    """The record's limits (15 L a day, a cramp of at most 2 hours) are checked once the form is read:
+    the refusal stands beside its field, in the litres and minutes typed, not in the millilitres and
+    seconds the diary keeps, and nothing is stored."""
+    date = (dt.date.today() - dt.timedelta(days=5)).isoformat()
+    cramp = {"start": "03:10", "leg": "left", "muscles": "calf", "severity": "5"}
+    night = client.post("/diary/night", data={"date": date, **cramp, "duration_other": "3h"})
+    assert night.status_code == 422
+    assert re.search(r'id="f-err-duration">must be at most 120 min \(got 180 min\)<', night.text), night.text
+    day = client.post("/diary/day", data={"date": date, "fluids": "20L"})
+    assert day.status_code == 422
+    assert re.search(r'id="[a-z]*-?err-fluids">must be at most 15 L \(got 20 L\)<', day.text)
+    assert client.get(f"/api/v1/nights/{date}").status_code == client.get(f"/api/v1/days/{date}").status_code == 404
+    # The edit form: on the row it belongs to, past a row removed before it.
+    client.post("/diary/night", data={"date": date, **cramp, "duration": "120"})
+    edited = client.post(f"/diary/night/{date}", data={
+        "count": "2", "c0_remove": "yes", **{f"c0_{k}": v for k, v in cramp.items()}, "c0_duration": "120",
+        **{f"c1_{k}": v for k, v in cramp.items()}, "c1_duration": "3h"})
+    assert edited.status_code == 422
+    assert re.search(r'id="[a-z]*-?err-c1_duration">must be at most 120 min \(got 180 min\)<', edited.text)
+    assert client.get(f"/api/v1/nights/{date}").json()["cramps"][0]["duration_s"] == 120
+
+
 def test_insights_page_draws_charts_and_trigger_table(client: TestClient) -> None:
     today = dt.date.today()
     for i in range(35):

@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import typer
 
 from crampcare.i18n.context import _
-from crampcare.i18n.validation import validation_text
+from crampcare.i18n.validation import typed_limit_text, validation_text
 
 BAD_INPUT = 2
 FAILURE = 1
@@ -35,6 +35,8 @@ def validation_message(error: Any, flags: Mapping[str, str] | None = None, label
     first = error.errors()[0]
     names = [part for part in first["loc"] if isinstance(part, str)]
     flag = label or ((flags or {}).get(names[-1], names[-1]) if names else "input")
+    if names and (in_unit := typed_limit_text(first, names[-1])) is not None:
+        return f"{flag}: {in_unit}"
     message = validation_text(first)
     if first["type"] not in ("value_error", "missing"):
         message += _(" (got {value})", value=repr(first["input"]))

@@ -80,3 +80,35 @@ def _counted(kind: str, n: int) -> str:
     if kind == "too_short":
         return ngettext("must have at least {n} item", "must have at least {n} items", n)
     return ngettext("must have at most {n} item", "must have at most {n} items", n)
+
+
+# Diary fields whose limit a person who typed the value (the CLI's options, the web's forms) is told
+# with a unit, in the unit they type: ``--fluids 99L`` is "at most 15 L (got 99 L)", not "at most
+# 15000 (got 99000)" in the millilitres it is stored in. Not for the API, whose clients send the
+# stored units (fluids_ml). The value is (stored units in one shown unit, the shown unit).
+_SHOWN_IN: dict[str, tuple[int, str]] = {
+    "fluids_ml": (1000, N_("L")),
+    "duration_s": (60, N_("min")),
+    "minutes_to_relief": (1, N_("min")),
+    "sitting_hours": (1, N_("h")),
+    "temperature_swing_c": (1, "°C"),
+    "alcohol_units": (1, N_("units of alcohol")),
+}
+_BOUNDS = {"le": N_("must be at most {limit} {unit} (got {value} {unit})"),
+           "ge": N_("must be at least {limit} {unit} (got {value} {unit})")}
+
+
+def typed_limit_text(error: Mapping[str, Any], field: str) -> str | None:
+    """A range error of a field in ``_SHOWN_IN``, said in its unit (None for any other error)."""
+    shown = _SHOWN_IN.get(field)
+    bound = next((key for key in _BOUNDS if key in (error.get("ctx") or {})), None)
+    if shown is None or bound is None or not isinstance(error.get("input"), (int, float)):
+        return None
+    per_unit, unit = shown
+    localizer = current_localizer()
+
+    def said(amount: float) -> str:
+        value = round(amount / per_unit, 2)
+        return str(localizer.number(int(value) if float(value).is_integer() else value))
+
+    return _(_BOUNDS[bound], limit=said(error["ctx"][bound]), value=said(error["input"]), unit=_(unit))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,7 +13,7 @@ from crampcare.assess.answers import AnswerError, check_answer, parse_number_ans
 from crampcare.diary.dates import check_date
 from crampcare.digits import OtherDigitsError, refuse_other_digits
 from crampcare.i18n.context import _
-from crampcare.i18n.validation import validation_text
+from crampcare.i18n.validation import typed_limit_text, validation_text
 from crampcare.knowledge.loader import KnowledgeBase
 
 MAX_FIELD = 4000
@@ -133,14 +133,28 @@ def cramp_from_form(form: FormData, prefix: str = "") -> tuple[dict[str, Any], d
     return out, errors
 
 
-def validation_messages(exc: ValidationError, prefix: str = "") -> dict[str, str]:
+# The form's name for a record's field where they differ: the form takes what people type (1.5 L,
+# 3 min), the record keeps millilitres and seconds. An error keyed by the form's name is shown beside
+# its field (and the field marked invalid), not only in the list at the top.
+_FORM_FIELDS = {"fluids_ml": "fluids", "duration_s": "duration"}
+
+
+def validation_messages(exc: ValidationError, cramp_prefixes: Sequence[str] = ()) -> dict[str, str]:
+    """The record's refusals by the form field they belong to. ``cramp_prefixes``: the form's prefix of
+    each cramp in the record, in order ("" for the night form's one cramp, ``c2_`` for an edit form's
+    third row); a cramp without one is named ``cramp<i>_<field>``."""
     found: dict[str, str] = {}
     for error in exc.errors():
         loc = [str(p) for p in error.get("loc", ())]
-        name = prefix + (loc[0] if loc else "form")
-        if name == prefix + "cramps" and len(loc) >= 3:
-            name = f"cramp{loc[1]}_{loc[2]}"
-        found.setdefault(name, validation_text(error))
+        if not loc:
+            name = "form"
+        elif loc[0] == "cramps" and len(loc) >= 3:
+            index = int(loc[1])
+            row = cramp_prefixes[index] if index < len(cramp_prefixes) else f"cramp{index}_"
+            name = row + _FORM_FIELDS.get(loc[2], loc[2])
+        else:
+            name = _FORM_FIELDS.get(loc[0], loc[0])
+        found.setdefault(name, (typed_limit_text(error, loc[-1]) if loc else None) or validation_text(error))
     return found
 
 

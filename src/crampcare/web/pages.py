@@ -351,7 +351,8 @@ async def diary_log_night(request: Request, kb: KnowledgeBase = Depends(get_kb),
         record = NightRecord.model_validate(record_data)
         await run_in_threadpool(diary_service.log_night, store, record, _form_key(form))
     except ValidationError as exc:
-        return await _diary_error(request, kb, store, forms.validation_messages(exc), forms.form_dict(form))
+        return await _diary_error(request, kb, store, forms.validation_messages(exc, cramp_prefixes=[""]),
+                                  forms.form_dict(form))
     return await _redirect(request, "night", date, store=store)
 
 
@@ -453,7 +454,7 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
     form = await request.form()
     count_raw = forms.text(form, "count")
     count = int(count_raw) if count_raw.isascii() and count_raw.isdigit() and int(count_raw) <= 50 else 0
-    cramps, errors, rows = [], {}, []
+    cramps, errors, rows, row_prefixes = [], {}, [], []
     for i in range(count):
         prefix = f"c{i}_"
         row = {k.removeprefix(prefix): v for k, v in forms.form_dict(form).items() if k.startswith(prefix)}
@@ -470,12 +471,13 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
             except ValueError as exc:
                 errors.setdefault(prefix + "start", str(exc))
         cramps.append(cramp)
+        row_prefixes.append(prefix)
     sleep_disturbed = forms.yes_no(form, "sleep_disturbed", errors)
     try:
         record = NightRecord.model_validate({"date": date, "cramps": cramps, "sleep_disturbed": sleep_disturbed,
                                              "notes": forms.text(form, "notes")}) if not errors else None
     except ValidationError as exc:
-        errors.update(forms.validation_messages(exc))
+        errors.update(forms.validation_messages(exc, cramp_prefixes=row_prefixes))
         record = None
     if record is None:
         night = await run_in_threadpool(diary_service.night, store, date)
