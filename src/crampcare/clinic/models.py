@@ -29,7 +29,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crampcare.db.base import OWNER_LENGTH, Base, JsonType
 
 ROLES = ("clinician", "admin")
-SHARE_STATUSES = ("pending", "active", "revoked")
 
 
 class UserRoleRow(Base):

@@ -9,10 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # Babel is heavy; `now --plain` needs the numbers, not the formatting
-    from crampcare.i18n.localizer import Localizer
 
 
 @dataclass(frozen=True)
@@ -23,11 +19,6 @@ class Region:
 
     def emergency_numbers(self, joiner: str = " / ") -> str:
         return joiner.join(self.emergency)
-
-    def call_now(self, loc: Localizer) -> str:
-        """The sentence shown beside every emergency: ``Call 112 or 103 now.``"""
-        numbers = loc._(" or ").join(self.emergency)
-        return loc._("Call {numbers} now.", numbers=numbers)
 
 
 REGIONS: dict[str, Region] = {

@@ -93,12 +93,6 @@ def _tag_groups(records: Sequence[DayRecord]) -> tuple[dict[str, str], list[froz
     return {key: shown[key] for key in sorted(top, key=lambda key: shown[key])}, keys_per_record
 
 
-def analysed_tags(records: Sequence[DayRecord]) -> list[str]:
-    """The :data:`MAX_ANALYSED_TAGS` most used tags (ties by name), sorted by name; spellings that
-    differ only by case, spaces or Unicode form count as one tag (see :func:`tag_key`)."""
-    return list(_tag_groups(records)[0].values())
-
-
 #: The ids of the fixed (non-medicine, non-tag) factors, in display order.
 FACTOR_IDS: tuple[str, ...] = tuple(_FIXED)
 
