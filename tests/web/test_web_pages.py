@@ -257,13 +257,22 @@ def test_a_value_past_its_limit_is_refused_beside_its_field_in_the_unit_typed(cl
     assert day.status_code == 422
     assert re.search(r'id="[a-z]*-?err-fluids">must be at most 15 L \(got 20 L\)<', day.text)
     assert client.get(f"/api/v1/nights/{date}").status_code == client.get(f"/api/v1/days/{date}").status_code == 404
-    # The edit form: on the row it belongs to, past a row removed before it.
+    # The edit form: beside the row it belongs to as the refused form shows the rows again, numbered
+    # afresh without the one removed before it (the row posted third is the second shown).
     client.post("/diary/night", data={"date": date, **cramp, "duration": "120"})
+    rows = {f"c{i}_{k}": v for i in range(3) for k, v in {**cramp, "duration": "120"}.items()}
     edited = client.post(f"/diary/night/{date}", data={
-        "count": "2", "c0_remove": "yes", **{f"c0_{k}": v for k, v in cramp.items()}, "c0_duration": "120",
-        **{f"c1_{k}": v for k, v in cramp.items()}, "c1_duration": "3h"})
+        **rows, "count": "3", "c0_remove": "yes", "c2_duration": "3h", "c2_start": "3 o'clock"})
     assert edited.status_code == 422
-    assert re.search(r'id="[a-z]*-?err-c1_duration">must be at most 120 min \(got 180 min\)<', edited.text)
+    shown = re.findall(r'<legend>Cramp (\d)</legend>.*?name="c(\d)_start"', edited.text, re.S)
+    assert shown == [("1", "0"), ("2", "1")], shown  # the two kept rows, then the empty "Add a cramp" one
+    row = edited.text[edited.text.index("<legend>Cramp 2</legend>"):edited.text.index("Add a cramp")]
+    assert re.search(r'id="[a-z]*-?err-c1_start">time', row)
+    assert "<li>Cramp 2, time: " in edited.text and "Cramp 3" not in edited.text
+    fixed = client.post(f"/diary/night/{date}", data={**rows, "count": "3", "c0_remove": "yes", "c2_duration": "3h"})
+    assert fixed.status_code == 422
+    row = fixed.text[fixed.text.index("<legend>Cramp 2</legend>"):fixed.text.index("Add a cramp")]
+    assert re.search(r'id="[a-z]*-?err-c1_duration">must be at most 120 min \(got 180 min\)<', row), row
     assert client.get(f"/api/v1/nights/{date}").json()["cramps"][0]["duration_s"] == 120
 
 

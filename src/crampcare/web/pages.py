@@ -454,7 +454,10 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
     form = await request.form()
     count_raw = forms.text(form, "count")
     count = int(count_raw) if count_raw.isascii() and count_raw.isdigit() and int(count_raw) <= 50 else 0
-    cramps, errors, rows, row_prefixes = [], {}, [], []
+    cramps: list[dict[str, Any]] = []
+    errors: dict[str, str] = {}
+    rows: list[dict[str, Any]] = []
+    row_prefixes: list[str] = []
     for i in range(count):
         prefix = f"c{i}_"
         row = {k.removeprefix(prefix): v for k, v in forms.form_dict(form).items() if k.startswith(prefix)}
@@ -462,16 +465,19 @@ async def diary_save_night(request: Request, date: DiaryDate, kb: KnowledgeBase 
         row["helped"] = forms.values(form, prefix + "helped")
         if forms.text(form, prefix + "remove") == "yes" or forms.blank_cramp(form, prefix):
             continue
+        # A refused form shows the kept rows again, numbered afresh: an error is named by the row it
+        # is shown in (the third row posted is the second shown when the first was removed).
+        shown = f"c{len(rows)}_"
         rows.append(row)
         cramp, cramp_errors = forms.cramp_from_form(form, prefix)
-        errors.update(cramp_errors)
+        errors.update({shown + name.removeprefix(prefix): message for name, message in cramp_errors.items()})
         if cramp.get("start") is not None:
             try:  # as `crampcare diary edit` checks: no cramp still to come
                 units.check_happened(date, cramp["start"], _now() + diary_service.CLOCK_TOLERANCE)
             except ValueError as exc:
-                errors.setdefault(prefix + "start", str(exc))
+                errors.setdefault(shown + "start", str(exc))
         cramps.append(cramp)
-        row_prefixes.append(prefix)
+        row_prefixes.append(shown)
     sleep_disturbed = forms.yes_no(form, "sleep_disturbed", errors)
     try:
         record = NightRecord.model_validate({"date": date, "cramps": cramps, "sleep_disturbed": sleep_disturbed,
