@@ -257,6 +257,13 @@ def test_a_value_past_its_limit_is_refused_beside_its_field_in_the_unit_typed(cl
     assert day.status_code == 422
     assert re.search(r'id="[a-z]*-?err-fluids">must be at most 15 L \(got 20 L\)<', day.text)
     assert client.get(f"/api/v1/nights/{date}").status_code == client.get(f"/api/v1/days/{date}").status_code == 404
+    # Editing a logged day: the same, and announced at the top as the other forms are.
+    client.post("/diary/day", data={"date": date, "fluids": "1L"})
+    edited_day = client.post(f"/diary/day/{date}", data={"fluids": "20L"})
+    assert edited_day.status_code == 422
+    assert re.search(r'role="alert" id="form-errors"><p><strong>Please check:</strong></p><ul><li>Fluids drunk: '
+                     r'must be at most 15 L \(got 20 L\)</li>', edited_day.text), edited_day.text
+    assert client.get(f"/api/v1/days/{date}").json()["fluids_ml"] == 1000
     # The edit form: beside the row it belongs to as the refused form shows the rows again, numbered
     # afresh without the one removed before it (the row posted third is the second shown).
     client.post("/diary/night", data={"date": date, **cramp, "duration": "120"})
