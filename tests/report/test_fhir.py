@@ -147,7 +147,7 @@ def test_cramp_observation(small: DiaryStore) -> None:
     assert severity[0]["valueInteger"] == 7
     assert first["bodySite"]["text"] == "left leg: calf, foot"  # (leg and muscles apart: Russian agrees no other way)
     assert second["bodySite"]["text"] == "both legs: thigh"
-    assert first["note"][0]["text"] == "Helped: stretching, walking; eased after 2.5 min."
+    assert first["note"][0]["text"] == "Helped: stretching, walking about; eased after 2.5 min."
     legs = [c["valueCodeableConcept"]["text"] for c in first["component"] if c["code"]["coding"][0]["code"] == "leg"]
     assert legs == ["left leg"]
 

@@ -25,7 +25,7 @@ from crampcare.cli.options import DbOption
 from crampcare.digits import refuse_other_digits
 from crampcare.i18n import formatting
 from crampcare.i18n.context import _, current_localizer
-from crampcare.i18n.wording import diary_word
+from crampcare.i18n.wording import diary_word, helped_words
 
 if TYPE_CHECKING:
     from crampcare.diary.records import Cramp, DayRecord, NightRecord
@@ -475,7 +475,7 @@ def _cramp_line(cramp: "Cramp") -> str:
     if cramp.signs:
         parts.append(_("signs: {signs}", signs=", ".join(diary_word(s) for s in cramp.signs)))
     if cramp.helped:
-        parts.append(_("helped: {methods}", methods=", ".join(diary_word(h) for h in cramp.helped)))
+        parts.append(_("helped: {methods}", methods=helped_words(cramp.helped)))
     if cramp.minutes_to_relief is not None:
         parts.append(_("eased after {minutes} min", minutes=_fmt_number(cramp.minutes_to_relief)))
     return " · ".join(parts)

@@ -110,7 +110,7 @@ def _render_text(ins: "Insights") -> None:
     from rich.table import Table
 
     from crampcare.i18n.context import current_localizer
-    from crampcare.i18n.wording import diary_word
+    from crampcare.i18n.wording import relief_word
 
     loc = current_localizer()
     console = _console()
@@ -159,7 +159,7 @@ def _render_text(ins: "Insights") -> None:
         for r in ins.relief:
             rng = "-" if r.min_minutes is None else f"{_g(r.min_minutes)}–{_g(r.max_minutes or 0)}"
             relief.add_row(
-                diary_word(r.method),
+                relief_word(r.method),
                 str(r.times_helped),
                 str(r.timed),
                 "-" if r.median_minutes is None else _g(r.median_minutes),

@@ -103,11 +103,6 @@ DIARY_WORDS = {
     "hard_knot": N_("hard knot"),
     "twitching": N_("twitching"),
     "whole_limb": N_("whole limb"),
-    "stretch": N_("stretch"),
-    "walk": N_("walk"),
-    "massage": N_("massage"),
-    "warmth": N_("warmth"),
-    "pain_reliever": N_("pain reliever"),
     "none": N_("none"),
     "some": N_("some"),
     "high": N_("high"),
@@ -119,7 +114,27 @@ DIARY_WORDS = {
 
 
 def diary_word(value: str) -> str:
+    """A leg, muscle, sign or day value of the diary in words (what eased a cramp: :func:`relief_word`,
+    whose "other" is not the muscles' "other")."""
     return _(DIARY_WORDS[value]) if value in DIARY_WORDS else value.replace("_", " ")
+
+
+def relief_word(method: str) -> str:
+    """What eased a cramp as every client names it, from knowledge/data/vocabulary.yaml."""
+    from crampcare.knowledge.vocabulary import vocabulary
+
+    words = vocabulary()
+    return words.relief_word(method) if method in words.relief else method.replace("_", " ")
+
+
+def in_sentence(name: str) -> str:
+    """A name as it stands inside a sentence or a list: "helped: stretching, a pain reliever"."""
+    return name[:1].lower() + name[1:]
+
+
+def helped_words(methods: Iterable[str]) -> str:
+    """What eased a cramp, as a list inside a sentence: "stretching, walking about"."""
+    return ", ".join(in_sentence(relief_word(method)) for method in methods)
 
 
 def yes_no(text: str) -> bool | None:

@@ -123,7 +123,7 @@ from crampcare.assess.facts import FluidStanding
 from crampcare.diary.records import LEGS, MUSCLES, RELIEFS, DayRecord, NightRecord
 from crampcare.i18n import formatting
 from crampcare.i18n.context import N_, _, current_localizer, ngettext
-from crampcare.i18n.wording import diary_word
+from crampcare.i18n.wording import diary_word, in_sentence, relief_word
 from crampcare.insights import stats
 from crampcare.insights.factors import (
     FACTOR_IDS,
@@ -1226,7 +1226,7 @@ def summary_sentences(ins: Insights) -> list[str]:
     timed = [r for r in ins.relief if r.median_minutes is not None and r.timed >= MIN_TIMED_FOR_RANK]
     if timed:
         parts = ", ".join(
-            _("{method} (median {minutes} min, {times})", method=diary_word(r.method),
+            _("{method} (median {minutes} min, {times})", method=in_sentence(relief_word(r.method)),
               minutes=formatting.figure(r.median_minutes or 0), times=ngettext("{n} time", "{n} times", r.timed))
             for r in timed[:3]
         )

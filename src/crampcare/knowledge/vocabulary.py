@@ -1,5 +1,6 @@
 """The shared words (``data/vocabulary.yaml``): urgency headlines and actions, evidence labels,
-insight verdicts and relief words — one definition for the CLI, the web pages and the report."""
+insight verdicts and relief words — one definition for the CLI, the web pages, the report and the
+FHIR export."""
 
 from __future__ import annotations
 

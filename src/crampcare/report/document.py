@@ -372,7 +372,7 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
         "trend_status": ins.trend.status,
         "recent": None,
     }
-    from crampcare.i18n.wording import diary_word
+    from crampcare.i18n.wording import diary_word, relief_word
 
     loc = current_localizer()
 
@@ -418,7 +418,7 @@ def _diary_part(ins: Insights, nights: Sequence[NightRecord], days: Sequence[Day
     part["muscles"] = ", ".join(f"{diary_word(i.name)} {loc.percent(i.share)}" for i in ins.muscles)
     part["relief"] = [
         {
-            "method": vocabulary().relief_word(r.method) if r.method in vocabulary().relief else _humanise(r.method),
+            "method": relief_word(r.method),
             "times": r.times_helped,
             "median": _("{minutes} min", minutes=formatting.figure(r.median_minutes)) if r.median_minutes is not None else "—",
             "share": loc.percent(r.times_helped / len(cramps)) if cramps else "",

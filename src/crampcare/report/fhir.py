@@ -73,14 +73,6 @@ ALLOWED_RESOURCES = ("Questionnaire", "Patient", "QuestionnaireResponse", "Obser
 # The words of an export are in the reader's language (``_`` when the Bundle is made); codes never change, so
 # an export in any language imports anywhere. Standard terminologies keep their own (English) displays.
 _LEG_WORDS = {"left": N_("left leg"), "right": N_("right leg"), "both": N_("both legs")}
-_RELIEF_WORDS = {
-    "stretch": N_("stretching"),
-    "walk": N_("walking"),
-    "massage": N_("massage"),
-    "warmth": N_("warmth"),
-    "pain_reliever": N_("a pain reliever"),
-    "other": N_("something else"),
-}
 _SIGN_WORDS = {"hard_knot": N_("hard knot in the muscle"), "twitching": N_("twitching"), "whole_limb": N_("whole leg")}
 _GENDER = {"female": "female", "male": "male", "other": "unknown"}
 
@@ -271,7 +263,7 @@ def _response_status(result: Any) -> str:
 
 
 def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cramp: Cramp) -> str:
-    from crampcare.i18n.wording import diary_word
+    from crampcare.i18n.wording import diary_word, helped_words, relief_word
 
     body_site = _("{leg}: {muscles}", leg=_(_LEG_WORDS[cramp.leg]), muscles=", ".join(map(diary_word, cramp.muscles)))
     components: list[dict[str, Any]] = [
@@ -297,7 +289,7 @@ def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cra
     ]
     components += [
         {"code": _diary_code(codes.HELPED),
-         "valueCodeableConcept": _concept(codes.CS_RELIEF, h, text=_(_RELIEF_WORDS[h]))}
+         "valueCodeableConcept": _concept(codes.CS_RELIEF, h, text=relief_word(h))}
         for h in cramp.helped
     ]
     if cramp.minutes_to_relief is not None:
@@ -307,7 +299,7 @@ def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cra
                 "valueQuantity": _quantity(cramp.minutes_to_relief, _("min"), "min"),
             }
         )
-    helped = ", ".join(_(_RELIEF_WORDS[h]) for h in cramp.helped)
+    helped = helped_words(cramp.helped)
     if cramp.helped and cramp.minutes_to_relief is not None:
         note = _("Helped: {methods}; eased after {minutes} min.", methods=helped,
                  minutes=current_localizer().number(cramp.minutes_to_relief))

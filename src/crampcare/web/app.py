@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         extensions=["jinja2.ext.i18n"],
     )
     from crampcare.i18n.context import _, current_language, ngettext
-    from crampcare.i18n.wording import diary_word
+    from crampcare.i18n.wording import diary_word, in_sentence, relief_word
     from crampcare.web.language import language_names, region_choices
 
     # The request's language (chosen by LanguageMiddleware); brace formatting as in the Python code.
@@ -164,7 +164,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     env.globals.update(static_url=static_url, version=__version__, server_mode=server, csrf_input=csrf_input,
                        current_user=current_user, page_account=page_account)
     env.filters["zip_self"] = lambda items: [(item, str(item).replace("_", " ")) for item in items]
+    # (value, words) pairs for a form's options; what eased a cramp has its own words ("other").
     env.filters["words"] = lambda items: [(item, diary_word(item)) for item in items]
+    env.filters["relief_words"] = lambda items: [(item, in_sentence(relief_word(item))) for item in items]
     env.filters["word"] = diary_word
     from crampcare.web.wording import field_label, moment, offline_words, scope_names, trend_name
 
@@ -270,6 +272,7 @@ def _language_helpers() -> dict[str, Any]:
 
     return {
         "kbt": kbt, "unit": unit, "number": number, "date": date, "word": wording.diary_word,
+        "relief": wording.relief_word, "in_sentence": wording.in_sentence, "helped_words": wording.helped_words,
         "evidence_label": wording.evidence_label, "urgency_action": wording.urgency_action,
         "urgency_name": wording.urgency_name,
         "emergency_numbers": wording.emergency_numbers,
