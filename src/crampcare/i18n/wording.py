@@ -92,9 +92,6 @@ def source_title(kb: KnowledgeBase, source_id: str) -> str:
 
 # Diary values (legs, muscles, signs, relief, levels) as the reader's language names them.
 DIARY_WORDS = {
-    "left": N_("left"),
-    "right": N_("right"),
-    "both": N_("both"),
     "calf": N_("calf"),
     "foot": N_("foot"),
     "toes": N_("toes"),
@@ -114,9 +111,20 @@ DIARY_WORDS = {
 
 
 def diary_word(value: str) -> str:
-    """A leg, muscle, sign or day value of the diary in words (what eased a cramp: :func:`relief_word`,
-    whose "other" is not the muscles' "other")."""
+    """A leg (its side: "left"), muscle, sign or day value of the diary in words (what eased a cramp:
+    :func:`relief_word`, whose "other" is not the muscles' "other")."""
+    from crampcare.knowledge.vocabulary import vocabulary
+
+    if value in vocabulary().legs:
+        return vocabulary().leg_side(value)
     return _(DIARY_WORDS[value]) if value in DIARY_WORDS else value.replace("_", " ")
+
+
+def leg_name(leg: str) -> str:
+    """A cramp's leg named on its own, from knowledge/data/vocabulary.yaml."""
+    from crampcare.knowledge.vocabulary import vocabulary
+
+    return vocabulary().leg_name(leg)
 
 
 def relief_word(method: str) -> str:

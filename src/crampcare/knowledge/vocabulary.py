@@ -1,6 +1,6 @@
 """The shared words (``data/vocabulary.yaml``): urgency headlines and actions, evidence labels,
-insight verdicts and relief words — one definition for the CLI, the web pages, the report and the
-FHIR export."""
+insight verdicts, leg and relief words — one definition for the CLI, the web pages, the report and
+the FHIR export."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from crampcare.knowledge.loader import YAML_LOADER
 from crampcare.knowledge.schema import Evidence, Urgency
 
-__all__ = ["LANGUAGES", "UrgencyWords", "Vocabulary", "evidence_label", "vocabulary"]
+__all__ = ["LANGUAGES", "LegWords", "UrgencyWords", "Vocabulary", "evidence_label", "vocabulary"]
 
 VOCABULARY_FILE = Path(__file__).with_name("data") / "vocabulary.yaml"
 LANGUAGES = ("en", "ru")
@@ -28,12 +28,20 @@ class UrgencyWords(BaseModel):
     action: dict[str, str]  # what to do, per language
 
 
+class LegWords(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    side: dict[str, str]  # beside a heading that says "leg": "left", per language
+    name: dict[str, str]  # on its own (a FHIR export's body site), per language
+
+
 class Vocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     urgency: dict[Urgency, UrgencyWords]
     evidence: dict[Evidence, dict[str, str]]
     verdicts: dict[str, dict[str, str]]
+    legs: dict[str, LegWords]
     relief: dict[str, dict[str, str]]
 
     @model_validator(mode="after")
@@ -47,6 +55,8 @@ class Vocabulary(BaseModel):
                     for key, words in getattr(self, group).items() for lang in LANGUAGES if lang not in words]
         missing += [f"evidence.{e}.{lang}" for e, words in self.evidence.items() for lang in LANGUAGES
                     if lang not in words]
+        missing += [f"legs.{leg}.{form}.{lang}" for leg, words in self.legs.items() for form in ("side", "name")
+                    for lang in LANGUAGES if lang not in getattr(words, form)]
         if missing:
             raise ValueError(f"vocabulary.yaml lacks {', '.join(missing)}")
         return self
@@ -66,6 +76,12 @@ class Vocabulary(BaseModel):
 
     def verdict(self, verdict: str, lang: str | None = None) -> str:
         return _pick(self.verdicts[verdict], lang)
+
+    def leg_side(self, leg: str, lang: str | None = None) -> str:
+        return _pick(self.legs[leg].side, lang)
+
+    def leg_name(self, leg: str, lang: str | None = None) -> str:
+        return _pick(self.legs[leg].name, lang)
 
     def relief_word(self, method: str, lang: str | None = None) -> str:
         return _pick(self.relief[method], lang)

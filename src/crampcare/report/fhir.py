@@ -72,7 +72,6 @@ ALLOWED_RESOURCES = ("Questionnaire", "Patient", "QuestionnaireResponse", "Obser
 
 # The words of an export are in the reader's language (``_`` when the Bundle is made); codes never change, so
 # an export in any language imports anywhere. Standard terminologies keep their own (English) displays.
-_LEG_WORDS = {"left": N_("left leg"), "right": N_("right leg"), "both": N_("both legs")}
 _SIGN_WORDS = {"hard_knot": N_("hard knot in the muscle"), "twitching": N_("twitching"), "whole_limb": N_("whole leg")}
 _GENDER = {"female": "female", "male": "male", "other": "unknown"}
 
@@ -263,9 +262,9 @@ def _response_status(result: Any) -> str:
 
 
 def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cramp: Cramp) -> str:
-    from crampcare.i18n.wording import diary_word, helped_words, relief_word
+    from crampcare.i18n.wording import diary_word, helped_words, leg_name, relief_word
 
-    body_site = _("{leg}: {muscles}", leg=_(_LEG_WORDS[cramp.leg]), muscles=", ".join(map(diary_word, cramp.muscles)))
+    body_site = _("{leg}: {muscles}", leg=leg_name(cramp.leg), muscles=", ".join(map(diary_word, cramp.muscles)))
     components: list[dict[str, Any]] = [
         {
             "code": {
@@ -276,7 +275,7 @@ def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cra
         },
         {
             "code": _diary_code(codes.LEG),
-            "valueCodeableConcept": _concept(codes.CS_LEG, cramp.leg, text=_(_LEG_WORDS[cramp.leg])),
+            "valueCodeableConcept": _concept(codes.CS_LEG, cramp.leg, text=leg_name(cramp.leg)),
         },
     ]
     components += [
