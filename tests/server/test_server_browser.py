@@ -82,7 +82,7 @@ def test_sign_up_log_a_night_log_out_log_in_and_see_it(page: Any) -> None:
     page.locator("#flash").wait_for()
     assert "saved" in page.locator("#flash").inner_text()
     entry = page.locator(".entry").first.inner_text()
-    assert "right foot" in entry and "180 s" in entry and "7/10" in entry
+    assert "right leg: foot" in entry and "180 s" in entry and "7/10" in entry
     shot(page, "night-logged")
 
     click_to_load(page, page.get_by_role("button", name="Log out"))
@@ -101,7 +101,7 @@ def test_sign_up_log_a_night_log_out_log_in_and_see_it(page: Any) -> None:
     click_to_load(page, page.get_by_role("button", name="Log in"))
     page.wait_for_url("**/diary")
     entry = page.locator(".entry").first.inner_text()
-    assert "right foot" in entry and "7/10" in entry
+    assert "right leg: foot" in entry and "7/10" in entry
     shot(page, "logged-in-again", check=False)
 
     click_to_load(page, page.get_by_role("link", name="Account"))

@@ -140,7 +140,8 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
         page.goto("/diary")
         synced = page.locator("#synced")
         # Sent, then the night read back: a few requests, slow on a busy machine.
-        expect(synced).to_contain_text(re.compile(r"01:05 right foot 4/10; \d\d:\d\d left thigh 7/10"), timeout=20_000)
+        expect(synced).to_contain_text(re.compile(r"01:05 right leg: foot 4/10; \d\d:\d\d left leg: thigh 7/10"),
+                                       timeout=20_000)
         expect(synced.get_by_role("link", name="Edit night")).to_have_attribute("href", f"/diary/night/{night}")
         expect(page.locator("#pending")).to_be_hidden()
         expect(page.get_by_role("status").filter(has_text="Sent to your diary")).to_have_count(1)
@@ -165,7 +166,7 @@ def test_now_in_the_language_chosen_on_it_works_offline(browser: Any, live_serve
             route.abort()
         context.unroute("**/diary/night")
         page.goto("/diary")
-        expect(synced).to_contain_text(re.compile(rf"Night of {slow_night}: \d\d:\d\d right toes 3/10 "), timeout=20_000)
+        expect(synced).to_contain_text(re.compile(rf"Night of {slow_night}: \d\d:\d\d right leg: toes 3/10 "), timeout=20_000)
         # A network that never answers (a weak signal): the kept page shows after a moment instead of
         # a blank screen for as long as the browser waits (network first, with no limit, before).
         context.route(lambda url: url.split("?")[0].endswith("/now"), lambda route: None)  # asked, never answered

@@ -25,7 +25,7 @@ from crampcare.cli.options import DbOption
 from crampcare.digits import refuse_other_digits
 from crampcare.i18n import formatting
 from crampcare.i18n.context import _, current_localizer
-from crampcare.i18n.wording import diary_word, helped_words
+from crampcare.i18n.wording import cramp_place, diary_word, helped_words
 
 if TYPE_CHECKING:
     from crampcare.diary.records import Cramp, DayRecord, NightRecord
@@ -469,7 +469,7 @@ def _cramp_line(cramp: "Cramp") -> str:
     parts = [
         cramp.start.strftime("%H:%M"),
         formatting.duration(cramp.duration_s),
-        f"{diary_word(cramp.leg)} {'+'.join(diary_word(m) for m in cramp.muscles)}",
+        cramp_place(cramp.leg, cramp.muscles),
         _("severity {severity}", severity=cramp.severity),
     ]
     if cramp.signs:

@@ -127,6 +127,12 @@ def leg_name(leg: str) -> str:
     return vocabulary().leg_name(leg)
 
 
+def cramp_place(leg: str, muscles: Iterable[str]) -> str:
+    """Where a cramp was, as the diary lists it and a FHIR export's body site says it: the leg named
+    on its own, then the muscles ("both legs: foot", never "both foot")."""
+    return _("{leg}: {muscles}", leg=leg_name(leg), muscles=", ".join(map(diary_word, muscles)))
+
+
 def relief_word(method: str) -> str:
     """What eased a cramp as every client names it, from knowledge/data/vocabulary.yaml."""
     from crampcare.knowledge.vocabulary import vocabulary

@@ -262,9 +262,9 @@ def _response_status(result: Any) -> str:
 
 
 def _cramp_observation(builder: _Builder, night: NightRecord, position: int, cramp: Cramp) -> str:
-    from crampcare.i18n.wording import diary_word, helped_words, leg_name, relief_word
+    from crampcare.i18n.wording import cramp_place, diary_word, helped_words, leg_name, relief_word
 
-    body_site = _("{leg}: {muscles}", leg=leg_name(cramp.leg), muscles=", ".join(map(diary_word, cramp.muscles)))
+    body_site = cramp_place(cramp.leg, cramp.muscles)
     components: list[dict[str, Any]] = [
         {
             "code": {

@@ -273,6 +273,7 @@ def _language_helpers() -> dict[str, Any]:
     return {
         "kbt": kbt, "unit": unit, "number": number, "date": date, "word": wording.diary_word,
         "relief": wording.relief_word, "in_sentence": wording.in_sentence, "helped_words": wording.helped_words,
+        "place": wording.cramp_place,
         "evidence_label": wording.evidence_label, "urgency_action": wording.urgency_action,
         "urgency_name": wording.urgency_name,
         "emergency_numbers": wording.emergency_numbers,

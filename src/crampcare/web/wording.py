@@ -91,11 +91,11 @@ def moment(value: dt.datetime | None) -> str:
 
 
 def offline_words() -> str:
-    """Legs and muscles in the reader's language, as JSON for offline.js's list of nights waiting
-    to sync (the list is drawn in the browser, from what the form sent)."""
+    """Legs (named on their own) and muscles in the reader's language, as JSON for offline.js's list
+    of nights waiting to sync (the list is drawn in the browser, from what the form sent)."""
     import json
 
     from crampcare.diary.records import LEGS, MUSCLES
-    from crampcare.i18n.wording import diary_word
+    from crampcare.i18n.wording import diary_word, leg_name
 
-    return json.dumps({value: diary_word(value) for value in (*LEGS, *MUSCLES)}, ensure_ascii=False)
+    return json.dumps({**{leg: leg_name(leg) for leg in LEGS}, **{m: diary_word(m) for m in MUSCLES}}, ensure_ascii=False)

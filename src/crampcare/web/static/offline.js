@@ -63,7 +63,10 @@
   function cramp(c) {
     var names = JSON.parse(words("words", "{}"));  // legs and muscles in the page's language
     function named(v) { return names[v] || v; }
-    return [(c.start || "").slice(0, 5), named(c.leg), (c.muscles || []).map(named).join("+"), c.severity !== undefined && c.severity !== "" ? c.severity + "/10" : ""]
+    // "right leg: foot, calf", as the diary lists a cramp (data-place: the page's wording of it).
+    var place = words("place", "{leg}: {muscles}").replace("{leg}", named(c.leg || "?"))
+      .replace("{muscles}", (c.muscles || []).map(named).join(", "));
+    return [(c.start || "").slice(0, 5), place, c.severity !== undefined && c.severity !== "" ? c.severity + "/10" : ""]
       .filter(Boolean).join(" ");
   }
   function describe(entry) {
