@@ -54,7 +54,7 @@ def test_offered_only_after_a_first_cramp_with_its_details(client: TestClient, n
         ("date", night_date_for(dt.time(3, 10), now).isoformat()), ("start", "03:10"), ("duration", "180"), ("leg", "left"),
         ("muscles", "calf"), ("muscles", "toes"), ("severity", "6")]
     # Every value stored is shown on the button: choosing it confirms them.
-    assert "leg: left; calf + toes; 6/10; 3 min; at 03:10" in page
+    assert "left leg: calf, toes; 6/10; 3 min; at 03:10" in page
 
 
 def test_one_tap_saves_once_and_appends_to_the_night(client: TestClient, now: dt.datetime) -> None:
@@ -80,7 +80,7 @@ def test_in_russian(client: TestClient) -> None:
         {"start": "02:00", "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}]})
     assert stored.status_code == 200, stored.text
     page = client.get("/diary?lang=ru").text
-    assert "Судорога как в прошлый раз" in page and "нога: левая; икра; 5/10; 1 мин; в 02:00" in page
+    assert "Судорога как в прошлый раз" in page and "левая нога: икра; 5/10; 1 мин; в 02:00" in page
 
 
 def test_in_the_evening_the_shortcut_offers_last_night() -> None:
