@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -305,6 +306,19 @@ def test_every_help_page_names_what_to_type_not_a_python_type() -> None:
     assert rows["--help"].split()[2] == "Show", rows["--help"]
     assessing = crampcare("assess", "--help", env={"COLUMNS": "200"}).stdout
     assert "<text|json|markdown>" in assessing and re.search(r"--save +Store", assessing)
+
+
+@pytest.mark.parametrize(("args", "meant"), [
+    (["log", "night", "--start", "03:10"], "--time"),  # the cramp's start; Click offered --date
+    (["insights", "--start", "2026-01-01"], "--from"),  # Click offered --chart
+    (["report", "--until", "2026-01-01"], "--to"),
+    (["--lang", "ru", "log", "night", "--start", "03:10"], "--time"),
+])
+def test_an_option_typed_by_another_name_suggests_the_one_meant(args: list[str], meant: str) -> None:
+    result = crampcare(*args)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    suggested = re.findall(r"--[a-z-]+", result.stderr.split("(")[1])
+    assert suggested == [meant], result.stderr
 
 
 def _path_to(group: Any, command: Any) -> list[Any]:

@@ -329,11 +329,29 @@ def _bad_value_message(exc: Any) -> str:
 _NO_SUCH_COMMAND = re.compile(r"No such command '(?P<name>.+)'\.(?: Did you mean (?P<close>.+)\?)?")
 
 
+# Options people type for what crampcare calls otherwise, and the options they mean, first found
+# first: Click suggests only what is spelled alike (--start: "--date", where a cramp's start is --time).
+_MEANT = {"--start": ("--time", "--from"), "--begin": ("--from",), "--since": ("--from",),
+          "--end": ("--to",), "--until": ("--to",)}
+
+
+def _suggest_what_is_meant(exc: Any) -> None:
+    """An unknown option that is another word for one of the command's: suggest that one instead."""
+    meant = _MEANT.get(getattr(exc, "option_name", ""), ())
+    offered = {name for param in (exc.ctx.command.params if exc.ctx else ()) for name in getattr(param, "opts", ())}
+    found = [option for option in meant if option in offered][:1]
+    if found:
+        exc.possibilities = found
+
+
 def _usage_message(exc: Any, click_errors: Any) -> str:
     """Click's refusal of a command line in the current language (Click writes it in English only):
     the common ones by their kind, anything else as Click says it."""
     from crampcare.i18n.context import current_language
     from crampcare.i18n.languages import DEFAULT_LANGUAGE
+
+    if isinstance(exc, click_errors.NoSuchOption):
+        _suggest_what_is_meant(exc)
 
     if current_language() == DEFAULT_LANGUAGE:
         return str(exc.format_message())
