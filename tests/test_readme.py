@@ -1,5 +1,6 @@
 """The README cannot drift: its settings table matches the configuration, its example commands
-exist with the options they show, and a shown refusal is what the program prints."""
+exist with the options they show, and a shown refusal and the shown insights are what the program
+prints."""
 
 from __future__ import annotations
 
@@ -74,3 +75,28 @@ def test_the_shown_refusal_is_what_the_cli_prints() -> None:
     result = CliRunner().invoke(app, ["assess", "--answers", "-"], input=shown.group(1))
     assert result.exit_code == 2
     assert shown.group(2) in result.output
+
+
+def _bullets(text: str) -> list[str]:
+    """The "•" items of a text, each on one line with its spaces collapsed (the panel's frame gone)."""
+    body = " ".join(line.strip().strip("│").strip() for line in text.splitlines())
+    return [" ".join(item.split()) for item in body.split("•")[1:]]
+
+
+def test_the_shown_insights_are_what_the_cli_prints(tmp_path: Path) -> None:
+    """The README's simulated diary (a fixed seed and end) and its insights, run as shown: each item it
+    shows is printed, word for word ("..." where the README leaves the rest out)."""
+    shown = re.search(r"\$ crampcare (simulate .*?) --db demo\.db\n(.*?)\n\$ crampcare insights --db demo\.db\n(.*?)```",
+                      README, re.S)
+    assert shown is not None
+    db = str(tmp_path / "demo.db")
+    simulated = CliRunner().invoke(app, [*shlex.split(shown.group(1)), "--db", db])
+    assert simulated.exit_code == 0 and shown.group(2) in simulated.output, simulated.output
+    printed = CliRunner().invoke(app, ["insights", "--db", db], env={"COLUMNS": "100"})
+    assert printed.exit_code == 0, printed.output
+    items = _bullets(printed.output)
+    for item in _bullets(shown.group(3)):
+        if item.endswith("..."):
+            assert any(said.startswith(item.removesuffix("...").rstrip()) for said in items), (item, items)
+        else:
+            assert item in items, (item, items)
