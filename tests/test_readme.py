@@ -1,6 +1,6 @@
 """The README cannot drift: its settings table matches the configuration, its example commands
-exist with the options they show, and a shown refusal and the shown insights are what the program
-prints."""
+exist with the options they show, and every output it shows after a ``$ crampcare ...`` line is
+what that command prints."""
 
 from __future__ import annotations
 
@@ -100,3 +100,56 @@ def test_the_shown_insights_are_what_the_cli_prints(tmp_path: Path) -> None:
             assert any(said.startswith(item.removesuffix("...").rstrip()) for said in items), (item, items)
         else:
             assert item in items, (item, items)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+_FRAME = re.compile(r"[│╭╮╰╯─┃━┏┓┗┛]")
+
+
+def _shown_runs() -> list[tuple[str, list[str]]]:
+    """Each ``$ crampcare ...`` line of the README's text blocks, with the lines shown after it."""
+    runs: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```text\n(.*?)```", README, re.S):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                runs.append((line[2:], []))
+            elif runs and block.lstrip().startswith("$ "):
+                runs[-1][1].append(line)
+    return runs
+
+
+def _flat(text: str) -> str:
+    return " ".join(_FRAME.sub(" ", text).split())
+
+
+# Shown with a file of the reader's own (answers.json), or checked with its own diary in the test above.
+_NOT_RUN = ("answers.json", "demo.db")
+
+
+@pytest.mark.parametrize("command", [c for c, _ in _shown_runs() if not any(word in c for word in _NOT_RUN)])
+def test_every_shown_output_is_what_the_command_prints(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the README shows after a command: each line it shows is printed, in order ("..." stands
+    for what it leaves out, a whole line or the rest of one)."""
+    from test_cli import crampcare
+
+    shown = dict(_shown_runs())[command]
+    env: dict[str, str | None] = {"COLUMNS": "200", "CRAMPCARE_LANG": None, "CRAMPCARE_REGION": None}
+    stdin = None
+    piped = re.fullmatch(r"echo '(.*)' \| (.*)", command)
+    if piped:
+        stdin, command = piped.group(1), piped.group(2)
+    words = shlex.split(command)
+    while "=" in words[0]:  # CRAMPCARE_LANG=ru crampcare ...
+        name, value = words.pop(0).split("=", 1)
+        env[name] = value
+    assert words[0] == "crampcare", command
+    monkeypatch.chdir(ROOT)  # examples/cases/P3.json, as the README runs it from a clone
+    result = crampcare(*words[1:], input=stdin, env=env)
+    printed = _flat(result.stdout + result.stderr)
+    position = 0
+    for line in shown:
+        for part in (p.strip() for p in _flat(line).split("...")):
+            if part:
+                found = printed.find(part, position)
+                assert found >= 0, f"{command}: {part!r} is not printed (after what came before)\n{printed[position:position + 800]}"
+                position = found + len(part)
