@@ -136,3 +136,31 @@ def test_same_actions_same_diary(clients: Clients, tmp_path: Path) -> None:
     assert check() == imported
     clients.undo()  # the first import
     assert check() == [[], []]
+
+
+def _ahead(minutes: int) -> tuple[str, str]:
+    """The night and clock time of a moment ``minutes`` from now."""
+    from crampcare.diary.units import NIGHT_SPLIT
+
+    moment = dt.datetime.now() + dt.timedelta(minutes=minutes)
+    night = moment.date() if moment.time() >= NIGHT_SPLIT else moment.date() - dt.timedelta(days=1)
+    return night.isoformat(), moment.strftime("%H:%M")
+
+
+@pytest.mark.parametrize(("minutes", "kept"), [(5, True), (45, False)])
+def test_a_cramp_a_little_ahead_of_the_clock_is_the_same_in_every_client(clients: Clients, minutes: int,
+                                                                         kept: bool) -> None:
+    """A phone's clock may run a few minutes ahead: 5 minutes ahead is kept by all three clients,
+    45 minutes ahead (not happened yet) is refused by all three. The CLI refused even 1 minute ahead."""
+    night, start = _ahead(minutes)
+    clients.cli("diary", "list")  # the CLI's diary made (a refused write leaves none to compare)
+    clients.cli("log", "night", "--date", night, "--cramp", f"{start},60s,left,calf,5", exit_code=0 if kept else 2)
+    cramp = {"start": start, "duration_s": 60, "leg": "left", "muscles": ["calf"], "severity": 5}
+    assert clients.api.post("/api/v1/nights", json={"date": night, "cramps": [cramp]}).status_code == (201 if kept else 422)
+    key = FORM_KEY.search(clients.web.get("/diary").text)
+    assert key is not None
+    form = {"idempotency_key": key.group(1), "date": night, "start": start, "duration": "60", "leg": "left",
+            "muscles": "calf", "severity": "5"}
+    assert clients.web.post("/diary/night", data=form, follow_redirects=False).status_code == (303 if kept else 422)
+    nights = _same(clients)[0]
+    assert len(nights) == (1 if kept else 0)

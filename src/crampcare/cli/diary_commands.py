@@ -314,12 +314,15 @@ def _spec_cramps(specs: list[str] | None) -> list["Cramp"]:
 
 
 def _check_not_future(night: dt.date, cramps: Sequence["Cramp"]) -> None:
+    """The service's refusal of a cramp still to come (with its few minutes' tolerance, as the API and
+    the web form have it), said before the night is built so the message names ``--time``."""
     from crampcare.diary import units
+    from crampcare.services.diary import CLOCK_TOLERANCE
 
-    now = _now()
+    latest = _now() + CLOCK_TOLERANCE
     for cramp in cramps:
         try:
-            units.check_happened(night, cramp.start, now)
+            units.check_happened(night, cramp.start, latest)
         except ValueError as exc:
             raise _Refused(f"--time: {exc}") from None
 
