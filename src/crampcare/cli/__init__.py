@@ -281,10 +281,7 @@ def _main() -> None:
             sys.stderr.write("\n")
             raise SystemExit(130) from None
         return
-    try:  # Typer >= 0.20 vendors Click under typer._click.
-        from typer._click import exceptions as click_errors
-    except ImportError:  # pragma: no cover - older Typer with Click installed separately
-        from click import exceptions as click_errors  # type: ignore[no-redef]
+    from typer._click import exceptions as click_errors  # Typer vendors its own Click
 
     from crampcare.cli.language import started_with
 

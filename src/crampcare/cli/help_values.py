@@ -9,19 +9,12 @@ on some sixty options.
 
 from typing import Any
 
-import click
 import typer
 
 
-def _is_choice(param: Any) -> bool:
-    described = getattr(param, "type_descriptor", None)  # Typer >= 0.29; older Typers give click types
-    return bool(getattr(described, "is_choice", False)) or isinstance(getattr(param, "type", None), click.Choice)
-
-
-def _is_path(param: Any) -> bool:
-    described = getattr(param, "type_descriptor", None)
-    return (bool(getattr(described, "is_path", False) or getattr(described, "is_file", False))
-            or isinstance(getattr(param, "type", None), (click.Path, click.File)))
+def _described(param: Any, kind: str) -> bool:
+    """Whether Typer describes the option's type as ``kind`` (``is_choice``, ``is_path``, ``is_file``)."""
+    return bool(getattr(getattr(param, "type_descriptor", None), kind, False))
 
 
 # Options named for where a period starts or ends take a date.
@@ -30,12 +23,12 @@ _DATES = frozenset({"date", "from", "to", "start", "end"})
 
 def value_name(param: Any) -> str | None:
     """The name an option's value is shown by (None: leave the option as it is)."""
-    # Duck-typed: Typer >= 0.29 builds its options on its own copy of Click, not on click.Option.
-    if param.metavar is not None or getattr(param, "param_type_name", None) != "option" or _is_choice(param):
+    # Duck-typed: Typer builds its options on its own copy of Click, not on click.Option.
+    if param.metavar is not None or getattr(param, "param_type_name", None) != "option" or _described(param, "is_choice"):
         return None
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return ""
-    if _is_path(param):
+    if _described(param, "is_path") or _described(param, "is_file"):
         return "FILE"
     name = max(param.opts, key=len).lstrip("-")
     return "DATE" if name in _DATES else name.replace("-", "_").upper()

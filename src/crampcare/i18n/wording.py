@@ -90,7 +90,8 @@ def source_title(kb: KnowledgeBase, source_id: str) -> str:
     return kb.text(f"sources.{source_id}.title", current_language())
 
 
-# Diary values (legs, muscles, signs, relief, levels) as the reader's language names them.
+# Diary values (muscles, signs, levels) as the reader's language names them; legs and what eased a
+# cramp are in knowledge/data/vocabulary.yaml (leg_name, relief_word).
 DIARY_WORDS = {
     "calf": N_("calf"),
     "foot": N_("foot"),
